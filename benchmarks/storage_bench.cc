@@ -1,0 +1,123 @@
+// Storage layer throughput: puts/s synced and unsynced (one record with two
+// index entries per commit, from 1 to 16 concurrent writers), and gets/s.
+//
+//   build/bin/storage_bench [--benchmark_filter=...]
+//
+// Runs against a RocksDB in a temporary folder under $TMPDIR (default /tmp).
+#include <atomic>
+#include <filesystem>
+#include <memory>
+
+#include <benchmark/benchmark.h>
+
+#include "corridor/v1/areas.pb.h"
+#include "storage/key_codec.h"
+#include "storage/store.h"
+
+namespace corridor::storage {
+namespace {
+
+const Table<v1::Area>& BenchTable() {
+  static const Table<v1::Area>* table = [] {
+    auto* t = new Table<v1::Area>(
+        {.name = "bench", .noun = "area", .key_field = "id"},
+        [](const v1::Area& a) { return KeyWriter().String(a.id()).Release(); },
+        [](const v1::Area& a) { return a.id(); });
+    t->Index("status", [](const v1::Area& a) -> std::vector<std::string> {
+      return {KeyWriter().Uint32(a.status()).Release()};
+    });
+    t->Index("governorate", [](const v1::Area& a) -> std::vector<std::string> {
+      return {KeyWriter().String(a.governorate().pcode()).Release()};
+    });
+    return t;
+  }();
+  return *table;
+}
+
+v1::Area MakeArea(int64_t n) {
+  v1::Area area;
+  area.set_id("A-" + std::to_string(n));
+  area.set_name_en("Benchmark community " + std::to_string(n));
+  area.set_status(static_cast<v1::AreaStatus>(1 + n % 7));
+  area.mutable_governorate()->set_pcode(n % 2 ? "SY03" : "SY01");
+  area.mutable_governorate()->set_name("Rural Damascus");
+  area.set_besieging_party("Benchmark party");
+  area.mutable_location()->set_latitude(33.5);
+  area.mutable_location()->set_longitude(36.4);
+  return area;
+}
+
+// One store per (benchmark, sync) pair, shared by the benchmark's threads.
+struct Fixture {
+  std::string path;
+  std::unique_ptr<Store> store;
+  std::atomic<int64_t> next_id{0};
+
+  explicit Fixture(bool sync) {
+    path = (std::filesystem::temp_directory_path() /
+            ("corridor_storage_bench_" + std::to_string(::getpid()) + (sync ? "_sync" : "_nosync")))
+               .string();
+    std::filesystem::remove_all(path);
+    StoreOptions options;
+    options.path = path;
+    options.sync = sync;
+    store = *Store::Open(options);
+  }
+  ~Fixture() {
+    store.reset();
+    std::filesystem::remove_all(path);
+  }
+};
+
+Fixture* SharedFixture(bool sync) {
+  static Fixture* synced = nullptr;
+  static Fixture* unsynced = nullptr;
+  Fixture*& slot = sync ? synced : unsynced;
+  if (slot == nullptr) slot = new Fixture(sync);
+  return slot;
+}
+
+void Put(benchmark::State& state, bool sync) {
+  Fixture* fixture = SharedFixture(sync);
+  for (auto _ : state) {
+    Mutation mutation;
+    mutation.Insert(BenchTable(), MakeArea(fixture->next_id.fetch_add(1)));
+    absl::StatusOr<CommitResult> result = fixture->store->Commit(mutation);
+    if (!result.ok()) state.SkipWithError(std::string(result.status().message()).c_str());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_PutSynced(benchmark::State& state) { Put(state, true); }
+void BM_PutUnsynced(benchmark::State& state) { Put(state, false); }
+
+void BM_Get(benchmark::State& state) {
+  Fixture* fixture = SharedFixture(false);
+  constexpr int64_t kRecords = 100000;
+  if (state.thread_index() == 0 && fixture->next_id.load() < kRecords) {
+    while (fixture->next_id.load() < kRecords) {
+      Mutation mutation;
+      for (int i = 0; i < 1000; ++i) {
+        mutation.Insert(BenchTable(), MakeArea(fixture->next_id.fetch_add(1)));
+      }
+      (void)fixture->store->Commit(mutation);
+    }
+  }
+  int64_t n = state.thread_index() * 7919;
+  v1::Area area;
+  for (auto _ : state) {
+    std::string key = KeyWriter().String("A-" + std::to_string(n++ % kRecords)).Release();
+    absl::StatusOr<uint64_t> version = fixture->store->Get(BenchTable().schema(), key, &area);
+    if (!version.ok()) state.SkipWithError(std::string(version.status().message()).c_str());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK(BM_PutSynced)->ThreadRange(1, 16)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_PutUnsynced)->ThreadRange(1, 16)->UseRealTime()->MinTime(1.0);
+BENCHMARK(BM_Get)->ThreadRange(1, 4)->UseRealTime()->MinTime(1.0);
+
+}  // namespace
+}  // namespace corridor::storage
+
+BENCHMARK_MAIN();

@@ -1,0 +1,92 @@
+#include "clients/corridorctl/output.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/csv.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace corridor::cli {
+namespace {
+
+bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// The first `chars` characters of `text`, never splitting a character.
+std::string Truncate(absl::string_view text, size_t chars) {
+  if (DisplayWidth(text) <= chars) return std::string(text);
+  size_t count = 0, i = 0;
+  for (; i < text.size(); ++i) {
+    if (!IsContinuationByte(text[i])) {
+      if (count == chars - 1) break;
+      ++count;
+    }
+  }
+  return absl::StrCat(text.substr(0, i), "…");
+}
+
+}  // namespace
+
+absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view text) {
+  if (text == "table") return OutputFormat::kTable;
+  if (text == "json") return OutputFormat::kJson;
+  if (text == "csv") return OutputFormat::kCsv;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--output: \"", text, "\" is not a format; use table, json or csv"));
+}
+
+size_t DisplayWidth(absl::string_view text) {
+  size_t width = 0;
+  for (char c : text) {
+    if (!IsContinuationByte(c)) ++width;
+  }
+  return width;
+}
+
+void PrintTable(const Grid& grid, std::ostream& out, size_t max_cell) {
+  std::vector<std::vector<std::string>> cells;
+  cells.push_back(grid.header);
+  for (const auto& row : grid.rows) {
+    std::vector<std::string> shortened;
+    for (const std::string& cell : row) shortened.push_back(Truncate(cell, max_cell));
+    cells.push_back(std::move(shortened));
+  }
+  std::vector<size_t> widths(grid.header.size(), 0);
+  for (const auto& row : cells) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+    }
+  }
+  for (const auto& row : cells) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) {
+        line += std::string(widths[i] - DisplayWidth(row[i]) + 2, ' ');
+      }
+    }
+    out << line << "\n";
+  }
+}
+
+void PrintCsv(const Grid& grid, std::ostream& out) {
+  auto print_row = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      out << (i ? "," : "") << CsvField(row[i]);
+    }
+    out << "\n";
+  };
+  print_row(grid.header);
+  for (const auto& row : grid.rows) print_row(row);
+}
+
+void PrintJson(const google::protobuf::Message& message, std::ostream& out) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  out << json;
+  if (json.empty() || json.back() != '\n') out << "\n";
+}
+
+}  // namespace corridor::cli

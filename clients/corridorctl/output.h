@@ -1,0 +1,38 @@
+// How corridorctl prints results: aligned tables for people, JSON and CSV for
+// scripts.
+#ifndef CORRIDOR_CLIENTS_CORRIDORCTL_OUTPUT_H_
+#define CORRIDOR_CLIENTS_CORRIDORCTL_OUTPUT_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+
+namespace corridor::cli {
+
+enum class OutputFormat { kTable, kJson, kCsv };
+
+// "table", "json" or "csv"; INVALID_ARGUMENT naming --output otherwise.
+absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view text);
+
+// Rows of text cells under a header.
+struct Grid {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+// Table: columns padded to the widest cell (counted in characters, so Arabic
+// names align), cells longer than `max_cell` characters shortened with "…".
+void PrintTable(const Grid& grid, std::ostream& out, size_t max_cell = 48);
+void PrintCsv(const Grid& grid, std::ostream& out);
+// The proto JSON mapping, field names as in the .proto, pretty-printed.
+void PrintJson(const google::protobuf::Message& message, std::ostream& out);
+
+// Number of UTF-8 characters in `text`.
+size_t DisplayWidth(absl::string_view text);
+
+}  // namespace corridor::cli
+
+#endif  // CORRIDOR_CLIENTS_CORRIDORCTL_OUTPUT_H_

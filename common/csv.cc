@@ -1,0 +1,114 @@
+#include "common/csv.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+
+namespace corridor {
+
+absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(
+    absl::string_view text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool in_quotes = false;
+  bool after_quote = false;  // just closed a quoted field
+  bool row_has_content = false;
+  int line = 1;
+  int quote_line = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_quotes) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field.push_back('"');
+          ++i;
+        } else {
+          in_quotes = false;
+          after_quote = true;
+        }
+      } else {
+        if (c == '\n') ++line;
+        field.push_back(c);
+      }
+      continue;
+    }
+    if (c == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+      after_quote = false;
+      row_has_content = true;
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      if (row_has_content || !field.empty() || after_quote) {
+        row.push_back(std::move(field));
+        rows.push_back(std::move(row));
+      }
+      row.clear();
+      field.clear();
+      after_quote = false;
+      row_has_content = false;
+      ++line;
+    } else if (after_quote) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "CSV line ", line, ": text after a closing quote; a quote inside a "
+          "quoted field must be doubled (\"\")"));
+    } else if (c == '"' && field.empty()) {
+      in_quotes = true;
+      quote_line = line;
+      row_has_content = true;
+    } else {
+      field.push_back(c);
+      row_has_content = true;
+    }
+  }
+  if (in_quotes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "CSV line ", quote_line, ": a quoted field is never closed"));
+  }
+  if (row_has_content || !field.empty() || after_quote) {
+    row.push_back(std::move(field));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+absl::StatusOr<CsvTable> CsvTable::Parse(absl::string_view text) {
+  absl::StatusOr<std::vector<std::vector<std::string>>> rows = ParseCsv(text);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) {
+    return absl::InvalidArgumentError("CSV has no header row");
+  }
+  CsvTable table;
+  const std::vector<std::string>& header = rows->front();
+  for (size_t i = 0; i < header.size(); ++i) table.columns_[header[i]] = i;
+  for (size_t r = 1; r < rows->size(); ++r) {
+    if ((*rows)[r].size() != header.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "CSV row ", r + 1, " has ", (*rows)[r].size(), " fields but the "
+          "header has ", header.size()));
+    }
+    table.rows_.push_back(std::move((*rows)[r]));
+  }
+  return table;
+}
+
+bool CsvTable::HasColumn(absl::string_view column) const {
+  return columns_.contains(column);
+}
+
+const std::string& CsvTable::Get(size_t row, absl::string_view column) const {
+  static const std::string* empty = new std::string();
+  auto it = columns_.find(column);
+  if (it == columns_.end()) return *empty;
+  return rows_[row][it->second];
+}
+
+std::string CsvField(absl::string_view value) {
+  if (value.find_first_of(",\"\r\n") == absl::string_view::npos) {
+    return std::string(value);
+  }
+  return absl::StrCat("\"", absl::StrReplaceAll(value, {{"\"", "\"\""}}), "\"");
+}
+
+}  // namespace corridor

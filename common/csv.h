@@ -1,0 +1,42 @@
+// RFC 4180 CSV: quoted fields, doubled quotes, newlines inside quotes,
+// CRLF or LF line ends.
+#ifndef CORRIDOR_COMMON_CSV_H_
+#define CORRIDOR_COMMON_CSV_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace corridor {
+
+// Parses CSV text into rows of fields. INVALID_ARGUMENT with the line number
+// for an unterminated quote or text after a closing quote.
+absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(
+    absl::string_view text);
+
+// A CSV file with a header row: fields looked up by column name.
+class CsvTable {
+ public:
+  // INVALID_ARGUMENT if the text is not CSV, has no header, or a row has a
+  // different number of fields than the header (the error names the line).
+  static absl::StatusOr<CsvTable> Parse(absl::string_view text);
+
+  size_t rows() const { return rows_.size(); }
+  bool HasColumn(absl::string_view column) const;
+  // The field of `row` in `column`; empty if the column does not exist.
+  const std::string& Get(size_t row, absl::string_view column) const;
+
+ private:
+  absl::flat_hash_map<std::string, size_t> columns_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// Quotes a field if it holds a comma, quote or line break.
+std::string CsvField(absl::string_view value);
+
+}  // namespace corridor
+
+#endif  // CORRIDOR_COMMON_CSV_H_

@@ -1,0 +1,71 @@
+#include "common/server.h"
+
+#include <signal.h>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace corridor {
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
+    const ServerOptions& options, const std::vector<HostedService>& services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  std::unique_ptr<ServiceHost> host(new ServiceHost());
+  host->options_ = options;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address,
+                           grpc::InsecureServerCredentials(), &host->port_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  for (const HostedService& hosted : services) {
+    builder.RegisterService(hosted.service);
+  }
+  host->server_ = builder.BuildAndStart();
+  if (host->server_ == nullptr || host->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", options.listen_address,
+        "; is the address right and the port free? (another corridor "
+        "process may be running: stop it or choose another --listen)"));
+  }
+  grpc::HealthCheckServiceInterface* health = host->server_->GetHealthCheckService();
+  health->SetServingStatus(true);
+  for (const HostedService& hosted : services) {
+    health->SetServingStatus(hosted.full_name, true);
+  }
+  return host;
+}
+
+ServiceHost::~ServiceHost() { Shutdown(); }
+
+void ServiceHost::Shutdown() {
+  if (stopped_ || server_ == nullptr) return;
+  stopped_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  server_->Wait();
+}
+
+void BlockTerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+std::string WaitForTerminationSignal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  return signal_number == SIGTERM ? "SIGTERM" : "SIGINT";
+}
+
+}  // namespace corridor

@@ -1,0 +1,67 @@
+// Hosts gRPC services on one port, with the standard health service and
+// server reflection, so that grpc_cli, grpcurl and load balancers work.
+#ifndef CORRIDOR_COMMON_SERVER_H_
+#define CORRIDOR_COMMON_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace corridor {
+
+struct ServerOptions {
+  // host:port; port 0 picks a free port (read it back with port()).
+  std::string listen_address = "127.0.0.1:0";
+  // Requests larger than this are refused with RESOURCE_EXHAUSTED.
+  int max_receive_message_bytes = 4 * 1024 * 1024;
+  // How long Shutdown lets calls in flight finish before cancelling them.
+  absl::Duration shutdown_grace = absl::Seconds(5);
+};
+
+// A service to host and the name the health service reports it under, e.g.
+// {&area_service, corridor::v1::AreaService::service_full_name()}.
+struct HostedService {
+  grpc::Service* service;  // not owned
+  std::string full_name;
+};
+
+class ServiceHost {
+ public:
+  // Starts serving `services` (they must outlive the host). Each service is
+  // reported SERVING by the health service under its full name, and the
+  // overall status ("") is SERVING too.
+  static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
+      const ServerOptions& options, const std::vector<HostedService>& services);
+
+  ~ServiceHost();
+
+  int port() const { return port_; }
+
+  // Reports NOT_SERVING, then stops accepting calls and waits up to the
+  // grace period for calls in flight. Safe to call more than once.
+  void Shutdown();
+
+ private:
+  ServiceHost() = default;
+  ServerOptions options_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+// Blocks SIGTERM and SIGINT in the calling thread and every thread it starts
+// afterwards. Call first thing in main, before any thread exists.
+void BlockTerminationSignals();
+
+// Waits for SIGTERM or SIGINT (blocked with BlockTerminationSignals) and
+// returns its name.
+std::string WaitForTerminationSignal();
+
+}  // namespace corridor
+
+#endif  // CORRIDOR_COMMON_SERVER_H_

@@ -1,0 +1,33 @@
+// absl::Status <-> grpc::Status, once for every service and client.
+#ifndef CORRIDOR_COMMON_STATUS_H_
+#define CORRIDOR_COMMON_STATUS_H_
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+
+namespace corridor {
+
+// absl::StatusCode and grpc::StatusCode share the numbers 0-16.
+inline grpc::Status ToGrpc(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()));
+}
+
+inline absl::Status FromGrpc(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+// Returns early with `expr`'s status if it is not OK.
+#define CORRIDOR_RETURN_IF_ERROR(expr)          \
+  do {                                          \
+    ::absl::Status corridor_status_ = (expr);   \
+    if (!corridor_status_.ok()) return corridor_status_; \
+  } while (0)
+
+}  // namespace corridor
+
+#endif  // CORRIDOR_COMMON_STATUS_H_

@@ -1,0 +1,52 @@
+// Checks shared by every service's request validation. Each returns
+// INVALID_ARGUMENT with a message that starts with the field's name, or OK.
+#ifndef CORRIDOR_COMMON_VALIDATION_H_
+#define CORRIDOR_COMMON_VALIDATION_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "corridor/v1/common.pb.h"
+
+namespace corridor {
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 500;
+
+// "field: problem".
+absl::Status InvalidField(absl::string_view field, absl::string_view problem);
+
+// Text must be valid UTF-8, without control characters other than tab and
+// line breaks, and at most `max_bytes` long; `required` text must not be
+// blank.
+absl::Status CheckText(absl::string_view field, absl::string_view value,
+                       size_t max_bytes, bool required);
+
+bool IsValidUtf8(absl::string_view value);
+
+// Latitude -90..90, longitude -180..180, both finite.
+absl::Status CheckGeoPoint(absl::string_view field, const v1::GeoPoint& point);
+
+// A real calendar date from 1900 to 9999.
+absl::Status CheckDate(absl::string_view field, const v1::Date& date);
+
+// Citation required (non-blank, at most 1000 bytes); note optional.
+absl::Status CheckSource(absl::string_view field, const v1::Source& source,
+                         bool required);
+
+// The page size to use: 0 means kDefaultPageSize; negative or above
+// kMaxPageSize is refused naming `<field>.page_size`.
+absl::StatusOr<int> PageSizeOf(absl::string_view field, const v1::PageRequest& page);
+
+// Dates as sortable numbers (yyyymmdd) and text (yyyy-mm-dd).
+uint32_t DateNumber(const v1::Date& date);
+std::string FormatDate(const v1::Date& date);
+// Parses "yyyy-mm-dd"; INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<v1::Date> ParseDate(absl::string_view field, absl::string_view text);
+
+}  // namespace corridor
+
+#endif  // CORRIDOR_COMMON_VALIDATION_H_

@@ -1,0 +1,41 @@
+// gRPC handlers of corridor.v1.AreaService: validate, call the store, map the
+// status. Thread-safe.
+#ifndef CORRIDOR_SERVICES_AREAS_AREA_SERVICE_H_
+#define CORRIDOR_SERVICES_AREAS_AREA_SERVICE_H_
+
+#include "corridor/v1/areas.grpc.pb.h"
+#include "services/areas/area_store.h"
+
+namespace corridor::areas {
+
+class AreaService final : public v1::AreaService::Service {
+ public:
+  // `store` must outlive the service.
+  explicit AreaService(AreaStore* store) : store_(store) {}
+
+  grpc::Status ListAreas(grpc::ServerContext* context,
+                         const v1::ListAreasRequest* request,
+                         v1::ListAreasResponse* response) override;
+  grpc::Status GetArea(grpc::ServerContext* context,
+                       const v1::GetAreaRequest* request,
+                       v1::Area* response) override;
+  grpc::Status CreateArea(grpc::ServerContext* context,
+                          const v1::CreateAreaRequest* request,
+                          v1::Area* response) override;
+  grpc::Status UpdateArea(grpc::ServerContext* context,
+                          const v1::UpdateAreaRequest* request,
+                          v1::Area* response) override;
+  grpc::Status RecordStatusChange(grpc::ServerContext* context,
+                                  const v1::RecordStatusChangeRequest* request,
+                                  v1::RecordStatusChangeResponse* response) override;
+  grpc::Status GetAreaHistory(grpc::ServerContext* context,
+                              const v1::GetAreaHistoryRequest* request,
+                              v1::GetAreaHistoryResponse* response) override;
+
+ private:
+  AreaStore* store_;
+};
+
+}  // namespace corridor::areas
+
+#endif  // CORRIDOR_SERVICES_AREAS_AREA_SERVICE_H_

@@ -1,0 +1,322 @@
+#include "services/areas/area_store.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "google/protobuf/util/time_util.h"
+#include "storage/key_codec.h"
+
+namespace corridor::areas {
+namespace {
+
+using storage::KeyWriter;
+using storage::Table;
+
+constexpr int kMaxConflictRetries = 8;
+constexpr char kReferenceLoadedKey[] = "reference_data/areas";
+
+std::string PartyTerm(absl::string_view party) {
+  return KeyWriter().String(absl::AsciiStrToLower(party)).Release();
+}
+
+const Table<v1::Area>& AreasTable() {
+  static const Table<v1::Area>* table = [] {
+    auto* t = new Table<v1::Area>(
+        {.name = "areas", .noun = "area", .key_field = "id"},
+        [](const v1::Area& a) { return KeyWriter().String(a.id()).Release(); },
+        [](const v1::Area& a) { return a.id(); });
+    t->Index("status", [](const v1::Area& a) -> std::vector<std::string> {
+      return {KeyWriter().Uint32(a.status()).Release()};
+    });
+    t->Index("governorate", [](const v1::Area& a) -> std::vector<std::string> {
+      return {KeyWriter().String(a.governorate().pcode()).Release()};
+    });
+    t->Index("party", [](const v1::Area& a) -> std::vector<std::string> {
+      if (a.besieging_party().empty()) return {};
+      return {PartyTerm(a.besieging_party())};
+    });
+    return t;
+  }();
+  return *table;
+}
+
+// History entries sort by area, then effective date, then order recorded.
+const Table<v1::StatusChange>& HistoryTable() {
+  static const Table<v1::StatusChange>* table = new Table<v1::StatusChange>(
+      {.name = "area_status_changes", .noun = "status change", .key_field = "area_id"},
+      [](const v1::StatusChange& c) {
+        return KeyWriter()
+            .String(c.area_id())
+            .Uint32(c.has_effective_date() ? DateNumber(c.effective_date()) : 0)
+            .Uint64(c.sequence())
+            .Release();
+      },
+      [](const v1::StatusChange& c) {
+        return absl::StrCat(c.area_id(), " #", c.sequence());
+      });
+  return *table;
+}
+
+// Records are stored without their version; the store keeps it.
+v1::Area WithVersion(v1::Area area, uint64_t version) {
+  area.set_version(static_cast<int64_t>(version));
+  return area;
+}
+
+bool IsLaterOrSame(const v1::StatusChange& change, const v1::Area& area) {
+  const uint32_t change_date =
+      change.has_effective_date() ? DateNumber(change.effective_date()) : 0;
+  const uint32_t current = area.has_status_since() ? DateNumber(area.status_since()) : 0;
+  return change_date >= current;
+}
+
+// Builds the new area and its first history entry for a create.
+std::pair<v1::Area, v1::StatusChange> NewArea(const v1::Principal& principal,
+                                              const v1::CreateAreaRequest& request,
+                                              const google::protobuf::Timestamp& now) {
+  v1::Area area = request.area();
+  area.clear_version();
+  area.clear_status_since();
+  if (request.has_status_effective_date()) {
+    *area.mutable_status_since() = request.status_effective_date();
+  }
+  area.set_status_changes(1);
+  v1::RecordMeta* meta = area.mutable_meta();
+  meta->Clear();
+  *meta->mutable_created_at() = now;
+  *meta->mutable_updated_at() = now;
+  *meta->mutable_created_by() = principal;
+  *meta->mutable_updated_by() = principal;
+
+  v1::StatusChange change;
+  change.set_area_id(area.id());
+  change.set_sequence(1);
+  change.set_status(area.status());
+  change.set_previous_status(v1::AREA_STATUS_UNSPECIFIED);
+  if (request.has_status_effective_date()) {
+    *change.mutable_effective_date() = request.status_effective_date();
+  }
+  *change.mutable_source() = request.status_source();
+  *change.mutable_recorded_at() = now;
+  *change.mutable_recorded_by() = principal;
+  return {std::move(area), std::move(change)};
+}
+
+// Reads an area; NOT_FOUND names `field`, the request field holding the id.
+absl::Status ReadArea(const storage::Store& store, absl::string_view field,
+                      absl::string_view id, v1::Area* area, uint64_t* version) {
+  absl::StatusOr<uint64_t> v =
+      store.Get(AreasTable().schema(), KeyWriter().String(id).Release(), area);
+  if (absl::IsNotFound(v.status())) {
+    return absl::NotFoundError(absl::StrCat(
+        field, ": no area \"", id, "\"; list areas to see the ids in use"));
+  }
+  if (!v.ok()) return v.status();
+  *version = *v;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Area> AreaStore::Create(const v1::Principal& principal,
+                                           const v1::CreateAreaRequest& request) {
+  auto [area, change] =
+      NewArea(principal, request, google::protobuf::util::TimeUtil::GetCurrentTime());
+  storage::Mutation mutation;
+  mutation.Insert(AreasTable(), area);
+  mutation.Insert(HistoryTable(), change);
+  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+  if (absl::IsAlreadyExists(result.status())) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "area.id: an area with id \"", area.id(),
+        "\" already exists; choose another id, or use UpdateArea to change it"));
+  }
+  if (!result.ok()) return result.status();
+  return WithVersion(std::move(area), result->versions[0]);
+}
+
+absl::StatusOr<v1::Area> AreaStore::Get(absl::string_view id) const {
+  v1::Area area;
+  uint64_t version = 0;
+  CORRIDOR_RETURN_IF_ERROR(ReadArea(*store_, "id", id, &area, &version));
+  return WithVersion(std::move(area), version);
+}
+
+absl::StatusOr<v1::ListAreasResponse> AreaStore::List(
+    const v1::ListAreasRequest& request, int page_size) const {
+  // Walk the most selective index the request names; check the other
+  // filters on each record.
+  storage::ScanOptions scan;
+  scan.page_size = page_size;
+  scan.page_token = request.page().page_token();
+  scan.query = absl::StrCat("status=", request.status(),
+                            "|gov=", request.governorate_pcode(),
+                            "|party=", absl::AsciiStrToLower(request.besieging_party()));
+  if (!request.governorate_pcode().empty()) {
+    scan.index = "governorate";
+    scan.prefix = KeyWriter().String(request.governorate_pcode()).Release();
+  } else if (!request.besieging_party().empty()) {
+    scan.index = "party";
+    scan.prefix = PartyTerm(request.besieging_party());
+  } else if (request.status() != v1::AREA_STATUS_UNSPECIFIED) {
+    scan.index = "status";
+    scan.prefix = KeyWriter().Uint32(request.status()).Release();
+  }
+  const std::string party = absl::AsciiStrToLower(request.besieging_party());
+  auto matches = [&](const v1::Area& area) {
+    if (request.status() != v1::AREA_STATUS_UNSPECIFIED &&
+        area.status() != request.status()) {
+      return false;
+    }
+    if (!request.governorate_pcode().empty() &&
+        area.governorate().pcode() != request.governorate_pcode()) {
+      return false;
+    }
+    return party.empty() || absl::AsciiStrToLower(area.besieging_party()) == party;
+  };
+
+  std::vector<std::pair<v1::Area, uint64_t>> found;
+  absl::StatusOr<std::string> next =
+      storage::ScanRecords<v1::Area>(*store_, AreasTable(), scan, &found, matches);
+  if (!next.ok()) return next.status();
+  v1::ListAreasResponse response;
+  for (auto& [area, version] : found) {
+    *response.add_areas() = WithVersion(std::move(area), version);
+  }
+  response.set_next_page_token(*next);
+  return response;
+}
+
+absl::StatusOr<v1::Area> AreaStore::Update(const v1::Principal& principal,
+                                           const v1::Area& requested) {
+  v1::Area current;
+  uint64_t version = 0;
+  CORRIDOR_RETURN_IF_ERROR(ReadArea(*store_, "area.id", requested.id(), &current, &version));
+  if (requested.status() != v1::AREA_STATUS_UNSPECIFIED &&
+      requested.status() != current.status()) {
+    return absl::InvalidArgumentError(
+        "area.status: UpdateArea does not change the status; record it with "
+        "RecordStatusChange, with its date and source");
+  }
+  v1::Area area = requested;
+  // Server-maintained fields come from the stored record. If it changed
+  // since it was read here, the version check in the commit refuses.
+  area.clear_version();
+  area.set_status(current.status());
+  area.clear_status_since();
+  if (current.has_status_since()) *area.mutable_status_since() = current.status_since();
+  area.set_status_changes(current.status_changes());
+  *area.mutable_meta() = current.meta();
+  *area.mutable_meta()->mutable_updated_at() =
+      google::protobuf::util::TimeUtil::GetCurrentTime();
+  *area.mutable_meta()->mutable_updated_by() = principal;
+
+  storage::Mutation mutation;
+  mutation.Update(AreasTable(), area, static_cast<uint64_t>(requested.version()));
+  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+  if (!result.ok()) return result.status();
+  return WithVersion(std::move(area), result->versions[0]);
+}
+
+absl::StatusOr<v1::RecordStatusChangeResponse> AreaStore::RecordStatusChange(
+    const v1::Principal& principal, const v1::RecordStatusChangeRequest& request) {
+  for (int attempt = 0;; ++attempt) {
+    v1::Area area;
+    uint64_t version = 0;
+    CORRIDOR_RETURN_IF_ERROR(ReadArea(*store_, "area_id", request.area_id(), &area, &version));
+    if (request.expected_version() != 0 &&
+        version != static_cast<uint64_t>(request.expected_version())) {
+      return absl::AbortedError(absl::StrCat(
+          "expected_version: area \"", request.area_id(), "\" is at version ",
+          version, ", not ", request.expected_version(),
+          "; read it again and decide whether the change still applies"));
+    }
+    const google::protobuf::Timestamp now =
+        google::protobuf::util::TimeUtil::GetCurrentTime();
+    v1::StatusChange change;
+    change.set_area_id(request.area_id());
+    change.set_sequence(area.status_changes() + 1);
+    change.set_status(request.status());
+    change.set_previous_status(area.status());
+    *change.mutable_effective_date() = request.effective_date();
+    *change.mutable_source() = request.source();
+    change.set_note(request.note());
+    *change.mutable_recorded_at() = now;
+    *change.mutable_recorded_by() = principal;
+
+    if (IsLaterOrSame(change, area)) {
+      area.set_status(request.status());
+      *area.mutable_status_since() = request.effective_date();
+    }
+    area.set_status_changes(change.sequence());
+    *area.mutable_meta()->mutable_updated_at() = now;
+    *area.mutable_meta()->mutable_updated_by() = principal;
+
+    storage::Mutation mutation;
+    mutation.Update(AreasTable(), area, version);
+    mutation.Insert(HistoryTable(), change);
+    absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+    if (absl::IsAborted(result.status()) && request.expected_version() == 0 &&
+        attempt < kMaxConflictRetries) {
+      continue;  // another change landed first; apply ours on top of it
+    }
+    if (!result.ok()) return result.status();
+    v1::RecordStatusChangeResponse response;
+    *response.mutable_area() = WithVersion(std::move(area), result->versions[0]);
+    *response.mutable_change() = std::move(change);
+    return response;
+  }
+}
+
+absl::StatusOr<v1::GetAreaHistoryResponse> AreaStore::History(
+    const v1::GetAreaHistoryRequest& request, int page_size) const {
+  v1::Area area;
+  uint64_t version = 0;
+  CORRIDOR_RETURN_IF_ERROR(
+      ReadArea(*store_, "area_id", request.area_id(), &area, &version));
+
+  storage::ScanOptions scan;
+  scan.prefix = KeyWriter().String(request.area_id()).Release();
+  scan.reverse = true;
+  scan.page_size = page_size;
+  scan.page_token = request.page().page_token();
+  std::vector<std::pair<v1::StatusChange, uint64_t>> found;
+  absl::StatusOr<std::string> next =
+      storage::ScanRecords<v1::StatusChange>(*store_, HistoryTable(), scan, &found);
+  if (!next.ok()) return next.status();
+  v1::GetAreaHistoryResponse response;
+  for (auto& [change, unused_version] : found) {
+    *response.add_changes() = std::move(change);
+  }
+  response.set_next_page_token(*next);
+  return response;
+}
+
+absl::StatusOr<int> AreaStore::LoadReferenceData(
+    const v1::Principal& principal, const std::vector<v1::CreateAreaRequest>& areas) {
+  absl::StatusOr<std::optional<std::string>> loaded = store_->GetMeta(kReferenceLoadedKey);
+  if (!loaded.ok()) return loaded.status();
+  if (loaded->has_value()) return 0;
+
+  const google::protobuf::Timestamp now =
+      google::protobuf::util::TimeUtil::GetCurrentTime();
+  storage::Mutation mutation;
+  int created = 0;
+  for (const v1::CreateAreaRequest& request : areas) {
+    absl::StatusOr<v1::Area> existing = Get(request.area().id());
+    if (existing.ok()) continue;
+    if (!absl::IsNotFound(existing.status())) return existing.status();
+    auto [area, change] = NewArea(principal, request, now);
+    mutation.Insert(AreasTable(), area);
+    mutation.Insert(HistoryTable(), change);
+    ++created;
+  }
+  mutation.PutMeta(kReferenceLoadedKey,
+                   google::protobuf::util::TimeUtil::ToString(now));
+  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+  if (!result.ok()) return result.status();
+  return created;
+}
+
+}  // namespace corridor::areas

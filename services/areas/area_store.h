@@ -1,0 +1,52 @@
+// The areas service's records on the shared storage layer: areas, indexed by
+// status, governorate and besieging party, and their status history.
+//
+// Requests are assumed validated (area_validation.h). Thread-safe.
+#ifndef CORRIDOR_SERVICES_AREAS_AREA_STORE_H_
+#define CORRIDOR_SERVICES_AREAS_AREA_STORE_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "corridor/v1/areas.pb.h"
+#include "storage/store.h"
+
+namespace corridor::areas {
+
+class AreaStore {
+ public:
+  // `store` must outlive this object.
+  explicit AreaStore(storage::Store* store) : store_(store) {}
+
+  // ALREADY_EXISTS naming area.id if the id is taken.
+  absl::StatusOr<v1::Area> Create(const v1::Principal& principal,
+                                  const v1::CreateAreaRequest& request);
+  // NOT_FOUND naming id.
+  absl::StatusOr<v1::Area> Get(absl::string_view id) const;
+  absl::StatusOr<v1::ListAreasResponse> List(const v1::ListAreasRequest& request,
+                                             int page_size) const;
+  // ABORTED if area.version is stale; INVALID_ARGUMENT if it tries to change
+  // the status.
+  absl::StatusOr<v1::Area> Update(const v1::Principal& principal,
+                                  const v1::Area& area);
+  // Appends to the history and, if the change is the latest by effective
+  // date, sets the current status. Retries internally on a concurrent change
+  // unless the request states an expected version.
+  absl::StatusOr<v1::RecordStatusChangeResponse> RecordStatusChange(
+      const v1::Principal& principal, const v1::RecordStatusChangeRequest& request);
+  absl::StatusOr<v1::GetAreaHistoryResponse> History(
+      const v1::GetAreaHistoryRequest& request, int page_size) const;
+
+  // Creates the given areas unless reference data was loaded before, in one
+  // atomic commit; areas whose id already exists are left as they are.
+  // Returns the number created (0 when already loaded).
+  absl::StatusOr<int> LoadReferenceData(const v1::Principal& principal,
+                                        const std::vector<v1::CreateAreaRequest>& areas);
+
+ private:
+  storage::Store* store_;
+};
+
+}  // namespace corridor::areas
+
+#endif  // CORRIDOR_SERVICES_AREAS_AREA_STORE_H_

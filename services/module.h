@@ -1,0 +1,33 @@
+// A service module: one service's database and gRPC handlers, opened
+// together. corridord hosts any set of modules in one process; each
+// service's own binary hosts one. Adding a service means adding a module to
+// the registry (runtime.cc).
+#ifndef CORRIDOR_SERVICES_MODULE_H_
+#define CORRIDOR_SERVICES_MODULE_H_
+
+#include <string>
+#include <vector>
+
+#include "common/server.h"
+
+namespace corridor {
+
+struct ModuleOptions {
+  // Folder of this service's RocksDB, e.g. "data/areas".
+  std::string data_dir;
+  // Load the service's reference data if it has not been loaded yet.
+  bool load_reference_data = true;
+  // Sync every commit (the default; off only for benchmarks).
+  bool sync = true;
+};
+
+class ServiceModule {
+ public:
+  virtual ~ServiceModule() = default;
+  // The gRPC services to host, valid for the module's lifetime.
+  virtual std::vector<HostedService> Services() = 0;
+};
+
+}  // namespace corridor
+
+#endif  // CORRIDOR_SERVICES_MODULE_H_

@@ -1,0 +1,39 @@
+// Runs a set of service modules in this process until SIGTERM or SIGINT.
+#ifndef CORRIDOR_SERVICES_RUNTIME_H_
+#define CORRIDOR_SERVICES_RUNTIME_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/server.h"
+
+namespace corridor {
+
+struct RuntimeOptions {
+  // Services to run, by name ("areas"); see KnownServices().
+  std::vector<std::string> services;
+  // Each service keeps its RocksDB in <data_root>/<service>.
+  std::string data_root = "corridor-data";
+  ServerOptions server;
+  bool load_reference_data = true;
+  // Written once listening, with the bound address, for scripts and tests.
+  std::string port_file;
+};
+
+// The services this build can run, in start order.
+const std::vector<std::string>& KnownServices();
+
+// Splits "areas,routes" into names; INVALID_ARGUMENT naming --services for
+// an unknown or repeated name.
+absl::StatusOr<std::vector<std::string>> ParseServiceList(absl::string_view list);
+
+// Opens every service, serves them all on one address, blocks until SIGTERM
+// or SIGINT, then shuts down cleanly (health NOT_SERVING, drain, close
+// RocksDB). BlockTerminationSignals() must have been called first.
+absl::Status RunServices(const RuntimeOptions& options);
+
+}  // namespace corridor
+
+#endif  // CORRIDOR_SERVICES_RUNTIME_H_

@@ -1,0 +1,77 @@
+#include "services/server_main.h"
+
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/log.h"
+#include "common/server.h"
+#include "services/runtime.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:7400",
+          "host:port to serve gRPC on; port 0 picks a free port");
+ABSL_FLAG(std::string, data_dir, "corridor-data",
+          "folder holding one RocksDB folder per service (<data_dir>/<service>)");
+ABSL_FLAG(std::string, services, "",
+          "comma-separated services to run in this process (corridord only); "
+          "empty runs all");
+ABSL_FLAG(bool, load_reference_data, true,
+          "load the built-in reference data on first start");
+ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
+          "largest request accepted; larger ones are refused with RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, shutdown_grace_seconds, 5,
+          "on SIGTERM, how long calls in flight may finish before they are cancelled");
+ABSL_FLAG(std::string, port_file, "",
+          "if set, write the bound host:port here once listening");
+
+namespace corridor {
+
+int ServerMain(int argc, char** argv, const std::string& program,
+               const std::string& fixed_services) {
+  BlockTerminationSignals();
+  SetLogName(program);
+  absl::SetProgramUsageMessage(absl::StrCat(
+      program, ": Corridor gRPC server.\nServices in this build: ",
+      absl::StrJoin(KnownServices(), ","), "\nUsage: ", program,
+      " [--listen=127.0.0.1:7400] [--data_dir=data]",
+      fixed_services.empty() ? " [--services=areas,...]" : ""));
+  absl::ParseCommandLine(argc, argv);
+
+  std::string list = absl::GetFlag(FLAGS_services);
+  if (!fixed_services.empty()) {
+    if (!list.empty() && list != fixed_services) {
+      std::cerr << program << ": --services is for corridord; " << program
+                << " runs only " << fixed_services << "\n";
+      return 2;
+    }
+    list = fixed_services;
+  } else if (list.empty()) {
+    list = absl::StrJoin(KnownServices(), ",");
+  }
+  absl::StatusOr<std::vector<std::string>> services = ParseServiceList(list);
+  if (!services.ok()) {
+    std::cerr << program << ": " << services.status().message() << "\n";
+    return 2;
+  }
+
+  RuntimeOptions options;
+  options.services = *services;
+  options.data_root = absl::GetFlag(FLAGS_data_dir);
+  options.server.listen_address = absl::GetFlag(FLAGS_listen);
+  options.server.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.server.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  options.load_reference_data = absl::GetFlag(FLAGS_load_reference_data);
+  options.port_file = absl::GetFlag(FLAGS_port_file);
+
+  absl::Status status = RunServices(options);
+  if (!status.ok()) {
+    CORRIDOR_LOG(ERROR) << status.message();
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace corridor

@@ -1,0 +1,46 @@
+#include "storage/mutation.h"
+
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+
+namespace corridor::storage {
+
+void Mutation::Insert(const TableSchema& table,
+                      const google::protobuf::Message& record) {
+  Add(table, record, /*insert=*/true, /*expected_version=*/0);
+}
+
+void Mutation::Update(const TableSchema& table,
+                      const google::protobuf::Message& record,
+                      uint64_t expected_version) {
+  Add(table, record, /*insert=*/false, expected_version);
+}
+
+void Mutation::PutMeta(std::string key, std::string value) {
+  meta_.emplace_back(std::move(key), std::move(value));
+}
+
+void Mutation::Add(const TableSchema& table,
+                   const google::protobuf::Message& record, bool insert,
+                   uint64_t expected_version) {
+  RecordWrite write;
+  write.table = &table;
+  write.primary_key = table.PrimaryKey(record);
+  write.description = table.Describe(record);
+  // Deterministic so that equal records have equal bytes (and digests, once
+  // the audit journal hashes them).
+  {
+    google::protobuf::io::StringOutputStream stream(&write.payload);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    record.SerializeToCodedStream(&coded);
+  }
+  for (const TableSchema::Index& index : table.indexes()) {
+    write.terms.push_back(index.terms(record));
+  }
+  write.insert = insert;
+  write.expected_version = expected_version;
+  records_.push_back(std::move(write));
+}
+
+}  // namespace corridor::storage

@@ -1,0 +1,66 @@
+// A mutation collects what one RPC writes. Store::Commit applies it as one
+// synced RocksDB write batch: records, their index entries and metadata
+// commit together or not at all.
+#ifndef CORRIDOR_STORAGE_MUTATION_H_
+#define CORRIDOR_STORAGE_MUTATION_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "google/protobuf/message.h"
+#include "storage/table.h"
+
+namespace corridor::storage {
+
+class Mutation {
+ public:
+  Mutation() = default;
+
+  // Adds a new record. The commit fails with ALREADY_EXISTS if its key is
+  // taken. The new record gets version 1.
+  void Insert(const TableSchema& table, const google::protobuf::Message& record);
+  template <typename T>
+  void Insert(const Table<T>& table, const T& record) {
+    Insert(table.schema(), record);
+  }
+
+  // Replaces a record. The commit fails with NOT_FOUND if it does not exist
+  // and with ABORTED unless it is at `expected_version`; the record then gets
+  // `expected_version + 1`.
+  void Update(const TableSchema& table, const google::protobuf::Message& record,
+              uint64_t expected_version);
+  template <typename T>
+  void Update(const Table<T>& table, const T& record,
+              uint64_t expected_version) {
+    Update(table.schema(), record, expected_version);
+  }
+
+  // Sets a store-wide metadata value (e.g. "reference data loaded").
+  void PutMeta(std::string key, std::string value);
+
+  bool empty() const { return records_.empty() && meta_.empty(); }
+
+ private:
+  friend class Store;
+
+  struct RecordWrite {
+    const TableSchema* table;
+    std::string primary_key;
+    std::string description;  // for error messages
+    std::string payload;      // serialized record
+    std::vector<std::vector<std::string>> terms;  // per index of the table
+    bool insert;
+    uint64_t expected_version;
+  };
+
+  void Add(const TableSchema& table, const google::protobuf::Message& record,
+           bool insert, uint64_t expected_version);
+
+  std::vector<RecordWrite> records_;
+  std::vector<std::pair<std::string, std::string>> meta_;
+};
+
+}  // namespace corridor::storage
+
+#endif  // CORRIDOR_STORAGE_MUTATION_H_

@@ -1,0 +1,417 @@
+#include "storage/store.h"
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <system_error>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "storage/key_codec.h"
+#include "storage/page_token.h"
+
+namespace corridor::storage {
+namespace {
+
+// Column families. Records and index entries live apart so that index scans
+// never read record payloads they skip.
+constexpr char kRecordsCf[] = "records";
+constexpr char kIndexesCf[] = "indexes";
+constexpr char kMetaPrefix[] = "meta/";
+constexpr size_t kLockStripes = 1024;
+constexpr size_t kVersionBytes = 8;
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsCorruption()) {
+    return absl::DataLossError(
+        absl::StrCat(message, "; restore the database from a backup"));
+  }
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        message,
+        "; another process has this database open: stop it, or point this "
+        "one at another data folder"));
+  }
+  if (s.IsIOError()) {
+    return absl::UnavailableError(
+        absl::StrCat(message, "; check the disk (space, permissions)"));
+  }
+  return absl::InternalError(message);
+}
+
+std::string EncodeValue(uint64_t version, absl::string_view payload) {
+  std::string value = KeyWriter().Uint64(version).Release();
+  value.append(payload.data(), payload.size());
+  return value;
+}
+
+absl::StatusOr<RawRecord> DecodeValue(absl::string_view value) {
+  KeyReader reader(value);
+  RawRecord record;
+  if (!reader.Uint64(&record.version)) {
+    return absl::DataLossError(
+        "a stored record is shorter than its version header; the database "
+        "may be damaged: restore it from a backup");
+  }
+  record.payload = std::string(reader.rest());
+  return record;
+}
+
+std::vector<std::string> TermsOf(const TableSchema& table,
+                                 const google::protobuf::Message& record,
+                                 size_t index) {
+  return table.indexes()[index].terms(record);
+}
+
+// Releases a RocksDB snapshot when the scan ends.
+class ScopedSnapshot {
+ public:
+  explicit ScopedSnapshot(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
+  ~ScopedSnapshot() { db_->ReleaseSnapshot(snapshot_); }
+  const rocksdb::Snapshot* get() const { return snapshot_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+}  // namespace
+
+class Store::Impl {
+ public:
+  Impl(StoreOptions options, rocksdb::DB* db,
+       std::vector<rocksdb::ColumnFamilyHandle*> handles)
+      : options_(std::move(options)), db_(db), handles_(std::move(handles)) {}
+
+  ~Impl() {
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      db_->DestroyColumnFamilyHandle(handle);
+    }
+    delete db_;
+  }
+
+  rocksdb::DB* db() const { return db_; }
+  rocksdb::ColumnFamilyHandle* meta() const { return handles_[0]; }
+  rocksdb::ColumnFamilyHandle* records() const { return handles_[1]; }
+  rocksdb::ColumnFamilyHandle* indexes() const { return handles_[2]; }
+  const StoreOptions& options() const { return options_; }
+
+  // Stripes of locks over record keys: a commit holds the stripes of the
+  // records it writes from the version check to the end of the write.
+  size_t StripeOf(absl::string_view record_key) const {
+    return absl::Hash<absl::string_view>()(record_key) % kLockStripes;
+  }
+  absl::Mutex& Stripe(size_t i) { return locks_[i]; }
+
+ private:
+  StoreOptions options_;
+  rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::array<absl::Mutex, kLockStripes> locks_;
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+const std::string& Store::path() const { return impl_->options().path; }
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("store path is empty: give a data folder");
+  }
+  if (!options.read_only) {
+    std::error_code error;
+    std::filesystem::create_directories(options.path, error);
+    if (error) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot create data folder ", options.path, ": ", error.message()));
+    }
+  }
+
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  // Index keys share long prefixes (table, index, term); bloom filters make
+  // point lookups of records cheap.
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.OptimizeLevelStyleCompaction();
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, cf_options},
+      {kRecordsCf, cf_options},
+      {kIndexesCf, cf_options},
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(db_options),
+                                         options.path, families, &handles, &db)
+          : rocksdb::DB::Open(rocksdb::DBOptions(db_options), options.path,
+                              families, &handles, &db);
+  if (!s.ok()) {
+    return FromRocks(s, absl::StrCat("opening database ", options.path));
+  }
+  return std::unique_ptr<Store>(
+      new Store(std::make_unique<Impl>(options, db, std::move(handles))));
+}
+
+absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
+  if (impl_->options().read_only) {
+    return absl::FailedPreconditionError("the store is open read-only");
+  }
+  // Lock the stripes of every record written, in ascending order so that two
+  // commits never wait on each other in a cycle.
+  std::vector<std::string> record_keys;
+  std::vector<size_t> stripes;
+  for (const Mutation::RecordWrite& write : mutation.records_) {
+    record_keys.push_back(write.table->RecordKey(write.primary_key));
+    stripes.push_back(impl_->StripeOf(record_keys.back()));
+  }
+  {
+    absl::flat_hash_set<std::string> seen(record_keys.begin(), record_keys.end());
+    if (seen.size() != record_keys.size()) {
+      return absl::InternalError(
+          "one mutation writes the same record twice; this is a bug in the "
+          "service, please report it");
+    }
+  }
+  std::sort(stripes.begin(), stripes.end());
+  stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+  for (size_t stripe : stripes) impl_->Stripe(stripe).Lock();
+  struct Unlock {
+    Store::Impl* impl;
+    const std::vector<size_t>* stripes;
+    ~Unlock() {
+      for (auto it = stripes->rbegin(); it != stripes->rend(); ++it) {
+        impl->Stripe(*it).Unlock();
+      }
+    }
+  } unlock{impl_.get(), &stripes};
+
+  rocksdb::WriteBatch batch;
+  CommitResult result;
+  for (size_t i = 0; i < mutation.records_.size(); ++i) {
+    const Mutation::RecordWrite& write = mutation.records_[i];
+    const TableSchema& table = *write.table;
+    const TableInfo& info = table.info();
+    std::string existing;
+    rocksdb::Status s = impl_->db()->Get(rocksdb::ReadOptions(), impl_->records(),
+                                         record_keys[i], &existing);
+    if (!s.ok() && !s.IsNotFound()) {
+      return FromRocks(s, absl::StrCat("reading ", info.noun, " ", write.description));
+    }
+    const bool exists = s.ok();
+    uint64_t new_version = 1;
+    std::vector<std::vector<std::string>> old_terms(table.indexes().size());
+    if (write.insert) {
+      if (exists) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            info.key_field, ": ", info.noun, " \"", write.description,
+            "\" already exists; choose another ", info.key_field,
+            " or update the existing ", info.noun));
+      }
+    } else {
+      if (!exists) {
+        return absl::NotFoundError(absl::StrCat(
+            info.key_field, ": no ", info.noun, " \"", write.description, "\""));
+      }
+      absl::StatusOr<RawRecord> current = DecodeValue(existing);
+      if (!current.ok()) return current.status();
+      if (current->version != write.expected_version) {
+        return absl::AbortedError(absl::StrCat(
+            "version: ", info.noun, " \"", write.description, "\" is at version ",
+            current->version, " but the change was made against version ",
+            write.expected_version,
+            "; someone changed it meanwhile: read it again and reapply"));
+      }
+      std::unique_ptr<google::protobuf::Message> old(table.prototype().New());
+      if (!old->ParseFromString(current->payload)) {
+        return absl::DataLossError(absl::StrCat(
+            "stored ", info.noun, " \"", write.description,
+            "\" could not be parsed; restore the database from a backup"));
+      }
+      for (size_t x = 0; x < table.indexes().size(); ++x) {
+        old_terms[x] = TermsOf(table, *old, x);
+      }
+      new_version = current->version + 1;
+    }
+
+    for (size_t x = 0; x < table.indexes().size(); ++x) {
+      const std::string prefix = table.IndexPrefix(table.indexes()[x].name);
+      const std::vector<std::string>& now = write.terms[x];
+      for (const std::string& term : old_terms[x]) {
+        if (std::find(now.begin(), now.end(), term) == now.end()) {
+          batch.Delete(impl_->indexes(), prefix + term + write.primary_key);
+        }
+      }
+      for (const std::string& term : now) {
+        if (std::find(old_terms[x].begin(), old_terms[x].end(), term) ==
+            old_terms[x].end()) {
+          batch.Put(impl_->indexes(), prefix + term + write.primary_key,
+                    write.primary_key);
+        }
+      }
+    }
+    batch.Put(impl_->records(), record_keys[i],
+              EncodeValue(new_version, write.payload));
+    result.versions.push_back(new_version);
+  }
+  for (const auto& [key, value] : mutation.meta_) {
+    batch.Put(impl_->meta(), absl::StrCat(kMetaPrefix, key), value);
+  }
+
+  rocksdb::WriteOptions write_options;
+  write_options.sync = impl_->options().sync;
+  rocksdb::Status s = impl_->db()->Write(write_options, &batch);
+  if (!s.ok()) return FromRocks(s, "committing a write");
+  return result;
+}
+
+absl::StatusOr<RawRecord> Store::Get(const TableSchema& table,
+                                     absl::string_view primary_key) const {
+  std::string value;
+  rocksdb::Status s = impl_->db()->Get(rocksdb::ReadOptions(), impl_->records(),
+                                       table.RecordKey(primary_key), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat(table.info().noun, " not found"));
+  }
+  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", table.info().noun));
+  return DecodeValue(value);
+}
+
+absl::StatusOr<uint64_t> Store::Get(const TableSchema& table,
+                                    absl::string_view primary_key,
+                                    google::protobuf::Message* record) const {
+  absl::StatusOr<RawRecord> raw = Get(table, primary_key);
+  if (!raw.ok()) return raw.status();
+  if (!record->ParseFromString(raw->payload)) {
+    return absl::DataLossError(absl::StrCat(
+        "a stored ", table.info().noun,
+        " could not be parsed; restore the database from a backup"));
+  }
+  return raw->version;
+}
+
+absl::StatusOr<std::string> Store::Scan(const TableSchema& table,
+                                        const ScanOptions& options,
+                                        const Visitor& visit) const {
+  if (options.page_size <= 0) {
+    return absl::InvalidArgumentError("page_size: must be positive");
+  }
+  const bool by_index = !options.index.empty();
+  if (by_index && table.FindIndex(options.index) == nullptr) {
+    return absl::InternalError(absl::StrCat("table ", table.info().name,
+                                            " has no index ", options.index));
+  }
+  const std::string range_prefix =
+      (by_index ? table.IndexPrefix(options.index) : table.RecordPrefix()) +
+      options.prefix;
+  const uint64_t fingerprint =
+      QueryFingerprint(table.info().name, options.index, options.prefix,
+                       options.reverse, options.query);
+
+  std::string resume_after;
+  if (!options.page_token.empty()) {
+    absl::StatusOr<std::string> last = DecodePageToken(options.page_token, fingerprint);
+    if (!last.ok()) return last.status();
+    if (!absl::StartsWith(*last, range_prefix)) {
+      return absl::InvalidArgumentError(
+          "page_token: issued for a different query; pass the "
+          "next_page_token of the previous response unchanged");
+    }
+    resume_after = *std::move(last);
+  }
+
+  ScopedSnapshot snapshot(impl_->db());
+  // The bounds must outlive the iterator: ReadOptions keeps pointers.
+  const std::string lower = range_prefix;
+  const std::string upper = PrefixSuccessor(range_prefix);
+  rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.get();
+  read_options.iterate_lower_bound = &lower_slice;
+  if (!upper.empty()) read_options.iterate_upper_bound = &upper_slice;
+
+  rocksdb::ColumnFamilyHandle* cf = by_index ? impl_->indexes() : impl_->records();
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db()->NewIterator(read_options, cf));
+  if (options.reverse) {
+    if (resume_after.empty()) {
+      it->SeekToLast();
+    } else {
+      it->SeekForPrev(resume_after);
+      if (it->Valid() && it->key() == resume_after) it->Prev();
+    }
+  } else {
+    if (resume_after.empty()) {
+      it->Seek(lower);
+    } else {
+      it->Seek(resume_after);
+      if (it->Valid() && it->key() == resume_after) it->Next();
+    }
+  }
+
+  int kept = 0;
+  std::string last_key;
+  for (; it->Valid(); options.reverse ? it->Prev() : it->Next()) {
+    if (kept == options.page_size) {
+      // There is more: the next page starts after the last record kept.
+      return EncodePageToken(fingerprint, last_key);
+    }
+    RawRecord record;
+    if (by_index) {
+      std::string value;
+      rocksdb::Status s = impl_->db()->Get(read_options, impl_->records(),
+                                           table.RecordKey(it->value().ToString()),
+                                           &value);
+      if (!s.ok()) {
+        return absl::DataLossError(absl::StrCat(
+            "index ", options.index, " of ", table.info().name,
+            " points to a record that cannot be read (", s.ToString(),
+            "); restore the database from a backup"));
+      }
+      absl::StatusOr<RawRecord> decoded = DecodeValue(value);
+      if (!decoded.ok()) return decoded.status();
+      record = *std::move(decoded);
+    } else {
+      absl::StatusOr<RawRecord> decoded = DecodeValue(it->value().ToString());
+      if (!decoded.ok()) return decoded.status();
+      record = *std::move(decoded);
+    }
+    absl::StatusOr<bool> keep = visit(record);
+    if (!keep.ok()) return keep.status();
+    if (*keep) {
+      ++kept;
+      last_key = it->key().ToString();
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning");
+  return std::string();
+}
+
+absl::StatusOr<std::optional<std::string>> Store::GetMeta(
+    absl::string_view key) const {
+  std::string value;
+  rocksdb::Status s = impl_->db()->Get(rocksdb::ReadOptions(), impl_->meta(),
+                                       absl::StrCat(kMetaPrefix, key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "reading metadata");
+  return std::optional<std::string>(std::move(value));
+}
+
+}  // namespace corridor::storage

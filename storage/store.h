@@ -1,0 +1,138 @@
+// Store: one service's RocksDB.
+//
+// Every write goes through Commit, as one synced write batch; every listing
+// is a Scan over a key range with an opaque page token. RocksDB types never
+// leave this layer: callers see absl::Status and protos.
+//
+// Thread safety: a Store is safe to use from many threads. Commits that touch
+// different records run concurrently and share fsyncs (RocksDB's group
+// commit); commits that touch the same record are serialized so that the
+// version check and the write are atomic.
+#ifndef CORRIDOR_STORAGE_STORE_H_
+#define CORRIDOR_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "storage/mutation.h"
+#include "storage/table.h"
+
+namespace corridor::storage {
+
+struct StoreOptions {
+  // Folder of the database; created (with its parents) if missing.
+  std::string path;
+  // Sync the write-ahead log before a commit returns. Corridor acknowledges
+  // only synced writes; turn off only for benchmarks and bulk loads.
+  bool sync = true;
+  // Open for reading only (tools, while the service may be running
+  // elsewhere is not supported: RocksDB locks the folder).
+  bool read_only = false;
+};
+
+// A stored record: its version and its serialized proto.
+struct RawRecord {
+  uint64_t version = 0;
+  std::string payload;
+};
+
+struct ScanOptions {
+  // Index to walk; empty walks the table in primary-key order.
+  std::string index;
+  // Encoded leading terms (or primary-key prefix) the scan is limited to.
+  std::string prefix;
+  // Largest key first.
+  bool reverse = false;
+  // Records to return at most; must be positive.
+  int page_size = 50;
+  // Token from the previous page, or empty.
+  std::string page_token;
+  // Anything else that shapes the result (filters applied by the caller),
+  // bound into the token so that a token cannot be replayed with other
+  // filters.
+  std::string query;
+};
+
+struct CommitResult {
+  // The new version of each record written, in the order they were added.
+  std::vector<uint64_t> versions;
+};
+
+class Store {
+ public:
+  // Opens (creating if missing) the database at options.path.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  // Closes the database. All scans must have finished.
+  ~Store();
+
+  // Applies the mutation atomically. On any error nothing is written.
+  // Errors: ALREADY_EXISTS, NOT_FOUND, ABORTED (stale version) naming the
+  // table's key field; INTERNAL/UNAVAILABLE for storage failures.
+  absl::StatusOr<CommitResult> Commit(const Mutation& mutation);
+
+  // Reads one record by its encoded primary key. NOT_FOUND if absent.
+  absl::StatusOr<RawRecord> Get(const TableSchema& table,
+                                absl::string_view primary_key) const;
+
+  // Reads one record and parses it into `record`; returns its version.
+  absl::StatusOr<uint64_t> Get(const TableSchema& table,
+                               absl::string_view primary_key,
+                               google::protobuf::Message* record) const;
+
+  // Walks a range of a table or index from a consistent snapshot, calling
+  // `visit` for each record in order until `page_size` calls returned true
+  // (the record was kept). Returns the token of the next page, empty when the
+  // range is exhausted. INVALID_ARGUMENT naming `page_token` if the token is
+  // malformed or was issued for another query.
+  using Visitor = std::function<absl::StatusOr<bool>(const RawRecord& record)>;
+  absl::StatusOr<std::string> Scan(const TableSchema& table,
+                                   const ScanOptions& options,
+                                   const Visitor& visit) const;
+
+  // Reads a metadata value written with Mutation::PutMeta.
+  absl::StatusOr<std::optional<std::string>> GetMeta(absl::string_view key) const;
+
+  const std::string& path() const;
+
+ private:
+  class Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Scans and parses records of type T, keeping those `keep` accepts (all if
+// `keep` is empty). Returns the next page token.
+template <typename T>
+absl::StatusOr<std::string> ScanRecords(
+    const Store& store, const Table<T>& table, const ScanOptions& options,
+    std::vector<std::pair<T, uint64_t>>* out,
+    const std::function<bool(const T&)>& keep = nullptr) {
+  return store.Scan(
+      table.schema(), options,
+      [&](const RawRecord& raw) -> absl::StatusOr<bool> {
+        T record;
+        if (!record.ParseFromString(raw.payload)) {
+          return absl::DataLossError(
+              "a stored " + table.schema().info().noun +
+              " could not be parsed; the database may be damaged: restore "
+              "it from a backup");
+        }
+        if (keep && !keep(record)) return false;
+        out->emplace_back(std::move(record), raw.version);
+        return true;
+      });
+}
+
+}  // namespace corridor::storage
+
+#endif  // CORRIDOR_STORAGE_STORE_H_

@@ -1,0 +1,37 @@
+#include "storage/table.h"
+
+#include "storage/key_codec.h"
+
+namespace corridor::storage {
+
+TableSchema::TableSchema(TableInfo info, const Message* prototype, KeyFn key,
+                         DescribeFn describe)
+    : info_(std::move(info)),
+      prototype_(prototype),
+      key_(std::move(key)),
+      describe_(std::move(describe)) {}
+
+void TableSchema::AddIndex(std::string name, TermsFn terms) {
+  indexes_.push_back(Index{std::move(name), std::move(terms)});
+}
+
+const TableSchema::Index* TableSchema::FindIndex(absl::string_view name) const {
+  for (const Index& index : indexes_) {
+    if (index.name == name) return &index;
+  }
+  return nullptr;
+}
+
+std::string TableSchema::RecordKey(absl::string_view primary_key) const {
+  return KeyWriter().String(info_.name).Raw(primary_key).Release();
+}
+
+std::string TableSchema::RecordPrefix() const {
+  return KeyWriter().String(info_.name).Release();
+}
+
+std::string TableSchema::IndexPrefix(absl::string_view index_name) const {
+  return KeyWriter().String(info_.name).String(index_name).Release();
+}
+
+}  // namespace corridor::storage

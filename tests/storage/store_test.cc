@@ -1,0 +1,354 @@
+#include "storage/store.h"
+
+#include <set>
+#include <thread>
+
+#include "corridor/v1/areas.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "storage/key_codec.h"
+#include "tests/testing/temp_dir.h"
+
+namespace corridor::storage {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A table over Area with a single-term and a multi-term index.
+const Table<v1::Area>& TestTable() {
+  static const Table<v1::Area>* table = [] {
+    auto* t = new Table<v1::Area>(
+        {.name = "things", .noun = "thing", .key_field = "id"},
+        [](const v1::Area& a) { return KeyWriter().String(a.id()).Release(); },
+        [](const v1::Area& a) { return a.id(); });
+    t->Index("status", [](const v1::Area& a) -> std::vector<std::string> {
+      return {KeyWriter().Uint32(a.status()).Release()};
+    });
+    t->Index("alt", [](const v1::Area& a) {
+      std::vector<std::string> terms;
+      for (const std::string& name : a.alt_names()) {
+        terms.push_back(KeyWriter().String(name).Release());
+      }
+      return terms;
+    });
+    return t;
+  }();
+  return *table;
+}
+
+v1::Area Thing(const std::string& id, int status = 1) {
+  v1::Area a;
+  a.set_id(id);
+  a.set_name_en("Thing " + id);
+  a.set_status(static_cast<v1::AreaStatus>(status));
+  return a;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen() {
+    store_.reset();
+    StoreOptions options;
+    options.path = dir_.Sub("db");
+    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  absl::StatusOr<CommitResult> Insert(const v1::Area& a) {
+    Mutation m;
+    m.Insert(TestTable(), a);
+    return store_->Commit(m);
+  }
+
+  absl::StatusOr<std::pair<v1::Area, uint64_t>> Read(const std::string& id) {
+    v1::Area a;
+    absl::StatusOr<uint64_t> v =
+        store_->Get(TestTable().schema(), KeyWriter().String(id).Release(), &a);
+    if (!v.ok()) return v.status();
+    return std::make_pair(a, *v);
+  }
+
+  // Every id reachable through `index` with `prefix`, in scan order, paging
+  // with `page_size`.
+  std::vector<std::string> ScanAll(const std::string& index, const std::string& prefix,
+                                   bool reverse, int page_size) {
+    std::vector<std::string> ids;
+    ScanOptions scan;
+    scan.index = index;
+    scan.prefix = prefix;
+    scan.reverse = reverse;
+    scan.page_size = page_size;
+    for (int pages = 0; pages < 10000; ++pages) {
+      std::vector<std::pair<v1::Area, uint64_t>> found;
+      absl::StatusOr<std::string> next = ScanRecords(*store_, TestTable(), scan, &found);
+      EXPECT_TRUE(next.ok()) << next.status();
+      if (!next.ok()) break;
+      EXPECT_LE(found.size(), static_cast<size_t>(page_size));
+      for (auto& [a, v] : found) ids.push_back(a.id());
+      if (next->empty()) break;
+      scan.page_token = *next;
+    }
+    return ids;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, InsertedRecordReadsBackAtVersionOne) {
+  ASSERT_TRUE(Insert(Thing("A")).ok());
+  auto read = Read("A");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->first.name_en(), "Thing A");
+  EXPECT_EQ(read->second, 1u);
+}
+
+TEST_F(StoreTest, MissingRecordIsNotFound) {
+  EXPECT_EQ(Read("nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, DuplicateInsertIsRefusedAndLeavesTheRecord) {
+  ASSERT_TRUE(Insert(Thing("A", 1)).ok());
+  v1::Area again = Thing("A", 2);
+  again.set_name_en("Impostor");
+  absl::StatusOr<CommitResult> result = Insert(again);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("id: "));
+  EXPECT_EQ(Read("A")->first.name_en(), "Thing A");
+  EXPECT_EQ(ScanAll("status", KeyWriter().Uint32(2).Release(), false, 10).size(), 0u);
+}
+
+TEST_F(StoreTest, UpdateWithCurrentVersionBumpsIt) {
+  ASSERT_TRUE(Insert(Thing("A")).ok());
+  v1::Area changed = Thing("A");
+  changed.set_name_en("Renamed");
+  Mutation m;
+  m.Update(TestTable(), changed, 1);
+  absl::StatusOr<CommitResult> result = store_->Commit(m);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->versions, std::vector<uint64_t>{2});
+  EXPECT_EQ(Read("A")->first.name_en(), "Renamed");
+  EXPECT_EQ(Read("A")->second, 2u);
+}
+
+TEST_F(StoreTest, StaleVersionIsAbortedAndChangesNothing) {
+  ASSERT_TRUE(Insert(Thing("A", 1)).ok());
+  Mutation first;
+  first.Update(TestTable(), Thing("A", 2), 1);
+  ASSERT_TRUE(store_->Commit(first).ok());
+
+  Mutation stale;
+  v1::Area lost = Thing("A", 3);
+  lost.set_name_en("Lost update");
+  stale.Update(TestTable(), lost, 1);
+  absl::StatusOr<CommitResult> result = store_->Commit(stale);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("version"));
+  EXPECT_EQ(Read("A")->second, 2u);
+  EXPECT_EQ(Read("A")->first.status(), 2);
+  EXPECT_TRUE(ScanAll("status", KeyWriter().Uint32(3).Release(), false, 10).empty());
+}
+
+TEST_F(StoreTest, UpdateOfMissingRecordIsNotFound) {
+  Mutation m;
+  m.Update(TestTable(), Thing("ghost"), 1);
+  EXPECT_EQ(store_->Commit(m).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, UpdateMovesTheRecordBetweenIndexEntries) {
+  v1::Area a = Thing("A", 1);
+  a.add_alt_names("one");
+  a.add_alt_names("two");
+  ASSERT_TRUE(Insert(a).ok());
+  EXPECT_EQ(ScanAll("status", KeyWriter().Uint32(1).Release(), false, 10),
+            std::vector<std::string>{"A"});
+
+  v1::Area b = Thing("A", 5);
+  b.add_alt_names("two");
+  b.add_alt_names("three");
+  Mutation m;
+  m.Update(TestTable(), b, 1);
+  ASSERT_TRUE(store_->Commit(m).ok());
+  EXPECT_TRUE(ScanAll("status", KeyWriter().Uint32(1).Release(), false, 10).empty());
+  EXPECT_EQ(ScanAll("status", KeyWriter().Uint32(5).Release(), false, 10),
+            std::vector<std::string>{"A"});
+  EXPECT_TRUE(ScanAll("alt", KeyWriter().String("one").Release(), false, 10).empty());
+  EXPECT_EQ(ScanAll("alt", KeyWriter().String("two").Release(), false, 10).size(), 1u);
+  EXPECT_EQ(ScanAll("alt", KeyWriter().String("three").Release(), false, 10).size(), 1u);
+}
+
+TEST_F(StoreTest, AMutationCommitsAllOrNothing) {
+  ASSERT_TRUE(Insert(Thing("B")).ok());
+  Mutation m;
+  m.Insert(TestTable(), Thing("A"));
+  m.Insert(TestTable(), Thing("B"));  // taken: the whole mutation fails
+  m.PutMeta("marker", "set");
+  EXPECT_EQ(store_->Commit(m).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Read("A").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_FALSE(store_->GetMeta("marker")->has_value());
+}
+
+TEST_F(StoreTest, WritingOneRecordTwiceInAMutationIsRefused) {
+  Mutation m;
+  m.Insert(TestTable(), Thing("A"));
+  m.Insert(TestTable(), Thing("A"));
+  EXPECT_EQ(store_->Commit(m).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(Read("A").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, PagingVisitsEveryRecordOnceInKeyOrder) {
+  std::vector<std::string> ids;
+  Mutation m;
+  for (int i = 0; i < 237; ++i) {
+    char id[16];
+    snprintf(id, sizeof(id), "T%04d", i);
+    ids.push_back(id);
+    m.Insert(TestTable(), Thing(id, 1 + i % 3));
+  }
+  ASSERT_TRUE(store_->Commit(m).ok());
+  for (int page_size : {1, 10, 236, 237, 500}) {
+    EXPECT_EQ(ScanAll("", "", false, page_size), ids) << page_size;
+    std::vector<std::string> reversed(ids.rbegin(), ids.rend());
+    EXPECT_EQ(ScanAll("", "", true, page_size), reversed) << page_size;
+  }
+  std::vector<std::string> status2 = ScanAll("status", KeyWriter().Uint32(2).Release(), false, 7);
+  EXPECT_EQ(status2.size(), 79u);
+  EXPECT_TRUE(std::is_sorted(status2.begin(), status2.end()));
+  std::vector<std::string> status2_reverse =
+      ScanAll("status", KeyWriter().Uint32(2).Release(), true, 7);
+  EXPECT_EQ(status2_reverse, std::vector<std::string>(status2.rbegin(), status2.rend()));
+}
+
+TEST_F(StoreTest, FilteredScanFillsPagesAndResumes) {
+  Mutation m;
+  for (int i = 0; i < 50; ++i) m.Insert(TestTable(), Thing("F" + std::to_string(100 + i)));
+  ASSERT_TRUE(store_->Commit(m).ok());
+  ScanOptions scan;
+  scan.page_size = 4;
+  scan.query = "even";
+  std::vector<std::string> kept;
+  auto even = [](const v1::Area& a) { return (a.id().back() - '0') % 2 == 0; };
+  for (int pages = 0; pages < 100; ++pages) {
+    std::vector<std::pair<v1::Area, uint64_t>> found;
+    absl::StatusOr<std::string> next = ScanRecords<v1::Area>(*store_, TestTable(), scan, &found, even);
+    ASSERT_TRUE(next.ok());
+    for (auto& [a, v] : found) kept.push_back(a.id());
+    if (next->empty()) break;
+    EXPECT_EQ(found.size(), 4u);
+    scan.page_token = *next;
+  }
+  EXPECT_EQ(kept.size(), 25u);
+  EXPECT_EQ(std::set<std::string>(kept.begin(), kept.end()).size(), 25u);
+}
+
+TEST_F(StoreTest, PageTokensAreCheckedAgainstTheQuery) {
+  Mutation m;
+  for (int i = 0; i < 5; ++i) m.Insert(TestTable(), Thing("P" + std::to_string(i), 1));
+  ASSERT_TRUE(store_->Commit(m).ok());
+  ScanOptions scan;
+  scan.page_size = 2;
+  std::vector<std::pair<v1::Area, uint64_t>> found;
+  absl::StatusOr<std::string> token = ScanRecords(*store_, TestTable(), scan, &found);
+  ASSERT_TRUE(token.ok());
+  ASSERT_FALSE(token->empty());
+
+  ScanOptions other = scan;
+  other.index = "status";
+  other.prefix = KeyWriter().Uint32(1).Release();
+  other.page_token = *token;
+  absl::StatusOr<std::string> refused = ScanRecords(*store_, TestTable(), other, &found);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("page_token"));
+
+  scan.page_token = "garbage!";
+  EXPECT_EQ(ScanRecords(*store_, TestTable(), scan, &found).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, ConcurrentReadModifyWriteLosesNoUpdate) {
+  v1::Area counter = Thing("counter");
+  counter.mutable_population()->set_count(0);
+  ASSERT_TRUE(Insert(counter).ok());
+  constexpr int kThreads = 8, kIncrements = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> conflicts{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kIncrements; ++i) {
+        while (true) {
+          auto read = Read("counter");
+          ASSERT_TRUE(read.ok());
+          v1::Area next = read->first;
+          next.mutable_population()->set_count(next.population().count() + 1);
+          Mutation m;
+          m.Update(TestTable(), next, read->second);
+          absl::StatusOr<CommitResult> result = store_->Commit(m);
+          if (result.ok()) break;
+          ASSERT_EQ(result.status().code(), absl::StatusCode::kAborted);
+          ++conflicts;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto final = Read("counter");
+  EXPECT_EQ(final->first.population().count(), kThreads * kIncrements);
+  EXPECT_EQ(final->second, 1u + kThreads * kIncrements);
+}
+
+TEST_F(StoreTest, ConcurrentInsertsAllLand) {
+  constexpr int kThreads = 8, kEach = 100;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        ASSERT_TRUE(Insert(Thing("C" + std::to_string(t) + "-" + std::to_string(i), 1 + t % 2)).ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ScanAll("", "", false, 500).size(), static_cast<size_t>(kThreads * kEach));
+  EXPECT_EQ(ScanAll("status", KeyWriter().Uint32(1).Release(), false, 500).size(),
+            static_cast<size_t>(kThreads * kEach / 2));
+}
+
+TEST_F(StoreTest, RecordsAndMetadataSurviveReopen) {
+  ASSERT_TRUE(Insert(Thing("A")).ok());
+  Mutation m;
+  m.PutMeta("loaded", "yes");
+  ASSERT_TRUE(store_->Commit(m).ok());
+  Reopen();
+  EXPECT_EQ(Read("A")->first.name_en(), "Thing A");
+  absl::StatusOr<std::optional<std::string>> meta = store_->GetMeta("loaded");
+  ASSERT_TRUE(meta.ok());
+  EXPECT_EQ(meta->value_or(""), "yes");
+}
+
+TEST_F(StoreTest, SecondOpenOfTheSameFolderIsRefusedWithAPlainReason) {
+  StoreOptions options;
+  options.path = dir_.Sub("db");
+  absl::StatusOr<std::unique_ptr<Store>> second = Store::Open(options);
+  EXPECT_FALSE(second.ok());
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr("another process"));
+}
+
+TEST_F(StoreTest, ReadOnlyStoreRefusesCommits) {
+  ASSERT_TRUE(Insert(Thing("A")).ok());
+  store_.reset();
+  StoreOptions options;
+  options.path = dir_.Sub("db");
+  options.read_only = true;
+  absl::StatusOr<std::unique_ptr<Store>> reader = Store::Open(options);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  Mutation m;
+  m.Insert(TestTable(), Thing("B"));
+  EXPECT_EQ((*reader)->Commit(m).status().code(), absl::StatusCode::kFailedPrecondition);
+  v1::Area a;
+  EXPECT_TRUE((*reader)->Get(TestTable().schema(), KeyWriter().String("A").Release(), &a).ok());
+}
+
+}  // namespace
+}  // namespace corridor::storage
