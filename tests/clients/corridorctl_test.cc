@@ -1,0 +1,151 @@
+// End to end: the corridorctl binary against a running corridor-areas.
+#include <signal.h>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace corridor::cli {
+namespace {
+
+using ::corridor::testing::BinaryPath;
+using ::corridor::testing::CommandResult;
+using ::corridor::testing::RunCommand;
+using ::corridor::testing::ServerProcess;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+class CorridorctlTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new corridor::testing::TempDir();
+    auto server = ServerProcess::Start(BinaryPath("corridor-areas"),
+                                       {"--data_dir=" + dir_->Sub("data")}, dir_->path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+
+  CommandResult Ctl(std::vector<std::string> args) {
+    args.insert(args.begin(), "--server=" + server_->address());
+    args.insert(args.begin(), BinaryPath("corridorctl"));
+    return RunCommand(args);
+  }
+
+  static corridor::testing::TempDir* dir_;
+  static ServerProcess* server_;
+};
+
+corridor::testing::TempDir* CorridorctlTest::dir_ = nullptr;
+ServerProcess* CorridorctlTest::server_ = nullptr;
+
+TEST_F(CorridorctlTest, ListShowsTheBesiegedAreasAsATable) {
+  CommandResult result = Ctl({"areas", "list"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, StartsWith("ID "));
+  EXPECT_THAT(result.out, HasSubstr("EG-DUMA"));
+  EXPECT_THAT(result.out, HasSubstr("Douma"));
+  EXPECT_THAT(result.out, HasSubstr("Madaya"));
+  EXPECT_THAT(result.err, HasSubstr("51 areas"));
+}
+
+TEST_F(CorridorctlTest, ListFiltersByStatusAndGovernorate) {
+  CommandResult result = Ctl({"areas", "list", "--status=besieged", "--governorate=SY07"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("IDL-FOUA"));
+  EXPECT_THAT(result.out, Not(HasSubstr("EG-DUMA")));
+  EXPECT_THAT(result.err, HasSubstr("2 areas"));
+}
+
+TEST_F(CorridorctlTest, JsonAndCsvOutputs) {
+  CommandResult json = Ctl({"--output=json", "areas", "get", "EG-DUMA"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_THAT(json.out, HasSubstr("\"id\": \"EG-DUMA\""));
+  EXPECT_THAT(json.out, HasSubstr("\"name_en\": \"Douma\""));
+  EXPECT_THAT(json.out, HasSubstr("\"status\": \"AREA_STATUS_BESIEGED\""));
+
+  CommandResult csv = Ctl({"--output", "csv", "areas", "list", "--limit=3"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_THAT(csv.out, StartsWith("ID,NAME,STATUS,SINCE,GOVERNORATE,BESIEGING PARTY,POPULATION,"
+                                  "NAME_AR,LATITUDE,LONGITUDE,VERSION\n"));
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 4);
+}
+
+TEST_F(CorridorctlTest, CreateSetStatusAndHistory) {
+  CommandResult created = Ctl({"areas", "create", "--id=CLI-TEST", "--name=CLI test town",
+                               "--name-ar=بلدة", "--governorate=SY12", "--status=hard-to-reach",
+                               "--since=2016-01-10", "--source=CLI test", "--lat=32.6",
+                               "--lon=36.1"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_THAT(created.out, HasSubstr("CLI test town"));
+
+  CommandResult changed = Ctl({"areas", "set-status", "CLI-TEST", "--status=besieged",
+                               "--date=2016-06-01", "--source=SW3-TSI", "--note=road cut"});
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_THAT(changed.out, HasSubstr("besieged"));
+
+  CommandResult history = Ctl({"areas", "history", "CLI-TEST"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  size_t besieged = history.out.find("2016-06-01");
+  size_t hard = history.out.find("2016-01-10");
+  ASSERT_NE(besieged, std::string::npos) << history.out;
+  ASSERT_NE(hard, std::string::npos) << history.out;
+  EXPECT_LT(besieged, hard) << "newest first";
+  EXPECT_THAT(history.out, HasSubstr("road cut"));
+}
+
+TEST_F(CorridorctlTest, BadFieldIsExplainedWithExitCode4) {
+  CommandResult result = Ctl({"areas", "create", "--id=CLI-BAD", "--name=Bad", "--governorate=SY03",
+                              "--status=besieged", "--source=x", "--lat=95", "--lon=36"});
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_THAT(result.err, HasSubstr("area.location.latitude"));
+  EXPECT_THAT(result.err, HasSubstr("Fix that field"));
+  EXPECT_EQ(Ctl({"areas", "get", "CLI-BAD"}).exit_code, 5);
+}
+
+TEST_F(CorridorctlTest, DuplicateIdIsExitCode4) {
+  CommandResult result = Ctl({"areas", "create", "--id=EG-DUMA", "--name=Dup", "--governorate=SY03",
+                              "--status=besieged", "--source=x"});
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_THAT(result.err, HasSubstr("already exists"));
+}
+
+TEST_F(CorridorctlTest, UnknownAreaIsExitCode5) {
+  CommandResult result = Ctl({"areas", "get", "NO-SUCH-AREA"});
+  EXPECT_EQ(result.exit_code, 5);
+  EXPECT_THAT(result.err, HasSubstr("no area \"NO-SUCH-AREA\""));
+}
+
+TEST_F(CorridorctlTest, UsageErrorsAreExitCode2) {
+  EXPECT_EQ(Ctl({}).exit_code, 2);
+  CommandResult unknown_flag = Ctl({"areas", "list", "--colour=red"});
+  EXPECT_EQ(unknown_flag.exit_code, 2);
+  EXPECT_THAT(unknown_flag.err, HasSubstr("--colour is not a flag"));
+  CommandResult bad_status = Ctl({"areas", "list", "--status=sieged"});
+  EXPECT_EQ(bad_status.exit_code, 2);
+  EXPECT_THAT(bad_status.err, HasSubstr("is not a status"));
+  EXPECT_EQ(Ctl({"--output=yaml", "areas", "list"}).exit_code, 2);
+  EXPECT_EQ(Ctl({"areas", "set-status", "EG-DUMA", "--status=besieged", "--date=12/1/2016",
+                 "--source=x"}).exit_code, 2);
+}
+
+TEST_F(CorridorctlTest, UnreachableServerIsExitCode3InPlainWords) {
+  CommandResult result = RunCommand({BinaryPath("corridorctl"), "--server=127.0.0.1:1",
+                                     "--timeout=2", "areas", "list"});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_THAT(result.err, HasSubstr("cannot reach the Corridor server at 127.0.0.1:1"));
+}
+
+TEST_F(CorridorctlTest, HelpPrintsUsage) {
+  CommandResult result = RunCommand({BinaryPath("corridorctl"), "help"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_THAT(result.out, HasSubstr("areas set-status"));
+}
+
+}  // namespace
+}  // namespace corridor::cli
