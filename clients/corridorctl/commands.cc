@@ -152,10 +152,21 @@ absl::StatusOr<double> ParseDegrees(absl::string_view flag, const std::string& t
   return value;
 }
 
+// 12520 -> "12,520".
+std::string WithThousands(int64_t n) {
+  std::string digits = absl::StrCat(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
+
 std::string PopulationText(const v1::Area& area) {
   if (!area.has_population()) return "";
   const v1::PopulationEstimate& p = area.population();
-  if (p.has_count()) return absl::StrCat(p.approximate() ? "~" : "", p.count());
+  if (p.has_count()) return absl::StrCat(p.approximate() ? "~" : "", WithThousands(p.count()));
   return p.as_reported();
 }
 

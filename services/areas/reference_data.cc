@@ -35,27 +35,28 @@ bool StartsWithWord(absl::string_view text, absl::string_view word) {
   return absl::StartsWithIgnoreCase(absl::StripLeadingAsciiWhitespace(text), word);
 }
 
-// The status a row's listings support, with the listing as its source.
+// Whether a UN listing cell says the UN listed the community as besieged.
+bool UnListsAsBesieged(absl::string_view un) {
+  return StartsWithWord(un, "listed") || StartsWithWord(un, "yes") ||
+         StartsWithWord(un, "added to UN besieged") ||
+         StartsWithWord(un, "declared besieged") ||
+         absl::StrContains(un, "people besieged");
+}
+
+// The status a row's listings support, with both listings as its source.
 void SetStatus(const CsvTable& table, size_t row, v1::CreateAreaRequest* request) {
   const std::string& siege_watch = table.Get(row, "siege_watch_listed");
   const std::string& un = table.Get(row, "un_ocha_listing");
-  v1::Source* source = request->mutable_status_source();
   v1::AreaStatus status = v1::AREA_STATUS_UNCONFIRMED;
-  if (StartsWithWord(siege_watch, "yes")) {
+  if (StartsWithWord(siege_watch, "yes") || UnListsAsBesieged(un)) {
     status = v1::AREA_STATUS_BESIEGED;
-    source->set_citation(absl::StrCat("Siege Watch listing: ", siege_watch));
   } else if (StartsWithWord(siege_watch, "watchlist")) {
     status = v1::AREA_STATUS_WATCHLIST;
-    source->set_citation(absl::StrCat("Siege Watch listing: ", siege_watch));
-  } else if (StartsWithWord(un, "listed") || StartsWithWord(un, "added to UN besieged") ||
-             StartsWithWord(un, "declared besieged")) {
-    status = v1::AREA_STATUS_BESIEGED;
-    source->set_citation(absl::StrCat("UN listing: ", un));
-  } else {
-    source->set_citation(absl::StrCat("Siege Watch listing: ", siege_watch,
-                                      "; UN listing: ", un));
   }
-  source->set_note("Status at reference-data load: the listing as the source states it, "
+  v1::Source* source = request->mutable_status_source();
+  source->set_citation(absl::StrCat("Siege Watch listing: ", siege_watch,
+                                    "; UN listing: ", un));
+  source->set_note("Status at reference-data load: the listings as the sources state them, "
                    "2016 - Sep 2017 (data/reference/besieged_areas.csv)");
   request->mutable_area()->set_status(status);
 }

@@ -18,9 +18,9 @@ absl::string_view EmbeddedBesiegedAreasCsv();
 
 // Turns besieged_areas.csv into create requests. Only what a row states is
 // set: empty cells stay unset, a population is a number only when the source
-// gives a single figure, and the status follows the listing the row cites
-// (Siege Watch "yes" -> BESIEGED, "Watchlist" -> WATCHLIST, otherwise a UN
-// besieged listing -> BESIEGED, otherwise UNCONFIRMED). Every request passes
+// gives a single figure, and the status follows the listings the row cites:
+// BESIEGED if Siege Watch ("yes") or the UN lists it as besieged, WATCHLIST
+// if only Siege Watch's watchlist has it, UNCONFIRMED otherwise. Every request passes
 // ValidateCreate; INVALID_ARGUMENT names the row and field otherwise.
 absl::StatusOr<std::vector<v1::CreateAreaRequest>> ParseBesiegedAreasCsv(
     absl::string_view csv);

@@ -51,6 +51,8 @@ TEST_F(CorridorctlTest, ListShowsTheBesiegedAreasAsATable) {
   EXPECT_THAT(result.out, HasSubstr("EG-DUMA"));
   EXPECT_THAT(result.out, HasSubstr("Douma"));
   EXPECT_THAT(result.out, HasSubstr("Madaya"));
+  EXPECT_THAT(result.out, HasSubstr("12,520"));  // Yarmouk, as reported
+  EXPECT_THAT(result.out, HasSubstr("~200,000"));
   EXPECT_THAT(result.err, HasSubstr("51 areas"));
 }
 

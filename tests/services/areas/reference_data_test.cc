@@ -57,12 +57,16 @@ TEST_F(ReferenceDataTest, PopulationIsANumberOnlyWhereTheSourceGivesOne) {
 
 TEST_F(ReferenceDataTest, StatusFollowsTheCitedListing) {
   EXPECT_EQ(Area("EG-DUMA").status(), v1::AREA_STATUS_BESIEGED);
-  EXPECT_EQ(Area("DAM-QABOUN").status(), v1::AREA_STATUS_WATCHLIST);
-  EXPECT_EQ(Area("EG-HARASTA").status(), v1::AREA_STATUS_BESIEGED);  // UN listing
+  EXPECT_EQ(Area("RD-QUDSAYA").status(), v1::AREA_STATUS_WATCHLIST);
+  EXPECT_EQ(Area("EG-HARASTA").status(), v1::AREA_STATUS_BESIEGED);  // UN listing only
+  // On Siege Watch's watchlist, declared besieged by the UN on 5 Oct 2016.
+  EXPECT_EQ(Area("ALP-EAST").status(), v1::AREA_STATUS_BESIEGED);
+  EXPECT_EQ(Area("DAM-QABOUN").status(), v1::AREA_STATUS_BESIEGED);
   EXPECT_EQ(Area("RD-BUQQEIN").status(), v1::AREA_STATUS_UNCONFIRMED);
   EXPECT_EQ(Area("ALP-NUBLZAHRAA").status(), v1::AREA_STATUS_UNCONFIRMED);
-  EXPECT_NE(by_id_.at("EG-HARASTA").status_source().citation().find("UN listing"),
-            std::string::npos);
+  EXPECT_EQ(by_id_.at("EG-MISRABA").status_source().citation(),
+            "Siege Watch listing: not confirmed in sources read; UN listing: listed Sep 2017 "
+            "(OCHA-MAP-SEP17)");
   // No date is given for the listings, so none is invented.
   for (const auto& [id, request] : by_id_) {
     EXPECT_FALSE(request.has_status_effective_date()) << id;
