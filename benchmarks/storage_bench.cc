@@ -1,12 +1,12 @@
-// Storage layer throughput: puts/s synced and unsynced (one record with two
-// index entries per commit, from 1 to 16 concurrent writers), and gets/s.
+// Storage layer throughput: puts/s synced and unsynced (1 to 16 concurrent
+// writers), and gets/s by primary key.
 //
 //   build/bin/storage_bench [--benchmark_filter=...]
 //
 // Runs against a RocksDB in a temporary folder under $TMPDIR (default /tmp),
 // with the store's default options (synced WAL unless stated). A "put" is one
-// commit of one record and its two secondary-index entries. Prints the peak
-// resident memory at the end.
+// commit of one area in the areas service's own table: the record and its
+// three secondary-index entries. Prints the peak resident memory at the end.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -18,28 +18,12 @@
 #include <benchmark/benchmark.h>
 
 #include "corridor/v1/areas.pb.h"
+#include "services/areas/area_tables.h"
 #include "storage/key_codec.h"
 #include "storage/store.h"
 
 namespace corridor::storage {
 namespace {
-
-const Table<v1::Area>& BenchTable() {
-  static const Table<v1::Area>* table = [] {
-    auto* t = new Table<v1::Area>(
-        {.name = "bench", .noun = "area", .key_field = "id"},
-        [](const v1::Area& a) { return KeyWriter().String(a.id()).Release(); },
-        [](const v1::Area& a) { return a.id(); });
-    t->Index("status", [](const v1::Area& a) -> std::vector<std::string> {
-      return {KeyWriter().Uint32(a.status()).Release()};
-    });
-    t->Index("governorate", [](const v1::Area& a) -> std::vector<std::string> {
-      return {KeyWriter().String(a.governorate().pcode()).Release()};
-    });
-    return t;
-  }();
-  return *table;
-}
 
 v1::Area MakeArea(int64_t n) {
   v1::Area area;
@@ -88,7 +72,7 @@ void Put(benchmark::State& state, bool sync) {
   Fixture* fixture = SharedFixture(sync);
   for (auto _ : state) {
     Mutation mutation;
-    mutation.Insert(BenchTable(), MakeArea(fixture->next_id.fetch_add(1)));
+    mutation.Insert(areas::AreasTable(), MakeArea(fixture->next_id.fetch_add(1)));
     absl::StatusOr<CommitResult> result = fixture->store->Commit(mutation);
     if (!result.ok()) state.SkipWithError(std::string(result.status().message()).c_str());
   }
@@ -105,7 +89,7 @@ void BM_Get(benchmark::State& state) {
     while (fixture->next_id.load() < kRecords) {
       Mutation mutation;
       for (int i = 0; i < 1000; ++i) {
-        mutation.Insert(BenchTable(), MakeArea(fixture->next_id.fetch_add(1)));
+        mutation.Insert(areas::AreasTable(), MakeArea(fixture->next_id.fetch_add(1)));
       }
       (void)fixture->store->Commit(mutation);
     }
@@ -114,7 +98,7 @@ void BM_Get(benchmark::State& state) {
   v1::Area area;
   for (auto _ : state) {
     std::string key = KeyWriter().String("A-" + std::to_string(n++ % kRecords)).Release();
-    absl::StatusOr<uint64_t> version = fixture->store->Get(BenchTable().schema(), key, &area);
+    absl::StatusOr<uint64_t> version = fixture->store->Get(areas::AreasTable().schema(), key, &area);
     if (!version.ok()) state.SkipWithError(std::string(version.status().message()).c_str());
   }
   state.SetItemsProcessed(state.iterations());

@@ -1,5 +1,7 @@
 #include "services/areas/area_store.h"
 
+#include "services/areas/area_tables.h"
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
@@ -11,52 +13,9 @@ namespace corridor::areas {
 namespace {
 
 using storage::KeyWriter;
-using storage::Table;
 
 constexpr int kMaxConflictRetries = 8;
 constexpr char kReferenceLoadedKey[] = "reference_data/areas";
-
-std::string PartyTerm(absl::string_view party) {
-  return KeyWriter().String(absl::AsciiStrToLower(party)).Release();
-}
-
-const Table<v1::Area>& AreasTable() {
-  static const Table<v1::Area>* table = [] {
-    auto* t = new Table<v1::Area>(
-        {.name = "areas", .noun = "area", .key_field = "id"},
-        [](const v1::Area& a) { return KeyWriter().String(a.id()).Release(); },
-        [](const v1::Area& a) { return a.id(); });
-    t->Index("status", [](const v1::Area& a) -> std::vector<std::string> {
-      return {KeyWriter().Uint32(a.status()).Release()};
-    });
-    t->Index("governorate", [](const v1::Area& a) -> std::vector<std::string> {
-      return {KeyWriter().String(a.governorate().pcode()).Release()};
-    });
-    t->Index("party", [](const v1::Area& a) -> std::vector<std::string> {
-      if (a.besieging_party().empty()) return {};
-      return {PartyTerm(a.besieging_party())};
-    });
-    return t;
-  }();
-  return *table;
-}
-
-// History entries sort by area, then effective date, then order recorded.
-const Table<v1::StatusChange>& HistoryTable() {
-  static const Table<v1::StatusChange>* table = new Table<v1::StatusChange>(
-      {.name = "area_status_changes", .noun = "status change", .key_field = "area_id"},
-      [](const v1::StatusChange& c) {
-        return KeyWriter()
-            .String(c.area_id())
-            .Uint32(c.has_effective_date() ? DateNumber(c.effective_date()) : 0)
-            .Uint64(c.sequence())
-            .Release();
-      },
-      [](const v1::StatusChange& c) {
-        return absl::StrCat(c.area_id(), " #", c.sequence());
-      });
-  return *table;
-}
 
 // Records are stored without their version; the store keeps it.
 v1::Area WithVersion(v1::Area area, uint64_t version) {
@@ -125,7 +84,7 @@ absl::StatusOr<v1::Area> AreaStore::Create(const v1::Principal& principal,
       NewArea(principal, request, google::protobuf::util::TimeUtil::GetCurrentTime());
   storage::Mutation mutation;
   mutation.Insert(AreasTable(), area);
-  mutation.Insert(HistoryTable(), change);
+  mutation.Insert(StatusHistoryTable(), change);
   absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
   if (absl::IsAlreadyExists(result.status())) {
     return absl::AlreadyExistsError(absl::StrCat(
@@ -255,7 +214,7 @@ absl::StatusOr<v1::RecordStatusChangeResponse> AreaStore::RecordStatusChange(
 
     storage::Mutation mutation;
     mutation.Update(AreasTable(), area, version);
-    mutation.Insert(HistoryTable(), change);
+    mutation.Insert(StatusHistoryTable(), change);
     absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
     if (absl::IsAborted(result.status()) && request.expected_version() == 0 &&
         attempt < kMaxConflictRetries) {
@@ -283,7 +242,7 @@ absl::StatusOr<v1::GetAreaHistoryResponse> AreaStore::History(
   scan.page_token = request.page().page_token();
   std::vector<std::pair<v1::StatusChange, uint64_t>> found;
   absl::StatusOr<std::string> next =
-      storage::ScanRecords<v1::StatusChange>(*store_, HistoryTable(), scan, &found);
+      storage::ScanRecords<v1::StatusChange>(*store_, StatusHistoryTable(), scan, &found);
   if (!next.ok()) return next.status();
   v1::GetAreaHistoryResponse response;
   for (auto& [change, unused_version] : found) {
@@ -309,7 +268,7 @@ absl::StatusOr<int> AreaStore::LoadReferenceData(
     if (!absl::IsNotFound(existing.status())) return existing.status();
     auto [area, change] = NewArea(principal, request, now);
     mutation.Insert(AreasTable(), area);
-    mutation.Insert(HistoryTable(), change);
+    mutation.Insert(StatusHistoryTable(), change);
     ++created;
   }
   mutation.PutMeta(kReferenceLoadedKey,

@@ -15,23 +15,11 @@
 #include "storage/key_codec.h"
 #include "storage/store.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_table.h"
 
 namespace corridor::storage {
 namespace {
 
-const Table<v1::Area>& CrashTable() {
-  static const Table<v1::Area>* table = [] {
-    auto* t = new Table<v1::Area>(
-        {.name = "crash", .noun = "record", .key_field = "id"},
-        [](const v1::Area& a) { return KeyWriter().String(a.id()).Release(); },
-        [](const v1::Area& a) { return a.id(); });
-    t->Index("status", [](const v1::Area& a) -> std::vector<std::string> {
-      return {KeyWriter().Uint32(a.status()).Release()};
-    });
-    return t;
-  }();
-  return *table;
-}
 
 // Runs in the child: four writer threads commit forever, each printing
 // "<id>\n" to `fd` after its commit returned OK.
@@ -48,7 +36,7 @@ const Table<v1::Area>& CrashTable() {
         a.set_id("R" + std::to_string(round) + "-W" + std::to_string(w) + "-" + std::to_string(i));
         a.set_status(static_cast<v1::AreaStatus>(1 + i % 3));
         Mutation m;
-        m.Insert(CrashTable(), a);
+        m.Insert(testing::ThingsTable(), a);
         if (!(*store)->Commit(m).ok()) _exit(4);
         std::string line = a.id() + "\n";
         if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(5);
@@ -113,7 +101,7 @@ TEST(CrashTest, EveryAcknowledgedWriteSurvivesSigkill) {
   ASSERT_TRUE(store.ok()) << store.status();
   for (const std::string& id : acknowledged) {
     v1::Area a;
-    EXPECT_TRUE((*store)->Get(CrashTable().schema(), KeyWriter().String(id).Release(), &a).ok())
+    EXPECT_TRUE((*store)->Get(testing::ThingsTable().schema(), KeyWriter().String(id).Release(), &a).ok())
         << "acknowledged record " << id << " is missing after SIGKILL";
   }
   // Every record is in the index exactly once, and nothing else is.
@@ -122,7 +110,7 @@ TEST(CrashTest, EveryAcknowledgedWriteSurvivesSigkill) {
   scan.page_size = 500;
   for (;;) {
     std::vector<std::pair<v1::Area, uint64_t>> found;
-    absl::StatusOr<std::string> next = ScanRecords(**store, CrashTable(), scan, &found);
+    absl::StatusOr<std::string> next = ScanRecords(**store, testing::ThingsTable(), scan, &found);
     ASSERT_TRUE(next.ok());
     for (auto& [a, v] : found) records.insert(a.id());
     if (next->empty()) break;
@@ -135,7 +123,7 @@ TEST(CrashTest, EveryAcknowledgedWriteSurvivesSigkill) {
     by_status.page_size = 500;
     for (;;) {
       std::vector<std::pair<v1::Area, uint64_t>> found;
-      absl::StatusOr<std::string> next = ScanRecords(**store, CrashTable(), by_status, &found);
+      absl::StatusOr<std::string> next = ScanRecords(**store, testing::ThingsTable(), by_status, &found);
       ASSERT_TRUE(next.ok()) << next.status();
       for (auto& [a, v] : found) {
         EXPECT_EQ(a.status(), status);

@@ -8,33 +8,13 @@
 #include "gtest/gtest.h"
 #include "storage/key_codec.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_table.h"
 
 namespace corridor::storage {
 namespace {
 
 using ::testing::HasSubstr;
 
-// A table over Area with a single-term and a multi-term index.
-const Table<v1::Area>& TestTable() {
-  static const Table<v1::Area>* table = [] {
-    auto* t = new Table<v1::Area>(
-        {.name = "things", .noun = "thing", .key_field = "id"},
-        [](const v1::Area& a) { return KeyWriter().String(a.id()).Release(); },
-        [](const v1::Area& a) { return a.id(); });
-    t->Index("status", [](const v1::Area& a) -> std::vector<std::string> {
-      return {KeyWriter().Uint32(a.status()).Release()};
-    });
-    t->Index("alt", [](const v1::Area& a) {
-      std::vector<std::string> terms;
-      for (const std::string& name : a.alt_names()) {
-        terms.push_back(KeyWriter().String(name).Release());
-      }
-      return terms;
-    });
-    return t;
-  }();
-  return *table;
-}
 
 v1::Area Thing(const std::string& id, int status = 1) {
   v1::Area a;
@@ -59,14 +39,14 @@ class StoreTest : public ::testing::Test {
 
   absl::StatusOr<CommitResult> Insert(const v1::Area& a) {
     Mutation m;
-    m.Insert(TestTable(), a);
+    m.Insert(testing::ThingsTable(), a);
     return store_->Commit(m);
   }
 
   absl::StatusOr<std::pair<v1::Area, uint64_t>> Read(const std::string& id) {
     v1::Area a;
     absl::StatusOr<uint64_t> v =
-        store_->Get(TestTable().schema(), KeyWriter().String(id).Release(), &a);
+        store_->Get(testing::ThingsTable().schema(), KeyWriter().String(id).Release(), &a);
     if (!v.ok()) return v.status();
     return std::make_pair(a, *v);
   }
@@ -83,7 +63,7 @@ class StoreTest : public ::testing::Test {
     scan.page_size = page_size;
     for (int pages = 0; pages < 10000; ++pages) {
       std::vector<std::pair<v1::Area, uint64_t>> found;
-      absl::StatusOr<std::string> next = ScanRecords(*store_, TestTable(), scan, &found);
+      absl::StatusOr<std::string> next = ScanRecords(*store_, testing::ThingsTable(), scan, &found);
       EXPECT_TRUE(next.ok()) << next.status();
       if (!next.ok()) break;
       EXPECT_LE(found.size(), static_cast<size_t>(page_size));
@@ -126,7 +106,7 @@ TEST_F(StoreTest, UpdateWithCurrentVersionBumpsIt) {
   v1::Area changed = Thing("A");
   changed.set_name_en("Renamed");
   Mutation m;
-  m.Update(TestTable(), changed, 1);
+  m.Update(testing::ThingsTable(), changed, 1);
   absl::StatusOr<CommitResult> result = store_->Commit(m);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->versions, std::vector<uint64_t>{2});
@@ -137,13 +117,13 @@ TEST_F(StoreTest, UpdateWithCurrentVersionBumpsIt) {
 TEST_F(StoreTest, StaleVersionIsAbortedAndChangesNothing) {
   ASSERT_TRUE(Insert(Thing("A", 1)).ok());
   Mutation first;
-  first.Update(TestTable(), Thing("A", 2), 1);
+  first.Update(testing::ThingsTable(), Thing("A", 2), 1);
   ASSERT_TRUE(store_->Commit(first).ok());
 
   Mutation stale;
   v1::Area lost = Thing("A", 3);
   lost.set_name_en("Lost update");
-  stale.Update(TestTable(), lost, 1);
+  stale.Update(testing::ThingsTable(), lost, 1);
   absl::StatusOr<CommitResult> result = store_->Commit(stale);
   EXPECT_EQ(result.status().code(), absl::StatusCode::kAborted);
   EXPECT_THAT(std::string(result.status().message()), HasSubstr("version"));
@@ -154,7 +134,7 @@ TEST_F(StoreTest, StaleVersionIsAbortedAndChangesNothing) {
 
 TEST_F(StoreTest, UpdateOfMissingRecordIsNotFound) {
   Mutation m;
-  m.Update(TestTable(), Thing("ghost"), 1);
+  m.Update(testing::ThingsTable(), Thing("ghost"), 1);
   EXPECT_EQ(store_->Commit(m).status().code(), absl::StatusCode::kNotFound);
 }
 
@@ -170,7 +150,7 @@ TEST_F(StoreTest, UpdateMovesTheRecordBetweenIndexEntries) {
   b.add_alt_names("two");
   b.add_alt_names("three");
   Mutation m;
-  m.Update(TestTable(), b, 1);
+  m.Update(testing::ThingsTable(), b, 1);
   ASSERT_TRUE(store_->Commit(m).ok());
   EXPECT_TRUE(ScanAll("status", KeyWriter().Uint32(1).Release(), false, 10).empty());
   EXPECT_EQ(ScanAll("status", KeyWriter().Uint32(5).Release(), false, 10),
@@ -183,8 +163,8 @@ TEST_F(StoreTest, UpdateMovesTheRecordBetweenIndexEntries) {
 TEST_F(StoreTest, AMutationCommitsAllOrNothing) {
   ASSERT_TRUE(Insert(Thing("B")).ok());
   Mutation m;
-  m.Insert(TestTable(), Thing("A"));
-  m.Insert(TestTable(), Thing("B"));  // taken: the whole mutation fails
+  m.Insert(testing::ThingsTable(), Thing("A"));
+  m.Insert(testing::ThingsTable(), Thing("B"));  // taken: the whole mutation fails
   m.PutMeta("marker", "set");
   EXPECT_EQ(store_->Commit(m).status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(Read("A").status().code(), absl::StatusCode::kNotFound);
@@ -193,8 +173,8 @@ TEST_F(StoreTest, AMutationCommitsAllOrNothing) {
 
 TEST_F(StoreTest, WritingOneRecordTwiceInAMutationIsRefused) {
   Mutation m;
-  m.Insert(TestTable(), Thing("A"));
-  m.Insert(TestTable(), Thing("A"));
+  m.Insert(testing::ThingsTable(), Thing("A"));
+  m.Insert(testing::ThingsTable(), Thing("A"));
   EXPECT_EQ(store_->Commit(m).status().code(), absl::StatusCode::kInternal);
   EXPECT_EQ(Read("A").status().code(), absl::StatusCode::kNotFound);
 }
@@ -206,7 +186,7 @@ TEST_F(StoreTest, PagingVisitsEveryRecordOnceInKeyOrder) {
     char id[16];
     snprintf(id, sizeof(id), "T%04d", i);
     ids.push_back(id);
-    m.Insert(TestTable(), Thing(id, 1 + i % 3));
+    m.Insert(testing::ThingsTable(), Thing(id, 1 + i % 3));
   }
   ASSERT_TRUE(store_->Commit(m).ok());
   for (int page_size : {1, 10, 236, 237, 500}) {
@@ -224,7 +204,7 @@ TEST_F(StoreTest, PagingVisitsEveryRecordOnceInKeyOrder) {
 
 TEST_F(StoreTest, FilteredScanFillsPagesAndResumes) {
   Mutation m;
-  for (int i = 0; i < 50; ++i) m.Insert(TestTable(), Thing("F" + std::to_string(100 + i)));
+  for (int i = 0; i < 50; ++i) m.Insert(testing::ThingsTable(), Thing("F" + std::to_string(100 + i)));
   ASSERT_TRUE(store_->Commit(m).ok());
   ScanOptions scan;
   scan.page_size = 4;
@@ -233,7 +213,7 @@ TEST_F(StoreTest, FilteredScanFillsPagesAndResumes) {
   auto even = [](const v1::Area& a) { return (a.id().back() - '0') % 2 == 0; };
   for (int pages = 0; pages < 100; ++pages) {
     std::vector<std::pair<v1::Area, uint64_t>> found;
-    absl::StatusOr<std::string> next = ScanRecords<v1::Area>(*store_, TestTable(), scan, &found, even);
+    absl::StatusOr<std::string> next = ScanRecords<v1::Area>(*store_, testing::ThingsTable(), scan, &found, even);
     ASSERT_TRUE(next.ok());
     for (auto& [a, v] : found) kept.push_back(a.id());
     if (next->empty()) break;
@@ -246,12 +226,12 @@ TEST_F(StoreTest, FilteredScanFillsPagesAndResumes) {
 
 TEST_F(StoreTest, PageTokensAreCheckedAgainstTheQuery) {
   Mutation m;
-  for (int i = 0; i < 5; ++i) m.Insert(TestTable(), Thing("P" + std::to_string(i), 1));
+  for (int i = 0; i < 5; ++i) m.Insert(testing::ThingsTable(), Thing("P" + std::to_string(i), 1));
   ASSERT_TRUE(store_->Commit(m).ok());
   ScanOptions scan;
   scan.page_size = 2;
   std::vector<std::pair<v1::Area, uint64_t>> found;
-  absl::StatusOr<std::string> token = ScanRecords(*store_, TestTable(), scan, &found);
+  absl::StatusOr<std::string> token = ScanRecords(*store_, testing::ThingsTable(), scan, &found);
   ASSERT_TRUE(token.ok());
   ASSERT_FALSE(token->empty());
 
@@ -259,12 +239,12 @@ TEST_F(StoreTest, PageTokensAreCheckedAgainstTheQuery) {
   other.index = "status";
   other.prefix = KeyWriter().Uint32(1).Release();
   other.page_token = *token;
-  absl::StatusOr<std::string> refused = ScanRecords(*store_, TestTable(), other, &found);
+  absl::StatusOr<std::string> refused = ScanRecords(*store_, testing::ThingsTable(), other, &found);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("page_token"));
 
   scan.page_token = "garbage!";
-  EXPECT_EQ(ScanRecords(*store_, TestTable(), scan, &found).status().code(),
+  EXPECT_EQ(ScanRecords(*store_, testing::ThingsTable(), scan, &found).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
@@ -284,7 +264,7 @@ TEST_F(StoreTest, ConcurrentReadModifyWriteLosesNoUpdate) {
           v1::Area next = read->first;
           next.mutable_population()->set_count(next.population().count() + 1);
           Mutation m;
-          m.Update(TestTable(), next, read->second);
+          m.Update(testing::ThingsTable(), next, read->second);
           absl::StatusOr<CommitResult> result = store_->Commit(m);
           if (result.ok()) break;
           ASSERT_EQ(result.status().code(), absl::StatusCode::kAborted);
@@ -344,10 +324,10 @@ TEST_F(StoreTest, ReadOnlyStoreRefusesCommits) {
   absl::StatusOr<std::unique_ptr<Store>> reader = Store::Open(options);
   ASSERT_TRUE(reader.ok()) << reader.status();
   Mutation m;
-  m.Insert(TestTable(), Thing("B"));
+  m.Insert(testing::ThingsTable(), Thing("B"));
   EXPECT_EQ((*reader)->Commit(m).status().code(), absl::StatusCode::kFailedPrecondition);
   v1::Area a;
-  EXPECT_TRUE((*reader)->Get(TestTable().schema(), KeyWriter().String("A").Release(), &a).ok());
+  EXPECT_TRUE((*reader)->Get(testing::ThingsTable().schema(), KeyWriter().String("A").Release(), &a).ok());
 }
 
 }  // namespace

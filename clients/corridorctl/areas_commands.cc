@@ -1,0 +1,351 @@
+#include "clients/corridorctl/areas_commands.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "corridor/v1/areas.grpc.pb.h"
+
+namespace corridor::cli {
+namespace {
+
+using Stub = v1::AreaService::Stub;
+
+constexpr int kListPageSize = 200;
+constexpr char kStatusNames[] =
+    "besieged, hard-to-reach, watchlist, siege-broken, evacuated, surrendered, "
+    "captured or unconfirmed";
+
+// "siege-broken" <-> AREA_STATUS_SIEGE_BROKEN.
+absl::StatusOr<v1::AreaStatus> ParseStatus(absl::string_view flag, absl::string_view text) {
+  std::string name = absl::AsciiStrToUpper(text);
+  for (char& c : name) {
+    if (c == '-') c = '_';
+  }
+  if (!absl::StartsWith(name, "AREA_STATUS_")) name = "AREA_STATUS_" + name;
+  v1::AreaStatus status;
+  if (!v1::AreaStatus_Parse(name, &status) || status == v1::AREA_STATUS_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": \"", text, "\" is not a status; use ", kStatusNames));
+  }
+  return status;
+}
+
+std::string StatusText(v1::AreaStatus status) {
+  if (status == v1::AREA_STATUS_UNSPECIFIED) return "";
+  std::string name = absl::AsciiStrToLower(v1::AreaStatus_Name(status).substr(12));
+  for (char& c : name) {
+    if (c == '_') c = '-';
+  }
+  return name;
+}
+
+absl::Status TakeStatus(Flags& flags, bool required, v1::AreaStatus* out) {
+  if (!flags.Has("status")) {
+    if (!required) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("--status is required; one of ", kStatusNames));
+  }
+  absl::StatusOr<v1::AreaStatus> status = ParseStatus("--status", flags.Take("status"));
+  if (!status.ok()) return status.status();
+  *out = *status;
+  return absl::OkStatus();
+}
+
+// 12520 -> "12,520".
+std::string WithThousands(int64_t n) {
+  std::string digits = absl::StrCat(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string PopulationText(const v1::Area& area) {
+  if (!area.has_population()) return "";
+  const v1::PopulationEstimate& p = area.population();
+  if (p.has_count()) return absl::StrCat(p.approximate() ? "~" : "", WithThousands(p.count()));
+  return p.as_reported();
+}
+
+std::string AdminText(const v1::AdminUnit& unit) {
+  return absl::StrCat(unit.name(), " (", unit.pcode(), ")");
+}
+
+Grid AreasGrid(const std::vector<v1::Area>& areas, bool full) {
+  Grid grid;
+  grid.header = {"ID", "NAME", "STATUS", "SINCE", "GOVERNORATE", "BESIEGING PARTY",
+                 "POPULATION"};
+  if (full) {
+    grid.header.insert(grid.header.end(), {"NAME_AR", "LATITUDE", "LONGITUDE", "VERSION"});
+  }
+  for (const v1::Area& area : areas) {
+    std::vector<std::string> row = {
+        area.id(),
+        area.name_en(),
+        StatusText(area.status()),
+        area.has_status_since() ? FormatDate(area.status_since()) : "",
+        AdminText(area.governorate()),
+        area.besieging_party(),
+        PopulationText(area)};
+    if (full) {
+      const bool located = area.has_location();
+      row.push_back(area.name_ar());
+      row.push_back(located ? absl::StrFormat("%.6f", area.location().latitude()) : "");
+      row.push_back(located ? absl::StrFormat("%.6f", area.location().longitude()) : "");
+      row.push_back(absl::StrCat(area.version()));
+    }
+    grid.rows.push_back(std::move(row));
+  }
+  return grid;
+}
+
+Grid HistoryGrid(const v1::GetAreaHistoryResponse& history) {
+  Grid grid;
+  grid.header = {"#", "EFFECTIVE", "STATUS", "PREVIOUS", "SOURCE", "NOTE", "RECORDED BY"};
+  for (const v1::StatusChange& c : history.changes()) {
+    grid.rows.push_back({absl::StrCat(c.sequence()),
+                         c.has_effective_date() ? FormatDate(c.effective_date()) : "(undated)",
+                         StatusText(c.status()), StatusText(c.previous_status()),
+                         c.source().citation(), c.note(), c.recorded_by().name()});
+  }
+  return grid;
+}
+
+// One area as FIELD/VALUE rows, for people.
+Grid AreaDetailGrid(const v1::Area& area) {
+  Grid grid;
+  grid.header = {"FIELD", "VALUE"};
+  auto add = [&](const std::string& field, const std::string& value) {
+    if (!value.empty()) grid.rows.push_back({field, value});
+  };
+  add("id", area.id());
+  add("name", area.name_en());
+  add("name (Arabic)", area.name_ar());
+  add("also known as", absl::StrJoin(area.alt_names(), "; "));
+  add("group", area.area_group());
+  add("aggregate", area.aggregate() ? "yes (an enclave total, not one community)" : "");
+  add("status", StatusText(area.status()));
+  add("status since", area.has_status_since() ? FormatDate(area.status_since()) : "");
+  add("governorate", AdminText(area.governorate()));
+  if (area.has_district()) add("district", AdminText(area.district()));
+  if (area.has_subdistrict()) add("subdistrict", AdminText(area.subdistrict()));
+  add("community P-code", area.community_pcode());
+  add("location", area.has_location()
+                      ? absl::StrFormat("%.6f, %.6f (%s)", area.location().latitude(),
+                                        area.location().longitude(), area.location_precision())
+                      : "unknown (no source gives one)");
+  add("besieging party", area.besieging_party());
+  if (area.has_population()) {
+    add("population", absl::StrCat(area.population().as_reported(), " — ",
+                                   area.population().as_of(), ", ",
+                                   area.population().source().citation()));
+  }
+  add("Siege Watch listing", area.siege_watch_listing());
+  add("Siege Watch tier", area.siege_watch_tier());
+  add("UN listing", area.un_listing());
+  add("status changes", absl::StrCat(area.status_changes()));
+  add("version", absl::StrCat(area.version()));
+  return grid;
+}
+
+void PrintArea(Session& session, const v1::Area& area) {
+  switch (session.format()) {
+    case OutputFormat::kJson: PrintJson(area, session.out()); return;
+    case OutputFormat::kCsv: PrintCsv(AreasGrid({area}, true), session.out()); return;
+    case OutputFormat::kTable:
+      PrintTable(AreaDetailGrid(area), session.out(), 200);
+      if (!area.notes().empty()) session.out() << "\nnotes:\n" << area.notes() << "\n";
+      return;
+  }
+}
+
+// Lists every page (or up to --limit, or one page with --page-token).
+int AreasList(Session& session, Flags& flags, const Args& args) {
+  v1::ListAreasRequest request;
+  v1::AreaStatus status = v1::AREA_STATUS_UNSPECIFIED;
+  int limit = 0;  // 0: everything
+  const bool one_page = flags.Has("page-token");
+  absl::Status parsed = ExpectArgs(args, 0, "areas list takes flags only; see corridorctl help");
+  if (parsed.ok()) parsed = TakeStatus(flags, /*required=*/false, &status);
+  if (parsed.ok()) parsed = flags.TakeCount("limit", 1, &limit);
+  request.set_status(status);
+  request.set_governorate_pcode(flags.Take("governorate"));
+  request.set_besieging_party(flags.Take("party"));
+  request.mutable_page()->set_page_token(flags.Take("page-token"));
+  if (parsed.ok()) parsed = flags.CheckAllUsed("areas list");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+
+  auto stub = v1::AreaService::NewStub(session.channel());
+  std::vector<v1::Area> areas;
+  v1::ListAreasResponse all;
+  while (true) {
+    int want = kListPageSize;
+    if (limit > 0) want = std::min<int>(want, limit - static_cast<int>(areas.size()));
+    request.mutable_page()->set_page_size(want);
+    v1::ListAreasResponse page;
+    int code = session.Invoke<Stub, v1::ListAreasRequest, v1::ListAreasResponse>(
+        *stub, request, &Stub::ListAreas, [&](const v1::ListAreasResponse& r) { page = r; });
+    if (code != kExitOk) return code;
+    for (const v1::Area& area : page.areas()) {
+      areas.push_back(area);
+      *all.add_areas() = area;
+    }
+    all.set_next_page_token(page.next_page_token());
+    const bool enough = limit > 0 && static_cast<int>(areas.size()) >= limit;
+    if (page.next_page_token().empty() || one_page || enough) break;
+    request.mutable_page()->set_page_token(page.next_page_token());
+  }
+  switch (session.format()) {
+    case OutputFormat::kJson: PrintJson(all, session.out()); break;
+    case OutputFormat::kCsv: PrintCsv(AreasGrid(areas, true), session.out()); break;
+    case OutputFormat::kTable:
+      PrintTable(AreasGrid(areas, false), session.out());
+      session.err() << areas.size() << (areas.size() == 1 ? " area" : " areas");
+      if (!all.next_page_token().empty()) {
+        session.err() << "; more with --page-token=" << all.next_page_token();
+      }
+      session.err() << "\n";
+      break;
+  }
+  return kExitOk;
+}
+
+absl::StatusOr<v1::GetAreaRequest> ParseGet(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(
+      ExpectArgs(args, 1, "areas get takes one area id, e.g. areas get EG-DUMA"));
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("areas get"));
+  v1::GetAreaRequest request;
+  request.set_id(args[0]);
+  return request;
+}
+
+absl::StatusOr<v1::GetAreaHistoryRequest> ParseHistory(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(args, 1, "areas history takes one area id"));
+  v1::GetAreaHistoryRequest request;
+  request.set_area_id(args[0]);
+  int limit = 0;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("limit", 1, &limit));
+  request.mutable_page()->set_page_size(limit);
+  request.mutable_page()->set_page_token(flags.Take("page-token"));
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("areas history"));
+  return request;
+}
+
+absl::StatusOr<v1::CreateAreaRequest> ParseCreate(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(
+      ExpectArgs(args, 0, "areas create takes flags only (--id=... --name=...)"));
+  v1::CreateAreaRequest request;
+  v1::Area* area = request.mutable_area();
+  area->set_id(flags.Take("id"));
+  area->set_name_en(flags.Take("name"));
+  area->set_name_ar(flags.Take("name-ar"));
+  area->set_area_group(flags.Take("group"));
+  area->mutable_governorate()->set_pcode(flags.Take("governorate"));
+  area->mutable_governorate()->set_name(flags.Take("governorate-name"));
+  area->set_besieging_party(flags.Take("party"));
+  area->set_notes(flags.Take("note"));
+  double lat = 0, lon = 0;
+  bool has_lat = false, has_lon = false;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeDegrees("lat", &lat, &has_lat));
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeDegrees("lon", &lon, &has_lon));
+  if (has_lat != has_lon) {
+    return absl::InvalidArgumentError("--lat and --lon go together: give both or neither");
+  }
+  if (has_lat) {
+    area->mutable_location()->set_latitude(lat);
+    area->mutable_location()->set_longitude(lon);
+  }
+  if (flags.Has("population")) {
+    int count = 0;
+    CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("population", 0, &count));
+    area->mutable_population()->set_count(count);
+    area->mutable_population()->set_as_reported(WithThousands(count));
+  }
+  v1::AreaStatus status = v1::AREA_STATUS_UNSPECIFIED;
+  CORRIDOR_RETURN_IF_ERROR(TakeStatus(flags, /*required=*/true, &status));
+  area->set_status(status);
+  bool has_since = false;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeDate("since", /*required=*/false,
+                                          request.mutable_status_effective_date(), &has_since));
+  if (!has_since) request.clear_status_effective_date();
+  request.mutable_status_source()->set_citation(flags.Take("source"));
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("areas create"));
+  return request;
+}
+
+absl::StatusOr<v1::RecordStatusChangeRequest> ParseSetStatus(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(args, 1, "areas set-status takes one area id"));
+  v1::RecordStatusChangeRequest request;
+  request.set_area_id(args[0]);
+  v1::AreaStatus status = v1::AREA_STATUS_UNSPECIFIED;
+  CORRIDOR_RETURN_IF_ERROR(TakeStatus(flags, /*required=*/true, &status));
+  request.set_status(status);
+  bool has_date = false;
+  CORRIDOR_RETURN_IF_ERROR(
+      flags.TakeDate("date", /*required=*/true, request.mutable_effective_date(), &has_date));
+  request.mutable_source()->set_citation(flags.Take("source"));
+  request.set_note(flags.Take("note"));
+  int expected_version = 0;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("expected-version", 1, &expected_version));
+  request.set_expected_version(expected_version);
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("areas set-status"));
+  return request;
+}
+
+}  // namespace
+
+int RunAreasCommand(Session& session, Flags& flags, const std::string& verb,
+                    const Args& args) {
+  auto stub = v1::AreaService::NewStub(session.channel());
+  auto print_area = [&](const v1::Area& area) { PrintArea(session, area); };
+  if (verb == "list") return AreasList(session, flags, args);
+  if (verb == "get") {
+    return session.Invoke(*stub, ParseGet(flags, args), &Stub::GetArea,
+                          std::function<void(const v1::Area&)>(print_area));
+  }
+  if (verb == "history") {
+    return session.Invoke(
+        *stub, ParseHistory(flags, args), &Stub::GetAreaHistory,
+        std::function<void(const v1::GetAreaHistoryResponse&)>(
+            [&](const v1::GetAreaHistoryResponse& history) {
+              switch (session.format()) {
+                case OutputFormat::kJson: PrintJson(history, session.out()); break;
+                case OutputFormat::kCsv: PrintCsv(HistoryGrid(history), session.out()); break;
+                case OutputFormat::kTable:
+                  PrintTable(HistoryGrid(history), session.out(), 60);
+                  if (!history.next_page_token().empty()) {
+                    session.err() << "more with --page-token=" << history.next_page_token()
+                                  << "\n";
+                  }
+                  break;
+              }
+            }));
+  }
+  if (verb == "create") {
+    return session.Invoke(*stub, ParseCreate(flags, args), &Stub::CreateArea,
+                          std::function<void(const v1::Area&)>(print_area));
+  }
+  if (verb == "set-status") {
+    return session.Invoke(
+        *stub, ParseSetStatus(flags, args), &Stub::RecordStatusChange,
+        std::function<void(const v1::RecordStatusChangeResponse&)>(
+            [&](const v1::RecordStatusChangeResponse& response) {
+              if (session.format() == OutputFormat::kJson) {
+                PrintJson(response, session.out());
+              } else {
+                PrintArea(session, response.area());
+              }
+            }));
+  }
+  return session.UsageFailure(absl::StrCat(
+      verb.empty() ? "areas needs a command" : "unknown command \"areas " + verb + "\"",
+      "; use list, get, history, create or set-status"));
+}
+
+}  // namespace corridor::cli

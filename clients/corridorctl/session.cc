@@ -1,0 +1,132 @@
+#include "clients/corridorctl/session.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/request_context.h"
+#include "common/validation.h"
+
+namespace corridor::cli {
+
+std::string Flags::Take(const std::string& name, const std::string& fallback) {
+  auto it = flags_.find(name);
+  if (it == flags_.end()) return fallback;
+  std::string value = it->second;
+  flags_.erase(it);
+  return value;
+}
+
+absl::Status Flags::TakeCount(const std::string& name, int min, int* out) {
+  if (!Has(name)) return absl::OkStatus();
+  const std::string text = Take(name);
+  int value;
+  if (!absl::SimpleAtoi(text, &value) || value < min) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", name, ": \"", text, "\" is not a whole number of at least ", min));
+  }
+  *out = value;
+  return absl::OkStatus();
+}
+
+absl::Status Flags::TakeDegrees(const std::string& name, double* out, bool* present) {
+  *present = Has(name);
+  if (!*present) return absl::OkStatus();
+  const std::string text = Take(name);
+  if (!absl::SimpleAtod(text, out)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, ": \"", text, "\" is not a number of degrees"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Flags::TakeDate(const std::string& name, bool required, v1::Date* out,
+                             bool* present) {
+  *present = Has(name);
+  if (!*present) {
+    if (!required) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " is required (YYYY-MM-DD)"));
+  }
+  absl::StatusOr<v1::Date> date = ParseDate(absl::StrCat("--", name), Take(name));
+  if (!date.ok()) return date.status();
+  *out = *date;
+  return absl::OkStatus();
+}
+
+absl::Status Flags::TakeRequired(const std::string& name, const std::string& example,
+                                 std::string* out) {
+  *out = Take(name);
+  if (!out->empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", name, " is required, e.g. --", name, "=", example));
+}
+
+absl::Status Flags::CheckAllUsed(absl::string_view command) const {
+  if (flags_.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--", flags_.begin()->first, " is not a flag of \"", command,
+      "\"; see corridorctl help"));
+}
+
+absl::Status ExpectArgs(const Args& args, size_t count, absl::string_view usage) {
+  if (args.size() == count) return absl::OkStatus();
+  return absl::InvalidArgumentError(usage);
+}
+
+Session::Session(std::string server, OutputFormat format, absl::Duration timeout,
+                 std::string principal, std::ostream& out, std::ostream& err)
+    : server_(std::move(server)),
+      format_(format),
+      timeout_(timeout),
+      principal_(std::move(principal)),
+      out_(out),
+      err_(err),
+      channel_(grpc::CreateChannel(server_, grpc::InsecureChannelCredentials())) {}
+
+void Session::Prepare(grpc::ClientContext* context) const {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  context->AddMetadata(kPrincipalHeader, principal_);
+}
+
+int Session::UsageFailure(absl::string_view message) const {
+  err_ << "corridorctl: " << message << "\n";
+  return kExitUsage;
+}
+
+int Session::Fail(const grpc::Status& status) const {
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      err_ << "corridorctl: cannot reach the Corridor server at " << server_ << " ("
+           << status.error_message() << ").\n"
+           << "Is it running? Start it with ./deploy/run.sh, or point --server "
+              "(or $CORRIDOR_SERVER) at it.\n";
+      return kExitUnavailable;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      err_ << "corridorctl: the server at " << server_ << " did not answer within "
+           << absl::FormatDuration(timeout_) << "; try again, or raise --timeout.\n";
+      return kExitUnavailable;
+    case grpc::StatusCode::NOT_FOUND:
+      err_ << "corridorctl: not found: " << status.error_message() << "\n";
+      return kExitNotFound;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      err_ << "corridorctl: the server refused the request: " << status.error_message()
+           << "\nFix that field and run the command again.\n";
+      return kExitRejected;
+    case grpc::StatusCode::ALREADY_EXISTS:
+      err_ << "corridorctl: already exists: " << status.error_message() << "\n";
+      return kExitRejected;
+    case grpc::StatusCode::ABORTED:
+      err_ << "corridorctl: conflict: " << status.error_message() << "\n";
+      return kExitRejected;
+    case grpc::StatusCode::FAILED_PRECONDITION:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::PERMISSION_DENIED:
+    case grpc::StatusCode::UNAUTHENTICATED:
+      err_ << "corridorctl: refused: " << status.error_message() << "\n";
+      return kExitRejected;
+    default:
+      err_ << "corridorctl: the server failed: " << status.error_message() << " (code "
+           << status.error_code() << ")\n";
+      return kExitError;
+  }
+}
+
+}  // namespace corridor::cli

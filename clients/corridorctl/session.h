@@ -1,0 +1,104 @@
+// What every corridorctl command shares: its flags, where it sends calls,
+// how it prints, and how a failed call becomes plain words and an exit code.
+#ifndef CORRIDOR_CLIENTS_CORRIDORCTL_SESSION_H_
+#define CORRIDOR_CLIENTS_CORRIDORCTL_SESSION_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "clients/corridorctl/commands.h"
+#include "clients/corridorctl/output.h"
+#include "corridor/v1/common.pb.h"
+
+namespace corridor::cli {
+
+using Args = std::vector<std::string>;
+
+// The flags of one command. Take* remove what they read, so that a flag
+// nobody took can be reported as unknown. Errors are INVALID_ARGUMENT
+// naming the flag.
+class Flags {
+ public:
+  explicit Flags(std::map<std::string, std::string> flags) : flags_(std::move(flags)) {}
+
+  // The flag's value, or `fallback` if absent.
+  std::string Take(const std::string& name, const std::string& fallback = "");
+  bool Has(const std::string& name) const { return flags_.count(name) > 0; }
+
+  // Whole number of at least `min`; `*out` untouched if the flag is absent.
+  absl::Status TakeCount(const std::string& name, int min, int* out);
+  // Degrees; `*present` tells whether the flag was given.
+  absl::Status TakeDegrees(const std::string& name, double* out, bool* present);
+  // YYYY-MM-DD; `*present` tells whether the flag was given.
+  absl::Status TakeDate(const std::string& name, bool required, v1::Date* out, bool* present);
+  // A non-empty value.
+  absl::Status TakeRequired(const std::string& name, const std::string& example,
+                            std::string* out);
+
+  // OK if every flag was taken; otherwise names the first one left.
+  absl::Status CheckAllUsed(absl::string_view command) const;
+
+ private:
+  std::map<std::string, std::string> flags_;
+};
+
+// INVALID_ARGUMENT unless `args` holds exactly `count` positional arguments.
+absl::Status ExpectArgs(const Args& args, size_t count, absl::string_view usage);
+
+class Session {
+ public:
+  Session(std::string server, OutputFormat format, absl::Duration timeout,
+          std::string principal, std::ostream& out, std::ostream& err);
+
+  // The channel every stub of this session uses.
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  OutputFormat format() const { return format_; }
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+
+  // Sets the deadline and the caller's declared name on a call.
+  void Prepare(grpc::ClientContext* context) const;
+
+  // Prints a command-line mistake; returns kExitUsage.
+  int UsageFailure(absl::string_view message) const;
+  // Prints a failed call in plain words; returns its exit code.
+  int Fail(const grpc::Status& status) const;
+
+  // Runs one unary call built by a parser: a parse error is a usage failure,
+  // a call error is reported by Fail, a response goes to `print`.
+  template <typename Stub, typename Request, typename Response>
+  int Invoke(Stub& stub, const absl::StatusOr<Request>& request,
+             grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
+             const std::function<void(const Response&)>& print) {
+    if (!request.ok()) return UsageFailure(request.status().message());
+    grpc::ClientContext context;
+    Prepare(&context);
+    Response response;
+    grpc::Status status = (stub.*rpc)(&context, *request, &response);
+    if (!status.ok()) return Fail(status);
+    print(response);
+    return kExitOk;
+  }
+
+ private:
+  std::string server_;
+  OutputFormat format_;
+  absl::Duration timeout_;
+  std::string principal_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+}  // namespace corridor::cli
+
+#endif  // CORRIDOR_CLIENTS_CORRIDORCTL_SESSION_H_

@@ -1,0 +1,26 @@
+// How the areas service stores its records: the tables and their indexes.
+#ifndef CORRIDOR_SERVICES_AREAS_AREA_TABLES_H_
+#define CORRIDOR_SERVICES_AREAS_AREA_TABLES_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "corridor/v1/areas.pb.h"
+#include "storage/table.h"
+
+namespace corridor::areas {
+
+// Areas by id, indexed by "status", "governorate" (P-code) and "party"
+// (besieging party, case-insensitive).
+const storage::Table<v1::Area>& AreasTable();
+
+// Status changes by (area id, effective date, sequence): an area's history
+// is one key range, in date order.
+const storage::Table<v1::StatusChange>& StatusHistoryTable();
+
+// The "party" index term of a besieging party.
+std::string PartyTerm(absl::string_view party);
+
+}  // namespace corridor::areas
+
+#endif  // CORRIDOR_SERVICES_AREAS_AREA_TABLES_H_
