@@ -13,7 +13,7 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # interop tests: a second-language gRPC client
-  python3 python3-grpcio
+  python3 python3-grpcio python3-protobuf
 )
 
 missing=()
