@@ -8,12 +8,11 @@
 
 namespace corridor {
 
-// absl::StatusCode and grpc::StatusCode share the numbers 0-16.
-inline grpc::Status ToGrpc(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
-}
+// Maps a handler's result for the wire (absl::StatusCode and
+// grpc::StatusCode share the numbers 0-16). Faults of the server itself
+// (INTERNAL, DATA_LOSS, UNKNOWN, UNAVAILABLE) are also logged, since the
+// operator, not the caller, has to act on them.
+grpc::Status ToGrpc(const absl::Status& status);
 
 inline absl::Status FromGrpc(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
