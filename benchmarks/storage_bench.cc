@@ -10,7 +10,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -68,15 +70,32 @@ Fixture* SharedFixture(bool sync) {
   return slot;
 }
 
+// Reports the p50 and p99 of `latencies_us` as counters; with several
+// threads, the counter is the mean of the threads' percentiles.
+void ReportPercentiles(benchmark::State& state, std::vector<double>* latencies_us) {
+  if (latencies_us->empty()) return;
+  std::sort(latencies_us->begin(), latencies_us->end());
+  auto at = [&](double q) {
+    return (*latencies_us)[static_cast<size_t>(q * (latencies_us->size() - 1))];
+  };
+  state.counters["p50_us"] = benchmark::Counter(at(0.50), benchmark::Counter::kAvgThreads);
+  state.counters["p99_us"] = benchmark::Counter(at(0.99), benchmark::Counter::kAvgThreads);
+}
+
 void Put(benchmark::State& state, bool sync) {
   Fixture* fixture = SharedFixture(sync);
+  std::vector<double> latencies_us;
   for (auto _ : state) {
     Mutation mutation;
     mutation.Insert(areas::AreasTable(), MakeArea(fixture->next_id.fetch_add(1)));
+    const auto start = std::chrono::steady_clock::now();
     absl::StatusOr<CommitResult> result = fixture->store->Commit(mutation);
+    latencies_us.push_back(std::chrono::duration<double, std::micro>(
+                               std::chrono::steady_clock::now() - start).count());
     if (!result.ok()) state.SkipWithError(std::string(result.status().message()).c_str());
   }
   state.SetItemsProcessed(state.iterations());
+  ReportPercentiles(state, &latencies_us);
 }
 
 void BM_PutSynced(benchmark::State& state) { Put(state, true); }
