@@ -41,9 +41,7 @@ class Mutation {
 
   bool empty() const { return records_.empty() && meta_.empty(); }
 
- private:
-  friend class Store;
-
+  // What the mutation collected, for the store to commit.
   struct RecordWrite {
     const TableSchema* table;
     std::string primary_key;
@@ -53,7 +51,10 @@ class Mutation {
     bool insert;
     uint64_t expected_version;
   };
+  const std::vector<RecordWrite>& records() const { return records_; }
+  const std::vector<std::pair<std::string, std::string>>& meta() const { return meta_; }
 
+ private:
   void Add(const TableSchema& table, const google::protobuf::Message& record,
            bool insert, uint64_t expected_version);
 

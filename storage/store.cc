@@ -68,11 +68,24 @@ absl::StatusOr<RawRecord> DecodeValue(absl::string_view value) {
   return record;
 }
 
-std::vector<std::string> TermsOf(const TableSchema& table,
-                                 const google::protobuf::Message& record,
-                                 size_t index) {
-  return table.indexes()[index].terms(record);
-}
+// Holds the lock stripes of a commit, taken in ascending order so that two
+// commits never wait on each other in a cycle.
+class StripeLocks {
+ public:
+  StripeLocks(absl::Mutex* stripes, std::vector<size_t> indexes)
+      : stripes_(stripes), indexes_(std::move(indexes)) {
+    std::sort(indexes_.begin(), indexes_.end());
+    indexes_.erase(std::unique(indexes_.begin(), indexes_.end()), indexes_.end());
+    for (size_t i : indexes_) stripes_[i].Lock();
+  }
+  ~StripeLocks() {
+    for (auto it = indexes_.rbegin(); it != indexes_.rend(); ++it) stripes_[*it].Unlock();
+  }
+
+ private:
+  absl::Mutex* stripes_;
+  std::vector<size_t> indexes_;
+};
 
 // Releases a RocksDB snapshot when the scan ends.
 class ScopedSnapshot {
@@ -112,7 +125,14 @@ class Store::Impl {
   size_t StripeOf(absl::string_view record_key) const {
     return absl::Hash<absl::string_view>()(record_key) % kLockStripes;
   }
-  absl::Mutex& Stripe(size_t i) { return locks_[i]; }
+  absl::Mutex* stripes() { return locks_.data(); }
+
+  // Checks one record write against what is stored (existence, version) and
+  // adds the record and its index changes to `batch`. Returns the record's
+  // new version. The caller holds the record's stripe.
+  absl::StatusOr<uint64_t> Stage(const Mutation::RecordWrite& write,
+                                 const std::string& record_key,
+                                 rocksdb::WriteBatch* batch);
 
  private:
   StoreOptions options_;
@@ -171,111 +191,100 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
       new Store(std::make_unique<Impl>(options, db, std::move(handles))));
 }
 
+absl::StatusOr<uint64_t> Store::Impl::Stage(const Mutation::RecordWrite& write,
+                                             const std::string& record_key,
+                                             rocksdb::WriteBatch* batch) {
+  const TableSchema& table = *write.table;
+  const TableInfo& info = table.info();
+  std::string existing;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), records(), record_key, &existing);
+  if (!s.ok() && !s.IsNotFound()) {
+    return FromRocks(s, absl::StrCat("reading ", info.noun, " ", write.description));
+  }
+  const bool exists = s.ok();
+  uint64_t new_version = 1;
+  std::vector<std::vector<std::string>> old_terms(table.indexes().size());
+  if (write.insert && exists) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        info.key_field, ": ", info.noun, " \"", write.description,
+        "\" already exists; choose another ", info.key_field, " or update the existing ",
+        info.noun));
+  }
+  if (!write.insert) {
+    if (!exists) {
+      return absl::NotFoundError(absl::StrCat(info.key_field, ": no ", info.noun, " \"",
+                                              write.description, "\""));
+    }
+    absl::StatusOr<RawRecord> current = DecodeValue(existing);
+    if (!current.ok()) return current.status();
+    if (current->version != write.expected_version) {
+      return absl::AbortedError(absl::StrCat(
+          "version: ", info.noun, " \"", write.description, "\" is at version ",
+          current->version, " but the change was made against version ",
+          write.expected_version, "; someone changed it meanwhile: read it again and reapply"));
+    }
+    std::unique_ptr<google::protobuf::Message> old(table.prototype().New());
+    if (!old->ParseFromString(current->payload)) {
+      return absl::DataLossError(absl::StrCat("stored ", info.noun, " \"", write.description,
+                                              "\" could not be parsed; restore the database "
+                                              "from a backup"));
+    }
+    for (size_t x = 0; x < table.indexes().size(); ++x) {
+      old_terms[x] = table.indexes()[x].terms(*old);
+    }
+    new_version = current->version + 1;
+  }
+
+  // Index entries: delete the terms the record lost, add the ones it gained.
+  for (size_t x = 0; x < table.indexes().size(); ++x) {
+    const std::string prefix = table.IndexPrefix(table.indexes()[x].name);
+    const std::vector<std::string>& before = old_terms[x];
+    const std::vector<std::string>& after = write.terms[x];
+    for (const std::string& term : before) {
+      if (std::find(after.begin(), after.end(), term) == after.end()) {
+        batch->Delete(indexes(), prefix + term + write.primary_key);
+      }
+    }
+    for (const std::string& term : after) {
+      if (std::find(before.begin(), before.end(), term) == before.end()) {
+        batch->Put(indexes(), prefix + term + write.primary_key, write.primary_key);
+      }
+    }
+  }
+  batch->Put(records(), record_key, EncodeValue(new_version, write.payload));
+  return new_version;
+}
+
 absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
   if (impl_->options().read_only) {
     return absl::FailedPreconditionError("the store is open read-only");
   }
-  // Lock the stripes of every record written, in ascending order so that two
-  // commits never wait on each other in a cycle.
   std::vector<std::string> record_keys;
   std::vector<size_t> stripes;
-  for (const Mutation::RecordWrite& write : mutation.records_) {
+  for (const Mutation::RecordWrite& write : mutation.records()) {
     record_keys.push_back(write.table->RecordKey(write.primary_key));
     stripes.push_back(impl_->StripeOf(record_keys.back()));
   }
-  {
-    absl::flat_hash_set<std::string> seen(record_keys.begin(), record_keys.end());
-    if (seen.size() != record_keys.size()) {
-      return absl::InternalError(
-          "one mutation writes the same record twice; this is a bug in the "
-          "service, please report it");
-    }
+  if (absl::flat_hash_set<std::string>(record_keys.begin(), record_keys.end()).size() !=
+      record_keys.size()) {
+    return absl::InternalError(
+        "one mutation writes the same record twice; this is a bug in the service, please "
+        "report it");
   }
-  std::sort(stripes.begin(), stripes.end());
-  stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
-  for (size_t stripe : stripes) impl_->Stripe(stripe).Lock();
-  struct Unlock {
-    Store::Impl* impl;
-    const std::vector<size_t>* stripes;
-    ~Unlock() {
-      for (auto it = stripes->rbegin(); it != stripes->rend(); ++it) {
-        impl->Stripe(*it).Unlock();
-      }
-    }
-  } unlock{impl_.get(), &stripes};
+  StripeLocks locks(impl_->stripes(), std::move(stripes));
 
+  // The one place every write passes: records, index entries and metadata go
+  // into one batch, committed with one synced write.
   rocksdb::WriteBatch batch;
   CommitResult result;
-  for (size_t i = 0; i < mutation.records_.size(); ++i) {
-    const Mutation::RecordWrite& write = mutation.records_[i];
-    const TableSchema& table = *write.table;
-    const TableInfo& info = table.info();
-    std::string existing;
-    rocksdb::Status s = impl_->db()->Get(rocksdb::ReadOptions(), impl_->records(),
-                                         record_keys[i], &existing);
-    if (!s.ok() && !s.IsNotFound()) {
-      return FromRocks(s, absl::StrCat("reading ", info.noun, " ", write.description));
-    }
-    const bool exists = s.ok();
-    uint64_t new_version = 1;
-    std::vector<std::vector<std::string>> old_terms(table.indexes().size());
-    if (write.insert) {
-      if (exists) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            info.key_field, ": ", info.noun, " \"", write.description,
-            "\" already exists; choose another ", info.key_field,
-            " or update the existing ", info.noun));
-      }
-    } else {
-      if (!exists) {
-        return absl::NotFoundError(absl::StrCat(
-            info.key_field, ": no ", info.noun, " \"", write.description, "\""));
-      }
-      absl::StatusOr<RawRecord> current = DecodeValue(existing);
-      if (!current.ok()) return current.status();
-      if (current->version != write.expected_version) {
-        return absl::AbortedError(absl::StrCat(
-            "version: ", info.noun, " \"", write.description, "\" is at version ",
-            current->version, " but the change was made against version ",
-            write.expected_version,
-            "; someone changed it meanwhile: read it again and reapply"));
-      }
-      std::unique_ptr<google::protobuf::Message> old(table.prototype().New());
-      if (!old->ParseFromString(current->payload)) {
-        return absl::DataLossError(absl::StrCat(
-            "stored ", info.noun, " \"", write.description,
-            "\" could not be parsed; restore the database from a backup"));
-      }
-      for (size_t x = 0; x < table.indexes().size(); ++x) {
-        old_terms[x] = TermsOf(table, *old, x);
-      }
-      new_version = current->version + 1;
-    }
-
-    for (size_t x = 0; x < table.indexes().size(); ++x) {
-      const std::string prefix = table.IndexPrefix(table.indexes()[x].name);
-      const std::vector<std::string>& now = write.terms[x];
-      for (const std::string& term : old_terms[x]) {
-        if (std::find(now.begin(), now.end(), term) == now.end()) {
-          batch.Delete(impl_->indexes(), prefix + term + write.primary_key);
-        }
-      }
-      for (const std::string& term : now) {
-        if (std::find(old_terms[x].begin(), old_terms[x].end(), term) ==
-            old_terms[x].end()) {
-          batch.Put(impl_->indexes(), prefix + term + write.primary_key,
-                    write.primary_key);
-        }
-      }
-    }
-    batch.Put(impl_->records(), record_keys[i],
-              EncodeValue(new_version, write.payload));
-    result.versions.push_back(new_version);
+  for (size_t i = 0; i < mutation.records().size(); ++i) {
+    absl::StatusOr<uint64_t> version = impl_->Stage(mutation.records()[i], record_keys[i], &batch);
+    if (!version.ok()) return version.status();
+    result.versions.push_back(*version);
   }
-  for (const auto& [key, value] : mutation.meta_) {
+  for (const auto& [key, value] : mutation.meta()) {
     batch.Put(impl_->meta(), absl::StrCat(kMetaPrefix, key), value);
   }
-
   rocksdb::WriteOptions write_options;
   write_options.sync = impl_->options().sync;
   rocksdb::Status s = impl_->db()->Write(write_options, &batch);

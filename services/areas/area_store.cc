@@ -1,12 +1,11 @@
 #include "services/areas/area_store.h"
 
-#include "services/areas/area_tables.h"
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/areas/area_tables.h"
 #include "storage/key_codec.h"
 
 namespace corridor::areas {
