@@ -237,19 +237,18 @@ absl::StatusOr<v1::GetAreaHistoryRequest> ParseHistory(Flags& flags, const Args&
   return request;
 }
 
-absl::StatusOr<v1::CreateAreaRequest> ParseCreate(Flags& flags, const Args& args) {
-  CORRIDOR_RETURN_IF_ERROR(
-      ExpectArgs(args, 0, "areas create takes flags only (--id=... --name=...)"));
-  v1::CreateAreaRequest request;
-  v1::Area* area = request.mutable_area();
-  area->set_id(flags.Take("id"));
-  area->set_name_en(flags.Take("name"));
-  area->set_name_ar(flags.Take("name-ar"));
-  area->set_area_group(flags.Take("group"));
-  area->mutable_governorate()->set_pcode(flags.Take("governorate"));
-  area->mutable_governorate()->set_name(flags.Take("governorate-name"));
-  area->set_besieging_party(flags.Take("party"));
-  area->set_notes(flags.Take("note"));
+// Applies the descriptive flags given to `area` (names, group, party,
+// location, population, notes); flags not given leave their field as it is.
+absl::Status ApplyDescriptiveFlags(Flags& flags, v1::Area* area) {
+  if (flags.Has("name")) area->set_name_en(flags.Take("name"));
+  if (flags.Has("name-ar")) area->set_name_ar(flags.Take("name-ar"));
+  if (flags.Has("group")) area->set_area_group(flags.Take("group"));
+  if (flags.Has("governorate")) area->mutable_governorate()->set_pcode(flags.Take("governorate"));
+  if (flags.Has("governorate-name")) {
+    area->mutable_governorate()->set_name(flags.Take("governorate-name"));
+  }
+  if (flags.Has("party")) area->set_besieging_party(flags.Take("party"));
+  if (flags.Has("note")) area->set_notes(flags.Take("note"));
   double lat = 0, lon = 0;
   bool has_lat = false, has_lon = false;
   CORRIDOR_RETURN_IF_ERROR(flags.TakeDegrees("lat", &lat, &has_lat));
@@ -264,9 +263,20 @@ absl::StatusOr<v1::CreateAreaRequest> ParseCreate(Flags& flags, const Args& args
   if (flags.Has("population")) {
     int count = 0;
     CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("population", 0, &count));
+    area->mutable_population()->Clear();
     area->mutable_population()->set_count(count);
     area->mutable_population()->set_as_reported(WithThousands(count));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::CreateAreaRequest> ParseCreate(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(
+      ExpectArgs(args, 0, "areas create takes flags only (--id=... --name=...)"));
+  v1::CreateAreaRequest request;
+  v1::Area* area = request.mutable_area();
+  area->set_id(flags.Take("id"));
+  CORRIDOR_RETURN_IF_ERROR(ApplyDescriptiveFlags(flags, area));
   v1::AreaStatus status = v1::AREA_STATUS_UNSPECIFIED;
   CORRIDOR_RETURN_IF_ERROR(TakeStatus(flags, /*required=*/true, &status));
   area->set_status(status);
@@ -296,6 +306,30 @@ absl::StatusOr<v1::RecordStatusChangeRequest> ParseSetStatus(Flags& flags, const
   request.set_expected_version(expected_version);
   CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("areas set-status"));
   return request;
+}
+
+// Reads the area, applies the flags and writes it back at the version read,
+// so that a change made meanwhile by someone else is refused, not lost.
+int AreasUpdate(Session& session, Flags& flags, const Args& args) {
+  absl::Status parsed = ExpectArgs(args, 1, "areas update takes one area id");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+  auto stub = v1::AreaService::NewStub(session.channel());
+  v1::GetAreaRequest get;
+  get.set_id(args[0]);
+  v1::Area area;
+  int code = session.Invoke<Stub, v1::GetAreaRequest, v1::Area>(
+      *stub, get, &Stub::GetArea, [&](const v1::Area& read) { area = read; });
+  if (code != kExitOk) return code;
+
+  v1::UpdateAreaRequest request;
+  *request.mutable_area() = area;
+  parsed = ApplyDescriptiveFlags(flags, request.mutable_area());
+  if (parsed.ok()) parsed = flags.CheckAllUsed("areas update");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+  return session.Invoke<Stub, v1::UpdateAreaRequest, v1::Area>(
+      *stub, request, &Stub::UpdateArea, [&](const v1::Area& updated) {
+        PrintArea(session, updated);
+      });
 }
 
 }  // namespace
@@ -331,6 +365,7 @@ int RunAreasCommand(Session& session, Flags& flags, const std::string& verb,
     return session.Invoke(*stub, ParseCreate(flags, args), &Stub::CreateArea,
                           std::function<void(const v1::Area&)>(print_area));
   }
+  if (verb == "update") return AreasUpdate(session, flags, args);
   if (verb == "set-status") {
     return session.Invoke(
         *stub, ParseSetStatus(flags, args), &Stub::RecordStatusChange,
@@ -345,7 +380,7 @@ int RunAreasCommand(Session& session, Flags& flags, const std::string& verb,
   }
   return session.UsageFailure(absl::StrCat(
       verb.empty() ? "areas needs a command" : "unknown command \"areas " + verb + "\"",
-      "; use list, get, history, create or set-status"));
+      "; use list, get, history, create, update or set-status"));
 }
 
 }  // namespace corridor::cli

@@ -24,6 +24,9 @@ Commands:
                   [--name-ar=NAME] [--governorate-name=NAME] [--group=G]
                   [--lat=DEG --lon=DEG] [--party=P] [--population=N]
                   [--since=YYYY-MM-DD] [--note=TEXT]
+  areas update    ID [--name=NAME] [--name-ar=NAME] [--group=G] [--party=P]
+                  [--lat=DEG --lon=DEG] [--population=N] [--note=TEXT]
+                  (changes only the fields given; refused if the area changed meanwhile)
   areas set-status ID --status=S --date=YYYY-MM-DD --source=CITATION
                   [--note=TEXT] [--expected-version=N]
   help

@@ -101,6 +101,24 @@ TEST_F(CorridorctlTest, CreateSetStatusAndHistory) {
   EXPECT_THAT(history.out, HasSubstr("road cut"));
 }
 
+TEST_F(CorridorctlTest, UpdateChangesOnlyTheFieldsGiven) {
+  ASSERT_EQ(Ctl({"areas", "create", "--id=CLI-UPD", "--name=Before", "--governorate=SY04",
+                 "--status=besieged", "--source=x", "--party=Someone"}).exit_code, 0);
+  CommandResult updated = Ctl({"areas", "update", "CLI-UPD", "--name-ar=قبل", "--population=1500"});
+  ASSERT_EQ(updated.exit_code, 0) << updated.err;
+  CommandResult json = Ctl({"--output=json", "areas", "get", "CLI-UPD"});
+  EXPECT_THAT(json.out, HasSubstr("\"name_en\": \"Before\""));
+  EXPECT_THAT(json.out, HasSubstr("\"name_ar\": \"قبل\""));
+  EXPECT_THAT(json.out, HasSubstr("\"besieging_party\": \"Someone\""));
+  EXPECT_THAT(json.out, HasSubstr("\"count\": \"1500\""));
+  EXPECT_THAT(json.out, HasSubstr("\"version\": \"2\""));
+
+  CommandResult bad = Ctl({"areas", "update", "CLI-UPD", "--lat=33"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--lat and --lon go together"));
+  EXPECT_EQ(Ctl({"areas", "update", "NO-SUCH-AREA", "--name=x"}).exit_code, 5);
+}
+
 TEST_F(CorridorctlTest, BadFieldIsExplainedWithExitCode4) {
   CommandResult result = Ctl({"areas", "create", "--id=CLI-BAD", "--name=Bad", "--governorate=SY03",
                               "--status=besieged", "--source=x", "--lat=95", "--lon=36"});
