@@ -251,17 +251,19 @@ absl::StatusOr<v1::GetAreaHistoryResponse> AreaStore::History(
   return response;
 }
 
-absl::StatusOr<int> AreaStore::LoadReferenceData(
-    const v1::Principal& principal, const std::vector<v1::CreateAreaRequest>& areas) {
+absl::StatusOr<int> AreaStore::LoadReferenceData(const v1::Principal& principal,
+                                                 const ReferenceSource& source) {
   absl::StatusOr<std::optional<std::string>> loaded = store_->GetMeta(kReferenceLoadedKey);
   if (!loaded.ok()) return loaded.status();
   if (loaded->has_value()) return 0;
+  absl::StatusOr<std::vector<v1::CreateAreaRequest>> areas = source();
+  if (!areas.ok()) return areas.status();
 
   const google::protobuf::Timestamp now =
       google::protobuf::util::TimeUtil::GetCurrentTime();
   storage::Mutation mutation;
   int created = 0;
-  for (const v1::CreateAreaRequest& request : areas) {
+  for (const v1::CreateAreaRequest& request : *areas) {
     absl::StatusOr<v1::Area> existing = Get(request.area().id());
     if (existing.ok()) continue;
     if (!absl::IsNotFound(existing.status())) return existing.status();

@@ -5,6 +5,7 @@
 #ifndef CORRIDOR_SERVICES_AREAS_AREA_STORE_H_
 #define CORRIDOR_SERVICES_AREAS_AREA_STORE_H_
 
+#include <functional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -37,11 +38,14 @@ class AreaStore {
   absl::StatusOr<v1::GetAreaHistoryResponse> History(
       const v1::GetAreaHistoryRequest& request, int page_size) const;
 
-  // Creates the given areas unless reference data was loaded before, in one
-  // atomic commit; areas whose id already exists are left as they are.
+  // Unless reference data was loaded before, creates the areas `source`
+  // returns, in one atomic commit; areas whose id already exists are left as
+  // they are. `source` is called only when there is something to load.
   // Returns the number created (0 when already loaded).
+  using ReferenceSource =
+      std::function<absl::StatusOr<std::vector<v1::CreateAreaRequest>>()>;
   absl::StatusOr<int> LoadReferenceData(const v1::Principal& principal,
-                                        const std::vector<v1::CreateAreaRequest>& areas);
+                                        const ReferenceSource& source);
 
  private:
   storage::Store* store_;

@@ -36,18 +36,20 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenAreasModule(
   if (!store.ok()) return store.status();
 
   if (options.load_reference_data) {
-    absl::StatusOr<std::vector<v1::CreateAreaRequest>> reference =
-        ParseBesiegedAreasCsv(EmbeddedBesiegedAreasCsv());
-    if (!reference.ok()) {
-      return absl::InternalError(absl::StrCat(
-          "the built-in reference data does not parse (", reference.status().message(),
-          "); rebuild from a clean checkout"));
-    }
     v1::Principal loader;
     loader.set_name("reference-data-loader");
     loader.set_authenticated(false);
     AreaStore areas(store->get());
-    absl::StatusOr<int> created = areas.LoadReferenceData(loader, *reference);
+    absl::StatusOr<int> created = areas.LoadReferenceData(
+        loader, []() -> absl::StatusOr<std::vector<v1::CreateAreaRequest>> {
+          auto reference = ParseBesiegedAreasCsv(EmbeddedBesiegedAreasCsv());
+          if (!reference.ok()) {
+            return absl::InternalError(absl::StrCat(
+                "the built-in reference data does not parse (", reference.status().message(),
+                "); rebuild from a clean checkout"));
+          }
+          return reference;
+        });
     if (!created.ok()) return created.status();
     if (*created > 0) {
       CORRIDOR_LOG(INFO) << "areas: loaded " << *created
