@@ -1,5 +1,6 @@
 #include "services/runtime.h"
 
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -100,7 +101,10 @@ absl::Status RunServices(const RuntimeOptions& options) {
   CORRIDOR_LOG(INFO) << "health and reflection on " << address
                      << "; stop with SIGTERM or Ctrl-C";
   if (!options.port_file.empty()) {
-    std::ofstream(options.port_file) << address << "\n";
+    // Written whole, then renamed, so that a reader never sees half an address.
+    const std::string partial = options.port_file + ".partial";
+    std::ofstream(partial) << address << "\n";
+    std::rename(partial.c_str(), options.port_file.c_str());
   }
 
   const std::string signal_name = WaitForTerminationSignal();
