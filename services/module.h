@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/server.h"
+#include "services/directory.h"
 
 namespace corridor {
 
@@ -19,6 +20,8 @@ struct ModuleOptions {
   bool load_reference_data = true;
   // Sync every commit (the default; off only for benchmarks).
   bool sync = true;
+  // How to reach the other services; valid for the module's lifetime.
+  const ServiceDirectory* peers = nullptr;
 };
 
 class ServiceModule {
@@ -26,6 +29,9 @@ class ServiceModule {
   virtual ~ServiceModule() = default;
   // The gRPC services to host, valid for the module's lifetime.
   virtual std::vector<HostedService> Services() = 0;
+  // Called once when the process is told to stop, before calls are drained:
+  // end long-lived streams so that they do not hold the shutdown up.
+  virtual void BeginShutdown() {}
 };
 
 }  // namespace corridor

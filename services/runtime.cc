@@ -10,6 +10,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/log.h"
+#include "common/status.h"
+#include "services/convoys/convoys_module.h"
+#include "services/routes/routes_module.h"
 #include "services/areas/areas_module.h"
 #include "services/module.h"
 
@@ -27,6 +30,8 @@ struct Registration {
 const std::vector<Registration>& Registry() {
   static const auto* registry = new std::vector<Registration>{
       {"areas", areas::OpenAreasModule},
+      {"routes", routes::OpenRoutesModule},
+      {"convoys", convoys::OpenConvoysModule},
   };
   return *registry;
 }
@@ -66,6 +71,8 @@ absl::StatusOr<std::vector<std::string>> ParseServiceList(absl::string_view list
 }
 
 absl::Status RunServices(const RuntimeOptions& options) {
+  ServiceDirectory peers;
+  CORRIDOR_RETURN_IF_ERROR(peers.AddPeers(options.peers));
   std::vector<std::unique_ptr<ServiceModule>> modules;
   std::vector<HostedService> hosted;
   for (const std::string& name : options.services) {
@@ -74,6 +81,7 @@ absl::Status RunServices(const RuntimeOptions& options) {
       ModuleOptions module_options;
       module_options.data_dir = absl::StrCat(options.data_root, "/", name);
       module_options.load_reference_data = options.load_reference_data;
+      module_options.peers = &peers;
       absl::StatusOr<std::unique_ptr<ServiceModule>> module =
           registration.open(module_options);
       if (!module.ok()) {
@@ -95,6 +103,11 @@ absl::Status RunServices(const RuntimeOptions& options) {
   std::string host_part = options.server.listen_address.substr(
       0, options.server.listen_address.rfind(':'));
   const std::string address = absl::StrCat(host_part, ":", (*host)->port());
+  // Services in this process call each other over loopback like any client.
+  peers.SetLocalAddress(
+      absl::StrCat(host_part == "0.0.0.0" || host_part == "[::]" ? "127.0.0.1" : host_part,
+                   ":", (*host)->port()),
+      options.services);
   for (const HostedService& service : hosted) {
     CORRIDOR_LOG(INFO) << "serving " << service.full_name << " on " << address;
   }
@@ -109,6 +122,7 @@ absl::Status RunServices(const RuntimeOptions& options) {
 
   const std::string signal_name = WaitForTerminationSignal();
   CORRIDOR_LOG(INFO) << signal_name << " received: draining calls, then closing databases";
+  for (const auto& module : modules) module->BeginShutdown();
   (*host)->Shutdown();
   host->reset();
   modules.clear();  // closes each RocksDB after the server has stopped

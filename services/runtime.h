@@ -18,6 +18,8 @@ struct RuntimeOptions {
   std::string data_root = "corridor-data";
   ServerOptions server;
   bool load_reference_data = true;
+  // Addresses of services not run in this process: "areas=host:port,...".
+  std::string peers;
   // Written once listening, with the bound address, for scripts and tests.
   std::string port_file;
 };

@@ -24,6 +24,9 @@ ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request accepted; larger ones are refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, shutdown_grace_seconds, 5,
           "on SIGTERM, how long calls in flight may finish before they are cancelled");
+ABSL_FLAG(std::string, peers, "",
+          "where to reach services not run in this process, e.g. "
+          "areas=10.0.0.5:7400,routes=10.0.0.6:7400");
 ABSL_FLAG(std::string, port_file, "",
           "if set, write the bound host:port here once listening");
 
@@ -65,6 +68,7 @@ int ServerMain(int argc, char** argv, const std::string& program,
   options.server.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   options.load_reference_data = absl::GetFlag(FLAGS_load_reference_data);
   options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.peers = absl::GetFlag(FLAGS_peers);
 
   absl::Status status = RunServices(options);
   if (!status.ok()) {

@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -331,9 +332,10 @@ absl::StatusOr<std::string> Store::Scan(const TableSchema& table,
   const std::string range_prefix =
       (by_index ? table.IndexPrefix(options.index) : table.RecordPrefix()) +
       options.prefix;
-  const uint64_t fingerprint =
-      QueryFingerprint(table.info().name, options.index, options.prefix,
-                       options.reverse, options.query);
+  const uint64_t fingerprint = QueryFingerprint(
+      table.info().name, options.index, options.prefix, options.reverse,
+      absl::StrCat(options.query, "|start=", absl::CHexEscape(options.start),
+                   "|end=", absl::CHexEscape(options.end)));
 
   std::string resume_after;
   if (!options.page_token.empty()) {
@@ -349,8 +351,9 @@ absl::StatusOr<std::string> Store::Scan(const TableSchema& table,
 
   ScopedSnapshot snapshot(impl_->db());
   // The bounds must outlive the iterator: ReadOptions keeps pointers.
-  const std::string lower = range_prefix;
-  const std::string upper = PrefixSuccessor(range_prefix);
+  const std::string lower = range_prefix + options.start;
+  const std::string upper =
+      options.end.empty() ? PrefixSuccessor(range_prefix) : range_prefix + options.end;
   rocksdb::Slice lower_slice(lower), upper_slice(upper);
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot.get();
@@ -375,6 +378,7 @@ absl::StatusOr<std::string> Store::Scan(const TableSchema& table,
     }
   }
 
+  const size_t record_prefix_size = table.RecordPrefix().size();
   int kept = 0;
   std::string last_key;
   for (; it->Valid(); options.reverse ? it->Prev() : it->Next()) {
@@ -402,6 +406,8 @@ absl::StatusOr<std::string> Store::Scan(const TableSchema& table,
       if (!decoded.ok()) return decoded.status();
       record = *std::move(decoded);
     }
+    record.primary_key = by_index ? it->value().ToString()
+                                  : it->key().ToString().substr(record_prefix_size);
     absl::StatusOr<bool> keep = visit(record);
     if (!keep.ok()) return keep.status();
     if (*keep) {

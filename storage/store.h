@@ -37,10 +37,12 @@ struct StoreOptions {
   bool read_only = false;
 };
 
-// A stored record: its version and its serialized proto.
+// A stored record: its version and its serialized proto, and (from Scan)
+// its encoded primary key.
 struct RawRecord {
   uint64_t version = 0;
   std::string payload;
+  std::string primary_key;
 };
 
 struct ScanOptions {
@@ -48,6 +50,11 @@ struct ScanOptions {
   std::string index;
   // Encoded leading terms (or primary-key prefix) the scan is limited to.
   std::string prefix;
+  // Optional bounds within the prefix, encoded like the key parts that
+  // follow it: keys from prefix+start (inclusive) to prefix+end (exclusive).
+  // E.g. prefix = area id, start/end = dates, for "this area in a period".
+  std::string start;
+  std::string end;
   // Largest key first.
   bool reverse = false;
   // Records to return at most; must be positive.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "clients/corridorctl/enum_flags.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "corridor/v1/areas.grpc.pb.h"
@@ -15,55 +16,23 @@ namespace {
 using Stub = v1::AreaService::Stub;
 
 constexpr int kListPageSize = 200;
-constexpr char kStatusNames[] =
-    "besieged, hard-to-reach, watchlist, siege-broken, evacuated, surrendered, "
-    "captured or unconfirmed";
 
-// "siege-broken" <-> AREA_STATUS_SIEGE_BROKEN.
-absl::StatusOr<v1::AreaStatus> ParseStatus(absl::string_view flag, absl::string_view text) {
-  std::string name = absl::AsciiStrToUpper(text);
-  for (char& c : name) {
-    if (c == '-') c = '_';
-  }
-  if (!absl::StartsWith(name, "AREA_STATUS_")) name = "AREA_STATUS_" + name;
-  v1::AreaStatus status;
-  if (!v1::AreaStatus_Parse(name, &status) || status == v1::AREA_STATUS_UNSPECIFIED) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, ": \"", text, "\" is not a status; use ", kStatusNames));
-  }
-  return status;
-}
+constexpr char kStatusPrefix[] = "AREA_STATUS_";
 
-std::string StatusText(v1::AreaStatus status) {
-  if (status == v1::AREA_STATUS_UNSPECIFIED) return "";
-  std::string name = absl::AsciiStrToLower(v1::AreaStatus_Name(status).substr(12));
-  for (char& c : name) {
-    if (c == '_') c = '-';
-  }
-  return name;
-}
+std::string StatusText(v1::AreaStatus status) { return EnumTextOf(kStatusPrefix, status); }
 
 absl::Status TakeStatus(Flags& flags, bool required, v1::AreaStatus* out) {
   if (!flags.Has("status")) {
     if (!required) return absl::OkStatus();
     return absl::InvalidArgumentError(
-        absl::StrCat("--status is required; one of ", kStatusNames));
+        absl::StrCat("--status is required; one of ",
+                     EnumChoices(v1::AreaStatus_descriptor(), kStatusPrefix)));
   }
-  absl::StatusOr<v1::AreaStatus> status = ParseStatus("--status", flags.Take("status"));
+  absl::StatusOr<v1::AreaStatus> status =
+      ParseEnumAs<v1::AreaStatus>(kStatusPrefix, "--status", flags.Take("status"));
   if (!status.ok()) return status.status();
   *out = *status;
   return absl::OkStatus();
-}
-
-// 12520 -> "12,520".
-std::string WithThousands(int64_t n) {
-  std::string digits = absl::StrCat(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
 }
 
 std::string PopulationText(const v1::Area& area) {

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "clients/corridorctl/areas_commands.h"
+#include "clients/corridorctl/convoys_commands.h"
+#include "clients/corridorctl/routes_commands.h"
 #include "clients/corridorctl/session.h"
 
 namespace corridor::cli {
@@ -29,10 +31,44 @@ Commands:
                   (changes only the fields given; refused if the area changed meanwhile)
   areas set-status ID --status=S --date=YYYY-MM-DD --source=CITATION
                   [--note=TEXT] [--expected-version=N]
+
+  routes list     [--area=ID] [--status=S]
+  routes get      ID
+  routes history  ID [--limit=N] [--page-token=T]
+  routes report   ID --status=S --source=CITATION [--at=YYYY-MM-DD|RFC3339 (default now)]
+                  [--confidence=low|medium|high] [--checkpoint=NAME] [--party=P] [--note=TEXT]
+  routes watch    [--route=ID,...] [--after=POSITION] [--count=N]
+                  (prints each report as it is filed; reconnects from the last position)
+
+  convoys submit  --agency=A --area=ID --planned=YYYY-MM-DD --beneficiaries=N
+                  --cargo="ITEM:CATEGORY:QTY:UNIT;..." [--route=ID] [--key=IDEMPOTENCY-KEY]
+                  [--source=CITATION] [--note=TEXT]
+                  (repeat a submit with the same --key and nothing is created twice)
+  convoys approve ID --beneficiaries=N          (fewer than requested: partially approved)
+  convoys deny    ID --party=P --reason=TEXT --category=C
+  convoys dispatch ID
+  convoys outcome ID --outcome=O [--reached=N] [--removed=LINE:QTY,...] [--refused=LINE:QTY,...]
+                  [--party=P --category=C (turned-back, attacked)]
+                  every transition also takes [--date=YYYY-MM-DD (default today)]
+                  [--source=CITATION] [--note=TEXT] [--expected-version=N]
+  convoys get     ID
+  convoys list    [--area=ID] [--route=ID] [--agency=A] [--status=S]
+                  [--from=YYYY-MM-DD] [--to=YYYY-MM-DD] [--limit=N] [--page-token=T]
+  convoys history ID
+
+  report access   --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...]
+                  (need against reach per area; areas never reached first)
   help
 
-Statuses: besieged, hard-to-reach, watchlist, siege-broken, evacuated,
-          surrendered, captured, unconfirmed
+Area statuses:  besieged, hard-to-reach, watchlist, siege-broken, evacuated,
+                surrendered, captured, unconfirmed
+Route statuses: open, restricted, closed, under-fire, unknown
+Convoy outcomes: delivered, partially-delivered, turned-back, attacked, cancelled
+Cargo categories: food, medical, health, wash, shelter, education, other
+Access-constraint categories (OCHA AMRF), by number or name:
+  1 entry-impediments  2 movement-restriction  3 interference  4 violence
+  5 denial-of-needs  6 service-obstruction  7 hostilities  8 explosive-hazards
+  9 physical-environment
 
 Global flags:
   --server=HOST:PORT   the Corridor server (default $CORRIDOR_SERVER or 127.0.0.1:7400)
@@ -106,6 +142,9 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   const Args rest(words.begin() + std::min<size_t>(2, words.size()), words.end());
   const std::string verb = words.size() > 1 ? words[1] : "";
   if (words[0] == "areas") return RunAreasCommand(session, flags, verb, rest);
+  if (words[0] == "routes") return RunRoutesCommand(session, flags, verb, rest);
+  if (words[0] == "convoys") return RunConvoysCommand(session, flags, verb, rest);
+  if (words[0] == "report") return RunReportCommand(session, flags, verb, rest);
   return session.UsageFailure(
       absl::StrCat("unknown command \"", words[0], "\"; see corridorctl help"));
 }

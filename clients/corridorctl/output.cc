@@ -89,4 +89,14 @@ void PrintJson(const google::protobuf::Message& message, std::ostream& out) {
   if (json.empty() || json.back() != '\n') out << "\n";
 }
 
+std::string WithThousands(int64_t n) {
+  std::string digits = absl::StrCat(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
+
 }  // namespace corridor::cli

@@ -30,6 +30,9 @@ void PrintCsv(const Grid& grid, std::ostream& out);
 // The proto JSON mapping, field names as in the .proto, pretty-printed.
 void PrintJson(const google::protobuf::Message& message, std::ostream& out);
 
+// 12520 -> "12,520".
+std::string WithThousands(int64_t n);
+
 // Number of UTF-8 characters in `text`.
 size_t DisplayWidth(absl::string_view text);
 

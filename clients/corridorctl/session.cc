@@ -86,6 +86,10 @@ void Session::Prepare(grpc::ClientContext* context) const {
   context->AddMetadata(kPrincipalHeader, principal_);
 }
 
+void Session::PrepareStream(grpc::ClientContext* context) const {
+  context->AddMetadata(kPrincipalHeader, principal_);
+}
+
 int Session::UsageFailure(absl::string_view message) const {
   err_ << "corridorctl: " << message << "\n";
   return kExitUsage;

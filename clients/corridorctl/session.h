@@ -67,6 +67,8 @@ class Session {
 
   // Sets the deadline and the caller's declared name on a call.
   void Prepare(grpc::ClientContext* context) const;
+  // The same for a stream that runs until the user stops it: no deadline.
+  void PrepareStream(grpc::ClientContext* context) const;
 
   // Prints a command-line mistake; returns kExitUsage.
   int UsageFailure(absl::string_view message) const;

@@ -148,7 +148,7 @@ TEST_F(CorridorctlTest, UsageErrorsAreExitCode2) {
   EXPECT_THAT(unknown_flag.err, HasSubstr("--colour is not a flag"));
   CommandResult bad_status = Ctl({"areas", "list", "--status=sieged"});
   EXPECT_EQ(bad_status.exit_code, 2);
-  EXPECT_THAT(bad_status.err, HasSubstr("is not a status"));
+  EXPECT_THAT(bad_status.err, HasSubstr("is not one of"));
   EXPECT_EQ(Ctl({"--output=yaml", "areas", "list"}).exit_code, 2);
   EXPECT_EQ(Ctl({"areas", "set-status", "EG-DUMA", "--status=besieged", "--date=12/1/2016",
                  "--source=x"}).exit_code, 2);

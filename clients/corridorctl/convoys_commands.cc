@@ -1,0 +1,479 @@
+#include "clients/corridorctl/convoys_commands.h"
+
+#include <algorithm>
+#include <random>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "clients/corridorctl/enum_flags.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "corridor/v1/convoys.grpc.pb.h"
+
+namespace corridor::cli {
+namespace {
+
+using Stub = v1::ConvoyService::Stub;
+
+constexpr char kStatusPrefix[] = "CONVOY_STATUS_";
+constexpr char kCargoPrefix[] = "CARGO_CATEGORY_";
+constexpr char kConstraintPrefix[] = "ACCESS_CONSTRAINT_";
+constexpr int kListPageSize = 200;
+
+std::string StatusText(v1::ConvoyStatus s) { return EnumTextOf(kStatusPrefix, s); }
+std::string CargoText(v1::CargoCategory c) { return EnumTextOf(kCargoPrefix, c); }
+std::string ConstraintText(v1::AccessConstraintCategory c) {
+  return EnumTextOf(kConstraintPrefix, c);
+}
+std::string DateText(const v1::Date& d) { return d.year() == 0 ? "" : FormatDate(d); }
+std::string Quantity(double q) { return absl::StrFormat("%g", q); }
+
+// A fresh idempotency key, when the user gives none.
+std::string RandomKey() {
+  std::random_device random;
+  return absl::StrFormat("cli-%08x%08x", random(), random());
+}
+
+// "wheat flour:food:1200:bags;insulin:medical:300:vials".
+absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest* request) {
+  int index = 0;
+  for (absl::string_view line : absl::StrSplit(text, ';', absl::SkipWhitespace())) {
+    std::vector<std::string> parts = absl::StrSplit(line, ':');
+    const std::string where = absl::StrCat("--cargo line ", index + 1, " (\"", line, "\")");
+    if (parts.size() != 4) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, " is not ITEM:CATEGORY:QUANTITY:UNIT, e.g. wheat flour:food:1200:bags"));
+    }
+    v1::ManifestLine* out = request->add_manifest();
+    out->set_item(std::string(absl::StripAsciiWhitespace(parts[0])));
+    absl::StatusOr<v1::CargoCategory> category = ParseEnumAs<v1::CargoCategory>(
+        kCargoPrefix, absl::StrCat(where, " category"), absl::StripAsciiWhitespace(parts[1]));
+    if (!category.ok()) return category.status();
+    out->set_category(*category);
+    double quantity = 0;
+    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(parts[2]), &quantity)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": \"", parts[2], "\" is not a quantity"));
+    }
+    out->set_quantity(quantity);
+    out->set_unit(std::string(absl::StripAsciiWhitespace(parts[3])));
+    ++index;
+  }
+  return absl::OkStatus();
+}
+
+// "0:200,2:15" -> line 0 lost 200, line 2 lost 15; into removed or refused.
+absl::Status ParseLosses(const std::string& flag, const std::string& text, bool removed,
+                         v1::RecordConvoyOutcomeRequest* request) {
+  for (absl::string_view entry : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    std::pair<std::string, std::string> parts = absl::StrSplit(entry, absl::MaxSplits(':', 1));
+    int line = 0;
+    double quantity = 0;
+    if (!absl::SimpleAtoi(parts.first, &line) || !absl::SimpleAtod(parts.second, &quantity)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", flag, ": \"", entry, "\" is not LINE:QUANTITY (manifest line from 0), e.g. 0:200"));
+    }
+    v1::LineLoss* loss = nullptr;
+    for (v1::LineLoss& existing : *request->mutable_losses()) {
+      if (existing.line() == line) loss = &existing;
+    }
+    if (loss == nullptr) {
+      loss = request->add_losses();
+      loss->set_line(line);
+    }
+    if (removed) {
+      loss->set_removed(quantity);
+    } else {
+      loss->set_refused(quantity);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TakeConstraint(Flags& flags, bool required, v1::AccessConstraintCategory* out) {
+  if (!flags.Has("category")) {
+    if (!required) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--category is required: OCHA's access-constraint category, 1-9 or one of ",
+        EnumChoices(v1::AccessConstraintCategory_descriptor(), kConstraintPrefix)));
+  }
+  absl::StatusOr<v1::AccessConstraintCategory> category = ParseEnumAs<v1::AccessConstraintCategory>(
+      kConstraintPrefix, "--category", flags.Take("category"));
+  if (!category.ok()) return category.status();
+  *out = *category;
+  return absl::OkStatus();
+}
+
+// --date (default: today, set by the server), --source, --note and
+// --expected-version, shared by every transition.
+template <typename Request>
+absl::Status TakeTransitionFlags(Flags& flags, const Args& args, absl::string_view command,
+                                 Request* request) {
+  CORRIDOR_RETURN_IF_ERROR(
+      ExpectArgs(args, 1, absl::StrCat("convoys ", command, " takes one convoy id")));
+  request->set_convoy_id(args[0]);
+  bool has_date = false;
+  CORRIDOR_RETURN_IF_ERROR(
+      flags.TakeDate("date", /*required=*/false, request->mutable_occurred_on(), &has_date));
+  if (!has_date) request->clear_occurred_on();
+  if (flags.Has("source")) request->mutable_source()->set_citation(flags.Take("source"));
+  request->set_note(flags.Take("note"));
+  int expected_version = 0;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("expected-version", 1, &expected_version));
+  request->set_expected_version(expected_version);
+  return absl::OkStatus();
+}
+
+Grid ConvoysGrid(const std::vector<v1::Convoy>& convoys) {
+  Grid grid;
+  grid.header = {"ID", "AGENCY", "AREA", "ROUTE", "PLANNED", "STATUS", "SINCE",
+                 "REQUESTED", "APPROVED", "REACHED", "VERSION"};
+  for (const v1::Convoy& c : convoys) {
+    grid.rows.push_back(
+        {c.id(), c.agency(), c.area_id(), c.route_id(), DateText(c.planned_date()),
+         StatusText(c.status()), DateText(c.status_date()),
+         absl::StrCat(c.beneficiaries_requested()),
+         c.has_beneficiaries_approved() ? absl::StrCat(c.beneficiaries_approved()) : "",
+         c.has_beneficiaries_reached() ? absl::StrCat(c.beneficiaries_reached()) : "",
+         absl::StrCat(c.version())});
+  }
+  return grid;
+}
+
+void PrintConvoy(Session& session, const v1::Convoy& c) {
+  switch (session.format()) {
+    case OutputFormat::kJson: PrintJson(c, session.out()); return;
+    case OutputFormat::kCsv: PrintCsv(ConvoysGrid({c}), session.out()); return;
+    case OutputFormat::kTable: break;
+  }
+  Grid grid;
+  grid.header = {"FIELD", "VALUE"};
+  auto add = [&](const std::string& field, const std::string& value) {
+    if (!value.empty()) grid.rows.push_back({field, value});
+  };
+  add("id", c.id());
+  add("status", absl::StrCat(StatusText(c.status()), " since ", DateText(c.status_date())));
+  add("agency", c.agency());
+  add("area", c.area_id());
+  add("route", c.route_id());
+  add("planned", DateText(c.planned_date()));
+  add("beneficiaries requested", WithThousands(c.beneficiaries_requested()));
+  if (c.has_beneficiaries_approved()) {
+    add("beneficiaries approved", WithThousands(c.beneficiaries_approved()));
+  }
+  if (c.has_beneficiaries_reached()) {
+    add("beneficiaries reached", WithThousands(c.beneficiaries_reached()));
+  }
+  add("responsible party", c.responsible_party());
+  add("constraint category", ConstraintText(c.constraint_category()));
+  add("denial reason", c.denial_reason());
+  add("dispatched", DateText(c.dispatched_date()));
+  add("outcome date", DateText(c.outcome_date()));
+  add("idempotency key", c.idempotency_key());
+  add("note", c.note());
+  add("version", absl::StrCat(c.version()));
+  PrintTable(grid, session.out(), 200);
+  Grid manifest;
+  manifest.header = {"LINE", "ITEM", "CATEGORY", "QUANTITY", "UNIT", "REMOVED", "REFUSED"};
+  for (int i = 0; i < c.manifest_size(); ++i) {
+    const v1::ManifestLine& l = c.manifest(i);
+    manifest.rows.push_back({absl::StrCat(i), l.item(), CargoText(l.category()),
+                             Quantity(l.quantity()), l.unit(), Quantity(l.quantity_removed()),
+                             Quantity(l.quantity_refused())});
+  }
+  session.out() << "\nmanifest:\n";
+  PrintTable(manifest, session.out());
+}
+
+absl::StatusOr<v1::SubmitConvoyRequestRequest> ParseSubmit(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(args, 0, "convoys submit takes flags only; see corridorctl help"));
+  v1::SubmitConvoyRequestRequest request;
+  std::string value;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("agency", "WFP", &value));
+  request.set_agency(value);
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("area", "EG-DUMA", &value));
+  request.set_area_id(value);
+  request.set_route_id(flags.Take("route"));
+  bool has_date = false;
+  CORRIDOR_RETURN_IF_ERROR(
+      flags.TakeDate("planned", /*required=*/true, request.mutable_planned_date(), &has_date));
+  CORRIDOR_RETURN_IF_ERROR(
+      flags.TakeRequired("cargo", "\"wheat flour:food:1200:bags;insulin:medical:300:vials\"", &value));
+  CORRIDOR_RETURN_IF_ERROR(ParseCargo(value, &request));
+  int beneficiaries = 0;
+  if (!flags.Has("beneficiaries")) {
+    return absl::InvalidArgumentError("--beneficiaries is required (people the convoy is for)");
+  }
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("beneficiaries", 1, &beneficiaries));
+  request.set_beneficiaries_requested(beneficiaries);
+  request.set_idempotency_key(flags.Take("key", RandomKey()));
+  if (flags.Has("source")) request.mutable_source()->set_citation(flags.Take("source"));
+  request.set_note(flags.Take("note"));
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("convoys submit"));
+  return request;
+}
+
+absl::StatusOr<v1::ApproveConvoyRequest> ParseApprove(Flags& flags, const Args& args) {
+  v1::ApproveConvoyRequest request;
+  CORRIDOR_RETURN_IF_ERROR(TakeTransitionFlags(flags, args, "approve", &request));
+  if (!flags.Has("beneficiaries")) {
+    return absl::InvalidArgumentError(
+        "--beneficiaries is required (people approved; fewer than requested is a partial "
+        "approval)");
+  }
+  int approved = 0;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("beneficiaries", 1, &approved));
+  request.set_beneficiaries_approved(approved);
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("convoys approve"));
+  return request;
+}
+
+absl::StatusOr<v1::DenyConvoyRequest> ParseDeny(Flags& flags, const Args& args) {
+  v1::DenyConvoyRequest request;
+  CORRIDOR_RETURN_IF_ERROR(TakeTransitionFlags(flags, args, "deny", &request));
+  std::string value;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("party", "\"Syrian government\"", &value));
+  request.set_denying_party(value);
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("reason", "\"no facilitation letter\"", &value));
+  request.set_reason(value);
+  v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
+  CORRIDOR_RETURN_IF_ERROR(TakeConstraint(flags, /*required=*/true, &category));
+  request.set_category(category);
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("convoys deny"));
+  return request;
+}
+
+absl::StatusOr<v1::DispatchConvoyRequest> ParseDispatch(Flags& flags, const Args& args) {
+  v1::DispatchConvoyRequest request;
+  CORRIDOR_RETURN_IF_ERROR(TakeTransitionFlags(flags, args, "dispatch", &request));
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("convoys dispatch"));
+  return request;
+}
+
+absl::StatusOr<v1::RecordConvoyOutcomeRequest> ParseOutcome(Flags& flags, const Args& args) {
+  v1::RecordConvoyOutcomeRequest request;
+  CORRIDOR_RETURN_IF_ERROR(TakeTransitionFlags(flags, args, "outcome", &request));
+  if (!flags.Has("outcome")) {
+    return absl::InvalidArgumentError(
+        "--outcome is required: delivered, partially-delivered, turned-back, attacked or "
+        "cancelled");
+  }
+  absl::StatusOr<v1::ConvoyStatus> outcome =
+      ParseEnumAs<v1::ConvoyStatus>(kStatusPrefix, "--outcome", flags.Take("outcome"));
+  if (!outcome.ok()) return outcome.status();
+  request.set_outcome(*outcome);
+  int reached = 0;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("reached", 0, &reached));
+  request.set_beneficiaries_reached(reached);
+  CORRIDOR_RETURN_IF_ERROR(ParseLosses("removed", flags.Take("removed"), true, &request));
+  CORRIDOR_RETURN_IF_ERROR(ParseLosses("refused", flags.Take("refused"), false, &request));
+  request.set_responsible_party(flags.Take("party"));
+  v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
+  CORRIDOR_RETURN_IF_ERROR(TakeConstraint(flags, /*required=*/false, &category));
+  request.set_category(category);
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("convoys outcome"));
+  return request;
+}
+
+int ConvoysList(Session& session, Flags& flags, const Args& args) {
+  v1::ListConvoysRequest request;
+  int limit = 0;
+  absl::Status parsed = ExpectArgs(args, 0, "convoys list takes flags only; see corridorctl help");
+  request.set_area_id(flags.Take("area"));
+  request.set_route_id(flags.Take("route"));
+  request.set_agency(flags.Take("agency"));
+  if (parsed.ok() && flags.Has("status")) {
+    absl::StatusOr<v1::ConvoyStatus> status =
+        ParseEnumAs<v1::ConvoyStatus>(kStatusPrefix, "--status", flags.Take("status"));
+    if (status.ok()) request.set_status(*status);
+    parsed = status.status();
+  }
+  bool has_from = false, has_to = false;
+  if (parsed.ok()) parsed = flags.TakeDate("from", false, request.mutable_planned_from(), &has_from);
+  if (parsed.ok()) parsed = flags.TakeDate("to", false, request.mutable_planned_to(), &has_to);
+  if (!has_from) request.clear_planned_from();
+  if (!has_to) request.clear_planned_to();
+  if (parsed.ok()) parsed = flags.TakeCount("limit", 1, &limit);
+  const bool one_page = flags.Has("page-token");
+  request.mutable_page()->set_page_token(flags.Take("page-token"));
+  if (parsed.ok()) parsed = flags.CheckAllUsed("convoys list");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+
+  auto stub = v1::ConvoyService::NewStub(session.channel());
+  std::vector<v1::Convoy> convoys;
+  v1::ListConvoysResponse all;
+  while (true) {
+    int want = kListPageSize;
+    if (limit > 0) want = std::min<int>(want, limit - static_cast<int>(convoys.size()));
+    request.mutable_page()->set_page_size(want);
+    v1::ListConvoysResponse page;
+    int code = session.Invoke<Stub, v1::ListConvoysRequest, v1::ListConvoysResponse>(
+        *stub, request, &Stub::ListConvoys, [&](const v1::ListConvoysResponse& r) { page = r; });
+    if (code != kExitOk) return code;
+    for (const v1::Convoy& c : page.convoys()) {
+      convoys.push_back(c);
+      *all.add_convoys() = c;
+    }
+    all.set_next_page_token(page.next_page_token());
+    const bool enough = limit > 0 && static_cast<int>(convoys.size()) >= limit;
+    if (page.next_page_token().empty() || one_page || enough) break;
+    request.mutable_page()->set_page_token(page.next_page_token());
+  }
+  switch (session.format()) {
+    case OutputFormat::kJson: PrintJson(all, session.out()); break;
+    case OutputFormat::kCsv: PrintCsv(ConvoysGrid(convoys), session.out()); break;
+    case OutputFormat::kTable:
+      PrintTable(ConvoysGrid(convoys), session.out());
+      session.err() << convoys.size() << (convoys.size() == 1 ? " convoy" : " convoys");
+      if (!all.next_page_token().empty()) {
+        session.err() << "; more with --page-token=" << all.next_page_token();
+      }
+      session.err() << "\n";
+      break;
+  }
+  return kExitOk;
+}
+
+Grid HistoryGrid(const v1::GetConvoyHistoryResponse& history) {
+  Grid grid;
+  grid.header = {"#", "DATE", "STATUS", "PREVIOUS", "BENEFICIARIES", "PARTY", "CATEGORY",
+                 "REASON", "SOURCE", "NOTE", "RECORDED BY"};
+  for (const v1::ConvoyEvent& e : history.events()) {
+    grid.rows.push_back({absl::StrCat(e.sequence()), DateText(e.occurred_on()),
+                         StatusText(e.status()), StatusText(e.previous_status()),
+                         e.has_beneficiaries() ? absl::StrCat(e.beneficiaries()) : "",
+                         e.responsible_party(), ConstraintText(e.constraint_category()),
+                         e.reason(), e.source().citation(), e.note(), e.recorded_by().name()});
+  }
+  return grid;
+}
+
+std::string Percent(const v1::AreaAccess& row, bool approved) {
+  if (approved ? !row.has_share_approved() : !row.has_share_delivered()) return "";
+  return absl::StrFormat("%.0f%%", 100 * (approved ? row.share_approved() : row.share_delivered()));
+}
+
+Grid AccessGrid(const std::vector<v1::AreaAccess>& rows) {
+  Grid grid;
+  grid.header = {"AREA", "NAME", "IN NEED", "REQUESTS", "APPROVED", "DENIED", "DELIVERED",
+                 "PEOPLE REQ", "PEOPLE APPR", "PEOPLE REACHED", "% APPR", "% DELIV",
+                 "LAST DELIVERY", "DAYS SINCE", "ITEMS LOST"};
+  for (const v1::AreaAccess& r : rows) {
+    std::vector<std::string> lost;
+    for (const v1::ItemsLost& l : r.items_lost()) {
+      lost.push_back(absl::StrCat(CargoText(l.category()), " ", Quantity(l.removed() + l.refused()),
+                                  " ", l.unit()));
+    }
+    grid.rows.push_back(
+        {r.area_id(), r.area_name(), r.has_people_in_need() ? WithThousands(r.people_in_need()) : "",
+         absl::StrCat(r.requests()), absl::StrCat(r.approved()), absl::StrCat(r.denied()),
+         absl::StrCat(r.delivered()), WithThousands(r.beneficiaries_requested()),
+         WithThousands(r.beneficiaries_approved()), WithThousands(r.beneficiaries_reached()),
+         Percent(r, true), Percent(r, false),
+         r.has_last_delivery() ? DateText(r.last_delivery()) : "never",
+         r.has_days_since_last_delivery() ? absl::StrCat(r.days_since_last_delivery()) : "",
+         absl::StrJoin(lost, "; ")});
+  }
+  return grid;
+}
+
+int ReportAccess(Session& session, Flags& flags, const Args& args) {
+  v1::GetAccessReportRequest request;
+  bool present = false;
+  absl::Status parsed =
+      ExpectArgs(args, 0, "report access takes flags only: --from=YYYY-MM-DD --to=YYYY-MM-DD");
+  if (parsed.ok()) parsed = flags.TakeDate("from", true, request.mutable_from(), &present);
+  if (parsed.ok()) parsed = flags.TakeDate("to", true, request.mutable_to(), &present);
+  for (absl::string_view id : absl::StrSplit(flags.Take("area"), ',', absl::SkipEmpty())) {
+    request.add_area_ids(std::string(id));
+  }
+  if (parsed.ok()) parsed = flags.CheckAllUsed("report access");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+  auto stub = v1::ConvoyService::NewStub(session.channel());
+  return session.Invoke<Stub, v1::GetAccessReportRequest, v1::AccessReport>(
+      *stub, request, &Stub::GetAccessReport, [&](const v1::AccessReport& report) {
+        if (session.format() == OutputFormat::kJson) {
+          PrintJson(report, session.out());
+          return;
+        }
+        // Areas no convoy reached come first: they are what the report is for.
+        std::vector<v1::AreaAccess> rows(report.areas().begin(), report.areas().end());
+        std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+          return a.not_reached() > b.not_reached();
+        });
+        if (session.format() == OutputFormat::kCsv) {
+          PrintCsv(AccessGrid(rows), session.out());
+          return;
+        }
+        PrintTable(AccessGrid(rows), session.out(), 40);
+        const auto not_reached = std::count_if(rows.begin(), rows.end(),
+                                               [](const auto& r) { return r.not_reached(); });
+        session.err() << "access " << DateText(report.from()) << " to " << DateText(report.to())
+                      << ": " << not_reached << " of " << rows.size()
+                      << " areas had no delivery from a convoy planned in the period\n";
+      });
+}
+
+}  // namespace
+
+int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
+  auto stub = v1::ConvoyService::NewStub(session.channel());
+  std::function<void(const v1::Convoy&)> print = [&](const v1::Convoy& c) {
+    PrintConvoy(session, c);
+  };
+  if (verb == "submit") {
+    return session.Invoke(*stub, ParseSubmit(flags, args), &Stub::SubmitConvoyRequest, print);
+  }
+  if (verb == "approve") {
+    return session.Invoke(*stub, ParseApprove(flags, args), &Stub::ApproveConvoy, print);
+  }
+  if (verb == "deny") return session.Invoke(*stub, ParseDeny(flags, args), &Stub::DenyConvoy, print);
+  if (verb == "dispatch") {
+    return session.Invoke(*stub, ParseDispatch(flags, args), &Stub::DispatchConvoy, print);
+  }
+  if (verb == "outcome") {
+    return session.Invoke(*stub, ParseOutcome(flags, args), &Stub::RecordConvoyOutcome, print);
+  }
+  if (verb == "get") {
+    absl::Status parsed = ExpectArgs(args, 1, "convoys get takes one convoy id");
+    if (parsed.ok()) parsed = flags.CheckAllUsed("convoys get");
+    if (!parsed.ok()) return session.UsageFailure(parsed.message());
+    v1::GetConvoyRequest request;
+    request.set_id(args[0]);
+    return session.Invoke<Stub, v1::GetConvoyRequest, v1::Convoy>(*stub, request,
+                                                                   &Stub::GetConvoy, print);
+  }
+  if (verb == "list") return ConvoysList(session, flags, args);
+  if (verb == "history") {
+    absl::Status parsed = ExpectArgs(args, 1, "convoys history takes one convoy id");
+    if (parsed.ok()) parsed = flags.CheckAllUsed("convoys history");
+    if (!parsed.ok()) return session.UsageFailure(parsed.message());
+    v1::GetConvoyHistoryRequest request;
+    request.set_convoy_id(args[0]);
+    request.mutable_page()->set_page_size(500);
+    return session.Invoke<Stub, v1::GetConvoyHistoryRequest, v1::GetConvoyHistoryResponse>(
+        *stub, request, &Stub::GetConvoyHistory, [&](const v1::GetConvoyHistoryResponse& h) {
+          switch (session.format()) {
+            case OutputFormat::kJson: PrintJson(h, session.out()); break;
+            case OutputFormat::kCsv: PrintCsv(HistoryGrid(h), session.out()); break;
+            case OutputFormat::kTable: PrintTable(HistoryGrid(h), session.out(), 60); break;
+          }
+        });
+  }
+  return session.UsageFailure(absl::StrCat(
+      verb.empty() ? "convoys needs a command" : "unknown command \"convoys " + verb + "\"",
+      "; use submit, approve, deny, dispatch, outcome, get, list or history"));
+}
+
+int RunReportCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
+  if (verb == "access") return ReportAccess(session, flags, args);
+  return session.UsageFailure(absl::StrCat(
+      verb.empty() ? "report needs a kind" : "unknown report \"" + verb + "\"",
+      "; use: report access --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...]"));
+}
+
+}  // namespace corridor::cli

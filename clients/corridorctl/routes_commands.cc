@@ -1,0 +1,329 @@
+#include "clients/corridorctl/routes_commands.h"
+
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "clients/corridorctl/enum_flags.h"
+#include "common/status.h"
+#include "corridor/v1/routes.grpc.pb.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace corridor::cli {
+namespace {
+
+using Stub = v1::RouteService::Stub;
+using google::protobuf::util::TimeUtil;
+
+constexpr char kStatusPrefix[] = "ROUTE_STATUS_";
+constexpr char kConfidencePrefix[] = "CONFIDENCE_";
+
+std::string StatusText(v1::RouteStatus status) { return EnumTextOf(kStatusPrefix, status); }
+
+// "2016-07-17" for midnight UTC, the full RFC 3339 time otherwise.
+std::string TimeText(const google::protobuf::Timestamp& t) {
+  if (t.seconds() == 0 && t.nanos() == 0) return "";
+  const absl::Time time = absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  if (t.seconds() % 86400 == 0 && t.nanos() == 0) {
+    return absl::FormatTime("%Y-%m-%d", time, absl::UTCTimeZone());
+  }
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
+}
+
+Grid RoutesGrid(const std::vector<v1::Route>& routes) {
+  Grid grid;
+  grid.header = {"ID", "NAME", "STATUS", "OBSERVED", "CONTROLLED BY", "SERVES", "REPORTS"};
+  for (const v1::Route& r : routes) {
+    grid.rows.push_back({r.id(), r.name(), StatusText(r.status()),
+                         TimeText(r.status_observed_at()), r.controlling_party(),
+                         absl::StrJoin(r.serves_area_ids(), ";"), absl::StrCat(r.reports())});
+  }
+  return grid;
+}
+
+Grid ReportsGrid(const std::vector<v1::RouteReport>& reports) {
+  Grid grid;
+  grid.header = {"POSITION", "ROUTE", "OBSERVED", "STATUS", "PREVIOUS", "CONTROLLED BY",
+                 "CHECKPOINT", "SOURCE", "NOTE"};
+  for (const v1::RouteReport& r : reports) {
+    grid.rows.push_back({absl::StrCat(r.position()), r.route_id(), TimeText(r.observed_at()),
+                         StatusText(r.status()), StatusText(r.previous_status()),
+                         r.controlling_party(), r.checkpoint(), r.source().citation(),
+                         r.note()});
+  }
+  return grid;
+}
+
+void PrintRoutes(Session& session, const std::vector<v1::Route>& routes,
+                 const google::protobuf::Message& raw) {
+  switch (session.format()) {
+    case OutputFormat::kJson: PrintJson(raw, session.out()); return;
+    case OutputFormat::kCsv: PrintCsv(RoutesGrid(routes), session.out()); return;
+    case OutputFormat::kTable: PrintTable(RoutesGrid(routes), session.out()); return;
+  }
+}
+
+void PrintRoute(Session& session, const v1::Route& route) {
+  if (session.format() != OutputFormat::kTable) {
+    PrintRoutes(session, {route}, route);
+    return;
+  }
+  Grid grid;
+  grid.header = {"FIELD", "VALUE"};
+  auto add = [&](const std::string& field, const std::string& value) {
+    if (!value.empty()) grid.rows.push_back({field, value});
+  };
+  add("id", route.id());
+  add("name", route.name());
+  add("status", StatusText(route.status()));
+  add("observed", TimeText(route.status_observed_at()));
+  add("controlled by", route.controlling_party());
+  add("serves", absl::StrJoin(route.serves_area_ids(), ", "));
+  std::vector<std::string> sources;
+  for (const v1::Source& s : route.sources()) sources.push_back(s.citation());
+  add("sources", absl::StrJoin(sources, "; "));
+  add("reports", absl::StrCat(route.reports()));
+  add("version", absl::StrCat(route.version()));
+  PrintTable(grid, session.out(), 200);
+  if (!route.description().empty()) session.out() << "\n" << route.description() << "\n";
+}
+
+int RoutesList(Session& session, Flags& flags, const Args& args) {
+  v1::ListRoutesRequest request;
+  absl::Status parsed = ExpectArgs(args, 0, "routes list takes flags only; see corridorctl help");
+  request.set_serves_area_id(flags.Take("area"));
+  if (parsed.ok() && flags.Has("status")) {
+    absl::StatusOr<v1::RouteStatus> status =
+        ParseEnumAs<v1::RouteStatus>(kStatusPrefix, "--status", flags.Take("status"));
+    if (status.ok()) request.set_status(*status);
+    parsed = status.status();
+  }
+  if (parsed.ok()) parsed = flags.CheckAllUsed("routes list");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+  auto stub = v1::RouteService::NewStub(session.channel());
+  std::vector<v1::Route> routes;
+  v1::ListRoutesResponse all;
+  request.mutable_page()->set_page_size(500);
+  do {
+    v1::ListRoutesResponse page;
+    int code = session.Invoke<Stub, v1::ListRoutesRequest, v1::ListRoutesResponse>(
+        *stub, request, &Stub::ListRoutes, [&](const v1::ListRoutesResponse& r) { page = r; });
+    if (code != kExitOk) return code;
+    for (const v1::Route& r : page.routes()) {
+      routes.push_back(r);
+      *all.add_routes() = r;
+    }
+    request.mutable_page()->set_page_token(page.next_page_token());
+  } while (!request.page().page_token().empty());
+  PrintRoutes(session, routes, all);
+  return kExitOk;
+}
+
+absl::StatusOr<v1::GetRouteHistoryRequest> ParseHistory(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(args, 1, "routes history takes one route id"));
+  v1::GetRouteHistoryRequest request;
+  request.set_route_id(args[0]);
+  int limit = 0;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("limit", 1, &limit));
+  request.mutable_page()->set_page_size(limit);
+  request.mutable_page()->set_page_token(flags.Take("page-token"));
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("routes history"));
+  return request;
+}
+
+// --at accepts YYYY-MM-DD (midnight UTC) or RFC 3339; default: now.
+absl::Status TakeObservedAt(Flags& flags, google::protobuf::Timestamp* out) {
+  if (!flags.Has("at")) {
+    *out = TimeUtil::GetCurrentTime();
+    return absl::OkStatus();
+  }
+  const std::string text = flags.Take("at");
+  absl::Time time;
+  std::string error;
+  if (absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &time, &error) ||
+      absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
+    out->set_seconds(absl::ToUnixSeconds(time));
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--at: \"", text, "\" is not a date (2016-09-15) or time (2016-09-15T14:30:00Z)"));
+}
+
+absl::StatusOr<v1::ReportRouteStatusRequest> ParseReport(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(
+      args, 1, "routes report takes one route id, e.g. routes report castello-road --status=open"));
+  v1::ReportRouteStatusRequest request;
+  request.set_route_id(args[0]);
+  if (!flags.Has("status")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--status is required; one of ",
+                     EnumChoices(v1::RouteStatus_descriptor(), kStatusPrefix)));
+  }
+  absl::StatusOr<v1::RouteStatus> status =
+      ParseEnumAs<v1::RouteStatus>(kStatusPrefix, "--status", flags.Take("status"));
+  if (!status.ok()) return status.status();
+  request.set_status(*status);
+  CORRIDOR_RETURN_IF_ERROR(TakeObservedAt(flags, request.mutable_observed_at()));
+  std::string citation;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("source", "\"OCHA flash update 12\"", &citation));
+  request.mutable_source()->set_citation(citation);
+  if (flags.Has("confidence")) {
+    absl::StatusOr<v1::Confidence> confidence =
+        ParseEnumAs<v1::Confidence>(kConfidencePrefix, "--confidence", flags.Take("confidence"));
+    if (!confidence.ok()) return confidence.status();
+    request.set_confidence(*confidence);
+  }
+  request.set_note(flags.Take("note"));
+  request.set_checkpoint(flags.Take("checkpoint"));
+  request.set_controlling_party(flags.Take("party"));
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("routes report"));
+  return request;
+}
+
+void PrintEvent(Session& session, const v1::RouteStatusEvent& event, bool first) {
+  const v1::RouteReport& r = event.report();
+  switch (session.format()) {
+    case OutputFormat::kJson: {
+      // One JSON object per line, for scripts that read a stream.
+      std::string json;
+      google::protobuf::util::JsonPrintOptions options;
+      options.preserve_proto_field_names = true;
+      (void)google::protobuf::util::MessageToJsonString(event, &json, options);
+      session.out() << json << std::endl;
+      return;
+    }
+    case OutputFormat::kCsv: {
+      Grid grid = ReportsGrid({r});
+      if (!first) grid.header.clear();
+      PrintCsv(grid, session.out());
+      session.out().flush();
+      return;
+    }
+    case OutputFormat::kTable:
+      session.out() << "#" << r.position() << "  " << r.route_id() << "  "
+                    << StatusText(r.previous_status()) << " -> " << StatusText(r.status())
+                    << "  observed " << TimeText(r.observed_at())
+                    << (r.checkpoint().empty() ? "" : "  at " + r.checkpoint())
+                    << "  (" << r.source().citation() << ")"
+                    << (r.current() ? "" : "  [late report: not the current status]")
+                    << std::endl;
+      return;
+  }
+}
+
+// Follows the feed until --count events were printed or the user stops it.
+// If the connection drops after the stream started, it reconnects from the
+// last position printed, so nothing is missed or printed twice.
+int RoutesWatch(Session& session, Flags& flags, const Args& args) {
+  v1::WatchRouteStatusRequest request;
+  int count = 0;  // 0: forever
+  absl::Status parsed = ExpectArgs(args, 0, "routes watch takes flags only; see corridorctl help");
+  if (parsed.ok()) parsed = flags.TakeCount("count", 1, &count);
+  if (parsed.ok() && flags.Has("after")) {
+    int64_t after = 0;
+    const std::string text = flags.Take("after");
+    if (!absl::SimpleAtoi(text, &after) || after < 0) {
+      parsed = absl::InvalidArgumentError(
+          absl::StrCat("--after: \"", text, "\" is not a feed position (0 or more)"));
+    }
+    request.set_after_position(after);
+  }
+  for (absl::string_view id : absl::StrSplit(flags.Take("route"), ',', absl::SkipEmpty())) {
+    request.add_route_ids(std::string(id));
+  }
+  if (parsed.ok()) parsed = flags.CheckAllUsed("routes watch");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+
+  auto stub = v1::RouteService::NewStub(session.channel());
+  int printed = 0;
+  bool streamed = false;
+  while (true) {
+    grpc::ClientContext context;
+    session.PrepareStream(&context);
+    std::unique_ptr<grpc::ClientReader<v1::RouteStatusEvent>> reader =
+        stub->WatchRouteStatus(&context, request);
+    if (printed == 0 && !streamed && session.format() == OutputFormat::kTable) {
+      session.err() << "watching "
+                    << (request.route_ids().empty() ? "all routes"
+                                                    : absl::StrJoin(request.route_ids(), ", "))
+                    << "; stop with Ctrl-C" << std::endl;
+    }
+    v1::RouteStatusEvent event;
+    while (reader->Read(&event)) {
+      streamed = true;
+      PrintEvent(session, event, printed == 0);
+      request.set_after_position(event.report().position());
+      if (count > 0 && ++printed >= count) {
+        context.TryCancel();
+        return kExitOk;
+      }
+    }
+    grpc::Status status = reader->Finish();
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE || !streamed) {
+      return status.ok() ? kExitOk : session.Fail(status);
+    }
+    // The stream was up and dropped: come back where it stopped.
+    if (!request.has_after_position()) request.set_after_position(0);
+    session.err() << "connection lost (" << status.error_message() << "); reconnecting after "
+                  << "position " << request.after_position() << std::endl;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+}
+
+}  // namespace
+
+int RunRoutesCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
+  auto stub = v1::RouteService::NewStub(session.channel());
+  if (verb == "list") return RoutesList(session, flags, args);
+  if (verb == "get") {
+    absl::Status parsed = ExpectArgs(args, 1, "routes get takes one route id, e.g. castello-road");
+    if (parsed.ok()) parsed = flags.CheckAllUsed("routes get");
+    if (!parsed.ok()) return session.UsageFailure(parsed.message());
+    v1::GetRouteRequest request;
+    request.set_id(args[0]);
+    return session.Invoke<Stub, v1::GetRouteRequest, v1::Route>(
+        *stub, request, &Stub::GetRoute, [&](const v1::Route& r) { PrintRoute(session, r); });
+  }
+  if (verb == "history") {
+    return session.Invoke<Stub, v1::GetRouteHistoryRequest, v1::GetRouteHistoryResponse>(
+        *stub, ParseHistory(flags, args), &Stub::GetRouteHistory,
+        [&](const v1::GetRouteHistoryResponse& history) {
+          std::vector<v1::RouteReport> reports(history.reports().begin(),
+                                               history.reports().end());
+          switch (session.format()) {
+            case OutputFormat::kJson: PrintJson(history, session.out()); break;
+            case OutputFormat::kCsv: PrintCsv(ReportsGrid(reports), session.out()); break;
+            case OutputFormat::kTable:
+              PrintTable(ReportsGrid(reports), session.out(), 60);
+              if (!history.next_page_token().empty()) {
+                session.err() << "more with --page-token=" << history.next_page_token() << "\n";
+              }
+              break;
+          }
+        });
+  }
+  if (verb == "report") {
+    return session.Invoke<Stub, v1::ReportRouteStatusRequest, v1::ReportRouteStatusResponse>(
+        *stub, ParseReport(flags, args), &Stub::ReportRouteStatus,
+        [&](const v1::ReportRouteStatusResponse& response) {
+          if (session.format() == OutputFormat::kJson) {
+            PrintJson(response, session.out());
+            return;
+          }
+          PrintRoute(session, response.route());
+          if (!response.report().current()) {
+            session.err() << "note: an earlier-filed report was observed later, so this one "
+                             "joins the history without changing the current status\n";
+          }
+        });
+  }
+  if (verb == "watch") return RoutesWatch(session, flags, args);
+  return session.UsageFailure(absl::StrCat(
+      verb.empty() ? "routes needs a command" : "unknown command \"routes " + verb + "\"",
+      "; use list, get, history, report or watch"));
+}
+
+}  // namespace corridor::cli

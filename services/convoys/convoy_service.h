@@ -1,0 +1,51 @@
+// gRPC handlers of corridor.v1.ConvoyService: validate, check references
+// with the areas and routes services, call the store, map the status.
+// Thread-safe.
+#ifndef CORRIDOR_SERVICES_CONVOYS_CONVOY_SERVICE_H_
+#define CORRIDOR_SERVICES_CONVOYS_CONVOY_SERVICE_H_
+
+#include "corridor/v1/convoys.grpc.pb.h"
+#include "services/convoys/convoy_store.h"
+#include "services/convoys/references.h"
+
+namespace corridor::convoys {
+
+class ConvoyService final : public v1::ConvoyService::Service {
+ public:
+  // Both must outlive the service.
+  ConvoyService(ConvoyStore* store, const References* references)
+      : store_(store), references_(references) {}
+
+  grpc::Status SubmitConvoyRequest(grpc::ServerContext* context,
+                                   const v1::SubmitConvoyRequestRequest* request,
+                                   v1::Convoy* response) override;
+  grpc::Status ApproveConvoy(grpc::ServerContext* context,
+                             const v1::ApproveConvoyRequest* request,
+                             v1::Convoy* response) override;
+  grpc::Status DenyConvoy(grpc::ServerContext* context, const v1::DenyConvoyRequest* request,
+                          v1::Convoy* response) override;
+  grpc::Status DispatchConvoy(grpc::ServerContext* context,
+                              const v1::DispatchConvoyRequest* request,
+                              v1::Convoy* response) override;
+  grpc::Status RecordConvoyOutcome(grpc::ServerContext* context,
+                                   const v1::RecordConvoyOutcomeRequest* request,
+                                   v1::Convoy* response) override;
+  grpc::Status GetConvoy(grpc::ServerContext* context, const v1::GetConvoyRequest* request,
+                         v1::Convoy* response) override;
+  grpc::Status ListConvoys(grpc::ServerContext* context, const v1::ListConvoysRequest* request,
+                           v1::ListConvoysResponse* response) override;
+  grpc::Status GetConvoyHistory(grpc::ServerContext* context,
+                                const v1::GetConvoyHistoryRequest* request,
+                                v1::GetConvoyHistoryResponse* response) override;
+  grpc::Status GetAccessReport(grpc::ServerContext* context,
+                               const v1::GetAccessReportRequest* request,
+                               v1::AccessReport* response) override;
+
+ private:
+  ConvoyStore* store_;
+  const References* references_;
+};
+
+}  // namespace corridor::convoys
+
+#endif  // CORRIDOR_SERVICES_CONVOYS_CONVOY_SERVICE_H_

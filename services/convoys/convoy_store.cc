@@ -1,0 +1,475 @@
+#include "services/convoys/convoy_store.h"
+
+#include <openssl/sha.h>
+
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/convoys/convoy_lifecycle.h"
+#include "services/convoys/convoy_tables.h"
+#include "storage/key_codec.h"
+
+namespace corridor::convoys {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using storage::KeyWriter;
+
+constexpr int kMaxConflictRetries = 8;
+
+v1::Convoy WithVersion(v1::Convoy convoy, uint64_t version) {
+  convoy.set_version(static_cast<int64_t>(version));
+  return convoy;
+}
+
+v1::Date ToDate(absl::CivilDay day) {
+  v1::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+absl::CivilDay ToCivil(const v1::Date& date) {
+  return absl::CivilDay(date.year(), date.month(), date.day());
+}
+
+template <typename Request>
+v1::Date OccurredOn(const Request& request, absl::CivilDay today) {
+  return request.has_occurred_on() ? request.occurred_on() : ToDate(today);
+}
+
+absl::Status ReadConvoy(const storage::Store& store, absl::string_view field,
+                        absl::string_view id, v1::Convoy* convoy, uint64_t* version) {
+  absl::StatusOr<uint64_t> v =
+      store.Get(ConvoysTable().schema(), KeyWriter().String(id).Release(), convoy);
+  if (absl::IsNotFound(v.status())) {
+    return absl::NotFoundError(
+        absl::StrCat(field, ": no convoy \"", id, "\"; list convoys to see the ids in use"));
+  }
+  if (!v.ok()) return v.status();
+  *version = *v;
+  return absl::OkStatus();
+}
+
+// Whether a stored convoy is what `request` asks for: the same retry.
+bool SameSubmission(const v1::Convoy& convoy, const v1::SubmitConvoyRequestRequest& request) {
+  if (absl::AsciiStrToLower(convoy.agency()) != absl::AsciiStrToLower(request.agency()) ||
+      convoy.area_id() != request.area_id() || convoy.route_id() != request.route_id() ||
+      DateNumber(convoy.planned_date()) != DateNumber(request.planned_date()) ||
+      convoy.beneficiaries_requested() != request.beneficiaries_requested() ||
+      convoy.manifest_size() != request.manifest_size()) {
+    return false;
+  }
+  for (int i = 0; i < convoy.manifest_size(); ++i) {
+    const v1::ManifestLine& a = convoy.manifest(i);
+    const v1::ManifestLine& b = request.manifest(i);
+    if (a.item() != b.item() || a.category() != b.category() || a.quantity() != b.quantity() ||
+        a.unit() != b.unit()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string ConvoyIdFor(absl::string_view agency, absl::string_view idempotency_key) {
+  const std::string input =
+      absl::StrCat(absl::AsciiStrToLower(agency), std::string(1, '\0'), idempotency_key);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  return absl::StrCat("cv-", absl::BytesToHexString(
+                                 absl::string_view(reinterpret_cast<char*>(digest), 8)));
+}
+
+absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const v1::Principal& principal,
+                                               const v1::SubmitConvoyRequestRequest& request,
+                                               absl::CivilDay today) {
+  const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+  v1::Convoy convoy;
+  convoy.set_id(ConvoyIdFor(request.agency(), request.idempotency_key()));
+  convoy.set_agency(request.agency());
+  convoy.set_area_id(request.area_id());
+  convoy.set_route_id(request.route_id());
+  *convoy.mutable_planned_date() = request.planned_date();
+  *convoy.mutable_manifest() = request.manifest();
+  convoy.set_beneficiaries_requested(request.beneficiaries_requested());
+  convoy.set_idempotency_key(request.idempotency_key());
+  convoy.set_note(request.note());
+  convoy.set_status(v1::CONVOY_STATUS_REQUESTED);
+  *convoy.mutable_status_date() = ToDate(today);
+  convoy.set_transitions(1);
+  v1::RecordMeta* meta = convoy.mutable_meta();
+  *meta->mutable_created_at() = now;
+  *meta->mutable_updated_at() = now;
+  *meta->mutable_created_by() = principal;
+  *meta->mutable_updated_by() = principal;
+
+  v1::ConvoyEvent event;
+  event.set_convoy_id(convoy.id());
+  event.set_sequence(1);
+  event.set_status(v1::CONVOY_STATUS_REQUESTED);
+  *event.mutable_occurred_on() = ToDate(today);
+  *event.mutable_source() = request.source();
+  event.set_note(request.note());
+  event.set_beneficiaries(request.beneficiaries_requested());
+  *event.mutable_recorded_at() = now;
+  *event.mutable_recorded_by() = principal;
+
+  storage::Mutation mutation;
+  mutation.Insert(ConvoysTable(), convoy);
+  mutation.Insert(ConvoyEventsTable(), event);
+  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+  if (absl::IsAlreadyExists(result.status())) {
+    // A retry, or a reused key: tell them apart by what was asked.
+    absl::StatusOr<v1::Convoy> existing = Get("idempotency_key", convoy.id());
+    if (!existing.ok()) return existing.status();
+    if (SameSubmission(*existing, request)) return existing;
+    return absl::AlreadyExistsError(absl::StrCat(
+        "idempotency_key: \"", absl::CHexEscape(request.idempotency_key()),
+        "\" was already used by ", existing->agency(), " for convoy ", existing->id(),
+        ", which asked for something else; use a new key for a new request"));
+  }
+  if (!result.ok()) return result.status();
+  return WithVersion(std::move(convoy), result->versions[0]);
+}
+
+absl::StatusOr<v1::Convoy> ConvoyStore::Transition(
+    const v1::Principal& principal, const std::string& convoy_id, int64_t expected_version,
+    v1::ConvoyStatus to, const v1::Date& occurred_on, const v1::Source& source,
+    const std::string& note, const Apply& apply) {
+  for (int attempt = 0;; ++attempt) {
+    v1::Convoy convoy;
+    uint64_t version = 0;
+    CORRIDOR_RETURN_IF_ERROR(ReadConvoy(*store_, "convoy_id", convoy_id, &convoy, &version));
+    if (expected_version != 0 && version != static_cast<uint64_t>(expected_version)) {
+      return absl::AbortedError(absl::StrCat(
+          "expected_version: convoy ", convoy_id, " is at version ", version, " (",
+          StatusName(convoy.status()), "), not ", expected_version,
+          "; read it again and decide whether the change still applies"));
+    }
+    CORRIDOR_RETURN_IF_ERROR(CheckTransition(convoy_id, convoy.status(), to));
+
+    const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+    v1::ConvoyEvent event;
+    event.set_convoy_id(convoy_id);
+    event.set_sequence(convoy.transitions() + 1);
+    event.set_status(to);
+    event.set_previous_status(convoy.status());
+    *event.mutable_occurred_on() = occurred_on;
+    *event.mutable_source() = source;
+    event.set_note(note);
+    *event.mutable_recorded_at() = now;
+    *event.mutable_recorded_by() = principal;
+    CORRIDOR_RETURN_IF_ERROR(apply(&convoy, &event));
+
+    convoy.set_status(to);
+    *convoy.mutable_status_date() = occurred_on;
+    convoy.set_transitions(event.sequence());
+    *convoy.mutable_meta()->mutable_updated_at() = now;
+    *convoy.mutable_meta()->mutable_updated_by() = principal;
+
+    storage::Mutation mutation;
+    mutation.Update(ConvoysTable(), convoy, version);
+    mutation.Insert(ConvoyEventsTable(), event);
+    absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+    // Someone else moved the convoy first: look again, from its new state.
+    if ((absl::IsAborted(result.status()) || absl::IsAlreadyExists(result.status())) &&
+        expected_version == 0 && attempt < kMaxConflictRetries) {
+      continue;
+    }
+    if (absl::IsAborted(result.status()) || absl::IsAlreadyExists(result.status())) {
+      return absl::AbortedError(absl::StrCat(
+          "expected_version: convoy ", convoy_id, " changed while this change was being made; "
+          "read it again and decide whether the change still applies"));
+    }
+    if (!result.ok()) return result.status();
+    return WithVersion(std::move(convoy), result->versions[0]);
+  }
+}
+
+absl::StatusOr<v1::Convoy> ConvoyStore::Approve(const v1::Principal& principal,
+                                                const v1::ApproveConvoyRequest& request,
+                                                absl::CivilDay today) {
+  // Partial or full depends on the stored request, so the status is decided
+  // inside the transition; both are legal from the same states.
+  v1::Convoy current;
+  uint64_t unused_version = 0;
+  CORRIDOR_RETURN_IF_ERROR(
+      ReadConvoy(*store_, "convoy_id", request.convoy_id(), &current, &unused_version));
+  const v1::ConvoyStatus to =
+      request.beneficiaries_approved() < current.beneficiaries_requested()
+          ? v1::CONVOY_STATUS_PARTIALLY_APPROVED
+          : v1::CONVOY_STATUS_APPROVED;
+  return Transition(principal, request.convoy_id(), request.expected_version(), to,
+                    OccurredOn(request, today), request.source(), request.note(),
+                    [&](v1::Convoy* convoy, v1::ConvoyEvent* event) -> absl::Status {
+                      if (request.beneficiaries_approved() > convoy->beneficiaries_requested()) {
+                        return InvalidField(
+                            "beneficiaries_approved",
+                            absl::StrCat(request.beneficiaries_approved(),
+                                         " is more than the ", convoy->beneficiaries_requested(),
+                                         " requested"));
+                      }
+                      convoy->set_beneficiaries_approved(request.beneficiaries_approved());
+                      event->set_beneficiaries(request.beneficiaries_approved());
+                      return absl::OkStatus();
+                    });
+}
+
+absl::StatusOr<v1::Convoy> ConvoyStore::Deny(const v1::Principal& principal,
+                                             const v1::DenyConvoyRequest& request,
+                                             absl::CivilDay today) {
+  return Transition(principal, request.convoy_id(), request.expected_version(),
+                    v1::CONVOY_STATUS_DENIED, OccurredOn(request, today), request.source(),
+                    request.note(), [&](v1::Convoy* convoy, v1::ConvoyEvent* event) {
+                      convoy->set_responsible_party(request.denying_party());
+                      convoy->set_constraint_category(request.category());
+                      convoy->set_denial_reason(request.reason());
+                      event->set_responsible_party(request.denying_party());
+                      event->set_constraint_category(request.category());
+                      event->set_reason(request.reason());
+                      return absl::OkStatus();
+                    });
+}
+
+absl::StatusOr<v1::Convoy> ConvoyStore::Dispatch(const v1::Principal& principal,
+                                                 const v1::DispatchConvoyRequest& request,
+                                                 absl::CivilDay today) {
+  const v1::Date on = OccurredOn(request, today);
+  return Transition(principal, request.convoy_id(), request.expected_version(),
+                    v1::CONVOY_STATUS_DISPATCHED, on, request.source(), request.note(),
+                    [&](v1::Convoy* convoy, v1::ConvoyEvent*) {
+                      *convoy->mutable_dispatched_date() = on;
+                      return absl::OkStatus();
+                    });
+}
+
+absl::StatusOr<v1::Convoy> ConvoyStore::RecordOutcome(
+    const v1::Principal& principal, const v1::RecordConvoyOutcomeRequest& request,
+    absl::CivilDay today) {
+  const v1::Date on = OccurredOn(request, today);
+  return Transition(
+      principal, request.convoy_id(), request.expected_version(), request.outcome(), on,
+      request.source(), request.note(),
+      [&](v1::Convoy* convoy, v1::ConvoyEvent* event) -> absl::Status {
+        if (convoy->has_dispatched_date() &&
+            DateNumber(on) < DateNumber(convoy->dispatched_date())) {
+          return InvalidField("occurred_on",
+                              absl::StrCat(FormatDate(on), " is before the convoy was dispatched (",
+                                           FormatDate(convoy->dispatched_date()), ")"));
+        }
+        if (WasDelivered(request.outcome()) &&
+            request.beneficiaries_reached() > convoy->beneficiaries_approved()) {
+          return InvalidField("beneficiaries_reached",
+                              absl::StrCat(request.beneficiaries_reached(),
+                                           " is more than the ", convoy->beneficiaries_approved(),
+                                           " approved"));
+        }
+        for (int i = 0; i < request.losses_size(); ++i) {
+          const v1::LineLoss& loss = request.losses(i);
+          if (loss.line() >= convoy->manifest_size()) {
+            return InvalidField(absl::StrCat("losses[", i, "].line"),
+                                absl::StrCat("the manifest has lines 0 to ",
+                                             convoy->manifest_size() - 1, ", not ", loss.line()));
+          }
+          v1::ManifestLine* line = convoy->mutable_manifest(loss.line());
+          if (loss.removed() + loss.refused() > line->quantity()) {
+            return InvalidField(absl::StrCat("losses[", i, "]"),
+                                absl::StrCat(loss.removed() + loss.refused(), " ", line->unit(),
+                                             " lost, but line ", loss.line(), " (", line->item(),
+                                             ") carried only ", line->quantity()));
+          }
+          line->set_quantity_removed(loss.removed());
+          line->set_quantity_refused(loss.refused());
+          *event->add_losses() = loss;
+        }
+        if (request.outcome() != v1::CONVOY_STATUS_CANCELLED) {
+          convoy->set_beneficiaries_reached(request.beneficiaries_reached());
+          event->set_beneficiaries(request.beneficiaries_reached());
+        }
+        if (!request.responsible_party().empty()) {
+          convoy->set_responsible_party(request.responsible_party());
+          event->set_responsible_party(request.responsible_party());
+        }
+        if (request.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED) {
+          convoy->set_constraint_category(request.category());
+          event->set_constraint_category(request.category());
+        }
+        *convoy->mutable_outcome_date() = on;
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Convoy> ConvoyStore::Get(absl::string_view field,
+                                            absl::string_view id) const {
+  v1::Convoy convoy;
+  uint64_t version = 0;
+  CORRIDOR_RETURN_IF_ERROR(ReadConvoy(*store_, field, id, &convoy, &version));
+  return WithVersion(std::move(convoy), version);
+}
+
+absl::StatusOr<v1::ListConvoysResponse> ConvoyStore::List(const v1::ListConvoysRequest& request,
+                                                          int page_size) const {
+  // Walk the most selective index the request names; its planned-date
+  // suffix bounds the period; the other filters are checked per record.
+  storage::ScanOptions scan;
+  scan.reverse = true;
+  scan.page_size = page_size;
+  scan.page_token = request.page().page_token();
+  const std::string agency = absl::AsciiStrToLower(request.agency());
+  scan.query = absl::StrCat("area=", request.area_id(), "|route=", request.route_id(),
+                            "|agency=", agency, "|status=", request.status());
+  if (!request.area_id().empty()) {
+    scan.index = "area";
+    scan.prefix = KeyWriter().String(request.area_id()).Release();
+  } else if (!request.route_id().empty()) {
+    scan.index = "route";
+    scan.prefix = KeyWriter().String(request.route_id()).Release();
+  } else if (!agency.empty()) {
+    scan.index = "agency";
+    scan.prefix = AgencyTerm(agency);
+  } else if (request.status() != v1::CONVOY_STATUS_UNSPECIFIED) {
+    scan.index = "status";
+    scan.prefix = KeyWriter().Uint32(request.status()).Release();
+  } else {
+    scan.index = "planned";
+  }
+  if (request.has_planned_from()) {
+    scan.start = KeyWriter().Uint32(DateNumber(request.planned_from())).Release();
+  }
+  if (request.has_planned_to()) {
+    scan.end = KeyWriter().Uint32(DateNumber(request.planned_to()) + 1).Release();
+  }
+  auto matches = [&](const v1::Convoy& c) {
+    return (request.area_id().empty() || c.area_id() == request.area_id()) &&
+           (request.route_id().empty() || c.route_id() == request.route_id()) &&
+           (agency.empty() || absl::AsciiStrToLower(c.agency()) == agency) &&
+           (request.status() == v1::CONVOY_STATUS_UNSPECIFIED || c.status() == request.status());
+  };
+  std::vector<std::pair<v1::Convoy, uint64_t>> found;
+  absl::StatusOr<std::string> next =
+      storage::ScanRecords<v1::Convoy>(*store_, ConvoysTable(), scan, &found, matches);
+  if (!next.ok()) return next.status();
+  v1::ListConvoysResponse response;
+  for (auto& [convoy, version] : found) {
+    *response.add_convoys() = WithVersion(std::move(convoy), version);
+  }
+  response.set_next_page_token(*next);
+  return response;
+}
+
+absl::StatusOr<v1::GetConvoyHistoryResponse> ConvoyStore::History(
+    const v1::GetConvoyHistoryRequest& request, int page_size) const {
+  v1::Convoy convoy;
+  uint64_t version = 0;
+  CORRIDOR_RETURN_IF_ERROR(
+      ReadConvoy(*store_, "convoy_id", request.convoy_id(), &convoy, &version));
+  storage::ScanOptions scan;
+  scan.prefix = KeyWriter().String(request.convoy_id()).Release();
+  scan.page_size = page_size;
+  scan.page_token = request.page().page_token();
+  std::vector<std::pair<v1::ConvoyEvent, uint64_t>> found;
+  absl::StatusOr<std::string> next =
+      storage::ScanRecords<v1::ConvoyEvent>(*store_, ConvoyEventsTable(), scan, &found);
+  if (!next.ok()) return next.status();
+  v1::GetConvoyHistoryResponse response;
+  for (auto& [event, unused_version] : found) *response.add_events() = std::move(event);
+  response.set_next_page_token(*next);
+  return response;
+}
+
+absl::StatusOr<v1::AreaAccess> ConvoyStore::Access(const v1::Area& area, const v1::Date& from,
+                                                   const v1::Date& to) const {
+  v1::AreaAccess row;
+  row.set_area_id(area.id());
+  row.set_area_name(area.name_en());
+  row.set_area_status(area.status());
+  if (area.has_population() && area.population().has_count()) {
+    row.set_people_in_need(area.population().count());
+  }
+
+  // Losses summed per (category, unit): quantities in different units do
+  // not add up.
+  std::map<std::pair<int, std::string>, std::pair<double, double>> lost;
+  bool delivered_in_period = false;
+  storage::ScanOptions scan;
+  scan.index = "area";
+  scan.prefix = KeyWriter().String(area.id()).Release();
+  scan.start = KeyWriter().Uint32(DateNumber(from)).Release();
+  scan.end = KeyWriter().Uint32(DateNumber(to) + 1).Release();
+  scan.page_size = 1000;
+  do {
+    absl::StatusOr<std::string> next = store_->Scan(
+        ConvoysTable().schema(), scan,
+        [&](const storage::RawRecord& raw) -> absl::StatusOr<bool> {
+          v1::Convoy c;
+          if (!c.ParseFromString(raw.payload)) {
+            return absl::DataLossError(
+                "a stored convoy could not be parsed; restore the database from a backup");
+          }
+          row.set_requests(row.requests() + 1);
+          row.set_beneficiaries_requested(row.beneficiaries_requested() +
+                                          c.beneficiaries_requested());
+          if (c.has_beneficiaries_approved()) {
+            row.set_approved(row.approved() + 1);
+            row.set_beneficiaries_approved(row.beneficiaries_approved() +
+                                           c.beneficiaries_approved());
+          }
+          if (c.status() == v1::CONVOY_STATUS_DENIED) row.set_denied(row.denied() + 1);
+          if (WasDelivered(c.status())) {
+            row.set_delivered(row.delivered() + 1);
+            row.set_beneficiaries_reached(row.beneficiaries_reached() +
+                                          c.beneficiaries_reached());
+            delivered_in_period = true;
+          }
+          for (const v1::ManifestLine& line : c.manifest()) {
+            if (line.quantity_removed() == 0 && line.quantity_refused() == 0) continue;
+            auto& sums = lost[{line.category(), line.unit()}];
+            sums.first += line.quantity_removed();
+            sums.second += line.quantity_refused();
+          }
+          return true;
+        });
+    if (!next.ok()) return next.status();
+    scan.page_token = *next;
+  } while (!scan.page_token.empty());
+
+  if (row.requests() > 0) {
+    row.set_share_approved(static_cast<double>(row.approved()) / row.requests());
+    row.set_share_delivered(static_cast<double>(row.delivered()) / row.requests());
+  }
+  for (const auto& [key, sums] : lost) {
+    v1::ItemsLost* items = row.add_items_lost();
+    items->set_category(static_cast<v1::CargoCategory>(key.first));
+    items->set_unit(key.second);
+    items->set_removed(sums.first);
+    items->set_refused(sums.second);
+  }
+
+  storage::ScanOptions last;
+  last.index = "delivered";
+  last.prefix = KeyWriter().String(area.id()).Release();
+  last.end = KeyWriter().Uint32(DateNumber(to) + 1).Release();
+  last.reverse = true;
+  last.page_size = 1;
+  std::vector<std::pair<v1::Convoy, uint64_t>> latest;
+  absl::StatusOr<std::string> unused_token =
+      storage::ScanRecords<v1::Convoy>(*store_, ConvoysTable(), last, &latest);
+  if (!unused_token.ok()) return unused_token.status();
+  if (!latest.empty()) {
+    const v1::Date& on = latest[0].first.outcome_date();
+    *row.mutable_last_delivery() = on;
+    row.set_days_since_last_delivery(ToCivil(to) - ToCivil(on));
+  }
+  row.set_not_reached(!delivered_in_period);
+  return row;
+}
+
+}  // namespace corridor::convoys

@@ -1,0 +1,98 @@
+#include "services/convoys/references.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/request_context.h"
+#include "common/status.h"
+#include "corridor/v1/areas.grpc.pb.h"
+#include "corridor/v1/routes.grpc.pb.h"
+
+namespace corridor::convoys {
+namespace {
+
+constexpr char kCaller[] = "convoys-service";
+
+void Prepare(grpc::ClientContext* context, absl::Duration timeout) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  context->AddMetadata(kPrincipalHeader, kCaller);
+}
+
+// Turns the callee's answer into ours: a missing record is the caller's
+// bad input; an unreachable service is UNAVAILABLE, saying nothing was
+// written.
+absl::Status Explain(const grpc::Status& status, absl::string_view service,
+                     const ServiceDirectory& peers, absl::string_view field,
+                     absl::string_view noun, absl::string_view id) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::OK:
+      return absl::OkStatus();
+    case grpc::StatusCode::NOT_FOUND:
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return absl::InvalidArgumentError(absl::StrCat(field, ": the ", service,
+                                                     " service has no ", noun, " \"", id,
+                                                     "\"; list ", noun,
+                                                     "s to see the ids in use"));
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return absl::UnavailableError(absl::StrCat(
+          field, " could not be checked: the ", service, " service at ",
+          peers.AddressOf(std::string(service)), " did not answer (", status.error_message(),
+          "); nothing was written, try again once it is back"));
+    default:
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          absl::StrCat("checking ", field, " with the ", service,
+                                       " service: ", status.error_message()));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Area> References::GetArea(absl::string_view field,
+                                              const std::string& id) const {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("areas");
+  if (!channel.ok()) return channel.status();
+  auto stub = v1::AreaService::NewStub(*channel);
+  grpc::ClientContext context;
+  Prepare(&context, timeout_);
+  v1::GetAreaRequest request;
+  request.set_id(id);
+  v1::Area area;
+  CORRIDOR_RETURN_IF_ERROR(
+      Explain(stub->GetArea(&context, request, &area), "areas", *peers_, field, "area", id));
+  return area;
+}
+
+absl::StatusOr<v1::Route> References::GetRoute(absl::string_view field,
+                                                const std::string& id) const {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("routes");
+  if (!channel.ok()) return channel.status();
+  auto stub = v1::RouteService::NewStub(*channel);
+  grpc::ClientContext context;
+  Prepare(&context, timeout_);
+  v1::GetRouteRequest request;
+  request.set_id(id);
+  v1::Route route;
+  CORRIDOR_RETURN_IF_ERROR(
+      Explain(stub->GetRoute(&context, request, &route), "routes", *peers_, field, "route", id));
+  return route;
+}
+
+absl::StatusOr<std::vector<v1::Area>> References::ListAreas() const {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("areas");
+  if (!channel.ok()) return channel.status();
+  auto stub = v1::AreaService::NewStub(*channel);
+  std::vector<v1::Area> areas;
+  v1::ListAreasRequest request;
+  request.mutable_page()->set_page_size(500);
+  do {
+    grpc::ClientContext context;
+    Prepare(&context, timeout_);
+    v1::ListAreasResponse response;
+    CORRIDOR_RETURN_IF_ERROR(Explain(stub->ListAreas(&context, request, &response), "areas",
+                                     *peers_, "area_ids", "area", "(all)"));
+    for (v1::Area& area : *response.mutable_areas()) areas.push_back(std::move(area));
+    request.mutable_page()->set_page_token(response.next_page_token());
+  } while (!request.page().page_token().empty());
+  return areas;
+}
+
+}  // namespace corridor::convoys

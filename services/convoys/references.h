@@ -1,0 +1,36 @@
+// What the convoys service needs to know about areas and routes, asked of
+// the areas and routes services over gRPC (never their databases).
+#ifndef CORRIDOR_SERVICES_CONVOYS_REFERENCES_H_
+#define CORRIDOR_SERVICES_CONVOYS_REFERENCES_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "corridor/v1/areas.pb.h"
+#include "corridor/v1/routes.pb.h"
+#include "services/directory.h"
+
+namespace corridor::convoys {
+
+class References {
+ public:
+  // `peers` must outlive this object. Each call waits at most `timeout`.
+  References(const ServiceDirectory* peers, absl::Duration timeout)
+      : peers_(peers), timeout_(timeout) {}
+
+  // INVALID_ARGUMENT naming `field` if there is no such area or route;
+  // UNAVAILABLE if the service cannot be reached in time.
+  absl::StatusOr<v1::Area> GetArea(absl::string_view field, const std::string& id) const;
+  absl::StatusOr<v1::Route> GetRoute(absl::string_view field, const std::string& id) const;
+  // Every area, in id order.
+  absl::StatusOr<std::vector<v1::Area>> ListAreas() const;
+
+ private:
+  const ServiceDirectory* peers_;
+  absl::Duration timeout_;
+};
+
+}  // namespace corridor::convoys
+
+#endif  // CORRIDOR_SERVICES_CONVOYS_REFERENCES_H_

@@ -1,0 +1,108 @@
+#include "services/routes/route_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/request_context.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "services/routes/route_validation.h"
+
+namespace corridor::routes {
+namespace {
+
+// How many reports a watch reads from the database at a time.
+constexpr int kWatchBatch = 256;
+// How often an idle watch checks whether its client has gone.
+constexpr absl::Duration kWatchIdleCheck = absl::Milliseconds(500);
+
+template <typename T>
+grpc::Status Respond(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpc(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status RouteService::ListRoutes(grpc::ServerContext*, const v1::ListRoutesRequest* request,
+                                      v1::ListRoutesResponse* response) {
+  if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
+  absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
+  if (!page_size.ok()) return ToGrpc(page_size.status());
+  return Respond(store_->List(*request, *page_size), response);
+}
+
+grpc::Status RouteService::GetRoute(grpc::ServerContext*, const v1::GetRouteRequest* request,
+                                    v1::Route* response) {
+  if (absl::Status s = ValidateRouteId("id", request->id()); !s.ok()) return ToGrpc(s);
+  return Respond(store_->Get("id", request->id()), response);
+}
+
+grpc::Status RouteService::CreateRoute(grpc::ServerContext* context,
+                                       const v1::CreateRouteRequest* request,
+                                       v1::Route* response) {
+  if (absl::Status s = ValidateCreate(*request); !s.ok()) return ToGrpc(s);
+  return Respond(store_->Create(PrincipalOf(*context), *request), response);
+}
+
+grpc::Status RouteService::ReportRouteStatus(grpc::ServerContext* context,
+                                             const v1::ReportRouteStatusRequest* request,
+                                             v1::ReportRouteStatusResponse* response) {
+  if (absl::Status s = ValidateReport(*request, absl::Now()); !s.ok()) return ToGrpc(s);
+  return Respond(store_->Report(PrincipalOf(*context), *request), response);
+}
+
+grpc::Status RouteService::GetRouteHistory(grpc::ServerContext*,
+                                           const v1::GetRouteHistoryRequest* request,
+                                           v1::GetRouteHistoryResponse* response) {
+  if (absl::Status s = ValidateRouteId("route_id", request->route_id()); !s.ok()) {
+    return ToGrpc(s);
+  }
+  absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
+  if (!page_size.ok()) return ToGrpc(page_size.status());
+  return Respond(store_->History(*request, *page_size), response);
+}
+
+grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
+                                            const v1::WatchRouteStatusRequest* request,
+                                            grpc::ServerWriter<v1::RouteStatusEvent>* writer) {
+  if (absl::Status s = ValidateWatch(*request); !s.ok()) return ToGrpc(s);
+  for (const std::string& id : request->route_ids()) {
+    absl::StatusOr<v1::Route> route = store_->Get("route_ids", id);
+    if (!route.ok()) return ToGrpc(route.status());
+  }
+  const absl::flat_hash_set<std::string> routes(request->route_ids().begin(),
+                                                request->route_ids().end());
+  storage::Feed& feed = store_->feed();
+  uint64_t position = request->has_after_position()
+                          ? static_cast<uint64_t>(request->after_position())
+                          : feed.last_position();
+  // Headers go out at once, so the client knows it is subscribed before the
+  // first report arrives.
+  writer->SendInitialMetadata();
+  while (!context->IsCancelled()) {
+    uint64_t scanned_to = position;
+    absl::StatusOr<std::vector<v1::RouteReport>> reports =
+        store_->ReportsAfter(position, routes, kWatchBatch, &scanned_to);
+    if (!reports.ok()) return ToGrpc(reports.status());
+    for (v1::RouteReport& report : *reports) {
+      v1::RouteStatusEvent event;
+      *event.mutable_report() = std::move(report);
+      if (!writer->Write(event)) return grpc::Status::CANCELLED;  // the client left
+    }
+    const bool advanced = scanned_to > position;
+    position = scanned_to;
+    if (advanced) continue;  // there may be more; read again before waiting
+    if (feed.closed()) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          absl::StrCat("the server is shutting down; reconnect with "
+                                       "after_position=",
+                                       position, " to miss nothing"));
+    }
+    feed.WaitAfter(position, absl::Now() + kWatchIdleCheck);
+  }
+  return grpc::Status::CANCELLED;
+}
+
+void RouteService::EndStreams() { store_->feed().Close(); }
+
+}  // namespace corridor::routes

@@ -1,0 +1,250 @@
+#include "services/routes/route_store.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/routes/route_tables.h"
+#include "storage/key_codec.h"
+
+namespace corridor::routes {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using storage::KeyReader;
+using storage::KeyWriter;
+
+constexpr char kReferenceLoadedKey[] = "reference_data/routes";
+
+v1::Route WithVersion(v1::Route route, uint64_t version) {
+  route.set_version(static_cast<int64_t>(version));
+  return route;
+}
+
+absl::Status ReadRoute(const storage::Store& store, absl::string_view field,
+                       absl::string_view id, v1::Route* route, uint64_t* version) {
+  absl::StatusOr<uint64_t> v =
+      store.Get(RoutesTable().schema(), KeyWriter().String(id).Release(), route);
+  if (absl::IsNotFound(v.status())) {
+    return absl::NotFoundError(absl::StrCat(
+        field, ": no route \"", id, "\"; list routes to see the ids in use"));
+  }
+  if (!v.ok()) return v.status();
+  *version = *v;
+  return absl::OkStatus();
+}
+
+v1::Route NewRoute(const v1::Principal& principal, const v1::CreateRouteRequest& request,
+                   const google::protobuf::Timestamp& now) {
+  v1::Route route = request.route();
+  route.clear_version();
+  route.set_status(v1::ROUTE_STATUS_UNKNOWN);
+  route.clear_status_observed_at();
+  route.set_reports(0);
+  v1::RecordMeta* meta = route.mutable_meta();
+  meta->Clear();
+  *meta->mutable_created_at() = now;
+  *meta->mutable_updated_at() = now;
+  *meta->mutable_created_by() = principal;
+  *meta->mutable_updated_by() = principal;
+  return route;
+}
+
+}  // namespace
+
+RouteStore::RouteStore(storage::Store* store)
+    : store_(store), feed_(store, RouteReportsTable().schema()) {}
+
+absl::StatusOr<std::unique_ptr<RouteStore>> RouteStore::Open(storage::Store* store) {
+  std::unique_ptr<RouteStore> routes(new RouteStore(store));
+  CORRIDOR_RETURN_IF_ERROR(routes->feed_.Recover());
+  return routes;
+}
+
+absl::StatusOr<v1::Route> RouteStore::Create(const v1::Principal& principal,
+                                             const v1::CreateRouteRequest& request) {
+  v1::Route route = NewRoute(principal, request, TimeUtil::GetCurrentTime());
+  storage::Mutation mutation;
+  mutation.Insert(RoutesTable(), route);
+  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+  if (absl::IsAlreadyExists(result.status())) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("route.id: a route with id \"", route.id(),
+                     "\" already exists; choose another id"));
+  }
+  if (!result.ok()) return result.status();
+  return WithVersion(std::move(route), result->versions[0]);
+}
+
+absl::StatusOr<v1::Route> RouteStore::Get(absl::string_view field,
+                                          absl::string_view id) const {
+  v1::Route route;
+  uint64_t version = 0;
+  CORRIDOR_RETURN_IF_ERROR(ReadRoute(*store_, field, id, &route, &version));
+  return WithVersion(std::move(route), version);
+}
+
+absl::StatusOr<v1::ListRoutesResponse> RouteStore::List(const v1::ListRoutesRequest& request,
+                                                        int page_size) const {
+  storage::ScanOptions scan;
+  scan.page_size = page_size;
+  scan.page_token = request.page().page_token();
+  scan.query = absl::StrCat("serves=", request.serves_area_id(), "|status=", request.status());
+  if (!request.serves_area_id().empty()) {
+    scan.index = "serves";
+    scan.prefix = KeyWriter().String(request.serves_area_id()).Release();
+  } else if (request.status() != v1::ROUTE_STATUS_UNSPECIFIED) {
+    scan.index = "status";
+    scan.prefix = KeyWriter().Uint32(request.status()).Release();
+  }
+  auto matches = [&](const v1::Route& route) {
+    return request.status() == v1::ROUTE_STATUS_UNSPECIFIED ||
+           route.status() == request.status();
+  };
+  std::vector<std::pair<v1::Route, uint64_t>> found;
+  absl::StatusOr<std::string> next =
+      storage::ScanRecords<v1::Route>(*store_, RoutesTable(), scan, &found, matches);
+  if (!next.ok()) return next.status();
+  v1::ListRoutesResponse response;
+  for (auto& [route, version] : found) {
+    *response.add_routes() = WithVersion(std::move(route), version);
+  }
+  response.set_next_page_token(*next);
+  return response;
+}
+
+absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Report(
+    const v1::Principal& principal, const v1::ReportRouteStatusRequest& request) {
+  v1::ReportRouteStatusResponse response;
+  absl::StatusOr<uint64_t> position = feed_.Append(
+      [&](uint64_t position, storage::Mutation* mutation) -> absl::Status {
+        v1::Route route;
+        uint64_t version = 0;
+        CORRIDOR_RETURN_IF_ERROR(
+            ReadRoute(*store_, "route_id", request.route_id(), &route, &version));
+        const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+        v1::RouteReport report;
+        report.set_position(static_cast<int64_t>(position));
+        report.set_route_id(request.route_id());
+        report.set_status(request.status());
+        report.set_previous_status(route.status());
+        *report.mutable_observed_at() = request.observed_at();
+        *report.mutable_source() = request.source();
+        report.set_confidence(request.confidence());
+        report.set_note(request.note());
+        report.set_checkpoint(request.checkpoint());
+        report.set_controlling_party(request.controlling_party());
+        // A report observed before the current status (filed late) is
+        // history, not news about the road.
+        const bool latest = !route.has_status_observed_at() ||
+                            request.observed_at() >= route.status_observed_at();
+        report.set_current(latest);
+        *report.mutable_recorded_at() = now;
+        *report.mutable_recorded_by() = principal;
+
+        if (latest) {
+          route.set_status(request.status());
+          *route.mutable_status_observed_at() = request.observed_at();
+          if (!request.controlling_party().empty()) {
+            route.set_controlling_party(request.controlling_party());
+          }
+        }
+        route.set_reports(route.reports() + 1);
+        *route.mutable_meta()->mutable_updated_at() = now;
+        *route.mutable_meta()->mutable_updated_by() = principal;
+        mutation->Update(RoutesTable(), route, version);
+        mutation->Insert(RouteReportsTable(), report);
+        *response.mutable_route() = WithVersion(std::move(route), version + 1);
+        *response.mutable_report() = std::move(report);
+        return absl::OkStatus();
+      });
+  if (!position.ok()) return position.status();
+  return response;
+}
+
+absl::StatusOr<v1::GetRouteHistoryResponse> RouteStore::History(
+    const v1::GetRouteHistoryRequest& request, int page_size) const {
+  v1::Route route;
+  uint64_t version = 0;
+  CORRIDOR_RETURN_IF_ERROR(
+      ReadRoute(*store_, "route_id", request.route_id(), &route, &version));
+  storage::ScanOptions scan;
+  scan.index = "route";
+  scan.prefix = KeyWriter().String(request.route_id()).Release();
+  scan.reverse = true;
+  scan.page_size = page_size;
+  scan.page_token = request.page().page_token();
+  std::vector<std::pair<v1::RouteReport, uint64_t>> found;
+  absl::StatusOr<std::string> next =
+      storage::ScanRecords<v1::RouteReport>(*store_, RouteReportsTable(), scan, &found);
+  if (!next.ok()) return next.status();
+  v1::GetRouteHistoryResponse response;
+  for (auto& [report, unused_version] : found) *response.add_reports() = std::move(report);
+  response.set_next_page_token(*next);
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::RouteReport>> RouteStore::ReportsAfter(
+    uint64_t after, const absl::flat_hash_set<std::string>& routes, int max,
+    uint64_t* scanned_to) const {
+  *scanned_to = after;
+  std::vector<v1::RouteReport> reports;
+  absl::Status parse_error;
+  absl::StatusOr<std::string> unused_token = store_->Scan(
+      RouteReportsTable().schema(), storage::Feed::After(after, max),
+      [&](const storage::RawRecord& raw) -> absl::StatusOr<bool> {
+        KeyReader key(raw.primary_key);
+        uint64_t position = 0;
+        v1::RouteReport report;
+        if (!key.Uint64(&position) || !report.ParseFromString(raw.payload)) {
+          return absl::DataLossError(
+              "a stored route report could not be read; the database may be damaged: "
+              "restore it from a backup");
+        }
+        *scanned_to = position;
+        if (!routes.empty() && !routes.contains(report.route_id())) return false;
+        reports.push_back(std::move(report));
+        return true;
+      });
+  if (!unused_token.ok()) return unused_token.status();
+  return reports;
+}
+
+absl::StatusOr<int> RouteStore::LoadReferenceData(const v1::Principal& principal,
+                                                  const ReferenceSource& source) {
+  absl::StatusOr<std::optional<std::string>> loaded = store_->GetMeta(kReferenceLoadedKey);
+  if (!loaded.ok()) return loaded.status();
+  if (loaded->has_value()) return 0;
+  absl::StatusOr<Reference> reference = source();
+  if (!reference.ok()) return reference.status();
+
+  // Routes first, each only if missing; then their reports through the feed,
+  // so that they have positions like any other report. The marker is
+  // written last, so a crash midway finishes the load on the next start:
+  // only the loader files reports before the marker exists, in reference
+  // order, so a route's first `reports` reference reports are already there.
+  int created = 0;
+  absl::flat_hash_map<std::string, int64_t> already_filed;
+  for (const v1::CreateRouteRequest& request : reference->routes) {
+    absl::StatusOr<v1::Route> route = Create(principal, request);
+    if (absl::IsAlreadyExists(route.status())) {
+      route = Get("id", request.route().id());
+    } else if (route.ok()) {
+      ++created;
+    }
+    if (!route.ok()) return route.status();
+    already_filed[route->id()] = route->reports();
+  }
+  for (const v1::ReportRouteStatusRequest& request : reference->reports) {
+    if (already_filed[request.route_id()]-- > 0) continue;
+    absl::StatusOr<v1::ReportRouteStatusResponse> filed = Report(principal, request);
+    if (!filed.ok()) return filed.status();
+  }
+  storage::Mutation marker;
+  marker.PutMeta(kReferenceLoadedKey, TimeUtil::ToString(TimeUtil::GetCurrentTime()));
+  absl::StatusOr<storage::CommitResult> result = store_->Commit(marker);
+  if (!result.ok()) return result.status();
+  return created;
+}
+
+}  // namespace corridor::routes

@@ -1,0 +1,67 @@
+// The routes service's records on the shared storage layer: routes, and
+// their status reports in one feed that WatchRouteStatus tails.
+//
+// Requests are assumed validated (route_validation.h). Thread-safe.
+#ifndef CORRIDOR_SERVICES_ROUTES_ROUTE_STORE_H_
+#define CORRIDOR_SERVICES_ROUTES_ROUTE_STORE_H_
+
+#include <functional>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "corridor/v1/routes.pb.h"
+#include "storage/feed.h"
+#include "storage/store.h"
+
+namespace corridor::routes {
+
+class RouteStore {
+ public:
+  // Recovers the report feed's position. `store` must outlive the result.
+  static absl::StatusOr<std::unique_ptr<RouteStore>> Open(storage::Store* store);
+
+  // ALREADY_EXISTS naming route.id if the id is taken.
+  absl::StatusOr<v1::Route> Create(const v1::Principal& principal,
+                                   const v1::CreateRouteRequest& request);
+  // NOT_FOUND naming `field`.
+  absl::StatusOr<v1::Route> Get(absl::string_view field, absl::string_view id) const;
+  absl::StatusOr<v1::ListRoutesResponse> List(const v1::ListRoutesRequest& request,
+                                              int page_size) const;
+  // Appends the report to the feed and, if it is the latest observation,
+  // makes it the route's status, in one commit.
+  absl::StatusOr<v1::ReportRouteStatusResponse> Report(
+      const v1::Principal& principal, const v1::ReportRouteStatusRequest& request);
+  absl::StatusOr<v1::GetRouteHistoryResponse> History(
+      const v1::GetRouteHistoryRequest& request, int page_size) const;
+
+  // Up to `max` reports after feed position `after`, in feed order, only of
+  // `routes` (all if empty). `*scanned_to` is the last position looked at,
+  // which may be past the last report returned when others were skipped.
+  absl::StatusOr<std::vector<v1::RouteReport>> ReportsAfter(
+      uint64_t after, const absl::flat_hash_set<std::string>& routes, int max,
+      uint64_t* scanned_to) const;
+
+  // The feed of reports: its last position, and waiting for the next.
+  storage::Feed& feed() { return feed_; }
+
+  // Unless loaded before, creates the reference routes and files their
+  // reports, in one atomic commit per route. Returns the routes created.
+  struct Reference {
+    std::vector<v1::CreateRouteRequest> routes;
+    std::vector<v1::ReportRouteStatusRequest> reports;  // in date order
+  };
+  using ReferenceSource = std::function<absl::StatusOr<Reference>()>;
+  absl::StatusOr<int> LoadReferenceData(const v1::Principal& principal,
+                                        const ReferenceSource& source);
+
+ private:
+  explicit RouteStore(storage::Store* store);
+
+  storage::Store* store_;
+  storage::Feed feed_;
+};
+
+}  // namespace corridor::routes
+
+#endif  // CORRIDOR_SERVICES_ROUTES_ROUTE_STORE_H_

@@ -1,0 +1,62 @@
+#include "services/routes/routes_module.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "services/routes/reference_data.h"
+#include "services/routes/route_service.h"
+#include "services/routes/route_store.h"
+
+namespace corridor::routes {
+namespace {
+
+class RoutesModule final : public ServiceModule {
+ public:
+  RoutesModule(std::unique_ptr<storage::Store> store, std::unique_ptr<RouteStore> routes)
+      : store_(std::move(store)), routes_(std::move(routes)), service_(routes_.get()) {}
+
+  std::vector<HostedService> Services() override {
+    return {{&service_, v1::RouteService::service_full_name()}};
+  }
+  void BeginShutdown() override { service_.EndStreams(); }
+
+ private:
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<RouteStore> routes_;
+  RouteService service_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceModule>> OpenRoutesModule(const ModuleOptions& options) {
+  storage::StoreOptions store_options;
+  store_options.path = options.data_dir;
+  store_options.sync = options.sync;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(store_options);
+  if (!store.ok()) return store.status();
+  absl::StatusOr<std::unique_ptr<RouteStore>> routes = RouteStore::Open(store->get());
+  if (!routes.ok()) return routes.status();
+
+  if (options.load_reference_data) {
+    v1::Principal loader;
+    loader.set_name("reference-data-loader");
+    absl::StatusOr<int> created = (*routes)->LoadReferenceData(
+        loader, []() -> absl::StatusOr<RouteStore::Reference> {
+          auto reference = ParseReferenceRoutes(EmbeddedRoutesCsv(), EmbeddedRouteEventsCsv());
+          if (!reference.ok()) {
+            return absl::InternalError(
+                absl::StrCat("the built-in route reference data does not parse (",
+                             reference.status().message(), "); rebuild from a clean checkout"));
+          }
+          return reference;
+        });
+    if (!created.ok()) return created.status();
+    if (*created > 0) {
+      CORRIDOR_LOG(INFO) << "routes: loaded " << *created
+                         << " reference routes into Aleppo with their 2016 status history";
+    }
+  }
+  return std::unique_ptr<ServiceModule>(
+      new RoutesModule(*std::move(store), *std::move(routes)));
+}
+
+}  // namespace corridor::routes

@@ -1,0 +1,83 @@
+// Feed: a durable, ordered log in one table whose key is a position
+// (1, 2, 3, ...), that readers can tail.
+//
+// Every append gets the next position and commits, in the same write batch,
+// whatever else the caller's mutation holds. Positions become visible in
+// order, with no gaps, so a reader that has seen position N and asks for
+// what follows never misses one: that is what lets a partner reconnect with
+// the last position it saw.
+//
+// Appends are serialized (one fsync each, RocksDB cannot group them); use a
+// feed for low-rate records such as road-status reports, not bulk data.
+// Readers never take the appenders' lock for longer than it takes to read
+// one number, so any number of tailing readers leaves appenders unaffected.
+//
+//   Feed feed(store, ReportsTable().schema());
+//   CORRIDOR_RETURN_IF_ERROR(feed.Recover());
+//   feed.Append([&](uint64_t position, Mutation* m) { ... });
+#ifndef CORRIDOR_STORAGE_FEED_H_
+#define CORRIDOR_STORAGE_FEED_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "storage/mutation.h"
+#include "storage/store.h"
+#include "storage/table.h"
+
+namespace corridor::storage {
+
+class Feed {
+ public:
+  // `table` must be keyed by KeyWriter().Uint64(position) alone. `store`
+  // must outlive the feed.
+  Feed(Store* store, const TableSchema& table) : store_(store), table_(table) {}
+
+  Feed(const Feed&) = delete;
+  Feed& operator=(const Feed&) = delete;
+
+  // Finds the last position written. Call once, before any other method.
+  absl::Status Recover();
+
+  // Calls `build` with the next position under the feed's lock, commits the
+  // mutation it filled (which must insert the feed record at that position)
+  // and wakes waiting readers. If `build` or the commit fails, nothing is
+  // written and the position is not used.
+  using Builder = std::function<absl::Status(uint64_t position, Mutation* mutation)>;
+  absl::StatusOr<uint64_t> Append(const Builder& build);
+
+  // The last committed position; 0 while the feed is empty.
+  uint64_t last_position() const;
+
+  // Blocks until a position after `after` is committed, `deadline` passes
+  // or Close() is called; returns last_position().
+  uint64_t WaitAfter(uint64_t after, absl::Time deadline) const;
+
+  // Wakes every waiting reader for good (at shutdown). Appends still work.
+  void Close();
+  bool closed() const;
+
+  // Scan options for the records after `position`, in order.
+  static ScanOptions After(uint64_t position, int page_size);
+
+ private:
+  Store* store_;
+  const TableSchema& table_;
+
+  std::mutex append_mu_;  // serializes appends, held across the commit
+
+  mutable std::mutex mu_;  // guards the two fields below; never held across I/O
+  mutable std::condition_variable advanced_;
+  uint64_t last_position_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace corridor::storage
+
+#endif  // CORRIDOR_STORAGE_FEED_H_
