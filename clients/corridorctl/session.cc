@@ -98,9 +98,11 @@ int Session::UsageFailure(absl::string_view message) const {
 int Session::Fail(const grpc::Status& status) const {
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
-      err_ << "corridorctl: cannot reach the Corridor server at " << server_ << " ("
-           << status.error_message() << ").\n"
-           << "Is it running? Start it with ./deploy/run.sh, or point --server "
+      // Either this server cannot be reached, or it answered that a service
+      // it depends on cannot: the message says which.
+      err_ << "corridorctl: unavailable: " << status.error_message() << "\n"
+           << "If the Corridor server at " << server_
+           << " is not running, start it with ./deploy/run.sh, or point --server "
               "(or $CORRIDOR_SERVER) at it.\n";
       return kExitUnavailable;
     case grpc::StatusCode::DEADLINE_EXCEEDED:

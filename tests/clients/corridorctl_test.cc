@@ -158,7 +158,7 @@ TEST_F(CorridorctlTest, UnreachableServerIsExitCode3InPlainWords) {
   CommandResult result = RunCommand({BinaryPath("corridorctl"), "--server=127.0.0.1:1",
                                      "--timeout=2", "areas", "list"});
   EXPECT_EQ(result.exit_code, 3);
-  EXPECT_THAT(result.err, HasSubstr("cannot reach the Corridor server at 127.0.0.1:1"));
+  EXPECT_THAT(result.err, HasSubstr("If the Corridor server at 127.0.0.1:1 is not running"));
 }
 
 TEST_F(CorridorctlTest, HelpPrintsUsage) {
