@@ -36,9 +36,19 @@ absl::StatusOr<uint64_t> Feed::Append(const Builder& build) {
   if (absl::Status s = build(position, &mutation); !s.ok()) return s;
   absl::StatusOr<CommitResult> committed = store_->Commit(mutation);
   if (!committed.ok()) return committed.status();
+  std::shared_ptr<const std::string> payload;
+  for (const Mutation::RecordWrite& write : mutation.records()) {
+    if (write.table == &table_) payload = std::make_shared<const std::string>(write.payload);
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     last_position_ = position;
+    if (payload != nullptr) {
+      tail_.emplace_back(position, std::move(payload));
+      if (tail_.size() > kTailSize) tail_.pop_front();
+    } else {
+      tail_.clear();  // the builder wrote no feed record: keep the tail contiguous
+    }
   }
   advanced_.notify_all();
   return position;
@@ -62,6 +72,50 @@ void Feed::Close() {
     closed_ = true;
   }
   advanced_.notify_all();
+}
+
+absl::StatusOr<uint64_t> Feed::ReadAfter(uint64_t position, int max,
+                                          const Visitor& visit) const {
+  std::vector<std::pair<uint64_t, std::shared_ptr<const std::string>>> recent;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!tail_.empty() && tail_.front().first <= position + 1) {
+      for (const auto& entry : tail_) {
+        if (entry.first <= position) continue;
+        recent.push_back(entry);
+        if (recent.size() == static_cast<size_t>(max)) break;
+      }
+      if (recent.empty()) return position;
+    }
+  }
+  uint64_t last = position;
+  if (!recent.empty() || position >= last_position()) {
+    int kept_count = 0;
+    for (const auto& [at, payload] : recent) {
+      bool kept = false;
+      if (absl::Status s = visit(at, *payload, &kept); !s.ok()) return s;
+      last = at;
+      if (kept && ++kept_count == max) break;
+    }
+    return last;
+  }
+  // Older than what memory holds: read the database.
+  absl::StatusOr<std::string> unused_token =
+      store_->Scan(table_, After(position, max), [&](const RawRecord& record) -> absl::StatusOr<bool> {
+        KeyReader key(record.primary_key);
+        uint64_t at = 0;
+        if (!key.Uint64(&at)) {
+          return absl::DataLossError(absl::StrCat("a key of ", table_.info().name,
+                                                  " is not a position; restore the database "
+                                                  "from a backup"));
+        }
+        bool kept = false;
+        if (absl::Status s = visit(at, record.payload, &kept); !s.ok()) return s;
+        last = at;
+        return kept;
+      });
+  if (!unused_token.ok()) return unused_token.status();
+  return last;
 }
 
 bool Feed::closed() const {

@@ -9,8 +9,9 @@
 //
 // Appends are serialized (one fsync each, RocksDB cannot group them); use a
 // feed for low-rate records such as road-status reports, not bulk data.
-// Readers never take the appenders' lock for longer than it takes to read
-// one number, so any number of tailing readers leaves appenders unaffected.
+// Readers never take the appenders' lock, and the latest records are kept in
+// memory, so a crowd of tailing readers costs appenders no I/O and no
+// waiting, only the CPU it takes to hand each reader its copy.
 //
 //   Feed feed(store, ReportsTable().schema());
 //   CORRIDOR_RETURN_IF_ERROR(feed.Recover());
@@ -20,6 +21,8 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -63,8 +66,20 @@ class Feed {
   void Close();
   bool closed() const;
 
+  // Visits up to `max` records after `position` in order, from memory when
+  // they are recent, else from the database. `visit` gets each record's
+  // position and serialized payload and returns false to skip it (skipped
+  // records do not count towards `max`). Returns the last position visited
+  // (`position` if none).
+  using Visitor = std::function<absl::Status(uint64_t position, absl::string_view payload,
+                                             bool* kept)>;
+  absl::StatusOr<uint64_t> ReadAfter(uint64_t position, int max, const Visitor& visit) const;
+
   // Scan options for the records after `position`, in order.
   static ScanOptions After(uint64_t position, int page_size);
+
+  // How many of the latest records stay in memory.
+  static constexpr size_t kTailSize = 4096;
 
  private:
   Store* store_;
@@ -76,6 +91,8 @@ class Feed {
   mutable std::condition_variable advanced_;
   uint64_t last_position_ = 0;
   bool closed_ = false;
+  // The latest appended records, contiguous, ending at last_position_.
+  std::deque<std::pair<uint64_t, std::shared_ptr<const std::string>>> tail_;
 };
 
 }  // namespace corridor::storage

@@ -187,26 +187,21 @@ absl::StatusOr<v1::GetRouteHistoryResponse> RouteStore::History(
 absl::StatusOr<std::vector<v1::RouteReport>> RouteStore::ReportsAfter(
     uint64_t after, const absl::flat_hash_set<std::string>& routes, int max,
     uint64_t* scanned_to) const {
-  *scanned_to = after;
   std::vector<v1::RouteReport> reports;
-  absl::Status parse_error;
-  absl::StatusOr<std::string> unused_token = store_->Scan(
-      RouteReportsTable().schema(), storage::Feed::After(after, max),
-      [&](const storage::RawRecord& raw) -> absl::StatusOr<bool> {
-        KeyReader key(raw.primary_key);
-        uint64_t position = 0;
+  absl::StatusOr<uint64_t> last = feed_.ReadAfter(
+      after, max, [&](uint64_t, absl::string_view payload, bool* kept) -> absl::Status {
         v1::RouteReport report;
-        if (!key.Uint64(&position) || !report.ParseFromString(raw.payload)) {
+        if (!report.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
           return absl::DataLossError(
               "a stored route report could not be read; the database may be damaged: "
               "restore it from a backup");
         }
-        *scanned_to = position;
-        if (!routes.empty() && !routes.contains(report.route_id())) return false;
-        reports.push_back(std::move(report));
-        return true;
+        *kept = routes.empty() || routes.contains(report.route_id());
+        if (*kept) reports.push_back(std::move(report));
+        return absl::OkStatus();
       });
-  if (!unused_token.ok()) return unused_token.status();
+  if (!last.ok()) return last.status();
+  *scanned_to = *last;
   return reports;
 }
 
