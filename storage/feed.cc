@@ -80,10 +80,11 @@ absl::StatusOr<uint64_t> Feed::ReadAfter(uint64_t position, int max,
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!tail_.empty() && tail_.front().first <= position + 1) {
-      for (const auto& entry : tail_) {
-        if (entry.first <= position) continue;
-        recent.push_back(entry);
-        if (recent.size() == static_cast<size_t>(max)) break;
+      // All of them: `visit` may skip some, and only kept ones count.
+      const uint64_t skip = position + 1 - tail_.front().first;
+      if (skip >= tail_.size()) return position;  // nothing after it yet
+      for (auto it = tail_.begin() + static_cast<std::ptrdiff_t>(skip); it != tail_.end(); ++it) {
+        recent.push_back(*it);
       }
       if (recent.empty()) return position;
     }

@@ -108,6 +108,42 @@ TEST(FeedTest, RecoverContinuesAfterTheLastPositionOnDisk) {
   EXPECT_EQ(NotesAfter(*store, 299), (std::vector<std::string>{"299", "next"}));
 }
 
+// What ReadAfter visits, as "position:note" strings.
+std::vector<std::string> ReadNotes(const Feed& feed, uint64_t after, int max) {
+  std::vector<std::string> seen;
+  auto last = feed.ReadAfter(after, max, [&](uint64_t at, absl::string_view payload, bool* kept) {
+    v1::StatusChange entry;
+    EXPECT_TRUE(entry.ParseFromArray(payload.data(), static_cast<int>(payload.size())));
+    *kept = entry.note() != "skip";
+    if (*kept) seen.push_back(absl::StrCat(at, ":", entry.note()));
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(last.ok()) << last.status();
+  return seen;
+}
+
+TEST(FeedTest, ReadAfterGivesTheSameFromMemoryAndFromTheDatabase) {
+  testing::TempDir dir;
+  const std::vector<std::string> expected = {"4:d", "6:f", "7:g"};
+  {
+    auto store = OpenStore(dir.path());
+    Feed feed(store.get(), EntriesTable().schema());
+    ASSERT_TRUE(feed.Recover().ok());
+    for (const char* note : {"a", "b", "c", "d", "skip", "f", "g", "h"}) {
+      ASSERT_TRUE(AppendNote(feed, note).ok());
+    }
+    EXPECT_EQ(ReadNotes(feed, 3, 3), expected);  // the recent records, from memory
+    EXPECT_TRUE(ReadNotes(feed, 8, 10).empty());
+    EXPECT_TRUE(ReadNotes(feed, 1000, 10).empty());  // a position not reached yet
+  }
+  auto store = OpenStore(dir.path());
+  Feed feed(store.get(), EntriesTable().schema());
+  ASSERT_TRUE(feed.Recover().ok());
+  EXPECT_EQ(ReadNotes(feed, 3, 3), expected);  // after a restart, from RocksDB
+  ASSERT_TRUE(AppendNote(feed, "i").ok());
+  EXPECT_EQ(ReadNotes(feed, 7, 10), (std::vector<std::string>{"8:h", "9:i"}));
+}
+
 TEST(FeedTest, WaitAfterWakesOnAppendAndOnClose) {
   testing::TempDir dir;
   auto store = OpenStore(dir.path());
