@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, and runs every Corridor
 # service in one process (corridord) with its RocksDB under var/data. The
-# reference list of besieged areas is loaded on first start. Ctrl-C stops it
-# cleanly.
+# reference list of besieged areas and the Aleppo roads are loaded on first
+# start. Ctrl-C stops it cleanly.
 #
 #   CORRIDOR_LISTEN    address to serve on (default 127.0.0.1:7400)
 #   CORRIDOR_DATA_DIR  data folder (default var/data)
@@ -37,13 +37,14 @@ cat <<BANNER
   Corridor is running (all services in one process: corridord).
 
     gRPC endpoint     $ADDRESS   (health and reflection included)
-    services          corridor.v1.AreaService
+    services          corridor.v1.AreaService, RouteService, ConvoyService
     data              $DATA_DIR/<service>   (one RocksDB each)
 
   Try, in another terminal:
 
     build/bin/corridorctl --server=$ADDRESS areas list
-    build/bin/corridorctl --server=$ADDRESS areas get EG-DUMA
+    build/bin/corridorctl --server=$ADDRESS routes watch --route=castello-road
+    build/bin/corridorctl --server=$ADDRESS report access --from=2016-01-01 --to=2016-12-31
 
   Ctrl-C stops it cleanly.
 
