@@ -2,6 +2,7 @@
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -47,8 +48,14 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ServiceDirectory::ChannelTo(
         "the ", service, " service is not in this process and its address was not given; "
         "start with --peers=", service, "=HOST:PORT"));
   }
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(address->second, grpc::InsecureChannelCredentials());
+  // A peer that restarts should be used again within a second or two, not
+  // after gRPC's default reconnect backoff, which grows to two minutes.
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
+      address->second, grpc::InsecureChannelCredentials(), arguments);
   channels_[service] = channel;
   return channel;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """A partner system in another language: Python (Debian's python3-grpcio)
-against a real corridor-areas process, using only the published .proto.
+against a real corridord process, using only the published .proto.
 
 Usage: python_client_test.py SERVER_BINARY GENERATED_PYTHON_DIR
 """
@@ -17,13 +17,15 @@ del sys.argv[1:3]
 
 import grpc  # noqa: E402
 from corridor.v1 import areas_pb2  # noqa: E402
+from corridor.v1 import convoys_pb2  # noqa: E402
+from corridor.v1 import routes_pb2  # noqa: E402
 
 SERVICE = "/corridor.v1.AreaService/"
 
 
-def unary(channel, method, response_type):
+def unary(channel, method, response_type, service=SERVICE):
     return channel.unary_unary(
-        SERVICE + method,
+        service + method,
         request_serializer=lambda message: message.SerializeToString(),
         response_deserializer=response_type.FromString)
 
@@ -40,7 +42,7 @@ class PythonPartnerTest(unittest.TestCase):
         deadline = time.time() + 30
         while not (os.path.exists(port_file) and open(port_file).read().strip()):
             if time.time() > deadline or cls.server.poll() is not None:
-                raise RuntimeError("corridor-areas did not start")
+                raise RuntimeError("corridord did not start")
             time.sleep(0.05)
         cls.channel = grpc.insecure_channel(open(port_file).read().strip())
 
@@ -102,6 +104,49 @@ class PythonPartnerTest(unittest.TestCase):
         with self.assertRaises(grpc.RpcError) as missing:
             get(areas_pb2.GetAreaRequest(id="PY-NONE"), timeout=10)
         self.assertEqual(missing.exception.code(), grpc.StatusCode.NOT_FOUND)
+
+    def test_follows_road_reports_from_a_position(self):
+        routes = "/corridor.v1.RouteService/"
+        report = unary(self.channel, "ReportRouteStatus",
+                       routes_pb2.ReportRouteStatusResponse, routes)
+        filed = []
+        for status in (routes_pb2.ROUTE_STATUS_CLOSED, routes_pb2.ROUTE_STATUS_OPEN):
+            request = routes_pb2.ReportRouteStatusRequest(route_id="castello-road",
+                                                          status=status)
+            request.observed_at.GetCurrentTime()
+            request.source.citation = "python partner"
+            filed.append(report(request, timeout=10).report.position)
+        watch = self.channel.unary_stream(
+            routes + "WatchRouteStatus",
+            request_serializer=lambda m: m.SerializeToString(),
+            response_deserializer=routes_pb2.RouteStatusEvent.FromString)
+        stream = watch(routes_pb2.WatchRouteStatusRequest(
+            after_position=filed[0] - 1, route_ids=["castello-road"]), timeout=10)
+        seen = []
+        for event in stream:
+            seen.append((event.report.position, event.report.status))
+            if len(seen) == 2:
+                stream.cancel()
+                break
+        self.assertEqual(seen, [(filed[0], routes_pb2.ROUTE_STATUS_CLOSED),
+                                (filed[1], routes_pb2.ROUTE_STATUS_OPEN)])
+
+    def test_a_retried_convoy_submit_creates_one_convoy(self):
+        submit = unary(self.channel, "SubmitConvoyRequest", convoys_pb2.Convoy,
+                       "/corridor.v1.ConvoyService/")
+        request = convoys_pb2.SubmitConvoyRequestRequest(
+            agency="Python NGO", area_id="RD-MADAYA", beneficiaries_requested=4000,
+            idempotency_key="py-retry-1")
+        request.planned_date.year, request.planned_date.month, request.planned_date.day = (
+            2016, 1, 11)
+        line = request.manifest.add()
+        line.item, line.quantity, line.unit = "high-energy biscuits", 10, "tonnes"
+        line.category = convoys_pb2.CARGO_CATEGORY_FOOD
+        first = submit(request, timeout=10)
+        second = submit(request, timeout=10)
+        self.assertEqual(first.id, second.id)
+        self.assertEqual(second.status, convoys_pb2.CONVOY_STATUS_REQUESTED)
+        self.assertEqual(second.version, 1)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 #include "tests/testing/subprocess.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,6 +12,7 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -86,7 +89,10 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   server->log_path_ = absl::StrCat(work_dir, "/", UniqueName("server"), ".log");
   std::vector<std::string> argv = {binary};
   argv.insert(argv.end(), args.begin(), args.end());
-  argv.push_back("--listen=127.0.0.1:0");
+  const bool has_listen = std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+    return absl::StartsWith(arg, "--listen=");
+  });
+  if (!has_listen) argv.push_back("--listen=127.0.0.1:0");
   argv.push_back("--port_file=" + port_file);
   server->pid_ = Spawn(argv, server->log_path_ + ".out", server->log_path_, {});
 

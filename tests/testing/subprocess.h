@@ -29,8 +29,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 // loopback port, with its logs in `log_path`.
 class ServerProcess {
  public:
-  // Starts `binary` with `args` plus --listen=127.0.0.1:0 and --port_file,
-  // and waits until it listens.
+  // Starts `binary` with `args` plus --port_file (and --listen=127.0.0.1:0
+  // unless `args` has a --listen), and waits until it listens.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& binary, const std::vector<std::string>& args,
       const std::string& work_dir, absl::Duration timeout = absl::Seconds(30));

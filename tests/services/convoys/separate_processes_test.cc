@@ -1,0 +1,76 @@
+// Each service in its own process, as on Kubernetes: corridor-convoys calls
+// corridor-areas and corridor-routes over the network. With the areas
+// service down a submit fails fast and writes nothing; once it is back,
+// submits work again without touching the convoys service.
+#include <signal.h>
+
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace corridor::convoys {
+namespace {
+
+using ::corridor::testing::BinaryPath;
+using ::corridor::testing::CommandResult;
+using ::corridor::testing::RunCommand;
+using ::corridor::testing::ServerProcess;
+using ::testing::HasSubstr;
+
+TEST(SeparateProcessesTest, ConvoysReachesAreasAndRoutesAndRidesOutAnOutage) {
+  corridor::testing::TempDir dir;
+  auto start_areas = [&](const std::string& listen) {
+    std::vector<std::string> args = {"--data_dir=" + dir.Sub("data")};
+    if (!listen.empty()) args.push_back("--listen=" + listen);
+    return ServerProcess::Start(BinaryPath("corridor-areas"), args, dir.path());
+  };
+  auto areas = start_areas("");
+  ASSERT_TRUE(areas.ok()) << areas.status();
+  const std::string areas_address = (*areas)->address();
+  auto routes = ServerProcess::Start(BinaryPath("corridor-routes"),
+                                     {"--data_dir=" + dir.Sub("data")}, dir.path());
+  ASSERT_TRUE(routes.ok()) << routes.status();
+  auto convoys = ServerProcess::Start(
+      BinaryPath("corridor-convoys"),
+      {"--data_dir=" + dir.Sub("data"),
+       "--peers=areas=" + areas_address + ",routes=" + (*routes)->address()},
+      dir.path());
+  ASSERT_TRUE(convoys.ok()) << convoys.status();
+
+  auto submit = [&](const std::string& key) {
+    return RunCommand({BinaryPath("corridorctl"), "--server=" + (*convoys)->address(),
+                       "--output=csv", "convoys", "submit", "--agency=SARC",
+                       "--area=ALP-EAST", "--route=ramouseh-road", "--planned=2016-08-10",
+                       "--beneficiaries=2500", "--cargo=flour:food:20:tonnes", "--key=" + key});
+  };
+  CommandResult first = submit("p-1");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+
+  ASSERT_EQ((*areas)->StopWith(SIGTERM), 0);
+  CommandResult down = submit("p-2");
+  EXPECT_EQ(down.exit_code, 3);
+  EXPECT_THAT(down.err, HasSubstr("the areas service at " + areas_address));
+  EXPECT_THAT(down.err, HasSubstr("nothing was written"));
+
+  // Back on the same address: the convoys service reconnects by itself.
+  auto restarted = start_areas(areas_address);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  // The channel may still be in its reconnect backoff (at most 2 s).
+  CommandResult after = submit("p-2");
+  for (int attempt = 0; after.exit_code == 3 && attempt < 100; ++attempt) {
+    absl::SleepFor(absl::Milliseconds(100));
+    after = submit("p-2");
+  }
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+
+  CommandResult list = RunCommand({BinaryPath("corridorctl"),
+                                   "--server=" + (*convoys)->address(), "--output=csv",
+                                   "convoys", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 3);  // header + p-1 + p-2
+}
+
+}  // namespace
+}  // namespace corridor::convoys
