@@ -9,6 +9,7 @@
 // reports filed per second with latency percentiles, and how long after the
 // last report every subscriber had received every report. Peak resident
 // memory is printed at the end.
+#include <grpcpp/grpcpp.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -16,8 +17,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <thread>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -54,12 +53,12 @@ int Main() {
   auto host = ServiceHost::Start(ServerOptions(), (*module)->Services());
   if (!host.ok()) return 1;
   const std::string address = "127.0.0.1:" + std::to_string((*host)->port());
-  auto writer_stub = v1::RouteService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  auto writer_stub =
+      v1::RouteService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   const int reports = absl::GetFlag(FLAGS_reports);
 
-  std::printf("%-12s %12s %10s %10s %10s %22s\n", "subscribers", "reports/s", "p50", "p99",
-              "p99.9", "all delivered after");
+  std::printf("%-12s %12s %10s %10s %10s %22s\n", "subscribers", "reports/s", "p50", "p99", "p99.9",
+              "all delivered after");
   for (absl::string_view count_text :
        absl::StrSplit(absl::GetFlag(FLAGS_subscribers), ',', absl::SkipEmpty())) {
     int subscribers = 0;
@@ -121,8 +120,8 @@ int Main() {
     const absl::Duration lag = absl::Now() - written;
     for (auto& r : readers) r.join();
     const double seconds = absl::ToDoubleSeconds(written - start);
-    std::printf("%-12d %12.0f %8.0fus %8.0fus %8.0fus %20.1fms%s\n", subscribers,
-                reports / seconds, Percentile(latencies_us, 0.5), Percentile(latencies_us, 0.99),
+    std::printf("%-12d %12.0f %8.0fus %8.0fus %8.0fus %20.1fms%s\n", subscribers, reports / seconds,
+                Percentile(latencies_us, 0.5), Percentile(latencies_us, 0.99),
                 Percentile(latencies_us, 0.999), absl::ToDoubleMilliseconds(lag),
                 lost ? "  (A SUBSCRIBER MISSED REPORTS)" : "");
     std::fflush(stdout);

@@ -4,7 +4,9 @@
 
 #include <grpcpp/server_context.h>
 
+#include "absl/strings/string_view.h"
 #include "corridor/v1/common.pb.h"
+#include "storage/mutation.h"
 
 namespace corridor {
 
@@ -16,6 +18,11 @@ inline constexpr char kPrincipalHeader[] = "x-corridor-principal";
 // The principal of a call: the declared name (or "anonymous"), marked
 // unauthenticated, and the transport peer.
 v1::Principal PrincipalOf(const grpc::ServerContext& context);
+
+// The principal and the call ("/<service>/<method>"), as the audit journal
+// records them with every change.
+storage::Origin OriginOf(const grpc::ServerContext& context, absl::string_view service,
+                         absl::string_view method);
 
 }  // namespace corridor
 

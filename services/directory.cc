@@ -44,9 +44,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ServiceDirectory::ChannelTo(
   if (cached != channels_.end()) return cached->second;
   auto address = addresses_.find(service);
   if (address == addresses_.end()) {
-    return absl::UnavailableError(absl::StrCat(
-        "the ", service, " service is not in this process and its address was not given; "
-        "start with --peers=", service, "=HOST:PORT"));
+    return absl::UnavailableError(
+        absl::StrCat("the ", service,
+                     " service is not in this process and its address was not given; "
+                     "start with --peers=",
+                     service, "=HOST:PORT"));
   }
   // A peer that restarts should be used again within a second or two, not
   // after gRPC's default reconnect backoff, which grows to two minutes.
@@ -54,8 +56,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ServiceDirectory::ChannelTo(
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
-      address->second, grpc::InsecureChannelCredentials(), arguments);
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateCustomChannel(address->second, grpc::InsecureChannelCredentials(), arguments);
   channels_[service] = channel;
   return channel;
 }

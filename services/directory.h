@@ -3,12 +3,12 @@
 #ifndef CORRIDOR_SERVICES_DIRECTORY_H_
 #define CORRIDOR_SERVICES_DIRECTORY_H_
 
+#include <grpcpp/channel.h>
+
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-
-#include <grpcpp/channel.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

@@ -10,6 +10,7 @@
 
 #include "common/server.h"
 #include "services/directory.h"
+#include "storage/mutation.h"
 
 namespace corridor {
 
@@ -23,6 +24,14 @@ struct ModuleOptions {
   // How to reach the other services; valid for the module's lifetime.
   const ServiceDirectory* peers = nullptr;
 };
+
+// The origin the audit journal records for built-in reference data.
+inline storage::Origin ReferenceDataOrigin() {
+  storage::Origin origin;
+  origin.principal.set_name("reference-data-loader");
+  origin.rpc = "reference-data";
+  return origin;
+}
 
 class ServiceModule {
  public:

@@ -11,16 +11,15 @@
 #include "absl/strings/str_split.h"
 #include "common/log.h"
 #include "common/status.h"
-#include "services/convoys/convoys_module.h"
-#include "services/routes/routes_module.h"
 #include "services/areas/areas_module.h"
+#include "services/convoys/convoys_module.h"
 #include "services/module.h"
+#include "services/routes/routes_module.h"
 
 namespace corridor {
 namespace {
 
-using Opener =
-    std::function<absl::StatusOr<std::unique_ptr<ServiceModule>>(const ModuleOptions&)>;
+using Opener = std::function<absl::StatusOr<std::unique_ptr<ServiceModule>>(const ModuleOptions&)>;
 
 struct Registration {
   std::string name;
@@ -53,19 +52,18 @@ absl::StatusOr<std::vector<std::string>> ParseServiceList(absl::string_view list
   for (absl::string_view name : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
     const auto& known = KnownServices();
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--services: unknown service \"", name, "\"; this build has: ",
-          absl::StrJoin(known, ",")));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--services: unknown service \"", name,
+                       "\"; this build has: ", absl::StrJoin(known, ",")));
     }
     if (!seen.insert(std::string(name)).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--services: \"", name, "\" is listed twice"));
+      return absl::InvalidArgumentError(absl::StrCat("--services: \"", name, "\" is listed twice"));
     }
     names.emplace_back(name);
   }
   if (names.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--services: name at least one of ", absl::StrJoin(KnownServices(), ",")));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--services: name at least one of ", absl::StrJoin(KnownServices(), ",")));
   }
   return names;
 }
@@ -82,12 +80,10 @@ absl::Status RunServices(const RuntimeOptions& options) {
       module_options.data_dir = absl::StrCat(options.data_root, "/", name);
       module_options.load_reference_data = options.load_reference_data;
       module_options.peers = &peers;
-      absl::StatusOr<std::unique_ptr<ServiceModule>> module =
-          registration.open(module_options);
+      absl::StatusOr<std::unique_ptr<ServiceModule>> module = registration.open(module_options);
       if (!module.ok()) {
         return absl::Status(module.status().code(),
-                            absl::StrCat("starting ", name, ": ",
-                                         module.status().message()));
+                            absl::StrCat("starting ", name, ": ", module.status().message()));
       }
       for (const HostedService& service : (*module)->Services()) {
         hosted.push_back(service);
@@ -97,22 +93,20 @@ absl::Status RunServices(const RuntimeOptions& options) {
     }
   }
 
-  absl::StatusOr<std::unique_ptr<ServiceHost>> host =
-      ServiceHost::Start(options.server, hosted);
+  absl::StatusOr<std::unique_ptr<ServiceHost>> host = ServiceHost::Start(options.server, hosted);
   if (!host.ok()) return host.status();
-  std::string host_part = options.server.listen_address.substr(
-      0, options.server.listen_address.rfind(':'));
+  std::string host_part =
+      options.server.listen_address.substr(0, options.server.listen_address.rfind(':'));
   const std::string address = absl::StrCat(host_part, ":", (*host)->port());
   // Services in this process call each other over loopback like any client.
   peers.SetLocalAddress(
-      absl::StrCat(host_part == "0.0.0.0" || host_part == "[::]" ? "127.0.0.1" : host_part,
-                   ":", (*host)->port()),
+      absl::StrCat(host_part == "0.0.0.0" || host_part == "[::]" ? "127.0.0.1" : host_part, ":",
+                   (*host)->port()),
       options.services);
   for (const HostedService& service : hosted) {
     CORRIDOR_LOG(INFO) << "serving " << service.full_name << " on " << address;
   }
-  CORRIDOR_LOG(INFO) << "health and reflection on " << address
-                     << "; stop with SIGTERM or Ctrl-C";
+  CORRIDOR_LOG(INFO) << "health and reflection on " << address << "; stop with SIGTERM or Ctrl-C";
   if (!options.port_file.empty()) {
     // Written whole, then renamed, so that a reader never sees half an address.
     const std::string partial = options.port_file + ".partial";

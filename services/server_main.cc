@@ -18,8 +18,7 @@ ABSL_FLAG(std::string, data_dir, "corridor-data",
 ABSL_FLAG(std::string, services, "",
           "comma-separated services to run in this process (corridord only); "
           "empty runs all");
-ABSL_FLAG(bool, load_reference_data, true,
-          "load the built-in reference data on first start");
+ABSL_FLAG(bool, load_reference_data, true, "load the built-in reference data on first start");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request accepted; larger ones are refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, shutdown_grace_seconds, 5,
@@ -27,8 +26,7 @@ ABSL_FLAG(int, shutdown_grace_seconds, 5,
 ABSL_FLAG(std::string, peers, "",
           "where to reach services not run in this process, e.g. "
           "areas=10.0.0.5:7400,routes=10.0.0.6:7400");
-ABSL_FLAG(std::string, port_file, "",
-          "if set, write the bound host:port here once listening");
+ABSL_FLAG(std::string, port_file, "", "if set, write the bound host:port here once listening");
 
 namespace corridor {
 
@@ -37,17 +35,17 @@ int ServerMain(int argc, char** argv, const std::string& program,
   BlockTerminationSignals();
   SetLogName(program);
   absl::SetProgramUsageMessage(absl::StrCat(
-      program, ": Corridor gRPC server.\nServices in this build: ",
-      absl::StrJoin(KnownServices(), ","), "\nUsage: ", program,
-      " [--listen=127.0.0.1:7400] [--data_dir=data]",
+      program,
+      ": Corridor gRPC server.\nServices in this build: ", absl::StrJoin(KnownServices(), ","),
+      "\nUsage: ", program, " [--listen=127.0.0.1:7400] [--data_dir=data]",
       fixed_services.empty() ? " [--services=areas,...]" : ""));
   absl::ParseCommandLine(argc, argv);
 
   std::string list = absl::GetFlag(FLAGS_services);
   if (!fixed_services.empty()) {
     if (!list.empty() && list != fixed_services) {
-      std::cerr << program << ": --services is for corridord; " << program
-                << " runs only " << fixed_services << "\n";
+      std::cerr << program << ": --services is for corridord; " << program << " runs only "
+                << fixed_services << "\n";
       return 2;
     }
     list = fixed_services;

@@ -20,9 +20,9 @@ absl::Status Feed::Recover() {
   uint64_t position = 0;
   KeyReader reader(key);
   if (!reader.Uint64(&position) || !reader.done()) {
-    return absl::DataLossError(absl::StrCat(
-        "the last key of ", table_.info().name,
-        " is not a position; the database may be damaged: restore it from a backup"));
+    return absl::DataLossError(
+        absl::StrCat("the last key of ", table_.info().name,
+                     " is not a position; the database may be damaged: restore it from a backup"));
   }
   std::lock_guard<std::mutex> lock(mu_);
   last_position_ = position;
@@ -74,8 +74,7 @@ void Feed::Close() {
   advanced_.notify_all();
 }
 
-absl::StatusOr<uint64_t> Feed::ReadAfter(uint64_t position, int max,
-                                          const Visitor& visit) const {
+absl::StatusOr<uint64_t> Feed::ReadAfter(uint64_t position, int max, const Visitor& visit) const {
   std::vector<std::pair<uint64_t, std::shared_ptr<const std::string>>> recent;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -101,8 +100,8 @@ absl::StatusOr<uint64_t> Feed::ReadAfter(uint64_t position, int max,
     return last;
   }
   // Older than what memory holds: read the database.
-  absl::StatusOr<std::string> unused_token =
-      store_->Scan(table_, After(position, max), [&](const RawRecord& record) -> absl::StatusOr<bool> {
+  absl::StatusOr<std::string> unused_token = store_->Scan(
+      table_, After(position, max), [&](const RawRecord& record) -> absl::StatusOr<bool> {
         KeyReader key(record.primary_key);
         uint64_t at = 0;
         if (!key.Uint64(&at)) {

@@ -22,8 +22,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -71,8 +71,8 @@ class Feed {
   // position and serialized payload and returns false to skip it (skipped
   // records do not count towards `max`). Returns the last position visited
   // (`position` if none).
-  using Visitor = std::function<absl::Status(uint64_t position, absl::string_view payload,
-                                             bool* kept)>;
+  using Visitor =
+      std::function<absl::Status(uint64_t position, absl::string_view payload, bool* kept)>;
   absl::StatusOr<uint64_t> ReadAfter(uint64_t position, int max, const Visitor& visit) const;
 
   // Scan options for the records after `position`, in order.

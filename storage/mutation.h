@@ -8,10 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "corridor/v1/common.pb.h"
 #include "google/protobuf/message.h"
 #include "storage/table.h"
 
 namespace corridor::storage {
+
+// Who makes a change and through which call: what the audit journal
+// records with it.
+struct Origin {
+  v1::Principal principal;
+  std::string rpc;  // e.g. "/corridor.v1.ConvoyService/ApproveConvoy"
+};
 
 class Mutation {
  public:
@@ -31,13 +39,17 @@ class Mutation {
   void Update(const TableSchema& table, const google::protobuf::Message& record,
               uint64_t expected_version);
   template <typename T>
-  void Update(const Table<T>& table, const T& record,
-              uint64_t expected_version) {
+  void Update(const Table<T>& table, const T& record, uint64_t expected_version) {
     Update(table.schema(), record, expected_version);
   }
 
   // Sets a store-wide metadata value (e.g. "reference data loaded").
   void PutMeta(std::string key, std::string value);
+
+  // Who makes the change, for the audit journal. Every service mutation
+  // sets it.
+  void SetOrigin(const Origin& origin) { origin_ = origin; }
+  const Origin& origin() const { return origin_; }
 
   bool empty() const { return records_.empty() && meta_.empty(); }
 
@@ -45,8 +57,8 @@ class Mutation {
   struct RecordWrite {
     const TableSchema* table;
     std::string primary_key;
-    std::string description;  // for error messages
-    std::string payload;      // serialized record
+    std::string description;                      // for error messages
+    std::string payload;                          // serialized record
     std::vector<std::vector<std::string>> terms;  // per index of the table
     bool insert;
     uint64_t expected_version;
@@ -55,11 +67,12 @@ class Mutation {
   const std::vector<std::pair<std::string, std::string>>& meta() const { return meta_; }
 
  private:
-  void Add(const TableSchema& table, const google::protobuf::Message& record,
-           bool insert, uint64_t expected_version);
+  void Add(const TableSchema& table, const google::protobuf::Message& record, bool insert,
+           uint64_t expected_version);
 
   std::vector<RecordWrite> records_;
   std::vector<std::pair<std::string, std::string>> meta_;
+  Origin origin_;
 };
 
 }  // namespace corridor::storage

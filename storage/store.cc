@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 
 #include "absl/container/flat_hash_set.h"
@@ -11,6 +14,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "corridor/v1/audit.pb.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/time_util.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
@@ -26,6 +33,13 @@ namespace {
 // never read record payloads they skip.
 constexpr char kRecordsCf[] = "records";
 constexpr char kIndexesCf[] = "indexes";
+// The audit journal: entries under "e" + index, perfect-subtree hashes under
+// "n" + level + index.
+constexpr char kAuditCf[] = "audit";
+constexpr char kEntryPrefix[] = "e";
+constexpr char kNodePrefix[] = "n";
+// At most this many commits share one journal write.
+constexpr size_t kMaxGroup = 256;
 constexpr char kMetaPrefix[] = "meta/";
 constexpr size_t kLockStripes = 1024;
 constexpr size_t kVersionBytes = 8;
@@ -35,18 +49,16 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   std::string message = absl::StrCat(what, ": ", s.ToString());
   if (s.IsNotFound()) return absl::NotFoundError(message);
   if (s.IsCorruption()) {
-    return absl::DataLossError(
-        absl::StrCat(message, "; restore the database from a backup"));
+    return absl::DataLossError(absl::StrCat(message, "; restore the database from a backup"));
   }
   if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        message,
-        "; another process has this database open: stop it, or point this "
-        "one at another data folder"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(message,
+                     "; another process has this database open: stop it, or point this "
+                     "one at another data folder"));
   }
   if (s.IsIOError()) {
-    return absl::UnavailableError(
-        absl::StrCat(message, "; check the disk (space, permissions)"));
+    return absl::UnavailableError(absl::StrCat(message, "; check the disk (space, permissions)"));
   }
   return absl::InternalError(message);
 }
@@ -88,6 +100,48 @@ class StripeLocks {
   std::vector<size_t> indexes_;
 };
 
+std::string EntryKey(uint64_t index) {
+  return KeyWriter().Raw(kEntryPrefix).Uint64(index).Release();
+}
+
+std::string NodeKey(int level, uint64_t index) {
+  return KeyWriter().Raw(kNodePrefix).Uint32(static_cast<uint32_t>(level)).Uint64(index).Release();
+}
+
+// Copies the operations of one write batch into another.
+class BatchCopier : public rocksdb::WriteBatch::Handler {
+ public:
+  BatchCopier(rocksdb::WriteBatch* out, const std::vector<rocksdb::ColumnFamilyHandle*>& handles)
+      : out_(out), handles_(handles) {}
+
+  rocksdb::Status PutCF(uint32_t id, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    return out_->Put(Handle(id), key, value);
+  }
+  rocksdb::Status DeleteCF(uint32_t id, const rocksdb::Slice& key) override {
+    return out_->Delete(Handle(id), key);
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* Handle(uint32_t id) const {
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      if (handle->GetID() == id) return handle;
+    }
+    return handles_[0];  // not reached: batches only use the store's families
+  }
+  rocksdb::WriteBatch* out_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
+};
+
+std::string Serialize(const google::protobuf::Message& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  return bytes;
+}
+
 // Releases a RocksDB snapshot when the scan ends.
 class ScopedSnapshot {
  public:
@@ -104,8 +158,7 @@ class ScopedSnapshot {
 
 class Store::Impl {
  public:
-  Impl(StoreOptions options, rocksdb::DB* db,
-       std::vector<rocksdb::ColumnFamilyHandle*> handles)
+  Impl(StoreOptions options, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles)
       : options_(std::move(options)), db_(db), handles_(std::move(handles)) {}
 
   ~Impl() {
@@ -119,7 +172,24 @@ class Store::Impl {
   rocksdb::ColumnFamilyHandle* meta() const { return handles_[0]; }
   rocksdb::ColumnFamilyHandle* records() const { return handles_[1]; }
   rocksdb::ColumnFamilyHandle* indexes() const { return handles_[2]; }
+  rocksdb::ColumnFamilyHandle* audit() const { return handles_[3]; }
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles() const { return handles_; }
   const StoreOptions& options() const { return options_; }
+
+  // Finds the journal's size and rebuilds the tree's right edge.
+  absl::Status RecoverJournal();
+  absl::StatusOr<merkle::Hash> ReadNode(int level, uint64_t index) const;
+
+  // Appends one entry per commit to the journal and writes each commit's
+  // batch with its entry and tree nodes: commits that arrive together share
+  // one synced write (a leader writes for the group, as in LevelDB), and
+  // entries are numbered in the order they become durable.
+  absl::Status WriteJournaled(rocksdb::WriteBatch* batch, v1::JournalEntry* entry);
+
+  JournalHead head() const {
+    absl::MutexLock lock(&head_mu_);
+    return head_;
+  }
 
   // Stripes of locks over record keys: a commit holds the stripes of the
   // records it writes from the version check to the end of the write.
@@ -131,8 +201,7 @@ class Store::Impl {
   // Checks one record write against what is stored (existence, version) and
   // adds the record and its index changes to `batch`. Returns the record's
   // new version. The caller holds the record's stripe.
-  absl::StatusOr<uint64_t> Stage(const Mutation::RecordWrite& write,
-                                 const std::string& record_key,
+  absl::StatusOr<uint64_t> Stage(const Mutation::RecordWrite& write, const std::string& record_key,
                                  rocksdb::WriteBatch* batch);
 
  private:
@@ -140,7 +209,115 @@ class Store::Impl {
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::array<absl::Mutex, kLockStripes> locks_;
+
+  struct Writer {
+    rocksdb::WriteBatch* batch = nullptr;
+    v1::JournalEntry* entry = nullptr;
+    absl::Status status;
+    bool done = false;
+    std::condition_variable wake;
+  };
+  std::mutex queue_mu_;
+  std::deque<Writer*> queue_;  // guarded by queue_mu_
+  // Touched only by the current leader (the writer at the queue's front).
+  merkle::Frontier frontier_;
+  mutable absl::Mutex head_mu_;
+  JournalHead head_ ABSL_GUARDED_BY(head_mu_);
 };
+
+absl::StatusOr<merkle::Hash> Store::Impl::ReadNode(int level, uint64_t index) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), audit(), NodeKey(level, index), &value);
+  if (s.IsNotFound()) {
+    return absl::DataLossError(
+        absl::StrCat("the audit journal's tree node (level ", level, ", index ", index,
+                     ") is missing; the journal has been damaged or tampered with"));
+  }
+  if (!s.ok()) return FromRocks(s, "reading the audit journal");
+  return merkle::FromBytes(value);
+}
+
+absl::Status Store::Impl::RecoverJournal() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), audit()));
+  const std::string upper = PrefixSuccessor(kEntryPrefix);
+  it->SeekForPrev(upper);
+  uint64_t size = 0;
+  if (it->Valid() && it->key().starts_with(kEntryPrefix)) {
+    KeyReader reader(absl::string_view(it->key().data() + 1, it->key().size() - 1));
+    uint64_t last = 0;
+    if (!reader.Uint64(&last)) {
+      return absl::DataLossError(
+          "the audit journal's last key is malformed; restore from a backup");
+    }
+    size = last + 1;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the audit journal");
+  absl::StatusOr<merkle::Frontier> frontier = merkle::Frontier::Load(
+      [this](int level, uint64_t index) { return ReadNode(level, index); }, size);
+  if (!frontier.ok()) return frontier.status();
+  frontier_ = *std::move(frontier);
+  absl::MutexLock lock(&head_mu_);
+  head_.size = size;
+  head_.root = frontier_.Root();
+  return absl::OkStatus();
+}
+
+absl::Status Store::Impl::WriteJournaled(rocksdb::WriteBatch* batch, v1::JournalEntry* entry) {
+  Writer self;
+  self.batch = batch;
+  self.entry = entry;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_.push_back(&self);
+  self.wake.wait(lock, [&] { return self.done || queue_.front() == &self; });
+  if (self.done) return self.status;
+
+  // This commit leads: it writes itself and the commits queued behind it.
+  std::vector<Writer*> group;
+  for (Writer* w : queue_) {
+    group.push_back(w);
+    if (group.size() == kMaxGroup) break;
+  }
+  lock.unlock();
+
+  merkle::Frontier next = frontier_;
+  rocksdb::WriteBatch combined;
+  const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
+  absl::Status status;
+  for (Writer* w : group) {
+    w->entry->set_index(next.size());
+    *w->entry->mutable_time() = now;
+    const std::string bytes = Serialize(*w->entry);
+    combined.Put(audit(), EntryKey(w->entry->index()), bytes);
+    for (const merkle::Frontier::Node& node : next.Append(merkle::LeafHash(bytes))) {
+      combined.Put(audit(), NodeKey(node.level, node.index), merkle::ToBytes(node.hash));
+    }
+    BatchCopier copier(&combined, handles_);
+    status = FromRocks(w->batch->Iterate(&copier), "preparing a write");
+    if (!status.ok()) break;
+  }
+  if (status.ok()) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = options_.sync;
+    status = FromRocks(db_->Write(write_options, &combined), "committing a write");
+  }
+  if (status.ok()) {
+    frontier_ = std::move(next);
+    absl::MutexLock head_lock(&head_mu_);
+    head_.size = frontier_.size();
+    head_.root = frontier_.Root();
+  }
+
+  lock.lock();
+  for (Writer* w : group) {
+    queue_.pop_front();
+    if (w == &self) continue;
+    w->status = status;
+    w->done = true;
+    w->wake.notify_one();
+  }
+  if (!queue_.empty()) queue_.front()->wake.notify_one();
+  return status;
+}
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
@@ -155,8 +332,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     std::error_code error;
     std::filesystem::create_directories(options.path, error);
     if (error) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot create data folder ", options.path, ": ", error.message()));
+      return absl::UnavailableError(
+          absl::StrCat("cannot create data folder ", options.path, ": ", error.message()));
     }
   }
 
@@ -176,25 +353,26 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
       {rocksdb::kDefaultColumnFamilyName, cf_options},
       {kRecordsCf, cf_options},
       {kIndexesCf, cf_options},
+      {kAuditCf, cf_options},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(db_options),
-                                         options.path, families, &handles, &db)
-          : rocksdb::DB::Open(rocksdb::DBOptions(db_options), options.path,
-                              families, &handles, &db);
+  rocksdb::Status s = options.read_only
+                          ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(db_options),
+                                                         options.path, families, &handles, &db)
+                          : rocksdb::DB::Open(rocksdb::DBOptions(db_options), options.path,
+                                              families, &handles, &db);
   if (!s.ok()) {
     return FromRocks(s, absl::StrCat("opening database ", options.path));
   }
-  return std::unique_ptr<Store>(
-      new Store(std::make_unique<Impl>(options, db, std::move(handles))));
+  auto impl = std::make_unique<Impl>(options, db, std::move(handles));
+  if (absl::Status recovered = impl->RecoverJournal(); !recovered.ok()) return recovered;
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
 absl::StatusOr<uint64_t> Store::Impl::Stage(const Mutation::RecordWrite& write,
-                                             const std::string& record_key,
-                                             rocksdb::WriteBatch* batch) {
+                                            const std::string& record_key,
+                                            rocksdb::WriteBatch* batch) {
   const TableSchema& table = *write.table;
   const TableInfo& info = table.info();
   std::string existing;
@@ -206,23 +384,23 @@ absl::StatusOr<uint64_t> Store::Impl::Stage(const Mutation::RecordWrite& write,
   uint64_t new_version = 1;
   std::vector<std::vector<std::string>> old_terms(table.indexes().size());
   if (write.insert && exists) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        info.key_field, ": ", info.noun, " \"", write.description,
-        "\" already exists; choose another ", info.key_field, " or update the existing ",
-        info.noun));
+    return absl::AlreadyExistsError(
+        absl::StrCat(info.key_field, ": ", info.noun, " \"", write.description,
+                     "\" already exists; choose another ", info.key_field,
+                     " or update the existing ", info.noun));
   }
   if (!write.insert) {
     if (!exists) {
-      return absl::NotFoundError(absl::StrCat(info.key_field, ": no ", info.noun, " \"",
-                                              write.description, "\""));
+      return absl::NotFoundError(
+          absl::StrCat(info.key_field, ": no ", info.noun, " \"", write.description, "\""));
     }
     absl::StatusOr<RawRecord> current = DecodeValue(existing);
     if (!current.ok()) return current.status();
     if (current->version != write.expected_version) {
       return absl::AbortedError(absl::StrCat(
-          "version: ", info.noun, " \"", write.description, "\" is at version ",
-          current->version, " but the change was made against version ",
-          write.expected_version, "; someone changed it meanwhile: read it again and reapply"));
+          "version: ", info.noun, " \"", write.description, "\" is at version ", current->version,
+          " but the change was made against version ", write.expected_version,
+          "; someone changed it meanwhile: read it again and reapply"));
     }
     std::unique_ptr<google::protobuf::Message> old(table.prototype().New());
     if (!old->ParseFromString(current->payload)) {
@@ -286,10 +464,36 @@ absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
   for (const auto& [key, value] : mutation.meta()) {
     batch.Put(impl_->meta(), absl::StrCat(kMetaPrefix, key), value);
   }
-  rocksdb::WriteOptions write_options;
-  write_options.sync = impl_->options().sync;
-  rocksdb::Status s = impl_->db()->Write(write_options, &batch);
-  if (!s.ok()) return FromRocks(s, "committing a write");
+  if (!impl_->options().journal) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = impl_->options().sync;
+    rocksdb::Status s = impl_->db()->Write(write_options, &batch);
+    if (!s.ok()) return FromRocks(s, "committing a write");
+    return result;
+  }
+
+  // The journal entry describing this commit goes into the same write.
+  v1::JournalEntry entry;
+  *entry.mutable_principal() = mutation.origin().principal;
+  entry.set_rpc(mutation.origin().rpc);
+  for (size_t i = 0; i < mutation.records().size(); ++i) {
+    const Mutation::RecordWrite& write = mutation.records()[i];
+    v1::JournalChange* change = entry.add_changes();
+    change->set_table(write.table->info().name);
+    change->set_key(write.primary_key);
+    change->set_description(write.description);
+    change->set_version(result.versions[i]);
+    change->set_record_sha256(merkle::ToBytes(merkle::Sha256(write.payload)));
+  }
+  for (const auto& [key, value] : mutation.meta()) {
+    v1::JournalChange* change = entry.add_changes();
+    change->set_table("_meta");
+    change->set_key(key);
+    change->set_description(key);
+    change->set_record_sha256(merkle::ToBytes(merkle::Sha256(value)));
+  }
+  if (absl::Status s = impl_->WriteJournaled(&batch, &entry); !s.ok()) return s;
+  result.journal_index = entry.index();
   return result;
 }
 
@@ -305,37 +509,34 @@ absl::StatusOr<RawRecord> Store::Get(const TableSchema& table,
   return DecodeValue(value);
 }
 
-absl::StatusOr<uint64_t> Store::Get(const TableSchema& table,
-                                    absl::string_view primary_key,
+absl::StatusOr<uint64_t> Store::Get(const TableSchema& table, absl::string_view primary_key,
                                     google::protobuf::Message* record) const {
   absl::StatusOr<RawRecord> raw = Get(table, primary_key);
   if (!raw.ok()) return raw.status();
   if (!record->ParseFromString(raw->payload)) {
-    return absl::DataLossError(absl::StrCat(
-        "a stored ", table.info().noun,
-        " could not be parsed; restore the database from a backup"));
+    return absl::DataLossError(
+        absl::StrCat("a stored ", table.info().noun,
+                     " could not be parsed; restore the database from a backup"));
   }
   return raw->version;
 }
 
-absl::StatusOr<std::string> Store::Scan(const TableSchema& table,
-                                        const ScanOptions& options,
+absl::StatusOr<std::string> Store::Scan(const TableSchema& table, const ScanOptions& options,
                                         const Visitor& visit) const {
   if (options.page_size <= 0) {
     return absl::InvalidArgumentError("page_size: must be positive");
   }
   const bool by_index = !options.index.empty();
   if (by_index && table.FindIndex(options.index) == nullptr) {
-    return absl::InternalError(absl::StrCat("table ", table.info().name,
-                                            " has no index ", options.index));
+    return absl::InternalError(
+        absl::StrCat("table ", table.info().name, " has no index ", options.index));
   }
   const std::string range_prefix =
-      (by_index ? table.IndexPrefix(options.index) : table.RecordPrefix()) +
-      options.prefix;
-  const uint64_t fingerprint = QueryFingerprint(
-      table.info().name, options.index, options.prefix, options.reverse,
-      absl::StrCat(options.query, "|start=", absl::CHexEscape(options.start),
-                   "|end=", absl::CHexEscape(options.end)));
+      (by_index ? table.IndexPrefix(options.index) : table.RecordPrefix()) + options.prefix;
+  const uint64_t fingerprint =
+      QueryFingerprint(table.info().name, options.index, options.prefix, options.reverse,
+                       absl::StrCat(options.query, "|start=", absl::CHexEscape(options.start),
+                                    "|end=", absl::CHexEscape(options.end)));
 
   std::string resume_after;
   if (!options.page_token.empty()) {
@@ -390,13 +591,12 @@ absl::StatusOr<std::string> Store::Scan(const TableSchema& table,
     if (by_index) {
       std::string value;
       rocksdb::Status s = impl_->db()->Get(read_options, impl_->records(),
-                                           table.RecordKey(it->value().ToString()),
-                                           &value);
+                                           table.RecordKey(it->value().ToString()), &value);
       if (!s.ok()) {
-        return absl::DataLossError(absl::StrCat(
-            "index ", options.index, " of ", table.info().name,
-            " points to a record that cannot be read (", s.ToString(),
-            "); restore the database from a backup"));
+        return absl::DataLossError(absl::StrCat("index ", options.index, " of ", table.info().name,
+                                                " points to a record that cannot be read (",
+                                                s.ToString(),
+                                                "); restore the database from a backup"));
       }
       absl::StatusOr<RawRecord> decoded = DecodeValue(value);
       if (!decoded.ok()) return decoded.status();
@@ -406,8 +606,8 @@ absl::StatusOr<std::string> Store::Scan(const TableSchema& table,
       if (!decoded.ok()) return decoded.status();
       record = *std::move(decoded);
     }
-    record.primary_key = by_index ? it->value().ToString()
-                                  : it->key().ToString().substr(record_prefix_size);
+    record.primary_key =
+        by_index ? it->value().ToString() : it->key().ToString().substr(record_prefix_size);
     absl::StatusOr<bool> keep = visit(record);
     if (!keep.ok()) return keep.status();
     if (*keep) {
@@ -419,14 +619,92 @@ absl::StatusOr<std::string> Store::Scan(const TableSchema& table,
   return std::string();
 }
 
-absl::StatusOr<std::optional<std::string>> Store::GetMeta(
-    absl::string_view key) const {
+absl::StatusOr<std::optional<std::string>> Store::GetMeta(absl::string_view key) const {
   std::string value;
   rocksdb::Status s = impl_->db()->Get(rocksdb::ReadOptions(), impl_->meta(),
                                        absl::StrCat(kMetaPrefix, key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s, "reading metadata");
   return std::optional<std::string>(std::move(value));
+}
+
+JournalHead Store::journal_head() const { return impl_->head(); }
+
+merkle::NodeSource Store::journal_nodes() const {
+  const Impl* impl = impl_.get();
+  return [impl](int level, uint64_t index) { return impl->ReadNode(level, index); };
+}
+
+absl::Status Store::ReadJournal(uint64_t start, uint64_t end, const EntryVisitor& visit) const {
+  const std::string lower = EntryKey(start);
+  const std::string upper = EntryKey(end);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db()->NewIterator(read_options, impl_->audit()));
+  uint64_t expected = start;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    KeyReader reader(absl::string_view(it->key().data() + 1, it->key().size() - 1));
+    uint64_t index = 0;
+    if (!reader.Uint64(&index) || index != expected) {
+      return absl::DataLossError(absl::StrCat("audit journal entry ", expected,
+                                              " is missing; the journal has been damaged or "
+                                              "tampered with"));
+    }
+    if (absl::Status s = visit(index, absl::string_view(it->value().data(), it->value().size()));
+        !s.ok()) {
+      return s;
+    }
+    ++expected;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the audit journal");
+  if (expected != end) {
+    return absl::DataLossError(absl::StrCat("audit journal entry ", expected,
+                                            " is missing; the journal has been damaged or "
+                                            "tampered with"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Store::ScanRecordDigests(const std::string& page_token, int page_size,
+                                                     const DigestVisitor& visit) const {
+  const uint64_t fingerprint = QueryFingerprint("*", "", "", false, "digests");
+  std::string resume_after;
+  if (!page_token.empty()) {
+    absl::StatusOr<std::string> last = DecodePageToken(page_token, fingerprint);
+    if (!last.ok()) return last.status();
+    resume_after = *std::move(last);
+  }
+  ScopedSnapshot snapshot(impl_->db());
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.get();
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db()->NewIterator(read_options, impl_->records()));
+  if (resume_after.empty()) {
+    it->SeekToFirst();
+  } else {
+    it->Seek(resume_after);
+    if (it->Valid() && it->key() == resume_after) it->Next();
+  }
+  int seen = 0;
+  for (; it->Valid(); it->Next()) {
+    if (seen == page_size) return EncodePageToken(fingerprint, resume_after);
+    const absl::string_view key(it->key().data(), it->key().size());
+    KeyReader reader(key);
+    RecordDigest digest;
+    if (!reader.String(&digest.table)) {
+      return absl::DataLossError("a stored record key is malformed; restore from a backup");
+    }
+    digest.primary_key = std::string(reader.rest());
+    absl::StatusOr<RawRecord> record = DecodeValue(it->value().ToString());
+    if (!record.ok()) return record.status();
+    digest.version = record->version;
+    digest.sha256 = merkle::Sha256(record->payload);
+    if (absl::Status s = visit(digest); !s.ok()) return s;
+    resume_after = std::string(key);
+    ++seen;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning records");
+  return std::string();
 }
 
 }  // namespace corridor::storage

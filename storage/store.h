@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/merkle.h"
 #include "storage/mutation.h"
 #include "storage/table.h"
 
@@ -35,6 +36,23 @@ struct StoreOptions {
   // Open for reading only (tools, while the service may be running
   // elsewhere is not supported: RocksDB locks the folder).
   bool read_only = false;
+  // Keep the audit journal: every commit appends an entry, in the same write,
+  // to a Merkle tree (RFC 6962). Turn off only to measure what it costs.
+  bool journal = true;
+};
+
+// The journal's size and root hash at one moment.
+struct JournalHead {
+  uint64_t size = 0;
+  merkle::Hash root = merkle::EmptyRoot();
+};
+
+// One stored record as the audit check sees it.
+struct RecordDigest {
+  std::string table;
+  std::string primary_key;
+  uint64_t version = 0;
+  merkle::Hash sha256;
 };
 
 // A stored record: its version and its serialized proto, and (from Scan)
@@ -70,6 +88,8 @@ struct ScanOptions {
 struct CommitResult {
   // The new version of each record written, in the order they were added.
   std::vector<uint64_t> versions;
+  // The audit journal entry that records the commit.
+  uint64_t journal_index = 0;
 };
 
 class Store {
@@ -88,12 +108,10 @@ class Store {
   absl::StatusOr<CommitResult> Commit(const Mutation& mutation);
 
   // Reads one record by its encoded primary key. NOT_FOUND if absent.
-  absl::StatusOr<RawRecord> Get(const TableSchema& table,
-                                absl::string_view primary_key) const;
+  absl::StatusOr<RawRecord> Get(const TableSchema& table, absl::string_view primary_key) const;
 
   // Reads one record and parses it into `record`; returns its version.
-  absl::StatusOr<uint64_t> Get(const TableSchema& table,
-                               absl::string_view primary_key,
+  absl::StatusOr<uint64_t> Get(const TableSchema& table, absl::string_view primary_key,
                                google::protobuf::Message* record) const;
 
   // Walks a range of a table or index from a consistent snapshot, calling
@@ -102,14 +120,27 @@ class Store {
   // range is exhausted. INVALID_ARGUMENT naming `page_token` if the token is
   // malformed or was issued for another query.
   using Visitor = std::function<absl::StatusOr<bool>(const RawRecord& record)>;
-  absl::StatusOr<std::string> Scan(const TableSchema& table,
-                                   const ScanOptions& options,
+  absl::StatusOr<std::string> Scan(const TableSchema& table, const ScanOptions& options,
                                    const Visitor& visit) const;
 
   // Reads a metadata value written with Mutation::PutMeta.
   absl::StatusOr<std::optional<std::string>> GetMeta(absl::string_view key) const;
 
   const std::string& path() const;
+
+  // The audit journal. Entries are serialized v1::JournalEntry, with indexes
+  // from 0 in commit order; the tree is stored as its perfect-subtree hashes.
+  JournalHead journal_head() const;
+  // Calls `visit` for entries [start, end) in order; `end` at most the size.
+  using EntryVisitor = std::function<absl::Status(uint64_t index, absl::string_view entry)>;
+  absl::Status ReadJournal(uint64_t start, uint64_t end, const EntryVisitor& visit) const;
+  // Stored perfect-subtree hashes, for roots and proofs (merkle.h).
+  merkle::NodeSource journal_nodes() const;
+
+  // Walks every record of every table in key order, `page_size` at a time.
+  using DigestVisitor = std::function<absl::Status(const RecordDigest& record)>;
+  absl::StatusOr<std::string> ScanRecordDigests(const std::string& page_token, int page_size,
+                                                const DigestVisitor& visit) const;
 
  private:
   class Impl;
@@ -120,24 +151,21 @@ class Store {
 // Scans and parses records of type T, keeping those `keep` accepts (all if
 // `keep` is empty). Returns the next page token.
 template <typename T>
-absl::StatusOr<std::string> ScanRecords(
-    const Store& store, const Table<T>& table, const ScanOptions& options,
-    std::vector<std::pair<T, uint64_t>>* out,
-    const std::function<bool(const T&)>& keep = nullptr) {
-  return store.Scan(
-      table.schema(), options,
-      [&](const RawRecord& raw) -> absl::StatusOr<bool> {
-        T record;
-        if (!record.ParseFromString(raw.payload)) {
-          return absl::DataLossError(
-              "a stored " + table.schema().info().noun +
-              " could not be parsed; the database may be damaged: restore "
-              "it from a backup");
-        }
-        if (keep && !keep(record)) return false;
-        out->emplace_back(std::move(record), raw.version);
-        return true;
-      });
+absl::StatusOr<std::string> ScanRecords(const Store& store, const Table<T>& table,
+                                        const ScanOptions& options,
+                                        std::vector<std::pair<T, uint64_t>>* out,
+                                        const std::function<bool(const T&)>& keep = nullptr) {
+  return store.Scan(table.schema(), options, [&](const RawRecord& raw) -> absl::StatusOr<bool> {
+    T record;
+    if (!record.ParseFromString(raw.payload)) {
+      return absl::DataLossError("a stored " + table.schema().info().noun +
+                                 " could not be parsed; the database may be damaged: restore "
+                                 "it from a backup");
+    }
+    if (keep && !keep(record)) return false;
+    out->emplace_back(std::move(record), raw.version);
+    return true;
+  });
 }
 
 }  // namespace corridor::storage

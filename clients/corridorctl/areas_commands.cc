@@ -24,9 +24,8 @@ std::string StatusText(v1::AreaStatus status) { return EnumTextOf(kStatusPrefix,
 absl::Status TakeStatus(Flags& flags, bool required, v1::AreaStatus* out) {
   if (!flags.Has("status")) {
     if (!required) return absl::OkStatus();
-    return absl::InvalidArgumentError(
-        absl::StrCat("--status is required; one of ",
-                     EnumChoices(v1::AreaStatus_descriptor(), kStatusPrefix)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--status is required; one of ", EnumChoices(v1::AreaStatus_descriptor(), kStatusPrefix)));
   }
   absl::StatusOr<v1::AreaStatus> status =
       ParseEnumAs<v1::AreaStatus>(kStatusPrefix, "--status", flags.Take("status"));
@@ -48,20 +47,18 @@ std::string AdminText(const v1::AdminUnit& unit) {
 
 Grid AreasGrid(const std::vector<v1::Area>& areas, bool full) {
   Grid grid;
-  grid.header = {"ID", "NAME", "STATUS", "SINCE", "GOVERNORATE", "BESIEGING PARTY",
-                 "POPULATION"};
+  grid.header = {"ID", "NAME", "STATUS", "SINCE", "GOVERNORATE", "BESIEGING PARTY", "POPULATION"};
   if (full) {
     grid.header.insert(grid.header.end(), {"NAME_AR", "LATITUDE", "LONGITUDE", "VERSION"});
   }
   for (const v1::Area& area : areas) {
-    std::vector<std::string> row = {
-        area.id(),
-        area.name_en(),
-        StatusText(area.status()),
-        area.has_status_since() ? FormatDate(area.status_since()) : "",
-        AdminText(area.governorate()),
-        area.besieging_party(),
-        PopulationText(area)};
+    std::vector<std::string> row = {area.id(),
+                                    area.name_en(),
+                                    StatusText(area.status()),
+                                    area.has_status_since() ? FormatDate(area.status_since()) : "",
+                                    AdminText(area.governorate()),
+                                    area.besieging_party(),
+                                    PopulationText(area)};
     if (full) {
       const bool located = area.has_location();
       row.push_back(area.name_ar());
@@ -111,9 +108,9 @@ Grid AreaDetailGrid(const v1::Area& area) {
                       : "unknown (no source gives one)");
   add("besieging party", area.besieging_party());
   if (area.has_population()) {
-    add("population", absl::StrCat(area.population().as_reported(), " — ",
-                                   area.population().as_of(), ", ",
-                                   area.population().source().citation()));
+    add("population",
+        absl::StrCat(area.population().as_reported(), " — ", area.population().as_of(), ", ",
+                     area.population().source().citation()));
   }
   add("Siege Watch listing", area.siege_watch_listing());
   add("Siege Watch tier", area.siege_watch_tier());
@@ -125,8 +122,12 @@ Grid AreaDetailGrid(const v1::Area& area) {
 
 void PrintArea(Session& session, const v1::Area& area) {
   switch (session.format()) {
-    case OutputFormat::kJson: PrintJson(area, session.out()); return;
-    case OutputFormat::kCsv: PrintCsv(AreasGrid({area}, true), session.out()); return;
+    case OutputFormat::kJson:
+      PrintJson(area, session.out());
+      return;
+    case OutputFormat::kCsv:
+      PrintCsv(AreasGrid({area}, true), session.out());
+      return;
     case OutputFormat::kTable:
       PrintTable(AreaDetailGrid(area), session.out(), 200);
       if (!area.notes().empty()) session.out() << "\nnotes:\n" << area.notes() << "\n";
@@ -171,8 +172,12 @@ int AreasList(Session& session, Flags& flags, const Args& args) {
     request.mutable_page()->set_page_token(page.next_page_token());
   }
   switch (session.format()) {
-    case OutputFormat::kJson: PrintJson(all, session.out()); break;
-    case OutputFormat::kCsv: PrintCsv(AreasGrid(areas, true), session.out()); break;
+    case OutputFormat::kJson:
+      PrintJson(all, session.out());
+      break;
+    case OutputFormat::kCsv:
+      PrintCsv(AreasGrid(areas, true), session.out());
+      break;
     case OutputFormat::kTable:
       PrintTable(AreasGrid(areas, false), session.out());
       session.err() << areas.size() << (areas.size() == 1 ? " area" : " areas");
@@ -296,15 +301,13 @@ int AreasUpdate(Session& session, Flags& flags, const Args& args) {
   if (parsed.ok()) parsed = flags.CheckAllUsed("areas update");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
   return session.Invoke<Stub, v1::UpdateAreaRequest, v1::Area>(
-      *stub, request, &Stub::UpdateArea, [&](const v1::Area& updated) {
-        PrintArea(session, updated);
-      });
+      *stub, request, &Stub::UpdateArea,
+      [&](const v1::Area& updated) { PrintArea(session, updated); });
 }
 
 }  // namespace
 
-int RunAreasCommand(Session& session, Flags& flags, const std::string& verb,
-                    const Args& args) {
+int RunAreasCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
   auto stub = v1::AreaService::NewStub(session.channel());
   auto print_area = [&](const v1::Area& area) { PrintArea(session, area); };
   if (verb == "list") return AreasList(session, flags, args);
@@ -318,13 +321,16 @@ int RunAreasCommand(Session& session, Flags& flags, const std::string& verb,
         std::function<void(const v1::GetAreaHistoryResponse&)>(
             [&](const v1::GetAreaHistoryResponse& history) {
               switch (session.format()) {
-                case OutputFormat::kJson: PrintJson(history, session.out()); break;
-                case OutputFormat::kCsv: PrintCsv(HistoryGrid(history), session.out()); break;
+                case OutputFormat::kJson:
+                  PrintJson(history, session.out());
+                  break;
+                case OutputFormat::kCsv:
+                  PrintCsv(HistoryGrid(history), session.out());
+                  break;
                 case OutputFormat::kTable:
                   PrintTable(HistoryGrid(history), session.out(), 60);
                   if (!history.next_page_token().empty()) {
-                    session.err() << "more with --page-token=" << history.next_page_token()
-                                  << "\n";
+                    session.err() << "more with --page-token=" << history.next_page_token() << "\n";
                   }
                   break;
               }
@@ -336,16 +342,15 @@ int RunAreasCommand(Session& session, Flags& flags, const std::string& verb,
   }
   if (verb == "update") return AreasUpdate(session, flags, args);
   if (verb == "set-status") {
-    return session.Invoke(
-        *stub, ParseSetStatus(flags, args), &Stub::RecordStatusChange,
-        std::function<void(const v1::RecordStatusChangeResponse&)>(
-            [&](const v1::RecordStatusChangeResponse& response) {
-              if (session.format() == OutputFormat::kJson) {
-                PrintJson(response, session.out());
-              } else {
-                PrintArea(session, response.area());
-              }
-            }));
+    return session.Invoke(*stub, ParseSetStatus(flags, args), &Stub::RecordStatusChange,
+                          std::function<void(const v1::RecordStatusChangeResponse&)>(
+                              [&](const v1::RecordStatusChangeResponse& response) {
+                                if (session.format() == OutputFormat::kJson) {
+                                  PrintJson(response, session.out());
+                                } else {
+                                  PrintArea(session, response.area());
+                                }
+                              }));
   }
   return session.UsageFailure(absl::StrCat(
       verb.empty() ? "areas needs a command" : "unknown command \"areas " + verb + "\"",

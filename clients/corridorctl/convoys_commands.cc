@@ -45,8 +45,8 @@ absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest*
     std::vector<std::string> parts = absl::StrSplit(line, ':');
     const std::string where = absl::StrCat("--cargo line ", index + 1, " (\"", line, "\")");
     if (parts.size() != 4) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, " is not ITEM:CATEGORY:QUANTITY:UNIT, e.g. wheat flour:food:1200:bags"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, " is not ITEM:CATEGORY:QUANTITY:UNIT, e.g. wheat flour:food:1200:bags"));
     }
     v1::ManifestLine* out = request->add_manifest();
     out->set_item(std::string(absl::StripAsciiWhitespace(parts[0])));
@@ -97,9 +97,9 @@ absl::Status ParseLosses(const std::string& flag, const std::string& text, bool 
 absl::Status TakeConstraint(Flags& flags, bool required, v1::AccessConstraintCategory* out) {
   if (!flags.Has("category")) {
     if (!required) return absl::OkStatus();
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--category is required: OCHA's access-constraint category, 1-9 or one of ",
-        EnumChoices(v1::AccessConstraintCategory_descriptor(), kConstraintPrefix)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--category is required: OCHA's access-constraint category, 1-9 or one of ",
+                     EnumChoices(v1::AccessConstraintCategory_descriptor(), kConstraintPrefix)));
   }
   absl::StatusOr<v1::AccessConstraintCategory> category = ParseEnumAs<v1::AccessConstraintCategory>(
       kConstraintPrefix, "--category", flags.Take("category"));
@@ -130,8 +130,8 @@ absl::Status TakeTransitionFlags(Flags& flags, const Args& args, absl::string_vi
 
 Grid ConvoysGrid(const std::vector<v1::Convoy>& convoys) {
   Grid grid;
-  grid.header = {"ID", "AGENCY", "AREA", "ROUTE", "PLANNED", "STATUS", "SINCE",
-                 "REQUESTED", "APPROVED", "REACHED", "VERSION"};
+  grid.header = {"ID",    "AGENCY",    "AREA",     "ROUTE",   "PLANNED", "STATUS",
+                 "SINCE", "REQUESTED", "APPROVED", "REACHED", "VERSION"};
   for (const v1::Convoy& c : convoys) {
     grid.rows.push_back(
         {c.id(), c.agency(), c.area_id(), c.route_id(), DateText(c.planned_date()),
@@ -146,9 +146,14 @@ Grid ConvoysGrid(const std::vector<v1::Convoy>& convoys) {
 
 void PrintConvoy(Session& session, const v1::Convoy& c) {
   switch (session.format()) {
-    case OutputFormat::kJson: PrintJson(c, session.out()); return;
-    case OutputFormat::kCsv: PrintCsv(ConvoysGrid({c}), session.out()); return;
-    case OutputFormat::kTable: break;
+    case OutputFormat::kJson:
+      PrintJson(c, session.out());
+      return;
+    case OutputFormat::kCsv:
+      PrintCsv(ConvoysGrid({c}), session.out());
+      return;
+    case OutputFormat::kTable:
+      break;
   }
   Grid grid;
   grid.header = {"FIELD", "VALUE"};
@@ -190,7 +195,8 @@ void PrintConvoy(Session& session, const v1::Convoy& c) {
 }
 
 absl::StatusOr<v1::SubmitConvoyRequestRequest> ParseSubmit(Flags& flags, const Args& args) {
-  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(args, 0, "convoys submit takes flags only; see corridorctl help"));
+  CORRIDOR_RETURN_IF_ERROR(
+      ExpectArgs(args, 0, "convoys submit takes flags only; see corridorctl help"));
   v1::SubmitConvoyRequestRequest request;
   std::string value;
   CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("agency", "WFP", &value));
@@ -201,8 +207,8 @@ absl::StatusOr<v1::SubmitConvoyRequestRequest> ParseSubmit(Flags& flags, const A
   bool has_date = false;
   CORRIDOR_RETURN_IF_ERROR(
       flags.TakeDate("planned", /*required=*/true, request.mutable_planned_date(), &has_date));
-  CORRIDOR_RETURN_IF_ERROR(
-      flags.TakeRequired("cargo", "\"wheat flour:food:1200:bags;insulin:medical:300:vials\"", &value));
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired(
+      "cargo", "\"wheat flour:food:1200:bags;insulin:medical:300:vials\"", &value));
   CORRIDOR_RETURN_IF_ERROR(ParseCargo(value, &request));
   int beneficiaries = 0;
   if (!flags.Has("beneficiaries")) {
@@ -293,7 +299,8 @@ int ConvoysList(Session& session, Flags& flags, const Args& args) {
     parsed = status.status();
   }
   bool has_from = false, has_to = false;
-  if (parsed.ok()) parsed = flags.TakeDate("from", false, request.mutable_planned_from(), &has_from);
+  if (parsed.ok())
+    parsed = flags.TakeDate("from", false, request.mutable_planned_from(), &has_from);
   if (parsed.ok()) parsed = flags.TakeDate("to", false, request.mutable_planned_to(), &has_to);
   if (!has_from) request.clear_planned_from();
   if (!has_to) request.clear_planned_to();
@@ -324,8 +331,12 @@ int ConvoysList(Session& session, Flags& flags, const Args& args) {
     request.mutable_page()->set_page_token(page.next_page_token());
   }
   switch (session.format()) {
-    case OutputFormat::kJson: PrintJson(all, session.out()); break;
-    case OutputFormat::kCsv: PrintCsv(ConvoysGrid(convoys), session.out()); break;
+    case OutputFormat::kJson:
+      PrintJson(all, session.out());
+      break;
+    case OutputFormat::kCsv:
+      PrintCsv(ConvoysGrid(convoys), session.out());
+      break;
     case OutputFormat::kTable:
       PrintTable(ConvoysGrid(convoys), session.out());
       session.err() << convoys.size() << (convoys.size() == 1 ? " convoy" : " convoys");
@@ -340,14 +351,14 @@ int ConvoysList(Session& session, Flags& flags, const Args& args) {
 
 Grid HistoryGrid(const v1::GetConvoyHistoryResponse& history) {
   Grid grid;
-  grid.header = {"#", "DATE", "STATUS", "PREVIOUS", "BENEFICIARIES", "PARTY", "CATEGORY",
-                 "REASON", "SOURCE", "NOTE", "RECORDED BY"};
+  grid.header = {"#",        "DATE",   "STATUS", "PREVIOUS", "BENEFICIARIES", "PARTY",
+                 "CATEGORY", "REASON", "SOURCE", "NOTE",     "RECORDED BY"};
   for (const v1::ConvoyEvent& e : history.events()) {
     grid.rows.push_back({absl::StrCat(e.sequence()), DateText(e.occurred_on()),
                          StatusText(e.status()), StatusText(e.previous_status()),
                          e.has_beneficiaries() ? absl::StrCat(e.beneficiaries()) : "",
-                         e.responsible_party(), ConstraintText(e.constraint_category()),
-                         e.reason(), e.source().citation(), e.note(), e.recorded_by().name()});
+                         e.responsible_party(), ConstraintText(e.constraint_category()), e.reason(),
+                         e.source().citation(), e.note(), e.recorded_by().name()});
   }
   return grid;
 }
@@ -359,9 +370,9 @@ std::string Percent(const v1::AreaAccess& row, bool approved) {
 
 Grid AccessGrid(const std::vector<v1::AreaAccess>& rows) {
   Grid grid;
-  grid.header = {"AREA", "NAME", "IN NEED", "REQUESTS", "APPROVED", "DENIED", "DELIVERED",
-                 "PEOPLE REQ", "PEOPLE APPR", "PEOPLE REACHED", "% APPR", "% DELIV",
-                 "LAST DELIVERY", "DAYS SINCE", "ITEMS LOST"};
+  grid.header = {"AREA",   "NAME",      "IN NEED",       "REQUESTS",    "APPROVED",
+                 "DENIED", "DELIVERED", "PEOPLE REQ",    "PEOPLE APPR", "PEOPLE REACHED",
+                 "% APPR", "% DELIV",   "LAST DELIVERY", "DAYS SINCE",  "ITEMS LOST"};
   for (const v1::AreaAccess& r : rows) {
     std::vector<std::string> lost;
     for (const v1::ItemsLost& l : r.items_lost()) {
@@ -369,7 +380,8 @@ Grid AccessGrid(const std::vector<v1::AreaAccess>& rows) {
                                   " ", l.unit()));
     }
     grid.rows.push_back(
-        {r.area_id(), r.area_name(), r.has_people_in_need() ? WithThousands(r.people_in_need()) : "",
+        {r.area_id(), r.area_name(),
+         r.has_people_in_need() ? WithThousands(r.people_in_need()) : "",
          absl::StrCat(r.requests()), absl::StrCat(r.approved()), absl::StrCat(r.denied()),
          absl::StrCat(r.delivered()), WithThousands(r.beneficiaries_requested()),
          WithThousands(r.beneficiaries_approved()), WithThousands(r.beneficiaries_reached()),
@@ -410,8 +422,8 @@ int ReportAccess(Session& session, Flags& flags, const Args& args) {
           return;
         }
         PrintTable(AccessGrid(rows), session.out(), 40);
-        const auto not_reached = std::count_if(rows.begin(), rows.end(),
-                                               [](const auto& r) { return r.not_reached(); });
+        const auto not_reached =
+            std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.not_reached(); });
         session.err() << "access " << DateText(report.from()) << " to " << DateText(report.to())
                       << ": " << not_reached << " of " << rows.size()
                       << " areas had no delivery from a convoy planned in the period\n";
@@ -431,7 +443,8 @@ int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, c
   if (verb == "approve") {
     return session.Invoke(*stub, ParseApprove(flags, args), &Stub::ApproveConvoy, print);
   }
-  if (verb == "deny") return session.Invoke(*stub, ParseDeny(flags, args), &Stub::DenyConvoy, print);
+  if (verb == "deny")
+    return session.Invoke(*stub, ParseDeny(flags, args), &Stub::DenyConvoy, print);
   if (verb == "dispatch") {
     return session.Invoke(*stub, ParseDispatch(flags, args), &Stub::DispatchConvoy, print);
   }
@@ -444,8 +457,8 @@ int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, c
     if (!parsed.ok()) return session.UsageFailure(parsed.message());
     v1::GetConvoyRequest request;
     request.set_id(args[0]);
-    return session.Invoke<Stub, v1::GetConvoyRequest, v1::Convoy>(*stub, request,
-                                                                   &Stub::GetConvoy, print);
+    return session.Invoke<Stub, v1::GetConvoyRequest, v1::Convoy>(*stub, request, &Stub::GetConvoy,
+                                                                  print);
   }
   if (verb == "list") return ConvoysList(session, flags, args);
   if (verb == "history") {
@@ -458,9 +471,15 @@ int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, c
     return session.Invoke<Stub, v1::GetConvoyHistoryRequest, v1::GetConvoyHistoryResponse>(
         *stub, request, &Stub::GetConvoyHistory, [&](const v1::GetConvoyHistoryResponse& h) {
           switch (session.format()) {
-            case OutputFormat::kJson: PrintJson(h, session.out()); break;
-            case OutputFormat::kCsv: PrintCsv(HistoryGrid(h), session.out()); break;
-            case OutputFormat::kTable: PrintTable(HistoryGrid(h), session.out(), 60); break;
+            case OutputFormat::kJson:
+              PrintJson(h, session.out());
+              break;
+            case OutputFormat::kCsv:
+              PrintCsv(HistoryGrid(h), session.out());
+              break;
+            case OutputFormat::kTable:
+              PrintTable(HistoryGrid(h), session.out(), 60);
+              break;
           }
         });
   }
@@ -471,9 +490,9 @@ int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, c
 
 int RunReportCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
   if (verb == "access") return ReportAccess(session, flags, args);
-  return session.UsageFailure(absl::StrCat(
-      verb.empty() ? "report needs a kind" : "unknown report \"" + verb + "\"",
-      "; use: report access --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...]"));
+  return session.UsageFailure(
+      absl::StrCat(verb.empty() ? "report needs a kind" : "unknown report \"" + verb + "\"",
+                   "; use: report access --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...]"));
 }
 
 }  // namespace corridor::cli

@@ -45,8 +45,8 @@ absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* type,
       prefix, absl::StrReplaceAll(absl::AsciiStrToUpper(text), {{"-", "_"}, {" ", "_"}}));
   const google::protobuf::EnumValueDescriptor* v = type->FindValueByName(name);
   if (v == nullptr || v->number() == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(flag, ": \"", text, "\" is not one of ",
-                                                   EnumChoices(type, prefix)));
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": \"", text, "\" is not one of ", EnumChoices(type, prefix)));
   }
   return v->number();
 }

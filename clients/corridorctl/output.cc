@@ -30,8 +30,8 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view text) {
   if (text == "table") return OutputFormat::kTable;
   if (text == "json") return OutputFormat::kJson;
   if (text == "csv") return OutputFormat::kCsv;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--output: \"", text, "\" is not a format; use table, json or csv"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("--output: \"", text, "\" is not a format; use table, json or csv"));
 }
 
 size_t DisplayWidth(absl::string_view text) {

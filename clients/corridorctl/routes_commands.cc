@@ -37,22 +37,21 @@ Grid RoutesGrid(const std::vector<v1::Route>& routes) {
   Grid grid;
   grid.header = {"ID", "NAME", "STATUS", "OBSERVED", "CONTROLLED BY", "SERVES", "REPORTS"};
   for (const v1::Route& r : routes) {
-    grid.rows.push_back({r.id(), r.name(), StatusText(r.status()),
-                         TimeText(r.status_observed_at()), r.controlling_party(),
-                         absl::StrJoin(r.serves_area_ids(), ";"), absl::StrCat(r.reports())});
+    grid.rows.push_back({r.id(), r.name(), StatusText(r.status()), TimeText(r.status_observed_at()),
+                         r.controlling_party(), absl::StrJoin(r.serves_area_ids(), ";"),
+                         absl::StrCat(r.reports())});
   }
   return grid;
 }
 
 Grid ReportsGrid(const std::vector<v1::RouteReport>& reports) {
   Grid grid;
-  grid.header = {"POSITION", "ROUTE", "OBSERVED", "STATUS", "PREVIOUS", "CONTROLLED BY",
-                 "CHECKPOINT", "SOURCE", "NOTE"};
+  grid.header = {"POSITION",      "ROUTE",      "OBSERVED", "STATUS", "PREVIOUS",
+                 "CONTROLLED BY", "CHECKPOINT", "SOURCE",   "NOTE"};
   for (const v1::RouteReport& r : reports) {
     grid.rows.push_back({absl::StrCat(r.position()), r.route_id(), TimeText(r.observed_at()),
                          StatusText(r.status()), StatusText(r.previous_status()),
-                         r.controlling_party(), r.checkpoint(), r.source().citation(),
-                         r.note()});
+                         r.controlling_party(), r.checkpoint(), r.source().citation(), r.note()});
   }
   return grid;
 }
@@ -60,9 +59,15 @@ Grid ReportsGrid(const std::vector<v1::RouteReport>& reports) {
 void PrintRoutes(Session& session, const std::vector<v1::Route>& routes,
                  const google::protobuf::Message& raw) {
   switch (session.format()) {
-    case OutputFormat::kJson: PrintJson(raw, session.out()); return;
-    case OutputFormat::kCsv: PrintCsv(RoutesGrid(routes), session.out()); return;
-    case OutputFormat::kTable: PrintTable(RoutesGrid(routes), session.out()); return;
+    case OutputFormat::kJson:
+      PrintJson(raw, session.out());
+      return;
+    case OutputFormat::kCsv:
+      PrintCsv(RoutesGrid(routes), session.out());
+      return;
+    case OutputFormat::kTable:
+      PrintTable(RoutesGrid(routes), session.out());
+      return;
   }
 }
 
@@ -158,9 +163,8 @@ absl::StatusOr<v1::ReportRouteStatusRequest> ParseReport(Flags& flags, const Arg
   v1::ReportRouteStatusRequest request;
   request.set_route_id(args[0]);
   if (!flags.Has("status")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--status is required; one of ",
-                     EnumChoices(v1::RouteStatus_descriptor(), kStatusPrefix)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--status is required; one of ", EnumChoices(v1::RouteStatus_descriptor(), kStatusPrefix)));
   }
   absl::StatusOr<v1::RouteStatus> status =
       ParseEnumAs<v1::RouteStatus>(kStatusPrefix, "--status", flags.Take("status"));
@@ -206,10 +210,9 @@ void PrintEvent(Session& session, const v1::RouteStatusEvent& event, bool first)
       session.out() << "#" << r.position() << "  " << r.route_id() << "  "
                     << StatusText(r.previous_status()) << " -> " << StatusText(r.status())
                     << "  observed " << TimeText(r.observed_at())
-                    << (r.checkpoint().empty() ? "" : "  at " + r.checkpoint())
-                    << "  (" << r.source().citation() << ")"
-                    << (r.current() ? "" : "  [late report: not the current status]")
-                    << std::endl;
+                    << (r.checkpoint().empty() ? "" : "  at " + r.checkpoint()) << "  ("
+                    << r.source().citation() << ")"
+                    << (r.current() ? "" : "  [late report: not the current status]") << std::endl;
       return;
   }
 }
@@ -291,11 +294,14 @@ int RunRoutesCommand(Session& session, Flags& flags, const std::string& verb, co
     return session.Invoke<Stub, v1::GetRouteHistoryRequest, v1::GetRouteHistoryResponse>(
         *stub, ParseHistory(flags, args), &Stub::GetRouteHistory,
         [&](const v1::GetRouteHistoryResponse& history) {
-          std::vector<v1::RouteReport> reports(history.reports().begin(),
-                                               history.reports().end());
+          std::vector<v1::RouteReport> reports(history.reports().begin(), history.reports().end());
           switch (session.format()) {
-            case OutputFormat::kJson: PrintJson(history, session.out()); break;
-            case OutputFormat::kCsv: PrintCsv(ReportsGrid(reports), session.out()); break;
+            case OutputFormat::kJson:
+              PrintJson(history, session.out());
+              break;
+            case OutputFormat::kCsv:
+              PrintCsv(ReportsGrid(reports), session.out());
+              break;
             case OutputFormat::kTable:
               PrintTable(ReportsGrid(reports), session.out(), 60);
               if (!history.next_page_token().empty()) {

@@ -20,8 +20,8 @@ absl::Status Flags::TakeCount(const std::string& name, int min, int* out) {
   const std::string text = Take(name);
   int value;
   if (!absl::SimpleAtoi(text, &value) || value < min) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", name, ": \"", text, "\" is not a whole number of at least ", min));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, ": \"", text, "\" is not a whole number of at least ", min));
   }
   *out = value;
   return absl::OkStatus();
@@ -38,8 +38,7 @@ absl::Status Flags::TakeDegrees(const std::string& name, double* out, bool* pres
   return absl::OkStatus();
 }
 
-absl::Status Flags::TakeDate(const std::string& name, bool required, v1::Date* out,
-                             bool* present) {
+absl::Status Flags::TakeDate(const std::string& name, bool required, v1::Date* out, bool* present) {
   *present = Has(name);
   if (!*present) {
     if (!required) return absl::OkStatus();
@@ -62,8 +61,7 @@ absl::Status Flags::TakeRequired(const std::string& name, const std::string& exa
 absl::Status Flags::CheckAllUsed(absl::string_view command) const {
   if (flags_.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
-      "--", flags_.begin()->first, " is not a flag of \"", command,
-      "\"; see corridorctl help"));
+      "--", flags_.begin()->first, " is not a flag of \"", command, "\"; see corridorctl help"));
 }
 
 absl::Status ExpectArgs(const Args& args, size_t count, absl::string_view usage) {

@@ -3,14 +3,14 @@
 #ifndef CORRIDOR_CLIENTS_CORRIDORCTL_SESSION_H_
 #define CORRIDOR_CLIENTS_CORRIDORCTL_SESSION_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <functional>
 #include <map>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -41,8 +41,7 @@ class Flags {
   // YYYY-MM-DD; `*present` tells whether the flag was given.
   absl::Status TakeDate(const std::string& name, bool required, v1::Date* out, bool* present);
   // A non-empty value.
-  absl::Status TakeRequired(const std::string& name, const std::string& example,
-                            std::string* out);
+  absl::Status TakeRequired(const std::string& name, const std::string& example, std::string* out);
 
   // OK if every flag was taken; otherwise names the first one left.
   absl::Status CheckAllUsed(absl::string_view command) const;
@@ -56,8 +55,8 @@ absl::Status ExpectArgs(const Args& args, size_t count, absl::string_view usage)
 
 class Session {
  public:
-  Session(std::string server, OutputFormat format, absl::Duration timeout,
-          std::string principal, std::ostream& out, std::ostream& err);
+  Session(std::string server, OutputFormat format, absl::Duration timeout, std::string principal,
+          std::ostream& out, std::ostream& err);
 
   // The channel every stub of this session uses.
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }

@@ -8,6 +8,11 @@
 namespace corridor::areas {
 namespace {
 
+// Who calls which RPC of this service, for the audit journal.
+storage::Origin CallOrigin(const grpc::ServerContext& context, absl::string_view method) {
+  return OriginOf(context, v1::AreaService::service_full_name(), method);
+}
+
 // Copies a successful result into the response; maps any error once.
 template <typename T>
 grpc::Status Respond(absl::StatusOr<T> result, T* response) {
@@ -18,8 +23,7 @@ grpc::Status Respond(absl::StatusOr<T> result, T* response) {
 
 }  // namespace
 
-grpc::Status AreaService::ListAreas(grpc::ServerContext*,
-                                    const v1::ListAreasRequest* request,
+grpc::Status AreaService::ListAreas(grpc::ServerContext*, const v1::ListAreasRequest* request,
                                     v1::ListAreasResponse* response) {
   if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
@@ -27,32 +31,30 @@ grpc::Status AreaService::ListAreas(grpc::ServerContext*,
   return Respond(store_->List(*request, *page_size), response);
 }
 
-grpc::Status AreaService::GetArea(grpc::ServerContext*,
-                                  const v1::GetAreaRequest* request,
+grpc::Status AreaService::GetArea(grpc::ServerContext*, const v1::GetAreaRequest* request,
                                   v1::Area* response) {
   if (absl::Status s = ValidateAreaId("id", request->id()); !s.ok()) return ToGrpc(s);
   return Respond(store_->Get(request->id()), response);
 }
 
 grpc::Status AreaService::CreateArea(grpc::ServerContext* context,
-                                     const v1::CreateAreaRequest* request,
-                                     v1::Area* response) {
+                                     const v1::CreateAreaRequest* request, v1::Area* response) {
   if (absl::Status s = ValidateCreate(*request); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Create(PrincipalOf(*context), *request), response);
+  return Respond(store_->Create(CallOrigin(*context, "CreateArea"), *request), response);
 }
 
 grpc::Status AreaService::UpdateArea(grpc::ServerContext* context,
-                                     const v1::UpdateAreaRequest* request,
-                                     v1::Area* response) {
+                                     const v1::UpdateAreaRequest* request, v1::Area* response) {
   if (absl::Status s = ValidateUpdate(*request); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Update(PrincipalOf(*context), request->area()), response);
+  return Respond(store_->Update(CallOrigin(*context, "UpdateArea"), request->area()), response);
 }
 
-grpc::Status AreaService::RecordStatusChange(
-    grpc::ServerContext* context, const v1::RecordStatusChangeRequest* request,
-    v1::RecordStatusChangeResponse* response) {
+grpc::Status AreaService::RecordStatusChange(grpc::ServerContext* context,
+                                             const v1::RecordStatusChangeRequest* request,
+                                             v1::RecordStatusChangeResponse* response) {
   if (absl::Status s = ValidateStatusChange(*request); !s.ok()) return ToGrpc(s);
-  return Respond(store_->RecordStatusChange(PrincipalOf(*context), *request), response);
+  return Respond(store_->RecordStatusChange(CallOrigin(*context, "RecordStatusChange"), *request),
+                 response);
 }
 
 grpc::Status AreaService::GetAreaHistory(grpc::ServerContext*,

@@ -30,7 +30,7 @@ bool IsLaterOrSame(const v1::StatusChange& change, const v1::Area& area) {
 }
 
 // Builds the new area and its first history entry for a create.
-std::pair<v1::Area, v1::StatusChange> NewArea(const v1::Principal& principal,
+std::pair<v1::Area, v1::StatusChange> NewArea(const storage::Origin& origin,
                                               const v1::CreateAreaRequest& request,
                                               const google::protobuf::Timestamp& now) {
   v1::Area area = request.area();
@@ -44,8 +44,8 @@ std::pair<v1::Area, v1::StatusChange> NewArea(const v1::Principal& principal,
   meta->Clear();
   *meta->mutable_created_at() = now;
   *meta->mutable_updated_at() = now;
-  *meta->mutable_created_by() = principal;
-  *meta->mutable_updated_by() = principal;
+  *meta->mutable_created_by() = origin.principal;
+  *meta->mutable_updated_by() = origin.principal;
 
   v1::StatusChange change;
   change.set_area_id(area.id());
@@ -57,18 +57,18 @@ std::pair<v1::Area, v1::StatusChange> NewArea(const v1::Principal& principal,
   }
   *change.mutable_source() = request.status_source();
   *change.mutable_recorded_at() = now;
-  *change.mutable_recorded_by() = principal;
+  *change.mutable_recorded_by() = origin.principal;
   return {std::move(area), std::move(change)};
 }
 
 // Reads an area; NOT_FOUND names `field`, the request field holding the id.
-absl::Status ReadArea(const storage::Store& store, absl::string_view field,
-                      absl::string_view id, v1::Area* area, uint64_t* version) {
+absl::Status ReadArea(const storage::Store& store, absl::string_view field, absl::string_view id,
+                      v1::Area* area, uint64_t* version) {
   absl::StatusOr<uint64_t> v =
       store.Get(AreasTable().schema(), KeyWriter().String(id).Release(), area);
   if (absl::IsNotFound(v.status())) {
-    return absl::NotFoundError(absl::StrCat(
-        field, ": no area \"", id, "\"; list areas to see the ids in use"));
+    return absl::NotFoundError(
+        absl::StrCat(field, ": no area \"", id, "\"; list areas to see the ids in use"));
   }
   if (!v.ok()) return v.status();
   *version = *v;
@@ -77,18 +77,19 @@ absl::Status ReadArea(const storage::Store& store, absl::string_view field,
 
 }  // namespace
 
-absl::StatusOr<v1::Area> AreaStore::Create(const v1::Principal& principal,
+absl::StatusOr<v1::Area> AreaStore::Create(const storage::Origin& origin,
                                            const v1::CreateAreaRequest& request) {
   auto [area, change] =
-      NewArea(principal, request, google::protobuf::util::TimeUtil::GetCurrentTime());
+      NewArea(origin, request, google::protobuf::util::TimeUtil::GetCurrentTime());
   storage::Mutation mutation;
+  mutation.SetOrigin(origin);
   mutation.Insert(AreasTable(), area);
   mutation.Insert(StatusHistoryTable(), change);
   absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
   if (absl::IsAlreadyExists(result.status())) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "area.id: an area with id \"", area.id(),
-        "\" already exists; choose another id, or use UpdateArea to change it"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("area.id: an area with id \"", area.id(),
+                     "\" already exists; choose another id, or use UpdateArea to change it"));
   }
   if (!result.ok()) return result.status();
   return WithVersion(std::move(area), result->versions[0]);
@@ -101,15 +102,14 @@ absl::StatusOr<v1::Area> AreaStore::Get(absl::string_view id) const {
   return WithVersion(std::move(area), version);
 }
 
-absl::StatusOr<v1::ListAreasResponse> AreaStore::List(
-    const v1::ListAreasRequest& request, int page_size) const {
+absl::StatusOr<v1::ListAreasResponse> AreaStore::List(const v1::ListAreasRequest& request,
+                                                      int page_size) const {
   // Walk the most selective index the request names; check the other
   // filters on each record.
   storage::ScanOptions scan;
   scan.page_size = page_size;
   scan.page_token = request.page().page_token();
-  scan.query = absl::StrCat("status=", request.status(),
-                            "|gov=", request.governorate_pcode(),
+  scan.query = absl::StrCat("status=", request.status(), "|gov=", request.governorate_pcode(),
                             "|party=", absl::AsciiStrToLower(request.besieging_party()));
   if (!request.governorate_pcode().empty()) {
     scan.index = "governorate";
@@ -123,8 +123,7 @@ absl::StatusOr<v1::ListAreasResponse> AreaStore::List(
   }
   const std::string party = absl::AsciiStrToLower(request.besieging_party());
   auto matches = [&](const v1::Area& area) {
-    if (request.status() != v1::AREA_STATUS_UNSPECIFIED &&
-        area.status() != request.status()) {
+    if (request.status() != v1::AREA_STATUS_UNSPECIFIED && area.status() != request.status()) {
       return false;
     }
     if (!request.governorate_pcode().empty() &&
@@ -146,13 +145,12 @@ absl::StatusOr<v1::ListAreasResponse> AreaStore::List(
   return response;
 }
 
-absl::StatusOr<v1::Area> AreaStore::Update(const v1::Principal& principal,
+absl::StatusOr<v1::Area> AreaStore::Update(const storage::Origin& origin,
                                            const v1::Area& requested) {
   v1::Area current;
   uint64_t version = 0;
   CORRIDOR_RETURN_IF_ERROR(ReadArea(*store_, "area.id", requested.id(), &current, &version));
-  if (requested.status() != v1::AREA_STATUS_UNSPECIFIED &&
-      requested.status() != current.status()) {
+  if (requested.status() != v1::AREA_STATUS_UNSPECIFIED && requested.status() != current.status()) {
     return absl::InvalidArgumentError(
         "area.status: UpdateArea does not change the status; record it with "
         "RecordStatusChange, with its date and source");
@@ -166,11 +164,11 @@ absl::StatusOr<v1::Area> AreaStore::Update(const v1::Principal& principal,
   if (current.has_status_since()) *area.mutable_status_since() = current.status_since();
   area.set_status_changes(current.status_changes());
   *area.mutable_meta() = current.meta();
-  *area.mutable_meta()->mutable_updated_at() =
-      google::protobuf::util::TimeUtil::GetCurrentTime();
-  *area.mutable_meta()->mutable_updated_by() = principal;
+  *area.mutable_meta()->mutable_updated_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  *area.mutable_meta()->mutable_updated_by() = origin.principal;
 
   storage::Mutation mutation;
+  mutation.SetOrigin(origin);
   mutation.Update(AreasTable(), area, static_cast<uint64_t>(requested.version()));
   absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
   if (!result.ok()) return result.status();
@@ -178,20 +176,19 @@ absl::StatusOr<v1::Area> AreaStore::Update(const v1::Principal& principal,
 }
 
 absl::StatusOr<v1::RecordStatusChangeResponse> AreaStore::RecordStatusChange(
-    const v1::Principal& principal, const v1::RecordStatusChangeRequest& request) {
+    const storage::Origin& origin, const v1::RecordStatusChangeRequest& request) {
   for (int attempt = 0;; ++attempt) {
     v1::Area area;
     uint64_t version = 0;
     CORRIDOR_RETURN_IF_ERROR(ReadArea(*store_, "area_id", request.area_id(), &area, &version));
     if (request.expected_version() != 0 &&
         version != static_cast<uint64_t>(request.expected_version())) {
-      return absl::AbortedError(absl::StrCat(
-          "expected_version: area \"", request.area_id(), "\" is at version ",
-          version, ", not ", request.expected_version(),
-          "; read it again and decide whether the change still applies"));
+      return absl::AbortedError(
+          absl::StrCat("expected_version: area \"", request.area_id(), "\" is at version ", version,
+                       ", not ", request.expected_version(),
+                       "; read it again and decide whether the change still applies"));
     }
-    const google::protobuf::Timestamp now =
-        google::protobuf::util::TimeUtil::GetCurrentTime();
+    const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
     v1::StatusChange change;
     change.set_area_id(request.area_id());
     change.set_sequence(area.status_changes() + 1);
@@ -201,7 +198,7 @@ absl::StatusOr<v1::RecordStatusChangeResponse> AreaStore::RecordStatusChange(
     *change.mutable_source() = request.source();
     change.set_note(request.note());
     *change.mutable_recorded_at() = now;
-    *change.mutable_recorded_by() = principal;
+    *change.mutable_recorded_by() = origin.principal;
 
     if (IsLaterOrSame(change, area)) {
       area.set_status(request.status());
@@ -209,9 +206,10 @@ absl::StatusOr<v1::RecordStatusChangeResponse> AreaStore::RecordStatusChange(
     }
     area.set_status_changes(change.sequence());
     *area.mutable_meta()->mutable_updated_at() = now;
-    *area.mutable_meta()->mutable_updated_by() = principal;
+    *area.mutable_meta()->mutable_updated_by() = origin.principal;
 
     storage::Mutation mutation;
+    mutation.SetOrigin(origin);
     mutation.Update(AreasTable(), area, version);
     mutation.Insert(StatusHistoryTable(), change);
     absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
@@ -231,8 +229,7 @@ absl::StatusOr<v1::GetAreaHistoryResponse> AreaStore::History(
     const v1::GetAreaHistoryRequest& request, int page_size) const {
   v1::Area area;
   uint64_t version = 0;
-  CORRIDOR_RETURN_IF_ERROR(
-      ReadArea(*store_, "area_id", request.area_id(), &area, &version));
+  CORRIDOR_RETURN_IF_ERROR(ReadArea(*store_, "area_id", request.area_id(), &area, &version));
 
   storage::ScanOptions scan;
   scan.prefix = KeyWriter().String(request.area_id()).Release();
@@ -251,7 +248,7 @@ absl::StatusOr<v1::GetAreaHistoryResponse> AreaStore::History(
   return response;
 }
 
-absl::StatusOr<int> AreaStore::LoadReferenceData(const v1::Principal& principal,
+absl::StatusOr<int> AreaStore::LoadReferenceData(const storage::Origin& origin,
                                                  const ReferenceSource& source) {
   absl::StatusOr<std::optional<std::string>> loaded = store_->GetMeta(kReferenceLoadedKey);
   if (!loaded.ok()) return loaded.status();
@@ -259,21 +256,20 @@ absl::StatusOr<int> AreaStore::LoadReferenceData(const v1::Principal& principal,
   absl::StatusOr<std::vector<v1::CreateAreaRequest>> areas = source();
   if (!areas.ok()) return areas.status();
 
-  const google::protobuf::Timestamp now =
-      google::protobuf::util::TimeUtil::GetCurrentTime();
+  const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
   storage::Mutation mutation;
+  mutation.SetOrigin(origin);
   int created = 0;
   for (const v1::CreateAreaRequest& request : *areas) {
     absl::StatusOr<v1::Area> existing = Get(request.area().id());
     if (existing.ok()) continue;
     if (!absl::IsNotFound(existing.status())) return existing.status();
-    auto [area, change] = NewArea(principal, request, now);
+    auto [area, change] = NewArea(origin, request, now);
     mutation.Insert(AreasTable(), area);
     mutation.Insert(StatusHistoryTable(), change);
     ++created;
   }
-  mutation.PutMeta(kReferenceLoadedKey,
-                   google::protobuf::util::TimeUtil::ToString(now));
+  mutation.PutMeta(kReferenceLoadedKey, google::protobuf::util::TimeUtil::ToString(now));
   absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
   if (!result.ok()) return result.status();
   return created;

@@ -20,7 +20,7 @@ class AreaStore {
   explicit AreaStore(storage::Store* store) : store_(store) {}
 
   // ALREADY_EXISTS naming area.id if the id is taken.
-  absl::StatusOr<v1::Area> Create(const v1::Principal& principal,
+  absl::StatusOr<v1::Area> Create(const storage::Origin& origin,
                                   const v1::CreateAreaRequest& request);
   // NOT_FOUND naming id.
   absl::StatusOr<v1::Area> Get(absl::string_view id) const;
@@ -28,23 +28,21 @@ class AreaStore {
                                              int page_size) const;
   // ABORTED if area.version is stale; INVALID_ARGUMENT if it tries to change
   // the status.
-  absl::StatusOr<v1::Area> Update(const v1::Principal& principal,
-                                  const v1::Area& area);
+  absl::StatusOr<v1::Area> Update(const storage::Origin& origin, const v1::Area& area);
   // Appends to the history and, if the change is the latest by effective
   // date, sets the current status. Retries internally on a concurrent change
   // unless the request states an expected version.
   absl::StatusOr<v1::RecordStatusChangeResponse> RecordStatusChange(
-      const v1::Principal& principal, const v1::RecordStatusChangeRequest& request);
-  absl::StatusOr<v1::GetAreaHistoryResponse> History(
-      const v1::GetAreaHistoryRequest& request, int page_size) const;
+      const storage::Origin& origin, const v1::RecordStatusChangeRequest& request);
+  absl::StatusOr<v1::GetAreaHistoryResponse> History(const v1::GetAreaHistoryRequest& request,
+                                                     int page_size) const;
 
   // Unless reference data was loaded before, creates the areas `source`
   // returns, in one atomic commit; areas whose id already exists are left as
   // they are. `source` is called only when there is something to load.
   // Returns the number created (0 when already loaded).
-  using ReferenceSource =
-      std::function<absl::StatusOr<std::vector<v1::CreateAreaRequest>>()>;
-  absl::StatusOr<int> LoadReferenceData(const v1::Principal& principal,
+  using ReferenceSource = std::function<absl::StatusOr<std::vector<v1::CreateAreaRequest>>()>;
+  absl::StatusOr<int> LoadReferenceData(const storage::Origin& origin,
                                         const ReferenceSource& source);
 
  private:

@@ -26,27 +26,22 @@ class AreasModule final : public ServiceModule {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ServiceModule>> OpenAreasModule(
-    const ModuleOptions& options) {
+absl::StatusOr<std::unique_ptr<ServiceModule>> OpenAreasModule(const ModuleOptions& options) {
   storage::StoreOptions store_options;
   store_options.path = options.data_dir;
   store_options.sync = options.sync;
-  absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Open(store_options);
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(store_options);
   if (!store.ok()) return store.status();
 
   if (options.load_reference_data) {
-    v1::Principal loader;
-    loader.set_name("reference-data-loader");
-    loader.set_authenticated(false);
     AreaStore areas(store->get());
     absl::StatusOr<int> created = areas.LoadReferenceData(
-        loader, []() -> absl::StatusOr<std::vector<v1::CreateAreaRequest>> {
+        ReferenceDataOrigin(), []() -> absl::StatusOr<std::vector<v1::CreateAreaRequest>> {
           auto reference = ParseBesiegedAreasCsv(EmbeddedBesiegedAreasCsv());
           if (!reference.ok()) {
-            return absl::InternalError(absl::StrCat(
-                "the built-in reference data does not parse (", reference.status().message(),
-                "); rebuild from a clean checkout"));
+            return absl::InternalError(absl::StrCat("the built-in reference data does not parse (",
+                                                    reference.status().message(),
+                                                    "); rebuild from a clean checkout"));
           }
           return reference;
         });

@@ -40,19 +40,19 @@ absl::Status CheckTransition(absl::string_view convoy_id, v1::ConvoyStatus from,
   if (IsAllowed(from, to)) return absl::OkStatus();
   const std::vector<v1::ConvoyStatus> next = NextStatuses(from);
   std::string options =
-      next.empty() ? "it is final and can no longer change"
-                   : absl::StrCat("from there it can only become ",
-                                  absl::StrJoin(next, ", ", [](std::string* out, v1::ConvoyStatus s) {
-                                    out->append(StatusName(s));
-                                  }));
+      next.empty()
+          ? "it is final and can no longer change"
+          : absl::StrCat("from there it can only become ",
+                         absl::StrJoin(next, ", ", [](std::string* out, v1::ConvoyStatus s) {
+                           out->append(StatusName(s));
+                         }));
   return absl::FailedPreconditionError(absl::StrCat("convoy ", convoy_id, " is ", StatusName(from),
-                                                    ", so it cannot become ", StatusName(to),
-                                                    "; ", options));
+                                                    ", so it cannot become ", StatusName(to), "; ",
+                                                    options));
 }
 
 bool WasDelivered(v1::ConvoyStatus status) {
-  return status == v1::CONVOY_STATUS_DELIVERED ||
-         status == v1::CONVOY_STATUS_PARTIALLY_DELIVERED;
+  return status == v1::CONVOY_STATUS_DELIVERED || status == v1::CONVOY_STATUS_PARTIALLY_DELIVERED;
 }
 
 }  // namespace corridor::convoys

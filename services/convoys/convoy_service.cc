@@ -12,6 +12,11 @@
 namespace corridor::convoys {
 namespace {
 
+// Who calls which RPC of this service, for the audit journal.
+storage::Origin CallOrigin(const grpc::ServerContext& context, absl::string_view method) {
+  return OriginOf(context, v1::ConvoyService::service_full_name(), method);
+}
+
 template <typename T>
 grpc::Status Respond(absl::StatusOr<T> result, T* response) {
   if (!result.ok()) return ToGrpc(result.status());
@@ -33,9 +38,9 @@ absl::Status CheckReferences(const References& references,
   const auto& served = route->serves_area_ids();
   if (!served.empty() &&
       std::find(served.begin(), served.end(), request.area_id()) == served.end()) {
-    return InvalidField("route_id",
-                        absl::StrCat("route ", route->id(), " leads to ", absl::StrJoin(served, ", "),
-                                     ", not to ", request.area_id()));
+    return InvalidField(
+        "route_id", absl::StrCat("route ", route->id(), " leads to ", absl::StrJoin(served, ", "),
+                                 ", not to ", request.area_id()));
   }
   return absl::OkStatus();
 }
@@ -47,7 +52,8 @@ grpc::Status ConvoyService::SubmitConvoyRequest(grpc::ServerContext* context,
                                                 v1::Convoy* response) {
   if (absl::Status s = ValidateSubmit(*request); !s.ok()) return ToGrpc(s);
   if (absl::Status s = CheckReferences(*references_, *request); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Submit(PrincipalOf(*context), *request, Today()), response);
+  return Respond(store_->Submit(CallOrigin(*context, "SubmitConvoyRequest"), *request, Today()),
+                 response);
 }
 
 grpc::Status ConvoyService::ApproveConvoy(grpc::ServerContext* context,
@@ -55,15 +61,14 @@ grpc::Status ConvoyService::ApproveConvoy(grpc::ServerContext* context,
                                           v1::Convoy* response) {
   const absl::CivilDay today = Today();
   if (absl::Status s = ValidateApprove(*request, today); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Approve(PrincipalOf(*context), *request, today), response);
+  return Respond(store_->Approve(CallOrigin(*context, "ApproveConvoy"), *request, today), response);
 }
 
 grpc::Status ConvoyService::DenyConvoy(grpc::ServerContext* context,
-                                       const v1::DenyConvoyRequest* request,
-                                       v1::Convoy* response) {
+                                       const v1::DenyConvoyRequest* request, v1::Convoy* response) {
   const absl::CivilDay today = Today();
   if (absl::Status s = ValidateDeny(*request, today); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Deny(PrincipalOf(*context), *request, today), response);
+  return Respond(store_->Deny(CallOrigin(*context, "DenyConvoy"), *request, today), response);
 }
 
 grpc::Status ConvoyService::DispatchConvoy(grpc::ServerContext* context,
@@ -71,7 +76,8 @@ grpc::Status ConvoyService::DispatchConvoy(grpc::ServerContext* context,
                                            v1::Convoy* response) {
   const absl::CivilDay today = Today();
   if (absl::Status s = ValidateDispatch(*request, today); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Dispatch(PrincipalOf(*context), *request, today), response);
+  return Respond(store_->Dispatch(CallOrigin(*context, "DispatchConvoy"), *request, today),
+                 response);
 }
 
 grpc::Status ConvoyService::RecordConvoyOutcome(grpc::ServerContext* context,
@@ -79,7 +85,9 @@ grpc::Status ConvoyService::RecordConvoyOutcome(grpc::ServerContext* context,
                                                 v1::Convoy* response) {
   const absl::CivilDay today = Today();
   if (absl::Status s = ValidateOutcome(*request, today); !s.ok()) return ToGrpc(s);
-  return Respond(store_->RecordOutcome(PrincipalOf(*context), *request, today), response);
+  return Respond(
+      store_->RecordOutcome(CallOrigin(*context, "RecordConvoyOutcome"), *request, today),
+      response);
 }
 
 grpc::Status ConvoyService::GetConvoy(grpc::ServerContext*, const v1::GetConvoyRequest* request,
@@ -88,8 +96,7 @@ grpc::Status ConvoyService::GetConvoy(grpc::ServerContext*, const v1::GetConvoyR
   return Respond(store_->Get("id", request->id()), response);
 }
 
-grpc::Status ConvoyService::ListConvoys(grpc::ServerContext*,
-                                        const v1::ListConvoysRequest* request,
+grpc::Status ConvoyService::ListConvoys(grpc::ServerContext*, const v1::ListConvoysRequest* request,
                                         v1::ListConvoysResponse* response) {
   if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());

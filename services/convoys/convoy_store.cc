@@ -44,8 +44,8 @@ v1::Date OccurredOn(const Request& request, absl::CivilDay today) {
   return request.has_occurred_on() ? request.occurred_on() : ToDate(today);
 }
 
-absl::Status ReadConvoy(const storage::Store& store, absl::string_view field,
-                        absl::string_view id, v1::Convoy* convoy, uint64_t* version) {
+absl::Status ReadConvoy(const storage::Store& store, absl::string_view field, absl::string_view id,
+                        v1::Convoy* convoy, uint64_t* version) {
   absl::StatusOr<uint64_t> v =
       store.Get(ConvoysTable().schema(), KeyWriter().String(id).Release(), convoy);
   if (absl::IsNotFound(v.status())) {
@@ -84,11 +84,11 @@ std::string ConvoyIdFor(absl::string_view agency, absl::string_view idempotency_
       absl::StrCat(absl::AsciiStrToLower(agency), std::string(1, '\0'), idempotency_key);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
-  return absl::StrCat("cv-", absl::BytesToHexString(
-                                 absl::string_view(reinterpret_cast<char*>(digest), 8)));
+  return absl::StrCat(
+      "cv-", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), 8)));
 }
 
-absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const v1::Principal& principal,
+absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const storage::Origin& origin,
                                                const v1::SubmitConvoyRequestRequest& request,
                                                absl::CivilDay today) {
   const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
@@ -108,8 +108,8 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const v1::Principal& principal,
   v1::RecordMeta* meta = convoy.mutable_meta();
   *meta->mutable_created_at() = now;
   *meta->mutable_updated_at() = now;
-  *meta->mutable_created_by() = principal;
-  *meta->mutable_updated_by() = principal;
+  *meta->mutable_created_by() = origin.principal;
+  *meta->mutable_updated_by() = origin.principal;
 
   v1::ConvoyEvent event;
   event.set_convoy_id(convoy.id());
@@ -120,9 +120,10 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const v1::Principal& principal,
   event.set_note(request.note());
   event.set_beneficiaries(request.beneficiaries_requested());
   *event.mutable_recorded_at() = now;
-  *event.mutable_recorded_by() = principal;
+  *event.mutable_recorded_by() = origin.principal;
 
   storage::Mutation mutation;
+  mutation.SetOrigin(origin);
   mutation.Insert(ConvoysTable(), convoy);
   mutation.Insert(ConvoyEventsTable(), event);
   absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
@@ -131,28 +132,30 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const v1::Principal& principal,
     absl::StatusOr<v1::Convoy> existing = Get("idempotency_key", convoy.id());
     if (!existing.ok()) return existing.status();
     if (SameSubmission(*existing, request)) return existing;
-    return absl::AlreadyExistsError(absl::StrCat(
-        "idempotency_key: \"", absl::CHexEscape(request.idempotency_key()),
-        "\" was already used by ", existing->agency(), " for convoy ", existing->id(),
-        ", which asked for something else; use a new key for a new request"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("idempotency_key: \"", absl::CHexEscape(request.idempotency_key()),
+                     "\" was already used by ", existing->agency(), " for convoy ", existing->id(),
+                     ", which asked for something else; use a new key for a new request"));
   }
   if (!result.ok()) return result.status();
   return WithVersion(std::move(convoy), result->versions[0]);
 }
 
-absl::StatusOr<v1::Convoy> ConvoyStore::Transition(
-    const v1::Principal& principal, const std::string& convoy_id, int64_t expected_version,
-    v1::ConvoyStatus to, const v1::Date& occurred_on, const v1::Source& source,
-    const std::string& note, const Apply& apply) {
+absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin,
+                                                   const std::string& convoy_id,
+                                                   int64_t expected_version, v1::ConvoyStatus to,
+                                                   const v1::Date& occurred_on,
+                                                   const v1::Source& source,
+                                                   const std::string& note, const Apply& apply) {
   for (int attempt = 0;; ++attempt) {
     v1::Convoy convoy;
     uint64_t version = 0;
     CORRIDOR_RETURN_IF_ERROR(ReadConvoy(*store_, "convoy_id", convoy_id, &convoy, &version));
     if (expected_version != 0 && version != static_cast<uint64_t>(expected_version)) {
-      return absl::AbortedError(absl::StrCat(
-          "expected_version: convoy ", convoy_id, " is at version ", version, " (",
-          StatusName(convoy.status()), "), not ", expected_version,
-          "; read it again and decide whether the change still applies"));
+      return absl::AbortedError(
+          absl::StrCat("expected_version: convoy ", convoy_id, " is at version ", version, " (",
+                       StatusName(convoy.status()), "), not ", expected_version,
+                       "; read it again and decide whether the change still applies"));
     }
     CORRIDOR_RETURN_IF_ERROR(CheckTransition(convoy_id, convoy.status(), to));
 
@@ -166,16 +169,17 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(
     *event.mutable_source() = source;
     event.set_note(note);
     *event.mutable_recorded_at() = now;
-    *event.mutable_recorded_by() = principal;
+    *event.mutable_recorded_by() = origin.principal;
     CORRIDOR_RETURN_IF_ERROR(apply(&convoy, &event));
 
     convoy.set_status(to);
     *convoy.mutable_status_date() = occurred_on;
     convoy.set_transitions(event.sequence());
     *convoy.mutable_meta()->mutable_updated_at() = now;
-    *convoy.mutable_meta()->mutable_updated_by() = principal;
+    *convoy.mutable_meta()->mutable_updated_by() = origin.principal;
 
     storage::Mutation mutation;
+    mutation.SetOrigin(origin);
     mutation.Update(ConvoysTable(), convoy, version);
     mutation.Insert(ConvoyEventsTable(), event);
     absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
@@ -185,16 +189,17 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(
       continue;
     }
     if (absl::IsAborted(result.status()) || absl::IsAlreadyExists(result.status())) {
-      return absl::AbortedError(absl::StrCat(
-          "expected_version: convoy ", convoy_id, " changed while this change was being made; "
-          "read it again and decide whether the change still applies"));
+      return absl::AbortedError(
+          absl::StrCat("expected_version: convoy ", convoy_id,
+                       " changed while this change was being made; "
+                       "read it again and decide whether the change still applies"));
     }
     if (!result.ok()) return result.status();
     return WithVersion(std::move(convoy), result->versions[0]);
   }
 }
 
-absl::StatusOr<v1::Convoy> ConvoyStore::Approve(const v1::Principal& principal,
+absl::StatusOr<v1::Convoy> ConvoyStore::Approve(const storage::Origin& origin,
                                                 const v1::ApproveConvoyRequest& request,
                                                 absl::CivilDay today) {
   // Partial or full depends on the stored request, so the status is decided
@@ -203,19 +208,17 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Approve(const v1::Principal& principal,
   uint64_t unused_version = 0;
   CORRIDOR_RETURN_IF_ERROR(
       ReadConvoy(*store_, "convoy_id", request.convoy_id(), &current, &unused_version));
-  const v1::ConvoyStatus to =
-      request.beneficiaries_approved() < current.beneficiaries_requested()
-          ? v1::CONVOY_STATUS_PARTIALLY_APPROVED
-          : v1::CONVOY_STATUS_APPROVED;
-  return Transition(principal, request.convoy_id(), request.expected_version(), to,
+  const v1::ConvoyStatus to = request.beneficiaries_approved() < current.beneficiaries_requested()
+                                  ? v1::CONVOY_STATUS_PARTIALLY_APPROVED
+                                  : v1::CONVOY_STATUS_APPROVED;
+  return Transition(origin, request.convoy_id(), request.expected_version(), to,
                     OccurredOn(request, today), request.source(), request.note(),
                     [&](v1::Convoy* convoy, v1::ConvoyEvent* event) -> absl::Status {
                       if (request.beneficiaries_approved() > convoy->beneficiaries_requested()) {
                         return InvalidField(
                             "beneficiaries_approved",
-                            absl::StrCat(request.beneficiaries_approved(),
-                                         " is more than the ", convoy->beneficiaries_requested(),
-                                         " requested"));
+                            absl::StrCat(request.beneficiaries_approved(), " is more than the ",
+                                         convoy->beneficiaries_requested(), " requested"));
                       }
                       convoy->set_beneficiaries_approved(request.beneficiaries_approved());
                       event->set_beneficiaries(request.beneficiaries_approved());
@@ -223,10 +226,10 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Approve(const v1::Principal& principal,
                     });
 }
 
-absl::StatusOr<v1::Convoy> ConvoyStore::Deny(const v1::Principal& principal,
+absl::StatusOr<v1::Convoy> ConvoyStore::Deny(const storage::Origin& origin,
                                              const v1::DenyConvoyRequest& request,
                                              absl::CivilDay today) {
-  return Transition(principal, request.convoy_id(), request.expected_version(),
+  return Transition(origin, request.convoy_id(), request.expected_version(),
                     v1::CONVOY_STATUS_DENIED, OccurredOn(request, today), request.source(),
                     request.note(), [&](v1::Convoy* convoy, v1::ConvoyEvent* event) {
                       convoy->set_responsible_party(request.denying_party());
@@ -239,11 +242,11 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Deny(const v1::Principal& principal,
                     });
 }
 
-absl::StatusOr<v1::Convoy> ConvoyStore::Dispatch(const v1::Principal& principal,
+absl::StatusOr<v1::Convoy> ConvoyStore::Dispatch(const storage::Origin& origin,
                                                  const v1::DispatchConvoyRequest& request,
                                                  absl::CivilDay today) {
   const v1::Date on = OccurredOn(request, today);
-  return Transition(principal, request.convoy_id(), request.expected_version(),
+  return Transition(origin, request.convoy_id(), request.expected_version(),
                     v1::CONVOY_STATUS_DISPATCHED, on, request.source(), request.note(),
                     [&](v1::Convoy* convoy, v1::ConvoyEvent*) {
                       *convoy->mutable_dispatched_date() = on;
@@ -251,12 +254,12 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Dispatch(const v1::Principal& principal,
                     });
 }
 
-absl::StatusOr<v1::Convoy> ConvoyStore::RecordOutcome(
-    const v1::Principal& principal, const v1::RecordConvoyOutcomeRequest& request,
-    absl::CivilDay today) {
+absl::StatusOr<v1::Convoy> ConvoyStore::RecordOutcome(const storage::Origin& origin,
+                                                      const v1::RecordConvoyOutcomeRequest& request,
+                                                      absl::CivilDay today) {
   const v1::Date on = OccurredOn(request, today);
   return Transition(
-      principal, request.convoy_id(), request.expected_version(), request.outcome(), on,
+      origin, request.convoy_id(), request.expected_version(), request.outcome(), on,
       request.source(), request.note(),
       [&](v1::Convoy* convoy, v1::ConvoyEvent* event) -> absl::Status {
         if (convoy->has_dispatched_date() &&
@@ -268,9 +271,8 @@ absl::StatusOr<v1::Convoy> ConvoyStore::RecordOutcome(
         if (WasDelivered(request.outcome()) &&
             request.beneficiaries_reached() > convoy->beneficiaries_approved()) {
           return InvalidField("beneficiaries_reached",
-                              absl::StrCat(request.beneficiaries_reached(),
-                                           " is more than the ", convoy->beneficiaries_approved(),
-                                           " approved"));
+                              absl::StrCat(request.beneficiaries_reached(), " is more than the ",
+                                           convoy->beneficiaries_approved(), " approved"));
         }
         for (int i = 0; i < request.losses_size(); ++i) {
           const v1::LineLoss& loss = request.losses(i);
@@ -281,10 +283,10 @@ absl::StatusOr<v1::Convoy> ConvoyStore::RecordOutcome(
           }
           v1::ManifestLine* line = convoy->mutable_manifest(loss.line());
           if (loss.removed() + loss.refused() > line->quantity()) {
-            return InvalidField(absl::StrCat("losses[", i, "]"),
-                                absl::StrCat(loss.removed() + loss.refused(), " ", line->unit(),
-                                             " lost, but line ", loss.line(), " (", line->item(),
-                                             ") carried only ", line->quantity()));
+            return InvalidField(
+                absl::StrCat("losses[", i, "]"),
+                absl::StrCat(loss.removed() + loss.refused(), " ", line->unit(), " lost, but line ",
+                             loss.line(), " (", line->item(), ") carried only ", line->quantity()));
           }
           line->set_quantity_removed(loss.removed());
           line->set_quantity_refused(loss.refused());
@@ -307,8 +309,7 @@ absl::StatusOr<v1::Convoy> ConvoyStore::RecordOutcome(
       });
 }
 
-absl::StatusOr<v1::Convoy> ConvoyStore::Get(absl::string_view field,
-                                            absl::string_view id) const {
+absl::StatusOr<v1::Convoy> ConvoyStore::Get(absl::string_view field, absl::string_view id) const {
   v1::Convoy convoy;
   uint64_t version = 0;
   CORRIDOR_RETURN_IF_ERROR(ReadConvoy(*store_, field, id, &convoy, &version));
@@ -407,8 +408,7 @@ absl::StatusOr<v1::AreaAccess> ConvoyStore::Access(const v1::Area& area, const v
   scan.page_size = 1000;
   do {
     absl::StatusOr<std::string> next = store_->Scan(
-        ConvoysTable().schema(), scan,
-        [&](const storage::RawRecord& raw) -> absl::StatusOr<bool> {
+        ConvoysTable().schema(), scan, [&](const storage::RawRecord& raw) -> absl::StatusOr<bool> {
           v1::Convoy c;
           if (!c.ParseFromString(raw.payload)) {
             return absl::DataLossError(
@@ -425,8 +425,7 @@ absl::StatusOr<v1::AreaAccess> ConvoyStore::Access(const v1::Area& area, const v
           if (c.status() == v1::CONVOY_STATUS_DENIED) row.set_denied(row.denied() + 1);
           if (WasDelivered(c.status())) {
             row.set_delivered(row.delivered() + 1);
-            row.set_beneficiaries_reached(row.beneficiaries_reached() +
-                                          c.beneficiaries_reached());
+            row.set_beneficiaries_reached(row.beneficiaries_reached() + c.beneficiaries_reached());
             delivered_in_period = true;
           }
           for (const v1::ManifestLine& line : c.manifest()) {

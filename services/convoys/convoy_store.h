@@ -28,7 +28,7 @@ class ConvoyStore {
   // Creates the convoy in REQUESTED, or returns the one an earlier call with
   // the same agency and key created. ALREADY_EXISTS naming idempotency_key
   // if that earlier call asked for something else.
-  absl::StatusOr<v1::Convoy> Submit(const v1::Principal& principal,
+  absl::StatusOr<v1::Convoy> Submit(const storage::Origin& origin,
                                     const v1::SubmitConvoyRequestRequest& request,
                                     absl::CivilDay today);
 
@@ -37,15 +37,14 @@ class ConvoyStore {
   // INVALID_ARGUMENT for figures inconsistent with the convoy (more
   // beneficiaries approved than requested, a loss on a line the manifest
   // does not have, more lost than carried).
-  absl::StatusOr<v1::Convoy> Approve(const v1::Principal& principal,
-                                     const v1::ApproveConvoyRequest& request,
-                                     absl::CivilDay today);
-  absl::StatusOr<v1::Convoy> Deny(const v1::Principal& principal,
+  absl::StatusOr<v1::Convoy> Approve(const storage::Origin& origin,
+                                     const v1::ApproveConvoyRequest& request, absl::CivilDay today);
+  absl::StatusOr<v1::Convoy> Deny(const storage::Origin& origin,
                                   const v1::DenyConvoyRequest& request, absl::CivilDay today);
-  absl::StatusOr<v1::Convoy> Dispatch(const v1::Principal& principal,
+  absl::StatusOr<v1::Convoy> Dispatch(const storage::Origin& origin,
                                       const v1::DispatchConvoyRequest& request,
                                       absl::CivilDay today);
-  absl::StatusOr<v1::Convoy> RecordOutcome(const v1::Principal& principal,
+  absl::StatusOr<v1::Convoy> RecordOutcome(const storage::Origin& origin,
                                            const v1::RecordConvoyOutcomeRequest& request,
                                            absl::CivilDay today);
 
@@ -53,8 +52,8 @@ class ConvoyStore {
   absl::StatusOr<v1::Convoy> Get(absl::string_view field, absl::string_view id) const;
   absl::StatusOr<v1::ListConvoysResponse> List(const v1::ListConvoysRequest& request,
                                                int page_size) const;
-  absl::StatusOr<v1::GetConvoyHistoryResponse> History(
-      const v1::GetConvoyHistoryRequest& request, int page_size) const;
+  absl::StatusOr<v1::GetConvoyHistoryResponse> History(const v1::GetConvoyHistoryRequest& request,
+                                                       int page_size) const;
 
   // One area's row of the access report for convoys planned in [from, to].
   // Reads the area's convoys in the period and one entry of the delivery
@@ -67,11 +66,10 @@ class ConvoyStore {
   // fill in the event, commits both. Without an expected version a
   // concurrent change makes it start over from the new state.
   using Apply = std::function<absl::Status(v1::Convoy* convoy, v1::ConvoyEvent* event)>;
-  absl::StatusOr<v1::Convoy> Transition(const v1::Principal& principal,
-                                        const std::string& convoy_id, int64_t expected_version,
-                                        v1::ConvoyStatus to, const v1::Date& occurred_on,
-                                        const v1::Source& source, const std::string& note,
-                                        const Apply& apply);
+  absl::StatusOr<v1::Convoy> Transition(const storage::Origin& origin, const std::string& convoy_id,
+                                        int64_t expected_version, v1::ConvoyStatus to,
+                                        const v1::Date& occurred_on, const v1::Source& source,
+                                        const std::string& note, const Apply& apply);
 
   storage::Store* store_;
 };

@@ -34,16 +34,16 @@ absl::Status CheckReference(absl::string_view field, absl::string_view id, bool 
 
 absl::Status CheckBeneficiaries(absl::string_view field, int64_t n, bool positive) {
   if (n < 0 || (positive && n == 0) || n > kMaxBeneficiaries) {
-    return InvalidField(field, absl::StrCat(n, " is out of range (", positive ? 1 : 0,
-                                            " to 100,000,000 people)"));
+    return InvalidField(
+        field, absl::StrCat(n, " is out of range (", positive ? 1 : 0, " to 100,000,000 people)"));
   }
   return absl::OkStatus();
 }
 
 absl::Status CheckQuantity(absl::string_view field, double q, bool positive) {
   if (!std::isfinite(q) || q < 0 || (positive && q == 0) || q > kMaxQuantity) {
-    return InvalidField(field, absl::StrCat(q, " is not a ", positive ? "positive " : "",
-                                            "quantity (0 to 10^12)"));
+    return InvalidField(
+        field, absl::StrCat(q, " is not a ", positive ? "positive " : "", "quantity (0 to 10^12)"));
   }
   return absl::OkStatus();
 }
@@ -78,9 +78,9 @@ absl::Status CheckTransitionBasics(const Request& request, absl::CivilDay today)
 std::string CategoryNames() {
   std::string names;
   for (int i = 1; i <= v1::AccessConstraintCategory_MAX; ++i) {
-    absl::StrAppend(&names, names.empty() ? "" : ", ", i, " ",
-                    v1::AccessConstraintCategory_Name(
-                        static_cast<v1::AccessConstraintCategory>(i)).substr(18));
+    absl::StrAppend(
+        &names, names.empty() ? "" : ", ", i, " ",
+        v1::AccessConstraintCategory_Name(static_cast<v1::AccessConstraintCategory>(i)).substr(18));
   }
   return names;
 }
@@ -155,8 +155,7 @@ absl::Status ValidateDispatch(const v1::DispatchConvoyRequest& request, absl::Ci
   return CheckTransitionBasics(request, today);
 }
 
-absl::Status ValidateOutcome(const v1::RecordConvoyOutcomeRequest& request,
-                             absl::CivilDay today) {
+absl::Status ValidateOutcome(const v1::RecordConvoyOutcomeRequest& request, absl::CivilDay today) {
   CORRIDOR_RETURN_IF_ERROR(CheckTransitionBasics(request, today));
   const v1::ConvoyStatus outcome = request.outcome();
   switch (outcome) {

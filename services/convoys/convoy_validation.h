@@ -21,8 +21,7 @@ absl::Status ValidateSubmit(const v1::SubmitConvoyRequestRequest& request);
 absl::Status ValidateApprove(const v1::ApproveConvoyRequest& request, absl::CivilDay today);
 absl::Status ValidateDeny(const v1::DenyConvoyRequest& request, absl::CivilDay today);
 absl::Status ValidateDispatch(const v1::DispatchConvoyRequest& request, absl::CivilDay today);
-absl::Status ValidateOutcome(const v1::RecordConvoyOutcomeRequest& request,
-                             absl::CivilDay today);
+absl::Status ValidateOutcome(const v1::RecordConvoyOutcomeRequest& request, absl::CivilDay today);
 absl::Status ValidateList(const v1::ListConvoysRequest& request);
 absl::Status ValidateAccessReport(const v1::GetAccessReportRequest& request);
 

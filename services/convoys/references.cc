@@ -20,16 +20,15 @@ void Prepare(grpc::ClientContext* context, absl::Duration timeout) {
 // bad input; an unreachable service is UNAVAILABLE, saying nothing was
 // written.
 absl::Status Explain(const grpc::Status& status, absl::string_view service,
-                     const ServiceDirectory& peers, absl::string_view field,
-                     absl::string_view noun, absl::string_view id) {
+                     const ServiceDirectory& peers, absl::string_view field, absl::string_view noun,
+                     absl::string_view id) {
   switch (status.error_code()) {
     case grpc::StatusCode::OK:
       return absl::OkStatus();
     case grpc::StatusCode::NOT_FOUND:
     case grpc::StatusCode::INVALID_ARGUMENT:
-      return absl::InvalidArgumentError(absl::StrCat(field, ": the ", service,
-                                                     " service has no ", noun, " \"", id,
-                                                     "\"; list ", noun,
+      return absl::InvalidArgumentError(absl::StrCat(field, ": the ", service, " service has no ",
+                                                     noun, " \"", id, "\"; list ", noun,
                                                      "s to see the ids in use"));
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
@@ -46,8 +45,7 @@ absl::Status Explain(const grpc::Status& status, absl::string_view service,
 
 }  // namespace
 
-absl::StatusOr<v1::Area> References::GetArea(absl::string_view field,
-                                              const std::string& id) const {
+absl::StatusOr<v1::Area> References::GetArea(absl::string_view field, const std::string& id) const {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("areas");
   if (!channel.ok()) return channel.status();
   auto stub = v1::AreaService::NewStub(*channel);
@@ -62,7 +60,7 @@ absl::StatusOr<v1::Area> References::GetArea(absl::string_view field,
 }
 
 absl::StatusOr<v1::Route> References::GetRoute(absl::string_view field,
-                                                const std::string& id) const {
+                                               const std::string& id) const {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("routes");
   if (!channel.ok()) return channel.status();
   auto stub = v1::RouteService::NewStub(*channel);

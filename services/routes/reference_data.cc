@@ -19,8 +19,7 @@ constexpr absl::Time kLoadTime = absl::InfiniteFuture();  // dates are all in th
 
 absl::Status RowError(absl::string_view file, size_t row, const absl::Status& status) {
   // Row numbers as a spreadsheet shows them: the header is row 1.
-  return absl::InvalidArgumentError(
-      absl::StrCat(file, " row ", row + 2, ": ", status.message()));
+  return absl::InvalidArgumentError(absl::StrCat(file, " row ", row + 2, ": ", status.message()));
 }
 
 absl::Status RequireColumns(absl::string_view file, const CsvTable& table,
@@ -49,8 +48,8 @@ absl::StatusOr<RouteStore::Reference> ParseReferenceRoutes(absl::string_view rou
   RouteStore::Reference reference;
   absl::StatusOr<CsvTable> routes = CsvTable::Parse(routes_csv);
   if (!routes.ok()) return RowError("routes.csv", 0, routes.status());
-  CORRIDOR_RETURN_IF_ERROR(RequireColumns(
-      "routes.csv", *routes, {"route_id", "name", "serves", "description", "source"}));
+  CORRIDOR_RETURN_IF_ERROR(RequireColumns("routes.csv", *routes,
+                                          {"route_id", "name", "serves", "description", "source"}));
   for (size_t row = 0; row < routes->rows(); ++row) {
     v1::CreateRouteRequest request;
     v1::Route* route = request.mutable_route();
@@ -80,8 +79,8 @@ absl::StatusOr<RouteStore::Reference> ParseReferenceRoutes(absl::string_view rou
     request.set_route_id(events->Get(row, "route_id"));
     if (!route_ids.contains(request.route_id())) {
       return RowError("route_events.csv", row,
-                      absl::InvalidArgumentError(absl::StrCat(
-                          "route_id: \"", request.route_id(), "\" is not in routes.csv")));
+                      absl::InvalidArgumentError(absl::StrCat("route_id: \"", request.route_id(),
+                                                              "\" is not in routes.csv")));
     }
     absl::StatusOr<v1::Date> date = ParseDate("date", events->Get(row, "date"));
     if (!date.ok()) return RowError("route_events.csv", row, date.status());

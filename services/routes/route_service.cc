@@ -9,6 +9,11 @@
 namespace corridor::routes {
 namespace {
 
+// Who calls which RPC of this service, for the audit journal.
+storage::Origin CallOrigin(const grpc::ServerContext& context, absl::string_view method) {
+  return OriginOf(context, v1::RouteService::service_full_name(), method);
+}
+
 // How many reports a watch reads from the database at a time.
 constexpr int kWatchBatch = 256;
 // How often an idle watch checks whether its client has gone.
@@ -38,17 +43,16 @@ grpc::Status RouteService::GetRoute(grpc::ServerContext*, const v1::GetRouteRequ
 }
 
 grpc::Status RouteService::CreateRoute(grpc::ServerContext* context,
-                                       const v1::CreateRouteRequest* request,
-                                       v1::Route* response) {
+                                       const v1::CreateRouteRequest* request, v1::Route* response) {
   if (absl::Status s = ValidateCreate(*request); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Create(PrincipalOf(*context), *request), response);
+  return Respond(store_->Create(CallOrigin(*context, "CreateRoute"), *request), response);
 }
 
 grpc::Status RouteService::ReportRouteStatus(grpc::ServerContext* context,
                                              const v1::ReportRouteStatusRequest* request,
                                              v1::ReportRouteStatusResponse* response) {
   if (absl::Status s = ValidateReport(*request, absl::Now()); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Report(PrincipalOf(*context), *request), response);
+  return Respond(store_->Report(CallOrigin(*context, "ReportRouteStatus"), *request), response);
 }
 
 grpc::Status RouteService::GetRouteHistory(grpc::ServerContext*,

@@ -21,20 +21,20 @@ v1::Route WithVersion(v1::Route route, uint64_t version) {
   return route;
 }
 
-absl::Status ReadRoute(const storage::Store& store, absl::string_view field,
-                       absl::string_view id, v1::Route* route, uint64_t* version) {
+absl::Status ReadRoute(const storage::Store& store, absl::string_view field, absl::string_view id,
+                       v1::Route* route, uint64_t* version) {
   absl::StatusOr<uint64_t> v =
       store.Get(RoutesTable().schema(), KeyWriter().String(id).Release(), route);
   if (absl::IsNotFound(v.status())) {
-    return absl::NotFoundError(absl::StrCat(
-        field, ": no route \"", id, "\"; list routes to see the ids in use"));
+    return absl::NotFoundError(
+        absl::StrCat(field, ": no route \"", id, "\"; list routes to see the ids in use"));
   }
   if (!v.ok()) return v.status();
   *version = *v;
   return absl::OkStatus();
 }
 
-v1::Route NewRoute(const v1::Principal& principal, const v1::CreateRouteRequest& request,
+v1::Route NewRoute(const storage::Origin& origin, const v1::CreateRouteRequest& request,
                    const google::protobuf::Timestamp& now) {
   v1::Route route = request.route();
   route.clear_version();
@@ -45,8 +45,8 @@ v1::Route NewRoute(const v1::Principal& principal, const v1::CreateRouteRequest&
   meta->Clear();
   *meta->mutable_created_at() = now;
   *meta->mutable_updated_at() = now;
-  *meta->mutable_created_by() = principal;
-  *meta->mutable_updated_by() = principal;
+  *meta->mutable_created_by() = origin.principal;
+  *meta->mutable_updated_by() = origin.principal;
   return route;
 }
 
@@ -61,23 +61,22 @@ absl::StatusOr<std::unique_ptr<RouteStore>> RouteStore::Open(storage::Store* sto
   return routes;
 }
 
-absl::StatusOr<v1::Route> RouteStore::Create(const v1::Principal& principal,
+absl::StatusOr<v1::Route> RouteStore::Create(const storage::Origin& origin,
                                              const v1::CreateRouteRequest& request) {
-  v1::Route route = NewRoute(principal, request, TimeUtil::GetCurrentTime());
+  v1::Route route = NewRoute(origin, request, TimeUtil::GetCurrentTime());
   storage::Mutation mutation;
+  mutation.SetOrigin(origin);
   mutation.Insert(RoutesTable(), route);
   absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
   if (absl::IsAlreadyExists(result.status())) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("route.id: a route with id \"", route.id(),
-                     "\" already exists; choose another id"));
+    return absl::AlreadyExistsError(absl::StrCat("route.id: a route with id \"", route.id(),
+                                                 "\" already exists; choose another id"));
   }
   if (!result.ok()) return result.status();
   return WithVersion(std::move(route), result->versions[0]);
 }
 
-absl::StatusOr<v1::Route> RouteStore::Get(absl::string_view field,
-                                          absl::string_view id) const {
+absl::StatusOr<v1::Route> RouteStore::Get(absl::string_view field, absl::string_view id) const {
   v1::Route route;
   uint64_t version = 0;
   CORRIDOR_RETURN_IF_ERROR(ReadRoute(*store_, field, id, &route, &version));
@@ -98,8 +97,7 @@ absl::StatusOr<v1::ListRoutesResponse> RouteStore::List(const v1::ListRoutesRequ
     scan.prefix = KeyWriter().Uint32(request.status()).Release();
   }
   auto matches = [&](const v1::Route& route) {
-    return request.status() == v1::ROUTE_STATUS_UNSPECIFIED ||
-           route.status() == request.status();
+    return request.status() == v1::ROUTE_STATUS_UNSPECIFIED || route.status() == request.status();
   };
   std::vector<std::pair<v1::Route, uint64_t>> found;
   absl::StatusOr<std::string> next =
@@ -114,10 +112,11 @@ absl::StatusOr<v1::ListRoutesResponse> RouteStore::List(const v1::ListRoutesRequ
 }
 
 absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Report(
-    const v1::Principal& principal, const v1::ReportRouteStatusRequest& request) {
+    const storage::Origin& origin, const v1::ReportRouteStatusRequest& request) {
   v1::ReportRouteStatusResponse response;
-  absl::StatusOr<uint64_t> position = feed_.Append(
-      [&](uint64_t position, storage::Mutation* mutation) -> absl::Status {
+  absl::StatusOr<uint64_t> position =
+      feed_.Append([&](uint64_t position, storage::Mutation* mutation) -> absl::Status {
+        mutation->SetOrigin(origin);
         v1::Route route;
         uint64_t version = 0;
         CORRIDOR_RETURN_IF_ERROR(
@@ -136,11 +135,11 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Report(
         report.set_controlling_party(request.controlling_party());
         // A report observed before the current status (filed late) is
         // history, not news about the road.
-        const bool latest = !route.has_status_observed_at() ||
-                            request.observed_at() >= route.status_observed_at();
+        const bool latest =
+            !route.has_status_observed_at() || request.observed_at() >= route.status_observed_at();
         report.set_current(latest);
         *report.mutable_recorded_at() = now;
-        *report.mutable_recorded_by() = principal;
+        *report.mutable_recorded_by() = origin.principal;
 
         if (latest) {
           route.set_status(request.status());
@@ -151,7 +150,7 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Report(
         }
         route.set_reports(route.reports() + 1);
         *route.mutable_meta()->mutable_updated_at() = now;
-        *route.mutable_meta()->mutable_updated_by() = principal;
+        *route.mutable_meta()->mutable_updated_by() = origin.principal;
         mutation->Update(RoutesTable(), route, version);
         mutation->Insert(RouteReportsTable(), report);
         *response.mutable_route() = WithVersion(std::move(route), version + 1);
@@ -166,8 +165,7 @@ absl::StatusOr<v1::GetRouteHistoryResponse> RouteStore::History(
     const v1::GetRouteHistoryRequest& request, int page_size) const {
   v1::Route route;
   uint64_t version = 0;
-  CORRIDOR_RETURN_IF_ERROR(
-      ReadRoute(*store_, "route_id", request.route_id(), &route, &version));
+  CORRIDOR_RETURN_IF_ERROR(ReadRoute(*store_, "route_id", request.route_id(), &route, &version));
   storage::ScanOptions scan;
   scan.index = "route";
   scan.prefix = KeyWriter().String(request.route_id()).Release();
@@ -205,7 +203,7 @@ absl::StatusOr<std::vector<v1::RouteReport>> RouteStore::ReportsAfter(
   return reports;
 }
 
-absl::StatusOr<int> RouteStore::LoadReferenceData(const v1::Principal& principal,
+absl::StatusOr<int> RouteStore::LoadReferenceData(const storage::Origin& origin,
                                                   const ReferenceSource& source) {
   absl::StatusOr<std::optional<std::string>> loaded = store_->GetMeta(kReferenceLoadedKey);
   if (!loaded.ok()) return loaded.status();
@@ -221,7 +219,7 @@ absl::StatusOr<int> RouteStore::LoadReferenceData(const v1::Principal& principal
   int created = 0;
   absl::flat_hash_map<std::string, int64_t> already_filed;
   for (const v1::CreateRouteRequest& request : reference->routes) {
-    absl::StatusOr<v1::Route> route = Create(principal, request);
+    absl::StatusOr<v1::Route> route = Create(origin, request);
     if (absl::IsAlreadyExists(route.status())) {
       route = Get("id", request.route().id());
     } else if (route.ok()) {
@@ -232,10 +230,11 @@ absl::StatusOr<int> RouteStore::LoadReferenceData(const v1::Principal& principal
   }
   for (const v1::ReportRouteStatusRequest& request : reference->reports) {
     if (already_filed[request.route_id()]-- > 0) continue;
-    absl::StatusOr<v1::ReportRouteStatusResponse> filed = Report(principal, request);
+    absl::StatusOr<v1::ReportRouteStatusResponse> filed = Report(origin, request);
     if (!filed.ok()) return filed.status();
   }
   storage::Mutation marker;
+  marker.SetOrigin(origin);
   marker.PutMeta(kReferenceLoadedKey, TimeUtil::ToString(TimeUtil::GetCurrentTime()));
   absl::StatusOr<storage::CommitResult> result = store_->Commit(marker);
   if (!result.ok()) return result.status();

@@ -22,7 +22,7 @@ class RouteStore {
   static absl::StatusOr<std::unique_ptr<RouteStore>> Open(storage::Store* store);
 
   // ALREADY_EXISTS naming route.id if the id is taken.
-  absl::StatusOr<v1::Route> Create(const v1::Principal& principal,
+  absl::StatusOr<v1::Route> Create(const storage::Origin& origin,
                                    const v1::CreateRouteRequest& request);
   // NOT_FOUND naming `field`.
   absl::StatusOr<v1::Route> Get(absl::string_view field, absl::string_view id) const;
@@ -30,10 +30,10 @@ class RouteStore {
                                               int page_size) const;
   // Appends the report to the feed and, if it is the latest observation,
   // makes it the route's status, in one commit.
-  absl::StatusOr<v1::ReportRouteStatusResponse> Report(
-      const v1::Principal& principal, const v1::ReportRouteStatusRequest& request);
-  absl::StatusOr<v1::GetRouteHistoryResponse> History(
-      const v1::GetRouteHistoryRequest& request, int page_size) const;
+  absl::StatusOr<v1::ReportRouteStatusResponse> Report(const storage::Origin& origin,
+                                                       const v1::ReportRouteStatusRequest& request);
+  absl::StatusOr<v1::GetRouteHistoryResponse> History(const v1::GetRouteHistoryRequest& request,
+                                                      int page_size) const;
 
   // Up to `max` reports after feed position `after`, in feed order, only of
   // `routes` (all if empty). `*scanned_to` is the last position looked at,
@@ -52,7 +52,7 @@ class RouteStore {
     std::vector<v1::ReportRouteStatusRequest> reports;  // in date order
   };
   using ReferenceSource = std::function<absl::StatusOr<Reference>()>;
-  absl::StatusOr<int> LoadReferenceData(const v1::Principal& principal,
+  absl::StatusOr<int> LoadReferenceData(const storage::Origin& origin,
                                         const ReferenceSource& source);
 
  private:

@@ -44,8 +44,8 @@ absl::Status ValidateRouteId(absl::string_view field, absl::string_view id) {
   for (char c : id) {
     if (!(absl::ascii_islower(static_cast<unsigned char>(c)) ||
           absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-')) {
-      return InvalidField(field, absl::StrCat("\"", absl::CHexEscape(id),
-                                              "\" may use only a-z, 0-9 and '-'"));
+      return InvalidField(
+          field, absl::StrCat("\"", absl::CHexEscape(id), "\" may use only a-z, 0-9 and '-'"));
     }
   }
   return absl::OkStatus();
@@ -75,8 +75,8 @@ absl::Status ValidateCreate(const v1::CreateRouteRequest& request) {
                                      " areas; the limit is ", kMaxServedAreas));
   }
   for (int i = 0; i < route.serves_area_ids_size(); ++i) {
-    CORRIDOR_RETURN_IF_ERROR(CheckAreaId(absl::StrCat("route.serves_area_ids[", i, "]"),
-                                         route.serves_area_ids(i)));
+    CORRIDOR_RETURN_IF_ERROR(
+        CheckAreaId(absl::StrCat("route.serves_area_ids[", i, "]"), route.serves_area_ids(i)));
   }
   CORRIDOR_RETURN_IF_ERROR(
       CheckText("route.controlling_party", route.controlling_party(), kMaxNameBytes, false));

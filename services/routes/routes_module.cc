@@ -37,10 +37,8 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenRoutesModule(const ModuleOpti
   if (!routes.ok()) return routes.status();
 
   if (options.load_reference_data) {
-    v1::Principal loader;
-    loader.set_name("reference-data-loader");
     absl::StatusOr<int> created = (*routes)->LoadReferenceData(
-        loader, []() -> absl::StatusOr<RouteStore::Reference> {
+        ReferenceDataOrigin(), []() -> absl::StatusOr<RouteStore::Reference> {
           auto reference = ParseReferenceRoutes(EmbeddedRoutesCsv(), EmbeddedRouteEventsCsv());
           if (!reference.ok()) {
             return absl::InternalError(
@@ -55,8 +53,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenRoutesModule(const ModuleOpti
                          << " reference routes into Aleppo with their 2016 status history";
     }
   }
-  return std::unique_ptr<ServiceModule>(
-      new RoutesModule(*std::move(store), *std::move(routes)));
+  return std::unique_ptr<ServiceModule>(new RoutesModule(*std::move(store), *std::move(routes)));
 }
 
 }  // namespace corridor::routes

@@ -4,10 +4,10 @@
 #include <thread>
 
 #include "absl/strings/str_split.h"
+#include "corridor/v1/convoys.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "corridor/v1/convoys.pb.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -24,8 +24,8 @@ class CorridorctlConvoysTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new corridor::testing::TempDir();
-    auto server = ServerProcess::Start(BinaryPath("corridord"),
-                                       {"--data_dir=" + dir_->Sub("data")}, dir_->path());
+    auto server = ServerProcess::Start(BinaryPath("corridord"), {"--data_dir=" + dir_->Sub("data")},
+                                       dir_->path());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
   }
@@ -53,11 +53,11 @@ class CorridorctlConvoysTest : public ::testing::Test {
   }
 
   v1::Convoy Submit(const std::string& key, const std::string& planned, const std::string& people) {
-    return CtlJson<v1::Convoy>(
-        {"convoys", "submit", "--agency=WFP", "--area=ALP-EAST", "--route=castello-road",
-         "--planned=" + planned, "--beneficiaries=" + people, "--key=" + key,
-         "--cargo=wheat flour:food:120:tonnes;insulin:medical:300:vials",
-         "--source=WFP convoy plan"});
+    return CtlJson<v1::Convoy>({"convoys", "submit", "--agency=WFP", "--area=ALP-EAST",
+                                "--route=castello-road", "--planned=" + planned,
+                                "--beneficiaries=" + people, "--key=" + key,
+                                "--cargo=wheat flour:food:120:tonnes;insulin:medical:300:vials",
+                                "--source=WFP convoy plan"});
   }
 
   static corridor::testing::TempDir* dir_;
@@ -77,8 +77,8 @@ TEST_F(CorridorctlConvoysTest, ARoadReportShowsUpInAWatchingTerminal) {
   CommandResult closed = Ctl({"routes", "report", "castello-road", "--status=closed",
                               "--source=OCHA flash update", "--checkpoint=Castello junction"});
   CommandResult other = Ctl({"routes", "report", "ramouseh-road", "--status=open", "--source=x"});
-  CommandResult open = Ctl({"routes", "report", "castello-road", "--status=open",
-                            "--source=OCHA flash update"});
+  CommandResult open =
+      Ctl({"routes", "report", "castello-road", "--status=open", "--source=OCHA flash update"});
   watcher.join();
   ASSERT_EQ(closed.exit_code, 0) << closed.err;
   ASSERT_EQ(open.exit_code, 0) << open.err;
@@ -126,21 +126,21 @@ TEST_F(CorridorctlConvoysTest, ConvoysGoThroughTheirLifeAndTheAccessReportAddsUp
 
   // B: 5,000 requested, denied.
   v1::Convoy b = Submit("e2e-b", "2016-10-20", "5000");
-  v1::Convoy denied = CtlJson<v1::Convoy>(
-      {"convoys", "deny", b.id(), "--party=Syrian government", "--reason=no facilitation letter",
-       "--category=2", "--date=2016-10-18"});
+  v1::Convoy denied =
+      CtlJson<v1::Convoy>({"convoys", "deny", b.id(), "--party=Syrian government",
+                           "--reason=no facilitation letter", "--category=2", "--date=2016-10-18"});
   EXPECT_EQ(denied.status(), v1::CONVOY_STATUS_DENIED);
   EXPECT_EQ(denied.constraint_category(), v1::ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION);
 
   // C: 3,000 requested, approved in full, delivered to 3,000 on 25 Oct.
   v1::Convoy c = Submit("e2e-c", "2016-10-24", "3000");
-  EXPECT_EQ(CtlJson<v1::Convoy>({"convoys", "approve", c.id(), "--beneficiaries=3000",
-                                 "--date=2016-10-20"})
+  EXPECT_EQ(CtlJson<v1::Convoy>(
+                {"convoys", "approve", c.id(), "--beneficiaries=3000", "--date=2016-10-20"})
                 .status(),
             v1::CONVOY_STATUS_APPROVED);
   CtlJson<v1::Convoy>({"convoys", "dispatch", c.id(), "--date=2016-10-24"});
-  CtlJson<v1::Convoy>({"convoys", "outcome", c.id(), "--outcome=delivered", "--reached=3000",
-                       "--date=2016-10-25"});
+  CtlJson<v1::Convoy>(
+      {"convoys", "outcome", c.id(), "--outcome=delivered", "--reached=3000", "--date=2016-10-25"});
 
   v1::AccessReport report = CtlJson<v1::AccessReport>(
       {"report", "access", "--from=2016-10-01", "--to=2016-10-31", "--area=ALP-EAST"});
@@ -181,14 +181,14 @@ TEST_F(CorridorctlConvoysTest, ConvoysGoThroughTheirLifeAndTheAccessReportAddsUp
 }
 
 TEST_F(CorridorctlConvoysTest, BadConvoyInputIsRefusedNamingTheField) {
-  CommandResult cargo = Ctl({"convoys", "submit", "--agency=WFP", "--area=ALP-EAST",
-                             "--planned=2016-10-10", "--beneficiaries=10",
-                             "--cargo=flour:bread:1:kg"});
+  CommandResult cargo =
+      Ctl({"convoys", "submit", "--agency=WFP", "--area=ALP-EAST", "--planned=2016-10-10",
+           "--beneficiaries=10", "--cargo=flour:bread:1:kg"});
   EXPECT_EQ(cargo.exit_code, 2);
   EXPECT_THAT(cargo.err, HasSubstr("category: \"bread\" is not one of food, medical"));
-  CommandResult area = Ctl({"convoys", "submit", "--agency=WFP", "--area=ATLANTIS",
-                            "--planned=2016-10-10", "--beneficiaries=10",
-                            "--cargo=flour:food:1:kg"});
+  CommandResult area =
+      Ctl({"convoys", "submit", "--agency=WFP", "--area=ATLANTIS", "--planned=2016-10-10",
+           "--beneficiaries=10", "--cargo=flour:food:1:kg"});
   EXPECT_EQ(area.exit_code, 4);
   EXPECT_THAT(area.err, HasSubstr("area_id: the areas service has no area \"ATLANTIS\""));
   CommandResult missing = Ctl({"convoys", "get", "cv-0000000000000000"});

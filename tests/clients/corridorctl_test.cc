@@ -79,10 +79,10 @@ TEST_F(CorridorctlTest, JsonAndCsvOutputs) {
 }
 
 TEST_F(CorridorctlTest, CreateSetStatusAndHistory) {
-  CommandResult created = Ctl({"areas", "create", "--id=CLI-TEST", "--name=CLI test town",
-                               "--name-ar=بلدة", "--governorate=SY12", "--status=hard-to-reach",
-                               "--since=2016-01-10", "--source=CLI test", "--lat=32.6",
-                               "--lon=36.1"});
+  CommandResult created =
+      Ctl({"areas", "create", "--id=CLI-TEST", "--name=CLI test town", "--name-ar=بلدة",
+           "--governorate=SY12", "--status=hard-to-reach", "--since=2016-01-10",
+           "--source=CLI test", "--lat=32.6", "--lon=36.1"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   EXPECT_THAT(created.out, HasSubstr("CLI test town"));
 
@@ -103,7 +103,9 @@ TEST_F(CorridorctlTest, CreateSetStatusAndHistory) {
 
 TEST_F(CorridorctlTest, UpdateChangesOnlyTheFieldsGiven) {
   ASSERT_EQ(Ctl({"areas", "create", "--id=CLI-UPD", "--name=Before", "--governorate=SY04",
-                 "--status=besieged", "--source=x", "--party=Someone"}).exit_code, 0);
+                 "--status=besieged", "--source=x", "--party=Someone"})
+                .exit_code,
+            0);
   CommandResult updated = Ctl({"areas", "update", "CLI-UPD", "--name-ar=قبل", "--population=1500"});
   ASSERT_EQ(updated.exit_code, 0) << updated.err;
   CommandResult json = Ctl({"--output=json", "areas", "get", "CLI-UPD"});
@@ -150,13 +152,15 @@ TEST_F(CorridorctlTest, UsageErrorsAreExitCode2) {
   EXPECT_EQ(bad_status.exit_code, 2);
   EXPECT_THAT(bad_status.err, HasSubstr("is not one of"));
   EXPECT_EQ(Ctl({"--output=yaml", "areas", "list"}).exit_code, 2);
-  EXPECT_EQ(Ctl({"areas", "set-status", "EG-DUMA", "--status=besieged", "--date=12/1/2016",
-                 "--source=x"}).exit_code, 2);
+  EXPECT_EQ(
+      Ctl({"areas", "set-status", "EG-DUMA", "--status=besieged", "--date=12/1/2016", "--source=x"})
+          .exit_code,
+      2);
 }
 
 TEST_F(CorridorctlTest, UnreachableServerIsExitCode3InPlainWords) {
-  CommandResult result = RunCommand({BinaryPath("corridorctl"), "--server=127.0.0.1:1",
-                                     "--timeout=2", "areas", "list"});
+  CommandResult result = RunCommand(
+      {BinaryPath("corridorctl"), "--server=127.0.0.1:1", "--timeout=2", "areas", "list"});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_THAT(result.err, HasSubstr("If the Corridor server at 127.0.0.1:1 is not running"));
 }

@@ -47,8 +47,8 @@ absl::StatusOr<uint64_t> AppendNote(Feed& feed, const std::string& note) {
 
 std::vector<std::string> NotesAfter(const Store& store, uint64_t position) {
   std::vector<std::pair<v1::StatusChange, uint64_t>> found;
-  auto token = ScanRecords<v1::StatusChange>(store, EntriesTable(), Feed::After(position, 500),
-                                             &found);
+  auto token =
+      ScanRecords<v1::StatusChange>(store, EntriesTable(), Feed::After(position, 500), &found);
   EXPECT_TRUE(token.ok()) << token.status();
   std::vector<std::string> notes;
   for (const auto& [entry, version] : found) notes.push_back(entry.note());
@@ -75,7 +75,8 @@ TEST(FeedTest, ConcurrentAppendsGetEveryPositionOnceInOrder) {
   EXPECT_EQ(feed.last_position(), uint64_t{kThreads * kEach});
 
   std::vector<std::pair<v1::StatusChange, uint64_t>> all;
-  ASSERT_TRUE(ScanRecords<v1::StatusChange>(*store, EntriesTable(), Feed::After(0, 500), &all).ok());
+  ASSERT_TRUE(
+      ScanRecords<v1::StatusChange>(*store, EntriesTable(), Feed::After(0, 500), &all).ok());
   ASSERT_EQ(all.size(), size_t{kThreads * kEach});
   for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].first.sequence(), int64_t(i + 1));
 }

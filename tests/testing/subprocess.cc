@@ -1,12 +1,11 @@
 #include "tests/testing/subprocess.h"
 
-#include <algorithm>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -82,8 +81,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 }
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
-    const std::string& binary, const std::vector<std::string>& args,
-    const std::string& work_dir, absl::Duration timeout) {
+    const std::string& binary, const std::vector<std::string>& args, const std::string& work_dir,
+    absl::Duration timeout) {
   std::unique_ptr<ServerProcess> server(new ServerProcess());
   const std::string port_file = absl::StrCat(work_dir, "/", UniqueName("port"));
   server->log_path_ = absl::StrCat(work_dir, "/", UniqueName("server"), ".log");
@@ -111,9 +110,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     }
     absl::SleepFor(absl::Milliseconds(20));
   }
-  return absl::DeadlineExceededError(
-      absl::StrCat(binary, " did not listen within ", absl::FormatDuration(timeout),
-                   ":\n", server->Logs()));
+  return absl::DeadlineExceededError(absl::StrCat(
+      binary, " did not listen within ", absl::FormatDuration(timeout), ":\n", server->Logs()));
 }
 
 ServerProcess::~ServerProcess() {

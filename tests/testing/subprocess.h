@@ -32,8 +32,8 @@ class ServerProcess {
   // Starts `binary` with `args` plus --port_file (and --listen=127.0.0.1:0
   // unless `args` has a --listen), and waits until it listens.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
-      const std::string& binary, const std::vector<std::string>& args,
-      const std::string& work_dir, absl::Duration timeout = absl::Seconds(30));
+      const std::string& binary, const std::vector<std::string>& args, const std::string& work_dir,
+      absl::Duration timeout = absl::Seconds(30));
   ~ServerProcess();
 
   const std::string& address() const { return address_; }

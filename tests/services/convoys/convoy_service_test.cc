@@ -110,8 +110,8 @@ TEST_F(ConvoyServiceTest, TheAreaAndRouteAreCheckedWithTheirServices) {
       stub_->SubmitConvoyRequest(Context().get(), Submission("ALP-EAST", "no-road"), &convoy);
   EXPECT_THAT(no_route.error_message(), HasSubstr("route_id: the routes service has no route"));
   // Castello Road leads into eastern Aleppo, not to Madaya.
-  grpc::Status wrong_way =
-      stub_->SubmitConvoyRequest(Context().get(), Submission("RD-MADAYA", "castello-road"), &convoy);
+  grpc::Status wrong_way = stub_->SubmitConvoyRequest(
+      Context().get(), Submission("RD-MADAYA", "castello-road"), &convoy);
   EXPECT_EQ(wrong_way.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(wrong_way.error_message(), HasSubstr("leads to ALP-EAST, not to RD-MADAYA"));
   EXPECT_EQ(ConvoyCount(), 1);

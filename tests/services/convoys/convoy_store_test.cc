@@ -5,9 +5,9 @@
 #include <atomic>
 #include <thread>
 
+#include "common/validation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "common/validation.h"
 #include "services/convoys/convoy_validation.h"
 #include "tests/testing/temp_dir.h"
 
@@ -56,7 +56,8 @@ class ConvoyStoreTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     convoys_ = std::make_unique<ConvoyStore>(store_.get());
-    principal_.set_name("tester");
+    principal_.principal.set_name("tester");
+    principal_.rpc = "test";
   }
 
   v1::Convoy Submit(const std::string& key, const std::string& area, const v1::Date& planned,
@@ -135,7 +136,7 @@ class ConvoyStoreTest : public ::testing::Test {
   testing::TempDir dir_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<ConvoyStore> convoys_;
-  v1::Principal principal_;
+  storage::Origin principal_;
 };
 
 TEST_F(ConvoyStoreTest, ARetriedSubmitReturnsTheSameConvoyAndCreatesNothingTwice) {
@@ -152,8 +153,8 @@ TEST_F(ConvoyStoreTest, ARetriedSubmitReturnsTheSameConvoyAndCreatesNothingTwice
 
 TEST_F(ConvoyStoreTest, ReusingAKeyForADifferentRequestIsRefusedNamingTheKey) {
   v1::Convoy first = Submit("key-2", "EG-DUMA", D(2016, 11, 10), 5000);
-  auto other = convoys_->Submit(principal_, Submission("key-2", "EG-DUMA", D(2016, 11, 10), 6000),
-                                kToday);
+  auto other =
+      convoys_->Submit(principal_, Submission("key-2", "EG-DUMA", D(2016, 11, 10), 6000), kToday);
   EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(other.status().message(), HasSubstr("idempotency_key"));
   EXPECT_THAT(other.status().message(), HasSubstr(first.id()));
@@ -166,8 +167,8 @@ TEST_F(ConvoyStoreTest, ConcurrentSubmitsWithOneKeyCreateOneConvoy) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      auto convoy = convoys_->Submit(principal_, Submission("same", "EG-DUMA", D(2016, 11, 10), 10),
-                                     kToday);
+      auto convoy =
+          convoys_->Submit(principal_, Submission("same", "EG-DUMA", D(2016, 11, 10), 10), kToday);
       ASSERT_TRUE(convoy.ok()) << convoy.status();
       ids[t] = convoy->id();
     });
@@ -252,8 +253,8 @@ TEST_F(ConvoyStoreTest, FiguresInconsistentWithTheConvoyAreRefusedNamingTheField
   v1::LineLoss no_such_line;
   no_such_line.set_line(2);
   no_such_line.set_removed(1);
-  auto bad_line = Outcome(convoy.id(), v1::CONVOY_STATUS_DELIVERED, 800, D(2016, 11, 3),
-                          {no_such_line});
+  auto bad_line =
+      Outcome(convoy.id(), v1::CONVOY_STATUS_DELIVERED, 800, D(2016, 11, 3), {no_such_line});
   EXPECT_THAT(bad_line.status().message(), HasSubstr("losses[0].line"));
   v1::LineLoss too_much;
   too_much.set_line(1);
@@ -321,10 +322,10 @@ TEST_F(ConvoyStoreTest, AccessReportRowMatchesHandComputedFigures) {
   ASSERT_TRUE(Outcome(old.id(), v1::CONVOY_STATUS_DELIVERED, 100, D(2016, 6, 3)).ok());
 
   // In the period (Nov 2016): four requests.
-  v1::Convoy full = Submit("a1", "EG-DUMA", D(2016, 11, 2), 1000);   // delivered 1000 of 1000
-  v1::Convoy part = Submit("a2", "EG-DUMA", D(2016, 11, 9), 2000);   // 1500 approved, 1200 reached
-  v1::Convoy denied = Submit("a3", "EG-DUMA", D(2016, 11, 16), 500); // denied
-  v1::Convoy back = Submit("a4", "EG-DUMA", D(2016, 11, 23), 800);   // 800 approved, turned back
+  v1::Convoy full = Submit("a1", "EG-DUMA", D(2016, 11, 2), 1000);    // delivered 1000 of 1000
+  v1::Convoy part = Submit("a2", "EG-DUMA", D(2016, 11, 9), 2000);    // 1500 approved, 1200 reached
+  v1::Convoy denied = Submit("a3", "EG-DUMA", D(2016, 11, 16), 500);  // denied
+  v1::Convoy back = Submit("a4", "EG-DUMA", D(2016, 11, 23), 800);    // 800 approved, turned back
   ASSERT_TRUE(Approve(full.id(), 1000, 0, D(2016, 11, 1)).ok());
   ASSERT_TRUE(Dispatch(full.id(), 0, D(2016, 11, 2)).ok());
   ASSERT_TRUE(Outcome(full.id(), v1::CONVOY_STATUS_DELIVERED, 1000, D(2016, 11, 3)).ok());
@@ -334,8 +335,9 @@ TEST_F(ConvoyStoreTest, AccessReportRowMatchesHandComputedFigures) {
   kits.set_line(1);
   kits.set_removed(12);
   kits.set_refused(3);
-  ASSERT_TRUE(Outcome(part.id(), v1::CONVOY_STATUS_PARTIALLY_DELIVERED, 1200, D(2016, 11, 10),
-                      {kits}).ok());
+  ASSERT_TRUE(
+      Outcome(part.id(), v1::CONVOY_STATUS_PARTIALLY_DELIVERED, 1200, D(2016, 11, 10), {kits})
+          .ok());
   ASSERT_TRUE(Deny(denied.id(), D(2016, 11, 15)).ok());
   ASSERT_TRUE(Approve(back.id(), 800, 0, D(2016, 11, 22)).ok());
   ASSERT_TRUE(Dispatch(back.id(), 0, D(2016, 11, 23)).ok());

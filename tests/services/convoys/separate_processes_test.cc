@@ -32,18 +32,18 @@ TEST(SeparateProcessesTest, ConvoysReachesAreasAndRoutesAndRidesOutAnOutage) {
   auto routes = ServerProcess::Start(BinaryPath("corridor-routes"),
                                      {"--data_dir=" + dir.Sub("data")}, dir.path());
   ASSERT_TRUE(routes.ok()) << routes.status();
-  auto convoys = ServerProcess::Start(
-      BinaryPath("corridor-convoys"),
-      {"--data_dir=" + dir.Sub("data"),
-       "--peers=areas=" + areas_address + ",routes=" + (*routes)->address()},
-      dir.path());
+  auto convoys =
+      ServerProcess::Start(BinaryPath("corridor-convoys"),
+                           {"--data_dir=" + dir.Sub("data"),
+                            "--peers=areas=" + areas_address + ",routes=" + (*routes)->address()},
+                           dir.path());
   ASSERT_TRUE(convoys.ok()) << convoys.status();
 
   auto submit = [&](const std::string& key) {
     return RunCommand({BinaryPath("corridorctl"), "--server=" + (*convoys)->address(),
-                       "--output=csv", "convoys", "submit", "--agency=SARC",
-                       "--area=ALP-EAST", "--route=ramouseh-road", "--planned=2016-08-10",
-                       "--beneficiaries=2500", "--cargo=flour:food:20:tonnes", "--key=" + key});
+                       "--output=csv", "convoys", "submit", "--agency=SARC", "--area=ALP-EAST",
+                       "--route=ramouseh-road", "--planned=2016-08-10", "--beneficiaries=2500",
+                       "--cargo=flour:food:20:tonnes", "--key=" + key});
   };
   CommandResult first = submit("p-1");
   ASSERT_EQ(first.exit_code, 0) << first.err;
@@ -65,9 +65,8 @@ TEST(SeparateProcessesTest, ConvoysReachesAreasAndRoutesAndRidesOutAnOutage) {
   }
   ASSERT_EQ(after.exit_code, 0) << after.err;
 
-  CommandResult list = RunCommand({BinaryPath("corridorctl"),
-                                   "--server=" + (*convoys)->address(), "--output=csv",
-                                   "convoys", "list"});
+  CommandResult list = RunCommand({BinaryPath("corridorctl"), "--server=" + (*convoys)->address(),
+                                   "--output=csv", "convoys", "list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 3);  // header + p-1 + p-2
 }

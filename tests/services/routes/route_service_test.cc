@@ -3,9 +3,9 @@
 // the live feed.
 #include "services/routes/route_service.h"
 
-#include <thread>
-
 #include <grpcpp/grpcpp.h>
+
+#include <thread>
 
 #include "common/request_context.h"
 #include "common/server.h"
@@ -123,7 +123,8 @@ TEST_F(RouteServiceTest, ALateReportJoinsTheHistoryWithoutChangingTheCurrentStat
   EXPECT_FALSE(late.report().current());
   EXPECT_EQ(late.route().status(), v1::ROUTE_STATUS_RESTRICTED);
   v1::ReportRouteStatusResponse now;
-  ASSERT_TRUE(Report("castello-road", v1::ROUTE_STATUS_OPEN, TimeUtil::GetCurrentTime(), &now).ok());
+  ASSERT_TRUE(
+      Report("castello-road", v1::ROUTE_STATUS_OPEN, TimeUtil::GetCurrentTime(), &now).ok());
   EXPECT_TRUE(now.report().current());
   EXPECT_EQ(Get("castello-road").status(), v1::ROUTE_STATUS_OPEN);
   EXPECT_EQ(Get("castello-road").reports(), 5);
@@ -180,8 +181,9 @@ TEST_F(RouteServiceTest, ASubscriberSeesEveryChangeAfterItSubscribedInOrder) {
 
 TEST_F(RouteServiceTest, AReconnectingPartnerGetsTheRestFromItsLastPosition) {
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(Report("castello-road", v1::ROUTE_STATUS_OPEN, TimeUtil::GetCurrentTime(),
-                       nullptr, std::to_string(i)).ok());
+    ASSERT_TRUE(Report("castello-road", v1::ROUTE_STATUS_OPEN, TimeUtil::GetCurrentTime(), nullptr,
+                       std::to_string(i))
+                    .ok());
   }
   // The partner saw up to position 9 (the reference data's 6, then 3 more),
   // went away, and comes back.
