@@ -87,9 +87,7 @@ bool KeyReader::Uint32(uint32_t* value) {
   return true;
 }
 
-bool KeyReader::Uint64(uint64_t* value) {
-  return ReadBigEndian(8, &rest_, value);
-}
+bool KeyReader::Uint64(uint64_t* value) { return ReadBigEndian(8, &rest_, value); }
 
 bool KeyReader::Int64(int64_t* value) {
   uint64_t v;

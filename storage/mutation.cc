@@ -5,13 +5,11 @@
 
 namespace corridor::storage {
 
-void Mutation::Insert(const TableSchema& table,
-                      const google::protobuf::Message& record) {
+void Mutation::Insert(const TableSchema& table, const google::protobuf::Message& record) {
   Add(table, record, /*insert=*/true, /*expected_version=*/0);
 }
 
-void Mutation::Update(const TableSchema& table,
-                      const google::protobuf::Message& record,
+void Mutation::Update(const TableSchema& table, const google::protobuf::Message& record,
                       uint64_t expected_version) {
   Add(table, record, /*insert=*/false, expected_version);
 }
@@ -20,8 +18,7 @@ void Mutation::PutMeta(std::string key, std::string value) {
   meta_.emplace_back(std::move(key), std::move(value));
 }
 
-void Mutation::Add(const TableSchema& table,
-                   const google::protobuf::Message& record, bool insert,
+void Mutation::Add(const TableSchema& table, const google::protobuf::Message& record, bool insert,
                    uint64_t expected_version) {
   RecordWrite write;
   write.table = &table;

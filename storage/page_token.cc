@@ -21,20 +21,18 @@ uint64_t Fnv1a(absl::string_view data, uint64_t hash = kFnvOffset) {
 }
 
 absl::Status Malformed(absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "page_token: ", why,
-      "; pass the next_page_token of the previous response unchanged, with "
-      "the same filters, or leave it empty for the first page"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("page_token: ", why,
+                   "; pass the next_page_token of the previous response unchanged, with "
+                   "the same filters, or leave it empty for the first page"));
 }
 
 }  // namespace
 
 uint64_t QueryFingerprint(absl::string_view table, absl::string_view index,
-                          absl::string_view prefix, bool reverse,
-                          absl::string_view query) {
+                          absl::string_view prefix, bool reverse, absl::string_view query) {
   KeyWriter parts;
-  parts.String(table).String(index).String(prefix).Uint32(reverse ? 1 : 0)
-      .String(query);
+  parts.String(table).String(index).String(prefix).Uint32(reverse ? 1 : 0).String(query);
   return Fnv1a(parts.key());
 }
 
@@ -46,8 +44,7 @@ std::string EncodePageToken(uint64_t fingerprint, absl::string_view last_key) {
   return absl::WebSafeBase64Escape(bytes + checksum);
 }
 
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
-                                            uint64_t fingerprint) {
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fingerprint) {
   std::string bytes;
   if (!absl::WebSafeBase64Unescape(token, &bytes)) {
     return Malformed("not a token issued by this service");
@@ -57,8 +54,7 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
   absl::string_view body(bytes.data(), bytes.size() - 4);
   KeyReader checksum_reader(absl::string_view(bytes).substr(bytes.size() - 4));
   uint32_t checksum = 0;
-  if (!checksum_reader.Uint32(&checksum) ||
-      checksum != static_cast<uint32_t>(Fnv1a(body))) {
+  if (!checksum_reader.Uint32(&checksum) || checksum != static_cast<uint32_t>(Fnv1a(body))) {
     return Malformed("damaged (checksum mismatch)");
   }
   if (body[0] != kFormat) return Malformed("unknown token format");

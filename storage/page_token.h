@@ -16,15 +16,13 @@ namespace corridor::storage {
 
 // A stable 64-bit hash (FNV-1a) of the query's parts, each length-prefixed.
 uint64_t QueryFingerprint(absl::string_view table, absl::string_view index,
-                          absl::string_view prefix, bool reverse,
-                          absl::string_view query);
+                          absl::string_view prefix, bool reverse, absl::string_view query);
 
 std::string EncodePageToken(uint64_t fingerprint, absl::string_view last_key);
 
 // Returns the last key of the previous page. INVALID_ARGUMENT naming
 // `page_token` if the token is malformed or belongs to another query.
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
-                                            uint64_t fingerprint);
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fingerprint);
 
 }  // namespace corridor::storage
 

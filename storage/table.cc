@@ -4,8 +4,7 @@
 
 namespace corridor::storage {
 
-TableSchema::TableSchema(TableInfo info, const Message* prototype, KeyFn key,
-                         DescribeFn describe)
+TableSchema::TableSchema(TableInfo info, const Message* prototype, KeyFn key, DescribeFn describe)
     : info_(std::move(info)),
       prototype_(prototype),
       key_(std::move(key)),
@@ -26,9 +25,7 @@ std::string TableSchema::RecordKey(absl::string_view primary_key) const {
   return KeyWriter().String(info_.name).Raw(primary_key).Release();
 }
 
-std::string TableSchema::RecordPrefix() const {
-  return KeyWriter().String(info_.name).Release();
-}
+std::string TableSchema::RecordPrefix() const { return KeyWriter().String(info_.name).Release(); }
 
 std::string TableSchema::IndexPrefix(absl::string_view index_name) const {
   return KeyWriter().String(info_.name).String(index_name).Release();

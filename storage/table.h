@@ -46,8 +46,7 @@ class TableSchema {
     TermsFn terms;
   };
 
-  TableSchema(TableInfo info, const Message* prototype, KeyFn key,
-              DescribeFn describe);
+  TableSchema(TableInfo info, const Message* prototype, KeyFn key, DescribeFn describe);
 
   void AddIndex(std::string name, TermsFn terms);
 
@@ -82,19 +81,15 @@ class Table {
         std::function<std::string(const T&)> describe)
       : schema_(
             std::move(info), &T::default_instance(),
-            [key](const google::protobuf::Message& m) {
-              return key(static_cast<const T&>(m));
-            },
+            [key](const google::protobuf::Message& m) { return key(static_cast<const T&>(m)); },
             [describe](const google::protobuf::Message& m) {
               return describe(static_cast<const T&>(m));
             }) {}
 
-  Table& Index(std::string name,
-               std::function<std::vector<std::string>(const T&)> terms) {
-    schema_.AddIndex(std::move(name),
-                     [terms](const google::protobuf::Message& m) {
-                       return terms(static_cast<const T&>(m));
-                     });
+  Table& Index(std::string name, std::function<std::vector<std::string>(const T&)> terms) {
+    schema_.AddIndex(std::move(name), [terms](const google::protobuf::Message& m) {
+      return terms(static_cast<const T&>(m));
+    });
     return *this;
   }
 
