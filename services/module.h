@@ -5,12 +5,16 @@
 #ifndef CORRIDOR_SERVICES_MODULE_H_
 #define CORRIDOR_SERVICES_MODULE_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "common/server.h"
 #include "services/directory.h"
 #include "storage/mutation.h"
+#include "storage/store.h"
+#include "storage/tree_signer.h"
 
 namespace corridor {
 
@@ -25,6 +29,16 @@ struct ModuleOptions {
   const ServiceDirectory* peers = nullptr;
 };
 
+// A service's database and the key that signs its journal's tree heads
+// (generated at first start, kept next to the database).
+struct ServiceStorage {
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<storage::TreeSigner> signer;
+};
+
+// Opens both in options.data_dir.
+absl::StatusOr<ServiceStorage> OpenServiceStorage(const ModuleOptions& options);
+
 // The origin the audit journal records for built-in reference data.
 inline storage::Origin ReferenceDataOrigin() {
   storage::Origin origin;
@@ -38,6 +52,8 @@ class ServiceModule {
   virtual ~ServiceModule() = default;
   // The gRPC services to host, valid for the module's lifetime.
   virtual std::vector<HostedService> Services() = 0;
+  // Its database and signing key, for the audit service.
+  virtual const ServiceStorage& storage() const = 0;
   // Called once when the process is told to stop, before calls are drained:
   // end long-lived streams so that they do not hold the shutdown up.
   virtual void BeginShutdown() {}

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "services/areas/areas_module.h"
+#include "services/audit_service.h"
 #include "services/convoys/convoys_module.h"
 #include "services/module.h"
 #include "services/routes/routes_module.h"
@@ -92,6 +93,14 @@ absl::Status RunServices(const RuntimeOptions& options) {
       modules.push_back(*std::move(module));
     }
   }
+
+  // One audit service answers for every journal in this process.
+  std::map<std::string, const ServiceStorage*> audited;
+  for (size_t i = 0; i < modules.size(); ++i) {
+    audited[options.services[i]] = &modules[i]->storage();
+  }
+  AuditService audit(std::move(audited));
+  hosted.push_back({&audit, v1::AuditService::service_full_name()});
 
   absl::StatusOr<std::unique_ptr<ServiceHost>> host = ServiceHost::Start(options.server, hosted);
   if (!host.ok()) return host.status();

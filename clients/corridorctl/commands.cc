@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "clients/corridorctl/areas_commands.h"
+#include "clients/corridorctl/audit_commands.h"
 #include "clients/corridorctl/convoys_commands.h"
 #include "clients/corridorctl/routes_commands.h"
 #include "clients/corridorctl/session.h"
@@ -58,6 +59,12 @@ Commands:
 
   report access   --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...]
                   (need against reach per area; areas never reached first)
+
+  audit head      --service=S > head.json        (the signed tree head, as JSON)
+  audit verify    --service=S [--since=head.json]
+                  (fetches every journal entry, rebuilds the Merkle tree, checks the
+                  signature, the consistency with the saved head, and every stored
+                  record against its entry; exit 6 if anything was altered)
   help
 
 Area statuses:  besieged, hard-to-reach, watchlist, siege-broken, evacuated,
@@ -77,7 +84,8 @@ Global flags:
   --as=NAME            who you are, recorded with your changes (default $USER)
 
 Exit codes: 0 ok, 1 error, 2 bad command line, 3 server unreachable,
-            4 request refused (see the message), 5 not found.
+            4 request refused (see the message), 5 not found,
+            6 audit verify found the record altered.
 )";
 
 // Flags (--name=value or --name value) and positional arguments.
@@ -145,6 +153,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (words[0] == "routes") return RunRoutesCommand(session, flags, verb, rest);
   if (words[0] == "convoys") return RunConvoysCommand(session, flags, verb, rest);
   if (words[0] == "report") return RunReportCommand(session, flags, verb, rest);
+  if (words[0] == "audit") return RunAuditCommand(session, flags, verb, rest);
   return session.UsageFailure(
       absl::StrCat("unknown command \"", words[0], "\"; see corridorctl help"));
 }

@@ -17,6 +17,7 @@ enum ExitCode {
   kExitRejected = 4,      // the server refused the request (bad field,
                           // already exists, stale version)
   kExitNotFound = 5,
+  kExitAuditFailed = 6,   // audit verify found the record altered
 };
 
 // Runs one command (args without the program name), printing results to

@@ -11,15 +11,16 @@ namespace {
 
 class AreasModule final : public ServiceModule {
  public:
-  explicit AreasModule(std::unique_ptr<storage::Store> store)
-      : store_(std::move(store)), areas_(store_.get()), service_(&areas_) {}
+  explicit AreasModule(ServiceStorage storage)
+      : storage_(std::move(storage)), areas_(storage_.store.get()), service_(&areas_) {}
 
   std::vector<HostedService> Services() override {
     return {{&service_, v1::AreaService::service_full_name()}};
   }
+  const ServiceStorage& storage() const override { return storage_; }
 
  private:
-  std::unique_ptr<storage::Store> store_;
+  ServiceStorage storage_;
   AreaStore areas_;
   AreaService service_;
 };
@@ -27,14 +28,11 @@ class AreasModule final : public ServiceModule {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServiceModule>> OpenAreasModule(const ModuleOptions& options) {
-  storage::StoreOptions store_options;
-  store_options.path = options.data_dir;
-  store_options.sync = options.sync;
-  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(store_options);
-  if (!store.ok()) return store.status();
+  absl::StatusOr<ServiceStorage> storage = OpenServiceStorage(options);
+  if (!storage.ok()) return storage.status();
 
   if (options.load_reference_data) {
-    AreaStore areas(store->get());
+    AreaStore areas(storage->store.get());
     absl::StatusOr<int> created = areas.LoadReferenceData(
         ReferenceDataOrigin(), []() -> absl::StatusOr<std::vector<v1::CreateAreaRequest>> {
           auto reference = ParseBesiegedAreasCsv(EmbeddedBesiegedAreasCsv());
@@ -51,7 +49,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenAreasModule(const ModuleOptio
                          << " reference areas (Siege Watch / UN listings 2016-2017)";
     }
   }
-  return std::unique_ptr<ServiceModule>(new AreasModule(*std::move(store)));
+  return std::unique_ptr<ServiceModule>(new AreasModule(*std::move(storage)));
 }
 
 }  // namespace corridor::areas

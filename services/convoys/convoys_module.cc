@@ -13,18 +13,19 @@ constexpr absl::Duration kReferenceTimeout = absl::Seconds(3);
 
 class ConvoysModule final : public ServiceModule {
  public:
-  ConvoysModule(std::unique_ptr<storage::Store> store, const ServiceDirectory* peers)
-      : store_(std::move(store)),
-        convoys_(store_.get()),
+  ConvoysModule(ServiceStorage storage, const ServiceDirectory* peers)
+      : storage_(std::move(storage)),
+        convoys_(storage_.store.get()),
         references_(peers, kReferenceTimeout),
         service_(&convoys_, &references_) {}
 
   std::vector<HostedService> Services() override {
     return {{&service_, v1::ConvoyService::service_full_name()}};
   }
+  const ServiceStorage& storage() const override { return storage_; }
 
  private:
-  std::unique_ptr<storage::Store> store_;
+  ServiceStorage storage_;
   ConvoyStore convoys_;
   References references_;
   ConvoyService service_;
@@ -36,12 +37,9 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenConvoysModule(const ModuleOpt
   if (options.peers == nullptr) {
     return absl::InternalError("the convoys service needs a service directory");
   }
-  storage::StoreOptions store_options;
-  store_options.path = options.data_dir;
-  store_options.sync = options.sync;
-  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(store_options);
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<ServiceModule>(new ConvoysModule(*std::move(store), options.peers));
+  absl::StatusOr<ServiceStorage> storage = OpenServiceStorage(options);
+  if (!storage.ok()) return storage.status();
+  return std::unique_ptr<ServiceModule>(new ConvoysModule(*std::move(storage), options.peers));
 }
 
 }  // namespace corridor::convoys

@@ -11,16 +11,17 @@ namespace {
 
 class RoutesModule final : public ServiceModule {
  public:
-  RoutesModule(std::unique_ptr<storage::Store> store, std::unique_ptr<RouteStore> routes)
-      : store_(std::move(store)), routes_(std::move(routes)), service_(routes_.get()) {}
+  RoutesModule(ServiceStorage storage, std::unique_ptr<RouteStore> routes)
+      : storage_(std::move(storage)), routes_(std::move(routes)), service_(routes_.get()) {}
 
   std::vector<HostedService> Services() override {
     return {{&service_, v1::RouteService::service_full_name()}};
   }
   void BeginShutdown() override { service_.EndStreams(); }
+  const ServiceStorage& storage() const override { return storage_; }
 
  private:
-  std::unique_ptr<storage::Store> store_;
+  ServiceStorage storage_;
   std::unique_ptr<RouteStore> routes_;
   RouteService service_;
 };
@@ -28,12 +29,9 @@ class RoutesModule final : public ServiceModule {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServiceModule>> OpenRoutesModule(const ModuleOptions& options) {
-  storage::StoreOptions store_options;
-  store_options.path = options.data_dir;
-  store_options.sync = options.sync;
-  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(store_options);
-  if (!store.ok()) return store.status();
-  absl::StatusOr<std::unique_ptr<RouteStore>> routes = RouteStore::Open(store->get());
+  absl::StatusOr<ServiceStorage> storage = OpenServiceStorage(options);
+  if (!storage.ok()) return storage.status();
+  absl::StatusOr<std::unique_ptr<RouteStore>> routes = RouteStore::Open(storage->store.get());
   if (!routes.ok()) return routes.status();
 
   if (options.load_reference_data) {
@@ -53,7 +51,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenRoutesModule(const ModuleOpti
                          << " reference routes into Aleppo with their 2016 status history";
     }
   }
-  return std::unique_ptr<ServiceModule>(new RoutesModule(*std::move(store), *std::move(routes)));
+  return std::unique_ptr<ServiceModule>(new RoutesModule(*std::move(storage), *std::move(routes)));
 }
 
 }  // namespace corridor::routes

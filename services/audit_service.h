@@ -1,0 +1,50 @@
+// corridor.v1.AuditService for every service hosted in a process: tree
+// heads signed with the service's key, entries, proofs and record digests,
+// all read from the service's own store. One instance serves all the
+// process's services; requests name the service (or leave it empty when
+// there is one).
+#ifndef CORRIDOR_SERVICES_AUDIT_SERVICE_H_
+#define CORRIDOR_SERVICES_AUDIT_SERVICE_H_
+
+#include <map>
+#include <string>
+
+#include "corridor/v1/audit.grpc.pb.h"
+#include "services/module.h"
+
+namespace corridor {
+
+class AuditService final : public v1::AuditService::Service {
+ public:
+  // `audited` maps service names to their storage, which must outlive this.
+  explicit AuditService(std::map<std::string, const ServiceStorage*> audited)
+      : audited_(std::move(audited)) {}
+
+  grpc::Status GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest* request,
+                           v1::SignedTreeHead* response) override;
+  grpc::Status GetEntries(grpc::ServerContext* context, const v1::GetEntriesRequest* request,
+                          v1::GetEntriesResponse* response) override;
+  grpc::Status GetInclusionProof(grpc::ServerContext* context,
+                                 const v1::GetInclusionProofRequest* request,
+                                 v1::InclusionProof* response) override;
+  grpc::Status GetConsistencyProof(grpc::ServerContext* context,
+                                   const v1::GetConsistencyProofRequest* request,
+                                   v1::ConsistencyProof* response) override;
+  grpc::Status ListRecordDigests(grpc::ServerContext* context,
+                                 const v1::ListRecordDigestsRequest* request,
+                                 v1::ListRecordDigestsResponse* response) override;
+
+  static constexpr uint64_t kMaxEntriesPerCall = 1000;
+  static constexpr int kMaxDigestsPerPage = 5000;
+
+ private:
+  // The named service's storage; INVALID_ARGUMENT naming `service` if this
+  // process does not host it.
+  absl::StatusOr<const ServiceStorage*> Find(const std::string& service, std::string* name) const;
+
+  std::map<std::string, const ServiceStorage*> audited_;
+};
+
+}  // namespace corridor
+
+#endif  // CORRIDOR_SERVICES_AUDIT_SERVICE_H_

@@ -1,0 +1,180 @@
+// End to end: `corridorctl audit` against a running corridord. It passes
+// after a realistic workload, and fails, saying why, after each kind of
+// tampering done to the stopped service's RocksDB behind its back: a record
+// edited, a journal entry edited, the newest entries deleted.
+#include <signal.h>
+
+#include <fstream>
+#include <functional>
+
+#include "absl/strings/match.h"
+#include "corridor/v1/audit.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/key_codec.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace corridor::cli {
+namespace {
+
+using ::corridor::testing::BinaryPath;
+using ::corridor::testing::CommandResult;
+using ::corridor::testing::RunCommand;
+using ::corridor::testing::ServerProcess;
+using ::testing::HasSubstr;
+
+// Opens a stopped service's database directly, as an intruder with access
+// to the disk would, and lets `tamper` change it.
+void Tamper(const std::string& path,
+            const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle* records,
+                                     rocksdb::ColumnFamilyHandle* audit)>& tamper) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, {}}, {"records", {}}, {"indexes", {}}, {"audit", {}}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &db).ok());
+  tamper(db, handles[1], handles[3]);
+  for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+  delete db;
+}
+
+class AuditCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Start(); }
+
+  void Start() {
+    auto server = ServerProcess::Start(BinaryPath("corridord"), {"--data_dir=" + dir_.Sub("data")},
+                                       dir_.path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+  void Stop() { ASSERT_EQ(server_->StopWith(SIGTERM), 0); }
+
+  CommandResult Ctl(std::vector<std::string> args) {
+    args.insert(args.begin(), "--server=" + server_->address());
+    args.insert(args.begin(), BinaryPath("corridorctl"));
+    return RunCommand(args);
+  }
+
+  // Convoys through several steps, and road reports.
+  void Workload(const std::string& tag) {
+    for (int i = 0; i < 3; ++i) {
+      const std::string key = tag + std::to_string(i);
+      CommandResult submitted =
+          Ctl({"--output=csv", "convoys", "submit", "--agency=WFP", "--area=ALP-EAST",
+               "--planned=2016-10-0" + std::to_string(i + 1), "--beneficiaries=1000",
+               "--cargo=flour:food:10:tonnes", "--key=" + key});
+      ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+      const std::string id = submitted.out.substr(submitted.out.find('\n') + 1, 19);
+      ASSERT_EQ(Ctl({"convoys", "approve", id, "--beneficiaries=900"}).exit_code, 0);
+      ASSERT_EQ(Ctl({"convoys", "dispatch", id}).exit_code, 0);
+    }
+    ASSERT_EQ(Ctl({"routes", "report", "castello-road", "--status=closed", "--source=t"}).exit_code,
+              0);
+  }
+
+  void SaveHead(const std::string& service, const std::string& file) {
+    CommandResult head = Ctl({"audit", "head", "--service=" + service});
+    ASSERT_EQ(head.exit_code, 0) << head.err;
+    std::ofstream(dir_.Sub(file)) << head.out;
+  }
+
+  CommandResult Verify(const std::string& service, const std::string& since = "") {
+    std::vector<std::string> args = {"audit", "verify", "--service=" + service};
+    if (!since.empty()) args.push_back("--since=" + dir_.Sub(since));
+    return Ctl(args);
+  }
+
+  corridor::testing::TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(AuditCommandTest, VerifyPassesAfterAWorkloadAndCatchesEachKindOfTampering) {
+  SaveHead("convoys", "empty.json");
+  Workload("a");
+  SaveHead("convoys", "middle.json");
+  Workload("b");
+  for (const char* service : {"areas", "routes", "convoys"}) {
+    CommandResult ok = Verify(service);
+    EXPECT_EQ(ok.exit_code, 0) << service << ": " << ok.err;
+    EXPECT_THAT(ok.out, HasSubstr("OK"));
+  }
+  CommandResult since = Verify("convoys", "middle.json");
+  ASSERT_EQ(since.exit_code, 0) << since.err;
+  EXPECT_THAT(since.out, HasSubstr("consistent with the saved head of 9 entries"));
+  EXPECT_EQ(Verify("convoys", "empty.json").exit_code, 0);
+  SaveHead("convoys", "latest.json");
+  Stop();
+  const std::string convoys_db = dir_.Sub("data") + "/convoys";
+
+  // 1. A stored convoy is edited behind the service's back.
+  std::string key, original;
+  Tamper(convoys_db,
+         [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* records, rocksdb::ColumnFamilyHandle*) {
+           std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, records));
+           for (it->SeekToFirst(); it->Valid(); it->Next()) {
+             if (absl::StartsWith(it->key().ToString(), "convoys")) break;
+           }
+           ASSERT_TRUE(it->Valid());
+           key = it->key().ToString();
+           original = it->value().ToString();
+           std::string edited = original;
+           edited.back() ^= 0x01;
+           ASSERT_TRUE(db->Put({}, records, key, edited).ok());
+         });
+  Start();
+  CommandResult edited_record = Verify("convoys");
+  EXPECT_EQ(edited_record.exit_code, 6);
+  EXPECT_THAT(edited_record.err, HasSubstr("does not match journal entry"));
+  EXPECT_THAT(edited_record.err, HasSubstr("changed outside the service"));
+  Stop();
+  Tamper(convoys_db,
+         [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* records, rocksdb::ColumnFamilyHandle*) {
+           ASSERT_TRUE(db->Put({}, records, key, original).ok());
+         });
+
+  // 2. A journal entry is rewritten: someone else made change #4.
+  const std::string entry_key = storage::KeyWriter().Raw("e").Uint64(4).Release();
+  Tamper(convoys_db,
+         [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle*, rocksdb::ColumnFamilyHandle* audit) {
+           ASSERT_TRUE(db->Get({}, audit, entry_key, &original).ok());
+           v1::JournalEntry entry;
+           ASSERT_TRUE(entry.ParseFromString(original));
+           entry.mutable_principal()->set_name("someone-else");
+           ASSERT_TRUE(db->Put({}, audit, entry_key, entry.SerializeAsString()).ok());
+         });
+  Start();
+  CommandResult edited_entry = Verify("convoys");
+  EXPECT_EQ(edited_entry.exit_code, 6);
+  EXPECT_THAT(edited_entry.err, HasSubstr("do not hash to the signed root"));
+  CommandResult edited_before_saved = Verify("convoys", "middle.json");
+  EXPECT_EQ(edited_before_saved.exit_code, 6);
+  EXPECT_THAT(edited_before_saved.err, HasSubstr("no longer hash to the root of the saved head"));
+  Stop();
+  Tamper(convoys_db,
+         [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle*, rocksdb::ColumnFamilyHandle* audit) {
+           ASSERT_TRUE(db->Put({}, audit, entry_key, original).ok());
+         });
+  Start();
+  ASSERT_EQ(Verify("convoys", "latest.json").exit_code, 0);  // restored: all holds again
+  Stop();
+
+  // 3. The newest two entries are deleted, as if those changes never happened.
+  Tamper(convoys_db,
+         [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle*, rocksdb::ColumnFamilyHandle* audit) {
+           for (uint64_t index : {17, 16}) {
+             ASSERT_TRUE(
+                 db->Delete({}, audit, storage::KeyWriter().Raw("e").Uint64(index).Release()).ok());
+           }
+         });
+  Start();
+  CommandResult truncated = Verify("convoys", "latest.json");
+  EXPECT_EQ(truncated.exit_code, 6);
+  EXPECT_THAT(truncated.err,
+              HasSubstr("fewer than the 18 of the saved head: entries were deleted"));
+}
+
+}  // namespace
+}  // namespace corridor::cli
