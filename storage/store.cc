@@ -162,6 +162,9 @@ class Store::Impl {
       : options_(std::move(options)), db_(db), handles_(std::move(handles)) {}
 
   ~Impl() {
+    // Flushed at a clean close, the next start reads tables instead of
+    // replaying the whole write-ahead log (seconds for a million commits).
+    if (!options_.read_only) (void)db_->Flush(rocksdb::FlushOptions(), handles_);
     for (rocksdb::ColumnFamilyHandle* handle : handles_) {
       db_->DestroyColumnFamilyHandle(handle);
     }
@@ -346,7 +349,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   rocksdb::BlockBasedTableOptions table_options;
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.OptimizeLevelStyleCompaction();
+  // 128 MiB of memtables across the four column families (RocksDB's default
+  // budget is 512 MiB): a service stays small, and a restart after a crash
+  // replays at most that much log.
+  cf_options.OptimizeLevelStyleCompaction(128 << 20);
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {

@@ -426,7 +426,9 @@ int ReportAccess(Session& session, Flags& flags, const Args& args) {
             std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.not_reached(); });
         session.err() << "access " << DateText(report.from()) << " to " << DateText(report.to())
                       << ": " << not_reached << " of " << rows.size()
-                      << " areas had no delivery from a convoy planned in the period\n";
+                      << " areas had no delivery from a convoy planned in the period\n"
+                      << "taken at convoys journal entry " << report.journal_tree_size()
+                      << " (check: corridorctl audit verify --service=convoys)\n";
       });
 }
 

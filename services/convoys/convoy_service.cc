@@ -133,6 +133,11 @@ grpc::Status ConvoyService::GetAccessReport(grpc::ServerContext*,
     }
   }
   v1::AccessReport report;
+  // Taken before reading: every change up to this journal size is in the
+  // report (changes made while it is read may be too).
+  const storage::JournalHead journal = store_->journal_head();
+  report.set_journal_tree_size(journal.size);
+  report.set_journal_root_hash(storage::merkle::ToBytes(journal.root));
   *report.mutable_from() = request->from();
   *report.mutable_to() = request->to();
   for (const v1::Area& area : areas) {

@@ -58,6 +58,9 @@ class ConvoyStore {
   // One area's row of the access report for convoys planned in [from, to].
   // Reads the area's convoys in the period and one entry of the delivery
   // index; its cost grows with those convoys, not with the whole table.
+  // The audit journal's size and root now.
+  storage::JournalHead journal_head() const { return store_->journal_head(); }
+
   absl::StatusOr<v1::AreaAccess> Access(const v1::Area& area, const v1::Date& from,
                                         const v1::Date& to) const;
 
