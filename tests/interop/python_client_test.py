@@ -16,7 +16,10 @@ sys.path.insert(0, sys.argv[2])
 del sys.argv[1:3]
 
 import grpc  # noqa: E402
+import hashlib  # noqa: E402
+
 from corridor.v1 import areas_pb2  # noqa: E402
+from corridor.v1 import audit_pb2  # noqa: E402
 from corridor.v1 import convoys_pb2  # noqa: E402
 from corridor.v1 import routes_pb2  # noqa: E402
 
@@ -147,6 +150,39 @@ class PythonPartnerTest(unittest.TestCase):
         self.assertEqual(first.id, second.id)
         self.assertEqual(second.status, convoys_pb2.CONVOY_STATUS_REQUESTED)
         self.assertEqual(second.version, 1)
+
+    def test_checks_an_inclusion_proof_independently(self):
+        """An auditor's own RFC 6962 code (RFC 9162 section 2.1.3.2)."""
+        audit = "/corridor.v1.AuditService/"
+        head = unary(self.channel, "GetTreeHead", audit_pb2.SignedTreeHead, audit)(
+            audit_pb2.GetTreeHeadRequest(service="areas"), timeout=10)
+        self.assertGreater(head.tree_size, 0)
+        leaf = head.tree_size // 2
+        entries = unary(self.channel, "GetEntries", audit_pb2.GetEntriesResponse, audit)(
+            audit_pb2.GetEntriesRequest(service="areas", start=leaf, end=leaf + 1), timeout=10)
+        entry = audit_pb2.JournalEntry.FromString(entries.entries[0])
+        self.assertEqual(entry.index, leaf)
+        proof = unary(self.channel, "GetInclusionProof", audit_pb2.InclusionProof, audit)(
+            audit_pb2.GetInclusionProofRequest(service="areas", leaf_index=leaf,
+                                               tree_size=head.tree_size), timeout=10)
+
+        def node(left, right):
+            return hashlib.sha256(b"\x01" + left + right).digest()
+
+        fn, sn = leaf, head.tree_size - 1
+        r = hashlib.sha256(b"\x00" + entries.entries[0]).digest()
+        for p in proof.audit_path:
+            if fn & 1 or fn == sn:
+                r = node(p, r)
+                while not fn & 1 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+            else:
+                r = node(r, p)
+            fn >>= 1
+            sn >>= 1
+        self.assertEqual(sn, 0)
+        self.assertEqual(r, head.root_hash)
 
 
 if __name__ == "__main__":
