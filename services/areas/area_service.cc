@@ -13,14 +13,6 @@ storage::Origin CallOrigin(const grpc::ServerContext& context, absl::string_view
   return OriginOf(context, v1::AreaService::service_full_name(), method);
 }
 
-// Copies a successful result into the response; maps any error once.
-template <typename T>
-grpc::Status Respond(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpc(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
-
 }  // namespace
 
 grpc::Status AreaService::ListAreas(grpc::ServerContext*, const v1::ListAreasRequest* request,

@@ -17,13 +17,6 @@ storage::Origin CallOrigin(const grpc::ServerContext& context, absl::string_view
   return OriginOf(context, v1::ConvoyService::service_full_name(), method);
 }
 
-template <typename T>
-grpc::Status Respond(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpc(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
-
 absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
 
 // The area must exist; the route, if named, must exist and lead to the area

@@ -19,13 +19,6 @@ constexpr int kWatchBatch = 256;
 // How often an idle watch checks whether its client has gone.
 constexpr absl::Duration kWatchIdleCheck = absl::Milliseconds(500);
 
-template <typename T>
-grpc::Status Respond(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpc(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
-
 }  // namespace
 
 grpc::Status RouteService::ListRoutes(grpc::ServerContext*, const v1::ListRoutesRequest* request,
