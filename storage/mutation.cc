@@ -5,6 +5,15 @@
 
 namespace corridor::storage {
 
+std::string SerializeDeterministic(const google::protobuf::Message& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  return bytes;
+}
+
 void Mutation::Insert(const TableSchema& table, const google::protobuf::Message& record) {
   Add(table, record, /*insert=*/true, /*expected_version=*/0);
 }
@@ -24,14 +33,7 @@ void Mutation::Add(const TableSchema& table, const google::protobuf::Message& re
   write.table = &table;
   write.primary_key = table.PrimaryKey(record);
   write.description = table.Describe(record);
-  // Deterministic so that equal records have equal bytes (and digests, once
-  // the audit journal hashes them).
-  {
-    google::protobuf::io::StringOutputStream stream(&write.payload);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    record.SerializeToCodedStream(&coded);
-  }
+  write.payload = SerializeDeterministic(record);
   for (const TableSchema::Index& index : table.indexes()) {
     write.terms.push_back(index.terms(record));
   }

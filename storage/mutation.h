@@ -14,6 +14,10 @@
 
 namespace corridor::storage {
 
+// The message's bytes with deterministic serialization: equal records have
+// equal bytes, hence equal digests in the audit journal.
+std::string SerializeDeterministic(const google::protobuf::Message& message);
+
 // Who makes a change and through which call: what the audit journal
 // records with it.
 struct Origin {

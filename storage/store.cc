@@ -15,8 +15,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "corridor/v1/audit.pb.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -133,15 +131,6 @@ class BatchCopier : public rocksdb::WriteBatch::Handler {
   const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
 };
 
-std::string Serialize(const google::protobuf::Message& message) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  return bytes;
-}
-
 // Releases a RocksDB snapshot when the scan ends.
 class ScopedSnapshot {
  public:
@@ -176,7 +165,6 @@ class Store::Impl {
   rocksdb::ColumnFamilyHandle* records() const { return handles_[1]; }
   rocksdb::ColumnFamilyHandle* indexes() const { return handles_[2]; }
   rocksdb::ColumnFamilyHandle* audit() const { return handles_[3]; }
-  const std::vector<rocksdb::ColumnFamilyHandle*>& handles() const { return handles_; }
   const StoreOptions& options() const { return options_; }
 
   // Finds the journal's size and rebuilds the tree's right edge.
@@ -289,7 +277,7 @@ absl::Status Store::Impl::WriteJournaled(rocksdb::WriteBatch* batch, v1::Journal
   for (Writer* w : group) {
     w->entry->set_index(next.size());
     *w->entry->mutable_time() = now;
-    const std::string bytes = Serialize(*w->entry);
+    const std::string bytes = SerializeDeterministic(*w->entry);
     combined.Put(audit(), EntryKey(w->entry->index()), bytes);
     for (const merkle::Frontier::Node& node : next.Append(merkle::LeafHash(bytes))) {
       combined.Put(audit(), NodeKey(node.level, node.index), merkle::ToBytes(node.hash));
