@@ -27,6 +27,11 @@ v1::Convoy WithVersion(v1::Convoy convoy, uint64_t version) {
   return convoy;
 }
 
+// A transition target that does not depend on the convoy.
+std::function<v1::ConvoyStatus(const v1::Convoy&)> Always(v1::ConvoyStatus status) {
+  return [status](const v1::Convoy&) { return status; };
+}
+
 v1::Date ToDate(absl::CivilDay day) {
   v1::Date date;
   date.set_year(static_cast<int32_t>(day.year()));
@@ -143,7 +148,7 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const storage::Origin& origin,
 
 absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin,
                                                    const std::string& convoy_id,
-                                                   int64_t expected_version, v1::ConvoyStatus to,
+                                                   int64_t expected_version, const Target& to,
                                                    const v1::Date& occurred_on,
                                                    const v1::Source& source,
                                                    const std::string& note, const Apply& apply) {
@@ -157,13 +162,14 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
                        StatusName(convoy.status()), "), not ", expected_version,
                        "; read it again and decide whether the change still applies"));
     }
-    CORRIDOR_RETURN_IF_ERROR(CheckTransition(convoy_id, convoy.status(), to));
+    const v1::ConvoyStatus target = to(convoy);
+    CORRIDOR_RETURN_IF_ERROR(CheckTransition(convoy_id, convoy.status(), target));
 
     const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
     v1::ConvoyEvent event;
     event.set_convoy_id(convoy_id);
     event.set_sequence(convoy.transitions() + 1);
-    event.set_status(to);
+    event.set_status(target);
     event.set_previous_status(convoy.status());
     *event.mutable_occurred_on() = occurred_on;
     *event.mutable_source() = source;
@@ -172,7 +178,7 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
     *event.mutable_recorded_by() = origin.principal;
     CORRIDOR_RETURN_IF_ERROR(apply(&convoy, &event));
 
-    convoy.set_status(to);
+    convoy.set_status(target);
     *convoy.mutable_status_date() = occurred_on;
     convoy.set_transitions(event.sequence());
     *convoy.mutable_meta()->mutable_updated_at() = now;
@@ -202,15 +208,13 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
 absl::StatusOr<v1::Convoy> ConvoyStore::Approve(const storage::Origin& origin,
                                                 const v1::ApproveConvoyRequest& request,
                                                 absl::CivilDay today) {
-  // Partial or full depends on the stored request, so the status is decided
-  // inside the transition; both are legal from the same states.
-  v1::Convoy current;
-  uint64_t unused_version = 0;
-  CORRIDOR_RETURN_IF_ERROR(
-      ReadConvoy(*store_, "convoy_id", request.convoy_id(), &current, &unused_version));
-  const v1::ConvoyStatus to = request.beneficiaries_approved() < current.beneficiaries_requested()
-                                  ? v1::CONVOY_STATUS_PARTIALLY_APPROVED
-                                  : v1::CONVOY_STATUS_APPROVED;
+  // Partial or full depends on the stored request; both are legal from the
+  // same states.
+  auto to = [&](const v1::Convoy& convoy) {
+    return request.beneficiaries_approved() < convoy.beneficiaries_requested()
+               ? v1::CONVOY_STATUS_PARTIALLY_APPROVED
+               : v1::CONVOY_STATUS_APPROVED;
+  };
   return Transition(origin, request.convoy_id(), request.expected_version(), to,
                     OccurredOn(request, today), request.source(), request.note(),
                     [&](v1::Convoy* convoy, v1::ConvoyEvent* event) -> absl::Status {
@@ -230,7 +234,7 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Deny(const storage::Origin& origin,
                                              const v1::DenyConvoyRequest& request,
                                              absl::CivilDay today) {
   return Transition(origin, request.convoy_id(), request.expected_version(),
-                    v1::CONVOY_STATUS_DENIED, OccurredOn(request, today), request.source(),
+                    Always(v1::CONVOY_STATUS_DENIED), OccurredOn(request, today), request.source(),
                     request.note(), [&](v1::Convoy* convoy, v1::ConvoyEvent* event) {
                       convoy->set_responsible_party(request.denying_party());
                       convoy->set_constraint_category(request.category());
@@ -247,7 +251,7 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Dispatch(const storage::Origin& origin,
                                                  absl::CivilDay today) {
   const v1::Date on = OccurredOn(request, today);
   return Transition(origin, request.convoy_id(), request.expected_version(),
-                    v1::CONVOY_STATUS_DISPATCHED, on, request.source(), request.note(),
+                    Always(v1::CONVOY_STATUS_DISPATCHED), on, request.source(), request.note(),
                     [&](v1::Convoy* convoy, v1::ConvoyEvent*) {
                       *convoy->mutable_dispatched_date() = on;
                       return absl::OkStatus();
@@ -259,7 +263,7 @@ absl::StatusOr<v1::Convoy> ConvoyStore::RecordOutcome(const storage::Origin& ori
                                                       absl::CivilDay today) {
   const v1::Date on = OccurredOn(request, today);
   return Transition(
-      origin, request.convoy_id(), request.expected_version(), request.outcome(), on,
+      origin, request.convoy_id(), request.expected_version(), Always(request.outcome()), on,
       request.source(), request.note(),
       [&](v1::Convoy* convoy, v1::ConvoyEvent* event) -> absl::Status {
         if (convoy->has_dispatched_date() &&

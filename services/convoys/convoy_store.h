@@ -58,19 +58,22 @@ class ConvoyStore {
   // One area's row of the access report for convoys planned in [from, to].
   // Reads the area's convoys in the period and one entry of the delivery
   // index; its cost grows with those convoys, not with the whole table.
-  // The audit journal's size and root now.
-  storage::JournalHead journal_head() const { return store_->journal_head(); }
-
   absl::StatusOr<v1::AreaAccess> Access(const v1::Area& area, const v1::Date& from,
                                         const v1::Date& to) const;
+
+  // The audit journal's size and root now.
+  storage::JournalHead journal_head() const { return store_->journal_head(); }
 
  private:
   // One transition: reads the convoy, lets `apply` check and change it and
   // fill in the event, commits both. Without an expected version a
   // concurrent change makes it start over from the new state.
+  // `to` picks the new status from the convoy as read (an approval is
+  // partial or full depending on what was requested).
+  using Target = std::function<v1::ConvoyStatus(const v1::Convoy& convoy)>;
   using Apply = std::function<absl::Status(v1::Convoy* convoy, v1::ConvoyEvent* event)>;
   absl::StatusOr<v1::Convoy> Transition(const storage::Origin& origin, const std::string& convoy_id,
-                                        int64_t expected_version, v1::ConvoyStatus to,
+                                        int64_t expected_version, const Target& to,
                                         const v1::Date& occurred_on, const v1::Source& source,
                                         const std::string& note, const Apply& apply);
 
