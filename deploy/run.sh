@@ -37,7 +37,7 @@ cat <<BANNER
   Corridor is running (all services in one process: corridord).
 
     gRPC endpoint     $ADDRESS   (health and reflection included)
-    services          corridor.v1.AreaService, RouteService, ConvoyService
+    services          corridor.v1.AreaService, RouteService, ConvoyService, AuditService
     data              $DATA_DIR/<service>   (one RocksDB each)
 
   Try, in another terminal:
