@@ -15,8 +15,6 @@ namespace {
 
 using Stub = v1::AreaService::Stub;
 
-constexpr int kListPageSize = 200;
-
 constexpr char kStatusPrefix[] = "AREA_STATUS_";
 
 std::string StatusText(v1::AreaStatus status) { return EnumTextOf(kStatusPrefix, status); }
@@ -152,25 +150,11 @@ int AreasList(Session& session, Flags& flags, const Args& args) {
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
 
   auto stub = v1::AreaService::NewStub(session.channel());
-  std::vector<v1::Area> areas;
   v1::ListAreasResponse all;
-  while (true) {
-    int want = kListPageSize;
-    if (limit > 0) want = std::min<int>(want, limit - static_cast<int>(areas.size()));
-    request.mutable_page()->set_page_size(want);
-    v1::ListAreasResponse page;
-    int code = session.Invoke<Stub, v1::ListAreasRequest, v1::ListAreasResponse>(
-        *stub, request, &Stub::ListAreas, [&](const v1::ListAreasResponse& r) { page = r; });
-    if (code != kExitOk) return code;
-    for (const v1::Area& area : page.areas()) {
-      areas.push_back(area);
-      *all.add_areas() = area;
-    }
-    all.set_next_page_token(page.next_page_token());
-    const bool enough = limit > 0 && static_cast<int>(areas.size()) >= limit;
-    if (page.next_page_token().empty() || one_page || enough) break;
-    request.mutable_page()->set_page_token(page.next_page_token());
-  }
+  const int code = session.ListPages(*stub, &Stub::ListAreas, request, limit, one_page,
+                                     &v1::ListAreasResponse::mutable_areas, &all);
+  if (code != kExitOk) return code;
+  const std::vector<v1::Area> areas(all.areas().begin(), all.areas().end());
   switch (session.format()) {
     case OutputFormat::kJson:
       PrintJson(all, session.out());

@@ -9,8 +9,7 @@
 namespace corridor::cli {
 
 // Runs `areas <verb> args...`; returns an ExitCode.
-int RunAreasCommand(Session& session, Flags& flags, const std::string& verb,
-                    const Args& args);
+int RunAreasCommand(Session& session, Flags& flags, const std::string& verb, const Args& args);
 
 }  // namespace corridor::cli
 

@@ -11,13 +11,13 @@ namespace corridor::cli {
 // Exit codes, stable for scripts.
 enum ExitCode {
   kExitOk = 0,
-  kExitError = 1,         // anything not below
-  kExitUsage = 2,         // the command line is wrong
-  kExitUnavailable = 3,   // the server cannot be reached or timed out
-  kExitRejected = 4,      // the server refused the request (bad field,
-                          // already exists, stale version)
+  kExitError = 1,        // anything not below
+  kExitUsage = 2,        // the command line is wrong
+  kExitUnavailable = 3,  // the server cannot be reached or timed out
+  kExitRejected = 4,     // the server refused the request (bad field,
+                         // already exists, stale version)
   kExitNotFound = 5,
-  kExitAuditFailed = 6,   // audit verify found the record altered
+  kExitAuditFailed = 6,  // audit verify found the record altered
 };
 
 // Runs one command (args without the program name), printing results to

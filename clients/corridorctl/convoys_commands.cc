@@ -22,7 +22,6 @@ using Stub = v1::ConvoyService::Stub;
 constexpr char kStatusPrefix[] = "CONVOY_STATUS_";
 constexpr char kCargoPrefix[] = "CARGO_CATEGORY_";
 constexpr char kConstraintPrefix[] = "ACCESS_CONSTRAINT_";
-constexpr int kListPageSize = 200;
 
 std::string StatusText(v1::ConvoyStatus s) { return EnumTextOf(kStatusPrefix, s); }
 std::string CargoText(v1::CargoCategory c) { return EnumTextOf(kCargoPrefix, c); }
@@ -311,25 +310,11 @@ int ConvoysList(Session& session, Flags& flags, const Args& args) {
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
 
   auto stub = v1::ConvoyService::NewStub(session.channel());
-  std::vector<v1::Convoy> convoys;
   v1::ListConvoysResponse all;
-  while (true) {
-    int want = kListPageSize;
-    if (limit > 0) want = std::min<int>(want, limit - static_cast<int>(convoys.size()));
-    request.mutable_page()->set_page_size(want);
-    v1::ListConvoysResponse page;
-    int code = session.Invoke<Stub, v1::ListConvoysRequest, v1::ListConvoysResponse>(
-        *stub, request, &Stub::ListConvoys, [&](const v1::ListConvoysResponse& r) { page = r; });
-    if (code != kExitOk) return code;
-    for (const v1::Convoy& c : page.convoys()) {
-      convoys.push_back(c);
-      *all.add_convoys() = c;
-    }
-    all.set_next_page_token(page.next_page_token());
-    const bool enough = limit > 0 && static_cast<int>(convoys.size()) >= limit;
-    if (page.next_page_token().empty() || one_page || enough) break;
-    request.mutable_page()->set_page_token(page.next_page_token());
-  }
+  const int code = session.ListPages(*stub, &Stub::ListConvoys, request, limit, one_page,
+                                     &v1::ListConvoysResponse::mutable_convoys, &all);
+  if (code != kExitOk) return code;
+  const std::vector<v1::Convoy> convoys(all.convoys().begin(), all.convoys().end());
   switch (session.format()) {
     case OutputFormat::kJson:
       PrintJson(all, session.out());

@@ -109,20 +109,12 @@ int RoutesList(Session& session, Flags& flags, const Args& args) {
   if (parsed.ok()) parsed = flags.CheckAllUsed("routes list");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
   auto stub = v1::RouteService::NewStub(session.channel());
-  std::vector<v1::Route> routes;
   v1::ListRoutesResponse all;
-  request.mutable_page()->set_page_size(500);
-  do {
-    v1::ListRoutesResponse page;
-    int code = session.Invoke<Stub, v1::ListRoutesRequest, v1::ListRoutesResponse>(
-        *stub, request, &Stub::ListRoutes, [&](const v1::ListRoutesResponse& r) { page = r; });
-    if (code != kExitOk) return code;
-    for (const v1::Route& r : page.routes()) {
-      routes.push_back(r);
-      *all.add_routes() = r;
-    }
-    request.mutable_page()->set_page_token(page.next_page_token());
-  } while (!request.page().page_token().empty());
+  const int code =
+      session.ListPages(*stub, &Stub::ListRoutes, request, /*limit=*/0,
+                        /*one_page=*/false, &v1::ListRoutesResponse::mutable_routes, &all);
+  if (code != kExitOk) return code;
+  const std::vector<v1::Route> routes(all.routes().begin(), all.routes().end());
   PrintRoutes(session, routes, all);
   return kExitOk;
 }

@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -88,6 +89,33 @@ class Session {
     if (!status.ok()) return Fail(status);
     print(response);
     return kExitOk;
+  }
+
+  // Follows page tokens into `all`: pages of up to 200 until the range
+  // ends, `limit` items were collected (0: no limit), or after one page if
+  // `one_page`. `items` is the response's repeated field (e.g.
+  // &v1::ListAreasResponse::mutable_areas); `all` keeps the last token.
+  template <typename Stub, typename Request, typename Response, typename Item>
+  int ListPages(Stub& stub,
+                grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
+                Request request, int limit, bool one_page,
+                google::protobuf::RepeatedPtrField<Item>* (Response::*items)(), Response* all) {
+    constexpr int kPageSize = 200;
+    while (true) {
+      const int have = (all->*items)()->size();
+      request.mutable_page()->set_page_size(limit > 0 ? std::min(kPageSize, limit - have)
+                                                      : kPageSize);
+      grpc::ClientContext context;
+      Prepare(&context);
+      Response page;
+      grpc::Status status = (stub.*rpc)(&context, request, &page);
+      if (!status.ok()) return Fail(status);
+      for (Item& item : *(page.*items)()) *(all->*items)()->Add() = std::move(item);
+      all->set_next_page_token(page.next_page_token());
+      const bool enough = limit > 0 && (all->*items)()->size() >= limit;
+      if (page.next_page_token().empty() || one_page || enough) return kExitOk;
+      request.mutable_page()->set_page_token(page.next_page_token());
+    }
   }
 
  private:
