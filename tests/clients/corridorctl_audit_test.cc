@@ -21,7 +21,7 @@ namespace {
 
 using ::corridor::testing::BinaryPath;
 using ::corridor::testing::CommandResult;
-using ::corridor::testing::RunCommand;
+using ::corridor::testing::RunCorridorctl;
 using ::corridor::testing::ServerProcess;
 using ::testing::HasSubstr;
 
@@ -53,9 +53,7 @@ class AuditCommandTest : public ::testing::Test {
   void Stop() { ASSERT_EQ(server_->StopWith(SIGTERM), 0); }
 
   CommandResult Ctl(std::vector<std::string> args) {
-    args.insert(args.begin(), "--server=" + server_->address());
-    args.insert(args.begin(), BinaryPath("corridorctl"));
-    return RunCommand(args);
+    return RunCorridorctl(server_->address(), std::move(args));
   }
 
   // Convoys through several steps, and road reports.

@@ -16,7 +16,7 @@ namespace {
 
 using ::corridor::testing::BinaryPath;
 using ::corridor::testing::CommandResult;
-using ::corridor::testing::RunCommand;
+using ::corridor::testing::RunCorridorctl;
 using ::corridor::testing::ServerProcess;
 using ::testing::HasSubstr;
 
@@ -35,9 +35,7 @@ class CorridorctlConvoysTest : public ::testing::Test {
   }
 
   CommandResult Ctl(std::vector<std::string> args) {
-    args.insert(args.begin(), "--server=" + server_->address());
-    args.insert(args.begin(), BinaryPath("corridorctl"));
-    return RunCommand(args);
+    return RunCorridorctl(server_->address(), std::move(args));
   }
 
   // Runs a command that prints one JSON message and parses it.

@@ -12,6 +12,7 @@ namespace {
 using ::corridor::testing::BinaryPath;
 using ::corridor::testing::CommandResult;
 using ::corridor::testing::RunCommand;
+using ::corridor::testing::RunCorridorctl;
 using ::corridor::testing::ServerProcess;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -32,9 +33,7 @@ class CorridorctlTest : public ::testing::Test {
   }
 
   CommandResult Ctl(std::vector<std::string> args) {
-    args.insert(args.begin(), "--server=" + server_->address());
-    args.insert(args.begin(), BinaryPath("corridorctl"));
-    return RunCommand(args);
+    return RunCorridorctl(server_->address(), std::move(args));
   }
 
   static corridor::testing::TempDir* dir_;

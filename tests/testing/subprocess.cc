@@ -137,4 +137,10 @@ int ServerProcess::StopWith(int signal, absl::Duration timeout) {
   return ExitCodeOf(status);
 }
 
+CommandResult RunCorridorctl(const std::string& server, std::vector<std::string> args) {
+  args.insert(args.begin(), "--server=" + server);
+  args.insert(args.begin(), BinaryPath("corridorctl"));
+  return RunCommand(args);
+}
+
 }  // namespace corridor::testing

@@ -25,6 +25,9 @@ struct CommandResult {
 CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::vector<std::string>& extra_env = {});
 
+// Runs the real corridorctl against `server` ("host:port") with `args`.
+CommandResult RunCorridorctl(const std::string& server, std::vector<std::string> args);
+
 // A Corridor server process (corridor-areas, corridord...) on a free
 // loopback port, with its logs in `log_path`.
 class ServerProcess {

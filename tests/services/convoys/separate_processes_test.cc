@@ -15,7 +15,7 @@ namespace {
 
 using ::corridor::testing::BinaryPath;
 using ::corridor::testing::CommandResult;
-using ::corridor::testing::RunCommand;
+using ::corridor::testing::RunCorridorctl;
 using ::corridor::testing::ServerProcess;
 using ::testing::HasSubstr;
 
@@ -40,10 +40,10 @@ TEST(SeparateProcessesTest, ConvoysReachesAreasAndRoutesAndRidesOutAnOutage) {
   ASSERT_TRUE(convoys.ok()) << convoys.status();
 
   auto submit = [&](const std::string& key) {
-    return RunCommand({BinaryPath("corridorctl"), "--server=" + (*convoys)->address(),
-                       "--output=csv", "convoys", "submit", "--agency=SARC", "--area=ALP-EAST",
-                       "--route=ramouseh-road", "--planned=2016-08-10", "--beneficiaries=2500",
-                       "--cargo=flour:food:20:tonnes", "--key=" + key});
+    return RunCorridorctl((*convoys)->address(),
+                          {"--output=csv", "convoys", "submit", "--agency=SARC", "--area=ALP-EAST",
+                           "--route=ramouseh-road", "--planned=2016-08-10", "--beneficiaries=2500",
+                           "--cargo=flour:food:20:tonnes", "--key=" + key});
   };
   CommandResult first = submit("p-1");
   ASSERT_EQ(first.exit_code, 0) << first.err;
@@ -65,8 +65,7 @@ TEST(SeparateProcessesTest, ConvoysReachesAreasAndRoutesAndRidesOutAnOutage) {
   }
   ASSERT_EQ(after.exit_code, 0) << after.err;
 
-  CommandResult list = RunCommand({BinaryPath("corridorctl"), "--server=" + (*convoys)->address(),
-                                   "--output=csv", "convoys", "list"});
+  CommandResult list = RunCorridorctl((*convoys)->address(), {"--output=csv", "convoys", "list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 3);  // header + p-1 + p-2
 }
