@@ -6,8 +6,7 @@
 
 namespace corridor {
 
-absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(
-    absl::string_view text) {
+absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view text) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
   std::string field;
@@ -50,9 +49,10 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(
       row_has_content = false;
       ++line;
     } else if (after_quote) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "CSV line ", line, ": text after a closing quote; a quote inside a "
-          "quoted field must be doubled (\"\")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("CSV line ", line,
+                       ": text after a closing quote; a quote inside a "
+                       "quoted field must be doubled (\"\")"));
     } else if (c == '"' && field.empty()) {
       in_quotes = true;
       quote_line = line;
@@ -63,8 +63,8 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(
     }
   }
   if (in_quotes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "CSV line ", quote_line, ": a quoted field is never closed"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("CSV line ", quote_line, ": a quoted field is never closed"));
   }
   if (row_has_content || !field.empty() || after_quote) {
     row.push_back(std::move(field));
@@ -84,18 +84,17 @@ absl::StatusOr<CsvTable> CsvTable::Parse(absl::string_view text) {
   for (size_t i = 0; i < header.size(); ++i) table.columns_[header[i]] = i;
   for (size_t r = 1; r < rows->size(); ++r) {
     if ((*rows)[r].size() != header.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "CSV row ", r + 1, " has ", (*rows)[r].size(), " fields but the "
-          "header has ", header.size()));
+      return absl::InvalidArgumentError(absl::StrCat("CSV row ", r + 1, " has ", (*rows)[r].size(),
+                                                     " fields but the "
+                                                     "header has ",
+                                                     header.size()));
     }
     table.rows_.push_back(std::move((*rows)[r]));
   }
   return table;
 }
 
-bool CsvTable::HasColumn(absl::string_view column) const {
-  return columns_.contains(column);
-}
+bool CsvTable::HasColumn(absl::string_view column) const { return columns_.contains(column); }
 
 const std::string& CsvTable::Get(size_t row, absl::string_view column) const {
   static const std::string* empty = new std::string();

@@ -14,8 +14,7 @@ namespace corridor {
 
 // Parses CSV text into rows of fields. INVALID_ARGUMENT with the line number
 // for an unterminated quote or text after a closing quote.
-absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(
-    absl::string_view text);
+absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view text);
 
 // A CSV file with a header row: fields looked up by column name.
 class CsvTable {

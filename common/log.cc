@@ -17,9 +17,12 @@ std::string& LogName() {
 
 const char* SeverityName(LogSeverity severity) {
   switch (severity) {
-    case LogSeverity::kInfo: return "INFO";
-    case LogSeverity::kWarning: return "WARNING";
-    case LogSeverity::kError: return "ERROR";
+    case LogSeverity::kInfo:
+      return "INFO";
+    case LogSeverity::kWarning:
+      return "WARNING";
+    case LogSeverity::kError:
+      return "ERROR";
   }
   return "INFO";
 }
@@ -34,11 +37,10 @@ void SetLogName(std::string name) {
 LogLine::LogLine(LogSeverity severity, const char*, int) : severity_(severity) {}
 
 LogLine::~LogLine() {
-  std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
-                                      absl::UTCTimeZone());
+  std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
   absl::MutexLock lock(&log_mutex);
-  std::cerr << time << " " << SeverityName(severity_) << " " << LogName()
-            << ": " << stream_.str() << std::endl;
+  std::cerr << time << " " << SeverityName(severity_) << " " << LogName() << ": " << stream_.str()
+            << std::endl;
 }
 
 }  // namespace corridor

@@ -1,9 +1,8 @@
 #include "common/server.h"
 
-#include <signal.h>
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -19,18 +18,17 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   std::unique_ptr<ServiceHost> host(new ServiceHost());
   host->options_ = options;
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address,
-                           grpc::InsecureServerCredentials(), &host->port_);
+  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &host->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   for (const HostedService& hosted : services) {
     builder.RegisterService(hosted.service);
   }
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", options.listen_address,
-        "; is the address right and the port free? (another corridor "
-        "process may be running: stop it or choose another --listen)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address,
+                     "; is the address right and the port free? (another corridor "
+                     "process may be running: stop it or choose another --listen)"));
   }
   grpc::HealthCheckServiceInterface* health = host->server_->GetHealthCheckService();
   health->SetServingStatus(true);

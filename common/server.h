@@ -3,11 +3,11 @@
 #ifndef CORRIDOR_COMMON_SERVER_H_
 #define CORRIDOR_COMMON_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

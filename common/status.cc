@@ -16,8 +16,7 @@ grpc::Status ToGrpc(const absl::Status& status) {
     default:
       break;
   }
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
 }  // namespace corridor

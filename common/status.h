@@ -17,8 +17,7 @@ grpc::Status ToGrpc(const absl::Status& status);
 
 inline absl::Status FromGrpc(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
 // A handler's answer: the result into `response`, or its error mapped once.
@@ -30,9 +29,9 @@ grpc::Status Respond(absl::StatusOr<T> result, T* response) {
 }
 
 // Returns early with `expr`'s status if it is not OK.
-#define CORRIDOR_RETURN_IF_ERROR(expr)          \
-  do {                                          \
-    ::absl::Status corridor_status_ = (expr);   \
+#define CORRIDOR_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    ::absl::Status corridor_status_ = (expr);            \
     if (!corridor_status_.ok()) return corridor_status_; \
   } while (0)
 

@@ -22,10 +22,17 @@ absl::Status InvalidField(absl::string_view field, absl::string_view problem);
 // Text must be valid UTF-8, without control characters other than tab and
 // line breaks, and at most `max_bytes` long; `required` text must not be
 // blank.
-absl::Status CheckText(absl::string_view field, absl::string_view value,
-                       size_t max_bytes, bool required);
+absl::Status CheckText(absl::string_view field, absl::string_view value, size_t max_bytes,
+                       bool required);
 
 bool IsValidUtf8(absl::string_view value);
+
+// An id of a record in another service (area, route, convoy): letters,
+// digits and '-', at most 64 characters; empty only if not `required`.
+absl::Status CheckId(absl::string_view field, absl::string_view id, bool required);
+
+// One of the nine OCHA access-constraint categories (not UNSPECIFIED).
+absl::Status CheckAccessCategory(absl::string_view field, int category);
 
 // Latitude -90..90, longitude -180..180, both finite.
 absl::Status CheckGeoPoint(absl::string_view field, const v1::GeoPoint& point);
@@ -34,8 +41,7 @@ absl::Status CheckGeoPoint(absl::string_view field, const v1::GeoPoint& point);
 absl::Status CheckDate(absl::string_view field, const v1::Date& date);
 
 // Citation required (non-blank, at most 1000 bytes); note optional.
-absl::Status CheckSource(absl::string_view field, const v1::Source& source,
-                         bool required);
+absl::Status CheckSource(absl::string_view field, const v1::Source& source, bool required);
 
 // The page size to use: 0 means kDefaultPageSize; negative or above
 // kMaxPageSize is refused naming `<field>.page_size`.

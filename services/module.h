@@ -27,6 +27,9 @@ struct ModuleOptions {
   bool sync = true;
   // How to reach the other services; valid for the module's lifetime.
   const ServiceDirectory* peers = nullptr;
+  // Outbox messages per second a service relays to another at most (0: no
+  // limit).
+  double outbox_max_rate = 0;
 };
 
 // A service's database and the key that signs its journal's tree heads
@@ -54,8 +57,12 @@ class ServiceModule {
   virtual std::vector<HostedService> Services() = 0;
   // Its database and signing key, for the audit service.
   virtual const ServiceStorage& storage() const = 0;
+  // Called once the server listens and every peer address is known: start
+  // background work that calls other services.
+  virtual void Start() {}
   // Called once when the process is told to stop, before calls are drained:
-  // end long-lived streams so that they do not hold the shutdown up.
+  // end long-lived streams and background work so that they do not hold
+  // the shutdown up.
   virtual void BeginShutdown() {}
 };
 

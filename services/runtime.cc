@@ -14,6 +14,7 @@
 #include "services/areas/areas_module.h"
 #include "services/audit_service.h"
 #include "services/convoys/convoys_module.h"
+#include "services/denials/denials_module.h"
 #include "services/module.h"
 #include "services/routes/routes_module.h"
 
@@ -32,6 +33,7 @@ const std::vector<Registration>& Registry() {
       {"areas", areas::OpenAreasModule},
       {"routes", routes::OpenRoutesModule},
       {"convoys", convoys::OpenConvoysModule},
+      {"denials", denials::OpenDenialsModule},
   };
   return *registry;
 }
@@ -81,6 +83,7 @@ absl::Status RunServices(const RuntimeOptions& options) {
       module_options.data_dir = absl::StrCat(options.data_root, "/", name);
       module_options.load_reference_data = options.load_reference_data;
       module_options.peers = &peers;
+      module_options.outbox_max_rate = options.outbox_max_rate;
       absl::StatusOr<std::unique_ptr<ServiceModule>> module = registration.open(module_options);
       if (!module.ok()) {
         return absl::Status(module.status().code(),
@@ -112,6 +115,7 @@ absl::Status RunServices(const RuntimeOptions& options) {
       absl::StrCat(host_part == "0.0.0.0" || host_part == "[::]" ? "127.0.0.1" : host_part, ":",
                    (*host)->port()),
       options.services);
+  for (const auto& module : modules) module->Start();
   for (const HostedService& service : hosted) {
     CORRIDOR_LOG(INFO) << "serving " << service.full_name << " on " << address;
   }

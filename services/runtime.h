@@ -22,6 +22,8 @@ struct RuntimeOptions {
   std::string peers;
   // Written once listening, with the bound address, for scripts and tests.
   std::string port_file;
+  // Outbox messages relayed per second at most (0: no limit).
+  double outbox_max_rate = 0;
 };
 
 // The services this build can run, in start order.

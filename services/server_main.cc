@@ -26,6 +26,9 @@ ABSL_FLAG(int, shutdown_grace_seconds, 5,
 ABSL_FLAG(std::string, peers, "",
           "where to reach services not run in this process, e.g. "
           "areas=10.0.0.5:7400,routes=10.0.0.6:7400");
+ABSL_FLAG(double, outbox_max_rate, 0,
+          "messages per second a service's outbox relay sends at most (e.g. convoy denials to "
+          "the denials service); 0 for no limit");
 ABSL_FLAG(std::string, port_file, "", "if set, write the bound host:port here once listening");
 
 namespace corridor {
@@ -67,6 +70,11 @@ int ServerMain(int argc, char** argv, const std::string& program,
   options.load_reference_data = absl::GetFlag(FLAGS_load_reference_data);
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.peers = absl::GetFlag(FLAGS_peers);
+  options.outbox_max_rate = absl::GetFlag(FLAGS_outbox_max_rate);
+  if (options.outbox_max_rate < 0) {
+    std::cerr << program << ": --outbox_max_rate must be 0 (no limit) or positive\n";
+    return 2;
+  }
 
   absl::Status status = RunServices(options);
   if (!status.ok()) {

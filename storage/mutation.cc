@@ -27,6 +27,14 @@ void Mutation::PutMeta(std::string key, std::string value) {
   meta_.emplace_back(std::move(key), std::move(value));
 }
 
+void Mutation::AddToCounter(std::string key, std::vector<int64_t> deltas) {
+  counters_.emplace_back(std::move(key), std::move(deltas));
+}
+
+void Mutation::Enqueue(std::string outbox, std::string message) {
+  outbox_.emplace_back(std::move(outbox), std::move(message));
+}
+
 void Mutation::Add(const TableSchema& table, const google::protobuf::Message& record, bool insert,
                    uint64_t expected_version) {
   RecordWrite write;

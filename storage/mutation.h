@@ -50,12 +50,27 @@ class Mutation {
   // Sets a store-wide metadata value (e.g. "reference data loaded").
   void PutMeta(std::string key, std::string value);
 
+  // Adds `deltas` element-wise to the counter at `key` (encoded with
+  // KeyWriter; missing counters start at zero). Counters are derived data,
+  // like index entries: they commit in the same batch as the records they
+  // summarize, but are not journaled. Concurrent commits add to the same
+  // counter without waiting for each other (a RocksDB merge, not a read).
+  void AddToCounter(std::string key, std::vector<int64_t> deltas);
+
+  // Queues `message` on the outbox `outbox`, in the same batch as the rest
+  // of the mutation: it exists if and only if the commit does. The store
+  // numbers messages per outbox in commit order; an OutboxRelay
+  // (outbox.h) delivers them.
+  void Enqueue(std::string outbox, std::string message);
+
   // Who makes the change, for the audit journal. Every service mutation
   // sets it.
   void SetOrigin(const Origin& origin) { origin_ = origin; }
   const Origin& origin() const { return origin_; }
 
-  bool empty() const { return records_.empty() && meta_.empty(); }
+  bool empty() const {
+    return records_.empty() && meta_.empty() && counters_.empty() && outbox_.empty();
+  }
 
   // What the mutation collected, for the store to commit.
   struct RecordWrite {
@@ -69,6 +84,10 @@ class Mutation {
   };
   const std::vector<RecordWrite>& records() const { return records_; }
   const std::vector<std::pair<std::string, std::string>>& meta() const { return meta_; }
+  const std::vector<std::pair<std::string, std::vector<int64_t>>>& counters() const {
+    return counters_;
+  }
+  const std::vector<std::pair<std::string, std::string>>& outbox() const { return outbox_; }
 
  private:
   void Add(const TableSchema& table, const google::protobuf::Message& record, bool insert,
@@ -76,6 +95,8 @@ class Mutation {
 
   std::vector<RecordWrite> records_;
   std::vector<std::pair<std::string, std::string>> meta_;
+  std::vector<std::pair<std::string, std::vector<int64_t>>> counters_;
+  std::vector<std::pair<std::string, std::string>> outbox_;  // (outbox, message)
   Origin origin_;
 };
 

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <system_error>
 
@@ -18,6 +19,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/merge_operator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
@@ -36,6 +38,13 @@ constexpr char kIndexesCf[] = "indexes";
 constexpr char kAuditCf[] = "audit";
 constexpr char kEntryPrefix[] = "e";
 constexpr char kNodePrefix[] = "n";
+// Counters, updated by merge (Int64AddOperator).
+constexpr char kCountersCf[] = "counters";
+// Outboxes: queued messages under "q" + outbox + sequence, messages set
+// aside under "d" + outbox + sequence.
+constexpr char kOutboxCf[] = "outbox";
+constexpr char kQueuedPrefix[] = "q";
+constexpr char kSetAsidePrefix[] = "d";
 // At most this many commits share one journal write.
 constexpr size_t kMaxGroup = 256;
 constexpr char kMetaPrefix[] = "meta/";
@@ -79,6 +88,51 @@ absl::StatusOr<RawRecord> DecodeValue(absl::string_view value) {
   return record;
 }
 
+// A counter's value: fixed 8-byte little-endian two's-complement integers.
+std::string EncodeCounter(const std::vector<int64_t>& values) {
+  std::string out(values.size() * 8, '\0');
+  for (size_t i = 0; i < values.size(); ++i) {
+    const uint64_t v = static_cast<uint64_t>(values[i]);
+    for (int b = 0; b < 8; ++b) out[i * 8 + b] = static_cast<char>((v >> (8 * b)) & 0xFF);
+  }
+  return out;
+}
+
+std::vector<int64_t> DecodeCounter(absl::string_view bytes) {
+  std::vector<int64_t> values(bytes.size() / 8);
+  for (size_t i = 0; i < values.size(); ++i) {
+    uint64_t v = 0;
+    for (int b = 0; b < 8; ++b) {
+      v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i * 8 + b])) << (8 * b);
+    }
+    values[i] = static_cast<int64_t>(v);
+  }
+  return values;
+}
+
+// Adds counters element-wise; a shorter operand counts as zeros.
+class Int64AddOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice& key, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger* logger) const override {
+    std::vector<int64_t> sum =
+        existing ? DecodeCounter(absl::string_view(existing->data(), existing->size()))
+                 : std::vector<int64_t>();
+    const std::vector<int64_t> add = DecodeCounter(absl::string_view(value.data(), value.size()));
+    if (sum.size() < add.size()) sum.resize(add.size(), 0);
+    for (size_t i = 0; i < add.size(); ++i) {
+      sum[i] = static_cast<int64_t>(static_cast<uint64_t>(sum[i]) + static_cast<uint64_t>(add[i]));
+    }
+    *new_value = EncodeCounter(sum);
+    return true;
+  }
+  const char* Name() const override { return "corridor.Int64Add"; }
+};
+
+std::string OutboxKey(absl::string_view prefix, absl::string_view outbox, uint64_t sequence) {
+  return KeyWriter().Raw(prefix).String(outbox).Uint64(sequence).Release();
+}
+
 // Holds the lock stripes of a commit, taken in ascending order so that two
 // commits never wait on each other in a cycle.
 class StripeLocks {
@@ -118,6 +172,10 @@ class BatchCopier : public rocksdb::WriteBatch::Handler {
   }
   rocksdb::Status DeleteCF(uint32_t id, const rocksdb::Slice& key) override {
     return out_->Delete(Handle(id), key);
+  }
+  rocksdb::Status MergeCF(uint32_t id, const rocksdb::Slice& key,
+                          const rocksdb::Slice& value) override {
+    return out_->Merge(Handle(id), key, value);
   }
 
  private:
@@ -165,17 +223,29 @@ class Store::Impl {
   rocksdb::ColumnFamilyHandle* records() const { return handles_[1]; }
   rocksdb::ColumnFamilyHandle* indexes() const { return handles_[2]; }
   rocksdb::ColumnFamilyHandle* audit() const { return handles_[3]; }
+  rocksdb::ColumnFamilyHandle* counters() const { return handles_[4]; }
+  rocksdb::ColumnFamilyHandle* outbox() const { return handles_[5]; }
   const StoreOptions& options() const { return options_; }
 
   // Finds the journal's size and rebuilds the tree's right edge.
   absl::Status RecoverJournal();
   absl::StatusOr<merkle::Hash> ReadNode(int level, uint64_t index) const;
 
-  // Appends one entry per commit to the journal and writes each commit's
-  // batch with its entry and tree nodes: commits that arrive together share
+  // Writes each commit's batch with its outbox messages and, if `entry` is
+  // set, its journal entry and tree nodes. Commits that arrive together share
   // one synced write (a leader writes for the group, as in LevelDB), and
-  // entries are numbered in the order they become durable.
-  absl::Status WriteJournaled(rocksdb::WriteBatch* batch, v1::JournalEntry* entry);
+  // entries and outbox messages are numbered in the order they become
+  // durable.
+  using OutboxMessages = std::vector<std::pair<std::string, std::string>>;
+  absl::Status WriteOrdered(rocksdb::WriteBatch* batch, v1::JournalEntry* entry,
+                            const OutboxMessages* outbox);
+
+  uint64_t WaitForOutbox(uint64_t seen, absl::Time deadline) const {
+    std::unique_lock<std::mutex> lock(outbox_mu_);
+    outbox_written_.wait_until(lock, absl::ToChronoTime(deadline),
+                               [&] { return outbox_commits_ > seen; });
+    return outbox_commits_;
+  }
 
   JournalHead head() const {
     absl::MutexLock lock(&head_mu_);
@@ -201,9 +271,14 @@ class Store::Impl {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::array<absl::Mutex, kLockStripes> locks_;
 
+  // The last sequence number used in `outbox`, read from the database the
+  // first time. Called by the leader only.
+  absl::StatusOr<uint64_t> LastOutboxSequence(const std::string& outbox);
+
   struct Writer {
     rocksdb::WriteBatch* batch = nullptr;
     v1::JournalEntry* entry = nullptr;
+    const OutboxMessages* outbox = nullptr;
     absl::Status status;
     bool done = false;
     std::condition_variable wake;
@@ -212,6 +287,10 @@ class Store::Impl {
   std::deque<Writer*> queue_;  // guarded by queue_mu_
   // Touched only by the current leader (the writer at the queue's front).
   merkle::Frontier frontier_;
+  std::map<std::string, uint64_t> outbox_last_;
+  mutable std::mutex outbox_mu_;
+  mutable std::condition_variable outbox_written_;
+  uint64_t outbox_commits_ = 0;  // guarded by outbox_mu_
   mutable absl::Mutex head_mu_;
   JournalHead head_ ABSL_GUARDED_BY(head_mu_);
 };
@@ -253,10 +332,37 @@ absl::Status Store::Impl::RecoverJournal() {
   return absl::OkStatus();
 }
 
-absl::Status Store::Impl::WriteJournaled(rocksdb::WriteBatch* batch, v1::JournalEntry* entry) {
+absl::StatusOr<uint64_t> Store::Impl::LastOutboxSequence(const std::string& outbox) {
+  auto found = outbox_last_.find(outbox);
+  if (found != outbox_last_.end()) return found->second;
+  // Set-aside messages keep their numbers, so both ranges count.
+  uint64_t last = 0;
+  for (const char* prefix : {kQueuedPrefix, kSetAsidePrefix}) {
+    const std::string range = KeyWriter().Raw(prefix).String(outbox).Release();
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), this->outbox()));
+    it->SeekForPrev(PrefixSuccessor(range));
+    if (it->Valid() && it->key().starts_with(range)) {
+      KeyReader reader(
+          absl::string_view(it->key().data() + range.size(), it->key().size() - range.size()));
+      uint64_t sequence = 0;
+      if (!reader.Uint64(&sequence)) {
+        return absl::DataLossError(
+            absl::StrCat("outbox ", outbox, " has a malformed key; restore from a backup"));
+      }
+      last = std::max(last, sequence);
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading an outbox");
+  }
+  outbox_last_[outbox] = last;
+  return last;
+}
+
+absl::Status Store::Impl::WriteOrdered(rocksdb::WriteBatch* batch, v1::JournalEntry* entry,
+                                       const OutboxMessages* outbox) {
   Writer self;
   self.batch = batch;
   self.entry = entry;
+  self.outbox = outbox;
   std::unique_lock<std::mutex> lock(queue_mu_);
   queue_.push_back(&self);
   self.wake.wait(lock, [&] { return self.done || queue_.front() == &self; });
@@ -271,17 +377,34 @@ absl::Status Store::Impl::WriteJournaled(rocksdb::WriteBatch* batch, v1::Journal
   lock.unlock();
 
   merkle::Frontier next = frontier_;
+  std::map<std::string, uint64_t> outbox_next;  // applied to outbox_last_ once written
+  bool enqueued = false;
   rocksdb::WriteBatch combined;
   const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
   absl::Status status;
   for (Writer* w : group) {
-    w->entry->set_index(next.size());
-    *w->entry->mutable_time() = now;
-    const std::string bytes = SerializeDeterministic(*w->entry);
-    combined.Put(audit(), EntryKey(w->entry->index()), bytes);
-    for (const merkle::Frontier::Node& node : next.Append(merkle::LeafHash(bytes))) {
-      combined.Put(audit(), NodeKey(node.level, node.index), merkle::ToBytes(node.hash));
+    if (w->entry != nullptr) {
+      w->entry->set_index(next.size());
+      *w->entry->mutable_time() = now;
+      const std::string bytes = SerializeDeterministic(*w->entry);
+      combined.Put(audit(), EntryKey(w->entry->index()), bytes);
+      for (const merkle::Frontier::Node& node : next.Append(merkle::LeafHash(bytes))) {
+        combined.Put(audit(), NodeKey(node.level, node.index), merkle::ToBytes(node.hash));
+      }
     }
+    for (const auto& [name, message] : *w->outbox) {
+      if (outbox_next.find(name) == outbox_next.end()) {
+        absl::StatusOr<uint64_t> last = LastOutboxSequence(name);
+        if (!last.ok()) {
+          status = last.status();
+          break;
+        }
+        outbox_next[name] = *last;
+      }
+      combined.Put(this->outbox(), OutboxKey(kQueuedPrefix, name, ++outbox_next[name]), message);
+      enqueued = true;
+    }
+    if (!status.ok()) break;
     BatchCopier copier(&combined, handles_);
     status = FromRocks(w->batch->Iterate(&copier), "preparing a write");
     if (!status.ok()) break;
@@ -293,9 +416,17 @@ absl::Status Store::Impl::WriteJournaled(rocksdb::WriteBatch* batch, v1::Journal
   }
   if (status.ok()) {
     frontier_ = std::move(next);
+    for (const auto& [name, last] : outbox_next) outbox_last_[name] = last;
     absl::MutexLock head_lock(&head_mu_);
     head_.size = frontier_.size();
     head_.root = frontier_.Root();
+  }
+  if (status.ok() && enqueued) {
+    {
+      std::lock_guard<std::mutex> outbox_lock(outbox_mu_);
+      ++outbox_commits_;
+    }
+    outbox_written_.notify_all();
   }
 
   lock.lock();
@@ -337,17 +468,24 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   rocksdb::BlockBasedTableOptions table_options;
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   rocksdb::ColumnFamilyOptions cf_options;
-  // 128 MiB of memtables across the four column families (RocksDB's default
+  // 128 MiB of memtables across the column families (RocksDB's default
   // budget is 512 MiB): a service stays small, and a restart after a crash
   // replays at most that much log.
   cf_options.OptimizeLevelStyleCompaction(128 << 20);
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+  rocksdb::ColumnFamilyOptions counter_options = cf_options;
+  counter_options.merge_operator = std::make_shared<Int64AddOperator>();
+  // A hot counter takes a merge per commit; folding them in the memtable
+  // every 32 keeps reads from summing long chains.
+  counter_options.max_successive_merges = 32;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, cf_options},
       {kRecordsCf, cf_options},
       {kIndexesCf, cf_options},
       {kAuditCf, cf_options},
+      {kCountersCf, counter_options},
+      {kOutboxCf, cf_options},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
@@ -458,11 +596,12 @@ absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
   for (const auto& [key, value] : mutation.meta()) {
     batch.Put(impl_->meta(), absl::StrCat(kMetaPrefix, key), value);
   }
+  for (const auto& [key, deltas] : mutation.counters()) {
+    batch.Merge(impl_->counters(), key, EncodeCounter(deltas));
+  }
   if (!impl_->options().journal) {
-    rocksdb::WriteOptions write_options;
-    write_options.sync = impl_->options().sync;
-    rocksdb::Status s = impl_->db()->Write(write_options, &batch);
-    if (!s.ok()) return FromRocks(s, "committing a write");
+    absl::Status written = impl_->WriteOrdered(&batch, nullptr, &mutation.outbox());
+    if (!written.ok()) return written;
     return result;
   }
 
@@ -486,7 +625,8 @@ absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
     change->set_description(key);
     change->set_record_sha256(merkle::ToBytes(merkle::Sha256(value)));
   }
-  if (absl::Status s = impl_->WriteJournaled(&batch, &entry); !s.ok()) return s;
+  absl::Status written = impl_->WriteOrdered(&batch, &entry, &mutation.outbox());
+  if (!written.ok()) return written;
   result.journal_index = entry.index();
   return result;
 }
@@ -699,6 +839,104 @@ absl::StatusOr<std::string> Store::ScanRecordDigests(const std::string& page_tok
   }
   if (!it->status().ok()) return FromRocks(it->status(), "scanning records");
   return std::string();
+}
+
+}  // namespace corridor::storage
+
+namespace corridor::storage {
+
+absl::Status Store::ScanCounters(absl::string_view prefix, absl::string_view start,
+                                 absl::string_view end, const CounterVisitor& visit) const {
+  const std::string lower = absl::StrCat(prefix, start);
+  const std::string upper = end.empty() ? PrefixSuccessor(prefix) : absl::StrCat(prefix, end);
+  rocksdb::Slice upper_slice(upper);
+  ScopedSnapshot snapshot(impl_->db());
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.get();
+  if (!upper.empty()) read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db()->NewIterator(read_options, impl_->counters()));
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    const absl::string_view key(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+    absl::Status s =
+        visit(key, DecodeCounter(absl::string_view(it->value().data(), it->value().size())));
+    if (!s.ok()) return s;
+  }
+  return FromRocks(it->status(), "reading counters");
+}
+
+absl::Status Store::ReadOutbox(absl::string_view outbox, uint64_t after, int max,
+                               const OutboxVisitor& visit) const {
+  const std::string range = KeyWriter().Raw(kQueuedPrefix).String(outbox).Release();
+  const std::string upper = PrefixSuccessor(range);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db()->NewIterator(read_options, impl_->outbox()));
+  int visited = 0;
+  for (it->Seek(OutboxKey(kQueuedPrefix, outbox, after + 1)); it->Valid() && visited < max;
+       it->Next(), ++visited) {
+    KeyReader reader(
+        absl::string_view(it->key().data() + range.size(), it->key().size() - range.size()));
+    uint64_t sequence = 0;
+    if (!reader.Uint64(&sequence)) {
+      return absl::DataLossError(
+          absl::StrCat("outbox ", outbox, " has a malformed key; restore from a backup"));
+    }
+    absl::Status s = visit(sequence, absl::string_view(it->value().data(), it->value().size()));
+    if (!s.ok()) return s;
+  }
+  return FromRocks(it->status(), "reading an outbox");
+}
+
+absl::Status Store::RemoveFromOutbox(absl::string_view outbox, uint64_t sequence) {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = false;
+  return FromRocks(impl_->db()->Delete(write_options, impl_->outbox(),
+                                       OutboxKey(kQueuedPrefix, outbox, sequence)),
+                   "removing a delivered outbox message");
+}
+
+absl::Status Store::SetAside(absl::string_view outbox, uint64_t sequence,
+                             absl::string_view reason) {
+  const std::string queued = OutboxKey(kQueuedPrefix, outbox, sequence);
+  std::string message;
+  rocksdb::Status s = impl_->db()->Get(rocksdb::ReadOptions(), impl_->outbox(), queued, &message);
+  if (!s.ok()) return FromRocks(s, "reading an outbox message to set it aside");
+  rocksdb::WriteBatch batch;
+  batch.Delete(impl_->outbox(), queued);
+  batch.Put(impl_->outbox(), OutboxKey(kSetAsidePrefix, outbox, sequence),
+            KeyWriter().String(reason).Raw(message).Release());
+  rocksdb::WriteOptions write_options;
+  write_options.sync = impl_->options().sync;
+  return FromRocks(impl_->db()->Write(write_options, &batch), "setting an outbox message aside");
+}
+
+absl::Status Store::ReadSetAside(absl::string_view outbox, const SetAsideVisitor& visit) const {
+  const std::string range = KeyWriter().Raw(kSetAsidePrefix).String(outbox).Release();
+  const std::string upper = PrefixSuccessor(range);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db()->NewIterator(read_options, impl_->outbox()));
+  for (it->Seek(range); it->Valid(); it->Next()) {
+    KeyReader key(
+        absl::string_view(it->key().data() + range.size(), it->key().size() - range.size()));
+    KeyReader value(absl::string_view(it->value().data(), it->value().size()));
+    uint64_t sequence = 0;
+    std::string reason;
+    if (!key.Uint64(&sequence) || !value.String(&reason)) {
+      return absl::DataLossError(absl::StrCat("outbox ", outbox,
+                                              " has a malformed set-aside message; restore "
+                                              "from a backup"));
+    }
+    absl::Status s = visit(sequence, value.rest(), reason);
+    if (!s.ok()) return s;
+  }
+  return FromRocks(it->status(), "reading set-aside outbox messages");
+}
+
+uint64_t Store::WaitForOutbox(uint64_t seen, absl::Time deadline) const {
+  return impl_->WaitForOutbox(seen, deadline);
 }
 
 }  // namespace corridor::storage

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "storage/merkle.h"
 #include "storage/mutation.h"
 #include "storage/table.h"
@@ -136,6 +137,36 @@ class Store {
   absl::Status ReadJournal(uint64_t start, uint64_t end, const EntryVisitor& visit) const;
   // Stored perfect-subtree hashes, for roots and proofs (merkle.h).
   merkle::NodeSource journal_nodes() const;
+
+  // Counters (Mutation::AddToCounter): visits, from one snapshot and in key
+  // order, every counter with a key from prefix+start (inclusive) to
+  // prefix+end (exclusive; empty: every key with the prefix). `visit` gets
+  // the key without `prefix`, and the counter's values.
+  using CounterVisitor =
+      std::function<absl::Status(absl::string_view key, const std::vector<int64_t>& values)>;
+  absl::Status ScanCounters(absl::string_view prefix, absl::string_view start,
+                            absl::string_view end, const CounterVisitor& visit) const;
+
+  // Outboxes (Mutation::Enqueue). Messages are numbered from 1 per outbox,
+  // in commit order. Visits up to `max` queued messages of `outbox` after
+  // sequence number `after`, in order.
+  using OutboxVisitor = std::function<absl::Status(uint64_t sequence, absl::string_view message)>;
+  absl::Status ReadOutbox(absl::string_view outbox, uint64_t after, int max,
+                          const OutboxVisitor& visit) const;
+  // Removes a delivered message. Not synced: a removal lost in a crash only
+  // means the message is delivered again, which receivers must deduplicate.
+  absl::Status RemoveFromOutbox(absl::string_view outbox, uint64_t sequence);
+  // Moves a message the receiver refused for good out of the queue, keeping
+  // it with the reason (synced), so that it is never lost and never blocks
+  // the messages behind it.
+  absl::Status SetAside(absl::string_view outbox, uint64_t sequence, absl::string_view reason);
+  // Visits the messages set aside for `outbox`, in sequence order.
+  using SetAsideVisitor = std::function<absl::Status(uint64_t sequence, absl::string_view message,
+                                                     absl::string_view reason)>;
+  absl::Status ReadSetAside(absl::string_view outbox, const SetAsideVisitor& visit) const;
+  // How many commits have enqueued messages since the store opened. Waits
+  // until that count exceeds `seen`, or `deadline` passes, and returns it.
+  uint64_t WaitForOutbox(uint64_t seen, absl::Time deadline) const;
 
   // Walks every record of every table in key order, `page_size` at a time.
   using DigestVisitor = std::function<absl::Status(const RecordDigest& record)>;

@@ -1,7 +1,6 @@
 #include "services/convoys/convoy_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/request_context.h"
 #include "common/status.h"
@@ -19,32 +18,15 @@ storage::Origin CallOrigin(const grpc::ServerContext& context, absl::string_view
 
 absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
 
-// The area must exist; the route, if named, must exist and lead to the area
-// (when it says which areas it serves).
-absl::Status CheckReferences(const References& references,
-                             const v1::SubmitConvoyRequestRequest& request) {
-  absl::StatusOr<v1::Area> area = references.GetArea("area_id", request.area_id());
-  if (!area.ok()) return area.status();
-  if (request.route_id().empty()) return absl::OkStatus();
-  absl::StatusOr<v1::Route> route = references.GetRoute("route_id", request.route_id());
-  if (!route.ok()) return route.status();
-  const auto& served = route->serves_area_ids();
-  if (!served.empty() &&
-      std::find(served.begin(), served.end(), request.area_id()) == served.end()) {
-    return InvalidField(
-        "route_id", absl::StrCat("route ", route->id(), " leads to ", absl::StrJoin(served, ", "),
-                                 ", not to ", request.area_id()));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 grpc::Status ConvoyService::SubmitConvoyRequest(grpc::ServerContext* context,
                                                 const v1::SubmitConvoyRequestRequest* request,
                                                 v1::Convoy* response) {
   if (absl::Status s = ValidateSubmit(*request); !s.ok()) return ToGrpc(s);
-  if (absl::Status s = CheckReferences(*references_, *request); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = references_->CheckAreaAndRoute(request->area_id(), request->route_id());
+      !s.ok())
+    return ToGrpc(s);
   return Respond(store_->Submit(CallOrigin(*context, "SubmitConvoyRequest"), *request, Today()),
                  response);
 }

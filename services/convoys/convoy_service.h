@@ -6,7 +6,7 @@
 
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "services/convoys/convoy_store.h"
-#include "services/convoys/references.h"
+#include "services/references.h"
 
 namespace corridor::convoys {
 

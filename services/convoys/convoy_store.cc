@@ -1,12 +1,12 @@
 #include "services/convoys/convoy_store.h"
 
-#include <openssl/sha.h>
-
 #include <map>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/ids.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
@@ -85,12 +85,8 @@ bool SameSubmission(const v1::Convoy& convoy, const v1::SubmitConvoyRequestReque
 }  // namespace
 
 std::string ConvoyIdFor(absl::string_view agency, absl::string_view idempotency_key) {
-  const std::string input =
-      absl::StrCat(absl::AsciiStrToLower(agency), std::string(1, '\0'), idempotency_key);
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
-  return absl::StrCat(
-      "cv-", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), 8)));
+  return DerivedId(
+      "cv-", absl::StrCat(absl::AsciiStrToLower(agency), std::string(1, '\0'), idempotency_key));
 }
 
 absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const storage::Origin& origin,
@@ -188,6 +184,10 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
     mutation.SetOrigin(origin);
     mutation.Update(ConvoysTable(), convoy, version);
     mutation.Insert(ConvoyEventsTable(), event);
+    if (target == v1::CONVOY_STATUS_DENIED || target == v1::CONVOY_STATUS_TURNED_BACK ||
+        target == v1::CONVOY_STATUS_ATTACKED) {
+      mutation.Enqueue(kDenialsOutbox, DenialFor(convoy, event).SerializeAsString());
+    }
     absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
     // Someone else moved the convoy first: look again, from its new state.
     if ((absl::IsAborted(result.status()) || absl::IsAlreadyExists(result.status())) &&
@@ -203,6 +203,40 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
     if (!result.ok()) return result.status();
     return WithVersion(std::move(convoy), result->versions[0]);
   }
+}
+
+v1::RecordDenialRequest ConvoyStore::DenialFor(const v1::Convoy& convoy,
+                                               const v1::ConvoyEvent& event) {
+  v1::RecordDenialRequest request;
+  request.set_idempotency_key(absl::StrCat("convoys/", convoy.id(), "/", event.sequence()));
+  v1::DenialFacts* facts = request.mutable_facts();
+  facts->set_party(event.responsible_party());
+  facts->set_area_id(convoy.area_id());
+  facts->set_route_id(convoy.route_id());
+  facts->set_convoy_id(convoy.id());
+  // Convoy events carry dates only: the denial is placed at 00:00 UTC.
+  const absl::Time day = absl::FromCivil(ToCivil(event.occurred_on()), absl::UTCTimeZone());
+  *facts->mutable_occurred_at() = TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(day));
+  facts->set_category(event.constraint_category());
+  const char* what = event.status() == v1::CONVOY_STATUS_DENIED        ? "denied"
+                     : event.status() == v1::CONVOY_STATUS_TURNED_BACK ? "turned back"
+                                                                       : "attacked";
+  std::string description =
+      absl::StrCat("Convoy ", convoy.id(), " of ", convoy.agency(), " to ", convoy.area_id(),
+                   " (planned ", FormatDate(convoy.planned_date()), ") was ", what);
+  if (!event.reason().empty()) absl::StrAppend(&description, ": ", event.reason());
+  if (!event.note().empty()) absl::StrAppend(&description, ". Note: ", event.note());
+  facts->set_description(description);
+  *facts->mutable_source() = event.source();
+  if (facts->source().citation().empty()) {
+    facts->mutable_source()->set_citation(absl::StrCat("Corridor convoys service, convoy ",
+                                                       convoy.id(), " event ", event.sequence()));
+  }
+  // The people the convoy was meant to reach: as approved, else as asked.
+  facts->set_people_affected(convoy.has_beneficiaries_approved()
+                                 ? convoy.beneficiaries_approved()
+                                 : convoy.beneficiaries_requested());
+  return request;
 }
 
 absl::StatusOr<v1::Convoy> ConvoyStore::Approve(const storage::Origin& origin,

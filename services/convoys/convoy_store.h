@@ -12,9 +12,16 @@
 #include "absl/time/civil_time.h"
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/convoys.pb.h"
+#include "corridor/v1/denials.pb.h"
 #include "storage/store.h"
 
 namespace corridor::convoys {
+
+// The outbox that carries denials to the denials service: a DenyConvoy, and
+// an outcome of TURNED_BACK or ATTACKED, each enqueue one
+// v1::RecordDenialRequest in the same write as the transition. Its
+// idempotency key is "convoys/<convoy id>/<event sequence>".
+inline constexpr char kDenialsOutbox[] = "denials";
 
 // The id of the convoy an agency's idempotency key creates: "cv-" and 16 hex
 // digits of SHA-256 over the lowercased agency and the key.
@@ -60,6 +67,9 @@ class ConvoyStore {
   // index; its cost grows with those convoys, not with the whole table.
   absl::StatusOr<v1::AreaAccess> Access(const v1::Area& area, const v1::Date& from,
                                         const v1::Date& to) const;
+
+  // The denial a transition into DENIED, TURNED_BACK or ATTACKED reports.
+  static v1::RecordDenialRequest DenialFor(const v1::Convoy& convoy, const v1::ConvoyEvent& event);
 
   // The audit journal's size and root now.
   storage::JournalHead journal_head() const { return store_->journal_head(); }

@@ -20,18 +20,6 @@ constexpr int64_t kMaxBeneficiaries = 100'000'000;
 constexpr double kMaxQuantity = 1e12;
 constexpr int kMaxAreasInReport = 1000;
 
-absl::Status CheckReference(absl::string_view field, absl::string_view id, bool required) {
-  if (id.empty()) return required ? InvalidField(field, "is required") : absl::OkStatus();
-  if (id.size() > 64) return InvalidField(field, "is longer than 64 characters");
-  for (char c : id) {
-    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-')) {
-      return InvalidField(field, absl::StrCat("\"", absl::CHexEscape(id),
-                                              "\" is not an id (letters, digits and '-')"));
-    }
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckBeneficiaries(absl::string_view field, int64_t n, bool positive) {
   if (n < 0 || (positive && n == 0) || n > kMaxBeneficiaries) {
     return InvalidField(
@@ -75,36 +63,16 @@ absl::Status CheckTransitionBasics(const Request& request, absl::CivilDay today)
   return CheckText("note", request.note(), kMaxTextBytes, false);
 }
 
-std::string CategoryNames() {
-  std::string names;
-  for (int i = 1; i <= v1::AccessConstraintCategory_MAX; ++i) {
-    absl::StrAppend(
-        &names, names.empty() ? "" : ", ", i, " ",
-        v1::AccessConstraintCategory_Name(static_cast<v1::AccessConstraintCategory>(i)).substr(18));
-  }
-  return names;
-}
-
 }  // namespace
 
 absl::Status ValidateConvoyId(absl::string_view field, absl::string_view id) {
-  return CheckReference(field, id, true);
-}
-
-absl::Status ValidateCategory(absl::string_view field, int category) {
-  if (category == v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED ||
-      !v1::AccessConstraintCategory_IsValid(category)) {
-    return InvalidField(field, absl::StrCat("is required: one of OCHA's access-constraint "
-                                            "categories (",
-                                            CategoryNames(), ")"));
-  }
-  return absl::OkStatus();
+  return CheckId(field, id, true);
 }
 
 absl::Status ValidateSubmit(const v1::SubmitConvoyRequestRequest& request) {
   CORRIDOR_RETURN_IF_ERROR(CheckText("agency", request.agency(), kMaxNameBytes, true));
-  CORRIDOR_RETURN_IF_ERROR(CheckReference("area_id", request.area_id(), true));
-  CORRIDOR_RETURN_IF_ERROR(CheckReference("route_id", request.route_id(), false));
+  CORRIDOR_RETURN_IF_ERROR(CheckId("area_id", request.area_id(), true));
+  CORRIDOR_RETURN_IF_ERROR(CheckId("route_id", request.route_id(), false));
   if (!request.has_planned_date()) return InvalidField("planned_date", "is required");
   CORRIDOR_RETURN_IF_ERROR(CheckDate("planned_date", request.planned_date()));
   if (request.manifest_size() == 0) {
@@ -148,7 +116,7 @@ absl::Status ValidateDeny(const v1::DenyConvoyRequest& request, absl::CivilDay t
   CORRIDOR_RETURN_IF_ERROR(
       CheckText("denying_party", request.denying_party(), kMaxNameBytes, true));
   CORRIDOR_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxTextBytes, true));
-  return ValidateCategory("category", request.category());
+  return CheckAccessCategory("category", request.category());
 }
 
 absl::Status ValidateDispatch(const v1::DispatchConvoyRequest& request, absl::CivilDay today) {
@@ -180,12 +148,12 @@ absl::Status ValidateOutcome(const v1::RecordConvoyOutcomeRequest& request, absl
   if (outcome == v1::CONVOY_STATUS_TURNED_BACK || outcome == v1::CONVOY_STATUS_ATTACKED) {
     CORRIDOR_RETURN_IF_ERROR(
         CheckText("responsible_party", request.responsible_party(), kMaxNameBytes, true));
-    CORRIDOR_RETURN_IF_ERROR(ValidateCategory("category", request.category()));
+    CORRIDOR_RETURN_IF_ERROR(CheckAccessCategory("category", request.category()));
   } else {
     CORRIDOR_RETURN_IF_ERROR(
         CheckText("responsible_party", request.responsible_party(), kMaxNameBytes, false));
     if (request.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED) {
-      CORRIDOR_RETURN_IF_ERROR(ValidateCategory("category", request.category()));
+      CORRIDOR_RETURN_IF_ERROR(CheckAccessCategory("category", request.category()));
     }
   }
   if (outcome == v1::CONVOY_STATUS_CANCELLED && request.losses_size() > 0) {
@@ -212,8 +180,8 @@ absl::Status ValidateOutcome(const v1::RecordConvoyOutcomeRequest& request, absl
 }
 
 absl::Status ValidateList(const v1::ListConvoysRequest& request) {
-  CORRIDOR_RETURN_IF_ERROR(CheckReference("area_id", request.area_id(), false));
-  CORRIDOR_RETURN_IF_ERROR(CheckReference("route_id", request.route_id(), false));
+  CORRIDOR_RETURN_IF_ERROR(CheckId("area_id", request.area_id(), false));
+  CORRIDOR_RETURN_IF_ERROR(CheckId("route_id", request.route_id(), false));
   CORRIDOR_RETURN_IF_ERROR(CheckText("agency", request.agency(), kMaxNameBytes, false));
   if (request.status() != v1::CONVOY_STATUS_UNSPECIFIED &&
       !v1::ConvoyStatus_IsValid(request.status())) {
@@ -245,8 +213,7 @@ absl::Status ValidateAccessReport(const v1::GetAccessReportRequest& request) {
                                                  " areas; the limit is ", kMaxAreasInReport));
   }
   for (int i = 0; i < request.area_ids_size(); ++i) {
-    CORRIDOR_RETURN_IF_ERROR(
-        CheckReference(absl::StrCat("area_ids[", i, "]"), request.area_ids(i), true));
+    CORRIDOR_RETURN_IF_ERROR(CheckId(absl::StrCat("area_ids[", i, "]"), request.area_ids(i), true));
   }
   return absl::OkStatus();
 }

@@ -14,7 +14,6 @@ namespace corridor::convoys {
 inline constexpr int kMaxManifestLines = 500;
 
 absl::Status ValidateConvoyId(absl::string_view field, absl::string_view id);
-absl::Status ValidateCategory(absl::string_view field, int category);
 
 // `today` bounds dates of things that have happened (occurred_on).
 absl::Status ValidateSubmit(const v1::SubmitConvoyRequestRequest& request);

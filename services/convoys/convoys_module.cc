@@ -1,8 +1,12 @@
 #include "services/convoys/convoys_module.h"
 
+#include "common/request_context.h"
+#include "common/status.h"
+#include "corridor/v1/denials.grpc.pb.h"
 #include "services/convoys/convoy_service.h"
 #include "services/convoys/convoy_store.h"
-#include "services/convoys/references.h"
+#include "services/outbox_relay.h"
+#include "services/references.h"
 
 namespace corridor::convoys {
 namespace {
@@ -10,25 +14,67 @@ namespace {
 // How long a call to the areas or routes service may take before the
 // caller's request fails with UNAVAILABLE.
 constexpr absl::Duration kReferenceTimeout = absl::Seconds(3);
+// How long the relay waits for the denials service to record one denial.
+constexpr absl::Duration kDeliveryTimeout = absl::Seconds(5);
+// The principal the relay's calls carry.
+constexpr char kRelayPrincipal[] = "convoys-service";
+
+// Sends one queued RecordDenialRequest to the denials service.
+absl::Status DeliverDenial(const ServiceDirectory& peers, absl::string_view message) {
+  v1::RecordDenialRequest request;
+  if (!request.ParseFromString(std::string(message))) {
+    return absl::DataLossError("a queued denial could not be parsed");
+  }
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers.ChannelTo("denials");
+  if (!channel.ok()) return channel.status();
+  auto stub = v1::DenialService::NewStub(*channel);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kDeliveryTimeout));
+  context.AddMetadata(kPrincipalHeader, kRelayPrincipal);
+  v1::Denial denial;
+  return FromGrpc(stub->RecordDenial(&context, request, &denial));
+}
+
+// The denials service refused the message itself: sending it again cannot
+// help. Anything else (down, slow, overloaded, misrouted) is retried.
+bool IsRefusal(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kDataLoss:
+      return true;
+    default:
+      return false;
+  }
+}
 
 class ConvoysModule final : public ServiceModule {
  public:
-  ConvoysModule(ServiceStorage storage, const ServiceDirectory* peers)
+  ConvoysModule(ServiceStorage storage, const ServiceDirectory* peers, RelayOptions relay_options)
       : storage_(std::move(storage)),
         convoys_(storage_.store.get()),
         references_(peers, kReferenceTimeout),
-        service_(&convoys_, &references_) {}
+        service_(&convoys_, &references_),
+        relay_(
+            storage_.store.get(), kDenialsOutbox,
+            [peers](uint64_t, absl::string_view message) { return DeliverDenial(*peers, message); },
+            IsRefusal, relay_options) {}
 
   std::vector<HostedService> Services() override {
     return {{&service_, v1::ConvoyService::service_full_name()}};
   }
   const ServiceStorage& storage() const override { return storage_; }
+  void Start() override { relay_.Start(); }
+  void BeginShutdown() override { relay_.Stop(); }
 
  private:
   ServiceStorage storage_;
   ConvoyStore convoys_;
   References references_;
   ConvoyService service_;
+  OutboxRelay relay_;  // declared last: stopped before the store closes
 };
 
 }  // namespace
@@ -39,7 +85,10 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenConvoysModule(const ModuleOpt
   }
   absl::StatusOr<ServiceStorage> storage = OpenServiceStorage(options);
   if (!storage.ok()) return storage.status();
-  return std::unique_ptr<ServiceModule>(new ConvoysModule(*std::move(storage), options.peers));
+  RelayOptions relay;
+  relay.max_rate = options.outbox_max_rate;
+  return std::unique_ptr<ServiceModule>(
+      new ConvoysModule(*std::move(storage), options.peers, relay));
 }
 
 }  // namespace corridor::convoys

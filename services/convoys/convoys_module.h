@@ -9,7 +9,8 @@
 namespace corridor::convoys {
 
 // Opens the convoys database. The service reaches the areas and routes
-// services through options.peers.
+// services through options.peers, and relays denials to the denials service
+// (reached the same way) from its outbox once started.
 absl::StatusOr<std::unique_ptr<ServiceModule>> OpenConvoysModule(const ModuleOptions& options);
 
 }  // namespace corridor::convoys

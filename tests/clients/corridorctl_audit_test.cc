@@ -30,8 +30,12 @@ using ::testing::HasSubstr;
 void Tamper(const std::string& path,
             const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle* records,
                                      rocksdb::ColumnFamilyHandle* audit)>& tamper) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, {}}, {"records", {}}, {"indexes", {}}, {"audit", {}}};
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {{rocksdb::kDefaultColumnFamilyName, {}},
+                                                           {"records", {}},
+                                                           {"indexes", {}},
+                                                           {"audit", {}},
+                                                           {"counters", {}},
+                                                           {"outbox", {}}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &db).ok());

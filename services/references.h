@@ -1,7 +1,7 @@
-// What the convoys service needs to know about areas and routes, asked of
+// What a service needs to know about areas and routes, asked of
 // the areas and routes services over gRPC (never their databases).
-#ifndef CORRIDOR_SERVICES_CONVOYS_REFERENCES_H_
-#define CORRIDOR_SERVICES_CONVOYS_REFERENCES_H_
+#ifndef CORRIDOR_SERVICES_REFERENCES_H_
+#define CORRIDOR_SERVICES_REFERENCES_H_
 
 #include <vector>
 
@@ -11,7 +11,7 @@
 #include "corridor/v1/routes.pb.h"
 #include "services/directory.h"
 
-namespace corridor::convoys {
+namespace corridor {
 
 class References {
  public:
@@ -23,6 +23,10 @@ class References {
   // UNAVAILABLE if the service cannot be reached in time.
   absl::StatusOr<v1::Area> GetArea(absl::string_view field, const std::string& id) const;
   absl::StatusOr<v1::Route> GetRoute(absl::string_view field, const std::string& id) const;
+  // The area must exist; the route, if named, must exist and lead to the
+  // area (when it says which areas it serves). Errors name area_id or
+  // route_id.
+  absl::Status CheckAreaAndRoute(const std::string& area_id, const std::string& route_id) const;
   // Every area, in id order.
   absl::StatusOr<std::vector<v1::Area>> ListAreas() const;
 
@@ -31,6 +35,6 @@ class References {
   absl::Duration timeout_;
 };
 
-}  // namespace corridor::convoys
+}  // namespace corridor
 
-#endif  // CORRIDOR_SERVICES_CONVOYS_REFERENCES_H_
+#endif  // CORRIDOR_SERVICES_REFERENCES_H_

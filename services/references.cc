@@ -1,15 +1,18 @@
-#include "services/convoys/references.h"
+#include "services/references.h"
+
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/request_context.h"
 #include "common/status.h"
 #include "corridor/v1/areas.grpc.pb.h"
 #include "corridor/v1/routes.grpc.pb.h"
 
-namespace corridor::convoys {
+namespace corridor {
 namespace {
 
-constexpr char kCaller[] = "convoys-service";
+constexpr char kCaller[] = "corridor-service";
 
 void Prepare(grpc::ClientContext* context, absl::Duration timeout) {
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
@@ -74,6 +77,22 @@ absl::StatusOr<v1::Route> References::GetRoute(absl::string_view field,
   return route;
 }
 
+absl::Status References::CheckAreaAndRoute(const std::string& area_id,
+                                           const std::string& route_id) const {
+  absl::StatusOr<v1::Area> area = GetArea("area_id", area_id);
+  if (!area.ok()) return area.status();
+  if (route_id.empty()) return absl::OkStatus();
+  absl::StatusOr<v1::Route> route = GetRoute("route_id", route_id);
+  if (!route.ok()) return route.status();
+  const auto& served = route->serves_area_ids();
+  if (!served.empty() && std::find(served.begin(), served.end(), area_id) == served.end()) {
+    return absl::InvalidArgumentError(absl::StrCat("route_id: route ", route->id(), " leads to ",
+                                                   absl::StrJoin(served, ", "), ", not to ",
+                                                   area_id));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<v1::Area>> References::ListAreas() const {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("areas");
   if (!channel.ok()) return channel.status();
@@ -93,4 +112,4 @@ absl::StatusOr<std::vector<v1::Area>> References::ListAreas() const {
   return areas;
 }
 
-}  // namespace corridor::convoys
+}  // namespace corridor

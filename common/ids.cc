@@ -1,0 +1,17 @@
+#include "common/ids.h"
+
+#include <openssl/sha.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
+namespace corridor {
+
+std::string DerivedId(absl::string_view prefix, absl::string_view input) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  return absl::StrCat(
+      prefix, absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), 8)));
+}
+
+}  // namespace corridor

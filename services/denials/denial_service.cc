@@ -1,0 +1,77 @@
+#include "services/denials/denial_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/request_context.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "services/denials/denial_validation.h"
+
+namespace corridor::denials {
+namespace {
+
+// Who calls which RPC of this service, for the audit journal.
+storage::Origin CallOrigin(const grpc::ServerContext& context, absl::string_view method) {
+  return OriginOf(context, v1::DenialService::service_full_name(), method);
+}
+
+// The references checker names area_id and route_id; in a denial they sit
+// under `facts`.
+absl::Status CheckFacts(const References& references, const v1::DenialFacts& facts) {
+  absl::Status s = references.CheckAreaAndRoute(facts.area_id(), facts.route_id());
+  if (s.ok() || s.code() != absl::StatusCode::kInvalidArgument) return s;
+  return absl::Status(s.code(), absl::StrCat("facts.", s.message()));
+}
+
+}  // namespace
+
+grpc::Status DenialService::RecordDenial(grpc::ServerContext* context,
+                                         const v1::RecordDenialRequest* request,
+                                         v1::Denial* response) {
+  if (absl::Status s = ValidateRecord(*request, absl::Now()); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = CheckFacts(*references_, request->facts()); !s.ok()) return ToGrpc(s);
+  return Respond(store_->Record(CallOrigin(*context, "RecordDenial"), *request), response);
+}
+
+grpc::Status DenialService::CorrectDenial(grpc::ServerContext* context,
+                                          const v1::CorrectDenialRequest* request,
+                                          v1::Denial* response) {
+  if (absl::Status s = ValidateCorrect(*request, absl::Now()); !s.ok()) return ToGrpc(s);
+  if (!request->withdraw()) {
+    if (absl::Status s = CheckFacts(*references_, request->facts()); !s.ok()) return ToGrpc(s);
+  }
+  return Respond(store_->Correct(CallOrigin(*context, "CorrectDenial"), *request), response);
+}
+
+grpc::Status DenialService::GetDenial(grpc::ServerContext*, const v1::GetDenialRequest* request,
+                                      v1::Denial* response) {
+  if (absl::Status s = ValidateDenialId("id", request->id()); !s.ok()) return ToGrpc(s);
+  return Respond(store_->Get("id", request->id()), response);
+}
+
+grpc::Status DenialService::ListDenials(grpc::ServerContext*, const v1::ListDenialsRequest* request,
+                                        v1::ListDenialsResponse* response) {
+  if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
+  absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
+  if (!page_size.ok()) return ToGrpc(page_size.status());
+  return Respond(store_->List(*request, *page_size), response);
+}
+
+grpc::Status DenialService::GetDenialHistory(grpc::ServerContext*,
+                                             const v1::GetDenialHistoryRequest* request,
+                                             v1::GetDenialHistoryResponse* response) {
+  if (absl::Status s = ValidateDenialId("denial_id", request->denial_id()); !s.ok()) {
+    return ToGrpc(s);
+  }
+  absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
+  if (!page_size.ok()) return ToGrpc(page_size.status());
+  return Respond(store_->History(*request, *page_size), response);
+}
+
+grpc::Status DenialService::DenialStats(grpc::ServerContext*, const v1::DenialStatsRequest* request,
+                                        v1::DenialStatsResponse* response) {
+  if (absl::Status s = ValidateStats(*request); !s.ok()) return ToGrpc(s);
+  return Respond(store_->Stats(*request), response);
+}
+
+}  // namespace corridor::denials

@@ -1,0 +1,39 @@
+// gRPC handlers of corridor.v1.DenialService: validate, check the area and
+// route with their services, call the store, map the status. Thread-safe.
+#ifndef CORRIDOR_SERVICES_DENIALS_DENIAL_SERVICE_H_
+#define CORRIDOR_SERVICES_DENIALS_DENIAL_SERVICE_H_
+
+#include "corridor/v1/denials.grpc.pb.h"
+#include "services/denials/denial_store.h"
+#include "services/references.h"
+
+namespace corridor::denials {
+
+class DenialService final : public v1::DenialService::Service {
+ public:
+  // Both must outlive the service.
+  DenialService(DenialStore* store, const References* references)
+      : store_(store), references_(references) {}
+
+  grpc::Status RecordDenial(grpc::ServerContext* context, const v1::RecordDenialRequest* request,
+                            v1::Denial* response) override;
+  grpc::Status CorrectDenial(grpc::ServerContext* context, const v1::CorrectDenialRequest* request,
+                             v1::Denial* response) override;
+  grpc::Status GetDenial(grpc::ServerContext* context, const v1::GetDenialRequest* request,
+                         v1::Denial* response) override;
+  grpc::Status ListDenials(grpc::ServerContext* context, const v1::ListDenialsRequest* request,
+                           v1::ListDenialsResponse* response) override;
+  grpc::Status GetDenialHistory(grpc::ServerContext* context,
+                                const v1::GetDenialHistoryRequest* request,
+                                v1::GetDenialHistoryResponse* response) override;
+  grpc::Status DenialStats(grpc::ServerContext* context, const v1::DenialStatsRequest* request,
+                           v1::DenialStatsResponse* response) override;
+
+ private:
+  DenialStore* store_;
+  const References* references_;
+};
+
+}  // namespace corridor::denials
+
+#endif  // CORRIDOR_SERVICES_DENIALS_DENIAL_SERVICE_H_

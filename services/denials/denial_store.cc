@@ -1,0 +1,367 @@
+#include "services/denials/denial_store.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/denials/denial_tables.h"
+#include "services/denials/denial_validation.h"
+#include "storage/key_codec.h"
+
+namespace corridor::denials {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+using google::protobuf::util::TimeUtil;
+using storage::KeyReader;
+using storage::KeyWriter;
+
+constexpr int kMaxConflictRetries = 8;
+
+v1::Denial WithVersion(v1::Denial denial, uint64_t version) {
+  denial.set_version(static_cast<int64_t>(version));
+  return denial;
+}
+
+void AddCounters(const v1::DenialFacts& facts, int64_t sign, storage::Mutation* mutation) {
+  for (StatsCounter& counter : StatsCounters(facts, sign)) {
+    mutation->AddToCounter(std::move(counter.key), std::move(counter.deltas));
+  }
+}
+
+absl::Status ReadDenial(const storage::Store& store, absl::string_view field, absl::string_view id,
+                        v1::Denial* denial, uint64_t* version) {
+  absl::StatusOr<uint64_t> v =
+      store.Get(DenialsTable().schema(), KeyWriter().String(id).Release(), denial);
+  if (absl::IsNotFound(v.status())) {
+    return absl::NotFoundError(
+        absl::StrCat(field, ": no denial \"", id, "\"; list denials to see the ids in use"));
+  }
+  if (!v.ok()) return v.status();
+  *version = *v;
+  return absl::OkStatus();
+}
+
+// One dimension of a stats query: its letter in counter keys and the
+// filter value, if any.
+struct Dimension {
+  char letter;
+  std::string filter;
+};
+
+std::string MonthLabel(uint32_t month) {
+  return absl::StrFormat("%04d-%02d", month / 100, month % 100);
+}
+
+}  // namespace
+
+std::string DenialIdFor(absl::string_view idempotency_key) {
+  return DerivedId("dn-", idempotency_key);
+}
+
+absl::StatusOr<v1::Denial> DenialStore::Record(const storage::Origin& origin,
+                                               const v1::RecordDenialRequest& request) {
+  const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+  v1::Denial denial;
+  denial.set_id(DenialIdFor(request.idempotency_key()));
+  denial.set_revision(1);
+  *denial.mutable_facts() = request.facts();
+  denial.set_idempotency_key(request.idempotency_key());
+  *denial.mutable_recorded_at() = now;
+  *denial.mutable_recorded_by() = origin.principal;
+  v1::RecordMeta* meta = denial.mutable_meta();
+  *meta->mutable_created_at() = now;
+  *meta->mutable_updated_at() = now;
+  *meta->mutable_created_by() = origin.principal;
+  *meta->mutable_updated_by() = origin.principal;
+
+  storage::Mutation mutation;
+  mutation.SetOrigin(origin);
+  mutation.Insert(DenialsTable(), denial);
+  mutation.Insert(DenialRevisionsTable(), denial);
+  AddCounters(denial.facts(), +1, &mutation);
+  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+  if (absl::IsAlreadyExists(result.status())) {
+    // A retry, or a reused key: compare with what the key first recorded.
+    v1::Denial first;
+    absl::StatusOr<uint64_t> found =
+        store_->Get(DenialRevisionsTable().schema(),
+                    KeyWriter().String(denial.id()).Uint64(1).Release(), &first);
+    if (!found.ok()) return found.status();
+    if (MessageDifferencer::Equals(first.facts(), request.facts())) {
+      return Get("idempotency_key", denial.id());
+    }
+    return absl::AlreadyExistsError(
+        absl::StrCat("idempotency_key: \"", request.idempotency_key(),
+                     "\" was already used for denial ", denial.id(),
+                     ", which recorded other facts; use a new key for a new denial, or "
+                     "CorrectDenial to change that one"));
+  }
+  if (!result.ok()) return result.status();
+  return WithVersion(std::move(denial), result->versions[0]);
+}
+
+absl::StatusOr<v1::Denial> DenialStore::Correct(const storage::Origin& origin,
+                                                const v1::CorrectDenialRequest& request) {
+  for (int attempt = 0;; ++attempt) {
+    v1::Denial current;
+    uint64_t version = 0;
+    CORRIDOR_RETURN_IF_ERROR(
+        ReadDenial(*store_, "denial_id", request.denial_id(), &current, &version));
+    if (request.expected_revision() != 0 && current.revision() != request.expected_revision()) {
+      return absl::AbortedError(
+          absl::StrCat("expected_revision: denial ", current.id(), " is at revision ",
+                       current.revision(), ", not ", request.expected_revision(),
+                       "; read its history and decide whether the correction still applies"));
+    }
+    if (current.withdrawn()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "denial_id: denial ", current.id(), " was withdrawn at revision ", current.revision(),
+          " and cannot be corrected; record a new denial instead"));
+    }
+    const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+    v1::Denial next = current;
+    next.set_revision(current.revision() + 1);
+    if (request.withdraw()) {
+      next.set_withdrawn(true);
+    } else {
+      *next.mutable_facts() = request.facts();
+    }
+    next.set_correction_reason(request.reason());
+    *next.mutable_recorded_at() = now;
+    *next.mutable_recorded_by() = origin.principal;
+    next.clear_version();
+    *next.mutable_meta()->mutable_updated_at() = now;
+    *next.mutable_meta()->mutable_updated_by() = origin.principal;
+
+    storage::Mutation mutation;
+    mutation.SetOrigin(origin);
+    mutation.Update(DenialsTable(), next, version);
+    mutation.Insert(DenialRevisionsTable(), next);
+    AddCounters(current.facts(), -1, &mutation);
+    if (!next.withdrawn()) AddCounters(next.facts(), +1, &mutation);
+    absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+    const bool conflict =
+        absl::IsAborted(result.status()) || absl::IsAlreadyExists(result.status());
+    if (conflict && request.expected_revision() == 0 && attempt < kMaxConflictRetries) continue;
+    if (conflict) {
+      return absl::AbortedError(
+          absl::StrCat("expected_revision: denial ", current.id(),
+                       " was corrected by someone else meanwhile; read it again and reapply"));
+    }
+    if (!result.ok()) return result.status();
+    return WithVersion(std::move(next), result->versions[0]);
+  }
+}
+
+absl::StatusOr<v1::Denial> DenialStore::Get(absl::string_view field, absl::string_view id) const {
+  v1::Denial denial;
+  uint64_t version = 0;
+  CORRIDOR_RETURN_IF_ERROR(ReadDenial(*store_, field, id, &denial, &version));
+  return WithVersion(std::move(denial), version);
+}
+
+absl::StatusOr<v1::ListDenialsResponse> DenialStore::List(const v1::ListDenialsRequest& request,
+                                                          int page_size) const {
+  // Walk the index that covers the most filters; its time suffix bounds
+  // the period; the filters it does not cover are checked per record.
+  const bool party = !request.party().empty();
+  const bool area = !request.area_id().empty();
+  const bool category = request.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
+  const uint32_t category_number = static_cast<uint32_t>(request.category());
+  storage::ScanOptions scan;
+  scan.reverse = true;
+  scan.page_size = page_size;
+  scan.page_token = request.page().page_token();
+  scan.query = absl::StrCat("party=", request.party(), "|area=", request.area_id(),
+                            "|route=", request.route_id(), "|category=", request.category(),
+                            "|convoy=", request.convoy_id());
+  if (!request.convoy_id().empty()) {
+    scan.index = "convoy";
+    scan.prefix = KeyWriter().String(request.convoy_id()).Release();
+  } else if (party && area) {
+    scan.index = "party_area";
+    scan.prefix = KeyWriter().String(request.party()).String(request.area_id()).Release();
+  } else if (party && category) {
+    scan.index = "party_category";
+    scan.prefix = KeyWriter().String(request.party()).Uint32(category_number).Release();
+  } else if (area && category) {
+    scan.index = "area_category";
+    scan.prefix = KeyWriter().String(request.area_id()).Uint32(category_number).Release();
+  } else if (area) {
+    scan.index = "area";
+    scan.prefix = KeyWriter().String(request.area_id()).Release();
+  } else if (!request.route_id().empty()) {
+    scan.index = "route";
+    scan.prefix = KeyWriter().String(request.route_id()).Release();
+  } else if (party) {
+    scan.index = "party";
+    scan.prefix = KeyWriter().String(request.party()).Release();
+  } else if (category) {
+    scan.index = "category";
+    scan.prefix = KeyWriter().Uint32(category_number).Release();
+  } else {
+    scan.index = "occurred";
+  }
+  if (request.has_since()) {
+    scan.start = KeyWriter().Int64(TimeUtil::TimestampToMicroseconds(request.since())).Release();
+  }
+  if (request.has_until()) {
+    scan.end = KeyWriter().Int64(TimeUtil::TimestampToMicroseconds(request.until())).Release();
+  }
+  auto matches = [&](const v1::Denial& d) {
+    const v1::DenialFacts& f = d.facts();
+    return (!party || f.party() == request.party()) &&
+           (!area || f.area_id() == request.area_id()) &&
+           (request.route_id().empty() || f.route_id() == request.route_id()) &&
+           (!category || f.category() == request.category()) &&
+           (request.convoy_id().empty() || f.convoy_id() == request.convoy_id());
+  };
+  std::vector<std::pair<v1::Denial, uint64_t>> found;
+  absl::StatusOr<std::string> next =
+      storage::ScanRecords<v1::Denial>(*store_, DenialsTable(), scan, &found, matches);
+  if (!next.ok()) return next.status();
+  v1::ListDenialsResponse response;
+  for (auto& [denial, version] : found) {
+    *response.add_denials() = WithVersion(std::move(denial), version);
+  }
+  response.set_next_page_token(*next);
+  return response;
+}
+
+absl::StatusOr<v1::GetDenialHistoryResponse> DenialStore::History(
+    const v1::GetDenialHistoryRequest& request, int page_size) const {
+  v1::Denial current;
+  uint64_t version = 0;
+  CORRIDOR_RETURN_IF_ERROR(
+      ReadDenial(*store_, "denial_id", request.denial_id(), &current, &version));
+  storage::ScanOptions scan;
+  scan.prefix = KeyWriter().String(request.denial_id()).Release();
+  scan.page_size = page_size;
+  scan.page_token = request.page().page_token();
+  std::vector<std::pair<v1::Denial, uint64_t>> found;
+  absl::StatusOr<std::string> next =
+      storage::ScanRecords<v1::Denial>(*store_, DenialRevisionsTable(), scan, &found);
+  if (!next.ok()) return next.status();
+  v1::GetDenialHistoryResponse response;
+  for (auto& [revision, unused_version] : found) *response.add_revisions() = std::move(revision);
+  response.set_next_page_token(*next);
+  return response;
+}
+
+absl::StatusOr<v1::DenialStatsResponse> DenialStore::Stats(
+    const v1::DenialStatsRequest& request) const {
+  // The dimensions named by the grouping or a filter, in key order p, a, c.
+  std::vector<Dimension> named;
+  const v1::StatsDimension group = request.group_by();
+  if (!request.party().empty() || group == v1::STATS_DIMENSION_PARTY) {
+    named.push_back({'p', request.party()});
+  }
+  if (!request.area_id().empty() || group == v1::STATS_DIMENSION_AREA) {
+    named.push_back({'a', request.area_id()});
+  }
+  if (request.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED ||
+      group == v1::STATS_DIMENSION_CATEGORY) {
+    named.push_back({'c', request.category() == v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED
+                              ? std::string()
+                              : absl::StrCat(static_cast<int>(request.category()))});
+  }
+  if (named.size() > 2) return ValidateStats(request);  // refused there, naming the fields
+  const char group_letter = group == v1::STATS_DIMENSION_PARTY      ? 'p'
+                            : group == v1::STATS_DIMENSION_AREA     ? 'a'
+                            : group == v1::STATS_DIMENSION_CATEGORY ? 'c'
+                                                                    : 'm';
+  // A pair of dimensions is read as (filtered, grouped): the filtered value
+  // leads the key, so the range holds only that value's counters.
+  if (named.size() == 2 && named[0].filter.empty()) std::swap(named[0], named[1]);
+
+  const uint32_t from = MonthNumber(request.from());
+  const uint32_t to = MonthNumber(request.to());
+  std::string prefix;
+  if (named.empty()) {
+    prefix = KeyWriter().String("t").Release();
+  } else if (named.size() == 1) {
+    prefix = KeyWriter().String(std::string(1, named[0].letter)).Release();
+  } else {
+    prefix = KeyWriter()
+                 .String(absl::StrCat(std::string(1, named[0].letter), ">",
+                                      std::string(1, named[1].letter)))
+                 .String(named[0].filter)
+                 .Release();
+  }
+  // Months are yyyymm, so "to + 1" is past the last month even in December.
+  const std::string start = KeyWriter().Uint32(from).Release();
+  const std::string end = KeyWriter().Uint32(to + 1).Release();
+
+  struct Sums {
+    int64_t denials = 0, people = 0, with_people = 0;
+    uint32_t month = 0;
+  };
+  std::map<std::string, Sums> groups;
+  Sums total;
+  absl::Status scanned = store_->ScanCounters(
+      prefix, start, end,
+      [&](absl::string_view key, const std::vector<int64_t>& values) -> absl::Status {
+        KeyReader reader(key);
+        uint32_t month = 0;
+        std::string value;  // the value of the last dimension in the key
+        if (!reader.Uint32(&month) || (!named.empty() && !reader.String(&value))) {
+          return absl::DataLossError(
+              "a denial statistics counter is malformed; restore the database from a backup");
+        }
+        const Dimension& last = named.empty() ? Dimension{'m', ""} : named.back();
+        if (!last.filter.empty() && value != last.filter) return absl::OkStatus();
+        if (values.size() < 3 || values[0] == 0) return absl::OkStatus();  // corrected away
+        Sums& sums = groups[group_letter == 'm' ? MonthLabel(month) : value];
+        sums.month = month;
+        sums.denials += values[0];
+        sums.people += values[1];
+        sums.with_people += values[2];
+        total.denials += values[0];
+        total.people += values[1];
+        total.with_people += values[2];
+        return absl::OkStatus();
+      });
+  if (!scanned.ok()) return scanned;
+
+  v1::DenialStatsResponse response;
+  auto fill = [&](const std::string& label, const Sums& sums, v1::DenialStatsRow* row) {
+    row->set_group(label);
+    row->set_denials(sums.denials);
+    row->set_people_affected(sums.people);
+    row->set_denials_with_people_affected(sums.with_people);
+    if (group_letter == 'c') {
+      int number = 0;
+      if (absl::SimpleAtoi(label, &number)) {
+        row->set_category(static_cast<v1::AccessConstraintCategory>(number));
+        row->set_group(v1::AccessConstraintCategory_Name(row->category()));
+      }
+    }
+    if (group_letter == 'm') {
+      row->mutable_month()->set_year(static_cast<int32_t>(sums.month / 100));
+      row->mutable_month()->set_month(static_cast<int32_t>(sums.month % 100));
+    }
+  };
+  std::vector<std::pair<std::string, Sums>> rows(groups.begin(), groups.end());
+  if (group_letter != 'm') {
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return a.second.denials > b.second.denials;
+    });
+  }
+  for (const auto& [label, sums] : rows) {
+    if (sums.denials == 0) continue;
+    fill(label, sums, response.add_rows());
+  }
+  fill("total", total, response.mutable_total());
+  response.mutable_total()->clear_category();
+  response.mutable_total()->clear_month();
+  return response;
+}
+
+}  // namespace corridor::denials

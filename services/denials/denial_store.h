@@ -1,0 +1,51 @@
+// The denials service's records on the shared storage layer: the current
+// revision of each denial with its indexes, every revision, and the
+// statistics counters, all written in one batch per change.
+//
+// Requests are assumed validated (denial_validation.h) and their area and
+// route checked (services/references.h). Thread-safe.
+#ifndef CORRIDOR_SERVICES_DENIALS_DENIAL_STORE_H_
+#define CORRIDOR_SERVICES_DENIALS_DENIAL_STORE_H_
+
+#include "absl/status/statusor.h"
+#include "corridor/v1/denials.pb.h"
+#include "storage/store.h"
+
+namespace corridor::denials {
+
+// The id a denial's idempotency key creates: "dn-" and 16 hex digits of
+// SHA-256 over the key.
+std::string DenialIdFor(absl::string_view idempotency_key);
+
+class DenialStore {
+ public:
+  // `store` must outlive this object.
+  explicit DenialStore(storage::Store* store) : store_(store) {}
+
+  // Records revision 1, or returns the denial an earlier call with the same
+  // key created. ALREADY_EXISTS naming idempotency_key if that call
+  // recorded other facts.
+  absl::StatusOr<v1::Denial> Record(const storage::Origin& origin,
+                                    const v1::RecordDenialRequest& request);
+
+  // Supersedes the current revision. NOT_FOUND naming denial_id; ABORTED
+  // if expected_revision is stale; FAILED_PRECONDITION for a withdrawn
+  // denial.
+  absl::StatusOr<v1::Denial> Correct(const storage::Origin& origin,
+                                     const v1::CorrectDenialRequest& request);
+
+  // The current revision; NOT_FOUND naming `field`.
+  absl::StatusOr<v1::Denial> Get(absl::string_view field, absl::string_view id) const;
+  absl::StatusOr<v1::ListDenialsResponse> List(const v1::ListDenialsRequest& request,
+                                               int page_size) const;
+  absl::StatusOr<v1::GetDenialHistoryResponse> History(const v1::GetDenialHistoryRequest& request,
+                                                       int page_size) const;
+  absl::StatusOr<v1::DenialStatsResponse> Stats(const v1::DenialStatsRequest& request) const;
+
+ private:
+  storage::Store* store_;
+};
+
+}  // namespace corridor::denials
+
+#endif  // CORRIDOR_SERVICES_DENIALS_DENIAL_STORE_H_

@@ -1,0 +1,59 @@
+// How the denials service stores its records and statistics.
+#ifndef CORRIDOR_SERVICES_DENIALS_DENIAL_TABLES_H_
+#define CORRIDOR_SERVICES_DENIALS_DENIAL_TABLES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "corridor/v1/denials.pb.h"
+#include "storage/table.h"
+
+namespace corridor::denials {
+
+// The current revision of each denial, by id. Every index ends in the
+// occurrence time (microseconds since the epoch, UTC), so that a period is a
+// key range and newest-first is a reverse scan. Withdrawn denials are in no
+// index.
+//   "occurred"        (time)
+//   "party"           (party, time)
+//   "area"            (area id, time)
+//   "route"           (route id, time), only denials that name a route
+//   "category"        (category, time)
+//   "convoy"          (convoy id, time), only denials that name a convoy
+//   "party_area"      (party, area id, time)
+//   "party_category"  (party, category, time)
+//   "area_category"   (area id, category, time)
+const storage::Table<v1::Denial>& DenialsTable();
+
+// Every revision, by (id, revision): a denial's history is one range.
+const storage::Table<v1::Denial>& DenialRevisionsTable();
+
+// Occurrence time as stored in index keys.
+int64_t OccurredMicros(const v1::DenialFacts& facts);
+
+// Months as numbers that sort: year * 100 + month (201609).
+uint32_t MonthNumber(const v1::DenialFacts& facts);
+
+// Statistics counters. Each denial adds [1, people affected, 1 if people
+// affected is stated] to ten counters, keyed by the month and the
+// denial's party (p), area (a) and category (c):
+//   "t"          (month)                          the total
+//   "p" "a" "c"  (month, value)                   one dimension
+//   "p>a" ...    (first value, month, second)     every ordered pair
+// so that a grouping with up to one filter, or two filters by month, is one
+// key range of (groups x months) counters. A correction subtracts the old
+// revision's counters and adds the new one's in the same write.
+struct StatsCounter {
+  std::string key;
+  std::vector<int64_t> deltas;
+};
+std::vector<StatsCounter> StatsCounters(const v1::DenialFacts& facts, int64_t sign);
+
+// A dimension's one-letter name in counter keys, and the value a denial has
+// for it ("p": party, "a": area id, "c": category number).
+std::string DimensionValue(char dimension, const v1::DenialFacts& facts);
+
+}  // namespace corridor::denials
+
+#endif  // CORRIDOR_SERVICES_DENIALS_DENIAL_TABLES_H_
