@@ -6,7 +6,8 @@
 
 namespace corridor {
 
-absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view text) {
+absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view text,
+                                                               std::vector<int>* row_lines) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
   std::string field;
@@ -15,8 +16,17 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view
   bool row_has_content = false;
   int line = 1;
   int quote_line = 0;
+  int row_line = 1;
+  auto end_row = [&] {
+    row.push_back(std::move(field));
+    rows.push_back(std::move(row));
+    if (row_lines != nullptr) row_lines->push_back(row_line);
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    if (!in_quotes && row.empty() && field.empty() && !row_has_content && !after_quote) {
+      row_line = line;
+    }
     if (in_quotes) {
       if (c == '"') {
         if (i + 1 < text.size() && text[i + 1] == '"') {
@@ -39,10 +49,7 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view
       row_has_content = true;
     } else if (c == '\n' || c == '\r') {
       if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      if (row_has_content || !field.empty() || after_quote) {
-        row.push_back(std::move(field));
-        rows.push_back(std::move(row));
-      }
+      if (row_has_content || !field.empty() || after_quote) end_row();
       row.clear();
       field.clear();
       after_quote = false;
@@ -66,10 +73,7 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view
     return absl::InvalidArgumentError(
         absl::StrCat("CSV line ", quote_line, ": a quoted field is never closed"));
   }
-  if (row_has_content || !field.empty() || after_quote) {
-    row.push_back(std::move(field));
-    rows.push_back(std::move(row));
-  }
+  if (row_has_content || !field.empty() || after_quote) end_row();
   return rows;
 }
 

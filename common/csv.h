@@ -13,8 +13,11 @@
 namespace corridor {
 
 // Parses CSV text into rows of fields. INVALID_ARGUMENT with the line number
-// for an unterminated quote or text after a closing quote.
-absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view text);
+// for an unterminated quote or text after a closing quote. If `row_lines`
+// is set, it receives the line each row starts on (a quoted field may span
+// lines), for error messages.
+absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(
+    absl::string_view text, std::vector<int>* row_lines = nullptr);
 
 // A CSV file with a header row: fields looked up by column name.
 class CsvTable {

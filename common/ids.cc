@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
@@ -12,6 +13,15 @@ std::string DerivedId(absl::string_view prefix, absl::string_view input) {
   SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
   return absl::StrCat(
       prefix, absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), 8)));
+}
+
+std::string ConvoyIdFor(absl::string_view agency, absl::string_view idempotency_key) {
+  return DerivedId("cv-", absl::StrCat(absl::AsciiStrToLower(agency), std::string(1, '\0'),
+                                      idempotency_key));
+}
+
+std::string DenialIdFor(absl::string_view idempotency_key) {
+  return DerivedId("dn-", idempotency_key);
 }
 
 }  // namespace corridor

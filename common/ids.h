@@ -13,6 +13,14 @@ namespace corridor {
 // DerivedId("cv-", ...) = "cv-3f2a9c0d41b7e655".
 std::string DerivedId(absl::string_view prefix, absl::string_view input);
 
+// The id of the convoy an agency's idempotency key creates: "cv-" and 16
+// hex digits of SHA-256 over the lowercased agency, a NUL and the key.
+std::string ConvoyIdFor(absl::string_view agency, absl::string_view idempotency_key);
+
+// The id of the denial an idempotency key creates: "dn-" and 16 hex digits
+// of SHA-256 over the key.
+std::string DenialIdFor(absl::string_view idempotency_key);
+
 }  // namespace corridor
 
 #endif  // CORRIDOR_COMMON_IDS_H_

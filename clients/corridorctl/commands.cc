@@ -7,6 +7,8 @@
 #include "clients/corridorctl/areas_commands.h"
 #include "clients/corridorctl/audit_commands.h"
 #include "clients/corridorctl/convoys_commands.h"
+#include "clients/corridorctl/denials_commands.h"
+#include "clients/corridorctl/exchange_commands.h"
 #include "clients/corridorctl/routes_commands.h"
 #include "clients/corridorctl/session.h"
 
@@ -56,6 +58,27 @@ Commands:
   convoys list    [--area=ID] [--route=ID] [--agency=A] [--status=S]
                   [--from=YYYY-MM-DD] [--to=YYYY-MM-DD] [--limit=N] [--page-token=T]
   convoys history ID
+
+  denials record  --party=P --area=ID --category=C --description=TEXT --source=CITATION
+                  [--at=YYYY-MM-DD|RFC3339 (default now)] [--route=ID] [--checkpoint=NAME]
+                  [--convoy=ID] [--people=N] [--evidence=URL|SHA256,...] [--source-note=TEXT]
+                  [--key=IDEMPOTENCY-KEY]
+  denials correct ID --reason=TEXT [any record flag: only those given change]
+                  [--expected-revision=N]        (a new revision; the old one stays in history)
+  denials withdraw ID --reason=TEXT              (recorded in error: no longer listed or counted)
+  denials get     ID
+  denials history ID                             (every revision, oldest first)
+  denials list    [--party=P] [--area=ID] [--route=ID] [--category=C] [--convoy=ID]
+                  [--month=YYYY-MM | --since=DATE|TIME --until=DATE|TIME] [--limit=N]
+                  (newest first; a bare --until date includes that day)
+  denials stats   --by=party|category|area|month --from=YYYY-MM [--to=YYYY-MM]
+                  [--party=P] [--area=ID] [--category=C]
+
+  export denials|convoys|areas [--format=csv|hxl|geojson] [--out=FILE] [the list filters]
+                  (HXL adds the hashtag row HDX tools read; GeoJSON places rows at their
+                  area's coordinates and keeps rows without coordinates with a null geometry)
+  import convoys|denials FILE.csv                (columns as export writes them; a re-run of
+                  the same file stores nothing twice; bad rows are reported by line)
 
   report access   --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...]
                   (need against reach per area; areas never reached first)
@@ -152,6 +175,9 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (words[0] == "areas") return RunAreasCommand(session, flags, verb, rest);
   if (words[0] == "routes") return RunRoutesCommand(session, flags, verb, rest);
   if (words[0] == "convoys") return RunConvoysCommand(session, flags, verb, rest);
+  if (words[0] == "denials") return RunDenialsCommand(session, flags, verb, rest);
+  if (words[0] == "export") return RunExportCommand(session, flags, verb, rest);
+  if (words[0] == "import") return RunImportCommand(session, flags, verb, rest);
   if (words[0] == "report") return RunReportCommand(session, flags, verb, rest);
   if (words[0] == "audit") return RunAuditCommand(session, flags, verb, rest);
   return session.UsageFailure(

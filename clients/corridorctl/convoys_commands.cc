@@ -37,33 +37,6 @@ std::string RandomKey() {
   return absl::StrFormat("cli-%08x%08x", random(), random());
 }
 
-// "wheat flour:food:1200:bags;insulin:medical:300:vials".
-absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest* request) {
-  int index = 0;
-  for (absl::string_view line : absl::StrSplit(text, ';', absl::SkipWhitespace())) {
-    std::vector<std::string> parts = absl::StrSplit(line, ':');
-    const std::string where = absl::StrCat("--cargo line ", index + 1, " (\"", line, "\")");
-    if (parts.size() != 4) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, " is not ITEM:CATEGORY:QUANTITY:UNIT, e.g. wheat flour:food:1200:bags"));
-    }
-    v1::ManifestLine* out = request->add_manifest();
-    out->set_item(std::string(absl::StripAsciiWhitespace(parts[0])));
-    absl::StatusOr<v1::CargoCategory> category = ParseEnumAs<v1::CargoCategory>(
-        kCargoPrefix, absl::StrCat(where, " category"), absl::StripAsciiWhitespace(parts[1]));
-    if (!category.ok()) return category.status();
-    out->set_category(*category);
-    double quantity = 0;
-    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(parts[2]), &quantity)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": \"", parts[2], "\" is not a quantity"));
-    }
-    out->set_quantity(quantity);
-    out->set_unit(std::string(absl::StripAsciiWhitespace(parts[3])));
-    ++index;
-  }
-  return absl::OkStatus();
-}
 
 // "0:200,2:15" -> line 0 lost 200, line 2 lost 15; into removed or refused.
 absl::Status ParseLosses(const std::string& flag, const std::string& text, bool removed,
@@ -93,19 +66,6 @@ absl::Status ParseLosses(const std::string& flag, const std::string& text, bool 
   return absl::OkStatus();
 }
 
-absl::Status TakeConstraint(Flags& flags, bool required, v1::AccessConstraintCategory* out) {
-  if (!flags.Has("category")) {
-    if (!required) return absl::OkStatus();
-    return absl::InvalidArgumentError(
-        absl::StrCat("--category is required: OCHA's access-constraint category, 1-9 or one of ",
-                     EnumChoices(v1::AccessConstraintCategory_descriptor(), kConstraintPrefix)));
-  }
-  absl::StatusOr<v1::AccessConstraintCategory> category = ParseEnumAs<v1::AccessConstraintCategory>(
-      kConstraintPrefix, "--category", flags.Take("category"));
-  if (!category.ok()) return category.status();
-  *out = *category;
-  return absl::OkStatus();
-}
 
 // --date (default: today, set by the server), --source, --note and
 // --expected-version, shared by every transition.
@@ -246,7 +206,7 @@ absl::StatusOr<v1::DenyConvoyRequest> ParseDeny(Flags& flags, const Args& args) 
   CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("reason", "\"no facilitation letter\"", &value));
   request.set_reason(value);
   v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
-  CORRIDOR_RETURN_IF_ERROR(TakeConstraint(flags, /*required=*/true, &category));
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeAccessCategory(/*required=*/true, &category));
   request.set_category(category);
   CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("convoys deny"));
   return request;
@@ -278,7 +238,7 @@ absl::StatusOr<v1::RecordConvoyOutcomeRequest> ParseOutcome(Flags& flags, const 
   CORRIDOR_RETURN_IF_ERROR(ParseLosses("refused", flags.Take("refused"), false, &request));
   request.set_responsible_party(flags.Take("party"));
   v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
-  CORRIDOR_RETURN_IF_ERROR(TakeConstraint(flags, /*required=*/false, &category));
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeAccessCategory(/*required=*/false, &category));
   request.set_category(category);
   CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("convoys outcome"));
   return request;
@@ -288,21 +248,7 @@ int ConvoysList(Session& session, Flags& flags, const Args& args) {
   v1::ListConvoysRequest request;
   int limit = 0;
   absl::Status parsed = ExpectArgs(args, 0, "convoys list takes flags only; see corridorctl help");
-  request.set_area_id(flags.Take("area"));
-  request.set_route_id(flags.Take("route"));
-  request.set_agency(flags.Take("agency"));
-  if (parsed.ok() && flags.Has("status")) {
-    absl::StatusOr<v1::ConvoyStatus> status =
-        ParseEnumAs<v1::ConvoyStatus>(kStatusPrefix, "--status", flags.Take("status"));
-    if (status.ok()) request.set_status(*status);
-    parsed = status.status();
-  }
-  bool has_from = false, has_to = false;
-  if (parsed.ok())
-    parsed = flags.TakeDate("from", false, request.mutable_planned_from(), &has_from);
-  if (parsed.ok()) parsed = flags.TakeDate("to", false, request.mutable_planned_to(), &has_to);
-  if (!has_from) request.clear_planned_from();
-  if (!has_to) request.clear_planned_to();
+  if (parsed.ok()) parsed = TakeConvoyFilters(flags, &request);
   if (parsed.ok()) parsed = flags.TakeCount("limit", 1, &limit);
   const bool one_page = flags.Has("page-token");
   request.mutable_page()->set_page_token(flags.Take("page-token"));
@@ -418,6 +364,62 @@ int ReportAccess(Session& session, Flags& flags, const Args& args) {
 }
 
 }  // namespace
+
+// "wheat flour:food:1200:bags;insulin:medical:300:vials".
+absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest* request) {
+  int index = 0;
+  for (absl::string_view line : absl::StrSplit(text, ';', absl::SkipWhitespace())) {
+    std::vector<std::string> parts = absl::StrSplit(line, ':');
+    const std::string where = absl::StrCat("--cargo line ", index + 1, " (\"", line, "\")");
+    if (parts.size() != 4) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, " is not ITEM:CATEGORY:QUANTITY:UNIT, e.g. wheat flour:food:1200:bags"));
+    }
+    v1::ManifestLine* out = request->add_manifest();
+    out->set_item(std::string(absl::StripAsciiWhitespace(parts[0])));
+    absl::StatusOr<v1::CargoCategory> category = ParseEnumAs<v1::CargoCategory>(
+        kCargoPrefix, absl::StrCat(where, " category"), absl::StripAsciiWhitespace(parts[1]));
+    if (!category.ok()) return category.status();
+    out->set_category(*category);
+    double quantity = 0;
+    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(parts[2]), &quantity)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": \"", parts[2], "\" is not a quantity"));
+    }
+    out->set_quantity(quantity);
+    out->set_unit(std::string(absl::StripAsciiWhitespace(parts[3])));
+    ++index;
+  }
+  return absl::OkStatus();
+}
+
+std::string FormatCargo(const google::protobuf::RepeatedPtrField<v1::ManifestLine>& manifest) {
+  std::string text;
+  for (const v1::ManifestLine& line : manifest) {
+    absl::StrAppend(&text, text.empty() ? "" : ";", line.item(), ":", CargoText(line.category()),
+                    ":", absl::StrFormat("%.15g", line.quantity()), ":", line.unit());
+  }
+  return text;
+}
+
+absl::Status TakeConvoyFilters(Flags& flags, v1::ListConvoysRequest* request) {
+  request->set_area_id(flags.Take("area"));
+  request->set_route_id(flags.Take("route"));
+  request->set_agency(flags.Take("agency"));
+  if (flags.Has("status")) {
+    absl::StatusOr<v1::ConvoyStatus> status =
+        ParseEnumAs<v1::ConvoyStatus>(kStatusPrefix, "--status", flags.Take("status"));
+    if (!status.ok()) return status.status();
+    request->set_status(*status);
+  }
+  bool has_from = false, has_to = false;
+  CORRIDOR_RETURN_IF_ERROR(
+      flags.TakeDate("from", false, request->mutable_planned_from(), &has_from));
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeDate("to", false, request->mutable_planned_to(), &has_to));
+  if (!has_from) request->clear_planned_from();
+  if (!has_to) request->clear_planned_to();
+  return absl::OkStatus();
+}
 
 int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
   auto stub = v1::ConvoyService::NewStub(session.channel());

@@ -6,11 +6,21 @@
 #include <string>
 
 #include "clients/corridorctl/session.h"
+#include "corridor/v1/convoys.pb.h"
 
 namespace corridor::cli {
 
 // Runs `convoys <verb> args...`; returns an ExitCode.
 int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, const Args& args);
+
+// --cargo text ("wheat flour:food:1200:bags;insulin:medical:300:vials")
+// into the request's manifest, and back.
+absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest* request);
+std::string FormatCargo(const google::protobuf::RepeatedPtrField<v1::ManifestLine>& manifest);
+
+// The list filters (--area --route --agency --status --from --to), shared
+// with `export convoys`.
+absl::Status TakeConvoyFilters(Flags& flags, v1::ListConvoysRequest* request);
 
 // Runs `report <verb> args...` (only "access" so far); returns an ExitCode.
 int RunReportCommand(Session& session, Flags& flags, const std::string& verb, const Args& args);

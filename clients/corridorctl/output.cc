@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/csv.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -87,6 +88,15 @@ void PrintJson(const google::protobuf::Message& message, std::ostream& out) {
   (void)google::protobuf::util::MessageToJsonString(message, &json, options);
   out << json;
   if (json.empty() || json.back() != '\n') out << "\n";
+}
+
+std::string TimeText(const google::protobuf::Timestamp& t) {
+  if (t.seconds() == 0 && t.nanos() == 0) return "";
+  const absl::Time time = absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  if (t.seconds() % 86400 == 0 && t.nanos() == 0) {
+    return absl::FormatTime("%Y-%m-%d", time, absl::UTCTimeZone());
+  }
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
 }
 
 std::string WithThousands(int64_t n) {

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
 
 namespace corridor::cli {
 
@@ -29,6 +30,10 @@ void PrintTable(const Grid& grid, std::ostream& out, size_t max_cell = 48);
 void PrintCsv(const Grid& grid, std::ostream& out);
 // The proto JSON mapping, field names as in the .proto, pretty-printed.
 void PrintJson(const google::protobuf::Message& message, std::ostream& out);
+
+// "2016-07-17" for midnight UTC, the full RFC 3339 time otherwise; "" for
+// an unset time.
+std::string TimeText(const google::protobuf::Timestamp& t);
 
 // 12520 -> "12,520".
 std::string WithThousands(int64_t n);

@@ -23,15 +23,6 @@ constexpr char kConfidencePrefix[] = "CONFIDENCE_";
 
 std::string StatusText(v1::RouteStatus status) { return EnumTextOf(kStatusPrefix, status); }
 
-// "2016-07-17" for midnight UTC, the full RFC 3339 time otherwise.
-std::string TimeText(const google::protobuf::Timestamp& t) {
-  if (t.seconds() == 0 && t.nanos() == 0) return "";
-  const absl::Time time = absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-  if (t.seconds() % 86400 == 0 && t.nanos() == 0) {
-    return absl::FormatTime("%Y-%m-%d", time, absl::UTCTimeZone());
-  }
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
-}
 
 Grid RoutesGrid(const std::vector<v1::Route>& routes) {
   Grid grid;
@@ -131,23 +122,6 @@ absl::StatusOr<v1::GetRouteHistoryRequest> ParseHistory(Flags& flags, const Args
   return request;
 }
 
-// --at accepts YYYY-MM-DD (midnight UTC) or RFC 3339; default: now.
-absl::Status TakeObservedAt(Flags& flags, google::protobuf::Timestamp* out) {
-  if (!flags.Has("at")) {
-    *out = TimeUtil::GetCurrentTime();
-    return absl::OkStatus();
-  }
-  const std::string text = flags.Take("at");
-  absl::Time time;
-  std::string error;
-  if (absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &time, &error) ||
-      absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
-    out->set_seconds(absl::ToUnixSeconds(time));
-    return absl::OkStatus();
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--at: \"", text, "\" is not a date (2016-09-15) or time (2016-09-15T14:30:00Z)"));
-}
 
 absl::StatusOr<v1::ReportRouteStatusRequest> ParseReport(Flags& flags, const Args& args) {
   CORRIDOR_RETURN_IF_ERROR(ExpectArgs(
@@ -162,7 +136,9 @@ absl::StatusOr<v1::ReportRouteStatusRequest> ParseReport(Flags& flags, const Arg
       ParseEnumAs<v1::RouteStatus>(kStatusPrefix, "--status", flags.Take("status"));
   if (!status.ok()) return status.status();
   request.set_status(*status);
-  CORRIDOR_RETURN_IF_ERROR(TakeObservedAt(flags, request.mutable_observed_at()));
+  bool has_at = false;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeTime("at", request.mutable_observed_at(), &has_at));
+  if (!has_at) *request.mutable_observed_at() = TimeUtil::GetCurrentTime();
   std::string citation;
   CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("source", "\"OCHA flash update 12\"", &citation));
   request.mutable_source()->set_citation(citation);

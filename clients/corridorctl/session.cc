@@ -2,6 +2,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "clients/corridorctl/enum_flags.h"
 #include "common/request_context.h"
 #include "common/validation.h"
 
@@ -47,6 +49,38 @@ absl::Status Flags::TakeDate(const std::string& name, bool required, v1::Date* o
   absl::StatusOr<v1::Date> date = ParseDate(absl::StrCat("--", name), Take(name));
   if (!date.ok()) return date.status();
   *out = *date;
+  return absl::OkStatus();
+}
+
+absl::Status Flags::TakeTime(const std::string& name, google::protobuf::Timestamp* out,
+                             bool* present) {
+  *present = Has(name);
+  if (!*present) return absl::OkStatus();
+  const std::string text = Take(name);
+  absl::Time time;
+  std::string error;
+  if (absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &time, &error) ||
+      absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
+    out->set_seconds(absl::ToUnixSeconds(time));
+    out->set_nanos(0);
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--", name, ": \"", text, "\" is not a date (2016-09-15) or time (2016-09-15T14:30:00Z)"));
+}
+
+absl::Status Flags::TakeAccessCategory(bool required, v1::AccessConstraintCategory* out) {
+  constexpr char kPrefix[] = "ACCESS_CONSTRAINT_";
+  if (!Has("category")) {
+    if (!required) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("--category is required: OCHA's access-constraint category, 1-9 or one of ",
+                     EnumChoices(v1::AccessConstraintCategory_descriptor(), kPrefix)));
+  }
+  absl::StatusOr<v1::AccessConstraintCategory> category =
+      ParseEnumAs<v1::AccessConstraintCategory>(kPrefix, "--category", Take("category"));
+  if (!category.ok()) return category.status();
+  *out = *category;
   return absl::OkStatus();
 }
 

@@ -19,6 +19,7 @@
 #include "clients/corridorctl/commands.h"
 #include "clients/corridorctl/output.h"
 #include "corridor/v1/common.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 
 namespace corridor::cli {
 
@@ -41,6 +42,11 @@ class Flags {
   absl::Status TakeDegrees(const std::string& name, double* out, bool* present);
   // YYYY-MM-DD; `*present` tells whether the flag was given.
   absl::Status TakeDate(const std::string& name, bool required, v1::Date* out, bool* present);
+  // YYYY-MM-DD (midnight UTC) or an RFC 3339 time; `*present` tells
+  // whether the flag was given.
+  absl::Status TakeTime(const std::string& name, google::protobuf::Timestamp* out, bool* present);
+  // --category: OCHA's access-constraint category, by number or name.
+  absl::Status TakeAccessCategory(bool required, v1::AccessConstraintCategory* out);
   // A non-empty value.
   absl::Status TakeRequired(const std::string& name, const std::string& example, std::string* out);
 

@@ -84,10 +84,6 @@ bool SameSubmission(const v1::Convoy& convoy, const v1::SubmitConvoyRequestReque
 
 }  // namespace
 
-std::string ConvoyIdFor(absl::string_view agency, absl::string_view idempotency_key) {
-  return DerivedId(
-      "cv-", absl::StrCat(absl::AsciiStrToLower(agency), std::string(1, '\0'), idempotency_key));
-}
 
 absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const storage::Origin& origin,
                                                const v1::SubmitConvoyRequestRequest& request,

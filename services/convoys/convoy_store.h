@@ -23,10 +23,6 @@ namespace corridor::convoys {
 // idempotency key is "convoys/<convoy id>/<event sequence>".
 inline constexpr char kDenialsOutbox[] = "denials";
 
-// The id of the convoy an agency's idempotency key creates: "cv-" and 16 hex
-// digits of SHA-256 over the lowercased agency and the key.
-std::string ConvoyIdFor(absl::string_view agency, absl::string_view idempotency_key);
-
 class ConvoyStore {
  public:
   // `store` must outlive this object.

@@ -61,9 +61,6 @@ std::string MonthLabel(uint32_t month) {
 
 }  // namespace
 
-std::string DenialIdFor(absl::string_view idempotency_key) {
-  return DerivedId("dn-", idempotency_key);
-}
 
 absl::StatusOr<v1::Denial> DenialStore::Record(const storage::Origin& origin,
                                                const v1::RecordDenialRequest& request) {

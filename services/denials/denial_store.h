@@ -13,10 +13,6 @@
 
 namespace corridor::denials {
 
-// The id a denial's idempotency key creates: "dn-" and 16 hex digits of
-// SHA-256 over the key.
-std::string DenialIdFor(absl::string_view idempotency_key);
-
 class DenialStore {
  public:
   // `store` must outlive this object.

@@ -2,6 +2,8 @@
 // contention, figure checks against the stored convoy, the access report.
 #include "services/convoys/convoy_store.h"
 
+#include "common/ids.h"
+
 #include <atomic>
 #include <thread>
 
