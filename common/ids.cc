@@ -16,8 +16,8 @@ std::string DerivedId(absl::string_view prefix, absl::string_view input) {
 }
 
 std::string ConvoyIdFor(absl::string_view agency, absl::string_view idempotency_key) {
-  return DerivedId("cv-", absl::StrCat(absl::AsciiStrToLower(agency), std::string(1, '\0'),
-                                      idempotency_key));
+  return DerivedId(
+      "cv-", absl::StrCat(absl::AsciiStrToLower(agency), std::string(1, '\0'), idempotency_key));
 }
 
 std::string DenialIdFor(absl::string_view idempotency_key) {

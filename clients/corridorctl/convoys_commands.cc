@@ -37,7 +37,6 @@ std::string RandomKey() {
   return absl::StrFormat("cli-%08x%08x", random(), random());
 }
 
-
 // "0:200,2:15" -> line 0 lost 200, line 2 lost 15; into removed or refused.
 absl::Status ParseLosses(const std::string& flag, const std::string& text, bool removed,
                          v1::RecordConvoyOutcomeRequest* request) {
@@ -65,7 +64,6 @@ absl::Status ParseLosses(const std::string& flag, const std::string& text, bool 
   }
   return absl::OkStatus();
 }
-
 
 // --date (default: today, set by the server), --source, --note and
 // --expected-version, shared by every transition.

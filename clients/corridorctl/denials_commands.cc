@@ -175,8 +175,8 @@ int Correct(Session& session, Flags& flags, const Args& args, bool withdraw) {
   const std::string command = withdraw ? "denials withdraw" : "denials correct";
   absl::Status parsed = ExpectArgs(args, 1, absl::StrCat(command, " takes one denial id"));
   v1::CorrectDenialRequest request;
-  if (parsed.ok()) parsed = flags.TakeRequired("reason", "\"wrong checkpoint\"",
-                                               request.mutable_reason());
+  if (parsed.ok())
+    parsed = flags.TakeRequired("reason", "\"wrong checkpoint\"", request.mutable_reason());
   int expected = 0;
   if (parsed.ok()) parsed = flags.TakeCount("expected-revision", 1, &expected);
   auto stub = v1::DenialService::NewStub(session.channel());
@@ -197,8 +197,7 @@ int Correct(Session& session, Flags& flags, const Args& args, bool withdraw) {
   request.set_withdraw(withdraw);
   request.set_expected_revision(expected > 0 ? expected : current.revision());
   return session.Invoke<Stub, v1::CorrectDenialRequest, v1::Denial>(
-      *stub, request, &Stub::CorrectDenial,
-      [&](const v1::Denial& d) { PrintDenial(session, d); });
+      *stub, request, &Stub::CorrectDenial, [&](const v1::Denial& d) { PrintDenial(session, d); });
 }
 
 int List(Session& session, Flags& flags, const Args& args) {
@@ -248,7 +247,7 @@ int History(Session& session, Flags& flags, const Args& args) {
                                      &v1::GetDenialHistoryResponse::mutable_revisions, &all);
   if (code != kExitOk) return code;
   Grid grid;
-  grid.header = {"REVISION", "RECORDED", "BY",     "STATE",    "REASON",
+  grid.header = {"REVISION", "RECORDED", "BY",       "STATE",    "REASON",
                  "PARTY",    "AREA",     "OCCURRED", "CATEGORY", "PEOPLE"};
   for (const v1::Denial& d : all.revisions()) {
     const v1::DenialFacts& f = d.facts();

@@ -132,9 +132,9 @@ std::string Degrees(double d) { return absl::StrFormat("%.7f", d); }
 absl::Status FetchAreas(Session& session, std::map<std::string, v1::Area>* areas) {
   auto stub = v1::AreaService::NewStub(session.channel());
   v1::ListAreasResponse all;
-  const int code = session.ListPages(*stub, &v1::AreaService::Stub::ListAreas,
-                                     v1::ListAreasRequest(), 0, false,
-                                     &v1::ListAreasResponse::mutable_areas, &all);
+  const int code =
+      session.ListPages(*stub, &v1::AreaService::Stub::ListAreas, v1::ListAreasRequest(), 0, false,
+                        &v1::ListAreasResponse::mutable_areas, &all);
   if (code != kExitOk) return absl::UnavailableError("");  // already reported
   for (const v1::Area& area : all.areas()) (*areas)[area.id()] = area;
   return absl::OkStatus();
@@ -192,8 +192,8 @@ int FetchAll(Session& session, Stub& stub,
     grpc::Status status = (stub.*rpc)(&context, request, &page);
     if (!status.ok()) return session.Fail(status);
     for (Item& item : *(page.*items)()) out->push_back(std::move(item));
-    progress.Update(absl::StrCat(WithThousands(static_cast<int64_t>(out->size())), " ", what,
-                                 " read"));
+    progress.Update(
+        absl::StrCat(WithThousands(static_cast<int64_t>(out->size())), " ", what, " read"));
     if (page.next_page_token().empty()) return kExitOk;
     request.mutable_page()->set_page_token(page.next_page_token());
   }
@@ -238,24 +238,23 @@ int DenialsSheet(Session& session, Flags& flags, const std::map<std::string, v1:
     for (const v1::Evidence& e : f.evidence()) {
       evidence.push_back(e.uri().empty() ? "sha256:" + e.sha256() : e.uri());
     }
-    std::vector<std::string> row = {
-        d.id(),
-        Number(d.revision()),
-        TimeUtil::ToString(f.occurred_at()),
-        f.party(),
-        f.area_id(),
-        f.route_id(),
-        f.checkpoint(),
-        f.convoy_id(),
-        Number(f.category()),
-        EnumTextOf(kConstraintPrefix, f.category()),
-        f.description(),
-        f.source().citation(),
-        f.source().note(),
-        f.has_people_affected() ? Number(f.people_affected()) : "",
-        absl::StrJoin(evidence, " "),
-        d.idempotency_key(),
-        TimeUtil::ToString(d.recorded_at())};
+    std::vector<std::string> row = {d.id(),
+                                    Number(d.revision()),
+                                    TimeUtil::ToString(f.occurred_at()),
+                                    f.party(),
+                                    f.area_id(),
+                                    f.route_id(),
+                                    f.checkpoint(),
+                                    f.convoy_id(),
+                                    Number(f.category()),
+                                    EnumTextOf(kConstraintPrefix, f.category()),
+                                    f.description(),
+                                    f.source().citation(),
+                                    f.source().note(),
+                                    f.has_people_affected() ? Number(f.people_affected()) : "",
+                                    absl::StrJoin(evidence, " "),
+                                    d.idempotency_key(),
+                                    TimeUtil::ToString(d.recorded_at())};
     AddAreaCells(areas, f.area_id(), &row);
     sheet->rows.push_back(std::move(row));
     sheet->points.push_back(PointOf(areas, f.area_id()));
@@ -345,10 +344,9 @@ int AreasSheet(Session& session, Flags& flags, const std::map<std::string, v1::A
                     {"population_as_reported", "#population+reported"}};
   for (const auto& [id, a] : areas) {
     const bool located = a.has_location();
-    sheet->rows.push_back({a.id(), a.name_en(), a.name_ar(), a.area_group(),
-                           a.governorate().name(), a.governorate().pcode(), a.district().pcode(),
-                           a.subdistrict().pcode(), a.community_pcode(),
-                           located ? Degrees(a.location().latitude()) : "",
+    sheet->rows.push_back({a.id(), a.name_en(), a.name_ar(), a.area_group(), a.governorate().name(),
+                           a.governorate().pcode(), a.district().pcode(), a.subdistrict().pcode(),
+                           a.community_pcode(), located ? Degrees(a.location().latitude()) : "",
                            located ? Degrees(a.location().longitude()) : "",
                            EnumTextOf(kAreaStatusPrefix, a.status()), DateCell(a.status_since()),
                            a.besieging_party(),
@@ -642,8 +640,9 @@ int RunExportCommand(Session& session, Flags& flags, const std::string& kind, co
     WriteCsv(sheet, format == "hxl", out);
   }
   out.flush();
-  session.err() << "export " << kind << ": " << WithThousands(static_cast<int64_t>(sheet.rows.size()))
-                << " rows" << (path.empty() ? "" : " written to " + path) << "\n";
+  session.err() << "export " << kind << ": "
+                << WithThousands(static_cast<int64_t>(sheet.rows.size())) << " rows"
+                << (path.empty() ? "" : " written to " + path) << "\n";
   if (!without_point.empty()) {
     session.err() << "export " << kind << ": " << without_point.size()
                   << " features have no coordinates (their area has none in the reference data) "
@@ -749,8 +748,9 @@ int RunImportCommand(Session& session, Flags& flags, const std::string& kind, co
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
       session.err() << "import " << kind << ": stopped at line " << line << " after "
-                    << tally.stored << " new rows; re-run the same file once the server is "
-                                       "back: rows already stored are not stored twice\n";
+                    << tally.stored
+                    << " new rows; re-run the same file once the server is "
+                       "back: rows already stored are not stored twice\n";
       return session.Fail(status);
     }
     if (!status.ok()) {
@@ -758,17 +758,18 @@ int RunImportCommand(Session& session, Flags& flags, const std::string& kind, co
       continue;
     }
     ++(is_new ? tally.stored : tally.already);
-    progress.Update(absl::StrCat(WithThousands(tally.rows), " of ", WithThousands(total),
-                                 " rows (", WithThousands(tally.stored), " new, ",
+    progress.Update(absl::StrCat(WithThousands(tally.rows), " of ", WithThousands(total), " rows (",
+                                 WithThousands(tally.stored), " new, ",
                                  WithThousands(tally.already), " already stored, ",
                                  tally.problems.size(), " refused)"));
   }
   for (const std::string& problem : tally.problems) {
     session.err() << path << ": " << problem << "\n";
   }
-  session.err() << "import " << kind << ": " << WithThousands(tally.rows) << " rows: "
-                << WithThousands(tally.stored) << " new, " << WithThousands(tally.already)
-                << " already stored, " << tally.problems.size() << " refused"
+  session.err() << "import " << kind << ": " << WithThousands(tally.rows)
+                << " rows: " << WithThousands(tally.stored) << " new, "
+                << WithThousands(tally.already) << " already stored, " << tally.problems.size()
+                << " refused"
                 << (tally.problems.empty() ? "" : " (fix those lines and re-run the same file)")
                 << "\n";
   return tally.problems.empty() ? kExitOk : kExitRejected;

@@ -23,7 +23,6 @@ constexpr char kConfidencePrefix[] = "CONFIDENCE_";
 
 std::string StatusText(v1::RouteStatus status) { return EnumTextOf(kStatusPrefix, status); }
 
-
 Grid RoutesGrid(const std::vector<v1::Route>& routes) {
   Grid grid;
   grid.header = {"ID", "NAME", "STATUS", "OBSERVED", "CONTROLLED BY", "SERVES", "REPORTS"};
@@ -121,7 +120,6 @@ absl::StatusOr<v1::GetRouteHistoryRequest> ParseHistory(Flags& flags, const Args
   CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("routes history"));
   return request;
 }
-
 
 absl::StatusOr<v1::ReportRouteStatusRequest> ParseReport(Flags& flags, const Args& args) {
   CORRIDOR_RETURN_IF_ERROR(ExpectArgs(

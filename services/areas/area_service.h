@@ -13,17 +13,13 @@ class AreaService final : public v1::AreaService::Service {
   // `store` must outlive the service.
   explicit AreaService(AreaStore* store) : store_(store) {}
 
-  grpc::Status ListAreas(grpc::ServerContext* context,
-                         const v1::ListAreasRequest* request,
+  grpc::Status ListAreas(grpc::ServerContext* context, const v1::ListAreasRequest* request,
                          v1::ListAreasResponse* response) override;
-  grpc::Status GetArea(grpc::ServerContext* context,
-                       const v1::GetAreaRequest* request,
+  grpc::Status GetArea(grpc::ServerContext* context, const v1::GetAreaRequest* request,
                        v1::Area* response) override;
-  grpc::Status CreateArea(grpc::ServerContext* context,
-                          const v1::CreateAreaRequest* request,
+  grpc::Status CreateArea(grpc::ServerContext* context, const v1::CreateAreaRequest* request,
                           v1::Area* response) override;
-  grpc::Status UpdateArea(grpc::ServerContext* context,
-                          const v1::UpdateAreaRequest* request,
+  grpc::Status UpdateArea(grpc::ServerContext* context, const v1::UpdateAreaRequest* request,
                           v1::Area* response) override;
   grpc::Status RecordStatusChange(grpc::ServerContext* context,
                                   const v1::RecordStatusChangeRequest* request,

@@ -44,9 +44,7 @@ const storage::Table<v1::StatusChange>& StatusHistoryTable() {
             .Uint64(c.sequence())
             .Release();
       },
-      [](const v1::StatusChange& c) {
-        return absl::StrCat(c.area_id(), " #", c.sequence());
-      });
+      [](const v1::StatusChange& c) { return absl::StrCat(c.area_id(), " #", c.sequence()); });
   return *table;
 }
 

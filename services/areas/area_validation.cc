@@ -1,9 +1,9 @@
 #include "services/areas/area_validation.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/escaping.h"
 #include "common/status.h"
 #include "common/validation.h"
 
@@ -18,23 +18,22 @@ bool AllDigits(absl::string_view s) {
 }
 
 // OCHA admin P-codes for Syria: "SY" + 2 digits per level below the country.
-absl::Status CheckAdminPcode(absl::string_view field, absl::string_view pcode,
-                             size_t digits, absl::string_view parent) {
+absl::Status CheckAdminPcode(absl::string_view field, absl::string_view pcode, size_t digits,
+                             absl::string_view parent) {
   if (pcode.empty()) return absl::OkStatus();
-  if (pcode.size() != 2 + digits || !absl::StartsWith(pcode, "SY") ||
-      !AllDigits(pcode.substr(2))) {
+  if (pcode.size() != 2 + digits || !absl::StartsWith(pcode, "SY") || !AllDigits(pcode.substr(2))) {
     return InvalidField(field, absl::StrCat("\"", pcode, "\" is not an OCHA P-code of the form SY",
                                             std::string(digits, '0')));
   }
   if (!parent.empty() && !absl::StartsWith(pcode, parent)) {
-    return InvalidField(field, absl::StrCat("\"", pcode, "\" does not lie within \"",
-                                            parent, "\""));
+    return InvalidField(field,
+                        absl::StrCat("\"", pcode, "\" does not lie within \"", parent, "\""));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckAdminUnit(absl::string_view field, const v1::AdminUnit& unit,
-                            size_t digits, absl::string_view parent) {
+absl::Status CheckAdminUnit(absl::string_view field, const v1::AdminUnit& unit, size_t digits,
+                            absl::string_view parent) {
   CORRIDOR_RETURN_IF_ERROR(
       CheckText(absl::StrCat(field, ".name"), unit.name(), kMaxNameBytes, false));
   return CheckAdminPcode(absl::StrCat(field, ".pcode"), unit.pcode(), digits, parent);
@@ -60,8 +59,8 @@ absl::Status ValidateAreaId(absl::string_view field, absl::string_view id) {
   for (char c : id) {
     if (!(absl::ascii_isupper(static_cast<unsigned char>(c)) ||
           absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-')) {
-      return InvalidField(field, absl::StrCat("\"", absl::CHexEscape(id),
-                                              "\" may use only A-Z, 0-9 and '-'"));
+      return InvalidField(
+          field, absl::StrCat("\"", absl::CHexEscape(id), "\" may use only A-Z, 0-9 and '-'"));
     }
   }
   return absl::OkStatus();
@@ -72,8 +71,8 @@ absl::Status ValidateStatus(absl::string_view field, int status) {
     return InvalidField(field, absl::StrCat("is required; one of ", StatusNames()));
   }
   if (!v1::AreaStatus_IsValid(status)) {
-    return InvalidField(field, absl::StrCat("unknown value ", status, "; use one of ",
-                                            StatusNames()));
+    return InvalidField(field,
+                        absl::StrCat("unknown value ", status, "; use one of ", StatusNames()));
   }
   return absl::OkStatus();
 }
@@ -84,9 +83,8 @@ absl::Status ValidateAreaFields(absl::string_view f, const v1::Area& area) {
   CORRIDOR_RETURN_IF_ERROR(CheckText(field("name_en"), area.name_en(), kMaxNameBytes, true));
   CORRIDOR_RETURN_IF_ERROR(CheckText(field("name_ar"), area.name_ar(), kMaxNameBytes, false));
   if (area.alt_names_size() > kMaxAltNames) {
-    return InvalidField(field("alt_names"),
-                        absl::StrCat("has ", area.alt_names_size(),
-                                     " names; the limit is ", kMaxAltNames));
+    return InvalidField(field("alt_names"), absl::StrCat("has ", area.alt_names_size(),
+                                                         " names; the limit is ", kMaxAltNames));
   }
   for (int i = 0; i < area.alt_names_size(); ++i) {
     CORRIDOR_RETURN_IF_ERROR(CheckText(absl::StrCat(field("alt_names"), "[", i, "]"),
@@ -94,8 +92,7 @@ absl::Status ValidateAreaFields(absl::string_view f, const v1::Area& area) {
   }
   CORRIDOR_RETURN_IF_ERROR(CheckText(field("area_group"), area.area_group(), kMaxNameBytes, false));
   if (area.governorate().pcode().empty()) {
-    return InvalidField(field("governorate.pcode"),
-                        "is required (SY01 to SY14, OCHA admin 1)");
+    return InvalidField(field("governorate.pcode"), "is required (SY01 to SY14, OCHA admin 1)");
   }
   CORRIDOR_RETURN_IF_ERROR(CheckAdminUnit(field("governorate"), area.governorate(), 2, ""));
   const std::string& gov = area.governorate().pcode();
@@ -105,13 +102,12 @@ absl::Status ValidateAreaFields(absl::string_view f, const v1::Area& area) {
                         absl::StrCat("\"", gov, "\" is not a Syrian governorate (SY01 to SY14)"));
   }
   CORRIDOR_RETURN_IF_ERROR(CheckAdminUnit(field("district"), area.district(), 4, gov));
-  CORRIDOR_RETURN_IF_ERROR(CheckAdminUnit(
-      field("subdistrict"), area.subdistrict(), 6,
-      area.district().pcode().empty() ? gov : area.district().pcode()));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckAdminUnit(field("subdistrict"), area.subdistrict(), 6,
+                     area.district().pcode().empty() ? gov : area.district().pcode()));
   const std::string& community = area.community_pcode();
-  if (!community.empty() &&
-      (community.size() < 2 || community.size() > 11 || community[0] != 'C' ||
-       !AllDigits(absl::string_view(community).substr(1)))) {
+  if (!community.empty() && (community.size() < 2 || community.size() > 11 || community[0] != 'C' ||
+                             !AllDigits(absl::string_view(community).substr(1)))) {
     return InvalidField(field("community_pcode"),
                         absl::StrCat("\"", absl::CHexEscape(community),
                                      "\" is not an OCHA community P-code (C followed by digits)"));
@@ -119,13 +115,13 @@ absl::Status ValidateAreaFields(absl::string_view f, const v1::Area& area) {
   if (area.has_location()) {
     CORRIDOR_RETURN_IF_ERROR(CheckGeoPoint(field("location"), area.location()));
   }
-  CORRIDOR_RETURN_IF_ERROR(CheckText(field("location_precision"), area.location_precision(),
-                                     kMaxNameBytes, false));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckText(field("location_precision"), area.location_precision(), kMaxNameBytes, false));
   CORRIDOR_RETURN_IF_ERROR(CheckSource(field("location_source"), area.location_source(), false));
-  CORRIDOR_RETURN_IF_ERROR(CheckText(field("besieging_party"), area.besieging_party(),
-                                     kMaxNameBytes, false));
-  CORRIDOR_RETURN_IF_ERROR(CheckSource(field("besieging_party_source"),
-                                       area.besieging_party_source(), false));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckText(field("besieging_party"), area.besieging_party(), kMaxNameBytes, false));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckSource(field("besieging_party_source"), area.besieging_party_source(), false));
   if (area.has_population()) {
     const v1::PopulationEstimate& p = area.population();
     if (p.has_count() && (p.count() < 0 || p.count() > 100'000'000)) {
@@ -136,14 +132,18 @@ absl::Status ValidateAreaFields(absl::string_view f, const v1::Area& area) {
       return InvalidField(field("population"),
                           "give a count or the figure as reported, or leave population unset");
     }
-    CORRIDOR_RETURN_IF_ERROR(CheckText(field("population.as_reported"), p.as_reported(), kMaxNameBytes, false));
+    CORRIDOR_RETURN_IF_ERROR(
+        CheckText(field("population.as_reported"), p.as_reported(), kMaxNameBytes, false));
     CORRIDOR_RETURN_IF_ERROR(CheckText(field("population.as_of"), p.as_of(), kMaxNameBytes, false));
     CORRIDOR_RETURN_IF_ERROR(CheckText(field("population.scope"), p.scope(), kMaxNameBytes, false));
     CORRIDOR_RETURN_IF_ERROR(CheckSource(field("population.source"), p.source(), false));
   }
-  CORRIDOR_RETURN_IF_ERROR(CheckText(field("siege_watch_listing"), area.siege_watch_listing(), kMaxNotesBytes, false));
-  CORRIDOR_RETURN_IF_ERROR(CheckText(field("siege_watch_tier"), area.siege_watch_tier(), kMaxNameBytes, false));
-  CORRIDOR_RETURN_IF_ERROR(CheckText(field("un_listing"), area.un_listing(), kMaxNotesBytes, false));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckText(field("siege_watch_listing"), area.siege_watch_listing(), kMaxNotesBytes, false));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckText(field("siege_watch_tier"), area.siege_watch_tier(), kMaxNameBytes, false));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckText(field("un_listing"), area.un_listing(), kMaxNotesBytes, false));
   return CheckText(field("notes"), area.notes(), kMaxNotesBytes, false);
 }
 
@@ -152,8 +152,7 @@ absl::Status ValidateCreate(const v1::CreateAreaRequest& request) {
   CORRIDOR_RETURN_IF_ERROR(ValidateAreaFields("area", request.area()));
   CORRIDOR_RETURN_IF_ERROR(ValidateStatus("area.status", request.area().status()));
   if (request.has_status_effective_date()) {
-    CORRIDOR_RETURN_IF_ERROR(
-        CheckDate("status_effective_date", request.status_effective_date()));
+    CORRIDOR_RETURN_IF_ERROR(CheckDate("status_effective_date", request.status_effective_date()));
   }
   return CheckSource("status_source", request.status_source(), true);
 }
@@ -192,7 +191,8 @@ absl::Status ValidateList(const v1::ListAreasRequest& request) {
   if (request.status() != v1::AREA_STATUS_UNSPECIFIED) {
     CORRIDOR_RETURN_IF_ERROR(ValidateStatus("status", request.status()));
   }
-  CORRIDOR_RETURN_IF_ERROR(CheckAdminPcode("governorate_pcode", request.governorate_pcode(), 2, ""));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckAdminPcode("governorate_pcode", request.governorate_pcode(), 2, ""));
   return CheckText("besieging_party", request.besieging_party(), kMaxNameBytes, false);
 }
 

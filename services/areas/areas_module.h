@@ -10,8 +10,7 @@ namespace corridor::areas {
 
 // Opens the areas database and, on first start, loads the reference list of
 // besieged and watchlist communities.
-absl::StatusOr<std::unique_ptr<ServiceModule>> OpenAreasModule(
-    const ModuleOptions& options);
+absl::StatusOr<std::unique_ptr<ServiceModule>> OpenAreasModule(const ModuleOptions& options);
 
 }  // namespace corridor::areas
 

@@ -15,9 +15,8 @@ namespace corridor::areas {
 namespace {
 
 constexpr const char* kRequiredColumns[] = {
-    "community_id", "community_name", "governorate", "adm1_pcode",
-    "lat", "lon", "besieging_party", "siege_watch_listed", "un_ocha_listing",
-    "population_estimate"};
+    "community_id",    "community_name",     "governorate",     "adm1_pcode",         "lat", "lon",
+    "besieging_party", "siege_watch_listed", "un_ocha_listing", "population_estimate"};
 
 // "12,520" -> 12520; "~4,000" -> 4000 (approximate). Anything else (ranges,
 // "more than", combined figures) is not a single figure.
@@ -38,8 +37,7 @@ bool StartsWithWord(absl::string_view text, absl::string_view word) {
 // Whether a UN listing cell says the UN listed the community as besieged.
 bool UnListsAsBesieged(absl::string_view un) {
   return StartsWithWord(un, "listed") || StartsWithWord(un, "yes") ||
-         StartsWithWord(un, "added to UN besieged") ||
-         StartsWithWord(un, "declared besieged") ||
+         StartsWithWord(un, "added to UN besieged") || StartsWithWord(un, "declared besieged") ||
          absl::StrContains(un, "people besieged");
 }
 
@@ -54,17 +52,16 @@ void SetStatus(const CsvTable& table, size_t row, v1::CreateAreaRequest* request
     status = v1::AREA_STATUS_WATCHLIST;
   }
   v1::Source* source = request->mutable_status_source();
-  source->set_citation(absl::StrCat("Siege Watch listing: ", siege_watch,
-                                    "; UN listing: ", un));
-  source->set_note("Status at reference-data load: the listings as the sources state them, "
-                   "2016 - Sep 2017 (data/reference/besieged_areas.csv)");
+  source->set_citation(absl::StrCat("Siege Watch listing: ", siege_watch, "; UN listing: ", un));
+  source->set_note(
+      "Status at reference-data load: the listings as the sources state them, "
+      "2016 - Sep 2017 (data/reference/besieged_areas.csv)");
   request->mutable_area()->set_status(status);
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<v1::CreateAreaRequest>> ParseBesiegedAreasCsv(
-    absl::string_view csv) {
+absl::StatusOr<std::vector<v1::CreateAreaRequest>> ParseBesiegedAreasCsv(absl::string_view csv) {
   absl::StatusOr<CsvTable> table = CsvTable::Parse(csv);
   if (!table.ok()) return table.status();
   for (const char* column : kRequiredColumns) {
@@ -102,9 +99,8 @@ absl::StatusOr<std::vector<v1::CreateAreaRequest>> ParseBesiegedAreasCsv(
     double lat = 0, lon = 0;
     if (!get("lat").empty() || !get("lon").empty()) {
       if (!absl::SimpleAtod(get("lat"), &lat) || !absl::SimpleAtod(get("lon"), &lon)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "besieged_areas.csv row ", row + 2, " (", area->id(),
-            "): lat/lon are not numbers"));
+        return absl::InvalidArgumentError(absl::StrCat("besieged_areas.csv row ", row + 2, " (",
+                                                       area->id(), "): lat/lon are not numbers"));
       }
       area->mutable_location()->set_latitude(lat);
       area->mutable_location()->set_longitude(lon);
@@ -140,8 +136,8 @@ absl::StatusOr<std::vector<v1::CreateAreaRequest>> ParseBesiegedAreasCsv(
 
     absl::Status valid = ValidateCreate(request);
     if (!valid.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "besieged_areas.csv row ", row + 2, " (", area->id(), "): ", valid.message()));
+      return absl::InvalidArgumentError(absl::StrCat("besieged_areas.csv row ", row + 2, " (",
+                                                     area->id(), "): ", valid.message()));
     }
     requests.push_back(std::move(request));
   }

@@ -22,8 +22,7 @@ absl::string_view EmbeddedBesiegedAreasCsv();
 // BESIEGED if Siege Watch ("yes") or the UN lists it as besieged, WATCHLIST
 // if only Siege Watch's watchlist has it, UNCONFIRMED otherwise. Every request passes
 // ValidateCreate; INVALID_ARGUMENT names the row and field otherwise.
-absl::StatusOr<std::vector<v1::CreateAreaRequest>> ParseBesiegedAreasCsv(
-    absl::string_view csv);
+absl::StatusOr<std::vector<v1::CreateAreaRequest>> ParseBesiegedAreasCsv(absl::string_view csv);
 
 }  // namespace corridor::areas
 

@@ -84,7 +84,6 @@ bool SameSubmission(const v1::Convoy& convoy, const v1::SubmitConvoyRequestReque
 
 }  // namespace
 
-
 absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const storage::Origin& origin,
                                                const v1::SubmitConvoyRequestRequest& request,
                                                absl::CivilDay today) {

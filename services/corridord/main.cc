@@ -2,6 +2,4 @@
 // RocksDB under --data_dir. The embedded default runs them all.
 #include "services/server_main.h"
 
-int main(int argc, char** argv) {
-  return corridor::ServerMain(argc, argv, "corridord", "");
-}
+int main(int argc, char** argv) { return corridor::ServerMain(argc, argv, "corridord", ""); }

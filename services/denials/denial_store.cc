@@ -61,7 +61,6 @@ std::string MonthLabel(uint32_t month) {
 
 }  // namespace
 
-
 absl::StatusOr<v1::Denial> DenialStore::Record(const storage::Origin& origin,
                                                const v1::RecordDenialRequest& request) {
   const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();

@@ -1,0 +1,162 @@
+// End to end for an oversight body: the corridorctl binary against a running
+// corridord records denials, lists one party's denials in one month, totals
+// them by category, exports them as HXL and GeoJSON, corrects one, and
+// imports a file twice with a bad row in it.
+#include <fstream>
+
+#include "absl/strings/str_split.h"
+#include "corridor/v1/denials.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace corridor::cli {
+namespace {
+
+using ::corridor::testing::BinaryPath;
+using ::corridor::testing::CommandResult;
+using ::corridor::testing::RunCorridorctl;
+using ::corridor::testing::ServerProcess;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr char kGovernment[] = "--party=Syrian government and affiliated militias";
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+class CorridorctlDenialsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = ServerProcess::Start(BinaryPath("corridord"), {"--data_dir=" + dir_.Sub("data")},
+                                       dir_.path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  CommandResult Ctl(std::vector<std::string> args) {
+    return RunCorridorctl(server_->address(), std::move(args));
+  }
+
+  void Record(const std::string& party, const std::string& area, const std::string& category,
+              const std::string& at, const std::string& people) {
+    CommandResult r =
+        Ctl({"denials", "record", party, "--area=" + area, "--category=" + category, "--at=" + at,
+             "--people=" + people, "--description=stopped at checkpoint", "--source=OCHA sitrep",
+             "--key=" + party + at + category});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  corridor::testing::TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(CorridorctlDenialsTest, OversightListsOnePartysMonthTotalsByCategoryAndExportsHxl) {
+  Record(kGovernment, "EG-DUMA", "movement-restriction", "2016-09-03", "5000");
+  Record(kGovernment, "EG-ARBIN", "violence", "2016-09-20T14:30:00Z", "1200");
+  Record(kGovernment, "EG-DUMA", "movement-restriction", "2016-10-01", "800");
+  Record("--party=ISIS", "DEZ-CITY", "hostilities", "2016-09-10", "90000");
+
+  CommandResult list = Ctl({"--output=csv", "denials", "list", kGovernment, "--month=2016-09"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  std::vector<std::string> rows = Lines(list.out);
+  ASSERT_EQ(rows.size(), 3u) << list.out;  // header + 2, newest first
+  EXPECT_THAT(rows[1], HasSubstr("2016-09-20T14:30:00Z"));
+  EXPECT_THAT(rows[2], HasSubstr("2016-09-03"));
+
+  CommandResult stats = Ctl({"--output=csv", "denials", "stats", "--by=category", kGovernment,
+                             "--from=2016-09", "--to=2016-09"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_THAT(stats.out, HasSubstr("movement-restriction,1,5000,1"));
+  EXPECT_THAT(stats.out, HasSubstr("violence,1,1200,1"));
+  EXPECT_THAT(stats.out, HasSubstr("total,2,6200,2"));
+
+  CommandResult by_party =
+      Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-01", "--to=2016-12"});
+  ASSERT_EQ(by_party.exit_code, 0) << by_party.err;
+  // Largest count first.
+  EXPECT_THAT(Lines(by_party.out)[1],
+              StartsWith("Syrian government and affiliated militias,3,7000,3"));
+  EXPECT_THAT(Lines(by_party.out)[2], StartsWith("ISIS,1,90000,1"));
+
+  const std::string hxl_path = dir_.Sub("denials.hxl.csv");
+  CommandResult hxl = Ctl(
+      {"export", "denials", "--format=hxl", kGovernment, "--month=2016-09", "--out=" + hxl_path});
+  ASSERT_EQ(hxl.exit_code, 0) << hxl.err;
+  std::ifstream file(hxl_path);
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  rows = Lines(text);
+  ASSERT_EQ(rows.size(), 4u) << text;  // header, hashtags, 2 denials
+  EXPECT_THAT(rows[0], StartsWith("id,revision,occurred_at,party,area_id"));
+  EXPECT_THAT(rows[1], StartsWith("#meta+id,#meta+revision,#date+occurred,#group+name+denying"));
+  EXPECT_THAT(rows[1], HasSubstr("#access+type+code"));
+  EXPECT_THAT(rows[1], HasSubstr("#affected"));
+  EXPECT_THAT(text, HasSubstr("Douma,SY03,33.5698594,36.3991420"));
+
+  // The exported file imports back as the same denials: nothing new.
+  CommandResult again = Ctl({"import", "denials", hxl_path});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("2 rows: 0 new, 2 already stored, 0 refused"));
+}
+
+TEST_F(CorridorctlDenialsTest, GeoJsonKeepsAreasWithoutCoordinatesAndSaysWhich) {
+  CommandResult geo = Ctl({"export", "areas", "--format=geojson"});
+  ASSERT_EQ(geo.exit_code, 0) << geo.err;
+  size_t features = 0, nulls = 0;
+  for (size_t at = geo.out.find("\"Feature\""); at != std::string::npos;
+       at = geo.out.find("\"Feature\"", at + 1)) {
+    ++features;
+  }
+  for (size_t at = geo.out.find("\"geometry\":null"); at != std::string::npos;
+       at = geo.out.find("\"geometry\":null", at + 1)) {
+    ++nulls;
+  }
+  EXPECT_EQ(features, 51u);  // every reference row
+  EXPECT_EQ(nulls, 5u);      // the five the sources give no coordinates for
+  EXPECT_THAT(geo.err, HasSubstr("5 features have no coordinates"));
+}
+
+TEST_F(CorridorctlDenialsTest, CorrectionKeepsHistoryAndImportReportsBadLinesAndRerunsAddNothing) {
+  CommandResult made = Ctl({"--output=json", "denials", "record", kGovernment, "--area=EG-DUMA",
+                            "--category=interference", "--at=2016-09-03", "--people=300",
+                            "--description=medical items removed", "--source=WHO report",
+                            "--evidence=https://example.org/report.pdf"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  v1::Denial denial;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(made.out, &denial).ok());
+  CommandResult fixed =
+      Ctl({"denials", "correct", denial.id(), "--people=450", "--reason=WHO revised the figure"});
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  CommandResult history = Ctl({"--output=csv", "denials", "history", denial.id()});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  std::vector<std::string> revisions = Lines(history.out);
+  ASSERT_EQ(revisions.size(), 3u) << history.out;
+  EXPECT_THAT(revisions[1], HasSubstr(",300"));
+  EXPECT_THAT(revisions[2], HasSubstr("WHO revised the figure"));
+  EXPECT_THAT(revisions[2], HasSubstr(",450"));
+  CommandResult no_reason = Ctl({"denials", "correct", denial.id(), "--people=1"});
+  EXPECT_EQ(no_reason.exit_code, 2);
+  EXPECT_THAT(no_reason.err, HasSubstr("--reason is required"));
+
+  const std::string path = dir_.Sub("import.csv");
+  std::ofstream(path) << "party,area_id,occurred_at,category,description,source,people_affected\n"
+                      << "Party A,EG-DUMA,2016-11-02,2,blocked,OCHA,100\n"
+                      << "Party A,NOT-AN-AREA,2016-11-03,2,blocked,OCHA,100\n"
+                      << "Party A,EG-DUMA,2016-11-04,violence,\"shelled,\nthen blocked\",OCHA,\n"
+                      << "Party A,EG-DUMA,2016-11-05,12,blocked,OCHA,5\n";
+  CommandResult first = Ctl({"import", "denials", path});
+  EXPECT_EQ(first.exit_code, 4) << first.err;
+  EXPECT_THAT(first.err, HasSubstr("line 3: facts.area_id"));
+  EXPECT_THAT(first.err, HasSubstr("line 6: column category"));
+  EXPECT_THAT(first.err, HasSubstr("4 rows: 2 new, 0 already stored, 2 refused"));
+  CommandResult second = Ctl({"import", "denials", path});
+  EXPECT_THAT(second.err, HasSubstr("4 rows: 0 new, 2 already stored, 2 refused"));
+  CommandResult listed = Ctl({"--output=csv", "denials", "list", "--party=Party A"});
+  EXPECT_EQ(Lines(listed.out).size(), 4u) << listed.out;  // header + 2 (one spans 2 lines)
+}
+
+}  // namespace
+}  // namespace corridor::cli
