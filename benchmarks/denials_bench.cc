@@ -1,0 +1,312 @@
+// What oversight queries cost over a large record of denials.
+//
+//   build/bin/denials_bench [--denials=1000000] [--data_dir=DIR] [--queries=2000]
+//
+// 1. Loads --denials denials (unless DIR already holds them) through the
+//    denials store with the journal on and WAL syncing off (a bulk load),
+//    spread over the 51 reference areas, six parties, the nine OCHA
+//    categories and 2012-2019; progress on stderr.
+// 2. Serves the denials service on a loopback port and, over gRPC, times
+//    filtered ListDenials pages (50 denials) and DenialStats groupings:
+//    p50/p90/p99 per query shape.
+// Prints peak resident memory. Without --data_dir, uses a temporary folder.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/server.h"
+#include "corridor/v1/denials.grpc.pb.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/grpcpp.h"
+#include "services/areas/reference_data.h"
+#include "services/denials/denial_service.h"
+#include "services/denials/denial_store.h"
+#include "services/directory.h"
+#include "services/references.h"
+
+ABSL_FLAG(int64_t, denials, 1'000'000, "denials to load");
+ABSL_FLAG(std::string, data_dir, "", "reuse this folder (loaded once); default: a temporary one");
+ABSL_FLAG(int, queries, 2000, "queries per shape");
+
+namespace corridor::denials {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+const std::vector<std::string> kParties = {
+    "Syrian government and affiliated militias",
+    "ISIS",
+    "Armed opposition groups",
+    "Hay'at Tahrir al-Sham",
+    "Local council",
+    "Unidentified armed group"};
+
+std::vector<std::string> AreaIds() {
+  std::vector<std::string> ids;
+  auto areas = areas::ParseBesiegedAreasCsv(areas::EmbeddedBesiegedAreasCsv());
+  if (areas.ok()) {
+    for (const v1::CreateAreaRequest& a : *areas) ids.push_back(a.area().id());
+  }
+  if (ids.empty()) ids.push_back("EG-DUMA");
+  return ids;
+}
+
+// 2012-01-01 to 2019-12-31, in seconds.
+constexpr int64_t kFrom = 1325376000;
+constexpr int64_t kTo = 1577836799;
+
+v1::RecordDenialRequest Generate(int64_t n, std::mt19937_64& random,
+                                 const std::vector<std::string>& areas) {
+  v1::RecordDenialRequest r;
+  r.set_idempotency_key(absl::StrCat("bench/", n));
+  v1::DenialFacts* f = r.mutable_facts();
+  // Parties and categories are skewed, as real reporting is.
+  const double u = std::uniform_real_distribution<double>(0, 1)(random);
+  f->set_party(kParties[std::min<size_t>(kParties.size() - 1, static_cast<size_t>(u * u * 6))]);
+  f->set_area_id(areas[random() % areas.size()]);
+  f->set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
+  f->mutable_occurred_at()->set_seconds(kFrom + static_cast<int64_t>(random() % (kTo - kFrom)));
+  f->set_description("Convoy held at the checkpoint; medical items removed before entry");
+  f->mutable_source()->set_citation("Benchmark generator");
+  if (random() % 10 < 7) f->set_people_affected(static_cast<int64_t>(random() % 50'000));
+  return r;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+}
+
+void Load(storage::Store* store, int64_t count) {
+  DenialStore denials(store);
+  const std::vector<std::string> areas = AreaIds();
+  std::mt19937_64 random(42);
+  storage::Origin origin;
+  origin.principal.set_name("denials_bench");
+  origin.rpc = "bulk-load";
+  const absl::Time start = absl::Now();
+  absl::Time shown = start;
+  for (int64_t n = 0; n < count; ++n) {
+    absl::StatusOr<v1::Denial> d = denials.Record(origin, Generate(n, random, areas));
+    if (!d.ok()) {
+      std::fprintf(stderr, "denials_bench: load failed at %lld: %s\n",
+                   static_cast<long long>(n), std::string(d.status().message()).c_str());
+      std::exit(1);
+    }
+    if (absl::Now() - shown > absl::Seconds(5)) {
+      shown = absl::Now();
+      std::fprintf(stderr, "loading: %lld of %lld denials (%.0f/s)\n", static_cast<long long>(n),
+                   static_cast<long long>(count), n / absl::ToDoubleSeconds(shown - start));
+    }
+  }
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::printf("load: %lld denials in %.1f s (%.0f/s, journal on, WAL not synced)\n",
+              static_cast<long long>(count), seconds, count / seconds);
+}
+
+template <typename Request, typename Response>
+void Time(const char* name, int queries,
+          const std::function<grpc::Status(grpc::ClientContext*, const Request&, Response*)>& call,
+          const std::function<Request(int)>& make, const std::function<size_t(const Response&)>& size) {
+  std::vector<double> micros;
+  size_t items = 0;
+  for (int i = 0; i < queries; ++i) {
+    const Request request = make(i);
+    grpc::ClientContext context;
+    Response response;
+    const absl::Time t0 = absl::Now();
+    grpc::Status s = call(&context, request, &response);
+    micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - t0));
+    if (!s.ok()) {
+      std::fprintf(stderr, "%s failed: %s\n", name, s.error_message().c_str());
+      std::exit(1);
+    }
+    items += size(response);
+  }
+  std::printf("%-52s p50 %8.0f us  p90 %8.0f us  p99 %8.0f us  (%.1f rows/answer)\n", name,
+              Percentile(micros, 0.5), Percentile(micros, 0.9), Percentile(micros, 0.99),
+              static_cast<double>(items) / queries);
+}
+
+google::protobuf::Timestamp MonthStart(int year, int month) {
+  return TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(
+      absl::FromCivil(absl::CivilMonth(year, month), absl::UTCTimeZone())));
+}
+
+int Main() {
+  std::string path = absl::GetFlag(FLAGS_data_dir);
+  const bool temporary = path.empty();
+  if (temporary) {
+    path = (std::filesystem::temp_directory_path() /
+            ("denials_bench_" + std::to_string(getpid())))
+               .string();
+  }
+  const int64_t count = absl::GetFlag(FLAGS_denials);
+  {
+    storage::StoreOptions options;
+    options.path = path;
+    options.sync = false;
+    auto store = storage::Store::Open(options);
+    if (!store.ok()) {
+      std::fprintf(stderr, "denials_bench: %s\n", std::string(store.status().message()).c_str());
+      return 1;
+    }
+    if ((*store)->journal_head().size < static_cast<uint64_t>(count)) {
+      Load(store->get(), count);
+    } else {
+      std::printf("load: reusing %s (%llu journal entries)\n", path.c_str(),
+                  static_cast<unsigned long long>((*store)->journal_head().size));
+    }
+  }  // closed (flushed), then reopened as a service would be
+
+  const absl::Time open_start = absl::Now();
+  storage::StoreOptions options;
+  options.path = path;
+  auto store = storage::Store::Open(options);
+  if (!store.ok()) return 1;
+  std::printf("cold start: %.0f ms to open %s\n",
+              absl::ToDoubleMilliseconds(absl::Now() - open_start), path.c_str());
+  DenialStore denials(store->get());
+  ServiceDirectory peers;
+  References references(&peers, absl::Seconds(1));
+  DenialService service(&denials, &references);
+  ServerOptions server_options;
+  server_options.listen_address = "127.0.0.1:0";
+  auto host = ServiceHost::Start(server_options, {{&service, v1::DenialService::service_full_name()}});
+  if (!host.ok()) return 1;
+  auto stub = v1::DenialService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", (*host)->port()), grpc::InsecureChannelCredentials()));
+
+  const int queries = absl::GetFlag(FLAGS_queries);
+  const std::vector<std::string> areas = AreaIds();
+  std::mt19937_64 random(7);
+  using List = v1::ListDenialsRequest;
+  using ListResponse = v1::ListDenialsResponse;
+  std::function<grpc::Status(grpc::ClientContext*, const List&, ListResponse*)> list =
+      [&](grpc::ClientContext* c, const List& r, ListResponse* out) {
+        return stub->ListDenials(c, r, out);
+      };
+  std::function<size_t(const ListResponse&)> list_size = [](const ListResponse& r) {
+    return static_cast<size_t>(r.denials_size());
+  };
+  auto page = [](List r) {
+    r.mutable_page()->set_page_size(50);
+    return r;
+  };
+  auto month = [&](List* r) {
+    const int year = 2012 + static_cast<int>(random() % 8);
+    const int m = 1 + static_cast<int>(random() % 12);
+    *r->mutable_since() = MonthStart(year, m);
+    *r->mutable_until() = MonthStart(m == 12 ? year + 1 : year, m == 12 ? 1 : m + 1);
+  };
+  std::printf("\nListDenials, first page of 50, over gRPC on loopback (%d queries each):\n",
+              queries);
+  Time<List, ListResponse>("no filter (newest 50)", queries, list,
+                           [&](int) { return page(List()); }, list_size);
+  Time<List, ListResponse>("party + month", queries, list, [&](int) {
+    List r;
+    r.set_party(kParties[random() % kParties.size()]);
+    month(&r);
+    return page(r);
+  }, list_size);
+  Time<List, ListResponse>("area (any time)", queries, list, [&](int) {
+    List r;
+    r.set_area_id(areas[random() % areas.size()]);
+    return page(r);
+  }, list_size);
+  Time<List, ListResponse>("party + category + month", queries, list, [&](int) {
+    List r;
+    r.set_party(kParties[random() % kParties.size()]);
+    r.set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
+    month(&r);
+    return page(r);
+  }, list_size);
+  Time<List, ListResponse>("party + area + category (index + filter)", queries, list, [&](int) {
+    List r;
+    r.set_party(kParties[random() % 2]);
+    r.set_area_id(areas[random() % areas.size()]);
+    r.set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
+    return page(r);
+  }, list_size);
+
+  using Stats = v1::DenialStatsRequest;
+  using StatsResponse = v1::DenialStatsResponse;
+  std::function<grpc::Status(grpc::ClientContext*, const Stats&, StatsResponse*)> stats =
+      [&](grpc::ClientContext* c, const Stats& r, StatsResponse* out) {
+        return stub->DenialStats(c, r, out);
+      };
+  std::function<size_t(const StatsResponse&)> rows = [](const StatsResponse& r) {
+    return static_cast<size_t>(r.rows_size());
+  };
+  auto period = [](Stats r, int from_year, int to_year) {
+    r.mutable_from()->set_year(from_year);
+    r.mutable_from()->set_month(1);
+    r.mutable_to()->set_year(to_year);
+    r.mutable_to()->set_month(12);
+    return r;
+  };
+  const int stats_queries = std::max(1, queries / 4);
+  std::printf("\nDenialStats over all %lld denials (%d queries each):\n",
+              static_cast<long long>(count), stats_queries);
+  Time<Stats, StatsResponse>("by party, 2012-2019", stats_queries, stats, [&](int) {
+    Stats r;
+    r.set_group_by(v1::STATS_DIMENSION_PARTY);
+    return period(r, 2012, 2019);
+  }, rows);
+  Time<Stats, StatsResponse>("by category, 2012-2019", stats_queries, stats, [&](int) {
+    Stats r;
+    r.set_group_by(v1::STATS_DIMENSION_CATEGORY);
+    return period(r, 2012, 2019);
+  }, rows);
+  Time<Stats, StatsResponse>("by area, 2012-2019", stats_queries, stats, [&](int) {
+    Stats r;
+    r.set_group_by(v1::STATS_DIMENSION_AREA);
+    return period(r, 2012, 2019);
+  }, rows);
+  Time<Stats, StatsResponse>("by month, 2012-2019", stats_queries, stats, [&](int) {
+    Stats r;
+    r.set_group_by(v1::STATS_DIMENSION_MONTH);
+    return period(r, 2012, 2019);
+  }, rows);
+  Time<Stats, StatsResponse>("by category for one party, one year", stats_queries, stats,
+                             [&](int) {
+                               Stats r;
+                               r.set_group_by(v1::STATS_DIMENSION_CATEGORY);
+                               r.set_party(kParties[random() % kParties.size()]);
+                               const int year = 2012 + static_cast<int>(random() % 8);
+                               return period(r, year, year);
+                             },
+                             rows);
+  Time<Stats, StatsResponse>("by area for one party, 2012-2019", stats_queries, stats, [&](int) {
+    Stats r;
+    r.set_group_by(v1::STATS_DIMENSION_AREA);
+    r.set_party(kParties[random() % kParties.size()]);
+    return period(r, 2012, 2019);
+  }, rows);
+
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("\npeak resident memory: %ld MiB\n", usage.ru_maxrss / 1024);
+  (*host)->Shutdown();
+  host->reset();
+  store->reset();
+  if (temporary) std::filesystem::remove_all(path);
+  return 0;
+}
+
+}  // namespace
+}  // namespace corridor::denials
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return corridor::denials::Main();
+}
