@@ -42,13 +42,12 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-const std::vector<std::string> kParties = {
-    "Syrian government and affiliated militias",
-    "ISIS",
-    "Armed opposition groups",
-    "Hay'at Tahrir al-Sham",
-    "Local council",
-    "Unidentified armed group"};
+const std::vector<std::string> kParties = {"Syrian government and affiliated militias",
+                                           "ISIS",
+                                           "Armed opposition groups",
+                                           "Hay'at Tahrir al-Sham",
+                                           "Local council",
+                                           "Unidentified armed group"};
 
 std::vector<std::string> AreaIds() {
   std::vector<std::string> ids;
@@ -98,8 +97,8 @@ void Load(storage::Store* store, int64_t count) {
   for (int64_t n = 0; n < count; ++n) {
     absl::StatusOr<v1::Denial> d = denials.Record(origin, Generate(n, random, areas));
     if (!d.ok()) {
-      std::fprintf(stderr, "denials_bench: load failed at %lld: %s\n",
-                   static_cast<long long>(n), std::string(d.status().message()).c_str());
+      std::fprintf(stderr, "denials_bench: load failed at %lld: %s\n", static_cast<long long>(n),
+                   std::string(d.status().message()).c_str());
       std::exit(1);
     }
     if (absl::Now() - shown > absl::Seconds(5)) {
@@ -116,7 +115,8 @@ void Load(storage::Store* store, int64_t count) {
 template <typename Request, typename Response>
 void Time(const char* name, int queries,
           const std::function<grpc::Status(grpc::ClientContext*, const Request&, Response*)>& call,
-          const std::function<Request(int)>& make, const std::function<size_t(const Response&)>& size) {
+          const std::function<Request(int)>& make,
+          const std::function<size_t(const Response&)>& size) {
   std::vector<double> micros;
   size_t items = 0;
   for (int i = 0; i < queries; ++i) {
@@ -138,16 +138,15 @@ void Time(const char* name, int queries,
 }
 
 google::protobuf::Timestamp MonthStart(int year, int month) {
-  return TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(
-      absl::FromCivil(absl::CivilMonth(year, month), absl::UTCTimeZone())));
+  return TimeUtil::SecondsToTimestamp(
+      absl::ToUnixSeconds(absl::FromCivil(absl::CivilMonth(year, month), absl::UTCTimeZone())));
 }
 
 int Main() {
   std::string path = absl::GetFlag(FLAGS_data_dir);
   const bool temporary = path.empty();
   if (temporary) {
-    path = (std::filesystem::temp_directory_path() /
-            ("denials_bench_" + std::to_string(getpid())))
+    path = (std::filesystem::temp_directory_path() / ("denials_bench_" + std::to_string(getpid())))
                .string();
   }
   const int64_t count = absl::GetFlag(FLAGS_denials);
@@ -181,7 +180,8 @@ int Main() {
   DenialService service(&denials, &references);
   ServerOptions server_options;
   server_options.listen_address = "127.0.0.1:0";
-  auto host = ServiceHost::Start(server_options, {{&service, v1::DenialService::service_full_name()}});
+  auto host =
+      ServiceHost::Start(server_options, {{&service, v1::DenialService::service_full_name()}});
   if (!host.ok()) return 1;
   auto stub = v1::DenialService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", (*host)->port()), grpc::InsecureChannelCredentials()));
@@ -210,33 +210,45 @@ int Main() {
   };
   std::printf("\nListDenials, first page of 50, over gRPC on loopback (%d queries each):\n",
               queries);
-  Time<List, ListResponse>("no filter (newest 50)", queries, list,
-                           [&](int) { return page(List()); }, list_size);
-  Time<List, ListResponse>("party + month", queries, list, [&](int) {
-    List r;
-    r.set_party(kParties[random() % kParties.size()]);
-    month(&r);
-    return page(r);
-  }, list_size);
-  Time<List, ListResponse>("area (any time)", queries, list, [&](int) {
-    List r;
-    r.set_area_id(areas[random() % areas.size()]);
-    return page(r);
-  }, list_size);
-  Time<List, ListResponse>("party + category + month", queries, list, [&](int) {
-    List r;
-    r.set_party(kParties[random() % kParties.size()]);
-    r.set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
-    month(&r);
-    return page(r);
-  }, list_size);
-  Time<List, ListResponse>("party + area + category (index + filter)", queries, list, [&](int) {
-    List r;
-    r.set_party(kParties[random() % 2]);
-    r.set_area_id(areas[random() % areas.size()]);
-    r.set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
-    return page(r);
-  }, list_size);
+  Time<List, ListResponse>(
+      "no filter (newest 50)", queries, list, [&](int) { return page(List()); }, list_size);
+  Time<List, ListResponse>(
+      "party + month", queries, list,
+      [&](int) {
+        List r;
+        r.set_party(kParties[random() % kParties.size()]);
+        month(&r);
+        return page(r);
+      },
+      list_size);
+  Time<List, ListResponse>(
+      "area (any time)", queries, list,
+      [&](int) {
+        List r;
+        r.set_area_id(areas[random() % areas.size()]);
+        return page(r);
+      },
+      list_size);
+  Time<List, ListResponse>(
+      "party + category + month", queries, list,
+      [&](int) {
+        List r;
+        r.set_party(kParties[random() % kParties.size()]);
+        r.set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
+        month(&r);
+        return page(r);
+      },
+      list_size);
+  Time<List, ListResponse>(
+      "party + area + category (index + filter)", queries, list,
+      [&](int) {
+        List r;
+        r.set_party(kParties[random() % 2]);
+        r.set_area_id(areas[random() % areas.size()]);
+        r.set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
+        return page(r);
+      },
+      list_size);
 
   using Stats = v1::DenialStatsRequest;
   using StatsResponse = v1::DenialStatsResponse;
@@ -257,41 +269,57 @@ int Main() {
   const int stats_queries = std::max(1, queries / 4);
   std::printf("\nDenialStats over all %lld denials (%d queries each):\n",
               static_cast<long long>(count), stats_queries);
-  Time<Stats, StatsResponse>("by party, 2012-2019", stats_queries, stats, [&](int) {
-    Stats r;
-    r.set_group_by(v1::STATS_DIMENSION_PARTY);
-    return period(r, 2012, 2019);
-  }, rows);
-  Time<Stats, StatsResponse>("by category, 2012-2019", stats_queries, stats, [&](int) {
-    Stats r;
-    r.set_group_by(v1::STATS_DIMENSION_CATEGORY);
-    return period(r, 2012, 2019);
-  }, rows);
-  Time<Stats, StatsResponse>("by area, 2012-2019", stats_queries, stats, [&](int) {
-    Stats r;
-    r.set_group_by(v1::STATS_DIMENSION_AREA);
-    return period(r, 2012, 2019);
-  }, rows);
-  Time<Stats, StatsResponse>("by month, 2012-2019", stats_queries, stats, [&](int) {
-    Stats r;
-    r.set_group_by(v1::STATS_DIMENSION_MONTH);
-    return period(r, 2012, 2019);
-  }, rows);
-  Time<Stats, StatsResponse>("by category for one party, one year", stats_queries, stats,
-                             [&](int) {
-                               Stats r;
-                               r.set_group_by(v1::STATS_DIMENSION_CATEGORY);
-                               r.set_party(kParties[random() % kParties.size()]);
-                               const int year = 2012 + static_cast<int>(random() % 8);
-                               return period(r, year, year);
-                             },
-                             rows);
-  Time<Stats, StatsResponse>("by area for one party, 2012-2019", stats_queries, stats, [&](int) {
-    Stats r;
-    r.set_group_by(v1::STATS_DIMENSION_AREA);
-    r.set_party(kParties[random() % kParties.size()]);
-    return period(r, 2012, 2019);
-  }, rows);
+  Time<Stats, StatsResponse>(
+      "by party, 2012-2019", stats_queries, stats,
+      [&](int) {
+        Stats r;
+        r.set_group_by(v1::STATS_DIMENSION_PARTY);
+        return period(r, 2012, 2019);
+      },
+      rows);
+  Time<Stats, StatsResponse>(
+      "by category, 2012-2019", stats_queries, stats,
+      [&](int) {
+        Stats r;
+        r.set_group_by(v1::STATS_DIMENSION_CATEGORY);
+        return period(r, 2012, 2019);
+      },
+      rows);
+  Time<Stats, StatsResponse>(
+      "by area, 2012-2019", stats_queries, stats,
+      [&](int) {
+        Stats r;
+        r.set_group_by(v1::STATS_DIMENSION_AREA);
+        return period(r, 2012, 2019);
+      },
+      rows);
+  Time<Stats, StatsResponse>(
+      "by month, 2012-2019", stats_queries, stats,
+      [&](int) {
+        Stats r;
+        r.set_group_by(v1::STATS_DIMENSION_MONTH);
+        return period(r, 2012, 2019);
+      },
+      rows);
+  Time<Stats, StatsResponse>(
+      "by category for one party, one year", stats_queries, stats,
+      [&](int) {
+        Stats r;
+        r.set_group_by(v1::STATS_DIMENSION_CATEGORY);
+        r.set_party(kParties[random() % kParties.size()]);
+        const int year = 2012 + static_cast<int>(random() % 8);
+        return period(r, year, year);
+      },
+      rows);
+  Time<Stats, StatsResponse>(
+      "by area for one party, 2012-2019", stats_queries, stats,
+      [&](int) {
+        Stats r;
+        r.set_group_by(v1::STATS_DIMENSION_AREA);
+        r.set_party(kParties[random() % kParties.size()]);
+        return period(r, 2012, 2019);
+      },
+      rows);
 
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);

@@ -37,7 +37,8 @@ cat <<BANNER
   Corridor is running (all services in one process: corridord).
 
     gRPC endpoint     $ADDRESS   (health and reflection included)
-    services          corridor.v1.AreaService, RouteService, ConvoyService, AuditService
+    services          corridor.v1.AreaService, RouteService, ConvoyService, DenialService,
+                      AuditService
     data              $DATA_DIR/<service>   (one RocksDB each)
 
   Try, in another terminal:
@@ -45,6 +46,7 @@ cat <<BANNER
     build/bin/corridorctl --server=$ADDRESS areas list
     build/bin/corridorctl --server=$ADDRESS routes watch --route=castello-road
     build/bin/corridorctl --server=$ADDRESS report access --from=2016-01-01 --to=2016-12-31
+    build/bin/corridorctl --server=$ADDRESS denials stats --by=party --from=2016-01 --to=2016-12
 
   Ctrl-C stops it cleanly.
 

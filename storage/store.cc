@@ -133,6 +133,19 @@ std::string OutboxKey(absl::string_view prefix, absl::string_view outbox, uint64
   return KeyWriter().Raw(prefix).String(outbox).Uint64(sequence).Release();
 }
 
+// The sequence number at the end of an outbox key whose first
+// `range_size` bytes are the outbox's range prefix.
+absl::StatusOr<uint64_t> OutboxSequence(const rocksdb::Slice& key, size_t range_size,
+                                        absl::string_view outbox) {
+  KeyReader reader(absl::string_view(key.data() + range_size, key.size() - range_size));
+  uint64_t sequence = 0;
+  if (!reader.Uint64(&sequence)) {
+    return absl::DataLossError(
+        absl::StrCat("outbox ", outbox, " has a malformed key; restore from a backup"));
+  }
+  return sequence;
+}
+
 // Holds the lock stripes of a commit, taken in ascending order so that two
 // commits never wait on each other in a cycle.
 class StripeLocks {
@@ -342,14 +355,9 @@ absl::StatusOr<uint64_t> Store::Impl::LastOutboxSequence(const std::string& outb
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), this->outbox()));
     it->SeekForPrev(PrefixSuccessor(range));
     if (it->Valid() && it->key().starts_with(range)) {
-      KeyReader reader(
-          absl::string_view(it->key().data() + range.size(), it->key().size() - range.size()));
-      uint64_t sequence = 0;
-      if (!reader.Uint64(&sequence)) {
-        return absl::DataLossError(
-            absl::StrCat("outbox ", outbox, " has a malformed key; restore from a backup"));
-      }
-      last = std::max(last, sequence);
+      absl::StatusOr<uint64_t> sequence = OutboxSequence(it->key(), range.size(), outbox);
+      if (!sequence.ok()) return sequence.status();
+      last = std::max(last, *sequence);
     }
     if (!it->status().ok()) return FromRocks(it->status(), "reading an outbox");
   }
@@ -875,14 +883,9 @@ absl::Status Store::ReadOutbox(absl::string_view outbox, uint64_t after, int max
   int visited = 0;
   for (it->Seek(OutboxKey(kQueuedPrefix, outbox, after + 1)); it->Valid() && visited < max;
        it->Next(), ++visited) {
-    KeyReader reader(
-        absl::string_view(it->key().data() + range.size(), it->key().size() - range.size()));
-    uint64_t sequence = 0;
-    if (!reader.Uint64(&sequence)) {
-      return absl::DataLossError(
-          absl::StrCat("outbox ", outbox, " has a malformed key; restore from a backup"));
-    }
-    absl::Status s = visit(sequence, absl::string_view(it->value().data(), it->value().size()));
+    absl::StatusOr<uint64_t> sequence = OutboxSequence(it->key(), range.size(), outbox);
+    if (!sequence.ok()) return sequence.status();
+    absl::Status s = visit(*sequence, absl::string_view(it->value().data(), it->value().size()));
     if (!s.ok()) return s;
   }
   return FromRocks(it->status(), "reading an outbox");
@@ -919,17 +922,16 @@ absl::Status Store::ReadSetAside(absl::string_view outbox, const SetAsideVisitor
   read_options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db()->NewIterator(read_options, impl_->outbox()));
   for (it->Seek(range); it->Valid(); it->Next()) {
-    KeyReader key(
-        absl::string_view(it->key().data() + range.size(), it->key().size() - range.size()));
+    absl::StatusOr<uint64_t> sequence = OutboxSequence(it->key(), range.size(), outbox);
+    if (!sequence.ok()) return sequence.status();
     KeyReader value(absl::string_view(it->value().data(), it->value().size()));
-    uint64_t sequence = 0;
     std::string reason;
-    if (!key.Uint64(&sequence) || !value.String(&reason)) {
+    if (!value.String(&reason)) {
       return absl::DataLossError(absl::StrCat("outbox ", outbox,
                                               " has a malformed set-aside message; restore "
                                               "from a backup"));
     }
-    absl::Status s = visit(sequence, value.rest(), reason);
+    absl::Status s = visit(*sequence, value.rest(), reason);
     if (!s.ok()) return s;
   }
   return FromRocks(it->status(), "reading set-aside outbox messages");

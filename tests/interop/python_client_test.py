@@ -20,7 +20,9 @@ import hashlib  # noqa: E402
 
 from corridor.v1 import areas_pb2  # noqa: E402
 from corridor.v1 import audit_pb2  # noqa: E402
+from corridor.v1 import common_pb2  # noqa: E402
 from corridor.v1 import convoys_pb2  # noqa: E402
+from corridor.v1 import denials_pb2  # noqa: E402
 from corridor.v1 import routes_pb2  # noqa: E402
 
 SERVICE = "/corridor.v1.AreaService/"
@@ -150,6 +152,31 @@ class PythonPartnerTest(unittest.TestCase):
         self.assertEqual(first.id, second.id)
         self.assertEqual(second.status, convoys_pb2.CONVOY_STATUS_REQUESTED)
         self.assertEqual(second.version, 1)
+
+    def test_records_a_denial_once_and_finds_it_in_the_stats(self):
+        service = "/corridor.v1.DenialService/"
+        record = unary(self.channel, "RecordDenial", denials_pb2.Denial, service)
+        stats = unary(self.channel, "DenialStats", denials_pb2.DenialStatsResponse, service)
+        request = denials_pb2.RecordDenialRequest(idempotency_key="py-denial-1")
+        facts = request.facts
+        facts.party, facts.area_id = "Python test party", "RD-MADAYA"
+        facts.category = common_pb2.ACCESS_CONSTRAINT_INTERFERENCE
+        facts.occurred_at.FromJsonString("2016-01-05T09:00:00Z")
+        facts.description, facts.source.citation = "trucks searched for hours", "MSF"
+        facts.people_affected = 40000
+        first = record(request, timeout=10)
+        second = record(request, timeout=10)
+        self.assertEqual(first.id, second.id)
+        self.assertTrue(first.id.startswith("dn-"))
+        query = denials_pb2.DenialStatsRequest(
+            group_by=denials_pb2.STATS_DIMENSION_CATEGORY, party="Python test party")
+        period_start = getattr(query, "from")  # "from" is a Python keyword
+        period_start.year, period_start.month = 2016, 1
+        query.to.year, query.to.month = 2016, 1
+        answer = stats(query, timeout=10)
+        self.assertEqual(answer.total.denials, 1)
+        self.assertEqual(answer.total.people_affected, 40000)
+        self.assertEqual(answer.rows[0].category, common_pb2.ACCESS_CONSTRAINT_INTERFERENCE)
 
     def test_checks_an_inclusion_proof_independently(self):
         """An auditor's own RFC 6962 code (RFC 9162 section 2.1.3.2)."""
