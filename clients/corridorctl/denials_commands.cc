@@ -12,6 +12,7 @@
 #include "clients/corridorctl/enum_flags.h"
 #include "common/status.h"
 #include "corridor/v1/denials.grpc.pb.h"
+#include "google/protobuf/util/message_differencer.h"
 
 namespace corridor::cli {
 namespace {
@@ -192,6 +193,11 @@ int Correct(Session& session, Flags& flags, const Args& args, bool withdraw) {
     if (!withdraw) parsed = TakeFacts(flags, /*all_required=*/false, request.mutable_facts());
   }
   if (parsed.ok()) parsed = flags.CheckAllUsed(command);
+  if (parsed.ok() && !withdraw &&
+      google::protobuf::util::MessageDifferencer::Equals(request.facts(), current.facts())) {
+    parsed = absl::InvalidArgumentError(
+        "nothing to correct: give the flags of the facts that change, e.g. --people=450");
+  }
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
   request.set_denial_id(args[0]);
   request.set_withdraw(withdraw);

@@ -253,6 +253,7 @@ absl::StatusOr<v1::GetDenialHistoryResponse> DenialStore::History(
 
 absl::StatusOr<v1::DenialStatsResponse> DenialStore::Stats(
     const v1::DenialStatsRequest& request) const {
+  CORRIDOR_RETURN_IF_ERROR(ValidateStats(request));
   // The dimensions named by the grouping or a filter, in key order p, a, c.
   std::vector<Dimension> named;
   const v1::StatsDimension group = request.group_by();
@@ -268,7 +269,6 @@ absl::StatusOr<v1::DenialStatsResponse> DenialStore::Stats(
                               ? std::string()
                               : absl::StrCat(static_cast<int>(request.category()))});
   }
-  if (named.size() > 2) return ValidateStats(request);  // refused there, naming the fields
   const char group_letter = group == v1::STATS_DIMENSION_PARTY      ? 'p'
                             : group == v1::STATS_DIMENSION_AREA     ? 'a'
                             : group == v1::STATS_DIMENSION_CATEGORY ? 'c'

@@ -140,6 +140,9 @@ TEST_F(CorridorctlDenialsTest, CorrectionKeepsHistoryAndImportReportsBadLinesAnd
   CommandResult no_reason = Ctl({"denials", "correct", denial.id(), "--people=1"});
   EXPECT_EQ(no_reason.exit_code, 2);
   EXPECT_THAT(no_reason.err, HasSubstr("--reason is required"));
+  CommandResult no_change = Ctl({"denials", "correct", denial.id(), "--reason=checked again"});
+  EXPECT_EQ(no_change.exit_code, 2);
+  EXPECT_THAT(no_change.err, HasSubstr("nothing to correct"));
 
   const std::string path = dir_.Sub("import.csv");
   std::ofstream(path) << "party,area_id,occurred_at,category,description,source,people_affected\n"
