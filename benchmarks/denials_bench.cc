@@ -240,7 +240,7 @@ int Main() {
       },
       list_size);
   Time<List, ListResponse>(
-      "party + area + category (index + filter)", queries, list,
+      "party + area + category", queries, list,
       [&](int) {
         List r;
         r.set_party(kParties[random() % 2]);

@@ -849,9 +849,6 @@ absl::StatusOr<std::string> Store::ScanRecordDigests(const std::string& page_tok
   return std::string();
 }
 
-}  // namespace corridor::storage
-
-namespace corridor::storage {
 
 absl::Status Store::ScanCounters(absl::string_view prefix, absl::string_view start,
                                  absl::string_view end, const CounterVisitor& visit) const {

@@ -181,6 +181,13 @@ absl::StatusOr<v1::ListDenialsResponse> DenialStore::List(const v1::ListDenialsR
   if (!request.convoy_id().empty()) {
     scan.index = "convoy";
     scan.prefix = KeyWriter().String(request.convoy_id()).Release();
+  } else if (party && area && category) {
+    scan.index = "party_area_category";
+    scan.prefix = KeyWriter()
+                      .String(request.party())
+                      .String(request.area_id())
+                      .Uint32(category_number)
+                      .Release();
   } else if (party && area) {
     scan.index = "party_area";
     scan.prefix = KeyWriter().String(request.party()).String(request.area_id()).Release();

@@ -100,6 +100,9 @@ const storage::Table<v1::Denial>& DenialsTable() {
     index("area_category", nullptr, [category](const v1::DenialFacts& f, KeyWriter* k) {
       k->String(f.area_id()).Uint32(category(f));
     });
+    index("party_area_category", nullptr, [category](const v1::DenialFacts& f, KeyWriter* k) {
+      k->String(f.party()).String(f.area_id()).Uint32(category(f));
+    });
     return t;
   }();
   return *table;

@@ -24,6 +24,8 @@ namespace corridor::denials {
 //   "party_area"      (party, area id, time)
 //   "party_category"  (party, category, time)
 //   "area_category"   (area id, category, time)
+//   "party_area_category" (party, area id, category, time)
+// so that any mix of party, area and category is one index range.
 const storage::Table<v1::Denial>& DenialsTable();
 
 // Every revision, by (id, revision): a denial's history is one range.
