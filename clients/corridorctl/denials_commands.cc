@@ -345,18 +345,12 @@ absl::Status TakeDenialFilters(Flags& flags, v1::ListDenialsRequest* request) {
         absl::ToUnixSeconds(absl::FromCivil(start + 1, absl::UTCTimeZone())));
     return absl::OkStatus();
   }
-  const std::string until_text = flags.Has("until") ? flags.Take("until") : "";
   bool present = false;
   CORRIDOR_RETURN_IF_ERROR(flags.TakeTime("since", request->mutable_since(), &present));
   if (!present) request->clear_since();
-  if (!until_text.empty()) {
-    Flags until({{"until", until_text}});
-    CORRIDOR_RETURN_IF_ERROR(until.TakeTime("until", request->mutable_until(), &present));
-    // A bare date includes that whole day.
-    if (until_text.size() == 10) {
-      request->mutable_until()->set_seconds(request->until().seconds() + 86400);
-    }
-  }
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeTime("until", request->mutable_until(), &present,
+                                          /*date_includes_day=*/true));
+  if (!present) request->clear_until();
   return absl::OkStatus();
 }
 

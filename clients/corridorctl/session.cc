@@ -53,14 +53,15 @@ absl::Status Flags::TakeDate(const std::string& name, bool required, v1::Date* o
 }
 
 absl::Status Flags::TakeTime(const std::string& name, google::protobuf::Timestamp* out,
-                             bool* present) {
+                             bool* present, bool date_includes_day) {
   *present = Has(name);
   if (!*present) return absl::OkStatus();
   const std::string text = Take(name);
   absl::Time time;
   std::string error;
-  if (absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &time, &error) ||
-      absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
+  const bool date = absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &time, &error);
+  if (date || absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
+    if (date && date_includes_day) time += absl::Hours(24);
     out->set_seconds(absl::ToUnixSeconds(time));
     out->set_nanos(0);
     return absl::OkStatus();

@@ -43,8 +43,10 @@ class Flags {
   // YYYY-MM-DD; `*present` tells whether the flag was given.
   absl::Status TakeDate(const std::string& name, bool required, v1::Date* out, bool* present);
   // YYYY-MM-DD (midnight UTC) or an RFC 3339 time; `*present` tells
-  // whether the flag was given.
-  absl::Status TakeTime(const std::string& name, google::protobuf::Timestamp* out, bool* present);
+  // whether the flag was given. With `date_includes_day`, a bare date means
+  // the end of that day (the next midnight), for inclusive upper bounds.
+  absl::Status TakeTime(const std::string& name, google::protobuf::Timestamp* out, bool* present,
+                        bool date_includes_day = false);
   // --category: OCHA's access-constraint category, by number or name.
   absl::Status TakeAccessCategory(bool required, v1::AccessConstraintCategory* out);
   // A non-empty value.

@@ -67,6 +67,12 @@ TEST_F(CorridorctlDenialsTest, OversightListsOnePartysMonthTotalsByCategoryAndEx
   EXPECT_THAT(rows[1], HasSubstr("2016-09-20T14:30:00Z"));
   EXPECT_THAT(rows[2], HasSubstr("2016-09-03"));
 
+  // A bare --until date includes that day.
+  CommandResult range = Ctl(
+      {"--output=csv", "denials", "list", kGovernment, "--since=2016-09-03", "--until=2016-09-20"});
+  ASSERT_EQ(range.exit_code, 0) << range.err;
+  EXPECT_EQ(Lines(range.out).size(), 3u) << range.out;
+
   CommandResult stats = Ctl({"--output=csv", "denials", "stats", "--by=category", kGovernment,
                              "--from=2016-09", "--to=2016-09"});
   ASSERT_EQ(stats.exit_code, 0) << stats.err;
