@@ -1,8 +1,11 @@
 #include "services/module.h"
 
+#include "common/log.h"
+
 namespace corridor {
 
-absl::StatusOr<ServiceStorage> OpenServiceStorage(const ModuleOptions& options) {
+absl::StatusOr<ServiceStorage> OpenServiceStorage(
+    const ModuleOptions& options, const std::vector<const storage::TableSchema*>& tables) {
   storage::StoreOptions store_options;
   store_options.path = options.data_dir;
   store_options.sync = options.sync;
@@ -10,6 +13,14 @@ absl::StatusOr<ServiceStorage> OpenServiceStorage(const ModuleOptions& options) 
   absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(store_options);
   if (!store.ok()) return store.status();
   opened.store = *std::move(store);
+  for (const storage::TableSchema* table : tables) {
+    absl::Status built =
+        opened.store->BuildMissingIndexes(*table, [&](const std::string& index, uint64_t records) {
+          CORRIDOR_LOG(INFO) << options.data_dir << ": building index " << index << " of "
+                             << table->info().name << ": " << records << " records so far";
+        });
+    if (!built.ok()) return built;
+  }
   absl::StatusOr<std::unique_ptr<storage::TreeSigner>> signer =
       storage::TreeSigner::LoadOrCreate(options.data_dir + "/journal-signing-key.pem");
   if (!signer.ok()) return signer.status();

@@ -39,8 +39,10 @@ struct ServiceStorage {
   std::unique_ptr<storage::TreeSigner> signer;
 };
 
-// Opens both in options.data_dir.
-absl::StatusOr<ServiceStorage> OpenServiceStorage(const ModuleOptions& options);
+// Opens both in options.data_dir, and builds any index of `tables` that a
+// new release added (storage::Store::BuildMissingIndexes), logging progress.
+absl::StatusOr<ServiceStorage> OpenServiceStorage(
+    const ModuleOptions& options, const std::vector<const storage::TableSchema*>& tables);
 
 // The origin the audit journal records for built-in reference data.
 inline storage::Origin ReferenceDataOrigin() {

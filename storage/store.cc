@@ -761,6 +761,65 @@ absl::StatusOr<std::string> Store::Scan(const TableSchema& table, const ScanOpti
   return std::string();
 }
 
+absl::Status Store::BuildMissingIndexes(const TableSchema& table, const IndexProgress& progress) {
+  if (impl_->options().read_only) return absl::OkStatus();
+  constexpr int kBatchRecords = 1000;
+  rocksdb::DB* db = impl_->db();
+  for (const TableSchema::Index& index : table.indexes()) {
+    const std::string built =
+        absl::StrCat(kMetaPrefix, "index-built/", table.info().name, "/", index.name);
+    std::string unused;
+    rocksdb::Status found = db->Get(rocksdb::ReadOptions(), impl_->meta(), built, &unused);
+    if (found.ok()) continue;
+    if (!found.IsNotFound()) return FromRocks(found, "reading index metadata");
+
+    const std::string records = table.RecordPrefix();
+    const std::string upper = PrefixSuccessor(records);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions read_options;
+    read_options.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read_options, impl_->records()));
+    const std::string entries = table.IndexPrefix(index.name);
+    rocksdb::WriteBatch batch;
+    uint64_t done = 0;
+    std::unique_ptr<google::protobuf::Message> record(table.prototype().New());
+    for (it->Seek(records); it->Valid(); it->Next()) {
+      absl::StatusOr<RawRecord> raw = DecodeValue(it->value().ToString());
+      if (!raw.ok()) return raw.status();
+      if (!record->ParseFromString(raw->payload)) {
+        return absl::DataLossError(absl::StrCat(
+            "a stored ", table.info().noun, " could not be parsed while building index ",
+            index.name, "; restore the database from a backup"));
+      }
+      const std::string primary_key = it->key().ToString().substr(records.size());
+      for (const std::string& term : index.terms(*record)) {
+        batch.Put(impl_->indexes(), entries + term + primary_key, primary_key);
+      }
+      if (++done % kBatchRecords == 0) {
+        // Unsynced: the marker below is written (synced) only once every
+        // entry is, so a crash midway builds the index again.
+        if (absl::Status s =
+                FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "building an index");
+            !s.ok()) {
+          return s;
+        }
+        batch.Clear();
+        if (progress) progress(index.name, done);
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading records to build an index");
+    batch.Put(impl_->meta(), built, absl::StrCat(done));
+    rocksdb::WriteOptions write_options;
+    write_options.sync = impl_->options().sync;
+    if (absl::Status s = FromRocks(db->Write(write_options, &batch), "building an index");
+        !s.ok()) {
+      return s;
+    }
+    if (progress && done % kBatchRecords != 0) progress(index.name, done);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<std::string>> Store::GetMeta(absl::string_view key) const {
   std::string value;
   rocksdb::Status s = impl_->db()->Get(rocksdb::ReadOptions(), impl_->meta(),
@@ -848,7 +907,6 @@ absl::StatusOr<std::string> Store::ScanRecordDigests(const std::string& page_tok
   if (!it->status().ok()) return FromRocks(it->status(), "scanning records");
   return std::string();
 }
-
 
 absl::Status Store::ScanCounters(absl::string_view prefix, absl::string_view start,
                                  absl::string_view end, const CounterVisitor& visit) const {

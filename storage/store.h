@@ -124,6 +124,16 @@ class Store {
   absl::StatusOr<std::string> Scan(const TableSchema& table, const ScanOptions& options,
                                    const Visitor& visit) const;
 
+  // Builds the entries of every index of `table` the store has not built
+  // yet — an index a new release added to a table that already holds
+  // records — from the records, in batches of 1,000; `progress`, if set,
+  // hears the index and the records indexed so far. Call at start-up,
+  // before serving: nothing may commit to the table meanwhile. Once an
+  // index is built this costs one metadata read.
+  using IndexProgress = std::function<void(const std::string& index, uint64_t records)>;
+  absl::Status BuildMissingIndexes(const TableSchema& table,
+                                   const IndexProgress& progress = nullptr);
+
   // Reads a metadata value written with Mutation::PutMeta.
   absl::StatusOr<std::optional<std::string>> GetMeta(absl::string_view key) const;
 

@@ -4,6 +4,7 @@
 #include "common/log.h"
 #include "services/areas/area_service.h"
 #include "services/areas/area_store.h"
+#include "services/areas/area_tables.h"
 #include "services/areas/reference_data.h"
 
 namespace corridor::areas {
@@ -28,7 +29,8 @@ class AreasModule final : public ServiceModule {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServiceModule>> OpenAreasModule(const ModuleOptions& options) {
-  absl::StatusOr<ServiceStorage> storage = OpenServiceStorage(options);
+  absl::StatusOr<ServiceStorage> storage =
+      OpenServiceStorage(options, {&AreasTable().schema(), &StatusHistoryTable().schema()});
   if (!storage.ok()) return storage.status();
 
   if (options.load_reference_data) {

@@ -5,6 +5,7 @@
 #include "corridor/v1/denials.grpc.pb.h"
 #include "services/convoys/convoy_service.h"
 #include "services/convoys/convoy_store.h"
+#include "services/convoys/convoy_tables.h"
 #include "services/outbox_relay.h"
 #include "services/references.h"
 
@@ -83,7 +84,8 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenConvoysModule(const ModuleOpt
   if (options.peers == nullptr) {
     return absl::InternalError("the convoys service needs a service directory");
   }
-  absl::StatusOr<ServiceStorage> storage = OpenServiceStorage(options);
+  absl::StatusOr<ServiceStorage> storage =
+      OpenServiceStorage(options, {&ConvoysTable().schema(), &ConvoyEventsTable().schema()});
   if (!storage.ok()) return storage.status();
   RelayOptions relay;
   relay.max_rate = options.outbox_max_rate;

@@ -2,6 +2,7 @@
 
 #include "services/denials/denial_service.h"
 #include "services/denials/denial_store.h"
+#include "services/denials/denial_tables.h"
 #include "services/references.h"
 
 namespace corridor::denials {
@@ -37,7 +38,8 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenDenialsModule(const ModuleOpt
   if (options.peers == nullptr) {
     return absl::InternalError("the denials service needs a service directory");
   }
-  absl::StatusOr<ServiceStorage> storage = OpenServiceStorage(options);
+  absl::StatusOr<ServiceStorage> storage =
+      OpenServiceStorage(options, {&DenialsTable().schema(), &DenialRevisionsTable().schema()});
   if (!storage.ok()) return storage.status();
   return std::unique_ptr<ServiceModule>(new DenialsModule(*std::move(storage), options.peers));
 }

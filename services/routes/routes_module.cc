@@ -5,6 +5,7 @@
 #include "services/routes/reference_data.h"
 #include "services/routes/route_service.h"
 #include "services/routes/route_store.h"
+#include "services/routes/route_tables.h"
 
 namespace corridor::routes {
 namespace {
@@ -29,7 +30,8 @@ class RoutesModule final : public ServiceModule {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServiceModule>> OpenRoutesModule(const ModuleOptions& options) {
-  absl::StatusOr<ServiceStorage> storage = OpenServiceStorage(options);
+  absl::StatusOr<ServiceStorage> storage =
+      OpenServiceStorage(options, {&RoutesTable().schema(), &RouteReportsTable().schema()});
   if (!storage.ok()) return storage.status();
   absl::StatusOr<std::unique_ptr<RouteStore>> routes = RouteStore::Open(storage->store.get());
   if (!routes.ok()) return routes.status();

@@ -3,6 +3,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "corridor/v1/areas.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -14,7 +15,6 @@ namespace corridor::storage {
 namespace {
 
 using ::testing::HasSubstr;
-
 
 v1::Area Thing(const std::string& id, int status = 1) {
   v1::Area a;
@@ -204,7 +204,8 @@ TEST_F(StoreTest, PagingVisitsEveryRecordOnceInKeyOrder) {
 
 TEST_F(StoreTest, FilteredScanFillsPagesAndResumes) {
   Mutation m;
-  for (int i = 0; i < 50; ++i) m.Insert(testing::ThingsTable(), Thing("F" + std::to_string(100 + i)));
+  for (int i = 0; i < 50; ++i)
+    m.Insert(testing::ThingsTable(), Thing("F" + std::to_string(100 + i)));
   ASSERT_TRUE(store_->Commit(m).ok());
   ScanOptions scan;
   scan.page_size = 4;
@@ -213,7 +214,8 @@ TEST_F(StoreTest, FilteredScanFillsPagesAndResumes) {
   auto even = [](const v1::Area& a) { return (a.id().back() - '0') % 2 == 0; };
   for (int pages = 0; pages < 100; ++pages) {
     std::vector<std::pair<v1::Area, uint64_t>> found;
-    absl::StatusOr<std::string> next = ScanRecords<v1::Area>(*store_, testing::ThingsTable(), scan, &found, even);
+    absl::StatusOr<std::string> next =
+        ScanRecords<v1::Area>(*store_, testing::ThingsTable(), scan, &found, even);
     ASSERT_TRUE(next.ok());
     for (auto& [a, v] : found) kept.push_back(a.id());
     if (next->empty()) break;
@@ -285,7 +287,8 @@ TEST_F(StoreTest, ConcurrentInsertsAllLand) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        ASSERT_TRUE(Insert(Thing("C" + std::to_string(t) + "-" + std::to_string(i), 1 + t % 2)).ok());
+        ASSERT_TRUE(
+            Insert(Thing("C" + std::to_string(t) + "-" + std::to_string(i), 1 + t % 2)).ok());
       }
     });
   }
@@ -327,7 +330,69 @@ TEST_F(StoreTest, ReadOnlyStoreRefusesCommits) {
   m.Insert(testing::ThingsTable(), Thing("B"));
   EXPECT_EQ((*reader)->Commit(m).status().code(), absl::StatusCode::kFailedPrecondition);
   v1::Area a;
-  EXPECT_TRUE((*reader)->Get(testing::ThingsTable().schema(), KeyWriter().String("A").Release(), &a).ok());
+  EXPECT_TRUE(
+      (*reader)->Get(testing::ThingsTable().schema(), KeyWriter().String("A").Release(), &a).ok());
+}
+
+// A release adds an index to a table that already holds records: the store
+// builds it from the records once, and a listing over it finds them all.
+TEST_F(StoreTest, AnIndexAddedLaterIsBuiltFromTheRecordsOnce) {
+  auto by_name = [](const v1::Area& a) -> std::vector<std::string> {
+    return {KeyWriter().String(a.name_en()).Release()};
+  };
+  storage::Table<v1::Area> before(
+      {.name = "later", .noun = "thing", .key_field = "id"},
+      [](const v1::Area& a) { return KeyWriter().String(a.id()).Release(); },
+      [](const v1::Area& a) { return a.id(); });
+  for (int i = 0; i < 2500; ++i) {
+    Mutation m;
+    m.Insert(before, Thing(absl::StrCat("T", 10000 + i)));
+    ASSERT_TRUE(store_->Commit(m).ok());
+  }
+  storage::Table<v1::Area> after(
+      {.name = "later", .noun = "thing", .key_field = "id"},
+      [](const v1::Area& a) { return KeyWriter().String(a.id()).Release(); },
+      [](const v1::Area& a) { return a.id(); });
+  after.Index("name", by_name);
+
+  std::vector<uint64_t> reported;
+  ASSERT_TRUE(store_
+                  ->BuildMissingIndexes(after.schema(),
+                                        [&](const std::string& index, uint64_t records) {
+                                          EXPECT_EQ(index, "name");
+                                          reported.push_back(records);
+                                        })
+                  .ok());
+  EXPECT_EQ(reported, (std::vector<uint64_t>{1000, 2000, 2500}));
+
+  ScanOptions scan;
+  scan.index = "name";
+  scan.prefix = KeyWriter().String("Thing T11234").Release();
+  std::vector<std::pair<v1::Area, uint64_t>> found;
+  ASSERT_TRUE(ScanRecords(*store_, after, scan, &found).ok());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].first.id(), "T11234");
+  ScanOptions everything;
+  everything.index = "name";
+  everything.page_size = 5000;
+  found.clear();
+  ASSERT_TRUE(ScanRecords(*store_, after, everything, &found).ok());
+  EXPECT_EQ(found.size(), 2500u);
+
+  // Built once: later opens only read the marker; commits keep it current.
+  Reopen();
+  reported.clear();
+  ASSERT_TRUE(store_
+                  ->BuildMissingIndexes(after.schema(), [&](const std::string&,
+                                                            uint64_t n) { reported.push_back(n); })
+                  .ok());
+  EXPECT_TRUE(reported.empty());
+  Mutation m;
+  m.Insert(after, Thing("T99999"));
+  ASSERT_TRUE(store_->Commit(m).ok());
+  found.clear();
+  ASSERT_TRUE(ScanRecords(*store_, after, everything, &found).ok());
+  EXPECT_EQ(found.size(), 2501u);
 }
 
 }  // namespace
