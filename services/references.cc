@@ -46,35 +46,36 @@ absl::Status Explain(const grpc::Status& status, absl::string_view service,
   }
 }
 
+// Reads one record by id from `service` (e.g. AreaService::GetArea).
+template <typename Service, typename Request, typename Record>
+absl::StatusOr<Record> GetById(
+    const ServiceDirectory& peers, absl::Duration timeout, const std::string& service,
+    grpc::Status (Service::Stub::*get)(grpc::ClientContext*, const Request&, Record*),
+    absl::string_view field, absl::string_view noun, const std::string& id) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers.ChannelTo(service);
+  if (!channel.ok()) return channel.status();
+  auto stub = Service::NewStub(*channel);
+  grpc::ClientContext context;
+  Prepare(&context, timeout);
+  Request request;
+  request.set_id(id);
+  Record record;
+  CORRIDOR_RETURN_IF_ERROR(
+      Explain(((*stub).*get)(&context, request, &record), service, peers, field, noun, id));
+  return record;
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Area> References::GetArea(absl::string_view field, const std::string& id) const {
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("areas");
-  if (!channel.ok()) return channel.status();
-  auto stub = v1::AreaService::NewStub(*channel);
-  grpc::ClientContext context;
-  Prepare(&context, timeout_);
-  v1::GetAreaRequest request;
-  request.set_id(id);
-  v1::Area area;
-  CORRIDOR_RETURN_IF_ERROR(
-      Explain(stub->GetArea(&context, request, &area), "areas", *peers_, field, "area", id));
-  return area;
+  return GetById<v1::AreaService>(*peers_, timeout_, "areas", &v1::AreaService::Stub::GetArea,
+                                  field, "area", id);
 }
 
 absl::StatusOr<v1::Route> References::GetRoute(absl::string_view field,
                                                const std::string& id) const {
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("routes");
-  if (!channel.ok()) return channel.status();
-  auto stub = v1::RouteService::NewStub(*channel);
-  grpc::ClientContext context;
-  Prepare(&context, timeout_);
-  v1::GetRouteRequest request;
-  request.set_id(id);
-  v1::Route route;
-  CORRIDOR_RETURN_IF_ERROR(
-      Explain(stub->GetRoute(&context, request, &route), "routes", *peers_, field, "route", id));
-  return route;
+  return GetById<v1::RouteService>(*peers_, timeout_, "routes", &v1::RouteService::Stub::GetRoute,
+                                   field, "route", id);
 }
 
 absl::Status References::CheckAreaAndRoute(const std::string& area_id,
