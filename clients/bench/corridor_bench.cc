@@ -1,0 +1,306 @@
+// corridor-bench: drives a running Corridor deployment with N concurrent
+// clients for T seconds on a mix of RPCs, and the same load on the empty
+// echo service (corridor-echo) first, so every figure can be read against
+// the transport's limit on this machine.
+//
+//   corridor-bench --server=127.0.0.1:7400 --echo=127.0.0.1:7499 \
+//       --clients=16 --seconds=10 \
+//       --mix=record_denial:1,list_denials:1,get_area:1,submit_convoy:1,access_report:0
+//
+// Each client has its own connection. Prints, per RPC, calls, errors,
+// calls per second and latency p50/p90/p99/p99.9, then the whole mix's
+// throughput as a share of the echo's. scripts/bench.sh starts a fresh
+// platform and an echo service and runs it.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "corridor/v1/areas.grpc.pb.h"
+#include "corridor/v1/convoys.grpc.pb.h"
+#include "corridor/v1/denials.grpc.pb.h"
+#include "corridor/v1/echo.grpc.pb.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/grpcpp.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:7400", "the Corridor deployment (corridord)");
+ABSL_FLAG(std::string, echo, "", "a corridor-echo to measure first; empty skips the baseline");
+ABSL_FLAG(int, clients, 16, "concurrent clients, each with its own connection");
+ABSL_FLAG(int, seconds, 10, "seconds per run");
+ABSL_FLAG(std::string, mix,
+          "record_denial:1,list_denials:1,get_area:1,submit_convoy:1,access_report:0",
+          "RPCs and their weights: record_denial, list_denials, get_area, submit_convoy, "
+          "access_report");
+
+namespace corridor::bench {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+const char* const kOperations[] = {"record_denial", "list_denials", "get_area", "submit_convoy",
+                                   "access_report"};
+const char* const kParties[] = {"Syrian government and affiliated militias", "ISIS",
+                                "Armed opposition groups"};
+
+struct Latencies {
+  std::vector<double> micros;
+  int64_t errors = 0;
+  std::string first_error;
+};
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+}
+
+// A connection of its own, established before the clock starts.
+std::shared_ptr<grpc::Channel> Connect(const std::string& address) {
+  grpc::ChannelArguments args;
+  // One TCP connection per client, as separate partners would have.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  if (!channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10)))) {
+    std::fprintf(stderr, "corridor-bench: cannot connect to %s within 10 s\n", address.c_str());
+    std::exit(3);
+  }
+  return channel;
+}
+
+// Runs `call` from `clients` threads for `seconds`; each call returns the
+// operation it ran (an index into `results`) and its status.
+using Call = std::function<std::pair<int, grpc::Status>(int client, int64_t n, std::mt19937_64&)>;
+double Drive(int clients, int seconds, size_t operations, const Call& call,
+             std::vector<Latencies>* results) {
+  results->assign(operations, Latencies());
+  std::mutex mu;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  const absl::Time start = absl::Now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      std::mt19937_64 random(1000 + c);
+      std::vector<Latencies> mine(operations);
+      for (int64_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {
+        const absl::Time t0 = absl::Now();
+        auto [op, status] = call(c, n, random);
+        const double micros = absl::ToDoubleMicroseconds(absl::Now() - t0);
+        if (status.ok()) {
+          mine[op].micros.push_back(micros);
+        } else if (mine[op].errors++ == 0) {
+          mine[op].first_error = absl::StrCat(status.error_code(), " ", status.error_message());
+        }
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      for (size_t i = 0; i < operations; ++i) {
+        auto& all = (*results)[i];
+        all.micros.insert(all.micros.end(), mine[i].micros.begin(), mine[i].micros.end());
+        if (all.errors == 0 && mine[i].errors > 0) all.first_error = mine[i].first_error;
+        all.errors += mine[i].errors;
+      }
+    });
+  }
+  for (int s = 0; s < seconds; ++s) {
+    absl::SleepFor(absl::Seconds(1));
+    std::fprintf(stderr, "  %d/%d s\r", s + 1, seconds);
+  }
+  stop = true;
+  for (auto& t : threads) t.join();
+  std::fprintf(stderr, "\n");
+  return absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+void PrintRow(const std::string& name, Latencies& l, double seconds) {
+  std::printf("%-16s %9zu %7lld %10.0f %9.0f %9.0f %9.0f %9.0f\n", name.c_str(), l.micros.size(),
+              static_cast<long long>(l.errors), l.micros.size() / seconds,
+              Percentile(l.micros, 0.5), Percentile(l.micros, 0.9), Percentile(l.micros, 0.99),
+              Percentile(l.micros, 0.999));
+  if (l.errors > 0) std::printf("  first error: %s\n", l.first_error.c_str());
+}
+
+void PrintHeader() {
+  std::printf("%-16s %9s %7s %10s %9s %9s %9s %9s\n", "rpc", "calls", "errors", "calls/s", "p50 us",
+              "p90 us", "p99 us", "p99.9 us");
+}
+
+int Main() {
+  const int clients = absl::GetFlag(FLAGS_clients);
+  const int seconds = absl::GetFlag(FLAGS_seconds);
+  if (clients < 1 || seconds < 1) {
+    std::fprintf(stderr, "corridor-bench: --clients and --seconds must be at least 1\n");
+    return 2;
+  }
+  std::vector<int> weights(std::size(kOperations), 0);
+  for (absl::string_view item : absl::StrSplit(absl::GetFlag(FLAGS_mix), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> parts = absl::StrSplit(item, ':');
+    int weight = 0;
+    auto known = std::find(std::begin(kOperations), std::end(kOperations), parts.first);
+    if (known == std::end(kOperations) || !absl::SimpleAtoi(parts.second, &weight) || weight < 0) {
+      std::fprintf(stderr,
+                   "corridor-bench: --mix: \"%s\" is not NAME:WEIGHT with NAME one of "
+                   "record_denial, list_denials, get_area, submit_convoy, access_report\n",
+                   std::string(item).c_str());
+      return 2;
+    }
+    weights[known - std::begin(kOperations)] = weight;
+  }
+  std::discrete_distribution<int> pick(weights.begin(), weights.end());
+  const std::string run = absl::StrCat(absl::ToUnixMillis(absl::Now()));
+
+  double echo_qps = 0;
+  if (const std::string echo = absl::GetFlag(FLAGS_echo); !echo.empty()) {
+    std::vector<std::unique_ptr<v1::EchoService::Stub>> stubs;
+    for (int c = 0; c < clients; ++c) stubs.push_back(v1::EchoService::NewStub(Connect(echo)));
+    std::printf("echo baseline: %d clients, %d s, empty unary calls to %s\n", clients, seconds,
+                echo.c_str());
+    std::vector<Latencies> results;
+    const double elapsed = Drive(
+        clients, seconds, 1,
+        [&](int c, int64_t, std::mt19937_64&) {
+          grpc::ClientContext context;
+          context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+          v1::EchoMessage request, response;
+          return std::make_pair(0, stubs[c]->Echo(&context, request, &response));
+        },
+        &results);
+    PrintHeader();
+    PrintRow("echo", results[0], elapsed);
+    echo_qps = results[0].micros.size() / elapsed;
+    std::printf("\n");
+  }
+
+  const std::string server = absl::GetFlag(FLAGS_server);
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int c = 0; c < clients; ++c) channels.push_back(Connect(server));
+  // The areas to aim at: every area the deployment has.
+  std::vector<std::string> areas;
+  {
+    auto stub = v1::AreaService::NewStub(channels[0]);
+    v1::ListAreasRequest request;
+    request.mutable_page()->set_page_size(500);
+    grpc::ClientContext context;
+    v1::ListAreasResponse response;
+    grpc::Status s = stub->ListAreas(&context, request, &response);
+    if (!s.ok()) {
+      std::fprintf(stderr, "corridor-bench: cannot list areas at %s: %s; is corridord running?\n",
+                   server.c_str(), s.error_message().c_str());
+      return 3;
+    }
+    for (const v1::Area& a : response.areas()) areas.push_back(a.id());
+  }
+  if (areas.empty()) {
+    std::fprintf(stderr, "corridor-bench: %s has no areas; start it with reference data\n",
+                 server.c_str());
+    return 3;
+  }
+  std::printf("mix on %s: %d clients, %d s, %s\n", server.c_str(), clients, seconds,
+              absl::GetFlag(FLAGS_mix).c_str());
+  std::vector<Latencies> results;
+  const double elapsed = Drive(
+      clients, seconds, std::size(kOperations),
+      [&](int c, int64_t n, std::mt19937_64& random) -> std::pair<int, grpc::Status> {
+        const int op = pick(random);
+        const std::string& area = areas[random() % areas.size()];
+        grpc::ClientContext context;
+        context.AddMetadata("x-corridor-principal", "corridor-bench");
+        context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+        if (op == 0) {
+          v1::RecordDenialRequest r;
+          r.set_idempotency_key(absl::StrCat("bench/", run, "/", c, "/", n));
+          v1::DenialFacts* f = r.mutable_facts();
+          f->set_party(kParties[random() % std::size(kParties)]);
+          f->set_area_id(area);
+          f->set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
+          f->mutable_occurred_at()->set_seconds(1325376000 + random() % 252460800);
+          f->set_description("Convoy held at the checkpoint (corridor-bench)");
+          f->mutable_source()->set_citation("corridor-bench");
+          f->set_people_affected(random() % 10000);
+          v1::Denial out;
+          return {op, v1::DenialService::NewStub(channels[c])->RecordDenial(&context, r, &out)};
+        }
+        if (op == 1) {
+          v1::ListDenialsRequest r;
+          r.set_party(kParties[random() % std::size(kParties)]);
+          const int year = 2012 + static_cast<int>(random() % 8);
+          const int month = 1 + static_cast<int>(random() % 12);
+          auto at = [](int y, int m) {
+            return TimeUtil::SecondsToTimestamp(
+                absl::ToUnixSeconds(absl::FromCivil(absl::CivilMonth(y, m), absl::UTCTimeZone())));
+          };
+          *r.mutable_since() = at(year, month);
+          *r.mutable_until() = at(month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1);
+          r.mutable_page()->set_page_size(50);
+          v1::ListDenialsResponse out;
+          return {op, v1::DenialService::NewStub(channels[c])->ListDenials(&context, r, &out)};
+        }
+        if (op == 2) {
+          v1::GetAreaRequest r;
+          r.set_id(area);
+          v1::Area out;
+          return {op, v1::AreaService::NewStub(channels[c])->GetArea(&context, r, &out)};
+        }
+        if (op == 3) {
+          v1::SubmitConvoyRequestRequest r;
+          r.set_agency("Bench Agency");
+          r.set_area_id(area);
+          r.mutable_planned_date()->set_year(2016);
+          r.mutable_planned_date()->set_month(1 + static_cast<int>(random() % 12));
+          r.mutable_planned_date()->set_day(1 + static_cast<int>(random() % 28));
+          v1::ManifestLine* line = r.add_manifest();
+          line->set_item("wheat flour");
+          line->set_category(v1::CARGO_CATEGORY_FOOD);
+          line->set_quantity(20);
+          line->set_unit("tonnes");
+          r.set_beneficiaries_requested(1 + random() % 20000);
+          r.set_idempotency_key(absl::StrCat("bench/", run, "/", c, "/", n));
+          v1::Convoy out;
+          return {op,
+                  v1::ConvoyService::NewStub(channels[c])->SubmitConvoyRequest(&context, r, &out)};
+        }
+        v1::GetAccessReportRequest r;
+        r.mutable_from()->set_year(2016);
+        r.mutable_from()->set_month(1 + static_cast<int>(random() % 12));
+        r.mutable_from()->set_day(1);
+        *r.mutable_to() = r.from();
+        r.mutable_to()->set_day(28);
+        v1::AccessReport out;
+        return {op, v1::ConvoyService::NewStub(channels[c])->GetAccessReport(&context, r, &out)};
+      },
+      &results);
+  PrintHeader();
+  size_t total = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (weights[i] == 0) continue;
+    total += results[i].micros.size();
+    PrintRow(kOperations[i], results[i], elapsed);
+  }
+  std::printf("\nwhole mix: %.0f calls/s", total / elapsed);
+  if (echo_qps > 0) {
+    std::printf(" = %.0f%% of the echo baseline (%.0f calls/s) at %d clients",
+                100.0 * total / elapsed / echo_qps, echo_qps, clients);
+  }
+  std::printf("\n");
+  return 0;
+}
+
+}  // namespace
+}  // namespace corridor::bench
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "corridor-bench: load on a running Corridor deployment against an empty gRPC service.\n"
+      "Usage: corridor-bench --server=HOST:PORT [--echo=HOST:PORT] [--clients=16] "
+      "[--seconds=10] [--mix=record_denial:1,...]");
+  absl::ParseCommandLine(argc, argv);
+  return corridor::bench::Main();
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Service-level load: starts a fresh corridord (synced RocksDB, reference
+# data, in a temporary folder) and a corridor-echo, runs corridor-bench
+# against both, and stops them. Arguments go to corridor-bench, e.g.
+#   ./scripts/bench.sh --clients=16 --seconds=10 --mix=record_denial:1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh >/dev/null
+./scripts/build.sh >/dev/null
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+build/bin/corridord --listen=127.0.0.1:0 --data_dir="$WORK/data" --port_file="$WORK/server" \
+  2>"$WORK/corridord.log" &
+build/bin/corridor-echo --listen=127.0.0.1:0 --port_file="$WORK/echo" 2>"$WORK/echo.log" &
+for _ in $(seq 300); do
+  [ -s "$WORK/server" ] && [ -s "$WORK/echo" ] && break
+  sleep 0.1
+done
+if [ ! -s "$WORK/server" ] || [ ! -s "$WORK/echo" ]; then
+  echo "bench: the servers did not start; their logs:" >&2
+  cat "$WORK"/*.log >&2
+  exit 1
+fi
+build/bin/corridor-bench --server="$(cat "$WORK/server")" --echo="$(cat "$WORK/echo")" "$@"
+echo "corridord resident memory after the run: $(grep VmRSS /proc/$(pgrep -f "corridord --listen=127.0.0.1:0 --data_dir=$WORK" | head -1)/status | awk '{print $2/1024 " MiB"}')"
