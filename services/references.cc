@@ -1,6 +1,7 @@
 #include "services/references.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -80,15 +81,30 @@ absl::StatusOr<v1::Route> References::GetRoute(absl::string_view field,
 
 absl::Status References::CheckAreaAndRoute(const std::string& area_id,
                                            const std::string& route_id) const {
-  absl::StatusOr<v1::Area> area = GetArea("area_id", area_id);
-  if (!area.ok()) return area.status();
+  bool area_known = false;
+  std::optional<std::vector<std::string>> served;
+  {
+    absl::MutexLock lock(&mu_);
+    area_known = known_areas_.contains(area_id);
+    if (auto it = known_routes_.find(route_id); it != known_routes_.end()) served = it->second;
+  }
+  if (!area_known) {
+    absl::StatusOr<v1::Area> area = GetArea("area_id", area_id);
+    if (!area.ok()) return area.status();
+    absl::MutexLock lock(&mu_);
+    known_areas_.insert(area_id);
+  }
   if (route_id.empty()) return absl::OkStatus();
-  absl::StatusOr<v1::Route> route = GetRoute("route_id", route_id);
-  if (!route.ok()) return route.status();
-  const auto& served = route->serves_area_ids();
-  if (!served.empty() && std::find(served.begin(), served.end(), area_id) == served.end()) {
-    return absl::InvalidArgumentError(absl::StrCat("route_id: route ", route->id(), " leads to ",
-                                                   absl::StrJoin(served, ", "), ", not to ",
+  if (!served.has_value()) {
+    absl::StatusOr<v1::Route> route = GetRoute("route_id", route_id);
+    if (!route.ok()) return route.status();
+    served.emplace(route->serves_area_ids().begin(), route->serves_area_ids().end());
+    absl::MutexLock lock(&mu_);
+    known_routes_[route_id] = *served;
+  }
+  if (!served->empty() && std::find(served->begin(), served->end(), area_id) == served->end()) {
+    return absl::InvalidArgumentError(absl::StrCat("route_id: route ", route_id, " leads to ",
+                                                   absl::StrJoin(*served, ", "), ", not to ",
                                                    area_id));
   }
   return absl::OkStatus();

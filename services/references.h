@@ -5,7 +5,10 @@
 
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/routes.pb.h"
@@ -26,6 +29,11 @@ class References {
   // The area must exist; the route, if named, must exist and lead to the
   // area (when it says which areas it serves). Errors name area_id or
   // route_id.
+  //
+  // Areas and routes are never deleted and a route's areas never change,
+  // so what one check found stays true: ids found once are remembered, and
+  // later checks of them make no call (a write for a known area goes
+  // through even while the areas service is down).
   absl::Status CheckAreaAndRoute(const std::string& area_id, const std::string& route_id) const;
   // Every area, in id order.
   absl::StatusOr<std::vector<v1::Area>> ListAreas() const;
@@ -33,6 +41,12 @@ class References {
  private:
   const ServiceDirectory* peers_;
   absl::Duration timeout_;
+
+  mutable absl::Mutex mu_;
+  mutable absl::flat_hash_set<std::string> known_areas_ ABSL_GUARDED_BY(mu_);
+  // Route id -> the areas it serves (empty: not stated).
+  mutable absl::flat_hash_map<std::string, std::vector<std::string>> known_routes_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace corridor

@@ -1,7 +1,9 @@
 // Each service in its own process, as on Kubernetes: corridor-convoys calls
 // corridor-areas and corridor-routes over the network. With the areas
-// service down a submit fails fast and writes nothing; once it is back,
-// submits work again without touching the convoys service.
+// service down, a submit for an area not checked before fails fast and
+// writes nothing, while one for an area already found goes through (areas
+// are never deleted); once the service is back, submits work again without
+// touching the convoys service.
 #include <signal.h>
 
 #include "absl/time/clock.h"
@@ -39,35 +41,44 @@ TEST(SeparateProcessesTest, ConvoysReachesAreasAndRoutesAndRidesOutAnOutage) {
                            dir.path());
   ASSERT_TRUE(convoys.ok()) << convoys.status();
 
-  auto submit = [&](const std::string& key) {
-    return RunCorridorctl((*convoys)->address(),
-                          {"--output=csv", "convoys", "submit", "--agency=SARC", "--area=ALP-EAST",
-                           "--route=ramouseh-road", "--planned=2016-08-10", "--beneficiaries=2500",
-                           "--cargo=flour:food:20:tonnes", "--key=" + key});
+  auto submit = [&](const std::string& key, const std::string& area, const std::string& route) {
+    std::vector<std::string> args = {"--output=csv",
+                                     "convoys",
+                                     "submit",
+                                     "--agency=SARC",
+                                     "--area=" + area,
+                                     "--planned=2016-08-10",
+                                     "--beneficiaries=2500",
+                                     "--cargo=flour:food:20:tonnes",
+                                     "--key=" + key};
+    if (!route.empty()) args.push_back("--route=" + route);
+    return RunCorridorctl((*convoys)->address(), args);
   };
-  CommandResult first = submit("p-1");
+  CommandResult first = submit("p-1", "ALP-EAST", "ramouseh-road");
   ASSERT_EQ(first.exit_code, 0) << first.err;
 
   ASSERT_EQ((*areas)->StopWith(SIGTERM), 0);
-  CommandResult down = submit("p-2");
+  CommandResult down = submit("p-2", "EG-DUMA", "");
   EXPECT_EQ(down.exit_code, 3);
   EXPECT_THAT(down.err, HasSubstr("the areas service at " + areas_address));
   EXPECT_THAT(down.err, HasSubstr("nothing was written"));
+  CommandResult known = submit("p-3", "ALP-EAST", "ramouseh-road");
+  EXPECT_EQ(known.exit_code, 0) << known.err;
 
   // Back on the same address: the convoys service reconnects by itself.
   auto restarted = start_areas(areas_address);
   ASSERT_TRUE(restarted.ok()) << restarted.status();
   // The channel may still be in its reconnect backoff (at most 2 s).
-  CommandResult after = submit("p-2");
+  CommandResult after = submit("p-2", "EG-DUMA", "");
   for (int attempt = 0; after.exit_code == 3 && attempt < 100; ++attempt) {
     absl::SleepFor(absl::Milliseconds(100));
-    after = submit("p-2");
+    after = submit("p-2", "EG-DUMA", "");
   }
   ASSERT_EQ(after.exit_code, 0) << after.err;
 
   CommandResult list = RunCorridorctl((*convoys)->address(), {"--output=csv", "convoys", "list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 3);  // header + p-1 + p-2
+  EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 4);  // header + p-1..p-3
 }
 
 }  // namespace
