@@ -483,9 +483,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
   rocksdb::ColumnFamilyOptions counter_options = cf_options;
   counter_options.merge_operator = std::make_shared<Int64AddOperator>();
-  // A hot counter takes a merge per commit; folding them in the memtable
-  // every 32 keeps reads from summing long chains.
-  counter_options.max_successive_merges = 32;
+  // Merge operands are folded by flushes and compactions, and by reads.
+  // Folding them on write as well (max_successive_merges = 32) cost a
+  // quarter of the denials service's write throughput and did not make a
+  // read straight after a bulk load faster (14 ms either way).
+  counter_options.max_successive_merges = 0;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, cf_options},
