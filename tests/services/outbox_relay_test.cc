@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "storage/store.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/temp_store.h"
 
 namespace corridor {
 namespace {
@@ -17,12 +18,8 @@ using ::testing::ElementsAre;
 class OutboxRelayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::StoreOptions options;
-    options.path = dir_.Sub("db");
-    options.sync = false;
-    auto store = storage::Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    store_ = corridor::testing::OpenTestStore(dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
   }
 
   void Enqueue(const std::string& message) {

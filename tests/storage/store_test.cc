@@ -1,5 +1,6 @@
 #include "storage/store.h"
 
+#include <map>
 #include <set>
 #include <thread>
 
@@ -14,7 +15,10 @@
 namespace corridor::storage {
 namespace {
 
+using ::corridor::testing::ThingsTable;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Pair;
 
 v1::Area Thing(const std::string& id, int status = 1) {
   v1::Area a;
@@ -393,6 +397,147 @@ TEST_F(StoreTest, AnIndexAddedLaterIsBuiltFromTheRecordsOnce) {
   found.clear();
   ASSERT_TRUE(ScanRecords(*store_, after, everything, &found).ok());
   EXPECT_EQ(found.size(), 2501u);
+}
+
+// Every counter under `prefix`, by the rest of its key.
+std::map<std::string, std::vector<int64_t>> CountersIn(const Store& store,
+                                                       const std::string& prefix) {
+  std::map<std::string, std::vector<int64_t>> out;
+  absl::Status s = store.ScanCounters(
+      prefix, "", "", [&](absl::string_view key, const std::vector<int64_t>& values) {
+        out[std::string(key)] = values;
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(s.ok()) << s;
+  return out;
+}
+
+// The messages queued on `outbox` after `after`, with their numbers.
+std::vector<std::pair<uint64_t, std::string>> QueuedIn(const Store& store,
+                                                       const std::string& outbox,
+                                                       uint64_t after = 0) {
+  std::vector<std::pair<uint64_t, std::string>> out;
+  absl::Status s =
+      store.ReadOutbox(outbox, after, 1000, [&](uint64_t seq, absl::string_view message) {
+        out.emplace_back(seq, std::string(message));
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(s.ok()) << s;
+  return out;
+}
+
+// Counters (Mutation::AddToCounter) and outboxes (Mutation::Enqueue) commit
+// with the records or not at all.
+TEST_F(StoreTest, CountersAddElementWiseAcrossCommitsAndSurviveReopen) {
+  for (int i = 0; i < 5; ++i) {
+    Mutation m;
+    m.Insert(ThingsTable(), Thing("t" + std::to_string(i)));
+    m.AddToCounter("c/a", {1, 10 * i});
+    m.AddToCounter("c/b", {1});
+    ASSERT_TRUE(store_->Commit(m).ok());
+  }
+  Mutation correction;
+  correction.AddToCounter("c/a", {-1, -40});
+  ASSERT_TRUE(store_->Commit(correction).ok());
+  EXPECT_THAT(CountersIn(*store_, "c/"),
+              ElementsAre(Pair("a", ElementsAre(4, 60)), Pair("b", ElementsAre(5))));
+  Reopen();
+  EXPECT_THAT(CountersIn(*store_, "c/"),
+              ElementsAre(Pair("a", ElementsAre(4, 60)), Pair("b", ElementsAre(5))));
+  // Bounds: from "b" on.
+  std::vector<std::string> keys;
+  ASSERT_TRUE(store_
+                  ->ScanCounters("c/", "b", "",
+                                 [&](absl::string_view key, const auto&) {
+                                   keys.emplace_back(key);
+                                   return absl::OkStatus();
+                                 })
+                  .ok());
+  EXPECT_THAT(keys, ElementsAre("b"));
+}
+
+TEST_F(StoreTest, AFailedCommitAddsNothingAndEnqueuesNothing) {
+  Mutation first;
+  first.Insert(ThingsTable(), Thing("dup"));
+  ASSERT_TRUE(store_->Commit(first).ok());
+  Mutation refused;
+  refused.Insert(ThingsTable(), Thing("dup"));  // ALREADY_EXISTS
+  refused.AddToCounter("c/x", {1});
+  refused.Enqueue("box", "never");
+  EXPECT_TRUE(absl::IsAlreadyExists(store_->Commit(refused).status()));
+  EXPECT_TRUE(CountersIn(*store_, "c/").empty());
+  EXPECT_TRUE(QueuedIn(*store_, "box").empty());
+}
+
+TEST_F(StoreTest, ConcurrentCommitsToOneCounterLoseNoIncrement) {
+  constexpr int kThreads = 8, kEach = 200;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        Mutation m;
+        m.Insert(ThingsTable(), Thing(std::to_string(t) + "-" + std::to_string(i)));
+        m.AddToCounter("hot", {1, 3});
+        ASSERT_TRUE(store_->Commit(m).ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_THAT(CountersIn(*store_, "hot"),
+              ElementsAre(Pair("", ElementsAre(kThreads * kEach, 3 * kThreads * kEach))));
+}
+
+TEST_F(StoreTest, OutboxNumbersMessagesInCommitOrderPerOutbox) {
+  for (int i = 1; i <= 3; ++i) {
+    Mutation m;
+    m.Insert(ThingsTable(), Thing("o" + std::to_string(i)));
+    m.Enqueue("a", "a" + std::to_string(i));
+    if (i == 2) m.Enqueue("b", "b1");
+    ASSERT_TRUE(store_->Commit(m).ok());
+  }
+  EXPECT_THAT(QueuedIn(*store_, "a"), ElementsAre(Pair(1, "a1"), Pair(2, "a2"), Pair(3, "a3")));
+  EXPECT_THAT(QueuedIn(*store_, "b"), ElementsAre(Pair(1, "b1")));
+  EXPECT_THAT(QueuedIn(*store_, "a", 1), ElementsAre(Pair(2, "a2"), Pair(3, "a3")));
+
+  // Delivered messages leave; one refused for good is kept aside, with why.
+  ASSERT_TRUE(store_->RemoveFromOutbox("a", 1).ok());
+  ASSERT_TRUE(store_->SetAside("a", 3, "INVALID_ARGUMENT: no such area").ok());
+  EXPECT_THAT(QueuedIn(*store_, "a"), ElementsAre(Pair(2, "a2")));
+  std::vector<std::string> aside;
+  ASSERT_TRUE(
+      store_
+          ->ReadSetAside("a",
+                         [&](uint64_t seq, absl::string_view message, absl::string_view reason) {
+                           aside.push_back(absl::StrCat(seq, " ", message, " ", reason));
+                           return absl::OkStatus();
+                         })
+          .ok());
+  EXPECT_THAT(aside, ElementsAre("3 a3 INVALID_ARGUMENT: no such area"));
+
+  // After a restart numbering continues past every number used, set aside
+  // or not, so no message ever takes another's number.
+  Reopen();
+  Mutation next;
+  next.Enqueue("a", "a4");
+  ASSERT_TRUE(store_->Commit(next).ok());
+  EXPECT_THAT(QueuedIn(*store_, "a"), ElementsAre(Pair(2, "a2"), Pair(4, "a4")));
+}
+
+TEST_F(StoreTest, WaitForOutboxWakesOnACommitThatEnqueues) {
+  const uint64_t seen = store_->WaitForOutbox(0, absl::InfinitePast());
+  std::thread writer([&] {
+    absl::SleepFor(absl::Milliseconds(50));
+    Mutation m;
+    m.Enqueue("wake", "x");
+    ASSERT_TRUE(store_->Commit(m).ok());
+  });
+  EXPECT_EQ(store_->WaitForOutbox(seen, absl::Now() + absl::Seconds(10)), seen + 1);
+  writer.join();
+  // A commit without messages does not count.
+  Mutation quiet;
+  quiet.Insert(ThingsTable(), Thing("quiet"));
+  ASSERT_TRUE(store_->Commit(quiet).ok());
+  EXPECT_EQ(store_->WaitForOutbox(seen + 1, absl::Now() + absl::Milliseconds(20)), seen + 1);
 }
 
 }  // namespace

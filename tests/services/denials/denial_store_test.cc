@@ -8,6 +8,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/temp_store.h"
 
 namespace corridor::denials {
 namespace {
@@ -58,12 +59,8 @@ v1::YearMonth Month(int year, int month) {
 class DenialStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::StoreOptions options;
-    options.path = dir_.Sub("db");
-    options.sync = false;
-    auto store = storage::Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    store_ = corridor::testing::OpenTestStore(dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
     denials_ = std::make_unique<DenialStore>(store_.get());
   }
 
