@@ -23,6 +23,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/time/clock.h"
+#include "benchmarks/percentile.h"
 #include "corridor/v1/areas.pb.h"
 #include "services/areas/area_tables.h"
 #include "storage/merkle.h"
@@ -62,11 +63,6 @@ std::unique_ptr<Store> Open(const std::string& path, bool sync, bool journal) {
     std::exit(1);
   }
   return *std::move(store);
-}
-
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
 }
 
 // Commits from `threads` writers for `seconds`; returns commits per second.

@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "benchmarks/percentile.h"
 #include "common/server.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
@@ -78,11 +79,6 @@ v1::RecordDenialRequest Generate(int64_t n, std::mt19937_64& random,
   f->mutable_source()->set_citation("Benchmark generator");
   if (random() % 10 < 7) f->set_people_affected(static_cast<int64_t>(random() % 50'000));
   return r;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
 }
 
 void Load(storage::Store* store, int64_t count) {
@@ -176,9 +172,10 @@ int Main() {
         if (!denials.Stats(r).ok()) return 1;
         micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - t0));
       }
-      std::printf("DenialStats straight after the load, in the store (by party and by area, "
-                  "20 calls): p50 %.0f us, max %.0f us\n",
-                  Percentile(micros, 0.5), Percentile(micros, 1.0));
+      std::printf(
+          "DenialStats straight after the load, in the store (by party and by area, "
+          "20 calls): p50 %.0f us, max %.0f us\n",
+          Percentile(micros, 0.5), Percentile(micros, 1.0));
     } else {
       std::printf("load: reusing %s (%llu journal entries)\n", path.c_str(),
                   static_cast<unsigned long long>((*store)->journal_head().size));

@@ -7,6 +7,7 @@
 // with the store's default options (synced WAL unless stated). A "put" is one
 // commit of one area in the areas service's own table: the record and its
 // three secondary-index entries. Prints the peak resident memory at the end.
+#include <benchmark/benchmark.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -16,8 +17,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-
-#include <benchmark/benchmark.h>
 
 #include "corridor/v1/areas.pb.h"
 #include "services/areas/area_tables.h"
@@ -90,8 +89,9 @@ void Put(benchmark::State& state, bool sync) {
     mutation.Insert(areas::AreasTable(), MakeArea(fixture->next_id.fetch_add(1)));
     const auto start = std::chrono::steady_clock::now();
     absl::StatusOr<CommitResult> result = fixture->store->Commit(mutation);
-    latencies_us.push_back(std::chrono::duration<double, std::micro>(
-                               std::chrono::steady_clock::now() - start).count());
+    latencies_us.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+            .count());
     if (!result.ok()) state.SkipWithError(std::string(result.status().message()).c_str());
   }
   state.SetItemsProcessed(state.iterations());
@@ -117,7 +117,8 @@ void BM_Get(benchmark::State& state) {
   v1::Area area;
   for (auto _ : state) {
     std::string key = KeyWriter().String("A-" + std::to_string(n++ % kRecords)).Release();
-    absl::StatusOr<uint64_t> version = fixture->store->Get(areas::AreasTable().schema(), key, &area);
+    absl::StatusOr<uint64_t> version =
+        fixture->store->Get(areas::AreasTable().schema(), key, &area);
     if (!version.ok()) state.SkipWithError(std::string(version.status().message()).c_str());
   }
   state.SetItemsProcessed(state.iterations());

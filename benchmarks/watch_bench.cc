@@ -23,6 +23,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "benchmarks/percentile.h"
 #include "common/server.h"
 #include "corridor/v1/routes.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
@@ -33,11 +34,6 @@ ABSL_FLAG(std::string, subscribers, "0,10,100,500", "subscriber counts, one roun
 
 namespace corridor {
 namespace {
-
-double Percentile(std::vector<double> sorted, double p) {
-  std::sort(sorted.begin(), sorted.end());
-  return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))];
-}
 
 int Main() {
   const std::string dir =

@@ -3,9 +3,9 @@
 // echo service (corridor-echo) first, so every figure can be read against
 // the transport's limit on this machine.
 //
-//   corridor-bench --server=127.0.0.1:7400 --echo=127.0.0.1:7499 \
-//       --clients=16 --seconds=10 \
-//       --mix=record_denial:1,list_denials:1,get_area:1,submit_convoy:1,access_report:0
+//   corridor-bench --server=127.0.0.1:7400 --echo=127.0.0.1:7499 --clients=16
+//     --seconds=10
+//     --mix=record_denial:1,list_denials:1,get_area:1,submit_convoy:1,access_report:0
 //
 // Each client has its own connection. Prints, per RPC, calls, errors,
 // calls per second and latency p50/p90/p99/p99.9, then the whole mix's
@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "benchmarks/percentile.h"
 #include "corridor/v1/areas.grpc.pb.h"
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
@@ -57,12 +58,6 @@ struct Latencies {
   int64_t errors = 0;
   std::string first_error;
 };
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
 
 // A connection of its own, established before the clock starts.
 std::shared_ptr<grpc::Channel> Connect(const std::string& address) {
