@@ -17,8 +17,11 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 
   std::unique_ptr<ServiceHost> host(new ServiceHost());
   host->options_ = options;
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ServerCredentialsFor(options.tls);
+  if (!credentials.ok()) return credentials.status();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &host->port_);
+  builder.AddListeningPort(options.listen_address, *credentials, &host->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   for (const HostedService& hosted : services) {
     builder.RegisterService(hosted.service);

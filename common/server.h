@@ -11,12 +11,15 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/credentials.h"
 
 namespace corridor {
 
 struct ServerOptions {
   // host:port; port 0 picks a free port (read it back with port()).
   std::string listen_address = "127.0.0.1:0";
+  // TLS (and mutual TLS) of the listening port; off by default.
+  ServerTls tls;
   // Requests larger than this are refused with RESOURCE_EXHAUSTED.
   int max_receive_message_bytes = 4 * 1024 * 1024;
   // How long Shutdown lets calls in flight finish before cancelling them.

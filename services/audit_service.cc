@@ -41,8 +41,11 @@ absl::StatusOr<const ServiceStorage*> AuditService::Find(const std::string& serv
   return it->second;
 }
 
-grpc::Status AuditService::GetTreeHead(grpc::ServerContext*, const v1::GetTreeHeadRequest* request,
+grpc::Status AuditService::GetTreeHead(grpc::ServerContext* context,
+                                       const v1::GetTreeHeadRequest* request,
                                        v1::SignedTreeHead* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "GetTreeHead");
+  if (!origin.ok()) return ToGrpc(origin.status());
   std::string name;
   absl::StatusOr<const ServiceStorage*> storage = Find(request->service(), &name);
   if (!storage.ok()) return ToGrpc(storage.status());
@@ -62,8 +65,11 @@ grpc::Status AuditService::GetTreeHead(grpc::ServerContext*, const v1::GetTreeHe
   return grpc::Status::OK;
 }
 
-grpc::Status AuditService::GetEntries(grpc::ServerContext*, const v1::GetEntriesRequest* request,
+grpc::Status AuditService::GetEntries(grpc::ServerContext* context,
+                                      const v1::GetEntriesRequest* request,
                                       v1::GetEntriesResponse* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "GetEntries");
+  if (!origin.ok()) return ToGrpc(origin.status());
   std::string name;
   absl::StatusOr<const ServiceStorage*> storage = Find(request->service(), &name);
   if (!storage.ok()) return ToGrpc(storage.status());
@@ -81,9 +87,11 @@ grpc::Status AuditService::GetEntries(grpc::ServerContext*, const v1::GetEntries
       }));
 }
 
-grpc::Status AuditService::GetInclusionProof(grpc::ServerContext*,
+grpc::Status AuditService::GetInclusionProof(grpc::ServerContext* context,
                                              const v1::GetInclusionProofRequest* request,
                                              v1::InclusionProof* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "GetInclusionProof");
+  if (!origin.ok()) return ToGrpc(origin.status());
   std::string name;
   absl::StatusOr<const ServiceStorage*> storage = Find(request->service(), &name);
   if (!storage.ok()) return ToGrpc(storage.status());
@@ -100,9 +108,11 @@ grpc::Status AuditService::GetInclusionProof(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AuditService::GetConsistencyProof(grpc::ServerContext*,
+grpc::Status AuditService::GetConsistencyProof(grpc::ServerContext* context,
                                                const v1::GetConsistencyProofRequest* request,
                                                v1::ConsistencyProof* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "GetConsistencyProof");
+  if (!origin.ok()) return ToGrpc(origin.status());
   std::string name;
   absl::StatusOr<const ServiceStorage*> storage = Find(request->service(), &name);
   if (!storage.ok()) return ToGrpc(storage.status());
@@ -119,9 +129,11 @@ grpc::Status AuditService::GetConsistencyProof(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AuditService::ListRecordDigests(grpc::ServerContext*,
+grpc::Status AuditService::ListRecordDigests(grpc::ServerContext* context,
                                              const v1::ListRecordDigestsRequest* request,
                                              v1::ListRecordDigestsResponse* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "ListRecordDigests");
+  if (!origin.ok()) return ToGrpc(origin.status());
   std::string name;
   absl::StatusOr<const ServiceStorage*> storage = Find(request->service(), &name);
   if (!storage.ok()) return ToGrpc(storage.status());

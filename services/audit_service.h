@@ -16,9 +16,10 @@ namespace corridor {
 
 class AuditService final : public v1::AuditService::Service {
  public:
-  // `audited` maps service names to their storage, which must outlive this.
-  explicit AuditService(std::map<std::string, const ServiceStorage*> audited)
-      : audited_(std::move(audited)) {}
+  // `audited` maps service names to their storage; both it and `access`
+  // must outlive this.
+  AuditService(std::map<std::string, const ServiceStorage*> audited, const AccessControl* access)
+      : audited_(std::move(audited)), access_(access) {}
 
   grpc::Status GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest* request,
                            v1::SignedTreeHead* response) override;
@@ -38,11 +39,17 @@ class AuditService final : public v1::AuditService::Service {
   static constexpr int kMaxDigestsPerPage = 5000;
 
  private:
+  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
+                                        absl::string_view method) const {
+    return access_->Admit(*context, v1::AuditService::service_full_name(), method);
+  }
+
   // The named service's storage; INVALID_ARGUMENT naming `service` if this
   // process does not host it.
   absl::StatusOr<const ServiceStorage*> Find(const std::string& service, std::string* name) const;
 
   std::map<std::string, const ServiceStorage*> audited_;
+  const AccessControl* access_;
 };
 
 }  // namespace corridor

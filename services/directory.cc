@@ -37,6 +37,22 @@ std::string ServiceDirectory::AddressOf(const std::string& service) const {
   return it == addresses_.end() ? "" : it->second;
 }
 
+absl::Status ServiceDirectory::SetCredentials(std::string service_token, const ClientTls& tls) {
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      ChannelCredentialsFor(tls);
+  if (!credentials.ok()) return credentials.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  service_token_ = std::move(service_token);
+  channel_credentials_ = *std::move(credentials);
+  channels_.clear();
+  return absl::OkStatus();
+}
+
+void ServiceDirectory::AttachCredentials(grpc::ClientContext* context) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  AttachBearerToken(context, service_token_);
+}
+
 absl::StatusOr<std::shared_ptr<grpc::Channel>> ServiceDirectory::ChannelTo(
     const std::string& service) const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -56,8 +72,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ServiceDirectory::ChannelTo(
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateCustomChannel(address->second, grpc::InsecureChannelCredentials(), arguments);
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
+      address->second,
+      channel_credentials_ != nullptr ? channel_credentials_ : grpc::InsecureChannelCredentials(),
+      arguments);
   channels_[service] = channel;
   return channel;
 }

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/credentials.h"
 
 namespace corridor {
 
@@ -32,8 +33,18 @@ class ServiceDirectory {
   // The address `service` is reached at, or "" if unknown.
   std::string AddressOf(const std::string& service) const;
 
+  // How this process proves itself to the others: its service token, sent
+  // with every call (AttachCredentials), and TLS for every channel. Set
+  // before the first ChannelTo. Errors name the TLS file that is wrong.
+  absl::Status SetCredentials(std::string service_token, const ClientTls& tls);
+
+  // Adds the service token to a call to another service.
+  void AttachCredentials(grpc::ClientContext* context) const;
+
  private:
   mutable std::mutex mu_;
+  std::string service_token_;
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
   std::map<std::string, std::string> addresses_;
   mutable std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
 };

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/server.h"
+#include "services/access.h"
 #include "services/directory.h"
 #include "storage/mutation.h"
 #include "storage/store.h"
@@ -30,6 +31,9 @@ struct ModuleOptions {
   // Outbox messages per second a service relays to another at most (0: no
   // limit).
   double outbox_max_rate = 0;
+  // Admits every call (bearer token and role); valid for the module's
+  // lifetime. Required.
+  const AccessControl* access = nullptr;
 };
 
 // A service's database and the key that signs its journal's tree heads

@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/request_context.h"
 #include "common/status.h"
 #include "corridor/v1/areas.grpc.pb.h"
 #include "corridor/v1/routes.grpc.pb.h"
@@ -13,11 +12,9 @@
 namespace corridor {
 namespace {
 
-constexpr char kCaller[] = "corridor-service";
-
-void Prepare(grpc::ClientContext* context, absl::Duration timeout) {
+void Prepare(const ServiceDirectory& peers, grpc::ClientContext* context, absl::Duration timeout) {
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  context->AddMetadata(kPrincipalHeader, kCaller);
+  peers.AttachCredentials(context);
 }
 
 // Turns the callee's answer into ours: a missing record is the caller's
@@ -34,6 +31,13 @@ absl::Status Explain(const grpc::Status& status, absl::string_view service,
       return absl::InvalidArgumentError(absl::StrCat(field, ": the ", service, " service has no ",
                                                      noun, " \"", id, "\"; list ", noun,
                                                      "s to see the ids in use"));
+    case grpc::StatusCode::UNAUTHENTICATED:
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return absl::UnavailableError(absl::StrCat(
+          field, " could not be checked: the ", service,
+          " service refused this service's own credential (", status.error_message(),
+          "); nothing was written. The operator must give this service a live service token "
+          "(--service_token_file)"));
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return absl::UnavailableError(absl::StrCat(
@@ -57,7 +61,7 @@ absl::StatusOr<Record> GetById(
   if (!channel.ok()) return channel.status();
   auto stub = Service::NewStub(*channel);
   grpc::ClientContext context;
-  Prepare(&context, timeout);
+  Prepare(peers, &context, timeout);
   Request request;
   request.set_id(id);
   Record record;
@@ -119,7 +123,7 @@ absl::StatusOr<std::vector<v1::Area>> References::ListAreas() const {
   request.mutable_page()->set_page_size(500);
   do {
     grpc::ClientContext context;
-    Prepare(&context, timeout_);
+    Prepare(*peers_, &context, timeout_);
     v1::ListAreasResponse response;
     CORRIDOR_RETURN_IF_ERROR(Explain(stub->ListAreas(&context, request, &response), "areas",
                                      *peers_, "area_ids", "area", "(all)"));

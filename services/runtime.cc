@@ -11,8 +11,11 @@
 #include "absl/strings/str_split.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "services/access.h"
 #include "services/areas/areas_module.h"
 #include "services/audit_service.h"
+#include "services/auth/auth_module.h"
+#include "services/auth/remote_authenticator.h"
 #include "services/convoys/convoys_module.h"
 #include "services/denials/denials_module.h"
 #include "services/module.h"
@@ -25,11 +28,12 @@ using Opener = std::function<absl::StatusOr<std::unique_ptr<ServiceModule>>(cons
 
 struct Registration {
   std::string name;
-  Opener open;
+  Opener open;  // empty for auth
 };
 
 const std::vector<Registration>& Registry() {
   static const auto* registry = new std::vector<Registration>{
+      {"auth", nullptr},  // opened first, by SetUpCredentials
       {"areas", areas::OpenAreasModule},
       {"routes", routes::OpenRoutesModule},
       {"convoys", convoys::OpenConvoysModule},
@@ -38,7 +42,69 @@ const std::vector<Registration>& Registry() {
   return *registry;
 }
 
+ModuleOptions ModuleOptionsFor(const RuntimeOptions& options, const std::string& name) {
+  ModuleOptions module_options;
+  module_options.data_dir = absl::StrCat(options.data_root, "/", name);
+  module_options.load_reference_data = options.load_reference_data;
+  module_options.outbox_max_rate = options.outbox_max_rate;
+  return module_options;
+}
+
+// Opens the auth service if this process hosts it, and settles how this
+// process authenticates its callers and proves itself to other services.
+struct Credentials {
+  std::unique_ptr<auth::AuthModule> auth_module;  // if hosted here
+  std::unique_ptr<Authenticator> remote;          // if not
+  const Authenticator* authenticator = nullptr;
+};
+
+absl::StatusOr<Credentials> SetUpCredentials(const RuntimeOptions& options,
+                                             ServiceDirectory* peers) {
+  Credentials credentials;
+  std::string service_token;
+  const bool hosts_auth = std::find(options.services.begin(), options.services.end(), "auth") !=
+                          options.services.end();
+  if (hosts_auth) {
+    absl::StatusOr<std::unique_ptr<auth::AuthModule>> module =
+        auth::AuthModule::Open(ModuleOptionsFor(options, "auth"));
+    if (!module.ok()) {
+      return absl::Status(module.status().code(),
+                          absl::StrCat("starting auth: ", module.status().message()));
+    }
+    absl::StatusOr<std::string> token = (*module)->PrepareCredentials(
+        AdminTokenPath(options.data_root), options.service_token_file.empty()
+                                               ? ServiceTokenPath(options.data_root)
+                                               : options.service_token_file);
+    if (!token.ok()) return token.status();
+    service_token = *token;
+    credentials.authenticator = (*module)->authenticator();
+    credentials.auth_module = *std::move(module);
+  } else {
+    if (options.service_token_file.empty() || peers->AddressOf("auth").empty()) {
+      return absl::InvalidArgumentError(
+          "this process does not host the auth service, so it needs --peers=auth=HOST:PORT "
+          "(to check its callers' tokens) and --service_token_file=FILE (a token of role "
+          "service; the auth service saves one in <its data_dir>/credentials/service.token)");
+    }
+    absl::StatusOr<std::string> token = ReadTokenFile(options.service_token_file);
+    if (!token.ok()) return token.status();
+    service_token = *token;
+    credentials.remote = std::make_unique<auth::RemoteAuthenticator>(peers);
+    credentials.authenticator = credentials.remote.get();
+  }
+  CORRIDOR_RETURN_IF_ERROR(peers->SetCredentials(service_token, options.peer_tls));
+  return credentials;
+}
+
 }  // namespace
+
+std::string AdminTokenPath(const std::string& data_root) {
+  return absl::StrCat(data_root, "/credentials/admin.token");
+}
+
+std::string ServiceTokenPath(const std::string& data_root) {
+  return absl::StrCat(data_root, "/credentials/service.token");
+}
 
 const std::vector<std::string>& KnownServices() {
   static const auto* names = [] {
@@ -74,17 +140,21 @@ absl::StatusOr<std::vector<std::string>> ParseServiceList(absl::string_view list
 absl::Status RunServices(const RuntimeOptions& options) {
   ServiceDirectory peers;
   CORRIDOR_RETURN_IF_ERROR(peers.AddPeers(options.peers));
+  absl::StatusOr<Credentials> credentials = SetUpCredentials(options, &peers);
+  if (!credentials.ok()) return credentials.status();
+  AccessControl access(credentials->authenticator);
+
   std::vector<std::unique_ptr<ServiceModule>> modules;
   std::vector<HostedService> hosted;
   for (const std::string& name : options.services) {
     for (const Registration& registration : Registry()) {
       if (registration.name != name) continue;
-      ModuleOptions module_options;
-      module_options.data_dir = absl::StrCat(options.data_root, "/", name);
-      module_options.load_reference_data = options.load_reference_data;
+      ModuleOptions module_options = ModuleOptionsFor(options, name);
       module_options.peers = &peers;
-      module_options.outbox_max_rate = options.outbox_max_rate;
-      absl::StatusOr<std::unique_ptr<ServiceModule>> module = registration.open(module_options);
+      module_options.access = &access;
+      absl::StatusOr<std::unique_ptr<ServiceModule>> module =
+          registration.open ? registration.open(module_options)
+                            : std::unique_ptr<ServiceModule>(std::move(credentials->auth_module));
       if (!module.ok()) {
         return absl::Status(module.status().code(),
                             absl::StrCat("starting ", name, ": ", module.status().message()));
@@ -102,7 +172,7 @@ absl::Status RunServices(const RuntimeOptions& options) {
   for (size_t i = 0; i < modules.size(); ++i) {
     audited[options.services[i]] = &modules[i]->storage();
   }
-  AuditService audit(std::move(audited));
+  AuditService audit(std::move(audited), &access);
   hosted.push_back({&audit, v1::AuditService::service_full_name()});
 
   absl::StatusOr<std::unique_ptr<ServiceHost>> host = ServiceHost::Start(options.server, hosted);

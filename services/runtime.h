@@ -24,9 +24,20 @@ struct RuntimeOptions {
   std::string port_file;
   // Outbox messages relayed per second at most (0: no limit).
   double outbox_max_rate = 0;
+  // The token this process's services call other services with (role
+  // service). Required unless the process hosts the auth service, which
+  // keeps one in <data_root>/credentials/service.token.
+  std::string service_token_file;
+  // TLS for calls to other services (and to this process's own services).
+  ClientTls peer_tls;
 };
 
-// The services this build can run, in start order.
+// Where the first start saves the admin token and the service token.
+std::string AdminTokenPath(const std::string& data_root);
+std::string ServiceTokenPath(const std::string& data_root);
+
+// The services this build can run, in start order; "auth" (the token
+// store) comes first.
 const std::vector<std::string>& KnownServices();
 
 // Splits "areas,routes" into names; INVALID_ARGUMENT naming --services for

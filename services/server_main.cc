@@ -30,6 +30,18 @@ ABSL_FLAG(double, outbox_max_rate, 0,
           "messages per second a service's outbox relay sends at most (e.g. convoy denials to "
           "the denials service); 0 for no limit");
 ABSL_FLAG(std::string, port_file, "", "if set, write the bound host:port here once listening");
+ABSL_FLAG(std::string, service_token_file, "",
+          "file holding the token (role service) this process calls other services with; "
+          "required unless the process hosts the auth service, which saves one in "
+          "<data_dir>/credentials/service.token");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate: serve TLS with it, and present it when calling other services");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA that signed the services' certificates: calls to other services (and to this "
+          "process's own) verify the server with it; required with --tls_cert");
+ABSL_FLAG(bool, tls_require_client_cert, false,
+          "mutual TLS: refuse clients without a certificate signed by --tls_ca");
 
 namespace corridor {
 
@@ -71,6 +83,27 @@ int ServerMain(int argc, char** argv, const std::string& program,
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.peers = absl::GetFlag(FLAGS_peers);
   options.outbox_max_rate = absl::GetFlag(FLAGS_outbox_max_rate);
+  options.service_token_file = absl::GetFlag(FLAGS_service_token_file);
+  const std::string tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string tls_ca = absl::GetFlag(FLAGS_tls_ca);
+  if (!tls_cert.empty() && tls_ca.empty()) {
+    std::cerr << program
+              << ": --tls_cert needs --tls_ca, the CA that signed the certificates of this and "
+                 "the other services (calls between services verify the server with it)\n";
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_tls_require_client_cert) && tls_cert.empty()) {
+    std::cerr << program << ": --tls_require_client_cert needs --tls_cert, --tls_key and --tls_ca\n";
+    return 2;
+  }
+  options.server.tls.cert_file = tls_cert;
+  options.server.tls.key_file = absl::GetFlag(FLAGS_tls_key);
+  if (absl::GetFlag(FLAGS_tls_require_client_cert)) options.server.tls.client_ca_file = tls_ca;
+  if (!tls_cert.empty()) {
+    options.peer_tls.ca_file = tls_ca;
+    options.peer_tls.cert_file = tls_cert;
+    options.peer_tls.key_file = options.server.tls.key_file;
+  }
   if (options.outbox_max_rate < 0) {
     std::cerr << program << ": --outbox_max_rate must be 0 (no limit) or positive\n";
     return 2;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "clients/corridorctl/admin_commands.h"
 #include "clients/corridorctl/areas_commands.h"
 #include "clients/corridorctl/audit_commands.h"
 #include "clients/corridorctl/convoys_commands.h"
@@ -11,6 +12,7 @@
 #include "clients/corridorctl/exchange_commands.h"
 #include "clients/corridorctl/routes_commands.h"
 #include "clients/corridorctl/session.h"
+#include "common/credentials.h"
 
 namespace corridor::cli {
 namespace {
@@ -83,6 +85,13 @@ Commands:
   report access   --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...]
                   (need against reach per area; areas never reached first)
 
+  admin token create --role=coordinator|partner|oversight|admin|service
+                  [--agency=A (partner tokens)] [--name=N]
+                  (prints the new token once: store it in a file readable only by its holder)
+  admin token list [--all (revoked ones too)]
+  admin token revoke ID --reason=TEXT
+  whoami                                         (the name, role and agency of your token)
+
   audit head      --service=S > head.json        (the signed tree head, as JSON)
   audit verify    --service=S [--since=head.json]
                   (fetches every journal entry, rebuilds the Merkle tree, checks the
@@ -104,11 +113,19 @@ Global flags:
   --server=HOST:PORT   the Corridor server (default $CORRIDOR_SERVER or 127.0.0.1:7400)
   --output=FORMAT      table (default), json or csv
   --timeout=SECONDS    per call (default 10)
-  --as=NAME            who you are, recorded with your changes (default $USER)
+  --token-file=PATH    file holding your bearer token (default $CORRIDOR_TOKEN_FILE, else
+                       the token in $CORRIDOR_TOKEN). There is no flag for the token itself,
+                       so that it never lands in shell history. The platform saves its first
+                       admin token in <data_dir>/credentials/admin.token.
+  --tls-ca=PEM         use TLS, trusting this CA (default $CORRIDOR_TLS_CA)
+  --tls-cert=PEM --tls-key=PEM
+                       client certificate for servers that require one (mutual TLS)
+                       (default $CORRIDOR_TLS_CERT, $CORRIDOR_TLS_KEY)
 
 Exit codes: 0 ok, 1 error, 2 bad command line, 3 server unreachable,
             4 request refused (see the message), 5 not found,
-            6 audit verify found the record altered.
+            6 audit verify found the record altered,
+            7 no valid token, or your role may not do this.
 )";
 
 // Flags (--name=value or --name value) and positional arguments.
@@ -145,6 +162,14 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return value != nullptr && *value != '\0' ? value : fallback;
 }
 
+// The bearer token: from --token-file, $CORRIDOR_TOKEN_FILE or
+// $CORRIDOR_TOKEN, in that order; empty if none is set.
+absl::StatusOr<std::string> TokenOf(Flags& flags) {
+  const std::string file = flags.Take("token-file", EnvOr("CORRIDOR_TOKEN_FILE", ""));
+  if (!file.empty()) return ReadTokenFile(file);
+  return EnvOr("CORRIDOR_TOKEN", "");
+}
+
 }  // namespace
 
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -164,11 +189,21 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   absl::StatusOr<OutputFormat> format = ParseOutputFormat(flags.Take("output", "table"));
   int timeout_seconds = 10;
   absl::Status timeout = flags.TakeCount("timeout", 1, &timeout_seconds);
+  absl::StatusOr<std::string> token = TokenOf(flags);
+  ClientTls tls;
+  tls.ca_file = flags.Take("tls-ca", EnvOr("CORRIDOR_TLS_CA", ""));
+  tls.cert_file = flags.Take("tls-cert", EnvOr("CORRIDOR_TLS_CERT", ""));
+  tls.key_file = flags.Take("tls-key", EnvOr("CORRIDOR_TLS_KEY", ""));
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      ChannelCredentialsFor(tls);
   Session session(flags.Take("server", EnvOr("CORRIDOR_SERVER", kDefaultServer)),
                   format.value_or(OutputFormat::kTable), absl::Seconds(timeout_seconds),
-                  flags.Take("as", EnvOr("USER", "corridorctl")), out, err);
+                  token.value_or(""),
+                  credentials.value_or(grpc::InsecureChannelCredentials()), out, err);
   if (!format.ok()) return session.UsageFailure(format.status().message());
   if (!timeout.ok()) return session.UsageFailure(timeout.message());
+  if (!token.ok()) return session.UsageFailure(token.status().message());
+  if (!credentials.ok()) return session.UsageFailure(credentials.status().message());
 
   const Args rest(words.begin() + std::min<size_t>(2, words.size()), words.end());
   const std::string verb = words.size() > 1 ? words[1] : "";
@@ -180,6 +215,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (words[0] == "import") return RunImportCommand(session, flags, verb, rest);
   if (words[0] == "report") return RunReportCommand(session, flags, verb, rest);
   if (words[0] == "audit") return RunAuditCommand(session, flags, verb, rest);
+  if (words[0] == "admin") return RunAdminCommand(session, flags, words);
+  if (words[0] == "whoami") return RunWhoAmICommand(session, flags, words);
   return session.UsageFailure(
       absl::StrCat("unknown command \"", words[0], "\"; see corridorctl help"));
 }

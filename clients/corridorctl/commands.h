@@ -18,6 +18,7 @@ enum ExitCode {
                          // already exists, stale version)
   kExitNotFound = 5,
   kExitAuditFailed = 6,  // audit verify found the record altered
+  kExitDenied = 7,       // no valid token, or its role may not do this
 };
 
 // Runs one command (args without the program name), printing results to

@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "clients/corridorctl/enum_flags.h"
-#include "common/request_context.h"
+#include "common/credentials.h"
 #include "common/validation.h"
 
 namespace corridor::cli {
@@ -105,22 +105,23 @@ absl::Status ExpectArgs(const Args& args, size_t count, absl::string_view usage)
 }
 
 Session::Session(std::string server, OutputFormat format, absl::Duration timeout,
-                 std::string principal, std::ostream& out, std::ostream& err)
+                 std::string token, std::shared_ptr<grpc::ChannelCredentials> credentials,
+                 std::ostream& out, std::ostream& err)
     : server_(std::move(server)),
       format_(format),
       timeout_(timeout),
-      principal_(std::move(principal)),
+      token_(std::move(token)),
       out_(out),
       err_(err),
-      channel_(grpc::CreateChannel(server_, grpc::InsecureChannelCredentials())) {}
+      channel_(grpc::CreateChannel(server_, credentials)) {}
 
 void Session::Prepare(grpc::ClientContext* context) const {
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  context->AddMetadata(kPrincipalHeader, principal_);
+  AttachBearerToken(context, token_);
 }
 
 void Session::PrepareStream(grpc::ClientContext* context) const {
-  context->AddMetadata(kPrincipalHeader, principal_);
+  AttachBearerToken(context, token_);
 }
 
 int Session::UsageFailure(absl::string_view message) const {
@@ -155,10 +156,17 @@ int Session::Fail(const grpc::Status& status) const {
     case grpc::StatusCode::ABORTED:
       err_ << "corridorctl: conflict: " << status.error_message() << "\n";
       return kExitRejected;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      err_ << "corridorctl: not signed in: " << status.error_message() << "\n"
+           << (token_.empty() ? "No token was given: set $CORRIDOR_TOKEN_FILE to a file holding "
+                                "your token, or pass --token-file.\n"
+                              : "");
+      return kExitDenied;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      err_ << "corridorctl: not allowed: " << status.error_message() << "\n";
+      return kExitDenied;
     case grpc::StatusCode::FAILED_PRECONDITION:
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
-    case grpc::StatusCode::PERMISSION_DENIED:
-    case grpc::StatusCode::UNAUTHENTICATED:
       err_ << "corridorctl: refused: " << status.error_message() << "\n";
       return kExitRejected;
     default:

@@ -64,8 +64,11 @@ absl::Status ExpectArgs(const Args& args, size_t count, absl::string_view usage)
 
 class Session {
  public:
-  Session(std::string server, OutputFormat format, absl::Duration timeout, std::string principal,
-          std::ostream& out, std::ostream& err);
+  // `token` is sent as the bearer token of every call; `credentials` make
+  // the channel (TLS or not).
+  Session(std::string server, OutputFormat format, absl::Duration timeout, std::string token,
+          std::shared_ptr<grpc::ChannelCredentials> credentials, std::ostream& out,
+          std::ostream& err);
 
   // The channel every stub of this session uses.
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
@@ -73,7 +76,7 @@ class Session {
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
 
-  // Sets the deadline and the caller's declared name on a call.
+  // Sets the deadline and the bearer token on a call.
   void Prepare(grpc::ClientContext* context) const;
   // The same for a stream that runs until the user stops it: no deadline.
   void PrepareStream(grpc::ClientContext* context) const;
@@ -130,7 +133,7 @@ class Session {
   std::string server_;
   OutputFormat format_;
   absl::Duration timeout_;
-  std::string principal_;
+  std::string token_;
   std::ostream& out_;
   std::ostream& err_;
   std::shared_ptr<grpc::Channel> channel_;

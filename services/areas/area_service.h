@@ -3,6 +3,7 @@
 #ifndef CORRIDOR_SERVICES_AREAS_AREA_SERVICE_H_
 #define CORRIDOR_SERVICES_AREAS_AREA_SERVICE_H_
 
+#include "services/access.h"
 #include "corridor/v1/areas.grpc.pb.h"
 #include "services/areas/area_store.h"
 
@@ -11,7 +12,8 @@ namespace corridor::areas {
 class AreaService final : public v1::AreaService::Service {
  public:
   // `store` must outlive the service.
-  explicit AreaService(AreaStore* store) : store_(store) {}
+  // Both must outlive the service.
+  AreaService(AreaStore* store, const AccessControl* access) : store_(store), access_(access) {}
 
   grpc::Status ListAreas(grpc::ServerContext* context, const v1::ListAreasRequest* request,
                          v1::ListAreasResponse* response) override;
@@ -29,7 +31,13 @@ class AreaService final : public v1::AreaService::Service {
                               v1::GetAreaHistoryResponse* response) override;
 
  private:
+  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
+                                        absl::string_view method) const {
+    return access_->Admit(*context, v1::AreaService::service_full_name(), method);
+  }
+
   AreaStore* store_;
+  const AccessControl* access_;
 };
 
 }  // namespace corridor::areas

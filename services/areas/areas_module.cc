@@ -12,8 +12,8 @@ namespace {
 
 class AreasModule final : public ServiceModule {
  public:
-  explicit AreasModule(ServiceStorage storage)
-      : storage_(std::move(storage)), areas_(storage_.store.get()), service_(&areas_) {}
+  AreasModule(ServiceStorage storage, const AccessControl* access)
+      : storage_(std::move(storage)), areas_(storage_.store.get()), service_(&areas_, access) {}
 
   std::vector<HostedService> Services() override {
     return {{&service_, v1::AreaService::service_full_name()}};
@@ -51,7 +51,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenAreasModule(const ModuleOptio
                          << " reference areas (Siege Watch / UN listings 2016-2017)";
     }
   }
-  return std::unique_ptr<ServiceModule>(new AreasModule(*std::move(storage)));
+  return std::unique_ptr<ServiceModule>(new AreasModule(*std::move(storage), options.access));
 }
 
 }  // namespace corridor::areas

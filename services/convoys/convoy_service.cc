@@ -2,7 +2,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/request_context.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
@@ -11,77 +10,119 @@
 namespace corridor::convoys {
 namespace {
 
-// Who calls which RPC of this service, for the audit journal.
-storage::Origin CallOrigin(const grpc::ServerContext& context, absl::string_view method) {
-  return OriginOf(context, v1::ConvoyService::service_full_name(), method);
-}
-
 absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
 
+// A partner acts for its own agency only.
+absl::Status CheckPartnerAgency(const storage::Origin& origin, absl::string_view field,
+                                absl::string_view agency) {
+  const v1::Principal& caller = origin.principal;
+  if (caller.role() != v1::ROLE_PARTNER || caller.agency() == agency) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      field, ": the partner token \"", caller.name(), "\" acts for agency \"", caller.agency(),
+      "\" and may not submit or update convoys of agency \"", agency, "\""));
+}
+
 }  // namespace
+
+absl::Status ConvoyService::CheckConvoyOfCaller(const storage::Origin& origin,
+                                                const std::string& convoy_id) const {
+  if (origin.principal.role() != v1::ROLE_PARTNER) return absl::OkStatus();
+  // A convoy's agency never changes, so this read cannot race the write.
+  absl::StatusOr<v1::Convoy> convoy = store_->Get("convoy_id", convoy_id);
+  if (!convoy.ok()) return convoy.status();
+  return CheckPartnerAgency(origin, "convoy_id", convoy->agency());
+}
 
 grpc::Status ConvoyService::SubmitConvoyRequest(grpc::ServerContext* context,
                                                 const v1::SubmitConvoyRequestRequest* request,
                                                 v1::Convoy* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "SubmitConvoyRequest");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateSubmit(*request); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = CheckPartnerAgency(*origin, "agency", request->agency()); !s.ok()) {
+    return ToGrpc(s);
+  }
   if (absl::Status s = references_->CheckAreaAndRoute(request->area_id(), request->route_id());
       !s.ok())
     return ToGrpc(s);
-  return Respond(store_->Submit(CallOrigin(*context, "SubmitConvoyRequest"), *request, Today()),
-                 response);
+  return Respond(store_->Submit(*origin, *request, Today()), response);
 }
 
 grpc::Status ConvoyService::ApproveConvoy(grpc::ServerContext* context,
                                           const v1::ApproveConvoyRequest* request,
                                           v1::Convoy* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "ApproveConvoy");
+  if (!origin.ok()) return ToGrpc(origin.status());
   const absl::CivilDay today = Today();
   if (absl::Status s = ValidateApprove(*request, today); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Approve(CallOrigin(*context, "ApproveConvoy"), *request, today), response);
+  if (absl::Status s = CheckConvoyOfCaller(*origin, request->convoy_id()); !s.ok()) {
+    return ToGrpc(s);
+  }
+  return Respond(store_->Approve(*origin, *request, today), response);
 }
 
 grpc::Status ConvoyService::DenyConvoy(grpc::ServerContext* context,
                                        const v1::DenyConvoyRequest* request, v1::Convoy* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "DenyConvoy");
+  if (!origin.ok()) return ToGrpc(origin.status());
   const absl::CivilDay today = Today();
   if (absl::Status s = ValidateDeny(*request, today); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Deny(CallOrigin(*context, "DenyConvoy"), *request, today), response);
+  if (absl::Status s = CheckConvoyOfCaller(*origin, request->convoy_id()); !s.ok()) {
+    return ToGrpc(s);
+  }
+  return Respond(store_->Deny(*origin, *request, today), response);
 }
 
 grpc::Status ConvoyService::DispatchConvoy(grpc::ServerContext* context,
                                            const v1::DispatchConvoyRequest* request,
                                            v1::Convoy* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "DispatchConvoy");
+  if (!origin.ok()) return ToGrpc(origin.status());
   const absl::CivilDay today = Today();
   if (absl::Status s = ValidateDispatch(*request, today); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Dispatch(CallOrigin(*context, "DispatchConvoy"), *request, today),
-                 response);
+  if (absl::Status s = CheckConvoyOfCaller(*origin, request->convoy_id()); !s.ok()) {
+    return ToGrpc(s);
+  }
+  return Respond(store_->Dispatch(*origin, *request, today), response);
 }
 
 grpc::Status ConvoyService::RecordConvoyOutcome(grpc::ServerContext* context,
                                                 const v1::RecordConvoyOutcomeRequest* request,
                                                 v1::Convoy* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "RecordConvoyOutcome");
+  if (!origin.ok()) return ToGrpc(origin.status());
   const absl::CivilDay today = Today();
   if (absl::Status s = ValidateOutcome(*request, today); !s.ok()) return ToGrpc(s);
-  return Respond(
-      store_->RecordOutcome(CallOrigin(*context, "RecordConvoyOutcome"), *request, today),
-      response);
+  if (absl::Status s = CheckConvoyOfCaller(*origin, request->convoy_id()); !s.ok()) {
+    return ToGrpc(s);
+  }
+  return Respond(store_->RecordOutcome(*origin, *request, today), response);
 }
 
-grpc::Status ConvoyService::GetConvoy(grpc::ServerContext*, const v1::GetConvoyRequest* request,
-                                      v1::Convoy* response) {
+grpc::Status ConvoyService::GetConvoy(grpc::ServerContext* context,
+                                      const v1::GetConvoyRequest* request, v1::Convoy* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "GetConvoy");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateConvoyId("id", request->id()); !s.ok()) return ToGrpc(s);
   return Respond(store_->Get("id", request->id()), response);
 }
 
-grpc::Status ConvoyService::ListConvoys(grpc::ServerContext*, const v1::ListConvoysRequest* request,
+grpc::Status ConvoyService::ListConvoys(grpc::ServerContext* context,
+                                        const v1::ListConvoysRequest* request,
                                         v1::ListConvoysResponse* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "ListConvoys");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
   return Respond(store_->List(*request, *page_size), response);
 }
 
-grpc::Status ConvoyService::GetConvoyHistory(grpc::ServerContext*,
+grpc::Status ConvoyService::GetConvoyHistory(grpc::ServerContext* context,
                                              const v1::GetConvoyHistoryRequest* request,
                                              v1::GetConvoyHistoryResponse* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "GetConvoyHistory");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateConvoyId("convoy_id", request->convoy_id()); !s.ok()) {
     return ToGrpc(s);
   }
@@ -90,9 +131,11 @@ grpc::Status ConvoyService::GetConvoyHistory(grpc::ServerContext*,
   return Respond(store_->History(*request, *page_size), response);
 }
 
-grpc::Status ConvoyService::GetAccessReport(grpc::ServerContext*,
+grpc::Status ConvoyService::GetAccessReport(grpc::ServerContext* context,
                                             const v1::GetAccessReportRequest* request,
                                             v1::AccessReport* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "GetAccessReport");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateAccessReport(*request); !s.ok()) return ToGrpc(s);
   std::vector<v1::Area> areas;
   if (request->area_ids().empty()) {

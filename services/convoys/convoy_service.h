@@ -6,15 +6,16 @@
 
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "services/convoys/convoy_store.h"
+#include "services/access.h"
 #include "services/references.h"
 
 namespace corridor::convoys {
 
 class ConvoyService final : public v1::ConvoyService::Service {
  public:
-  // Both must outlive the service.
-  ConvoyService(ConvoyStore* store, const References* references)
-      : store_(store), references_(references) {}
+  // All must outlive the service.
+  ConvoyService(ConvoyStore* store, const References* references, const AccessControl* access)
+      : store_(store), references_(references), access_(access) {}
 
   grpc::Status SubmitConvoyRequest(grpc::ServerContext* context,
                                    const v1::SubmitConvoyRequestRequest* request,
@@ -41,8 +42,17 @@ class ConvoyService final : public v1::ConvoyService::Service {
                                v1::AccessReport* response) override;
 
  private:
+  // PERMISSION_DENIED if a partner's call touches another agency's convoy.
+  absl::Status CheckConvoyOfCaller(const storage::Origin& origin,
+                                   const std::string& convoy_id) const;
+  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
+                                        absl::string_view method) const {
+    return access_->Admit(*context, v1::ConvoyService::service_full_name(), method);
+  }
+
   ConvoyStore* store_;
   const References* references_;
+  const AccessControl* access_;
 };
 
 }  // namespace corridor::convoys

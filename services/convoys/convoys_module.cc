@@ -1,6 +1,5 @@
 #include "services/convoys/convoys_module.h"
 
-#include "common/request_context.h"
 #include "common/status.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "services/convoys/convoy_service.h"
@@ -17,8 +16,6 @@ namespace {
 constexpr absl::Duration kReferenceTimeout = absl::Seconds(3);
 // How long the relay waits for the denials service to record one denial.
 constexpr absl::Duration kDeliveryTimeout = absl::Seconds(5);
-// The principal the relay's calls carry.
-constexpr char kRelayPrincipal[] = "convoys-service";
 
 // Sends one queued RecordDenialRequest to the denials service.
 absl::Status DeliverDenial(const ServiceDirectory& peers, absl::string_view message) {
@@ -31,7 +28,7 @@ absl::Status DeliverDenial(const ServiceDirectory& peers, absl::string_view mess
   auto stub = v1::DenialService::NewStub(*channel);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + kDeliveryTimeout));
-  context.AddMetadata(kPrincipalHeader, kRelayPrincipal);
+  peers.AttachCredentials(&context);
   v1::Denial denial;
   return FromGrpc(stub->RecordDenial(&context, request, &denial));
 }
@@ -53,11 +50,12 @@ bool IsRefusal(const absl::Status& status) {
 
 class ConvoysModule final : public ServiceModule {
  public:
-  ConvoysModule(ServiceStorage storage, const ServiceDirectory* peers, RelayOptions relay_options)
+  ConvoysModule(ServiceStorage storage, const ServiceDirectory* peers, const AccessControl* access,
+                RelayOptions relay_options)
       : storage_(std::move(storage)),
         convoys_(storage_.store.get()),
         references_(peers, kReferenceTimeout),
-        service_(&convoys_, &references_),
+        service_(&convoys_, &references_, access),
         relay_(
             storage_.store.get(), kDenialsOutbox,
             [peers](uint64_t, absl::string_view message) { return DeliverDenial(*peers, message); },
@@ -90,7 +88,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenConvoysModule(const ModuleOpt
   RelayOptions relay;
   relay.max_rate = options.outbox_max_rate;
   return std::unique_ptr<ServiceModule>(
-      new ConvoysModule(*std::move(storage), options.peers, relay));
+      new ConvoysModule(*std::move(storage), options.peers, options.access, relay));
 }
 
 }  // namespace corridor::convoys

@@ -2,18 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/request_context.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "services/denials/denial_validation.h"
 
 namespace corridor::denials {
 namespace {
-
-// Who calls which RPC of this service, for the audit journal.
-storage::Origin CallOrigin(const grpc::ServerContext& context, absl::string_view method) {
-  return OriginOf(context, v1::DenialService::service_full_name(), method);
-}
 
 // The references checker names area_id and route_id; in a denial they sit
 // under `facts`.
@@ -28,38 +22,49 @@ absl::Status CheckFacts(const References& references, const v1::DenialFacts& fac
 grpc::Status DenialService::RecordDenial(grpc::ServerContext* context,
                                          const v1::RecordDenialRequest* request,
                                          v1::Denial* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "RecordDenial");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateRecord(*request, absl::Now()); !s.ok()) return ToGrpc(s);
   if (absl::Status s = CheckFacts(*references_, request->facts()); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Record(CallOrigin(*context, "RecordDenial"), *request), response);
+  return Respond(store_->Record(*origin, *request), response);
 }
 
 grpc::Status DenialService::CorrectDenial(grpc::ServerContext* context,
                                           const v1::CorrectDenialRequest* request,
                                           v1::Denial* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "CorrectDenial");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateCorrect(*request, absl::Now()); !s.ok()) return ToGrpc(s);
   if (!request->withdraw()) {
     if (absl::Status s = CheckFacts(*references_, request->facts()); !s.ok()) return ToGrpc(s);
   }
-  return Respond(store_->Correct(CallOrigin(*context, "CorrectDenial"), *request), response);
+  return Respond(store_->Correct(*origin, *request), response);
 }
 
-grpc::Status DenialService::GetDenial(grpc::ServerContext*, const v1::GetDenialRequest* request,
-                                      v1::Denial* response) {
+grpc::Status DenialService::GetDenial(grpc::ServerContext* context,
+                                      const v1::GetDenialRequest* request, v1::Denial* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "GetDenial");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateDenialId("id", request->id()); !s.ok()) return ToGrpc(s);
   return Respond(store_->Get("id", request->id()), response);
 }
 
-grpc::Status DenialService::ListDenials(grpc::ServerContext*, const v1::ListDenialsRequest* request,
+grpc::Status DenialService::ListDenials(grpc::ServerContext* context,
+                                        const v1::ListDenialsRequest* request,
                                         v1::ListDenialsResponse* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "ListDenials");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
   return Respond(store_->List(*request, *page_size), response);
 }
 
-grpc::Status DenialService::GetDenialHistory(grpc::ServerContext*,
+grpc::Status DenialService::GetDenialHistory(grpc::ServerContext* context,
                                              const v1::GetDenialHistoryRequest* request,
                                              v1::GetDenialHistoryResponse* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "GetDenialHistory");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateDenialId("denial_id", request->denial_id()); !s.ok()) {
     return ToGrpc(s);
   }
@@ -68,8 +73,11 @@ grpc::Status DenialService::GetDenialHistory(grpc::ServerContext*,
   return Respond(store_->History(*request, *page_size), response);
 }
 
-grpc::Status DenialService::DenialStats(grpc::ServerContext*, const v1::DenialStatsRequest* request,
+grpc::Status DenialService::DenialStats(grpc::ServerContext* context,
+                                        const v1::DenialStatsRequest* request,
                                         v1::DenialStatsResponse* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "DenialStats");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateStats(*request); !s.ok()) return ToGrpc(s);
   return Respond(store_->Stats(*request), response);
 }

@@ -5,15 +5,16 @@
 
 #include "corridor/v1/denials.grpc.pb.h"
 #include "services/denials/denial_store.h"
+#include "services/access.h"
 #include "services/references.h"
 
 namespace corridor::denials {
 
 class DenialService final : public v1::DenialService::Service {
  public:
-  // Both must outlive the service.
-  DenialService(DenialStore* store, const References* references)
-      : store_(store), references_(references) {}
+  // All must outlive the service.
+  DenialService(DenialStore* store, const References* references, const AccessControl* access)
+      : store_(store), references_(references), access_(access) {}
 
   grpc::Status RecordDenial(grpc::ServerContext* context, const v1::RecordDenialRequest* request,
                             v1::Denial* response) override;
@@ -30,8 +31,14 @@ class DenialService final : public v1::DenialService::Service {
                            v1::DenialStatsResponse* response) override;
 
  private:
+  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
+                                        absl::string_view method) const {
+    return access_->Admit(*context, v1::DenialService::service_full_name(), method);
+  }
+
   DenialStore* store_;
   const References* references_;
+  const AccessControl* access_;
 };
 
 }  // namespace corridor::denials

@@ -14,11 +14,11 @@ constexpr absl::Duration kReferenceTimeout = absl::Seconds(3);
 
 class DenialsModule final : public ServiceModule {
  public:
-  DenialsModule(ServiceStorage storage, const ServiceDirectory* peers)
+  DenialsModule(ServiceStorage storage, const ServiceDirectory* peers, const AccessControl* access)
       : storage_(std::move(storage)),
         denials_(storage_.store.get()),
         references_(peers, kReferenceTimeout),
-        service_(&denials_, &references_) {}
+        service_(&denials_, &references_, access) {}
 
   std::vector<HostedService> Services() override {
     return {{&service_, v1::DenialService::service_full_name()}};
@@ -41,7 +41,8 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenDenialsModule(const ModuleOpt
   absl::StatusOr<ServiceStorage> storage =
       OpenServiceStorage(options, {&DenialsTable().schema(), &DenialRevisionsTable().schema()});
   if (!storage.ok()) return storage.status();
-  return std::unique_ptr<ServiceModule>(new DenialsModule(*std::move(storage), options.peers));
+  return std::unique_ptr<ServiceModule>(
+      new DenialsModule(*std::move(storage), options.peers, options.access));
 }
 
 }  // namespace corridor::denials

@@ -1,18 +1,12 @@
 #include "services/routes/route_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/request_context.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "services/routes/route_validation.h"
 
 namespace corridor::routes {
 namespace {
-
-// Who calls which RPC of this service, for the audit journal.
-storage::Origin CallOrigin(const grpc::ServerContext& context, absl::string_view method) {
-  return OriginOf(context, v1::RouteService::service_full_name(), method);
-}
 
 // How many reports a watch reads from the database at a time.
 constexpr int kWatchBatch = 256;
@@ -21,36 +15,47 @@ constexpr absl::Duration kWatchIdleCheck = absl::Milliseconds(500);
 
 }  // namespace
 
-grpc::Status RouteService::ListRoutes(grpc::ServerContext*, const v1::ListRoutesRequest* request,
+grpc::Status RouteService::ListRoutes(grpc::ServerContext* context,
+                                      const v1::ListRoutesRequest* request,
                                       v1::ListRoutesResponse* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "ListRoutes");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
   return Respond(store_->List(*request, *page_size), response);
 }
 
-grpc::Status RouteService::GetRoute(grpc::ServerContext*, const v1::GetRouteRequest* request,
-                                    v1::Route* response) {
+grpc::Status RouteService::GetRoute(grpc::ServerContext* context,
+                                    const v1::GetRouteRequest* request, v1::Route* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "GetRoute");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateRouteId("id", request->id()); !s.ok()) return ToGrpc(s);
   return Respond(store_->Get("id", request->id()), response);
 }
 
 grpc::Status RouteService::CreateRoute(grpc::ServerContext* context,
                                        const v1::CreateRouteRequest* request, v1::Route* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "CreateRoute");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateCreate(*request); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Create(CallOrigin(*context, "CreateRoute"), *request), response);
+  return Respond(store_->Create(*origin, *request), response);
 }
 
 grpc::Status RouteService::ReportRouteStatus(grpc::ServerContext* context,
                                              const v1::ReportRouteStatusRequest* request,
                                              v1::ReportRouteStatusResponse* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "ReportRouteStatus");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateReport(*request, absl::Now()); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Report(CallOrigin(*context, "ReportRouteStatus"), *request), response);
+  return Respond(store_->Report(*origin, *request), response);
 }
 
-grpc::Status RouteService::GetRouteHistory(grpc::ServerContext*,
+grpc::Status RouteService::GetRouteHistory(grpc::ServerContext* context,
                                            const v1::GetRouteHistoryRequest* request,
                                            v1::GetRouteHistoryResponse* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "GetRouteHistory");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateRouteId("route_id", request->route_id()); !s.ok()) {
     return ToGrpc(s);
   }
@@ -62,6 +67,8 @@ grpc::Status RouteService::GetRouteHistory(grpc::ServerContext*,
 grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
                                             const v1::WatchRouteStatusRequest* request,
                                             grpc::ServerWriter<v1::RouteStatusEvent>* writer) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "WatchRouteStatus");
+  if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateWatch(*request); !s.ok()) return ToGrpc(s);
   for (const std::string& id : request->route_ids()) {
     absl::StatusOr<v1::Route> route = store_->Get("route_ids", id);

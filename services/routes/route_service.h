@@ -4,6 +4,7 @@
 #define CORRIDOR_SERVICES_ROUTES_ROUTE_SERVICE_H_
 
 #include "absl/time/time.h"
+#include "services/access.h"
 #include "corridor/v1/routes.grpc.pb.h"
 #include "services/routes/route_store.h"
 
@@ -12,7 +13,8 @@ namespace corridor::routes {
 class RouteService final : public v1::RouteService::Service {
  public:
   // `store` must outlive the service.
-  explicit RouteService(RouteStore* store) : store_(store) {}
+  // Both must outlive the service.
+  RouteService(RouteStore* store, const AccessControl* access) : store_(store), access_(access) {}
 
   grpc::Status ListRoutes(grpc::ServerContext* context, const v1::ListRoutesRequest* request,
                           v1::ListRoutesResponse* response) override;
@@ -38,7 +40,13 @@ class RouteService final : public v1::RouteService::Service {
   void EndStreams();
 
  private:
+  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
+                                        absl::string_view method) const {
+    return access_->Admit(*context, v1::RouteService::service_full_name(), method);
+  }
+
   RouteStore* store_;
+  const AccessControl* access_;
 };
 
 }  // namespace corridor::routes

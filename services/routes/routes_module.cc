@@ -12,8 +12,9 @@ namespace {
 
 class RoutesModule final : public ServiceModule {
  public:
-  RoutesModule(ServiceStorage storage, std::unique_ptr<RouteStore> routes)
-      : storage_(std::move(storage)), routes_(std::move(routes)), service_(routes_.get()) {}
+  RoutesModule(ServiceStorage storage, std::unique_ptr<RouteStore> routes,
+               const AccessControl* access)
+      : storage_(std::move(storage)), routes_(std::move(routes)), service_(routes_.get(), access) {}
 
   std::vector<HostedService> Services() override {
     return {{&service_, v1::RouteService::service_full_name()}};
@@ -53,7 +54,8 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenRoutesModule(const ModuleOpti
                          << " reference routes into Aleppo with their 2016 status history";
     }
   }
-  return std::unique_ptr<ServiceModule>(new RoutesModule(*std::move(storage), *std::move(routes)));
+  return std::unique_ptr<ServiceModule>(
+      new RoutesModule(*std::move(storage), *std::move(routes), options.access));
 }
 
 }  // namespace corridor::routes

@@ -1,0 +1,96 @@
+// The rule of every RPC: which roles may call it. One table, so that an
+// oversight body can read in one place who may do what. A method missing
+// here admits nobody (and the access test fails).
+//
+// Partners may call the convoy writes, but only for convoys of their own
+// agency; the convoys service checks the agency (convoy_service.cc).
+#include <map>
+#include <string>
+#include <vector>
+
+#include "services/access.h"
+
+namespace corridor {
+namespace {
+
+using Roles = std::vector<v1::Role>;
+
+const Roles& Readers() {
+  static const auto* roles = new Roles{v1::ROLE_COORDINATOR, v1::ROLE_PARTNER, v1::ROLE_OVERSIGHT,
+                                       v1::ROLE_ADMIN, v1::ROLE_SERVICE};
+  return *roles;
+}
+
+const std::map<std::string, Roles>& Rules() {
+  static const auto* rules = [] {
+    const Roles admin = {v1::ROLE_ADMIN};
+    const Roles coordinator = {v1::ROLE_COORDINATOR};
+    const Roles convoy_writers = {v1::ROLE_COORDINATOR, v1::ROLE_PARTNER};
+    // The convoys service relays the denials its convoys met (outbox).
+    const Roles denial_writers = {v1::ROLE_COORDINATOR, v1::ROLE_SERVICE};
+    const Roles auditors = {v1::ROLE_OVERSIGHT, v1::ROLE_ADMIN};
+    const Roles anyone = {v1::ROLE_COORDINATOR, v1::ROLE_PARTNER, v1::ROLE_OVERSIGHT,
+                          v1::ROLE_ADMIN, v1::ROLE_SERVICE};
+    const Roles& readers = Readers();
+    return new std::map<std::string, Roles>{
+        {"/corridor.v1.AreaService/ListAreas", readers},
+        {"/corridor.v1.AreaService/GetArea", readers},
+        {"/corridor.v1.AreaService/GetAreaHistory", readers},
+        {"/corridor.v1.AreaService/CreateArea", admin},
+        {"/corridor.v1.AreaService/UpdateArea", admin},
+        {"/corridor.v1.AreaService/RecordStatusChange", admin},
+
+        {"/corridor.v1.RouteService/ListRoutes", readers},
+        {"/corridor.v1.RouteService/GetRoute", readers},
+        {"/corridor.v1.RouteService/GetRouteHistory", readers},
+        {"/corridor.v1.RouteService/WatchRouteStatus", readers},
+        {"/corridor.v1.RouteService/CreateRoute", admin},
+        {"/corridor.v1.RouteService/ReportRouteStatus", coordinator},
+
+        {"/corridor.v1.ConvoyService/SubmitConvoyRequest", convoy_writers},
+        {"/corridor.v1.ConvoyService/ApproveConvoy", convoy_writers},
+        {"/corridor.v1.ConvoyService/DenyConvoy", convoy_writers},
+        {"/corridor.v1.ConvoyService/DispatchConvoy", convoy_writers},
+        {"/corridor.v1.ConvoyService/RecordConvoyOutcome", convoy_writers},
+        {"/corridor.v1.ConvoyService/GetConvoy", readers},
+        {"/corridor.v1.ConvoyService/ListConvoys", readers},
+        {"/corridor.v1.ConvoyService/GetConvoyHistory", readers},
+        {"/corridor.v1.ConvoyService/GetAccessReport", readers},
+
+        {"/corridor.v1.DenialService/RecordDenial", denial_writers},
+        {"/corridor.v1.DenialService/CorrectDenial", coordinator},
+        {"/corridor.v1.DenialService/GetDenial", readers},
+        {"/corridor.v1.DenialService/ListDenials", readers},
+        {"/corridor.v1.DenialService/GetDenialHistory", readers},
+        {"/corridor.v1.DenialService/DenialStats", readers},
+
+        {"/corridor.v1.AuditService/GetTreeHead", auditors},
+        {"/corridor.v1.AuditService/GetEntries", auditors},
+        {"/corridor.v1.AuditService/GetInclusionProof", auditors},
+        {"/corridor.v1.AuditService/GetConsistencyProof", auditors},
+        {"/corridor.v1.AuditService/ListRecordDigests", auditors},
+
+        {"/corridor.v1.TokenService/CreateToken", admin},
+        {"/corridor.v1.TokenService/ListTokens", admin},
+        {"/corridor.v1.TokenService/RevokeToken", admin},
+        {"/corridor.v1.TokenService/WhoAmI", anyone},
+        {"/corridor.v1.TokenService/Authenticate", {v1::ROLE_SERVICE}},
+    };
+  }();
+  return *rules;
+}
+
+}  // namespace
+
+std::vector<v1::Role> RolesAllowed(absl::string_view full_method) {
+  auto it = Rules().find(std::string(full_method));
+  return it == Rules().end() ? std::vector<v1::Role>{} : it->second;
+}
+
+std::vector<std::string> MethodsWithRules() {
+  std::vector<std::string> methods;
+  for (const auto& [method, roles] : Rules()) methods.push_back(method);
+  return methods;
+}
+
+}  // namespace corridor
