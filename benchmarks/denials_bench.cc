@@ -29,6 +29,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
 #include "services/areas/reference_data.h"
+#include "services/auth/auth_module.h"
 #include "services/denials/denial_service.h"
 #include "services/denials/denial_store.h"
 #include "services/directory.h"
@@ -192,7 +193,17 @@ int Main() {
   DenialStore denials(store->get());
   ServiceDirectory peers;
   References references(&peers, absl::Seconds(1));
-  DenialService service(&denials, &references);
+  // Queries are an oversight body's, authenticated as on the platform.
+  ModuleOptions auth_options;
+  auth_options.data_dir = path + "-auth";
+  auto auth = auth::AuthModule::Open(auth_options);
+  if (!auth.ok()) return 1;
+  v1::CreateTokenRequest oversight;
+  oversight.set_role(v1::ROLE_OVERSIGHT);
+  auto token = (*auth)->CreateToken(oversight);
+  if (!token.ok()) return 1;
+  AccessControl access((*auth)->authenticator());
+  DenialService service(&denials, &references, &access);
   ServerOptions server_options;
   server_options.listen_address = "127.0.0.1:0";
   auto host =
@@ -208,6 +219,7 @@ int Main() {
   using ListResponse = v1::ListDenialsResponse;
   std::function<grpc::Status(grpc::ClientContext*, const List&, ListResponse*)> list =
       [&](grpc::ClientContext* c, const List& r, ListResponse* out) {
+        AttachBearerToken(c, token->token());
         return stub->ListDenials(c, r, out);
       };
   std::function<size_t(const ListResponse&)> list_size = [](const ListResponse& r) {
@@ -269,6 +281,7 @@ int Main() {
   using StatsResponse = v1::DenialStatsResponse;
   std::function<grpc::Status(grpc::ClientContext*, const Stats&, StatsResponse*)> stats =
       [&](grpc::ClientContext* c, const Stats& r, StatsResponse* out) {
+        AttachBearerToken(c, token->token());
         return stub->DenialStats(c, r, out);
       };
   std::function<size_t(const StatsResponse&)> rows = [](const StatsResponse& r) {
@@ -342,7 +355,10 @@ int Main() {
   (*host)->Shutdown();
   host->reset();
   store->reset();
-  if (temporary) std::filesystem::remove_all(path);
+  if (temporary) {
+    std::filesystem::remove_all(path);
+    std::filesystem::remove_all(path + "-auth");
+  }
   return 0;
 }
 

@@ -21,5 +21,10 @@ if [ ! -s "$WORK/server" ] || [ ! -s "$WORK/echo" ]; then
   cat "$WORK"/*.log >&2
   exit 1
 fi
-build/bin/corridor-bench --server="$(cat "$WORK/server")" --echo="$(cat "$WORK/echo")" "$@"
+# The load is a coordinator's: made with the admin token of the first start.
+CORRIDOR_TOKEN_FILE="$WORK/data/credentials/admin.token" build/bin/corridorctl \
+  --server="$(cat "$WORK/server")" admin token create --role=coordinator --name=corridor-bench \
+  >"$WORK/coordinator.token" 2>/dev/null
+build/bin/corridor-bench --server="$(cat "$WORK/server")" --echo="$(cat "$WORK/echo")" \
+  --token_file="$WORK/coordinator.token" "$@"
 echo "corridord resident memory after the run: $(grep VmRSS /proc/$(pgrep -f "corridord --listen=127.0.0.1:0 --data_dir=$WORK" | head -1)/status | awk '{print $2/1024 " MiB"}')"

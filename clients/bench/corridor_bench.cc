@@ -7,13 +7,16 @@
 //     --seconds=10
 //     --mix=record_denial:1,list_denials:1,get_area:1,submit_convoy:1,access_report:0
 //
-// Each client has its own connection. Prints, per RPC, calls, errors,
+// Each client has its own connection. Calls are signed with the bearer
+// token in --token_file (default $CORRIDOR_TOKEN_FILE), which must be a
+// coordinator's to write. Prints, per RPC, calls, errors,
 // calls per second and latency p50/p90/p99/p99.9, then the whole mix's
 // throughput as a share of the echo's. scripts/bench.sh starts a fresh
 // platform and an echo service and runs it.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <random>
@@ -27,6 +30,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "benchmarks/percentile.h"
+#include "common/credentials.h"
 #include "corridor/v1/areas.grpc.pb.h"
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
@@ -35,6 +39,8 @@
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:7400", "the Corridor deployment (corridord)");
+ABSL_FLAG(std::string, token_file, "",
+          "file holding a coordinator's bearer token (default $CORRIDOR_TOKEN_FILE)");
 ABSL_FLAG(std::string, echo, "", "a corridor-echo to measure first; empty skips the baseline");
 ABSL_FLAG(int, clients, 16, "concurrent clients, each with its own connection");
 ABSL_FLAG(int, seconds, 10, "seconds per run");
@@ -174,6 +180,18 @@ int Main() {
     std::printf("\n");
   }
 
+  std::string token_file = absl::GetFlag(FLAGS_token_file);
+  if (token_file.empty() && std::getenv("CORRIDOR_TOKEN_FILE") != nullptr) {
+    token_file = std::getenv("CORRIDOR_TOKEN_FILE");
+  }
+  absl::StatusOr<std::string> token =
+      token_file.empty() ? absl::InvalidArgumentError(
+                               "give --token_file (or $CORRIDOR_TOKEN_FILE): a coordinator's token")
+                         : ReadTokenFile(token_file);
+  if (!token.ok()) {
+    std::fprintf(stderr, "corridor-bench: %s\n", std::string(token.status().message()).c_str());
+    return 2;
+  }
   const std::string server = absl::GetFlag(FLAGS_server);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int c = 0; c < clients; ++c) channels.push_back(Connect(server));
@@ -184,6 +202,7 @@ int Main() {
     v1::ListAreasRequest request;
     request.mutable_page()->set_page_size(500);
     grpc::ClientContext context;
+    AttachBearerToken(&context, *token);
     v1::ListAreasResponse response;
     grpc::Status s = stub->ListAreas(&context, request, &response);
     if (!s.ok()) {
@@ -207,7 +226,7 @@ int Main() {
         const int op = pick(random);
         const std::string& area = areas[random() % areas.size()];
         grpc::ClientContext context;
-        context.AddMetadata("x-corridor-principal", "corridor-bench");
+        AttachBearerToken(&context, *token);
         context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
         if (op == 0) {
           v1::RecordDenialRequest r;

@@ -46,7 +46,15 @@ void Tamper(const std::string& path,
 
 class AuditCommandTest : public ::testing::Test {
  protected:
-  void SetUp() override { Start(); }
+  // Coordinators write; an oversight body audits.
+  void SetUp() override {
+    Start();
+    for (const char* role : {"coordinator", "oversight"}) {
+      auto token = corridor::testing::CreateTokenFile(server_->address(), dir_.Sub("data"), role,
+                                                      dir_.Sub(std::string(role) + ".token"));
+      ASSERT_TRUE(token.ok()) << token.status();
+    }
+  }
 
   void Start() {
     auto server = ServerProcess::Start(BinaryPath("corridord"), {"--data_dir=" + dir_.Sub("data")},
@@ -57,7 +65,10 @@ class AuditCommandTest : public ::testing::Test {
   void Stop() { ASSERT_EQ(server_->StopWith(SIGTERM), 0); }
 
   CommandResult Ctl(std::vector<std::string> args) {
-    return RunCorridorctl(server_->address(), std::move(args));
+    return RunCorridorctl(server_->address(), std::move(args), dir_.Sub("coordinator.token"));
+  }
+  CommandResult Audit(std::vector<std::string> args) {
+    return RunCorridorctl(server_->address(), std::move(args), dir_.Sub("oversight.token"));
   }
 
   // Convoys through several steps, and road reports.
@@ -78,7 +89,7 @@ class AuditCommandTest : public ::testing::Test {
   }
 
   void SaveHead(const std::string& service, const std::string& file) {
-    CommandResult head = Ctl({"audit", "head", "--service=" + service});
+    CommandResult head = Audit({"audit", "head", "--service=" + service});
     ASSERT_EQ(head.exit_code, 0) << head.err;
     std::ofstream(dir_.Sub(file)) << head.out;
   }
@@ -86,7 +97,7 @@ class AuditCommandTest : public ::testing::Test {
   CommandResult Verify(const std::string& service, const std::string& since = "") {
     std::vector<std::string> args = {"audit", "verify", "--service=" + service};
     if (!since.empty()) args.push_back("--since=" + dir_.Sub(since));
-    return Ctl(args);
+    return Audit(args);
   }
 
   corridor::testing::TempDir dir_;

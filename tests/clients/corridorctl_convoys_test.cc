@@ -28,6 +28,9 @@ class CorridorctlConvoysTest : public ::testing::Test {
                                        dir_->path());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
+    auto token = corridor::testing::CreateTokenFile(server_->address(), dir_->Sub("data"),
+                                                    "coordinator", dir_->Sub("coordinator.token"));
+    ASSERT_TRUE(token.ok()) << token.status();
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -35,7 +38,7 @@ class CorridorctlConvoysTest : public ::testing::Test {
   }
 
   CommandResult Ctl(std::vector<std::string> args) {
-    return RunCorridorctl(server_->address(), std::move(args));
+    return RunCorridorctl(server_->address(), std::move(args), dir_->Sub("coordinator.token"));
   }
 
   // Runs a command that prints one JSON message and parses it.

@@ -35,10 +35,13 @@ class CorridorctlDenialsTest : public ::testing::Test {
                                        dir_.path());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
+    auto token = corridor::testing::CreateTokenFile(server_->address(), dir_.Sub("data"),
+                                                    "coordinator", dir_.Sub("coordinator.token"));
+    ASSERT_TRUE(token.ok()) << token.status();
   }
 
   CommandResult Ctl(std::vector<std::string> args) {
-    return RunCorridorctl(server_->address(), std::move(args));
+    return RunCorridorctl(server_->address(), std::move(args), dir_.Sub("coordinator.token"));
   }
 
   void Record(const std::string& party, const std::string& area, const std::string& category,

@@ -1,4 +1,5 @@
-// End to end: the corridorctl binary against a running corridor-areas.
+// End to end: the corridorctl binary against a running areas service,
+// signed in as the platform's first admin (who manages areas).
 #include <signal.h>
 
 #include "gmock/gmock.h"
@@ -22,8 +23,9 @@ class CorridorctlTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new corridor::testing::TempDir();
-    auto server = ServerProcess::Start(BinaryPath("corridor-areas"),
-                                       {"--data_dir=" + dir_->Sub("data")}, dir_->path());
+    auto server = ServerProcess::Start(BinaryPath("corridord"),
+                                       {"--services=auth,areas", "--data_dir=" + dir_->Sub("data")},
+                                       dir_->path());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
   }
@@ -33,7 +35,8 @@ class CorridorctlTest : public ::testing::Test {
   }
 
   CommandResult Ctl(std::vector<std::string> args) {
-    return RunCorridorctl(server_->address(), std::move(args));
+    return RunCorridorctl(server_->address(), std::move(args),
+                          corridor::testing::AdminTokenFile(dir_->Sub("data")));
   }
 
   static corridor::testing::TempDir* dir_;

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """A partner system in another language: Python (Debian's python3-grpcio)
-against a real corridord process, using only the published .proto.
+against a real corridord process, using only the published .proto and
+bearer tokens (the first admin token, and the tokens it creates).
 
 Usage: python_client_test.py SERVER_BINARY GENERATED_PYTHON_DIR
 """
@@ -20,6 +21,7 @@ import hashlib  # noqa: E402
 
 from corridor.v1 import areas_pb2  # noqa: E402
 from corridor.v1 import audit_pb2  # noqa: E402
+from corridor.v1 import auth_pb2  # noqa: E402
 from corridor.v1 import common_pb2  # noqa: E402
 from corridor.v1 import convoys_pb2  # noqa: E402
 from corridor.v1 import denials_pb2  # noqa: E402
@@ -28,11 +30,18 @@ from corridor.v1 import routes_pb2  # noqa: E402
 SERVICE = "/corridor.v1.AreaService/"
 
 
-def unary(channel, method, response_type, service=SERVICE):
-    return channel.unary_unary(
+def unary(channel, method, response_type, token, service=SERVICE):
+    """A unary call that sends `token` as its bearer token (none if empty)."""
+    call = channel.unary_unary(
         service + method,
         request_serializer=lambda message: message.SerializeToString(),
         response_deserializer=response_type.FromString)
+
+    def signed(request, timeout, metadata=()):
+        if token:
+            metadata = list(metadata) + [("authorization", "Bearer " + token)]
+        return call(request, timeout=timeout, metadata=metadata)
+    return signed
 
 
 class PythonPartnerTest(unittest.TestCase):
@@ -50,6 +59,15 @@ class PythonPartnerTest(unittest.TestCase):
                 raise RuntimeError("corridord did not start")
             time.sleep(0.05)
         cls.channel = grpc.insecure_channel(open(port_file).read().strip())
+        with open(os.path.join(cls.dir.name, "data", "credentials", "admin.token")) as f:
+            cls.admin = f.read().strip()
+        create = unary(cls.channel, "CreateToken", auth_pb2.CreateTokenResponse, cls.admin,
+                       "/corridor.v1.TokenService/")
+        cls.coordinator, cls.oversight = (
+            create(auth_pb2.CreateTokenRequest(role=role, name="python-" + name),
+                   timeout=10).token
+            for role, name in ((common_pb2.ROLE_COORDINATOR, "coordinator"),
+                               (common_pb2.ROLE_OVERSIGHT, "oversight")))
 
     @classmethod
     def tearDownClass(cls):
@@ -59,7 +77,8 @@ class PythonPartnerTest(unittest.TestCase):
         cls.dir.cleanup()
 
     def test_lists_every_reference_area_across_pages(self):
-        list_areas = unary(self.channel, "ListAreas", areas_pb2.ListAreasResponse)
+        list_areas = unary(self.channel, "ListAreas", areas_pb2.ListAreasResponse,
+                           self.oversight)
         request = areas_pb2.ListAreasRequest()
         request.page.page_size = 20
         ids = []
@@ -74,8 +93,8 @@ class PythonPartnerTest(unittest.TestCase):
         self.assertIn("EG-DUMA", ids)
 
     def test_arabic_name_round_trips(self):
-        create = unary(self.channel, "CreateArea", areas_pb2.Area)
-        get = unary(self.channel, "GetArea", areas_pb2.Area)
+        create = unary(self.channel, "CreateArea", areas_pb2.Area, self.admin)
+        get = unary(self.channel, "GetArea", areas_pb2.Area, self.coordinator)
         request = areas_pb2.CreateAreaRequest()
         request.area.id = "PY-1"
         request.area.name_en = "Python partner town"
@@ -83,15 +102,34 @@ class PythonPartnerTest(unittest.TestCase):
         request.area.governorate.pcode = "SY04"
         request.area.status = areas_pb2.AREA_STATUS_HARD_TO_REACH
         request.status_source.citation = "python interop test"
+        # A name the client declares is ignored: the token says who it is.
         created = create(request, timeout=10,
-                         metadata=[("x-corridor-principal", "python-partner")])
+                         metadata=[("x-corridor-principal", "someone-else")])
         self.assertEqual(created.version, 1)
-        self.assertEqual(created.meta.created_by.name, "python-partner")
+        self.assertEqual(created.meta.created_by.name, "first-admin")
+        self.assertTrue(created.meta.created_by.authenticated)
+        self.assertEqual(created.meta.created_by.role, common_pb2.ROLE_ADMIN)
         read = get(areas_pb2.GetAreaRequest(id="PY-1"), timeout=10)
         self.assertEqual(read.name_ar, "بلدة الشريك")
 
+    def test_without_a_token_nothing_is_served(self):
+        get = unary(self.channel, "GetArea", areas_pb2.Area, "")
+        with self.assertRaises(grpc.RpcError) as refused:
+            get(areas_pb2.GetAreaRequest(id="EG-DUMA"), timeout=10)
+        self.assertEqual(refused.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        self.assertIn("bearer token", refused.exception.details())
+
+    def test_oversight_reads_but_may_not_write(self):
+        record = unary(self.channel, "RecordDenial", denials_pb2.Denial, self.oversight,
+                       "/corridor.v1.DenialService/")
+        request = denials_pb2.RecordDenialRequest(idempotency_key="py-oversight")
+        with self.assertRaises(grpc.RpcError) as refused:
+            record(request, timeout=10)
+        self.assertEqual(refused.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+        self.assertIn("oversight", refused.exception.details())
+
     def test_bad_input_names_the_field(self):
-        create = unary(self.channel, "CreateArea", areas_pb2.Area)
+        create = unary(self.channel, "CreateArea", areas_pb2.Area, self.admin)
         request = areas_pb2.CreateAreaRequest()
         request.area.id = "PY-BAD"
         request.area.name_en = "Bad"
@@ -105,7 +143,7 @@ class PythonPartnerTest(unittest.TestCase):
         self.assertTrue(refused.exception.details().startswith("area.location.latitude: "))
 
     def test_unknown_area_is_not_found(self):
-        get = unary(self.channel, "GetArea", areas_pb2.Area)
+        get = unary(self.channel, "GetArea", areas_pb2.Area, self.coordinator)
         with self.assertRaises(grpc.RpcError) as missing:
             get(areas_pb2.GetAreaRequest(id="PY-NONE"), timeout=10)
         self.assertEqual(missing.exception.code(), grpc.StatusCode.NOT_FOUND)
@@ -113,7 +151,7 @@ class PythonPartnerTest(unittest.TestCase):
     def test_follows_road_reports_from_a_position(self):
         routes = "/corridor.v1.RouteService/"
         report = unary(self.channel, "ReportRouteStatus",
-                       routes_pb2.ReportRouteStatusResponse, routes)
+                       routes_pb2.ReportRouteStatusResponse, self.coordinator, routes)
         filed = []
         for status in (routes_pb2.ROUTE_STATUS_CLOSED, routes_pb2.ROUTE_STATUS_OPEN):
             request = routes_pb2.ReportRouteStatusRequest(route_id="castello-road",
@@ -126,7 +164,8 @@ class PythonPartnerTest(unittest.TestCase):
             request_serializer=lambda m: m.SerializeToString(),
             response_deserializer=routes_pb2.RouteStatusEvent.FromString)
         stream = watch(routes_pb2.WatchRouteStatusRequest(
-            after_position=filed[0] - 1, route_ids=["castello-road"]), timeout=10)
+            after_position=filed[0] - 1, route_ids=["castello-road"]), timeout=10,
+            metadata=[("authorization", "Bearer " + self.oversight)])
         seen = []
         for event in stream:
             seen.append((event.report.position, event.report.status))
@@ -138,7 +177,7 @@ class PythonPartnerTest(unittest.TestCase):
 
     def test_a_retried_convoy_submit_creates_one_convoy(self):
         submit = unary(self.channel, "SubmitConvoyRequest", convoys_pb2.Convoy,
-                       "/corridor.v1.ConvoyService/")
+                       self.coordinator, "/corridor.v1.ConvoyService/")
         request = convoys_pb2.SubmitConvoyRequestRequest(
             agency="Python NGO", area_id="RD-MADAYA", beneficiaries_requested=4000,
             idempotency_key="py-retry-1")
@@ -155,8 +194,10 @@ class PythonPartnerTest(unittest.TestCase):
 
     def test_records_a_denial_once_and_finds_it_in_the_stats(self):
         service = "/corridor.v1.DenialService/"
-        record = unary(self.channel, "RecordDenial", denials_pb2.Denial, service)
-        stats = unary(self.channel, "DenialStats", denials_pb2.DenialStatsResponse, service)
+        record = unary(self.channel, "RecordDenial", denials_pb2.Denial, self.coordinator,
+                       service)
+        stats = unary(self.channel, "DenialStats", denials_pb2.DenialStatsResponse,
+                      self.oversight, service)
         request = denials_pb2.RecordDenialRequest(idempotency_key="py-denial-1")
         facts = request.facts
         facts.party, facts.area_id = "Python test party", "RD-MADAYA"
@@ -181,15 +222,18 @@ class PythonPartnerTest(unittest.TestCase):
     def test_checks_an_inclusion_proof_independently(self):
         """An auditor's own RFC 6962 code (RFC 9162 section 2.1.3.2)."""
         audit = "/corridor.v1.AuditService/"
-        head = unary(self.channel, "GetTreeHead", audit_pb2.SignedTreeHead, audit)(
+        head = unary(self.channel, "GetTreeHead", audit_pb2.SignedTreeHead, self.oversight,
+                     audit)(
             audit_pb2.GetTreeHeadRequest(service="areas"), timeout=10)
         self.assertGreater(head.tree_size, 0)
         leaf = head.tree_size // 2
-        entries = unary(self.channel, "GetEntries", audit_pb2.GetEntriesResponse, audit)(
+        entries = unary(self.channel, "GetEntries", audit_pb2.GetEntriesResponse,
+                        self.oversight, audit)(
             audit_pb2.GetEntriesRequest(service="areas", start=leaf, end=leaf + 1), timeout=10)
         entry = audit_pb2.JournalEntry.FromString(entries.entries[0])
         self.assertEqual(entry.index, leaf)
-        proof = unary(self.channel, "GetInclusionProof", audit_pb2.InclusionProof, audit)(
+        proof = unary(self.channel, "GetInclusionProof", audit_pb2.InclusionProof,
+                      self.oversight, audit)(
             audit_pb2.GetInclusionProofRequest(service="areas", leaf_index=leaf,
                                                tree_size=head.tree_size), timeout=10)
 

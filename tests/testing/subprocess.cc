@@ -137,10 +137,29 @@ int ServerProcess::StopWith(int signal, absl::Duration timeout) {
   return ExitCodeOf(status);
 }
 
-CommandResult RunCorridorctl(const std::string& server, std::vector<std::string> args) {
+CommandResult RunCorridorctl(const std::string& server, std::vector<std::string> args,
+                             const std::string& token_file) {
   args.insert(args.begin(), "--server=" + server);
   args.insert(args.begin(), BinaryPath("corridorctl"));
-  return RunCommand(args);
+  // The test's own environment must not sign the command in.
+  return RunCommand(args, {"CORRIDOR_TOKEN_FILE=" + token_file, "CORRIDOR_TOKEN="});
+}
+
+std::string AdminTokenFile(const std::string& data_dir) {
+  return data_dir + "/credentials/admin.token";
+}
+
+absl::StatusOr<std::string> CreateTokenFile(const std::string& server, const std::string& data_dir,
+                                            const std::string& role, const std::string& path,
+                                            const std::string& agency) {
+  std::vector<std::string> args = {"admin", "token", "create", "--role=" + role};
+  if (!agency.empty()) args.push_back("--agency=" + agency);
+  CommandResult created = RunCorridorctl(server, args, AdminTokenFile(data_dir));
+  if (created.exit_code != 0) {
+    return absl::InternalError("corridorctl admin token create failed: " + created.err);
+  }
+  std::ofstream(path) << created.out;
+  return path;
 }
 
 }  // namespace corridor::testing

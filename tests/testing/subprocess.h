@@ -25,8 +25,21 @@ struct CommandResult {
 CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::vector<std::string>& extra_env = {});
 
-// Runs the real corridorctl against `server` ("host:port") with `args`.
-CommandResult RunCorridorctl(const std::string& server, std::vector<std::string> args);
+// Runs the real corridorctl against `server` ("host:port") with `args`,
+// signed in with the token in `token_file` (none if empty).
+CommandResult RunCorridorctl(const std::string& server, std::vector<std::string> args,
+                             const std::string& token_file = "");
+
+// The admin token a platform with its data in `data_dir` saved at first
+// start.
+std::string AdminTokenFile(const std::string& data_dir);
+
+// Creates a token of `role` (and `agency`, for partners) with the real
+// corridorctl, signed in as the first admin of `data_dir`, and saves it in
+// `path`. Returns `path`.
+absl::StatusOr<std::string> CreateTokenFile(const std::string& server, const std::string& data_dir,
+                                            const std::string& role, const std::string& path,
+                                            const std::string& agency = "");
 
 // A Corridor server process (corridor-areas, corridord...) on a free
 // loopback port, with its logs in `log_path`.

@@ -2,18 +2,18 @@
 // RocksDB in a temporary folder.
 #include "services/areas/area_service.h"
 
+#include <grpcpp/grpcpp.h>
+
 #include <set>
 #include <thread>
 
-#include <grpcpp/grpcpp.h>
-
-#include "common/request_context.h"
 #include "common/server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/areas/areas_module.h"
 #include "tests/testing/standard_services.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_credentials.h"
 
 namespace corridor::areas {
 namespace {
@@ -30,6 +30,7 @@ class AreaServiceTest : public ::testing::Test {
     ModuleOptions options;
     options.data_dir = dir_.Sub("areas");
     options.load_reference_data = load_reference_data;
+    options.access = credentials_.access();
     auto module = OpenAreasModule(options);
     ASSERT_TRUE(module.ok()) << module.status();
     module_ = *std::move(module);
@@ -50,11 +51,9 @@ class AreaServiceTest : public ::testing::Test {
     module_.reset();
   }
 
+  // An admin (who manages areas) named `who`.
   std::unique_ptr<grpc::ClientContext> Context(const std::string& who = "tester") {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata(kPrincipalHeader, who);
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    return context;
+    return credentials_.Context(v1::ROLE_ADMIN, who);
   }
 
   // Every area, following page tokens.
@@ -110,6 +109,7 @@ class AreaServiceTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestCredentials credentials_{dir_.Sub("auth")};
   std::unique_ptr<ServiceModule> module_;
   std::unique_ptr<ServiceHost> host_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -120,11 +120,16 @@ TEST_F(AreaServiceTest, ReferenceAreasAreServedOnFirstStart) {
   std::vector<v1::Area> areas = ListAll({});
   EXPECT_EQ(areas.size(), 51u);
   v1::Area douma;
-  ASSERT_TRUE(stub_->GetArea(Context().get(), [] {
-    v1::GetAreaRequest r;
-    r.set_id("EG-DUMA");
-    return r;
-  }(), &douma).ok());
+  ASSERT_TRUE(stub_
+                  ->GetArea(
+                      Context().get(),
+                      [] {
+                        v1::GetAreaRequest r;
+                        r.set_id("EG-DUMA");
+                        return r;
+                      }(),
+                      &douma)
+                  .ok());
   EXPECT_EQ(douma.name_en(), "Douma");
   EXPECT_EQ(douma.status(), v1::AREA_STATUS_BESIEGED);
   EXPECT_EQ(douma.version(), 1);
@@ -151,7 +156,8 @@ TEST_F(AreaServiceTest, CreateThenGetRoundTripsEveryField) {
   EXPECT_EQ(created.version(), 1);
   EXPECT_EQ(created.status_changes(), 1);
   EXPECT_EQ(created.meta().created_by().name(), "alice");
-  EXPECT_FALSE(created.meta().created_by().authenticated());
+  EXPECT_TRUE(created.meta().created_by().authenticated());
+  EXPECT_EQ(created.meta().created_by().role(), v1::ROLE_ADMIN);
 
   v1::GetAreaRequest get;
   get.set_id("NEW-1");
@@ -189,7 +195,8 @@ TEST_F(AreaServiceTest, BadInputIsRefusedNamingTheFieldAndStoresNothing) {
       {"empty name", [](auto* r) { r->mutable_area()->clear_name_en(); }, "area.name_en"},
       {"oversized name", [](auto* r) { r->mutable_area()->set_name_en(std::string(300, 'x')); },
        "area.name_en"},
-      {"unknown status", [](auto* r) { r->mutable_area()->set_status(static_cast<v1::AreaStatus>(57)); },
+      {"unknown status",
+       [](auto* r) { r->mutable_area()->set_status(static_cast<v1::AreaStatus>(57)); },
        "area.status"},
       {"latitude", [](auto* r) { r->mutable_area()->mutable_location()->set_latitude(-95); },
        "area.location.latitude"},
@@ -332,18 +339,24 @@ TEST_F(AreaServiceTest, UpdateOfAnUnknownAreaIsNotFound) {
 TEST_F(AreaServiceTest, StatusHistoryIsKeptNewestFirst) {
   Create("HIS-1");  // HARD_TO_REACH since 2016-03-01
   v1::RecordStatusChangeResponse response;
-  ASSERT_TRUE(stub_->RecordStatusChange(Context().get(),
-                                        Change("HIS-1", v1::AREA_STATUS_BESIEGED, 2016, 7, 17),
-                                        &response).ok());
+  ASSERT_TRUE(stub_
+                  ->RecordStatusChange(Context().get(),
+                                       Change("HIS-1", v1::AREA_STATUS_BESIEGED, 2016, 7, 17),
+                                       &response)
+                  .ok());
   EXPECT_EQ(response.area().status(), v1::AREA_STATUS_BESIEGED);
   EXPECT_EQ(response.change().previous_status(), v1::AREA_STATUS_HARD_TO_REACH);
-  ASSERT_TRUE(stub_->RecordStatusChange(Context().get(),
-                                        Change("HIS-1", v1::AREA_STATUS_EVACUATED, 2016, 12, 22),
-                                        &response).ok());
+  ASSERT_TRUE(stub_
+                  ->RecordStatusChange(Context().get(),
+                                       Change("HIS-1", v1::AREA_STATUS_EVACUATED, 2016, 12, 22),
+                                       &response)
+                  .ok());
   // A back-dated report joins the history but does not change the present.
-  ASSERT_TRUE(stub_->RecordStatusChange(Context().get(),
-                                        Change("HIS-1", v1::AREA_STATUS_WATCHLIST, 2016, 5, 1),
-                                        &response).ok());
+  ASSERT_TRUE(stub_
+                  ->RecordStatusChange(Context().get(),
+                                       Change("HIS-1", v1::AREA_STATUS_WATCHLIST, 2016, 5, 1),
+                                       &response)
+                  .ok());
   EXPECT_EQ(response.area().status(), v1::AREA_STATUS_EVACUATED);
   EXPECT_EQ(response.area().status_since().month(), 12);
   EXPECT_EQ(response.area().status_changes(), 4);

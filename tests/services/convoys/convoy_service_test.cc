@@ -1,11 +1,10 @@
 // The convoys service over real gRPC, calling real areas and routes
 // services for its references: in one server (as corridord runs them), and
-// with the areas service unreachable.
+// with the areas service unreachable; and partners held to their agency.
 #include "services/convoys/convoy_service.h"
 
 #include <grpcpp/grpcpp.h>
 
-#include "common/request_context.h"
 #include "common/server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -13,6 +12,7 @@
 #include "services/convoys/convoys_module.h"
 #include "services/routes/routes_module.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_credentials.h"
 
 namespace corridor::convoys {
 namespace {
@@ -43,10 +43,12 @@ class ConvoyServiceTest : public ::testing::Test {
   // `elsewhere` to an address nothing listens on.
   void Start(const std::vector<std::string>& services, const std::string& elsewhere = "") {
     std::vector<HostedService> hosted;
+    ASSERT_TRUE(peers_.SetCredentials(credentials_.Token(v1::ROLE_SERVICE, "services"), {}).ok());
     for (const std::string& name : services) {
       ModuleOptions options;
       options.data_dir = dir_.Sub(name);
       options.peers = &peers_;
+      options.access = credentials_.access();
       absl::StatusOr<std::unique_ptr<ServiceModule>> module =
           name == "areas"    ? areas::OpenAreasModule(options)
           : name == "routes" ? routes::OpenRoutesModule(options)
@@ -73,10 +75,10 @@ class ConvoyServiceTest : public ::testing::Test {
   }
 
   std::unique_ptr<grpc::ClientContext> Context() {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata(kPrincipalHeader, "coordinator");
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(15));
-    return context;
+    return credentials_.Context(v1::ROLE_COORDINATOR, "coordinator");
+  }
+  std::unique_ptr<grpc::ClientContext> Partner(const std::string& agency) {
+    return credentials_.Context(v1::ROLE_PARTNER, agency + "-feed", agency);
   }
 
   int ConvoyCount() {
@@ -87,6 +89,7 @@ class ConvoyServiceTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestCredentials credentials_{dir_.Sub("auth")};
   ServiceDirectory peers_;
   std::vector<std::unique_ptr<ServiceModule>> modules_;
   std::unique_ptr<ServiceHost> host_;
@@ -101,6 +104,8 @@ TEST_F(ConvoyServiceTest, TheAreaAndRouteAreCheckedWithTheirServices) {
   ASSERT_TRUE(ok.ok()) << ok.error_message();
   EXPECT_EQ(convoy.status(), v1::CONVOY_STATUS_REQUESTED);
   EXPECT_EQ(convoy.meta().created_by().name(), "coordinator");
+  EXPECT_TRUE(convoy.meta().created_by().authenticated());
+  EXPECT_EQ(convoy.meta().created_by().role(), v1::ROLE_COORDINATOR);
 
   grpc::Status no_area =
       stub_->SubmitConvoyRequest(Context().get(), Submission("NOWHERE", ""), &convoy);
@@ -153,6 +158,43 @@ TEST_F(ConvoyServiceTest, TheAccessReportCoversEveryReferenceArea) {
     EXPECT_TRUE(row.not_reached()) << row.area_id();
     EXPECT_EQ(row.requests(), 0);
   }
+}
+
+TEST_F(ConvoyServiceTest, APartnerActsForItsOwnAgencyOnly) {
+  Start({"areas", "routes", "convoys"});
+  // Submission() is UNICEF's.
+  v1::Convoy own;
+  grpc::Status submitted = stub_->SubmitConvoyRequest(
+      Partner("UNICEF").get(), Submission("ALP-EAST", "castello-road"), &own);
+  ASSERT_TRUE(submitted.ok()) << submitted.error_message();
+  EXPECT_EQ(own.meta().created_by().agency(), "UNICEF");
+  EXPECT_EQ(own.meta().created_by().role(), v1::ROLE_PARTNER);
+
+  v1::Convoy convoy;
+  v1::SubmitConvoyRequestRequest for_unicef = Submission("EG-DUMA", "");
+  grpc::Status other_agency = stub_->SubmitConvoyRequest(Partner("WFP").get(), for_unicef, &convoy);
+  EXPECT_EQ(other_agency.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(other_agency.error_message(), HasSubstr("acts for agency \"WFP\""));
+
+  v1::DispatchConvoyRequest dispatch;
+  dispatch.set_convoy_id(own.id());
+  v1::ApproveConvoyRequest approve;
+  approve.set_convoy_id(own.id());
+  approve.set_beneficiaries_approved(100);
+  EXPECT_EQ(stub_->ApproveConvoy(Partner("WFP").get(), approve, &convoy).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub_->DispatchConvoy(Partner("WFP").get(), dispatch, &convoy).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // The refused calls changed nothing; the owner can go on.
+  v1::GetConvoyRequest get;
+  get.set_id(own.id());
+  ASSERT_TRUE(stub_->GetConvoy(Partner("WFP").get(), get, &convoy).ok());  // partners read all
+  EXPECT_EQ(convoy.version(), own.version());
+  EXPECT_EQ(convoy.status(), v1::CONVOY_STATUS_REQUESTED);
+  EXPECT_EQ(ConvoyCount(), 1);
+  grpc::Status approved = stub_->ApproveConvoy(Partner("UNICEF").get(), approve, &convoy);
+  EXPECT_TRUE(approved.ok()) << approved.error_message();
 }
 
 }  // namespace

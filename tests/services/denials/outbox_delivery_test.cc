@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/request_context.h"
+#include "common/credentials.h"
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -29,11 +29,19 @@ constexpr int kConvoys = 100;
 class OutboxDeliveryTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The auth, areas and routes services in one process; convoys and
+    // denials each in their own, checking tokens with the auth service.
     auto references = ServerProcess::Start(
-        BinaryPath("corridord"), {"--services=areas,routes", "--data_dir=" + dir_.Sub("data")},
+        BinaryPath("corridord"), {"--services=auth,areas,routes", "--data_dir=" + dir_.Sub("data")},
         dir_.path());
     ASSERT_TRUE(references.ok()) << references.status();
     references_ = *std::move(references);
+    auto file = corridor::testing::CreateTokenFile(references_->address(), dir_.Sub("data"),
+                                                   "coordinator", dir_.Sub("coordinator.token"));
+    ASSERT_TRUE(file.ok()) << file.status();
+    auto token = ReadTokenFile(*file);
+    ASSERT_TRUE(token.ok()) << token.status();
+    coordinator_token_ = *token;
     // Reserve the denials service's address, then leave it down.
     auto denials = StartDenials("127.0.0.1:0");
     ASSERT_TRUE(denials.ok()) << denials.status();
@@ -44,8 +52,9 @@ class OutboxDeliveryTest : public ::testing::Test {
   absl::StatusOr<std::unique_ptr<ServerProcess>> StartDenials(const std::string& listen) {
     return ServerProcess::Start(
         BinaryPath("corridor-denials"),
-        {"--data_dir=" + dir_.Sub("data"), "--listen=" + listen,
-         "--peers=areas=" + references_->address() + ",routes=" + references_->address()},
+        {"--data_dir=" + dir_.Sub("data"), "--listen=" + listen, ServiceToken(),
+         "--peers=auth=" + references_->address() + ",areas=" + references_->address() +
+             ",routes=" + references_->address()},
         dir_.path());
   }
 
@@ -53,9 +62,14 @@ class OutboxDeliveryTest : public ::testing::Test {
     return ServerProcess::Start(
         BinaryPath("corridor-convoys"),
         {"--data_dir=" + dir_.Sub("data"), absl::StrCat("--outbox_max_rate=", max_rate),
-         "--peers=areas=" + references_->address() + ",routes=" + references_->address() +
-             ",denials=" + denials_address_},
+         ServiceToken(),
+         "--peers=auth=" + references_->address() + ",areas=" + references_->address() +
+             ",routes=" + references_->address() + ",denials=" + denials_address_},
         dir_.path());
+  }
+
+  std::string ServiceToken() const {
+    return "--service_token_file=" + dir_.Sub("data") + "/credentials/service.token";
   }
 
   // Submits and denies kConvoys convoys; returns their ids.
@@ -79,6 +93,7 @@ class OutboxDeliveryTest : public ::testing::Test {
       submit.set_idempotency_key(absl::StrCat("outbox-", i));
       v1::Convoy convoy;
       grpc::ClientContext submit_context;
+      AttachBearerToken(&submit_context, coordinator_token_);
       grpc::Status s = stub->SubmitConvoyRequest(&submit_context, submit, &convoy);
       EXPECT_TRUE(s.ok()) << s.error_message();
       v1::DenyConvoyRequest deny;
@@ -87,6 +102,7 @@ class OutboxDeliveryTest : public ::testing::Test {
       deny.set_reason("no facilitation letter");
       deny.set_category(v1::ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION);
       grpc::ClientContext deny_context;
+      AttachBearerToken(&deny_context, coordinator_token_);
       s = stub->DenyConvoy(&deny_context, deny, &convoy);
       EXPECT_TRUE(s.ok()) << s.error_message();
       ids.insert(convoy.id());
@@ -103,6 +119,7 @@ class OutboxDeliveryTest : public ::testing::Test {
     request.mutable_page()->set_page_size(500);
     do {
       grpc::ClientContext context;
+      AttachBearerToken(&context, coordinator_token_);
       v1::ListDenialsResponse page;
       grpc::Status s = stub->ListDenials(&context, request, &page);
       EXPECT_TRUE(s.ok()) << s.error_message();
@@ -127,6 +144,7 @@ class OutboxDeliveryTest : public ::testing::Test {
   corridor::testing::TempDir dir_;
   std::unique_ptr<ServerProcess> references_;
   std::string denials_address_;
+  std::string coordinator_token_;
 };
 
 TEST_F(OutboxDeliveryTest, DenialsMadeWhileTheDenialsServiceIsDownArriveOnceItStarts) {

@@ -7,13 +7,14 @@
 
 #include <thread>
 
-#include "common/request_context.h"
+#include "common/credentials.h"
 #include "common/server.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "services/routes/routes_module.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_credentials.h"
 
 namespace corridor::routes {
 namespace {
@@ -35,6 +36,7 @@ class RouteServiceTest : public ::testing::Test {
   void Start() {
     ModuleOptions options;
     options.data_dir = dir_.Sub("routes");
+    options.access = credentials_.access();
     auto module = OpenRoutesModule(options);
     ASSERT_TRUE(module.ok()) << module.status();
     module_ = *std::move(module);
@@ -52,11 +54,13 @@ class RouteServiceTest : public ::testing::Test {
     module_.reset();
   }
 
+  // A coordinator, who files road reports.
   std::unique_ptr<grpc::ClientContext> Context() {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata(kPrincipalHeader, "tester");
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    return context;
+    return credentials_.Context(v1::ROLE_COORDINATOR);
+  }
+  // The same token on a stream's context, which has no deadline.
+  void SignIn(grpc::ClientContext* context) {
+    AttachBearerToken(context, credentials_.Token(v1::ROLE_COORDINATOR));
   }
 
   grpc::Status Report(const std::string& route, v1::RouteStatus status,
@@ -82,6 +86,7 @@ class RouteServiceTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestCredentials credentials_{dir_.Sub("auth")};
   std::unique_ptr<ServiceModule> module_;
   std::unique_ptr<ServiceHost> host_;
   std::unique_ptr<v1::RouteService::Stub> stub_;
@@ -156,6 +161,7 @@ std::vector<v1::RouteReport> ReadEvents(grpc::ClientReader<v1::RouteStatusEvent>
 
 TEST_F(RouteServiceTest, ASubscriberSeesEveryChangeAfterItSubscribedInOrder) {
   grpc::ClientContext context;
+  SignIn(&context);
   v1::WatchRouteStatusRequest request;
   auto reader = stub_->WatchRouteStatus(&context, request);
   reader->WaitForInitialMetadata();  // returns once subscribed
@@ -188,6 +194,7 @@ TEST_F(RouteServiceTest, AReconnectingPartnerGetsTheRestFromItsLastPosition) {
   // The partner saw up to position 9 (the reference data's 6, then 3 more),
   // went away, and comes back.
   grpc::ClientContext context;
+  SignIn(&context);
   v1::WatchRouteStatusRequest request;
   request.set_after_position(9);
   auto reader = stub_->WatchRouteStatus(&context, request);
@@ -201,6 +208,7 @@ TEST_F(RouteServiceTest, AReconnectingPartnerGetsTheRestFromItsLastPosition) {
 
   // From 0, the whole feed, reference reports first, filtered by route.
   grpc::ClientContext replay_context;
+  SignIn(&replay_context);
   v1::WatchRouteStatusRequest replay;
   replay.set_after_position(0);
   replay.add_route_ids("ramouseh-road");
@@ -219,6 +227,7 @@ TEST_F(RouteServiceTest, ManySubscribersEachGetEveryReport) {
   std::vector<std::unique_ptr<grpc::ClientReader<v1::RouteStatusEvent>>> readers;
   for (int s = 0; s < kSubscribers; ++s) {
     contexts.push_back(std::make_unique<grpc::ClientContext>());
+    SignIn(contexts.back().get());
     v1::WatchRouteStatusRequest request;
     request.set_after_position(6);
     readers.push_back(stub_->WatchRouteStatus(contexts.back().get(), request));
@@ -236,6 +245,7 @@ TEST_F(RouteServiceTest, ManySubscribersEachGetEveryReport) {
 
 TEST_F(RouteServiceTest, ShutdownEndsStreamsWithThePositionToResumeFrom) {
   grpc::ClientContext context;
+  SignIn(&context);
   v1::WatchRouteStatusRequest request;
   auto reader = stub_->WatchRouteStatus(&context, request);
   reader->WaitForInitialMetadata();
