@@ -15,12 +15,6 @@ namespace {
 
 using Roles = std::vector<v1::Role>;
 
-const Roles& Readers() {
-  static const auto* roles = new Roles{v1::ROLE_COORDINATOR, v1::ROLE_PARTNER, v1::ROLE_OVERSIGHT,
-                                       v1::ROLE_ADMIN, v1::ROLE_SERVICE};
-  return *roles;
-}
-
 const std::map<std::string, Roles>& Rules() {
   static const auto* rules = [] {
     const Roles admin = {v1::ROLE_ADMIN};
@@ -29,9 +23,9 @@ const std::map<std::string, Roles>& Rules() {
     // The convoys service relays the denials its convoys met (outbox).
     const Roles denial_writers = {v1::ROLE_COORDINATOR, v1::ROLE_SERVICE};
     const Roles auditors = {v1::ROLE_OVERSIGHT, v1::ROLE_ADMIN};
-    const Roles anyone = {v1::ROLE_COORDINATOR, v1::ROLE_PARTNER, v1::ROLE_OVERSIGHT,
-                          v1::ROLE_ADMIN, v1::ROLE_SERVICE};
-    const Roles& readers = Readers();
+    // Everything but the audit journal and credentials is open to every role.
+    const Roles readers = {v1::ROLE_COORDINATOR, v1::ROLE_PARTNER, v1::ROLE_OVERSIGHT,
+                           v1::ROLE_ADMIN, v1::ROLE_SERVICE};
     return new std::map<std::string, Roles>{
         {"/corridor.v1.AreaService/ListAreas", readers},
         {"/corridor.v1.AreaService/GetArea", readers},
@@ -73,7 +67,7 @@ const std::map<std::string, Roles>& Rules() {
         {"/corridor.v1.TokenService/CreateToken", admin},
         {"/corridor.v1.TokenService/ListTokens", admin},
         {"/corridor.v1.TokenService/RevokeToken", admin},
-        {"/corridor.v1.TokenService/WhoAmI", anyone},
+        {"/corridor.v1.TokenService/WhoAmI", readers},
         {"/corridor.v1.TokenService/Authenticate", {v1::ROLE_SERVICE}},
     };
   }();

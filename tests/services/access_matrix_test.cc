@@ -1,0 +1,438 @@
+// Who may do what, checked against a real corridord: every RPC of every
+// service is called with no token, a malformed one, a revoked one, and a
+// token of each role. The expected answer of each cell is written out below,
+// independently of the policy table it checks (services/access_policy.cc):
+// UNAUTHENTICATED, PERMISSION_DENIED, or success. A refused call must leave
+// every journal as it was.
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+#include <grpcpp/impl/codegen/rpc_method.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "common/credentials.h"
+#include "corridor/v1/areas.grpc.pb.h"
+#include "corridor/v1/audit.grpc.pb.h"
+#include "corridor/v1/auth.grpc.pb.h"
+#include "corridor/v1/convoys.grpc.pb.h"
+#include "corridor/v1/denials.grpc.pb.h"
+#include "corridor/v1/routes.grpc.pb.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "services/access.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace corridor {
+namespace {
+
+using ::corridor::testing::ServerProcess;
+using google::protobuf::Message;
+
+// Who calls, in the matrix's columns.
+enum Caller {
+  kNoToken,
+  kMalformed,
+  kRevoked,
+  kCoordinator,
+  kPartner,
+  kOversight,
+  kAdmin,
+  kService
+};
+const Caller kCallers[] = {kNoToken, kMalformed, kRevoked, kCoordinator,
+                           kPartner, kOversight, kAdmin,   kService};
+const char* const kCallerNames[] = {"no token", "malformed", "revoked", "coordinator",
+                                    "partner",  "oversight", "admin",   "service"};
+
+// One row: the method, a request in text format, and the roles that may
+// call it, as letters: C coordinator, P partner (of the convoy's agency),
+// O oversight, A admin, S service. In requests, $KEY is unique per call,
+// and $CONVOY, $APPROVED, $DISPATCHED, $DENIAL, $AREA and $TOKEN are made
+// fresh for each call by a coordinator or admin.
+struct Row {
+  const char* method;
+  const char* request;
+  const char* allowed;
+};
+
+constexpr char kReaders[] = "CPOAS";
+const Row kMatrix[] = {
+    {"AreaService/ListAreas", "", kReaders},
+    {"AreaService/GetArea", R"(id: "EG-DUMA")", kReaders},
+    {"AreaService/GetAreaHistory", R"(area_id: "EG-DUMA")", kReaders},
+    {"AreaService/CreateArea",
+     R"(area { id: "M-$KEY" name_en: "Matrix town" governorate { pcode: "SY03" }
+               status: AREA_STATUS_BESIEGED } status_source { citation: "matrix" })",
+     "A"},
+    {"AreaService/UpdateArea",
+     R"(area { id: "$AREA" name_en: "Renamed" governorate { pcode: "SY03" }
+               status: AREA_STATUS_BESIEGED version: 1 })",
+     "A"},
+    {"AreaService/RecordStatusChange",
+     R"(area_id: "$AREA" status: AREA_STATUS_SIEGE_BROKEN
+        effective_date { year: 2017 month: 1 day: 2 } source { citation: "matrix" })",
+     "A"},
+
+    {"RouteService/ListRoutes", "", kReaders},
+    {"RouteService/GetRoute", R"(id: "castello-road")", kReaders},
+    {"RouteService/GetRouteHistory", R"(route_id: "castello-road")", kReaders},
+    {"RouteService/WatchRouteStatus", R"(route_ids: "castello-road" after_position: 0)", kReaders},
+    {"RouteService/CreateRoute",
+     R"(route { id: "m-$KEY" name: "Matrix road" serves_area_ids: "EG-DUMA"
+                sources { citation: "matrix" } })",
+     "A"},
+    {"RouteService/ReportRouteStatus",
+     R"(route_id: "castello-road" status: ROUTE_STATUS_OPEN observed_at { seconds: 1473379200 }
+        source { citation: "matrix" })",
+     "C"},
+
+    {"ConvoyService/SubmitConvoyRequest",
+     R"(agency: "UNICEF" area_id: "EG-DUMA" planned_date { year: 2016 month: 10 day: 1 }
+        manifest { item: "flour" category: CARGO_CATEGORY_FOOD quantity: 10 unit: "tonnes" }
+        beneficiaries_requested: 100 idempotency_key: "$KEY")",
+     "CP"},
+    {"ConvoyService/ApproveConvoy", R"(convoy_id: "$CONVOY" beneficiaries_approved: 100)", "CP"},
+    {"ConvoyService/DenyConvoy",
+     R"(convoy_id: "$CONVOY" denying_party: "Matrix party" reason: "no letter"
+        category: ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION)",
+     "CP"},
+    {"ConvoyService/DispatchConvoy", R"(convoy_id: "$APPROVED")", "CP"},
+    {"ConvoyService/RecordConvoyOutcome",
+     R"(convoy_id: "$DISPATCHED" outcome: CONVOY_STATUS_DELIVERED beneficiaries_reached: 90)",
+     "CP"},
+    {"ConvoyService/GetConvoy", R"(id: "$CONVOY")", kReaders},
+    {"ConvoyService/ListConvoys", "", kReaders},
+    {"ConvoyService/GetConvoyHistory", R"(convoy_id: "$CONVOY")", kReaders},
+    {"ConvoyService/GetAccessReport",
+     R"(from { year: 2016 month: 1 day: 1 } to { year: 2016 month: 12 day: 31 })", kReaders},
+
+    {"DenialService/RecordDenial",
+     R"(facts { party: "Matrix party" area_id: "EG-DUMA" occurred_at { seconds: 1473379200 }
+               category: ACCESS_CONSTRAINT_INTERFERENCE description: "searched"
+               source { citation: "matrix" } }
+        idempotency_key: "$KEY")",
+     "CS"},
+    {"DenialService/CorrectDenial",
+     R"(denial_id: "$DENIAL" reason: "recorded in error" withdraw: true)", "C"},
+    {"DenialService/GetDenial", R"(id: "$DENIAL")", kReaders},
+    {"DenialService/ListDenials", "", kReaders},
+    {"DenialService/GetDenialHistory", R"(denial_id: "$DENIAL")", kReaders},
+    {"DenialService/DenialStats",
+     R"(from { year: 2016 month: 1 } to { year: 2016 month: 12 } group_by: STATS_DIMENSION_PARTY)",
+     kReaders},
+
+    {"AuditService/GetTreeHead", R"(service: "areas")", "OA"},
+    {"AuditService/GetEntries", R"(service: "areas" start: 0 end: 1)", "OA"},
+    {"AuditService/GetInclusionProof", R"(service: "areas" leaf_index: 0 tree_size: 1)", "OA"},
+    {"AuditService/GetConsistencyProof", R"(service: "areas" first_size: 1 second_size: 1)", "OA"},
+    {"AuditService/ListRecordDigests", R"(service: "areas")", "OA"},
+
+    {"TokenService/CreateToken", R"(role: ROLE_OVERSIGHT name: "matrix")", "A"},
+    {"TokenService/ListTokens", "", "A"},
+    {"TokenService/RevokeToken", R"(id: "$TOKEN" reason: "matrix")", "A"},
+    {"TokenService/WhoAmI", "", kReaders},
+    {"TokenService/Authenticate", R"(token: "$LIVE_TOKEN")", "S"},
+};
+
+// The .proto files of every service; referring to their messages links
+// their descriptors into this binary.
+std::vector<const google::protobuf::FileDescriptor*> ServiceFiles() {
+  return {
+      v1::ListAreasRequest::descriptor()->file(),   v1::ListRoutesRequest::descriptor()->file(),
+      v1::ListConvoysRequest::descriptor()->file(), v1::ListDenialsRequest::descriptor()->file(),
+      v1::GetTreeHeadRequest::descriptor()->file(), v1::ListTokensRequest::descriptor()->file()};
+}
+
+// The request text of `method`'s row.
+std::string RequestOf(const std::string& method) {
+  for (const Row& row : kMatrix) {
+    if (method == row.method) return row.request;
+  }
+  ADD_FAILURE() << "no row for " << method;
+  return "";
+}
+
+const google::protobuf::MethodDescriptor* Describe(const std::string& method) {
+  const size_t slash = method.find('/');
+  for (const google::protobuf::FileDescriptor* file : ServiceFiles()) {
+    const auto* service = file->FindServiceByName(method.substr(0, slash));
+    if (service != nullptr) return service->FindMethodByName(method.substr(slash + 1));
+  }
+  return nullptr;
+}
+
+class AccessMatrixTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new corridor::testing::TempDir();
+    auto server = ServerProcess::Start(testing::BinaryPath("corridord"),
+                                       {"--data_dir=" + dir_->Sub("data")}, dir_->path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+    channel_ = new std::shared_ptr<grpc::Channel>(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+    tokens_ = new std::map<Caller, std::string>();
+    auto admin = ReadTokenFile(testing::AdminTokenFile(dir_->Sub("data")));
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    (*tokens_)[kAdmin] = *admin;
+    (*tokens_)[kCoordinator] = NewToken("role: ROLE_COORDINATOR");
+    (*tokens_)[kPartner] = NewToken(R"(role: ROLE_PARTNER agency: "UNICEF")");
+    (*tokens_)[kOversight] = NewToken("role: ROLE_OVERSIGHT");
+    (*tokens_)[kService] = NewToken("role: ROLE_SERVICE");
+    const std::string revoked = NewToken("role: ROLE_COORDINATOR");
+    std::unique_ptr<Message> info = CallOk("TokenService/WhoAmI", "", revoked);
+    ASSERT_NE(info, nullptr);
+    CallOk("TokenService/RevokeToken",
+           absl::StrCat(R"(id: ")", Field(*info, "id"), R"(" reason: "matrix")"), Admin());
+    (*tokens_)[kRevoked] = revoked;
+    // Not the shape of a Corridor token at all.
+    (*tokens_)[kMalformed] = "ctk_0123456789abcdef_not-hex";
+    (*tokens_)[kNoToken] = "";
+  }
+
+  static void TearDownTestSuite() {
+    delete tokens_;
+    delete channel_;
+    delete server_;
+    delete dir_;
+  }
+
+  static const std::string& Admin() { return tokens_->at(kAdmin); }
+  static const std::string& Coordinator() { return tokens_->at(kCoordinator); }
+
+  // Calls `method` ("Service/Method") with a text-format request.
+  static grpc::Status Call(const std::string& method, const std::string& request_text,
+                           const std::string& token, std::unique_ptr<Message>* response) {
+    const google::protobuf::MethodDescriptor* descriptor = Describe(method);
+    EXPECT_NE(descriptor, nullptr) << method;
+    if (descriptor == nullptr) return grpc::Status(grpc::StatusCode::INTERNAL, "no such method");
+    auto* factory = google::protobuf::MessageFactory::generated_factory();
+    std::unique_ptr<Message> request(factory->GetPrototype(descriptor->input_type())->New());
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(request_text, request.get()))
+        << method << ": " << request_text;
+    response->reset(factory->GetPrototype(descriptor->output_type())->New());
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    AttachBearerToken(&context, token);
+    const std::string path = "/corridor.v1." + method;
+    if (descriptor->server_streaming()) {
+      // A stream is admitted if it delivers its first message.
+      const grpc::internal::RpcMethod rpc(path.c_str(),
+                                          grpc::internal::RpcMethod::SERVER_STREAMING);
+      std::unique_ptr<grpc::ClientReader<Message>> reader(
+          grpc::internal::ClientReaderFactory<Message>::Create(channel_->get(), rpc, &context,
+                                                               *request));
+      if (reader->Read(response->get())) {
+        context.TryCancel();
+        reader->Finish();
+        return grpc::Status::OK;
+      }
+      return reader->Finish();
+    }
+    const grpc::internal::RpcMethod rpc(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
+    return grpc::internal::BlockingUnaryCall<Message, Message>(channel_->get(), rpc, &context,
+                                                               *request, response->get());
+  }
+
+  static std::unique_ptr<Message> CallOk(const std::string& method, const std::string& request,
+                                         const std::string& token) {
+    std::unique_ptr<Message> response;
+    grpc::Status status = Call(method, request, token, &response);
+    EXPECT_TRUE(status.ok()) << method << ": " << status.error_message();
+    return status.ok() ? std::move(response) : nullptr;
+  }
+
+  static std::string Field(const Message& message, const std::string& name) {
+    const auto* field = message.GetDescriptor()->FindFieldByName(name);
+    return field == nullptr ? "" : message.GetReflection()->GetString(message, field);
+  }
+
+  static std::string NewToken(const std::string& request) {
+    std::unique_ptr<Message> created = CallOk("TokenService/CreateToken", request, Admin());
+    return created == nullptr ? "" : Field(*created, "token");
+  }
+
+  // A new UNICEF convoy, taken through `steps` of approve and dispatch.
+  static std::string NewConvoy(int steps) {
+    std::unique_ptr<Message> convoy = CallOk(
+        "ConvoyService/SubmitConvoyRequest",
+        absl::StrReplaceAll(RequestOf("ConvoyService/SubmitConvoyRequest"), {{"$KEY", NextKey()}}),
+        Coordinator());
+    if (convoy == nullptr) return "";
+    const std::string id = Field(*convoy, "id");
+    if (steps >= 1) {
+      CallOk("ConvoyService/ApproveConvoy",
+             absl::StrCat(R"(convoy_id: ")", id, R"(" beneficiaries_approved: 100)"),
+             Coordinator());
+    }
+    if (steps >= 2) {
+      CallOk("ConvoyService/DispatchConvoy", absl::StrCat(R"(convoy_id: ")", id, R"(")"),
+             Coordinator());
+    }
+    return id;
+  }
+
+  static std::string NextKey() { return absl::StrCat(++keys_); }
+
+  // The request of `row`, with fresh records for its placeholders.
+  static std::string RequestFor(const Row& row) {
+    std::string text = row.request;
+    auto fill = [&](const std::string& name, const std::function<std::string()>& make) {
+      if (text.find(name) != std::string::npos) text = absl::StrReplaceAll(text, {{name, make()}});
+    };
+    fill("$KEY", NextKey);
+    fill("$CONVOY", [] { return NewConvoy(0); });
+    fill("$APPROVED", [] { return NewConvoy(1); });
+    fill("$DISPATCHED", [] { return NewConvoy(2); });
+    fill("$DENIAL", [] {
+      std::unique_ptr<Message> denial = CallOk(
+          "DenialService/RecordDenial",
+          absl::StrReplaceAll(RequestOf("DenialService/RecordDenial"), {{"$KEY", NextKey()}}),
+          Coordinator());
+      return denial == nullptr ? "" : Field(*denial, "id");
+    });
+    fill("$AREA", [] {
+      const std::string id = "M-" + NextKey();
+      CallOk("AreaService/CreateArea",
+             absl::StrReplaceAll(RequestOf("AreaService/CreateArea"), {{"M-$KEY", id}}), Admin());
+      return id;
+    });
+    fill("$TOKEN", [] {
+      const std::string token = NewToken("role: ROLE_OVERSIGHT");
+      std::unique_ptr<Message> info = CallOk("TokenService/WhoAmI", "", token);
+      return info == nullptr ? "" : Field(*info, "id");
+    });
+    fill("$LIVE_TOKEN", [] { return Coordinator(); });
+    return text;
+  }
+
+  // The size of every journal, as the oversight token reads it.
+  static std::map<std::string, uint64_t> JournalSizes() {
+    std::map<std::string, uint64_t> sizes;
+    for (const char* service : {"auth", "areas", "routes", "convoys", "denials"}) {
+      std::unique_ptr<Message> head =
+          CallOk("AuditService/GetTreeHead", absl::StrCat(R"(service: ")", service, R"(")"),
+                 tokens_->at(kOversight));
+      if (head == nullptr) continue;
+      const auto* field = head->GetDescriptor()->FindFieldByName("tree_size");
+      sizes[service] = head->GetReflection()->GetUInt64(*head, field);
+    }
+    return sizes;
+  }
+
+  // Waits until no journal grows for 300 ms (the convoys service relays
+  // denials to the denials service in the background).
+  static std::map<std::string, uint64_t> SettledJournalSizes() {
+    std::map<std::string, uint64_t> sizes = JournalSizes();
+    for (int i = 0; i < 50; ++i) {
+      absl::SleepFor(absl::Milliseconds(300));
+      std::map<std::string, uint64_t> again = JournalSizes();
+      if (again == sizes) break;
+      sizes = again;
+    }
+    return sizes;
+  }
+
+  static corridor::testing::TempDir* dir_;
+  static ServerProcess* server_;
+  static std::shared_ptr<grpc::Channel>* channel_;
+  static std::map<Caller, std::string>* tokens_;
+  static int keys_;
+};
+
+corridor::testing::TempDir* AccessMatrixTest::dir_ = nullptr;
+ServerProcess* AccessMatrixTest::server_ = nullptr;
+std::shared_ptr<grpc::Channel>* AccessMatrixTest::channel_ = nullptr;
+std::map<Caller, std::string>* AccessMatrixTest::tokens_ = nullptr;
+int AccessMatrixTest::keys_ = 0;
+
+bool Allowed(const Row& row, Caller caller) {
+  const char letter[] = {0, 0, 0, 'C', 'P', 'O', 'A', 'S'};
+  return letter[caller] != 0 && std::string(row.allowed).find(letter[caller]) != std::string::npos;
+}
+
+TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceIsInTheMatrixAndHasARule) {
+  std::set<std::string> in_matrix;
+  for (const Row& row : kMatrix) {
+    EXPECT_NE(Describe(row.method), nullptr) << row.method << " is not a method";
+    EXPECT_TRUE(in_matrix.insert(absl::StrCat("/corridor.v1.", row.method)).second) << row.method;
+  }
+  std::set<std::string> methods;
+  for (const google::protobuf::FileDescriptor* file : ServiceFiles()) {
+    for (int s = 0; s < file->service_count(); ++s) {
+      const google::protobuf::ServiceDescriptor* service = file->service(s);
+      for (int m = 0; m < service->method_count(); ++m) {
+        methods.insert(absl::StrCat("/", service->full_name(), "/", service->method(m)->name()));
+      }
+    }
+  }
+  EXPECT_EQ(methods, in_matrix) << "a new RPC needs a row in the matrix and a rule";
+  const std::vector<std::string> rules = MethodsWithRules();
+  EXPECT_EQ(std::set<std::string>(rules.begin(), rules.end()), in_matrix);
+}
+
+TEST_F(AccessMatrixTest, EachCallerGetsExactlyWhatItsRoleAllows) {
+  std::map<std::string, uint64_t> sizes;
+  int refused = 0, served = 0;
+  // A denied convoy reaches the denials service in the background; wait for
+  // that before measuring what a refused call changes.
+  bool relaying = true;
+  for (const Row& row : kMatrix) {
+    for (Caller caller : kCallers) {
+      SCOPED_TRACE(absl::StrCat(row.method, " as ", kCallerNames[caller]));
+      const std::string request = RequestFor(row);
+      const bool allowed = Allowed(row, caller);
+      if (!allowed) {
+        sizes = relaying ? SettledJournalSizes() : JournalSizes();
+        relaying = false;
+      }
+      std::unique_ptr<Message> response;
+      grpc::Status status = Call(row.method, request, tokens_->at(caller), &response);
+      if (allowed && std::string(row.method) == "ConvoyService/DenyConvoy") relaying = true;
+      if (caller == kNoToken || caller == kMalformed || caller == kRevoked) {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+      } else if (allowed) {
+        EXPECT_TRUE(status.ok()) << status.error_code() << ": " << status.error_message();
+        ++served;
+      } else {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+            << status.error_message();
+        EXPECT_NE(status.error_message().find(RoleName(static_cast<v1::Role>(caller - 2))),
+                  std::string::npos)
+            << "the refusal names the caller's role: " << status.error_message();
+      }
+      if (!allowed) {
+        EXPECT_EQ(JournalSizes(), sizes) << "a refused call changed a journal";
+        ++refused;
+      }
+    }
+  }
+  EXPECT_GT(served, 100);
+  EXPECT_GT(refused, 150);
+}
+
+TEST_F(AccessMatrixTest, TheMessagesSayWhatIsWrongWithoutRepeatingTheToken) {
+  std::unique_ptr<Message> response;
+  grpc::Status none = Call("AreaService/ListAreas", "", "", &response);
+  EXPECT_NE(none.error_message().find("needs a bearer token"), std::string::npos);
+  const std::string malformed = "ctk_secret-looking-text";
+  grpc::Status bad = Call("AreaService/ListAreas", "", malformed, &response);
+  EXPECT_NE(bad.error_message().find("malformed"), std::string::npos);
+  EXPECT_EQ(bad.error_message().find(malformed), std::string::npos);
+  grpc::Status revoked = Call("AreaService/ListAreas", "", tokens_->at(kRevoked), &response);
+  EXPECT_NE(revoked.error_message().find("was revoked"), std::string::npos);
+  EXPECT_EQ(server_->Logs().find(Coordinator()), std::string::npos) << "a token was logged";
+}
+
+}  // namespace
+}  // namespace corridor
