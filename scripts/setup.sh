@@ -14,6 +14,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # interop tests: a second-language gRPC client
   python3 python3-grpcio python3-protobuf
+  # TLS tests make their certificates with the openssl command
+  openssl
 )
 
 missing=()

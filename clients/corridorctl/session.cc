@@ -1,5 +1,6 @@
 #include "clients/corridorctl/session.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -104,9 +105,9 @@ absl::Status ExpectArgs(const Args& args, size_t count, absl::string_view usage)
   return absl::InvalidArgumentError(usage);
 }
 
-Session::Session(std::string server, OutputFormat format, absl::Duration timeout,
-                 std::string token, std::shared_ptr<grpc::ChannelCredentials> credentials,
-                 std::ostream& out, std::ostream& err)
+Session::Session(std::string server, OutputFormat format, absl::Duration timeout, std::string token,
+                 std::shared_ptr<grpc::ChannelCredentials> credentials, std::ostream& out,
+                 std::ostream& err)
     : server_(std::move(server)),
       format_(format),
       timeout_(timeout),
@@ -134,10 +135,16 @@ int Session::Fail(const grpc::Status& status) const {
     case grpc::StatusCode::UNAVAILABLE:
       // Either this server cannot be reached, or it answered that a service
       // it depends on cannot: the message says which.
-      err_ << "corridorctl: unavailable: " << status.error_message() << "\n"
-           << "If the Corridor server at " << server_
-           << " is not running, start it with ./deploy/run.sh, or point --server "
-              "(or $CORRIDOR_SERVER) at it.\n";
+      err_ << "corridorctl: unavailable: " << status.error_message() << "\n";
+      if (absl::StrContains(status.error_message(), "andshake")) {
+        err_ << "The TLS handshake failed: --tls-ca (or $CORRIDOR_TLS_CA) must be the CA that "
+                "signed the server's certificate, and a server that requires client "
+                "certificates needs --tls-cert and --tls-key.\n";
+      } else {
+        err_ << "If the Corridor server at " << server_
+             << " is not running, start it with ./deploy/run.sh, or point --server "
+                "(or $CORRIDOR_SERVER) at it. If it serves TLS, pass --tls-ca.\n";
+      }
       return kExitUnavailable;
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       err_ << "corridorctl: the server at " << server_ << " did not answer within "
