@@ -2,7 +2,8 @@
 # The run command: installs what is missing, builds, and runs every Corridor
 # service in one process (corridord) with its RocksDB under var/data. The
 # reference list of besieged areas and the Aleppo roads are loaded on first
-# start. Ctrl-C stops it cleanly.
+# start, and the first admin token is saved in var/data/credentials/. Ctrl-C
+# stops it cleanly.
 #
 #   CORRIDOR_LISTEN    address to serve on (default 127.0.0.1:7400)
 #   CORRIDOR_DATA_DIR  data folder (default var/data)
@@ -37,16 +38,21 @@ cat <<BANNER
   Corridor is running (all services in one process: corridord).
 
     gRPC endpoint     $ADDRESS   (health and reflection included)
-    services          corridor.v1.AreaService, RouteService, ConvoyService, DenialService,
-                      AuditService
+    services          corridor.v1.TokenService, AreaService, RouteService, ConvoyService,
+                      DenialService, AuditService
     data              $DATA_DIR/<service>   (one RocksDB each)
+    admin token       $DATA_DIR/credentials/admin.token   (readable only by you)
 
-  Try, in another terminal:
+  Every call needs a bearer token. Try, in another terminal:
 
-    build/bin/corridorctl --server=$ADDRESS areas list
-    build/bin/corridorctl --server=$ADDRESS routes watch --route=castello-road
-    build/bin/corridorctl --server=$ADDRESS report access --from=2016-01-01 --to=2016-12-31
-    build/bin/corridorctl --server=$ADDRESS denials stats --by=party --from=2016-01 --to=2016-12
+    export CORRIDOR_SERVER=$ADDRESS
+    export CORRIDOR_TOKEN_FILE=$DATA_DIR/credentials/admin.token
+    build/bin/corridorctl areas list
+    build/bin/corridorctl admin token create --role=coordinator --name=\$USER --out=coordinator.token
+    export CORRIDOR_TOKEN_FILE=coordinator.token
+    build/bin/corridorctl routes watch --route=castello-road
+    build/bin/corridorctl report access --from=2016-01-01 --to=2016-12-31
+    build/bin/corridorctl denials stats --by=party --from=2016-01 --to=2016-12
 
   Ctrl-C stops it cleanly.
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/corridorctl/enum_flags.h"
+#include "common/credentials.h"
 #include "common/status.h"
 #include "corridor/v1/auth.grpc.pb.h"
 
@@ -59,9 +60,27 @@ absl::StatusOr<v1::CreateTokenRequest> ParseCreate(Flags& flags, const Args& arg
 }
 
 int TokenCreate(Session& session, Flags& flags, const Args& args, Stub& stub) {
-  return session.Invoke<Stub, v1::CreateTokenRequest, v1::CreateTokenResponse>(
+  const std::string out = flags.Take("out");
+  int saved = kExitOk;
+  const int code = session.Invoke<Stub, v1::CreateTokenRequest, v1::CreateTokenResponse>(
       stub, ParseCreate(flags, args), &Stub::CreateToken,
       [&](const v1::CreateTokenResponse& created) {
+        if (!out.empty()) {
+          absl::Status written = WriteTokenFile(out, created.token());
+          if (!written.ok()) {
+            session.err() << "corridorctl: token " << created.info().id()
+                          << " was created but not saved: " << written.message()
+                          << "\nRevoke it with: corridorctl admin token revoke "
+                          << created.info().id() << " --reason=\"not saved\"\n";
+            saved = kExitError;
+            return;
+          }
+          session.out() << "Saved " << RoleText(created.info().role()) << " token "
+                        << created.info().id() << " in " << out
+                        << " (readable only by you). Use it with CORRIDOR_TOKEN_FILE=" << out
+                        << "\n";
+          return;
+        }
         if (session.format() == OutputFormat::kJson) {
           PrintJson(created, session.out());
           return;
@@ -75,8 +94,10 @@ int TokenCreate(Session& session, Flags& flags, const Args& args, Stub& stub) {
                               ? ""
                               : absl::StrCat(", agency ", created.info().agency()))
                       << "). This is the only time it is shown: save it in a file readable only "
-                         "by its holder (chmod 600), and use it with CORRIDOR_TOKEN_FILE=<file>.\n";
+                         "by its holder (chmod 600), and use it with CORRIDOR_TOKEN_FILE=<file>; "
+                         "or create it with --out=FILE, which does that.\n";
       });
+  return code != kExitOk ? code : saved;
 }
 
 int TokenList(Session& session, Flags& flags, const Args& args, Stub& stub) {

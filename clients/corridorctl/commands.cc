@@ -86,8 +86,8 @@ Commands:
                   (need against reach per area; areas never reached first)
 
   admin token create --role=coordinator|partner|oversight|admin|service
-                  [--agency=A (partner tokens)] [--name=N]
-                  (prints the new token once: store it in a file readable only by its holder)
+                  [--agency=A (partner tokens)] [--name=N] [--out=FILE]
+                  (prints the new token once, or saves it in FILE readable only by you)
   admin token list [--all (revoked ones too)]
   admin token revoke ID --reason=TEXT
   whoami                                         (the name, role and agency of your token)
