@@ -29,22 +29,13 @@ Grid TokensGrid(const std::vector<v1::TokenInfo>& tokens) {
 
 void PrintTokens(Session& session, const std::vector<v1::TokenInfo>& tokens,
                  const google::protobuf::Message& raw) {
-  switch (session.format()) {
-    case OutputFormat::kJson:
-      PrintJson(raw, session.out());
-      return;
-    case OutputFormat::kCsv:
-      PrintCsv(TokensGrid(tokens), session.out());
-      return;
-    case OutputFormat::kTable:
-      PrintTable(TokensGrid(tokens), session.out(), 80);
-      return;
-  }
+  PrintResult(session.format(), raw, TokensGrid(tokens), session.out(), 80);
 }
 
 absl::StatusOr<v1::CreateTokenRequest> ParseCreate(Flags& flags, const Args& args) {
-  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(args, 0, "admin token create takes flags only, e.g. "
-                                               "--role=partner --agency=UNICEF --name=unicef-feed"));
+  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(args, 0,
+                                      "admin token create takes flags only, e.g. "
+                                      "--role=partner --agency=UNICEF --name=unicef-feed"));
   v1::CreateTokenRequest request;
   if (!flags.Has("role")) {
     return absl::InvalidArgumentError(
@@ -116,8 +107,8 @@ int TokenList(Session& session, Flags& flags, const Args& args, Stub& stub) {
 }
 
 absl::StatusOr<v1::RevokeTokenRequest> ParseRevoke(Flags& flags, const Args& args) {
-  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(
-      args, 1, "admin token revoke takes one token id (tk-..., see admin token list)"));
+  CORRIDOR_RETURN_IF_ERROR(
+      ExpectArgs(args, 1, "admin token revoke takes one token id (tk-..., see admin token list)"));
   v1::RevokeTokenRequest request;
   request.set_id(args[0]);
   std::string reason;
@@ -143,8 +134,8 @@ int RunAdminCommand(Session& session, Flags& flags, const std::vector<std::strin
         *stub, ParseRevoke(flags, args), &Stub::RevokeToken,
         [&](const v1::TokenInfo& token) { PrintTokens(session, {token}, token); });
   }
-  return session.UsageFailure(absl::StrCat("unknown command \"admin token ", words[2],
-                                           "\"; it is create, list or revoke"));
+  return session.UsageFailure(
+      absl::StrCat("unknown command \"admin token ", words[2], "\"; it is create, list or revoke"));
 }
 
 int RunWhoAmICommand(Session& session, Flags& flags, const std::vector<std::string>& words) {

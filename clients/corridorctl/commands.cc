@@ -198,8 +198,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       ChannelCredentialsFor(tls);
   Session session(flags.Take("server", EnvOr("CORRIDOR_SERVER", kDefaultServer)),
                   format.value_or(OutputFormat::kTable), absl::Seconds(timeout_seconds),
-                  token.value_or(""),
-                  credentials.value_or(grpc::InsecureChannelCredentials()), out, err);
+                  token.value_or(""), credentials.value_or(grpc::InsecureChannelCredentials()), out,
+                  err);
   if (!format.ok()) return session.UsageFailure(format.status().message());
   if (!timeout.ok()) return session.UsageFailure(timeout.message());
   if (!token.ok()) return session.UsageFailure(token.status().message());

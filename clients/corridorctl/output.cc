@@ -90,6 +90,21 @@ void PrintJson(const google::protobuf::Message& message, std::ostream& out) {
   if (json.empty() || json.back() != '\n') out << "\n";
 }
 
+void PrintResult(OutputFormat format, const google::protobuf::Message& raw, const Grid& grid,
+                 std::ostream& out, size_t max_cell) {
+  switch (format) {
+    case OutputFormat::kJson:
+      PrintJson(raw, out);
+      return;
+    case OutputFormat::kCsv:
+      PrintCsv(grid, out);
+      return;
+    case OutputFormat::kTable:
+      PrintTable(grid, out, max_cell);
+      return;
+  }
+}
+
 std::string TimeText(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0 && t.nanos() == 0) return "";
   const absl::Time time = absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());

@@ -31,6 +31,10 @@ void PrintCsv(const Grid& grid, std::ostream& out);
 // The proto JSON mapping, field names as in the .proto, pretty-printed.
 void PrintJson(const google::protobuf::Message& message, std::ostream& out);
 
+// A result in `format`: `raw` as JSON, or `grid` as CSV or a table.
+void PrintResult(OutputFormat format, const google::protobuf::Message& raw, const Grid& grid,
+                 std::ostream& out, size_t max_cell = 48);
+
 // "2016-07-17" for midnight UTC, the full RFC 3339 time otherwise; "" for
 // an unset time.
 std::string TimeText(const google::protobuf::Timestamp& t);

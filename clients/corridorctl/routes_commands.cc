@@ -48,17 +48,7 @@ Grid ReportsGrid(const std::vector<v1::RouteReport>& reports) {
 
 void PrintRoutes(Session& session, const std::vector<v1::Route>& routes,
                  const google::protobuf::Message& raw) {
-  switch (session.format()) {
-    case OutputFormat::kJson:
-      PrintJson(raw, session.out());
-      return;
-    case OutputFormat::kCsv:
-      PrintCsv(RoutesGrid(routes), session.out());
-      return;
-    case OutputFormat::kTable:
-      PrintTable(RoutesGrid(routes), session.out());
-      return;
-  }
+  PrintResult(session.format(), raw, RoutesGrid(routes), session.out());
 }
 
 void PrintRoute(Session& session, const v1::Route& route) {
