@@ -1,7 +1,6 @@
 #include "services/access.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -58,10 +57,9 @@ absl::StatusOr<storage::Origin> AccessControl::Admit(const grpc::ServerContext& 
 
   storage::Origin origin;
   origin.rpc = absl::StrCat("/", service, "/", method);
-  const std::vector<v1::Role> allowed = RolesAllowed(origin.rpc);
-  if (std::find(allowed.begin(), allowed.end(), info->role()) == allowed.end()) {
+  if (!RoleMayCall(info->role(), origin.rpc)) {
     std::vector<std::string> names;
-    for (v1::Role role : allowed) names.push_back(RoleName(role));
+    for (v1::Role role : RolesAllowed(origin.rpc)) names.push_back(RoleName(role));
     return absl::PermissionDeniedError(absl::StrCat(
         "the ", RoleName(info->role()), " token \"", info->name(), "\" may not call ", origin.rpc,
         names.empty() ? "; no role may"

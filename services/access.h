@@ -32,6 +32,9 @@ class Authenticator {
 // GetConvoy"); empty if the method has no rule, which admits nobody.
 std::vector<v1::Role> RolesAllowed(absl::string_view full_method);
 
+// True if `role` may call `full_method`; what every call checks.
+bool RoleMayCall(v1::Role role, absl::string_view full_method);
+
 // Every method that has a rule, for tests and documentation.
 std::vector<std::string> MethodsWithRules();
 
@@ -48,8 +51,7 @@ class AccessControl {
   // a valid bearer token, PERMISSION_DENIED if the caller's role may not
   // make this call.
   absl::StatusOr<storage::Origin> Admit(const grpc::ServerContext& context,
-                                        absl::string_view service,
-                                        absl::string_view method) const;
+                                        absl::string_view service, absl::string_view method) const;
 
  private:
   const Authenticator* authenticator_;

@@ -4,10 +4,11 @@
 //
 // Partners may call the convoy writes, but only for convoys of their own
 // agency; the convoys service checks the agency (convoy_service.cc).
-#include <map>
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "services/access.h"
 
 namespace corridor {
@@ -15,7 +16,7 @@ namespace {
 
 using Roles = std::vector<v1::Role>;
 
-const std::map<std::string, Roles>& Rules() {
+const absl::flat_hash_map<std::string, Roles>& Rules() {
   static const auto* rules = [] {
     const Roles admin = {v1::ROLE_ADMIN};
     const Roles coordinator = {v1::ROLE_COORDINATOR};
@@ -26,7 +27,7 @@ const std::map<std::string, Roles>& Rules() {
     // Everything but the audit journal and credentials is open to every role.
     const Roles readers = {v1::ROLE_COORDINATOR, v1::ROLE_PARTNER, v1::ROLE_OVERSIGHT,
                            v1::ROLE_ADMIN, v1::ROLE_SERVICE};
-    return new std::map<std::string, Roles>{
+    return new absl::flat_hash_map<std::string, Roles>{
         {"/corridor.v1.AreaService/ListAreas", readers},
         {"/corridor.v1.AreaService/GetArea", readers},
         {"/corridor.v1.AreaService/GetAreaHistory", readers},
@@ -77,8 +78,14 @@ const std::map<std::string, Roles>& Rules() {
 }  // namespace
 
 std::vector<v1::Role> RolesAllowed(absl::string_view full_method) {
-  auto it = Rules().find(std::string(full_method));
+  auto it = Rules().find(full_method);
   return it == Rules().end() ? std::vector<v1::Role>{} : it->second;
+}
+
+bool RoleMayCall(v1::Role role, absl::string_view full_method) {
+  auto it = Rules().find(full_method);
+  return it != Rules().end() &&
+         std::find(it->second.begin(), it->second.end(), role) != it->second.end();
 }
 
 std::vector<std::string> MethodsWithRules() {
