@@ -9,21 +9,29 @@
 // 2. Serves the denials service on a loopback port and, over gRPC, times
 //    filtered ListDenials pages (50 denials) and DenialStats groupings:
 //    p50/p90/p99 per query shape.
+// 3. With --postgres, loads the same denials into PostgreSQL (COPY, then
+//    the indexes a competent engineer would create for these queries),
+//    times the same shapes through libpq, and prints both side by side.
 // Prints peak resident memory. Without --data_dir, uses a temporary folder.
+// scripts/bench_postgres.sh starts a PostgreSQL on loopback and runs it.
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <random>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "benchmarks/percentile.h"
+#include "benchmarks/postgres_peer.h"
+#include "common/ids.h"
 #include "common/server.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
@@ -38,6 +46,9 @@
 ABSL_FLAG(int64_t, denials, 1'000'000, "denials to load");
 ABSL_FLAG(std::string, data_dir, "", "reuse this folder (loaded once); default: a temporary one");
 ABSL_FLAG(int, queries, 2000, "queries per shape");
+ABSL_FLAG(std::string, postgres, "",
+          "libpq connection string of a PostgreSQL to compare with (its table \"denials\" is "
+          "replaced); empty skips the comparison");
 
 namespace corridor::denials {
 namespace {
@@ -109,6 +120,19 @@ void Load(storage::Store* store, int64_t count) {
               static_cast<long long>(count), seconds, count / seconds);
 }
 
+struct Figures {
+  double p50 = 0, p90 = 0, p99 = 0;
+};
+// Query shape -> Corridor's figures, in the order measured.
+std::vector<std::pair<std::string, Figures>> corridor_figures;
+
+Figures Summarize(const char* name, std::vector<double>& micros, double rows_per_answer) {
+  Figures f{Percentile(micros, 0.5), Percentile(micros, 0.9), Percentile(micros, 0.99)};
+  std::printf("%-52s p50 %8.0f us  p90 %8.0f us  p99 %8.0f us  (%.1f rows/answer)\n", name, f.p50,
+              f.p90, f.p99, rows_per_answer);
+  return f;
+}
+
 template <typename Request, typename Response>
 void Time(const char* name, int queries,
           const std::function<grpc::Status(grpc::ClientContext*, const Request&, Response*)>& call,
@@ -129,14 +153,194 @@ void Time(const char* name, int queries,
     }
     items += size(response);
   }
-  std::printf("%-52s p50 %8.0f us  p90 %8.0f us  p99 %8.0f us  (%.1f rows/answer)\n", name,
-              Percentile(micros, 0.5), Percentile(micros, 0.9), Percentile(micros, 0.99),
-              static_cast<double>(items) / queries);
+  corridor_figures.emplace_back(name,
+                                Summarize(name, micros, static_cast<double>(items) / queries));
 }
 
 google::protobuf::Timestamp MonthStart(int year, int month) {
   return TimeUtil::SecondsToTimestamp(
       absl::ToUnixSeconds(absl::FromCivil(absl::CivilMonth(year, month), absl::UTCTimeZone())));
+}
+
+// The same denials and query shapes in PostgreSQL, timed through libpq.
+int ComparePostgres(const std::string& conninfo, int64_t count, int queries) {
+  absl::StatusOr<std::unique_ptr<bench::Postgres>> pg = bench::Postgres::Connect(conninfo);
+  auto fail = [](const absl::Status& s) {
+    std::fprintf(stderr, "denials_bench: PostgreSQL: %s\n", std::string(s.message()).c_str());
+    return 1;
+  };
+  if (!pg.ok()) return fail(pg.status());
+  for (const char* sql : {
+           "SET TIME ZONE 'UTC'",
+           "DROP TABLE IF EXISTS denials",
+           "CREATE TABLE denials (id text PRIMARY KEY, party text NOT NULL, area_id text NOT NULL,"
+           " route_id text, checkpoint text, convoy_id text, occurred_at timestamptz NOT NULL,"
+           " category smallint NOT NULL, description text NOT NULL, source text NOT NULL,"
+           " people_affected bigint, revision integer NOT NULL)",
+       }) {
+    if (absl::Status s = (*pg)->Execute(sql); !s.ok()) return fail(s);
+  }
+  // The same generator and seed as the Corridor load: the same denials.
+  const std::vector<std::string> areas = AreaIds();
+  std::mt19937_64 generator(42);
+  int64_t n = 0;
+  const absl::Time start = absl::Now();
+  absl::Time shown = start;
+  absl::Status copied = (*pg)->Copy(
+      "COPY denials (id, party, area_id, occurred_at, category, description, source, "
+      "people_affected, revision) FROM STDIN",
+      [&](std::string* row) {
+        if (n >= count) return false;
+        const v1::RecordDenialRequest r = Generate(n++, generator, areas);
+        const v1::DenialFacts& f = r.facts();
+        *row = absl::StrCat(
+            DenialIdFor(r.idempotency_key()), "\t", f.party(), "\t", f.area_id(), "\t",
+            absl::FormatTime("%Y-%m-%d %H:%M:%S+00",
+                             absl::FromUnixSeconds(f.occurred_at().seconds()), absl::UTCTimeZone()),
+            "\t", static_cast<int>(f.category()), "\t", f.description(), "\t",
+            f.source().citation(), "\t",
+            f.has_people_affected() ? absl::StrCat(f.people_affected()) : "\\N", "\t1");
+        if (absl::Now() - shown > absl::Seconds(5)) {
+          shown = absl::Now();
+          std::fprintf(stderr, "PostgreSQL: copied %lld of %lld denials\n",
+                       static_cast<long long>(n), static_cast<long long>(count));
+        }
+        return true;
+      });
+  if (!copied.ok()) return fail(copied);
+  const double load_seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  const absl::Time index_start = absl::Now();
+  for (const char* sql : {
+           "CREATE INDEX ON denials (occurred_at)",
+           "CREATE INDEX ON denials (party, occurred_at)",
+           "CREATE INDEX ON denials (area_id, occurred_at)",
+           "CREATE INDEX ON denials (party, category, occurred_at)",
+           "CREATE INDEX ON denials (party, area_id, category, occurred_at)",
+           "VACUUM ANALYZE denials",
+       }) {
+    if (absl::Status s = (*pg)->Execute(sql); !s.ok()) return fail(s);
+  }
+  std::printf(
+      "\nPostgreSQL: %lld denials copied in %.1f s, five indexes built and analyzed in %.1f s\n",
+      static_cast<long long>(count), load_seconds,
+      absl::ToDoubleSeconds(absl::Now() - index_start));
+
+  constexpr char kColumns[] =
+      "SELECT id, party, area_id, route_id, checkpoint, convoy_id, occurred_at, category, "
+      "description, source, people_affected, revision FROM denials ";
+  constexpr char kTotals[] = "count(*), coalesce(sum(people_affected), 0), count(people_affected)";
+  const std::vector<std::pair<std::string, std::string>> statements = {
+      {"no filter (newest 50)", absl::StrCat(kColumns, "ORDER BY occurred_at DESC LIMIT 50")},
+      {"party + month", absl::StrCat(kColumns,
+                                     "WHERE party = $1 AND occurred_at >= $2 AND occurred_at < $3 "
+                                     "ORDER BY occurred_at DESC LIMIT 50")},
+      {"area (any time)",
+       absl::StrCat(kColumns, "WHERE area_id = $1 ORDER BY occurred_at DESC LIMIT 50")},
+      {"party + category + month",
+       absl::StrCat(kColumns,
+                    "WHERE party = $1 AND category = $2 AND occurred_at >= $3 AND "
+                    "occurred_at < $4 ORDER BY occurred_at DESC LIMIT 50")},
+      {"party + area + category",
+       absl::StrCat(kColumns,
+                    "WHERE party = $1 AND area_id = $2 AND category = $3 "
+                    "ORDER BY occurred_at DESC LIMIT 50")},
+      {"by party, 2012-2019",
+       absl::StrCat("SELECT party, ", kTotals,
+                    " FROM denials WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY party")},
+      {"by category, 2012-2019",
+       absl::StrCat(
+           "SELECT category, ", kTotals,
+           " FROM denials WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY category")},
+      {"by area, 2012-2019",
+       absl::StrCat("SELECT area_id, ", kTotals,
+                    " FROM denials WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY area_id")},
+      {"by month, 2012-2019",
+       absl::StrCat("SELECT date_trunc('month', occurred_at) AS month, ", kTotals,
+                    " FROM denials WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY month "
+                    "ORDER BY month")},
+      {"by category for one party, one year",
+       absl::StrCat("SELECT category, ", kTotals,
+                    " FROM denials WHERE party = $1 AND occurred_at >= $2 AND occurred_at < $3 "
+                    "GROUP BY category")},
+      {"by area for one party, 2012-2019",
+       absl::StrCat("SELECT area_id, ", kTotals,
+                    " FROM denials WHERE party = $1 AND occurred_at >= $2 AND occurred_at < $3 "
+                    "GROUP BY area_id")},
+  };
+  std::mt19937_64 random(7);
+  auto party = [&] { return kParties[random() % kParties.size()]; };
+  auto category = [&] { return absl::StrCat(1 + random() % 9); };
+  auto area = [&] { return areas[random() % areas.size()]; };
+  auto month = [&] {
+    const int year = 2012 + static_cast<int>(random() % 8);
+    const int m = 1 + static_cast<int>(random() % 12);
+    return std::make_pair(
+        absl::StrFormat("%04d-%02d-01", year, m),
+        absl::StrFormat("%04d-%02d-01", m == 12 ? year + 1 : year, m == 12 ? 1 : m + 1));
+  };
+  const std::vector<std::function<std::vector<std::string>()>> parameters = {
+      [] { return std::vector<std::string>{}; },
+      [&] {
+        auto [from, to] = month();
+        return std::vector<std::string>{party(), from, to};
+      },
+      [&] { return std::vector<std::string>{area()}; },
+      [&] {
+        auto [from, to] = month();
+        return std::vector<std::string>{party(), category(), from, to};
+      },
+      [&] {
+        return std::vector<std::string>{kParties[random() % 2], area(), category()};
+      },
+      [] {
+        return std::vector<std::string>{"2012-01-01", "2020-01-01"};
+      },
+      [] {
+        return std::vector<std::string>{"2012-01-01", "2020-01-01"};
+      },
+      [] {
+        return std::vector<std::string>{"2012-01-01", "2020-01-01"};
+      },
+      [] {
+        return std::vector<std::string>{"2012-01-01", "2020-01-01"};
+      },
+      [&] {
+        const int year = 2012 + static_cast<int>(random() % 8);
+        return std::vector<std::string>{party(), absl::StrCat(year, "-01-01"),
+                                        absl::StrCat(year + 1, "-01-01")};
+      },
+      [&] {
+        return std::vector<std::string>{party(), "2012-01-01", "2020-01-01"};
+      },
+  };
+  std::printf("\nthe same shapes in PostgreSQL through libpq (prepared statements):\n");
+  std::map<std::string, Figures> pg_figures;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const auto& [name, sql] = statements[i];
+    const std::string statement = absl::StrCat("q", i);
+    if (absl::Status s = (*pg)->Prepare(statement, sql, 0); !s.ok()) return fail(s);
+    const int runs = i < 5 ? queries : std::max(1, queries / 4);
+    std::vector<double> micros;
+    int64_t rows = 0;
+    for (int q = 0; q < runs; ++q) {
+      const std::vector<std::string> values = parameters[i]();
+      const absl::Time t0 = absl::Now();
+      absl::StatusOr<int> answered = (*pg)->Run(statement, values);
+      micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - t0));
+      if (!answered.ok()) return fail(answered.status());
+      rows += *answered;
+    }
+    pg_figures[name] = Summarize(name.c_str(), micros, static_cast<double>(rows) / runs);
+  }
+
+  std::printf("\n%-40s %14s %14s %12s\n", "p50, same run", "Corridor", "PostgreSQL", "PG/Corridor");
+  for (const auto& [name, corridor] : corridor_figures) {
+    auto it = pg_figures.find(name);
+    if (it == pg_figures.end()) continue;
+    std::printf("%-40s %11.0f us %11.0f us %11.1fx\n", name.c_str(), corridor.p50, it->second.p50,
+                it->second.p50 / corridor.p50);
+  }
+  return 0;
 }
 
 int Main() {
@@ -348,6 +552,10 @@ int Main() {
         return period(r, 2012, 2019);
       },
       rows);
+
+  if (const std::string postgres = absl::GetFlag(FLAGS_postgres); !postgres.empty()) {
+    if (int code = ComparePostgres(postgres, count, queries); code != 0) return code;
+  }
 
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);

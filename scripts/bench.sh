@@ -5,13 +5,17 @@
 #   ./scripts/bench.sh --clients=16 --seconds=10 --mix=record_denial:1
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh >/dev/null
-./scripts/build.sh >/dev/null
+# CORRIDOR_BIN: run binaries already built there (the CI smoke test does).
+if [ -z "${CORRIDOR_BIN:-}" ]; then
+  ./scripts/setup.sh >/dev/null
+  ./scripts/build.sh >/dev/null
+fi
+BIN=${CORRIDOR_BIN:-build/bin}
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
-build/bin/corridord --listen=127.0.0.1:0 --data_dir="$WORK/data" --port_file="$WORK/server" \
+"$BIN"/corridord --listen=127.0.0.1:0 --data_dir="$WORK/data" --port_file="$WORK/server" \
   2>"$WORK/corridord.log" &
-build/bin/corridor-echo --listen=127.0.0.1:0 --port_file="$WORK/echo" 2>"$WORK/echo.log" &
+"$BIN"/corridor-echo --listen=127.0.0.1:0 --port_file="$WORK/echo" 2>"$WORK/echo.log" &
 for _ in $(seq 300); do
   [ -s "$WORK/server" ] && [ -s "$WORK/echo" ] && break
   sleep 0.1
@@ -22,9 +26,9 @@ if [ ! -s "$WORK/server" ] || [ ! -s "$WORK/echo" ]; then
   exit 1
 fi
 # The load is a coordinator's: made with the admin token of the first start.
-CORRIDOR_TOKEN_FILE="$WORK/data/credentials/admin.token" build/bin/corridorctl \
+CORRIDOR_TOKEN_FILE="$WORK/data/credentials/admin.token" "$BIN"/corridorctl \
   --server="$(cat "$WORK/server")" admin token create --role=coordinator --name=corridor-bench \
   >"$WORK/coordinator.token" 2>/dev/null
-build/bin/corridor-bench --server="$(cat "$WORK/server")" --echo="$(cat "$WORK/echo")" \
+"$BIN"/corridor-bench --server="$(cat "$WORK/server")" --echo="$(cat "$WORK/echo")" \
   --token_file="$WORK/coordinator.token" "$@"
 echo "corridord resident memory after the run: $(grep VmRSS /proc/$(pgrep -f "corridord --listen=127.0.0.1:0 --data_dir=$WORK" | head -1)/status | awk '{print $2/1024 " MiB"}')"

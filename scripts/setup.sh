@@ -16,6 +16,8 @@ PACKAGES=(
   python3 python3-grpcio python3-protobuf
   # TLS tests make their certificates with the openssl command
   openssl
+  # the PostgreSQL peer of the benchmarks (server started on loopback by the script)
+  postgresql libpq-dev
 )
 
 missing=()

@@ -35,10 +35,15 @@
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "corridor/v1/echo.grpc.pb.h"
+#include "corridor/v1/routes.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:7400", "the Corridor deployment (corridord)");
+ABSL_FLAG(std::string, load, "",
+          "instead of timing a mix, load data through the public API, e.g. "
+          "denials:1000000,convoys:100000,route_reports:10000 (keys are fixed, so a re-run "
+          "adds no denial or convoy twice)");
 ABSL_FLAG(std::string, token_file, "",
           "file holding a coordinator's bearer token (default $CORRIDOR_TOKEN_FILE)");
 ABSL_FLAG(std::string, echo, "", "a corridor-echo to measure first; empty skips the baseline");
@@ -64,6 +69,41 @@ struct Latencies {
   int64_t errors = 0;
   std::string first_error;
 };
+
+// A denial with the given key, over 2012-2019 (the denials of a monitoring
+// mechanism's years of record).
+v1::RecordDenialRequest DenialRequest(const std::string& key, const std::string& area,
+                                      std::mt19937_64& random) {
+  v1::RecordDenialRequest r;
+  r.set_idempotency_key(key);
+  v1::DenialFacts* f = r.mutable_facts();
+  f->set_party(kParties[random() % std::size(kParties)]);
+  f->set_area_id(area);
+  f->set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
+  f->mutable_occurred_at()->set_seconds(1325376000 + random() % 252460800);
+  f->set_description("Convoy held at the checkpoint (corridor-bench)");
+  f->mutable_source()->set_citation("corridor-bench");
+  f->set_people_affected(random() % 10000);
+  return r;
+}
+
+v1::SubmitConvoyRequestRequest ConvoyRequest(const std::string& key, const std::string& area,
+                                             std::mt19937_64& random) {
+  v1::SubmitConvoyRequestRequest r;
+  r.set_agency("Bench Agency");
+  r.set_area_id(area);
+  r.mutable_planned_date()->set_year(2016);
+  r.mutable_planned_date()->set_month(1 + static_cast<int>(random() % 12));
+  r.mutable_planned_date()->set_day(1 + static_cast<int>(random() % 28));
+  v1::ManifestLine* line = r.add_manifest();
+  line->set_item("wheat flour");
+  line->set_category(v1::CARGO_CATEGORY_FOOD);
+  line->set_quantity(20);
+  line->set_unit("tonnes");
+  r.set_beneficiaries_requested(1 + random() % 20000);
+  r.set_idempotency_key(key);
+  return r;
+}
 
 // A connection of its own, established before the clock starts.
 std::shared_ptr<grpc::Channel> Connect(const std::string& address) {
@@ -134,6 +174,146 @@ void PrintHeader() {
               "p90 us", "p99 us", "p99.9 us");
 }
 
+// Makes `count` calls of one kind from `clients` threads, showing progress;
+// returns the number that failed.
+using LoadCall = std::function<grpc::Status(int client, int64_t n, std::mt19937_64&)>;
+int64_t LoadMany(const std::string& kind, int64_t count, int clients, const LoadCall& call) {
+  std::atomic<int64_t> next{0}, done{0}, failed{0};
+  std::mutex mu;
+  std::string first_error;
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      std::mt19937_64 random(5000 + c);
+      for (int64_t n = next++; n < count; n = next++) {
+        grpc::Status status = call(c, n, random);
+        ++done;
+        if (!status.ok() && failed++ == 0) {
+          std::lock_guard<std::mutex> lock(mu);
+          first_error = absl::StrCat(status.error_code(), " ", status.error_message());
+        }
+      }
+    });
+  }
+  while (done < count) {
+    absl::SleepFor(absl::Seconds(1));
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    std::fprintf(stderr, "  %s: %lld of %lld (%.0f/s)   \r", kind.c_str(),
+                 static_cast<long long>(done.load()), static_cast<long long>(count),
+                 done / seconds);
+  }
+  for (auto& t : threads) t.join();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::fprintf(stderr, "\n");
+  std::printf("%-14s %9lld in %7.1f s  %8.0f/s  %lld errors\n", kind.c_str(),
+              static_cast<long long>(count), seconds, count / seconds,
+              static_cast<long long>(failed.load()));
+  if (failed > 0) std::printf("  first error: %s\n", first_error.c_str());
+  return failed;
+}
+
+// A transition a re-run finds already made is not an error.
+grpc::Status IgnoringDone(grpc::Status status) {
+  return status.error_code() == grpc::StatusCode::FAILED_PRECONDITION ? grpc::Status::OK : status;
+}
+
+// --load: denials, convoys through their life cycle, and road reports, as
+// partners and coordinators would send them.
+int Load(const std::string& spec, int clients,
+         const std::vector<std::shared_ptr<grpc::Channel>>& channels,
+         const std::vector<std::string>& areas, const std::string& token) {
+  std::map<std::string, int64_t> counts;
+  for (absl::string_view item : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> parts = absl::StrSplit(item, ':');
+    int64_t count = 0;
+    if ((parts.first != "denials" && parts.first != "convoys" && parts.first != "route_reports") ||
+        !absl::SimpleAtoi(parts.second, &count) || count < 0) {
+      std::fprintf(stderr,
+                   "corridor-bench: --load: \"%s\" is not KIND:COUNT with KIND one of denials, "
+                   "convoys, route_reports\n",
+                   std::string(item).c_str());
+      return 2;
+    }
+    counts[parts.first] = count;
+  }
+  auto prepare = [&](grpc::ClientContext* context) {
+    AttachBearerToken(context, token);
+    context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  };
+  int64_t failed = 0;
+  std::printf("loading through the public API with %d clients:\n", clients);
+  failed += LoadMany("denials", counts["denials"], clients, [&](int c, int64_t n, auto& random) {
+    grpc::ClientContext context;
+    prepare(&context);
+    v1::Denial out;
+    return v1::DenialService::NewStub(channels[c])
+        ->RecordDenial(
+            &context,
+            DenialRequest(absl::StrCat("load/denial/", n), areas[n % areas.size()], random), &out);
+  });
+  // Six in ten convoys are delivered, two denied, one approved and waiting,
+  // one still requested: 3.2 calls per convoy.
+  failed += LoadMany("convoys", counts["convoys"], clients, [&](int c, int64_t n, auto& random) {
+    auto stub = v1::ConvoyService::NewStub(channels[c]);
+    v1::Convoy convoy;
+    {
+      grpc::ClientContext context;
+      prepare(&context);
+      grpc::Status s = stub->SubmitConvoyRequest(
+          &context, ConvoyRequest(absl::StrCat("load/convoy/", n), areas[n % areas.size()], random),
+          &convoy);
+      if (!s.ok()) return s;
+    }
+    const int fate = static_cast<int>(n % 10);
+    if (fate == 9) return grpc::Status::OK;
+    if (fate >= 6 && fate <= 7) {
+      v1::DenyConvoyRequest deny;
+      deny.set_convoy_id(convoy.id());
+      deny.set_denying_party(kParties[random() % std::size(kParties)]);
+      deny.set_reason("no facilitation letter (corridor-bench)");
+      deny.set_category(v1::ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION);
+      grpc::ClientContext context;
+      prepare(&context);
+      return IgnoringDone(stub->DenyConvoy(&context, deny, &convoy));
+    }
+    v1::ApproveConvoyRequest approve;
+    approve.set_convoy_id(convoy.id());
+    approve.set_beneficiaries_approved(convoy.beneficiaries_requested());
+    grpc::ClientContext approve_context;
+    prepare(&approve_context);
+    grpc::Status s = IgnoringDone(stub->ApproveConvoy(&approve_context, approve, &convoy));
+    if (!s.ok() || fate == 8) return s;
+    v1::DispatchConvoyRequest dispatch;
+    dispatch.set_convoy_id(convoy.id());
+    grpc::ClientContext dispatch_context;
+    prepare(&dispatch_context);
+    s = IgnoringDone(stub->DispatchConvoy(&dispatch_context, dispatch, &convoy));
+    if (!s.ok()) return s;
+    v1::RecordConvoyOutcomeRequest outcome;
+    outcome.set_convoy_id(convoy.id());
+    outcome.set_outcome(v1::CONVOY_STATUS_DELIVERED);
+    outcome.set_beneficiaries_reached(approve.beneficiaries_approved());
+    grpc::ClientContext outcome_context;
+    prepare(&outcome_context);
+    return IgnoringDone(stub->RecordConvoyOutcome(&outcome_context, outcome, &convoy));
+  });
+  const char* const roads[] = {"castello-road", "ramouseh-road"};
+  failed += LoadMany(
+      "route_reports", counts["route_reports"], clients, [&](int c, int64_t n, auto& random) {
+        v1::ReportRouteStatusRequest r;
+        r.set_route_id(roads[n % 2]);
+        r.set_status(static_cast<v1::RouteStatus>(1 + random() % 4));
+        r.mutable_observed_at()->set_seconds(1325376000 + random() % 252460800);
+        r.mutable_source()->set_citation("corridor-bench");
+        grpc::ClientContext context;
+        prepare(&context);
+        v1::ReportRouteStatusResponse out;
+        return v1::RouteService::NewStub(channels[c])->ReportRouteStatus(&context, r, &out);
+      });
+  return failed == 0 ? 0 : 1;
+}
+
 int Main() {
   const int clients = absl::GetFlag(FLAGS_clients);
   const int seconds = absl::GetFlag(FLAGS_seconds);
@@ -159,7 +339,8 @@ int Main() {
   const std::string run = absl::StrCat(absl::ToUnixMillis(absl::Now()));
 
   double echo_qps = 0;
-  if (const std::string echo = absl::GetFlag(FLAGS_echo); !echo.empty()) {
+  const std::string echo = absl::GetFlag(FLAGS_echo);
+  if (!echo.empty() && absl::GetFlag(FLAGS_load).empty()) {
     std::vector<std::unique_ptr<v1::EchoService::Stub>> stubs;
     for (int c = 0; c < clients; ++c) stubs.push_back(v1::EchoService::NewStub(Connect(echo)));
     std::printf("echo baseline: %d clients, %d s, empty unary calls to %s\n", clients, seconds,
@@ -217,6 +398,9 @@ int Main() {
                  server.c_str());
     return 3;
   }
+  if (const std::string load = absl::GetFlag(FLAGS_load); !load.empty()) {
+    return Load(load, clients, channels, areas, *token);
+  }
   std::printf("mix on %s: %d clients, %d s, %s\n", server.c_str(), clients, seconds,
               absl::GetFlag(FLAGS_mix).c_str());
   std::vector<Latencies> results;
@@ -229,16 +413,8 @@ int Main() {
         AttachBearerToken(&context, *token);
         context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
         if (op == 0) {
-          v1::RecordDenialRequest r;
-          r.set_idempotency_key(absl::StrCat("bench/", run, "/", c, "/", n));
-          v1::DenialFacts* f = r.mutable_facts();
-          f->set_party(kParties[random() % std::size(kParties)]);
-          f->set_area_id(area);
-          f->set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
-          f->mutable_occurred_at()->set_seconds(1325376000 + random() % 252460800);
-          f->set_description("Convoy held at the checkpoint (corridor-bench)");
-          f->mutable_source()->set_citation("corridor-bench");
-          f->set_people_affected(random() % 10000);
+          const v1::RecordDenialRequest r =
+              DenialRequest(absl::StrCat("bench/", run, "/", c, "/", n), area, random);
           v1::Denial out;
           return {op, v1::DenialService::NewStub(channels[c])->RecordDenial(&context, r, &out)};
         }
@@ -264,19 +440,8 @@ int Main() {
           return {op, v1::AreaService::NewStub(channels[c])->GetArea(&context, r, &out)};
         }
         if (op == 3) {
-          v1::SubmitConvoyRequestRequest r;
-          r.set_agency("Bench Agency");
-          r.set_area_id(area);
-          r.mutable_planned_date()->set_year(2016);
-          r.mutable_planned_date()->set_month(1 + static_cast<int>(random() % 12));
-          r.mutable_planned_date()->set_day(1 + static_cast<int>(random() % 28));
-          v1::ManifestLine* line = r.add_manifest();
-          line->set_item("wheat flour");
-          line->set_category(v1::CARGO_CATEGORY_FOOD);
-          line->set_quantity(20);
-          line->set_unit("tonnes");
-          r.set_beneficiaries_requested(1 + random() % 20000);
-          r.set_idempotency_key(absl::StrCat("bench/", run, "/", c, "/", n));
+          const v1::SubmitConvoyRequestRequest r =
+              ConvoyRequest(absl::StrCat("bench/", run, "/", c, "/", n), area, random);
           v1::Convoy out;
           return {op,
                   v1::ConvoyService::NewStub(channels[c])->SubmitConvoyRequest(&context, r, &out)};
@@ -304,6 +469,9 @@ int Main() {
                 100.0 * total / elapsed / echo_qps, echo_qps, clients);
   }
   std::printf("\n");
+  for (const Latencies& l : results) {
+    if (l.errors > 0) return 1;  // the first error is printed with its row
+  }
   return 0;
 }
 
@@ -314,7 +482,8 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "corridor-bench: load on a running Corridor deployment against an empty gRPC service.\n"
       "Usage: corridor-bench --server=HOST:PORT [--echo=HOST:PORT] [--clients=16] "
-      "[--seconds=10] [--mix=record_denial:1,...]");
+      "[--seconds=10] [--mix=record_denial:1,...]\n"
+      "       corridor-bench --server=HOST:PORT --load=denials:N,convoys:N,route_reports:N");
   absl::ParseCommandLine(argc, argv);
   return corridor::bench::Main();
 }
