@@ -49,6 +49,9 @@ ABSL_FLAG(int, queries, 2000, "queries per shape");
 ABSL_FLAG(std::string, postgres, "",
           "libpq connection string of a PostgreSQL to compare with (its table \"denials\" is "
           "replaced); empty skips the comparison");
+ABSL_FLAG(int, postgres_stats_queries, 20,
+          "grouped queries per shape in PostgreSQL (each reads every matching row, so they "
+          "take a while)");
 
 namespace corridor::denials {
 namespace {
@@ -319,7 +322,7 @@ int ComparePostgres(const std::string& conninfo, int64_t count, int queries) {
     const auto& [name, sql] = statements[i];
     const std::string statement = absl::StrCat("q", i);
     if (absl::Status s = (*pg)->Prepare(statement, sql, 0); !s.ok()) return fail(s);
-    const int runs = i < 5 ? queries : std::max(1, queries / 4);
+    const int runs = i < 5 ? queries : std::max(1, absl::GetFlag(FLAGS_postgres_stats_queries));
     std::vector<double> micros;
     int64_t rows = 0;
     for (int q = 0; q < runs; ++q) {
@@ -575,5 +578,6 @@ int Main() {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures show as they come, even into a file
   return corridor::denials::Main();
 }
