@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, and runs every Corridor
-# service in one process (corridord) with its RocksDB under var/data. The
+# service in one process (corridord) with its RocksDB under var/data, and the
+# dashboard (corridor-web) in front of it. The
 # reference list of besieged areas and the Aleppo roads are loaded on first
 # start, and the first admin token is saved in var/data/credentials/. Ctrl-C
 # stops it cleanly.
 #
 #   CORRIDOR_LISTEN    address to serve on (default 127.0.0.1:7400)
 #   CORRIDOR_DATA_DIR  data folder (default var/data)
+#   CORRIDOR_WEB       address of the dashboard (default 127.0.0.1:7480)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -15,12 +17,23 @@ cd "$(dirname "$0")/.."
 LISTEN=${CORRIDOR_LISTEN:-127.0.0.1:7400}
 DATA_DIR=${CORRIDOR_DATA_DIR:-var/data}
 mkdir -p "$DATA_DIR"
+WEB_LISTEN=${CORRIDOR_WEB:-127.0.0.1:7480}
 PORT_FILE=$(mktemp)
-trap 'rm -f "$PORT_FILE"' EXIT
+WEB_PORT_FILE=$(mktemp)
+rm -f "$WEB_PORT_FILE"
+trap 'rm -f "$PORT_FILE" "$WEB_PORT_FILE"' EXIT
 
 build/bin/corridord --listen="$LISTEN" --data_dir="$DATA_DIR" --port_file="$PORT_FILE" &
 SERVER=$!
-trap 'kill -TERM "$SERVER" 2>/dev/null; wait "$SERVER"; rm -f "$PORT_FILE"; exit 0' INT TERM
+WEB=""
+stop() {
+  [ -n "$WEB" ] && kill -TERM "$WEB" 2>/dev/null && wait "$WEB"
+  kill -TERM "$SERVER" 2>/dev/null
+  wait "$SERVER"
+  rm -f "$PORT_FILE" "$WEB_PORT_FILE"
+  exit 0
+}
+trap stop INT TERM
 
 for _ in $(seq 1 300); do
   [ -s "$PORT_FILE" ] && break
@@ -33,6 +46,18 @@ for _ in $(seq 1 300); do
 done
 ADDRESS=$(cat "$PORT_FILE")
 
+build/bin/corridor-web --listen="$WEB_LISTEN" --target="$ADDRESS" --port_file="$WEB_PORT_FILE" &
+WEB=$!
+for _ in $(seq 1 100); do
+  [ -s "$WEB_PORT_FILE" ] && break
+  if ! kill -0 "$WEB" 2>/dev/null; then
+    echo "run: corridor-web did not start; see the messages above (is $WEB_LISTEN taken? set CORRIDOR_WEB)" >&2
+    stop
+  fi
+  sleep 0.1
+done
+WEB_ADDRESS=$(cat "$WEB_PORT_FILE")
+
 cat <<BANNER
 
   Corridor is running (all services in one process: corridord).
@@ -42,6 +67,10 @@ cat <<BANNER
                       DenialService, AuditService
     data              $DATA_DIR/<service>   (one RocksDB each)
     admin token       $DATA_DIR/credentials/admin.token   (readable only by you)
+
+    dashboard         http://$WEB_ADDRESS/
+                      sign in with a token, e.g. a coordinator's made as below
+    JSON gateway      http://$WEB_ADDRESS/api/v1/<Service>/<RPC>   (same tokens)
 
   Every call needs a bearer token. Try, in another terminal:
 

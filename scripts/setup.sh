@@ -18,7 +18,12 @@ PACKAGES=(
   openssl
   # the PostgreSQL peer of the benchmarks (server started on loopback by the script)
   postgresql libpq-dev
+  # corridor-web: its HTTP server, and the dashboard's build (Node.js, npm)
+  # and browser tests (Debian's Chromium, driven by playwright-core)
+  libcpp-httplib-dev nodejs chromium
 )
+# Debian's npm, unless Node.js came with its own (NodeSource's does).
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -27,8 +32,23 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
+# The dashboard's front-end packages, exactly as package-lock.json pins them.
+install_web_packages() {
+  local web
+  web="$(dirname "$0")/../clients/web"
+  if [ -f "$web/node_modules/.package-lock.json" ] &&
+    cmp -s "$web/package-lock.json" "$web/node_modules/.corridor-lock"; then
+    echo "setup: front-end packages already installed"
+    return
+  fi
+  echo "setup: installing the dashboard's front-end packages (npm ci)"
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error &&
+    cp package-lock.json node_modules/.corridor-lock)
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages already installed"
+  install_web_packages
   exit 0
 fi
 
@@ -45,4 +65,5 @@ echo "setup: installing ${#missing[@]} missing packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+install_web_packages
 echo "setup: done"

@@ -59,11 +59,15 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         {"/corridor.v1.DenialService/GetDenialHistory", readers},
         {"/corridor.v1.DenialService/DenialStats", readers},
 
-        {"/corridor.v1.AuditService/GetTreeHead", auditors},
+        // Tree heads and proofs are hashes only: everyone who follows the
+        // change feed checks what it receives against them.
+        {"/corridor.v1.AuditService/GetTreeHead", readers},
+        {"/corridor.v1.AuditService/GetInclusionProof", readers},
+        {"/corridor.v1.AuditService/GetConsistencyProof", readers},
         {"/corridor.v1.AuditService/GetEntries", auditors},
-        {"/corridor.v1.AuditService/GetInclusionProof", auditors},
-        {"/corridor.v1.AuditService/GetConsistencyProof", auditors},
         {"/corridor.v1.AuditService/ListRecordDigests", auditors},
+        // The change feed partners follow into their own systems.
+        {"/corridor.v1.AuditService/WatchChanges", readers},
 
         {"/corridor.v1.TokenService/CreateToken", admin},
         {"/corridor.v1.TokenService/ListTokens", admin},

@@ -1,5 +1,6 @@
 #include "services/audit_service.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status.h"
@@ -18,6 +19,66 @@ absl::Status CheckSize(absl::string_view field, uint64_t size, uint64_t current)
                                             "); ask GetTreeHead for the current size"));
   }
   return absl::OkStatus();
+}
+
+// Entries read from the journal at a time, and how often an idle stream
+// checks whether its client has left.
+constexpr uint64_t kWatchBatch = 256;
+constexpr absl::Duration kWatchIdleCheck = absl::Milliseconds(500);
+
+const storage::TableSchema* FindTable(const ServiceStorage& storage, const std::string& name) {
+  for (const storage::TableSchema* table : storage.tables) {
+    if (table->info().name == name) return table;
+  }
+  return nullptr;
+}
+
+// The change for one journal entry: the entry, and each record it wrote as
+// it is stored now when it is still at the version the entry wrote.
+absl::StatusOr<v1::Change> ChangeFor(const ServiceStorage& storage, const std::string& service,
+                                     uint64_t index, absl::string_view bytes) {
+  v1::Change change;
+  change.set_service(service);
+  change.set_index(index);
+  change.set_entry_bytes(std::string(bytes));
+  if (!change.mutable_entry()->ParseFromString(change.entry_bytes())) {
+    return absl::DataLossError(absl::StrCat("journal entry ", index, " of ", service,
+                                            " cannot be parsed; run `corridorctl audit verify`"));
+  }
+  for (const v1::JournalChange& written : change.entry().changes()) {
+    v1::ChangedRecord* out = change.add_records();
+    out->set_table(written.table());
+    out->set_description(written.description());
+    out->set_version(written.version());
+    const storage::TableSchema* table = FindTable(storage, written.table());
+    if (table == nullptr) {
+      out->set_state(v1::ChangedRecord::WITHHELD);
+      continue;
+    }
+    absl::StatusOr<storage::RawRecord> stored = storage.store->Get(*table, written.key());
+    if (absl::IsNotFound(stored.status())) {
+      out->set_state(v1::ChangedRecord::REMOVED);
+      continue;
+    }
+    if (!stored.ok()) return stored.status();
+    if (stored->version != written.version()) {
+      out->set_state(v1::ChangedRecord::SUPERSEDED);
+      continue;
+    }
+    out->set_state(v1::ChangedRecord::CURRENT);
+    out->mutable_record()->set_type_url("type.googleapis.com/" +
+                                        table->prototype().GetDescriptor()->full_name());
+    out->mutable_record()->set_value(std::move(stored->payload));
+  }
+  return change;
+}
+
+bool WritesAnyOf(const v1::JournalEntry& entry, const absl::flat_hash_set<std::string>& tables) {
+  if (tables.empty()) return true;
+  for (const v1::JournalChange& change : entry.changes()) {
+    if (tables.contains(change.table())) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -155,6 +216,76 @@ grpc::Status AuditService::ListRecordDigests(grpc::ServerContext* context,
   if (!next.ok()) return ToGrpc(next.status());
   response->set_next_page_token(*next);
   return grpc::Status::OK;
+}
+
+grpc::Status AuditService::WatchChanges(grpc::ServerContext* context,
+                                        const v1::WatchChangesRequest* request,
+                                        grpc::ServerWriter<v1::Change>* writer) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "WatchChanges");
+  if (!origin.ok()) return ToGrpc(origin.status());
+  std::string name;
+  absl::StatusOr<const ServiceStorage*> found = Find(request->service(), &name);
+  if (!found.ok()) return ToGrpc(found.status());
+  const ServiceStorage& storage = **found;
+  if (!storage.change_feed) {
+    return ToGrpc(InvalidField("service", absl::StrCat(name,
+                                                       " has no change feed: its records "
+                                                       "are credentials. Oversight reads its "
+                                                       "journal with GetEntries")));
+  }
+  if (request->tables_size() > kMaxWatchedTables) {
+    return ToGrpc(InvalidField("tables", absl::StrCat("at most ", kMaxWatchedTables)));
+  }
+  for (const std::string& table : request->tables()) {
+    if (FindTable(storage, table) == nullptr) {
+      std::vector<std::string> names;
+      for (const storage::TableSchema* t : storage.tables) names.push_back(t->info().name);
+      return ToGrpc(
+          InvalidField("tables", absl::StrCat(name, " has no table \"", table,
+                                              "\"; it has: ", absl::StrJoin(names, ", "))));
+    }
+  }
+  const absl::flat_hash_set<std::string> tables(request->tables().begin(), request->tables().end());
+  const storage::Store& store = *storage.store;
+  uint64_t next = request->from_end() ? store.journal_head().size : request->start();
+  if (const uint64_t size = store.journal_head().size; next > size) {
+    return ToGrpc(InvalidField("start", absl::StrCat(next, " is beyond the journal's size (", size,
+                                                     "); resume from at most ", size)));
+  }
+  // Headers go out at once, so the client knows it is subscribed before the
+  // first change arrives.
+  context->AddInitialMetadata("corridor-subscribed", absl::StrCat(next));
+  writer->SendInitialMetadata();
+  while (!context->IsCancelled()) {
+    const uint64_t size = store.journal_head().size;
+    if (next < size) {
+      const uint64_t end = std::min(size, next + kWatchBatch);
+      absl::Status read =
+          store.ReadJournal(next, end, [&](uint64_t index, absl::string_view bytes) {
+            absl::StatusOr<v1::Change> change = ChangeFor(storage, name, index, bytes);
+            if (!change.ok()) return change.status();
+            next = index + 1;
+            if (!WritesAnyOf(change->entry(), tables)) return absl::OkStatus();
+            if (!writer->Write(*change)) return absl::CancelledError("the client left");
+            return absl::OkStatus();
+          });
+      if (absl::IsCancelled(read)) return grpc::Status::CANCELLED;
+      if (!read.ok()) return ToGrpc(read);
+      continue;
+    }
+    if (ending_.load()) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          absl::StrCat("the server is shutting down; reconnect with start=", next,
+                                       " to miss nothing"));
+    }
+    store.WaitForJournal(next, absl::Now() + kWatchIdleCheck);
+  }
+  return grpc::Status::CANCELLED;
+}
+
+void AuditService::EndStreams() {
+  ending_.store(true);
+  for (const auto& [name, storage] : audited_) storage->store->StopWaiting();
 }
 
 }  // namespace corridor

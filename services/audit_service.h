@@ -6,6 +6,7 @@
 #ifndef CORRIDOR_SERVICES_AUDIT_SERVICE_H_
 #define CORRIDOR_SERVICES_AUDIT_SERVICE_H_
 
+#include <atomic>
 #include <map>
 #include <string>
 
@@ -34,9 +35,16 @@ class AuditService final : public v1::AuditService::Service {
   grpc::Status ListRecordDigests(grpc::ServerContext* context,
                                  const v1::ListRecordDigestsRequest* request,
                                  v1::ListRecordDigestsResponse* response) override;
+  grpc::Status WatchChanges(grpc::ServerContext* context, const v1::WatchChangesRequest* request,
+                            grpc::ServerWriter<v1::Change>* writer) override;
+
+  // Ends every WatchChanges stream (at shutdown), telling clients where to
+  // resume.
+  void EndStreams();
 
   static constexpr uint64_t kMaxEntriesPerCall = 1000;
   static constexpr int kMaxDigestsPerPage = 5000;
+  static constexpr int kMaxWatchedTables = 32;
 
  private:
   absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
@@ -50,6 +58,7 @@ class AuditService final : public v1::AuditService::Service {
 
   std::map<std::string, const ServiceStorage*> audited_;
   const AccessControl* access_;
+  std::atomic<bool> ending_{false};
 };
 
 }  // namespace corridor

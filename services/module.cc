@@ -13,6 +13,7 @@ absl::StatusOr<ServiceStorage> OpenServiceStorage(
   absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(store_options);
   if (!store.ok()) return store.status();
   opened.store = *std::move(store);
+  opened.tables = tables;
   for (const storage::TableSchema* table : tables) {
     absl::Status built =
         opened.store->BuildMissingIndexes(*table, [&](const std::string& index, uint64_t records) {

@@ -41,6 +41,12 @@ struct ModuleOptions {
 struct ServiceStorage {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<storage::TreeSigner> signer;
+  // Every table the service keeps, for the change feed to find the records
+  // a journal entry names.
+  std::vector<const storage::TableSchema*> tables;
+  // Whether partners may follow the service's changes (WatchChanges). Off
+  // for the auth service: its records are credentials.
+  bool change_feed = true;
 };
 
 // Opens both in options.data_dir, and builds any index of `tables` that a

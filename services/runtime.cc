@@ -200,6 +200,7 @@ absl::Status RunServices(const RuntimeOptions& options) {
   const std::string signal_name = WaitForTerminationSignal();
   CORRIDOR_LOG(INFO) << signal_name << " received: draining calls, then closing databases";
   for (const auto& module : modules) module->BeginShutdown();
+  audit.EndStreams();
   (*host)->Shutdown();
   host->reset();
   modules.clear();  // closes each RocksDB after the server has stopped

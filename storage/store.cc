@@ -265,6 +265,20 @@ class Store::Impl {
     return head_;
   }
 
+  uint64_t WaitForJournal(uint64_t size, absl::Time deadline) const {
+    absl::MutexLock lock(&head_mu_);
+    auto grown = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(head_mu_) {
+      return head_.size > size || stop_waiting_;
+    };
+    head_mu_.AwaitWithDeadline(absl::Condition(&grown), deadline);
+    return head_.size;
+  }
+
+  void StopWaiting() {
+    absl::MutexLock lock(&head_mu_);
+    stop_waiting_ = true;
+  }
+
   // Stripes of locks over record keys: a commit holds the stripes of the
   // records it writes from the version check to the end of the write.
   size_t StripeOf(absl::string_view record_key) const {
@@ -306,6 +320,7 @@ class Store::Impl {
   uint64_t outbox_commits_ = 0;  // guarded by outbox_mu_
   mutable absl::Mutex head_mu_;
   JournalHead head_ ABSL_GUARDED_BY(head_mu_);
+  bool stop_waiting_ ABSL_GUARDED_BY(head_mu_) = false;
 };
 
 absl::StatusOr<merkle::Hash> Store::Impl::ReadNode(int level, uint64_t index) const {
@@ -993,6 +1008,12 @@ absl::Status Store::ReadSetAside(absl::string_view outbox, const SetAsideVisitor
   }
   return FromRocks(it->status(), "reading set-aside outbox messages");
 }
+
+uint64_t Store::WaitForJournal(uint64_t size, absl::Time deadline) const {
+  return impl_->WaitForJournal(size, deadline);
+}
+
+void Store::StopWaiting() { impl_->StopWaiting(); }
 
 uint64_t Store::WaitForOutbox(uint64_t seen, absl::Time deadline) const {
   return impl_->WaitForOutbox(seen, deadline);

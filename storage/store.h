@@ -145,6 +145,11 @@ class Store {
   // Calls `visit` for entries [start, end) in order; `end` at most the size.
   using EntryVisitor = std::function<absl::Status(uint64_t index, absl::string_view entry)>;
   absl::Status ReadJournal(uint64_t start, uint64_t end, const EntryVisitor& visit) const;
+  // Waits until the journal holds more than `size` entries, `deadline`
+  // passes or StopWaiting() is called; returns the journal's size.
+  uint64_t WaitForJournal(uint64_t size, absl::Time deadline) const;
+  // Wakes every WaitForJournal caller now and for good (at shutdown).
+  void StopWaiting();
   // Stored perfect-subtree hashes, for roots and proofs (merkle.h).
   merkle::NodeSource journal_nodes() const;
 

@@ -28,6 +28,7 @@ AuthModule::AuthModule(ServiceStorage storage, std::unique_ptr<TokenStore> token
 absl::StatusOr<std::unique_ptr<AuthModule>> AuthModule::Open(const ModuleOptions& options) {
   absl::StatusOr<ServiceStorage> storage = OpenServiceStorage(options, {&TokensTable().schema()});
   if (!storage.ok()) return storage.status();
+  storage->change_feed = false;
   absl::StatusOr<std::unique_ptr<TokenStore>> tokens = TokenStore::Open(storage->store.get());
   if (!tokens.ok()) return tokens.status();
   return std::unique_ptr<AuthModule>(new AuthModule(*std::move(storage), *std::move(tokens)));

@@ -131,11 +131,13 @@ const Row kMatrix[] = {
      R"(from { year: 2016 month: 1 } to { year: 2016 month: 12 } group_by: STATS_DIMENSION_PARTY)",
      kReaders},
 
-    {"AuditService/GetTreeHead", R"(service: "areas")", "OA"},
+    {"AuditService/GetTreeHead", R"(service: "areas")", kReaders},
     {"AuditService/GetEntries", R"(service: "areas" start: 0 end: 1)", "OA"},
-    {"AuditService/GetInclusionProof", R"(service: "areas" leaf_index: 0 tree_size: 1)", "OA"},
-    {"AuditService/GetConsistencyProof", R"(service: "areas" first_size: 1 second_size: 1)", "OA"},
+    {"AuditService/GetInclusionProof", R"(service: "areas" leaf_index: 0 tree_size: 1)", kReaders},
+    {"AuditService/GetConsistencyProof", R"(service: "areas" first_size: 1 second_size: 1)",
+     kReaders},
     {"AuditService/ListRecordDigests", R"(service: "areas")", "OA"},
+    {"AuditService/WatchChanges", R"(service: "areas" start: 0)", kReaders},
 
     {"TokenService/CreateToken", R"(role: ROLE_OVERSIGHT name: "matrix")", "A"},
     {"TokenService/ListTokens", "", "A"},

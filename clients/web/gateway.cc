@@ -1,0 +1,235 @@
+#include "clients/web/gateway.h"
+
+#include <future>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/credentials.h"
+#include "corridor/v1/areas.pb.h"
+#include "corridor/v1/audit.pb.h"
+#include "corridor/v1/auth.pb.h"
+#include "corridor/v1/convoys.pb.h"
+#include "corridor/v1/denials.pb.h"
+#include "corridor/v1/routes.pb.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/support/byte_buffer.h"
+
+namespace corridor::web {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FileDescriptor;
+using google::protobuf::Message;
+using google::protobuf::MethodDescriptor;
+
+// One message of each contract file, so that the linker keeps the files and
+// their services are in the generated descriptor pool.
+std::vector<const FileDescriptor*> ContractFiles() {
+  return {v1::Area::descriptor()->file(),   v1::Route::descriptor()->file(),
+          v1::Convoy::descriptor()->file(), v1::Denial::descriptor()->file(),
+          v1::Change::descriptor()->file(), v1::TokenInfo::descriptor()->file()};
+}
+
+bool Exposed(const MethodDescriptor& method) {
+  if (method.client_streaming() || method.server_streaming()) return false;
+  const std::string& service = method.service()->name();
+  if (service == "TokenService") return method.name() == "WhoAmI";
+  return service == "AreaService" || service == "RouteService" || service == "ConvoyService" ||
+         service == "DenialService" || service == "AuditService";
+}
+
+const MethodDescriptor* FindMethod(absl::string_view path) {
+  ContractFiles();
+  std::vector<std::string> parts = absl::StrSplit(path, '/');
+  if (parts.size() != 2) return nullptr;
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+      absl::StrCat("corridor.v1.", parts[0], ".", parts[1]));
+}
+
+std::string JsonQuoted(absl::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          absl::StrAppend(&out, "\\u00", absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+int HttpStatusOf(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return 200;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return 400;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return 401;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return 403;
+    case grpc::StatusCode::NOT_FOUND:
+      return 404;
+    case grpc::StatusCode::ALREADY_EXISTS:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return 409;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return 429;
+    case grpc::StatusCode::UNAVAILABLE:
+      return 503;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return 504;
+    default:
+      return 500;
+  }
+}
+
+HttpReply ErrorReply(int http_status, absl::string_view code, absl::string_view message) {
+  HttpReply reply;
+  reply.status = http_status;
+  reply.body = absl::StrCat("{\"error\":{\"code\":", JsonQuoted(code),
+                            ",\"message\":", JsonQuoted(message), "}}");
+  return reply;
+}
+
+HttpReply ErrorReply(const grpc::Status& status) {
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
+  const int code = status.error_code();
+  const char* name = code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
+  std::string message = status.error_message();
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    message = "the Corridor services cannot be reached from the dashboard's server (" + message +
+              "); check that corridord is running and corridor-web's --target";
+  }
+  return ErrorReply(HttpStatusOf(status.error_code()), name, message);
+}
+
+Gateway::Gateway(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
+    : channel_(std::move(channel)), timeout_(timeout) {}
+
+HttpReply Gateway::Call(absl::string_view method_path, absl::string_view json,
+                        const std::string& token) const {
+  const MethodDescriptor* method = FindMethod(method_path);
+  if (method == nullptr || !Exposed(*method)) {
+    return ErrorReply(404, "NOT_FOUND",
+                      absl::StrCat("no RPC ", method_path,
+                                   " is served here; the gateway serves the unary RPCs of "
+                                   "corridor.v1, e.g. POST /api/v1/AreaService/ListAreas"));
+  }
+  google::protobuf::DynamicMessageFactory factory;
+  std::unique_ptr<Message> request(factory.GetPrototype(method->input_type())->New());
+  google::protobuf::util::JsonParseOptions parse;
+  parse.ignore_unknown_fields = false;
+  if (!json.empty()) {
+    google::protobuf::util::Status status =
+        google::protobuf::util::JsonStringToMessage(std::string(json), request.get(), parse);
+    if (!status.ok()) {
+      return ErrorReply(
+          400, "INVALID_ARGUMENT",
+          absl::StrCat("the request body is not a valid ", method->input_type()->name(), ": ",
+                       std::string(status.message())));
+    }
+  }
+
+  std::string serialized;
+  request->SerializeToString(&serialized);
+  grpc::Slice slice(serialized);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer response_buffer;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  if (!token.empty()) AttachBearerToken(&context, token);
+  grpc::GenericStub stub(channel_);
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, absl::StrCat("/", method->service()->full_name(), "/", method->name()),
+                 grpc::StubOptions(), &request_buffer, &response_buffer,
+                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
+  const grpc::Status status = done.get_future().get();
+  if (!status.ok()) return ErrorReply(status);
+
+  std::vector<grpc::Slice> slices;
+  if (!response_buffer.Dump(&slices).ok()) {
+    return ErrorReply(502, "INTERNAL", "the service's response could not be read");
+  }
+  std::string bytes;
+  for (const grpc::Slice& s : slices)
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  std::unique_ptr<Message> response(factory.GetPrototype(method->output_type())->New());
+  if (!response->ParseFromString(bytes)) {
+    return ErrorReply(502, "INTERNAL", "the service's response could not be parsed");
+  }
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  print.always_print_primitive_fields = true;
+  HttpReply reply;
+  if (!google::protobuf::util::MessageToJsonString(*response, &reply.body, print).ok()) {
+    return ErrorReply(500, "INTERNAL", "the response could not be written as JSON");
+  }
+  return reply;
+}
+
+std::string Gateway::EnumsJson() const {
+  ContractFiles();
+  const char* const kEnums[] = {"AreaStatus",     "RouteStatus", "ConvoyStatus",
+                                "CargoCategory",  "Confidence",  "AccessConstraintCategory",
+                                "StatsDimension", "Role"};
+  std::string out = "{";
+  for (const char* name : kEnums) {
+    const google::protobuf::EnumDescriptor* e =
+        google::protobuf::DescriptorPool::generated_pool()->FindEnumTypeByName(
+            absl::StrCat("corridor.v1.", name));
+    if (e == nullptr) continue;
+    if (out.size() > 1) out += ",";
+    absl::StrAppend(&out, JsonQuoted(name), ":[");
+    for (int i = 0; i < e->value_count(); ++i) {
+      if (i > 0) out += ",";
+      out += JsonQuoted(e->value(i)->name());
+    }
+    out += "]";
+  }
+  return out + "}";
+}
+
+}  // namespace corridor::web

@@ -1,0 +1,534 @@
+// The Corridor dashboard: one page for coordinators and oversight officers.
+// Everything comes from corridor-web's JSON gateway with the user's token;
+// the services' roles decide what each user may see and do.
+import { ApiError, call, download, enums, follow, listAll, session } from './api.js';
+import { drawStackedBars } from './chart.js';
+import { areaName, enumLabel, initialLanguage, language, setLanguage, t } from './i18n.js';
+import { drawMap, statusClass } from './map.js';
+
+const $ = (selector) => document.querySelector(selector);
+
+const state = {
+  enums: {},
+  areas: [],
+  routes: [],
+  geojson: null,
+  convoys: [],
+  access: null,
+  accessSort: { key: 'days', descending: true },
+  stopFollowing: null,
+  idempotencyKey: null,
+};
+
+// ---------------------------------------------------------------- helpers
+
+function showMessage(box, text, ok = false) {
+  box.hidden = !text;
+  box.textContent = text || '';
+  box.classList.toggle('ok', ok);
+}
+
+function banner(text) { showMessage($('#banner'), text); }
+
+function errorText(error) {
+  return error instanceof ApiError ? error.message : String(error.message || error);
+}
+
+function dateOf(text) {
+  if (!text) return undefined;
+  const [year, month, day] = text.split('-').map(Number);
+  return { year, month, day };
+}
+
+function formatDate(date) {
+  if (!date || !date.year) return '';
+  return `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
+}
+
+function cell(row, text, className) {
+  const td = document.createElement('td');
+  td.textContent = text ?? '';
+  if (className) td.className = className;
+  row.append(td);
+  return td;
+}
+
+function badge(status) {
+  const span = document.createElement('span');
+  span.className = `badge status-${statusClass(status)}`;
+  span.dataset.status = status || '';
+  span.textContent = enumLabel(status);
+  return span;
+}
+
+function areaById(id) { return state.areas.find((a) => a.id === id); }
+
+function fillEnumSelects() {
+  for (const select of document.querySelectorAll('select[data-enum]')) {
+    const previous = select.value;
+    select.replaceChildren();
+    if (select.dataset.any) select.append(new Option('—', ''));
+    const only = select.dataset.only?.split(',');
+    for (const name of state.enums[select.dataset.enum] || []) {
+      if (name.endsWith('_UNSPECIFIED')) continue;
+      if (only && !only.some((o) => name.endsWith(`_${o}`))) continue;
+      select.append(new Option(enumLabel(name), name));
+    }
+    if (previous) select.value = previous;
+  }
+  for (const select of document.querySelectorAll('select[data-areas]')) {
+    const previous = select.value;
+    select.replaceChildren(new Option('—', ''));
+    for (const area of [...state.areas].sort((a, b) => areaName(a).localeCompare(areaName(b)))) {
+      select.append(new Option(`${areaName(area)} (${area.id})`, area.id));
+    }
+    select.value = previous;
+  }
+  for (const select of document.querySelectorAll('select[data-routes]')) {
+    const previous = select.value;
+    select.replaceChildren(new Option('—', ''));
+    for (const route of state.routes) select.append(new Option(route.name, route.id));
+    select.value = previous;
+  }
+}
+
+// ---------------------------------------------------------------- map and roads
+
+function renderMap() {
+  const unplaced = drawMap($('#map'), state.geojson, state.areas, state.routes);
+  const placed = state.areas.length - unplaced.length;
+  $('#map-caption').textContent = t('map_caption', placed, state.areas.length);
+  const list = $('#unplaced');
+  list.replaceChildren();
+  for (const area of unplaced) {
+    const li = document.createElement('li');
+    li.dataset.areaId = area.id;
+    li.append(`${areaName(area)} `, badge(area.status));
+    list.append(li);
+  }
+  const legend = $('#map-legend');
+  legend.replaceChildren();
+  const statuses = [...new Set(state.areas.map((a) => a.status))];
+  for (const status of statuses) legend.append(badge(status), ' ');
+}
+
+function renderRoads(changedId) {
+  const body = $('#roads tbody');
+  body.replaceChildren();
+  for (const route of state.routes) {
+    const row = document.createElement('tr');
+    row.dataset.routeId = route.id;
+    cell(row, route.name);
+    cell(row, '').append(badge(route.status));
+    cell(row, route.status_observed_at ? route.status_observed_at.slice(0, 10) : '');
+    cell(row, route.controlling_party);
+    cell(row, (route.serves_area_ids || []).map((id) => areaName(areaById(id)) || id).join(', '));
+    cell(row, route.reports);
+    if (route.id === changedId) row.classList.add('changed');
+    body.append(row);
+  }
+}
+
+async function loadRoutes(changedId) {
+  state.routes = await listAll('RouteService/ListRoutes', {}, 'routes');
+  renderRoads(changedId);
+  if (state.geojson) renderMap();
+}
+
+function followRoutes() {
+  state.stopFollowing?.();
+  const live = $('#live');
+  const setLive = (on) => {
+    live.dataset.live = on ? 'on' : 'off';
+    live.dataset.i18n = on ? 'live_on' : 'live_off';
+    live.textContent = t(live.dataset.i18n);
+  };
+  state.stopFollowing = follow('routes', {
+    onReady: () => setLive(true),
+    onDown: () => setLive(false),
+    onChange: (change) => {
+      const route = change.records.find((r) => r.table === 'route_reports')?.record?.route_id;
+      loadRoutes(route).catch((e) => banner(errorText(e)));
+    },
+  });
+}
+
+// ---------------------------------------------------------------- access report
+
+function accessValue(row, key) {
+  switch (key) {
+    case 'area': return row.area_name;
+    case 'status': return row.area_status;
+    case 'need': return Number(row.people_in_need ?? -1);
+    case 'requests': return Number(row.requests);
+    case 'approved': return Number(row.approved);
+    case 'delivered': return Number(row.delivered);
+    case 'reached': return Number(row.beneficiaries_reached);
+    // Never reached sorts above any number of days.
+    case 'days': return row.days_since_last_delivery === undefined
+      ? Number.MAX_SAFE_INTEGER : Number(row.days_since_last_delivery);
+    default: return 0;
+  }
+}
+
+function renderAccess() {
+  if (!state.access) return;
+  const { key, descending } = state.accessSort;
+  const rows = [...(state.access.areas || [])].sort((a, b) => {
+    const x = accessValue(a, key), y = accessValue(b, key);
+    const order = typeof x === 'string' ? x.localeCompare(y) : x - y;
+    return descending ? -order : order;
+  });
+  const body = $('#access tbody');
+  body.replaceChildren();
+  let never = 0;
+  for (const area of rows) {
+    const row = document.createElement('tr');
+    row.dataset.areaId = area.area_id;
+    const neverReached = area.days_since_last_delivery === undefined;
+    if (neverReached) { never += 1; row.classList.add('never'); }
+    cell(row, areaName(areaById(area.area_id)) || area.area_name);
+    cell(row, '').append(badge(area.area_status));
+    cell(row, area.people_in_need ?? '—', 'number');
+    cell(row, area.requests, 'number');
+    cell(row, area.approved, 'number');
+    cell(row, area.delivered, 'number');
+    cell(row, area.beneficiaries_reached, 'number');
+    cell(row, neverReached ? t('never') : area.days_since_last_delivery, 'number');
+    body.append(row);
+  }
+  $('#access-summary').textContent = t('access_summary', rows.length, never);
+  for (const th of document.querySelectorAll('#access th')) {
+    th.classList.toggle('sorted', th.dataset.key === key);
+    th.setAttribute('aria-sort', th.dataset.key === key ? (descending ? 'descending' : 'ascending') : 'none');
+  }
+}
+
+async function loadAccess() {
+  const form = $('#access-form');
+  state.access = await call('ConvoyService/GetAccessReport', {
+    from: dateOf(form.from.value), to: dateOf(form.to.value),
+  });
+  renderAccess();
+}
+
+// ---------------------------------------------------------------- denials
+
+function monthsBetween(from, to) {
+  const out = [];
+  let [y, m] = from.split('-').map(Number);
+  const [ty, tm] = to.split('-').map(Number);
+  while (y < ty || (y === ty && m <= tm)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m += 1; if (m === 13) { m = 1; y += 1; }
+  }
+  return out;
+}
+
+function yearMonth(text) {
+  const [year, month] = text.split('-').map(Number);
+  return { year, month };
+}
+
+function denialFilters() {
+  const form = $('#denials-form');
+  return {
+    from: form.from.value, to: form.to.value, split: form.split.value,
+    party: form.party.value.trim(), category: form.category.value, area: form.area.value,
+  };
+}
+
+async function loadDenials() {
+  const f = denialFilters();
+  const box = $('#denials-message');
+  showMessage(box, '');
+  const base = { from: yearMonth(f.from), to: yearMonth(f.to) };
+  if (f.party) base.party = f.party;
+  if (f.category) base.category = f.category;
+  if (f.area) base.area_id = f.area;
+  try {
+    const split = f.split === 'party' ? 'STATS_DIMENSION_PARTY' : 'STATS_DIMENSION_CATEGORY';
+    const groups = await call('DenialService/DenialStats', { ...base, group_by: split });
+    const top = (groups.rows || []).slice(0, 6);
+    const series = [];
+    for (const group of top) {
+      const filter = f.split === 'party' ? { party: group.group } : { category: group.category };
+      const byMonth = await call('DenialService/DenialStats', { ...base, ...filter, group_by: 'STATS_DIMENSION_MONTH' });
+      const counts = {};
+      for (const row of byMonth.rows || []) counts[row.group] = Number(row.denials);
+      series.push({ label: f.split === 'party' ? group.group : enumLabel(group.group), counts });
+    }
+    const all = await call('DenialService/DenialStats', { ...base, group_by: 'STATS_DIMENSION_MONTH' });
+    const totals = {};
+    for (const row of all.rows || []) totals[row.group] = Number(row.denials);
+    // The chart spans the months that have denials, not the whole filter.
+    const withData = Object.keys(totals).sort();
+    const months = withData.length ? monthsBetween(withData[0], withData.at(-1)) : [];
+    const other = {};
+    for (const month of months) {
+      const rest = (totals[month] || 0) - series.reduce((sum, s) => sum + (s.counts[month] || 0), 0);
+      if (rest > 0) other[month] = rest;
+    }
+    if (Object.keys(other).length) series.push({ label: t('other'), counts: other });
+    drawStackedBars($('#denials-chart'), months, series, { rtl: language() === 'ar' });
+    renderDenialTable(months, series, totals);
+    if (!series.length) showMessage(box, t('no_denials'), true);
+  } catch (error) {
+    showMessage(box, errorText(error));
+  }
+}
+
+function renderDenialTable(months, series, totals) {
+  const legend = $('#denials-legend');
+  legend.replaceChildren();
+  series.forEach((s, k) => {
+    const item = document.createElement('span');
+    item.className = 'key';
+    const swatch = document.createElement('i');
+    swatch.className = `swatch swatch-${k}`;
+    item.append(swatch, s.label);
+    legend.append(item, ' ');
+  });
+  const head = $('#denials-table thead');
+  const body = $('#denials-table tbody');
+  head.replaceChildren();
+  body.replaceChildren();
+  const header = document.createElement('tr');
+  for (const text of [t('month'), ...series.map((s) => s.label), t('total')]) {
+    const th = document.createElement('th');
+    th.textContent = text;
+    header.append(th);
+  }
+  head.append(header);
+  for (const month of months) {
+    if (!totals[month]) continue;
+    const row = document.createElement('tr');
+    row.dataset.month = month;
+    cell(row, month);
+    for (const s of series) cell(row, s.counts[month] || 0, 'number');
+    cell(row, totals[month], 'number');
+    body.append(row);
+  }
+}
+
+function lastDay(month) {
+  const [y, m] = month.split('-').map(Number);
+  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
+async function exportDenials(format) {
+  const f = denialFilters();
+  const query = new URLSearchParams({ format, since: `${f.from}-01`, until: lastDay(f.to) });
+  if (f.party) query.set('party', f.party);
+  if (f.category) query.set('category', f.category);
+  if (f.area) query.set('area', f.area);
+  try {
+    await download(`/api/v1/export/denials?${query}`, `corridor-denials.${format}.csv`);
+  } catch (error) {
+    showMessage($('#denials-message'), errorText(error));
+  }
+}
+
+// ---------------------------------------------------------------- convoys
+
+function renderConvoys() {
+  const body = $('#convoys tbody');
+  body.replaceChildren();
+  const select = $('#step-form').convoy_id;
+  const previous = select.value;
+  select.replaceChildren();
+  for (const convoy of state.convoys) {
+    const row = document.createElement('tr');
+    row.dataset.convoyId = convoy.id;
+    cell(row, convoy.id);
+    cell(row, convoy.agency);
+    cell(row, areaName(areaById(convoy.area_id)) || convoy.area_id);
+    cell(row, formatDate(convoy.planned_date));
+    cell(row, '').append(badge(convoy.status));
+    cell(row, convoy.beneficiaries_requested, 'number');
+    body.append(row);
+    select.append(new Option(`${convoy.id} · ${convoy.agency} · ${enumLabel(convoy.status)}`, convoy.id));
+  }
+  if (previous) select.value = previous;
+}
+
+async function loadConvoys() {
+  const reply = await call('ConvoyService/ListConvoys', { page: { page_size: 50 } });
+  state.convoys = reply.convoys || [];
+  renderConvoys();
+}
+
+function numberOrText(text) {
+  // Sent as typed, so that the service, not the page, judges it and names
+  // the field; an empty box is left out.
+  if (text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : text;
+}
+
+async function submitConvoy(event) {
+  event.preventDefault();
+  const form = event.target;
+  const box = $('#convoy-message');
+  state.idempotencyKey ??= crypto.randomUUID();
+  const request = {
+    agency: form.agency.value.trim(),
+    area_id: form.area_id.value,
+    planned_date: dateOf(form.planned_date.value),
+    manifest: [{
+      item: form.item.value.trim(), category: form.cargo_category.value,
+      quantity: numberOrText(form.quantity.value), unit: form.unit.value.trim(),
+    }],
+    beneficiaries_requested: numberOrText(form.beneficiaries_requested.value),
+    idempotency_key: state.idempotencyKey,
+    note: form.note.value,
+  };
+  if (form.route_id.value) request.route_id = form.route_id.value;
+  try {
+    const convoy = await call('ConvoyService/SubmitConvoyRequest', request);
+    state.idempotencyKey = null;  // the next request is a new convoy
+    showMessage(box, t('submitted', convoy.id), true);
+    await loadConvoys();
+    $('#step-form').convoy_id.value = convoy.id;
+  } catch (error) {
+    showMessage(box, errorText(error));
+  }
+}
+
+function showStepFields() {
+  const action = $('#step-form').action.value;
+  for (const label of document.querySelectorAll('#step-form label[data-for]')) {
+    label.hidden = !label.dataset.for.split(' ').includes(action);
+  }
+}
+
+async function recordStep(event) {
+  event.preventDefault();
+  const form = event.target;
+  const box = $('#step-message');
+  const convoy = state.convoys.find((c) => c.id === form.convoy_id.value);
+  const common = {
+    convoy_id: form.convoy_id.value,
+    expected_version: convoy ? Number(convoy.version) : 0,
+    occurred_on: dateOf(form.occurred_on.value),
+    note: form.note.value,
+  };
+  const action = form.action.value;
+  let method, request;
+  if (action === 'approve') {
+    method = 'ApproveConvoy';
+    request = { ...common, beneficiaries_approved: numberOrText(form.beneficiaries_approved.value) };
+  } else if (action === 'deny') {
+    method = 'DenyConvoy';
+    request = { ...common, denying_party: form.party.value.trim(), reason: form.reason.value.trim(),
+      category: form.category.value || undefined };
+  } else if (action === 'dispatch') {
+    method = 'DispatchConvoy';
+    request = common;
+  } else {
+    method = 'RecordConvoyOutcome';
+    request = { ...common, outcome: form.outcome.value,
+      beneficiaries_reached: numberOrText(form.beneficiaries_reached.value),
+      responsible_party: form.party.value.trim(), category: form.category.value || undefined };
+  }
+  try {
+    const updated = await call(`ConvoyService/${method}`, request);
+    showMessage(box, t('stepped', updated.id, enumLabel(updated.status)), true);
+    await loadConvoys();
+  } catch (error) {
+    showMessage(box, errorText(error));
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+function rerender() {
+  setLanguage(language());
+  fillEnumSelects();
+  if (state.geojson) renderMap();
+  renderRoads();
+  renderAccess();
+  renderConvoys();
+  if ($('#denials-table tbody').children.length) loadDenials();
+}
+
+async function start() {
+  const who = await call('TokenService/WhoAmI', {});
+  $('#whoami-text').textContent = t('signed_in_as', who.name, enumLabel(who.role));
+  $('#signin').hidden = true;
+  $('#signin-hint').hidden = true;
+  $('#whoami').hidden = false;
+  $('#app').hidden = false;
+  banner('');
+
+  const [kinds, areas, geojson] = await Promise.all([
+    enums(),
+    listAll('AreaService/ListAreas', {}, 'areas'),
+    fetch('syria_admin1.geojson').then((r) => r.json()),
+  ]);
+  state.enums = kinds;
+  state.areas = areas;
+  state.geojson = geojson;
+  await loadRoutes();
+  fillEnumSelects();
+  renderMap();
+  followRoutes();
+
+  const today = new Date().toISOString().slice(0, 10);
+  const access = $('#access-form');
+  access.from.value ||= '2016-01-01';
+  access.to.value ||= today;
+  const denials = $('#denials-form');
+  denials.from.value ||= '2016-01';
+  denials.to.value ||= today.slice(0, 7);
+  document.body.dataset.ready = 'true';
+  await Promise.all([
+    loadAccess().catch((e) => banner(errorText(e))),
+    loadDenials(),
+    loadConvoys().catch((e) => banner(errorText(e))),
+  ]);
+}
+
+function signOut() {
+  state.stopFollowing?.();
+  session.token = '';
+  location.reload();
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  setLanguage(initialLanguage());
+  $('#lang-en').addEventListener('click', () => { setLanguage('en'); rerender(); });
+  $('#lang-ar').addEventListener('click', () => { setLanguage('ar'); rerender(); });
+  $('#signin').addEventListener('submit', (event) => {
+    event.preventDefault();
+    session.token = $('#token').value.trim();
+    $('#token').value = '';
+    start().catch((error) => {
+      if (error instanceof ApiError && error.status === 401) session.token = '';
+      banner(`${t('bad_token')} ${errorText(error)}`);
+    });
+  });
+  $('#signout').addEventListener('click', signOut);
+  $('#access-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    loadAccess().catch((e) => banner(errorText(e)));
+  });
+  for (const th of document.querySelectorAll('#access th')) {
+    th.addEventListener('click', () => {
+      const same = state.accessSort.key === th.dataset.key;
+      state.accessSort = { key: th.dataset.key, descending: same ? !state.accessSort.descending : true };
+      renderAccess();
+    });
+  }
+  $('#denials-form').addEventListener('submit', (event) => { event.preventDefault(); loadDenials(); });
+  for (const link of document.querySelectorAll('.exports a')) {
+    link.addEventListener('click', (event) => { event.preventDefault(); exportDenials(link.dataset.format); });
+  }
+  $('#convoy-form').addEventListener('submit', submitConvoy);
+  $('#convoy-form').addEventListener('input', () => { state.idempotencyKey = null; });
+  $('#step-form').addEventListener('submit', recordStep);
+  $('#step-form').action.addEventListener('change', showStepFields);
+  showStepFields();
+  if (session.token) start().catch((error) => banner(errorText(error)));
+});
+

@@ -1,0 +1,46 @@
+// A stacked bar chart of denials by month, as plain SVG.
+import { el, clear } from './svg.js';
+
+const PALETTE = ['#b2182b', '#2166ac', '#e08214', '#1b7837', '#762a83', '#8c510a', '#878787'];
+
+export function colourOf(index) { return PALETTE[index % PALETTE.length]; }
+
+// `months`: ['2016-01', ...]; `series`: [{label, counts: {month: n}}].
+export function drawStackedBars(svg, months, series, { rtl = false } = {}) {
+  clear(svg);
+  const width = 720, height = 280, left = 40, bottom = 40, top = 10;
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const totals = months.map((m) => series.reduce((sum, s) => sum + (s.counts[m] || 0), 0));
+  const max = Math.max(1, ...totals);
+  const plotWidth = width - left - 10;
+  const step = plotWidth / Math.max(1, months.length);
+  const barWidth = Math.max(2, step * 0.7);
+  const y = (n) => top + (height - top - bottom) * (1 - n / max);
+  // Axis: 0, half and the maximum.
+  for (const tick of [0, Math.round(max / 2), max]) {
+    svg.append(el('line', { x1: left, x2: width - 10, y1: y(tick), y2: y(tick), class: 'grid' }));
+    svg.append(el('text', { x: left - 4, y: y(tick) + 4, class: 'tick', 'text-anchor': 'end' }, String(tick)));
+  }
+  months.forEach((month, i) => {
+    // Right-to-left pages read time from right to left.
+    const slot = rtl ? months.length - 1 - i : i;
+    const x = left + slot * step + (step - barWidth) / 2;
+    let base = 0;
+    series.forEach((s, k) => {
+      const n = s.counts[month] || 0;
+      if (!n) return;
+      const bar = el('rect', {
+        x: x.toFixed(1), y: y(base + n).toFixed(1), width: barWidth.toFixed(1),
+        height: (y(base) - y(base + n)).toFixed(1), fill: colourOf(k),
+        class: 'bar', 'data-month': month, 'data-series': s.label, 'data-count': n,
+      });
+      bar.append(el('title', {}, `${month} · ${s.label}: ${n}`));
+      svg.append(bar);
+      base += n;
+    });
+    const every = Math.ceil(months.length / 12);
+    if (i % every === 0) {
+      svg.append(el('text', { x: x + barWidth / 2, y: height - bottom + 16, class: 'tick', 'text-anchor': 'middle' }, month));
+    }
+  });
+}

@@ -1,0 +1,203 @@
+// The dashboard in a real browser: Debian's Chromium, headless, driven by
+// playwright-core, against a real corridord and corridor-web, with data
+// filed through the real corridorctl. Saves a screenshot of each view.
+//
+//   node dashboard_test.mjs BIN_DIR WEB_DIR SCREENSHOT_DIR
+import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// playwright-core is installed with the dashboard's own packages.
+const require = createRequire(join(here, '../../../clients/web/package.json'));
+const { chromium } = require('playwright-core');
+
+const [binDir, webDir, shots] = process.argv.slice(2);
+mkdirSync(shots, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), 'corridor-web-test-'));
+const children = [];
+
+function start(binary, args, portFile) {
+  const child = spawn(join(binDir, binary), [...args, `--port_file=${portFile}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  child.log = () => log;
+  children.push(child);
+  return child;
+}
+
+async function addressIn(portFile, child) {
+  for (let i = 0; i < 600; i++) {
+    if (existsSync(portFile)) {
+      const text = readFileSync(portFile, 'utf8').trim();
+      if (text) return text;
+    }
+    if (child.exitCode !== null) throw new Error(`${child.spawnfile} exited:\n${child.log()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${child.spawnfile} did not start`);
+}
+
+const data = join(work, 'data');
+const corridord = start('corridord', ['--listen=127.0.0.1:0', `--data_dir=${data}`], join(work, 'grpc.port'));
+const server = await addressIn(join(work, 'grpc.port'), corridord);
+const web = start('corridor-web', ['--listen=127.0.0.1:0', `--target=${server}`, `--assets=${webDir}`],
+  join(work, 'web.port'));
+const url = `http://${await addressIn(join(work, 'web.port'), web)}/`;
+
+function ctl(tokenFile, ...args) {
+  return execFileSync(join(binDir, 'corridorctl'), [`--server=${server}`, `--token-file=${tokenFile}`, ...args],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+const admin = join(data, 'credentials', 'admin.token');
+const coordinatorFile = join(work, 'coordinator.token');
+ctl(admin, 'admin', 'token', 'create', '--role=coordinator', '--name=dashboard-test', `--out=${coordinatorFile}`);
+const token = readFileSync(coordinatorFile, 'utf8').trim();
+
+async function gateway(method, body) {
+  const response = await fetch(`${url}api/v1/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+// The reference data has no Arabic community names (data/reference/README.md);
+// an admin records one, as an operator would.
+ctl(admin, 'areas', 'update', 'EG-DUMA', '--name-ar=دوما');
+
+// Denials for the chart, filed before the page opens.
+const party = 'Syrian government and affiliated militias';
+for (const [area, day, category] of [['EG-DUMA', '2016-09-03', 'movement-restriction'],
+  ['EG-DUMA', '2016-09-20', 'violence'], ['ALP-EAST', '2016-10-02', 'movement-restriction']]) {
+  ctl(coordinatorFile, 'denials', 'record', `--party=${party}`, `--area=${area}`, `--category=${category}`,
+    `--at=${day}`, '--description=held at the checkpoint', '--source=dashboard test');
+}
+
+const outside = [];
+let failed = false;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  // Nothing may come from the internet: record and refuse any such request.
+  await page.route('**/*', (route) => {
+    const target = new URL(route.request().url());
+    if (target.hostname !== '127.0.0.1') { outside.push(target.href); return route.abort(); }
+    return route.continue();
+  });
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+
+  await page.goto(url);
+  await page.fill('#token', token);
+  await page.click('#signin button[type=submit]');
+  await page.waitForSelector('body[data-ready=true]', { timeout: 20000 });
+
+  // --- the map: every area with coordinates is a point, the others listed.
+  const areas = (await gateway('AreaService/ListAreas', { page: { page_size: 500 } })).body.areas;
+  const located = areas.filter((a) => a.location).length;
+  assert.ok(located > 0 && located < areas.length, 'the reference data has areas with and without coordinates');
+  assert.equal(await page.locator('#map .areas circle').count(), located);
+  assert.equal(await page.locator('#unplaced li').count(), areas.length - located);
+  assert.equal(await page.locator('#map .governorates path').count(), 14);
+  assert.ok(await page.locator('#map .road[data-route-id=castello-road]').count() >= 1);
+  await page.locator('#map-section').screenshot({ path: join(shots, 'map.png') });
+
+  // --- road status, live: a report filed with the CLI appears without reload.
+  await page.waitForSelector('#live[data-live=on]', { timeout: 10000 });
+  await page.evaluate(() => { window.notReloaded = true; });
+  ctl(coordinatorFile, 'routes', 'report', 'castello-road', '--status=under-fire', '--source=dashboard test');
+  await page.waitForSelector('#roads tr[data-route-id=castello-road] .badge[data-status=ROUTE_STATUS_UNDER_FIRE]',
+    { timeout: 10000 });
+  assert.equal(await page.evaluate(() => window.notReloaded), true);
+  await page.locator('#roads-section').screenshot({ path: join(shots, 'roads.png') });
+
+  // --- the access report: one row per area, the never reached on top.
+  await page.waitForSelector('#access tbody tr');
+  assert.equal(await page.locator('#access tbody tr').count(), areas.length);
+  assert.equal(await page.locator('#access tbody tr').first().getAttribute('class'), 'never');
+  await page.locator('#access-section').screenshot({ path: join(shots, 'access-report.png') });
+
+  // --- denials over time: the filed denials, by month, and their export.
+  await page.waitForSelector('#denials-chart rect.bar');
+  const september = await page.locator('#denials-table tr[data-month="2016-09"] td').last().textContent();
+  assert.equal(september, '2');
+  const october = await page.locator('#denials-table tr[data-month="2016-10"] td').last().textContent();
+  assert.equal(october, '1');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-hxl')]);
+  const exported = readFileSync(await download.path(), 'utf8');
+  assert.match(exported, /#date\+occurred/);
+  assert.equal(exported.trim().split('\n').length, 2 + 3, 'header, hashtags and three denials');
+  await page.locator('#denials-section').screenshot({ path: join(shots, 'denials.png') });
+
+  // --- the convoy form: a bad entry gets the API's own message.
+  await page.selectOption('#convoy-form select[name=area_id]', 'EG-DUMA');
+  await page.fill('#convoy-form input[name=planned_date]', '2016-10-01');
+  await page.fill('#convoy-form input[name=item]', 'wheat flour');
+  await page.selectOption('#convoy-form select[name=cargo_category]', 'CARGO_CATEGORY_FOOD');
+  await page.fill('#convoy-form input[name=quantity]', '12');
+  await page.fill('#convoy-form input[name=unit]', 'tonnes');
+  await page.fill('#convoy-form input[name=beneficiaries_requested]', '5000');
+  await page.click('#convoy-form button[type=submit]');
+  await page.waitForSelector('#convoy-message:not([hidden])');
+  const shown = await page.textContent('#convoy-message');
+  const direct = await gateway('ConvoyService/SubmitConvoyRequest', {
+    area_id: 'EG-DUMA', planned_date: { year: 2016, month: 10, day: 1 }, beneficiaries_requested: 5000,
+    idempotency_key: 'direct', manifest: [{ item: 'wheat flour', category: 'CARGO_CATEGORY_FOOD', quantity: 12, unit: 'tonnes' }],
+  });
+  assert.equal(direct.status, 400);
+  assert.match(direct.body.error.message, /agency/);
+  assert.equal(shown, direct.body.error.message);
+  await page.locator('#convoy-form').screenshot({ path: join(shots, 'convoy-form-rejected.png') });
+
+  // ... and a good one is recorded, as the CLI then shows.
+  await page.fill('#convoy-form input[name=agency]', 'WFP');
+  await page.click('#convoy-form button[type=submit]');
+  await page.waitForSelector('#convoy-message.ok');
+  const id = /cv-[0-9a-f]+/.exec(await page.textContent('#convoy-message'))[0];
+  assert.match(ctl(coordinatorFile, 'convoys', 'get', id), /WFP/);
+  await page.waitForSelector(`#convoys tr[data-convoy-id="${id}"]`);
+
+  // ... and its approval, from the step form.
+  await page.selectOption('#step-form select[name=convoy_id]', id);
+  await page.selectOption('#step-form select[name=action]', 'approve');
+  await page.fill('#step-form input[name=beneficiaries_approved]', '5000');
+  await page.click('#step-form button[type=submit]');
+  await page.waitForSelector('#step-message.ok');
+  assert.match(ctl(coordinatorFile, 'convoys', 'get', id), /status\s+approved/);
+  await page.locator('#convoys-section').screenshot({ path: join(shots, 'convoys.png') });
+
+  // --- Arabic: right to left, with the areas' Arabic names.
+  await page.click('#lang-ar');
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  assert.match(await page.textContent('#access tr[data-area-id=EG-DUMA]'), /دوما/);
+  assert.match(await page.textContent('#map circle[data-area-id=EG-DUMA] title'), /دوما/);
+  assert.match(await page.textContent('#convoys tr td:nth-child(3)'), /دوما/);
+  await page.screenshot({ path: join(shots, 'arabic.png'), fullPage: true });
+  await page.click('#lang-en');
+  await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
+
+  assert.deepEqual(outside, [], 'the page asked for something outside this machine');
+  assert.deepEqual(pageErrors, [], 'the page raised errors');
+  console.log(`dashboard test passed; screenshots in ${shots}`);
+} catch (error) {
+  failed = true;
+  console.error(error);
+  console.error(`corridor-web log:\n${web.log()}`);
+} finally {
+  await browser.close();
+  await Promise.all(children.map((child) => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.on('exit', resolve);
+    child.kill('SIGTERM');
+  })));
+  rmSync(work, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
