@@ -1,0 +1,173 @@
+// corridor-web's HTTP side against a real corridord: the JSON gateway, its
+// refusals (each naming what is wrong), the change feed as server-sent
+// events, and exports.
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "clients/web/web_server.h"
+#include "common/credentials.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "httplib.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace corridor::web {
+namespace {
+
+using ::testing::HasSubstr;
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new corridor::testing::TempDir();
+    auto server = corridor::testing::ServerProcess::Start(
+        corridor::testing::BinaryPath("corridord"), {"--data_dir=" + dir_->Sub("data")},
+        dir_->path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+    auto file = corridor::testing::CreateTokenFile(server_->address(), dir_->Sub("data"),
+                                                   "coordinator", dir_->Sub("coordinator.token"));
+    ASSERT_TRUE(file.ok()) << file.status();
+    token_ = new std::string(*ReadTokenFile(*file));
+    WebOptions options;
+    options.listen_address = "127.0.0.1:0";
+    options.target = server_->address();
+    auto web = WebServer::Start(options);
+    ASSERT_TRUE(web.ok()) << web.status();
+    web_ = web->release();
+  }
+
+  static void TearDownTestSuite() {
+    delete web_;
+    delete server_;
+    delete token_;
+    delete dir_;
+  }
+
+  static httplib::Client Client() {
+    httplib::Client client("127.0.0.1", web_->port());
+    client.set_read_timeout(20, 0);
+    return client;
+  }
+
+  static httplib::Headers Signed() { return {{"Authorization", "Bearer " + *token_}}; }
+
+  static httplib::Result Post(const std::string& method, const std::string& body,
+                              const httplib::Headers& headers = Signed()) {
+    return Client().Post(("/api/v1/" + method).c_str(), headers, body, "application/json");
+  }
+
+  static inline corridor::testing::TempDir* dir_ = nullptr;
+  static inline corridor::testing::ServerProcess* server_ = nullptr;
+  static inline std::string* token_ = nullptr;
+  static inline WebServer* web_ = nullptr;
+};
+
+TEST_F(GatewayTest, CallsAnRpcInProtobufJsonWithTheProtoFieldNames) {
+  auto reply = Post("AreaService/GetArea", R"({"id": "EG-DUMA"})");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->get_header_value("Content-Type"), "application/json");
+  EXPECT_THAT(reply->body, HasSubstr(R"("name_en":"Douma")"));
+  EXPECT_THAT(reply->body, HasSubstr(R"("status":"AREA_STATUS_BESIEGED")"));
+}
+
+TEST_F(GatewayTest, PassesTheServicesRefusalsOnInTheirOwnWords) {
+  // No token: the service's UNAUTHENTICATED, as 401.
+  auto unsigned_call = Post("AreaService/ListAreas", "{}", {});
+  ASSERT_TRUE(unsigned_call);
+  EXPECT_EQ(unsigned_call->status, 401);
+  EXPECT_THAT(unsigned_call->body, HasSubstr(R"("code":"UNAUTHENTICATED")"));
+
+  // A coordinator may not create areas: the service's PERMISSION_DENIED.
+  auto forbidden = Post("AreaService/CreateArea", R"({"area": {"id": "X-1"}})");
+  ASSERT_TRUE(forbidden);
+  EXPECT_EQ(forbidden->status, 403);
+  EXPECT_THAT(forbidden->body, HasSubstr("admin"));
+
+  // A bad field: the service's INVALID_ARGUMENT naming it, as 400.
+  auto invalid = Post("ConvoyService/SubmitConvoyRequest",
+                      R"({"area_id": "EG-DUMA", "idempotency_key": "k1"})");
+  ASSERT_TRUE(invalid);
+  EXPECT_EQ(invalid->status, 400);
+  EXPECT_THAT(invalid->body, HasSubstr("agency"));
+
+  auto missing = Post("AreaService/GetArea", R"({"id": "NO-SUCH"})");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+}
+
+TEST_F(GatewayTest, RefusesWhatItDoesNotServeNamingTheProblem) {
+  auto unknown_field = Post("AreaService/GetArea", R"({"identifier": "EG-DUMA"})");
+  ASSERT_TRUE(unknown_field);
+  EXPECT_EQ(unknown_field->status, 400);
+  EXPECT_THAT(unknown_field->body, HasSubstr("identifier"));
+
+  auto not_json = Post("AreaService/GetArea", "id=EG-DUMA");
+  ASSERT_TRUE(not_json);
+  EXPECT_EQ(not_json->status, 400);
+  EXPECT_THAT(not_json->body, HasSubstr("GetAreaRequest"));
+
+  // Credentials are managed with corridorctl, never through a browser.
+  auto tokens = Post("TokenService/CreateToken", R"({"role": "ROLE_ADMIN"})");
+  ASSERT_TRUE(tokens);
+  EXPECT_EQ(tokens->status, 404);
+  auto no_such = Post("AreaService/Nope", "{}");
+  ASSERT_TRUE(no_such);
+  EXPECT_EQ(no_such->status, 404);
+
+  // Only JSON bodies, which a page on another site cannot send unasked.
+  auto form = Client().Post("/api/v1/AreaService/ListAreas", Signed(), "a=b",
+                            "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 415);
+}
+
+TEST_F(GatewayTest, StreamsTheChangeFeedAsServerSentEvents) {
+  std::string received;
+  httplib::Client client = Client();
+  auto reply = client.Get("/api/v1/changes?service=routes&start=0", Signed(),
+                          [&](const char* data, size_t length) {
+                            received.append(data, length);
+                            // Enough once the first two changes are in.
+                            return received.find("id: 1\n") == std::string::npos;
+                          });
+  EXPECT_THAT(received, HasSubstr("event: ready"));
+  EXPECT_THAT(received, HasSubstr("id: 0\nevent: change\ndata: {"));
+  EXPECT_THAT(received, HasSubstr(R"("service":"routes")"));
+
+  auto refused = Client().Get("/api/v1/changes?service=routes&start=x", Signed());
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_THAT(refused->body, HasSubstr("start"));
+}
+
+TEST_F(GatewayTest, ExportsWhatCorridorctlWouldNeverOnTheServer) {
+  auto csv = Client().Get("/api/v1/export/areas?format=hxl", Signed());
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_THAT(csv->get_header_value("Content-Disposition"), HasSubstr("corridor-areas-hxl.csv"));
+  EXPECT_THAT(csv->body, HasSubstr("EG-DUMA"));
+  EXPECT_THAT(csv->body, HasSubstr("#loc+id"));
+
+  auto to_disk = Client().Get("/api/v1/export/areas?out=/tmp/x.csv", Signed());
+  ASSERT_TRUE(to_disk);
+  EXPECT_EQ(to_disk->status, 400);
+  auto bad_flag = Client().Get("/api/v1/export/denials?colour=red", Signed());
+  ASSERT_TRUE(bad_flag);
+  EXPECT_EQ(bad_flag->status, 400);
+  EXPECT_THAT(bad_flag->body, HasSubstr("colour"));
+}
+
+TEST_F(GatewayTest, ServesTheDashboardsEnumsFromTheContract) {
+  auto reply = Client().Get("/api/v1/enums");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_THAT(reply->body, HasSubstr(R"("RouteStatus":["ROUTE_STATUS_UNSPECIFIED")"));
+  EXPECT_THAT(reply->body, HasSubstr("ACCESS_CONSTRAINT_VIOLENCE"));
+}
+
+}  // namespace
+}  // namespace corridor::web
