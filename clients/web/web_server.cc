@@ -248,6 +248,9 @@ void WebServer::Impl::HandleExport(const httplib::Request& request, httplib::Res
 }
 
 absl::Status WebServer::Impl::Start() {
+  // Small JSON replies would otherwise wait for the client's delayed ACK
+  // (about 40 ms each).
+  server_.set_tcp_nodelay(true);
   server_.new_task_queue = [this] {
     // Change streams hold a thread each; leave room for calls beside them.
     return new httplib::ThreadPool(options_.max_streams + 16);
