@@ -61,13 +61,9 @@ struct ChangeStream {
   bool finished = false;           // guarded by mu
   bool sent_open = false;          // touched by the HTTP side only
 
+  // Reads the stream once it has been admitted (see HandleChanges).
   void Run() {
-    // The service marks its headers once it has admitted the subscription;
-    // a refusal comes without them, as an error status.
-    reader->WaitForInitialMetadata();
-    if (context.GetServerInitialMetadata().count(kSubscribedHeader) > 0) {
-      Push("event: ready\ndata: {}\n\n");
-    }
+    Push("event: ready\ndata: {}\n\n");
     google::protobuf::util::JsonPrintOptions print;
     print.preserve_proto_field_names = true;
     v1::Change change;
@@ -173,6 +169,16 @@ void WebServer::Impl::HandleChanges(const httplib::Request& request, httplib::Re
   }
   stream->stub = v1::AuditService::NewStub(gateway_.channel());
   stream->reader = stream->stub->WatchChanges(&stream->context, watch);
+  // The service sends its headers once it has admitted the subscription; a
+  // refusal (no token, bad start...) comes without them, and becomes a
+  // plain HTTP error here rather than an event.
+  stream->reader->WaitForInitialMetadata();
+  if (stream->context.GetServerInitialMetadata().count(kSubscribedHeader) == 0) {
+    Send(ErrorReply(stream->reader->Finish()), response);
+    std::lock_guard<std::mutex> lock(streams_mu_);
+    streams_.erase(stream.get());
+    return;
+  }
   stream->thread = std::thread([s = stream.get()] { s->Run(); });
 
   response->set_header("Cache-Control", "no-store");

@@ -96,13 +96,17 @@ export function follow(service, { onChange, onReady, onDown }) {
               next = Number(change.index) + 1;
               onChange(change);
             }
-            if (event === 'end' && data) throw new ApiError(503, 'END', JSON.parse(data).error.message);
+            if (event === 'end' && data) {
+              const { code, message } = JSON.parse(data).error;
+              throw new ApiError(503, code, message);  // the server stopped: resume
+            }
           }
         }
       } catch (error) {
         if (stopped) return;
         onDown?.(error);
-        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return;
+        // Refusals do not heal by retrying; a stopped server or network does.
+        if (error instanceof ApiError && [400, 401, 403, 404].includes(error.status)) return;
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }

@@ -22,9 +22,9 @@ class GatewayTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new corridor::testing::TempDir();
-    auto server = corridor::testing::ServerProcess::Start(
-        corridor::testing::BinaryPath("corridord"), {"--data_dir=" + dir_->Sub("data")},
-        dir_->path());
+    auto server =
+        corridor::testing::ServerProcess::Start(corridor::testing::BinaryPath("corridord"),
+                                                {"--data_dir=" + dir_->Sub("data")}, dir_->path());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
     auto file = corridor::testing::CreateTokenFile(server_->address(), dir_->Sub("data"),
@@ -142,6 +142,19 @@ TEST_F(GatewayTest, StreamsTheChangeFeedAsServerSentEvents) {
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 400);
   EXPECT_THAT(refused->body, HasSubstr("start"));
+
+  // The service's refusals are plain HTTP errors, not a stream.
+  auto unsigned_stream = Client().Get("/api/v1/changes?service=routes");
+  ASSERT_TRUE(unsigned_stream);
+  EXPECT_EQ(unsigned_stream->status, 401);
+  auto credentials = Client().Get("/api/v1/changes?service=auth", Signed());
+  ASSERT_TRUE(credentials);
+  EXPECT_EQ(credentials->status, 400);
+  EXPECT_THAT(credentials->body, HasSubstr("credentials"));
+  auto beyond = Client().Get("/api/v1/changes?service=routes&start=999999", Signed());
+  ASSERT_TRUE(beyond);
+  EXPECT_EQ(beyond->status, 400);
+  EXPECT_THAT(beyond->body, HasSubstr("start"));
 }
 
 TEST_F(GatewayTest, ExportsWhatCorridorctlWouldNeverOnTheServer) {
