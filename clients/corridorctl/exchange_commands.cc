@@ -21,6 +21,7 @@
 #include "clients/corridorctl/enum_flags.h"
 #include "common/csv.h"
 #include "common/ids.h"
+#include "common/json.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "corridor/v1/areas.grpc.pb.h"
@@ -56,36 +57,6 @@ struct Sheet {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::optional<v1::GeoPoint>> points;
 };
-
-std::string JsonString(absl::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
-}
 
 void WriteCsv(const Sheet& sheet, bool hxl, std::ostream& out) {
   std::vector<std::string> header, tags;

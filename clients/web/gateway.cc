@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/credentials.h"
+#include "common/json.h"
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/audit.pb.h"
 #include "corridor/v1/auth.pb.h"
@@ -50,36 +51,6 @@ const MethodDescriptor* FindMethod(absl::string_view path) {
       absl::StrCat("corridor.v1.", parts[0], ".", parts[1]));
 }
 
-std::string JsonQuoted(absl::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppend(&out, "\\u00", absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 int HttpStatusOf(grpc::StatusCode code) {
@@ -113,8 +84,8 @@ int HttpStatusOf(grpc::StatusCode code) {
 HttpReply ErrorReply(int http_status, absl::string_view code, absl::string_view message) {
   HttpReply reply;
   reply.status = http_status;
-  reply.body = absl::StrCat("{\"error\":{\"code\":", JsonQuoted(code),
-                            ",\"message\":", JsonQuoted(message), "}}");
+  reply.body = absl::StrCat("{\"error\":{\"code\":", JsonString(code),
+                            ",\"message\":", JsonString(message), "}}");
   return reply;
 }
 
@@ -222,10 +193,10 @@ std::string Gateway::EnumsJson() const {
             absl::StrCat("corridor.v1.", name));
     if (e == nullptr) continue;
     if (out.size() > 1) out += ",";
-    absl::StrAppend(&out, JsonQuoted(name), ":[");
+    absl::StrAppend(&out, JsonString(name), ":[");
     for (int i = 0; i < e->value_count(); ++i) {
       if (i > 0) out += ",";
-      out += JsonQuoted(e->value(i)->name());
+      out += JsonString(e->value(i)->name());
     }
     out += "]";
   }
