@@ -14,7 +14,7 @@
 #include "corridor/v1/denials.pb.h"
 #include "corridor/v1/routes.pb.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -129,8 +129,9 @@ HttpReply Gateway::Call(absl::string_view method_path, absl::string_view json,
                                    " is served here; the gateway serves the unary RPCs of "
                                    "corridor.v1, e.g. POST /api/v1/AreaService/ListAreas"));
   }
-  google::protobuf::DynamicMessageFactory factory;
-  std::unique_ptr<Message> request(factory.GetPrototype(method->input_type())->New());
+  // The contract's generated classes, found by descriptor.
+  google::protobuf::MessageFactory* factory = google::protobuf::MessageFactory::generated_factory();
+  std::unique_ptr<Message> request(factory->GetPrototype(method->input_type())->New());
   google::protobuf::util::JsonParseOptions parse;
   parse.ignore_unknown_fields = false;
   if (!json.empty()) {
@@ -167,7 +168,7 @@ HttpReply Gateway::Call(absl::string_view method_path, absl::string_view json,
   std::string bytes;
   for (const grpc::Slice& s : slices)
     bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  std::unique_ptr<Message> response(factory.GetPrototype(method->output_type())->New());
+  std::unique_ptr<Message> response(factory->GetPrototype(method->output_type())->New());
   if (!response->ParseFromString(bytes)) {
     return ErrorReply(502, "INTERNAL", "the service's response could not be parsed");
   }
