@@ -26,6 +26,11 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   for (const HostedService& hosted : services) {
     builder.RegisterService(hosted.service);
   }
+  if (options.rpc_metrics != nullptr || options.rpc_logging != RpcLogging::kNone) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+    observers.push_back(ObserveRpcs(options.rpc_metrics, options.rpc_logging));
+    builder.experimental().SetInterceptorCreators(std::move(observers));
+  }
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
     return absl::UnavailableError(

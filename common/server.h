@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/credentials.h"
+#include "common/metrics.h"
 
 namespace corridor {
 
@@ -24,6 +25,10 @@ struct ServerOptions {
   int max_receive_message_bytes = 4 * 1024 * 1024;
   // How long Shutdown lets calls in flight finish before cancelling them.
   absl::Duration shutdown_grace = absl::Seconds(5);
+  // Counts every call, if set (must outlive the host).
+  RpcMetrics* rpc_metrics = nullptr;
+  // Which calls get a log line.
+  RpcLogging rpc_logging = RpcLogging::kNone;
 };
 
 // A service to host and the name the health service reports it under, e.g.

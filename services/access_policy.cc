@@ -74,6 +74,9 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         {"/corridor.v1.TokenService/RevokeToken", admin},
         {"/corridor.v1.TokenService/WhoAmI", readers},
         {"/corridor.v1.TokenService/Authenticate", {v1::ROLE_SERVICE}},
+
+        // A backup holds token hashes and signing keys: operators only.
+        {"/corridor.v1.OperationsService/CreateBackup", admin},
     };
   }();
   return *rules;

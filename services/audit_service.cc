@@ -85,21 +85,7 @@ bool WritesAnyOf(const v1::JournalEntry& entry, const absl::flat_hash_set<std::s
 
 absl::StatusOr<const ServiceStorage*> AuditService::Find(const std::string& service,
                                                          std::string* name) const {
-  if (service.empty() && audited_.size() == 1) {
-    *name = audited_.begin()->first;
-    return audited_.begin()->second;
-  }
-  auto it = audited_.find(service);
-  if (it == audited_.end()) {
-    std::vector<std::string> names;
-    for (const auto& [n, unused] : audited_) names.push_back(n);
-    return InvalidField(
-        "service",
-        absl::StrCat(service.empty() ? "is required" : "\"" + service + "\" is not served here",
-                     "; this server keeps the journals of: ", absl::StrJoin(names, ", ")));
-  }
-  *name = it->first;
-  return it->second;
+  return FindHostedStorage(audited_, service, name);
 }
 
 grpc::Status AuditService::GetTreeHead(grpc::ServerContext* context,

@@ -19,7 +19,7 @@ class AuditService final : public v1::AuditService::Service {
  public:
   // `audited` maps service names to their storage; both it and `access`
   // must outlive this.
-  AuditService(std::map<std::string, const ServiceStorage*> audited, const AccessControl* access)
+  AuditService(HostedStorage audited, const AccessControl* access)
       : audited_(std::move(audited)), access_(access) {}
 
   grpc::Status GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest* request,
@@ -56,7 +56,7 @@ class AuditService final : public v1::AuditService::Service {
   // process does not host it.
   absl::StatusOr<const ServiceStorage*> Find(const std::string& service, std::string* name) const;
 
-  std::map<std::string, const ServiceStorage*> audited_;
+  HostedStorage audited_;
   const AccessControl* access_;
   std::atomic<bool> ending_{false};
 };

@@ -5,6 +5,7 @@
 #ifndef CORRIDOR_SERVICES_MODULE_H_
 #define CORRIDOR_SERVICES_MODULE_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,12 +48,27 @@ struct ServiceStorage {
   // Whether partners may follow the service's changes (WatchChanges). Off
   // for the auth service: its records are credentials.
   bool change_feed = true;
+  // Files the service keeps beside its database (its signing key), which a
+  // backup copies with it.
+  std::vector<std::string> files_beside_store;
 };
 
 // Opens both in options.data_dir, and builds any index of `tables` that a
 // new release added (storage::Store::BuildMissingIndexes), logging progress.
 absl::StatusOr<ServiceStorage> OpenServiceStorage(
     const ModuleOptions& options, const std::vector<const storage::TableSchema*>& tables);
+
+// The services a process hosts, by name ("areas"), for the services that
+// answer for all of them (audit, operations).
+using HostedStorage = std::map<std::string, const ServiceStorage*>;
+
+// The storage of the service a request names in its field `service`; an
+// empty name is accepted when the process hosts one service. Sets `name`.
+// INVALID_ARGUMENT naming `service` and listing the hosted services
+// otherwise.
+absl::StatusOr<const ServiceStorage*> FindHostedStorage(const HostedStorage& hosted,
+                                                        const std::string& service,
+                                                        std::string* name);
 
 // The origin the audit journal records for built-in reference data.
 inline storage::Origin ReferenceDataOrigin() {

@@ -10,6 +10,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/log.h"
+#include "common/metrics.h"
+#include "common/metrics_server.h"
 #include "common/status.h"
 #include "services/access.h"
 #include "services/areas/areas_module.h"
@@ -19,6 +21,7 @@
 #include "services/convoys/convoys_module.h"
 #include "services/denials/denials_module.h"
 #include "services/module.h"
+#include "services/operations_service.h"
 #include "services/routes/routes_module.h"
 
 namespace corridor {
@@ -96,6 +99,62 @@ absl::StatusOr<Credentials> SetUpCredentials(const RuntimeOptions& options,
   return credentials;
 }
 
+// Writes `address` to `path` whole (then renamed), so that a reader never
+// sees half an address.
+void WriteAddressFile(const std::string& path, const std::string& address) {
+  if (path.empty()) return;
+  const std::string partial = path + ".partial";
+  std::ofstream(partial) << address << "\n";
+  std::rename(partial.c_str(), path.c_str());
+}
+
+// The exposition of GET /metrics: calls, then each service's database and
+// outboxes, then the process.
+std::string RenderMetrics(const RpcMetrics& rpcs, const HostedStorage& hosted,
+                          absl::Time started) {
+  MetricsText text;
+  rpcs.Write(&text);
+  for (const auto& [name, storage] : hosted) {
+    absl::StatusOr<storage::StoreStats> stats = storage->store->Stats();
+    if (!stats.ok()) {
+      CORRIDOR_LOG(WARNING) << name << ": metrics: cannot read the database's figures: "
+                            << stats.status().message();
+      continue;
+    }
+    const MetricLabels service = {{"service", name}};
+    text.Gauge("corridor_rocksdb_live_sst_bytes", "Bytes of table files the database uses.",
+               service, stats->live_sst_bytes);
+    text.Gauge("corridor_rocksdb_memtable_bytes", "Bytes written but not yet flushed to tables.",
+               service, stats->memtable_bytes);
+    text.Gauge("corridor_rocksdb_estimated_keys", "Keys in the database (RocksDB's estimate).",
+               service, stats->estimated_keys);
+    text.Gauge("corridor_rocksdb_pending_compaction_bytes",
+               "Bytes compaction still has to rewrite (RocksDB's estimate).", service,
+               stats->pending_compaction_bytes);
+    text.Gauge("corridor_rocksdb_delayed_write_rate_bytes",
+               "While RocksDB slows writes down, the rate it allows; 0 otherwise.", service,
+               stats->delayed_write_rate);
+    text.Gauge("corridor_rocksdb_writes_stopped", "1 while RocksDB has stopped writes.", service,
+               stats->writes_stopped ? 1 : 0);
+    text.Counter("corridor_rocksdb_write_stalls_total",
+                 "Times RocksDB slowed or stopped writes since the process started.",
+                 {{"service", name}, {"kind", "slowdown"}}, stats->stall_slowdowns);
+    text.Sample("corridor_rocksdb_write_stalls_total", {{"service", name}, {"kind", "stop"}},
+                stats->stall_stops);
+    text.Gauge("corridor_journal_entries", "Entries in the service's audit journal.", service,
+               stats->journal_size);
+    text.Gauge("corridor_outbox_backlog", "Messages waiting in the service's outboxes.", service,
+               stats->outbox_queued);
+    text.Gauge("corridor_outbox_set_aside", "Messages a receiver refused for good, kept aside.",
+               service, stats->outbox_set_aside);
+  }
+  text.Gauge("corridor_process_resident_memory_bytes", "Resident memory of the process.", {},
+             ResidentMemoryBytes());
+  text.Gauge("corridor_process_start_time_seconds", "When the process started (Unix time).", {},
+             absl::ToUnixSeconds(started));
+  return text.Release();
+}
+
 }  // namespace
 
 std::string AdminTokenPath(const std::string& data_root) {
@@ -167,15 +226,34 @@ absl::Status RunServices(const RuntimeOptions& options) {
     }
   }
 
-  // One audit service answers for every journal in this process.
-  std::map<std::string, const ServiceStorage*> audited;
+  // One audit service and one operations service answer for every
+  // database in this process.
+  HostedStorage storages;
   for (size_t i = 0; i < modules.size(); ++i) {
-    audited[options.services[i]] = &modules[i]->storage();
+    storages[options.services[i]] = &modules[i]->storage();
   }
-  AuditService audit(std::move(audited), &access);
+  AuditService audit(storages, &access);
   hosted.push_back({&audit, v1::AuditService::service_full_name()});
+  OperationsService operations(storages, &access);
+  hosted.push_back({&operations, v1::OperationsService::service_full_name()});
 
-  absl::StatusOr<std::unique_ptr<ServiceHost>> host = ServiceHost::Start(options.server, hosted);
+  const absl::Time started = absl::Now();
+  RpcMetrics rpc_metrics;
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (!options.metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<MetricsServer>> started_metrics = MetricsServer::Start(
+        options.metrics_listen,
+        [&] { return RenderMetrics(rpc_metrics, storages, started); });
+    if (!started_metrics.ok()) return started_metrics.status();
+    metrics_server = *std::move(started_metrics);
+    CORRIDOR_LOG(INFO) << "Prometheus metrics on http://" << metrics_server->address()
+                       << "/metrics";
+    WriteAddressFile(options.metrics_port_file, metrics_server->address());
+  }
+
+  ServerOptions server_options = options.server;
+  server_options.rpc_metrics = &rpc_metrics;
+  absl::StatusOr<std::unique_ptr<ServiceHost>> host = ServiceHost::Start(server_options, hosted);
   if (!host.ok()) return host.status();
   std::string host_part =
       options.server.listen_address.substr(0, options.server.listen_address.rfind(':'));
@@ -190,12 +268,7 @@ absl::Status RunServices(const RuntimeOptions& options) {
     CORRIDOR_LOG(INFO) << "serving " << service.full_name << " on " << address;
   }
   CORRIDOR_LOG(INFO) << "health and reflection on " << address << "; stop with SIGTERM or Ctrl-C";
-  if (!options.port_file.empty()) {
-    // Written whole, then renamed, so that a reader never sees half an address.
-    const std::string partial = options.port_file + ".partial";
-    std::ofstream(partial) << address << "\n";
-    std::rename(partial.c_str(), options.port_file.c_str());
-  }
+  WriteAddressFile(options.port_file, address);
 
   const std::string signal_name = WaitForTerminationSignal();
   CORRIDOR_LOG(INFO) << signal_name << " received: draining calls, then closing databases";
@@ -203,6 +276,7 @@ absl::Status RunServices(const RuntimeOptions& options) {
   audit.EndStreams();
   (*host)->Shutdown();
   host->reset();
+  metrics_server.reset();
   modules.clear();  // closes each RocksDB after the server has stopped
   CORRIDOR_LOG(INFO) << "stopped cleanly";
   return absl::OkStatus();

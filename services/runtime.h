@@ -30,6 +30,10 @@ struct RuntimeOptions {
   std::string service_token_file;
   // TLS for calls to other services (and to this process's own services).
   ClientTls peer_tls;
+  // host:port of the Prometheus /metrics endpoint; empty: none.
+  std::string metrics_listen;
+  // Written once the metrics endpoint listens, with its bound address.
+  std::string metrics_port_file;
 };
 
 // Where the first start saves the admin token and the service token.

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/server.h"
 #include "services/runtime.h"
 
@@ -34,6 +35,14 @@ ABSL_FLAG(std::string, service_token_file, "",
           "file holding the token (role service) this process calls other services with; "
           "required unless the process hosts the auth service, which saves one in "
           "<data_dir>/credentials/service.token");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port of a Prometheus /metrics endpoint (plain HTTP, its own port), e.g. "
+          "127.0.0.1:7490; empty for none");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "if set, write the metrics endpoint's bound host:port here once listening");
+ABSL_FLAG(std::string, log_rpcs, "all",
+          "which calls get a log line (level, service, RPC, status code, latency): all, errors "
+          "or none");
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM certificate: serve TLS with it, and present it when calling other services");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
@@ -84,6 +93,13 @@ int ServerMain(int argc, char** argv, const std::string& program,
   options.peers = absl::GetFlag(FLAGS_peers);
   options.outbox_max_rate = absl::GetFlag(FLAGS_outbox_max_rate);
   options.service_token_file = absl::GetFlag(FLAGS_service_token_file);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
+  if (!ParseRpcLogging(absl::GetFlag(FLAGS_log_rpcs), &options.server.rpc_logging)) {
+    std::cerr << program << ": --log_rpcs is all, errors or none, not \""
+              << absl::GetFlag(FLAGS_log_rpcs) << "\"\n";
+    return 2;
+  }
   const std::string tls_cert = absl::GetFlag(FLAGS_tls_cert);
   const std::string tls_ca = absl::GetFlag(FLAGS_tls_ca);
   if (!tls_cert.empty() && tls_ca.empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -20,6 +21,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/merge_operator.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
@@ -238,6 +240,7 @@ class Store::Impl {
   rocksdb::ColumnFamilyHandle* audit() const { return handles_[3]; }
   rocksdb::ColumnFamilyHandle* counters() const { return handles_[4]; }
   rocksdb::ColumnFamilyHandle* outbox() const { return handles_[5]; }
+  const std::vector<rocksdb::ColumnFamilyHandle*>& families() const { return handles_; }
   const StoreOptions& options() const { return options_; }
 
   // Finds the journal's size and rebuilds the tree's right edge.
@@ -468,6 +471,70 @@ Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
 const std::string& Store::path() const { return impl_->options().path; }
+
+absl::StatusOr<JournalHead> Store::Checkpoint(const std::string& folder) const {
+  if (std::filesystem::exists(folder)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("backup folder ", folder, " already exists; name a new one"));
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(impl_->db(), &raw);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush 0: flush first, so the copy holds no write-ahead log
+  // to replay and every acknowledged write is in its table files.
+  if (s.ok()) s = checkpoint->CreateCheckpoint(folder, /*log_size_for_flush=*/0);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("writing a checkpoint to ", folder));
+  StoreOptions copy_options;
+  copy_options.path = folder;
+  copy_options.read_only = true;
+  absl::StatusOr<std::unique_ptr<Store>> copy = Store::Open(copy_options);
+  if (!copy.ok()) {
+    return absl::DataLossError(absl::StrCat("the checkpoint in ", folder,
+                                            " cannot be opened: ", copy.status().message()));
+  }
+  return (*copy)->journal_head();
+}
+
+absl::StatusOr<StoreStats> Store::Stats() const {
+  StoreStats stats;
+  rocksdb::DB* db = impl_->db();
+  auto sum = [&](const std::string& property, uint64_t* total) {
+    uint64_t value = 0;
+    for (rocksdb::ColumnFamilyHandle* family : impl_->families()) {
+      if (db->GetIntProperty(family, property, &value)) *total += value;
+    }
+  };
+  sum(rocksdb::DB::Properties::kLiveSstFilesSize, &stats.live_sst_bytes);
+  sum(rocksdb::DB::Properties::kCurSizeAllMemTables, &stats.memtable_bytes);
+  sum(rocksdb::DB::Properties::kEstimateNumKeys, &stats.estimated_keys);
+  sum(rocksdb::DB::Properties::kEstimatePendingCompactionBytes, &stats.pending_compaction_bytes);
+  uint64_t value = 0;
+  if (db->GetIntProperty(rocksdb::DB::Properties::kActualDelayedWriteRate, &value)) {
+    stats.delayed_write_rate = value;
+  }
+  if (db->GetIntProperty(rocksdb::DB::Properties::kIsWriteStopped, &value)) {
+    stats.writes_stopped = value != 0;
+  }
+  for (rocksdb::ColumnFamilyHandle* family : impl_->families()) {
+    std::map<std::string, std::string> cf_stats;
+    if (!db->GetMapProperty(family, rocksdb::DB::Properties::kCFStats, &cf_stats)) continue;
+    auto add = [&](const char* key, uint64_t* total) {
+      auto found = cf_stats.find(key);
+      if (found != cf_stats.end()) *total += std::strtoull(found->second.c_str(), nullptr, 10);
+    };
+    add("io_stalls.total_slowdown", &stats.stall_slowdowns);
+    add("io_stalls.total_stop", &stats.stall_stops);
+  }
+  stats.journal_size = impl_->head().size;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), impl_->outbox()));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const char kind = it->key().empty() ? 0 : it->key()[0];
+    if (kind == kQueuedPrefix[0]) ++stats.outbox_queued;
+    if (kind == kSetAsidePrefix[0]) ++stats.outbox_set_aside;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "counting outbox messages");
+  return stats;
+}
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (options.path.empty()) {

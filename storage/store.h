@@ -48,6 +48,22 @@ struct JournalHead {
   merkle::Hash root = merkle::EmptyRoot();
 };
 
+// What an operator watches (Prometheus gauges): sizes from RocksDB's
+// properties, its write stalls, and the work queued in outboxes.
+struct StoreStats {
+  uint64_t live_sst_bytes = 0;      // table files in use
+  uint64_t memtable_bytes = 0;      // not yet flushed
+  uint64_t estimated_keys = 0;      // all column families
+  uint64_t pending_compaction_bytes = 0;
+  uint64_t delayed_write_rate = 0;  // bytes/s while writes are slowed, else 0
+  bool writes_stopped = false;
+  uint64_t stall_slowdowns = 0;     // times writes were slowed since open
+  uint64_t stall_stops = 0;         // times writes were stopped since open
+  uint64_t journal_size = 0;
+  uint64_t outbox_queued = 0;       // messages waiting, all outboxes
+  uint64_t outbox_set_aside = 0;    // messages refused for good, kept
+};
+
 // One stored record as the audit check sees it.
 struct RecordDigest {
   std::string table;
@@ -138,6 +154,15 @@ class Store {
   absl::StatusOr<std::optional<std::string>> GetMeta(absl::string_view key) const;
 
   const std::string& path() const;
+
+  // Writes a consistent copy of the database (a RocksDB checkpoint: table
+  // files hard-linked where the file system allows, else copied, after a
+  // flush) into `folder`, which must not exist; writes carry on meanwhile.
+  // Returns the journal head the copy holds, read back from the copy.
+  absl::StatusOr<JournalHead> Checkpoint(const std::string& folder) const;
+
+  // Read at each scrape; the outbox counts walk the queued keys.
+  absl::StatusOr<StoreStats> Stats() const;
 
   // The audit journal. Entries are serialized v1::JournalEntry, with indexes
   // from 0 in commit order; the tree is stored as its perfect-subtree hashes.

@@ -123,7 +123,8 @@ absl::StatusOr<v1::RevokeTokenRequest> ParseRevoke(Flags& flags, const Args& arg
 int RunAdminCommand(Session& session, Flags& flags, const std::vector<std::string>& words) {
   if (words.size() < 3 || words[1] != "token") {
     return session.UsageFailure(
-        "admin commands: admin token create|list|revoke; see corridorctl help");
+        "admin commands: admin token create|list|revoke, admin backup, admin restore; see "
+        "corridorctl help");
   }
   const Args args(words.begin() + 3, words.end());
   auto stub = v1::TokenService::NewStub(session.channel());

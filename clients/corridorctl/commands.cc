@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "clients/corridorctl/admin_commands.h"
+#include "clients/corridorctl/operations_commands.h"
 #include "clients/corridorctl/areas_commands.h"
 #include "clients/corridorctl/audit_commands.h"
 #include "clients/corridorctl/convoys_commands.h"
@@ -91,6 +92,14 @@ Commands:
   admin token list [--all (revoked ones too)]
   admin token revoke ID --reason=TEXT
   whoami                                         (the name, role and agency of your token)
+
+  admin backup    --to=/ABSOLUTE/FOLDER [--service=NAME|all]
+                  (online: the server copies each service's database into FOLDER/<service>
+                  on its own machine while writes go on)
+  admin restore   --from=FOLDER --data-dir=FOLDER [--service=NAME|all]
+                  (offline, services stopped: copies each backup into <data-dir>/<service>,
+                  which must be new or empty, and verifies its journal and every record)
+  health          [--service=corridor.v1.AreaService]  (exit 0 if serving, 3 if not)
 
   audit head      --service=S > head.json        (the signed tree head, as JSON)
   audit verify    --service=S [--since=head.json]
@@ -215,7 +224,11 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (words[0] == "import") return RunImportCommand(session, flags, verb, rest);
   if (words[0] == "report") return RunReportCommand(session, flags, verb, rest);
   if (words[0] == "audit") return RunAuditCommand(session, flags, verb, rest);
+  if (words[0] == "admin" && (verb == "backup" || verb == "restore")) {
+    return RunBackupCommand(session, flags, verb, rest);
+  }
   if (words[0] == "admin") return RunAdminCommand(session, flags, words);
+  if (words[0] == "health") return RunHealthCommand(session, flags, {words.begin() + 1, words.end()});
   if (words[0] == "whoami") return RunWhoAmICommand(session, flags, words);
   return session.UsageFailure(
       absl::StrCat("unknown command \"", words[0], "\"; see corridorctl help"));

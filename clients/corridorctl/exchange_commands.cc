@@ -39,8 +39,6 @@ constexpr char kConstraintPrefix[] = "ACCESS_CONSTRAINT_";
 constexpr char kConvoyStatusPrefix[] = "CONVOY_STATUS_";
 constexpr char kAreaStatusPrefix[] = "AREA_STATUS_";
 constexpr int kExportPage = 500;
-// Progress lines at most this often.
-constexpr absl::Duration kProgressEvery = absl::Seconds(1);
 
 // ------------------------------------------------------------------ export
 
@@ -132,22 +130,6 @@ const Column kAreaColumns[] = {{"area_name", "#loc+name"},
                                {"governorate_pcode", "#adm1+code"},
                                {"latitude", "#geo+lat"},
                                {"longitude", "#geo+lon"}};
-
-class Progress {
- public:
-  Progress(Session& session, std::string what) : session_(session), what_(std::move(what)) {}
-  void Update(const std::string& text, bool last = false) {
-    const absl::Time now = absl::Now();
-    if (!last && now - shown_ < kProgressEvery) return;
-    shown_ = now;
-    session_.err() << what_ << ": " << text << "\n";
-  }
-
- private:
-  Session& session_;
-  std::string what_;
-  absl::Time shown_ = absl::Now();
-};
 
 template <typename Stub, typename Request, typename Response, typename Item>
 int FetchAll(Session& session, Stub& stub,

@@ -139,6 +139,24 @@ class Session {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
+// Progress of a long command on stderr: "what: text", at most once a
+// second, and always the last line.
+class Progress {
+ public:
+  Progress(Session& session, std::string what) : session_(session), what_(std::move(what)) {}
+  void Update(const std::string& text, bool last = false) {
+    const absl::Time now = absl::Now();
+    if (!last && now - shown_ < absl::Seconds(1)) return;
+    shown_ = now;
+    session_.err() << what_ << ": " << text << "\n";
+  }
+
+ private:
+  Session& session_;
+  std::string what_;
+  absl::Time shown_ = absl::Now();
+};
+
 }  // namespace corridor::cli
 
 #endif  // CORRIDOR_CLIENTS_CORRIDORCTL_SESSION_H_

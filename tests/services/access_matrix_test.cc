@@ -9,6 +9,7 @@
 #include <grpcpp/impl/codegen/proto_utils.h>
 #include <grpcpp/impl/codegen/rpc_method.h>
 
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -23,6 +24,7 @@
 #include "corridor/v1/auth.grpc.pb.h"
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
+#include "corridor/v1/operations.grpc.pb.h"
 #include "corridor/v1/routes.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
@@ -144,6 +146,8 @@ const Row kMatrix[] = {
     {"TokenService/RevokeToken", R"(id: "$TOKEN" reason: "matrix")", "A"},
     {"TokenService/WhoAmI", "", kReaders},
     {"TokenService/Authenticate", R"(token: "$LIVE_TOKEN")", "S"},
+
+    {"OperationsService/CreateBackup", R"(service: "areas" folder: "$BACKUP")", "A"},
 };
 
 // The .proto files of every service; referring to their messages links
@@ -152,7 +156,8 @@ std::vector<const google::protobuf::FileDescriptor*> ServiceFiles() {
   return {
       v1::ListAreasRequest::descriptor()->file(),   v1::ListRoutesRequest::descriptor()->file(),
       v1::ListConvoysRequest::descriptor()->file(), v1::ListDenialsRequest::descriptor()->file(),
-      v1::GetTreeHeadRequest::descriptor()->file(), v1::ListTokensRequest::descriptor()->file()};
+      v1::GetTreeHeadRequest::descriptor()->file(), v1::ListTokensRequest::descriptor()->file(),
+      v1::CreateBackupRequest::descriptor()->file()};
 }
 
 // The request text of `method`'s row.
@@ -315,6 +320,7 @@ class AccessMatrixTest : public ::testing::Test {
       return info == nullptr ? "" : Field(*info, "id");
     });
     fill("$LIVE_TOKEN", [] { return Coordinator(); });
+    fill("$BACKUP", [] { return dir_->Sub("backups/" + NextKey()); });
     return text;
   }
 
@@ -415,6 +421,10 @@ TEST_F(AccessMatrixTest, EachCallerGetsExactlyWhatItsRoleAllows) {
       }
       if (!allowed) {
         EXPECT_EQ(JournalSizes(), sizes) << "a refused call changed a journal";
+        if (std::string(row.method) == "OperationsService/CreateBackup") {
+          EXPECT_FALSE(std::filesystem::exists(dir_->Sub("backups/" + std::to_string(keys_))))
+              << "a refused backup wrote its folder";
+        }
         ++refused;
       }
     }

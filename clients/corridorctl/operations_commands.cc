@@ -1,0 +1,186 @@
+#include "clients/corridorctl/operations_commands.h"
+
+#include <grpcpp/generic/generic_stub.h>
+
+#include <filesystem>
+#include <future>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "clients/corridorctl/commands.h"
+#include "corridor/v1/operations.grpc.pb.h"
+#include "storage/backup.h"
+
+namespace corridor::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every service a Corridor process can host, for --service=all.
+const std::vector<std::string>& AllServices() {
+  static const auto* names =
+      new std::vector<std::string>{"auth", "areas", "routes", "convoys", "denials"};
+  return *names;
+}
+
+std::string SizeText(uint64_t bytes) {
+  if (bytes < 1024 * 1024) return absl::StrCat((bytes + 1023) / 1024, " KiB");
+  return absl::StrCat(bytes / (1024 * 1024), " MiB");
+}
+
+int Backup(Session& session, Flags& flags, const Args& args) {
+  absl::Status parsed = ExpectArgs(args, 0, "admin backup takes --service=NAME|all --to=FOLDER");
+  std::string to;
+  if (parsed.ok()) parsed = flags.TakeRequired("to", "/backups/2026-11-23", &to);
+  const std::string service = flags.Take("service", "all");
+  if (parsed.ok()) parsed = flags.CheckAllUsed("admin backup");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+  if (to.empty() || to[0] != '/') {
+    return session.UsageFailure(
+        "--to must be an absolute path: the server writes the backup on its own machine");
+  }
+  const bool all = service == "all";
+  const std::vector<std::string> services =
+      all ? AllServices() : std::vector<std::string>{service};
+  auto stub = v1::OperationsService::NewStub(session.channel());
+  int backed_up = 0;
+  for (const std::string& name : services) {
+    v1::CreateBackupRequest request;
+    request.set_service(name);
+    request.set_folder((fs::path(to) / name).string());
+    session.err() << "backing up " << name << " into " << request.folder() << " ...\n";
+    grpc::ClientContext context;
+    // A large database takes longer than one call's usual deadline.
+    session.PrepareStream(&context);
+    v1::Backup backup;
+    const grpc::Status status = stub->CreateBackup(&context, request, &backup);
+    if (all && status.error_code() == grpc::StatusCode::INVALID_ARGUMENT &&
+        status.error_message().find("not served here") != std::string::npos) {
+      session.err() << "  " << name << " is not served by this process; skipped\n";
+      continue;
+    }
+    if (!status.ok()) return session.Fail(status);
+    ++backed_up;
+    session.out() << backup.service() << ": " << backup.journal_size() << " journal entries, "
+                  << backup.files() << " files, " << SizeText(backup.bytes()) << " in "
+                  << backup.folder() << "\n";
+  }
+  if (backed_up == 0) {
+    session.err() << "corridorctl: the server hosts none of the services named\n";
+    return kExitError;
+  }
+  session.err() << "Restore with the services stopped: corridorctl admin restore --from=" << to
+                << " --data-dir=<the services' --data_dir>\n";
+  return kExitOk;
+}
+
+int Restore(Session& session, Flags& flags, const Args& args) {
+  absl::Status parsed = ExpectArgs(
+      args, 0, "admin restore takes --from=FOLDER --data-dir=FOLDER [--service=NAME|all]");
+  std::string from, data_dir;
+  if (parsed.ok()) parsed = flags.TakeRequired("from", "/backups/2026-11-23", &from);
+  if (parsed.ok()) parsed = flags.TakeRequired("data-dir", "/var/lib/corridor", &data_dir);
+  const std::string service = flags.Take("service", "all");
+  if (parsed.ok()) parsed = flags.CheckAllUsed("admin restore");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+
+  std::vector<std::string> services;
+  for (const std::string& name : service == "all" ? AllServices()
+                                                  : std::vector<std::string>{service}) {
+    const bool present = fs::exists(fs::path(from) / name / storage::kBackupManifestName);
+    if (present) services.push_back(name);
+    if (!present && service != "all") {
+      session.err() << "corridorctl: " << (fs::path(from) / name).string()
+                    << " holds no finished backup of " << name << "\n";
+      return kExitNotFound;
+    }
+  }
+  if (services.empty()) {
+    session.err() << "corridorctl: " << from
+                  << " holds no finished backup (no <service>/BACKUP manifest)\n";
+    return kExitNotFound;
+  }
+  for (const std::string& name : services) {
+    const std::string source = (fs::path(from) / name).string();
+    const std::string target = (fs::path(data_dir) / name).string();
+    Progress progress(session, absl::StrCat("restore ", name));
+    absl::StatusOr<storage::BackupManifest> restored = storage::RestoreBackup(
+        source, target, [&](const storage::RestoreProgress& step) {
+          progress.Update(step.total > 0 ? absl::StrCat(step.stage, " ", step.done, "/", step.total)
+                                         : absl::StrCat(step.stage, " ", step.done));
+        });
+    if (!restored.ok()) {
+      session.err() << "corridorctl: restoring " << name << ": " << restored.status().message()
+                    << "\n";
+      return absl::IsFailedPrecondition(restored.status()) ? kExitUsage : kExitError;
+    }
+    session.out() << name << ": restored into " << target << " and verified: "
+                  << restored->head.size << " journal entries, root "
+                  << storage::merkle::ToHex(restored->head.root) << ", as backed up at "
+                  << absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", restored->created,
+                                      absl::UTCTimeZone())
+                  << "\n";
+  }
+  return kExitOk;
+}
+
+// grpc.health.v1.HealthCheckRequest{service} by hand: field 1, a string.
+std::string HealthRequest(const std::string& service) {
+  std::string out;
+  if (service.empty()) return out;
+  out.push_back(0x0a);
+  size_t n = service.size();
+  while (n >= 0x80) {
+    out.push_back(static_cast<char>(0x80 | (n & 0x7f)));
+    n >>= 7;
+  }
+  out.push_back(static_cast<char>(n));
+  return out + service;
+}
+
+}  // namespace
+
+int RunBackupCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
+  if (verb == "backup") return Backup(session, flags, args);
+  if (verb == "restore") return Restore(session, flags, args);
+  return session.UsageFailure(absl::StrCat("unknown command \"admin ", verb,
+                                           "\"; it is token, backup or restore"));
+}
+
+int RunHealthCommand(Session& session, Flags& flags, const Args& args) {
+  absl::Status parsed = ExpectArgs(args, 0, "health takes [--service=corridor.v1.AreaService]");
+  const std::string service = flags.Take("service");
+  if (parsed.ok()) parsed = flags.CheckAllUsed("health");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+  const std::string request = HealthRequest(service);
+  grpc::Slice slice(request);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer response_buffer;
+  grpc::ClientContext context;
+  session.Prepare(&context);
+  grpc::GenericStub stub(session.channel());
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request_buffer,
+                 &response_buffer, [&done](grpc::Status status) { done.set_value(status); });
+  const grpc::Status status = done.get_future().get();
+  if (!status.ok()) return session.Fail(status);
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (response_buffer.Dump(&slices).ok()) {
+    for (const grpc::Slice& s : slices) {
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  // HealthCheckResponse{status = 1 (enum)}: SERVING is 1, and proto3 leaves
+  // out a zero (UNKNOWN).
+  const bool serving = bytes.size() == 2 && bytes[0] == 0x08 && bytes[1] == 0x01;
+  const std::string what = service.empty() ? "the server" : service;
+  if (!serving) {
+    session.err() << what << " is not serving (it may be starting or stopping)\n";
+    return kExitUnavailable;
+  }
+  session.out() << what << " is serving\n";
+  return kExitOk;
+}
+
+}  // namespace corridor::cli

@@ -1,0 +1,294 @@
+#include "common/metrics.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "common/log.h"
+
+namespace corridor {
+namespace {
+
+constexpr int kCodes = 17;  // grpc::StatusCode OK .. UNAUTHENTICATED
+
+std::string LabelText(const MetricLabels& labels) {
+  if (labels.empty()) return "";
+  std::string out = "{";
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i > 0) out += ",";
+    absl::StrAppend(&out, labels[i].first, "=\"");
+    for (char c : labels[i].second) {
+      if (c == '\\' || c == '"') out += '\\';
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      out += c;
+    }
+    out += "\"";
+  }
+  return out + "}";
+}
+
+std::string CodeName(int code) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
+
+// A call's outcome is the server's fault, not the caller's.
+bool IsServerError(int code) {
+  switch (static_cast<absl::StatusCode>(code)) {
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kUnimplemented:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void MetricsText::Family(absl::string_view name, absl::string_view type, absl::string_view help) {
+  if (index_.contains(name)) return;
+  index_[name] = families_.size();
+  families_.push_back(
+      {absl::StrCat("# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n"), ""});
+}
+
+void MetricsText::Sample(absl::string_view name, const MetricLabels& labels, double value) {
+  // Histogram samples (_bucket, _sum, _count) belong to their family.
+  absl::string_view family = name;
+  for (absl::string_view suffix : {"_bucket", "_sum", "_count"}) {
+    if (!index_.contains(family) && absl::EndsWith(name, suffix)) {
+      family = absl::StripSuffix(name, suffix);
+    }
+  }
+  auto it = index_.find(family);
+  if (it == index_.end()) {
+    index_[family] = families_.size();
+    families_.push_back({"", ""});
+    it = index_.find(family);
+  }
+  absl::StrAppend(&families_[it->second].samples, name, LabelText(labels), " ",
+                  absl::StrFormat("%.15g", value), "\n");
+}
+
+std::string MetricsText::Release() {
+  std::string out;
+  for (const FamilyText& family : families_) absl::StrAppend(&out, family.header, family.samples);
+  families_.clear();
+  index_.clear();
+  return out;
+}
+
+void MetricsText::Gauge(absl::string_view name, absl::string_view help,
+                        const MetricLabels& labels, double value) {
+  Family(name, "gauge", help);
+  Sample(name, labels, value);
+}
+
+void MetricsText::Counter(absl::string_view name, absl::string_view help,
+                          const MetricLabels& labels, double value) {
+  Family(name, "counter", help);
+  Sample(name, labels, value);
+}
+
+struct RpcMetrics::Method {
+  std::atomic<bool> unary{true};
+  std::array<std::atomic<uint64_t>, kCodes> calls{};
+  std::array<std::atomic<uint64_t>, kBucketSeconds.size() + 1> buckets{};  // last: +Inf
+  std::atomic<uint64_t> latency_micros_sum{0};
+  std::atomic<int64_t> open_streams{0};
+};
+
+RpcMetrics::RpcMetrics() = default;
+RpcMetrics::~RpcMetrics() = default;
+
+RpcMetrics::Method* RpcMetrics::Find(absl::string_view method) {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = methods_.find(method);
+    if (it != methods_.end()) return it->second.get();
+  }
+  absl::MutexLock lock(&mu_);
+  std::unique_ptr<Method>& slot = methods_[method];
+  if (slot == nullptr) slot = std::make_unique<Method>();
+  return slot.get();
+}
+
+void RpcMetrics::Record(absl::string_view method, bool unary, int code, absl::Duration latency) {
+  Method* m = Find(method);
+  m->unary = unary;
+  m->calls[std::clamp(code, 0, kCodes - 1)].fetch_add(1, std::memory_order_relaxed);
+  if (!unary) return;  // a stream's lifetime is not a latency
+  const double seconds = absl::ToDoubleSeconds(latency);
+  size_t bucket = 0;
+  while (bucket < kBucketSeconds.size() && seconds > kBucketSeconds[bucket]) ++bucket;
+  m->buckets[bucket].fetch_add(1, std::memory_order_relaxed);
+  m->latency_micros_sum.fetch_add(absl::ToInt64Microseconds(latency), std::memory_order_relaxed);
+}
+
+void RpcMetrics::StreamOpened(absl::string_view method) {
+  Method* m = Find(method);
+  m->unary = false;
+  m->open_streams.fetch_add(1, std::memory_order_relaxed);
+}
+
+void RpcMetrics::StreamClosed(absl::string_view method) {
+  Find(method)->open_streams.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void RpcMetrics::Write(MetricsText* text) const {
+  // Sorted, so that an exposition reads the same from one scrape to the next.
+  std::map<std::string, const Method*> sorted;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (const auto& [name, method] : methods_) sorted[name] = method.get();
+  }
+  text->Family("corridor_rpc_requests_total", "counter",
+               "Calls finished, by method and gRPC status code.");
+  for (const auto& [name, m] : sorted) {
+    for (int code = 0; code < kCodes; ++code) {
+      const uint64_t calls = m->calls[code].load(std::memory_order_relaxed);
+      if (calls == 0) continue;
+      text->Sample("corridor_rpc_requests_total", {{"method", name}, {"code", CodeName(code)}},
+                   static_cast<double>(calls));
+    }
+  }
+  text->Family("corridor_rpc_latency_seconds", "histogram",
+               "Time from receiving a unary call to sending its status.");
+  for (const auto& [name, m] : sorted) {
+    if (!m->unary) continue;
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i <= kBucketSeconds.size(); ++i) {
+      cumulative += m->buckets[i].load(std::memory_order_relaxed);
+      const std::string le =
+          i < kBucketSeconds.size() ? absl::StrFormat("%g", kBucketSeconds[i]) : "+Inf";
+      text->Sample("corridor_rpc_latency_seconds_bucket", {{"method", name}, {"le", le}},
+                   static_cast<double>(cumulative));
+    }
+    text->Sample("corridor_rpc_latency_seconds_sum", {{"method", name}},
+                 m->latency_micros_sum.load(std::memory_order_relaxed) / 1e6);
+    text->Sample("corridor_rpc_latency_seconds_count", {{"method", name}},
+                 static_cast<double>(cumulative));
+  }
+  text->Family("corridor_rpc_streams_open", "gauge", "Server streams open now, by method.");
+  for (const auto& [name, m] : sorted) {
+    if (m->unary) continue;
+    text->Sample("corridor_rpc_streams_open", {{"method", name}},
+                 static_cast<double>(m->open_streams.load(std::memory_order_relaxed)));
+  }
+}
+
+bool ParseRpcLogging(absl::string_view text, RpcLogging* out) {
+  if (text == "all") *out = RpcLogging::kAll;
+  else if (text == "errors") *out = RpcLogging::kErrors;
+  else if (text == "none") *out = RpcLogging::kNone;
+  else return false;
+  return true;
+}
+
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+class ObservingInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  ObservingInterceptor(RpcMetrics* metrics, RpcLogging logging, const char* method, bool unary)
+      : metrics_(metrics), logging_(logging), method_(method == nullptr ? "" : method),
+        unary_(unary), start_(absl::Now()) {
+    if (!unary_ && metrics_ != nullptr) metrics_->StreamOpened(method_);
+  }
+
+  ~ObservingInterceptor() override {
+    // A call cancelled by its client never sends a status.
+    if (!finished_) Finish(static_cast<int>(grpc::StatusCode::CANCELLED));
+    if (!unary_ && metrics_ != nullptr) metrics_->StreamClosed(method_);
+  }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      Finish(static_cast<int>(methods->GetSendStatus().error_code()));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  void Finish(int code) {
+    finished_ = true;
+    const absl::Duration latency = absl::Now() - start_;
+    if (metrics_ != nullptr) metrics_->Record(method_, unary_, code, latency);
+    // Health probes and reflection would drown the log.
+    if (!absl::StartsWith(method_, "/corridor.")) return;
+    const bool server_error = IsServerError(code);
+    if (logging_ == RpcLogging::kNone ||
+        (logging_ == RpcLogging::kErrors && code == 0)) {
+      return;
+    }
+    // "/corridor.v1.AreaService/GetArea" -> "AreaService", "GetArea".
+    absl::string_view name = absl::StripPrefix(method_, "/corridor.v1.");
+    const size_t slash = name.find('/');
+    const absl::string_view service = name.substr(0, slash);
+    const absl::string_view rpc = slash == absl::string_view::npos ? "" : name.substr(slash + 1);
+    const std::string line =
+        absl::StrFormat("rpc service=%s method=%s code=%s latency_ms=%.3f", service, rpc,
+                        CodeName(code), absl::ToDoubleMilliseconds(latency));
+    if (server_error) {
+      CORRIDOR_LOG(WARNING) << line;
+    } else {
+      CORRIDOR_LOG(INFO) << line;
+    }
+  }
+
+  RpcMetrics* metrics_;
+  RpcLogging logging_;
+  std::string method_;
+  bool unary_;
+  absl::Time start_;
+  bool finished_ = false;
+};
+
+class ObservingFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  ObservingFactory(RpcMetrics* metrics, RpcLogging logging)
+      : metrics_(metrics), logging_(logging) {}
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new ObservingInterceptor(
+        metrics_, logging_, info->method(),
+        info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY);
+  }
+
+ private:
+  RpcMetrics* metrics_;
+  RpcLogging logging_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> ObserveRpcs(
+    RpcMetrics* metrics, RpcLogging logging) {
+  return std::make_unique<ObservingFactory>(metrics, logging);
+}
+
+uint64_t ResidentMemoryBytes() {
+  FILE* statm = std::fopen("/proc/self/statm", "r");
+  if (statm == nullptr) return 0;
+  unsigned long long size = 0, resident = 0;
+  const int read = std::fscanf(statm, "%llu %llu", &size, &resident);
+  std::fclose(statm);
+  if (read != 2) return 0;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace corridor

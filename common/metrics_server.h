@@ -1,0 +1,35 @@
+// A small HTTP server, on a port of its own, that answers GET /metrics with
+// what `render` returns (Prometheus' text format) and GET /healthz with
+// "ok". Runs on its own thread until destroyed.
+#ifndef CORRIDOR_COMMON_METRICS_SERVER_H_
+#define CORRIDOR_COMMON_METRICS_SERVER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace corridor {
+
+class MetricsServer {
+ public:
+  // `listen` is host:port (port 0 picks a free one). UNAVAILABLE naming the
+  // address if it cannot listen.
+  static absl::StatusOr<std::unique_ptr<MetricsServer>> Start(
+      const std::string& listen, std::function<std::string()> render);
+  ~MetricsServer();
+
+  // host:port actually bound.
+  const std::string& address() const { return address_; }
+
+ private:
+  MetricsServer() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string address_;
+};
+
+}  // namespace corridor
+
+#endif  // CORRIDOR_COMMON_METRICS_SERVER_H_

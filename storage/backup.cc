@@ -1,0 +1,205 @@
+#include "storage/backup.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <system_error>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "storage/journal_verifier.h"
+
+namespace corridor::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kFormatLine[] = "corridor-backup: 1";
+constexpr int kDigestPage = 5000;
+
+absl::Status FileError(absl::string_view what, const fs::path& path, const std::error_code& error) {
+  return absl::UnavailableError(
+      absl::StrCat(what, " ", path.string(), ": ", error.message(),
+                   "; check the folder's permissions and free space"));
+}
+
+// Counts the regular files under `folder` and their bytes.
+void Measure(const fs::path& folder, uint64_t* files, uint64_t* bytes) {
+  std::error_code error;
+  for (const auto& item : fs::recursive_directory_iterator(folder, error)) {
+    if (!item.is_regular_file()) continue;
+    ++*files;
+    *bytes += item.file_size();
+  }
+}
+
+std::string ManifestText(const BackupManifest& manifest) {
+  return absl::StrCat(kFormatLine, "\nservice: ", manifest.service,
+                      "\ncreated: ", absl::FormatTime(absl::RFC3339_full, manifest.created,
+                                                      absl::UTCTimeZone()),
+                      "\njournal_size: ", manifest.head.size,
+                      "\njournal_root: ", merkle::ToHex(manifest.head.root),
+                      "\nfiles: ", manifest.files, "\nbytes: ", manifest.bytes, "\n");
+}
+
+absl::Status Mismatch(const std::string& to, absl::string_view what) {
+  return absl::DataLossError(absl::StrCat(
+      "the restored copy in ", to, " does not match its backup: ", what,
+      ". It is left there for inspection; do not start a service on it. Restore from "
+      "another backup."));
+}
+
+}  // namespace
+
+absl::StatusOr<BackupManifest> CreateBackup(const Store& store, absl::string_view service,
+                                            const std::vector<std::string>& extra_files,
+                                            const std::string& folder) {
+  std::error_code error;
+  fs::create_directories(fs::path(folder).parent_path(), error);
+  if (error) return FileError("cannot create the parent folder of", folder, error);
+  absl::StatusOr<JournalHead> head = store.Checkpoint(folder);
+  if (!head.ok()) return head.status();
+  for (const std::string& file : extra_files) {
+    fs::copy_file(file, fs::path(folder) / fs::path(file).filename(), error);
+    if (error) return FileError("cannot copy", file, error);
+  }
+  BackupManifest manifest;
+  manifest.service = std::string(service);
+  manifest.created = absl::Now();
+  manifest.head = *head;
+  Measure(folder, &manifest.files, &manifest.bytes);
+  // Written whole under another name, then renamed: a manifest is there
+  // only once everything it describes is.
+  const fs::path partial = fs::path(folder) / absl::StrCat(kBackupManifestName, ".partial");
+  {
+    std::ofstream out(partial);
+    out << ManifestText(manifest);
+    out.flush();
+    if (!out) return FileError("cannot write", partial, std::make_error_code(std::errc::io_error));
+  }
+  fs::rename(partial, fs::path(folder) / kBackupManifestName, error);
+  if (error) return FileError("cannot finish the manifest in", folder, error);
+  return manifest;
+}
+
+absl::StatusOr<BackupManifest> ReadBackupManifest(const std::string& folder) {
+  const fs::path path = fs::path(folder) / kBackupManifestName;
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat(
+        folder, " holds no ", kBackupManifestName,
+        " manifest: it is not a Corridor backup, or the backup did not finish"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::map<std::string, std::string> fields;
+  bool format_seen = false;
+  for (absl::string_view line : absl::StrSplit(text.str(), '\n', absl::SkipEmpty())) {
+    if (line == kFormatLine) {
+      format_seen = true;
+      continue;
+    }
+    std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits(": ", 1));
+    fields[kv.first] = kv.second;
+  }
+  auto bad = [&](absl::string_view field) {
+    return absl::DataLossError(absl::StrCat("the manifest ", path.string(),
+                                            " is damaged: field \"", field,
+                                            "\" is missing or malformed"));
+  };
+  if (!format_seen) return bad("corridor-backup");
+  BackupManifest manifest;
+  manifest.service = fields["service"];
+  if (manifest.service.empty()) return bad("service");
+  std::string parse_error;
+  if (!absl::ParseTime(absl::RFC3339_full, fields["created"], &manifest.created, &parse_error)) {
+    return bad("created");
+  }
+  if (!absl::SimpleAtoi(fields["journal_size"], &manifest.head.size)) return bad("journal_size");
+  const std::string& root_hex = fields["journal_root"];
+  if (root_hex.size() != 64) return bad("journal_root");
+  absl::StatusOr<merkle::Hash> root = merkle::FromBytes(absl::HexStringToBytes(root_hex));
+  if (!root.ok()) return bad("journal_root");
+  manifest.head.root = *root;
+  if (!absl::SimpleAtoi(fields["files"], &manifest.files)) return bad("files");
+  if (!absl::SimpleAtoi(fields["bytes"], &manifest.bytes)) return bad("bytes");
+  return manifest;
+}
+
+absl::StatusOr<BackupManifest> RestoreBackup(
+    const std::string& from, const std::string& to,
+    const std::function<void(const RestoreProgress&)>& progress) {
+  absl::StatusOr<BackupManifest> manifest = ReadBackupManifest(from);
+  if (!manifest.ok()) return manifest.status();
+  auto report = [&](const std::string& stage, uint64_t done, uint64_t total) {
+    if (progress) progress(RestoreProgress{stage, done, total});
+  };
+
+  std::error_code error;
+  if (fs::exists(to) && !fs::is_empty(to, error)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        to, " is not empty; restore into a new folder (move the old one aside first: "
+            "nothing is overwritten)"));
+  }
+  fs::create_directories(to, error);
+  if (error) return FileError("cannot create", to, error);
+
+  uint64_t copied = 0;
+  for (const auto& item : fs::directory_iterator(from, error)) {
+    const std::string name = item.path().filename().string();
+    if (name == kBackupManifestName || !item.is_regular_file()) continue;
+    fs::copy_file(item.path(), fs::path(to) / name, error);
+    if (error) return FileError("cannot copy", item.path(), error);
+    report("copying", ++copied, manifest->files);
+  }
+  if (error) return FileError("cannot read", from, error);
+
+  StoreOptions options;
+  options.path = to;
+  options.read_only = true;
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options);
+  if (!store.ok()) return Mismatch(to, store.status().message());
+  const JournalHead head = (*store)->journal_head();
+  if (head.size != manifest->head.size || head.root != manifest->head.root) {
+    return Mismatch(to, absl::StrCat("its journal has ", head.size, " entries with root ",
+                                     merkle::ToHex(head.root), ", the manifest says ",
+                                     manifest->head.size, " with root ",
+                                     merkle::ToHex(manifest->head.root)));
+  }
+
+  // The same checks `corridorctl audit verify` makes, read from the copy.
+  JournalVerifier verifier;
+  absl::Status status = (*store)->ReadJournal(
+      0, head.size, [&](uint64_t index, absl::string_view entry) {
+        absl::Status added = verifier.AddEntry(index, entry);
+        if ((index + 1) % 10000 == 0 || index + 1 == head.size) {
+          report("verifying journal", index + 1, head.size);
+        }
+        return added;
+      });
+  if (!status.ok()) return Mismatch(to, status.message());
+  if (verifier.Root() != manifest->head.root) {
+    return Mismatch(to, "the journal's entries do not hash to the manifest's root");
+  }
+  std::string token;
+  uint64_t checked = 0;
+  do {
+    absl::StatusOr<std::string> next = (*store)->ScanRecordDigests(
+        token, kDigestPage, [&](const RecordDigest& record) {
+          ++checked;
+          return verifier.CheckRecord(record);
+        });
+    if (!next.ok()) return Mismatch(to, next.status().message());
+    token = *next;
+    report("verifying records", checked, 0);
+  } while (!token.empty());
+  status = verifier.CheckNoRecordMissing();
+  if (!status.ok()) return Mismatch(to, status.message());
+  return manifest;
+}
+
+}  // namespace corridor::storage
