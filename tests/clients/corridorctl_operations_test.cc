@@ -1,0 +1,293 @@
+// End to end, what operators run against a real corridord: an online
+// backup while a coordinator keeps filing reports, its restore into a fresh
+// folder serving the same records and tree heads, `health`, and the
+// /metrics endpoint whose counters move when the CLI is used.
+#include <httplib.h>
+#include <signal.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "corridor/v1/audit.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace corridor::cli {
+namespace {
+
+using ::corridor::testing::BinaryPath;
+using ::corridor::testing::CommandResult;
+using ::corridor::testing::RunCommand;
+using ::corridor::testing::RunCorridorctl;
+using ::corridor::testing::ServerProcess;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kDomainServices[] = {"areas", "routes", "convoys", "denials"};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+class OperationsTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<ServerProcess> Start(const std::string& data,
+                                       std::vector<std::string> extra = {}) {
+    extra.push_back("--data_dir=" + data);
+    auto server = ServerProcess::Start(BinaryPath("corridord"), extra, dir_.path());
+    EXPECT_TRUE(server.ok()) << server.status();
+    return server.ok() ? *std::move(server) : nullptr;
+  }
+
+  void MakeTokens(const ServerProcess& server) {
+    for (const char* role : {"coordinator", "oversight"}) {
+      auto token = corridor::testing::CreateTokenFile(server.address(), dir_.Sub("data"), role,
+                                                      dir_.Sub(std::string(role) + ".token"));
+      ASSERT_TRUE(token.ok()) << token.status();
+    }
+  }
+
+  CommandResult As(const std::string& role, const ServerProcess& server,
+                   std::vector<std::string> args) {
+    const std::string token = role == "admin" ? corridor::testing::AdminTokenFile(dir_.Sub("data"))
+                                              : dir_.Sub(role + ".token");
+    return RunCorridorctl(server.address(), std::move(args), token);
+  }
+
+  std::string SubmitConvoy(const ServerProcess& server, const std::string& key) {
+    CommandResult submitted =
+        As("coordinator", server,
+           {"--output=csv", "convoys", "submit", "--agency=WFP", "--area=ALP-EAST",
+            "--planned=2016-10-01", "--beneficiaries=1000", "--cargo=flour:food:10:tonnes",
+            "--key=" + key});
+    EXPECT_EQ(submitted.exit_code, 0) << submitted.err;
+    return submitted.out.substr(submitted.out.find('\n') + 1, 19);
+  }
+
+  corridor::testing::TempDir dir_;
+};
+
+TEST_F(OperationsTest, AnOnlineBackupRestoresIntoAFreshFolderWithTheSameRecordsAndTreeHeads) {
+  std::unique_ptr<ServerProcess> server = Start(dir_.Sub("data"));
+  ASSERT_NE(server, nullptr);
+  MakeTokens(*server);
+
+  const std::string before = SubmitConvoy(*server, "before");
+  ASSERT_EQ(As("coordinator", *server, {"convoys", "approve", before, "--beneficiaries=900"})
+                .exit_code,
+            0);
+  CommandResult denial =
+      As("coordinator", *server,
+         {"--output=json", "denials", "record", "--party=Some party", "--area=EG-DUMA",
+          "--category=interference", "--at=2016-09-03", "--people=300",
+          "--description=medical items removed", "--source=WHO report", "--key=d1"});
+  ASSERT_EQ(denial.exit_code, 0) << denial.err;
+
+  // A coordinator keeps filing road reports while the backup runs: none of
+  // them may fail or wait for it.
+  std::atomic<bool> stop{false};
+  std::atomic<int> filed{0}, failed{0};
+  std::thread writer([&] {
+    while (!stop) {
+      CommandResult report = As("coordinator", *server,
+                                {"routes", "report", "castello-road", "--status=closed",
+                                 "--source=backup test"});
+      (report.exit_code == 0 ? filed : failed)++;
+    }
+  });
+  while (filed < 2) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CommandResult backup = As("admin", *server, {"admin", "backup", "--to=" + dir_.Sub("backups")});
+  const int filed_during = filed;
+  while (filed < filed_during + 2) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  stop = true;
+  writer.join();
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_EQ(failed, 0);
+  EXPECT_THAT(backup.err, HasSubstr("backing up convoys into"));
+  // "routes: 14 journal entries, 8 files, 100 KiB in /.../routes"
+  std::map<std::string, uint64_t> backed_up;
+  for (absl::string_view line : absl::StrSplit(backup.out, '\n', absl::SkipEmpty())) {
+    std::vector<std::string> words = absl::StrSplit(line, ' ');
+    ASSERT_GE(words.size(), 3u) << line;
+    ASSERT_TRUE(absl::SimpleAtoi(words[1], &backed_up[std::string(absl::StripSuffix(words[0], ":"))]))
+        << line;
+  }
+  ASSERT_EQ(backed_up.size(), 5u) << backup.out;
+
+  const std::string after = SubmitConvoy(*server, "after");
+  CommandResult original_convoy = As("oversight", *server, {"--output=json", "convoys", "get", before});
+  ASSERT_EQ(original_convoy.exit_code, 0);
+
+  // Restore needs no server: it reads the backup and writes the folder.
+  CommandResult restore = RunCommand({BinaryPath("corridorctl"), "admin", "restore",
+                                      "--from=" + dir_.Sub("backups"),
+                                      "--data-dir=" + dir_.Sub("restored")});
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  EXPECT_THAT(restore.out, HasSubstr("convoys: restored into " + dir_.Sub("restored/convoys") +
+                                     " and verified"));
+
+  // The restored platform runs beside the original.
+  std::unique_ptr<ServerProcess> restored = Start(dir_.Sub("restored"));
+  ASSERT_NE(restored, nullptr);
+  // Tokens are records of the auth service: the original's still work.
+  EXPECT_EQ(As("admin", *restored, {"whoami"}).exit_code, 0);
+  for (const char* service : kDomainServices) {
+    SCOPED_TRACE(service);
+    CommandResult head = As("oversight", *restored, {"audit", "head", "--service=" + std::string(service)});
+    ASSERT_EQ(head.exit_code, 0) << head.err;
+    v1::SignedTreeHead parsed;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(head.out, &parsed).ok()) << head.out;
+    EXPECT_EQ(parsed.tree_size(), backed_up[service]);
+    // The restored journal is a prefix of the original's: the original
+    // proves its journal consistent with the restored head.
+    const std::string saved = dir_.Sub(std::string(service) + "-restored-head.json");
+    std::ofstream(saved) << head.out;
+    CommandResult consistent = As("oversight", *server,
+                                  {"audit", "verify", "--service=" + std::string(service),
+                                   "--since=" + saved});
+    EXPECT_EQ(consistent.exit_code, 0) << consistent.out << consistent.err;
+    CommandResult verified =
+        As("oversight", *restored, {"audit", "verify", "--service=" + std::string(service)});
+    EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  }
+  EXPECT_GT(backed_up["routes"], 9u + 2u);  // reference history + reports before the backup
+  CommandResult restored_convoy =
+      As("oversight", *restored, {"--output=json", "convoys", "get", before});
+  ASSERT_EQ(restored_convoy.exit_code, 0) << restored_convoy.err;
+  EXPECT_EQ(restored_convoy.out, original_convoy.out);
+  EXPECT_EQ(As("oversight", *restored, {"convoys", "get", after}).exit_code, 5)
+      << "a convoy submitted after the backup is not in it";
+  EXPECT_EQ(server->StopWith(SIGTERM), 0);
+  EXPECT_EQ(restored->StopWith(SIGTERM), 0);
+}
+
+TEST_F(OperationsTest, BackupAndRestoreRefuseWhatWouldLoseOrMixData) {
+  std::unique_ptr<ServerProcess> server = Start(dir_.Sub("data"));
+  ASSERT_NE(server, nullptr);
+  MakeTokens(*server);
+
+  CommandResult relative = As("admin", *server, {"admin", "backup", "--to=backups"});
+  EXPECT_EQ(relative.exit_code, 2);
+  EXPECT_THAT(relative.err, HasSubstr("--to must be an absolute path"));
+
+  CommandResult by_coordinator =
+      As("coordinator", *server, {"admin", "backup", "--to=" + dir_.Sub("b1")});
+  EXPECT_EQ(by_coordinator.exit_code, 7) << by_coordinator.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("b1/areas")));
+
+  ASSERT_EQ(As("admin", *server, {"admin", "backup", "--service=areas", "--to=" + dir_.Sub("b2")})
+                .exit_code,
+            0);
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("b2/routes"))) << "only the service named";
+  CommandResult again =
+      As("admin", *server, {"admin", "backup", "--service=areas", "--to=" + dir_.Sub("b2")});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_THAT(again.err, HasSubstr("already exists"));
+  CommandResult unknown =
+      As("admin", *server, {"admin", "backup", "--service=roads", "--to=" + dir_.Sub("b3")});
+  EXPECT_EQ(unknown.exit_code, 4) << unknown.err;
+  EXPECT_THAT(unknown.err, HasSubstr("service"));
+
+  // Restoring over a database in use, or one already there, is refused.
+  CommandResult over = RunCommand({BinaryPath("corridorctl"), "admin", "restore",
+                                   "--from=" + dir_.Sub("b2"), "--data-dir=" + dir_.Sub("data")});
+  EXPECT_EQ(over.exit_code, 2) << over.err;
+  EXPECT_THAT(over.err, HasSubstr("is not empty"));
+  EXPECT_EQ(As("oversight", *server, {"areas", "get", "EG-DUMA"}).exit_code, 0);
+  CommandResult nothing = RunCommand({BinaryPath("corridorctl"), "admin", "restore",
+                                      "--from=" + dir_.Sub("nowhere"),
+                                      "--data-dir=" + dir_.Sub("r")});
+  EXPECT_EQ(nothing.exit_code, 5);
+  EXPECT_THAT(nothing.err, HasSubstr("holds no finished backup"));
+}
+
+// Samples of an exposition, by their name and labels.
+std::map<std::string, double> Scrape(const std::string& address) {
+  std::map<std::string, double> samples;
+  const size_t colon = address.rfind(':');
+  httplib::Client client(address.substr(0, colon), std::stoi(address.substr(colon + 1)));
+  httplib::Result response = client.Get("/metrics");
+  EXPECT_TRUE(response) << "GET /metrics failed";
+  if (!response) return samples;
+  EXPECT_EQ(response->status, 200);
+  EXPECT_THAT(response->get_header_value("Content-Type"), HasSubstr("text/plain"));
+  for (absl::string_view line : absl::StrSplit(response->body, '\n', absl::SkipEmpty())) {
+    if (line[0] == '#') continue;
+    const size_t space = line.rfind(' ');
+    double value = 0;
+    EXPECT_TRUE(absl::SimpleAtod(line.substr(space + 1), &value)) << line;
+    samples[std::string(line.substr(0, space))] = value;
+  }
+  return samples;
+}
+
+TEST_F(OperationsTest, MetricsCountEachCallOfTheCliAndLogsNameItWithoutTheToken) {
+  std::unique_ptr<ServerProcess> server =
+      Start(dir_.Sub("data"), {"--metrics_listen=127.0.0.1:0",
+                               "--metrics_port_file=" + dir_.Sub("metrics.port")});
+  ASSERT_NE(server, nullptr);
+  MakeTokens(*server);
+  const std::string metrics(absl::StripAsciiWhitespace(ReadFile(dir_.Sub("metrics.port"))));
+  ASSERT_FALSE(metrics.empty());
+
+  const std::string ok = "corridor_rpc_requests_total{method=\"/corridor.v1.AreaService/GetArea\",code=\"OK\"}";
+  const std::string not_found =
+      "corridor_rpc_requests_total{method=\"/corridor.v1.AreaService/GetArea\",code=\"NOT_FOUND\"}";
+  const std::string count = "corridor_rpc_latency_seconds_count{method=\"/corridor.v1.AreaService/GetArea\"}";
+  const std::string journal = "corridor_journal_entries{service=\"routes\"}";
+  std::map<std::string, double> first = Scrape(metrics);
+  ASSERT_TRUE(first.count(journal)) << "the routes journal is reported";
+  EXPECT_GT(first["corridor_process_resident_memory_bytes"], 1e6);
+  EXPECT_TRUE(first.count("corridor_rocksdb_live_sst_bytes{service=\"denials\"}"));
+  EXPECT_TRUE(first.count("corridor_outbox_backlog{service=\"convoys\"}"));
+
+  EXPECT_EQ(As("oversight", *server, {"areas", "get", "EG-DUMA"}).exit_code, 0);
+  EXPECT_EQ(As("oversight", *server, {"areas", "get", "EG-DUMA"}).exit_code, 0);
+  EXPECT_EQ(As("oversight", *server, {"areas", "get", "NOWHERE"}).exit_code, 5);
+  ASSERT_EQ(As("coordinator", *server,
+               {"routes", "report", "castello-road", "--status=open", "--source=metrics test"})
+                .exit_code,
+            0);
+  EXPECT_EQ(As("oversight", *server, {"health"}).exit_code, 0);
+
+  std::map<std::string, double> second = Scrape(metrics);
+  EXPECT_EQ(second[ok] - first[ok], 2);
+  EXPECT_EQ(second[not_found] - first[not_found], 1);
+  EXPECT_EQ(second[count] - first[count], 3);
+  EXPECT_EQ(second[journal] - first[journal], 1);
+  EXPECT_EQ(second["corridor_rpc_requests_total{method=\"/corridor.v1.RouteService/"
+                   "ReportRouteStatus\",code=\"OK\"}"],
+            1);
+
+  const std::string logs = server->Logs();
+  EXPECT_THAT(logs, HasSubstr("rpc service=AreaService method=GetArea code=NOT_FOUND latency_ms="));
+  EXPECT_THAT(logs, HasSubstr("rpc service=RouteService method=ReportRouteStatus code=OK"));
+  EXPECT_THAT(logs, HasSubstr("Prometheus metrics on http://" + metrics + "/metrics"));
+  for (const char* role : {"coordinator", "oversight"}) {
+    const std::string token(
+        absl::StripAsciiWhitespace(ReadFile(dir_.Sub(std::string(role) + ".token"))));
+    ASSERT_FALSE(token.empty());
+    EXPECT_THAT(logs, Not(HasSubstr(token.substr(token.size() - 20)))) << "a token was logged";
+  }
+  EXPECT_EQ(server->StopWith(SIGTERM), 0);
+}
+
+TEST_F(OperationsTest, HealthSaysWhenNothingServes) {
+  CommandResult down = RunCorridorctl("127.0.0.1:1", {"--timeout=2", "health"});
+  EXPECT_EQ(down.exit_code, 3) << down.err;
+}
+
+}  // namespace
+}  // namespace corridor::cli
