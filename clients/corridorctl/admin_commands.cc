@@ -127,7 +127,7 @@ int RunAdminCommand(Session& session, Flags& flags, const std::vector<std::strin
         "corridorctl help");
   }
   const Args args(words.begin() + 3, words.end());
-  auto stub = v1::TokenService::NewStub(session.channel());
+  auto stub = v1::TokenService::NewStub(session.ChannelFor("auth"));
   if (words[2] == "create") return TokenCreate(session, flags, args, *stub);
   if (words[2] == "list") return TokenList(session, flags, args, *stub);
   if (words[2] == "revoke") {
@@ -143,7 +143,7 @@ int RunWhoAmICommand(Session& session, Flags& flags, const std::vector<std::stri
   absl::Status parsed = words.size() == 1 ? flags.CheckAllUsed("whoami")
                                           : absl::InvalidArgumentError("whoami takes nothing");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
-  auto stub = v1::TokenService::NewStub(session.channel());
+  auto stub = v1::TokenService::NewStub(session.ChannelFor("auth"));
   return session.Invoke<Stub, v1::WhoAmIRequest, v1::TokenInfo>(
       *stub, v1::WhoAmIRequest(), &Stub::WhoAmI,
       [&](const v1::TokenInfo& token) { PrintTokens(session, {token}, token); });

@@ -149,7 +149,7 @@ int AreasList(Session& session, Flags& flags, const Args& args) {
   if (parsed.ok()) parsed = flags.CheckAllUsed("areas list");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
 
-  auto stub = v1::AreaService::NewStub(session.channel());
+  auto stub = v1::AreaService::NewStub(session.ChannelFor("areas"));
   v1::ListAreasResponse all;
   const int code = session.ListPages(*stub, &Stub::ListAreas, request, limit, one_page,
                                      &v1::ListAreasResponse::mutable_areas, &all);
@@ -271,7 +271,7 @@ absl::StatusOr<v1::RecordStatusChangeRequest> ParseSetStatus(Flags& flags, const
 int AreasUpdate(Session& session, Flags& flags, const Args& args) {
   absl::Status parsed = ExpectArgs(args, 1, "areas update takes one area id");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
-  auto stub = v1::AreaService::NewStub(session.channel());
+  auto stub = v1::AreaService::NewStub(session.ChannelFor("areas"));
   v1::GetAreaRequest get;
   get.set_id(args[0]);
   v1::Area area;
@@ -292,7 +292,7 @@ int AreasUpdate(Session& session, Flags& flags, const Args& args) {
 }  // namespace
 
 int RunAreasCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
-  auto stub = v1::AreaService::NewStub(session.channel());
+  auto stub = v1::AreaService::NewStub(session.ChannelFor("areas"));
   auto print_area = [&](const v1::Area& area) { PrintArea(session, area); };
   if (verb == "list") return AreasList(session, flags, args);
   if (verb == "get") {

@@ -54,7 +54,7 @@ int AuditHead(Session& session, Flags& flags, const Args& args) {
   request.set_service(flags.Take("service"));
   if (parsed.ok()) parsed = flags.CheckAllUsed("audit head");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
-  auto stub = v1::AuditService::NewStub(session.channel());
+  auto stub = v1::AuditService::NewStub(session.ChannelFor(request.service()));
   v1::SignedTreeHead head;
   if (int code = Call(session, *stub, &Stub::GetTreeHead, request, &head); code != kExitOk) {
     return code;
@@ -125,7 +125,7 @@ int AuditVerify(Session& session, Flags& flags, const Args& args) {
     saved = head;
   }
 
-  auto stub = v1::AuditService::NewStub(session.channel());
+  auto stub = v1::AuditService::NewStub(session.ChannelFor(service_flag));
   v1::GetTreeHeadRequest head_request;
   head_request.set_service(service_flag);
   v1::SignedTreeHead head;

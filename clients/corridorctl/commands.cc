@@ -120,6 +120,9 @@ Access-constraint categories (OCHA AMRF), by number or name:
 
 Global flags:
   --server=HOST:PORT   the Corridor server (default $CORRIDOR_SERVER or 127.0.0.1:7400)
+  --servers=SERVICE=HOST:PORT,...
+                       services that run apart from --server, e.g.
+                       auth=auth:7400,convoys=convoys:7400 (default $CORRIDOR_SERVERS)
   --output=FORMAT      table (default), json or csv
   --timeout=SECONDS    per call (default 10)
   --token-file=PATH    file holding your bearer token (default $CORRIDOR_TOKEN_FILE, else
@@ -209,6 +212,10 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
                   format.value_or(OutputFormat::kTable), absl::Seconds(timeout_seconds),
                   token.value_or(""), credentials.value_or(grpc::InsecureChannelCredentials()), out,
                   err);
+  absl::StatusOr<std::map<std::string, std::string>> servers =
+      ParseServiceAddresses(flags.Take("servers", EnvOr("CORRIDOR_SERVERS", "")));
+  if (!servers.ok()) return session.UsageFailure(servers.status().message());
+  session.SetServiceAddresses(*servers);
   if (!format.ok()) return session.UsageFailure(format.status().message());
   if (!timeout.ok()) return session.UsageFailure(timeout.message());
   if (!token.ok()) return session.UsageFailure(token.status().message());

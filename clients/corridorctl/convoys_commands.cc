@@ -253,7 +253,7 @@ int ConvoysList(Session& session, Flags& flags, const Args& args) {
   if (parsed.ok()) parsed = flags.CheckAllUsed("convoys list");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
 
-  auto stub = v1::ConvoyService::NewStub(session.channel());
+  auto stub = v1::ConvoyService::NewStub(session.ChannelFor("convoys"));
   v1::ListConvoysResponse all;
   const int code = session.ListPages(*stub, &Stub::ListConvoys, request, limit, one_page,
                                      &v1::ListConvoysResponse::mutable_convoys, &all);
@@ -334,7 +334,7 @@ int ReportAccess(Session& session, Flags& flags, const Args& args) {
   }
   if (parsed.ok()) parsed = flags.CheckAllUsed("report access");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
-  auto stub = v1::ConvoyService::NewStub(session.channel());
+  auto stub = v1::ConvoyService::NewStub(session.ChannelFor("convoys"));
   return session.Invoke<Stub, v1::GetAccessReportRequest, v1::AccessReport>(
       *stub, request, &Stub::GetAccessReport, [&](const v1::AccessReport& report) {
         if (session.format() == OutputFormat::kJson) {
@@ -420,7 +420,7 @@ absl::Status TakeConvoyFilters(Flags& flags, v1::ListConvoysRequest* request) {
 }
 
 int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
-  auto stub = v1::ConvoyService::NewStub(session.channel());
+  auto stub = v1::ConvoyService::NewStub(session.ChannelFor("convoys"));
   std::function<void(const v1::Convoy&)> print = [&](const v1::Convoy& c) {
     PrintConvoy(session, c);
   };

@@ -180,7 +180,7 @@ int Correct(Session& session, Flags& flags, const Args& args, bool withdraw) {
     parsed = flags.TakeRequired("reason", "\"wrong checkpoint\"", request.mutable_reason());
   int expected = 0;
   if (parsed.ok()) parsed = flags.TakeCount("expected-revision", 1, &expected);
-  auto stub = v1::DenialService::NewStub(session.channel());
+  auto stub = v1::DenialService::NewStub(session.ChannelFor("denials"));
   v1::Denial current;
   if (parsed.ok()) {
     grpc::ClientContext context;
@@ -216,7 +216,7 @@ int List(Session& session, Flags& flags, const Args& args) {
   request.mutable_page()->set_page_token(flags.Take("page-token"));
   if (parsed.ok()) parsed = flags.CheckAllUsed("denials list");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
-  auto stub = v1::DenialService::NewStub(session.channel());
+  auto stub = v1::DenialService::NewStub(session.ChannelFor("denials"));
   v1::ListDenialsResponse all;
   const int code = session.ListPages(*stub, &Stub::ListDenials, request, limit, one_page,
                                      &v1::ListDenialsResponse::mutable_denials, &all);
@@ -245,7 +245,7 @@ int History(Session& session, Flags& flags, const Args& args) {
   absl::Status parsed = ExpectArgs(args, 1, "denials history takes one denial id");
   if (parsed.ok()) parsed = flags.CheckAllUsed("denials history");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
-  auto stub = v1::DenialService::NewStub(session.channel());
+  auto stub = v1::DenialService::NewStub(session.ChannelFor("denials"));
   v1::GetDenialHistoryRequest request;
   request.set_denial_id(args[0]);
   v1::GetDenialHistoryResponse all;
@@ -355,7 +355,7 @@ absl::Status TakeDenialFilters(Flags& flags, v1::ListDenialsRequest* request) {
 }
 
 int RunDenialsCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
-  auto stub = v1::DenialService::NewStub(session.channel());
+  auto stub = v1::DenialService::NewStub(session.ChannelFor("denials"));
   std::function<void(const v1::Denial&)> print = [&](const v1::Denial& d) {
     PrintDenial(session, d);
   };

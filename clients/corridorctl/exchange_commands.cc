@@ -99,7 +99,7 @@ std::string Degrees(double d) { return absl::StrFormat("%.7f", d); }
 
 // Every area, by id, for joins (names, governorate P-codes, coordinates).
 absl::Status FetchAreas(Session& session, std::map<std::string, v1::Area>* areas) {
-  auto stub = v1::AreaService::NewStub(session.channel());
+  auto stub = v1::AreaService::NewStub(session.ChannelFor("areas"));
   v1::ListAreasResponse all;
   const int code =
       session.ListPages(*stub, &v1::AreaService::Stub::ListAreas, v1::ListAreasRequest(), 0, false,
@@ -161,7 +161,7 @@ int DenialsSheet(Session& session, Flags& flags, const std::map<std::string, v1:
   if (absl::Status s = flags.CheckAllUsed("export denials"); !s.ok()) {
     return session.UsageFailure(s.message());
   }
-  auto stub = v1::DenialService::NewStub(session.channel());
+  auto stub = v1::DenialService::NewStub(session.ChannelFor("denials"));
   std::vector<v1::Denial> denials;
   const int code =
       FetchAll(session, *stub, &v1::DenialService::Stub::ListDenials, request,
@@ -226,7 +226,7 @@ int ConvoysSheet(Session& session, Flags& flags, const std::map<std::string, v1:
   if (absl::Status s = flags.CheckAllUsed("export convoys"); !s.ok()) {
     return session.UsageFailure(s.message());
   }
-  auto stub = v1::ConvoyService::NewStub(session.channel());
+  auto stub = v1::ConvoyService::NewStub(session.ChannelFor("convoys"));
   std::vector<v1::Convoy> convoys;
   const int code =
       FetchAll(session, *stub, &v1::ConvoyService::Stub::ListConvoys, request,
@@ -647,8 +647,8 @@ int RunImportCommand(Session& session, Flags& flags, const std::string& kind, co
   if (rows->size() > 1 && !(*rows)[1].empty() && absl::StartsWith((*rows)[1][0], "#")) first = 2;
   const int total = static_cast<int>(rows->size() - first);
 
-  auto convoys = v1::ConvoyService::NewStub(session.channel());
-  auto denials = v1::DenialService::NewStub(session.channel());
+  auto convoys = v1::ConvoyService::NewStub(session.ChannelFor("convoys"));
+  auto denials = v1::DenialService::NewStub(session.ChannelFor("denials"));
   ImportTally tally;
   Progress progress(session, "import " + kind);
   for (size_t r = first; r < rows->size(); ++r) {

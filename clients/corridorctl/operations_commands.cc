@@ -42,9 +42,9 @@ int Backup(Session& session, Flags& flags, const Args& args) {
   const bool all = service == "all";
   const std::vector<std::string> services =
       all ? AllServices() : std::vector<std::string>{service};
-  auto stub = v1::OperationsService::NewStub(session.channel());
   int backed_up = 0;
   for (const std::string& name : services) {
+    auto stub = v1::OperationsService::NewStub(session.ChannelFor(name));
     v1::CreateBackupRequest request;
     request.set_service(name);
     request.set_folder((fs::path(to) / name).string());

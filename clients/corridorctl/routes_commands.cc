@@ -88,7 +88,7 @@ int RoutesList(Session& session, Flags& flags, const Args& args) {
   }
   if (parsed.ok()) parsed = flags.CheckAllUsed("routes list");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
-  auto stub = v1::RouteService::NewStub(session.channel());
+  auto stub = v1::RouteService::NewStub(session.ChannelFor("routes"));
   v1::ListRoutesResponse all;
   const int code =
       session.ListPages(*stub, &Stub::ListRoutes, request, /*limit=*/0,
@@ -196,7 +196,7 @@ int RoutesWatch(Session& session, Flags& flags, const Args& args) {
   if (parsed.ok()) parsed = flags.CheckAllUsed("routes watch");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
 
-  auto stub = v1::RouteService::NewStub(session.channel());
+  auto stub = v1::RouteService::NewStub(session.ChannelFor("routes"));
   int printed = 0;
   bool streamed = false;
   while (true) {
@@ -235,7 +235,7 @@ int RoutesWatch(Session& session, Flags& flags, const Args& args) {
 }  // namespace
 
 int RunRoutesCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
-  auto stub = v1::RouteService::NewStub(session.channel());
+  auto stub = v1::RouteService::NewStub(session.ChannelFor("routes"));
   if (verb == "list") return RoutesList(session, flags, args);
   if (verb == "get") {
     absl::Status parsed = ExpectArgs(args, 1, "routes get takes one route id, e.g. castello-road");

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "clients/corridorctl/enum_flags.h"
 #include "common/credentials.h"
@@ -114,7 +115,38 @@ Session::Session(std::string server, OutputFormat format, absl::Duration timeout
       token_(std::move(token)),
       out_(out),
       err_(err),
-      channel_(grpc::CreateChannel(server_, credentials)) {}
+      channel_(grpc::CreateChannel(server_, credentials)),
+      credentials_(std::move(credentials)),
+      last_server_(server_) {}
+
+void Session::SetServiceAddresses(std::map<std::string, std::string> addresses) {
+  addresses_ = std::move(addresses);
+}
+
+std::shared_ptr<grpc::Channel> Session::ChannelFor(const std::string& service) {
+  auto address = addresses_.find(service);
+  if (address == addresses_.end()) {
+    last_server_ = server_;
+    return channel_;
+  }
+  last_server_ = address->second;
+  std::shared_ptr<grpc::Channel>& channel = channels_[service];
+  if (channel == nullptr) channel = grpc::CreateChannel(address->second, credentials_);
+  return channel;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ParseServiceAddresses(absl::string_view text) {
+  std::map<std::string, std::string> addresses;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    if (kv.first.empty() || kv.second.find(':') == std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--servers: \"", item, "\" is not SERVICE=HOST:PORT, e.g. convoys=10.0.0.7:7400"));
+    }
+    addresses[kv.first] = kv.second;
+  }
+  return addresses;
+}
 
 void Session::Prepare(grpc::ClientContext* context) const {
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
@@ -141,13 +173,13 @@ int Session::Fail(const grpc::Status& status) const {
                 "signed the server's certificate, and a server that requires client "
                 "certificates needs --tls-cert and --tls-key.\n";
       } else {
-        err_ << "If the Corridor server at " << server_
+        err_ << "If the Corridor server at " << last_server_
              << " is not running, start it with ./deploy/run.sh, or point --server "
                 "(or $CORRIDOR_SERVER) at it. If it serves TLS, pass --tls-ca.\n";
       }
       return kExitUnavailable;
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      err_ << "corridorctl: the server at " << server_ << " did not answer within "
+      err_ << "corridorctl: the server at " << last_server_ << " did not answer within "
            << absl::FormatDuration(timeout_) << "; try again, or raise --timeout.\n";
       return kExitUnavailable;
     case grpc::StatusCode::NOT_FOUND:

@@ -70,7 +70,13 @@ class Session {
           std::shared_ptr<grpc::ChannelCredentials> credentials, std::ostream& out,
           std::ostream& err);
 
-  // The channel every stub of this session uses.
+  // Where some services run apart from --server (services run as separate
+  // processes): {"convoys", "10.0.0.7:7400"}, from --servers.
+  void SetServiceAddresses(std::map<std::string, std::string> addresses);
+  // The channel to `service` ("areas", "auth"...): its own address if it
+  // has one, else --server's. Later failures name that address.
+  std::shared_ptr<grpc::Channel> ChannelFor(const std::string& service);
+  // The channel to --server.
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   OutputFormat format() const { return format_; }
   std::ostream& out() { return out_; }
@@ -137,7 +143,15 @@ class Session {
   std::ostream& out_;
   std::ostream& err_;
   std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<grpc::ChannelCredentials> credentials_;
+  std::map<std::string, std::string> addresses_;
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
+  std::string last_server_;  // the address of the latest ChannelFor, for messages
 };
+
+// Parses "areas=host:port,convoys=host:port" (--servers); INVALID_ARGUMENT
+// naming --servers if malformed.
+absl::StatusOr<std::map<std::string, std::string>> ParseServiceAddresses(absl::string_view text);
 
 // Progress of a long command on stderr: "what: text", at most once a
 // second, and always the last line.

@@ -284,6 +284,41 @@ TEST_F(OperationsTest, MetricsCountEachCallOfTheCliAndLogsNameItWithoutTheToken)
   EXPECT_EQ(server->StopWith(SIGTERM), 0);
 }
 
+// The layout of deploy/docker and deploy/k8s: each service its own process
+// with its own data folder; the CLI reaches each through --servers.
+TEST_F(OperationsTest, TheCliReachesServicesRunApartAndBacksEachUpFromItsOwnProcess) {
+  auto auth = ServerProcess::Start(BinaryPath("corridor-auth"), {"--data_dir=" + dir_.Sub("data")},
+                                   dir_.path());
+  ASSERT_TRUE(auth.ok()) << auth.status();
+  auto areas = ServerProcess::Start(
+      BinaryPath("corridor-areas"),
+      {"--data_dir=" + dir_.Sub("areas-data"),
+       "--service_token_file=" + dir_.Sub("data/credentials/service.token"),
+       "--peers=auth=" + (*auth)->address()},
+      dir_.path());
+  ASSERT_TRUE(areas.ok()) << areas.status();
+  const std::string servers =
+      absl::StrCat("--servers=auth=", (*auth)->address(), ",areas=", (*areas)->address());
+  const std::string admin = corridor::testing::AdminTokenFile(dir_.Sub("data"));
+  // --server points nowhere: every call below goes where --servers says.
+  CommandResult who = RunCorridorctl("127.0.0.1:1", {servers, "whoami"}, admin);
+  EXPECT_EQ(who.exit_code, 0) << who.err;
+  CommandResult area = RunCorridorctl("127.0.0.1:1", {servers, "areas", "get", "EG-DUMA"}, admin);
+  EXPECT_EQ(area.exit_code, 0) << area.err;
+  CommandResult backup =
+      RunCorridorctl("127.0.0.1:1", {servers, "admin", "backup", "--service=areas",
+                                     "--to=" + dir_.Sub("b")}, admin);
+  EXPECT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("b/areas/BACKUP")));
+  CommandResult unreachable =
+      RunCorridorctl("127.0.0.1:1", {servers, "--timeout=2", "routes", "get", "castello-road"}, admin);
+  EXPECT_EQ(unreachable.exit_code, 3);
+  EXPECT_THAT(unreachable.err, HasSubstr("127.0.0.1:1"));
+  CommandResult malformed = RunCorridorctl("127.0.0.1:1", {"--servers=areas", "whoami"}, admin);
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_THAT(malformed.err, HasSubstr("--servers"));
+}
+
 TEST_F(OperationsTest, HealthSaysWhenNothingServes) {
   CommandResult down = RunCorridorctl("127.0.0.1:1", {"--timeout=2", "health"});
   EXPECT_EQ(down.exit_code, 3) << down.err;
