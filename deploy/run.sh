@@ -9,6 +9,7 @@
 #   CORRIDOR_LISTEN    address to serve on (default 127.0.0.1:7400)
 #   CORRIDOR_DATA_DIR  data folder (default var/data)
 #   CORRIDOR_WEB       address of the dashboard (default 127.0.0.1:7480)
+#   CORRIDOR_METRICS   address of the Prometheus /metrics endpoint (default 127.0.0.1:7490)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -18,12 +19,14 @@ LISTEN=${CORRIDOR_LISTEN:-127.0.0.1:7400}
 DATA_DIR=${CORRIDOR_DATA_DIR:-var/data}
 mkdir -p "$DATA_DIR"
 WEB_LISTEN=${CORRIDOR_WEB:-127.0.0.1:7480}
+METRICS_LISTEN=${CORRIDOR_METRICS:-127.0.0.1:7490}
 PORT_FILE=$(mktemp)
 WEB_PORT_FILE=$(mktemp)
 rm -f "$WEB_PORT_FILE"
 trap 'rm -f "$PORT_FILE" "$WEB_PORT_FILE"' EXIT
 
-build/bin/corridord --listen="$LISTEN" --data_dir="$DATA_DIR" --port_file="$PORT_FILE" &
+build/bin/corridord --listen="$LISTEN" --data_dir="$DATA_DIR" --port_file="$PORT_FILE" \
+  --metrics_listen="$METRICS_LISTEN" &
 SERVER=$!
 WEB=""
 stop() {
@@ -64,7 +67,8 @@ cat <<BANNER
 
     gRPC endpoint     $ADDRESS   (health and reflection included)
     services          corridor.v1.TokenService, AreaService, RouteService, ConvoyService,
-                      DenialService, AuditService
+                      DenialService, AuditService, OperationsService
+    metrics           http://$METRICS_LISTEN/metrics   (Prometheus text format)
     data              $DATA_DIR/<service>   (one RocksDB each)
     admin token       $DATA_DIR/credentials/admin.token   (readable only by you)
 

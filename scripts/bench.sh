@@ -3,6 +3,7 @@
 # data, in a temporary folder) and a corridor-echo, runs corridor-bench
 # against both, and stops them. Arguments go to corridor-bench, e.g.
 #   ./scripts/bench.sh --clients=16 --seconds=10 --mix=record_denial:1
+# CORRIDOR_SERVER_FLAGS adds flags to corridord, e.g. "--log_rpcs=none".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # CORRIDOR_BIN: run binaries already built there (the CI smoke test does).
@@ -13,8 +14,9 @@ fi
 BIN=${CORRIDOR_BIN:-build/bin}
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+# shellcheck disable=SC2086
 "$BIN"/corridord --listen=127.0.0.1:0 --data_dir="$WORK/data" --port_file="$WORK/server" \
-  2>"$WORK/corridord.log" &
+  ${CORRIDOR_SERVER_FLAGS:-} 2>"$WORK/corridord.log" &
 "$BIN"/corridor-echo --listen=127.0.0.1:0 --port_file="$WORK/echo" 2>"$WORK/echo.log" &
 for _ in $(seq 300); do
   [ -s "$WORK/server" ] && [ -s "$WORK/echo" ] && break

@@ -212,10 +212,9 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
                   format.value_or(OutputFormat::kTable), absl::Seconds(timeout_seconds),
                   token.value_or(""), credentials.value_or(grpc::InsecureChannelCredentials()), out,
                   err);
-  absl::StatusOr<std::map<std::string, std::string>> servers =
-      ParseServiceAddresses(flags.Take("servers", EnvOr("CORRIDOR_SERVERS", "")));
-  if (!servers.ok()) return session.UsageFailure(servers.status().message());
-  session.SetServiceAddresses(*servers);
+  const absl::Status servers =
+      session.SetServiceAddresses(flags.Take("servers", EnvOr("CORRIDOR_SERVERS", "")));
+  if (!servers.ok()) return session.UsageFailure(servers.message());
   if (!format.ok()) return session.UsageFailure(format.status().message());
   if (!timeout.ok()) return session.UsageFailure(timeout.message());
   if (!token.ok()) return session.UsageFailure(token.status().message());

@@ -115,37 +115,12 @@ Session::Session(std::string server, OutputFormat format, absl::Duration timeout
       token_(std::move(token)),
       out_(out),
       err_(err),
-      channel_(grpc::CreateChannel(server_, credentials)),
-      credentials_(std::move(credentials)),
+      channels_(server_, std::move(credentials)),
       last_server_(server_) {}
 
-void Session::SetServiceAddresses(std::map<std::string, std::string> addresses) {
-  addresses_ = std::move(addresses);
-}
-
 std::shared_ptr<grpc::Channel> Session::ChannelFor(const std::string& service) {
-  auto address = addresses_.find(service);
-  if (address == addresses_.end()) {
-    last_server_ = server_;
-    return channel_;
-  }
-  last_server_ = address->second;
-  std::shared_ptr<grpc::Channel>& channel = channels_[service];
-  if (channel == nullptr) channel = grpc::CreateChannel(address->second, credentials_);
-  return channel;
-}
-
-absl::StatusOr<std::map<std::string, std::string>> ParseServiceAddresses(absl::string_view text) {
-  std::map<std::string, std::string> addresses;
-  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
-    if (kv.first.empty() || kv.second.find(':') == std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--servers: \"", item, "\" is not SERVICE=HOST:PORT, e.g. convoys=10.0.0.7:7400"));
-    }
-    addresses[kv.first] = kv.second;
-  }
-  return addresses;
+  last_server_ = channels_.AddressOf(service);
+  return channels_.For(service);
 }
 
 void Session::Prepare(grpc::ClientContext* context) const {

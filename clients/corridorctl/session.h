@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "clients/corridorctl/commands.h"
 #include "clients/corridorctl/output.h"
+#include "common/service_channels.h"
 #include "corridor/v1/common.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 
@@ -71,13 +72,16 @@ class Session {
           std::ostream& err);
 
   // Where some services run apart from --server (services run as separate
-  // processes): {"convoys", "10.0.0.7:7400"}, from --servers.
-  void SetServiceAddresses(std::map<std::string, std::string> addresses);
+  // processes): "convoys=10.0.0.7:7400,..." (--servers); INVALID_ARGUMENT
+  // naming --servers if malformed.
+  absl::Status SetServiceAddresses(absl::string_view addresses) {
+    return channels_.SetAddresses(addresses);
+  }
   // The channel to `service` ("areas", "auth"...): its own address if it
   // has one, else --server's. Later failures name that address.
   std::shared_ptr<grpc::Channel> ChannelFor(const std::string& service);
   // The channel to --server.
-  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  std::shared_ptr<grpc::Channel> channel() { return ChannelFor(""); }
   OutputFormat format() const { return format_; }
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
@@ -142,16 +146,9 @@ class Session {
   std::string token_;
   std::ostream& out_;
   std::ostream& err_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::shared_ptr<grpc::ChannelCredentials> credentials_;
-  std::map<std::string, std::string> addresses_;
-  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
+  ServiceChannels channels_;
   std::string last_server_;  // the address of the latest ChannelFor, for messages
 };
-
-// Parses "areas=host:port,convoys=host:port" (--servers); INVALID_ARGUMENT
-// naming --servers if malformed.
-absl::StatusOr<std::map<std::string, std::string>> ParseServiceAddresses(absl::string_view text);
 
 // Progress of a long command on stderr: "what: text", at most once a
 // second, and always the last line.

@@ -112,13 +112,13 @@ HttpReply ErrorReply(const grpc::Status& status) {
   std::string message = status.error_message();
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
     message = "the Corridor services cannot be reached from the dashboard's server (" + message +
-              "); check that corridord is running and corridor-web's --target";
+              "); check that corridord is running and corridor-web's --target (and --servers)";
   }
   return ErrorReply(HttpStatusOf(status.error_code()), name, message);
 }
 
-Gateway::Gateway(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
-    : channel_(std::move(channel)), timeout_(timeout) {}
+Gateway::Gateway(ServiceChannels* channels, absl::Duration timeout)
+    : channels_(channels), timeout_(timeout) {}
 
 HttpReply Gateway::Call(absl::string_view method_path, absl::string_view json,
                         const std::string& token) const {
@@ -153,7 +153,14 @@ HttpReply Gateway::Call(absl::string_view method_path, absl::string_view json,
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
   if (!token.empty()) AttachBearerToken(&context, token);
-  grpc::GenericStub stub(channel_);
+  // Audit calls name the service whose journal they read.
+  std::string service = CorridorServiceOf(method->service()->full_name());
+  if (const auto* field = request->GetDescriptor()->FindFieldByName("service");
+      service.empty() && field != nullptr &&
+      field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+    service = request->GetReflection()->GetString(*request, field);
+  }
+  grpc::GenericStub stub(channels_->For(service));
   std::promise<grpc::Status> done;
   stub.UnaryCall(&context, absl::StrCat("/", method->service()->full_name(), "/", method->name()),
                  grpc::StubOptions(), &request_buffer, &response_buffer,

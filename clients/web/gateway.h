@@ -6,7 +6,7 @@
 // roles decide, exactly as for corridorctl. Field names are the .proto's
 // (preserve_proto_field_names), enums are their value names.
 //
-//   Gateway gateway(channel, absl::Seconds(30));
+//   Gateway gateway(&channels, absl::Seconds(30));
 //   HttpReply reply = gateway.Call("AreaService/ListAreas", "{}", token);
 #ifndef CORRIDOR_CLIENTS_WEB_GATEWAY_H_
 #define CORRIDOR_CLIENTS_WEB_GATEWAY_H_
@@ -17,6 +17,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/service_channels.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
 
@@ -40,9 +41,10 @@ HttpReply ErrorReply(const grpc::Status& status);
 
 class Gateway {
  public:
-  // `channel` reaches every service: corridord, or a gRPC router in front of
-  // separately run services. Calls time out after `timeout`.
-  Gateway(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
+  // `channels` reach the services: corridord at their default address, and
+  // services run apart at their own; it must outlive the gateway. Calls
+  // time out after `timeout`.
+  Gateway(ServiceChannels* channels, absl::Duration timeout);
 
   // POST /api/v1/<Service>/<Method>: `method` is e.g. "AreaService/ListAreas",
   // `json` the request in protobuf's JSON mapping ("" is an empty request).
@@ -56,11 +58,10 @@ class Gateway {
   // descriptors so that the page never falls behind the contract.
   std::string EnumsJson() const;
 
-  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   absl::Duration timeout() const { return timeout_; }
 
  private:
-  std::shared_ptr<grpc::Channel> channel_;
+  ServiceChannels* channels_;
   absl::Duration timeout_;
 };
 

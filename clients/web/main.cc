@@ -22,6 +22,8 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:7480",
           "host:port to serve the dashboard on; port 0 picks one");
 ABSL_FLAG(std::string, target, "127.0.0.1:7400",
           "host:port of corridord (or of a gRPC router in front of the services)");
+ABSL_FLAG(std::string, servers, "",
+          "services run apart from --target, e.g. auth=auth:7400,convoys=convoys:7400");
 ABSL_FLAG(std::string, assets, "",
           "folder of the built dashboard; default: web/ beside the bin/ folder of this binary");
 ABSL_FLAG(std::string, tls_ca, "", "PEM CA that signed the services' certificates (TLS)");
@@ -43,6 +45,7 @@ int Main() {
   WebOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.target = absl::GetFlag(FLAGS_target);
+  options.servers = absl::GetFlag(FLAGS_servers);
   options.assets_dir = absl::GetFlag(FLAGS_assets);
   if (options.assets_dir.empty()) options.assets_dir = DefaultAssets();
   ClientTls tls{absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_tls_cert),

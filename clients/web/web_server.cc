@@ -93,8 +93,12 @@ struct ChangeStream {
 
 class WebServer::Impl {
  public:
-  Impl(const WebOptions& options, std::shared_ptr<grpc::Channel> channel)
-      : options_(options), gateway_(std::move(channel), options.call_timeout) {}
+  explicit Impl(const WebOptions& options)
+      : options_(options),
+        channels_(options.target, options.channel_credentials),
+        gateway_(&channels_, options.call_timeout) {}
+
+  absl::Status SetServers() { return channels_.SetAddresses(options_.servers); }
 
   absl::Status Start();
   void Stop();
@@ -106,6 +110,7 @@ class WebServer::Impl {
   void HandleExport(const httplib::Request& request, httplib::Response* response);
 
   WebOptions options_;
+  ServiceChannels channels_;
   Gateway gateway_;
   httplib::Server server_;
   std::thread listener_;
@@ -167,7 +172,7 @@ void WebServer::Impl::HandleChanges(const httplib::Request& request, httplib::Re
   if (const std::string token = BearerToken(request); !token.empty()) {
     AttachBearerToken(&stream->context, token);
   }
-  stream->stub = v1::AuditService::NewStub(gateway_.channel());
+  stream->stub = v1::AuditService::NewStub(channels_.For(watch.service()));
   stream->reader = stream->stub->WatchChanges(&stream->context, watch);
   // The service sends its headers once it has admitted the subscription; a
   // refusal (no token, bad start...) comes without them, and becomes a
@@ -232,6 +237,7 @@ void WebServer::Impl::HandleExport(const httplib::Request& request, httplib::Res
   std::ostringstream out, err;
   cli::Session session(options_.target, cli::OutputFormat::kTable, absl::Minutes(5),
                        BearerToken(request), options_.channel_credentials, out, err);
+  (void)session.SetServiceAddresses(options_.servers);  // checked at start
   cli::Flags parsed(std::move(flags));
   const int code = cli::RunExportCommand(session, parsed, kind, {});
   if (code != cli::kExitOk) {
@@ -337,8 +343,8 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& op
   if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   WebOptions with_credentials = options;
   with_credentials.channel_credentials = credentials;
-  auto impl =
-      std::make_unique<Impl>(with_credentials, grpc::CreateChannel(options.target, credentials));
+  auto impl = std::make_unique<Impl>(with_credentials);
+  if (absl::Status s = impl->SetServers(); !s.ok()) return s;
   if (absl::Status s = impl->Start(); !s.ok()) return s;
   return std::unique_ptr<WebServer>(new WebServer(std::move(impl)));
 }

@@ -34,6 +34,8 @@ struct WebOptions {
   std::string assets_dir;
   // Where corridord (or a router in front of the services) listens.
   std::string target = "127.0.0.1:7400";
+  // Services run apart from `target`: "convoys=10.0.0.7:7400,..."
+  std::string servers;
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
   absl::Duration call_timeout = absl::Seconds(30);
   // Change streams open at once at most; more are refused with 503.
