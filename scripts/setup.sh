@@ -21,6 +21,9 @@ PACKAGES=(
   # corridor-web: its HTTP server, and the dashboard's build (Node.js, npm)
   # and browser tests (Debian's Chromium, driven by playwright-core)
   libcpp-httplib-dev nodejs chromium
+  # scripts/check_deploy.py: the Kubernetes API schema (the python client's
+  # models) and the Compose schema (docker-compose config), offline
+  python3-kubernetes python3-yaml docker-compose
 )
 # Debian's npm, unless Node.js came with its own (NodeSource's does).
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
