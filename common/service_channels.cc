@@ -52,7 +52,8 @@ std::string CorridorServiceOf(absl::string_view grpc_service) {
   static const auto* names = new std::map<std::string, std::string, std::less<>>{
       {"corridor.v1.TokenService", "auth"},    {"corridor.v1.AreaService", "areas"},
       {"corridor.v1.RouteService", "routes"},  {"corridor.v1.ConvoyService", "convoys"},
-      {"corridor.v1.DenialService", "denials"}};
+      {"corridor.v1.DenialService", "denials"},
+      {"corridor.v1.AgreementService", "agreements"}};
   auto it = names->find(grpc_service);
   return it == names->end() ? "" : it->second;
 }

@@ -47,6 +47,7 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         {"/corridor.v1.ConvoyService/DenyConvoy", convoy_writers},
         {"/corridor.v1.ConvoyService/DispatchConvoy", convoy_writers},
         {"/corridor.v1.ConvoyService/RecordConvoyOutcome", convoy_writers},
+        {"/corridor.v1.ConvoyService/RecordApprovalStep", convoy_writers},
         {"/corridor.v1.ConvoyService/GetConvoy", readers},
         {"/corridor.v1.ConvoyService/ListConvoys", readers},
         {"/corridor.v1.ConvoyService/GetConvoyHistory", readers},
@@ -74,6 +75,14 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         {"/corridor.v1.TokenService/RevokeToken", admin},
         {"/corridor.v1.TokenService/WhoAmI", readers},
         {"/corridor.v1.TokenService/Authenticate", {v1::ROLE_SERVICE}},
+
+        // Oversight bodies and admins register what the parties agreed;
+        // everyone may read the agreements and who broke them.
+        {"/corridor.v1.AgreementService/CreateAgreement", {v1::ROLE_OVERSIGHT, v1::ROLE_ADMIN}},
+        {"/corridor.v1.AgreementService/GetAgreement", readers},
+        {"/corridor.v1.AgreementService/ListAgreements", readers},
+        {"/corridor.v1.AgreementService/ListViolations", readers},
+        {"/corridor.v1.AgreementService/GetComplianceReport", readers},
 
         // A backup holds token hashes and signing keys: operators only.
         {"/corridor.v1.OperationsService/CreateBackup", admin},

@@ -14,6 +14,7 @@
 #include "common/metrics_server.h"
 #include "common/status.h"
 #include "services/access.h"
+#include "services/agreements/agreements_module.h"
 #include "services/areas/areas_module.h"
 #include "services/audit_service.h"
 #include "services/auth/auth_module.h"
@@ -41,6 +42,7 @@ const std::vector<Registration>& Registry() {
       {"routes", routes::OpenRoutesModule},
       {"convoys", convoys::OpenConvoysModule},
       {"denials", denials::OpenDenialsModule},
+      {"agreements", agreements::OpenAgreementsModule},
   };
   return *registry;
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "clients/corridorctl/admin_commands.h"
+#include "clients/corridorctl/agreements_commands.h"
 #include "clients/corridorctl/operations_commands.h"
 #include "clients/corridorctl/areas_commands.h"
 #include "clients/corridorctl/audit_commands.h"
@@ -48,8 +49,11 @@ Commands:
 
   convoys submit  --agency=A --area=ID --planned=YYYY-MM-DD --beneficiaries=N
                   --cargo="ITEM:CATEGORY:QTY:UNIT;..." [--route=ID] [--key=IDEMPOTENCY-KEY]
-                  [--source=CITATION] [--note=TEXT]
+                  [--requested=YYYY-MM-DD (default today)] [--source=CITATION] [--note=TEXT]
                   (repeat a submit with the same --key and nothing is created twice)
+  convoys step    ID --step=NAME --authority=PARTY --requested=YYYY-MM-DD
+                  [--answered=YYYY-MM-DD] [--outcome=pending|granted|refused] [--source=CITATION]
+                  (an intermediate approval step; recording the same --step again replaces it)
   convoys approve ID --beneficiaries=N          (fewer than requested: partially approved)
   convoys deny    ID --party=P --reason=TEXT --category=C
   convoys dispatch ID
@@ -85,6 +89,13 @@ Commands:
 
   report access   --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...]
                   (need against reach per area; areas never reached first)
+  report compliance --agreement=ID [--from=YYYY-MM-DD] [--to=YYYY-MM-DD]
+                  (per party: terms breached and kept, violations with evidence, the
+                  consequences due, approval delays per step)
+
+  agreements create --file=AGREEMENT.json   (oversight or admin; the .proto's JSON form)
+  agreements list | get ID
+  agreements violations [--agreement=ID] [--party=P] [--all (superseded too)] [--limit=N]
 
   admin token create --role=coordinator|partner|oversight|admin|service
                   [--agency=A (partner tokens)] [--name=N] [--out=FILE]
@@ -158,8 +169,9 @@ absl::StatusOr<CommandLine> ParseArgs(const std::vector<std::string>& args) {
     size_t eq = arg.find('=');
     if (eq != absl::string_view::npos) {
       line.flags[std::string(arg.substr(0, eq))] = std::string(arg.substr(eq + 1));
-    } else if (arg == "help") {
-      line.flags["help"] = "true";
+    } else if (arg == "help" || arg == "all") {
+      // Switches: they take no value, so the next word is not eaten.
+      line.flags[std::string(arg)] = "true";
     } else if (i + 1 < args.size()) {
       line.flags[std::string(arg)] = args[++i];
     } else {
@@ -229,6 +241,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (words[0] == "export") return RunExportCommand(session, flags, verb, rest);
   if (words[0] == "import") return RunImportCommand(session, flags, verb, rest);
   if (words[0] == "report") return RunReportCommand(session, flags, verb, rest);
+  if (words[0] == "agreements") return RunAgreementsCommand(session, flags, verb, rest);
   if (words[0] == "audit") return RunAuditCommand(session, flags, verb, rest);
   if (words[0] == "admin" && (verb == "backup" || verb == "restore")) {
     return RunBackupCommand(session, flags, verb, rest);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "clients/corridorctl/agreements_commands.h"
 #include "clients/corridorctl/enum_flags.h"
 #include "common/status.h"
 #include "common/validation.h"
@@ -122,6 +123,7 @@ void PrintConvoy(Session& session, const v1::Convoy& c) {
   add("agency", c.agency());
   add("area", c.area_id());
   add("route", c.route_id());
+  add("requested", DateText(c.requested_on()));
   add("planned", DateText(c.planned_date()));
   add("beneficiaries requested", WithThousands(c.beneficiaries_requested()));
   if (c.has_beneficiaries_approved()) {
@@ -133,6 +135,12 @@ void PrintConvoy(Session& session, const v1::Convoy& c) {
   add("responsible party", c.responsible_party());
   add("constraint category", ConstraintText(c.constraint_category()));
   add("denial reason", c.denial_reason());
+  for (const v1::ApprovalStep& step : c.approval_steps()) {
+    add(absl::StrCat("step: ", step.step()),
+        absl::StrCat(step.authority(), ", asked ", DateText(step.requested_on()),
+                     step.has_answered_on() ? ", answered " + DateText(step.answered_on()) : "",
+                     ": ", EnumTextOf("STEP_OUTCOME_", step.outcome())));
+  }
   add("dispatched", DateText(c.dispatched_date()));
   add("outcome date", DateText(c.outcome_date()));
   add("idempotency key", c.idempotency_key());
@@ -176,7 +184,43 @@ absl::StatusOr<v1::SubmitConvoyRequestRequest> ParseSubmit(Flags& flags, const A
   request.set_idempotency_key(flags.Take("key", RandomKey()));
   if (flags.Has("source")) request.mutable_source()->set_citation(flags.Take("source"));
   request.set_note(flags.Take("note"));
+  bool has_requested = false;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeDate("requested", /*required=*/false,
+                                          request.mutable_requested_on(), &has_requested));
+  if (!has_requested) request.clear_requested_on();
   CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("convoys submit"));
+  return request;
+}
+
+absl::StatusOr<v1::RecordApprovalStepRequest> ParseStep(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(
+      args, 1, "convoys step takes one convoy id, then --step --authority --requested ..."));
+  v1::RecordApprovalStepRequest request;
+  request.set_convoy_id(args[0]);
+  v1::ApprovalStep* step = request.mutable_step();
+  std::string value;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("step", "\"facilitation letter\"", &value));
+  step->set_step(value);
+  CORRIDOR_RETURN_IF_ERROR(
+      flags.TakeRequired("authority", "\"Ministry of Foreign Affairs\"", &value));
+  step->set_authority(value);
+  bool present = false;
+  CORRIDOR_RETURN_IF_ERROR(
+      flags.TakeDate("requested", /*required=*/true, step->mutable_requested_on(), &present));
+  CORRIDOR_RETURN_IF_ERROR(
+      flags.TakeDate("answered", /*required=*/false, step->mutable_answered_on(), &present));
+  if (!present) step->clear_answered_on();
+  const std::string outcome = flags.Take("outcome", present ? "granted" : "pending");
+  absl::StatusOr<v1::StepOutcome> parsed =
+      ParseEnumAs<v1::StepOutcome>("STEP_OUTCOME_", "--outcome", outcome);
+  if (!parsed.ok()) return parsed.status();
+  step->set_outcome(*parsed);
+  if (flags.Has("source")) step->mutable_source()->set_citation(flags.Take("source"));
+  step->set_note(flags.Take("note"));
+  int version = 0;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("expected-version", 1, &version));
+  request.set_expected_version(version);
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("convoys step"));
   return request;
 }
 
@@ -283,8 +327,14 @@ Grid HistoryGrid(const v1::GetConvoyHistoryResponse& history) {
   grid.header = {"#",        "DATE",   "STATUS", "PREVIOUS", "BENEFICIARIES", "PARTY",
                  "CATEGORY", "REASON", "SOURCE", "NOTE",     "RECORDED BY"};
   for (const v1::ConvoyEvent& e : history.events()) {
-    grid.rows.push_back({absl::StrCat(e.sequence()), DateText(e.occurred_on()),
-                         StatusText(e.status()), StatusText(e.previous_status()),
+    const std::string status =
+        e.has_approval_step()
+            ? absl::StrCat("step: ", e.approval_step().step(), " (", e.approval_step().authority(),
+                           ", asked ", DateText(e.approval_step().requested_on()), ", ",
+                           EnumTextOf("STEP_OUTCOME_", e.approval_step().outcome()), ")")
+            : StatusText(e.status());
+    grid.rows.push_back({absl::StrCat(e.sequence()), DateText(e.occurred_on()), status,
+                         e.has_approval_step() ? "" : StatusText(e.previous_status()),
                          e.has_beneficiaries() ? absl::StrCat(e.beneficiaries()) : "",
                          e.responsible_party(), ConstraintText(e.constraint_category()), e.reason(),
                          e.source().citation(), e.note(), e.recorded_by().name()});
@@ -427,6 +477,9 @@ int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, c
   if (verb == "submit") {
     return session.Invoke(*stub, ParseSubmit(flags, args), &Stub::SubmitConvoyRequest, print);
   }
+  if (verb == "step") {
+    return session.Invoke(*stub, ParseStep(flags, args), &Stub::RecordApprovalStep, print);
+  }
   if (verb == "approve") {
     return session.Invoke(*stub, ParseApprove(flags, args), &Stub::ApproveConvoy, print);
   }
@@ -477,9 +530,11 @@ int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, c
 
 int RunReportCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
   if (verb == "access") return ReportAccess(session, flags, args);
+  if (verb == "compliance") return ReportCompliance(session, flags, args);
   return session.UsageFailure(
       absl::StrCat(verb.empty() ? "report needs a kind" : "unknown report \"" + verb + "\"",
-                   "; use: report access --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...]"));
+                   "; use: report access --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...], or "
+                   "report compliance --agreement=ID"));
 }
 
 }  // namespace corridor::cli

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 // Every service a Corridor process can host, for --service=all.
 const std::vector<std::string>& AllServices() {
   static const auto* names =
-      new std::vector<std::string>{"auth", "areas", "routes", "convoys", "denials"};
+      new std::vector<std::string>{"auth", "areas", "routes", "convoys", "denials", "agreements"};
   return *names;
 }
 

@@ -61,6 +61,18 @@ grpc::Status ConvoyService::ApproveConvoy(grpc::ServerContext* context,
   return Respond(store_->Approve(*origin, *request, today), response);
 }
 
+grpc::Status ConvoyService::RecordApprovalStep(grpc::ServerContext* context,
+                                               const v1::RecordApprovalStepRequest* request,
+                                               v1::Convoy* response) {
+  absl::StatusOr<storage::Origin> origin = Admit(context, "RecordApprovalStep");
+  if (!origin.ok()) return ToGrpc(origin.status());
+  if (absl::Status s = ValidateApprovalStep(*request, Today()); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = CheckConvoyOfCaller(*origin, request->convoy_id()); !s.ok()) {
+    return ToGrpc(s);
+  }
+  return Respond(store_->RecordApprovalStep(*origin, *request), response);
+}
+
 grpc::Status ConvoyService::DenyConvoy(grpc::ServerContext* context,
                                        const v1::DenyConvoyRequest* request, v1::Convoy* response) {
   absl::StatusOr<storage::Origin> origin = Admit(context, "DenyConvoy");

@@ -20,6 +20,9 @@ class ConvoyService final : public v1::ConvoyService::Service {
   grpc::Status SubmitConvoyRequest(grpc::ServerContext* context,
                                    const v1::SubmitConvoyRequestRequest* request,
                                    v1::Convoy* response) override;
+  grpc::Status RecordApprovalStep(grpc::ServerContext* context,
+                                  const v1::RecordApprovalStepRequest* request,
+                                  v1::Convoy* response) override;
   grpc::Status ApproveConvoy(grpc::ServerContext* context, const v1::ApproveConvoyRequest* request,
                              v1::Convoy* response) override;
   grpc::Status DenyConvoy(grpc::ServerContext* context, const v1::DenyConvoyRequest* request,

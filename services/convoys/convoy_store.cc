@@ -99,7 +99,10 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const storage::Origin& origin,
   convoy.set_idempotency_key(request.idempotency_key());
   convoy.set_note(request.note());
   convoy.set_status(v1::CONVOY_STATUS_REQUESTED);
-  *convoy.mutable_status_date() = ToDate(today);
+  const v1::Date requested_on =
+      request.has_requested_on() ? request.requested_on() : ToDate(today);
+  *convoy.mutable_requested_on() = requested_on;
+  *convoy.mutable_status_date() = requested_on;
   convoy.set_transitions(1);
   v1::RecordMeta* meta = convoy.mutable_meta();
   *meta->mutable_created_at() = now;
@@ -111,7 +114,7 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const storage::Origin& origin,
   event.set_convoy_id(convoy.id());
   event.set_sequence(1);
   event.set_status(v1::CONVOY_STATUS_REQUESTED);
-  *event.mutable_occurred_on() = ToDate(today);
+  *event.mutable_occurred_on() = requested_on;
   *event.mutable_source() = request.source();
   event.set_note(request.note());
   event.set_beneficiaries(request.beneficiaries_requested());
@@ -142,7 +145,8 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
                                                    int64_t expected_version, const Target& to,
                                                    const v1::Date& occurred_on,
                                                    const v1::Source& source,
-                                                   const std::string& note, const Apply& apply) {
+                                                   const std::string& note, const Apply& apply,
+                                                   bool keeps_status) {
   for (int attempt = 0;; ++attempt) {
     v1::Convoy convoy;
     uint64_t version = 0;
@@ -153,8 +157,10 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
                        StatusName(convoy.status()), "), not ", expected_version,
                        "; read it again and decide whether the change still applies"));
     }
-    const v1::ConvoyStatus target = to(convoy);
-    CORRIDOR_RETURN_IF_ERROR(CheckTransition(convoy_id, convoy.status(), target));
+    const v1::ConvoyStatus target = keeps_status ? convoy.status() : to(convoy);
+    if (!keeps_status) {
+      CORRIDOR_RETURN_IF_ERROR(CheckTransition(convoy_id, convoy.status(), target));
+    }
 
     const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
     v1::ConvoyEvent event;
@@ -170,7 +176,7 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
     CORRIDOR_RETURN_IF_ERROR(apply(&convoy, &event));
 
     convoy.set_status(target);
-    *convoy.mutable_status_date() = occurred_on;
+    if (!keeps_status) *convoy.mutable_status_date() = occurred_on;
     convoy.set_transitions(event.sequence());
     *convoy.mutable_meta()->mutable_updated_at() = now;
     *convoy.mutable_meta()->mutable_updated_by() = origin.principal;
@@ -198,6 +204,27 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
     if (!result.ok()) return result.status();
     return WithVersion(std::move(convoy), result->versions[0]);
   }
+}
+
+absl::StatusOr<v1::Convoy> ConvoyStore::RecordApprovalStep(
+    const storage::Origin& origin, const v1::RecordApprovalStepRequest& request) {
+  const v1::ApprovalStep& step = request.step();
+  const v1::Date& on = step.has_answered_on() ? step.answered_on() : step.requested_on();
+  return Transition(
+      origin, request.convoy_id(), request.expected_version(), nullptr, on, step.source(),
+      step.note(),
+      [&](v1::Convoy* convoy, v1::ConvoyEvent* event) -> absl::Status {
+        *event->mutable_approval_step() = step;
+        for (v1::ApprovalStep& known : *convoy->mutable_approval_steps()) {
+          if (absl::AsciiStrToLower(known.step()) == absl::AsciiStrToLower(step.step())) {
+            known = step;
+            return absl::OkStatus();
+          }
+        }
+        *convoy->add_approval_steps() = step;
+        return absl::OkStatus();
+      },
+      /*keeps_status=*/true);
 }
 
 v1::RecordDenialRequest ConvoyStore::DenialFor(const v1::Convoy& convoy,

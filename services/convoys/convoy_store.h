@@ -51,6 +51,10 @@ class ConvoyStore {
                                            const v1::RecordConvoyOutcomeRequest& request,
                                            absl::CivilDay today);
 
+  // Adds or replaces (by name) one approval step; the status stays.
+  // NOT_FOUND naming convoy_id; ABORTED if expected_version is stale.
+  absl::StatusOr<v1::Convoy> RecordApprovalStep(const storage::Origin& origin,
+                                                const v1::RecordApprovalStepRequest& request);
   // NOT_FOUND naming `field`.
   absl::StatusOr<v1::Convoy> Get(absl::string_view field, absl::string_view id) const;
   absl::StatusOr<v1::ListConvoysResponse> List(const v1::ListConvoysRequest& request,
@@ -75,13 +79,16 @@ class ConvoyStore {
   // fill in the event, commits both. Without an expected version a
   // concurrent change makes it start over from the new state.
   // `to` picks the new status from the convoy as read (an approval is
-  // partial or full depending on what was requested).
+  // partial or full depending on what was requested). With `keeps_status`
+  // the event records something else (an approval step) and the status
+  // and its date stay.
   using Target = std::function<v1::ConvoyStatus(const v1::Convoy& convoy)>;
   using Apply = std::function<absl::Status(v1::Convoy* convoy, v1::ConvoyEvent* event)>;
   absl::StatusOr<v1::Convoy> Transition(const storage::Origin& origin, const std::string& convoy_id,
                                         int64_t expected_version, const Target& to,
                                         const v1::Date& occurred_on, const v1::Source& source,
-                                        const std::string& note, const Apply& apply);
+                                        const std::string& note, const Apply& apply,
+                                        bool keeps_status = false);
 
   storage::Store* store_;
 };

@@ -43,14 +43,18 @@ absl::Status CheckVersion(int64_t expected_version) {
 
 // A date of something that has happened: valid, and not after tomorrow (a
 // day of slack for time zones).
-absl::Status CheckOccurred(const v1::Date* date, absl::CivilDay today) {
+absl::Status CheckPastDate(absl::string_view field, const v1::Date* date, absl::CivilDay today) {
   if (date == nullptr) return absl::OkStatus();
-  CORRIDOR_RETURN_IF_ERROR(CheckDate("occurred_on", *date));
+  CORRIDOR_RETURN_IF_ERROR(CheckDate(field, *date));
   if (absl::CivilDay(date->year(), date->month(), date->day()) > today + 1) {
-    return InvalidField("occurred_on", absl::StrCat(FormatDate(*date),
-                                                    " lies in the future; record what happened"));
+    return InvalidField(field, absl::StrCat(FormatDate(*date),
+                                            " lies in the future; record what happened"));
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckOccurred(const v1::Date* date, absl::CivilDay today) {
+  return CheckPastDate("occurred_on", date, today);
 }
 
 template <typename Request>
@@ -74,6 +78,9 @@ absl::Status ValidateSubmit(const v1::SubmitConvoyRequestRequest& request) {
   CORRIDOR_RETURN_IF_ERROR(CheckId("area_id", request.area_id(), true));
   CORRIDOR_RETURN_IF_ERROR(CheckId("route_id", request.route_id(), false));
   if (!request.has_planned_date()) return InvalidField("planned_date", "is required");
+  if (request.has_requested_on()) {
+    CORRIDOR_RETURN_IF_ERROR(CheckDate("requested_on", request.requested_on()));
+  }
   CORRIDOR_RETURN_IF_ERROR(CheckDate("planned_date", request.planned_date()));
   if (request.manifest_size() == 0) {
     return InvalidField("manifest", "needs at least one line (item, category, quantity, unit)");
@@ -104,6 +111,41 @@ absl::Status ValidateSubmit(const v1::SubmitConvoyRequestRequest& request) {
       CheckText("idempotency_key", request.idempotency_key(), kMaxKeyBytes, true));
   CORRIDOR_RETURN_IF_ERROR(CheckSource("source", request.source(), false));
   return CheckText("note", request.note(), kMaxTextBytes, false);
+}
+
+absl::Status ValidateApprovalStep(const v1::RecordApprovalStepRequest& request,
+                                  absl::CivilDay today) {
+  CORRIDOR_RETURN_IF_ERROR(ValidateConvoyId("convoy_id", request.convoy_id()));
+  CORRIDOR_RETURN_IF_ERROR(CheckVersion(request.expected_version()));
+  if (!request.has_step()) return InvalidField("step", "is required");
+  const v1::ApprovalStep& step = request.step();
+  CORRIDOR_RETURN_IF_ERROR(CheckText("step.step", step.step(), 100, true));
+  CORRIDOR_RETURN_IF_ERROR(CheckText("step.authority", step.authority(), kMaxNameBytes, true));
+  if (!step.has_requested_on()) return InvalidField("step.requested_on", "is required");
+  CORRIDOR_RETURN_IF_ERROR(CheckPastDate("step.requested_on", &step.requested_on(), today));
+  switch (step.outcome()) {
+    case v1::STEP_OUTCOME_PENDING:
+      if (step.has_answered_on()) {
+        return InvalidField("step.answered_on", "must be empty while the step is pending");
+      }
+      break;
+    case v1::STEP_OUTCOME_GRANTED:
+    case v1::STEP_OUTCOME_REFUSED:
+      if (!step.has_answered_on()) {
+        return InvalidField("step.answered_on", "is required once the step is granted or refused");
+      }
+      CORRIDOR_RETURN_IF_ERROR(CheckPastDate("step.answered_on", &step.answered_on(), today));
+      if (DateNumber(step.answered_on()) < DateNumber(step.requested_on())) {
+        return InvalidField("step.answered_on",
+                            absl::StrCat(FormatDate(step.answered_on()), " is before requested_on ",
+                                         FormatDate(step.requested_on())));
+      }
+      break;
+    default:
+      return InvalidField("step.outcome", "is required: pending, granted or refused");
+  }
+  CORRIDOR_RETURN_IF_ERROR(CheckSource("step.source", step.source(), false));
+  return CheckText("step.note", step.note(), kMaxTextBytes, false);
 }
 
 absl::Status ValidateApprove(const v1::ApproveConvoyRequest& request, absl::CivilDay today) {

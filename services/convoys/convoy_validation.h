@@ -17,6 +17,8 @@ absl::Status ValidateConvoyId(absl::string_view field, absl::string_view id);
 
 // `today` bounds dates of things that have happened (occurred_on).
 absl::Status ValidateSubmit(const v1::SubmitConvoyRequestRequest& request);
+absl::Status ValidateApprovalStep(const v1::RecordApprovalStepRequest& request,
+                                  absl::CivilDay today);
 absl::Status ValidateApprove(const v1::ApproveConvoyRequest& request, absl::CivilDay today);
 absl::Status ValidateDeny(const v1::DenyConvoyRequest& request, absl::CivilDay today);
 absl::Status ValidateDispatch(const v1::DispatchConvoyRequest& request, absl::CivilDay today);

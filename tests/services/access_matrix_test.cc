@@ -19,6 +19,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "common/credentials.h"
+#include "corridor/v1/agreements.grpc.pb.h"
 #include "corridor/v1/areas.grpc.pb.h"
 #include "corridor/v1/audit.grpc.pb.h"
 #include "corridor/v1/auth.grpc.pb.h"
@@ -112,6 +113,10 @@ const Row kMatrix[] = {
     {"ConvoyService/RecordConvoyOutcome",
      R"(convoy_id: "$DISPATCHED" outcome: CONVOY_STATUS_DELIVERED beneficiaries_reached: 90)",
      "CP"},
+    {"ConvoyService/RecordApprovalStep",
+     R"(convoy_id: "$CONVOY" step { step: "facilitation letter" authority: "Matrix ministry"
+        requested_on { year: 2016 month: 9 day: 1 } outcome: STEP_OUTCOME_PENDING })",
+     "CP"},
     {"ConvoyService/GetConvoy", R"(id: "$CONVOY")", kReaders},
     {"ConvoyService/ListConvoys", "", kReaders},
     {"ConvoyService/GetConvoyHistory", R"(convoy_id: "$CONVOY")", kReaders},
@@ -147,6 +152,17 @@ const Row kMatrix[] = {
     {"TokenService/WhoAmI", "", kReaders},
     {"TokenService/Authenticate", R"(token: "$LIVE_TOKEN")", "S"},
 
+    {"AgreementService/CreateAgreement",
+     R"(agreement { id: "m-$KEY" name: "Matrix arrangement" parties: "Matrix party"
+                    in_force_from { year: 2016 month: 9 day: 12 }
+                    terms { id: "open" consequence: "matrix" route_kept_open { route_id: "castello-road" } }
+                    sources { citation: "matrix" } })",
+     "OA"},
+    {"AgreementService/GetAgreement", R"(id: "$AGREEMENT")", kReaders},
+    {"AgreementService/ListAgreements", "", kReaders},
+    {"AgreementService/ListViolations", "", kReaders},
+    {"AgreementService/GetComplianceReport", R"(agreement_id: "$AGREEMENT")", kReaders},
+
     {"OperationsService/CreateBackup", R"(service: "areas" folder: "$BACKUP")", "A"},
 };
 
@@ -157,7 +173,7 @@ std::vector<const google::protobuf::FileDescriptor*> ServiceFiles() {
       v1::ListAreasRequest::descriptor()->file(),   v1::ListRoutesRequest::descriptor()->file(),
       v1::ListConvoysRequest::descriptor()->file(), v1::ListDenialsRequest::descriptor()->file(),
       v1::GetTreeHeadRequest::descriptor()->file(), v1::ListTokensRequest::descriptor()->file(),
-      v1::CreateBackupRequest::descriptor()->file()};
+      v1::CreateBackupRequest::descriptor()->file(), v1::Agreement::descriptor()->file()};
 }
 
 // The request text of `method`'s row.
@@ -321,6 +337,13 @@ class AccessMatrixTest : public ::testing::Test {
     });
     fill("$LIVE_TOKEN", [] { return Coordinator(); });
     fill("$BACKUP", [] { return dir_->Sub("backups/" + NextKey()); });
+    fill("$AGREEMENT", [] {
+      const std::string id = "m-" + NextKey();
+      CallOk("AgreementService/CreateAgreement",
+             absl::StrReplaceAll(RequestOf("AgreementService/CreateAgreement"), {{"m-$KEY", id}}),
+             Admin());
+      return id;
+    });
     return text;
   }
 
@@ -421,6 +444,14 @@ TEST_F(AccessMatrixTest, EachCallerGetsExactlyWhatItsRoleAllows) {
       }
       if (!allowed) {
         EXPECT_EQ(JournalSizes(), sizes) << "a refused call changed a journal";
+        // The agreements journal also grows as the service evaluates the
+        // record in the background; what a refused registration must not
+        // change is the agreements.
+        if (std::string(row.method) == "AgreementService/CreateAgreement") {
+          grpc::Status found = Call("AgreementService/GetAgreement",
+                                    absl::StrCat(R"(id: "m-)", keys_, R"(")"), Admin(), &response);
+          EXPECT_EQ(found.error_code(), grpc::StatusCode::NOT_FOUND) << "a refused call registered";
+        }
         if (std::string(row.method) == "OperationsService/CreateBackup") {
           EXPECT_FALSE(std::filesystem::exists(dir_->Sub("backups/" + std::to_string(keys_))))
               << "a refused backup wrote its folder";

@@ -1,0 +1,52 @@
+// corridor.v1.AgreementService: the gRPC handlers of the agreements
+// service. Validation, then the store; a new agreement wakes the evaluator.
+#ifndef CORRIDOR_SERVICES_AGREEMENTS_AGREEMENT_SERVICE_H_
+#define CORRIDOR_SERVICES_AGREEMENTS_AGREEMENT_SERVICE_H_
+
+#include "corridor/v1/agreements.grpc.pb.h"
+#include "services/access.h"
+#include "services/agreements/agreement_store.h"
+#include "services/agreements/feed_evaluator.h"
+#include "services/references.h"
+
+namespace corridor::agreements {
+
+class AgreementService final : public v1::AgreementService::Service {
+ public:
+  // All must outlive the service.
+  AgreementService(AgreementStore* store, FeedEvaluator* evaluator, const References* references,
+                   const AccessControl* access)
+      : store_(store), evaluator_(evaluator), references_(references), access_(access) {}
+
+  grpc::Status CreateAgreement(grpc::ServerContext* context,
+                               const v1::CreateAgreementRequest* request,
+                               v1::Agreement* response) override;
+  grpc::Status GetAgreement(grpc::ServerContext* context, const v1::GetAgreementRequest* request,
+                            v1::Agreement* response) override;
+  grpc::Status ListAgreements(grpc::ServerContext* context,
+                              const v1::ListAgreementsRequest* request,
+                              v1::ListAgreementsResponse* response) override;
+  grpc::Status ListViolations(grpc::ServerContext* context,
+                              const v1::ListViolationsRequest* request,
+                              v1::ListViolationsResponse* response) override;
+  grpc::Status GetComplianceReport(grpc::ServerContext* context,
+                                   const v1::GetComplianceReportRequest* request,
+                                   v1::ComplianceReport* response) override;
+
+ private:
+  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
+                                        absl::string_view method) const {
+    return access_->Admit(*context, v1::AgreementService::service_full_name(), method);
+  }
+  // The routes and areas the terms name must exist.
+  absl::Status CheckReferences(const v1::Agreement& agreement) const;
+
+  AgreementStore* store_;
+  FeedEvaluator* evaluator_;
+  const References* references_;
+  const AccessControl* access_;
+};
+
+}  // namespace corridor::agreements
+
+#endif  // CORRIDOR_SERVICES_AGREEMENTS_AGREEMENT_SERVICE_H_

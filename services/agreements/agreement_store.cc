@@ -1,0 +1,413 @@
+#include "services/agreements/agreement_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/validation.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/agreements/agreement_tables.h"
+#include "services/agreements/evaluation.h"
+#include "storage/key_codec.h"
+
+namespace corridor::agreements {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using storage::KeyWriter;
+
+std::string PositionKey(const std::string& agreement_id, const std::string& service) {
+  return absl::StrCat("position/", agreement_id, "/", service);
+}
+
+storage::Origin EvaluatorOrigin() {
+  storage::Origin origin;
+  origin.principal.set_name("agreements-evaluator");
+  origin.principal.set_role(v1::ROLE_SERVICE);
+  origin.principal.set_authenticated(true);
+  origin.rpc = "evaluation";
+  return origin;
+}
+
+// The same finding: what a reader sees, apart from versions and meta.
+bool SameFinding(const v1::Violation& a, const v1::Violation& b) {
+  v1::Violation x = a, y = b;
+  for (v1::Violation* v : {&x, &y}) {
+    v->clear_version();
+    v->clear_meta();
+  }
+  return google::protobuf::util::MessageDifferencer::Equals(x, y);
+}
+
+template <typename T>
+T WithVersion(T record, uint64_t version) {
+  record.set_version(static_cast<int64_t>(version));
+  return record;
+}
+
+int64_t MicrosOf(absl::CivilDay day) {
+  return absl::ToUnixMicros(absl::FromCivil(day, absl::UTCTimeZone()));
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Agreement> AgreementStore::Create(const storage::Origin& origin,
+                                                     v1::Agreement agreement) {
+  const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+  agreement.clear_version();
+  v1::RecordMeta* meta = agreement.mutable_meta();
+  meta->Clear();
+  *meta->mutable_created_at() = now;
+  *meta->mutable_updated_at() = now;
+  *meta->mutable_created_by() = origin.principal;
+  *meta->mutable_updated_by() = origin.principal;
+  storage::Mutation mutation;
+  mutation.SetOrigin(origin);
+  mutation.Insert(AgreementsTable(), agreement);
+  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+  if (absl::IsAlreadyExists(result.status())) {
+    return absl::AlreadyExistsError(absl::StrCat("agreement.id: \"", agreement.id(),
+                                                 "\" is taken; choose another id"));
+  }
+  if (!result.ok()) return result.status();
+  return WithVersion(std::move(agreement), result->versions[0]);
+}
+
+absl::StatusOr<v1::Agreement> AgreementStore::Get(absl::string_view field,
+                                                  const std::string& id) const {
+  v1::Agreement agreement;
+  absl::StatusOr<uint64_t> version =
+      store_->Get(AgreementsTable().schema(), KeyWriter().String(id).Release(), &agreement);
+  if (absl::IsNotFound(version.status())) {
+    return absl::NotFoundError(absl::StrCat(field, ": no agreement \"", id,
+                                            "\"; list agreements to see the ids in use"));
+  }
+  if (!version.ok()) return version.status();
+  return WithVersion(std::move(agreement), *version);
+}
+
+absl::StatusOr<std::vector<v1::Agreement>> AgreementStore::All() const {
+  std::vector<v1::Agreement> all;
+  std::string token;
+  do {
+    std::vector<std::pair<v1::Agreement, uint64_t>> page;
+    storage::ScanOptions options;
+    options.page_size = 500;
+    options.page_token = token;
+    absl::StatusOr<std::string> next = storage::ScanRecords(*store_, AgreementsTable(), options,
+                                                            &page);
+    if (!next.ok()) return next.status();
+    for (auto& [agreement, version] : page) all.push_back(WithVersion(agreement, version));
+    token = *next;
+  } while (!token.empty());
+  return all;
+}
+
+absl::StatusOr<v1::ListAgreementsResponse> AgreementStore::List(
+    const v1::ListAgreementsRequest& request, int page_size) const {
+  std::vector<std::pair<v1::Agreement, uint64_t>> page;
+  storage::ScanOptions options;
+  options.page_size = page_size;
+  options.page_token = request.page().page_token();
+  absl::StatusOr<std::string> next =
+      storage::ScanRecords(*store_, AgreementsTable(), options, &page);
+  if (!next.ok()) return next.status();
+  v1::ListAgreementsResponse response;
+  for (auto& [agreement, version] : page) {
+    *response.add_agreements() = WithVersion(agreement, version);
+  }
+  response.set_next_page_token(*next);
+  return response;
+}
+
+absl::StatusOr<v1::ListViolationsResponse> AgreementStore::ListViolations(
+    const v1::ListViolationsRequest& request, int page_size) const {
+  storage::ScanOptions options;
+  options.page_size = page_size;
+  options.page_token = request.page().page_token();
+  options.query = absl::StrCat("party=", absl::AsciiStrToLower(request.party()),
+                               "|superseded=", request.include_superseded());
+  if (!request.agreement_id().empty()) {
+    options.index = "agreement";
+    options.prefix = KeyWriter().String(request.agreement_id()).Release();
+    options.reverse = true;
+  }
+  const std::string party = absl::AsciiStrToLower(request.party());
+  std::vector<std::pair<v1::Violation, uint64_t>> page;
+  absl::StatusOr<std::string> next = storage::ScanRecords<v1::Violation>(
+      *store_, ViolationsTable(), options, &page, [&](const v1::Violation& v) {
+        if (!party.empty() && absl::AsciiStrToLower(v.party()) != party) return false;
+        return request.include_superseded() || v.state() == v1::VIOLATION_STATE_ACTIVE;
+      });
+  if (!next.ok()) return next.status();
+  v1::ListViolationsResponse response;
+  for (auto& [violation, version] : page) {
+    *response.add_violations() = WithVersion(violation, version);
+  }
+  response.set_next_page_token(*next);
+  return response;
+}
+
+absl::StatusOr<uint64_t> AgreementStore::Position(const std::string& agreement_id,
+                                                  const std::string& service) const {
+  absl::StatusOr<std::optional<std::string>> value =
+      store_->GetMeta(PositionKey(agreement_id, service));
+  if (!value.ok()) return value.status();
+  uint64_t position = 0;
+  if (value->has_value() && !absl::SimpleAtoi(**value, &position)) {
+    return absl::DataLossError(absl::StrCat("the stored position of agreement ", agreement_id,
+                                            " in ", service, " is damaged"));
+  }
+  return position;
+}
+
+absl::Status AgreementStore::Apply(
+    const std::vector<Reconciliation>& work,
+    const std::map<std::pair<std::string, std::string>, uint64_t>& positions,
+    const std::optional<v1::ConvoyCopy>& convoy_copy) {
+  absl::MutexLock lock(&apply_mu_);
+  const storage::Origin origin = EvaluatorOrigin();
+  const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+  storage::Mutation mutation;
+  mutation.SetOrigin(origin);
+  bool changed = false;
+  std::set<std::string> written;  // one write per violation id in a commit
+  for (const Reconciliation& r : work) {
+    // What was stored for this source under each of the agreement's terms.
+    std::map<std::string, std::pair<v1::Violation, uint64_t>> stored;
+    for (const v1::Term& term : r.agreement->terms()) {
+      std::vector<std::pair<v1::Violation, uint64_t>> page;
+      storage::ScanOptions options;
+      options.index = "source";
+      options.prefix = KeyWriter()
+                           .String(r.agreement->id())
+                           .String(term.id())
+                           .String(r.source)
+                           .Release();
+      options.page_size = 1000;
+      absl::StatusOr<std::string> next =
+          storage::ScanRecords(*store_, ViolationsTable(), options, &page);
+      if (!next.ok()) return next.status();
+      for (auto& [v, version] : page) stored[v.id()] = {v, version};
+    }
+    for (v1::Violation v : r.violations) {
+      if (!written.insert(v.id()).second) continue;
+      auto it = stored.find(v.id());
+      v1::RecordMeta* meta = v.mutable_meta();
+      *meta->mutable_updated_at() = now;
+      *meta->mutable_updated_by() = origin.principal;
+      if (it == stored.end()) {
+        *meta->mutable_created_at() = now;
+        *meta->mutable_created_by() = origin.principal;
+        mutation.Insert(ViolationsTable(), v);
+        changed = true;
+        continue;
+      }
+      const auto [old, version] = it->second;
+      stored.erase(it);
+      if (SameFinding(old, v)) continue;
+      *meta->mutable_created_at() = old.meta().created_at();
+      *meta->mutable_created_by() = old.meta().created_by();
+      mutation.Update(ViolationsTable(), v, version);
+      changed = true;
+    }
+    for (auto& [id, entry] : stored) {
+      auto& [old, version] = entry;
+      if (old.state() == v1::VIOLATION_STATE_SUPERSEDED || !written.insert(id).second) continue;
+      old.set_state(v1::VIOLATION_STATE_SUPERSEDED);
+      old.set_superseded_because(r.superseded_because);
+      old.clear_version();
+      *old.mutable_meta()->mutable_updated_at() = now;
+      *old.mutable_meta()->mutable_updated_by() = origin.principal;
+      mutation.Update(ViolationsTable(), old, version);
+      changed = true;
+    }
+  }
+  if (convoy_copy.has_value()) {
+    v1::ConvoyCopy existing;
+    absl::StatusOr<uint64_t> version =
+        store_->Get(ConvoyCopiesTable().schema(),
+                    KeyWriter().String(convoy_copy->convoy().id()).Release(), &existing);
+    if (absl::IsNotFound(version.status())) {
+      mutation.Insert(ConvoyCopiesTable(), *convoy_copy);
+      changed = true;
+    } else if (!version.ok()) {
+      return version.status();
+    } else if (existing.journal_index() != convoy_copy->journal_index()) {
+      mutation.Update(ConvoyCopiesTable(), *convoy_copy, *version);
+      changed = true;
+    }
+  }
+  for (const auto& [key, position] : positions) {
+    mutation.PutMeta(PositionKey(key.first, key.second), absl::StrCat(position));
+    changed = true;
+  }
+  if (!changed) return absl::OkStatus();
+  return store_->Commit(mutation).status();
+}
+
+absl::Status AgreementStore::ForEachConvoy(
+    const std::function<absl::Status(const v1::ConvoyCopy&)>& visit) const {
+  std::string token;
+  do {
+    std::vector<std::pair<v1::ConvoyCopy, uint64_t>> page;
+    storage::ScanOptions options;
+    options.page_size = 1000;
+    options.page_token = token;
+    absl::StatusOr<std::string> next =
+        storage::ScanRecords(*store_, ConvoyCopiesTable(), options, &page);
+    if (!next.ok()) return next.status();
+    for (const auto& [convoy, version] : page) {
+      if (absl::Status s = visit(convoy); !s.ok()) return s;
+    }
+    token = *next;
+  } while (!token.empty());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ConvoyCopy> AgreementStore::GetConvoyCopy(const std::string& id) const {
+  v1::ConvoyCopy copy;
+  absl::StatusOr<uint64_t> version =
+      store_->Get(ConvoyCopiesTable().schema(), KeyWriter().String(id).Release(), &copy);
+  if (!version.ok()) return version.status();
+  return copy;
+}
+
+absl::StatusOr<std::vector<v1::Convoy>> AgreementStore::Deliveries(
+    const std::string& area_id) const {
+  std::vector<v1::Convoy> deliveries;
+  std::string token;
+  do {
+    std::vector<std::pair<v1::ConvoyCopy, uint64_t>> page;
+    storage::ScanOptions options;
+    options.index = "delivered";
+    options.prefix = KeyWriter().String(area_id).Release();
+    options.page_size = 1000;
+    options.page_token = token;
+    absl::StatusOr<std::string> next =
+        storage::ScanRecords(*store_, ConvoyCopiesTable(), options, &page);
+    if (!next.ok()) return next.status();
+    for (auto& [copy, version] : page) deliveries.push_back(std::move(*copy.mutable_convoy()));
+    token = *next;
+  } while (!token.empty());
+  return deliveries;
+}
+
+absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
+    const v1::GetComplianceReportRequest& request, absl::CivilDay today) const {
+  absl::StatusOr<v1::Agreement> agreement = Get("agreement_id", request.agreement_id());
+  if (!agreement.ok()) return agreement.status();
+  const absl::CivilDay from =
+      ToCivil(request.has_from() ? request.from() : agreement->in_force_from());
+  const absl::CivilDay to = request.has_to() ? ToCivil(request.to())
+                            : agreement->has_in_force_until()
+                                ? ToCivil(agreement->in_force_until())
+                                : today;
+  v1::ComplianceReport report;
+  report.set_agreement_id(agreement->id());
+  report.set_agreement_name(agreement->name());
+  for (auto [date, day] : {std::pair{report.mutable_from(), from}, {report.mutable_to(), to}}) {
+    date->set_year(static_cast<int32_t>(day.year()));
+    date->set_month(day.month());
+    date->set_day(day.day());
+  }
+
+  // Active violations in [from, to], oldest first, by party.
+  std::map<std::string, v1::PartyCompliance> by_party;  // lowercased party
+  std::vector<std::string> order;
+  auto party_entry = [&](const std::string& party) -> v1::PartyCompliance& {
+    const std::string key = absl::AsciiStrToLower(party);
+    auto it = by_party.find(key);
+    if (it == by_party.end()) {
+      order.push_back(key);
+      it = by_party.emplace(key, v1::PartyCompliance()).first;
+      it->second.set_party(party);
+    }
+    return it->second;
+  };
+  for (const std::string& party : agreement->parties()) party_entry(party);
+  std::string token;
+  do {
+    std::vector<std::pair<v1::Violation, uint64_t>> page;
+    storage::ScanOptions options;
+    options.index = "agreement";
+    options.prefix = KeyWriter().String(agreement->id()).Release();
+    options.start = KeyWriter().Int64(MicrosOf(from)).Release();
+    options.end = KeyWriter().Int64(MicrosOf(to + 1)).Release();
+    options.page_size = 1000;
+    options.page_token = token;
+    absl::StatusOr<std::string> next = storage::ScanRecords<v1::Violation>(
+        *store_, ViolationsTable(), options, &page,
+        [](const v1::Violation& v) { return v.state() == v1::VIOLATION_STATE_ACTIVE; });
+    if (!next.ok()) return next.status();
+    for (auto& [v, version] : page) {
+      *party_entry(v.party()).add_violations() = WithVersion(v, version);
+    }
+    token = *next;
+  } while (!token.empty());
+  for (const std::string& key : order) {
+    v1::PartyCompliance& party = by_party[key];
+    std::set<std::string> breached;
+    for (const v1::Violation& v : party.violations()) breached.insert(v.term_id());
+    for (const v1::Term& term : agreement->terms()) {
+      if (breached.count(term.id())) {
+        party.add_terms_breached(term.id());
+        party.add_consequences_due(term.consequence());
+      } else {
+        party.add_terms_kept(term.id());
+      }
+    }
+    *report.add_parties() = party;
+  }
+
+  // Approval delays per step and authority, for steps asked in the period.
+  struct Delays {
+    std::vector<int> answered;
+    int pending = 0;
+    int worst = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Delays> delays;
+  absl::Status visited = ForEachConvoy([&](const v1::ConvoyCopy& copy) {
+    for (const v1::ApprovalStep& step : copy.convoy().approval_steps()) {
+      const absl::CivilDay asked = ToCivil(step.requested_on());
+      if (asked < from || asked > to) continue;
+      Delays& d = delays[{step.step(), step.authority()}];
+      const bool pending = step.outcome() == v1::STEP_OUTCOME_PENDING;
+      const int taken =
+          WorkingDaysBetween(asked, pending ? today : ToCivil(step.answered_on()));
+      if (pending) {
+        ++d.pending;
+      } else {
+        d.answered.push_back(taken);
+      }
+      d.worst = std::max(d.worst, taken);
+    }
+    return absl::OkStatus();
+  });
+  if (!visited.ok()) return visited;
+  for (auto& [key, d] : delays) {
+    v1::StepDelay* out = report.add_step_delays();
+    out->set_step(key.first);
+    out->set_authority(key.second);
+    out->set_answered(static_cast<int32_t>(d.answered.size()));
+    out->set_pending(d.pending);
+    out->set_worst_working_days(d.worst);
+    if (!d.answered.empty()) {
+      std::sort(d.answered.begin(), d.answered.end());
+      const size_t n = d.answered.size();
+      out->set_median_working_days(n % 2 == 1 ? d.answered[n / 2]
+                                              : (d.answered[n / 2 - 1] + d.answered[n / 2]) / 2.0);
+    }
+  }
+  for (const char* service : {"routes", "convoys", "denials"}) {
+    absl::StatusOr<uint64_t> position = Position(agreement->id(), service);
+    if (!position.ok()) return position.status();
+    (*report.mutable_evaluated_through())[service] = *position;
+  }
+  return report;
+}
+
+}  // namespace corridor::agreements

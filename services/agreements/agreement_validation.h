@@ -1,0 +1,18 @@
+// Checks of the agreements service's requests. Each returns OK or
+// INVALID_ARGUMENT whose message starts with the field's path, e.g.
+// "agreement.terms[1].requests_answered_within.working_days: ...".
+#ifndef CORRIDOR_SERVICES_AGREEMENTS_AGREEMENT_VALIDATION_H_
+#define CORRIDOR_SERVICES_AGREEMENTS_AGREEMENT_VALIDATION_H_
+
+#include "absl/status/status.h"
+#include "corridor/v1/agreements.pb.h"
+
+namespace corridor::agreements {
+
+absl::Status ValidateAgreement(const v1::Agreement& agreement);
+absl::Status ValidateListViolations(const v1::ListViolationsRequest& request);
+absl::Status ValidateReport(const v1::GetComplianceReportRequest& request);
+
+}  // namespace corridor::agreements
+
+#endif  // CORRIDOR_SERVICES_AGREEMENTS_AGREEMENT_VALIDATION_H_

@@ -1,0 +1,68 @@
+// Which violations the records show: pure functions of an agreement, one
+// source record (or one area's deliveries) and today's date. The agreements
+// service calls them as changes arrive and, for what time alone can breach
+// (a step still pending, a delivery overdue), once a minute; it then
+// reconciles what they return with what it stored before for that source.
+#ifndef CORRIDOR_SERVICES_AGREEMENTS_EVALUATION_H_
+#define CORRIDOR_SERVICES_AGREEMENTS_EVALUATION_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "corridor/v1/agreements.pb.h"
+#include "corridor/v1/convoys.pb.h"
+#include "corridor/v1/denials.pb.h"
+#include "corridor/v1/routes.pb.h"
+
+namespace corridor::agreements {
+
+// Working days are Sunday to Thursday. The number of them in (from, to]:
+// 0 if to <= from.
+int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to);
+// The day `working_days` working days after `from`.
+absl::CivilDay AddWorkingDays(absl::CivilDay from, int working_days);
+
+absl::CivilDay ToCivil(const v1::Date& date);
+
+// Whether `day` lies within the agreement's dates (until inclusive; no
+// until: still in force, up to `today`).
+bool InForce(const v1::Agreement& agreement, absl::CivilDay day, absl::CivilDay today);
+
+// Where a record came from: the service, the table, the journal entry.
+struct Origin {
+  std::string service;
+  uint64_t journal_index = 0;
+};
+
+// The besieging party of an area, for terms that fall back to it ("" if
+// unknown).
+using AreaParty = std::function<std::string(const std::string& area_id)>;
+
+// Each returns the violations of every applicable term of `agreement` that
+// one source shows now, all with the same `source`; an empty result means
+// the source shows none (and any stored before are superseded).
+std::vector<v1::Violation> ForRouteReport(const v1::Agreement& agreement,
+                                          const v1::RouteReport& report, const Origin& origin,
+                                          absl::CivilDay today);
+std::vector<v1::Violation> ForDenial(const v1::Agreement& agreement, const v1::Denial& denial,
+                                     int64_t version, const Origin& origin, absl::CivilDay today);
+std::vector<v1::Violation> ForConvoy(const v1::Agreement& agreement, const v1::Convoy& convoy,
+                                     const Origin& origin, absl::CivilDay today,
+                                     const AreaParty& area_party);
+// `deliveries`: every convoy to the area whose outcome is DELIVERED or
+// PARTIALLY_DELIVERED, as last seen.
+std::vector<v1::Violation> ForDeliveries(const v1::Agreement& agreement, const std::string& area_id,
+                                         const std::vector<v1::Convoy>& deliveries,
+                                         absl::CivilDay today, const AreaParty& area_party);
+
+// The `source` strings, for reconciling.
+std::string RouteReportSource(const v1::RouteReport& report);
+std::string DenialSource(const v1::Denial& denial);
+std::string ConvoySource(const v1::Convoy& convoy);
+std::string AreaSource(const std::string& area_id);
+
+}  // namespace corridor::agreements
+
+#endif  // CORRIDOR_SERVICES_AGREEMENTS_EVALUATION_H_

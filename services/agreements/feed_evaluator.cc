@@ -1,0 +1,323 @@
+#include "services/agreements/feed_evaluator.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "corridor/v1/audit.grpc.pb.h"
+#include "services/agreements/evaluation.h"
+
+namespace corridor::agreements {
+namespace {
+
+absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
+
+bool Delivered(const v1::Convoy& convoy) {
+  return convoy.status() == v1::CONVOY_STATUS_DELIVERED ||
+         convoy.status() == v1::CONVOY_STATUS_PARTIALLY_DELIVERED;
+}
+
+bool HasTimeRules(const v1::Agreement& agreement) {
+  for (const v1::Term& term : agreement.terms()) {
+    if (term.has_requests_answered_within() || term.has_delivery_every()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& FeedEvaluator::Followed() {
+  static const auto* followed = new std::vector<std::pair<std::string, std::string>>{
+      {"routes", "route_reports"}, {"convoys", "convoys"}, {"denials", "denials"}};
+  return *followed;
+}
+
+FeedEvaluator::FeedEvaluator(AgreementStore* store, const ServiceDirectory* peers,
+                             const References* areas, absl::Duration sweep_every)
+    : store_(store), peers_(peers), areas_(areas), sweep_every_(sweep_every) {}
+
+FeedEvaluator::~FeedEvaluator() { Stop(); }
+
+void FeedEvaluator::Start() {
+  for (const auto& [service, table] : Followed()) {
+    threads_.emplace_back([this, service = service, table = table] { Follow(service, table); });
+  }
+  threads_.emplace_back([this] { SweepLoop(); });
+}
+
+void FeedEvaluator::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ && threads_.empty()) return;
+    stopping_ = true;
+    for (grpc::ClientContext* stream : streams_) stream->TryCancel();
+  }
+  changed_.notify_all();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+void FeedEvaluator::AgreementAdded() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++generation_;
+  for (grpc::ClientContext* stream : streams_) stream->TryCancel();
+  changed_.notify_all();
+}
+
+std::string FeedEvaluator::AreaParty(const std::string& area_id, bool* failed) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto known = area_parties_.find(area_id);
+    if (known != area_parties_.end()) return known->second;
+  }
+  absl::StatusOr<v1::Area> area = areas_->GetArea("area_id", area_id);
+  if (absl::IsInvalidArgument(area.status())) return "";  // no such area: no party
+  if (!area.ok()) {
+    *failed = true;
+    return "";
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  area_parties_[area_id] = area->besieging_party();
+  return area->besieging_party();
+}
+
+void FeedEvaluator::Follow(const std::string& service, const std::string& table) {
+  absl::Duration backoff = absl::Milliseconds(200);
+  absl::Time last_warning = absl::InfinitePast();
+  while (true) {
+    uint64_t generation = 0;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (stopping_) return;
+      generation = generation_;
+    }
+    absl::StatusOr<std::vector<v1::Agreement>> agreements = store_->All();
+    std::map<std::string, uint64_t> positions;
+    absl::Status status = agreements.status();
+    uint64_t start = UINT64_MAX;
+    if (status.ok()) {
+      for (const v1::Agreement& a : *agreements) {
+        absl::StatusOr<uint64_t> position = store_->Position(a.id(), service);
+        if (!position.ok()) {
+          status = position.status();
+          break;
+        }
+        positions[a.id()] = *position;
+        start = std::min(start, *position);
+      }
+    }
+    if (status.ok() && agreements->empty()) {
+      // Nothing to evaluate until an agreement is registered.
+      std::unique_lock<std::mutex> lock(mu_);
+      changed_.wait(lock, [&] { return stopping_ || generation_ != generation; });
+      continue;
+    }
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo(service);
+    if (status.ok()) status = channel.status();
+    if (status.ok()) {
+      grpc::ClientContext context;
+      peers_->AttachCredentials(&context);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stopping_ || generation_ != generation) continue;
+        streams_.push_back(&context);
+      }
+      v1::WatchChangesRequest request;
+      request.set_service(service);
+      request.set_start(start);
+      // Every entry, not only those of `table`: the position must pass the
+      // entries that do not touch it too, or it would never reach the end.
+      (void)table;
+      auto stub = v1::AuditService::NewStub(*channel);
+      std::unique_ptr<grpc::ClientReader<v1::Change>> reader = stub->WatchChanges(&context, request);
+      v1::Change change;
+      while (reader->Read(&change)) {
+        std::lock_guard<std::mutex> evaluating(evaluate_mu_);
+        status = Evaluate(service, change, *agreements, &positions);
+        if (!status.ok()) {
+          context.TryCancel();
+          break;
+        }
+        backoff = absl::Milliseconds(200);  // the feed works again
+      }
+      const grpc::Status finished = reader->Finish();
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        streams_.erase(std::find(streams_.begin(), streams_.end(), &context));
+        if (stopping_) return;
+        if (generation_ != generation) continue;  // a new agreement: start again
+      }
+      if (status.ok() && !finished.ok()) {
+        status = absl::UnavailableError(
+            absl::StrCat("the ", service, " change feed ended: ", finished.error_message()));
+      }
+    }
+    if (!status.ok() && absl::Now() - last_warning > absl::Minutes(1)) {
+      last_warning = absl::Now();
+      CORRIDOR_LOG(WARNING) << "agreements: cannot evaluate the " << service
+                            << " service's changes yet (" << status.message()
+                            << "); retrying, and nothing is skipped meanwhile";
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait_for(lock, absl::ToChronoNanoseconds(backoff),
+                      [&] { return stopping_ || generation_ != generation; });
+    backoff = std::min(backoff * 2, absl::Seconds(5));
+  }
+}
+
+absl::Status FeedEvaluator::Evaluate(const std::string& service, const v1::Change& change,
+                                     const std::vector<v1::Agreement>& agreements,
+                                     std::map<std::string, uint64_t>* positions) {
+  const absl::CivilDay today = Today();
+  const Origin origin{service, change.index()};
+  bool lookup_failed = false;
+  auto area_party = [&](const std::string& area_id) { return AreaParty(area_id, &lookup_failed); };
+  std::vector<Reconciliation> work;
+  std::map<std::pair<std::string, std::string>, uint64_t> advanced;
+  std::optional<v1::ConvoyCopy> copy;
+  for (const v1::Agreement& agreement : agreements) {
+    if ((*positions)[agreement.id()] > change.index()) continue;  // already evaluated
+    advanced[{agreement.id(), service}] = change.index() + 1;
+    for (const v1::ChangedRecord& record : change.records()) {
+      // A record changed again later is evaluated at that later entry.
+      if (record.state() != v1::ChangedRecord::CURRENT) continue;
+      if (record.record().Is<v1::RouteReport>()) {
+        v1::RouteReport report;
+        record.record().UnpackTo(&report);
+        work.push_back({&agreement, RouteReportSource(report),
+                        ForRouteReport(agreement, report, origin, today), "the report changed"});
+      } else if (record.record().Is<v1::Denial>()) {
+        v1::Denial denial;
+        record.record().UnpackTo(&denial);
+        work.push_back({&agreement, DenialSource(denial),
+                        ForDenial(agreement, denial, static_cast<int64_t>(record.version()),
+                                  origin, today),
+                        absl::StrCat("denial ", denial.id(),
+                                     denial.withdrawn() ? " was withdrawn" : " was corrected",
+                                     " (version ", record.version(), ")")});
+      } else if (record.record().Is<v1::Convoy>()) {
+        v1::Convoy convoy;
+        record.record().UnpackTo(&convoy);
+        convoy.set_version(static_cast<int64_t>(record.version()));
+        copy = v1::ConvoyCopy();
+        *copy->mutable_convoy() = convoy;
+        copy->set_journal_index(change.index());
+        const std::string because =
+            absl::StrCat("convoy ", convoy.id(), " changed (version ", record.version(), ")");
+        work.push_back({&agreement, ConvoySource(convoy),
+                        ForConvoy(agreement, convoy, origin, today, area_party), because});
+        bool delivery_term = false;
+        for (const v1::Term& term : agreement.terms()) {
+          delivery_term |= term.has_delivery_every() &&
+                           term.delivery_every().area_id() == convoy.area_id();
+        }
+        if (delivery_term) {
+          absl::StatusOr<std::vector<v1::Convoy>> deliveries = store_->Deliveries(convoy.area_id());
+          if (!deliveries.ok()) return deliveries.status();
+          deliveries->erase(std::remove_if(deliveries->begin(), deliveries->end(),
+                                           [&](const v1::Convoy& c) { return c.id() == convoy.id(); }),
+                            deliveries->end());
+          if (Delivered(convoy)) deliveries->push_back(convoy);
+          work.push_back({&agreement, AreaSource(convoy.area_id()),
+                          ForDeliveries(agreement, convoy.area_id(), *deliveries, today, area_party),
+                          because});
+        }
+      }
+    }
+  }
+  if (lookup_failed) {
+    return absl::FailedPreconditionError(
+        "the areas service could not be asked for an area's besieging party");
+  }
+  // The copy is kept even when no agreement needs this change: the sweep
+  // and later agreements read copies.
+  if (!copy.has_value()) {
+    for (const v1::ChangedRecord& record : change.records()) {
+      if (record.state() == v1::ChangedRecord::CURRENT && record.record().Is<v1::Convoy>()) {
+        v1::Convoy convoy;
+        record.record().UnpackTo(&convoy);
+        convoy.set_version(static_cast<int64_t>(record.version()));
+        copy = v1::ConvoyCopy();
+        *copy->mutable_convoy() = convoy;
+        copy->set_journal_index(change.index());
+      }
+    }
+  }
+  CORRIDOR_RETURN_IF_ERROR(store_->Apply(work, advanced, copy));
+  for (const auto& [key, position] : advanced) (*positions)[key.first] = position;
+  return absl::OkStatus();
+}
+
+void FeedEvaluator::SweepLoop() {
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (stopping_) return;
+    }
+    if (absl::Status s = Sweep(); !s.ok()) {
+      CORRIDOR_LOG(WARNING) << "agreements: the time-based check failed (" << s.message()
+                            << "); it runs again in " << absl::FormatDuration(sweep_every_);
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait_for(lock, absl::ToChronoNanoseconds(sweep_every_), [&] { return stopping_; });
+  }
+}
+
+absl::Status FeedEvaluator::Sweep() {
+  absl::StatusOr<std::vector<v1::Agreement>> agreements = store_->All();
+  if (!agreements.ok()) return agreements.status();
+  std::vector<const v1::Agreement*> timed;
+  for (const v1::Agreement& a : *agreements) {
+    if (HasTimeRules(a)) timed.push_back(&a);
+  }
+  if (timed.empty()) return absl::OkStatus();
+  const absl::CivilDay today = Today();
+  bool lookup_failed = false;
+  auto area_party = [&](const std::string& area_id) { return AreaParty(area_id, &lookup_failed); };
+  // Convoys with a step still pending: time alone can make them overdue.
+  std::vector<std::string> pending;
+  CORRIDOR_RETURN_IF_ERROR(store_->ForEachConvoy([&](const v1::ConvoyCopy& copy) {
+    for (const v1::ApprovalStep& step : copy.convoy().approval_steps()) {
+      if (step.outcome() == v1::STEP_OUTCOME_PENDING) {
+        pending.push_back(copy.convoy().id());
+        break;
+      }
+    }
+    return absl::OkStatus();
+  }));
+  for (const v1::Agreement* agreement : timed) {
+    for (const std::string& id : pending) {
+      std::lock_guard<std::mutex> evaluating(evaluate_mu_);
+      // Read again under the lock: a follower may have stored a newer copy.
+      absl::StatusOr<v1::ConvoyCopy> copy = store_->GetConvoyCopy(id);
+      if (!copy.ok()) return copy.status();
+      std::vector<Reconciliation> work = {
+          {agreement, ConvoySource(copy->convoy()),
+           ForConvoy(*agreement, copy->convoy(), {"convoys", copy->journal_index()}, today,
+                     area_party),
+           "the convoy changed"}};
+      if (lookup_failed) break;
+      CORRIDOR_RETURN_IF_ERROR(store_->Apply(work, {}, std::nullopt));
+    }
+    for (const v1::Term& term : agreement->terms()) {
+      if (!term.has_delivery_every()) continue;
+      std::lock_guard<std::mutex> evaluating(evaluate_mu_);
+      const std::string& area_id = term.delivery_every().area_id();
+      absl::StatusOr<std::vector<v1::Convoy>> deliveries = store_->Deliveries(area_id);
+      if (!deliveries.ok()) return deliveries.status();
+      std::vector<Reconciliation> work = {
+          {agreement, AreaSource(area_id),
+           ForDeliveries(*agreement, area_id, *deliveries, today, area_party),
+           "a delivery was recorded or corrected"}};
+      if (lookup_failed) break;
+      CORRIDOR_RETURN_IF_ERROR(store_->Apply(work, {}, std::nullopt));
+    }
+  }
+  if (lookup_failed) {
+    return absl::UnavailableError("the areas service could not be asked for a besieging party");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace corridor::agreements

@@ -1,0 +1,81 @@
+// Follows the routes, convoys and denials services' change feeds
+// (AuditService.WatchChanges) and evaluates every agreement against each
+// change, from where each agreement's evaluation stopped.
+//
+// Each agreement keeps its own position in each journal, committed in the
+// same write as the violations a change produced, so a restart neither
+// misses nor repeats a change; a new agreement starts at 0 and the
+// follower goes back to read the whole record for it. Rules that time
+// alone can breach (a step still pending, a delivery overdue) are also
+// checked once a minute against the stored copies of the convoys.
+#ifndef CORRIDOR_SERVICES_AGREEMENTS_FEED_EVALUATOR_H_
+#define CORRIDOR_SERVICES_AGREEMENTS_FEED_EVALUATOR_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "corridor/v1/audit.pb.h"
+#include "services/agreements/agreement_store.h"
+#include "services/directory.h"
+#include "services/references.h"
+
+namespace corridor::agreements {
+
+class FeedEvaluator {
+ public:
+  // The journals followed, and the table each is read for.
+  static const std::vector<std::pair<std::string, std::string>>& Followed();
+
+  // All must outlive this object.
+  FeedEvaluator(AgreementStore* store, const ServiceDirectory* peers, const References* areas,
+                absl::Duration sweep_every = absl::Minutes(1));
+  ~FeedEvaluator();
+
+  void Start();
+  // Ends the streams and joins the threads; safe to call twice.
+  void Stop();
+  // A new agreement: every follower starts again from the lowest position.
+  void AgreementAdded();
+
+ private:
+  void Follow(const std::string& service, const std::string& table);
+  // Evaluates one change for every agreement not past it, and commits the
+  // violations with the new positions. FAILED_PRECONDITION if an area's
+  // besieging party could not be read (retried later).
+  absl::Status Evaluate(const std::string& service, const v1::Change& change,
+                        const std::vector<v1::Agreement>& agreements,
+                        std::map<std::string, uint64_t>* positions);
+  void SweepLoop();
+  absl::Status Sweep();
+  std::string AreaParty(const std::string& area_id, bool* failed);
+
+  AgreementStore* store_;
+  const ServiceDirectory* peers_;
+  const References* areas_;
+  const absl::Duration sweep_every_;
+
+  // One evaluation at a time: a follower and the sweep must not commit
+  // conclusions drawn from different copies of one convoy.
+  std::mutex evaluate_mu_;
+
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool stopping_ = false;        // guarded by mu_
+  uint64_t generation_ = 0;      // guarded by mu_; bumped by AgreementAdded
+  std::vector<grpc::ClientContext*> streams_;  // guarded by mu_
+  std::map<std::string, std::string> area_parties_;  // guarded by mu_
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace corridor::agreements
+
+#endif  // CORRIDOR_SERVICES_AGREEMENTS_FEED_EVALUATOR_H_
