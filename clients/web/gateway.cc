@@ -40,7 +40,8 @@ bool Exposed(const MethodDescriptor& method) {
   const std::string& service = method.service()->name();
   if (service == "TokenService") return method.name() == "WhoAmI";
   return service == "AreaService" || service == "RouteService" || service == "ConvoyService" ||
-         service == "DenialService" || service == "AuditService";
+         service == "DenialService" || service == "AuditService" ||
+         service == "AgreementService";
 }
 
 const MethodDescriptor* FindMethod(absl::string_view path) {

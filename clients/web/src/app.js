@@ -440,6 +440,78 @@ async function recordStep(event) {
   }
 }
 
+// ---------------------------------------------------------------- compliance
+
+async function loadAgreements() {
+  const agreements = await listAll('AgreementService/ListAgreements', {}, 'agreements');
+  const select = $('#compliance-form').agreement_id;
+  const previous = select.value;
+  select.replaceChildren(...agreements.map((a) => new Option(a.name || a.id, a.id)));
+  if (previous) select.value = previous;
+  showMessage($('#compliance-message'), agreements.length ? '' : t('no_agreements'), true);
+  if (agreements.length) await loadCompliance();
+}
+
+async function loadCompliance() {
+  const form = $('#compliance-form');
+  const message = $('#compliance-message');
+  if (!form.agreement_id.value) return;
+  let report;
+  try {
+    report = await call('AgreementService/GetComplianceReport', {
+      agreement_id: form.agreement_id.value,
+      from: dateOf(form.from.value),
+      to: dateOf(form.to.value),
+    });
+    showMessage(message, '');
+  } catch (error) {
+    showMessage(message, errorText(error));
+    return;
+  }
+  $('#compliance-summary').textContent =
+    t('compliance_summary', report.agreement_name, formatDate(report.from), formatDate(report.to));
+  const parties = $('#compliance-parties tbody');
+  const violations = $('#compliance-violations tbody');
+  parties.replaceChildren();
+  violations.replaceChildren();
+  const all = [];
+  for (const party of report.parties || []) {
+    const row = document.createElement('tr');
+    row.dataset.party = party.party;
+    cell(row, party.party);
+    cell(row, (party.terms_breached || []).join(', '), (party.terms_breached || []).length ? 'breached' : '');
+    cell(row, (party.terms_kept || []).join(', '));
+    cell(row, (party.violations || []).length, 'number');
+    cell(row, (party.consequences_due || []).join(' | '));
+    parties.append(row);
+    all.push(...(party.violations || []));
+  }
+  all.sort((a, b) => String(a.occurred_at).localeCompare(String(b.occurred_at)));
+  for (const v of all) {
+    const row = document.createElement('tr');
+    row.dataset.violationId = v.id;
+    cell(row, (v.occurred_at || '').slice(0, 10));
+    cell(row, v.term_id);
+    cell(row, v.party);
+    cell(row, v.why);
+    cell(row, (v.evidence || []).map((e) =>
+      `${e.service}/${e.record_id}${Number(e.journal_index) ? ` #${e.journal_index}` : ''}`).join(', '));
+    violations.append(row);
+  }
+  const steps = $('#compliance-steps tbody');
+  steps.replaceChildren();
+  for (const d of report.step_delays || []) {
+    const row = document.createElement('tr');
+    cell(row, d.step);
+    cell(row, d.authority);
+    cell(row, d.answered, 'number');
+    cell(row, d.pending, 'number');
+    cell(row, d.answered ? d.median_working_days : '', 'number');
+    cell(row, d.worst_working_days, 'number');
+    steps.append(row);
+  }
+}
+
 // ---------------------------------------------------------------- start
 
 function rerender() {
@@ -486,6 +558,7 @@ async function start() {
     loadAccess().catch((e) => banner(errorText(e))),
     loadDenials(),
     loadConvoys().catch((e) => banner(errorText(e))),
+    loadAgreements().catch((e) => showMessage($('#compliance-message'), errorText(e))),
   ]);
 }
 
@@ -524,6 +597,7 @@ document.addEventListener('DOMContentLoaded', () => {
   for (const link of document.querySelectorAll('.exports a')) {
     link.addEventListener('click', (event) => { event.preventDefault(); exportDenials(link.dataset.format); });
   }
+  $('#compliance-form').addEventListener('submit', (event) => { event.preventDefault(); loadCompliance(); });
   $('#convoy-form').addEventListener('submit', submitConvoy);
   $('#convoy-form').addEventListener('input', () => { state.idempotencyKey = null; });
   $('#step-form').addEventListener('submit', recordStep);

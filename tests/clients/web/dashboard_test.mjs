@@ -5,7 +5,7 @@
 //   node dashboard_test.mjs BIN_DIR WEB_DIR SCREENSHOT_DIR
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,23 @@ for (const [area, day, category] of [['EG-DUMA', '2016-09-03', 'movement-restric
   ctl(coordinatorFile, 'denials', 'record', `--party=${party}`, `--area=${area}`, `--category=${category}`,
     `--at=${day}`, '--description=held at the checkpoint', '--source=dashboard test');
 }
+
+// An agreement for the compliance view: the Castello Road terms of the
+// 9 September 2016 arrangement (TASS-27SEP16), and a report breaching them
+// filed for the test (not a historical report).
+const agreementFile = join(work, 'castello.json');
+writeFileSync(agreementFile, JSON.stringify({
+  id: 'us-russia-2016-09-09',
+  name: 'US-Russia arrangement on Aleppo, 9 September 2016',
+  parties: ['Syrian government and allies', 'Armed opposition'],
+  in_force_from: { year: 2016, month: 9, day: 12 },
+  terms: [{ id: 'castello-demilitarized', consequence: 'Each Side reserves the right to withdraw.',
+    route_kept_open: { route_id: 'castello-road' } }],
+  sources: [{ citation: 'TASS, 27 Sep 2016' }],
+}));
+ctl(admin, 'agreements', 'create', `--file=${agreementFile}`);
+ctl(coordinatorFile, 'routes', 'report', 'castello-road', '--status=closed', '--at=2016-09-22',
+  '--party=Syrian government and allies', '--source=dashboard test (not a historical report)');
 
 const outside = [];
 let failed = false;
@@ -173,6 +190,18 @@ try {
   await page.waitForSelector('#step-message.ok');
   assert.match(ctl(coordinatorFile, 'convoys', 'get', id), /status\s+approved/);
   await page.locator('#convoys-section').screenshot({ path: join(shots, 'convoys.png') });
+
+  // --- compliance: the party that broke the arrangement, with the evidence.
+  const breaker = '#compliance-parties tr[data-party="Syrian government and allies"]';
+  for (let i = 0; i < 100 && !(await page.locator(`${breaker} td.breached`).count()); ++i) {
+    await page.click('#compliance-form button[type=submit]');  // the evaluation runs behind
+    await page.waitForTimeout(100);
+  }
+  assert.match(await page.textContent(`${breaker} td.breached`), /castello-demilitarized/);
+  assert.match(await page.textContent('#compliance-parties tr[data-party="Armed opposition"]'),
+    /castello-demilitarized/, 'the other party kept the term');
+  assert.match(await page.textContent('#compliance-violations tbody'), /castello-road reported CLOSED on 2016-09-22/);
+  await page.locator('#compliance-section').screenshot({ path: join(shots, 'compliance.png') });
 
   // --- Arabic: right to left, with the areas' Arabic names.
   await page.click('#lang-ar');
