@@ -67,7 +67,7 @@ cat <<BANNER
 
     gRPC endpoint     $ADDRESS   (health and reflection included)
     services          corridor.v1.TokenService, AreaService, RouteService, ConvoyService,
-                      DenialService, AuditService, OperationsService
+                      DenialService, AgreementService, AuditService, OperationsService
     metrics           http://$METRICS_LISTEN/metrics   (Prometheus text format)
     data              $DATA_DIR/<service>   (one RocksDB each)
     admin token       $DATA_DIR/credentials/admin.token   (readable only by you)
@@ -86,6 +86,7 @@ cat <<BANNER
     build/bin/corridorctl routes watch --route=castello-road
     build/bin/corridorctl report access --from=2016-01-01 --to=2016-12-31
     build/bin/corridorctl denials stats --by=party --from=2016-01 --to=2016-12
+    (agreements and compliance: docs/AGREEMENTS.md)
 
   Ctrl-C stops it cleanly.
 

@@ -190,7 +190,7 @@ int ReportCompliance(Session& session, Flags& flags, const Args& args) {
         for (const v1::PartyCompliance& p : report.parties()) {
           parties.rows.push_back({p.party(), absl::StrJoin(p.terms_breached(), ", "),
                                   absl::StrJoin(p.terms_kept(), ", "),
-                                  absl::StrCat(p.violations_size()),
+                                  absl::StrCat(p.violation_count()),
                                   absl::StrJoin(p.consequences_due(), " | ")});
           violations.insert(violations.end(), p.violations().begin(), p.violations().end());
         }
@@ -211,7 +211,9 @@ int ReportCompliance(Session& session, Flags& flags, const Args& args) {
                       << DayText(report.from()) << " to " << DayText(report.to()) << "\n\n";
         PrintTable(parties, session.out(), 70);
         if (!violations.empty()) {
-          session.out() << "\nViolations, with their evidence:\n";
+          session.out() << "\nViolations, with their evidence (at most 50 per party; all with "
+                           "agreements violations --agreement="
+                        << report.agreement_id() << " --party=P):\n";
           PrintTable(ViolationsGrid(violations), session.out(), 90);
         }
         if (!steps.rows.empty()) {

@@ -19,6 +19,9 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using storage::KeyWriter;
 
+// Violations a report carries per party; the rest are counted.
+constexpr int kViolationsPerParty = 50;
+
 std::string PositionKey(const std::string& agreement_id, const std::string& service) {
   return absl::StrCat("position/", agreement_id, "/", service);
 }
@@ -329,6 +332,7 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
     return it->second;
   };
   for (const std::string& party : agreement->parties()) party_entry(party);
+  std::map<std::string, std::set<std::string>> breached;  // party -> term ids
   std::string token;
   do {
     std::vector<std::pair<v1::Violation, uint64_t>> page;
@@ -344,16 +348,19 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
         [](const v1::Violation& v) { return v.state() == v1::VIOLATION_STATE_ACTIVE; });
     if (!next.ok()) return next.status();
     for (auto& [v, version] : page) {
-      *party_entry(v.party()).add_violations() = WithVersion(v, version);
+      v1::PartyCompliance& party = party_entry(v.party());
+      party.set_violation_count(party.violation_count() + 1);
+      breached[absl::AsciiStrToLower(v.party())].insert(v.term_id());
+      if (party.violations_size() < kViolationsPerParty) {
+        *party.add_violations() = WithVersion(v, version);
+      }
     }
     token = *next;
   } while (!token.empty());
   for (const std::string& key : order) {
     v1::PartyCompliance& party = by_party[key];
-    std::set<std::string> breached;
-    for (const v1::Violation& v : party.violations()) breached.insert(v.term_id());
     for (const v1::Term& term : agreement->terms()) {
-      if (breached.count(term.id())) {
+      if (breached[key].count(term.id())) {
         party.add_terms_breached(term.id());
         party.add_consequences_due(term.consequence());
       } else {

@@ -481,7 +481,7 @@ async function loadCompliance() {
     cell(row, party.party);
     cell(row, (party.terms_breached || []).join(', '), (party.terms_breached || []).length ? 'breached' : '');
     cell(row, (party.terms_kept || []).join(', '));
-    cell(row, (party.violations || []).length, 'number');
+    cell(row, party.violation_count || 0, 'number');
     cell(row, (party.consequences_due || []).join(' | '));
     parties.append(row);
     all.push(...(party.violations || []));

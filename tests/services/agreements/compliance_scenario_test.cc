@@ -206,6 +206,7 @@ TEST_F(ComplianceScenarioTest, ExactlyTheReportsBreachingTheCastelloArrangementB
     const v1::PartyCompliance* p = PartyOf(report, party);
     ASSERT_NE(p, nullptr) << party;
     EXPECT_EQ(p->violations_size(), 1) << party;
+    EXPECT_EQ(p->violation_count(), 1) << party;
     EXPECT_THAT(p->terms_breached(), ::testing::ElementsAre("castello-demilitarized"));
     ASSERT_EQ(p->consequences_due_size(), 1);
   }
@@ -343,9 +344,16 @@ TEST_F(ComplianceScenarioTest, AKilledAgreementsServiceNeitherMissesNorDoublesAV
   ASSERT_NE(agreements, nullptr);
   servers_ = "--servers=agreements=" + agreements->address();
 
-  Settled("us-russia-2016-09-09");
+  const v1::ComplianceReport report = Settled("us-russia-2016-09-09");
   std::vector<v1::Violation> violations = Violations("us-russia-2016-09-09");
   EXPECT_EQ(violations.size(), kReports / 2u);
+  // The report counts them all and carries 50 per party at most.
+  int counted = 0;
+  for (const v1::PartyCompliance& p : report.parties()) {
+    counted += p.violation_count();
+    EXPECT_LE(p.violations_size(), 50);
+  }
+  EXPECT_EQ(counted, kReports / 2);
   std::set<std::string> ids;
   for (const v1::Violation& v : violations) {
     ids.insert(v.id());
