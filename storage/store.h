@@ -239,6 +239,24 @@ absl::StatusOr<std::string> ScanRecords(const Store& store, const Table<T>& tabl
   });
 }
 
+// Visits every record in the range `options` describes, in order, following
+// page tokens to the end (`options.page_size` records per read); stops at
+// the first error `visit` returns.
+template <typename T>
+absl::Status ForEachRecord(const Store& store, const Table<T>& table, ScanOptions options,
+                           const std::function<absl::Status(T& record, uint64_t version)>& visit) {
+  do {
+    std::vector<std::pair<T, uint64_t>> page;
+    absl::StatusOr<std::string> next = ScanRecords(store, table, options, &page);
+    if (!next.ok()) return next.status();
+    for (auto& [record, version] : page) {
+      if (absl::Status s = visit(record, version); !s.ok()) return s;
+    }
+    options.page_token = *next;
+  } while (!options.page_token.empty());
+  return absl::OkStatus();
+}
+
 }  // namespace corridor::storage
 
 #endif  // CORRIDOR_STORAGE_STORE_H_

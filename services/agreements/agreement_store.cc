@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
 #include "common/validation.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
@@ -94,18 +95,13 @@ absl::StatusOr<v1::Agreement> AgreementStore::Get(absl::string_view field,
 
 absl::StatusOr<std::vector<v1::Agreement>> AgreementStore::All() const {
   std::vector<v1::Agreement> all;
-  std::string token;
-  do {
-    std::vector<std::pair<v1::Agreement, uint64_t>> page;
-    storage::ScanOptions options;
-    options.page_size = 500;
-    options.page_token = token;
-    absl::StatusOr<std::string> next = storage::ScanRecords(*store_, AgreementsTable(), options,
-                                                            &page);
-    if (!next.ok()) return next.status();
-    for (auto& [agreement, version] : page) all.push_back(WithVersion(agreement, version));
-    token = *next;
-  } while (!token.empty());
+  storage::ScanOptions options;
+  options.page_size = 500;
+  CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::Agreement>(
+      *store_, AgreementsTable(), options, [&](v1::Agreement& agreement, uint64_t version) {
+        all.push_back(WithVersion(std::move(agreement), version));
+        return absl::OkStatus();
+      }));
   return all;
 }
 
@@ -182,7 +178,6 @@ absl::Status AgreementStore::Apply(
     // What was stored for this source under each of the agreement's terms.
     std::map<std::string, std::pair<v1::Violation, uint64_t>> stored;
     for (const v1::Term& term : r.agreement->terms()) {
-      std::vector<std::pair<v1::Violation, uint64_t>> page;
       storage::ScanOptions options;
       options.index = "source";
       options.prefix = KeyWriter()
@@ -191,10 +186,11 @@ absl::Status AgreementStore::Apply(
                            .String(r.source)
                            .Release();
       options.page_size = 1000;
-      absl::StatusOr<std::string> next =
-          storage::ScanRecords(*store_, ViolationsTable(), options, &page);
-      if (!next.ok()) return next.status();
-      for (auto& [v, version] : page) stored[v.id()] = {v, version};
+      CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::Violation>(
+          *store_, ViolationsTable(), options, [&](v1::Violation& v, uint64_t version) {
+            stored[v.id()] = {v, version};
+            return absl::OkStatus();
+          }));
     }
     for (v1::Violation v : r.violations) {
       if (!written.insert(v.id()).second) continue;
@@ -254,21 +250,11 @@ absl::Status AgreementStore::Apply(
 
 absl::Status AgreementStore::ForEachConvoy(
     const std::function<absl::Status(const v1::ConvoyCopy&)>& visit) const {
-  std::string token;
-  do {
-    std::vector<std::pair<v1::ConvoyCopy, uint64_t>> page;
-    storage::ScanOptions options;
-    options.page_size = 1000;
-    options.page_token = token;
-    absl::StatusOr<std::string> next =
-        storage::ScanRecords(*store_, ConvoyCopiesTable(), options, &page);
-    if (!next.ok()) return next.status();
-    for (const auto& [convoy, version] : page) {
-      if (absl::Status s = visit(convoy); !s.ok()) return s;
-    }
-    token = *next;
-  } while (!token.empty());
-  return absl::OkStatus();
+  storage::ScanOptions options;
+  options.page_size = 1000;
+  return storage::ForEachRecord<v1::ConvoyCopy>(
+      *store_, ConvoyCopiesTable(), options,
+      [&](v1::ConvoyCopy& copy, uint64_t) { return visit(copy); });
 }
 
 absl::StatusOr<v1::ConvoyCopy> AgreementStore::GetConvoyCopy(const std::string& id) const {
@@ -282,20 +268,15 @@ absl::StatusOr<v1::ConvoyCopy> AgreementStore::GetConvoyCopy(const std::string& 
 absl::StatusOr<std::vector<v1::Convoy>> AgreementStore::Deliveries(
     const std::string& area_id) const {
   std::vector<v1::Convoy> deliveries;
-  std::string token;
-  do {
-    std::vector<std::pair<v1::ConvoyCopy, uint64_t>> page;
-    storage::ScanOptions options;
-    options.index = "delivered";
-    options.prefix = KeyWriter().String(area_id).Release();
-    options.page_size = 1000;
-    options.page_token = token;
-    absl::StatusOr<std::string> next =
-        storage::ScanRecords(*store_, ConvoyCopiesTable(), options, &page);
-    if (!next.ok()) return next.status();
-    for (auto& [copy, version] : page) deliveries.push_back(std::move(*copy.mutable_convoy()));
-    token = *next;
-  } while (!token.empty());
+  storage::ScanOptions options;
+  options.index = "delivered";
+  options.prefix = KeyWriter().String(area_id).Release();
+  options.page_size = 1000;
+  CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::ConvoyCopy>(
+      *store_, ConvoyCopiesTable(), options, [&](v1::ConvoyCopy& copy, uint64_t) {
+        deliveries.push_back(std::move(*copy.mutable_convoy()));
+        return absl::OkStatus();
+      }));
   return deliveries;
 }
 
@@ -310,6 +291,13 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
                                 ? ToCivil(agreement->in_force_until())
                                 : today;
   v1::ComplianceReport report;
+  // Positions first: what is read after them holds at least everything
+  // they say was evaluated (positions and violations commit together).
+  for (const char* service : {"routes", "convoys", "denials"}) {
+    absl::StatusOr<uint64_t> position = Position(agreement->id(), service);
+    if (!position.ok()) return position.status();
+    (*report.mutable_evaluated_through())[service] = *position;
+  }
   report.set_agreement_id(agreement->id());
   report.set_agreement_name(agreement->name());
   for (auto [date, day] : {std::pair{report.mutable_from(), from}, {report.mutable_to(), to}}) {
@@ -333,30 +321,23 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
   };
   for (const std::string& party : agreement->parties()) party_entry(party);
   std::map<std::string, std::set<std::string>> breached;  // party -> term ids
-  std::string token;
-  do {
-    std::vector<std::pair<v1::Violation, uint64_t>> page;
-    storage::ScanOptions options;
-    options.index = "agreement";
-    options.prefix = KeyWriter().String(agreement->id()).Release();
-    options.start = KeyWriter().Int64(MicrosOf(from)).Release();
-    options.end = KeyWriter().Int64(MicrosOf(to + 1)).Release();
-    options.page_size = 1000;
-    options.page_token = token;
-    absl::StatusOr<std::string> next = storage::ScanRecords<v1::Violation>(
-        *store_, ViolationsTable(), options, &page,
-        [](const v1::Violation& v) { return v.state() == v1::VIOLATION_STATE_ACTIVE; });
-    if (!next.ok()) return next.status();
-    for (auto& [v, version] : page) {
-      v1::PartyCompliance& party = party_entry(v.party());
-      party.set_violation_count(party.violation_count() + 1);
-      breached[absl::AsciiStrToLower(v.party())].insert(v.term_id());
-      if (party.violations_size() < kViolationsPerParty) {
-        *party.add_violations() = WithVersion(v, version);
-      }
-    }
-    token = *next;
-  } while (!token.empty());
+  storage::ScanOptions options;
+  options.index = "agreement";
+  options.prefix = KeyWriter().String(agreement->id()).Release();
+  options.start = KeyWriter().Int64(MicrosOf(from)).Release();
+  options.end = KeyWriter().Int64(MicrosOf(to + 1)).Release();
+  options.page_size = 1000;
+  CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::Violation>(
+      *store_, ViolationsTable(), options, [&](v1::Violation& v, uint64_t version) {
+        if (v.state() != v1::VIOLATION_STATE_ACTIVE) return absl::OkStatus();
+        v1::PartyCompliance& party = party_entry(v.party());
+        party.set_violation_count(party.violation_count() + 1);
+        breached[absl::AsciiStrToLower(v.party())].insert(v.term_id());
+        if (party.violations_size() < kViolationsPerParty) {
+          *party.add_violations() = WithVersion(v, version);
+        }
+        return absl::OkStatus();
+      }));
   for (const std::string& key : order) {
     v1::PartyCompliance& party = by_party[key];
     for (const v1::Term& term : agreement->terms()) {
@@ -408,11 +389,6 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
       out->set_median_working_days(n % 2 == 1 ? d.answered[n / 2]
                                               : (d.answered[n / 2 - 1] + d.answered[n / 2]) / 2.0);
     }
-  }
-  for (const char* service : {"routes", "convoys", "denials"}) {
-    absl::StatusOr<uint64_t> position = Position(agreement->id(), service);
-    if (!position.ok()) return position.status();
-    (*report.mutable_evaluated_through())[service] = *position;
   }
   return report;
 }

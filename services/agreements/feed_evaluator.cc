@@ -27,9 +27,8 @@ bool HasTimeRules(const v1::Agreement& agreement) {
 
 }  // namespace
 
-const std::vector<std::pair<std::string, std::string>>& FeedEvaluator::Followed() {
-  static const auto* followed = new std::vector<std::pair<std::string, std::string>>{
-      {"routes", "route_reports"}, {"convoys", "convoys"}, {"denials", "denials"}};
+const std::vector<std::string>& FeedEvaluator::Followed() {
+  static const auto* followed = new std::vector<std::string>{"routes", "convoys", "denials"};
   return *followed;
 }
 
@@ -40,8 +39,8 @@ FeedEvaluator::FeedEvaluator(AgreementStore* store, const ServiceDirectory* peer
 FeedEvaluator::~FeedEvaluator() { Stop(); }
 
 void FeedEvaluator::Start() {
-  for (const auto& [service, table] : Followed()) {
-    threads_.emplace_back([this, service = service, table = table] { Follow(service, table); });
+  for (const std::string& service : Followed()) {
+    threads_.emplace_back([this, service] { Follow(service); });
   }
   threads_.emplace_back([this] { SweepLoop(); });
 }
@@ -82,7 +81,7 @@ std::string FeedEvaluator::AreaParty(const std::string& area_id, bool* failed) {
   return area->besieging_party();
 }
 
-void FeedEvaluator::Follow(const std::string& service, const std::string& table) {
+void FeedEvaluator::Follow(const std::string& service) {
   absl::Duration backoff = absl::Milliseconds(200);
   absl::Time last_warning = absl::InfinitePast();
   while (true) {
@@ -126,9 +125,9 @@ void FeedEvaluator::Follow(const std::string& service, const std::string& table)
       v1::WatchChangesRequest request;
       request.set_service(service);
       request.set_start(start);
-      // Every entry, not only those of `table`: the position must pass the
-      // entries that do not touch it too, or it would never reach the end.
-      (void)table;
+      // Every entry, with no table filter: the position must also pass the
+      // entries that hold nothing to evaluate, or it would never reach the
+      // end of the journal.
       auto stub = v1::AuditService::NewStub(*channel);
       std::unique_ptr<grpc::ClientReader<v1::Change>> reader = stub->WatchChanges(&context, request);
       v1::Change change;

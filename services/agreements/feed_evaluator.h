@@ -32,8 +32,8 @@ namespace corridor::agreements {
 
 class FeedEvaluator {
  public:
-  // The journals followed, and the table each is read for.
-  static const std::vector<std::pair<std::string, std::string>>& Followed();
+  // The services whose journals are followed.
+  static const std::vector<std::string>& Followed();
 
   // All must outlive this object.
   FeedEvaluator(AgreementStore* store, const ServiceDirectory* peers, const References* areas,
@@ -47,7 +47,7 @@ class FeedEvaluator {
   void AgreementAdded();
 
  private:
-  void Follow(const std::string& service, const std::string& table);
+  void Follow(const std::string& service);
   // Evaluates one change for every agreement not past it, and commits the
   // violations with the new positions. FAILED_PRECONDITION if an area's
   // besieging party could not be read (retried later).

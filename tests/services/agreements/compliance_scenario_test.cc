@@ -21,6 +21,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "corridor/v1/agreements.pb.h"
 #include "common/credentials.h"
@@ -123,7 +124,8 @@ class ComplianceScenarioTest : public ::testing::Test {
     std::map<std::string, uint64_t> sizes;
     for (const char* service : {"routes", "convoys", "denials"}) sizes[service] = JournalSize(service);
     v1::ComplianceReport report;
-    for (int attempt = 0; attempt < 300; ++attempt) {
+    const absl::Time deadline = absl::Now() + absl::Minutes(2);
+    while (absl::Now() < deadline) {
       CommandResult got = As("oversight", {"--output=json", "report", "compliance",
                                            "--agreement=" + agreement});
       if (got.exit_code == 0 &&
@@ -332,7 +334,7 @@ TEST_F(ComplianceScenarioTest, AKilledAgreementsServiceNeitherMissesNorDoublesAV
   Register(kCastelloArrangement, "castello.json");
   // Kill it part-way through the evaluation.
   size_t seen = 0;
-  for (int i = 0; i < 400 && seen < 20; ++i) {
+  for (const absl::Time until = absl::Now() + absl::Minutes(1); absl::Now() < until && seen < 20;) {
     seen = Violations("us-russia-2016-09-09").size();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
