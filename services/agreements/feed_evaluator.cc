@@ -168,81 +168,76 @@ void FeedEvaluator::Follow(const std::string& service) {
 absl::Status FeedEvaluator::Evaluate(const std::string& service, const v1::Change& change,
                                      const std::vector<v1::Agreement>& agreements,
                                      std::map<std::string, uint64_t>* positions) {
+  // The records the entry wrote, as they are now; a record changed again
+  // later is evaluated at that later entry.
+  std::vector<v1::RouteReport> reports;
+  std::vector<std::pair<v1::Denial, uint64_t>> denials;  // with their versions
+  std::optional<v1::ConvoyCopy> copy;  // a transition writes one convoy
+  for (const v1::ChangedRecord& record : change.records()) {
+    if (record.state() != v1::ChangedRecord::CURRENT) continue;
+    if (record.record().Is<v1::RouteReport>()) {
+      record.record().UnpackTo(&reports.emplace_back());
+    } else if (record.record().Is<v1::Denial>()) {
+      auto& [denial, version] = denials.emplace_back();
+      record.record().UnpackTo(&denial);
+      version = record.version();
+    } else if (record.record().Is<v1::Convoy>()) {
+      copy = v1::ConvoyCopy();
+      record.record().UnpackTo(copy->mutable_convoy());
+      copy->mutable_convoy()->set_version(static_cast<int64_t>(record.version()));
+      copy->set_journal_index(change.index());
+    }
+  }
+
   const absl::CivilDay today = Today();
   const Origin origin{service, change.index()};
   bool lookup_failed = false;
   auto area_party = [&](const std::string& area_id) { return AreaParty(area_id, &lookup_failed); };
   std::vector<Reconciliation> work;
   std::map<std::pair<std::string, std::string>, uint64_t> advanced;
-  std::optional<v1::ConvoyCopy> copy;
   for (const v1::Agreement& agreement : agreements) {
     if ((*positions)[agreement.id()] > change.index()) continue;  // already evaluated
     advanced[{agreement.id(), service}] = change.index() + 1;
-    for (const v1::ChangedRecord& record : change.records()) {
-      // A record changed again later is evaluated at that later entry.
-      if (record.state() != v1::ChangedRecord::CURRENT) continue;
-      if (record.record().Is<v1::RouteReport>()) {
-        v1::RouteReport report;
-        record.record().UnpackTo(&report);
-        work.push_back({&agreement, RouteReportSource(report),
-                        ForRouteReport(agreement, report, origin, today), "the report changed"});
-      } else if (record.record().Is<v1::Denial>()) {
-        v1::Denial denial;
-        record.record().UnpackTo(&denial);
-        work.push_back({&agreement, DenialSource(denial),
-                        ForDenial(agreement, denial, static_cast<int64_t>(record.version()),
-                                  origin, today),
-                        absl::StrCat("denial ", denial.id(),
-                                     denial.withdrawn() ? " was withdrawn" : " was corrected",
-                                     " (version ", record.version(), ")")});
-      } else if (record.record().Is<v1::Convoy>()) {
-        v1::Convoy convoy;
-        record.record().UnpackTo(&convoy);
-        convoy.set_version(static_cast<int64_t>(record.version()));
-        copy = v1::ConvoyCopy();
-        *copy->mutable_convoy() = convoy;
-        copy->set_journal_index(change.index());
-        const std::string because =
-            absl::StrCat("convoy ", convoy.id(), " changed (version ", record.version(), ")");
-        work.push_back({&agreement, ConvoySource(convoy),
-                        ForConvoy(agreement, convoy, origin, today, area_party), because});
-        bool delivery_term = false;
-        for (const v1::Term& term : agreement.terms()) {
-          delivery_term |= term.has_delivery_every() &&
-                           term.delivery_every().area_id() == convoy.area_id();
-        }
-        if (delivery_term) {
-          absl::StatusOr<std::vector<v1::Convoy>> deliveries = store_->Deliveries(convoy.area_id());
-          if (!deliveries.ok()) return deliveries.status();
-          deliveries->erase(std::remove_if(deliveries->begin(), deliveries->end(),
-                                           [&](const v1::Convoy& c) { return c.id() == convoy.id(); }),
-                            deliveries->end());
-          if (Delivered(convoy)) deliveries->push_back(convoy);
-          work.push_back({&agreement, AreaSource(convoy.area_id()),
-                          ForDeliveries(agreement, convoy.area_id(), *deliveries, today, area_party),
-                          because});
-        }
-      }
+    for (const v1::RouteReport& report : reports) {
+      work.push_back({&agreement, RouteReportSource(report),
+                      ForRouteReport(agreement, report, origin, today), "the report changed"});
     }
+    for (const auto& [denial, version] : denials) {
+      work.push_back({&agreement, DenialSource(denial),
+                      ForDenial(agreement, denial, static_cast<int64_t>(version), origin, today),
+                      absl::StrCat("denial ", denial.id(),
+                                   denial.withdrawn() ? " was withdrawn" : " was corrected",
+                                   " (version ", version, ")")});
+    }
+    if (!copy.has_value()) continue;
+    const v1::Convoy& convoy = copy->convoy();
+    const std::string because =
+        absl::StrCat("convoy ", convoy.id(), " changed (version ", convoy.version(), ")");
+    work.push_back({&agreement, ConvoySource(convoy),
+                    ForConvoy(agreement, convoy, origin, today, area_party), because});
+    bool delivery_term = false;
+    for (const v1::Term& term : agreement.terms()) {
+      delivery_term |=
+          term.has_delivery_every() && term.delivery_every().area_id() == convoy.area_id();
+    }
+    if (!delivery_term) continue;
+    // The area's deliveries with this convoy as it is now.
+    absl::StatusOr<std::vector<v1::Convoy>> deliveries = store_->Deliveries(convoy.area_id());
+    if (!deliveries.ok()) return deliveries.status();
+    deliveries->erase(std::remove_if(deliveries->begin(), deliveries->end(),
+                                     [&](const v1::Convoy& c) { return c.id() == convoy.id(); }),
+                      deliveries->end());
+    if (Delivered(convoy)) deliveries->push_back(convoy);
+    work.push_back({&agreement, AreaSource(convoy.area_id()),
+                    ForDeliveries(agreement, convoy.area_id(), *deliveries, today, area_party),
+                    because});
   }
   if (lookup_failed) {
     return absl::FailedPreconditionError(
         "the areas service could not be asked for an area's besieging party");
   }
-  // The copy is kept even when no agreement needs this change: the sweep
-  // and later agreements read copies.
-  if (!copy.has_value()) {
-    for (const v1::ChangedRecord& record : change.records()) {
-      if (record.state() == v1::ChangedRecord::CURRENT && record.record().Is<v1::Convoy>()) {
-        v1::Convoy convoy;
-        record.record().UnpackTo(&convoy);
-        convoy.set_version(static_cast<int64_t>(record.version()));
-        copy = v1::ConvoyCopy();
-        *copy->mutable_convoy() = convoy;
-        copy->set_journal_index(change.index());
-      }
-    }
-  }
+  // The copy is kept even when no agreement needed this entry: the sweep and
+  // agreements registered later read the copies.
   CORRIDOR_RETURN_IF_ERROR(store_->Apply(work, advanced, copy));
   for (const auto& [key, position] : advanced) (*positions)[key.first] = position;
   return absl::OkStatus();
