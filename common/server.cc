@@ -4,6 +4,9 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -54,6 +57,13 @@ void ServiceHost::Shutdown() {
   server_->GetHealthCheckService()->SetServingStatus(false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   server_->Wait();
+}
+
+void WriteAddressFile(const std::string& path, const std::string& address) {
+  if (path.empty()) return;
+  const std::string partial = path + ".partial";
+  std::ofstream(partial) << address << "\n";
+  std::rename(partial.c_str(), path.c_str());
 }
 
 void BlockTerminationSignals() {

@@ -62,6 +62,11 @@ class ServiceHost {
   bool stopped_ = false;
 };
 
+// Writes "host:port" to `path` for scripts and tests (--port_file): whole,
+// then renamed, so that a reader never sees half an address. Does nothing
+// if `path` is empty.
+void WriteAddressFile(const std::string& path, const std::string& address);
+
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it starts
 // afterwards. Call first thing in main, before any thread exists.
 void BlockTerminationSignals();

@@ -101,15 +101,6 @@ absl::StatusOr<Credentials> SetUpCredentials(const RuntimeOptions& options,
   return credentials;
 }
 
-// Writes `address` to `path` whole (then renamed), so that a reader never
-// sees half an address.
-void WriteAddressFile(const std::string& path, const std::string& address) {
-  if (path.empty()) return;
-  const std::string partial = path + ".partial";
-  std::ofstream(partial) << address << "\n";
-  std::rename(partial.c_str(), path.c_str());
-}
-
 // The exposition of GET /metrics: calls, then each service's database and
 // outboxes, then the process.
 std::string RenderMetrics(const RpcMetrics& rpcs, const HostedStorage& hosted,

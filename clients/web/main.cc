@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -67,10 +66,7 @@ int Main() {
   CORRIDOR_LOG(INFO) << "dashboard on http://" << address << "/ (files from " << options.assets_dir
                      << "), calling the services at " << options.target
                      << "; stop with SIGTERM or Ctrl-C";
-  if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
-    std::ofstream(path + ".partial") << address << "\n";
-    std::rename((path + ".partial").c_str(), path.c_str());
-  }
+  WriteAddressFile(absl::GetFlag(FLAGS_port_file), address);
   const std::string signal_name = WaitForTerminationSignal();
   CORRIDOR_LOG(INFO) << signal_name << " received: ending change streams and stopping";
   (*server)->Stop();
