@@ -204,7 +204,8 @@ using grpc::experimental::InterceptionHookPoints;
 class ObservingInterceptor final : public grpc::experimental::Interceptor {
  public:
   ObservingInterceptor(RpcMetrics* metrics, RpcLogging logging, const char* method, bool unary)
-      : metrics_(metrics), logging_(logging), method_(method == nullptr ? "" : method),
+      : metrics_(metrics), logging_(logging),
+        method_(method == nullptr ? absl::string_view() : absl::string_view(method)),
         unary_(unary), start_(absl::Now()) {
     if (!unary_ && metrics_ != nullptr) metrics_->StreamOpened(method_);
   }
@@ -251,7 +252,9 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
 
   RpcMetrics* metrics_;
   RpcLogging logging_;
-  std::string method_;
+  // gRPC's name of the registered method, which lives as long as the
+  // server: no copy per call.
+  absl::string_view method_;
   bool unary_;
   absl::Time start_;
   bool finished_ = false;
