@@ -36,18 +36,14 @@ absl::Status InsertThing(Store& store, const std::string& id) {
 
 std::set<std::string> StoredIds(const Store& store) {
   std::set<std::string> ids;
-  std::string token;
-  do {
-    std::vector<std::pair<v1::Area, uint64_t>> page;
-    ScanOptions options;
-    options.page_size = 500;
-    options.page_token = token;
-    absl::StatusOr<std::string> next = ScanRecords(store, testing::ThingsTable(), options, &page);
-    EXPECT_TRUE(next.ok()) << next.status();
-    if (!next.ok()) break;
-    for (const auto& [thing, version] : page) ids.insert(thing.id());
-    token = *next;
-  } while (!token.empty());
+  ScanOptions options;
+  options.page_size = 500;
+  EXPECT_TRUE(ForEachRecord<v1::Area>(store, testing::ThingsTable(), options,
+                                      [&](v1::Area& thing, uint64_t) {
+                                        ids.insert(thing.id());
+                                        return absl::OkStatus();
+                                      })
+                  .ok());
   return ids;
 }
 
