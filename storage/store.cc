@@ -135,6 +135,11 @@ std::string OutboxKey(absl::string_view prefix, absl::string_view outbox, uint64
   return KeyWriter().Raw(prefix).String(outbox).Uint64(sequence).Release();
 }
 
+// Where the last sequence number given out in `outbox` is kept.
+std::string OutboxLastKey(absl::string_view outbox) {
+  return absl::StrCat(kMetaPrefix, "outbox-last/", outbox);
+}
+
 // The sequence number at the end of an outbox key whose first
 // `range_size` bytes are the outbox's range prefix.
 absl::StatusOr<uint64_t> OutboxSequence(const rocksdb::Slice& key, size_t range_size,
@@ -302,7 +307,9 @@ class Store::Impl {
   std::array<absl::Mutex, kLockStripes> locks_;
 
   // The last sequence number used in `outbox`, read from the database the
-  // first time. Called by the leader only.
+  // first time: the number kept with every enqueue, or for a database from
+  // before that was kept, the highest message still stored. Called by the
+  // leader only.
   absl::StatusOr<uint64_t> LastOutboxSequence(const std::string& outbox);
 
   struct Writer {
@@ -366,8 +373,21 @@ absl::Status Store::Impl::RecoverJournal() {
 absl::StatusOr<uint64_t> Store::Impl::LastOutboxSequence(const std::string& outbox) {
   auto found = outbox_last_.find(outbox);
   if (found != outbox_last_.end()) return found->second;
-  // Set-aside messages keep their numbers, so both ranges count.
+  // Numbers are never reused, even once every message is delivered and
+  // removed: a relay that has passed a number would never read it again.
   uint64_t last = 0;
+  std::string kept;
+  rocksdb::Status read = db_->Get(rocksdb::ReadOptions(), meta(), OutboxLastKey(outbox), &kept);
+  if (read.ok()) {
+    KeyReader reader(kept);
+    if (!reader.Uint64(&last) || !reader.done()) {
+      return absl::DataLossError(
+          absl::StrCat("outbox ", outbox, " has a malformed sequence counter; restore from a backup"));
+    }
+  } else if (!read.IsNotFound()) {
+    return FromRocks(read, "reading an outbox's sequence counter");
+  }
+  // Set-aside messages keep their numbers, so both ranges count.
   for (const char* prefix : {kQueuedPrefix, kSetAsidePrefix}) {
     const std::string range = KeyWriter().Raw(prefix).String(outbox).Release();
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), this->outbox()));
@@ -436,6 +456,9 @@ absl::Status Store::Impl::WriteOrdered(rocksdb::WriteBatch* batch, v1::JournalEn
     if (!status.ok()) break;
   }
   if (status.ok()) {
+    for (const auto& [name, last] : outbox_next) {
+      combined.Put(meta(), OutboxLastKey(name), KeyWriter().Uint64(last).Release());
+    }
     rocksdb::WriteOptions write_options;
     write_options.sync = options_.sync;
     status = FromRocks(db_->Write(write_options, &combined), "committing a write");
@@ -900,6 +923,72 @@ absl::Status Store::BuildMissingIndexes(const TableSchema& table, const IndexPro
       return s;
     }
     if (progress && done % kBatchRecords != 0) progress(index.name, done);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Store::CheckIndexes(const TableSchema& table) const {
+  rocksdb::DB* db = impl_->db();
+  ScopedSnapshot snapshot(db);
+  const std::string records = table.RecordPrefix();
+  for (const TableSchema::Index& index : table.indexes()) {
+    const std::string entries = table.IndexPrefix(index.name);
+    // Every entry the records call for, as (index key, primary key).
+    std::vector<std::pair<std::string, std::string>> expected;
+    {
+      const std::string upper = PrefixSuccessor(records);
+      rocksdb::Slice upper_slice(upper);
+      rocksdb::ReadOptions read_options;
+      read_options.snapshot = snapshot.get();
+      read_options.iterate_upper_bound = &upper_slice;
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read_options, impl_->records()));
+      std::unique_ptr<google::protobuf::Message> record(table.prototype().New());
+      for (it->Seek(records); it->Valid(); it->Next()) {
+        absl::StatusOr<RawRecord> raw = DecodeValue(it->value().ToString());
+        if (!raw.ok()) return raw.status();
+        if (!record->ParseFromString(raw->payload)) {
+          return absl::DataLossError(absl::StrCat("a stored ", table.info().noun,
+                                                  " could not be parsed; restore from a backup"));
+        }
+        std::string primary_key = it->key().ToString().substr(records.size());
+        for (const std::string& term : index.terms(*record)) {
+          expected.emplace_back(entries + term + primary_key, primary_key);
+        }
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "reading records to check indexes");
+    }
+    std::sort(expected.begin(), expected.end());
+    expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+    const std::string upper = PrefixSuccessor(entries);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions read_options;
+    read_options.snapshot = snapshot.get();
+    read_options.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read_options, impl_->indexes()));
+    const std::string where = absl::StrCat("index ", index.name, " of ", table.info().name);
+    size_t next = 0;
+    for (it->Seek(entries); it->Valid(); it->Next(), ++next) {
+      const absl::string_view key(it->key().data(), it->key().size());
+      if (next == expected.size() || key != expected[next].first) {
+        // The first entry in key order that differs: either the index has
+        // one no record calls for, or it lacks the one expected here.
+        if (next < expected.size() && expected[next].first < key) break;
+        return absl::DataLossError(absl::StrCat(where, " has an entry for ", table.info().noun,
+                                                " key \"", absl::CEscape(it->value().ToString()),
+                                                "\" that no stored record calls for"));
+      }
+      if (it->value() != expected[next].second) {
+        return absl::DataLossError(absl::StrCat(where, " points at the wrong ", table.info().noun,
+                                                " for \"", absl::CEscape(expected[next].second),
+                                                "\""));
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading an index to check it");
+    if (next < expected.size()) {
+      return absl::DataLossError(absl::StrCat(where, " lacks the entry of ", table.info().noun,
+                                              " key \"", absl::CEscape(expected[next].second),
+                                              "\""));
+    }
   }
   return absl::OkStatus();
 }

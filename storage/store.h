@@ -150,6 +150,13 @@ class Store {
   absl::Status BuildMissingIndexes(const TableSchema& table,
                                    const IndexProgress& progress = nullptr);
 
+  // Checks, from one snapshot, that every index of `table` holds exactly
+  // the entries its records call for: none missing, none left over, each
+  // naming its record. DATA_LOSS naming the index and record otherwise.
+  // Reads the whole table (one index's keys in memory at a time): for
+  // verification after a crash or a restore, not for serving.
+  absl::Status CheckIndexes(const TableSchema& table) const;
+
   // Reads a metadata value written with Mutation::PutMeta.
   absl::StatusOr<std::optional<std::string>> GetMeta(absl::string_view key) const;
 
