@@ -1,0 +1,396 @@
+// Abuse of the transport against a real corridord: oversized messages,
+// clients that cancel mid-stream or give up at their deadline, a thousand
+// concurrent WatchRouteStatus subscribers, and bytes that are not gRPC at
+// all. Each time the server refuses or sheds what it must, frees what the
+// client left behind, and keeps serving everyone else.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "common/credentials.h"
+#include "corridor/v1/areas.grpc.pb.h"
+#include "corridor/v1/audit.grpc.pb.h"
+#include "corridor/v1/denials.grpc.pb.h"
+#include "corridor/v1/routes.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "httplib.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace corridor {
+namespace {
+
+using ::corridor::testing::BinaryPath;
+using ::corridor::testing::ServerProcess;
+using ::testing::HasSubstr;
+
+constexpr int kSubscribers = 1000;
+
+class TransportAbuseTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new corridor::testing::TempDir;
+    auto server = ServerProcess::Start(
+        BinaryPath("corridord"),
+        {"--data_dir=" + dir_->Sub("data"), "--log_rpcs=errors", "--metrics_listen=127.0.0.1:0",
+         "--metrics_port_file=" + dir_->Sub("metrics.port")},
+        dir_->path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+    auto file = corridor::testing::CreateTokenFile(server_->address(), dir_->Sub("data"),
+                                                   "coordinator", dir_->Sub("coordinator.token"));
+    ASSERT_TRUE(file.ok()) << file.status();
+    auto token = ReadTokenFile(*file);
+    ASSERT_TRUE(token.ok()) << token.status();
+    token_ = new std::string(*token);
+  }
+
+  static void TearDownTestSuite() {
+    delete server_;
+    delete token_;
+    delete dir_;
+  }
+
+  std::shared_ptr<grpc::Channel> NewChannel() const {
+    return grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+  }
+
+  void Prepare(grpc::ClientContext* context, absl::Duration timeout = absl::Seconds(10)) const {
+    context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    AttachBearerToken(context, *token_);
+  }
+
+  // The server still answers a plain read, on a fresh connection.
+  void ExpectStillServing() const {
+    auto areas = v1::AreaService::NewStub(NewChannel());
+    grpc::ClientContext context;
+    Prepare(&context);
+    v1::GetAreaRequest request;
+    request.set_id("EG-DUMA");
+    v1::Area area;
+    grpc::Status s = areas->GetArea(&context, request, &area);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(area.id(), "EG-DUMA");
+  }
+
+  // The server's /metrics gauge of open WatchRouteStatus streams.
+  int64_t OpenWatchStreams() const {
+    std::ifstream file(dir_->Sub("metrics.port"));
+    std::string address;
+    file >> address;
+    std::pair<std::string, std::string> host_port = absl::StrSplit(address, ':');
+    int port = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(host_port.second, &port)) << address;
+    httplib::Client client(host_port.first, port);
+    auto response = client.Get("/metrics");
+    EXPECT_TRUE(response && response->status == 200);
+    if (!response) return -1;
+    const std::string series =
+        "corridor_rpc_streams_open{method=\"/corridor.v1.RouteService/WatchRouteStatus\"} ";
+    const size_t at = response->body.find(series);
+    if (at == std::string::npos) return 0;  // no such stream opened yet
+    int64_t open = -1;
+    const std::string value = response->body.substr(at + series.size(),
+                                                   response->body.find('\n', at) - at - series.size());
+    EXPECT_TRUE(absl::SimpleAtoi(value, &open)) << value;
+    return open;
+  }
+
+  // Polls OpenWatchStreams until it is `wanted` (or 10 s pass).
+  int64_t WaitForOpenWatchStreams(int64_t wanted) const {
+    int64_t open = OpenWatchStreams();
+    for (int i = 0; i < 200 && open != wanted; ++i) {
+      absl::SleepFor(absl::Milliseconds(50));
+      open = OpenWatchStreams();
+    }
+    return open;
+  }
+
+  // A number from the server's /proc status, e.g. "Threads" or "VmRSS" (kB).
+  int64_t ServerStatus(absl::string_view field) const {
+    std::ifstream status(absl::StrCat("/proc/", server_->pid(), "/status"));
+    for (std::string line; std::getline(status, line);) {
+      int64_t value = 0;
+      if (absl::StartsWith(line, absl::StrCat(field, ":")) &&
+          absl::SimpleAtoi(absl::StripSuffix(absl::StripAsciiWhitespace(
+                                                 line.substr(field.size() + 1)),
+                                             " kB"),
+                           &value)) {
+        return value;
+      }
+    }
+    return -1;
+  }
+  int64_t ServerThreads() const { return ServerStatus("Threads"); }
+
+  grpc::Status ReportRoute(const std::string& note) const {
+    auto routes = v1::RouteService::NewStub(NewChannel());
+    grpc::ClientContext context;
+    Prepare(&context);
+    v1::ReportRouteStatusRequest request;
+    request.set_route_id("ramouseh-road");
+    request.set_status(v1::ROUTE_STATUS_RESTRICTED);
+    request.mutable_observed_at()->set_seconds(1473897600);  // 15 Sep 2016
+    request.mutable_source()->set_citation("transport abuse test (test data)");
+    request.set_note(note);
+    v1::ReportRouteStatusResponse response;
+    return routes->ReportRouteStatus(&context, request, &response);
+  }
+
+  static corridor::testing::TempDir* dir_;
+  static ServerProcess* server_;
+  static std::string* token_;
+};
+
+corridor::testing::TempDir* TransportAbuseTest::dir_ = nullptr;
+ServerProcess* TransportAbuseTest::server_ = nullptr;
+std::string* TransportAbuseTest::token_ = nullptr;
+
+TEST_F(TransportAbuseTest, AnOversizedRequestIsRefusedByLimitAndNothingIsStored) {
+  auto denials = v1::DenialService::NewStub(NewChannel());
+  v1::RecordDenialRequest request;
+  request.set_idempotency_key("oversized-1");
+  v1::DenialFacts* facts = request.mutable_facts();
+  facts->set_party("Test party (test data)");
+  facts->set_area_id("EG-DUMA");
+  facts->mutable_occurred_at()->set_seconds(1473897600);
+  facts->set_category(v1::ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION);
+  facts->mutable_source()->set_citation("transport abuse test (test data)");
+  facts->set_description(std::string(5 * 1024 * 1024, 'x'));  // over the 4 MiB limit
+  grpc::ClientContext context;
+  Prepare(&context);
+  v1::Denial denial;
+  grpc::Status s = denials->RecordDenial(&context, request, &denial);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("larger than max"));
+
+  // Under the transport's limit, the field's own limit names the field.
+  facts->set_description(std::string(200 * 1024, 'x'));
+  grpc::ClientContext second;
+  Prepare(&second);
+  s = denials->RecordDenial(&second, request, &denial);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("facts.description"));
+
+  grpc::ClientContext get;
+  Prepare(&get);
+  v1::ListDenialsRequest list;
+  v1::ListDenialsResponse listed;
+  ASSERT_TRUE(denials->ListDenials(&get, list, &listed).ok());
+  EXPECT_EQ(listed.denials_size(), 0);
+  ExpectStillServing();
+}
+
+TEST_F(TransportAbuseTest, ClientsThatCancelMidStreamOrRunOutOfTimeLeaveNothingOpen) {
+  const int64_t threads_before = ServerThreads();
+  auto routes = v1::RouteService::NewStub(NewChannel());
+  auto audit = v1::AuditService::NewStub(NewChannel());
+  for (int i = 0; i < 100; ++i) {
+    // Subscribed (the server sends headers at once), then cancelled.
+    grpc::ClientContext watch;
+    Prepare(&watch);
+    auto reader = routes->WatchRouteStatus(&watch, v1::WatchRouteStatusRequest());
+    reader->WaitForInitialMetadata();
+    watch.TryCancel();
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+    // A change feed read from the start, cancelled after its first change.
+    grpc::ClientContext feed;
+    Prepare(&feed);
+    v1::WatchChangesRequest request;
+    request.set_service("routes");
+    auto changes = audit->WatchChanges(&feed, request);
+    v1::Change change;
+    if (i % 2 == 0) EXPECT_TRUE(changes->Read(&change));
+    feed.TryCancel();
+    EXPECT_EQ(changes->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  // A stream whose deadline passes ends with DEADLINE_EXCEEDED.
+  grpc::ClientContext timed;
+  Prepare(&timed, absl::Milliseconds(300));
+  auto reader = routes->WatchRouteStatus(&timed, v1::WatchRouteStatusRequest());
+  v1::RouteStatusEvent event;
+  while (reader->Read(&event)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  // So does a unary call that cannot make it in time.
+  auto areas = v1::AreaService::NewStub(NewChannel());
+  grpc::ClientContext hurried;
+  hurried.set_deadline(std::chrono::system_clock::now() + std::chrono::microseconds(1));
+  AttachBearerToken(&hurried, *token_);
+  v1::ListAreasRequest list;
+  v1::ListAreasResponse areas_listed;
+  EXPECT_EQ(areas->ListAreas(&hurried, list, &areas_listed).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+
+  // The server let go of every one of them.
+  EXPECT_EQ(WaitForOpenWatchStreams(0), 0);
+  int64_t threads_after = ServerThreads();
+  for (int i = 0; i < 100 && threads_after > threads_before + 8; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    threads_after = ServerThreads();
+  }
+  EXPECT_LE(threads_after, threads_before + 8) << "threads before: " << threads_before;
+  ExpectStillServing();
+}
+
+// A thousand partners subscribed at once, on one client connection each
+// tenth: every one of them gets the next report, and reads and writes of
+// other clients go on meanwhile.
+TEST_F(TransportAbuseTest, AThousandWatchRouteStatusSubscribersAllGetTheNextReport) {
+  struct Subscriber {
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientAsyncReader<v1::RouteStatusEvent>> reader;
+    v1::RouteStatusEvent event;
+    grpc::Status status;
+    std::vector<std::string> notes;
+  };
+  enum Step { kStarted, kSubscribed, kRead, kFinished };
+  auto tag = [](int index, Step step) {
+    return reinterpret_cast<void*>(static_cast<intptr_t>(index) * 4 + step);
+  };
+  std::vector<std::unique_ptr<v1::RouteService::Stub>> stubs;
+  for (int c = 0; c < kSubscribers / 10; ++c) {
+    grpc::ChannelArguments args;
+    args.SetInt("corridor.test.channel", c);  // a connection of its own each
+    stubs.push_back(v1::RouteService::NewStub(
+        grpc::CreateCustomChannel(server_->address(), grpc::InsecureChannelCredentials(), args)));
+  }
+  grpc::CompletionQueue queue;
+  std::vector<std::unique_ptr<Subscriber>> subscribers(kSubscribers);
+  std::atomic<int> subscribed{0}, finished{0}, received{0};
+  const std::string note = "the report every subscriber waits for";
+  v1::WatchRouteStatusRequest request;
+  request.add_route_ids("ramouseh-road");
+  const absl::Time started = absl::Now();
+  for (int i = 0; i < kSubscribers; ++i) {
+    subscribers[i] = std::make_unique<Subscriber>();
+    Prepare(&subscribers[i]->context, absl::Seconds(120));
+    subscribers[i]->reader = stubs[i % stubs.size()]->PrepareAsyncWatchRouteStatus(
+        &subscribers[i]->context, request, &queue);
+    subscribers[i]->reader->StartCall(tag(i, kStarted));
+  }
+  std::thread poller([&] {
+    void* got;
+    bool ok;
+    while (queue.Next(&got, &ok)) {
+      const intptr_t value = reinterpret_cast<intptr_t>(got);
+      Subscriber& s = *subscribers[value / 4];
+      switch (static_cast<Step>(value % 4)) {
+        case kStarted:
+          if (ok) {
+            s.reader->ReadInitialMetadata(tag(value / 4, kSubscribed));
+          } else {
+            s.reader->Finish(&s.status, tag(value / 4, kFinished));
+          }
+          break;
+        case kSubscribed:
+          if (ok) subscribed++;
+          if (ok) {
+            s.reader->Read(&s.event, tag(value / 4, kRead));
+          } else {
+            s.reader->Finish(&s.status, tag(value / 4, kFinished));
+          }
+          break;
+        case kRead:
+          if (ok) {
+            s.notes.push_back(s.event.report().note());
+            if (s.event.report().note() == note) received++;
+            s.reader->Read(&s.event, tag(value / 4, kRead));
+          } else {
+            s.reader->Finish(&s.status, tag(value / 4, kFinished));
+          }
+          break;
+        case kFinished:
+          if (++finished == kSubscribers) queue.Shutdown();
+          break;
+      }
+    }
+  });
+  while (subscribed < kSubscribers && absl::Now() - started < absl::Seconds(60)) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_EQ(subscribed, kSubscribers) << finished << " ended early";
+  std::cerr << "transport abuse: " << kSubscribers << " subscribers in "
+            << absl::ToInt64Milliseconds(absl::Now() - started) << " ms; server threads "
+            << ServerThreads() << ", resident " << ServerStatus("VmRSS") / 1024
+            << " MiB, open streams " << OpenWatchStreams() << "\n";
+  EXPECT_EQ(OpenWatchStreams(), kSubscribers);
+
+  // Others are served meanwhile.
+  for (int i = 0; i < 20; ++i) ExpectStillServing();
+  const absl::Time reported = absl::Now();
+  ASSERT_TRUE(ReportRoute(note).ok());
+  while (received < kSubscribers && absl::Now() - reported < absl::Seconds(30)) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(received, kSubscribers);
+  std::cerr << "transport abuse: the report reached all " << received.load() << " subscribers in "
+            << absl::ToInt64Milliseconds(absl::Now() - reported) << " ms\n";
+
+  for (auto& s : subscribers) s->context.TryCancel();
+  poller.join();
+  for (auto& s : subscribers) {
+    EXPECT_EQ(s->status.error_code(), grpc::StatusCode::CANCELLED) << s->status.error_message();
+    EXPECT_EQ(s->notes, std::vector<std::string>{note});
+  }
+  EXPECT_EQ(WaitForOpenWatchStreams(0), 0);
+  ExpectStillServing();
+}
+
+// Bytes that are not HTTP/2, and connections that never say anything: the
+// server drops the one and holds the others without blocking real calls.
+TEST_F(TransportAbuseTest, GarbageAndSilentConnectionsDoNotStopTheServer) {
+  const std::string address = server_->address();
+  const int port = std::stoi(address.substr(address.rfind(':') + 1));
+  auto connect_to_server = [&] {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)), 0);
+    return fd;
+  };
+  std::vector<int> silent;
+  for (int i = 0; i < 200; ++i) silent.push_back(connect_to_server());
+  std::mt19937 random(42);
+  for (int i = 0; i < 20; ++i) {
+    const int fd = connect_to_server();
+    std::string junk(64 * 1024, '\0');
+    for (char& c : junk) c = static_cast<char>(random());
+    if (i % 2 == 0) junk.replace(0, 24, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");  // a valid preface first
+    (void)!write(fd, junk.data(), junk.size());
+    // The server closes the connection (read returns 0 or an error).
+    timeval timeout{10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    char buffer[4096];
+    ssize_t n;
+    while ((n = read(fd, buffer, sizeof(buffer))) > 0) {
+    }
+    EXPECT_LE(n, 0);
+    EXPECT_FALSE(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) << "connection " << i
+                                                                     << " was left open";
+    close(fd);
+  }
+  ExpectStillServing();
+  for (int fd : silent) close(fd);
+  ExpectStillServing();
+}
+
+}  // namespace
+}  // namespace corridor
