@@ -51,7 +51,6 @@ constexpr char kSetAsidePrefix[] = "d";
 constexpr size_t kMaxGroup = 256;
 constexpr char kMetaPrefix[] = "meta/";
 constexpr size_t kLockStripes = 1024;
-constexpr size_t kVersionBytes = 8;
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();

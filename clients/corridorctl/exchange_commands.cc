@@ -19,6 +19,7 @@
 #include "clients/corridorctl/convoys_commands.h"
 #include "clients/corridorctl/denials_commands.h"
 #include "clients/corridorctl/enum_flags.h"
+#include "clients/corridorctl/import_rows.h"
 #include "common/csv.h"
 #include "common/ids.h"
 #include "common/json.h"
@@ -28,7 +29,6 @@
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
-#include "storage/mutation.h"
 
 namespace corridor::cli {
 namespace {
@@ -312,97 +312,6 @@ int AreasSheet(Session& session, Flags& flags, const std::map<std::string, v1::A
 
 // ------------------------------------------------------------------ import
 
-// A row as column name -> cell.
-class Row {
- public:
-  Row(const std::vector<std::string>& header, const std::vector<std::string>& cells)
-      : header_(header), cells_(cells) {}
-  std::string Get(absl::string_view column) const {
-    for (size_t i = 0; i < header_.size(); ++i) {
-      if (header_[i] == column) return std::string(absl::StripAsciiWhitespace(cells_[i]));
-    }
-    return "";
-  }
-
- private:
-  const std::vector<std::string>& header_;
-  const std::vector<std::string>& cells_;
-};
-
-absl::Status ColumnError(absl::string_view column, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat("column ", column, ": ", problem));
-}
-
-absl::Status ParseCount(const Row& row, absl::string_view column, bool required,
-                        std::optional<int64_t>* out) {
-  const std::string text = row.Get(column);
-  if (text.empty()) {
-    return required ? ColumnError(column, "is required") : absl::OkStatus();
-  }
-  int64_t n = 0;
-  if (!absl::SimpleAtoi(text, &n)) {
-    return ColumnError(column, absl::StrCat("\"", text, "\" is not a whole number"));
-  }
-  *out = n;
-  return absl::OkStatus();
-}
-
-absl::Status ParseCategoryCell(const Row& row, bool required, v1::AccessConstraintCategory* out) {
-  const std::string text = row.Get("category");
-  if (text.empty()) return required ? ColumnError("category", "is required") : absl::OkStatus();
-  absl::StatusOr<v1::AccessConstraintCategory> category =
-      ParseEnumAs<v1::AccessConstraintCategory>(kConstraintPrefix, "column category", text);
-  if (!category.ok()) return category.status();
-  *out = *category;
-  return absl::OkStatus();
-}
-
-// A key for a row that names none: the same row gives the same key, so a
-// re-run of the file stores nothing twice.
-std::string ContentKey(const google::protobuf::Message& message) {
-  return DerivedId("import-", storage::SerializeDeterministic(message));
-}
-
-absl::StatusOr<v1::RecordDenialRequest> DenialFromRow(const Row& row) {
-  v1::RecordDenialRequest request;
-  v1::DenialFacts* f = request.mutable_facts();
-  f->set_party(row.Get("party"));
-  f->set_area_id(row.Get("area_id"));
-  f->set_route_id(row.Get("route_id"));
-  f->set_checkpoint(row.Get("checkpoint"));
-  f->set_convoy_id(row.Get("convoy_id"));
-  const std::string occurred = row.Get("occurred_at");
-  if (occurred.empty()) return ColumnError("occurred_at", "is required (YYYY-MM-DD or RFC 3339)");
-  absl::Time time;
-  std::string error;
-  if (!absl::ParseTime("%Y-%m-%d", occurred, absl::UTCTimeZone(), &time, &error) &&
-      !absl::ParseTime(absl::RFC3339_full, occurred, &time, &error)) {
-    return ColumnError("occurred_at",
-                       absl::StrCat("\"", occurred, "\" is not YYYY-MM-DD or an RFC 3339 time"));
-  }
-  *f->mutable_occurred_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
-  v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
-  CORRIDOR_RETURN_IF_ERROR(ParseCategoryCell(row, true, &category));
-  f->set_category(category);
-  f->set_description(row.Get("description"));
-  f->mutable_source()->set_citation(row.Get("source"));
-  f->mutable_source()->set_note(row.Get("source_note"));
-  std::optional<int64_t> people;
-  CORRIDOR_RETURN_IF_ERROR(ParseCount(row, "people_affected", false, &people));
-  if (people.has_value()) f->set_people_affected(*people);
-  for (absl::string_view item : absl::StrSplit(row.Get("evidence"), ' ', absl::SkipWhitespace())) {
-    v1::Evidence* e = f->add_evidence();
-    if (absl::ConsumePrefix(&item, "sha256:")) {
-      e->set_sha256(std::string(item));
-    } else {
-      e->set_uri(std::string(item));
-    }
-  }
-  request.set_idempotency_key(row.Get("idempotency_key"));
-  if (request.idempotency_key().empty()) request.set_idempotency_key(ContentKey(*f));
-  return request;
-}
-
 // One step of the life cycle towards `target`, from `current`; UNSPECIFIED
 // when there is none.
 v1::ConvoyStatus NextStep(v1::ConvoyStatus current, v1::ConvoyStatus target) {
@@ -425,7 +334,7 @@ v1::ConvoyStatus NextStep(v1::ConvoyStatus current, v1::ConvoyStatus target) {
 // Brings an imported convoy to the status its row states, one recorded
 // transition at a time, all dated with the row's status_date (the row gives
 // no other dates) and noting where they came from.
-int ImportConvoy(Session& session, v1::ConvoyService::Stub& stub, const Row& row,
+int ImportConvoy(Session& session, v1::ConvoyService::Stub& stub, const ImportRow& row,
                  const std::string& note, v1::Convoy convoy, std::string* problem) {
   const std::string status_text = row.Get("status");
   if (status_text.empty()) return kExitOk;
@@ -446,8 +355,8 @@ int ImportConvoy(Session& session, v1::ConvoyService::Stub& stub, const Row& row
   }
   std::optional<int64_t> approved, reached;
   v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
-  for (absl::Status s : {ParseCount(row, "beneficiaries_approved", false, &approved),
-                         ParseCount(row, "beneficiaries_reached", false, &reached),
+  for (absl::Status s : {ParseCountCell(row, "beneficiaries_approved", false, &approved),
+                         ParseCountCell(row, "beneficiaries_reached", false, &reached),
                          ParseCategoryCell(row, false, &category)}) {
     if (!s.ok()) {
       *problem = std::string(s.message());
@@ -510,26 +419,6 @@ int ImportConvoy(Session& session, v1::ConvoyService::Stub& stub, const Row& row
     convoy = std::move(after);
   }
   return kExitOk;
-}
-
-absl::StatusOr<v1::SubmitConvoyRequestRequest> ConvoyFromRow(const Row& row) {
-  v1::SubmitConvoyRequestRequest request;
-  request.set_agency(row.Get("agency"));
-  request.set_area_id(row.Get("area_id"));
-  request.set_route_id(row.Get("route_id"));
-  absl::StatusOr<v1::Date> planned = ParseDate("column planned_date", row.Get("planned_date"));
-  if (!planned.ok()) return planned.status();
-  *request.mutable_planned_date() = *planned;
-  std::optional<int64_t> requested;
-  CORRIDOR_RETURN_IF_ERROR(ParseCount(row, "beneficiaries_requested", true, &requested));
-  request.set_beneficiaries_requested(*requested);
-  if (absl::Status s = ParseCargo(row.Get("manifest"), &request); !s.ok()) {
-    return ColumnError("manifest", s.message());
-  }
-  request.set_note(row.Get("note"));
-  request.set_idempotency_key(row.Get("idempotency_key"));
-  if (request.idempotency_key().empty()) request.set_idempotency_key(ContentKey(request));
-  return request;
 }
 
 struct ImportTally {
@@ -630,30 +519,22 @@ int RunImportCommand(Session& session, Flags& flags, const std::string& kind, co
     }
     text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
   }
-  std::vector<int> lines;
-  absl::StatusOr<std::vector<std::vector<std::string>>> rows = ParseCsv(text, &lines);
-  if (!rows.ok()) {
-    session.err() << "corridorctl: " << path << " is not CSV: " << rows.status().message()
+  absl::StatusOr<ImportFile> file = ParseImportFile(text);
+  if (!file.ok()) {
+    session.err() << "corridorctl: " << path << " " << file.status().message()
                   << "; nothing was imported\n";
     return kExitUsage;
   }
-  if (rows->empty()) {
-    session.err() << "corridorctl: " << path << " is empty; nothing was imported\n";
-    return kExitUsage;
-  }
-  const std::vector<std::string> header = (*rows)[0];
-  size_t first = 1;
-  // An HXL hashtag row under the header (as `export --format=hxl` writes).
-  if (rows->size() > 1 && !(*rows)[1].empty() && absl::StartsWith((*rows)[1][0], "#")) first = 2;
-  const int total = static_cast<int>(rows->size() - first);
+  const std::vector<std::string>& header = file->header;
+  const int total = static_cast<int>(file->rows.size());
 
   auto convoys = v1::ConvoyService::NewStub(session.ChannelFor("convoys"));
   auto denials = v1::DenialService::NewStub(session.ChannelFor("denials"));
   ImportTally tally;
   Progress progress(session, "import " + kind);
-  for (size_t r = first; r < rows->size(); ++r) {
-    const int line = lines[r];
-    const std::vector<std::string>& cells = (*rows)[r];
+  for (size_t r = 0; r < file->rows.size(); ++r) {
+    const int line = file->lines[r];
+    const std::vector<std::string>& cells = file->rows[r];
     ++tally.rows;
     auto refuse = [&](absl::string_view problem) {
       tally.problems.push_back(absl::StrCat("line ", line, ": ", problem));
@@ -662,7 +543,7 @@ int RunImportCommand(Session& session, Flags& flags, const std::string& kind, co
       refuse(absl::StrCat("has ", cells.size(), " fields but the header has ", header.size()));
       continue;
     }
-    const Row row(header, cells);
+    const ImportRow row(header, cells);
     const std::string note = absl::StrCat("imported from ", path, " line ", line);
     grpc::ClientContext context;
     session.Prepare(&context);

@@ -1,0 +1,148 @@
+#include "clients/corridorctl/import_rows.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "clients/corridorctl/convoys_commands.h"
+#include "clients/corridorctl/enum_flags.h"
+#include "common/csv.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "google/protobuf/util/time_util.h"
+#include "storage/mutation.h"
+
+namespace corridor::cli {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr char kConstraintPrefix[] = "ACCESS_CONSTRAINT_";
+
+absl::Status ColumnError(absl::string_view column, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat("column ", column, ": ", problem));
+}
+
+// A key for a row that names none: the same row gives the same key, so a
+// re-run of the file stores nothing twice.
+std::string ContentKey(const google::protobuf::Message& message) {
+  return DerivedId("import-", storage::SerializeDeterministic(message));
+}
+
+}  // namespace
+
+absl::StatusOr<ImportFile> ParseImportFile(absl::string_view text) {
+  ImportFile file;
+  std::vector<int> lines;
+  absl::StatusOr<std::vector<std::vector<std::string>>> rows = ParseCsv(text, &lines);
+  if (!rows.ok()) return absl::InvalidArgumentError(absl::StrCat("is not CSV: ", rows.status().message()));
+  if (rows->empty()) return absl::InvalidArgumentError("is empty: it needs a header row");
+  file.header = std::move((*rows)[0]);
+  size_t first = 1;
+  // An HXL hashtag row under the header (as `export --format=hxl` writes).
+  if (rows->size() > 1 && !(*rows)[1].empty() && absl::StartsWith((*rows)[1][0], "#")) first = 2;
+  for (size_t r = first; r < rows->size(); ++r) {
+    file.rows.push_back(std::move((*rows)[r]));
+    file.lines.push_back(lines[r]);
+  }
+  return file;
+}
+
+std::string ImportRow::Get(absl::string_view column) const {
+  for (size_t i = 0; i < header_.size() && i < cells_.size(); ++i) {
+    if (header_[i] == column) return std::string(absl::StripAsciiWhitespace(cells_[i]));
+  }
+  return "";
+}
+
+absl::Status ParseCountCell(const ImportRow& row, absl::string_view column, bool required,
+                        std::optional<int64_t>* out) {
+  const std::string text = row.Get(column);
+  if (text.empty()) {
+    return required ? ColumnError(column, "is required") : absl::OkStatus();
+  }
+  int64_t n = 0;
+  if (!absl::SimpleAtoi(text, &n)) {
+    return ColumnError(column, absl::StrCat("\"", text, "\" is not a whole number"));
+  }
+  *out = n;
+  return absl::OkStatus();
+}
+
+absl::Status ParseCategoryCell(const ImportRow& row, bool required,
+                               v1::AccessConstraintCategory* out) {
+  const std::string text = row.Get("category");
+  if (text.empty()) return required ? ColumnError("category", "is required") : absl::OkStatus();
+  absl::StatusOr<v1::AccessConstraintCategory> category =
+      ParseEnumAs<v1::AccessConstraintCategory>(kConstraintPrefix, "column category", text);
+  if (!category.ok()) return category.status();
+  *out = *category;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::RecordDenialRequest> DenialFromRow(const ImportRow& row) {
+  v1::RecordDenialRequest request;
+  v1::DenialFacts* f = request.mutable_facts();
+  f->set_party(row.Get("party"));
+  f->set_area_id(row.Get("area_id"));
+  f->set_route_id(row.Get("route_id"));
+  f->set_checkpoint(row.Get("checkpoint"));
+  f->set_convoy_id(row.Get("convoy_id"));
+  const std::string occurred = row.Get("occurred_at");
+  if (occurred.empty()) return ColumnError("occurred_at", "is required (YYYY-MM-DD or RFC 3339)");
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime("%Y-%m-%d", occurred, absl::UTCTimeZone(), &time, &error) &&
+      !absl::ParseTime(absl::RFC3339_full, occurred, &time, &error)) {
+    return ColumnError("occurred_at",
+                       absl::StrCat("\"", occurred, "\" is not YYYY-MM-DD or an RFC 3339 time"));
+  }
+  *f->mutable_occurred_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
+  v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
+  CORRIDOR_RETURN_IF_ERROR(ParseCategoryCell(row, true, &category));
+  f->set_category(category);
+  f->set_description(row.Get("description"));
+  f->mutable_source()->set_citation(row.Get("source"));
+  f->mutable_source()->set_note(row.Get("source_note"));
+  std::optional<int64_t> people;
+  CORRIDOR_RETURN_IF_ERROR(ParseCountCell(row, "people_affected", false, &people));
+  if (people.has_value()) f->set_people_affected(*people);
+  for (absl::string_view item : absl::StrSplit(row.Get("evidence"), ' ', absl::SkipWhitespace())) {
+    v1::Evidence* e = f->add_evidence();
+    if (absl::ConsumePrefix(&item, "sha256:")) {
+      e->set_sha256(std::string(item));
+    } else {
+      e->set_uri(std::string(item));
+    }
+  }
+  request.set_idempotency_key(row.Get("idempotency_key"));
+  if (request.idempotency_key().empty()) request.set_idempotency_key(ContentKey(*f));
+  return request;
+}
+
+
+absl::StatusOr<v1::SubmitConvoyRequestRequest> ConvoyFromRow(const ImportRow& row) {
+  v1::SubmitConvoyRequestRequest request;
+  request.set_agency(row.Get("agency"));
+  request.set_area_id(row.Get("area_id"));
+  request.set_route_id(row.Get("route_id"));
+  absl::StatusOr<v1::Date> planned = ParseDate("column planned_date", row.Get("planned_date"));
+  if (!planned.ok()) return planned.status();
+  *request.mutable_planned_date() = *planned;
+  std::optional<int64_t> requested;
+  CORRIDOR_RETURN_IF_ERROR(ParseCountCell(row, "beneficiaries_requested", true, &requested));
+  request.set_beneficiaries_requested(*requested);
+  if (absl::Status s = ParseCargo(row.Get("manifest"), &request); !s.ok()) {
+    return ColumnError("manifest", s.message());
+  }
+  request.set_note(row.Get("note"));
+  request.set_idempotency_key(row.Get("idempotency_key"));
+  if (request.idempotency_key().empty()) request.set_idempotency_key(ContentKey(request));
+  return request;
+}
+
+}  // namespace corridor::cli

@@ -1,0 +1,66 @@
+// `corridorctl import convoys|denials FILE.csv`, without the network: the
+// file parsed into rows, and each row into the request it stands for.
+// Apart from the command so that it can be fuzzed (tests/fuzz).
+#ifndef CORRIDOR_CLIENTS_CORRIDORCTL_IMPORT_ROWS_H_
+#define CORRIDOR_CLIENTS_CORRIDORCTL_IMPORT_ROWS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "corridor/v1/convoys.pb.h"
+#include "corridor/v1/denials.pb.h"
+
+namespace corridor::cli {
+
+// A CSV file to import: its header, its data rows, and the line each row
+// starts on (for error messages).
+struct ImportFile {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<int> lines;
+};
+
+// Parses RFC 4180 CSV with a header row, skipping an HXL hashtag row under
+// it (as `export --format=hxl` writes). INVALID_ARGUMENT if the text is not
+// CSV or has no header. Rows may have any number of fields.
+absl::StatusOr<ImportFile> ParseImportFile(absl::string_view text);
+
+// One data row, its cells looked up by column name.
+class ImportRow {
+ public:
+  ImportRow(const std::vector<std::string>& header, const std::vector<std::string>& cells)
+      : header_(header), cells_(cells) {}
+  // The cell in `column`, without surrounding whitespace; empty if the
+  // file has no such column or the row is too short to reach it.
+  std::string Get(absl::string_view column) const;
+
+ private:
+  const std::vector<std::string>& header_;
+  const std::vector<std::string>& cells_;
+};
+
+// A whole number in `column`: INVALID_ARGUMENT naming the column if it is
+// not one, or if it is empty and `required`. Leaves `out` empty otherwise.
+absl::Status ParseCountCell(const ImportRow& row, absl::string_view column, bool required,
+                            std::optional<int64_t>* out);
+
+// An OCHA access-constraint category in column `category`.
+absl::Status ParseCategoryCell(const ImportRow& row, bool required,
+                               v1::AccessConstraintCategory* out);
+
+// The request a row of a denials file (columns as `export denials` writes
+// them) or of a convoys file stands for. A row without an idempotency_key
+// gets one derived from its content, so that importing a file again stores
+// nothing twice. INVALID_ARGUMENT naming the column for a cell that cannot
+// be read; the service validates the rest.
+absl::StatusOr<v1::RecordDenialRequest> DenialFromRow(const ImportRow& row);
+absl::StatusOr<v1::SubmitConvoyRequestRequest> ConvoyFromRow(const ImportRow& row);
+
+}  // namespace corridor::cli
+
+#endif  // CORRIDOR_CLIENTS_CORRIDORCTL_IMPORT_ROWS_H_
