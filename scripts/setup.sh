@@ -21,6 +21,8 @@ PACKAGES=(
   # corridor-web: its HTTP server, and the dashboard's build (Node.js, npm)
   # and browser tests (Debian's Chromium, driven by playwright-core)
   libcpp-httplib-dev nodejs chromium
+  # scripts/fuzz.sh: libFuzzer and the sanitizers' runtimes come with clang
+  clang-14 libclang-rt-14-dev
   # scripts/check_deploy.py: the Kubernetes API schema (the python client's
   # models) and the Compose schema (docker-compose config), offline
   python3-kubernetes python3-yaml docker-compose
