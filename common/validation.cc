@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 
 namespace corridor {
 
@@ -139,6 +140,28 @@ absl::StatusOr<v1::Date> ParseDate(absl::string_view field, absl::string_view te
   absl::Status s = CheckDate(field, date);
   if (!s.ok()) return s;
   return date;
+}
+
+absl::StatusOr<absl::Time> ParseDateOrTime(absl::string_view field, absl::string_view text,
+                                           bool* is_date) {
+  absl::Time time;
+  std::string unused;
+  const bool date = absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &time, &unused);
+  if (!date && !absl::ParseTime(absl::RFC3339_full, text, &time, &unused)) {
+    return InvalidField(field, absl::StrCat("\"", absl::CHexEscape(text),
+                                            "\" is not a date (2016-09-15) or an RFC 3339 time "
+                                            "(2016-09-15T14:30:00Z)"));
+  }
+  // Also refuses "infinite-future", which absl::ParseTime accepts.
+  const absl::Time first = absl::FromCivil(absl::CivilSecond(1, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  const absl::Time last =
+      absl::FromCivil(absl::CivilSecond(9999, 12, 31, 23, 59, 59), absl::UTCTimeZone());
+  if (time < first || time > last) {
+    return InvalidField(field, absl::StrCat("\"", absl::CHexEscape(text),
+                                            "\" is outside the years 1 to 9999"));
+  }
+  if (is_date != nullptr) *is_date = date;
+  return time;
 }
 
 absl::Status CheckId(absl::string_view field, absl::string_view id, bool required) {

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/strings/string_view.h"
 #include "corridor/v1/common.pb.h"
 
@@ -52,6 +53,11 @@ uint32_t DateNumber(const v1::Date& date);
 std::string FormatDate(const v1::Date& date);
 // Parses "yyyy-mm-dd"; INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<v1::Date> ParseDate(absl::string_view field, absl::string_view text);
+// Parses a date ("2016-09-15", meaning 00:00 UTC; sets *is_date) or an RFC
+// 3339 time. INVALID_ARGUMENT naming `field` if it is neither, or lies
+// outside the years 1 to 9999 that a protobuf Timestamp can hold.
+absl::StatusOr<absl::Time> ParseDateOrTime(absl::string_view field, absl::string_view text,
+                                           bool* is_date = nullptr);
 
 }  // namespace corridor
 

@@ -94,14 +94,9 @@ absl::StatusOr<v1::RecordDenialRequest> DenialFromRow(const ImportRow& row) {
   f->set_convoy_id(row.Get("convoy_id"));
   const std::string occurred = row.Get("occurred_at");
   if (occurred.empty()) return ColumnError("occurred_at", "is required (YYYY-MM-DD or RFC 3339)");
-  absl::Time time;
-  std::string error;
-  if (!absl::ParseTime("%Y-%m-%d", occurred, absl::UTCTimeZone(), &time, &error) &&
-      !absl::ParseTime(absl::RFC3339_full, occurred, &time, &error)) {
-    return ColumnError("occurred_at",
-                       absl::StrCat("\"", occurred, "\" is not YYYY-MM-DD or an RFC 3339 time"));
-  }
-  *f->mutable_occurred_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
+  absl::StatusOr<absl::Time> time = ParseDateOrTime("column occurred_at", occurred);
+  if (!time.ok()) return time.status();
+  *f->mutable_occurred_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(*time));
   v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
   CORRIDOR_RETURN_IF_ERROR(ParseCategoryCell(row, true, &category));
   f->set_category(category);

@@ -58,18 +58,12 @@ absl::Status Flags::TakeTime(const std::string& name, google::protobuf::Timestam
                              bool* present, bool date_includes_day) {
   *present = Has(name);
   if (!*present) return absl::OkStatus();
-  const std::string text = Take(name);
-  absl::Time time;
-  std::string error;
-  const bool date = absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &time, &error);
-  if (date || absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
-    if (date && date_includes_day) time += absl::Hours(24);
-    out->set_seconds(absl::ToUnixSeconds(time));
-    out->set_nanos(0);
-    return absl::OkStatus();
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--", name, ": \"", text, "\" is not a date (2016-09-15) or time (2016-09-15T14:30:00Z)"));
+  bool date = false;
+  absl::StatusOr<absl::Time> time = ParseDateOrTime(absl::StrCat("--", name), Take(name), &date);
+  if (!time.ok()) return time.status();
+  out->set_seconds(absl::ToUnixSeconds(date && date_includes_day ? *time + absl::Hours(24) : *time));
+  out->set_nanos(0);
+  return absl::OkStatus();
 }
 
 absl::Status Flags::TakeAccessCategory(bool required, v1::AccessConstraintCategory* out) {

@@ -96,5 +96,27 @@ TEST(ValidationTest, SourceNeedsACitationWhenRequired) {
   EXPECT_TRUE(CheckSource("source", source, true).ok());
 }
 
+// Found by fuzzing the import path: a year beyond 9999 reached protobuf's
+// Timestamp conversion, which aborts the process instead of refusing.
+TEST(ValidationTest, DatesAndTimesOutsideWhatATimestampHoldsAreRefused) {
+  bool is_date = false;
+  absl::StatusOr<absl::Time> day = ParseDateOrTime("column occurred_at", "2016-09-15", &is_date);
+  ASSERT_TRUE(day.ok()) << day.status();
+  EXPECT_TRUE(is_date);
+  EXPECT_EQ(absl::ToUnixSeconds(*day), 1473897600);
+  absl::StatusOr<absl::Time> time = ParseDateOrTime("--since", "2016-09-15T14:30:00Z", &is_date);
+  ASSERT_TRUE(time.ok()) << time.status();
+  EXPECT_FALSE(is_date);
+  for (const char* text : {"403232-01-10", "10000-01-01T00:00:00Z", "infinite-future",
+                           "infinite-past", "0000-12-31T00:00:00Z"}) {
+    absl::StatusOr<absl::Time> refused = ParseDateOrTime("column occurred_at", text);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(refused.status().message()), StartsWith("column occurred_at: "))
+        << text;
+  }
+  EXPECT_THAT(std::string(ParseDateOrTime("--since", "15/09/2016").status().message()),
+              HasSubstr("is not a date (2016-09-15) or an RFC 3339 time"));
+}
+
 }  // namespace
 }  // namespace corridor
