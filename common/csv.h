@@ -39,6 +39,11 @@ class CsvTable {
 // Quotes a field if it holds a comma, quote or line break.
 std::string CsvField(absl::string_view value);
 
+// One line of CSV (without its line end): the fields quoted as needed and
+// joined. A row of one empty field is written `""`, since an empty line
+// would read back as no row at all.
+std::string CsvRow(const std::vector<std::string>& fields);
+
 }  // namespace corridor
 
 #endif  // CORRIDOR_COMMON_CSV_H_

@@ -59,16 +59,12 @@ struct Sheet {
 void WriteCsv(const Sheet& sheet, bool hxl, std::ostream& out) {
   std::vector<std::string> header, tags;
   for (const Column& c : sheet.columns) {
-    header.push_back(CsvField(c.name));
+    header.push_back(c.name);
     tags.push_back(c.hxl);
   }
-  out << absl::StrJoin(header, ",") << "\n";
-  if (hxl) out << absl::StrJoin(tags, ",") << "\n";
-  for (const std::vector<std::string>& row : sheet.rows) {
-    std::vector<std::string> cells;
-    for (const std::string& cell : row) cells.push_back(CsvField(cell));
-    out << absl::StrJoin(cells, ",") << "\n";
-  }
+  out << CsvRow(header) << "\n";
+  if (hxl) out << CsvRow(tags) << "\n";
+  for (const std::vector<std::string>& row : sheet.rows) out << CsvRow(row) << "\n";
 }
 
 // RFC 7946. A row without coordinates is kept as a feature with a null

@@ -70,14 +70,8 @@ void PrintTable(const Grid& grid, std::ostream& out, size_t max_cell) {
 }
 
 void PrintCsv(const Grid& grid, std::ostream& out) {
-  auto print_row = [&](const std::vector<std::string>& row) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      out << (i ? "," : "") << CsvField(row[i]);
-    }
-    out << "\n";
-  };
-  print_row(grid.header);
-  for (const auto& row : grid.rows) print_row(row);
+  out << CsvRow(grid.header) << "\n";
+  for (const auto& row : grid.rows) out << CsvRow(row) << "\n";
 }
 
 void PrintJson(const google::protobuf::Message& message, std::ostream& out) {

@@ -59,5 +59,17 @@ TEST(CsvTest, FieldQuotingRoundTrips) {
   EXPECT_EQ(CsvField("plain"), "plain");
 }
 
+// Found by fuzzing: a row of one empty field, written as an empty line,
+// read back as no row at all.
+TEST(CsvTest, RowsRoundTripIncludingASingleEmptyField) {
+  const std::vector<std::vector<std::string>> rows = {{"a", ""}, {""}, {"", ""}, {"x\ny"}};
+  std::string text;
+  for (const auto& row : rows) text += CsvRow(row) + "\n";
+  EXPECT_EQ(CsvRow({""}), "\"\"");
+  auto back = ParseCsv(text);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, rows);
+}
+
 }  // namespace
 }  // namespace corridor

@@ -324,7 +324,7 @@ TEST_F(CrashCampaignTest, EveryAcknowledgedWriteSurvivesRepeatedSigkill) {
   for (int kill = 1; kill <= kills; ++kill) {
     // Kill only while writes are landing: wait for a random number of
     // acknowledgements since the restart, then a random few milliseconds.
-    const int64_t wanted = ledger_.acks + 1 + static_cast<int64_t>(rng() % 60);
+    const int64_t wanted = ledger_.acks + 1 + static_cast<int64_t>(rng() % 200);
     const absl::Time give_up = absl::Now() + absl::Seconds(60);
     while (ledger_.acks < wanted && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(1));
     ASSERT_GE(ledger_.acks, wanted) << "no write was acknowledged for 60 s after restart "

@@ -1,14 +1,13 @@
 // The CSV import path of `corridorctl import convoys|denials`, fed
 // arbitrary files: the CSV parser, then each row turned into its request,
 // then the service's own validation of that request. Nothing may crash;
-// refusals name the column or field; and rows the parser reads back
-// re-written with CsvField parse to the same rows.
+// refusals name the column or field; and rows the parser reads back,
+// written again with CsvRow (as exports are), parse to the same rows.
 #include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "clients/corridorctl/import_rows.h"
 #include "common/csv.h"
@@ -21,11 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<std::vector<std::vector<std::string>>> rows = corridor::ParseCsv(text);
   if (rows.ok()) {
     std::string written;
-    for (const std::vector<std::string>& row : *rows) {
-      std::vector<std::string> fields;
-      for (const std::string& field : row) fields.push_back(corridor::CsvField(field));
-      written += absl::StrJoin(fields, ",") + "\n";
-    }
+    for (const std::vector<std::string>& row : *rows) written += corridor::CsvRow(row) + "\n";
     absl::StatusOr<std::vector<std::vector<std::string>>> again = corridor::ParseCsv(written);
     FUZZ_CHECK(again.ok() && *again == *rows, "rows written back parse differently: " +
                                                   absl::CEscape(written));
