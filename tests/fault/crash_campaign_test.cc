@@ -124,16 +124,17 @@ class CrashCampaignTest : public ::testing::Test {
   }
 
   // Calls `call` until it returns anything but an unknown outcome, pausing
-  // while the server is down. Counts the repeats.
-  grpc::Status UntilAnswered(const std::function<grpc::Status()>& call) {
-    bool repeated = false;
+  // while the server is down. Counts the repeats; sets *repeated if any.
+  grpc::Status UntilAnswered(const std::function<grpc::Status()>& call, bool* repeated = nullptr) {
+    bool again = false;
     for (;;) {
       grpc::Status s = call();
       if (!OutcomeUnknown(s)) {
-        if (repeated) ledger_.retried++;
+        if (again) ledger_.retried++;
+        if (repeated != nullptr) *repeated = again;
         return s;
       }
-      repeated = true;
+      again = true;
       absl::SleepFor(absl::Milliseconds(20));
     }
   }
@@ -179,14 +180,14 @@ class CrashCampaignTest : public ::testing::Test {
       deny.set_reason("checkpoint refused passage");
       deny.set_category(v1::ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION);
       bool repeated = false;
-      s = UntilAnswered([&] {
-        grpc::ClientContext context;
-        Prepare(&context);
-        v1::Convoy denied;
-        grpc::Status answer = stub->DenyConvoy(&context, deny, &denied);
-        repeated = repeated || OutcomeUnknown(answer);
-        return answer;
-      });
+      s = UntilAnswered(
+          [&] {
+            grpc::ClientContext context;
+            Prepare(&context);
+            v1::Convoy denied;
+            return stub->DenyConvoy(&context, deny, &denied);
+          },
+          &repeated);
       // A repeat of a deny that landed finds the convoy denied already.
       if (!s.ok() && !(repeated && s.error_code() == grpc::StatusCode::FAILED_PRECONDITION)) {
         ledger_.Fail(absl::StrCat("deny ", convoy.id(), ": ", s.error_message()));
