@@ -215,7 +215,9 @@ TEST_F(TransportAbuseTest, ClientsThatCancelMidStreamOrRunOutOfTimeLeaveNothingO
     request.set_service("routes");
     auto changes = audit->WatchChanges(&feed, request);
     v1::Change change;
-    if (i % 2 == 0) EXPECT_TRUE(changes->Read(&change));
+    if (i % 2 == 0) {
+      EXPECT_TRUE(changes->Read(&change));
+    }
     feed.TryCancel();
     EXPECT_EQ(changes->Finish().error_code(), grpc::StatusCode::CANCELLED);
   }
