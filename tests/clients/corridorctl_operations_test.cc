@@ -2,7 +2,6 @@
 // backup while a coordinator keeps filing reports, its restore into a fresh
 // folder serving the same records and tree heads, `health`, and the
 // /metrics endpoint whose counters move when the CLI is used.
-#include <httplib.h>
 #include <signal.h>
 
 #include <atomic>
@@ -20,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/metrics_scrape.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -213,26 +213,6 @@ TEST_F(OperationsTest, BackupAndRestoreRefuseWhatWouldLoseOrMixData) {
   EXPECT_THAT(nothing.err, HasSubstr("holds no finished backup"));
 }
 
-// Samples of an exposition, by their name and labels.
-std::map<std::string, double> Scrape(const std::string& address) {
-  std::map<std::string, double> samples;
-  const size_t colon = address.rfind(':');
-  httplib::Client client(address.substr(0, colon), std::stoi(address.substr(colon + 1)));
-  httplib::Result response = client.Get("/metrics");
-  EXPECT_TRUE(response) << "GET /metrics failed";
-  if (!response) return samples;
-  EXPECT_EQ(response->status, 200);
-  EXPECT_THAT(response->get_header_value("Content-Type"), HasSubstr("text/plain"));
-  for (absl::string_view line : absl::StrSplit(response->body, '\n', absl::SkipEmpty())) {
-    if (line[0] == '#') continue;
-    const size_t space = line.rfind(' ');
-    double value = 0;
-    EXPECT_TRUE(absl::SimpleAtod(line.substr(space + 1), &value)) << line;
-    samples[std::string(line.substr(0, space))] = value;
-  }
-  return samples;
-}
-
 TEST_F(OperationsTest, MetricsCountEachCallOfTheCliAndLogsNameItWithoutTheToken) {
   std::unique_ptr<ServerProcess> server =
       Start(dir_.Sub("data"), {"--metrics_listen=127.0.0.1:0",
@@ -247,7 +227,7 @@ TEST_F(OperationsTest, MetricsCountEachCallOfTheCliAndLogsNameItWithoutTheToken)
       "corridor_rpc_requests_total{method=\"/corridor.v1.AreaService/GetArea\",code=\"NOT_FOUND\"}";
   const std::string count = "corridor_rpc_latency_seconds_count{method=\"/corridor.v1.AreaService/GetArea\"}";
   const std::string journal = "corridor_journal_entries{service=\"routes\"}";
-  std::map<std::string, double> first = Scrape(metrics);
+  std::map<std::string, double> first = corridor::testing::ScrapeMetrics(metrics);
   ASSERT_TRUE(first.count(journal)) << "the routes journal is reported";
   EXPECT_GT(first["corridor_process_resident_memory_bytes"], 1e6);
   EXPECT_TRUE(first.count("corridor_rocksdb_live_sst_bytes{service=\"denials\"}"));
@@ -262,7 +242,7 @@ TEST_F(OperationsTest, MetricsCountEachCallOfTheCliAndLogsNameItWithoutTheToken)
             0);
   EXPECT_EQ(As("oversight", *server, {"health"}).exit_code, 0);
 
-  std::map<std::string, double> second = Scrape(metrics);
+  std::map<std::string, double> second = corridor::testing::ScrapeMetrics(metrics);
   EXPECT_EQ(second[ok] - first[ok], 2);
   EXPECT_EQ(second[not_found] - first[not_found], 1);
   EXPECT_EQ(second[count] - first[count], 3);

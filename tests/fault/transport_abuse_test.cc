@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -17,7 +18,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/credentials.h"
@@ -28,7 +28,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "httplib.h"
+#include "tests/testing/metrics_scrape.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -88,27 +88,16 @@ class TransportAbuseTest : public ::testing::Test {
     EXPECT_EQ(area.id(), "EG-DUMA");
   }
 
-  // The server's /metrics gauge of open WatchRouteStatus streams.
+  // The server's /metrics gauge of open WatchRouteStatus streams (0 before
+  // the first one opens).
   int64_t OpenWatchStreams() const {
     std::ifstream file(dir_->Sub("metrics.port"));
     std::string address;
     file >> address;
-    std::pair<std::string, std::string> host_port = absl::StrSplit(address, ':');
-    int port = 0;
-    EXPECT_TRUE(absl::SimpleAtoi(host_port.second, &port)) << address;
-    httplib::Client client(host_port.first, port);
-    auto response = client.Get("/metrics");
-    EXPECT_TRUE(response && response->status == 200);
-    if (!response) return -1;
-    const std::string series =
-        "corridor_rpc_streams_open{method=\"/corridor.v1.RouteService/WatchRouteStatus\"} ";
-    const size_t at = response->body.find(series);
-    if (at == std::string::npos) return 0;  // no such stream opened yet
-    int64_t open = -1;
-    const std::string value = response->body.substr(at + series.size(),
-                                                   response->body.find('\n', at) - at - series.size());
-    EXPECT_TRUE(absl::SimpleAtoi(value, &open)) << value;
-    return open;
+    const std::map<std::string, double> samples = corridor::testing::ScrapeMetrics(address);
+    auto it = samples.find(
+        "corridor_rpc_streams_open{method=\"/corridor.v1.RouteService/WatchRouteStatus\"}");
+    return it == samples.end() ? 0 : static_cast<int64_t>(it->second);
   }
 
   // Polls OpenWatchStreams until it is `wanted` (or 10 s pass).
