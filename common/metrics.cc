@@ -6,12 +6,15 @@
 #include <cstdio>
 #include <map>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "common/log.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/server_context.h"
 
 namespace corridor {
 namespace {
@@ -90,8 +93,8 @@ std::string MetricsText::Release() {
   return out;
 }
 
-void MetricsText::Gauge(absl::string_view name, absl::string_view help,
-                        const MetricLabels& labels, double value) {
+void MetricsText::Gauge(absl::string_view name, absl::string_view help, const MetricLabels& labels,
+                        double value) {
   Family(name, "gauge", help);
   Sample(name, labels, value);
 }
@@ -120,6 +123,7 @@ RpcMetrics::Method* RpcMetrics::Find(absl::string_view method) {
     if (it != methods_.end()) return it->second.get();
   }
   absl::MutexLock lock(&mu_);
+  if (methods_.size() >= kMaxMethods && !methods_.contains(method)) method = kUnknownMethod;
   std::unique_ptr<Method>& slot = methods_[method];
   if (slot == nullptr) slot = std::make_unique<Method>();
   return slot.get();
@@ -190,10 +194,14 @@ void RpcMetrics::Write(MetricsText* text) const {
 }
 
 bool ParseRpcLogging(absl::string_view text, RpcLogging* out) {
-  if (text == "all") *out = RpcLogging::kAll;
-  else if (text == "errors") *out = RpcLogging::kErrors;
-  else if (text == "none") *out = RpcLogging::kNone;
-  else return false;
+  if (text == "all")
+    *out = RpcLogging::kAll;
+  else if (text == "errors")
+    *out = RpcLogging::kErrors;
+  else if (text == "none")
+    *out = RpcLogging::kNone;
+  else
+    return false;
   return true;
 }
 
@@ -203,10 +211,15 @@ using grpc::experimental::InterceptionHookPoints;
 
 class ObservingInterceptor final : public grpc::experimental::Interceptor {
  public:
-  ObservingInterceptor(RpcMetrics* metrics, RpcLogging logging, const char* method, bool unary)
-      : metrics_(metrics), logging_(logging),
-        method_(method == nullptr ? absl::string_view() : absl::string_view(method)),
-        unary_(unary), start_(absl::Now()) {
+  // `method` must outlive the interceptor.
+  ObservingInterceptor(RpcMetrics* metrics, RpcLogging logging, absl::string_view method,
+                       bool unary, std::string peer)
+      : metrics_(metrics),
+        logging_(logging),
+        method_(method),
+        unary_(unary),
+        peer_(std::move(peer)),
+        start_(absl::Now()) {
     if (!unary_ && metrics_ != nullptr) metrics_->StreamOpened(method_);
   }
 
@@ -218,7 +231,19 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      Finish(static_cast<int>(methods->GetSendStatus().error_code()));
+      grpc::Status status = methods->GetSendStatus();
+      // gRPC answers a request whose bytes do not parse as the method's
+      // message with INTERNAL and no words, before any handler runs; it is
+      // the caller's bad input, and every Corridor error carries a message.
+      if (status.error_code() == grpc::StatusCode::INTERNAL && status.error_message().empty()) {
+        status = grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            "the request could not be parsed: its bytes are not a valid message of this "
+            "method's request type. Generate the client from the published .proto files "
+            "(proto/corridor/v1) and send the method's request message");
+        methods->ModifySendStatus(status);
+      }
+      Finish(static_cast<int>(status.error_code()));
     }
     methods->Proceed();
   }
@@ -231,8 +256,7 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
     // Health probes and reflection would drown the log.
     if (!absl::StartsWith(method_, "/corridor.")) return;
     const bool server_error = IsServerError(code);
-    if (logging_ == RpcLogging::kNone ||
-        (logging_ == RpcLogging::kErrors && code == 0)) {
+    if (logging_ == RpcLogging::kNone || (logging_ == RpcLogging::kErrors && code == 0)) {
       return;
     }
     // "/corridor.v1.AreaService/GetArea" -> "AreaService", "GetArea".
@@ -241,8 +265,8 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
     const absl::string_view service = name.substr(0, slash);
     const absl::string_view rpc = slash == absl::string_view::npos ? "" : name.substr(slash + 1);
     const std::string line =
-        absl::StrFormat("rpc service=%s method=%s code=%s latency_ms=%.3f", service, rpc,
-                        CodeName(code), absl::ToDoubleMilliseconds(latency));
+        absl::StrFormat("rpc service=%s method=%s code=%s latency_ms=%.3f peer=%s", service, rpc,
+                        CodeName(code), absl::ToDoubleMilliseconds(latency), peer_);
     if (server_error) {
       CORRIDOR_LOG(WARNING) << line;
     } else {
@@ -252,36 +276,66 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
 
   RpcMetrics* metrics_;
   RpcLogging logging_;
-  // gRPC's name of the registered method, which lives as long as the
-  // server: no copy per call.
+  // One of the factory's known names, or kUnknownMethod: never gRPC's own
+  // string, which for a method the server does not have is freed with the
+  // call, before this interceptor is destroyed.
   absl::string_view method_;
   bool unary_;
+  // The caller's network address: kept in the operator's log, never in
+  // records or journal entries, which partners read.
+  std::string peer_;
   absl::Time start_;
   bool finished_ = false;
 };
 
 class ObservingFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  ObservingFactory(RpcMetrics* metrics, RpcLogging logging)
-      : metrics_(metrics), logging_(logging) {}
+  ObservingFactory(RpcMetrics* metrics, RpcLogging logging,
+                   const std::vector<std::string>& known_methods)
+      : metrics_(metrics), logging_(logging), known_(known_methods.begin(), known_methods.end()) {}
 
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
+    absl::string_view method = RpcMetrics::kUnknownMethod;
+    if (info->method() != nullptr) {
+      auto it = known_.find(absl::string_view(info->method()));
+      if (it != known_.end()) method = *it;
+    }
+    const bool logged = logging_ != RpcLogging::kNone && method != RpcMetrics::kUnknownMethod;
     return new ObservingInterceptor(
-        metrics_, logging_, info->method(),
-        info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY);
+        metrics_, logging_, method, info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY,
+        logged && info->server_context() != nullptr ? info->server_context()->peer() : "");
   }
 
  private:
   RpcMetrics* metrics_;
   RpcLogging logging_;
+  // Never changes after construction, so views of its strings stay valid.
+  const absl::flat_hash_set<std::string> known_;
 };
 
 }  // namespace
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> ObserveRpcs(
-    RpcMetrics* metrics, RpcLogging logging) {
-  return std::make_unique<ObservingFactory>(metrics, logging);
+    RpcMetrics* metrics, RpcLogging logging, const std::vector<std::string>& known_methods) {
+  return std::make_unique<ObservingFactory>(metrics, logging, known_methods);
+}
+
+std::vector<std::string> MethodsOfServices(const std::vector<std::string>& service_full_names) {
+  std::vector<std::string> methods = {
+      "/grpc.health.v1.Health/Check",
+      "/grpc.health.v1.Health/Watch",
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+  };
+  const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const std::string& name : service_full_names) {
+    const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
+    if (service == nullptr) continue;
+    for (int i = 0; i < service->method_count(); ++i) {
+      methods.push_back(absl::StrCat("/", name, "/", service->method(i)->name()));
+    }
+  }
+  return methods;
 }
 
 uint64_t ResidentMemoryBytes() {

@@ -58,6 +58,12 @@ class MetricsText {
 // recording is a map lookup under a shared lock and a few atomic adds.
 class RpcMetrics {
  public:
+  // The label every method a server does not answer is counted under: a
+  // client may send any name, and must not grow the label set with it.
+  static constexpr char kUnknownMethod[] = "unknown";
+  // Distinct methods kept at most; any further one is counted as unknown.
+  static constexpr size_t kMaxMethods = 512;
+
   static constexpr std::array<double, 14> kBucketSeconds = {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
@@ -90,9 +96,19 @@ bool ParseRpcLogging(absl::string_view text, RpcLogging* out);
 // An interceptor factory for grpc::ServerBuilder: records every call in
 // `metrics` (if set; it must outlive the server) and logs, per `logging`,
 // one line per call of a Corridor service: level, service, RPC, status
-// code and latency, and nothing of the caller or the request.
+// code, latency and the caller's network address (records no longer keep
+// it), and nothing of the caller's token or the request. Calls of a
+// method not in `known_methods` (full names, "/package.Service/Method")
+// are recorded as RpcMetrics::kUnknownMethod and not logged. gRPC's bare
+// INTERNAL for a request that does not parse goes out as INVALID_ARGUMENT
+// saying so.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> ObserveRpcs(
-    RpcMetrics* metrics, RpcLogging logging);
+    RpcMetrics* metrics, RpcLogging logging, const std::vector<std::string>& known_methods);
+
+// The full names of the methods of the services named `service_full_names`
+// (e.g. "corridor.v1.AreaService"), as compiled into this binary, plus the
+// standard health and reflection methods every ServiceHost serves.
+std::vector<std::string> MethodsOfServices(const std::vector<std::string>& service_full_names);
 
 // The process's resident memory in bytes (from /proc/self/statm), 0 if
 // unknown.

@@ -29,11 +29,14 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   for (const HostedService& hosted : services) {
     builder.RegisterService(hosted.service);
   }
-  if (options.rpc_metrics != nullptr || options.rpc_logging != RpcLogging::kNone) {
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
-    observers.push_back(ObserveRpcs(options.rpc_metrics, options.rpc_logging));
-    builder.experimental().SetInterceptorCreators(std::move(observers));
-  }
+  // Always installed: besides counting and logging, it words gRPC's own
+  // refusal of an unparsable request.
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+  std::vector<std::string> names;
+  for (const HostedService& hosted : services) names.push_back(hosted.full_name);
+  observers.push_back(
+      ObserveRpcs(options.rpc_metrics, options.rpc_logging, MethodsOfServices(names)));
+  builder.experimental().SetInterceptorCreators(std::move(observers));
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
     return absl::UnavailableError(
@@ -57,6 +60,12 @@ void ServiceHost::Shutdown() {
   server_->GetHealthCheckService()->SetServingStatus(false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   server_->Wait();
+}
+
+absl::Time CallDeadline(const grpc::ServerContext& context) {
+  const auto deadline = context.deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+  return absl::FromChrono(deadline);
 }
 
 void WriteAddressFile(const std::string& path, const std::string& address) {

@@ -62,6 +62,10 @@ class ServiceHost {
   bool stopped_ = false;
 };
 
+// The deadline the client set on the call `context` serves
+// (absl::InfiniteFuture() if none), for calls made on its behalf.
+absl::Time CallDeadline(const grpc::ServerContext& context);
+
 // Writes "host:port" to `path` for scripts and tests (--port_file): whole,
 // then renamed, so that a reader never sees half an address. Does nothing
 // if `path` is empty.
