@@ -9,11 +9,16 @@
 #include <grpcpp/server_context.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "common/status.h"
 #include "corridor/v1/auth.pb.h"
+#include "google/protobuf/message.h"
 #include "storage/mutation.h"
 
 namespace corridor {
@@ -24,8 +29,10 @@ class Authenticator {
   virtual ~Authenticator() = default;
   // UNAUTHENTICATED if the token is malformed, unknown or revoked (the
   // message says which, never repeating the token); UNAVAILABLE if it cannot
-  // be checked right now.
-  virtual absl::StatusOr<v1::TokenInfo> Authenticate(absl::string_view token) const = 0;
+  // be checked right now. A check that needs another service gives up by
+  // `deadline` (the deadline of the call being admitted) at the latest.
+  virtual absl::StatusOr<v1::TokenInfo> Authenticate(
+      absl::string_view token, absl::Time deadline = absl::InfiniteFuture()) const = 0;
 };
 
 // The roles that may call `full_method` ("/corridor.v1.ConvoyService/
@@ -41,10 +48,33 @@ std::vector<std::string> MethodsWithRules();
 // "coordinator" for v1::ROLE_COORDINATOR, and so on.
 std::string RoleName(v1::Role role);
 
+// A server stream held open for one token; the token's count drops when it
+// is destroyed. Move-only.
+class StreamSlot {
+ public:
+  StreamSlot() = default;
+  StreamSlot(StreamSlot&& other) noexcept;
+  StreamSlot& operator=(StreamSlot&& other) noexcept;
+  ~StreamSlot();
+
+ private:
+  friend class AccessControl;
+  StreamSlot(const class AccessControl* owner, std::string token_id)
+      : owner_(owner), token_id_(std::move(token_id)) {}
+  const class AccessControl* owner_ = nullptr;
+  std::string token_id_;
+};
+
 class AccessControl {
  public:
+  // Server streams (WatchChanges, WatchRouteStatus) one token may hold open
+  // at once in this process, unless set otherwise.
+  static constexpr int kDefaultMaxStreamsPerToken = 16;
+
   // `authenticator` must outlive this object.
-  explicit AccessControl(const Authenticator* authenticator) : authenticator_(authenticator) {}
+  explicit AccessControl(const Authenticator* authenticator,
+                         int max_streams_per_token = kDefaultMaxStreamsPerToken)
+      : authenticator_(authenticator), max_streams_per_token_(max_streams_per_token) {}
 
   // Admits a call of `method` of `service` (its full name, e.g.
   // "corridor.v1.ConvoyService"), or says why not: UNAUTHENTICATED without
@@ -53,12 +83,49 @@ class AccessControl {
   absl::StatusOr<storage::Origin> Admit(const grpc::ServerContext& context,
                                         absl::string_view service, absl::string_view method) const;
 
+  // Admit for a server stream, which also takes one of the caller's token's
+  // stream slots: RESOURCE_EXHAUSTED, saying how many are open, when the
+  // token already holds max_streams_per_token. Keep `slot` while streaming.
+  absl::StatusOr<storage::Origin> AdmitStream(const grpc::ServerContext& context,
+                                              absl::string_view service, absl::string_view method,
+                                              StreamSlot* slot) const;
+
  private:
+  friend class StreamSlot;
+  void ReleaseStream(const std::string& token_id) const;
+
   const Authenticator* authenticator_;
+  const int max_streams_per_token_;
+  mutable absl::Mutex streams_mu_;
+  mutable absl::flat_hash_map<std::string, int> open_streams_ ABSL_GUARDED_BY(streams_mu_);
 };
 
-// The principal a verified token stands for, on the connection of `peer`.
-v1::Principal PrincipalFor(const v1::TokenInfo& token, const std::string& peer);
+// The principal a verified token stands for. Its network address is not
+// part of it: records and journal entries are read (and their hashes
+// checked) by partners, and in a conflict staff addresses are sensitive.
+v1::Principal PrincipalFor(const v1::TokenInfo& token);
+
+// Whether `viewer` sees every principal as recorded: oversight bodies,
+// admins and services do.
+bool SeesEveryPrincipal(const v1::Principal& viewer);
+
+// Removes from `message` what `viewer` may not see of the principals in it
+// (every Principal field at any depth, inside google.protobuf.Any too): a
+// coordinator sees no network address (kept in records written before
+// addresses were left out); a partner sees no address either, and of a
+// principal of another agency (or of none) only its role and agency.
+// Returns true if anything was removed.
+bool RedactPrincipals(const v1::Principal& viewer, google::protobuf::Message* message);
+
+// A handler's answer as `caller` may see it (RedactPrincipals): the result
+// into `response`, or its error mapped once.
+template <typename T>
+grpc::Status RespondTo(const storage::Origin& caller, absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpc(result.status());
+  *response = *std::move(result);
+  if (!SeesEveryPrincipal(caller.principal)) RedactPrincipals(caller.principal, response);
+  return grpc::Status::OK;
+}
 
 }  // namespace corridor
 

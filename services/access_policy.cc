@@ -67,7 +67,10 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         {"/corridor.v1.AuditService/GetConsistencyProof", readers},
         {"/corridor.v1.AuditService/GetEntries", auditors},
         {"/corridor.v1.AuditService/ListRecordDigests", auditors},
-        // The change feed partners follow into their own systems.
+        // The change feed partners follow into their own systems. Like every
+        // answer it is redacted for its caller (access.h, RedactPrincipals):
+        // an entry goes out with its bytes, as GetEntries gives them to
+        // auditors, only when the caller may see all of its principal.
         {"/corridor.v1.AuditService/WatchChanges", readers},
 
         {"/corridor.v1.TokenService/CreateToken", admin},

@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
+#include "storage/merkle.h"
 
 namespace corridor {
 namespace {
@@ -41,6 +42,8 @@ absl::StatusOr<v1::Change> ChangeFor(const ServiceStorage& storage, const std::s
   change.set_service(service);
   change.set_index(index);
   change.set_entry_bytes(std::string(bytes));
+  const storage::merkle::Hash leaf = storage::merkle::LeafHash(bytes);
+  change.set_leaf_hash(std::string(leaf.begin(), leaf.end()));
   if (!change.mutable_entry()->ParseFromString(change.entry_bytes())) {
     return absl::DataLossError(absl::StrCat("journal entry ", index, " of ", service,
                                             " cannot be parsed; run `corridorctl audit verify`"));
@@ -71,6 +74,18 @@ absl::StatusOr<v1::Change> ChangeFor(const ServiceStorage& storage, const std::s
     out->mutable_record()->set_value(std::move(stored->payload));
   }
   return change;
+}
+
+// What `viewer` may see of a change (RedactPrincipals): a redacted entry
+// goes without its bytes, and a redacted record is marked so.
+void RedactChange(const v1::Principal& viewer, v1::Change* change) {
+  if (RedactPrincipals(viewer, change->mutable_entry())) change->clear_entry_bytes();
+  for (v1::ChangedRecord& record : *change->mutable_records()) {
+    if (record.state() == v1::ChangedRecord::CURRENT &&
+        RedactPrincipals(viewer, record.mutable_record())) {
+      record.set_state(v1::ChangedRecord::REDACTED);
+    }
+  }
 }
 
 bool WritesAnyOf(const v1::JournalEntry& entry, const absl::flat_hash_set<std::string>& tables) {
@@ -207,7 +222,9 @@ grpc::Status AuditService::ListRecordDigests(grpc::ServerContext* context,
 grpc::Status AuditService::WatchChanges(grpc::ServerContext* context,
                                         const v1::WatchChangesRequest* request,
                                         grpc::ServerWriter<v1::Change>* writer) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "WatchChanges");
+  StreamSlot slot;
+  absl::StatusOr<storage::Origin> origin =
+      access_->AdmitStream(*context, v1::AuditService::service_full_name(), "WatchChanges", &slot);
   if (!origin.ok()) return ToGrpc(origin.status());
   std::string name;
   absl::StatusOr<const ServiceStorage*> found = Find(request->service(), &name);
@@ -252,6 +269,7 @@ grpc::Status AuditService::WatchChanges(grpc::ServerContext* context,
             if (!change.ok()) return change.status();
             next = index + 1;
             if (!WritesAnyOf(change->entry(), tables)) return absl::OkStatus();
+            if (!SeesEveryPrincipal(origin->principal)) RedactChange(origin->principal, &*change);
             if (!writer->Write(*change)) return absl::CancelledError("the client left");
             return absl::OkStatus();
           });

@@ -12,8 +12,8 @@
 namespace corridor {
 namespace {
 
-void Prepare(const ServiceDirectory& peers, grpc::ClientContext* context, absl::Duration timeout) {
-  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+void Prepare(const ServiceDirectory& peers, grpc::ClientContext* context, absl::Time deadline) {
+  context->set_deadline(absl::ToChronoTime(deadline));
   peers.AttachCredentials(context);
 }
 
@@ -54,14 +54,14 @@ absl::Status Explain(const grpc::Status& status, absl::string_view service,
 // Reads one record by id from `service` (e.g. AreaService::GetArea).
 template <typename Service, typename Request, typename Record>
 absl::StatusOr<Record> GetById(
-    const ServiceDirectory& peers, absl::Duration timeout, const std::string& service,
+    const ServiceDirectory& peers, absl::Time deadline, const std::string& service,
     grpc::Status (Service::Stub::*get)(grpc::ClientContext*, const Request&, Record*),
     absl::string_view field, absl::string_view noun, const std::string& id) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers.ChannelTo(service);
   if (!channel.ok()) return channel.status();
   auto stub = Service::NewStub(*channel);
   grpc::ClientContext context;
-  Prepare(peers, &context, timeout);
+  Prepare(peers, &context, deadline);
   Request request;
   request.set_id(id);
   Record record;
@@ -72,19 +72,20 @@ absl::StatusOr<Record> GetById(
 
 }  // namespace
 
-absl::StatusOr<v1::Area> References::GetArea(absl::string_view field, const std::string& id) const {
-  return GetById<v1::AreaService>(*peers_, timeout_, "areas", &v1::AreaService::Stub::GetArea,
-                                  field, "area", id);
+absl::StatusOr<v1::Area> References::GetArea(absl::string_view field, const std::string& id,
+                                             absl::Time caller_deadline) const {
+  return GetById<v1::AreaService>(*peers_, DeadlineOf(caller_deadline), "areas",
+                                  &v1::AreaService::Stub::GetArea, field, "area", id);
 }
 
-absl::StatusOr<v1::Route> References::GetRoute(absl::string_view field,
-                                               const std::string& id) const {
-  return GetById<v1::RouteService>(*peers_, timeout_, "routes", &v1::RouteService::Stub::GetRoute,
-                                   field, "route", id);
+absl::StatusOr<v1::Route> References::GetRoute(absl::string_view field, const std::string& id,
+                                               absl::Time caller_deadline) const {
+  return GetById<v1::RouteService>(*peers_, DeadlineOf(caller_deadline), "routes",
+                                   &v1::RouteService::Stub::GetRoute, field, "route", id);
 }
 
-absl::Status References::CheckAreaAndRoute(const std::string& area_id,
-                                           const std::string& route_id) const {
+absl::Status References::CheckAreaAndRoute(const std::string& area_id, const std::string& route_id,
+                                           absl::Time caller_deadline) const {
   bool area_known = false;
   std::optional<std::vector<std::string>> served;
   {
@@ -93,14 +94,14 @@ absl::Status References::CheckAreaAndRoute(const std::string& area_id,
     if (auto it = known_routes_.find(route_id); it != known_routes_.end()) served = it->second;
   }
   if (!area_known) {
-    absl::StatusOr<v1::Area> area = GetArea("area_id", area_id);
+    absl::StatusOr<v1::Area> area = GetArea("area_id", area_id, caller_deadline);
     if (!area.ok()) return area.status();
     absl::MutexLock lock(&mu_);
     known_areas_.insert(area_id);
   }
   if (route_id.empty()) return absl::OkStatus();
   if (!served.has_value()) {
-    absl::StatusOr<v1::Route> route = GetRoute("route_id", route_id);
+    absl::StatusOr<v1::Route> route = GetRoute("route_id", route_id, caller_deadline);
     if (!route.ok()) return route.status();
     served.emplace(route->serves_area_ids().begin(), route->serves_area_ids().end());
     absl::MutexLock lock(&mu_);
@@ -114,7 +115,7 @@ absl::Status References::CheckAreaAndRoute(const std::string& area_id,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<v1::Area>> References::ListAreas() const {
+absl::StatusOr<std::vector<v1::Area>> References::ListAreas(absl::Time caller_deadline) const {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("areas");
   if (!channel.ok()) return channel.status();
   auto stub = v1::AreaService::NewStub(*channel);
@@ -123,7 +124,7 @@ absl::StatusOr<std::vector<v1::Area>> References::ListAreas() const {
   request.mutable_page()->set_page_size(500);
   do {
     grpc::ClientContext context;
-    Prepare(*peers_, &context, timeout_);
+    Prepare(*peers_, &context, DeadlineOf(caller_deadline));
     v1::ListAreasResponse response;
     CORRIDOR_RETURN_IF_ERROR(Explain(stub->ListAreas(&context, request, &response), "areas",
                                      *peers_, "area_ids", "area", "(all)"));

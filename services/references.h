@@ -3,12 +3,14 @@
 #ifndef CORRIDOR_SERVICES_REFERENCES_H_
 #define CORRIDOR_SERVICES_REFERENCES_H_
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/routes.pb.h"
@@ -18,14 +20,18 @@ namespace corridor {
 
 class References {
  public:
-  // `peers` must outlive this object. Each call waits at most `timeout`.
+  // `peers` must outlive this object. Each call waits at most `timeout`,
+  // and never past `caller_deadline` (the deadline of the call being
+  // served, if it has one: a caller that gave up frees the thread sooner).
   References(const ServiceDirectory* peers, absl::Duration timeout)
       : peers_(peers), timeout_(timeout) {}
 
   // INVALID_ARGUMENT naming `field` if there is no such area or route;
   // UNAVAILABLE if the service cannot be reached in time.
-  absl::StatusOr<v1::Area> GetArea(absl::string_view field, const std::string& id) const;
-  absl::StatusOr<v1::Route> GetRoute(absl::string_view field, const std::string& id) const;
+  absl::StatusOr<v1::Area> GetArea(absl::string_view field, const std::string& id,
+                                   absl::Time caller_deadline = absl::InfiniteFuture()) const;
+  absl::StatusOr<v1::Route> GetRoute(absl::string_view field, const std::string& id,
+                                     absl::Time caller_deadline = absl::InfiniteFuture()) const;
   // The area must exist; the route, if named, must exist and lead to the
   // area (when it says which areas it serves). Errors name area_id or
   // route_id.
@@ -34,13 +40,19 @@ class References {
   // so what one check found stays true: ids found once are remembered, and
   // later checks of them make no call (a write for a known area goes
   // through even while the areas service is down).
-  absl::Status CheckAreaAndRoute(const std::string& area_id, const std::string& route_id) const;
+  absl::Status CheckAreaAndRoute(const std::string& area_id, const std::string& route_id,
+                                 absl::Time caller_deadline = absl::InfiniteFuture()) const;
   // Every area, in id order.
-  absl::StatusOr<std::vector<v1::Area>> ListAreas() const;
+  absl::StatusOr<std::vector<v1::Area>> ListAreas(
+      absl::Time caller_deadline = absl::InfiniteFuture()) const;
 
  private:
   const ServiceDirectory* peers_;
   absl::Duration timeout_;
+
+  absl::Time DeadlineOf(absl::Time caller_deadline) const {
+    return std::min(absl::Now() + timeout_, caller_deadline);
+  }
 
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_set<std::string> known_areas_ ABSL_GUARDED_BY(mu_);

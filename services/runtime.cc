@@ -194,7 +194,7 @@ absl::Status RunServices(const RuntimeOptions& options) {
   CORRIDOR_RETURN_IF_ERROR(peers.AddPeers(options.peers));
   absl::StatusOr<Credentials> credentials = SetUpCredentials(options, &peers);
   if (!credentials.ok()) return credentials.status();
-  AccessControl access(credentials->authenticator);
+  AccessControl access(credentials->authenticator, options.max_streams_per_token);
 
   std::vector<std::unique_ptr<ServiceModule>> modules;
   std::vector<HostedService> hosted;

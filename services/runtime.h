@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/server.h"
+#include "services/access.h"
 
 namespace corridor {
 
@@ -34,6 +35,9 @@ struct RuntimeOptions {
   std::string metrics_listen;
   // Written once the metrics endpoint listens, with its bound address.
   std::string metrics_port_file;
+  // Server streams one token may hold open at once (WatchChanges,
+  // WatchRouteStatus); more are refused with RESOURCE_EXHAUSTED.
+  int max_streams_per_token = AccessControl::kDefaultMaxStreamsPerToken;
 };
 
 // Where the first start saves the admin token and the service token.

@@ -40,6 +40,9 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "127.0.0.1:7490; empty for none");
 ABSL_FLAG(std::string, metrics_port_file, "",
           "if set, write the metrics endpoint's bound host:port here once listening");
+ABSL_FLAG(int, max_streams_per_token, corridor::AccessControl::kDefaultMaxStreamsPerToken,
+          "server streams (WatchChanges, WatchRouteStatus) one token may hold open at once; "
+          "more are refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(std::string, log_rpcs, "all",
           "which calls get a log line (level, service, RPC, status code, latency): all, errors "
           "or none");
@@ -95,6 +98,11 @@ int ServerMain(int argc, char** argv, const std::string& program,
   options.service_token_file = absl::GetFlag(FLAGS_service_token_file);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
+  options.max_streams_per_token = absl::GetFlag(FLAGS_max_streams_per_token);
+  if (options.max_streams_per_token < 1) {
+    std::cerr << program << ": --max_streams_per_token must be at least 1\n";
+    return 2;
+  }
   if (!ParseRpcLogging(absl::GetFlag(FLAGS_log_rpcs), &options.server.rpc_logging)) {
     std::cerr << program << ": --log_rpcs is all, errors or none, not \""
               << absl::GetFlag(FLAGS_log_rpcs) << "\"\n";

@@ -73,6 +73,9 @@ Commands:
   denials correct ID --reason=TEXT [any record flag: only those given change]
                   [--expected-revision=N]        (a new revision; the old one stays in history)
   denials withdraw ID --reason=TEXT              (recorded in error: no longer listed or counted)
+  denials confirm ID --reason=TEXT               (a coordinator confirms a partner's report, e.g. a
+                                                 convoy it recorded as turned back; until then
+                                                 lists, stats and exports mark it unconfirmed)
   denials get     ID
   denials history ID                             (every revision, oldest first)
   denials list    [--party=P] [--area=ID] [--route=ID] [--category=C] [--convoy=ID]

@@ -107,14 +107,16 @@ absl::Status TakeFacts(Flags& flags, bool all_required, v1::DenialFacts* facts) 
 
 Grid DenialsGrid(const std::vector<v1::Denial>& denials) {
   Grid grid;
-  grid.header = {"ID",       "OCCURRED", "PARTY",  "AREA",     "ROUTE",
-                 "CATEGORY", "PEOPLE",   "CONVOY", "REVISION", "DESCRIPTION"};
+  grid.header = {"ID",     "OCCURRED", "PARTY",    "AREA",      "ROUTE",      "CATEGORY",
+                 "PEOPLE", "CONVOY",   "REVISION", "CONFIRMED", "DESCRIPTION"};
   for (const v1::Denial& d : denials) {
     const v1::DenialFacts& f = d.facts();
     grid.rows.push_back({d.id(), TimeText(f.occurred_at()), f.party(), f.area_id(), f.route_id(),
                          CategoryText(f.category()),
                          f.has_people_affected() ? absl::StrCat(f.people_affected()) : "",
-                         f.convoy_id(), absl::StrCat(d.revision()), f.description()});
+                         f.convoy_id(), absl::StrCat(d.revision()),
+                         d.awaiting_confirmation() ? "no (partner report)" : "yes",
+                         f.description()});
   }
   return grid;
 }
@@ -156,6 +158,17 @@ void PrintDenial(Session& session, const v1::Denial& d) {
   }
   add("correction reason", d.correction_reason());
   add("recorded", absl::StrCat(TimeText(d.recorded_at()), " by ", d.recorded_by().name()));
+  if (d.has_reported_by()) {
+    const v1::Principal& p = d.reported_by();
+    add("reported by", absl::StrCat(p.name().empty() ? "(withheld)" : p.name(), " (",
+                                    EnumTextOf("ROLE_", p.role()), p.agency().empty() ? "" : ", ",
+                                    p.agency(), ")"));
+  }
+  add("confirmation", d.awaiting_confirmation()
+                          ? "awaiting a coordinator's confirmation (reported by a partner): "
+                            "corridorctl denials confirm " +
+                                d.id() + " --reason=..."
+                          : "");
   add("idempotency key", d.idempotency_key());
   PrintTable(grid, session.out(), 200);
 }
@@ -170,10 +183,16 @@ absl::StatusOr<v1::RecordDenialRequest> ParseRecord(Flags& flags, const Args& ar
   return request;
 }
 
-// correct and withdraw: read the denial, change what the flags name, send
-// the whole corrected facts against the revision read.
-int Correct(Session& session, Flags& flags, const Args& args, bool withdraw) {
-  const std::string command = withdraw ? "denials withdraw" : "denials correct";
+enum class CorrectionKind { kFacts, kWithdraw, kConfirm };
+
+// correct, withdraw and confirm: read the denial, change what the flags
+// name, send the whole corrected facts against the revision read.
+int Correct(Session& session, Flags& flags, const Args& args, CorrectionKind kind) {
+  const bool withdraw = kind == CorrectionKind::kWithdraw;
+  const bool confirm = kind == CorrectionKind::kConfirm;
+  const std::string command = withdraw  ? "denials withdraw"
+                              : confirm ? "denials confirm"
+                                        : "denials correct";
   absl::Status parsed = ExpectArgs(args, 1, absl::StrCat(command, " takes one denial id"));
   v1::CorrectDenialRequest request;
   if (parsed.ok())
@@ -190,10 +209,12 @@ int Correct(Session& session, Flags& flags, const Args& args, bool withdraw) {
     grpc::Status status = stub->GetDenial(&context, get, &current);
     if (!status.ok()) return session.Fail(status);
     *request.mutable_facts() = current.facts();
-    if (!withdraw) parsed = TakeFacts(flags, /*all_required=*/false, request.mutable_facts());
+    if (kind == CorrectionKind::kFacts) {
+      parsed = TakeFacts(flags, /*all_required=*/false, request.mutable_facts());
+    }
   }
   if (parsed.ok()) parsed = flags.CheckAllUsed(command);
-  if (parsed.ok() && !withdraw &&
+  if (parsed.ok() && kind == CorrectionKind::kFacts &&
       google::protobuf::util::MessageDifferencer::Equals(request.facts(), current.facts())) {
     parsed = absl::InvalidArgumentError(
         "nothing to correct: give the flags of the facts that change, e.g. --people=450");
@@ -201,6 +222,7 @@ int Correct(Session& session, Flags& flags, const Args& args, bool withdraw) {
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
   request.set_denial_id(args[0]);
   request.set_withdraw(withdraw);
+  request.set_confirm(confirm);
   request.set_expected_revision(expected > 0 ? expected : current.revision());
   return session.Invoke<Stub, v1::CorrectDenialRequest, v1::Denial>(
       *stub, request, &Stub::CorrectDenial, [&](const v1::Denial& d) { PrintDenial(session, d); });
@@ -305,13 +327,15 @@ void PrintStats(Session& session, const v1::DenialStatsResponse& stats) {
     return;
   }
   Grid grid;
-  grid.header = {"GROUP", "DENIALS", "PEOPLE AFFECTED", "DENIALS STATING PEOPLE"};
+  grid.header = {"GROUP", "DENIALS", "PEOPLE AFFECTED", "DENIALS STATING PEOPLE",
+                 "UNCONFIRMED (PARTNER)"};
   auto row = [&](const v1::DenialStatsRow& r) {
     const std::string group = r.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED
                                   ? CategoryText(r.category())
                                   : r.group();
     grid.rows.push_back({group, absl::StrCat(r.denials()), absl::StrCat(r.people_affected()),
-                         absl::StrCat(r.denials_with_people_affected())});
+                         absl::StrCat(r.denials_with_people_affected()),
+                         absl::StrCat(r.unconfirmed())});
   };
   for (const v1::DenialStatsRow& r : stats.rows()) row(r);
   row(stats.total());
@@ -362,8 +386,9 @@ int RunDenialsCommand(Session& session, Flags& flags, const std::string& verb, c
   if (verb == "record") {
     return session.Invoke(*stub, ParseRecord(flags, args), &Stub::RecordDenial, print);
   }
-  if (verb == "correct") return Correct(session, flags, args, /*withdraw=*/false);
-  if (verb == "withdraw") return Correct(session, flags, args, /*withdraw=*/true);
+  if (verb == "correct") return Correct(session, flags, args, CorrectionKind::kFacts);
+  if (verb == "withdraw") return Correct(session, flags, args, CorrectionKind::kWithdraw);
+  if (verb == "confirm") return Correct(session, flags, args, CorrectionKind::kConfirm);
   if (verb == "get") {
     absl::Status parsed = ExpectArgs(args, 1, "denials get takes one denial id");
     if (parsed.ok()) parsed = flags.CheckAllUsed("denials get");
@@ -382,7 +407,7 @@ int RunDenialsCommand(Session& session, Flags& flags, const std::string& verb, c
   }
   return session.UsageFailure(absl::StrCat(
       verb.empty() ? "denials needs a command" : "unknown command \"denials " + verb + "\"",
-      "; use record, correct, withdraw, get, list, history or stats"));
+      "; use record, correct, withdraw, confirm, get, list, history or stats"));
 }
 
 }  // namespace corridor::cli

@@ -179,7 +179,10 @@ int DenialsSheet(Session& session, Flags& flags, const std::map<std::string, v1:
                     {"people_affected", "#affected"},
                     {"evidence", "#meta+evidence"},
                     {"idempotency_key", "#meta+key"},
-                    {"recorded_at", "#date+reported"}};
+                    {"recorded_at", "#date+reported"},
+                    {"reported_by_role", "#meta+reporter+role"},
+                    {"reported_by_agency", "#org+reporter"},
+                    {"awaiting_confirmation", "#status+unconfirmed"}};
   for (const Column& c : kAreaColumns) sheet->columns.push_back(c);
   for (const v1::Denial& d : denials) {
     const v1::DenialFacts& f = d.facts();
@@ -187,23 +190,27 @@ int DenialsSheet(Session& session, Flags& flags, const std::map<std::string, v1:
     for (const v1::Evidence& e : f.evidence()) {
       evidence.push_back(e.uri().empty() ? "sha256:" + e.sha256() : e.uri());
     }
-    std::vector<std::string> row = {d.id(),
-                                    Number(d.revision()),
-                                    TimeUtil::ToString(f.occurred_at()),
-                                    f.party(),
-                                    f.area_id(),
-                                    f.route_id(),
-                                    f.checkpoint(),
-                                    f.convoy_id(),
-                                    Number(f.category()),
-                                    EnumTextOf(kConstraintPrefix, f.category()),
-                                    f.description(),
-                                    f.source().citation(),
-                                    f.source().note(),
-                                    f.has_people_affected() ? Number(f.people_affected()) : "",
-                                    absl::StrJoin(evidence, " "),
-                                    d.idempotency_key(),
-                                    TimeUtil::ToString(d.recorded_at())};
+    std::vector<std::string> row = {
+        d.id(),
+        Number(d.revision()),
+        TimeUtil::ToString(f.occurred_at()),
+        f.party(),
+        f.area_id(),
+        f.route_id(),
+        f.checkpoint(),
+        f.convoy_id(),
+        Number(f.category()),
+        EnumTextOf(kConstraintPrefix, f.category()),
+        f.description(),
+        f.source().citation(),
+        f.source().note(),
+        f.has_people_affected() ? Number(f.people_affected()) : "",
+        absl::StrJoin(evidence, " "),
+        d.idempotency_key(),
+        TimeUtil::ToString(d.recorded_at()),
+        d.has_reported_by() ? EnumTextOf("ROLE_", d.reported_by().role()) : "",
+        d.reported_by().agency(),
+        d.awaiting_confirmation() ? "true" : "false"};
     AddAreaCells(areas, f.area_id(), &row);
     sheet->rows.push_back(std::move(row));
     sheet->points.push_back(PointOf(areas, f.area_id()));

@@ -76,11 +76,17 @@ def node_hash(left, right):
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
-def verify_inclusion(leaf_index, tree_size, leaf, path, root):
-    """RFC 9162 section 2.1.3.2: is `leaf` at `leaf_index` of the tree with `root`?"""
+def leaf_hash(entry_bytes):
+    """RFC 6962: the hash of a leaf holding `entry_bytes`."""
+    return hashlib.sha256(b"\x00" + entry_bytes).digest()
+
+
+def verify_inclusion(leaf_index, tree_size, leaf_hash_, path, root):
+    """RFC 9162 section 2.1.3.2: is the leaf hashing to `leaf_hash_` at
+    `leaf_index` of the tree with `root`?"""
     if leaf_index >= tree_size:
         return False
-    fn, sn, r = leaf_index, tree_size - 1, hashlib.sha256(b"\x00" + leaf).digest()
+    fn, sn, r = leaf_index, tree_size - 1, leaf_hash_
     for p in path:
         if sn == 0:
             return False
@@ -148,10 +154,19 @@ class Partner:
             if record.state == self.pb["audit"].ChangedRecord.CURRENT and \
                     hashlib.sha256(record.record.value).digest() != written.record_sha256:
                 problems.append("record %s does not match its journal entry" % record.description)
+        # A partner receives the entry's bytes when it may see all of its
+        # principal (its own agency's writes); otherwise the entry comes
+        # redacted, and only its leaf hash proves it is in the tree.
+        if change.entry_bytes:
+            leaf = leaf_hash(change.entry_bytes)
+            if change.leaf_hash and change.leaf_hash != leaf:
+                problems.append("entry %d does not match its leaf hash" % change.index)
+        else:
+            leaf = change.leaf_hash
         head = self.call(self.audit.GetTreeHead, self.pb["audit"].GetTreeHeadRequest(service="convoys"))
         proof = self.call(self.audit.GetInclusionProof, self.pb["audit"].GetInclusionProofRequest(
             service="convoys", leaf_index=change.index, tree_size=head.tree_size))
-        if not verify_inclusion(change.index, head.tree_size, change.entry_bytes,
+        if not verify_inclusion(change.index, head.tree_size, leaf,
                                 list(proof.audit_path), head.root_hash):
             problems.append("entry %d is not in the signed tree head" % change.index)
         if verify_signature(head) is False:

@@ -55,7 +55,7 @@ grpc::Status AgreementService::CreateAgreement(grpc::ServerContext* context,
                        << " terms; evaluating the whole record against it";
     evaluator_->AgreementAdded();
   }
-  return Respond(std::move(created), response);
+  return RespondTo(*origin, std::move(created), response);
 }
 
 grpc::Status AgreementService::GetAgreement(grpc::ServerContext* context,
@@ -64,7 +64,7 @@ grpc::Status AgreementService::GetAgreement(grpc::ServerContext* context,
   absl::StatusOr<storage::Origin> origin = Admit(context, "GetAgreement");
   if (!origin.ok()) return ToGrpc(origin.status());
   if (request->id().empty()) return ToGrpc(InvalidField("id", "is required"));
-  return Respond(store_->Get("id", request->id()), response);
+  return RespondTo(*origin, store_->Get("id", request->id()), response);
 }
 
 grpc::Status AgreementService::ListAgreements(grpc::ServerContext* context,
@@ -74,7 +74,7 @@ grpc::Status AgreementService::ListAgreements(grpc::ServerContext* context,
   if (!origin.ok()) return ToGrpc(origin.status());
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
-  return Respond(store_->List(*request, *page_size), response);
+  return RespondTo(*origin, store_->List(*request, *page_size), response);
 }
 
 grpc::Status AgreementService::ListViolations(grpc::ServerContext* context,
@@ -85,7 +85,7 @@ grpc::Status AgreementService::ListViolations(grpc::ServerContext* context,
   if (absl::Status s = ValidateListViolations(*request); !s.ok()) return ToGrpc(s);
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
-  return Respond(store_->ListViolations(*request, *page_size), response);
+  return RespondTo(*origin, store_->ListViolations(*request, *page_size), response);
 }
 
 grpc::Status AgreementService::GetComplianceReport(grpc::ServerContext* context,
@@ -94,8 +94,9 @@ grpc::Status AgreementService::GetComplianceReport(grpc::ServerContext* context,
   absl::StatusOr<storage::Origin> origin = Admit(context, "GetComplianceReport");
   if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateReport(*request); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Report(*request, absl::ToCivilDay(absl::Now(), absl::UTCTimeZone())),
-                 response);
+  return RespondTo(*origin,
+                   store_->Report(*request, absl::ToCivilDay(absl::Now(), absl::UTCTimeZone())),
+                   response);
 }
 
 }  // namespace corridor::agreements

@@ -15,7 +15,7 @@ grpc::Status AreaService::ListAreas(grpc::ServerContext* context,
   if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
-  return Respond(store_->List(*request, *page_size), response);
+  return RespondTo(*origin, store_->List(*request, *page_size), response);
 }
 
 grpc::Status AreaService::GetArea(grpc::ServerContext* context, const v1::GetAreaRequest* request,
@@ -23,7 +23,7 @@ grpc::Status AreaService::GetArea(grpc::ServerContext* context, const v1::GetAre
   absl::StatusOr<storage::Origin> origin = Admit(context, "GetArea");
   if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateAreaId("id", request->id()); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Get(request->id()), response);
+  return RespondTo(*origin, store_->Get(request->id()), response);
 }
 
 grpc::Status AreaService::CreateArea(grpc::ServerContext* context,
@@ -31,7 +31,7 @@ grpc::Status AreaService::CreateArea(grpc::ServerContext* context,
   absl::StatusOr<storage::Origin> origin = Admit(context, "CreateArea");
   if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateCreate(*request); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Create(*origin, *request), response);
+  return RespondTo(*origin, store_->Create(*origin, *request), response);
 }
 
 grpc::Status AreaService::UpdateArea(grpc::ServerContext* context,
@@ -39,7 +39,7 @@ grpc::Status AreaService::UpdateArea(grpc::ServerContext* context,
   absl::StatusOr<storage::Origin> origin = Admit(context, "UpdateArea");
   if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateUpdate(*request); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Update(*origin, request->area()), response);
+  return RespondTo(*origin, store_->Update(*origin, request->area()), response);
 }
 
 grpc::Status AreaService::RecordStatusChange(grpc::ServerContext* context,
@@ -48,7 +48,7 @@ grpc::Status AreaService::RecordStatusChange(grpc::ServerContext* context,
   absl::StatusOr<storage::Origin> origin = Admit(context, "RecordStatusChange");
   if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateStatusChange(*request); !s.ok()) return ToGrpc(s);
-  return Respond(store_->RecordStatusChange(*origin, *request), response);
+  return RespondTo(*origin, store_->RecordStatusChange(*origin, *request), response);
 }
 
 grpc::Status AreaService::GetAreaHistory(grpc::ServerContext* context,
@@ -61,7 +61,7 @@ grpc::Status AreaService::GetAreaHistory(grpc::ServerContext* context,
   }
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
-  return Respond(store_->History(*request, *page_size), response);
+  return RespondTo(*origin, store_->History(*request, *page_size), response);
 }
 
 }  // namespace corridor::areas

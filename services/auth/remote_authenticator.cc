@@ -1,5 +1,7 @@
 #include "services/auth/remote_authenticator.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
@@ -14,7 +16,8 @@ constexpr size_t kMaxCached = 10000;
 
 }  // namespace
 
-absl::StatusOr<v1::TokenInfo> RemoteAuthenticator::Authenticate(absl::string_view token) const {
+absl::StatusOr<v1::TokenInfo> RemoteAuthenticator::Authenticate(absl::string_view token,
+                                                                absl::Time deadline) const {
   // A malformed token is refused here, without a call.
   absl::StatusOr<TokenParts> parts = ParseToken(token);
   if (!parts.ok()) return parts.status();
@@ -30,7 +33,7 @@ absl::StatusOr<v1::TokenInfo> RemoteAuthenticator::Authenticate(absl::string_vie
   if (!channel.ok()) return channel.status();
   auto stub = v1::TokenService::NewStub(*channel);
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(now + kTimeout));
+  context.set_deadline(absl::ToChronoTime(std::min(now + kTimeout, deadline)));
   peers_->AttachCredentials(&context);
   v1::AuthenticateRequest request;
   request.set_token(std::string(token));

@@ -24,7 +24,8 @@ class RemoteAuthenticator final : public Authenticator {
   // outlive this object.
   explicit RemoteAuthenticator(const ServiceDirectory* peers) : peers_(peers) {}
 
-  absl::StatusOr<v1::TokenInfo> Authenticate(absl::string_view token) const override;
+  absl::StatusOr<v1::TokenInfo> Authenticate(
+      absl::string_view token, absl::Time deadline = absl::InfiniteFuture()) const override;
 
  private:
   struct Cached {

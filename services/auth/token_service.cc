@@ -10,7 +10,7 @@ grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
                                        v1::CreateTokenResponse* response) {
   absl::StatusOr<storage::Origin> origin = Admit(context, "CreateToken");
   if (!origin.ok()) return ToGrpc(origin.status());
-  return Respond(tokens_->Create(*origin, *request), response);
+  return RespondTo(*origin, tokens_->Create(*origin, *request), response);
 }
 
 grpc::Status TokenService::ListTokens(grpc::ServerContext* context,
@@ -20,7 +20,7 @@ grpc::Status TokenService::ListTokens(grpc::ServerContext* context,
   if (!origin.ok()) return ToGrpc(origin.status());
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
-  return Respond(tokens_->List(*request, *page_size), response);
+  return RespondTo(*origin, tokens_->List(*request, *page_size), response);
 }
 
 grpc::Status TokenService::RevokeToken(grpc::ServerContext* context,
@@ -28,7 +28,7 @@ grpc::Status TokenService::RevokeToken(grpc::ServerContext* context,
                                        v1::TokenInfo* response) {
   absl::StatusOr<storage::Origin> origin = Admit(context, "RevokeToken");
   if (!origin.ok()) return ToGrpc(origin.status());
-  return Respond(tokens_->Revoke(*origin, *request), response);
+  return RespondTo(*origin, tokens_->Revoke(*origin, *request), response);
 }
 
 grpc::Status TokenService::WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,

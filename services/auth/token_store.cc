@@ -155,7 +155,7 @@ absl::StatusOr<v1::TokenInfo> TokenStore::Revoke(const storage::Origin& origin,
   return entry.token.info();
 }
 
-absl::StatusOr<v1::TokenInfo> TokenStore::Authenticate(absl::string_view token) const {
+absl::StatusOr<v1::TokenInfo> TokenStore::Authenticate(absl::string_view token, absl::Time) const {
   absl::StatusOr<TokenParts> parts = ParseToken(token);
   if (!parts.ok()) return parts.status();
   absl::ReaderMutexLock lock(&mu_);

@@ -36,7 +36,8 @@ class TokenStore final : public Authenticator {
   absl::StatusOr<v1::TokenInfo> Revoke(const storage::Origin& origin,
                                        const v1::RevokeTokenRequest& request);
 
-  absl::StatusOr<v1::TokenInfo> Authenticate(absl::string_view token) const override;
+  absl::StatusOr<v1::TokenInfo> Authenticate(
+      absl::string_view token, absl::Time deadline = absl::InfiniteFuture()) const override;
 
   // True if no token was ever created: the first start.
   bool empty() const;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/server.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
@@ -42,10 +43,11 @@ grpc::Status ConvoyService::SubmitConvoyRequest(grpc::ServerContext* context,
   if (absl::Status s = CheckPartnerAgency(*origin, "agency", request->agency()); !s.ok()) {
     return ToGrpc(s);
   }
-  if (absl::Status s = references_->CheckAreaAndRoute(request->area_id(), request->route_id());
+  if (absl::Status s = references_->CheckAreaAndRoute(request->area_id(), request->route_id(),
+                                                      CallDeadline(*context));
       !s.ok())
     return ToGrpc(s);
-  return Respond(store_->Submit(*origin, *request, Today()), response);
+  return RespondTo(*origin, store_->Submit(*origin, *request, Today()), response);
 }
 
 grpc::Status ConvoyService::ApproveConvoy(grpc::ServerContext* context,
@@ -58,7 +60,7 @@ grpc::Status ConvoyService::ApproveConvoy(grpc::ServerContext* context,
   if (absl::Status s = CheckConvoyOfCaller(*origin, request->convoy_id()); !s.ok()) {
     return ToGrpc(s);
   }
-  return Respond(store_->Approve(*origin, *request, today), response);
+  return RespondTo(*origin, store_->Approve(*origin, *request, today), response);
 }
 
 grpc::Status ConvoyService::RecordApprovalStep(grpc::ServerContext* context,
@@ -70,7 +72,7 @@ grpc::Status ConvoyService::RecordApprovalStep(grpc::ServerContext* context,
   if (absl::Status s = CheckConvoyOfCaller(*origin, request->convoy_id()); !s.ok()) {
     return ToGrpc(s);
   }
-  return Respond(store_->RecordApprovalStep(*origin, *request), response);
+  return RespondTo(*origin, store_->RecordApprovalStep(*origin, *request), response);
 }
 
 grpc::Status ConvoyService::DenyConvoy(grpc::ServerContext* context,
@@ -82,7 +84,7 @@ grpc::Status ConvoyService::DenyConvoy(grpc::ServerContext* context,
   if (absl::Status s = CheckConvoyOfCaller(*origin, request->convoy_id()); !s.ok()) {
     return ToGrpc(s);
   }
-  return Respond(store_->Deny(*origin, *request, today), response);
+  return RespondTo(*origin, store_->Deny(*origin, *request, today), response);
 }
 
 grpc::Status ConvoyService::DispatchConvoy(grpc::ServerContext* context,
@@ -95,7 +97,7 @@ grpc::Status ConvoyService::DispatchConvoy(grpc::ServerContext* context,
   if (absl::Status s = CheckConvoyOfCaller(*origin, request->convoy_id()); !s.ok()) {
     return ToGrpc(s);
   }
-  return Respond(store_->Dispatch(*origin, *request, today), response);
+  return RespondTo(*origin, store_->Dispatch(*origin, *request, today), response);
 }
 
 grpc::Status ConvoyService::RecordConvoyOutcome(grpc::ServerContext* context,
@@ -108,7 +110,7 @@ grpc::Status ConvoyService::RecordConvoyOutcome(grpc::ServerContext* context,
   if (absl::Status s = CheckConvoyOfCaller(*origin, request->convoy_id()); !s.ok()) {
     return ToGrpc(s);
   }
-  return Respond(store_->RecordOutcome(*origin, *request, today), response);
+  return RespondTo(*origin, store_->RecordOutcome(*origin, *request, today), response);
 }
 
 grpc::Status ConvoyService::GetConvoy(grpc::ServerContext* context,
@@ -116,7 +118,7 @@ grpc::Status ConvoyService::GetConvoy(grpc::ServerContext* context,
   absl::StatusOr<storage::Origin> origin = Admit(context, "GetConvoy");
   if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateConvoyId("id", request->id()); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Get("id", request->id()), response);
+  return RespondTo(*origin, store_->Get("id", request->id()), response);
 }
 
 grpc::Status ConvoyService::ListConvoys(grpc::ServerContext* context,
@@ -127,7 +129,7 @@ grpc::Status ConvoyService::ListConvoys(grpc::ServerContext* context,
   if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
-  return Respond(store_->List(*request, *page_size), response);
+  return RespondTo(*origin, store_->List(*request, *page_size), response);
 }
 
 grpc::Status ConvoyService::GetConvoyHistory(grpc::ServerContext* context,
@@ -140,7 +142,7 @@ grpc::Status ConvoyService::GetConvoyHistory(grpc::ServerContext* context,
   }
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
-  return Respond(store_->History(*request, *page_size), response);
+  return RespondTo(*origin, store_->History(*request, *page_size), response);
 }
 
 grpc::Status ConvoyService::GetAccessReport(grpc::ServerContext* context,
@@ -151,13 +153,13 @@ grpc::Status ConvoyService::GetAccessReport(grpc::ServerContext* context,
   if (absl::Status s = ValidateAccessReport(*request); !s.ok()) return ToGrpc(s);
   std::vector<v1::Area> areas;
   if (request->area_ids().empty()) {
-    absl::StatusOr<std::vector<v1::Area>> all = references_->ListAreas();
+    absl::StatusOr<std::vector<v1::Area>> all = references_->ListAreas(CallDeadline(*context));
     if (!all.ok()) return ToGrpc(all.status());
     areas = *std::move(all);
   } else {
     for (int i = 0; i < request->area_ids_size(); ++i) {
-      absl::StatusOr<v1::Area> area =
-          references_->GetArea(absl::StrCat("area_ids[", i, "]"), request->area_ids(i));
+      absl::StatusOr<v1::Area> area = references_->GetArea(
+          absl::StrCat("area_ids[", i, "]"), request->area_ids(i), CallDeadline(*context));
       if (!area.ok()) return ToGrpc(area.status());
       areas.push_back(*std::move(area));
     }

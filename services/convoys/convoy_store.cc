@@ -1,5 +1,6 @@
 #include "services/convoys/convoy_store.h"
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/ascii.h"
@@ -231,6 +232,9 @@ v1::RecordDenialRequest ConvoyStore::DenialFor(const v1::Convoy& convoy,
                                                const v1::ConvoyEvent& event) {
   v1::RecordDenialRequest request;
   request.set_idempotency_key(absl::StrCat("convoys/", convoy.id(), "/", event.sequence()));
+  // The relay calls with the service's token; the denial belongs to whoever
+  // recorded the step, and awaits confirmation if that was a partner.
+  *request.mutable_reported_by() = event.recorded_by();
   v1::DenialFacts* facts = request.mutable_facts();
   facts->set_party(event.responsible_party());
   facts->set_area_id(convoy.area_id());
@@ -254,10 +258,12 @@ v1::RecordDenialRequest ConvoyStore::DenialFor(const v1::Convoy& convoy,
     facts->mutable_source()->set_citation(absl::StrCat("Corridor convoys service, convoy ",
                                                        convoy.id(), " event ", event.sequence()));
   }
-  // The people the convoy was meant to reach: as approved, else as asked.
-  facts->set_people_affected(convoy.has_beneficiaries_approved()
-                                 ? convoy.beneficiaries_approved()
-                                 : convoy.beneficiaries_requested());
+  // The people the convoy was meant to reach (as approved, else as asked)
+  // and did not: never more than the convoy was for.
+  const int64_t meant = convoy.has_beneficiaries_approved() ? convoy.beneficiaries_approved()
+                                                            : convoy.beneficiaries_requested();
+  const int64_t reached = convoy.has_beneficiaries_reached() ? convoy.beneficiaries_reached() : 0;
+  facts->set_people_affected(std::clamp<int64_t>(meant - reached, 0, meant));
   return request;
 }
 

@@ -29,8 +29,8 @@ v1::Denial WithVersion(v1::Denial denial, uint64_t version) {
   return denial;
 }
 
-void AddCounters(const v1::DenialFacts& facts, int64_t sign, storage::Mutation* mutation) {
-  for (StatsCounter& counter : StatsCounters(facts, sign)) {
+void AddCounters(const v1::Denial& denial, int64_t sign, storage::Mutation* mutation) {
+  for (StatsCounter& counter : StatsCounters(denial, sign)) {
     mutation->AddToCounter(std::move(counter.key), std::move(counter.deltas));
   }
 }
@@ -71,6 +71,10 @@ absl::StatusOr<v1::Denial> DenialStore::Record(const storage::Origin& origin,
   denial.set_idempotency_key(request.idempotency_key());
   *denial.mutable_recorded_at() = now;
   *denial.mutable_recorded_by() = origin.principal;
+  // The service validated that only a relaying service names a reporter.
+  *denial.mutable_reported_by() =
+      request.has_reported_by() ? request.reported_by() : origin.principal;
+  denial.set_awaiting_confirmation(denial.reported_by().role() == v1::ROLE_PARTNER);
   v1::RecordMeta* meta = denial.mutable_meta();
   *meta->mutable_created_at() = now;
   *meta->mutable_updated_at() = now;
@@ -81,7 +85,7 @@ absl::StatusOr<v1::Denial> DenialStore::Record(const storage::Origin& origin,
   mutation.SetOrigin(origin);
   mutation.Insert(DenialsTable(), denial);
   mutation.Insert(DenialRevisionsTable(), denial);
-  AddCounters(denial.facts(), +1, &mutation);
+  AddCounters(denial, +1, &mutation);
   absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
   if (absl::IsAlreadyExists(result.status())) {
     // A retry, or a reused key: compare with what the key first recorded.
@@ -121,11 +125,20 @@ absl::StatusOr<v1::Denial> DenialStore::Correct(const storage::Origin& origin,
           "denial_id: denial ", current.id(), " was withdrawn at revision ", current.revision(),
           " and cannot be corrected; record a new denial instead"));
     }
+    if (request.confirm() && !current.awaiting_confirmation()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "confirm: denial ", current.id(), " does not await confirmation (it was ",
+          current.reported_by().role() == v1::ROLE_PARTNER ? "confirmed already"
+                                                           : "not reported by a partner",
+          "); correct its facts instead if they are wrong"));
+    }
     const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
     v1::Denial next = current;
     next.set_revision(current.revision() + 1);
     if (request.withdraw()) {
       next.set_withdrawn(true);
+    } else if (request.confirm()) {
+      next.set_awaiting_confirmation(false);
     } else {
       *next.mutable_facts() = request.facts();
     }
@@ -140,8 +153,8 @@ absl::StatusOr<v1::Denial> DenialStore::Correct(const storage::Origin& origin,
     mutation.SetOrigin(origin);
     mutation.Update(DenialsTable(), next, version);
     mutation.Insert(DenialRevisionsTable(), next);
-    AddCounters(current.facts(), -1, &mutation);
-    if (!next.withdrawn()) AddCounters(next.facts(), +1, &mutation);
+    AddCounters(current, -1, &mutation);
+    if (!next.withdrawn()) AddCounters(next, +1, &mutation);
     absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
     const bool conflict =
         absl::IsAborted(result.status()) || absl::IsAlreadyExists(result.status());
@@ -303,7 +316,7 @@ absl::StatusOr<v1::DenialStatsResponse> DenialStore::Stats(
   const std::string end = KeyWriter().Uint32(to + 1).Release();
 
   struct Sums {
-    int64_t denials = 0, people = 0, with_people = 0;
+    int64_t denials = 0, people = 0, with_people = 0, unconfirmed = 0;
     uint32_t month = 0;
   };
   std::map<std::string, Sums> groups;
@@ -329,6 +342,11 @@ absl::StatusOr<v1::DenialStatsResponse> DenialStore::Stats(
         total.denials += values[0];
         total.people += values[1];
         total.with_people += values[2];
+        // Counters written before confirmations existed have three values.
+        if (values.size() > 3) {
+          sums.unconfirmed += values[3];
+          total.unconfirmed += values[3];
+        }
         return absl::OkStatus();
       });
   if (!scanned.ok()) return scanned;
@@ -339,6 +357,7 @@ absl::StatusOr<v1::DenialStatsResponse> DenialStore::Stats(
     row->set_denials(sums.denials);
     row->set_people_affected(sums.people);
     row->set_denials_with_people_affected(sums.with_people);
+    row->set_unconfirmed(sums.unconfirmed);
     if (group_letter == 'c') {
       int number = 0;
       if (absl::SimpleAtoi(label, &number)) {

@@ -38,7 +38,7 @@ int64_t OccurredMicros(const v1::DenialFacts& facts);
 uint32_t MonthNumber(const v1::DenialFacts& facts);
 
 // Statistics counters. Each denial adds [1, people affected, 1 if people
-// affected is stated] to ten counters, keyed by the month and the
+// affected is stated, 1 if it awaits confirmation] to ten counters, keyed by the month and the
 // denial's party (p), area (a) and category (c):
 //   "t"          (month)                          the total
 //   "p" "a" "c"  (month, value)                   one dimension
@@ -50,7 +50,7 @@ struct StatsCounter {
   std::string key;
   std::vector<int64_t> deltas;
 };
-std::vector<StatsCounter> StatsCounters(const v1::DenialFacts& facts, int64_t sign);
+std::vector<StatsCounter> StatsCounters(const v1::Denial& denial, int64_t sign);
 
 // A dimension's one-letter name in counter keys, and the value a denial has
 // for it ("p": party, "a": area id, "c": category number).

@@ -130,7 +130,10 @@ absl::Status ValidateCorrect(const v1::CorrectDenialRequest& request, absl::Time
     return InvalidField("expected_revision", "must not be negative");
   }
   CORRIDOR_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxTextBytes, true));
-  if (request.withdraw()) return absl::OkStatus();
+  if (request.confirm() && request.withdraw()) {
+    return InvalidField("confirm", "cannot be set with withdraw: confirm or withdraw, not both");
+  }
+  if (request.withdraw() || request.confirm()) return absl::OkStatus();
   if (!request.has_facts()) {
     return InvalidField("facts", "is required: the complete corrected facts (or set withdraw)");
   }

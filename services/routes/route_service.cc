@@ -23,7 +23,7 @@ grpc::Status RouteService::ListRoutes(grpc::ServerContext* context,
   if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
-  return Respond(store_->List(*request, *page_size), response);
+  return RespondTo(*origin, store_->List(*request, *page_size), response);
 }
 
 grpc::Status RouteService::GetRoute(grpc::ServerContext* context,
@@ -31,7 +31,7 @@ grpc::Status RouteService::GetRoute(grpc::ServerContext* context,
   absl::StatusOr<storage::Origin> origin = Admit(context, "GetRoute");
   if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateRouteId("id", request->id()); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Get("id", request->id()), response);
+  return RespondTo(*origin, store_->Get("id", request->id()), response);
 }
 
 grpc::Status RouteService::CreateRoute(grpc::ServerContext* context,
@@ -39,7 +39,7 @@ grpc::Status RouteService::CreateRoute(grpc::ServerContext* context,
   absl::StatusOr<storage::Origin> origin = Admit(context, "CreateRoute");
   if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateCreate(*request); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Create(*origin, *request), response);
+  return RespondTo(*origin, store_->Create(*origin, *request), response);
 }
 
 grpc::Status RouteService::ReportRouteStatus(grpc::ServerContext* context,
@@ -48,7 +48,7 @@ grpc::Status RouteService::ReportRouteStatus(grpc::ServerContext* context,
   absl::StatusOr<storage::Origin> origin = Admit(context, "ReportRouteStatus");
   if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateReport(*request, absl::Now()); !s.ok()) return ToGrpc(s);
-  return Respond(store_->Report(*origin, *request), response);
+  return RespondTo(*origin, store_->Report(*origin, *request), response);
 }
 
 grpc::Status RouteService::GetRouteHistory(grpc::ServerContext* context,
@@ -61,13 +61,15 @@ grpc::Status RouteService::GetRouteHistory(grpc::ServerContext* context,
   }
   absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
   if (!page_size.ok()) return ToGrpc(page_size.status());
-  return Respond(store_->History(*request, *page_size), response);
+  return RespondTo(*origin, store_->History(*request, *page_size), response);
 }
 
 grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
                                             const v1::WatchRouteStatusRequest* request,
                                             grpc::ServerWriter<v1::RouteStatusEvent>* writer) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "WatchRouteStatus");
+  StreamSlot slot;
+  absl::StatusOr<storage::Origin> origin = access_->AdmitStream(
+      *context, v1::RouteService::service_full_name(), "WatchRouteStatus", &slot);
   if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateWatch(*request); !s.ok()) return ToGrpc(s);
   for (const std::string& id : request->route_ids()) {
@@ -91,6 +93,7 @@ grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
     for (v1::RouteReport& report : *reports) {
       v1::RouteStatusEvent event;
       *event.mutable_report() = std::move(report);
+      if (!SeesEveryPrincipal(origin->principal)) RedactPrincipals(origin->principal, &event);
       if (!writer->Write(event)) return grpc::Status::CANCELLED;  // the client left
     }
     const bool advanced = scanned_to > position;

@@ -2,9 +2,12 @@
 // corridord records denials, lists one party's denials in one month, totals
 // them by category, exports them as HXL and GeoJSON, corrects one, and
 // imports a file twice with a bad row in it.
+#include <unistd.h>
+
 #include <fstream>
 
 #include "absl/strings/str_split.h"
+#include "corridor/v1/convoys.pb.h"
 #include "corridor/v1/denials.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -168,6 +171,104 @@ TEST_F(CorridorctlDenialsTest, CorrectionKeepsHistoryAndImportReportsBadLinesAnd
   EXPECT_THAT(second.err, HasSubstr("4 rows: 0 new, 2 already stored, 2 refused"));
   CommandResult listed = Ctl({"--output=csv", "denials", "list", "--party=Party A"});
   EXPECT_EQ(Lines(listed.out).size(), 4u) << listed.out;  // header + 2 (one spans 2 lines)
+}
+
+// Issue 20: a partner's own convoy step must not create denials attributed
+// to nobody. The relayed denial names the partner, is marked unconfirmed in
+// lists, stats and exports until a coordinator confirms it, and counts no
+// more people than the convoy was for and did not reach.
+TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConfirmation) {
+  auto partner_file = corridor::testing::CreateTokenFile(
+      server_->address(), dir_.Sub("data"), "partner", dir_.Sub("partner.token"), "WFP");
+  ASSERT_TRUE(partner_file.ok()) << partner_file.status();
+  auto partner = [&](std::vector<std::string> args) {
+    return RunCorridorctl(server_->address(), std::move(args), *partner_file);
+  };
+  CommandResult submitted =
+      partner({"--output=json", "convoys", "submit", "--agency=WFP", "--area=EG-DUMA",
+               "--planned=2016-10-10", "--requested=2016-10-01", "--beneficiaries=10000",
+               "--cargo=wheat flour:food:120:tonnes", "--key=wfp-partner-1"});
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  v1::Convoy convoy;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(submitted.out, &convoy).ok())
+      << submitted.out;
+  const std::string id = convoy.id();
+  for (std::vector<std::string> step :
+       {std::vector<std::string>{"convoys", "approve", id, "--beneficiaries=8000",
+                                 "--date=2016-10-05"},
+        {"convoys", "dispatch", id, "--date=2016-10-10"},
+        {"convoys", "outcome", id, "--outcome=turned-back", "--reached=3000",
+         "--party=Syrian government and affiliated militias", "--category=movement-restriction",
+         "--date=2016-10-11"}}) {
+    CommandResult r = partner(step);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  // The convoys service relays the denial through its outbox.
+  v1::Denial relayed;
+  for (int attempt = 0; attempt < 100 && relayed.id().empty(); ++attempt) {
+    CommandResult listed = Ctl({"--output=json", "denials", "list", "--convoy=" + id});
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    v1::ListDenialsResponse response;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.out, &response).ok())
+        << listed.out;
+    if (response.denials_size() > 0) relayed = response.denials(0);
+    if (relayed.id().empty()) usleep(100 * 1000);
+  }
+  ASSERT_FALSE(relayed.id().empty()) << "the convoy's denial never reached the denials service";
+  EXPECT_EQ(relayed.reported_by().role(), v1::ROLE_PARTNER);
+  EXPECT_EQ(relayed.reported_by().agency(), "WFP");
+  EXPECT_EQ(relayed.recorded_by().role(), v1::ROLE_SERVICE);
+  EXPECT_TRUE(relayed.awaiting_confirmation());
+  EXPECT_EQ(relayed.facts().people_affected(), 5000);  // 8,000 approved, 3,000 reached
+
+  // What the partner itself sees: its own agency's principal, and of the
+  // service that recorded it only the role; no network address anywhere.
+  CommandResult seen = partner({"--output=json", "denials", "get", relayed.id()});
+  ASSERT_EQ(seen.exit_code, 0) << seen.err;
+  v1::Denial as_partner;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(seen.out, &as_partner).ok());
+  EXPECT_FALSE(as_partner.reported_by().name().empty());
+  EXPECT_EQ(as_partner.reported_by().name(), relayed.reported_by().name());
+  EXPECT_EQ(as_partner.recorded_by().name(), "");
+  EXPECT_EQ(as_partner.recorded_by().token_id(), "");
+  EXPECT_EQ(as_partner.recorded_by().role(), v1::ROLE_SERVICE);
+  EXPECT_THAT(seen.out, ::testing::Not(HasSubstr("ipv4:")));
+
+  CommandResult table = Ctl({"denials", "get", relayed.id()});
+  EXPECT_THAT(table.out, HasSubstr("awaiting a coordinator's confirmation"));
+  EXPECT_THAT(table.out, HasSubstr("partner, WFP"));
+  CommandResult stats =
+      Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-10", "--to=2016-10"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,1,5000,1,1"));
+  CommandResult csv = Ctl({"export", "denials", "--convoy=" + id});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_THAT(Lines(csv.out)[0],
+              HasSubstr("reported_by_role,reported_by_agency,awaiting_confirmation"));
+  EXPECT_THAT(Lines(csv.out)[1], HasSubstr("partner,WFP,true"));
+
+  // A partner cannot confirm its own report; a coordinator can, once.
+  CommandResult self = partner({"denials", "confirm", relayed.id(), "--reason=we saw it"});
+  EXPECT_NE(self.exit_code, 0);
+  EXPECT_THAT(self.err, HasSubstr("may not call"));
+  CommandResult confirmed = Ctl({"--output=json", "denials", "confirm", relayed.id(),
+                                 "--reason=checked with the convoy leader and OCHA's access unit"});
+  ASSERT_EQ(confirmed.exit_code, 0) << confirmed.err;
+  v1::Denial after;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(confirmed.out, &after).ok());
+  EXPECT_FALSE(after.awaiting_confirmation());
+  EXPECT_EQ(after.revision(), 2);
+  EXPECT_EQ(after.reported_by().agency(), "WFP");
+  stats = Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-10", "--to=2016-10"});
+  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,1,5000,1,0"));
+  CommandResult again = Ctl({"denials", "confirm", relayed.id(), "--reason=twice"});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_THAT(again.err, HasSubstr("confirmed already"));
+
+  // A coordinator's own denial needs no confirmation.
+  Record(kGovernment, "EG-DUMA", "movement-restriction", "2016-10-20", "10");
+  stats = Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-10", "--to=2016-10"});
+  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,2,5010,2,0"));
 }
 
 }  // namespace

@@ -9,7 +9,10 @@
 
 #include <iostream>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/credentials.h"
 #include "corridor/v1/audit.grpc.pb.h"
@@ -166,9 +169,30 @@ TEST_F(DependencyFaultsTest, ASlowAreasServiceFailsWritesInsideTheDeadlineAndWri
   grpc::Status record = RecordDenial("slow-dn-1", "EG-ARBIN");
   EXPECT_EQ(record.error_code(), grpc::StatusCode::UNAVAILABLE) << record.error_message();
   EXPECT_THAT(record.error_message(), HasSubstr("nothing was written"));
-  // A client that cannot wait that long gets its own deadline.
+  // A client that cannot wait that long gets its own deadline, and the
+  // service gives up its peer call then too, instead of holding a thread
+  // for its 3 s peer timeout (issue 20): its log line of the call says how
+  // long it was held.
   grpc::Status hurried = Submit("slow-2", "EG-ZAMALKA", "", absl::Milliseconds(300));
   EXPECT_EQ(hurried.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  absl::SleepFor(absl::Seconds(1));
+  int64_t held_ms = -1;
+  for (absl::string_view line : absl::StrSplit(convoys_->Logs(), '\n')) {
+    if (!absl::StrContains(line, "method=SubmitConvoyRequest") ||
+        absl::StrContains(line, "code=OK")) {
+      continue;
+    }
+    const size_t at = line.find("latency_ms=");
+    double ms = 0;
+    if (at != absl::string_view::npos &&
+        absl::SimpleAtod(line.substr(at + 11, line.find(' ', at) - at - 11), &ms)) {
+      held_ms = static_cast<int64_t>(ms);
+    }
+  }
+  std::cerr << "dependency faults: the convoys service held the 300 ms call for " << held_ms
+            << " ms\n";
+  EXPECT_GE(held_ms, 0) << convoys_->Logs();
+  EXPECT_LT(held_ms, 2000) << "the peer call did not stop at the caller's deadline";
 
   // The service behind a cut-off call finishes it (and fails it) on its
   // own: wait out its 3 s peer timeout, then check nothing was written.

@@ -48,7 +48,10 @@ class TransportAbuseTest : public ::testing::Test {
     auto server = ServerProcess::Start(
         BinaryPath("corridord"),
         {"--data_dir=" + dir_->Sub("data"), "--log_rpcs=errors", "--metrics_listen=127.0.0.1:0",
-         "--metrics_port_file=" + dir_->Sub("metrics.port")},
+         "--metrics_port_file=" + dir_->Sub("metrics.port"),
+         // One token holds the thousand subscribers below; the default cap is
+         // tested on a server of its own.
+         "--max_streams_per_token=2000"},
         dir_->path());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
@@ -345,6 +348,83 @@ TEST_F(TransportAbuseTest, AThousandWatchRouteStatusSubscribersAllGetTheNextRepo
 
 // Bytes that are not HTTP/2, and connections that never say anything: the
 // server drops the one and holds the others without blocking real calls.
+// One token may hold only so many streams (issue 20: one partner opening 64
+// streams starved everyone else); other tokens are served meanwhile, and a
+// closed stream frees its slot.
+TEST(StreamQuotaTest, OneTokenHoldsAtMostItsStreamsAndOthersAreStillServed) {
+  corridor::testing::TempDir dir;
+  auto server = ServerProcess::Start(
+      BinaryPath("corridord"),
+      {"--data_dir=" + dir.Sub("data"), "--log_rpcs=errors", "--max_streams_per_token=3"},
+      dir.path());
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto token_of = [&](const std::string& file) {
+    auto path = corridor::testing::CreateTokenFile((*server)->address(), dir.Sub("data"), "partner",
+                                                   dir.Sub(file), "WFP");
+    EXPECT_TRUE(path.ok()) << path.status();
+    return path.ok() ? ReadTokenFile(*path).value_or("") : "";
+  };
+  const std::string greedy = token_of("greedy.token");
+  const std::string other = token_of("other.token");
+  auto channel = grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials());
+  auto routes = v1::RouteService::NewStub(channel);
+  auto audit = v1::AuditService::NewStub(channel);
+
+  struct Stream {
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReaderInterface<v1::RouteStatusEvent>> routes;
+    std::unique_ptr<grpc::ClientReaderInterface<v1::Change>> changes;
+    grpc::Status Finish() { return routes ? routes->Finish() : changes->Finish(); }
+  };
+  auto open = [&](const std::string& token, bool feed) {
+    auto stream = std::make_unique<Stream>();
+    stream->context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    AttachBearerToken(&stream->context, token);
+    if (feed) {
+      v1::WatchChangesRequest request;
+      request.set_service("routes");
+      request.set_from_end(true);
+      stream->changes = audit->WatchChanges(&stream->context, request);
+      stream->changes->WaitForInitialMetadata();
+    } else {
+      stream->routes = routes->WatchRouteStatus(&stream->context, v1::WatchRouteStatusRequest());
+      stream->routes->WaitForInitialMetadata();
+    }
+    return stream;
+  };
+  std::vector<std::unique_ptr<Stream>> held;
+  held.push_back(open(greedy, false));
+  held.push_back(open(greedy, true));
+  held.push_back(open(greedy, false));
+  for (bool feed : {false, true}) {
+    auto refused = open(greedy, feed);
+    const grpc::Status status = refused->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+    EXPECT_THAT(status.error_message(), HasSubstr("already holds 3 open streams"));
+    EXPECT_THAT(status.error_message(), HasSubstr("--max_streams_per_token"));
+  }
+  // Another token is not held back by the first one's streams.
+  auto others = open(other, false);
+  others->context.TryCancel();
+  EXPECT_EQ(others->Finish().error_code(), grpc::StatusCode::CANCELLED);
+
+  // Closing one frees its slot once the server has seen it go.
+  held.front()->context.TryCancel();
+  EXPECT_EQ(held.front()->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  grpc::StatusCode code = grpc::StatusCode::RESOURCE_EXHAUSTED;
+  for (int attempt = 0; attempt < 50 && code == grpc::StatusCode::RESOURCE_EXHAUSTED; ++attempt) {
+    auto again = open(greedy, false);
+    again->context.TryCancel();
+    code = again->Finish().error_code();
+    if (code == grpc::StatusCode::RESOURCE_EXHAUSTED) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(code, grpc::StatusCode::CANCELLED);
+  for (size_t i = 1; i < held.size(); ++i) {
+    held[i]->context.TryCancel();
+    EXPECT_EQ(held[i]->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+}
+
 TEST_F(TransportAbuseTest, GarbageAndSilentConnectionsDoNotStopTheServer) {
   const std::string address = server_->address();
   const int port = std::stoi(address.substr(address.rfind(':') + 1));

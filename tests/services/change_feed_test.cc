@@ -34,10 +34,12 @@ class ChangeFeedTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     channel_ = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
-    // Partners follow the feed; a coordinator files the reports.
+    // Partners and oversight follow the feed; a coordinator files the
+    // reports.
     for (const auto& [role, agency, token] :
          {std::tuple<std::string, std::string, std::string*>{"partner", "WFP", &partner_},
-          {"coordinator", "", &coordinator_}}) {
+          {"coordinator", "", &coordinator_},
+          {"oversight", "", &oversight_}}) {
       auto file = testing::CreateTokenFile(server_->address(), dir_.Sub("data"), role,
                                            dir_.Sub(role + ".token"), agency);
       ASSERT_TRUE(file.ok()) << file.status();
@@ -49,12 +51,13 @@ class ChangeFeedTest : public ::testing::Test {
     routes_ = v1::RouteService::NewStub(channel_);
   }
 
-  // Follows `request` as the partner until `count` changes have arrived.
+  // Follows `request` as the partner (or the holder of `token`) until
+  // `count` changes have arrived.
   std::vector<v1::Change> Read(const v1::WatchChangesRequest& request, size_t count,
-                               grpc::Status* status = nullptr) {
+                               grpc::Status* status = nullptr, const std::string* token = nullptr) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
-    AttachBearerToken(&context, partner_);
+    AttachBearerToken(&context, token != nullptr ? *token : partner_);
     auto reader = audit_->WatchChanges(&context, request);
     std::vector<v1::Change> changes;
     v1::Change change;
@@ -101,7 +104,7 @@ class ChangeFeedTest : public ::testing::Test {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
   std::unique_ptr<v1::RouteService::Stub> routes_;
-  std::string partner_, coordinator_;
+  std::string partner_, coordinator_, oversight_;
 };
 
 TEST_F(ChangeFeedTest, DeliversEveryEntryInOrderThenNewOnesAsTheyCommit) {
@@ -118,13 +121,40 @@ TEST_F(ChangeFeedTest, DeliversEveryEntryInOrderThenNewOnesAsTheyCommit) {
 
   Report(v1::ROUTE_STATUS_CLOSED, 1);
   Report(v1::ROUTE_STATUS_OPEN, 2);
-  std::vector<v1::Change> fresh = Read(From(size), 2);
+  // The partner gets the coordinator's reports without the coordinator's
+  // name or token id, and so without the entries' bytes; each entry's leaf
+  // hash still comes (issue 20).
+  std::vector<v1::Change> redacted = Read(From(size), 2);
+  ASSERT_EQ(redacted.size(), 2u);
+  for (const v1::Change& change : redacted) {
+    EXPECT_EQ(change.entry().principal().role(), v1::ROLE_COORDINATOR);
+    EXPECT_EQ(change.entry().principal().name(), "");
+    EXPECT_EQ(change.entry().principal().token_id(), "");
+    EXPECT_TRUE(change.entry_bytes().empty());
+    EXPECT_EQ(change.leaf_hash().size(), 32u);
+    for (const v1::ChangedRecord& record : change.records()) {
+      if (record.table() != "route_reports") continue;
+      EXPECT_EQ(record.state(), v1::ChangedRecord::REDACTED);
+      v1::RouteReport report;
+      ASSERT_TRUE(record.record().UnpackTo(&report));
+      EXPECT_EQ(report.route_id(), "castello-road");
+      EXPECT_EQ(report.recorded_by().name(), "");
+      EXPECT_EQ(report.recorded_by().role(), v1::ROLE_COORDINATOR);
+    }
+  }
+  // An oversight body gets them whole, as GetEntries gives them.
+  std::vector<v1::Change> fresh = Read(From(size), 2, nullptr, &oversight_);
   ASSERT_EQ(fresh.size(), 2u);
   EXPECT_EQ(fresh[0].index(), size);
   EXPECT_EQ(fresh[1].index(), size + 1);
   EXPECT_EQ(fresh[0].entry().rpc(), "/corridor.v1.RouteService/ReportRouteStatus");
+  EXPECT_FALSE(fresh[0].entry().principal().name().empty());
   EXPECT_EQ(fresh[0].entry().principal().name(), fresh[1].entry().principal().name());
   EXPECT_EQ(fresh[0].entry().principal().role(), v1::ROLE_COORDINATOR);
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    EXPECT_EQ(fresh[i].leaf_hash(), merkle::ToBytes(merkle::LeafHash(fresh[i].entry_bytes())));
+    EXPECT_EQ(fresh[i].leaf_hash(), redacted[i].leaf_hash());
+  }
 
   for (const v1::Change& change : fresh) {
     for (int i = 0; i < change.records_size(); ++i) {
@@ -181,10 +211,15 @@ TEST_F(ChangeFeedTest, ResumesAfterADisconnectWithoutGapsOrRepeats) {
 TEST_F(ChangeFeedTest, EachChangeIsProvenByTheSignedTreeHead) {
   Report(v1::ROUTE_STATUS_RESTRICTED, 3);
   const v1::SignedTreeHead head = Head("routes");
-  std::vector<v1::Change> all = Read(From(0), head.tree_size());
+  std::vector<v1::Change> all = Read(From(0), head.tree_size(), nullptr, &oversight_);
   ASSERT_EQ(all.size(), head.tree_size());
   auto root = merkle::FromBytes(head.root_hash());
   ASSERT_TRUE(root.ok());
+  // A partner, who gets the coordinator's entry redacted, proves it by its
+  // leaf hash alone.
+  std::vector<v1::Change> partners = Read(From(0), head.tree_size());
+  ASSERT_EQ(partners.size(), head.tree_size());
+  ASSERT_TRUE(partners.back().entry_bytes().empty());
   for (const v1::Change& change : {all.front(), all.back()}) {
     grpc::ClientContext context;
     AttachBearerToken(&context, partner_);
@@ -199,8 +234,14 @@ TEST_F(ChangeFeedTest, EachChangeIsProvenByTheSignedTreeHead) {
     EXPECT_TRUE(merkle::VerifyInclusion(merkle::LeafHash(change.entry_bytes()), change.index(),
                                         head.tree_size(), path, *root)
                     .ok());
+    auto partners_leaf = merkle::FromBytes(partners[change.index()].leaf_hash());
+    ASSERT_TRUE(partners_leaf.ok());
+    EXPECT_TRUE(
+        merkle::VerifyInclusion(*partners_leaf, change.index(), head.tree_size(), path, *root)
+            .ok());
     // A rewritten entry would not verify.
     std::string forged = change.entry_bytes();
+    ASSERT_FALSE(forged.empty());
     forged.back() ^= 1;
     EXPECT_FALSE(merkle::VerifyInclusion(merkle::LeafHash(forged), change.index(), head.tree_size(),
                                          path, *root)

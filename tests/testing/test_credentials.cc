@@ -22,7 +22,10 @@ std::unique_ptr<auth::AuthModule> OpenTokenStore(const std::string& dir) {
 
 TestCredentials::TestCredentials(const std::string& dir)
     : module_(OpenTokenStore(dir)),
-      access_(module_ != nullptr ? module_->authenticator() : nullptr) {}
+      // In-process tests hold many streams on one token; the cap has its own
+      // test (transport_abuse_test).
+      access_(module_ != nullptr ? module_->authenticator() : nullptr,
+              /*max_streams_per_token=*/10000) {}
 
 std::string TestCredentials::Token(v1::Role role, const std::string& name,
                                    const std::string& agency) {
