@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Floods a Corridor server with calls to methods it does not have, as a
 caller with no token can, and prints what that did to the server: the size
 of its /metrics page, its resident memory, and the open-streams gauge.

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -79,26 +80,38 @@ namespace {
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 
-// Whether messages of `type` can hold a Principal (or an Any, which may):
-// most fields cannot, and are not walked. Types form a finite set; each is
-// worked out once.
+bool IsPrincipalOrAny(const Descriptor* type) {
+  return type == v1::Principal::descriptor() || type == google::protobuf::Any::descriptor();
+}
+
+// Whether a message of `type` can hold a Principal (or an Any, which may),
+// not counting types already in `visiting`.
+bool CanReachPrincipal(const Descriptor* type, absl::flat_hash_set<const Descriptor*>* visiting) {
+  if (IsPrincipalOrAny(type)) return true;
+  if (!visiting->insert(type).second) return false;  // a cycle adds nothing new
+  for (int i = 0; i < type->field_count(); ++i) {
+    const FieldDescriptor* field = type->field(i);
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+        CanReachPrincipal(field->message_type(), visiting)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// CanReachPrincipal, worked out once per type: most fields cannot hold a
+// Principal, and are not walked.
 bool MayHoldPrincipal(const Descriptor* type) {
   static absl::Mutex mu(absl::kConstInit);
   static auto* known = new absl::flat_hash_map<const Descriptor*, bool>();
   {
-    absl::MutexLock lock(&mu);
+    absl::ReaderMutexLock lock(&mu);
     if (auto it = known->find(type); it != known->end()) return it->second;
-    (*known)[type] = false;  // a cycle back here adds nothing
   }
-  bool may = type == v1::Principal::descriptor() ||
-             type->full_name() == google::protobuf::Any::descriptor()->full_name();
-  for (int i = 0; !may && i < type->field_count(); ++i) {
-    const FieldDescriptor* field = type->field(i);
-    may = field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-          MayHoldPrincipal(field->message_type());
-  }
+  absl::flat_hash_set<const Descriptor*> visiting;
+  const bool may = CanReachPrincipal(type, &visiting);
   absl::MutexLock lock(&mu);
-  (*known)[type] = may;
+  known->emplace(type, may);
   return may;
 }
 
