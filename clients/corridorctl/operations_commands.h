@@ -1,8 +1,9 @@
 // corridorctl admin backup|restore and health: what operators run.
 //
-//   admin backup --service=areas|all --to=/backups/2026-11-23
+//   admin backup --service=areas|all --to=2026-11-23
 //       asks the running server to copy each service's database into
-//       /backups/2026-11-23/<service> (a folder on the server's machine),
+//       2026-11-23/<service> under its --backup_root (a folder on the
+//       server's machine; an absolute --to must lie inside the root),
 //       online;
 //   admin restore --from=/backups/2026-11-23 --data-dir=/var/lib/corridor
 //       [--service=areas|all]
