@@ -254,10 +254,16 @@ absl::StatusOr<BackupManifest> ReadBackupManifest(const std::string& folder) {
 }
 
 absl::StatusOr<BackupManifest> RestoreBackup(
-    const std::string& from, const std::string& to,
+    const std::string& from, const std::string& to, absl::string_view service,
     const std::function<void(const RestoreProgress&)>& progress) {
   absl::StatusOr<BackupManifest> manifest = ReadBackupManifest(from);
   if (!manifest.ok()) return manifest.status();
+  if (manifest->service != service) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the backup in ", from, " is of the ", manifest->service, " service, not of ", service,
+        ": its records do not belong in ", service, "'s data folder ", to,
+        ". Nothing was copied; restore it into the data folder of ", manifest->service));
+  }
   auto report = [&](const std::string& stage, uint64_t done, uint64_t total) {
     if (progress) progress(RestoreProgress{stage, done, total});
   };

@@ -17,7 +17,7 @@
 //       CreateBackup(store, "areas", {"/data/areas/journal-signing-key.pem"}, *folder);
 //   ... later, with the service stopped ...
 //   absl::StatusOr<BackupManifest> restored =
-//       RestoreBackup("/backups/2026-11-23/areas", "/data/areas", progress);
+//       RestoreBackup("/backups/2026-11-23/areas", "/data/areas", "areas", progress);
 #ifndef CORRIDOR_STORAGE_BACKUP_H_
 #define CORRIDOR_STORAGE_BACKUP_H_
 
@@ -93,13 +93,15 @@ struct RestoreProgress {
   uint64_t total = 0;    // 0 when not known in advance
 };
 
-// Copies the backup in `from` into `to` (missing or empty; nothing else is
-// overwritten), then opens the copy and verifies it against the manifest
-// and its own journal. `to` is created 0700 if missing, and the copied
-// files are 0600. On a failed verification the copy is left in place for
-// inspection and the error says so.
+// Copies the backup in `from` into `to`, the data folder of `service`
+// (missing or empty; nothing else is overwritten), then opens the copy and
+// verifies it against the manifest and its own journal. FAILED_PRECONDITION,
+// naming both services, before anything is copied if the manifest is of
+// another service than `service`. `to` is created 0700 if missing, and the
+// copied files are 0600. On a failed verification the copy is left in place
+// for inspection and the error says so.
 absl::StatusOr<BackupManifest> RestoreBackup(
-    const std::string& from, const std::string& to,
+    const std::string& from, const std::string& to, absl::string_view service,
     const std::function<void(const RestoreProgress&)>& progress = nullptr);
 
 }  // namespace corridor::storage

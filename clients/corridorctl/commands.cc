@@ -110,7 +110,8 @@ Commands:
                   relative to the root, or absolute inside it)
   admin restore   --from=FOLDER --data-dir=FOLDER [--service=NAME|all]
                   (offline, services stopped: copies each backup into <data-dir>/<service>,
-                  which must be new or empty, and verifies its journal and every record)
+                  which must be new or empty, and verifies its journal and every record;
+                  a backup of another service is refused)
   health          [--service=corridor.v1.AreaService]  (exit 0 if serving, 3 if not)
 
   audit head      --service=S > head.json        (the signed tree head, as JSON)

@@ -103,6 +103,18 @@ int Restore(Session& session, Flags& flags, const Args& args) {
       return kExitNotFound;
     }
     if (!present) continue;
+    // Checked for every service before any is copied, so that a misplaced
+    // backup leaves nothing half restored. RestoreBackup checks it again.
+    absl::StatusOr<storage::BackupManifest> manifest = storage::ReadBackupManifest(source);
+    if (manifest.ok() && manifest->service != name) {
+      session.err() << "corridorctl: " << source << " holds a backup of the " << manifest->service
+                    << " service, not of " << name << "; restoring it would put "
+                    << manifest->service << " records in " << name
+                    << "'s data folder. Nothing was restored: put each backup in --from under "
+                       "the name of the service it was made from (the BACKUP manifest says "
+                       "which).\n";
+      return kExitUsage;
+    }
     services.push_back(name);
   }
   if (services.empty()) {
@@ -115,7 +127,7 @@ int Restore(Session& session, Flags& flags, const Args& args) {
     const std::string target = (fs::path(data_dir) / name).string();
     Progress progress(session, absl::StrCat("restore ", name));
     absl::StatusOr<storage::BackupManifest> restored =
-        storage::RestoreBackup(source, target, [&](const storage::RestoreProgress& step) {
+        storage::RestoreBackup(source, target, name, [&](const storage::RestoreProgress& step) {
           progress.Update(step.total > 0 ? absl::StrCat(step.stage, " ", step.done, "/", step.total)
                                          : absl::StrCat(step.stage, " ", step.done));
         });

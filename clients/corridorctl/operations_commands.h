@@ -9,6 +9,8 @@
 //       [--service=areas|all]
 //       copies them back into <data-dir>/<service> with the services
 //       stopped, and verifies each copy (journal head and every record);
+//       a backup of another service than the folder it is restored into is
+//       refused;
 //   health [--service=corridor.v1.AreaService]
 //       exit 0 if the server reports SERVING (for container health checks).
 #ifndef CORRIDOR_CLIENTS_CORRIDORCTL_OPERATIONS_COMMANDS_H_

@@ -304,6 +304,27 @@ TEST_F(OperationsTest, DataAndBackupsAreReadableByTheServersUserOnly) {
   }
 }
 
+TEST_F(OperationsTest, RestoreRefusesABackupOfAnotherServiceNamingBoth) {
+  std::unique_ptr<ServerProcess> server =
+      Start(dir_.Sub("data"), {"--backup_root=" + dir_.Sub("backups")});
+  ASSERT_NE(server, nullptr);
+  ASSERT_EQ(As("admin", *server, {"admin", "backup", "--service=denials", "--to=b"}).exit_code, 0);
+  ASSERT_EQ(As("admin", *server, {"admin", "backup", "--service=areas", "--to=b"}).exit_code, 0);
+  EXPECT_EQ(server->StopWith(SIGTERM), 0);
+  // The denials backup, put where the convoys one would be.
+  std::filesystem::rename(dir_.Sub("backups/b/denials"), dir_.Sub("backups/b/convoys"));
+  for (const char* service : {"convoys", "all"}) {
+    SCOPED_TRACE(service);
+    CommandResult restore = RunCommand(
+        {BinaryPath("corridorctl"), "admin", "restore", "--from=" + dir_.Sub("backups/b"),
+         "--data-dir=" + dir_.Sub("restored"), std::string("--service=") + service});
+    EXPECT_EQ(restore.exit_code, 2) << restore.err;
+    EXPECT_THAT(restore.err, HasSubstr("holds a backup of the denials service, not of convoys"));
+    EXPECT_THAT(restore.err, HasSubstr("Nothing was restored"));
+    EXPECT_FALSE(std::filesystem::exists(dir_.Sub("restored"))) << "not even areas";
+  }
+}
+
 TEST_F(OperationsTest, MetricsCountEachCallOfTheCliAndLogsNameItWithoutTheToken) {
   std::unique_ptr<ServerProcess> server =
       Start(dir_.Sub("data"), {"--metrics_listen=127.0.0.1:0",

@@ -110,7 +110,7 @@ TEST_F(BackupTest, ABackupTakenDuringWritesHoldsEverythingAcknowledgedBeforeIt) 
 
   std::vector<RestoreProgress> steps;
   absl::StatusOr<BackupManifest> restored =
-      RestoreBackup(dir_.Sub("backups/things"), dir_.Sub("restored"),
+      RestoreBackup(dir_.Sub("backups/things"), dir_.Sub("restored"), "things",
                     [&](const RestoreProgress& step) { steps.push_back(step); });
   ASSERT_TRUE(restored.ok()) << restored.status();
   EXPECT_EQ(restored->head.size, made->head.size);
@@ -159,7 +159,7 @@ TEST_F(BackupTest, RestoreRefusesAFolderThatIsNotEmpty) {
   std::filesystem::create_directories(dir_.Sub("live"));
   std::ofstream(dir_.Sub("live/CURRENT")) << "someone's database";
   absl::StatusOr<BackupManifest> restored =
-      RestoreBackup(dir_.Sub("backup"), dir_.Sub("live"));
+      RestoreBackup(dir_.Sub("backup"), dir_.Sub("live"), "things");
   EXPECT_EQ(restored.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(restored.status().message(), HasSubstr("is not empty"));
   std::ifstream kept(dir_.Sub("live/CURRENT"));
@@ -173,7 +173,7 @@ TEST_F(BackupTest, AnUnfinishedBackupHasNoManifestAndIsNotRestored) {
   ASSERT_TRUE(Backup(dir_.Sub("backup")).ok());
   std::filesystem::remove(dir_.Sub("backup/BACKUP"));
   absl::StatusOr<BackupManifest> restored =
-      RestoreBackup(dir_.Sub("backup"), dir_.Sub("to"));
+      RestoreBackup(dir_.Sub("backup"), dir_.Sub("to"), "things");
   EXPECT_EQ(restored.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(restored.status().message(), HasSubstr("did not finish"));
   EXPECT_FALSE(std::filesystem::exists(dir_.Sub("to")));
@@ -192,7 +192,7 @@ TEST_F(BackupTest, ACopyThatDoesNotMatchItsManifestIsReported) {
       << absl::StrReplaceAll(text, {{absl::StrCat("journal_size: ", made->head.size),
                                      absl::StrCat("journal_size: ", made->head.size + 1)}});
   absl::StatusOr<BackupManifest> restored =
-      RestoreBackup(dir_.Sub("backup"), dir_.Sub("to"));
+      RestoreBackup(dir_.Sub("backup"), dir_.Sub("to"), "things");
   EXPECT_EQ(restored.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(restored.status().message(), HasSubstr("does not match its backup"));
   EXPECT_THAT(restored.status().message(), HasSubstr("left there for inspection"));
@@ -206,12 +206,24 @@ TEST_F(BackupTest, ADamagedManifestNamesTheField) {
   EXPECT_THAT(manifest.status().message(), HasSubstr("\"created\""));
 }
 
+TEST_F(BackupTest, RestoreRefusesABackupOfAnotherServiceNamingBoth) {
+  ASSERT_TRUE(InsertThing(*store_, "a").ok());
+  ASSERT_TRUE(CreateBackup(*store_, "denials", {}, dir_.Sub("backup")).ok());
+  absl::StatusOr<BackupManifest> restored =
+      RestoreBackup(dir_.Sub("backup"), dir_.Sub("data/convoys"), "convoys");
+  EXPECT_EQ(restored.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(
+      restored.status().message(),
+      AllOf(HasSubstr("of the denials service, not of convoys"), HasSubstr("Nothing was copied")));
+  EXPECT_FALSE(fs::exists(dir_.Sub("data/convoys")));
+}
+
 TEST_F(BackupTest, BackupsAndRestoredCopiesAreReadableByTheirOwnerOnlyWhateverTheUmask) {
   ASSERT_TRUE(InsertThing(*store_, "a").ok());
   const mode_t old_mask = ::umask(022);
   absl::StatusOr<BackupManifest> made = Backup(dir_.Sub("new/parent/backup"));
   absl::StatusOr<BackupManifest> restored =
-      RestoreBackup(dir_.Sub("new/parent/backup"), dir_.Sub("restored"));
+      RestoreBackup(dir_.Sub("new/parent/backup"), dir_.Sub("restored"), "things");
   ::umask(old_mask);
   ASSERT_TRUE(made.ok()) << made.status();
   ASSERT_TRUE(restored.ok()) << restored.status();
