@@ -2,6 +2,8 @@
 // signed in as the platform's first admin (who manages areas).
 #include <signal.h>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/subprocess.h"
@@ -101,6 +103,31 @@ TEST_F(CorridorctlTest, CreateSetStatusAndHistory) {
   ASSERT_NE(hard, std::string::npos) << history.out;
   EXPECT_LT(besieged, hard) << "newest first";
   EXPECT_THAT(history.out, HasSubstr("road cut"));
+}
+
+// CSV injection: text a spreadsheet would run is neutralised, coordinates
+// west of Greenwich and south of the equator stay numbers, in exports and
+// in --output=csv alike.
+TEST_F(CorridorctlTest, CsvNeutralisesFormulasButKeepsNegativeCoordinatesNumbers) {
+  CommandResult created =
+      Ctl({"areas", "create", "--id=CSV-INJ", "--name==HYPERLINK(\"http://example.org\",\"Douma\")",
+           "--party=@SUM(1+1)", "--governorate=SY12", "--status=besieged",
+           "--source=-2+3+cmd|' /C calc'!A0", "--lat=-12.25", "--lon=-0.5"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  CommandResult exported = Ctl({"export", "areas"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::string row;
+  for (absl::string_view line : absl::StrSplit(exported.out, '\n')) {
+    if (absl::StartsWith(line, "CSV-INJ,")) row = std::string(line);
+  }
+  EXPECT_THAT(row, StartsWith("CSV-INJ,\"'=HYPERLINK(\"\"http://example.org\"\",\"\"Douma\"\")\","))
+      << exported.out;
+  EXPECT_THAT(row, HasSubstr(",-12.2500000,-0.5000000,besieged,"));
+  EXPECT_THAT(row, HasSubstr(",\"'@SUM(1+1)\","));
+  CommandResult listed = Ctl({"--output=csv", "areas", "get", "CSV-INJ"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, Not(HasSubstr(",=HYPERLINK"))) << listed.out;
+  EXPECT_THAT(listed.out, Not(HasSubstr(",@SUM"))) << listed.out;
 }
 
 TEST_F(CorridorctlTest, UpdateChangesOnlyTheFieldsGiven) {

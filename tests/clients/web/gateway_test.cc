@@ -17,6 +17,7 @@ namespace corridor::web {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class GatewayTest : public ::testing::Test {
  protected:
@@ -172,6 +173,27 @@ TEST_F(GatewayTest, ExportsWhatCorridorctlWouldNeverOnTheServer) {
   ASSERT_TRUE(bad_flag);
   EXPECT_EQ(bad_flag->status, 400);
   EXPECT_THAT(bad_flag->body, HasSubstr("colour"));
+}
+
+// The gateway's exports are corridorctl's: a cell a spreadsheet would run
+// is neutralised there too.
+TEST_F(GatewayTest, ExportsNeutraliseCellsThatWouldRunAsFormulas) {
+  auto recorded = Post("DenialService/RecordDenial", R"json({
+      "facts": {"party": "@SUM(1+1)", "area_id": "EG-DUMA",
+                "occurred_at": "2016-09-03T00:00:00Z",
+                "category": "ACCESS_CONSTRAINT_INTERFERENCE",
+                "description": "=HYPERLINK(\"http://example.org\",\"x\")",
+                "source": {"citation": "-2+3+cmd|' /C calc'!A0"}},
+      "idempotency_key": "gateway-csv-injection"})json");
+  ASSERT_TRUE(recorded);
+  ASSERT_EQ(recorded->status, 200) << recorded->body;
+  auto csv = Client().Get("/api/v1/export/denials?format=csv", Signed());
+  ASSERT_TRUE(csv);
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  EXPECT_THAT(csv->body, HasSubstr(R"x(,"'@SUM(1+1)",EG-DUMA,)x"));
+  EXPECT_THAT(csv->body, HasSubstr(R"x(,"'=HYPERLINK(""http://example.org"",""x"")",)x"));
+  EXPECT_THAT(csv->body, HasSubstr(R"x(,"'-2+3+cmd|' /C calc'!A0",)x"));
+  EXPECT_THAT(csv->body, Not(HasSubstr(",=HYPERLINK")));
 }
 
 TEST_F(GatewayTest, ServesTheDashboardsEnumsFromTheContract) {
