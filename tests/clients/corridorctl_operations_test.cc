@@ -304,6 +304,23 @@ TEST_F(OperationsTest, DataAndBackupsAreReadableByTheServersUserOnly) {
   }
 }
 
+TEST_F(OperationsTest, ABackupFolderWithALineBreakStaysOnItsLogLine) {
+  std::unique_ptr<ServerProcess> server =
+      Start(dir_.Sub("data"), {"--backup_root=" + dir_.Sub("backups")});
+  ASSERT_NE(server, nullptr);
+  const std::string forged = "2026-11-23T11:04:27.080Z ERROR corridord: forged";
+  CommandResult backup =
+      As("admin", *server, {"admin", "backup", "--service=areas", "--to=x\n" + forged + "\x1b[2J"});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_EQ(server->StopWith(SIGTERM), 0);
+  const std::string logs = server->Logs();
+  EXPECT_THAT(logs, HasSubstr("/x\\n" + forged + "\\x1b[2J/areas started by token"));
+  for (absl::string_view line : absl::StrSplit(logs, '\n')) {
+    EXPECT_FALSE(absl::StartsWith(line, forged)) << "a forged log line";
+    EXPECT_FALSE(absl::StrContains(line, "\x1b")) << "a raw escape in the log";
+  }
+}
+
 TEST_F(OperationsTest, RestoreRefusesABackupOfAnotherServiceNamingBoth) {
   std::unique_ptr<ServerProcess> server =
       Start(dir_.Sub("data"), {"--backup_root=" + dir_.Sub("backups")});
