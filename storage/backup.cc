@@ -88,7 +88,7 @@ bool IsInside(const fs::path& path, const fs::path& folder) {
 // realpath(3) of the longest leading part of `path` that exists, with the
 // rest appended and `..` in it folded. A symlink in the part that exists
 // is followed; one that points nowhere is an error.
-absl::StatusOr<fs::path> ResolveExisting(const fs::path& path) {
+absl::StatusOr<fs::path> ResolveOnce(const fs::path& path) {
   fs::path existing;
   fs::path rest;
   bool missing = false;
@@ -114,6 +114,20 @@ absl::StatusOr<fs::path> ResolveExisting(const fs::path& path) {
   fs::path result = (fs::path(resolved) / rest).lexically_normal();
   if (result.filename().empty() && result != result.root_path()) result = result.parent_path();
   return result;
+}
+
+// ResolveOnce until nothing changes: folding `..` after a missing folder
+// ("new/../link/x") can bring an existing symlink into the path, which the
+// next round resolves. The result is the path the kernel would follow.
+absl::StatusOr<fs::path> ResolveExisting(const fs::path& path) {
+  fs::path current = path;
+  for (int round = 0; round < 8; ++round) {
+    absl::StatusOr<fs::path> next = ResolveOnce(current);
+    if (!next.ok() || *next == current) return next;
+    current = *std::move(next);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(path.string(), " does not settle to one folder; name it without `..`"));
 }
 
 absl::Status Mismatch(const std::string& to, absl::string_view what) {

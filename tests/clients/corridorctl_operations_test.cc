@@ -253,7 +253,7 @@ TEST_F(OperationsTest, BackupsStayUnderTheBackupRootAndOutOfTheDataFolder) {
   for (const std::string& to :
        {std::string("/etc/corridor-backup"), std::string("../corridor-backup"),
         std::string("nightly/../../corridor-backup"), std::string("escape/nightly"),
-        outside.Sub("nightly")}) {
+        std::string("missing/../escape/nightly"), outside.Sub("nightly")}) {
     SCOPED_TRACE(to);
     CommandResult refused =
         As("admin", *server, {"admin", "backup", "--service=areas", "--to=" + to});

@@ -302,6 +302,8 @@ TEST_F(BackupRootTest, FoldersThatLeaveTheRootAreRefused) {
   // A symlink inside the root that points out of it.
   fs::create_directory_symlink(dir_.Sub("outside"), dir_.Sub("backups/escape"));
   EXPECT_THAT(Refusal("escape/areas"), HasSubstr("outside the backup root"));
+  // Also when `..` after a folder that does not exist brings it in.
+  EXPECT_THAT(Refusal("nothing/../escape/areas"), HasSubstr("outside the backup root"));
   fs::create_directory_symlink("/etc", dir_.Sub("backups/etc"));
   EXPECT_THAT(Refusal("etc/cron.d"), HasSubstr("outside the backup root"));
   // One that points nowhere cannot be checked, so it is refused too.
