@@ -1,9 +1,12 @@
 #include "common/credentials.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -60,18 +63,34 @@ absl::Status WriteTokenFile(const std::string& path, absl::string_view token) {
     ::mkdir(path.substr(0, slash).c_str(), 0700);
   }
   const std::string partial = path + ".partial";
-  std::FILE* file = std::fopen(partial.c_str(), "w");
-  if (file == nullptr) {
+  // A .partial left by a crash, or a symlink planted there by another user
+  // of the folder, is removed (unlink does not follow symlinks); O_EXCL and
+  // O_NOFOLLOW then refuse anything that takes its place, and the file is
+  // 0600 from its first byte.
+  if (::unlink(partial.c_str()) != 0 && errno != ENOENT) {
     return absl::PermissionDeniedError(
-        absl::StrCat("cannot write the token file \"", partial, "\"; check the folder exists and is writable"));
+        absl::StrCat("cannot replace \"", partial, "\" (", std::strerror(errno),
+                     "), left from an earlier attempt; remove it, or save the token elsewhere"));
   }
-  ::chmod(partial.c_str(), 0600);
+  const int fd =
+      ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::PermissionDeniedError(absl::StrCat("cannot write the token file \"", partial,
+                                                    "\" (", std::strerror(errno),
+                                                    "); check the folder exists and is writable"));
+  }
   const std::string line = absl::StrCat(token, "\n");
-  const bool written = std::fwrite(line.data(), 1, line.size(), file) == line.size() &&
-                       std::fflush(file) == 0 && ::fsync(fileno(file)) == 0;
-  std::fclose(file);
-  if (!written || std::rename(partial.c_str(), path.c_str()) != 0) {
-    std::remove(partial.c_str());
+  size_t done = 0;
+  while (done < line.size()) {
+    const ssize_t n = ::write(fd, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  const bool written = done == line.size() && ::fsync(fd) == 0;
+  const bool closed = ::close(fd) == 0;
+  if (!written || !closed || std::rename(partial.c_str(), path.c_str()) != 0) {
+    ::unlink(partial.c_str());
     return absl::InternalError(absl::StrCat("cannot write the token file \"", path,
                                             "\"; is the disk full or read-only?"));
   }

@@ -27,7 +27,9 @@ void AttachBearerToken(grpc::ClientContext* context, absl::string_view token);
 absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
 
 // Saves `token` in `path`, readable and writable by this user only (0600),
-// creating the folder (0700) if needed. Written whole, then renamed.
+// creating the folder (0700) if needed. Written whole to `path`.partial,
+// which is created afresh (never through a symlink) and 0600 from the
+// start, then renamed over `path`.
 absl::Status WriteTokenFile(const std::string& path, absl::string_view token);
 
 // TLS for a client. Off when ca_file is empty.

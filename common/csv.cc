@@ -5,6 +5,51 @@
 #include "absl/strings/str_replace.h"
 
 namespace corridor {
+namespace {
+
+// The characters a spreadsheet starts a formula (or DDE command) with.
+bool StartsFormula(absl::string_view value) {
+  return !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' ||
+                            value[0] == '@' || value[0] == '\t' || value[0] == '\r');
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// A plain decimal number, signed: [+-]digits[.digits][e[+-]digits], or with
+// no digits before the point.
+bool IsSignedNumber(absl::string_view value) {
+  size_t i = 0;
+  if (i < value.size() && (value[i] == '+' || value[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < value.size() && IsDigit(value[i])) ++i, ++digits;
+  if (i < value.size() && value[i] == '.') {
+    ++i;
+    while (i < value.size() && IsDigit(value[i])) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < value.size() && (value[i] == 'e' || value[i] == 'E')) {
+    ++i;
+    if (i < value.size() && (value[i] == '+' || value[i] == '-')) ++i;
+    size_t exponent = 0;
+    while (i < value.size() && IsDigit(value[i])) ++i, ++exponent;
+    if (exponent == 0) return false;
+  }
+  return i == value.size();
+}
+
+// Whether CsvField puts a single quote before `value`: it starts a formula
+// once its own leading single quotes are skipped. Those are counted in, so
+// that a value that really starts with a single quote survives ParseCsv
+// taking one off.
+bool NeedsNeutralising(absl::string_view value) {
+  const size_t quotes = value.find_first_not_of('\'');
+  if (quotes == absl::string_view::npos) return false;
+  const absl::string_view rest = value.substr(quotes);
+  if (!StartsFormula(rest)) return false;
+  return quotes > 0 || !IsSignedNumber(rest);
+}
+
+}  // namespace
 
 absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view text,
                                                                std::vector<int>* row_lines) {
@@ -13,11 +58,18 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view
   std::string field;
   bool in_quotes = false;
   bool after_quote = false;  // just closed a quoted field
+  // CsvField's neutralisation, undone: only ever on a quoted field.
+  auto restore = [](std::string* quoted) {
+    if (!quoted->empty() && (*quoted)[0] == '\'' && NeedsNeutralising(*quoted)) {
+      quoted->erase(0, 1);
+    }
+  };
   bool row_has_content = false;
   int line = 1;
   int quote_line = 0;
   int row_line = 1;
   auto end_row = [&] {
+    if (after_quote) restore(&field);
     row.push_back(std::move(field));
     rows.push_back(std::move(row));
     if (row_lines != nullptr) row_lines->push_back(row_line);
@@ -43,6 +95,7 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view
       continue;
     }
     if (c == ',') {
+      if (after_quote) restore(&field);
       row.push_back(std::move(field));
       field.clear();
       after_quote = false;
@@ -108,10 +161,12 @@ const std::string& CsvTable::Get(size_t row, absl::string_view column) const {
 }
 
 std::string CsvField(absl::string_view value) {
-  if (value.find_first_of(",\"\r\n") == absl::string_view::npos) {
+  const bool neutralise = NeedsNeutralising(value);
+  if (!neutralise && value.find_first_of(",\"\r\n") == absl::string_view::npos) {
     return std::string(value);
   }
-  return absl::StrCat("\"", absl::StrReplaceAll(value, {{"\"", "\"\""}}), "\"");
+  return absl::StrCat("\"", neutralise ? "'" : "", absl::StrReplaceAll(value, {{"\"", "\"\""}}),
+                      "\"");
 }
 
 std::string CsvRow(const std::vector<std::string>& fields) {

@@ -1,5 +1,6 @@
 // RFC 4180 CSV: quoted fields, doubled quotes, newlines inside quotes,
-// CRLF or LF line ends.
+// CRLF or LF line ends; and, for spreadsheets, no cell that runs as a
+// formula (CSV injection): what CsvField neutralises, ParseCsv restores.
 #ifndef CORRIDOR_COMMON_CSV_H_
 #define CORRIDOR_COMMON_CSV_H_
 
@@ -15,7 +16,10 @@ namespace corridor {
 // Parses CSV text into rows of fields. INVALID_ARGUMENT with the line number
 // for an unterminated quote or text after a closing quote. If `row_lines`
 // is set, it receives the line each row starts on (a quoted field may span
-// lines), for error messages.
+// lines), for error messages. A quoted field that CsvField neutralised (a
+// single quote, then any more, then =, +, -, @, tab or carriage return)
+// loses that first single quote, so that what Corridor exports imports
+// back unchanged.
 absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(
     absl::string_view text, std::vector<int>* row_lines = nullptr);
 
@@ -36,7 +40,12 @@ class CsvTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
-// Quotes a field if it holds a comma, quote or line break.
+// Quotes a field if it holds a comma, quote or line break. A field that a
+// spreadsheet would run as a formula, one that starts with =, +, -, @, tab
+// or carriage return (after any single quotes), is neutralised as OWASP
+// recommends: written quoted, with a single quote before it. A number such
+// as -0.5 or +3 is left as it is: a spreadsheet reads it as a number, not a
+// formula, and coordinates stay numbers.
 std::string CsvField(absl::string_view value);
 
 // One line of CSV (without its line end): the fields quoted as needed and

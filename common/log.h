@@ -2,7 +2,9 @@
 //
 //   CORRIDOR_LOG(INFO) << "serving areas on " << address;
 //
-// Lines go to stderr as "2026-11-22T10:00:00.123Z INFO areas: message".
+// Lines go to stderr as "2026-11-22T10:00:00.123Z INFO areas: message", one
+// line per message: control characters in the message (a newline, ESC...)
+// are written escaped, as \n or \x1b.
 #ifndef CORRIDOR_COMMON_LOG_H_
 #define CORRIDOR_COMMON_LOG_H_
 

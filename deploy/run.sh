@@ -8,6 +8,8 @@
 #
 #   CORRIDOR_LISTEN    address to serve on (default 127.0.0.1:7400)
 #   CORRIDOR_DATA_DIR  data folder (default var/data)
+#   CORRIDOR_BACKUP_ROOT  the only folder online backups are written under
+#                      (default var/backups)
 #   CORRIDOR_WEB       address of the dashboard (default 127.0.0.1:7480)
 #   CORRIDOR_METRICS   address of the Prometheus /metrics endpoint (default 127.0.0.1:7490)
 set -euo pipefail
@@ -17,7 +19,9 @@ cd "$(dirname "$0")/.."
 
 LISTEN=${CORRIDOR_LISTEN:-127.0.0.1:7400}
 DATA_DIR=${CORRIDOR_DATA_DIR:-var/data}
-mkdir -p "$DATA_DIR"
+BACKUP_ROOT=${CORRIDOR_BACKUP_ROOT:-var/backups}
+# Readable by this user only: the data holds tokens and signing keys.
+(umask 077 && mkdir -p "$DATA_DIR")
 WEB_LISTEN=${CORRIDOR_WEB:-127.0.0.1:7480}
 METRICS_LISTEN=${CORRIDOR_METRICS:-127.0.0.1:7490}
 PORT_FILE=$(mktemp)
@@ -25,8 +29,8 @@ WEB_PORT_FILE=$(mktemp)
 rm -f "$WEB_PORT_FILE"
 trap 'rm -f "$PORT_FILE" "$WEB_PORT_FILE"' EXIT
 
-build/bin/corridord --listen="$LISTEN" --data_dir="$DATA_DIR" --port_file="$PORT_FILE" \
-  --metrics_listen="$METRICS_LISTEN" &
+build/bin/corridord --listen="$LISTEN" --data_dir="$DATA_DIR" --backup_root="$BACKUP_ROOT" \
+  --port_file="$PORT_FILE" --metrics_listen="$METRICS_LISTEN" &
 SERVER=$!
 WEB=""
 stop() {
@@ -71,6 +75,7 @@ cat <<BANNER
     metrics           http://$METRICS_LISTEN/metrics   (Prometheus text format)
     data              $DATA_DIR/<service>   (one RocksDB each)
     admin token       $DATA_DIR/credentials/admin.token   (readable only by you)
+    backups           $BACKUP_ROOT/<folder>/<service>   (corridorctl admin backup --to=<folder>)
 
     dashboard         http://$WEB_ADDRESS/
                       sign in with a token, e.g. a coordinator's made as below

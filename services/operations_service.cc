@@ -19,29 +19,33 @@ grpc::Status OperationsService::CreateBackup(grpc::ServerContext* context,
   absl::StatusOr<const ServiceStorage*> storage = FindHostedStorage(hosted_, request->service(),
                                                                     &name);
   if (!storage.ok()) return ToGrpc(storage.status());
-  // The path is the server's; a relative one would depend on where the
-  // server was started.
-  if (request->folder().empty() || request->folder()[0] != '/') {
-    return ToGrpc(InvalidField(
-        "folder", "must be an absolute path on the server's machine, e.g. /backups/2026-11-23/" +
-                      name));
+  if (backup_root_ == nullptr) {
+    return ToGrpc(absl::FailedPreconditionError(
+        "this server takes no backups: it was started without --backup_root. Restart it with "
+        "--backup_root=DIR, a folder outside its --data_dir, and back up to folders under DIR"));
   }
-  CORRIDOR_LOG(INFO) << name << ": backup to " << request->folder() << " started by "
+  absl::StatusOr<std::string> folder = backup_root_->Resolve(request->folder());
+  if (!folder.ok()) {
+    return ToGrpc(absl::IsInvalidArgument(folder.status())
+                      ? InvalidField("folder", folder.status().message())
+                      : folder.status());
+  }
+  CORRIDOR_LOG(INFO) << name << ": backup to " << *folder << " started by "
                      << "token " << origin->principal.token_id();
   const absl::Time started = absl::Now();
-  absl::StatusOr<storage::BackupManifest> made = storage::CreateBackup(
-      *(*storage)->store, name, (*storage)->files_beside_store, request->folder());
+  absl::StatusOr<storage::BackupManifest> made =
+      storage::CreateBackup(*(*storage)->store, name, (*storage)->files_beside_store, *folder);
   if (!made.ok()) {
-    CORRIDOR_LOG(WARNING) << name << ": backup to " << request->folder()
+    CORRIDOR_LOG(WARNING) << name << ": backup to " << *folder
                           << " failed: " << made.status().message();
     return ToGrpc(made.status());
   }
-  CORRIDOR_LOG(INFO) << name << ": backup to " << request->folder() << " done in "
+  CORRIDOR_LOG(INFO) << name << ": backup to " << *folder << " done in "
                      << absl::FormatDuration(absl::Now() - started) << ": " << made->head.size
                      << " journal entries, " << made->files << " files, " << made->bytes
                      << " bytes";
   response->set_service(name);
-  response->set_folder(request->folder());
+  response->set_folder(*folder);
   *response->mutable_created() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
       absl::ToUnixMicros(made->created));
   response->set_journal_size(made->head.size);

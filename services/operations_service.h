@@ -1,18 +1,22 @@
 // corridor.v1.OperationsService for every service hosted in a process:
-// online backups of their databases (storage/backup.h).
+// online backups of their databases (storage/backup.h), written only under
+// the process's backup root.
 #ifndef CORRIDOR_SERVICES_OPERATIONS_SERVICE_H_
 #define CORRIDOR_SERVICES_OPERATIONS_SERVICE_H_
 
 #include "corridor/v1/operations.grpc.pb.h"
 #include "services/module.h"
+#include "storage/backup.h"
 
 namespace corridor {
 
 class OperationsService final : public v1::OperationsService::Service {
  public:
-  // `hosted` and `access` must outlive this.
-  OperationsService(HostedStorage hosted, const AccessControl* access)
-      : hosted_(std::move(hosted)), access_(access) {}
+  // `hosted`, `access` and `backup_root` must outlive this. Without a
+  // backup root (nullptr) every backup is refused with FAILED_PRECONDITION.
+  OperationsService(HostedStorage hosted, const AccessControl* access,
+                    const storage::BackupRoot* backup_root)
+      : hosted_(std::move(hosted)), access_(access), backup_root_(backup_root) {}
 
   grpc::Status CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest* request,
                             v1::Backup* response) override;
@@ -20,6 +24,7 @@ class OperationsService final : public v1::OperationsService::Service {
  private:
   HostedStorage hosted_;
   const AccessControl* access_;
+  const storage::BackupRoot* backup_root_;
 };
 
 }  // namespace corridor

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -24,6 +25,7 @@
 #include "services/module.h"
 #include "services/operations_service.h"
 #include "services/routes/routes_module.h"
+#include "storage/backup.h"
 
 namespace corridor {
 namespace {
@@ -219,6 +221,25 @@ absl::Status RunServices(const RuntimeOptions& options) {
     }
   }
 
+  std::optional<storage::BackupRoot> backup_root;
+  if (options.backup_root.empty()) {
+    CORRIDOR_LOG(INFO) << "backups are off: no --backup_root";
+  } else {
+    absl::StatusOr<storage::BackupRoot> opened =
+        storage::BackupRoot::Open(options.backup_root, options.data_root);
+    if (!opened.ok()) {
+      return absl::Status(
+          opened.status().code(),
+          absl::StrCat(
+              "--backup_root=", options.backup_root, ": ", opened.status().message(),
+              absl::IsFailedPrecondition(opened.status())
+                  ? absl::StrCat("; choose a folder outside --data_dir=", options.data_root)
+                  : ""));
+    }
+    backup_root = *std::move(opened);
+    CORRIDOR_LOG(INFO) << "backups are written under " << backup_root->path();
+  }
+
   // One audit service and one operations service answer for every
   // database in this process.
   HostedStorage storages;
@@ -227,7 +248,7 @@ absl::Status RunServices(const RuntimeOptions& options) {
   }
   AuditService audit(storages, &access);
   hosted.push_back({&audit, v1::AuditService::service_full_name()});
-  OperationsService operations(storages, &access);
+  OperationsService operations(storages, &access, backup_root ? &*backup_root : nullptr);
   hosted.push_back({&operations, v1::OperationsService::service_full_name()});
 
   const absl::Time started = absl::Now();

@@ -17,6 +17,9 @@ struct RuntimeOptions {
   std::vector<std::string> services;
   // Each service keeps its RocksDB in <data_root>/<service>.
   std::string data_root = "corridor-data";
+  // The only folder backups are written under (created 0700 at start if
+  // missing); it must lie outside data_root. Empty: backups are refused.
+  std::string backup_root;
   ServerOptions server;
   bool load_reference_data = true;
   // Addresses of services not run in this process: "areas=host:port,...".

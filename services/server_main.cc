@@ -1,5 +1,7 @@
 #include "services/server_main.h"
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include "absl/flags/flag.h"
@@ -16,6 +18,10 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:7400",
           "host:port to serve gRPC on; port 0 picks a free port");
 ABSL_FLAG(std::string, data_dir, "corridor-data",
           "folder holding one RocksDB folder per service (<data_dir>/<service>)");
+ABSL_FLAG(std::string, backup_root, "",
+          "the only folder online backups are written under (corridorctl admin backup "
+          "--to=FOLDER names a folder inside it); created 0700 if missing, and must lie outside "
+          "--data_dir. Empty: backups are refused");
 ABSL_FLAG(std::string, services, "",
           "comma-separated services to run in this process (corridord only); "
           "empty runs all");
@@ -59,12 +65,16 @@ namespace corridor {
 
 int ServerMain(int argc, char** argv, const std::string& program,
                const std::string& fixed_services) {
+  // Every file the server makes (RocksDB's, tokens, backups, port files)
+  // is readable by its user only: data folders hold credentials and the
+  // journal signing keys.
+  ::umask(077);
   BlockTerminationSignals();
   SetLogName(program);
   absl::SetProgramUsageMessage(absl::StrCat(
       program,
       ": Corridor gRPC server.\nServices in this build: ", absl::StrJoin(KnownServices(), ","),
-      "\nUsage: ", program, " [--listen=127.0.0.1:7400] [--data_dir=data]",
+      "\nUsage: ", program, " [--listen=127.0.0.1:7400] [--data_dir=data] [--backup_root=backups]",
       fixed_services.empty() ? " [--services=areas,...]" : ""));
   absl::ParseCommandLine(argc, argv);
 
@@ -88,6 +98,7 @@ int ServerMain(int argc, char** argv, const std::string& program,
   RuntimeOptions options;
   options.services = *services;
   options.data_root = absl::GetFlag(FLAGS_data_dir);
+  options.backup_root = absl::GetFlag(FLAGS_backup_root);
   options.server.listen_address = absl::GetFlag(FLAGS_listen);
   options.server.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.server.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));

@@ -1,5 +1,11 @@
 #include "storage/backup.h"
 
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -46,6 +52,84 @@ std::string ManifestText(const BackupManifest& manifest) {
                       "\nfiles: ", manifest.files, "\nbytes: ", manifest.bytes, "\n");
 }
 
+// Folders 0700, files 0600, from `folder` down. The checkpoint's table
+// files may be hard links to the live database's, which become 0600 too
+// (as the server's umask makes them anyway).
+absl::Status MakePrivate(const fs::path& folder) {
+  std::error_code error;
+  fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace, error);
+  if (error) return FileError("cannot restrict the permissions of", folder, error);
+  for (auto it = fs::recursive_directory_iterator(folder, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    const fs::file_status status = it->symlink_status(error);
+    if (error) break;
+    if (fs::is_symlink(status)) continue;
+    fs::permissions(it->path(),
+                    fs::is_directory(status) ? fs::perms::owner_all
+                                             : fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace, error);
+    if (error) return FileError("cannot restrict the permissions of", it->path(), error);
+  }
+  if (error) return FileError("cannot read", folder, error);
+  return absl::OkStatus();
+}
+
+// Whether `path` is `folder` or lies below it; both absolute and normal.
+bool IsInside(const fs::path& path, const fs::path& folder) {
+  auto part = path.begin();
+  for (const fs::path& step : folder) {
+    if (step.empty()) continue;  // after a trailing slash
+    if (part == path.end() || *part != step) return false;
+    ++part;
+  }
+  return true;
+}
+
+// realpath(3) of the longest leading part of `path` that exists, with the
+// rest appended and `..` in it folded. A symlink in the part that exists
+// is followed; one that points nowhere is an error.
+absl::StatusOr<fs::path> ResolveOnce(const fs::path& path) {
+  fs::path existing;
+  fs::path rest;
+  bool missing = false;
+  for (const fs::path& part : path) {
+    if (part.empty()) continue;
+    if (!missing) {
+      struct stat info;
+      const fs::path next = existing / part;
+      if (::lstat(next.c_str(), &info) == 0) {
+        existing = next;
+        continue;
+      }
+      missing = true;
+    }
+    rest /= part;
+  }
+  char resolved[PATH_MAX];
+  if (::realpath(existing.c_str(), resolved) == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(existing.string(), " cannot be resolved (", std::strerror(errno),
+                     "): a symlink that points nowhere, or a folder this server may not read"));
+  }
+  fs::path result = (fs::path(resolved) / rest).lexically_normal();
+  if (result.filename().empty() && result != result.root_path()) result = result.parent_path();
+  return result;
+}
+
+// ResolveOnce until nothing changes: folding `..` after a missing folder
+// ("new/../link/x") can bring an existing symlink into the path, which the
+// next round resolves. The result is the path the kernel would follow.
+absl::StatusOr<fs::path> ResolveExisting(const fs::path& path) {
+  fs::path current = path;
+  for (int round = 0; round < 8; ++round) {
+    absl::StatusOr<fs::path> next = ResolveOnce(current);
+    if (!next.ok() || *next == current) return next;
+    current = *std::move(next);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(path.string(), " does not settle to one folder; name it without `..`"));
+}
+
 absl::Status Mismatch(const std::string& to, absl::string_view what) {
   return absl::DataLossError(absl::StrCat(
       "the restored copy in ", to, " does not match its backup: ", what,
@@ -55,18 +139,68 @@ absl::Status Mismatch(const std::string& to, absl::string_view what) {
 
 }  // namespace
 
+absl::StatusOr<BackupRoot> BackupRoot::Open(const std::string& root, const std::string& data_dir) {
+  if (root.empty()) return absl::InvalidArgumentError("the backup root is empty");
+  absl::Status created = CreatePrivateFolders(root);
+  if (!created.ok()) return created;
+  absl::StatusOr<fs::path> real_root = ResolveExisting(fs::absolute(root));
+  if (!real_root.ok()) return real_root.status();
+  absl::StatusOr<fs::path> real_data = ResolveExisting(fs::absolute(data_dir));
+  if (!real_data.ok()) return real_data.status();
+  if (IsInside(*real_root, *real_data)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(real_root->string(), " lies inside the data folder ", real_data->string(),
+                     ", where no backup may be written"));
+  }
+  return BackupRoot(real_root->string(), real_data->string());
+}
+
+absl::StatusOr<std::string> BackupRoot::Resolve(absl::string_view requested) const {
+  if (requested.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "is empty; name a new folder under the backup root ", root_, ", e.g. 2026-11-23/areas"));
+  }
+  // The system calls would read the path only up to a NUL.
+  if (requested.find('\0') != absl::string_view::npos) {
+    return absl::InvalidArgumentError("contains a NUL character; name a folder without one");
+  }
+  const fs::path asked(std::string{requested});
+  absl::StatusOr<fs::path> folder =
+      ResolveExisting(asked.is_absolute() ? asked : fs::path(root_) / asked);
+  if (!folder.ok()) return folder.status();
+  if (!IsInside(*folder, root_)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", requested, "\" is ", folder->string(), ", outside the backup root ", root_,
+        "; name a folder relative to the root (e.g. 2026-11-23/areas) or an absolute one "
+        "inside it"));
+  }
+  if (*folder == fs::path(root_)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", requested, "\" is the backup root itself; name a new folder inside it"));
+  }
+  if (IsInside(*folder, data_dir_) || IsInside(data_dir_, *folder)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", requested, "\" is ", folder->string(), ", in this server's data folder ", data_dir_,
+        ", where the live databases are; name a folder under the backup root "
+        "outside it"));
+  }
+  return folder->string();
+}
+
 absl::StatusOr<BackupManifest> CreateBackup(const Store& store, absl::string_view service,
                                             const std::vector<std::string>& extra_files,
                                             const std::string& folder) {
-  std::error_code error;
-  fs::create_directories(fs::path(folder).parent_path(), error);
-  if (error) return FileError("cannot create the parent folder of", folder, error);
+  absl::Status created = CreatePrivateFolders(fs::path(folder).parent_path().string());
+  if (!created.ok()) return created;
   absl::StatusOr<JournalHead> head = store.Checkpoint(folder);
   if (!head.ok()) return head.status();
+  std::error_code error;
   for (const std::string& file : extra_files) {
     fs::copy_file(file, fs::path(folder) / fs::path(file).filename(), error);
     if (error) return FileError("cannot copy", file, error);
   }
+  absl::Status private_files = MakePrivate(folder);
+  if (!private_files.ok()) return private_files;
   BackupManifest manifest;
   manifest.service = std::string(service);
   manifest.created = absl::Now();
@@ -81,6 +215,9 @@ absl::StatusOr<BackupManifest> CreateBackup(const Store& store, absl::string_vie
     out.flush();
     if (!out) return FileError("cannot write", partial, std::make_error_code(std::errc::io_error));
   }
+  fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace, error);
+  if (error) return FileError("cannot restrict the permissions of", partial, error);
   fs::rename(partial, fs::path(folder) / kBackupManifestName, error);
   if (error) return FileError("cannot finish the manifest in", folder, error);
   return manifest;
@@ -131,10 +268,16 @@ absl::StatusOr<BackupManifest> ReadBackupManifest(const std::string& folder) {
 }
 
 absl::StatusOr<BackupManifest> RestoreBackup(
-    const std::string& from, const std::string& to,
+    const std::string& from, const std::string& to, absl::string_view service,
     const std::function<void(const RestoreProgress&)>& progress) {
   absl::StatusOr<BackupManifest> manifest = ReadBackupManifest(from);
   if (!manifest.ok()) return manifest.status();
+  if (manifest->service != service) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the backup in ", from, " is of the ", manifest->service, " service, not of ", service,
+        ": its records do not belong in ", service, "'s data folder ", to,
+        ". Nothing was copied; restore it into the data folder of ", manifest->service));
+  }
   auto report = [&](const std::string& stage, uint64_t done, uint64_t total) {
     if (progress) progress(RestoreProgress{stage, done, total});
   };
@@ -145,15 +288,19 @@ absl::StatusOr<BackupManifest> RestoreBackup(
         to, " is not empty; restore into a new folder (move the old one aside first: "
             "nothing is overwritten)"));
   }
-  fs::create_directories(to, error);
-  if (error) return FileError("cannot create", to, error);
+  absl::Status created = CreatePrivateFolders(to);
+  if (!created.ok()) return created;
 
   uint64_t copied = 0;
   for (const auto& item : fs::directory_iterator(from, error)) {
     const std::string name = item.path().filename().string();
     if (name == kBackupManifestName || !item.is_regular_file()) continue;
-    fs::copy_file(item.path(), fs::path(to) / name, error);
+    const fs::path copy = fs::path(to) / name;
+    fs::copy_file(item.path(), copy, error);
     if (error) return FileError("cannot copy", item.path(), error);
+    fs::permissions(copy, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
+                    error);
+    if (error) return FileError("cannot restrict the permissions of", copy, error);
     report("copying", ++copied, manifest->files);
   }
   if (error) return FileError("cannot read", from, error);

@@ -1,9 +1,13 @@
 #include "storage/store.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -21,9 +25,9 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/merge_operator.h"
-#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 #include "storage/key_codec.h"
 #include "storage/page_token.h"
@@ -489,6 +493,26 @@ absl::Status Store::Impl::WriteOrdered(rocksdb::WriteBatch* batch, v1::JournalEn
   return status;
 }
 
+absl::Status CreatePrivateFolders(const std::string& path) {
+  std::filesystem::path folder;
+  for (const std::filesystem::path& part : std::filesystem::path(path)) {
+    if (part.empty()) continue;  // after a trailing slash
+    folder /= part;
+    struct stat info;
+    if (::stat(folder.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) continue;
+    if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
+      return absl::UnavailableError(absl::StrCat("cannot create the folder ", folder.string(), ": ",
+                                                 std::strerror(errno),
+                                                 "; check the permissions of its parent"));
+    }
+    if (::stat(folder.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+      return absl::UnavailableError(
+          absl::StrCat(folder.string(), " exists and is not a folder; move it aside"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
@@ -563,11 +587,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     return absl::InvalidArgumentError("store path is empty: give a data folder");
   }
   if (!options.read_only) {
-    std::error_code error;
-    std::filesystem::create_directories(options.path, error);
-    if (error) {
+    absl::Status created = CreatePrivateFolders(options.path);
+    if (!created.ok()) {
       return absl::UnavailableError(
-          absl::StrCat("cannot create data folder ", options.path, ": ", error.message()));
+          absl::StrCat("cannot create the data folder: ", created.message()));
     }
   }
 

@@ -29,7 +29,8 @@
 namespace corridor::storage {
 
 struct StoreOptions {
-  // Folder of the database; created (with its parents) if missing.
+  // Folder of the database; created (with its parents, mode 0700) if
+  // missing.
   std::string path;
   // Sync the write-ahead log before a commit returns. Corridor acknowledges
   // only synced writes; turn off only for benchmarks and bulk loads.
@@ -41,6 +42,11 @@ struct StoreOptions {
   // to a Merkle tree (RFC 6962). Turn off only to measure what it costs.
   bool journal = true;
 };
+
+// Creates `path` and each missing parent with mode 0700 (readable by this
+// user only); folders that exist already keep their mode. UNAVAILABLE
+// naming the folder if one cannot be made.
+absl::Status CreatePrivateFolders(const std::string& path);
 
 // The journal's size and root hash at one moment.
 struct JournalHead {

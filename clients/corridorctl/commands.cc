@@ -107,12 +107,14 @@ Commands:
   admin token revoke ID --reason=TEXT
   whoami                                         (the name, role and agency of your token)
 
-  admin backup    --to=/ABSOLUTE/FOLDER [--service=NAME|all]
+  admin backup    --to=FOLDER [--service=NAME|all]
                   (online: the server copies each service's database into FOLDER/<service>
-                  on its own machine while writes go on)
+                  under its --backup_root, on its own machine, while writes go on; FOLDER is
+                  relative to the root, or absolute inside it)
   admin restore   --from=FOLDER --data-dir=FOLDER [--service=NAME|all]
                   (offline, services stopped: copies each backup into <data-dir>/<service>,
-                  which must be new or empty, and verifies its journal and every record)
+                  which must be new or empty, and verifies its journal and every record;
+                  a backup of another service is refused)
   health          [--service=corridor.v1.AreaService]  (exit 0 if serving, 3 if not)
 
   audit head      --service=S > head.json        (the signed tree head, as JSON)

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <future>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "clients/corridorctl/commands.h"
@@ -31,22 +32,21 @@ std::string SizeText(uint64_t bytes) {
 int Backup(Session& session, Flags& flags, const Args& args) {
   absl::Status parsed = ExpectArgs(args, 0, "admin backup takes --service=NAME|all --to=FOLDER");
   std::string to;
-  if (parsed.ok()) parsed = flags.TakeRequired("to", "/backups/2026-11-23", &to);
+  if (parsed.ok()) parsed = flags.TakeRequired("to", "2026-11-23", &to);
   const std::string service = flags.Take("service", "all");
   if (parsed.ok()) parsed = flags.CheckAllUsed("admin backup");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
-  if (to.empty() || to[0] != '/') {
-    return session.UsageFailure(
-        "--to must be an absolute path: the server writes the backup on its own machine");
-  }
   const bool all = service == "all";
   const std::vector<std::string> services =
       all ? AllServices() : std::vector<std::string>{service};
   int backed_up = 0;
+  std::string written_under;  // the folder the server resolved --to to
   for (const std::string& name : services) {
     auto stub = v1::OperationsService::NewStub(session.ChannelFor(name));
     v1::CreateBackupRequest request;
     request.set_service(name);
+    // The server resolves it under its --backup_root and refuses anything
+    // outside.
     request.set_folder((fs::path(to) / name).string());
     session.err() << "backing up " << name << " into " << request.folder() << " ...\n";
     grpc::ClientContext context;
@@ -59,8 +59,17 @@ int Backup(Session& session, Flags& flags, const Args& args) {
       session.err() << "  " << name << " is not served by this process; skipped\n";
       continue;
     }
-    if (!status.ok()) return session.Fail(status);
+    if (!status.ok()) {
+      const int code = session.Fail(status);
+      if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT &&
+          absl::StartsWith(status.error_message(), "folder:")) {
+        session.err() << "--to names a folder under the server's --backup_root: relative to "
+                         "it (e.g. --to=2026-11-23), or absolute inside it.\n";
+      }
+      return code;
+    }
     ++backed_up;
+    written_under = fs::path(backup.folder()).parent_path().string();
     session.out() << backup.service() << ": " << backup.journal_size() << " journal entries, "
                   << backup.files() << " files, " << SizeText(backup.bytes()) << " in "
                   << backup.folder() << "\n";
@@ -69,8 +78,8 @@ int Backup(Session& session, Flags& flags, const Args& args) {
     session.err() << "corridorctl: the server hosts none of the services named\n";
     return kExitError;
   }
-  session.err() << "Restore with the services stopped: corridorctl admin restore --from=" << to
-                << " --data-dir=<the services' --data_dir>\n";
+  session.err() << "Restore with the services stopped: corridorctl admin restore --from="
+                << written_under << " --data-dir=<the services' --data_dir>\n";
   return kExitOk;
 }
 
@@ -87,13 +96,26 @@ int Restore(Session& session, Flags& flags, const Args& args) {
   std::vector<std::string> services;
   for (const std::string& name : service == "all" ? AllServices()
                                                   : std::vector<std::string>{service}) {
-    const bool present = fs::exists(fs::path(from) / name / storage::kBackupManifestName);
-    if (present) services.push_back(name);
+    const std::string source = (fs::path(from) / name).string();
+    const bool present = fs::exists(fs::path(source) / storage::kBackupManifestName);
     if (!present && service != "all") {
-      session.err() << "corridorctl: " << (fs::path(from) / name).string()
-                    << " holds no finished backup of " << name << "\n";
+      session.err() << "corridorctl: " << source << " holds no finished backup of " << name << "\n";
       return kExitNotFound;
     }
+    if (!present) continue;
+    // Checked for every service before any is copied, so that a misplaced
+    // backup leaves nothing half restored. RestoreBackup checks it again.
+    absl::StatusOr<storage::BackupManifest> manifest = storage::ReadBackupManifest(source);
+    if (manifest.ok() && manifest->service != name) {
+      session.err() << "corridorctl: " << source << " holds a backup of the " << manifest->service
+                    << " service, not of " << name << "; restoring it would put "
+                    << manifest->service << " records in " << name
+                    << "'s data folder. Nothing was restored: put each backup in --from under "
+                       "the name of the service it was made from (the BACKUP manifest says "
+                       "which).\n";
+      return kExitUsage;
+    }
+    services.push_back(name);
   }
   if (services.empty()) {
     session.err() << "corridorctl: " << from
@@ -104,8 +126,8 @@ int Restore(Session& session, Flags& flags, const Args& args) {
     const std::string source = (fs::path(from) / name).string();
     const std::string target = (fs::path(data_dir) / name).string();
     Progress progress(session, absl::StrCat("restore ", name));
-    absl::StatusOr<storage::BackupManifest> restored = storage::RestoreBackup(
-        source, target, [&](const storage::RestoreProgress& step) {
+    absl::StatusOr<storage::BackupManifest> restored =
+        storage::RestoreBackup(source, target, name, [&](const storage::RestoreProgress& step) {
           progress.Update(step.total > 0 ? absl::StrCat(step.stage, " ", step.done, "/", step.total)
                                          : absl::StrCat(step.stage, " ", step.done));
         });

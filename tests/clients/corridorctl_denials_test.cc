@@ -269,6 +269,29 @@ TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConf
   Record(kGovernment, "EG-DUMA", "movement-restriction", "2016-10-20", "10");
   stats = Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-10", "--to=2016-10"});
   EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,2,5010,2,0"));
+
+// CSV injection: what a spreadsheet would run is exported neutralised, and
+// the export still imports back as the very same denial.
+TEST_F(CorridorctlDenialsTest, FormulasAreExportedNeutralisedAndImportBackUnchanged) {
+  CommandResult made = Ctl({"denials", "record", "--party=-2+3+cmd|' /C calc'!A0", "--area=EG-DUMA",
+                            "--category=interference", "--at=2016-09-03", "--people=300",
+                            "--description==HYPERLINK(\"http://example.org\",\"details\")",
+                            "--source=@SUM(1+1)", "--key=csv-injection"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string path = dir_.Sub("denials.csv");
+  CommandResult exported = Ctl({"export", "denials", "--out=" + path});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::ifstream file(path);
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, HasSubstr(",\"'-2+3+cmd|' /C calc'!A0\","));
+  EXPECT_THAT(text, HasSubstr(",\"'=HYPERLINK(\"\"http://example.org\"\",\"\"details\"\")\""));
+  EXPECT_THAT(text, HasSubstr(",\"'@SUM(1+1)\""));
+  EXPECT_THAT(text, HasSubstr(",33.5698594,36.3991420\n"));  // numbers stay numbers
+
+  // Read back as the same facts, or the key would be refused as reused.
+  CommandResult again = Ctl({"import", "denials", path});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("1 rows: 0 new, 1 already stored, 0 refused"));
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 // End to end, what operators run against a real corridord: an online
 // backup while a coordinator keeps filing reports, its restore into a fresh
-// folder serving the same records and tree heads, `health`, and the
+// folder serving the same records and tree heads, backups confined to the
+// server's --backup_root and readable by its user only, `health`, and the
 // /metrics endpoint whose counters move when the CLI is used.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <filesystem>
@@ -39,6 +41,24 @@ constexpr const char* kDomainServices[] = {"areas", "routes", "convoys", "denial
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+int Mode(const std::string& path) {
+  struct stat info;
+  if (::lstat(path.c_str(), &info) != 0) return -1;
+  return static_cast<int>(info.st_mode & 07777);
+}
+
+// Every folder under `root` (and it) must be 0700, every file 0600.
+void ExpectOwnerOnly(const std::string& root) {
+  EXPECT_EQ(Mode(root), 0700) << root;
+  int files = 0;
+  for (const auto& item : std::filesystem::recursive_directory_iterator(root)) {
+    if (item.is_symlink()) continue;
+    ++files;
+    EXPECT_EQ(Mode(item.path().string()), item.is_directory() ? 0700 : 0600) << item.path();
+  }
+  EXPECT_GT(files, 0) << root;
 }
 
 class OperationsTest : public ::testing::Test {
@@ -80,7 +100,8 @@ class OperationsTest : public ::testing::Test {
 };
 
 TEST_F(OperationsTest, AnOnlineBackupRestoresIntoAFreshFolderWithTheSameRecordsAndTreeHeads) {
-  std::unique_ptr<ServerProcess> server = Start(dir_.Sub("data"));
+  std::unique_ptr<ServerProcess> server =
+      Start(dir_.Sub("data"), {"--backup_root=" + dir_.Sub("backups")});
   ASSERT_NE(server, nullptr);
   MakeTokens(*server);
 
@@ -108,14 +129,17 @@ TEST_F(OperationsTest, AnOnlineBackupRestoresIntoAFreshFolderWithTheSameRecordsA
     }
   });
   while (filed < 2) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  CommandResult backup = As("admin", *server, {"admin", "backup", "--to=" + dir_.Sub("backups")});
+  CommandResult backup = As("admin", *server, {"admin", "backup", "--to=2026-11-23"});
   const int filed_during = filed;
   while (filed < filed_during + 2) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   stop = true;
   writer.join();
   ASSERT_EQ(backup.exit_code, 0) << backup.err;
   EXPECT_EQ(failed, 0);
-  EXPECT_THAT(backup.err, HasSubstr("backing up convoys into"));
+  EXPECT_THAT(backup.err, HasSubstr("backing up convoys into 2026-11-23/convoys"));
+  EXPECT_THAT(backup.err,
+              HasSubstr("corridorctl admin restore --from=" +
+                        std::filesystem::canonical(dir_.Sub("backups")).string() + "/2026-11-23 "));
   // "routes: 14 journal entries, 8 files, 100 KiB in /.../routes"
   std::map<std::string, uint64_t> backed_up;
   for (absl::string_view line : absl::StrSplit(backup.out, '\n', absl::SkipEmpty())) {
@@ -132,7 +156,7 @@ TEST_F(OperationsTest, AnOnlineBackupRestoresIntoAFreshFolderWithTheSameRecordsA
 
   // Restore needs no server: it reads the backup and writes the folder.
   CommandResult restore = RunCommand({BinaryPath("corridorctl"), "admin", "restore",
-                                      "--from=" + dir_.Sub("backups"),
+                                      "--from=" + dir_.Sub("backups/2026-11-23"),
                                       "--data-dir=" + dir_.Sub("restored")});
   ASSERT_EQ(restore.exit_code, 0) << restore.err;
   EXPECT_THAT(restore.out, HasSubstr("convoys: restored into " + dir_.Sub("restored/convoys") +
@@ -174,35 +198,29 @@ TEST_F(OperationsTest, AnOnlineBackupRestoresIntoAFreshFolderWithTheSameRecordsA
 }
 
 TEST_F(OperationsTest, BackupAndRestoreRefuseWhatWouldLoseOrMixData) {
-  std::unique_ptr<ServerProcess> server = Start(dir_.Sub("data"));
+  std::unique_ptr<ServerProcess> server =
+      Start(dir_.Sub("data"), {"--backup_root=" + dir_.Sub("backups")});
   ASSERT_NE(server, nullptr);
   MakeTokens(*server);
 
-  CommandResult relative = As("admin", *server, {"admin", "backup", "--to=backups"});
-  EXPECT_EQ(relative.exit_code, 2);
-  EXPECT_THAT(relative.err, HasSubstr("--to must be an absolute path"));
-
-  CommandResult by_coordinator =
-      As("coordinator", *server, {"admin", "backup", "--to=" + dir_.Sub("b1")});
+  CommandResult by_coordinator = As("coordinator", *server, {"admin", "backup", "--to=b1"});
   EXPECT_EQ(by_coordinator.exit_code, 7) << by_coordinator.err;
-  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("b1/areas")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("backups/b1/areas")));
 
-  ASSERT_EQ(As("admin", *server, {"admin", "backup", "--service=areas", "--to=" + dir_.Sub("b2")})
-                .exit_code,
-            0);
-  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("b2/routes"))) << "only the service named";
-  CommandResult again =
-      As("admin", *server, {"admin", "backup", "--service=areas", "--to=" + dir_.Sub("b2")});
+  ASSERT_EQ(As("admin", *server, {"admin", "backup", "--service=areas", "--to=b2"}).exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("backups/b2/areas/BACKUP")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("backups/b2/routes"))) << "only the service named";
+  CommandResult again = As("admin", *server, {"admin", "backup", "--service=areas", "--to=b2"});
   EXPECT_NE(again.exit_code, 0);
   EXPECT_THAT(again.err, HasSubstr("already exists"));
-  CommandResult unknown =
-      As("admin", *server, {"admin", "backup", "--service=roads", "--to=" + dir_.Sub("b3")});
+  CommandResult unknown = As("admin", *server, {"admin", "backup", "--service=roads", "--to=b3"});
   EXPECT_EQ(unknown.exit_code, 4) << unknown.err;
   EXPECT_THAT(unknown.err, HasSubstr("service"));
 
   // Restoring over a database in use, or one already there, is refused.
-  CommandResult over = RunCommand({BinaryPath("corridorctl"), "admin", "restore",
-                                   "--from=" + dir_.Sub("b2"), "--data-dir=" + dir_.Sub("data")});
+  CommandResult over =
+      RunCommand({BinaryPath("corridorctl"), "admin", "restore", "--from=" + dir_.Sub("backups/b2"),
+                  "--data-dir=" + dir_.Sub("data")});
   EXPECT_EQ(over.exit_code, 2) << over.err;
   EXPECT_THAT(over.err, HasSubstr("is not empty"));
   EXPECT_EQ(As("oversight", *server, {"areas", "get", "EG-DUMA"}).exit_code, 0);
@@ -211,6 +229,117 @@ TEST_F(OperationsTest, BackupAndRestoreRefuseWhatWouldLoseOrMixData) {
                                       "--data-dir=" + dir_.Sub("r")});
   EXPECT_EQ(nothing.exit_code, 5);
   EXPECT_THAT(nothing.err, HasSubstr("holds no finished backup"));
+}
+
+TEST_F(OperationsTest, WithoutABackupRootBackupsAreRefusedInPlainWords) {
+  std::unique_ptr<ServerProcess> server = Start(dir_.Sub("data"));
+  ASSERT_NE(server, nullptr);
+  CommandResult backup =
+      As("admin", *server, {"admin", "backup", "--service=areas", "--to=" + dir_.Sub("b")});
+  EXPECT_EQ(backup.exit_code, 4) << backup.err;
+  EXPECT_THAT(backup.err, HasSubstr("started without --backup_root"));
+  EXPECT_THAT(backup.err, HasSubstr("Restart it with --backup_root=DIR"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("b")));
+}
+
+// The review's findings: /etc, `..`, and a live data folder were all
+// written to. The root here holds the data folder, so that only the data
+// rule keeps the backups out of it.
+TEST_F(OperationsTest, BackupsStayUnderTheBackupRootAndOutOfTheDataFolder) {
+  corridor::testing::TempDir outside;
+  std::filesystem::create_directory_symlink(outside.path(), dir_.Sub("escape"));
+  std::unique_ptr<ServerProcess> server = Start(dir_.Sub("data"), {"--backup_root=" + dir_.path()});
+  ASSERT_NE(server, nullptr);
+  for (const std::string& to :
+       {std::string("/etc/corridor-backup"), std::string("../corridor-backup"),
+        std::string("nightly/../../corridor-backup"), std::string("escape/nightly"),
+        std::string("missing/../escape/nightly"), outside.Sub("nightly")}) {
+    SCOPED_TRACE(to);
+    CommandResult refused =
+        As("admin", *server, {"admin", "backup", "--service=areas", "--to=" + to});
+    EXPECT_EQ(refused.exit_code, 4) << refused.err;
+    EXPECT_THAT(refused.err, HasSubstr("folder: "));
+    EXPECT_THAT(refused.err, HasSubstr("outside the backup root"));
+    EXPECT_THAT(refused.err, HasSubstr("--to names a folder under the server's --backup_root"));
+  }
+  EXPECT_FALSE(std::filesystem::exists("/etc/corridor-backup"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("../corridor-backup")));
+  EXPECT_TRUE(std::filesystem::is_empty(outside.path()));
+
+  // Into the data folder: beside the live databases, or into one.
+  for (const std::string& to : {dir_.Sub("data"), dir_.Sub("data/nightly"), std::string("data")}) {
+    SCOPED_TRACE(to);
+    CommandResult refused =
+        As("admin", *server, {"admin", "backup", "--service=routes", "--to=" + to});
+    EXPECT_EQ(refused.exit_code, 4) << refused.err;
+    EXPECT_THAT(refused.err, HasSubstr("folder: "));
+    EXPECT_THAT(refused.err, HasSubstr("in this server's data folder"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("data/nightly")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("data/routes/routes")));
+  EXPECT_EQ(As("admin", *server, {"admin", "backup", "--service=areas", "--to=nightly"}).exit_code,
+            0);
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("nightly/areas/BACKUP")));
+  EXPECT_EQ(server->StopWith(SIGTERM), 0);
+}
+
+TEST_F(OperationsTest, DataAndBackupsAreReadableByTheServersUserOnly) {
+  std::unique_ptr<ServerProcess> server =
+      Start(dir_.Sub("data"), {"--backup_root=" + dir_.Sub("backups")});
+  ASSERT_NE(server, nullptr);
+  ASSERT_EQ(As("admin", *server, {"admin", "backup", "--to=nightly"}).exit_code, 0);
+  ExpectOwnerOnly(dir_.Sub("data"));
+  EXPECT_EQ(Mode(dir_.Sub("data/credentials/admin.token")), 0600);
+  EXPECT_EQ(Mode(dir_.Sub("data/areas/journal-signing-key.pem")), 0600);
+  ExpectOwnerOnly(dir_.Sub("backups"));
+  EXPECT_EQ(Mode(dir_.Sub("backups/nightly/denials/BACKUP")), 0600);
+
+  EXPECT_EQ(server->StopWith(SIGTERM), 0);
+  CommandResult restore =
+      RunCommand({BinaryPath("corridorctl"), "admin", "restore",
+                  "--from=" + dir_.Sub("backups/nightly"), "--data-dir=" + dir_.Sub("restored")});
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  for (const auto& item : std::filesystem::recursive_directory_iterator(dir_.Sub("restored"))) {
+    EXPECT_EQ(Mode(item.path().string()), item.is_directory() ? 0700 : 0600) << item.path();
+  }
+}
+
+TEST_F(OperationsTest, ABackupFolderWithALineBreakStaysOnItsLogLine) {
+  std::unique_ptr<ServerProcess> server =
+      Start(dir_.Sub("data"), {"--backup_root=" + dir_.Sub("backups")});
+  ASSERT_NE(server, nullptr);
+  const std::string forged = "2026-11-23T11:04:27.080Z ERROR corridord: forged";
+  CommandResult backup =
+      As("admin", *server, {"admin", "backup", "--service=areas", "--to=x\n" + forged + "\x1b[2J"});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_EQ(server->StopWith(SIGTERM), 0);
+  const std::string logs = server->Logs();
+  EXPECT_THAT(logs, HasSubstr("/x\\n" + forged + "\\x1b[2J/areas started by token"));
+  for (absl::string_view line : absl::StrSplit(logs, '\n')) {
+    EXPECT_FALSE(absl::StartsWith(line, forged)) << "a forged log line";
+    EXPECT_FALSE(absl::StrContains(line, "\x1b")) << "a raw escape in the log";
+  }
+}
+
+TEST_F(OperationsTest, RestoreRefusesABackupOfAnotherServiceNamingBoth) {
+  std::unique_ptr<ServerProcess> server =
+      Start(dir_.Sub("data"), {"--backup_root=" + dir_.Sub("backups")});
+  ASSERT_NE(server, nullptr);
+  ASSERT_EQ(As("admin", *server, {"admin", "backup", "--service=denials", "--to=b"}).exit_code, 0);
+  ASSERT_EQ(As("admin", *server, {"admin", "backup", "--service=areas", "--to=b"}).exit_code, 0);
+  EXPECT_EQ(server->StopWith(SIGTERM), 0);
+  // The denials backup, put where the convoys one would be.
+  std::filesystem::rename(dir_.Sub("backups/b/denials"), dir_.Sub("backups/b/convoys"));
+  for (const char* service : {"convoys", "all"}) {
+    SCOPED_TRACE(service);
+    CommandResult restore = RunCommand(
+        {BinaryPath("corridorctl"), "admin", "restore", "--from=" + dir_.Sub("backups/b"),
+         "--data-dir=" + dir_.Sub("restored"), std::string("--service=") + service});
+    EXPECT_EQ(restore.exit_code, 2) << restore.err;
+    EXPECT_THAT(restore.err, HasSubstr("holds a backup of the denials service, not of convoys"));
+    EXPECT_THAT(restore.err, HasSubstr("Nothing was restored"));
+    EXPECT_FALSE(std::filesystem::exists(dir_.Sub("restored"))) << "not even areas";
+  }
 }
 
 TEST_F(OperationsTest, MetricsCountEachCallOfTheCliAndLogsNameItWithoutTheToken) {
@@ -272,7 +401,7 @@ TEST_F(OperationsTest, TheCliReachesServicesRunApartAndBacksEachUpFromItsOwnProc
   ASSERT_TRUE(auth.ok()) << auth.status();
   auto areas = ServerProcess::Start(
       BinaryPath("corridor-areas"),
-      {"--data_dir=" + dir_.Sub("areas-data"),
+      {"--data_dir=" + dir_.Sub("areas-data"), "--backup_root=" + dir_.Sub("backups"),
        "--service_token_file=" + dir_.Sub("data/credentials/service.token"),
        "--peers=auth=" + (*auth)->address()},
       dir_.path());
@@ -285,11 +414,11 @@ TEST_F(OperationsTest, TheCliReachesServicesRunApartAndBacksEachUpFromItsOwnProc
   EXPECT_EQ(who.exit_code, 0) << who.err;
   CommandResult area = RunCorridorctl("127.0.0.1:1", {servers, "areas", "get", "EG-DUMA"}, admin);
   EXPECT_EQ(area.exit_code, 0) << area.err;
-  CommandResult backup =
-      RunCorridorctl("127.0.0.1:1", {servers, "admin", "backup", "--service=areas",
-                                     "--to=" + dir_.Sub("b")}, admin);
+  CommandResult backup = RunCorridorctl(
+      "127.0.0.1:1",
+      {servers, "admin", "backup", "--service=areas", "--to=" + dir_.Sub("backups/b")}, admin);
   EXPECT_EQ(backup.exit_code, 0) << backup.err;
-  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("b/areas/BACKUP")));
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("backups/b/areas/BACKUP")));
   CommandResult unreachable =
       RunCorridorctl("127.0.0.1:1", {servers, "--timeout=2", "routes", "get", "castello-road"}, admin);
   EXPECT_EQ(unreachable.exit_code, 3);

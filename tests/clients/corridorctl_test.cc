@@ -1,7 +1,14 @@
 // End to end: the corridorctl binary against a running areas service,
 // signed in as the platform's first admin (who manages areas).
 #include <signal.h>
+#include <sys/stat.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/subprocess.h"
@@ -101,6 +108,53 @@ TEST_F(CorridorctlTest, CreateSetStatusAndHistory) {
   ASSERT_NE(hard, std::string::npos) << history.out;
   EXPECT_LT(besieged, hard) << "newest first";
   EXPECT_THAT(history.out, HasSubstr("road cut"));
+}
+
+// CSV injection: text a spreadsheet would run is neutralised, coordinates
+// west of Greenwich and south of the equator stay numbers, in exports and
+// in --output=csv alike.
+TEST_F(CorridorctlTest, CsvNeutralisesFormulasButKeepsNegativeCoordinatesNumbers) {
+  CommandResult created =
+      Ctl({"areas", "create", "--id=CSV-INJ", "--name==HYPERLINK(\"http://example.org\",\"Douma\")",
+           "--party=@SUM(1+1)", "--governorate=SY12", "--status=besieged",
+           "--source=-2+3+cmd|' /C calc'!A0", "--lat=-12.25", "--lon=-0.5"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  CommandResult exported = Ctl({"export", "areas"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::string row;
+  for (absl::string_view line : absl::StrSplit(exported.out, '\n')) {
+    if (absl::StartsWith(line, "CSV-INJ,")) row = std::string(line);
+  }
+  EXPECT_THAT(row, StartsWith("CSV-INJ,\"'=HYPERLINK(\"\"http://example.org\"\",\"\"Douma\"\")\","))
+      << exported.out;
+  EXPECT_THAT(row, HasSubstr(",-12.2500000,-0.5000000,besieged,"));
+  EXPECT_THAT(row, HasSubstr(",\"'@SUM(1+1)\","));
+  CommandResult listed = Ctl({"--output=csv", "areas", "get", "CSV-INJ"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, Not(HasSubstr(",=HYPERLINK"))) << listed.out;
+  EXPECT_THAT(listed.out, Not(HasSubstr(",@SUM"))) << listed.out;
+}
+
+// The review's finding: --out=FILE opened FILE.partial without O_EXCL or
+// O_NOFOLLOW, so a symlink planted there had the token written through it.
+TEST_F(CorridorctlTest, TokenOutNeverWritesThroughASymlinkAtItsPartialFile) {
+  const std::string victim = dir_->Sub("victim.txt");
+  const std::string out = dir_->Sub("planted.token");
+  std::ofstream(victim) << "someone else's file\n";
+  std::filesystem::permissions(victim, std::filesystem::perms(0644));
+  std::filesystem::create_symlink(victim, out + ".partial");
+  CommandResult created =
+      Ctl({"admin", "token", "create", "--role=oversight", "--name=symlink-test", "--out=" + out});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::ifstream victim_in(victim);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(victim_in), {}), "someone else's file\n");
+  EXPECT_FALSE(std::filesystem::is_symlink(out));
+  struct stat info;
+  ASSERT_EQ(::lstat(out.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 07777, 0600u);
+  EXPECT_EQ(::lstat(victim.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 07777, 0644u);
+  EXPECT_EQ(RunCorridorctl(server_->address(), {"whoami"}, out).exit_code, 0);
 }
 
 TEST_F(CorridorctlTest, UpdateChangesOnlyTheFieldsGiven) {

@@ -95,4 +95,11 @@ save("csv_import", "convoys.hxl.csv",
      "#org,#adm4+code,,#date+planned,#affected+targeted,,,#status,#date\n"
      "WFP,EG-DUMA,,2016-10-19,2500,wheat flour:food:20:tonnes;insulin:medical:4:boxes,\"line\r\nbreak\","
      "DELIVERED,2016-10-20\n")
+# Cells neutralised against CSV injection, as exports write them: a single
+# quote before a formula, a value that had its own, and a number left alone.
+save("csv_import", "formulas.csv",
+     "idempotency_key,party,area_id,occurred_at,category,description,source,people_affected\n"
+     "k1,\"'-2+3+cmd|' /C calc'!A0\",EG-DUMA,2016-09-03,3,\"'=HYPERLINK(\"\"http://x\"\")\","
+     "\"'@SUM(1+1)\",-5\n"
+     "k2,\"''=1+1\",EG-DUMA,2016-09-04,3,\"'\t=1\",'=unquoted,-0.5\n")
 print("seeds written to", CORPUS)

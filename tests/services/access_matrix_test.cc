@@ -198,8 +198,9 @@ class AccessMatrixTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new corridor::testing::TempDir();
-    auto server = ServerProcess::Start(testing::BinaryPath("corridord"),
-                                       {"--data_dir=" + dir_->Sub("data")}, dir_->path());
+    auto server = ServerProcess::Start(
+        testing::BinaryPath("corridord"),
+        {"--data_dir=" + dir_->Sub("data"), "--backup_root=" + dir_->Sub("backups")}, dir_->path());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
     channel_ = new std::shared_ptr<grpc::Channel>(

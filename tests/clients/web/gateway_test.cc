@@ -1,10 +1,14 @@
 // corridor-web's HTTP side against a real corridord: the JSON gateway, its
 // refusals (each naming what is wrong), the change feed as server-sent
 // events, and exports.
+#include <signal.h>
+
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "clients/web/web_server.h"
 #include "common/credentials.h"
 #include "gmock/gmock.h"
@@ -17,6 +21,7 @@ namespace corridor::web {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class GatewayTest : public ::testing::Test {
  protected:
@@ -172,6 +177,51 @@ TEST_F(GatewayTest, ExportsWhatCorridorctlWouldNeverOnTheServer) {
   ASSERT_TRUE(bad_flag);
   EXPECT_EQ(bad_flag->status, 400);
   EXPECT_THAT(bad_flag->body, HasSubstr("colour"));
+}
+
+// The gateway's exports are corridorctl's: a cell a spreadsheet would run
+// is neutralised there too.
+TEST_F(GatewayTest, ExportsNeutraliseCellsThatWouldRunAsFormulas) {
+  auto recorded = Post("DenialService/RecordDenial", R"json({
+      "facts": {"party": "@SUM(1+1)", "area_id": "EG-DUMA",
+                "occurred_at": "2016-09-03T00:00:00Z",
+                "category": "ACCESS_CONSTRAINT_INTERFERENCE",
+                "description": "=HYPERLINK(\"http://example.org\",\"x\")",
+                "source": {"citation": "-2+3+cmd|' /C calc'!A0"}},
+      "idempotency_key": "gateway-csv-injection"})json");
+  ASSERT_TRUE(recorded);
+  ASSERT_EQ(recorded->status, 200) << recorded->body;
+  auto csv = Client().Get("/api/v1/export/denials?format=csv", Signed());
+  ASSERT_TRUE(csv);
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  EXPECT_THAT(csv->body, HasSubstr(R"x(,"'@SUM(1+1)",EG-DUMA,)x"));
+  EXPECT_THAT(csv->body, HasSubstr(R"x(,"'=HYPERLINK(""http://example.org"",""x"")",)x"));
+  EXPECT_THAT(csv->body, HasSubstr(R"x(,"'-2+3+cmd|' /C calc'!A0",)x"));
+  EXPECT_THAT(csv->body, Not(HasSubstr(",=HYPERLINK")));
+}
+
+// The review's finding: the URL-decoded path went into the log as it was,
+// so a request could forge log lines or send terminal escapes. The real
+// corridor-web binary, whose log is its stderr.
+TEST_F(GatewayTest, ARequestPathCannotForgeALogLine) {
+  corridor::testing::TempDir assets;
+  auto web = corridor::testing::ServerProcess::Start(
+      corridor::testing::BinaryPath("corridor-web"),
+      {"--target=" + server_->address(), "--assets=" + assets.path()}, dir_->path());
+  ASSERT_TRUE(web.ok()) << web.status();
+  const std::string address = (*web)->address();
+  httplib::Client client("127.0.0.1", std::stoi(address.substr(address.rfind(':') + 1)));
+  const std::string forged = "2026-11-23T11:04:27.080Z ERROR corridor-web: forged";
+  auto reply =
+      client.Get("/x%0A2026-11-23T11:04:27.080Z%20ERROR%20corridor-web:%20forged%0D%1B%5B2J%7F");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ((*web)->StopWith(SIGTERM), 0);
+  const std::string logs = (*web)->Logs();
+  EXPECT_THAT(logs, HasSubstr("http GET /x\\n" + forged + "\\r\\x1b[2J\\x7f 404"));
+  for (absl::string_view line : absl::StrSplit(logs, '\n')) {
+    EXPECT_FALSE(absl::StartsWith(line, forged)) << "a forged log line";
+    EXPECT_FALSE(absl::StrContains(line, "\x1b")) << "a raw escape in the log";
+  }
 }
 
 TEST_F(GatewayTest, ServesTheDashboardsEnumsFromTheContract) {
