@@ -269,6 +269,7 @@ TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConf
   Record(kGovernment, "EG-DUMA", "movement-restriction", "2016-10-20", "10");
   stats = Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-10", "--to=2016-10"});
   EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,2,5010,2,0"));
+}
 
 // CSV injection: what a spreadsheet would run is exported neutralised, and
 // the export still imports back as the very same denial.

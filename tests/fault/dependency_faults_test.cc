@@ -7,6 +7,7 @@
 // the dependency is back the same calls succeed with no step by hand.
 #include <signal.h>
 
+#include <fstream>
 #include <iostream>
 
 #include "absl/strings/match.h"
@@ -48,6 +49,24 @@ class DependencyFaultsTest : public ::testing::Test {
                                        routes_->address() + ",denials=" + denials_->address()));
     ASSERT_NE(convoys_, nullptr);
     token_ = NewCoordinatorToken("coordinator.token");
+  }
+
+  // SIGSTOP, then waits until the process is stopped: kill() returns
+  // before a process running on another core has stopped, and in that
+  // moment it can still answer a call.
+  static bool Freeze(pid_t pid) {
+    if (kill(pid, SIGSTOP) != 0) return false;
+    for (int i = 0; i < 1000; ++i) {
+      std::ifstream stat(absl::StrCat("/proc/", pid, "/stat"));
+      std::string line;
+      std::getline(stat, line);
+      const size_t paren = line.rfind(')');
+      if (paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'T') {
+        return true;
+      }
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    return false;
   }
 
   std::unique_ptr<ServerProcess> Start(const std::string& binary, std::vector<std::string> args) {
@@ -156,7 +175,7 @@ TEST_F(DependencyFaultsTest, ASlowAreasServiceFailsWritesInsideTheDeadlineAndWri
   ASSERT_TRUE(RecordDenial("warm-dn-1", "EG-HARASTA").ok());
   const uint64_t convoys_before = JournalSize(*convoys_, "convoys");
   const uint64_t denials_before = JournalSize(*denials_, "denials");
-  ASSERT_EQ(kill(areas_->pid(), SIGSTOP), 0);
+  ASSERT_TRUE(Freeze(areas_->pid()));
 
   const absl::Time asked = absl::Now();
   grpc::Status submit = Submit("slow-1", "EG-DUMA", "");
@@ -208,7 +227,7 @@ TEST_F(DependencyFaultsTest, ASlowAreasServiceFailsWritesInsideTheDeadlineAndWri
   EXPECT_TRUE(Submit("slow-1", "EG-DUMA", "").ok());  // a retry finds the first
 
   // Not yet connected: the connection attempt itself fails, sooner.
-  ASSERT_EQ(kill(routes_->pid(), SIGSTOP), 0);
+  ASSERT_TRUE(Freeze(routes_->pid()));
   grpc::Status unconnected = Submit("slow-3", "ALP-EAST", "castello-road");
   EXPECT_EQ(unconnected.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_THAT(unconnected.error_message(), HasSubstr("the routes service at " + routes_->address()));
@@ -239,7 +258,7 @@ TEST_F(DependencyFaultsTest, ASlowAuthServiceRefusesUncheckedTokensAsUnavailable
   // auth service.
   const std::string fresh = NewCoordinatorToken("fresh.token");
   const uint64_t before = JournalSize(*convoys_, "convoys");
-  ASSERT_EQ(kill(auth_->pid(), SIGSTOP), 0);
+  ASSERT_TRUE(Freeze(auth_->pid()));
   grpc::Status s = Submit("auth-1", "EG-DUMA", "", absl::Seconds(20), fresh);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("your token could not be checked"));
