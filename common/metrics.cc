@@ -209,16 +209,38 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
+// The streams any caller may open without a token.
+constexpr char kHealthWatch[] = "/grpc.health.v1.Health/Watch";
+constexpr char kReflection[] = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+
+// gRPC refuses a request it cannot read (no message where one was due,
+// bytes that are not the method's message) with INTERNAL, before any
+// handler runs: the caller's mistake, not the server's, and every
+// Corridor error of its own carries words of its own.
+bool IsUnreadableRequest(const grpc::Status& status) {
+  if (status.error_code() != grpc::StatusCode::INTERNAL) return false;
+  const std::string& message = status.error_message();
+  return message.empty() || message == "Couldn't initialize byte buffer reader" ||
+         message == "could not parse request";
+}
+
 class ObservingInterceptor final : public grpc::experimental::Interceptor {
  public:
-  // `method` must outlive the interceptor.
+  // `method` must outlive the interceptor. The caller's address is read
+  // from `context` (if set) while the call is live.
+  // `open_count`, if set, counts this call while it lives; `refuse` ends
+  // the call as soon as it is bound to `context`.
   ObservingInterceptor(RpcMetrics* metrics, RpcLogging logging, absl::string_view method,
-                       bool unary, std::string peer)
+                       bool unary, grpc::ServerContextBase* context, bool logged,
+                       std::atomic<int>* open_count, bool refuse)
       : metrics_(metrics),
         logging_(logging),
         method_(method),
         unary_(unary),
-        peer_(std::move(peer)),
+        context_(context),
+        logged_(logged),
+        open_count_(open_count),
+        refuse_(refuse),
         start_(absl::Now()) {
     if (!unary_ && metrics_ != nullptr) metrics_->StreamOpened(method_);
   }
@@ -227,20 +249,27 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
     // A call cancelled by its client never sends a status.
     if (!finished_) Finish(static_cast<int>(grpc::StatusCode::CANCELLED));
     if (!unary_ && metrics_ != nullptr) metrics_->StreamClosed(method_);
+    if (open_count_ != nullptr) open_count_->fetch_sub(1);
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    // The peer is known once the call's metadata has arrived (not yet when
+    // the interceptor is made).
+    const bool received =
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA);
+    if (context_ != nullptr && logged_ && peer_.empty() &&
+        (received || methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS))) {
+      peer_ = context_->peer();
+    }
+    if (refuse_ && received && context_ != nullptr) context_->TryCancel();
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
-      // gRPC answers a request whose bytes do not parse as the method's
-      // message with INTERNAL and no words, before any handler runs; it is
-      // the caller's bad input, and every Corridor error carries a message.
-      if (status.error_code() == grpc::StatusCode::INTERNAL && status.error_message().empty()) {
+      if (IsUnreadableRequest(status)) {
         status = grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT,
-            "the request could not be parsed: its bytes are not a valid message of this "
-            "method's request type. Generate the client from the published .proto files "
-            "(proto/corridor/v1) and send the method's request message");
+            "the request could not be parsed: it carried no message, or bytes that are not a "
+            "valid message of this method's request type. Generate the client from the "
+            "published .proto files (proto/corridor/v1) and send the method's request message");
         methods->ModifySendStatus(status);
       }
       Finish(static_cast<int>(status.error_code()));
@@ -283,7 +312,11 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
   bool unary_;
   // The caller's network address: kept in the operator's log, never in
   // records or journal entries, which partners read.
+  grpc::ServerContextBase* context_;
+  bool logged_;
   std::string peer_;
+  std::atomic<int>* open_count_;
+  bool refuse_;
   absl::Time start_;
   bool finished_ = false;
 };
@@ -302,9 +335,17 @@ class ObservingFactory final : public grpc::experimental::ServerInterceptorFacto
       if (it != known_.end()) method = *it;
     }
     const bool logged = logging_ != RpcLogging::kNone && method != RpcMetrics::kUnknownMethod;
+    std::atomic<int>* open_count = nullptr;
+    bool refuse = false;
+    if (method == kReflection || method == kHealthWatch) {
+      // Open to every caller, token or not, and each reflection stream
+      // holds a server thread: past the cap, new ones end at once.
+      open_count = &open_without_token_;
+      refuse = open_count->fetch_add(1) >= kMaxOpenStreamsWithoutToken;
+    }
     return new ObservingInterceptor(
         metrics_, logging_, method, info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY,
-        logged && info->server_context() != nullptr ? info->server_context()->peer() : "");
+        info->server_context(), logged, open_count, refuse);
   }
 
  private:
@@ -312,6 +353,7 @@ class ObservingFactory final : public grpc::experimental::ServerInterceptorFacto
   RpcLogging logging_;
   // Never changes after construction, so views of its strings stay valid.
   const absl::flat_hash_set<std::string> known_;
+  std::atomic<int> open_without_token_{0};
 };
 
 }  // namespace
@@ -322,11 +364,7 @@ std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> ObserveRp
 }
 
 std::vector<std::string> MethodsOfServices(const std::vector<std::string>& service_full_names) {
-  std::vector<std::string> methods = {
-      "/grpc.health.v1.Health/Check",
-      "/grpc.health.v1.Health/Watch",
-      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-  };
+  std::vector<std::string> methods = {"/grpc.health.v1.Health/Check", kHealthWatch, kReflection};
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   for (const std::string& name : service_full_names) {
     const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);

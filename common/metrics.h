@@ -99,9 +99,13 @@ bool ParseRpcLogging(absl::string_view text, RpcLogging* out);
 // code, latency and the caller's network address (records no longer keep
 // it), and nothing of the caller's token or the request. Calls of a
 // method not in `known_methods` (full names, "/package.Service/Method")
-// are recorded as RpcMetrics::kUnknownMethod and not logged. gRPC's bare
+// are recorded as RpcMetrics::kUnknownMethod and not logged. At most
+// kMaxOpenStreamsWithoutToken reflection and health-watch streams (open to
+// callers without a token) are open at once; more end at once, CANCELLED.
+// gRPC's bare
 // INTERNAL for a request that does not parse goes out as INVALID_ARGUMENT
 // saying so.
+constexpr int kMaxOpenStreamsWithoutToken = 100;
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> ObserveRpcs(
     RpcMetrics* metrics, RpcLogging logging, const std::vector<std::string>& known_methods);
 

@@ -120,7 +120,11 @@ bool RedactPrincipal(const v1::Principal& viewer, v1::Principal* principal) {
   principal->clear_peer();
   const bool own_agency = principal->role() == v1::ROLE_PARTNER &&
                           principal->agency() == viewer.agency() && !viewer.agency().empty();
-  if (viewer.role() == v1::ROLE_PARTNER && !own_agency &&
+  // A service (the relay of convoy denials) or the reference-data loader is
+  // no one's staff: a partner sees them, and can check what they wrote.
+  const bool machine =
+      principal->role() == v1::ROLE_SERVICE || principal->role() == v1::ROLE_UNSPECIFIED;
+  if (viewer.role() == v1::ROLE_PARTNER && !own_agency && !machine &&
       (!principal->name().empty() || !principal->token_id().empty())) {
     principal->clear_name();
     principal->clear_token_id();

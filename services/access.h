@@ -113,7 +113,8 @@ bool SeesEveryPrincipal(const v1::Principal& viewer);
 // (every Principal field at any depth, inside google.protobuf.Any too): a
 // coordinator sees no network address (kept in records written before
 // addresses were left out); a partner sees no address either, and of a
-// principal of another agency (or of none) only its role and agency.
+// person of another agency (or of none) only the role and agency; services
+// and the reference-data loader are no one's staff, and stay named.
 // Returns true if anything was removed.
 bool RedactPrincipals(const v1::Principal& viewer, google::protobuf::Message* message);
 

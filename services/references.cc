@@ -19,10 +19,16 @@ void Prepare(const ServiceDirectory& peers, grpc::ClientContext* context, absl::
 
 // Turns the callee's answer into ours: a missing record is the caller's
 // bad input; an unreachable service is UNAVAILABLE, saying nothing was
-// written.
+// written, unless it was the caller's own deadline that ran out.
 absl::Status Explain(const grpc::Status& status, absl::string_view service,
                      const ServiceDirectory& peers, absl::string_view field, absl::string_view noun,
-                     absl::string_view id) {
+                     absl::string_view id, absl::Time caller_deadline) {
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+      absl::Now() >= caller_deadline) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("the call's deadline passed while ", field, " was being checked with the ",
+                     service, " service; nothing was written. Allow more time, or try again"));
+  }
   switch (status.error_code()) {
     case grpc::StatusCode::OK:
       return absl::OkStatus();
@@ -54,7 +60,8 @@ absl::Status Explain(const grpc::Status& status, absl::string_view service,
 // Reads one record by id from `service` (e.g. AreaService::GetArea).
 template <typename Service, typename Request, typename Record>
 absl::StatusOr<Record> GetById(
-    const ServiceDirectory& peers, absl::Time deadline, const std::string& service,
+    const ServiceDirectory& peers, absl::Time deadline, absl::Time caller_deadline,
+    const std::string& service,
     grpc::Status (Service::Stub::*get)(grpc::ClientContext*, const Request&, Record*),
     absl::string_view field, absl::string_view noun, const std::string& id) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers.ChannelTo(service);
@@ -66,7 +73,8 @@ absl::StatusOr<Record> GetById(
   request.set_id(id);
   Record record;
   CORRIDOR_RETURN_IF_ERROR(
-      Explain(((*stub).*get)(&context, request, &record), service, peers, field, noun, id));
+      Explain(((*stub).*get)(&context, request, &record), service, peers, field, noun, id,
+              caller_deadline));
   return record;
 }
 
@@ -74,13 +82,13 @@ absl::StatusOr<Record> GetById(
 
 absl::StatusOr<v1::Area> References::GetArea(absl::string_view field, const std::string& id,
                                              absl::Time caller_deadline) const {
-  return GetById<v1::AreaService>(*peers_, DeadlineOf(caller_deadline), "areas",
+  return GetById<v1::AreaService>(*peers_, DeadlineOf(caller_deadline), caller_deadline, "areas",
                                   &v1::AreaService::Stub::GetArea, field, "area", id);
 }
 
 absl::StatusOr<v1::Route> References::GetRoute(absl::string_view field, const std::string& id,
                                                absl::Time caller_deadline) const {
-  return GetById<v1::RouteService>(*peers_, DeadlineOf(caller_deadline), "routes",
+  return GetById<v1::RouteService>(*peers_, DeadlineOf(caller_deadline), caller_deadline, "routes",
                                    &v1::RouteService::Stub::GetRoute, field, "route", id);
 }
 
@@ -127,7 +135,7 @@ absl::StatusOr<std::vector<v1::Area>> References::ListAreas(absl::Time caller_de
     Prepare(*peers_, &context, DeadlineOf(caller_deadline));
     v1::ListAreasResponse response;
     CORRIDOR_RETURN_IF_ERROR(Explain(stub->ListAreas(&context, request, &response), "areas",
-                                     *peers_, "area_ids", "area", "(all)"));
+                                     *peers_, "area_ids", "area", "(all)", caller_deadline));
     for (v1::Area& area : *response.mutable_areas()) areas.push_back(std::move(area));
     request.mutable_page()->set_page_token(response.next_page_token());
   } while (!request.page().page_token().empty());

@@ -184,14 +184,19 @@ int ReportCompliance(Session& session, Flags& flags, const Args& args) {
           return;
         }
         Grid parties;
-        parties.header = {"PARTY", "TERMS BREACHED", "TERMS KEPT", "VIOLATIONS",
-                          "CONSEQUENCES DUE"};
+        parties.header = {"PARTY",      "TERMS BREACHED", "ON PARTNER REPORTS ONLY",
+                          "TERMS KEPT", "VIOLATIONS",     "CONSEQUENCES DUE"};
         std::vector<v1::Violation> violations;
         for (const v1::PartyCompliance& p : report.parties()) {
-          parties.rows.push_back({p.party(), absl::StrJoin(p.terms_breached(), ", "),
-                                  absl::StrJoin(p.terms_kept(), ", "),
-                                  absl::StrCat(p.violation_count()),
-                                  absl::StrJoin(p.consequences_due(), " | ")});
+          parties.rows.push_back(
+              {p.party(), absl::StrJoin(p.terms_breached(), ", "),
+               absl::StrJoin(p.terms_breached_unconfirmed(), ", "),
+               absl::StrJoin(p.terms_kept(), ", "),
+               p.unconfirmed_violation_count() == 0
+                   ? absl::StrCat(p.violation_count())
+                   : absl::StrCat(p.violation_count(), " (", p.unconfirmed_violation_count(),
+                                  " unconfirmed)"),
+               absl::StrJoin(p.consequences_due(), " | ")});
           violations.insert(violations.end(), p.violations().begin(), p.violations().end());
         }
         Grid steps;

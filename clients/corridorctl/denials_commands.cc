@@ -327,15 +327,20 @@ void PrintStats(Session& session, const v1::DenialStatsResponse& stats) {
     return;
   }
   Grid grid;
-  grid.header = {"GROUP", "DENIALS", "PEOPLE AFFECTED", "DENIALS STATING PEOPLE",
-                 "UNCONFIRMED (PARTNER)"};
+  grid.header = {"GROUP",
+                 "DENIALS",
+                 "PEOPLE AFFECTED",
+                 "DENIALS STATING PEOPLE",
+                 "UNCONFIRMED (PARTNER)",
+                 "PEOPLE IN UNCONFIRMED"};
   auto row = [&](const v1::DenialStatsRow& r) {
     const std::string group = r.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED
                                   ? CategoryText(r.category())
                                   : r.group();
     grid.rows.push_back({group, absl::StrCat(r.denials()), absl::StrCat(r.people_affected()),
                          absl::StrCat(r.denials_with_people_affected()),
-                         absl::StrCat(r.unconfirmed())});
+                         absl::StrCat(r.unconfirmed()),
+                         absl::StrCat(r.people_affected_unconfirmed())});
   };
   for (const v1::DenialStatsRow& r : stats.rows()) row(r);
   row(stats.total());

@@ -148,9 +148,16 @@ class Partner:
 
     def verify(self, change):
         """Checks a change's records against its entry, and the entry against
-        a signed tree head. Returns a list of problems (empty: verified)."""
+        a signed tree head. Returns a list of problems (empty: verified, or,
+        for an entry whose bytes are withheld from this role, proven to be in
+        the tree without its content being checked)."""
         problems = []
-        for written, record in zip(change.entry.changes, change.records):
+        # The records are checked against the entry as hashed, never against
+        # the parsed copy beside it, which nothing proves.
+        entry = change.entry
+        if change.entry_bytes:
+            entry = self.pb["audit"].JournalEntry.FromString(change.entry_bytes)
+        for written, record in zip(entry.changes, change.records):
             if record.state == self.pb["audit"].ChangedRecord.CURRENT and \
                     hashlib.sha256(record.record.value).digest() != written.record_sha256:
                 problems.append("record %s does not match its journal entry" % record.description)
@@ -254,7 +261,11 @@ def main():
             mine[0].record.Unpack(record)
         print("change %d: %s %s version %d (%s) by %s: %s" % (
             change.index, change.entry.rpc.rsplit("/", 1)[-1], convoy.id, mine[0].version, state,
-            change.entry.principal.name, "; ".join(problems) or "verified against the signed tree head"))
+            change.entry.principal.name or "(withheld)",
+            "; ".join(problems) or (
+                "verified against the signed tree head" if change.entry_bytes else
+                "in the signed tree head; its content is withheld from your role, so only an "
+                "oversight body can check it")))
     partner.stream.cancel()
 
     report = partner.call(partner.convoys.GetAccessReport, convoys_pb.GetAccessReportRequest(

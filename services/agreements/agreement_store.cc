@@ -321,6 +321,7 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
   };
   for (const std::string& party : agreement->parties()) party_entry(party);
   std::map<std::string, std::set<std::string>> breached;  // party -> term ids
+  std::map<std::string, std::set<std::string>> breached_unconfirmed;
   storage::ScanOptions options;
   options.index = "agreement";
   options.prefix = KeyWriter().String(agreement->id()).Release();
@@ -332,7 +333,12 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
         if (v.state() != v1::VIOLATION_STATE_ACTIVE) return absl::OkStatus();
         v1::PartyCompliance& party = party_entry(v.party());
         party.set_violation_count(party.violation_count() + 1);
-        breached[absl::AsciiStrToLower(v.party())].insert(v.term_id());
+        if (v.unconfirmed()) {
+          party.set_unconfirmed_violation_count(party.unconfirmed_violation_count() + 1);
+          breached_unconfirmed[absl::AsciiStrToLower(v.party())].insert(v.term_id());
+        } else {
+          breached[absl::AsciiStrToLower(v.party())].insert(v.term_id());
+        }
         if (party.violations_size() < kViolationsPerParty) {
           *party.add_violations() = WithVersion(v, version);
         }
@@ -344,6 +350,8 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
       if (breached[key].count(term.id())) {
         party.add_terms_breached(term.id());
         party.add_consequences_due(term.consequence());
+      } else if (breached_unconfirmed[key].count(term.id())) {
+        party.add_terms_breached_unconfirmed(term.id());
       } else {
         party.add_terms_kept(term.id());
       }

@@ -167,6 +167,7 @@ std::vector<v1::Violation> ForDenial(const v1::Agreement& agreement, const v1::D
                      facts.description().empty() ? "" : ")");
     v.set_party(facts.party());
     v.set_why(absl::StrCat("the denying party of denial ", denial.id(), ": ", summary));
+    v.set_unconfirmed(denial.awaiting_confirmation());
     *v.mutable_occurred_at() = facts.occurred_at();
     AddEvidence(&v, "denials", "denials", denial.id(), version, origin.journal_index, summary);
     found.push_back(std::move(v));
@@ -241,6 +242,11 @@ std::vector<v1::Violation> ForConvoy(const v1::Agreement& agreement, const v1::C
         found.push_back(std::move(v));
       }
     }
+  }
+  // What a partner wrote last about its own convoy no coordinator has
+  // confirmed yet.
+  if (convoy.meta().updated_by().role() == v1::ROLE_PARTNER) {
+    for (v1::Violation& v : found) v.set_unconfirmed(true);
   }
   return found;
 }

@@ -186,8 +186,11 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
     mutation.SetOrigin(origin);
     mutation.Update(ConvoysTable(), convoy, version);
     mutation.Insert(ConvoyEventsTable(), event);
-    if (target == v1::CONVOY_STATUS_DENIED || target == v1::CONVOY_STATUS_TURNED_BACK ||
-        target == v1::CONVOY_STATUS_ATTACKED) {
+    // A denial is relayed when the convoy is denied, turned back or
+    // attacked, not again for each step recorded on it afterwards.
+    if (!keeps_status && (target == v1::CONVOY_STATUS_DENIED ||
+                          target == v1::CONVOY_STATUS_TURNED_BACK ||
+                          target == v1::CONVOY_STATUS_ATTACKED)) {
       mutation.Enqueue(kDenialsOutbox, DenialFor(convoy, event).SerializeAsString());
     }
     absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
@@ -334,7 +337,9 @@ absl::StatusOr<v1::Convoy> ConvoyStore::RecordOutcome(const storage::Origin& ori
                               absl::StrCat(FormatDate(on), " is before the convoy was dispatched (",
                                            FormatDate(convoy->dispatched_date()), ")"));
         }
-        if (WasDelivered(request.outcome()) &&
+        // Turned back or attacked, a convoy may have reached some people
+        // first; never more than it was approved for, whatever the outcome.
+        if (request.outcome() != v1::CONVOY_STATUS_CANCELLED &&
             request.beneficiaries_reached() > convoy->beneficiaries_approved()) {
           return InvalidField("beneficiaries_reached",
                               absl::StrCat(request.beneficiaries_reached(), " is more than the ",

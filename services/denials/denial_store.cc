@@ -316,7 +316,7 @@ absl::StatusOr<v1::DenialStatsResponse> DenialStore::Stats(
   const std::string end = KeyWriter().Uint32(to + 1).Release();
 
   struct Sums {
-    int64_t denials = 0, people = 0, with_people = 0, unconfirmed = 0;
+    int64_t denials = 0, people = 0, with_people = 0, unconfirmed = 0, people_unconfirmed = 0;
     uint32_t month = 0;
   };
   std::map<std::string, Sums> groups;
@@ -343,9 +343,11 @@ absl::StatusOr<v1::DenialStatsResponse> DenialStore::Stats(
         total.people += values[1];
         total.with_people += values[2];
         // Counters written before confirmations existed have three values.
-        if (values.size() > 3) {
+        if (values.size() > 4) {
           sums.unconfirmed += values[3];
           total.unconfirmed += values[3];
+          sums.people_unconfirmed += values[4];
+          total.people_unconfirmed += values[4];
         }
         return absl::OkStatus();
       });
@@ -358,6 +360,7 @@ absl::StatusOr<v1::DenialStatsResponse> DenialStore::Stats(
     row->set_people_affected(sums.people);
     row->set_denials_with_people_affected(sums.with_people);
     row->set_unconfirmed(sums.unconfirmed);
+    row->set_people_affected_unconfirmed(sums.people_unconfirmed);
     if (group_letter == 'c') {
       int number = 0;
       if (absl::SimpleAtoi(label, &number)) {

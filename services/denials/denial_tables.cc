@@ -32,10 +32,11 @@ std::string DimensionValue(char dimension, const v1::DenialFacts& facts) {
 
 std::vector<StatsCounter> StatsCounters(const v1::Denial& denial, int64_t sign) {
   const v1::DenialFacts& facts = denial.facts();
-  const std::vector<int64_t> deltas = {
-      sign, sign * (facts.has_people_affected() ? facts.people_affected() : 0),
-      sign * (facts.has_people_affected() ? 1 : 0),
-      sign * (denial.awaiting_confirmation() ? 1 : 0)};
+  const int64_t people = facts.has_people_affected() ? facts.people_affected() : 0;
+  const bool unconfirmed = denial.awaiting_confirmation();
+  const std::vector<int64_t> deltas = {sign, sign * people,
+                                       sign * (facts.has_people_affected() ? 1 : 0),
+                                       sign * (unconfirmed ? 1 : 0), sign * (unconfirmed ? people : 0)};
   const uint32_t month = MonthNumber(facts);
   std::vector<StatsCounter> counters;
   counters.push_back({KeyWriter().String("t").Uint32(month).Release(), deltas});

@@ -38,7 +38,8 @@ int64_t OccurredMicros(const v1::DenialFacts& facts);
 uint32_t MonthNumber(const v1::DenialFacts& facts);
 
 // Statistics counters. Each denial adds [1, people affected, 1 if people
-// affected is stated, 1 if it awaits confirmation] to ten counters, keyed by the month and the
+// affected is stated, 1 if it awaits confirmation, people affected if it
+// awaits confirmation] to ten counters, keyed by the month and the
 // denial's party (p), area (a) and category (c):
 //   "t"          (month)                          the total
 //   "p" "a" "c"  (month, value)                   one dimension

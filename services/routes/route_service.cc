@@ -82,6 +82,11 @@ grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
   uint64_t position = request->has_after_position()
                           ? static_cast<uint64_t>(request->after_position())
                           : feed.last_position();
+  if (const uint64_t last = feed.last_position(); position > last) {
+    return ToGrpc(InvalidField(
+        "after_position", absl::StrCat(position, " is past the last report's position (", last,
+                                       "); resume from at most ", last)));
+  }
   // Headers go out at once, so the client knows it is subscribed before the
   // first report arrives.
   writer->SendInitialMetadata();

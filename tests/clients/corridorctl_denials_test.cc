@@ -196,8 +196,19 @@ TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConf
   for (std::vector<std::string> step :
        {std::vector<std::string>{"convoys", "approve", id, "--beneficiaries=8000",
                                  "--date=2016-10-05"},
-        {"convoys", "dispatch", id, "--date=2016-10-10"},
-        {"convoys", "outcome", id, "--outcome=turned-back", "--reached=3000",
+        {"convoys", "dispatch", id, "--date=2016-10-10"}}) {
+    CommandResult r = partner(step);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  // Turned back or not, a convoy never reached more than it was approved for.
+  CommandResult too_many = partner({"convoys", "outcome", id, "--outcome=turned-back",
+                                    "--reached=9000", "--party=Syrian government and affiliated "
+                                    "militias", "--category=movement-restriction",
+                                    "--date=2016-10-11"});
+  EXPECT_NE(too_many.exit_code, 0);
+  EXPECT_THAT(too_many.err, HasSubstr("beneficiaries_reached: 9000 is more than the 8000"));
+  for (std::vector<std::string> step :
+       {std::vector<std::string>{"convoys", "outcome", id, "--outcome=turned-back", "--reached=3000",
          "--party=Syrian government and affiliated militias", "--category=movement-restriction",
          "--date=2016-10-11"}}) {
     CommandResult r = partner(step);
@@ -215,22 +226,30 @@ TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConf
     if (relayed.id().empty()) usleep(100 * 1000);
   }
   ASSERT_FALSE(relayed.id().empty()) << "the convoy's denial never reached the denials service";
+  // A step recorded afterwards on the turned-back convoy relays nothing more
+  // (it once relayed a denial with no party, which the denials service
+  // refused and the outbox set aside).
+  CommandResult late_step =
+      partner({"convoys", "step", id, "--step=late letter", "--authority=Other side",
+               "--requested=2016-10-01", "--answered=2016-10-20", "--outcome=granted"});
+  ASSERT_EQ(late_step.exit_code, 0) << late_step.err;
+  usleep(1000 * 1000);
+  EXPECT_THAT(server_->Logs(), ::testing::Not(HasSubstr("set aside")));
   EXPECT_EQ(relayed.reported_by().role(), v1::ROLE_PARTNER);
   EXPECT_EQ(relayed.reported_by().agency(), "WFP");
   EXPECT_EQ(relayed.recorded_by().role(), v1::ROLE_SERVICE);
   EXPECT_TRUE(relayed.awaiting_confirmation());
   EXPECT_EQ(relayed.facts().people_affected(), 5000);  // 8,000 approved, 3,000 reached
 
-  // What the partner itself sees: its own agency's principal, and of the
-  // service that recorded it only the role; no network address anywhere.
+  // What the partner itself sees: its own agency's principal and the
+  // service that recorded it (no one's staff); no network address anywhere.
   CommandResult seen = partner({"--output=json", "denials", "get", relayed.id()});
   ASSERT_EQ(seen.exit_code, 0) << seen.err;
   v1::Denial as_partner;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(seen.out, &as_partner).ok());
   EXPECT_FALSE(as_partner.reported_by().name().empty());
   EXPECT_EQ(as_partner.reported_by().name(), relayed.reported_by().name());
-  EXPECT_EQ(as_partner.recorded_by().name(), "");
-  EXPECT_EQ(as_partner.recorded_by().token_id(), "");
+  EXPECT_EQ(as_partner.recorded_by().name(), relayed.recorded_by().name());
   EXPECT_EQ(as_partner.recorded_by().role(), v1::ROLE_SERVICE);
   EXPECT_THAT(seen.out, ::testing::Not(HasSubstr("ipv4:")));
 
@@ -240,7 +259,7 @@ TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConf
   CommandResult stats =
       Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-10", "--to=2016-10"});
   ASSERT_EQ(stats.exit_code, 0) << stats.err;
-  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,1,5000,1,1"));
+  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,1,5000,1,1,5000"));
   CommandResult csv = Ctl({"export", "denials", "--convoy=" + id});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_THAT(Lines(csv.out)[0],
@@ -260,7 +279,7 @@ TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConf
   EXPECT_EQ(after.revision(), 2);
   EXPECT_EQ(after.reported_by().agency(), "WFP");
   stats = Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-10", "--to=2016-10"});
-  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,1,5000,1,0"));
+  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,1,5000,1,0,0"));
   CommandResult again = Ctl({"denials", "confirm", relayed.id(), "--reason=twice"});
   EXPECT_NE(again.exit_code, 0);
   EXPECT_THAT(again.err, HasSubstr("confirmed already"));
@@ -268,7 +287,7 @@ TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConf
   // A coordinator's own denial needs no confirmation.
   Record(kGovernment, "EG-DUMA", "movement-restriction", "2016-10-20", "10");
   stats = Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-10", "--to=2016-10"});
-  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,2,5010,2,0"));
+  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,2,5010,2,0,0"));
 }
 
 // CSV injection: what a spreadsheet would run is exported neutralised, and

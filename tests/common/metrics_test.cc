@@ -5,6 +5,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include <fstream>
 #include <map>
 #include <vector>
 
@@ -194,6 +195,70 @@ TEST(ObserveRpcsTest, AnUnparsableRequestIsInvalidArgumentSayingSo) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
   EXPECT_THAT(status.error_message(), HasSubstr("the request could not be parsed"));
   (*host)->Shutdown();
+}
+
+int ThreadsOfThisProcess() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (absl::StartsWith(line, "Threads:")) return std::stoi(line.substr(8));
+  }
+  return -1;
+}
+
+// Reflection is open to callers without a token, and each of its streams
+// holds a server thread: past the cap, new ones end at once (issue 20: a
+// thousand of them took a server from 33 to 1,032 threads).
+TEST(ObserveRpcsTest, StreamsOpenWithoutATokenAreCapped) {
+  ServerOptions options;
+  v1::EchoService::Service echo;
+  absl::StatusOr<std::unique_ptr<ServiceHost>> host =
+      ServiceHost::Start(options, {{&echo, v1::EchoService::service_full_name()}});
+  ASSERT_TRUE(host.ok()) << host.status();
+  grpc::GenericStub stub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*host)->port()),
+                                             grpc::InsecureChannelCredentials()));
+  const int threads_before = ThreadsOfThisProcess();
+  constexpr int kStreams = kMaxOpenStreamsWithoutToken + 50;
+  grpc::CompletionQueue queue;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::GenericClientAsyncReaderWriter>> calls;
+  std::vector<grpc::Status> statuses(kStreams);
+  for (int i = 0; i < kStreams; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    calls.push_back(stub.PrepareCall(contexts.back().get(),
+                                     "/grpc.reflection.v1alpha.ServerReflection/"
+                                     "ServerReflectionInfo",
+                                     &queue));
+    calls.back()->StartCall(reinterpret_cast<void*>(static_cast<intptr_t>(i)));
+  }
+  // Every start completes; then ask each call for its status: the refused
+  // ones finish at once, the admitted ones stay open.
+  void* tag = nullptr;
+  bool ok = false;
+  for (int i = 0; i < kStreams; ++i) ASSERT_TRUE(queue.Next(&tag, &ok));
+  for (int i = 0; i < kStreams; ++i) {
+    calls[i]->Finish(&statuses[i], reinterpret_cast<void*>(static_cast<intptr_t>(kStreams + i)));
+  }
+  int cancelled = 0, finished = 0;
+  const auto until = std::chrono::system_clock::now() + std::chrono::seconds(3);
+  while (queue.AsyncNext(&tag, &ok, until) == grpc::CompletionQueue::GOT_EVENT) {
+    const intptr_t i = reinterpret_cast<intptr_t>(tag) - kStreams;
+    ++finished;
+    if (i >= 0 && statuses[i].error_code() == grpc::StatusCode::CANCELLED) ++cancelled;
+  }
+  const int threads_open = ThreadsOfThisProcess();
+  EXPECT_GE(cancelled, kStreams - kMaxOpenStreamsWithoutToken);
+  EXPECT_LE(threads_open - threads_before, kMaxOpenStreamsWithoutToken + 20)
+      << "threads before: " << threads_before;
+  for (auto& context : contexts) context->TryCancel();
+  while (finished < kStreams &&
+         queue.AsyncNext(&tag, &ok, std::chrono::system_clock::now() + std::chrono::seconds(5)) ==
+             grpc::CompletionQueue::GOT_EVENT) {
+    ++finished;
+  }
+  (*host)->Shutdown();
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
 }
 
 TEST(RpcLoggingTest, ParsesTheThreeChoicesAndNothingElse) {

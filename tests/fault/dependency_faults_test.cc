@@ -197,10 +197,10 @@ TEST_F(DependencyFaultsTest, ASlowAreasServiceFailsWritesInsideTheDeadlineAndWri
   absl::SleepFor(absl::Seconds(1));
   int64_t held_ms = -1;
   for (absl::string_view line : absl::StrSplit(convoys_->Logs(), '\n')) {
-    if (!absl::StrContains(line, "method=SubmitConvoyRequest") ||
-        absl::StrContains(line, "code=OK")) {
-      continue;
-    }
+    if (!absl::StrContains(line, "method=SubmitConvoyRequest")) continue;
+    // The caller's address is in the operator's log, and only there.
+    EXPECT_THAT(line, HasSubstr(" peer=ipv4:127.0.0.1:"));
+    if (absl::StrContains(line, "code=OK")) continue;
     const size_t at = line.find("latency_ms=");
     double ms = 0;
     if (at != absl::string_view::npos &&

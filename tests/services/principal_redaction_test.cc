@@ -72,6 +72,17 @@ TEST(PrincipalRedactionTest, APartnerSeesItsOwnAgencyAndOnlyTheRoleOfOthers) {
   EXPECT_EQ(other.reported_by().agency(), "UNICEF");
 }
 
+TEST(PrincipalRedactionTest, ServicesAndTheReferenceLoaderStayNamedForPartners) {
+  v1::Principal loader;
+  loader.set_name("reference-data-loader");
+  v1::Denial denial = DenialBy(Person(v1::ROLE_SERVICE, "corridor-services", ""), loader);
+  EXPECT_TRUE(RedactPrincipals(Person(v1::ROLE_PARTNER, "wfp-2", "WFP"), &denial));  // the peer
+  EXPECT_EQ(denial.recorded_by().name(), "corridor-services");
+  EXPECT_EQ(denial.recorded_by().token_id(), "tk-corridor-services");
+  EXPECT_EQ(denial.recorded_by().peer(), "");
+  EXPECT_EQ(denial.reported_by().name(), "reference-data-loader");
+}
+
 TEST(PrincipalRedactionTest, RecordsInsideAChangeAreRedactedToo) {
   v1::Change change;
   *change.mutable_entry()->mutable_principal() = Person(v1::ROLE_COORDINATOR, "ocha-1", "");

@@ -90,6 +90,14 @@ TEST(NoDenialsTest, MatchesPartyAndCategoryAndIgnoresWithdrawnDenials) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].party(), "party x");
   EXPECT_EQ(found[0].evidence(0).version(), 3);
+  EXPECT_FALSE(found[0].unconfirmed());
+  // A partner's report no coordinator has confirmed yet is a violation
+  // marked so, never one counted as established (issue 20).
+  denial.set_awaiting_confirmation(true);
+  found = ForDenial(agreement, denial, 4, {"denials", 8}, kToday);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(found[0].unconfirmed());
+  denial.set_awaiting_confirmation(false);
   denial.set_withdrawn(true);
   EXPECT_TRUE(ForDenial(agreement, denial, 4, {"denials", 8}, kToday).empty());
   denial.set_withdrawn(false);
@@ -149,6 +157,12 @@ TEST(NoItemsRemovedTest, RemovalsAreHeldAgainstTheNamedPartyElseTheBesiegingPart
   found = ForConvoy(agreement, convoy, {"convoys", 2}, kToday, besieger);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].party(), "Checkpoint 4 militia");
+  EXPECT_FALSE(found[0].unconfirmed());
+  // Written last by a partner (its own convoy's outcome): unconfirmed.
+  convoy.mutable_meta()->mutable_updated_by()->set_role(v1::ROLE_PARTNER);
+  found = ForConvoy(agreement, convoy, {"convoys", 2}, kToday, besieger);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(found[0].unconfirmed());
   convoy.set_area_id("EG-DUMA");  // not an area the term covers
   EXPECT_TRUE(ForConvoy(agreement, convoy, {"convoys", 3}, kToday, besieger).empty());
 }

@@ -219,6 +219,19 @@ TEST_F(RouteServiceTest, AReconnectingPartnerGetsTheRestFromItsLastPosition) {
   EXPECT_EQ(ramouseh[0].status(), v1::ROUTE_STATUS_OPEN);  // 6 Aug 2016, siege broken
   EXPECT_EQ(ramouseh[2].status(), v1::ROUTE_STATUS_CLOSED);
   replay_context.TryCancel();
+
+  // A position the feed has not reached is a mistake to name, not a wait
+  // that would silently skip the reports up to it.
+  grpc::ClientContext ahead_context;
+  SignIn(&ahead_context);
+  v1::WatchRouteStatusRequest ahead;
+  ahead.set_after_position(1000);
+  auto ahead_reader = stub_->WatchRouteStatus(&ahead_context, ahead);
+  v1::RouteStatusEvent event;
+  EXPECT_FALSE(ahead_reader->Read(&event));
+  const grpc::Status refused = ahead_reader->Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(), HasSubstr("after_position: 1000 is past the last report"));
 }
 
 TEST_F(RouteServiceTest, ManySubscribersEachGetEveryReport) {
