@@ -7,6 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/http_server.h"
+#include "common/metrics_server.h"
 #include "common/server.h"
 
 namespace corridor {
@@ -34,6 +36,8 @@ struct RuntimeOptions {
   std::string metrics_listen;
   // Written once the metrics endpoint listens, with its bound address.
   std::string metrics_port_file;
+  // The metrics endpoint's HTTP edge (per-client connections, header time).
+  HttpLimits metrics_limits = MetricsLimits();
 };
 
 // Where the first start saves the admin token and the service token.

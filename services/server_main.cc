@@ -40,6 +40,12 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "127.0.0.1:7490; empty for none");
 ABSL_FLAG(std::string, metrics_port_file, "",
           "if set, write the metrics endpoint's bound host:port here once listening");
+ABSL_FLAG(int, metrics_max_connections_per_client, 4,
+          "connections to the metrics endpoint open at once from one client address (it serves "
+          "with 8 threads); more are refused with 429; 0: no limit");
+ABSL_FLAG(int, metrics_header_timeout_seconds, 10,
+          "a request to the metrics endpoint must send its line and headers within this (408 "
+          "otherwise)");
 ABSL_FLAG(std::string, log_rpcs, "all",
           "which calls get a log line (level, service, RPC, status code, latency): all, errors "
           "or none");
@@ -95,6 +101,18 @@ int ServerMain(int argc, char** argv, const std::string& program,
   options.service_token_file = absl::GetFlag(FLAGS_service_token_file);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
+  if (absl::GetFlag(FLAGS_metrics_max_connections_per_client) < 0 ||
+      absl::GetFlag(FLAGS_metrics_header_timeout_seconds) < 1) {
+    std::cerr << program
+              << ": --metrics_max_connections_per_client must be 0 (no limit) or "
+                 "more, --metrics_header_timeout_seconds 1 or more\n";
+    return 2;
+  }
+  options.metrics_limits.max_connections_per_client =
+      absl::GetFlag(FLAGS_metrics_max_connections_per_client);
+  options.metrics_limits.max_connections_flag = "--metrics_max_connections_per_client";
+  options.metrics_limits.header_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_metrics_header_timeout_seconds));
   if (!ParseRpcLogging(absl::GetFlag(FLAGS_log_rpcs), &options.server.rpc_logging)) {
     std::cerr << program << ": --log_rpcs is all, errors or none, not \""
               << absl::GetFlag(FLAGS_log_rpcs) << "\"\n";
