@@ -77,11 +77,16 @@ std::string RawConnection::ReadUntil(absl::string_view until, absl::Duration tim
   const absl::Time deadline = absl::Now() + timeout;
   std::string received;
   char buffer[16384];
-  while (until.empty() || !absl::StrContains(received, until)) {
+  for (;;) {
     if (!WaitFor(fd_, POLLIN, deadline)) break;
     const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
     if (n <= 0) break;
+    // Only the new bytes (and the few before them) can complete `until`.
+    const size_t from = received.size() < until.size() ? 0 : received.size() - until.size();
     received.append(buffer, static_cast<size_t>(n));
+    if (!until.empty() && received.find(until.data(), from, until.size()) != std::string::npos) {
+      break;
+    }
   }
   return received;
 }

@@ -264,6 +264,22 @@ TEST_F(WebEdgeTest, StreamsThatNeverReadAreBoundedAndCutOff) {
   EXPECT_EQ(ended, 20);
 }
 
+// The bound must not cut a client that reads as fast as it can: catching
+// up on the whole journal through a 64 KiB buffer, it gets every change.
+TEST_F(WebEdgeTest, AReaderCatchingUpIsNeverCut) {
+  auto web = StartWeb({"--stream_buffer_bytes=65536", "--stream_stall_seconds=1"});
+  ASSERT_NE(web, nullptr);
+  RawConnection stream(PortOf(*web));
+  const absl::Time start = absl::Now();
+  ASSERT_TRUE(stream.Send(Watch(tokens_[0])));
+  const std::string last = absl::StrCat("id: ", kDenials - 1, "\n");
+  const std::string received = stream.ReadUntil(last, absl::Seconds(120));
+  std::printf("%d changes (%zu bytes) in %s\n", kDenials, received.size(),
+              absl::FormatDuration(absl::Now() - start).c_str());
+  EXPECT_THAT(received, HasSubstr(last));
+  EXPECT_THAT(received, ::testing::Not(HasSubstr("event: end")));
+}
+
 // A client that stops reading for a while, then reads again, is told why
 // its stream ended and where to resume, and has missed nothing before.
 TEST_F(WebEdgeTest, ASlowReaderIsToldWhereToResume) {
