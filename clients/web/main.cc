@@ -50,7 +50,7 @@ ABSL_FLAG(int, max_streams, 64, "change streams open at once; more are refused w
 ABSL_FLAG(int, max_streams_per_token, 8,
           "change streams one token may hold open at once; more are refused with 429; 0: no limit "
           "but --max_streams");
-ABSL_FLAG(int64_t, stream_buffer_bytes, 1024 * 1024,
+ABSL_FLAG(int64_t, stream_buffer_bytes, 256 * 1024,
           "bytes of changes a change stream holds for a client reading slower than they come");
 ABSL_FLAG(int, stream_stall_seconds, 30,
           "how long a change stream with a full buffer waits for its client to read before it "

@@ -55,7 +55,7 @@ struct WebOptions {
   int max_streams_per_token = 8;
   // Bytes of events a change stream holds for a client that reads slower
   // than the changes come (the one being written included).
-  size_t stream_buffer_bytes = 1024 * 1024;
+  size_t stream_buffer_bytes = 256 * 1024;
   // How long a stream whose buffer is full waits for the client to read
   // before it ends it with `event: end`, naming the index to resume from.
   absl::Duration stream_stall_timeout = absl::Seconds(30);
