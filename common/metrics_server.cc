@@ -1,7 +1,5 @@
 #include "common/metrics_server.h"
 
-#include <httplib.h>
-
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -9,13 +7,24 @@
 
 namespace corridor {
 
+// Threads serving the endpoint (httplib's own default on small machines).
+constexpr size_t kThreads = 8;
+
+HttpLimits MetricsLimits() {
+  HttpLimits limits;
+  limits.max_body_bytes = 0;
+  limits.max_connections_per_client = 4;
+  return limits;
+}
+
 struct MetricsServer::Impl {
-  httplib::Server server;
+  explicit Impl(const HttpLimits& limits) : server(limits) {}
+  GuardedHttpServer server;
   std::thread thread;
 };
 
 absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
-    const std::string& listen, std::function<std::string()> render) {
+    const std::string& listen, std::function<std::string()> render, const HttpLimits& limits) {
   const size_t colon = listen.rfind(':');
   int port = -1;
   if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
@@ -28,17 +37,16 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
     host = host.substr(1, host.size() - 2);
   }
   std::unique_ptr<MetricsServer> metrics(new MetricsServer());
-  metrics->impl_ = std::make_unique<Impl>();
-  httplib::Server& server = metrics->impl_->server;
+  metrics->impl_ = std::make_unique<Impl>(limits);
+  GuardedHttpServer& server = metrics->impl_->server;
+  server.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
   server.Get("/metrics", [render](const httplib::Request&, httplib::Response& response) {
     response.set_content(render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
     response.set_content("ok\n", "text/plain");
   });
-  const int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port)
-                                                                       ? port
-                                                                       : -1);
+  const int bound = server.Bind(host, port);
   if (bound <= 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot serve metrics on ", listen,

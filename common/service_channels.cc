@@ -7,8 +7,11 @@
 namespace corridor {
 
 ServiceChannels::ServiceChannels(std::string default_address,
-                                 std::shared_ptr<grpc::ChannelCredentials> credentials)
-    : default_address_(std::move(default_address)), credentials_(std::move(credentials)) {}
+                                 std::shared_ptr<grpc::ChannelCredentials> credentials,
+                                 grpc::ChannelArguments arguments)
+    : default_address_(std::move(default_address)),
+      credentials_(std::move(credentials)),
+      arguments_(std::move(arguments)) {}
 
 absl::Status ServiceChannels::SetAddresses(absl::string_view addresses) {
   std::map<std::string, std::string> parsed;
@@ -33,12 +36,14 @@ std::shared_ptr<grpc::Channel> ServiceChannels::For(const std::string& service) 
   auto address = addresses_.find(service);
   if (address == addresses_.end()) {
     if (default_channel_ == nullptr) {
-      default_channel_ = grpc::CreateChannel(default_address_, credentials_);
+      default_channel_ = grpc::CreateCustomChannel(default_address_, credentials_, arguments_);
     }
     return default_channel_;
   }
   std::shared_ptr<grpc::Channel>& channel = channels_[service];
-  if (channel == nullptr) channel = grpc::CreateChannel(address->second, credentials_);
+  if (channel == nullptr) {
+    channel = grpc::CreateCustomChannel(address->second, credentials_, arguments_);
+  }
   return channel;
 }
 

@@ -22,8 +22,10 @@ namespace corridor {
 
 class ServiceChannels {
  public:
+  // `arguments` apply to every channel made, e.g. flow-control settings.
   ServiceChannels(std::string default_address,
-                  std::shared_ptr<grpc::ChannelCredentials> credentials);
+                  std::shared_ptr<grpc::ChannelCredentials> credentials,
+                  grpc::ChannelArguments arguments = grpc::ChannelArguments());
 
   // "areas=host:port,convoys=host:port" (the --servers flag).
   // INVALID_ARGUMENT naming --servers if an entry is not SERVICE=HOST:PORT.
@@ -38,6 +40,7 @@ class ServiceChannels {
  private:
   const std::string default_address_;
   const std::shared_ptr<grpc::ChannelCredentials> credentials_;
+  const grpc::ChannelArguments arguments_;
   mutable std::mutex mu_;
   std::map<std::string, std::string> addresses_;
   std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;

@@ -256,8 +256,8 @@ absl::Status RunServices(const RuntimeOptions& options) {
   std::unique_ptr<MetricsServer> metrics_server;
   if (!options.metrics_listen.empty()) {
     absl::StatusOr<std::unique_ptr<MetricsServer>> started_metrics = MetricsServer::Start(
-        options.metrics_listen,
-        [&] { return RenderMetrics(rpc_metrics, storages, started); });
+        options.metrics_listen, [&] { return RenderMetrics(rpc_metrics, storages, started); },
+        options.metrics_limits);
     if (!started_metrics.ok()) return started_metrics.status();
     metrics_server = *std::move(started_metrics);
     CORRIDOR_LOG(INFO) << "Prometheus metrics on http://" << metrics_server->address()

@@ -7,6 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/http_server.h"
+#include "common/metrics_server.h"
 #include "common/server.h"
 #include "services/access.h"
 
@@ -41,6 +43,8 @@ struct RuntimeOptions {
   // Server streams one token may hold open at once (WatchChanges,
   // WatchRouteStatus); more are refused with RESOURCE_EXHAUSTED.
   int max_streams_per_token = AccessControl::kDefaultMaxStreamsPerToken;
+  // The metrics endpoint's HTTP edge (per-client connections, header time).
+  HttpLimits metrics_limits = MetricsLimits();
 };
 
 // Where the first start saves the admin token and the service token.

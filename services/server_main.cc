@@ -49,6 +49,12 @@ ABSL_FLAG(std::string, metrics_port_file, "",
 ABSL_FLAG(int, max_streams_per_token, corridor::AccessControl::kDefaultMaxStreamsPerToken,
           "server streams (WatchChanges, WatchRouteStatus) one token may hold open at once; "
           "more are refused with RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, metrics_max_connections_per_client, 4,
+          "connections to the metrics endpoint open at once from one client address (it serves "
+          "with 8 threads); more are refused with 429; 0: no limit");
+ABSL_FLAG(int, metrics_header_timeout_seconds, 10,
+          "a request to the metrics endpoint must send its line and headers within this (408 "
+          "otherwise)");
 ABSL_FLAG(std::string, log_rpcs, "all",
           "which calls get a log line (level, service, RPC, status code, latency): all, errors "
           "or none");
@@ -114,6 +120,18 @@ int ServerMain(int argc, char** argv, const std::string& program,
     std::cerr << program << ": --max_streams_per_token must be at least 1\n";
     return 2;
   }
+  if (absl::GetFlag(FLAGS_metrics_max_connections_per_client) < 0 ||
+      absl::GetFlag(FLAGS_metrics_header_timeout_seconds) < 1) {
+    std::cerr << program
+              << ": --metrics_max_connections_per_client must be 0 (no limit) or "
+                 "more, --metrics_header_timeout_seconds 1 or more\n";
+    return 2;
+  }
+  options.metrics_limits.max_connections_per_client =
+      absl::GetFlag(FLAGS_metrics_max_connections_per_client);
+  options.metrics_limits.max_connections_flag = "--metrics_max_connections_per_client";
+  options.metrics_limits.header_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_metrics_header_timeout_seconds));
   if (!ParseRpcLogging(absl::GetFlag(FLAGS_log_rpcs), &options.server.rpc_logging)) {
     std::cerr << program << ": --log_rpcs is all, errors or none, not \""
               << absl::GetFlag(FLAGS_log_rpcs) << "\"\n";

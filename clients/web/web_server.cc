@@ -3,12 +3,15 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +20,7 @@
 #include "clients/corridorctl/exchange_commands.h"
 #include "clients/corridorctl/session.h"
 #include "common/credentials.h"
+#include "common/http_server.h"
 #include "common/log.h"
 #include "corridor/v1/audit.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -27,9 +31,10 @@ namespace corridor::web {
 namespace {
 
 constexpr char kJson[] = "application/json";
-// An idle change stream sends a comment this often, so that a client that
-// left is noticed and its stream ended.
+// An idle change stream sends a comment this often, so that proxies keep it
+// open; and checks this often whether its client has left.
 constexpr auto kKeepAlive = std::chrono::seconds(15);
+constexpr auto kIdleCheck = std::chrono::milliseconds(1000);
 // The header AuditService::WatchChanges sends once a subscription is admitted.
 constexpr char kSubscribedHeader[] = "corridor-subscribed";
 
@@ -46,19 +51,49 @@ void Send(const HttpReply& reply, httplib::Response* response) {
   response->set_content(reply.body, reply.content_type);
 }
 
+// How much of the buffered changes one write takes at most, so that the
+// writer's copies stay small beside the buffer.
+constexpr size_t kWriteSlice = 64 * 1024;
+
+// The code a refusal at the HTTP edge carries in the JSON error body.
+absl::string_view EdgeCode(int status) {
+  switch (status) {
+    case 408:
+      return "DEADLINE_EXCEEDED";
+    case 413:
+    case 429:
+    case 431:
+      return "RESOURCE_EXHAUSTED";
+    default:
+      return "INVALID_ARGUMENT";
+  }
+}
+
 // One WatchChanges call relayed as server-sent events. A thread reads the
 // gRPC stream into `events`; the HTTP side writes them out, with keep-alive
-// comments while idle.
+// comments while idle. The events buffered (and being written) are bounded
+// by `max_buffered` bytes: the reader waits for room up to `stall_timeout`,
+// then ends the stream with an `event: end` naming where to resume.
 struct ChangeStream {
+  ChangeStream(std::string token_key, size_t max_buffered, absl::Duration stall_timeout)
+      : token(std::move(token_key)), max_buffered(max_buffered), stall_timeout(stall_timeout) {}
+
+  const std::string token;  // the caller's token, the key of its per-token count
+  const size_t max_buffered;
+  const absl::Duration stall_timeout;
+
   grpc::ClientContext context;
   std::unique_ptr<v1::AuditService::Stub> stub;
   std::unique_ptr<grpc::ClientReader<v1::Change>> reader;
   std::thread thread;
 
   std::mutex mu;
-  std::condition_variable ready;
+  std::condition_variable ready;   // events to write, or finished
+  std::condition_variable room;    // buffered went down, or cancelled
   std::deque<std::string> events;  // guarded by mu
+  size_t buffered = 0;             // guarded by mu; bytes in events and being written
   bool finished = false;           // guarded by mu
+  bool cancelled = false;          // guarded by mu
   bool sent_open = false;          // touched by the HTTP side only
 
   // Reads the stream once it has been admitted (see HandleChanges).
@@ -67,14 +102,35 @@ struct ChangeStream {
     google::protobuf::util::JsonPrintOptions print;
     print.preserve_proto_field_names = true;
     v1::Change change;
+    bool too_slow = false;
+    uint64_t resume = 0;  // the first change not buffered, once too slow
     while (reader->Read(&change)) {
       std::string json;
       if (!google::protobuf::util::MessageToJsonString(change, &json, print).ok()) continue;
-      Push(absl::StrCat("id: ", change.index(), "\nevent: change\ndata: ", json, "\n\n"));
+      if (!PushWhenRoom(
+              absl::StrCat("id: ", change.index(), "\nevent: change\ndata: ", json, "\n\n"))) {
+        too_slow = !Cancelled();
+        resume = change.index();
+        context.TryCancel();
+        while (reader->Read(&change)) {
+        }
+        break;
+      }
     }
     const grpc::Status status = reader->Finish();
     std::lock_guard<std::mutex> lock(mu);
-    if (status.error_code() != grpc::StatusCode::CANCELLED) {
+    if (too_slow) {
+      // Beyond the bound, but one message, and the client must learn why.
+      events.push_back(absl::StrCat(
+          "event: end\ndata: ",
+          ErrorReply(429, "RESOURCE_EXHAUSTED",
+                     absl::StrCat("this client read the change feed too slowly: ", max_buffered,
+                                  " bytes of changes waited for it for ",
+                                  absl::FormatDuration(stall_timeout), ". Reconnect with start=",
+                                  resume, " to resume from the first change it has not received"))
+              .body,
+          "\n\n"));
+    } else if (status.error_code() != grpc::StatusCode::CANCELLED) {
       events.push_back(absl::StrCat("event: end\ndata: ", ErrorReply(status).body, "\n\n"));
     }
     finished = true;
@@ -82,12 +138,90 @@ struct ChangeStream {
   }
 
   void Push(std::string event) {
-    if (event.empty()) return;
     std::lock_guard<std::mutex> lock(mu);
+    buffered += event.size();
     events.push_back(std::move(event));
     ready.notify_all();
   }
+
+  // Buffers `event` once there is room for it (an empty buffer always has
+  // room, whatever the event's size); false if there is none within the
+  // stall timeout, or the stream was cancelled.
+  bool PushWhenRoom(std::string event) {
+    std::unique_lock<std::mutex> lock(mu);
+    const bool has_room = room.wait_for(lock, absl::ToChronoNanoseconds(stall_timeout), [&] {
+      return cancelled || buffered == 0 || buffered + event.size() <= max_buffered;
+    });
+    if (!has_room || cancelled) return false;
+    buffered += event.size();
+    events.push_back(std::move(event));
+    ready.notify_all();
+    return true;
+  }
+
+  bool Cancelled() {
+    std::lock_guard<std::mutex> lock(mu);
+    return cancelled;
+  }
+
+  // Ends the stream from the HTTP side (the client left, or the server
+  // stops): the reader stops waiting for room and its call is cancelled.
+  void Cancel() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      cancelled = true;
+      room.notify_all();
+    }
+    context.TryCancel();
+  }
+
+  // The HTTP side: waits up to `wait` for events, and moves the next ones
+  // (about kWriteSlice bytes at most) into `out`, leaving it empty if none
+  // came. Returns the bytes taken, for Written(), or nullopt once the
+  // stream has finished and everything was taken.
+  std::optional<size_t> Take(std::chrono::milliseconds wait, std::string* out) {
+    std::unique_lock<std::mutex> lock(mu);
+    ready.wait_for(lock, wait, [&] { return !events.empty() || finished; });
+    if (events.empty()) return finished ? std::nullopt : std::optional<size_t>(0);
+    while (!events.empty() && out->size() < kWriteSlice) {
+      *out += events.front();
+      events.pop_front();
+    }
+    return out->size();
+  }
+
+  // The HTTP side, once `bytes` taken by Take() are written (or failed).
+  void Written(size_t bytes) {
+    std::lock_guard<std::mutex> lock(mu);
+    buffered -= std::min(bytes, buffered);
+    room.notify_all();
+  }
 };
+
+// The edge's limits with the flags that set them, refusing in the
+// gateway's JSON error form.
+HttpLimits EdgeLimits(HttpLimits limits) {
+  if (limits.max_body_flag.empty()) limits.max_body_flag = "--max_body_bytes";
+  if (limits.max_connections_flag.empty()) {
+    limits.max_connections_flag = "--max_connections_per_client";
+  }
+  limits.format_refusal = [](int status, absl::string_view message, std::string* content_type,
+                             std::string* body) {
+    *content_type = kJson;
+    *body = ErrorReply(status, EdgeCode(status), message).body;
+  };
+  return limits;
+}
+
+// A stream whose reader waits for room must not have gRPC receive without
+// bound beneath it: without BDP probing, a stream's flow-control window stays
+// at its initial 64 KiB instead of growing to megabytes.
+grpc::ChannelArguments StreamChannelArguments() {
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  arguments.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 * 1024);
+  return arguments;
+}
 
 }  // namespace
 
@@ -96,9 +230,14 @@ class WebServer::Impl {
   explicit Impl(const WebOptions& options)
       : options_(options),
         channels_(options.target, options.channel_credentials),
-        gateway_(&channels_, options.call_timeout) {}
+        stream_channels_(options.target, options.channel_credentials, StreamChannelArguments()),
+        gateway_(&channels_, options.call_timeout),
+        server_(EdgeLimits(options.http)) {}
 
-  absl::Status SetServers() { return channels_.SetAddresses(options_.servers); }
+  absl::Status SetServers() {
+    if (absl::Status s = channels_.SetAddresses(options_.servers); !s.ok()) return s;
+    return stream_channels_.SetAddresses(options_.servers);
+  }
 
   absl::Status Start();
   void Stop();
@@ -109,15 +248,23 @@ class WebServer::Impl {
   void HandleChanges(const httplib::Request& request, httplib::Response* response);
   void HandleExport(const httplib::Request& request, httplib::Response* response);
 
+  // Forgets an ended stream.
+  void Release(ChangeStream* stream);
+
   WebOptions options_;
   ServiceChannels channels_;
+  // Change streams' own channels, whose flow control stops at a small
+  // window what a stream's reader has not taken (see
+  // StreamChannelArguments).
+  ServiceChannels stream_channels_;
   Gateway gateway_;
-  httplib::Server server_;
+  GuardedHttpServer server_;
   std::thread listener_;
   int port_ = 0;
 
   std::mutex streams_mu_;
-  std::set<ChangeStream*> streams_;  // guarded by streams_mu_
+  std::set<ChangeStream*> streams_;           // guarded by streams_mu_
+  std::map<std::string, int> token_streams_;  // guarded by streams_mu_; by token
   std::atomic<bool> stopping_{false};
 };
 
@@ -157,22 +304,34 @@ void WebServer::Impl::HandleChanges(const httplib::Request& request, httplib::Re
     watch.add_tables(std::string(table));
   }
 
-  auto stream = std::make_shared<ChangeStream>();
+  const std::string token = BearerToken(request);
+  auto stream = std::make_shared<ChangeStream>(token, options_.stream_buffer_bytes,
+                                               options_.stream_stall_timeout);
   {
     std::lock_guard<std::mutex> lock(streams_mu_);
+    const auto held = token_streams_.find(token);
+    const int open = held == token_streams_.end() ? 0 : held->second;
+    if (options_.max_streams_per_token > 0 && open >= options_.max_streams_per_token) {
+      Send(ErrorReply(429, "RESOURCE_EXHAUSTED",
+                      absl::StrCat("this token already has ", options_.max_streams_per_token,
+                                   " change streams open, the most one token may hold "
+                                   "(--max_streams_per_token); close one (each open "
+                                   "dashboard page holds one) and try again")),
+           response);
+      return;
+    }
     if (stopping_ || static_cast<int>(streams_.size()) >= options_.max_streams) {
       Send(ErrorReply(503, "UNAVAILABLE",
                       absl::StrCat("too many change streams are open (", options_.max_streams,
-                                   "); try again shortly")),
+                                   ", --max_streams); try again shortly")),
            response);
       return;
     }
     streams_.insert(stream.get());
+    ++token_streams_[token];
   }
-  if (const std::string token = BearerToken(request); !token.empty()) {
-    AttachBearerToken(&stream->context, token);
-  }
-  stream->stub = v1::AuditService::NewStub(channels_.For(watch.service()));
+  if (!token.empty()) AttachBearerToken(&stream->context, token);
+  stream->stub = v1::AuditService::NewStub(stream_channels_.For(watch.service()));
   stream->reader = stream->stub->WatchChanges(&stream->context, watch);
   // The service sends its headers once it has admitted the subscription; a
   // refusal (no token, bad start...) comes without them, and becomes a
@@ -180,8 +339,7 @@ void WebServer::Impl::HandleChanges(const httplib::Request& request, httplib::Re
   stream->reader->WaitForInitialMetadata();
   if (stream->context.GetServerInitialMetadata().count(kSubscribedHeader) == 0) {
     Send(ErrorReply(stream->reader->Finish()), response);
-    std::lock_guard<std::mutex> lock(streams_mu_);
-    streams_.erase(stream.get());
+    Release(stream.get());
     return;
   }
   stream->thread = std::thread([s = stream.get()] { s->Run(); });
@@ -189,35 +347,44 @@ void WebServer::Impl::HandleChanges(const httplib::Request& request, httplib::Re
   response->set_header("Cache-Control", "no-store");
   response->set_chunked_content_provider(
       "text/event-stream",
-      [stream](size_t, httplib::DataSink& sink) {
-        std::unique_lock<std::mutex> lock(stream->mu);
+      [stream, last_write = std::chrono::steady_clock::now()](size_t,
+                                                              httplib::DataSink& sink) mutable {
         if (!stream->sent_open) {
           stream->sent_open = true;
-          lock.unlock();
           const std::string open = ": corridor change feed\n\n";
           return sink.write(open.data(), open.size());
         }
-        stream->ready.wait_for(lock, kKeepAlive,
-                               [&] { return !stream->events.empty() || stream->finished; });
-        if (stream->events.empty() && stream->finished) {
+        std::string out;
+        const std::optional<size_t> taken = stream->Take(kIdleCheck, &out);
+        if (!taken.has_value()) {
           sink.done();
           return true;
         }
-        std::string out;
-        while (!stream->events.empty()) {
-          out += stream->events.front();
-          stream->events.pop_front();
+        const auto now = std::chrono::steady_clock::now();
+        if (out.empty()) {
+          // A client that left ends its stream (and frees its place) now,
+          // not at the next write.
+          if (!sink.is_writable()) return false;
+          if (now - last_write < kKeepAlive) return true;  // httplib asks again
+          out = ": keep-alive\n\n";
         }
-        lock.unlock();
-        if (out.empty()) out = ": keep-alive\n\n";
-        return sink.write(out.data(), out.size());
+        const bool written = sink.write(out.data(), out.size());
+        last_write = now;
+        stream->Written(*taken);
+        return written;
       },
       [this, stream](bool) {
-        stream->context.TryCancel();
+        stream->Cancel();
         if (stream->thread.joinable()) stream->thread.join();
-        std::lock_guard<std::mutex> lock(streams_mu_);
-        streams_.erase(stream.get());
+        Release(stream.get());
       });
+}
+
+void WebServer::Impl::Release(ChangeStream* stream) {
+  std::lock_guard<std::mutex> lock(streams_mu_);
+  streams_.erase(stream);
+  auto it = token_streams_.find(stream->token);
+  if (it != token_streams_.end() && --it->second <= 0) token_streams_.erase(it);
 }
 
 void WebServer::Impl::HandleExport(const httplib::Request& request, httplib::Response* response) {
@@ -267,7 +434,7 @@ absl::Status WebServer::Impl::Start() {
     // Change streams hold a thread each; leave room for calls beside them.
     return new httplib::ThreadPool(options_.max_streams + 16);
   };
-  server_.set_default_headers({
+  server_.SetDefaultHeaders({
       // Nothing is loaded from anywhere but this server.
       {"Content-Security-Policy",
        "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"},
@@ -298,10 +465,11 @@ absl::Status WebServer::Impl::Start() {
                 HandleExport(request, &response);
               });
   server_.set_logger([](const httplib::Request& request, const httplib::Response& response) {
-    // One line per call: never the headers (they hold the token).
+    // One line per call: never the headers (they hold the token), and the
+    // path escaped (httplib has decoded it: %0A would end the line).
     if (request.path == "/healthz") return;
-    CORRIDOR_LOG(INFO) << "http " << request.method << " " << request.path << " "
-                       << response.status;
+    CORRIDOR_LOG(INFO) << "http " << absl::CHexEscape(request.method) << " "
+                       << absl::CHexEscape(request.path) << " " << response.status;
   });
 
   const size_t colon = options_.listen_address.rfind(':');
@@ -312,13 +480,7 @@ absl::Status WebServer::Impl::Start() {
                                                    "\" is not host:port, e.g. 127.0.0.1:7480"));
   }
   const std::string host = options_.listen_address.substr(0, colon);
-  if (wanted == 0) {
-    port_ = server_.bind_to_any_port(host);
-  } else if (server_.bind_to_port(host, wanted)) {
-    port_ = wanted;
-  } else {
-    port_ = -1;
-  }
+  port_ = server_.Bind(host, wanted);
   if (port_ <= 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen_address,
                                                ": the port is taken or the address is not "
@@ -332,7 +494,7 @@ void WebServer::Impl::Stop() {
   if (stopping_.exchange(true)) return;
   {
     std::lock_guard<std::mutex> lock(streams_mu_);
-    for (ChangeStream* stream : streams_) stream->context.TryCancel();
+    for (ChangeStream* stream : streams_) stream->Cancel();
   }
   server_.stop();
   if (listener_.joinable()) listener_.join();

@@ -10,6 +10,14 @@
 //   GET  /api/v1/enums             the enum value names the forms offer
 //   GET  /healthz                  "ok" while the server runs
 //
+// The edge (common/http_server.h) refuses, before reading them, bodies over
+// `http.max_body_bytes` (413), chunked bodies (411), oversize headers
+// (431), headers that take longer than `http.header_timeout` (408), and
+// connections beyond `http.max_connections_per_client` from one address
+// (429). Change streams are capped in all and per token, and each buffers
+// `stream_buffer_bytes` at most for a client that reads slower than the
+// changes come.
+//
 // Every /api call carries the caller's token as `Authorization: Bearer ...`
 // and reaches the services with it. JSON bodies must be sent as
 // application/json, which a page on another site cannot do without the
@@ -22,7 +30,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "clients/web/gateway.h"
+#include "common/http_server.h"
 #include "grpcpp/security/credentials.h"
 
 namespace corridor::web {
@@ -40,6 +50,17 @@ struct WebOptions {
   absl::Duration call_timeout = absl::Seconds(30);
   // Change streams open at once at most; more are refused with 503.
   int max_streams = 64;
+  // Change streams one token may hold open at once; more are refused with
+  // 429. 0: no limit but max_streams.
+  int max_streams_per_token = 8;
+  // Bytes of events a change stream holds for a client that reads slower
+  // than the changes come (the one being written included).
+  size_t stream_buffer_bytes = 256 * 1024;
+  // How long a stream whose buffer is full waits for the client to read
+  // before it ends it with `event: end`, naming the index to resume from.
+  absl::Duration stream_stall_timeout = absl::Seconds(30);
+  // Body, header and per-client connection limits of the HTTP edge.
+  HttpLimits http;
 };
 
 class WebServer {
