@@ -449,8 +449,9 @@ void GuardedHttpServer::Refuse(socket_t sock, int status, absl::string_view what
   std::string body = absl::StrCat(message, "\n");
   if (limits_.format_refusal) limits_.format_refusal(status, message, &content_type, &body);
   std::string reply = absl::StrCat("HTTP/1.1 ", status, " ", Reason(status), "\r\n");
-  for (const auto& [name, value] : refusal_headers_)
+  for (const auto& [name, value] : refusal_headers_) {
     absl::StrAppend(&reply, name, ": ", value, "\r\n");
+  }
   absl::StrAppend(&reply, "Content-Type: ", content_type, "\r\nContent-Length: ", body.size(),
                   "\r\nConnection: close\r\n\r\n", body);
   const SocketIo io(sock, &svr_sock_);
