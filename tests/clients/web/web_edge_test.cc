@@ -250,7 +250,15 @@ TEST_F(WebEdgeTest, StreamsThatNeverReadAreBoundedAndCutOff) {
       "corridor-web resident with 20 streams that never read: %lld KiB before, "
       "peak %lld KiB\n",
       static_cast<long long>(before), static_cast<long long>(peak));
-  EXPECT_LT(peak - before, 32 * 1024);
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in quarantine (256 MiB by default),
+  // so resident memory says nothing about the bound in that build; the
+  // plain build checks it.
+  constexpr bool kResidentMemoryMeansSomething = false;
+#else
+  constexpr bool kResidentMemoryMeansSomething = true;
+#endif
+  if (kResidentMemoryMeansSomething) EXPECT_LT(peak - before, 32 * 1024);
   // Cut off without having read a byte: by the stall, or by the write
   // timeout once the sockets' buffers are full. The client cannot see it
   // (the server's FIN waits behind the data it never read); the server's
