@@ -21,6 +21,7 @@
 namespace corridor {
 namespace {
 
+using ::corridor::testing::DrippingClients;
 using ::corridor::testing::RawConnection;
 using ::corridor::testing::StatusOf;
 using ::testing::HasSubstr;
@@ -225,18 +226,8 @@ TEST(MetricsServerEdgeTest, SlowClientsDoNotStarveOthers) {
   ASSERT_TRUE(metrics.ok()) << metrics.status();
   const int port = std::stoi((*metrics)->address().substr((*metrics)->address().rfind(':') + 1));
 
-  std::vector<std::unique_ptr<RawConnection>> slow;
-  for (int i = 0; i < 100; ++i) {
-    slow.push_back(std::make_unique<RawConnection>(port, "127.0.0.2"));
-    ASSERT_TRUE(slow.back()->Send("GET /metrics HTTP/1.1\r\nX-Slow: "));
-  }
-  std::atomic<bool> dripping{true};
-  std::thread drip([&] {
-    while (dripping) {
-      for (auto& connection : slow) connection->Send("y");
-      absl::SleepFor(absl::Milliseconds(300));
-    }
-  });
+  DrippingClients slow(port, "127.0.0.2", 100, "GET /metrics HTTP/1.1\r\nX-Slow: ");
+  ASSERT_TRUE(slow.started());
   for (const char* path : {"/healthz", "/metrics", "/healthz"}) {
     const absl::Time start = absl::Now();
     RawConnection other(port, "127.0.0.1");
@@ -248,11 +239,7 @@ TEST(MetricsServerEdgeTest, SlowClientsDoNotStarveOthers) {
     absl::SleepFor(absl::Milliseconds(500));
   }
   // Every slow connection is answered (429 or 408) and closed.
-  int closed = 0;
-  for (auto& connection : slow) closed += connection->ClosedWithin(absl::Seconds(6)) ? 1 : 0;
-  dripping = false;
-  drip.join();
-  EXPECT_EQ(closed, 100);
+  EXPECT_EQ(slow.ClosedWithin(absl::Seconds(6)), 100);
 }
 
 }  // namespace

@@ -181,20 +181,35 @@ TEST(ObserveRpcsTest, AFloodOfUnknownMethodsIsOneLabelAndLeavesNoStreamOpen) {
 
 // Bytes that are not the method's request message: gRPC's bare INTERNAL
 // becomes the caller's INVALID_ARGUMENT, in words.
-TEST(ObserveRpcsTest, AnUnparsableRequestIsInvalidArgumentSayingSo) {
-  ServerOptions options;  // no metrics, no logging: still worded
+// A host of the (unimplemented) echo service with no metrics and no
+// logging, and a generic stub to call it any way at all.
+struct EchoHost {
   v1::EchoService::Service echo;
+  std::unique_ptr<ServiceHost> host;
+  std::unique_ptr<grpc::GenericStub> stub;
+};
+
+std::unique_ptr<EchoHost> StartEchoHost() {
+  auto echo = std::make_unique<EchoHost>();
   absl::StatusOr<std::unique_ptr<ServiceHost>> host =
-      ServiceHost::Start(options, {{&echo, v1::EchoService::service_full_name()}});
-  ASSERT_TRUE(host.ok()) << host.status();
-  grpc::GenericStub stub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*host)->port()),
-                                             grpc::InsecureChannelCredentials()));
+      ServiceHost::Start(ServerOptions(), {{&echo->echo, v1::EchoService::service_full_name()}});
+  EXPECT_TRUE(host.ok()) << host.status();
+  if (!host.ok()) return nullptr;
+  echo->host = *std::move(host);
+  echo->stub = std::make_unique<grpc::GenericStub>(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", echo->host->port()), grpc::InsecureChannelCredentials()));
+  return echo;
+}
+
+TEST(ObserveRpcsTest, AnUnparsableRequestIsInvalidArgumentSayingSo) {
+  std::unique_ptr<EchoHost> echo = StartEchoHost();  // no metrics, no logging: still worded
+  ASSERT_NE(echo, nullptr);
+  grpc::GenericStub& stub = *echo->stub;
   const grpc::Status status =
       CallRaw(stub, absl::StrCat("/", v1::EchoService::service_full_name(), "/Echo"),
               std::string("\xff\xff\xff\xff\x0f", 5));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
   EXPECT_THAT(status.error_message(), HasSubstr("the request could not be parsed"));
-  (*host)->Shutdown();
 }
 
 int ThreadsOfThisProcess() {
@@ -209,13 +224,9 @@ int ThreadsOfThisProcess() {
 // holds a server thread: past the cap, new ones end at once (issue 20: a
 // thousand of them took a server from 33 to 1,032 threads).
 TEST(ObserveRpcsTest, StreamsOpenWithoutATokenAreCapped) {
-  ServerOptions options;
-  v1::EchoService::Service echo;
-  absl::StatusOr<std::unique_ptr<ServiceHost>> host =
-      ServiceHost::Start(options, {{&echo, v1::EchoService::service_full_name()}});
-  ASSERT_TRUE(host.ok()) << host.status();
-  grpc::GenericStub stub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*host)->port()),
-                                             grpc::InsecureChannelCredentials()));
+  std::unique_ptr<EchoHost> echo = StartEchoHost();
+  ASSERT_NE(echo, nullptr);
+  grpc::GenericStub& stub = *echo->stub;
   const int threads_before = ThreadsOfThisProcess();
   constexpr int kStreams = kMaxOpenStreamsWithoutToken + 50;
   grpc::CompletionQueue queue;
@@ -255,7 +266,7 @@ TEST(ObserveRpcsTest, StreamsOpenWithoutATokenAreCapped) {
              grpc::CompletionQueue::GOT_EVENT) {
     ++finished;
   }
-  (*host)->Shutdown();
+  echo->host->Shutdown();
   queue.Shutdown();
   while (queue.Next(&tag, &ok)) {
   }

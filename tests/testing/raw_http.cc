@@ -126,6 +126,31 @@ int StatusOf(absl::string_view reply) {
   return status;
 }
 
+DrippingClients::DrippingClients(int port, const std::string& source, int count,
+                                 absl::string_view request_start) {
+  for (int i = 0; i < count; ++i) {
+    connections_.push_back(std::make_unique<RawConnection>(port, source));
+    started_ = started_ && connections_.back()->Send(request_start);
+  }
+  drip_ = std::thread([this] {
+    while (dripping_) {
+      for (auto& connection : connections_) connection->Send("y");
+      absl::SleepFor(absl::Milliseconds(300));
+    }
+  });
+}
+
+DrippingClients::~DrippingClients() {
+  dripping_ = false;
+  drip_.join();
+}
+
+int DrippingClients::ClosedWithin(absl::Duration timeout) {
+  int closed = 0;
+  for (auto& connection : connections_) closed += connection->ClosedWithin(timeout) ? 1 : 0;
+  return closed;
+}
+
 int64_t ResidentKib(pid_t pid) {
   std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
   for (std::string line; std::getline(status, line);) {

@@ -5,7 +5,11 @@
 
 #include <sys/types.h>
 
+#include <atomic>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -43,6 +47,28 @@ class RawConnection {
 
  private:
   int fd_ = -1;
+};
+
+// `count` connections to `port` from `source`, each of which sends
+// `request_start` and then one more byte every 300 ms, never finishing its
+// headers (a slowloris), until destroyed.
+class DrippingClients {
+ public:
+  DrippingClients(int port, const std::string& source, int count, absl::string_view request_start);
+  ~DrippingClients();
+  DrippingClients(const DrippingClients&) = delete;
+  DrippingClients& operator=(const DrippingClients&) = delete;
+
+  // Whether every connection opened and sent its start.
+  bool started() const { return started_; }
+  // How many the server has closed, each waited for up to `timeout`.
+  int ClosedWithin(absl::Duration timeout);
+
+ private:
+  std::vector<std::unique_ptr<RawConnection>> connections_;
+  bool started_ = true;
+  std::atomic<bool> dripping_{true};
+  std::thread drip_;
 };
 
 // The status code of a raw HTTP reply ("HTTP/1.1 413 ..."), 0 if none.

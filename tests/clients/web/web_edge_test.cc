@@ -28,6 +28,7 @@ namespace corridor::web {
 namespace {
 
 using ::corridor::testing::BinaryPath;
+using ::corridor::testing::DrippingClients;
 using ::corridor::testing::RawConnection;
 using ::corridor::testing::ResidentKib;
 using ::corridor::testing::ServerProcess;
@@ -162,18 +163,8 @@ TEST_F(WebEdgeTest, SlowClientsDoNotStarveOthersAndAreCutAtTheHeaderDeadline) {
   auto web = StartWeb({"--header_timeout_seconds=2"});
   ASSERT_NE(web, nullptr);
   const int port = PortOf(*web);
-  std::vector<std::unique_ptr<RawConnection>> slow;
-  for (int i = 0; i < 100; ++i) {
-    slow.push_back(std::make_unique<RawConnection>(port, "127.0.0.2"));
-    ASSERT_TRUE(slow.back()->Send("GET /healthz HTTP/1.1\r\nX-Slow: "));
-  }
-  std::atomic<bool> dripping{true};
-  std::thread drip([&] {
-    while (dripping) {
-      for (auto& connection : slow) connection->Send("y");
-      absl::SleepFor(absl::Milliseconds(300));
-    }
-  });
+  DrippingClients slow(port, "127.0.0.2", 100, "GET /healthz HTTP/1.1\r\nX-Slow: ");
+  ASSERT_TRUE(slow.started());
   for (int i = 0; i < 3; ++i) {
     const absl::Time start = absl::Now();
     RawConnection other(port, "127.0.0.1");
@@ -184,11 +175,7 @@ TEST_F(WebEdgeTest, SlowClientsDoNotStarveOthersAndAreCutAtTheHeaderDeadline) {
     EXPECT_EQ(StatusOf(reply), 200) << reply;
     absl::SleepFor(absl::Milliseconds(500));
   }
-  int closed = 0;
-  for (auto& connection : slow) closed += connection->ClosedWithin(absl::Seconds(6)) ? 1 : 0;
-  dripping = false;
-  drip.join();
-  EXPECT_EQ(closed, 100);
+  EXPECT_EQ(slow.ClosedWithin(absl::Seconds(6)), 100);
 }
 
 // The review: one partner opening 64 streams got other users 503s.
