@@ -122,10 +122,11 @@ bool RedactPrincipals(const v1::Principal& viewer, google::protobuf::Message* me
 // into `response`, or its error mapped once.
 template <typename T>
 grpc::Status RespondTo(const storage::Origin& caller, absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpc(result.status());
-  *response = *std::move(result);
-  if (!SeesEveryPrincipal(caller.principal)) RedactPrincipals(caller.principal, response);
-  return grpc::Status::OK;
+  grpc::Status status = Respond(std::move(result), response);
+  if (status.ok() && !SeesEveryPrincipal(caller.principal)) {
+    RedactPrincipals(caller.principal, response);
+  }
+  return status;
 }
 
 }  // namespace corridor
