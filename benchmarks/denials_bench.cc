@@ -40,8 +40,8 @@
 #include "services/auth/auth_module.h"
 #include "services/denials/denial_service.h"
 #include "services/denials/denial_store.h"
-#include "services/directory.h"
-#include "services/references.h"
+#include "services/common/directory.h"
+#include "services/common/references.h"
 
 ABSL_FLAG(int64_t, denials, 1'000'000, "denials to load");
 ABSL_FLAG(std::string, data_dir, "", "reuse this folder (loaded once); default: a temporary one");

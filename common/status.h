@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/status_macros.h"
 
 namespace corridor {
 
@@ -27,13 +28,6 @@ grpc::Status Respond(absl::StatusOr<T> result, T* response) {
   *response = *std::move(result);
   return grpc::Status::OK;
 }
-
-// Returns early with `expr`'s status if it is not OK.
-#define CORRIDOR_RETURN_IF_ERROR(expr)                   \
-  do {                                                   \
-    ::absl::Status corridor_status_ = (expr);            \
-    if (!corridor_status_.ok()) return corridor_status_; \
-  } while (0)
 
 }  // namespace corridor
 

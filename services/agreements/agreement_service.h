@@ -4,10 +4,10 @@
 #define CORRIDOR_SERVICES_AGREEMENTS_AGREEMENT_SERVICE_H_
 
 #include "corridor/v1/agreements.grpc.pb.h"
-#include "services/access.h"
+#include "services/common/access.h"
 #include "services/agreements/agreement_store.h"
 #include "services/agreements/feed_evaluator.h"
-#include "services/references.h"
+#include "services/common/references.h"
 
 namespace corridor::agreements {
 

@@ -4,7 +4,7 @@
 #include "services/agreements/agreement_store.h"
 #include "services/agreements/agreement_tables.h"
 #include "services/agreements/feed_evaluator.h"
-#include "services/references.h"
+#include "services/common/references.h"
 
 namespace corridor::agreements {
 namespace {

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "services/module.h"
+#include "services/common/module.h"
 
 namespace corridor::agreements {
 

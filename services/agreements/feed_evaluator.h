@@ -25,8 +25,8 @@
 #include "absl/time/time.h"
 #include "corridor/v1/audit.pb.h"
 #include "services/agreements/agreement_store.h"
-#include "services/directory.h"
-#include "services/references.h"
+#include "services/common/directory.h"
+#include "services/common/references.h"
 
 namespace corridor::agreements {
 

@@ -3,7 +3,7 @@
 #ifndef CORRIDOR_SERVICES_AREAS_AREA_SERVICE_H_
 #define CORRIDOR_SERVICES_AREAS_AREA_SERVICE_H_
 
-#include "services/access.h"
+#include "services/common/access.h"
 #include "corridor/v1/areas.grpc.pb.h"
 #include "services/areas/area_store.h"
 

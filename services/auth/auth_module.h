@@ -7,10 +7,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "services/access.h"
+#include "services/common/access.h"
 #include "services/auth/token_service.h"
 #include "services/auth/token_store.h"
-#include "services/module.h"
+#include "services/common/module.h"
 
 namespace corridor::auth {
 

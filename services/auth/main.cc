@@ -1,5 +1,5 @@
 // corridor-auth: the auth service (bearer tokens) in its own process.
-#include "services/server_main.h"
+#include "services/common/server_main.h"
 
 int main(int argc, char** argv) {
   return corridor::ServerMain(argc, argv, "corridor-auth", "auth");

@@ -4,7 +4,7 @@
 #define CORRIDOR_SERVICES_AUTH_TOKEN_SERVICE_H_
 
 #include "corridor/v1/auth.grpc.pb.h"
-#include "services/access.h"
+#include "services/common/access.h"
 #include "services/auth/token_store.h"
 
 namespace corridor::auth {

@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "corridor/v1/auth.pb.h"
-#include "services/access.h"
+#include "services/common/access.h"
 #include "storage/store.h"
 #include "storage/table.h"
 

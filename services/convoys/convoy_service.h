@@ -6,8 +6,8 @@
 
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "services/convoys/convoy_store.h"
-#include "services/access.h"
-#include "services/references.h"
+#include "services/common/access.h"
+#include "services/common/references.h"
 
 namespace corridor::convoys {
 

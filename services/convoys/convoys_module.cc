@@ -5,8 +5,8 @@
 #include "services/convoys/convoy_service.h"
 #include "services/convoys/convoy_store.h"
 #include "services/convoys/convoy_tables.h"
-#include "services/outbox_relay.h"
-#include "services/references.h"
+#include "services/common/outbox_relay.h"
+#include "services/common/references.h"
 
 namespace corridor::convoys {
 namespace {

@@ -1,5 +1,5 @@
 // corridord: any set of Corridor services in one process, each with its own
 // RocksDB under --data_dir. The embedded default runs them all.
-#include "services/server_main.h"
+#include "services/common/server_main.h"
 
 int main(int argc, char** argv) { return corridor::ServerMain(argc, argv, "corridord", ""); }

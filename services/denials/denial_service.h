@@ -5,8 +5,8 @@
 
 #include "corridor/v1/denials.grpc.pb.h"
 #include "services/denials/denial_store.h"
-#include "services/access.h"
-#include "services/references.h"
+#include "services/common/access.h"
+#include "services/common/references.h"
 
 namespace corridor::denials {
 

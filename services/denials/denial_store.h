@@ -3,7 +3,7 @@
 // statistics counters, all written in one batch per change.
 //
 // Requests are assumed validated (denial_validation.h) and their area and
-// route checked (services/references.h). Thread-safe.
+// route checked (services/common/references.h). Thread-safe.
 #ifndef CORRIDOR_SERVICES_DENIALS_DENIAL_STORE_H_
 #define CORRIDOR_SERVICES_DENIALS_DENIAL_STORE_H_
 

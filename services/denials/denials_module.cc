@@ -3,7 +3,7 @@
 #include "services/denials/denial_service.h"
 #include "services/denials/denial_store.h"
 #include "services/denials/denial_tables.h"
-#include "services/references.h"
+#include "services/common/references.h"
 
 namespace corridor::denials {
 namespace {

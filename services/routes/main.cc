@@ -1,5 +1,5 @@
 // corridor-routes: the routes service in its own process.
-#include "services/server_main.h"
+#include "services/common/server_main.h"
 
 int main(int argc, char** argv) {
   return corridor::ServerMain(argc, argv, "corridor-routes", "routes");

@@ -4,7 +4,7 @@
 #define CORRIDOR_SERVICES_ROUTES_ROUTE_SERVICE_H_
 
 #include "absl/time/time.h"
-#include "services/access.h"
+#include "services/common/access.h"
 #include "corridor/v1/routes.grpc.pb.h"
 #include "services/routes/route_store.h"
 

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "services/access.h"
+#include "services/common/access.h"
 #include "services/auth/auth_module.h"
 
 namespace corridor::testing {

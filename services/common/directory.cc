@@ -1,4 +1,4 @@
-#include "services/directory.h"
+#include "services/common/directory.h"
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>

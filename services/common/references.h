@@ -1,7 +1,7 @@
 // What a service needs to know about areas and routes, asked of
 // the areas and routes services over gRPC (never their databases).
-#ifndef CORRIDOR_SERVICES_REFERENCES_H_
-#define CORRIDOR_SERVICES_REFERENCES_H_
+#ifndef CORRIDOR_SERVICES_COMMON_REFERENCES_H_
+#define CORRIDOR_SERVICES_COMMON_REFERENCES_H_
 
 #include <algorithm>
 #include <vector>
@@ -14,7 +14,7 @@
 #include "absl/time/time.h"
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/routes.pb.h"
-#include "services/directory.h"
+#include "services/common/directory.h"
 
 namespace corridor {
 
@@ -63,4 +63,4 @@ class References {
 
 }  // namespace corridor
 
-#endif  // CORRIDOR_SERVICES_REFERENCES_H_
+#endif  // CORRIDOR_SERVICES_COMMON_REFERENCES_H_

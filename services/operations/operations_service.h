@@ -1,11 +1,11 @@
 // corridor.v1.OperationsService for every service hosted in a process:
 // online backups of their databases (storage/backup.h), written only under
 // the process's backup root.
-#ifndef CORRIDOR_SERVICES_OPERATIONS_SERVICE_H_
-#define CORRIDOR_SERVICES_OPERATIONS_SERVICE_H_
+#ifndef CORRIDOR_SERVICES_OPERATIONS_OPERATIONS_SERVICE_H_
+#define CORRIDOR_SERVICES_OPERATIONS_OPERATIONS_SERVICE_H_
 
 #include "corridor/v1/operations.grpc.pb.h"
-#include "services/module.h"
+#include "services/common/module.h"
 #include "storage/backup.h"
 
 namespace corridor {
@@ -29,4 +29,4 @@ class OperationsService final : public v1::OperationsService::Service {
 
 }  // namespace corridor
 
-#endif  // CORRIDOR_SERVICES_OPERATIONS_SERVICE_H_
+#endif  // CORRIDOR_SERVICES_OPERATIONS_OPERATIONS_SERVICE_H_

@@ -1,6 +1,6 @@
 // Runs a set of service modules in this process until SIGTERM or SIGINT.
-#ifndef CORRIDOR_SERVICES_RUNTIME_H_
-#define CORRIDOR_SERVICES_RUNTIME_H_
+#ifndef CORRIDOR_SERVICES_COMMON_RUNTIME_H_
+#define CORRIDOR_SERVICES_COMMON_RUNTIME_H_
 
 #include <string>
 #include <vector>
@@ -10,7 +10,7 @@
 #include "common/http_server.h"
 #include "common/metrics_server.h"
 #include "common/server.h"
-#include "services/access.h"
+#include "services/common/access.h"
 
 namespace corridor {
 
@@ -66,4 +66,4 @@ absl::Status RunServices(const RuntimeOptions& options);
 
 }  // namespace corridor
 
-#endif  // CORRIDOR_SERVICES_RUNTIME_H_
+#endif  // CORRIDOR_SERVICES_COMMON_RUNTIME_H_

@@ -2,8 +2,8 @@
 // together. corridord hosts any set of modules in one process; each
 // service's own binary hosts one. Adding a service means adding a module to
 // the registry (runtime.cc).
-#ifndef CORRIDOR_SERVICES_MODULE_H_
-#define CORRIDOR_SERVICES_MODULE_H_
+#ifndef CORRIDOR_SERVICES_COMMON_MODULE_H_
+#define CORRIDOR_SERVICES_COMMON_MODULE_H_
 
 #include <map>
 #include <memory>
@@ -12,8 +12,8 @@
 
 #include "absl/status/statusor.h"
 #include "common/server.h"
-#include "services/access.h"
-#include "services/directory.h"
+#include "services/common/access.h"
+#include "services/common/directory.h"
 #include "storage/mutation.h"
 #include "storage/store.h"
 #include "storage/tree_signer.h"
@@ -96,4 +96,4 @@ class ServiceModule {
 
 }  // namespace corridor
 
-#endif  // CORRIDOR_SERVICES_MODULE_H_
+#endif  // CORRIDOR_SERVICES_COMMON_MODULE_H_

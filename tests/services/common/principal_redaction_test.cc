@@ -5,7 +5,7 @@
 #include "corridor/v1/audit.pb.h"
 #include "corridor/v1/denials.pb.h"
 #include "gtest/gtest.h"
-#include "services/access.h"
+#include "services/common/access.h"
 
 namespace corridor {
 namespace {

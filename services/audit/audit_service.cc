@@ -1,4 +1,4 @@
-#include "services/audit_service.h"
+#include "services/audit/audit_service.h"
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"

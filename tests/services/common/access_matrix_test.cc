@@ -1,7 +1,7 @@
 // Who may do what, checked against a real corridord: every RPC of every
 // service is called with no token, a malformed one, a revoked one, and a
 // token of each role. The expected answer of each cell is written out below,
-// independently of the policy table it checks (services/access_policy.cc):
+// independently of the policy table it checks (services/common/access_policy.cc):
 // UNAUTHENTICATED, PERMISSION_DENIED, or success. A refused call must leave
 // every journal as it was.
 #include <grpcpp/grpcpp.h>
@@ -31,7 +31,7 @@
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "services/access.h"
+#include "services/common/access.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 

@@ -3,15 +3,15 @@
 // all read from the service's own store. One instance serves all the
 // process's services; requests name the service (or leave it empty when
 // there is one).
-#ifndef CORRIDOR_SERVICES_AUDIT_SERVICE_H_
-#define CORRIDOR_SERVICES_AUDIT_SERVICE_H_
+#ifndef CORRIDOR_SERVICES_AUDIT_AUDIT_SERVICE_H_
+#define CORRIDOR_SERVICES_AUDIT_AUDIT_SERVICE_H_
 
 #include <atomic>
 #include <map>
 #include <string>
 
 #include "corridor/v1/audit.grpc.pb.h"
-#include "services/module.h"
+#include "services/common/module.h"
 
 namespace corridor {
 
@@ -63,4 +63,4 @@ class AuditService final : public v1::AuditService::Service {
 
 }  // namespace corridor
 
-#endif  // CORRIDOR_SERVICES_AUDIT_SERVICE_H_
+#endif  // CORRIDOR_SERVICES_AUDIT_AUDIT_SERVICE_H_

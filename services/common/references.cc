@@ -1,4 +1,4 @@
-#include "services/references.h"
+#include "services/common/references.h"
 
 #include <algorithm>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "services/operations_service.h"
+#include "services/operations/operations_service.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"

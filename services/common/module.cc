@@ -1,4 +1,4 @@
-#include "services/module.h"
+#include "services/common/module.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"

@@ -1,6 +1,6 @@
 // The main() of every Corridor server binary: flags, wiring, signals.
-#ifndef CORRIDOR_SERVICES_SERVER_MAIN_H_
-#define CORRIDOR_SERVICES_SERVER_MAIN_H_
+#ifndef CORRIDOR_SERVICES_COMMON_SERVER_MAIN_H_
+#define CORRIDOR_SERVICES_COMMON_SERVER_MAIN_H_
 
 #include <string>
 
@@ -14,4 +14,4 @@ int ServerMain(int argc, char** argv, const std::string& program,
 
 }  // namespace corridor
 
-#endif  // CORRIDOR_SERVICES_SERVER_MAIN_H_
+#endif  // CORRIDOR_SERVICES_COMMON_SERVER_MAIN_H_

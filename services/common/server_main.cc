@@ -1,4 +1,4 @@
-#include "services/server_main.h"
+#include "services/common/server_main.h"
 
 #include <sys/stat.h>
 
@@ -12,7 +12,7 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/server.h"
-#include "services/runtime.h"
+#include "services/common/runtime.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7400",
           "host:port to serve gRPC on; port 0 picks a free port");

@@ -1,4 +1,4 @@
-#include "services/access.h"
+#include "services/common/access.h"
 
 #include <utility>
 

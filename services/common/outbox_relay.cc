@@ -1,4 +1,4 @@
-#include "services/outbox_relay.h"
+#include "services/common/outbox_relay.h"
 
 #include <algorithm>
 #include <random>

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "services/access.h"
+#include "services/common/access.h"
 
 namespace corridor {
 namespace {

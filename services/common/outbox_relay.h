@@ -12,8 +12,8 @@
 //   relay.Start();
 //   ...
 //   relay.Stop();  // before the store closes
-#ifndef CORRIDOR_SERVICES_OUTBOX_RELAY_H_
-#define CORRIDOR_SERVICES_OUTBOX_RELAY_H_
+#ifndef CORRIDOR_SERVICES_COMMON_OUTBOX_RELAY_H_
+#define CORRIDOR_SERVICES_COMMON_OUTBOX_RELAY_H_
 
 #include <condition_variable>
 #include <cstdint>
@@ -80,4 +80,4 @@ class OutboxRelay {
 
 }  // namespace corridor
 
-#endif  // CORRIDOR_SERVICES_OUTBOX_RELAY_H_
+#endif  // CORRIDOR_SERVICES_COMMON_OUTBOX_RELAY_H_

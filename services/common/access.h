@@ -3,8 +3,8 @@
 // checked against the rule of the method (access_policy.cc). The result is
 // the origin the journal and the records carry, so a client can never
 // claim to be someone else.
-#ifndef CORRIDOR_SERVICES_ACCESS_H_
-#define CORRIDOR_SERVICES_ACCESS_H_
+#ifndef CORRIDOR_SERVICES_COMMON_ACCESS_H_
+#define CORRIDOR_SERVICES_COMMON_ACCESS_H_
 
 #include <grpcpp/server_context.h>
 
@@ -131,4 +131,4 @@ grpc::Status RespondTo(const storage::Origin& caller, absl::StatusOr<T> result, 
 
 }  // namespace corridor
 
-#endif  // CORRIDOR_SERVICES_ACCESS_H_
+#endif  // CORRIDOR_SERVICES_COMMON_ACCESS_H_

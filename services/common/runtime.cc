@@ -1,4 +1,4 @@
-#include "services/runtime.h"
+#include "services/common/runtime.h"
 
 #include <cstdio>
 #include <fstream>
@@ -14,16 +14,16 @@
 #include "common/metrics.h"
 #include "common/metrics_server.h"
 #include "common/status.h"
-#include "services/access.h"
+#include "services/common/access.h"
 #include "services/agreements/agreements_module.h"
 #include "services/areas/areas_module.h"
-#include "services/audit_service.h"
+#include "services/audit/audit_service.h"
 #include "services/auth/auth_module.h"
 #include "services/auth/remote_authenticator.h"
 #include "services/convoys/convoys_module.h"
 #include "services/denials/denials_module.h"
-#include "services/module.h"
-#include "services/operations_service.h"
+#include "services/common/module.h"
+#include "services/operations/operations_service.h"
 #include "services/routes/routes_module.h"
 #include "storage/backup.h"
 

@@ -1,7 +1,7 @@
 // Where a service finds the services it calls. A service never opens
 // another's database; it calls its API through a channel from here.
-#ifndef CORRIDOR_SERVICES_DIRECTORY_H_
-#define CORRIDOR_SERVICES_DIRECTORY_H_
+#ifndef CORRIDOR_SERVICES_COMMON_DIRECTORY_H_
+#define CORRIDOR_SERVICES_COMMON_DIRECTORY_H_
 
 #include <grpcpp/channel.h>
 
@@ -51,4 +51,4 @@ class ServiceDirectory {
 
 }  // namespace corridor
 
-#endif  // CORRIDOR_SERVICES_DIRECTORY_H_
+#endif  // CORRIDOR_SERVICES_COMMON_DIRECTORY_H_
