@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 
 namespace corridor {
 
@@ -193,5 +194,7 @@ absl::Status CheckAccessCategory(absl::string_view field, int category) {
   }
   return absl::OkStatus();
 }
+
+absl::CivilDay TodayUtc() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
 
 }  // namespace corridor

@@ -8,8 +8,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "corridor/v1/common.pb.h"
 
 namespace corridor {
@@ -58,6 +59,9 @@ absl::StatusOr<v1::Date> ParseDate(absl::string_view field, absl::string_view te
 // outside the years 1 to 9999 that a protobuf Timestamp can hold.
 absl::StatusOr<absl::Time> ParseDateOrTime(absl::string_view field, absl::string_view text,
                                            bool* is_date = nullptr);
+
+// Today's date in UTC, the calendar every record's dates are in.
+absl::CivilDay TodayUtc();
 
 }  // namespace corridor
 

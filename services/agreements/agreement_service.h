@@ -4,19 +4,19 @@
 #define CORRIDOR_SERVICES_AGREEMENTS_AGREEMENT_SERVICE_H_
 
 #include "corridor/v1/agreements.grpc.pb.h"
-#include "services/common/access.h"
 #include "services/agreements/agreement_store.h"
 #include "services/agreements/feed_evaluator.h"
+#include "services/common/admitted_service.h"
 #include "services/common/references.h"
 
 namespace corridor::agreements {
 
-class AgreementService final : public v1::AgreementService::Service {
+class AgreementService final : public AdmittedService<v1::AgreementService> {
  public:
   // All must outlive the service.
   AgreementService(AgreementStore* store, FeedEvaluator* evaluator, const References* references,
                    const AccessControl* access)
-      : store_(store), evaluator_(evaluator), references_(references), access_(access) {}
+      : AdmittedService(access), store_(store), evaluator_(evaluator), references_(references) {}
 
   grpc::Status CreateAgreement(grpc::ServerContext* context,
                                const v1::CreateAgreementRequest* request,
@@ -34,17 +34,12 @@ class AgreementService final : public v1::AgreementService::Service {
                                    v1::ComplianceReport* response) override;
 
  private:
-  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
-                                        absl::string_view method) const {
-    return access_->Admit(*context, v1::AgreementService::service_full_name(), method);
-  }
   // The routes and areas the terms name must exist.
   absl::Status CheckReferences(const v1::Agreement& agreement) const;
 
   AgreementStore* store_;
   FeedEvaluator* evaluator_;
   const References* references_;
-  const AccessControl* access_;
 };
 
 }  // namespace corridor::agreements

@@ -5,13 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "common/validation.h"
 #include "corridor/v1/audit.grpc.pb.h"
 #include "services/agreements/evaluation.h"
 
 namespace corridor::agreements {
 namespace {
-
-absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
 
 bool Delivered(const v1::Convoy& convoy) {
   return convoy.status() == v1::CONVOY_STATUS_DELIVERED ||
@@ -189,7 +188,7 @@ absl::Status FeedEvaluator::Evaluate(const std::string& service, const v1::Chang
     }
   }
 
-  const absl::CivilDay today = Today();
+  const absl::CivilDay today = TodayUtc();
   const Origin origin{service, change.index()};
   bool lookup_failed = false;
   auto area_party = [&](const std::string& area_id) { return AreaParty(area_id, &lookup_failed); };
@@ -266,7 +265,7 @@ absl::Status FeedEvaluator::Sweep() {
     if (HasTimeRules(a)) timed.push_back(&a);
   }
   if (timed.empty()) return absl::OkStatus();
-  const absl::CivilDay today = Today();
+  const absl::CivilDay today = TodayUtc();
   bool lookup_failed = false;
   auto area_party = [&](const std::string& area_id) { return AreaParty(area_id, &lookup_failed); };
   // Convoys with a step still pending: time alone can make them overdue.

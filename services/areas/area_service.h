@@ -3,17 +3,17 @@
 #ifndef CORRIDOR_SERVICES_AREAS_AREA_SERVICE_H_
 #define CORRIDOR_SERVICES_AREAS_AREA_SERVICE_H_
 
-#include "services/common/access.h"
 #include "corridor/v1/areas.grpc.pb.h"
 #include "services/areas/area_store.h"
+#include "services/common/admitted_service.h"
 
 namespace corridor::areas {
 
-class AreaService final : public v1::AreaService::Service {
+class AreaService final : public AdmittedService<v1::AreaService> {
  public:
-  // `store` must outlive the service.
   // Both must outlive the service.
-  AreaService(AreaStore* store, const AccessControl* access) : store_(store), access_(access) {}
+  AreaService(AreaStore* store, const AccessControl* access)
+      : AdmittedService(access), store_(store) {}
 
   grpc::Status ListAreas(grpc::ServerContext* context, const v1::ListAreasRequest* request,
                          v1::ListAreasResponse* response) override;
@@ -31,13 +31,7 @@ class AreaService final : public v1::AreaService::Service {
                               v1::GetAreaHistoryResponse* response) override;
 
  private:
-  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
-                                        absl::string_view method) const {
-    return access_->Admit(*context, v1::AreaService::service_full_name(), method);
-  }
-
   AreaStore* store_;
-  const AccessControl* access_;
 };
 
 }  // namespace corridor::areas

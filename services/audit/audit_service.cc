@@ -106,149 +106,162 @@ absl::StatusOr<const ServiceStorage*> AuditService::Find(const std::string& serv
 grpc::Status AuditService::GetTreeHead(grpc::ServerContext* context,
                                        const v1::GetTreeHeadRequest* request,
                                        v1::SignedTreeHead* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "GetTreeHead");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  std::string name;
-  absl::StatusOr<const ServiceStorage*> storage = Find(request->service(), &name);
-  if (!storage.ok()) return ToGrpc(storage.status());
-  const storage::JournalHead head = (*storage)->store->journal_head();
-  const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
-  absl::StatusOr<std::string> signature = (*storage)->signer->Sign(storage::TreeHeadSigningInput(
-      name, head.size, TimeUtil::TimestampToMicroseconds(now), head.root));
-  if (!signature.ok()) return ToGrpc(signature.status());
-  response->set_service(name);
-  response->set_tree_size(head.size);
-  response->set_root_hash(storage::merkle::ToBytes(head.root));
-  // The signature covers microseconds: keep no finer precision.
-  *response->mutable_timestamp() =
-      TimeUtil::MicrosecondsToTimestamp(TimeUtil::TimestampToMicroseconds(now));
-  response->set_signature(*signature);
-  response->set_public_key((*storage)->signer->public_key());
-  return grpc::Status::OK;
+  return Serve(
+      context, "GetTreeHead", response,
+      [&](const storage::Origin&) -> absl::StatusOr<v1::SignedTreeHead> {
+        std::string name;
+        CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage, Find(request->service(), &name));
+        const storage::JournalHead head = storage->store->journal_head();
+        // The signature covers microseconds: keep no finer precision.
+        const int64_t now_micros = TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime());
+        CORRIDOR_ASSIGN_OR_RETURN(std::string signature,
+                                  storage->signer->Sign(storage::TreeHeadSigningInput(
+                                      name, head.size, now_micros, head.root)));
+        v1::SignedTreeHead signed_head;
+        signed_head.set_service(name);
+        signed_head.set_tree_size(head.size);
+        signed_head.set_root_hash(storage::merkle::ToBytes(head.root));
+        *signed_head.mutable_timestamp() = TimeUtil::MicrosecondsToTimestamp(now_micros);
+        signed_head.set_signature(std::move(signature));
+        signed_head.set_public_key(storage->signer->public_key());
+        return signed_head;
+      });
 }
 
 grpc::Status AuditService::GetEntries(grpc::ServerContext* context,
                                       const v1::GetEntriesRequest* request,
                                       v1::GetEntriesResponse* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "GetEntries");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  std::string name;
-  absl::StatusOr<const ServiceStorage*> storage = Find(request->service(), &name);
-  if (!storage.ok()) return ToGrpc(storage.status());
-  const uint64_t size = (*storage)->store->journal_head().size;
-  if (absl::Status s = CheckSize("end", request->end(), size); !s.ok()) return ToGrpc(s);
-  if (request->start() >= request->end()) {
-    return ToGrpc(InvalidField("start", "must be below end"));
-  }
-  const uint64_t end = std::min(request->end(), request->start() + kMaxEntriesPerCall);
-  response->set_start(request->start());
-  return ToGrpc(
-      (*storage)->store->ReadJournal(request->start(), end, [&](uint64_t, absl::string_view entry) {
-        response->add_entries(std::string(entry));
-        return absl::OkStatus();
-      }));
+  return Serve(
+      context, "GetEntries", response,
+      [&](const storage::Origin&) -> absl::StatusOr<v1::GetEntriesResponse> {
+        std::string name;
+        CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage, Find(request->service(), &name));
+        const uint64_t size = storage->store->journal_head().size;
+        CORRIDOR_RETURN_IF_ERROR(CheckSize("end", request->end(), size));
+        if (request->start() >= request->end()) {
+          return InvalidField("start", "must be below end");
+        }
+        const uint64_t end = std::min(request->end(), request->start() + kMaxEntriesPerCall);
+        v1::GetEntriesResponse entries;
+        entries.set_start(request->start());
+        CORRIDOR_RETURN_IF_ERROR(storage->store->ReadJournal(
+            request->start(), end, [&](uint64_t, absl::string_view entry) {
+              entries.add_entries(std::string(entry));
+              return absl::OkStatus();
+            }));
+        return entries;
+      });
 }
 
 grpc::Status AuditService::GetInclusionProof(grpc::ServerContext* context,
                                              const v1::GetInclusionProofRequest* request,
                                              v1::InclusionProof* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "GetInclusionProof");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  std::string name;
-  absl::StatusOr<const ServiceStorage*> storage = Find(request->service(), &name);
-  if (!storage.ok()) return ToGrpc(storage.status());
-  const uint64_t size = (*storage)->store->journal_head().size;
-  if (absl::Status s = CheckSize("tree_size", request->tree_size(), size); !s.ok()) {
-    return ToGrpc(s);
-  }
-  absl::StatusOr<std::vector<storage::merkle::Hash>> proof = storage::merkle::InclusionProof(
-      (*storage)->store->journal_nodes(), request->leaf_index(), request->tree_size());
-  if (!proof.ok()) return ToGrpc(proof.status());
-  response->set_leaf_index(request->leaf_index());
-  response->set_tree_size(request->tree_size());
-  for (const auto& hash : *proof) response->add_audit_path(storage::merkle::ToBytes(hash));
-  return grpc::Status::OK;
+  return Serve(context, "GetInclusionProof", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::InclusionProof> {
+                 std::string name;
+                 CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage,
+                                           Find(request->service(), &name));
+                 const uint64_t size = storage->store->journal_head().size;
+                 CORRIDOR_RETURN_IF_ERROR(CheckSize("tree_size", request->tree_size(), size));
+                 CORRIDOR_ASSIGN_OR_RETURN(
+                     const std::vector<storage::merkle::Hash> path,
+                     storage::merkle::InclusionProof(storage->store->journal_nodes(),
+                                                     request->leaf_index(), request->tree_size()));
+                 v1::InclusionProof proof;
+                 proof.set_leaf_index(request->leaf_index());
+                 proof.set_tree_size(request->tree_size());
+                 for (const auto& hash : path) proof.add_audit_path(storage::merkle::ToBytes(hash));
+                 return proof;
+               });
 }
 
 grpc::Status AuditService::GetConsistencyProof(grpc::ServerContext* context,
                                                const v1::GetConsistencyProofRequest* request,
                                                v1::ConsistencyProof* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "GetConsistencyProof");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  std::string name;
-  absl::StatusOr<const ServiceStorage*> storage = Find(request->service(), &name);
-  if (!storage.ok()) return ToGrpc(storage.status());
-  const uint64_t size = (*storage)->store->journal_head().size;
-  if (absl::Status s = CheckSize("second_size", request->second_size(), size); !s.ok()) {
-    return ToGrpc(s);
-  }
-  absl::StatusOr<std::vector<storage::merkle::Hash>> proof = storage::merkle::ConsistencyProof(
-      (*storage)->store->journal_nodes(), request->first_size(), request->second_size());
-  if (!proof.ok()) return ToGrpc(proof.status());
-  response->set_first_size(request->first_size());
-  response->set_second_size(request->second_size());
-  for (const auto& hash : *proof) response->add_proof(storage::merkle::ToBytes(hash));
-  return grpc::Status::OK;
+  return Serve(
+      context, "GetConsistencyProof", response,
+      [&](const storage::Origin&) -> absl::StatusOr<v1::ConsistencyProof> {
+        std::string name;
+        CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage, Find(request->service(), &name));
+        const uint64_t size = storage->store->journal_head().size;
+        CORRIDOR_RETURN_IF_ERROR(CheckSize("second_size", request->second_size(), size));
+        CORRIDOR_ASSIGN_OR_RETURN(
+            const std::vector<storage::merkle::Hash> path,
+            storage::merkle::ConsistencyProof(storage->store->journal_nodes(),
+                                              request->first_size(), request->second_size()));
+        v1::ConsistencyProof proof;
+        proof.set_first_size(request->first_size());
+        proof.set_second_size(request->second_size());
+        for (const auto& hash : path) proof.add_proof(storage::merkle::ToBytes(hash));
+        return proof;
+      });
 }
 
 grpc::Status AuditService::ListRecordDigests(grpc::ServerContext* context,
                                              const v1::ListRecordDigestsRequest* request,
                                              v1::ListRecordDigestsResponse* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "ListRecordDigests");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  std::string name;
-  absl::StatusOr<const ServiceStorage*> storage = Find(request->service(), &name);
-  if (!storage.ok()) return ToGrpc(storage.status());
-  const int32_t asked = request->page().page_size();
-  if (asked < 0 || asked > kMaxDigestsPerPage) {
-    return ToGrpc(
-        InvalidField("page.page_size", absl::StrCat("must be 0 (1,000) to ", kMaxDigestsPerPage)));
+  return Serve(context, "ListRecordDigests", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::ListRecordDigestsResponse> {
+                 std::string name;
+                 CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage,
+                                           Find(request->service(), &name));
+                 const int32_t asked = request->page().page_size();
+                 if (asked < 0 || asked > kMaxDigestsPerPage) {
+                   return InvalidField("page.page_size",
+                                       absl::StrCat("must be 0 (1,000) to ", kMaxDigestsPerPage));
+                 }
+                 v1::ListRecordDigestsResponse page;
+                 CORRIDOR_ASSIGN_OR_RETURN(
+                     *page.mutable_next_page_token(),
+                     storage->store->ScanRecordDigests(
+                         request->page().page_token(), asked == 0 ? 1000 : asked,
+                         [&](const storage::RecordDigest& record) {
+                           v1::RecordDigest* out = page.add_records();
+                           out->set_table(record.table);
+                           out->set_key(record.primary_key);
+                           out->set_version(record.version);
+                           out->set_record_sha256(storage::merkle::ToBytes(record.sha256));
+                           return absl::OkStatus();
+                         }));
+                 return page;
+               });
+}
+
+absl::StatusOr<absl::flat_hash_set<std::string>> AuditService::WatchedTables(
+    const v1::WatchChangesRequest& request, const std::string& name,
+    const ServiceStorage& storage) {
+  if (!storage.change_feed) {
+    return InvalidField("service", absl::StrCat(name,
+                                                " has no change feed: its records are "
+                                                "credentials. Oversight reads its journal with "
+                                                "GetEntries"));
   }
-  absl::StatusOr<std::string> next = (*storage)->store->ScanRecordDigests(
-      request->page().page_token(), asked == 0 ? 1000 : asked,
-      [&](const storage::RecordDigest& record) {
-        v1::RecordDigest* out = response->add_records();
-        out->set_table(record.table);
-        out->set_key(record.primary_key);
-        out->set_version(record.version);
-        out->set_record_sha256(storage::merkle::ToBytes(record.sha256));
-        return absl::OkStatus();
-      });
-  if (!next.ok()) return ToGrpc(next.status());
-  response->set_next_page_token(*next);
-  return grpc::Status::OK;
+  if (request.tables_size() > kMaxWatchedTables) {
+    return InvalidField("tables", absl::StrCat("at most ", kMaxWatchedTables));
+  }
+  for (const std::string& table : request.tables()) {
+    if (FindTable(storage, table) == nullptr) {
+      std::vector<std::string> names;
+      for (const storage::TableSchema* t : storage.tables) names.push_back(t->info().name);
+      return InvalidField("tables", absl::StrCat(name, " has no table \"", table,
+                                                 "\"; it has: ", absl::StrJoin(names, ", ")));
+    }
+  }
+  return absl::flat_hash_set<std::string>(request.tables().begin(), request.tables().end());
 }
 
 grpc::Status AuditService::WatchChanges(grpc::ServerContext* context,
                                         const v1::WatchChangesRequest* request,
                                         grpc::ServerWriter<v1::Change>* writer) {
   StreamSlot slot;
-  absl::StatusOr<storage::Origin> origin =
-      access_->AdmitStream(*context, v1::AuditService::service_full_name(), "WatchChanges", &slot);
+  absl::StatusOr<storage::Origin> origin = AdmitStream(context, "WatchChanges", &slot);
   if (!origin.ok()) return ToGrpc(origin.status());
   std::string name;
   absl::StatusOr<const ServiceStorage*> found = Find(request->service(), &name);
   if (!found.ok()) return ToGrpc(found.status());
   const ServiceStorage& storage = **found;
-  if (!storage.change_feed) {
-    return ToGrpc(InvalidField("service", absl::StrCat(name,
-                                                       " has no change feed: its records "
-                                                       "are credentials. Oversight reads its "
-                                                       "journal with GetEntries")));
-  }
-  if (request->tables_size() > kMaxWatchedTables) {
-    return ToGrpc(InvalidField("tables", absl::StrCat("at most ", kMaxWatchedTables)));
-  }
-  for (const std::string& table : request->tables()) {
-    if (FindTable(storage, table) == nullptr) {
-      std::vector<std::string> names;
-      for (const storage::TableSchema* t : storage.tables) names.push_back(t->info().name);
-      return ToGrpc(
-          InvalidField("tables", absl::StrCat(name, " has no table \"", table,
-                                              "\"; it has: ", absl::StrJoin(names, ", "))));
-    }
-  }
-  const absl::flat_hash_set<std::string> tables(request->tables().begin(), request->tables().end());
+  absl::StatusOr<absl::flat_hash_set<std::string>> tables = WatchedTables(*request, name, storage);
+  if (!tables.ok()) return ToGrpc(tables.status());
   const storage::Store& store = *storage.store;
   uint64_t next = request->from_end() ? store.journal_head().size : request->start();
   if (const uint64_t size = store.journal_head().size; next > size) {
@@ -265,12 +278,11 @@ grpc::Status AuditService::WatchChanges(grpc::ServerContext* context,
       const uint64_t end = std::min(size, next + kWatchBatch);
       absl::Status read =
           store.ReadJournal(next, end, [&](uint64_t index, absl::string_view bytes) {
-            absl::StatusOr<v1::Change> change = ChangeFor(storage, name, index, bytes);
-            if (!change.ok()) return change.status();
+            CORRIDOR_ASSIGN_OR_RETURN(v1::Change change, ChangeFor(storage, name, index, bytes));
             next = index + 1;
-            if (!WritesAnyOf(change->entry(), tables)) return absl::OkStatus();
-            if (!SeesEveryPrincipal(origin->principal)) RedactChange(origin->principal, &*change);
-            if (!writer->Write(*change)) return absl::CancelledError("the client left");
+            if (!WritesAnyOf(change.entry(), *tables)) return absl::OkStatus();
+            if (!SeesEveryPrincipal(origin->principal)) RedactChange(origin->principal, &change);
+            if (!writer->Write(change)) return absl::CancelledError("the client left");
             return absl::OkStatus();
           });
       if (absl::IsCancelled(read)) return grpc::Status::CANCELLED;

@@ -10,17 +10,19 @@
 #include <map>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "corridor/v1/audit.grpc.pb.h"
+#include "services/common/admitted_service.h"
 #include "services/common/module.h"
 
 namespace corridor {
 
-class AuditService final : public v1::AuditService::Service {
+class AuditService final : public AdmittedService<v1::AuditService> {
  public:
   // `audited` maps service names to their storage; both it and `access`
   // must outlive this.
   AuditService(HostedStorage audited, const AccessControl* access)
-      : audited_(std::move(audited)), access_(access) {}
+      : AdmittedService(access), audited_(std::move(audited)) {}
 
   grpc::Status GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest* request,
                            v1::SignedTreeHead* response) override;
@@ -47,17 +49,16 @@ class AuditService final : public v1::AuditService::Service {
   static constexpr int kMaxWatchedTables = 32;
 
  private:
-  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
-                                        absl::string_view method) const {
-    return access_->Admit(*context, v1::AuditService::service_full_name(), method);
-  }
-
   // The named service's storage; INVALID_ARGUMENT naming `service` if this
   // process does not host it.
   absl::StatusOr<const ServiceStorage*> Find(const std::string& service, std::string* name) const;
+  // The tables a WatchChanges request follows (empty: all), each one of
+  // `storage`'s; INVALID_ARGUMENT naming the field otherwise.
+  static absl::StatusOr<absl::flat_hash_set<std::string>> WatchedTables(
+      const v1::WatchChangesRequest& request, const std::string& name,
+      const ServiceStorage& storage);
 
   HostedStorage audited_;
-  const AccessControl* access_;
   std::atomic<bool> ending_{false};
 };
 

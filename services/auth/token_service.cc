@@ -1,6 +1,5 @@
 #include "services/auth/token_service.h"
 
-#include "common/status.h"
 #include "common/validation.h"
 
 namespace corridor::auth {
@@ -8,53 +7,56 @@ namespace corridor::auth {
 grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
                                        const v1::CreateTokenRequest* request,
                                        v1::CreateTokenResponse* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "CreateToken");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  return RespondTo(*origin, tokens_->Create(*origin, *request), response);
+  return Serve(context, "CreateToken", response,
+               [&](const storage::Origin& origin) { return tokens_->Create(origin, *request); });
 }
 
 grpc::Status TokenService::ListTokens(grpc::ServerContext* context,
                                       const v1::ListTokensRequest* request,
                                       v1::ListTokensResponse* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "ListTokens");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
-  if (!page_size.ok()) return ToGrpc(page_size.status());
-  return RespondTo(*origin, tokens_->List(*request, *page_size), response);
+  return Serve(context, "ListTokens", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::ListTokensResponse> {
+                 CORRIDOR_ASSIGN_OR_RETURN(const int page_size,
+                                           PageSizeOf("page", request->page()));
+                 return tokens_->List(*request, page_size);
+               });
 }
 
 grpc::Status TokenService::RevokeToken(grpc::ServerContext* context,
                                        const v1::RevokeTokenRequest* request,
                                        v1::TokenInfo* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "RevokeToken");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  return RespondTo(*origin, tokens_->Revoke(*origin, *request), response);
+  return Serve(context, "RevokeToken", response,
+               [&](const storage::Origin& origin) { return tokens_->Revoke(origin, *request); });
 }
 
 grpc::Status TokenService::WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,
                                   v1::TokenInfo* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "WhoAmI");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  const v1::Principal& principal = origin->principal;
-  response->set_id(principal.token_id());
-  response->set_role(principal.role());
-  response->set_agency(principal.agency());
-  response->set_name(principal.name());
-  return grpc::Status::OK;
+  return Serve(context, "WhoAmI", response,
+               [&](const storage::Origin& origin) -> absl::StatusOr<v1::TokenInfo> {
+                 v1::TokenInfo info;
+                 info.set_id(origin.principal.token_id());
+                 info.set_role(origin.principal.role());
+                 info.set_agency(origin.principal.agency());
+                 info.set_name(origin.principal.name());
+                 return info;
+               });
 }
 
 grpc::Status TokenService::Authenticate(grpc::ServerContext* context,
                                         const v1::AuthenticateRequest* request,
                                         v1::AuthenticateResponse* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "Authenticate");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  absl::StatusOr<v1::TokenInfo> token = tokens_->Authenticate(request->token());
-  if (token.ok()) {
-    *response->mutable_token() = *std::move(token);
-  } else {
-    response->set_refused(std::string(token.status().message()));
-  }
-  return grpc::Status::OK;
+  // A refused token is an answer, not an error of the call.
+  return Serve(context, "Authenticate", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::AuthenticateResponse> {
+                 v1::AuthenticateResponse answer;
+                 absl::StatusOr<v1::TokenInfo> token = tokens_->Authenticate(request->token());
+                 if (token.ok()) {
+                   *answer.mutable_token() = *std::move(token);
+                 } else {
+                   answer.set_refused(std::string(token.status().message()));
+                 }
+                 return answer;
+               });
 }
 
 }  // namespace corridor::auth

@@ -4,16 +4,16 @@
 #define CORRIDOR_SERVICES_AUTH_TOKEN_SERVICE_H_
 
 #include "corridor/v1/auth.grpc.pb.h"
-#include "services/common/access.h"
 #include "services/auth/token_store.h"
+#include "services/common/admitted_service.h"
 
 namespace corridor::auth {
 
-class TokenService final : public v1::TokenService::Service {
+class TokenService final : public AdmittedService<v1::TokenService> {
  public:
   // Both must outlive the service.
   TokenService(TokenStore* tokens, const AccessControl* access)
-      : tokens_(tokens), access_(access) {}
+      : AdmittedService(access), tokens_(tokens) {}
 
   grpc::Status CreateToken(grpc::ServerContext* context, const v1::CreateTokenRequest* request,
                            v1::CreateTokenResponse* response) override;
@@ -27,13 +27,7 @@ class TokenService final : public v1::TokenService::Service {
                             v1::AuthenticateResponse* response) override;
 
  private:
-  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
-                                        absl::string_view method) const {
-    return access_->Admit(*context, v1::TokenService::service_full_name(), method);
-  }
-
   TokenStore* tokens_;
-  const AccessControl* access_;
 };
 
 }  // namespace corridor::auth

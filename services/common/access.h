@@ -118,14 +118,18 @@ bool SeesEveryPrincipal(const v1::Principal& viewer);
 // Returns true if anything was removed.
 bool RedactPrincipals(const v1::Principal& viewer, google::protobuf::Message* message);
 
-// A handler's answer as `caller` may see it (RedactPrincipals): the result
-// into `response`, or its error mapped once.
+// `message` as `viewer` may see it: RedactPrincipals, unless the viewer
+// sees every principal.
+inline void RedactFor(const v1::Principal& viewer, google::protobuf::Message* message) {
+  if (!SeesEveryPrincipal(viewer)) RedactPrincipals(viewer, message);
+}
+
+// A handler's answer as `caller` may see it (RedactFor): the result into
+// `response`, or its error mapped once.
 template <typename T>
 grpc::Status RespondTo(const storage::Origin& caller, absl::StatusOr<T> result, T* response) {
   grpc::Status status = Respond(std::move(result), response);
-  if (status.ok() && !SeesEveryPrincipal(caller.principal)) {
-    RedactPrincipals(caller.principal, response);
-  }
+  if (status.ok()) RedactFor(caller.principal, response);
   return status;
 }
 

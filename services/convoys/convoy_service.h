@@ -5,17 +5,17 @@
 #define CORRIDOR_SERVICES_CONVOYS_CONVOY_SERVICE_H_
 
 #include "corridor/v1/convoys.grpc.pb.h"
-#include "services/convoys/convoy_store.h"
-#include "services/common/access.h"
+#include "services/common/admitted_service.h"
 #include "services/common/references.h"
+#include "services/convoys/convoy_store.h"
 
 namespace corridor::convoys {
 
-class ConvoyService final : public v1::ConvoyService::Service {
+class ConvoyService final : public AdmittedService<v1::ConvoyService> {
  public:
   // All must outlive the service.
   ConvoyService(ConvoyStore* store, const References* references, const AccessControl* access)
-      : store_(store), references_(references), access_(access) {}
+      : AdmittedService(access), store_(store), references_(references) {}
 
   grpc::Status SubmitConvoyRequest(grpc::ServerContext* context,
                                    const v1::SubmitConvoyRequestRequest* request,
@@ -48,14 +48,12 @@ class ConvoyService final : public v1::ConvoyService::Service {
   // PERMISSION_DENIED if a partner's call touches another agency's convoy.
   absl::Status CheckConvoyOfCaller(const storage::Origin& origin,
                                    const std::string& convoy_id) const;
-  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
-                                        absl::string_view method) const {
-    return access_->Admit(*context, v1::ConvoyService::service_full_name(), method);
-  }
+  // The areas a report covers: those it names, or every area.
+  absl::StatusOr<std::vector<v1::Area>> AreasOfReport(const v1::GetAccessReportRequest& request,
+                                                      absl::Time deadline) const;
 
   ConvoyStore* store_;
   const References* references_;
-  const AccessControl* access_;
 };
 
 }  // namespace corridor::convoys

@@ -3,7 +3,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/server.h"
-#include "common/status.h"
 #include "common/validation.h"
 #include "services/denials/denial_validation.h"
 
@@ -24,75 +23,75 @@ absl::Status CheckFacts(const References& references, const v1::DenialFacts& fac
 grpc::Status DenialService::RecordDenial(grpc::ServerContext* context,
                                          const v1::RecordDenialRequest* request,
                                          v1::Denial* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "RecordDenial");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  if (absl::Status s = ValidateRecord(*request, absl::Now()); !s.ok()) return ToGrpc(s);
-  if (request->has_reported_by() && origin->principal.role() != v1::ROLE_SERVICE) {
-    return ToGrpc(absl::PermissionDeniedError(
-        "reported_by: only a service relaying another principal's denial may name who reported "
-        "it; leave it out, and the denial is attributed to your own token"));
-  }
-  if (absl::Status s = CheckFacts(*references_, request->facts(), CallDeadline(*context));
-      !s.ok()) {
-    return ToGrpc(s);
-  }
-  return RespondTo(*origin, store_->Record(*origin, *request), response);
+  return Serve(context, "RecordDenial", response,
+               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Denial> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateRecord(*request, absl::Now()));
+                 if (request->has_reported_by() && origin.principal.role() != v1::ROLE_SERVICE) {
+                   return absl::PermissionDeniedError(
+                       "reported_by: only a service relaying another principal's denial may name "
+                       "who reported it; leave it out, and the denial is attributed to your own "
+                       "token");
+                 }
+                 CORRIDOR_RETURN_IF_ERROR(
+                     CheckFacts(*references_, request->facts(), CallDeadline(*context)));
+                 return store_->Record(origin, *request);
+               });
 }
 
 grpc::Status DenialService::CorrectDenial(grpc::ServerContext* context,
                                           const v1::CorrectDenialRequest* request,
                                           v1::Denial* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "CorrectDenial");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  if (absl::Status s = ValidateCorrect(*request, absl::Now()); !s.ok()) return ToGrpc(s);
-  if (!request->withdraw() && !request->confirm()) {
-    if (absl::Status s = CheckFacts(*references_, request->facts(), CallDeadline(*context));
-        !s.ok()) {
-      return ToGrpc(s);
-    }
-  }
-  return RespondTo(*origin, store_->Correct(*origin, *request), response);
+  return Serve(context, "CorrectDenial", response,
+               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Denial> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateCorrect(*request, absl::Now()));
+                 if (!request->withdraw() && !request->confirm()) {
+                   CORRIDOR_RETURN_IF_ERROR(
+                       CheckFacts(*references_, request->facts(), CallDeadline(*context)));
+                 }
+                 return store_->Correct(origin, *request);
+               });
 }
 
 grpc::Status DenialService::GetDenial(grpc::ServerContext* context,
                                       const v1::GetDenialRequest* request, v1::Denial* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "GetDenial");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  if (absl::Status s = ValidateDenialId("id", request->id()); !s.ok()) return ToGrpc(s);
-  return RespondTo(*origin, store_->Get("id", request->id()), response);
+  return Serve(context, "GetDenial", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::Denial> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateDenialId("id", request->id()));
+                 return store_->Get("id", request->id());
+               });
 }
 
 grpc::Status DenialService::ListDenials(grpc::ServerContext* context,
                                         const v1::ListDenialsRequest* request,
                                         v1::ListDenialsResponse* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "ListDenials");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
-  absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
-  if (!page_size.ok()) return ToGrpc(page_size.status());
-  return RespondTo(*origin, store_->List(*request, *page_size), response);
+  return Serve(context, "ListDenials", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::ListDenialsResponse> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateList(*request));
+                 CORRIDOR_ASSIGN_OR_RETURN(const int page_size,
+                                           PageSizeOf("page", request->page()));
+                 return store_->List(*request, page_size);
+               });
 }
 
 grpc::Status DenialService::GetDenialHistory(grpc::ServerContext* context,
                                              const v1::GetDenialHistoryRequest* request,
                                              v1::GetDenialHistoryResponse* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "GetDenialHistory");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  if (absl::Status s = ValidateDenialId("denial_id", request->denial_id()); !s.ok()) {
-    return ToGrpc(s);
-  }
-  absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
-  if (!page_size.ok()) return ToGrpc(page_size.status());
-  return RespondTo(*origin, store_->History(*request, *page_size), response);
+  return Serve(context, "GetDenialHistory", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::GetDenialHistoryResponse> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateDenialId("denial_id", request->denial_id()));
+                 CORRIDOR_ASSIGN_OR_RETURN(const int page_size,
+                                           PageSizeOf("page", request->page()));
+                 return store_->History(*request, page_size);
+               });
 }
 
 grpc::Status DenialService::DenialStats(grpc::ServerContext* context,
                                         const v1::DenialStatsRequest* request,
                                         v1::DenialStatsResponse* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "DenialStats");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  if (absl::Status s = ValidateStats(*request); !s.ok()) return ToGrpc(s);
-  return RespondTo(*origin, store_->Stats(*request), response);
+  // The store validates the request (ValidateStats): it is what the
+  // benchmarks call directly too.
+  return Serve(context, "DenialStats", response,
+               [&](const storage::Origin&) { return store_->Stats(*request); });
 }
 
 }  // namespace corridor::denials

@@ -4,17 +4,17 @@
 #define CORRIDOR_SERVICES_DENIALS_DENIAL_SERVICE_H_
 
 #include "corridor/v1/denials.grpc.pb.h"
-#include "services/denials/denial_store.h"
-#include "services/common/access.h"
+#include "services/common/admitted_service.h"
 #include "services/common/references.h"
+#include "services/denials/denial_store.h"
 
 namespace corridor::denials {
 
-class DenialService final : public v1::DenialService::Service {
+class DenialService final : public AdmittedService<v1::DenialService> {
  public:
   // All must outlive the service.
   DenialService(DenialStore* store, const References* references, const AccessControl* access)
-      : store_(store), references_(references), access_(access) {}
+      : AdmittedService(access), store_(store), references_(references) {}
 
   grpc::Status RecordDenial(grpc::ServerContext* context, const v1::RecordDenialRequest* request,
                             v1::Denial* response) override;
@@ -31,14 +31,8 @@ class DenialService final : public v1::DenialService::Service {
                            v1::DenialStatsResponse* response) override;
 
  private:
-  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
-                                        absl::string_view method) const {
-    return access_->Admit(*context, v1::DenialService::service_full_name(), method);
-  }
-
   DenialStore* store_;
   const References* references_;
-  const AccessControl* access_;
 };
 
 }  // namespace corridor::denials

@@ -1,7 +1,6 @@
 #include "services/routes/route_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/status.h"
 #include "common/validation.h"
 #include "services/routes/route_validation.h"
 
@@ -18,58 +17,60 @@ constexpr absl::Duration kWatchIdleCheck = absl::Milliseconds(500);
 grpc::Status RouteService::ListRoutes(grpc::ServerContext* context,
                                       const v1::ListRoutesRequest* request,
                                       v1::ListRoutesResponse* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "ListRoutes");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  if (absl::Status s = ValidateList(*request); !s.ok()) return ToGrpc(s);
-  absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
-  if (!page_size.ok()) return ToGrpc(page_size.status());
-  return RespondTo(*origin, store_->List(*request, *page_size), response);
+  return Serve(context, "ListRoutes", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::ListRoutesResponse> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateList(*request));
+                 CORRIDOR_ASSIGN_OR_RETURN(const int page_size,
+                                           PageSizeOf("page", request->page()));
+                 return store_->List(*request, page_size);
+               });
 }
 
 grpc::Status RouteService::GetRoute(grpc::ServerContext* context,
                                     const v1::GetRouteRequest* request, v1::Route* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "GetRoute");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  if (absl::Status s = ValidateRouteId("id", request->id()); !s.ok()) return ToGrpc(s);
-  return RespondTo(*origin, store_->Get("id", request->id()), response);
+  return Serve(context, "GetRoute", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::Route> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateRouteId("id", request->id()));
+                 return store_->Get("id", request->id());
+               });
 }
 
 grpc::Status RouteService::CreateRoute(grpc::ServerContext* context,
                                        const v1::CreateRouteRequest* request, v1::Route* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "CreateRoute");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  if (absl::Status s = ValidateCreate(*request); !s.ok()) return ToGrpc(s);
-  return RespondTo(*origin, store_->Create(*origin, *request), response);
+  return Serve(context, "CreateRoute", response,
+               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Route> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateCreate(*request));
+                 return store_->Create(origin, *request);
+               });
 }
 
 grpc::Status RouteService::ReportRouteStatus(grpc::ServerContext* context,
                                              const v1::ReportRouteStatusRequest* request,
                                              v1::ReportRouteStatusResponse* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "ReportRouteStatus");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  if (absl::Status s = ValidateReport(*request, absl::Now()); !s.ok()) return ToGrpc(s);
-  return RespondTo(*origin, store_->Report(*origin, *request), response);
+  return Serve(context, "ReportRouteStatus", response,
+               [&](const storage::Origin& origin) -> absl::StatusOr<v1::ReportRouteStatusResponse> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateReport(*request, absl::Now()));
+                 return store_->Report(origin, *request);
+               });
 }
 
 grpc::Status RouteService::GetRouteHistory(grpc::ServerContext* context,
                                            const v1::GetRouteHistoryRequest* request,
                                            v1::GetRouteHistoryResponse* response) {
-  absl::StatusOr<storage::Origin> origin = Admit(context, "GetRouteHistory");
-  if (!origin.ok()) return ToGrpc(origin.status());
-  if (absl::Status s = ValidateRouteId("route_id", request->route_id()); !s.ok()) {
-    return ToGrpc(s);
-  }
-  absl::StatusOr<int> page_size = PageSizeOf("page", request->page());
-  if (!page_size.ok()) return ToGrpc(page_size.status());
-  return RespondTo(*origin, store_->History(*request, *page_size), response);
+  return Serve(context, "GetRouteHistory", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::GetRouteHistoryResponse> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateRouteId("route_id", request->route_id()));
+                 CORRIDOR_ASSIGN_OR_RETURN(const int page_size,
+                                           PageSizeOf("page", request->page()));
+                 return store_->History(*request, page_size);
+               });
 }
 
 grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
                                             const v1::WatchRouteStatusRequest* request,
                                             grpc::ServerWriter<v1::RouteStatusEvent>* writer) {
   StreamSlot slot;
-  absl::StatusOr<storage::Origin> origin = access_->AdmitStream(
-      *context, v1::RouteService::service_full_name(), "WatchRouteStatus", &slot);
+  absl::StatusOr<storage::Origin> origin = AdmitStream(context, "WatchRouteStatus", &slot);
   if (!origin.ok()) return ToGrpc(origin.status());
   if (absl::Status s = ValidateWatch(*request); !s.ok()) return ToGrpc(s);
   for (const std::string& id : request->route_ids()) {
@@ -83,9 +84,9 @@ grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
                           ? static_cast<uint64_t>(request->after_position())
                           : feed.last_position();
   if (const uint64_t last = feed.last_position(); position > last) {
-    return ToGrpc(InvalidField(
-        "after_position", absl::StrCat(position, " is past the last report's position (", last,
-                                       "); resume from at most ", last)));
+    return ToGrpc(InvalidField("after_position",
+                               absl::StrCat(position, " is past the last report's position (", last,
+                                            "); resume from at most ", last)));
   }
   // Headers go out at once, so the client knows it is subscribed before the
   // first report arrives.
@@ -98,7 +99,7 @@ grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
     for (v1::RouteReport& report : *reports) {
       v1::RouteStatusEvent event;
       *event.mutable_report() = std::move(report);
-      if (!SeesEveryPrincipal(origin->principal)) RedactPrincipals(origin->principal, &event);
+      RedactFor(origin->principal, &event);
       if (!writer->Write(event)) return grpc::Status::CANCELLED;  // the client left
     }
     const bool advanced = scanned_to > position;

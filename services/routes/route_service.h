@@ -4,17 +4,17 @@
 #define CORRIDOR_SERVICES_ROUTES_ROUTE_SERVICE_H_
 
 #include "absl/time/time.h"
-#include "services/common/access.h"
 #include "corridor/v1/routes.grpc.pb.h"
+#include "services/common/admitted_service.h"
 #include "services/routes/route_store.h"
 
 namespace corridor::routes {
 
-class RouteService final : public v1::RouteService::Service {
+class RouteService final : public AdmittedService<v1::RouteService> {
  public:
-  // `store` must outlive the service.
   // Both must outlive the service.
-  RouteService(RouteStore* store, const AccessControl* access) : store_(store), access_(access) {}
+  RouteService(RouteStore* store, const AccessControl* access)
+      : AdmittedService(access), store_(store) {}
 
   grpc::Status ListRoutes(grpc::ServerContext* context, const v1::ListRoutesRequest* request,
                           v1::ListRoutesResponse* response) override;
@@ -40,13 +40,7 @@ class RouteService final : public v1::RouteService::Service {
   void EndStreams();
 
  private:
-  absl::StatusOr<storage::Origin> Admit(grpc::ServerContext* context,
-                                        absl::string_view method) const {
-    return access_->Admit(*context, v1::RouteService::service_full_name(), method);
-  }
-
   RouteStore* store_;
-  const AccessControl* access_;
 };
 
 }  // namespace corridor::routes
