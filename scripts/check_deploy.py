@@ -265,11 +265,15 @@ def render(directory, root, reached, stack=()):
             patch_file = os.path.realpath(os.path.join(directory, patch["path"]))
             if not patch_file.startswith(directory + os.sep):
                 raise RenderError(f"{pw}: {patch['path']} is outside the kustomization's folder")
+            if not os.path.isfile(patch_file):
+                raise RenderError(f"{pw}: {patch['path']} does not exist")
             reached.add(patch_file)
             with open(patch_file) as stream:
                 text = stream.read()
         else:
             text = patch["patch"]
+            if not isinstance(text, str):
+                raise RenderError(f"{pw}: patch must be a string (patch: |-), as kustomize reads it")
         try:
             operations = yaml.safe_load(text)
         except yaml.YAMLError as error:
