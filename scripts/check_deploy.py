@@ -14,8 +14,10 @@
   then for consistency: every file under deploy/k8s is reached from its
   kustomization.yaml, every ConfigMap, Secret and $(VARIABLE) a pod uses
   is defined or made by make-secrets.sh, every Service selects a pod
-  template and names ports the containers have, every Corridor binary a
-  container runs is built, and every flag given to it is one it has.
+  template and names ports the containers have and is in the certificate
+  make-secrets.sh makes, every service is in CORRIDOR_PEERS, every
+  Corridor binary a container runs is built, and every flag given to it is
+  one it has.
 - Compose (deploy/docker/compose.yaml): `docker-compose config -q`
   (Debian's docker-compose validates against the Compose schema offline).
 - Dockerfile: the runtime stage installs the package of every shared
@@ -535,6 +537,23 @@ def check_k8s(bin_dir):
     for where, doc in documents:
         if doc.get("kind") == "ConfigMap" and doc["metadata"]["name"] == "corridor-settings":
             config_vars |= set(doc.get("data", {}))
+
+    # A service's Service must be among the certificate's names, and every
+    # Corridor StatefulSet among the peers.
+    covered = re.search(r"for s in ([a-z -]+); do", make_secrets)
+    covered = {f"corridor-{s}" for s in covered.group(1).split()} if covered else set()
+    peers = ""
+    for where, doc in documents:
+        if doc.get("kind") == "ConfigMap" and doc["metadata"]["name"] == "corridor-settings":
+            peers = str(doc.get("data", {}).get("CORRIDOR_PEERS", ""))
+    for where, doc in documents:
+        name = doc["metadata"]["name"]
+        if doc.get("kind") == "Service" and name not in covered:
+            problem(where, "make-secrets.sh tls does not put this Service's name in the certificate")
+        if doc.get("kind") == "StatefulSet" and name.startswith("corridor-"):
+            short = name[len("corridor-"):]
+            if not any(p.startswith(f"{short}={name}:") for p in peers.split(",")):
+                problem(where, f"CORRIDOR_PEERS in settings.yaml has no {short}={name}:PORT")
 
     pods = {}  # name -> (labels, container ports)
     for where, doc in documents:
