@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/csv.h"
+#include "common/status_macros.h"
 #include "services/areas/area_validation.h"
 
 namespace corridor::areas {
@@ -59,87 +60,98 @@ void SetStatus(const CsvTable& table, size_t row, v1::CreateAreaRequest* request
   request->mutable_area()->set_status(status);
 }
 
+// The places an area's row names: its administrative units and point.
+absl::Status SetPlace(const CsvTable& table, size_t row, v1::Area* area) {
+  auto get = [&](absl::string_view column) -> const std::string& { return table.Get(row, column); };
+  area->mutable_governorate()->set_name(get("governorate"));
+  area->mutable_governorate()->set_pcode(get("adm1_pcode"));
+  if (!get("adm2_pcode").empty()) {
+    area->mutable_district()->set_name(get("district"));
+    area->mutable_district()->set_pcode(get("adm2_pcode"));
+  }
+  if (!get("adm3_pcode").empty()) {
+    area->mutable_subdistrict()->set_name(get("subdistrict"));
+    area->mutable_subdistrict()->set_pcode(get("adm3_pcode"));
+  }
+  area->set_community_pcode(get("ocha_pcode"));
+  if (get("lat").empty() && get("lon").empty()) return absl::OkStatus();
+  double lat = 0, lon = 0;
+  if (!absl::SimpleAtod(get("lat"), &lat) || !absl::SimpleAtod(get("lon"), &lon)) {
+    return absl::InvalidArgumentError("lat/lon are not numbers");
+  }
+  area->mutable_location()->set_latitude(lat);
+  area->mutable_location()->set_longitude(lon);
+  area->set_location_precision(get("coord_precision"));
+  area->mutable_location_source()->set_citation(get("coord_source"));
+  return absl::OkStatus();
+}
+
+// The population estimate as the row reports it, with its single figure
+// when it states one.
+void SetPopulation(const CsvTable& table, size_t row, v1::Area* area) {
+  const std::string& population = table.Get(row, "population_estimate");
+  if (population.empty()) return;
+  v1::PopulationEstimate* p = area->mutable_population();
+  int64_t count = 0;
+  bool approximate = false;
+  if (ParseSingleFigure(population, &count, &approximate)) {
+    p->set_count(count);
+    p->set_approximate(approximate);
+  }
+  p->set_as_reported(population);
+  p->set_as_of(table.Get(row, "population_date"));
+  p->set_scope(table.Get(row, "population_scope"));
+  p->mutable_source()->set_citation(table.Get(row, "population_source"));
+}
+
+// One row of besieged_areas.csv as the request that creates its area.
+absl::StatusOr<v1::CreateAreaRequest> AreaOfRow(const CsvTable& table, size_t row) {
+  auto get = [&](absl::string_view column) -> const std::string& { return table.Get(row, column); };
+  v1::CreateAreaRequest request;
+  v1::Area* area = request.mutable_area();
+  area->set_id(get("community_id"));
+  area->set_name_en(get("community_name"));
+  for (absl::string_view alt : absl::StrSplit(get("alt_names"), ';', absl::SkipWhitespace())) {
+    area->add_alt_names(std::string(absl::StripAsciiWhitespace(alt)));
+  }
+  area->set_area_group(get("area_group"));
+  area->set_aggregate(absl::EndsWith(area->id(), "-TOTAL"));
+  CORRIDOR_RETURN_IF_ERROR(SetPlace(table, row, area));
+  area->set_besieging_party(get("besieging_party"));
+  area->mutable_besieging_party_source()->set_citation(get("besieging_party_source"));
+  SetPopulation(table, row, area);
+  area->set_siege_watch_listing(get("siege_watch_listed"));
+  area->set_siege_watch_tier(get("siege_watch_tier"));
+  area->set_un_listing(get("un_ocha_listing"));
+  std::vector<std::string> notes;
+  if (!get("status_changes").empty()) notes.push_back("Status changes: " + get("status_changes"));
+  if (!get("notes").empty()) notes.push_back(get("notes"));
+  if (!get("confidence").empty()) notes.push_back("Confidence: " + get("confidence"));
+  area->set_notes(absl::StrJoin(notes, "\n"));
+  SetStatus(table, row, &request);
+  CORRIDOR_RETURN_IF_ERROR(ValidateCreate(request));
+  return request;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<v1::CreateAreaRequest>> ParseBesiegedAreasCsv(absl::string_view csv) {
-  absl::StatusOr<CsvTable> table = CsvTable::Parse(csv);
-  if (!table.ok()) return table.status();
+  CORRIDOR_ASSIGN_OR_RETURN(const CsvTable table, CsvTable::Parse(csv));
   for (const char* column : kRequiredColumns) {
-    if (!table->HasColumn(column)) {
+    if (!table.HasColumn(column)) {
       return absl::InvalidArgumentError(
           absl::StrCat("besieged_areas.csv: column ", column, " is missing"));
     }
   }
   std::vector<v1::CreateAreaRequest> requests;
-  for (size_t row = 0; row < table->rows(); ++row) {
-    auto get = [&](absl::string_view column) -> const std::string& {
-      return table->Get(row, column);
-    };
-    v1::CreateAreaRequest request;
-    v1::Area* area = request.mutable_area();
-    area->set_id(get("community_id"));
-    area->set_name_en(get("community_name"));
-    for (absl::string_view alt : absl::StrSplit(get("alt_names"), ';', absl::SkipWhitespace())) {
-      area->add_alt_names(std::string(absl::StripAsciiWhitespace(alt)));
-    }
-    area->set_area_group(get("area_group"));
-    area->set_aggregate(absl::EndsWith(area->id(), "-TOTAL"));
-    area->mutable_governorate()->set_name(get("governorate"));
-    area->mutable_governorate()->set_pcode(get("adm1_pcode"));
-    if (!get("adm2_pcode").empty()) {
-      area->mutable_district()->set_name(get("district"));
-      area->mutable_district()->set_pcode(get("adm2_pcode"));
-    }
-    if (!get("adm3_pcode").empty()) {
-      area->mutable_subdistrict()->set_name(get("subdistrict"));
-      area->mutable_subdistrict()->set_pcode(get("adm3_pcode"));
-    }
-    area->set_community_pcode(get("ocha_pcode"));
-
-    double lat = 0, lon = 0;
-    if (!get("lat").empty() || !get("lon").empty()) {
-      if (!absl::SimpleAtod(get("lat"), &lat) || !absl::SimpleAtod(get("lon"), &lon)) {
-        return absl::InvalidArgumentError(absl::StrCat("besieged_areas.csv row ", row + 2, " (",
-                                                       area->id(), "): lat/lon are not numbers"));
-      }
-      area->mutable_location()->set_latitude(lat);
-      area->mutable_location()->set_longitude(lon);
-      area->set_location_precision(get("coord_precision"));
-      area->mutable_location_source()->set_citation(get("coord_source"));
-    }
-    area->set_besieging_party(get("besieging_party"));
-    area->mutable_besieging_party_source()->set_citation(get("besieging_party_source"));
-
-    const std::string& population = get("population_estimate");
-    if (!population.empty()) {
-      v1::PopulationEstimate* p = area->mutable_population();
-      int64_t count = 0;
-      bool approximate = false;
-      if (ParseSingleFigure(population, &count, &approximate)) {
-        p->set_count(count);
-        p->set_approximate(approximate);
-      }
-      p->set_as_reported(population);
-      p->set_as_of(get("population_date"));
-      p->set_scope(get("population_scope"));
-      p->mutable_source()->set_citation(get("population_source"));
-    }
-    area->set_siege_watch_listing(get("siege_watch_listed"));
-    area->set_siege_watch_tier(get("siege_watch_tier"));
-    area->set_un_listing(get("un_ocha_listing"));
-    std::vector<std::string> notes;
-    if (!get("status_changes").empty()) notes.push_back("Status changes: " + get("status_changes"));
-    if (!get("notes").empty()) notes.push_back(get("notes"));
-    if (!get("confidence").empty()) notes.push_back("Confidence: " + get("confidence"));
-    area->set_notes(absl::StrJoin(notes, "\n"));
-    SetStatus(*table, row, &request);
-
-    absl::Status valid = ValidateCreate(request);
-    if (!valid.ok()) {
+  for (size_t row = 0; row < table.rows(); ++row) {
+    absl::StatusOr<v1::CreateAreaRequest> request = AreaOfRow(table, row);
+    if (!request.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("besieged_areas.csv row ", row + 2, " (",
-                                                     area->id(), "): ", valid.message()));
+                                                     table.Get(row, "community_id"),
+                                                     "): ", request.status().message()));
     }
-    requests.push_back(std::move(request));
+    requests.push_back(*std::move(request));
   }
   return requests;
 }
