@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/status_macros.h"
 
 namespace corridor {
 namespace {
@@ -107,20 +108,14 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
     return grpc::InsecureChannelCredentials();
   }
   grpc::SslCredentialsOptions options;
-  absl::StatusOr<std::string> roots = ReadPem(tls.ca_file, "TLS CA");
-  if (!roots.ok()) return roots.status();
-  options.pem_root_certs = *roots;
+  CORRIDOR_ASSIGN_OR_RETURN(options.pem_root_certs, ReadPem(tls.ca_file, "TLS CA"));
   if (tls.cert_file.empty() != tls.key_file.empty()) {
     return absl::InvalidArgumentError(
         "a TLS client certificate and its key go together: give both or neither");
   }
   if (!tls.cert_file.empty()) {
-    absl::StatusOr<std::string> cert = ReadPem(tls.cert_file, "TLS certificate");
-    if (!cert.ok()) return cert.status();
-    absl::StatusOr<std::string> key = ReadPem(tls.key_file, "TLS key");
-    if (!key.ok()) return key.status();
-    options.pem_cert_chain = *cert;
-    options.pem_private_key = *key;
+    CORRIDOR_ASSIGN_OR_RETURN(options.pem_cert_chain, ReadPem(tls.cert_file, "TLS certificate"));
+    CORRIDOR_ASSIGN_OR_RETURN(options.pem_private_key, ReadPem(tls.key_file, "TLS key"));
   }
   return grpc::SslCredentials(options);
 }
@@ -137,16 +132,13 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
   if (tls.key_file.empty()) {
     return absl::InvalidArgumentError("--tls_cert needs --tls_key: the certificate's private key");
   }
-  absl::StatusOr<std::string> cert = ReadPem(tls.cert_file, "TLS certificate");
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadPem(tls.key_file, "TLS key");
-  if (!key.ok()) return key.status();
   grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  options.pem_key_cert_pairs.push_back({*key, *cert});
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  CORRIDOR_ASSIGN_OR_RETURN(pair.cert_chain, ReadPem(tls.cert_file, "TLS certificate"));
+  CORRIDOR_ASSIGN_OR_RETURN(pair.private_key, ReadPem(tls.key_file, "TLS key"));
+  options.pem_key_cert_pairs.push_back(std::move(pair));
   if (!tls.client_ca_file.empty()) {
-    absl::StatusOr<std::string> roots = ReadPem(tls.client_ca_file, "TLS client CA");
-    if (!roots.ok()) return roots.status();
-    options.pem_root_certs = *roots;
+    CORRIDOR_ASSIGN_OR_RETURN(options.pem_root_certs, ReadPem(tls.client_ca_file, "TLS client CA"));
     options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(options);

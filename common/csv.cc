@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/status_macros.h"
 
 namespace corridor {
 namespace {
@@ -131,22 +132,19 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view
 }
 
 absl::StatusOr<CsvTable> CsvTable::Parse(absl::string_view text) {
-  absl::StatusOr<std::vector<std::vector<std::string>>> rows = ParseCsv(text);
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) {
+  CORRIDOR_ASSIGN_OR_RETURN(std::vector<std::vector<std::string>> rows, ParseCsv(text));
+  if (rows.empty()) {
     return absl::InvalidArgumentError("CSV has no header row");
   }
   CsvTable table;
-  const std::vector<std::string>& header = rows->front();
+  const std::vector<std::string>& header = rows.front();
   for (size_t i = 0; i < header.size(); ++i) table.columns_[header[i]] = i;
-  for (size_t r = 1; r < rows->size(); ++r) {
-    if ((*rows)[r].size() != header.size()) {
-      return absl::InvalidArgumentError(absl::StrCat("CSV row ", r + 1, " has ", (*rows)[r].size(),
-                                                     " fields but the "
-                                                     "header has ",
-                                                     header.size()));
+  for (size_t r = 1; r < rows.size(); ++r) {
+    if (rows[r].size() != header.size()) {
+      return absl::InvalidArgumentError(absl::StrCat("CSV row ", r + 1, " has ", rows[r].size(),
+                                                     " fields but the header has ", header.size()));
     }
-    table.rows_.push_back(std::move((*rows)[r]));
+    table.rows_.push_back(std::move(rows[r]));
   }
   return table;
 }

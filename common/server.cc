@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status_macros.h"
 
 namespace corridor {
 
@@ -20,11 +21,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 
   std::unique_ptr<ServiceHost> host(new ServiceHost());
   host->options_ = options;
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      ServerCredentialsFor(options.tls);
-  if (!credentials.ok()) return credentials.status();
+  CORRIDOR_ASSIGN_OR_RETURN(const std::shared_ptr<grpc::ServerCredentials> credentials,
+                            ServerCredentialsFor(options.tls));
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, *credentials, &host->port_);
+  builder.AddListeningPort(options.listen_address, credentials, &host->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   for (const HostedService& hosted : services) {
     builder.RegisterService(hosted.service);
