@@ -157,7 +157,8 @@ TEST(ExportWritersTest, FormatsAndKindsAreParsedOrRefusedByName) {
   EXPECT_EQ(*ParseExportFormat("format", "GeoJSON"), ExportFormat::kGeoJson);
   absl::StatusOr<ExportFormat> bad = ParseExportFormat("--format", "xls");
   ASSERT_FALSE(bad.ok());
-  EXPECT_THAT(std::string(bad.status().message()), StartsWith("--format: \"xls\" is not one of csv"));
+  EXPECT_THAT(std::string(bad.status().message()),
+              StartsWith("--format: \"xls\" is not one of csv"));
   EXPECT_EQ(*ParseExportKind("convoys"), ExportKind::kConvoys);
   EXPECT_EQ(ParseExportKind("tokens").status().code(), absl::StatusCode::kInvalidArgument);
 }
