@@ -126,6 +126,8 @@ std::string FormatDate(const v1::Date& date) {
   return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
 }
 
+std::string DateText(const v1::Date& date) { return date.year() == 0 ? "" : FormatDate(date); }
+
 absl::StatusOr<v1::Date> ParseDate(absl::string_view field, absl::string_view text) {
   std::vector<absl::string_view> parts = absl::StrSplit(text, '-');
   int year, month, day;

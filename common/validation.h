@@ -52,6 +52,9 @@ absl::StatusOr<int> PageSizeOf(absl::string_view field, const v1::PageRequest& p
 // Dates as sortable numbers (yyyymmdd) and text (yyyy-mm-dd).
 uint32_t DateNumber(const v1::Date& date);
 std::string FormatDate(const v1::Date& date);
+// FormatDate, but empty for an unset date (year 0), as lists and exports
+// show optional dates.
+std::string DateText(const v1::Date& date);
 // Parses "yyyy-mm-dd"; INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<v1::Date> ParseDate(absl::string_view field, absl::string_view text);
 // Parses a date ("2016-09-15", meaning 00:00 UTC; sets *is_date) or an RFC

@@ -1,8 +1,8 @@
 #include "clients/corridorctl/admin_commands.h"
 
 #include "absl/strings/str_cat.h"
-#include "clients/corridorctl/enum_flags.h"
 #include "common/credentials.h"
+#include "common/enum_text.h"
 #include "common/status.h"
 #include "corridor/v1/auth.grpc.pb.h"
 

@@ -15,8 +15,6 @@ namespace {
 
 using Stub = v1::AgreementService::Stub;
 
-std::string DayText(const v1::Date& date) { return FormatDate(date); }
-
 std::string RuleText(const v1::Term& term) {
   switch (term.rule_case()) {
     case v1::Term::kRouteKeptOpen:
@@ -46,10 +44,11 @@ Grid AgreementsGrid(const std::vector<v1::Agreement>& agreements) {
   for (const v1::Agreement& a : agreements) {
     std::vector<std::string> terms;
     for (const v1::Term& t : a.terms()) terms.push_back(absl::StrCat(t.id(), ": ", RuleText(t)));
-    grid.rows.push_back({a.id(), a.name(), absl::StrJoin(a.parties(), "; "),
-                         absl::StrCat(DayText(a.in_force_from()), " to ",
-                                      a.has_in_force_until() ? DayText(a.in_force_until()) : "now"),
-                         absl::StrJoin(terms, "; ")});
+    grid.rows.push_back(
+        {a.id(), a.name(), absl::StrJoin(a.parties(), "; "),
+         absl::StrCat(DateText(a.in_force_from()), " to ",
+                      a.has_in_force_until() ? DateText(a.in_force_until()) : "now"),
+         absl::StrJoin(terms, "; ")});
   }
   return grid;
 }
@@ -213,7 +212,7 @@ int ReportCompliance(Session& session, Flags& flags, const Args& args) {
           return;
         }
         session.out() << report.agreement_name() << " (" << report.agreement_id() << "), "
-                      << DayText(report.from()) << " to " << DayText(report.to()) << "\n\n";
+                      << DateText(report.from()) << " to " << DateText(report.to()) << "\n\n";
         PrintTable(parties, session.out(), 70);
         if (!violations.empty()) {
           session.out() << "\nViolations, with their evidence (at most 50 per party; all with "

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "clients/corridorctl/enum_flags.h"
+#include "common/enum_text.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "corridor/v1/areas.grpc.pb.h"
@@ -119,17 +119,13 @@ Grid AreaDetailGrid(const v1::Area& area) {
 }
 
 void PrintArea(Session& session, const v1::Area& area) {
-  switch (session.format()) {
-    case OutputFormat::kJson:
-      PrintJson(area, session.out());
-      return;
-    case OutputFormat::kCsv:
-      PrintCsv(AreasGrid({area}, true), session.out());
-      return;
-    case OutputFormat::kTable:
-      PrintTable(AreaDetailGrid(area), session.out(), 200);
-      if (!area.notes().empty()) session.out() << "\nnotes:\n" << area.notes() << "\n";
-      return;
+  const Grid csv = AreasGrid({area}, true);
+  ListNotes notes;
+  notes.max_cell = 200;
+  notes.csv = &csv;
+  PrintList(session.format(), area, AreaDetailGrid(area), notes, session.out(), session.err());
+  if (session.format() == OutputFormat::kTable && !area.notes().empty()) {
+    session.out() << "\nnotes:\n" << area.notes() << "\n";
   }
 }
 
@@ -155,22 +151,13 @@ int AreasList(Session& session, Flags& flags, const Args& args) {
                                      &v1::ListAreasResponse::mutable_areas, &all);
   if (code != kExitOk) return code;
   const std::vector<v1::Area> areas(all.areas().begin(), all.areas().end());
-  switch (session.format()) {
-    case OutputFormat::kJson:
-      PrintJson(all, session.out());
-      break;
-    case OutputFormat::kCsv:
-      PrintCsv(AreasGrid(areas, true), session.out());
-      break;
-    case OutputFormat::kTable:
-      PrintTable(AreasGrid(areas, false), session.out());
-      session.err() << areas.size() << (areas.size() == 1 ? " area" : " areas");
-      if (!all.next_page_token().empty()) {
-        session.err() << "; more with --page-token=" << all.next_page_token();
-      }
-      session.err() << "\n";
-      break;
-  }
+  const Grid csv = AreasGrid(areas, true);
+  ListNotes notes;
+  notes.one = "area";
+  notes.many = "areas";
+  notes.next_page_token = all.next_page_token();
+  notes.csv = &csv;
+  PrintList(session.format(), all, AreasGrid(areas, false), notes, session.out(), session.err());
   return kExitOk;
 }
 
@@ -300,25 +287,15 @@ int RunAreasCommand(Session& session, Flags& flags, const std::string& verb, con
                           std::function<void(const v1::Area&)>(print_area));
   }
   if (verb == "history") {
-    return session.Invoke(
-        *stub, ParseHistory(flags, args), &Stub::GetAreaHistory,
-        std::function<void(const v1::GetAreaHistoryResponse&)>(
-            [&](const v1::GetAreaHistoryResponse& history) {
-              switch (session.format()) {
-                case OutputFormat::kJson:
-                  PrintJson(history, session.out());
-                  break;
-                case OutputFormat::kCsv:
-                  PrintCsv(HistoryGrid(history), session.out());
-                  break;
-                case OutputFormat::kTable:
-                  PrintTable(HistoryGrid(history), session.out(), 60);
-                  if (!history.next_page_token().empty()) {
-                    session.err() << "more with --page-token=" << history.next_page_token() << "\n";
-                  }
-                  break;
-              }
-            }));
+    return session.Invoke(*stub, ParseHistory(flags, args), &Stub::GetAreaHistory,
+                          std::function<void(const v1::GetAreaHistoryResponse&)>(
+                              [&](const v1::GetAreaHistoryResponse& history) {
+                                ListNotes notes;
+                                notes.max_cell = 60;
+                                notes.next_page_token = history.next_page_token();
+                                PrintList(session.format(), history, HistoryGrid(history), notes,
+                                          session.out(), session.err());
+                              }));
   }
   if (verb == "create") {
     return session.Invoke(*stub, ParseCreate(flags, args), &Stub::CreateArea,

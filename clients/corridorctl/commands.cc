@@ -84,9 +84,10 @@ Commands:
   denials stats   --by=party|category|area|month --from=YYYY-MM [--to=YYYY-MM]
                   [--party=P] [--area=ID] [--category=C]
 
-  export denials|convoys|areas [--format=csv|hxl|geojson] [--out=FILE] [the list filters]
+  export denials|convoys|areas [--format=csv|hxl|geojson|json] [--out=FILE] [the list filters]
                   (HXL adds the hashtag row HDX tools read; GeoJSON places rows at their
-                  area's coordinates and keeps rows without coordinates with a null geometry)
+                  area's coordinates and keeps rows without coordinates with a null geometry;
+                  JSON is an array of objects named by the CSV header)
   import convoys|denials FILE.csv                (columns as export writes them; a re-run of
                   the same file stores nothing twice; bad rows are reported by line)
 

@@ -10,7 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/corridorctl/agreements_commands.h"
-#include "clients/corridorctl/enum_flags.h"
+#include "common/enum_text.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "corridor/v1/convoys.grpc.pb.h"
@@ -29,7 +29,6 @@ std::string CargoText(v1::CargoCategory c) { return EnumTextOf(kCargoPrefix, c);
 std::string ConstraintText(v1::AccessConstraintCategory c) {
   return EnumTextOf(kConstraintPrefix, c);
 }
-std::string DateText(const v1::Date& d) { return d.year() == 0 ? "" : FormatDate(d); }
 std::string Quantity(double q) { return absl::StrFormat("%g", q); }
 
 // A fresh idempotency key, when the user gives none.
@@ -103,15 +102,9 @@ Grid ConvoysGrid(const std::vector<v1::Convoy>& convoys) {
 }
 
 void PrintConvoy(Session& session, const v1::Convoy& c) {
-  switch (session.format()) {
-    case OutputFormat::kJson:
-      PrintJson(c, session.out());
-      return;
-    case OutputFormat::kCsv:
-      PrintCsv(ConvoysGrid({c}), session.out());
-      return;
-    case OutputFormat::kTable:
-      break;
+  if (session.format() != OutputFormat::kTable) {
+    PrintResult(session.format(), c, ConvoysGrid({c}), session.out());
+    return;
   }
   Grid grid;
   grid.header = {"FIELD", "VALUE"};
@@ -303,22 +296,11 @@ int ConvoysList(Session& session, Flags& flags, const Args& args) {
                                      &v1::ListConvoysResponse::mutable_convoys, &all);
   if (code != kExitOk) return code;
   const std::vector<v1::Convoy> convoys(all.convoys().begin(), all.convoys().end());
-  switch (session.format()) {
-    case OutputFormat::kJson:
-      PrintJson(all, session.out());
-      break;
-    case OutputFormat::kCsv:
-      PrintCsv(ConvoysGrid(convoys), session.out());
-      break;
-    case OutputFormat::kTable:
-      PrintTable(ConvoysGrid(convoys), session.out());
-      session.err() << convoys.size() << (convoys.size() == 1 ? " convoy" : " convoys");
-      if (!all.next_page_token().empty()) {
-        session.err() << "; more with --page-token=" << all.next_page_token();
-      }
-      session.err() << "\n";
-      break;
-  }
+  ListNotes notes;
+  notes.one = "convoy";
+  notes.many = "convoys";
+  notes.next_page_token = all.next_page_token();
+  PrintList(session.format(), all, ConvoysGrid(convoys), notes, session.out(), session.err());
   return kExitOk;
 }
 
@@ -441,15 +423,6 @@ absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest*
   return absl::OkStatus();
 }
 
-std::string FormatCargo(const google::protobuf::RepeatedPtrField<v1::ManifestLine>& manifest) {
-  std::string text;
-  for (const v1::ManifestLine& line : manifest) {
-    absl::StrAppend(&text, text.empty() ? "" : ";", line.item(), ":", CargoText(line.category()),
-                    ":", absl::StrFormat("%.15g", line.quantity()), ":", line.unit());
-  }
-  return text;
-}
-
 absl::Status TakeConvoyFilters(Flags& flags, v1::ListConvoysRequest* request) {
   request->set_area_id(flags.Take("area"));
   request->set_route_id(flags.Take("route"));
@@ -510,17 +483,9 @@ int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, c
     request.mutable_page()->set_page_size(500);
     return session.Invoke<Stub, v1::GetConvoyHistoryRequest, v1::GetConvoyHistoryResponse>(
         *stub, request, &Stub::GetConvoyHistory, [&](const v1::GetConvoyHistoryResponse& h) {
-          switch (session.format()) {
-            case OutputFormat::kJson:
-              PrintJson(h, session.out());
-              break;
-            case OutputFormat::kCsv:
-              PrintCsv(HistoryGrid(h), session.out());
-              break;
-            case OutputFormat::kTable:
-              PrintTable(HistoryGrid(h), session.out(), 60);
-              break;
-          }
+          ListNotes notes;
+          notes.max_cell = 60;
+          PrintList(session.format(), h, HistoryGrid(h), notes, session.out(), session.err());
         });
   }
   return session.UsageFailure(absl::StrCat(

@@ -14,9 +14,8 @@ namespace corridor::cli {
 int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, const Args& args);
 
 // --cargo text ("wheat flour:food:1200:bags;insulin:medical:300:vials")
-// into the request's manifest, and back.
+// into the request's manifest (exports write it back the same way).
 absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest* request);
-std::string FormatCargo(const google::protobuf::RepeatedPtrField<v1::ManifestLine>& manifest);
 
 // The list filters (--area --route --agency --status --from --to), shared
 // with `export convoys`.

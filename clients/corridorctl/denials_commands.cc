@@ -9,7 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
-#include "clients/corridorctl/enum_flags.h"
+#include "common/enum_text.h"
 #include "common/status.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -122,15 +122,9 @@ Grid DenialsGrid(const std::vector<v1::Denial>& denials) {
 }
 
 void PrintDenial(Session& session, const v1::Denial& d) {
-  switch (session.format()) {
-    case OutputFormat::kJson:
-      PrintJson(d, session.out());
-      return;
-    case OutputFormat::kCsv:
-      PrintCsv(DenialsGrid({d}), session.out());
-      return;
-    case OutputFormat::kTable:
-      break;
+  if (session.format() != OutputFormat::kTable) {
+    PrintResult(session.format(), d, DenialsGrid({d}), session.out());
+    return;
   }
   const v1::DenialFacts& f = d.facts();
   Grid grid;
@@ -244,22 +238,11 @@ int List(Session& session, Flags& flags, const Args& args) {
                                      &v1::ListDenialsResponse::mutable_denials, &all);
   if (code != kExitOk) return code;
   const std::vector<v1::Denial> denials(all.denials().begin(), all.denials().end());
-  switch (session.format()) {
-    case OutputFormat::kJson:
-      PrintJson(all, session.out());
-      break;
-    case OutputFormat::kCsv:
-      PrintCsv(DenialsGrid(denials), session.out());
-      break;
-    case OutputFormat::kTable:
-      PrintTable(DenialsGrid(denials), session.out());
-      session.err() << denials.size() << (denials.size() == 1 ? " denial" : " denials");
-      if (!all.next_page_token().empty()) {
-        session.err() << "; more with --page-token=" << all.next_page_token();
-      }
-      session.err() << "\n";
-      break;
-  }
+  ListNotes notes;
+  notes.one = "denial";
+  notes.many = "denials";
+  notes.next_page_token = all.next_page_token();
+  PrintList(session.format(), all, DenialsGrid(denials), notes, session.out(), session.err());
   return kExitOk;
 }
 
@@ -285,17 +268,9 @@ int History(Session& session, Flags& flags, const Args& args) {
                          CategoryText(f.category()),
                          f.has_people_affected() ? absl::StrCat(f.people_affected()) : ""});
   }
-  switch (session.format()) {
-    case OutputFormat::kJson:
-      PrintJson(all, session.out());
-      break;
-    case OutputFormat::kCsv:
-      PrintCsv(grid, session.out());
-      break;
-    case OutputFormat::kTable:
-      PrintTable(grid, session.out(), 60);
-      break;
-  }
+  ListNotes notes;
+  notes.max_cell = 60;
+  PrintList(session.format(), all, grid, notes, session.out(), session.err());
   return kExitOk;
 }
 

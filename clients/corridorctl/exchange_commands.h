@@ -6,9 +6,18 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "clients/corridorctl/session.h"
+#include "clients/exports/sheets.h"
 
 namespace corridor::cli {
+
+// The filters of an export of `kind`, from the list flags (--party,
+// --month...; see TakeDenialFilters and TakeConvoyFilters), all flags used:
+// INVALID_ARGUMENT naming the first one `command` does not know. The
+// gateway parses its query parameters with it too.
+absl::StatusOr<exports::ExportQuery> TakeExportQuery(Flags& flags, exports::ExportKind kind,
+                                                     absl::string_view command);
 
 int RunExportCommand(Session& session, Flags& flags, const std::string& kind, const Args& args);
 int RunImportCommand(Session& session, Flags& flags, const std::string& kind, const Args& args);

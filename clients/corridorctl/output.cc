@@ -99,6 +99,20 @@ void PrintResult(OutputFormat format, const google::protobuf::Message& raw, cons
   }
 }
 
+void PrintList(OutputFormat format, const google::protobuf::Message& raw, const Grid& grid,
+               const ListNotes& notes, std::ostream& out, std::ostream& err) {
+  const bool csv_rows = format == OutputFormat::kCsv && notes.csv != nullptr;
+  PrintResult(format, raw, csv_rows ? *notes.csv : grid, out, notes.max_cell);
+  if (format != OutputFormat::kTable) return;
+  const size_t count = grid.rows.size();
+  const bool counted = !notes.one.empty();
+  if (counted) err << count << " " << (count == 1 ? notes.one : notes.many);
+  if (!notes.next_page_token.empty()) {
+    err << (counted ? "; more" : "more") << " with --page-token=" << notes.next_page_token;
+  }
+  if (counted || !notes.next_page_token.empty()) err << "\n";
+}
+
 std::string TimeText(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0 && t.nanos() == 0) return "";
   const absl::Time time = absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());

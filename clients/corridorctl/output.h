@@ -35,6 +35,23 @@ void PrintJson(const google::protobuf::Message& message, std::ostream& out);
 void PrintResult(OutputFormat format, const google::protobuf::Message& raw, const Grid& grid,
                  std::ostream& out, size_t max_cell = 48);
 
+// What a list prints besides its rows, on stderr under a table (never
+// into JSON or CSV, which scripts read).
+struct ListNotes {
+  size_t max_cell = 48;
+  // "area", "areas": the count of rows, when given.
+  std::string one, many;
+  // Where the next page starts, when there is one.
+  std::string next_page_token;
+  // The rows CSV writes, when they differ from the table's.
+  const Grid* csv = nullptr;
+};
+
+// A list (or a record) in `format`: `raw` as JSON, `grid` as CSV or a
+// table, then the table's notes on `err`.
+void PrintList(OutputFormat format, const google::protobuf::Message& raw, const Grid& grid,
+               const ListNotes& notes, std::ostream& out, std::ostream& err);
+
 // "2016-07-17" for midnight UTC, the full RFC 3339 time otherwise; "" for
 // an unset time.
 std::string TimeText(const google::protobuf::Timestamp& t);

@@ -7,7 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "clients/corridorctl/enum_flags.h"
+#include "common/enum_text.h"
 #include "common/status.h"
 #include "corridor/v1/routes.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
@@ -251,20 +251,11 @@ int RunRoutesCommand(Session& session, Flags& flags, const std::string& verb, co
         *stub, ParseHistory(flags, args), &Stub::GetRouteHistory,
         [&](const v1::GetRouteHistoryResponse& history) {
           std::vector<v1::RouteReport> reports(history.reports().begin(), history.reports().end());
-          switch (session.format()) {
-            case OutputFormat::kJson:
-              PrintJson(history, session.out());
-              break;
-            case OutputFormat::kCsv:
-              PrintCsv(ReportsGrid(reports), session.out());
-              break;
-            case OutputFormat::kTable:
-              PrintTable(ReportsGrid(reports), session.out(), 60);
-              if (!history.next_page_token().empty()) {
-                session.err() << "more with --page-token=" << history.next_page_token() << "\n";
-              }
-              break;
-          }
+          ListNotes notes;
+          notes.max_cell = 60;
+          notes.next_page_token = history.next_page_token();
+          PrintList(session.format(), history, ReportsGrid(reports), notes, session.out(),
+                    session.err());
         });
   }
   if (verb == "report") {

@@ -5,8 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
-#include "clients/corridorctl/enum_flags.h"
 #include "common/credentials.h"
+#include "common/enum_text.h"
 #include "common/validation.h"
 
 namespace corridor::cli {

@@ -95,6 +95,11 @@ class Session {
   int UsageFailure(absl::string_view message) const;
   // Prints a failed call in plain words; returns its exit code.
   int Fail(const grpc::Status& status) const;
+  // The same for a library's status (codes are gRPC's).
+  int Fail(const absl::Status& status) const {
+    return Fail(
+        grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message())));
+  }
 
   // Runs one unary call built by a parser: a parse error is a usage failure,
   // a call error is reported by Fail, a response goes to `print`.

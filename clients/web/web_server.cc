@@ -7,7 +7,6 @@
 #include <mutex>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -16,9 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "clients/corridorctl/commands.h"
-#include "clients/corridorctl/exchange_commands.h"
-#include "clients/corridorctl/session.h"
+#include "clients/web/export_download.h"
 #include "common/credentials.h"
 #include "common/http_server.h"
 #include "common/log.h"
@@ -388,42 +385,12 @@ void WebServer::Impl::Release(ChangeStream* stream) {
 }
 
 void WebServer::Impl::HandleExport(const httplib::Request& request, httplib::Response* response) {
-  const std::string kind = request.matches[1].str();
-  std::map<std::string, std::string> flags;
-  for (const auto& [name, value] : request.params) {
-    if (name == "out") {
-      Send(ErrorReply(400, "INVALID_ARGUMENT",
-                      "out: exports are downloaded, never written on "
-                      "the server"),
-           response);
-      return;
-    }
-    flags[name] = value;
-  }
-  const std::string format = flags.count("format") ? absl::AsciiStrToLower(flags["format"]) : "csv";
-  std::ostringstream out, err;
-  cli::Session session(options_.target, cli::OutputFormat::kTable, absl::Minutes(5),
-                       BearerToken(request), options_.channel_credentials, out, err);
-  (void)session.SetServiceAddresses(options_.servers);  // checked at start
-  cli::Flags parsed(std::move(flags));
-  const int code = cli::RunExportCommand(session, parsed, kind, {});
-  if (code != cli::kExitOk) {
-    // corridorctl's own words, without its program name.
-    std::string message(absl::StripAsciiWhitespace(err.str()));
-    if (absl::StartsWith(message, "corridorctl: ")) message = message.substr(13);
-    const int http = code == cli::kExitUsage || code == cli::kExitRejected ? 400
-                     : code == cli::kExitDenied                            ? 403
-                     : code == cli::kExitNotFound                          ? 404
-                     : code == cli::kExitUnavailable                       ? 503
-                                                                           : 500;
-    Send(ErrorReply(http, http == 400 ? "INVALID_ARGUMENT" : "FAILED", message), response);
-    return;
-  }
-  const std::string extension = format == "geojson" ? "geojson" : "csv";
-  response->set_header("Content-Disposition",
-                       absl::StrCat("attachment; filename=\"corridor-", kind,
-                                    format == "hxl" ? "-hxl" : "", ".", extension, "\""));
-  response->set_content(out.str(), format == "geojson" ? "application/geo+json" : "text/csv");
+  // Whole exports page through every record: far longer than one call.
+  constexpr absl::Duration kExportCallTimeout = absl::Minutes(5);
+  std::map<std::string, std::string> params(request.params.begin(), request.params.end());
+  Send(ExportDownload(request.matches[1].str(), std::move(params), BearerToken(request), channels_,
+                      kExportCallTimeout),
+       response);
 }
 
 absl::Status WebServer::Impl::Start() {

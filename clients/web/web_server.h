@@ -5,7 +5,7 @@
 //   POST /api/v1/<Service>/<RPC>   one unary RPC, JSON in and out (gateway.h)
 //   GET  /api/v1/changes?service=routes[&start=N|&from_end=1][&tables=a,b]
 //                                  AuditService.WatchChanges as text/event-stream
-//   GET  /api/v1/export/<denials|convoys|areas>?format=csv|hxl|geojson&<filters>
+//   GET  /api/v1/export/<denials|convoys|areas>?format=csv|hxl|geojson|json&<filters>
 //                                  what `corridorctl export` writes, as a download
 //   GET  /api/v1/enums             the enum value names the forms offer
 //   GET  /healthz                  "ok" while the server runs

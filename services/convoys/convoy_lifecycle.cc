@@ -1,6 +1,8 @@
 #include "services/convoys/convoy_lifecycle.h"
 
 #include <algorithm>
+#include <deque>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -29,6 +31,25 @@ bool IsFinal(v1::ConvoyStatus status) { return NextStatuses(status).empty(); }
 bool IsAllowed(v1::ConvoyStatus from, v1::ConvoyStatus to) {
   const std::vector<v1::ConvoyStatus> next = NextStatuses(from);
   return std::find(next.begin(), next.end(), to) != next.end();
+}
+
+std::vector<v1::ConvoyStatus> PathTo(v1::ConvoyStatus from, v1::ConvoyStatus to) {
+  // Breadth first over a graph of nine statuses; `reached_from` doubles as
+  // the visited set.
+  std::map<v1::ConvoyStatus, v1::ConvoyStatus> reached_from = {{from, from}};
+  std::deque<v1::ConvoyStatus> frontier = {from};
+  while (!frontier.empty() && reached_from.count(to) == 0) {
+    const v1::ConvoyStatus at = frontier.front();
+    frontier.pop_front();
+    for (v1::ConvoyStatus next : NextStatuses(at)) {
+      if (reached_from.emplace(next, at).second) frontier.push_back(next);
+    }
+  }
+  std::vector<v1::ConvoyStatus> path;
+  if (from == to || reached_from.count(to) == 0) return path;
+  for (v1::ConvoyStatus at = to; at != from; at = reached_from[at]) path.push_back(at);
+  std::reverse(path.begin(), path.end());
+  return path;
 }
 
 std::string StatusName(v1::ConvoyStatus status) {

@@ -22,6 +22,12 @@ std::vector<v1::ConvoyStatus> NextStatuses(v1::ConvoyStatus from);
 bool IsFinal(v1::ConvoyStatus status);
 bool IsAllowed(v1::ConvoyStatus from, v1::ConvoyStatus to);
 
+// The fewest transitions that bring a convoy from `from` to `to`, in order
+// (`to` last); the earlier of two equally short ways is the one that
+// NextStatuses lists first (APPROVED before PARTIALLY_APPROVED). Empty
+// when `to` is `from` or cannot be reached from it.
+std::vector<v1::ConvoyStatus> PathTo(v1::ConvoyStatus from, v1::ConvoyStatus to);
+
 // OK, or FAILED_PRECONDITION naming the convoy's current status and what it
 // may become instead.
 absl::Status CheckTransition(absl::string_view convoy_id, v1::ConvoyStatus from,

@@ -71,4 +71,30 @@ TEST(ConvoyLifecycleTest, FinalStatusesSaySoAndOthersListTheirWayOut) {
 }
 
 }  // namespace
+TEST(ConvoyLifecycleTest, PathToTakesTheFewestStepsTheApprovedWayFirst) {
+  using ::testing::ElementsAre;
+  EXPECT_THAT(PathTo(v1::CONVOY_STATUS_REQUESTED, v1::CONVOY_STATUS_DELIVERED),
+              ElementsAre(v1::CONVOY_STATUS_APPROVED, v1::CONVOY_STATUS_DISPATCHED,
+                          v1::CONVOY_STATUS_DELIVERED));
+  EXPECT_THAT(PathTo(v1::CONVOY_STATUS_REQUESTED, v1::CONVOY_STATUS_CANCELLED),
+              ElementsAre(v1::CONVOY_STATUS_CANCELLED));
+  EXPECT_THAT(PathTo(v1::CONVOY_STATUS_PARTIALLY_APPROVED, v1::CONVOY_STATUS_ATTACKED),
+              ElementsAre(v1::CONVOY_STATUS_DISPATCHED, v1::CONVOY_STATUS_ATTACKED));
+  EXPECT_TRUE(PathTo(v1::CONVOY_STATUS_APPROVED, v1::CONVOY_STATUS_APPROVED).empty());
+  EXPECT_TRUE(PathTo(v1::CONVOY_STATUS_APPROVED, v1::CONVOY_STATUS_DENIED).empty());
+  EXPECT_TRUE(PathTo(v1::CONVOY_STATUS_DELIVERED, v1::CONVOY_STATUS_CANCELLED).empty());
+}
+
+TEST(ConvoyLifecycleTest, EveryStepOfEveryPathIsAllowed) {
+  for (int from = v1::ConvoyStatus_MIN; from <= v1::ConvoyStatus_MAX; ++from) {
+    for (int to = v1::ConvoyStatus_MIN; to <= v1::ConvoyStatus_MAX; ++to) {
+      S at = static_cast<S>(from);
+      for (S next : PathTo(at, static_cast<S>(to))) {
+        EXPECT_TRUE(IsAllowed(at, next)) << StatusName(at) << " -> " << StatusName(next);
+        at = next;
+      }
+    }
+  }
+}
+
 }  // namespace corridor::convoys

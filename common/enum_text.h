@@ -1,7 +1,7 @@
-// Proto enums on the command line: "partially-delivered" for
+// Proto enums as people write them: "partially-delivered" for
 // CONVOY_STATUS_PARTIALLY_DELIVERED, given the prefix "CONVOY_STATUS_".
-#ifndef CORRIDOR_CLIENTS_CORRIDORCTL_ENUM_FLAGS_H_
-#define CORRIDOR_CLIENTS_CORRIDORCTL_ENUM_FLAGS_H_
+#ifndef CORRIDOR_COMMON_ENUM_TEXT_H_
+#define CORRIDOR_COMMON_ENUM_TEXT_H_
 
 #include <string>
 
@@ -9,7 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/generated_enum_reflection.h"
 
-namespace corridor::cli {
+namespace corridor {
 
 // Lowercase, dashed, without `prefix`; "" for 0 (unspecified).
 std::string EnumText(const google::protobuf::EnumDescriptor* type, absl::string_view prefix,
@@ -38,6 +38,6 @@ std::string EnumTextOf(absl::string_view prefix, E value) {
   return EnumText(google::protobuf::GetEnumDescriptor<E>(), prefix, value);
 }
 
-}  // namespace corridor::cli
+}  // namespace corridor
 
-#endif  // CORRIDOR_CLIENTS_CORRIDORCTL_ENUM_FLAGS_H_
+#endif  // CORRIDOR_COMMON_ENUM_TEXT_H_

@@ -1,4 +1,4 @@
-#include "clients/corridorctl/enum_flags.h"
+#include "common/enum_text.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -8,7 +8,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 
-namespace corridor::cli {
+namespace corridor {
 
 std::string EnumText(const google::protobuf::EnumDescriptor* type, absl::string_view prefix,
                      int value) {
@@ -51,4 +51,4 @@ absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* type,
   return v->number();
 }
 
-}  // namespace corridor::cli
+}  // namespace corridor

@@ -1,0 +1,255 @@
+#include "clients/audit/audit_verification.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "corridor/v1/audit.grpc.pb.h"
+#include "google/protobuf/util/time_util.h"
+#include "storage/journal_verifier.h"
+#include "storage/tree_signer.h"
+
+namespace corridor::audit {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using storage::merkle::Hash;
+
+// Findings travel as statuses beside the calls' errors, marked with this
+// payload so that a service's own DATA_LOSS is never taken for one.
+constexpr char kFindingPayload[] = "corridor.audit.finding";
+constexpr int kDigestPage = 5000;
+
+absl::Status Finding(absl::string_view what) {
+  absl::Status status = absl::DataLossError(what);
+  status.SetPayload(kFindingPayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsFinding(const absl::Status& status) {
+  return status.GetPayload(kFindingPayload).has_value();
+}
+
+class GrpcAuditLog final : public AuditLog {
+ public:
+  GrpcAuditLog(std::shared_ptr<grpc::Channel> channel,
+               std::function<void(grpc::ClientContext*)> prepare)
+      : stub_(v1::AuditService::NewStub(std::move(channel))), prepare_(std::move(prepare)) {}
+
+  absl::StatusOr<v1::SignedTreeHead> Head(const std::string& service) override {
+    v1::GetTreeHeadRequest request;
+    request.set_service(service);
+    return Call(&v1::AuditService::Stub::GetTreeHead, request);
+  }
+  absl::StatusOr<v1::GetEntriesResponse> Entries(const std::string& service, uint64_t start,
+                                                 uint64_t end) override {
+    v1::GetEntriesRequest request;
+    request.set_service(service);
+    request.set_start(start);
+    request.set_end(end);
+    return Call(&v1::AuditService::Stub::GetEntries, request);
+  }
+  absl::StatusOr<v1::ConsistencyProof> ConsistencyProof(const std::string& service,
+                                                        uint64_t first_size,
+                                                        uint64_t second_size) override {
+    v1::GetConsistencyProofRequest request;
+    request.set_service(service);
+    request.set_first_size(first_size);
+    request.set_second_size(second_size);
+    return Call(&v1::AuditService::Stub::GetConsistencyProof, request);
+  }
+  absl::StatusOr<v1::ListRecordDigestsResponse> RecordDigests(
+      const std::string& service, const std::string& page_token) override {
+    v1::ListRecordDigestsRequest request;
+    request.set_service(service);
+    request.mutable_page()->set_page_size(kDigestPage);
+    request.mutable_page()->set_page_token(page_token);
+    return Call(&v1::AuditService::Stub::ListRecordDigests, request);
+  }
+
+ private:
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(grpc::Status (v1::AuditService::Stub::*rpc)(grpc::ClientContext*,
+                                                                            const Request&,
+                                                                            Response*),
+                                const Request& request) {
+    grpc::ClientContext context;
+    if (prepare_) prepare_(&context);
+    Response response;
+    CORRIDOR_RETURN_IF_ERROR(FromGrpc(((*stub_).*rpc)(&context, request, &response)));
+    return response;
+  }
+
+  std::unique_ptr<v1::AuditService::Stub> stub_;
+  std::function<void(grpc::ClientContext*)> prepare_;
+};
+
+// Checks a head's signature with the key it carries.
+absl::Status CheckSignature(const v1::SignedTreeHead& head) {
+  absl::StatusOr<Hash> root = storage::merkle::FromBytes(head.root_hash());
+  if (!root.ok()) return absl::DataLossError("the tree head's root hash is not 32 bytes");
+  return storage::VerifyEd25519(
+      head.public_key(),
+      storage::TreeHeadSigningInput(head.service(), head.tree_size(),
+                                    TimeUtil::TimestampToMicroseconds(head.timestamp()), *root),
+      head.signature());
+}
+
+// That the service's current `head` extends the `saved` one, as far as
+// the heads alone tell.
+absl::Status CheckExtends(const v1::SignedTreeHead& head, const v1::SignedTreeHead& saved) {
+  if (saved.service() != head.service()) {
+    return Finding(absl::StrCat("the saved head is of the ", saved.service(), " service"));
+  }
+  if (absl::Status s = CheckSignature(saved); !s.ok()) {
+    return Finding(absl::StrCat("the saved head: ", s.message()));
+  }
+  if (saved.public_key() != head.public_key()) {
+    return Finding(
+        "the service signs with another key than the saved head's: its key was replaced");
+  }
+  if (head.tree_size() < saved.tree_size()) {
+    return Finding(absl::StrCat("the journal has ", head.tree_size(), " entries, fewer than the ",
+                                saved.tree_size(), " of the saved head: entries were deleted"));
+  }
+  return absl::OkStatus();
+}
+
+// One run of VerifyAudit. Each step returns a call's error or a Finding.
+class Verification {
+ public:
+  Verification(AuditLog& log, const VerifyOptions& options) : log_(log), options_(options) {}
+
+  absl::Status Run(const std::string& service, AuditReport* report);
+
+ private:
+  absl::Status FetchEntries(uint64_t to, const v1::SignedTreeHead* saved);
+  absl::Status CheckConsistency(const v1::SignedTreeHead& saved, const v1::SignedTreeHead& head);
+  absl::Status CheckRecords(int64_t* records);
+
+  AuditLog& log_;
+  const VerifyOptions& options_;
+  std::string service_;
+  storage::JournalVerifier verifier_;
+  bool saved_root_checked_ = false;
+};
+
+// Fetches entries from the verifier's size up to `to` into it; on
+// reaching the saved head's size, compares the roots.
+absl::Status Verification::FetchEntries(uint64_t to, const v1::SignedTreeHead* saved) {
+  const uint64_t step = std::max<uint64_t>(to / 10, 50'000);
+  uint64_t start = verifier_.size();
+  uint64_t next_report = start + step;
+  while (start < to) {
+    CORRIDOR_ASSIGN_OR_RETURN(v1::GetEntriesResponse response, log_.Entries(service_, start, to));
+    if (response.entries().empty()) {
+      return Finding(absl::StrCat("the server returned no entries from ", start));
+    }
+    for (const std::string& entry : response.entries()) {
+      if (absl::Status s = verifier_.AddEntry(start, entry); !s.ok()) return Finding(s.message());
+      ++start;
+      if (saved == nullptr || verifier_.size() != saved->tree_size()) continue;
+      saved_root_checked_ = true;
+      if (storage::merkle::ToBytes(verifier_.Root()) != saved->root_hash()) {
+        return Finding(absl::StrCat("the first ", saved->tree_size(),
+                                    " entries no longer hash to the root of the saved head: "
+                                    "history before it was rewritten"));
+      }
+    }
+    if (start >= next_report && start < to) {
+      if (options_.on_entries) options_.on_entries(start, to);
+      next_report += step;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Verification::CheckConsistency(const v1::SignedTreeHead& saved,
+                                            const v1::SignedTreeHead& head) {
+  if (saved.tree_size() == 0) return absl::OkStatus();
+  if (!saved_root_checked_) return Finding("the saved head's size was never reached");
+  CORRIDOR_ASSIGN_OR_RETURN(v1::ConsistencyProof proof,
+                            log_.ConsistencyProof(service_, saved.tree_size(), head.tree_size()));
+  std::vector<Hash> hashes;
+  for (const std::string& bytes : proof.proof()) {
+    absl::StatusOr<Hash> hash = storage::merkle::FromBytes(bytes);
+    if (!hash.ok()) return Finding("a consistency proof hash is malformed");
+    hashes.push_back(*hash);
+  }
+  absl::Status consistent = storage::merkle::VerifyConsistency(
+      saved.tree_size(), head.tree_size(), *storage::merkle::FromBytes(saved.root_hash()),
+      *storage::merkle::FromBytes(head.root_hash()), hashes);
+  return consistent.ok() ? consistent : Finding(consistent.message());
+}
+
+// Stored records against the entries that wrote them. Writes may land
+// while this runs: a record newer than the fetched entries is checked
+// again after fetching the entries that followed.
+absl::Status Verification::CheckRecords(int64_t* records) {
+  std::vector<storage::RecordDigest> newer;
+  std::string page_token;
+  do {
+    CORRIDOR_ASSIGN_OR_RETURN(v1::ListRecordDigestsResponse page,
+                              log_.RecordDigests(service_, page_token));
+    for (const v1::RecordDigest& d : page.records()) {
+      absl::StatusOr<Hash> sha = storage::merkle::FromBytes(d.record_sha256());
+      if (!sha.ok()) return Finding("a record digest is malformed");
+      storage::RecordDigest record{d.table(), d.key(), d.version(), *sha};
+      ++*records;
+      if (!verifier_.CheckRecord(record).ok()) newer.push_back(std::move(record));
+    }
+    page_token = page.next_page_token();
+  } while (!page_token.empty());
+  if (!newer.empty()) {
+    CORRIDOR_ASSIGN_OR_RETURN(v1::SignedTreeHead later, log_.Head(service_));
+    CORRIDOR_RETURN_IF_ERROR(FetchEntries(later.tree_size(), nullptr));
+    for (const storage::RecordDigest& record : newer) {
+      if (absl::Status s = verifier_.CheckRecord(record); !s.ok()) return Finding(s.message());
+    }
+  }
+  absl::Status complete = verifier_.CheckNoRecordMissing();
+  return complete.ok() ? complete : Finding(complete.message());
+}
+
+absl::Status Verification::Run(const std::string& service, AuditReport* report) {
+  CORRIDOR_ASSIGN_OR_RETURN(report->head, log_.Head(service));
+  const v1::SignedTreeHead& head = report->head;
+  service_ = report->service = head.service();
+  if (absl::Status s = CheckSignature(head); !s.ok()) return Finding(s.message());
+  if (report->saved) CORRIDOR_RETURN_IF_ERROR(CheckExtends(head, *report->saved));
+  if (options_.on_head) options_.on_head(head);
+  CORRIDOR_RETURN_IF_ERROR(
+      FetchEntries(head.tree_size(), report->saved ? &*report->saved : nullptr));
+  if (storage::merkle::ToBytes(verifier_.Root()) != head.root_hash()) {
+    return Finding(
+        "the entries do not hash to the signed root: an entry was changed, or the tree was");
+  }
+  if (report->saved) CORRIDOR_RETURN_IF_ERROR(CheckConsistency(*report->saved, head));
+  return CheckRecords(&report->records);
+}
+
+}  // namespace
+
+std::unique_ptr<AuditLog> NewGrpcAuditLog(std::shared_ptr<grpc::Channel> channel,
+                                          std::function<void(grpc::ClientContext*)> prepare) {
+  return std::make_unique<GrpcAuditLog>(std::move(channel), std::move(prepare));
+}
+
+absl::StatusOr<AuditReport> VerifyAudit(AuditLog& log, const std::string& service,
+                                        const std::optional<v1::SignedTreeHead>& saved,
+                                        const VerifyOptions& options) {
+  AuditReport report;
+  report.service = service;
+  report.saved = saved;
+  Verification verification(log, options);
+  absl::Status status = verification.Run(service, &report);
+  if (status.ok()) return report;
+  if (!IsFinding(status)) return status;
+  report.failure = std::string(status.message());
+  return report;
+}
+
+}  // namespace corridor::audit

@@ -1,0 +1,80 @@
+// Verifies a service's audit journal from outside: fetches the signed tree
+// head, every journal entry and the digests of every stored record, and
+// trusts nothing the service computed (storage::JournalVerifier rebuilds
+// the tree). `corridorctl audit verify` prints its report.
+//
+//   std::unique_ptr<AuditLog> log = NewGrpcAuditLog(channel, prepare);
+//   absl::StatusOr<AuditReport> report = VerifyAudit(*log, "denials", saved_head);
+//   if (report.ok() && !report->verified()) ...  // report->failure says what
+#ifndef CORRIDOR_CLIENTS_AUDIT_AUDIT_VERIFICATION_H_
+#define CORRIDOR_CLIENTS_AUDIT_AUDIT_VERIFICATION_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "corridor/v1/audit.pb.h"
+
+namespace corridor::audit {
+
+// What verification reads of a service's audit journal. Errors are the
+// calls' (code and message).
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  // The latest signed tree head of `service` ("" lets a process that
+  // serves one service answer for it).
+  virtual absl::StatusOr<v1::SignedTreeHead> Head(const std::string& service) = 0;
+  // Entries from `start`, before `end`: as many as the service sends at once.
+  virtual absl::StatusOr<v1::GetEntriesResponse> Entries(const std::string& service, uint64_t start,
+                                                         uint64_t end) = 0;
+  virtual absl::StatusOr<v1::ConsistencyProof> ConsistencyProof(const std::string& service,
+                                                                uint64_t first_size,
+                                                                uint64_t second_size) = 0;
+  // One page of the digests of the stored records ("" for the first).
+  virtual absl::StatusOr<v1::ListRecordDigestsResponse> RecordDigests(
+      const std::string& service, const std::string& page_token) = 0;
+};
+
+// The AuditService on `channel`; `prepare` readies each call (deadline,
+// bearer token).
+std::unique_ptr<AuditLog> NewGrpcAuditLog(std::shared_ptr<grpc::Channel> channel,
+                                          std::function<void(grpc::ClientContext*)> prepare);
+
+struct AuditReport {
+  // Empty when everything checked out; else what was found altered.
+  std::string failure;
+  bool verified() const { return failure.empty(); }
+
+  std::string service;  // as the head names it
+  v1::SignedTreeHead head;
+  // The head verification started from, if it was given one.
+  std::optional<v1::SignedTreeHead> saved;
+  int64_t records = 0;  // stored records checked against their entries
+};
+
+struct VerifyOptions {
+  // Called once the head is fetched and its signature checked.
+  std::function<void(const v1::SignedTreeHead& head)> on_head;
+  // Called now and then while entries are fetched.
+  std::function<void(uint64_t fetched, uint64_t total)> on_entries;
+};
+
+// Checks the head's signature; with `saved` (a head saved earlier), that
+// the journal still extends it (same service and key, no fewer entries,
+// the same first entries, a valid consistency proof); that the entries
+// hash to the signed root; and that every stored record matches the
+// latest entry that wrote it, and none is missing. A call that fails is
+// the error; what verification finds is in the report.
+absl::StatusOr<AuditReport> VerifyAudit(AuditLog& log, const std::string& service,
+                                        const std::optional<v1::SignedTreeHead>& saved,
+                                        const VerifyOptions& options = {});
+
+}  // namespace corridor::audit
+
+#endif  // CORRIDOR_CLIENTS_AUDIT_AUDIT_VERIFICATION_H_

@@ -1,0 +1,262 @@
+#include "clients/exports/sheets.h"
+
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/enum_text.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace corridor::exports {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using AreasById = std::map<std::string, v1::Area>;
+
+constexpr char kConstraintPrefix[] = "ACCESS_CONSTRAINT_";
+
+std::string Number(int64_t n) { return absl::StrCat(n); }
+std::string Degrees(double d) { return absl::StrFormat("%.7f", d); }
+
+// "flour:food:10:t;..." as `corridorctl convoys submit --cargo` takes it,
+// so that an exported file imports back.
+std::string ManifestCell(const google::protobuf::RepeatedPtrField<v1::ManifestLine>& manifest) {
+  std::string text;
+  for (const v1::ManifestLine& line : manifest) {
+    absl::StrAppend(&text, text.empty() ? "" : ";", line.item(), ":",
+                    EnumTextOf("CARGO_CATEGORY_", line.category()), ":",
+                    absl::StrFormat("%.15g", line.quantity()), ":", line.unit());
+  }
+  return text;
+}
+
+absl::StatusOr<AreasById> FetchAreas(RecordSource& source) {
+  CORRIDOR_ASSIGN_OR_RETURN(std::vector<v1::Area> areas, source.Areas());
+  AreasById by_id;
+  for (v1::Area& area : areas) {
+    std::string id = area.id();
+    by_id.emplace(std::move(id), std::move(area));
+  }
+  return by_id;
+}
+
+std::optional<v1::GeoPoint> PointOf(const v1::Area& area) {
+  if (!area.has_location()) return std::nullopt;
+  return area.location();
+}
+
+const std::vector<Column>& AreaJoinColumns() {
+  static const auto* const columns = new std::vector<Column>{{"area_name", "#loc+name"},
+                                                             {"governorate_pcode", "#adm1+code"},
+                                                             {"latitude", "#geo+lat"},
+                                                             {"longitude", "#geo+lon"}};
+  return *columns;
+}
+
+// Ends a denial's or convoy's row with its area's columns, and places it.
+void AddJoinedRow(const AreasById& areas, const std::string& area_id, std::vector<std::string> row,
+                  Sheet* sheet) {
+  auto it = areas.find(area_id);
+  const v1::Area* area = it == areas.end() ? nullptr : &it->second;
+  const bool located = area != nullptr && area->has_location();
+  row.push_back(area ? area->name_en() : "");
+  row.push_back(area ? area->governorate().pcode() : "");
+  row.push_back(located ? Degrees(area->location().latitude()) : "");
+  row.push_back(located ? Degrees(area->location().longitude()) : "");
+  sheet->rows.push_back(std::move(row));
+  sheet->points.push_back(area ? PointOf(*area) : std::nullopt);
+}
+
+std::vector<Column> WithAreaColumns(std::vector<Column> columns) {
+  for (const Column& c : AreaJoinColumns()) columns.push_back(c);
+  return columns;
+}
+
+std::vector<std::string> DenialRow(const v1::Denial& d) {
+  const v1::DenialFacts& f = d.facts();
+  std::vector<std::string> evidence;
+  for (const v1::Evidence& e : f.evidence()) {
+    evidence.push_back(e.uri().empty() ? "sha256:" + e.sha256() : e.uri());
+  }
+  return {d.id(),
+          Number(d.revision()),
+          TimeUtil::ToString(f.occurred_at()),
+          f.party(),
+          f.area_id(),
+          f.route_id(),
+          f.checkpoint(),
+          f.convoy_id(),
+          Number(f.category()),
+          EnumTextOf(kConstraintPrefix, f.category()),
+          f.description(),
+          f.source().citation(),
+          f.source().note(),
+          f.has_people_affected() ? Number(f.people_affected()) : "",
+          absl::StrJoin(evidence, " "),
+          d.idempotency_key(),
+          TimeUtil::ToString(d.recorded_at()),
+          d.has_reported_by() ? EnumTextOf("ROLE_", d.reported_by().role()) : "",
+          d.reported_by().agency(),
+          d.awaiting_confirmation() ? "true" : "false"};
+}
+
+std::vector<std::string> ConvoyRow(const v1::Convoy& c) {
+  return {c.id(),
+          c.agency(),
+          c.area_id(),
+          c.route_id(),
+          DateText(c.planned_date()),
+          EnumTextOf("CONVOY_STATUS_", c.status()),
+          DateText(c.status_date()),
+          Number(c.beneficiaries_requested()),
+          c.has_beneficiaries_approved() ? Number(c.beneficiaries_approved()) : "",
+          c.has_beneficiaries_reached() ? Number(c.beneficiaries_reached()) : "",
+          c.responsible_party(),
+          c.constraint_category() == 0 ? "" : Number(c.constraint_category()),
+          c.denial_reason(),
+          ManifestCell(c.manifest()),
+          c.idempotency_key(),
+          c.note()};
+}
+
+std::vector<std::string> AreaRow(const v1::Area& a) {
+  const bool located = a.has_location();
+  return {a.id(),
+          a.name_en(),
+          a.name_ar(),
+          a.area_group(),
+          a.governorate().name(),
+          a.governorate().pcode(),
+          a.district().pcode(),
+          a.subdistrict().pcode(),
+          a.community_pcode(),
+          located ? Degrees(a.location().latitude()) : "",
+          located ? Degrees(a.location().longitude()) : "",
+          EnumTextOf("AREA_STATUS_", a.status()),
+          DateText(a.status_since()),
+          a.besieging_party(),
+          a.population().has_count() ? Number(a.population().count()) : "",
+          a.population().as_reported()};
+}
+
+std::vector<Column> DenialColumns() {
+  return WithAreaColumns({{"id", "#meta+id"},
+                          {"revision", "#meta+revision"},
+                          {"occurred_at", "#date+occurred"},
+                          {"party", "#group+name+denying"},
+                          {"area_id", "#loc+id"},
+                          {"route_id", "#loc+route+id"},
+                          {"checkpoint", "#loc+checkpoint"},
+                          {"convoy_id", "#activity+convoy+id"},
+                          {"category", "#access+type+code"},
+                          {"category_name", "#access+type+name"},
+                          {"description", "#description"},
+                          {"source", "#meta+source"},
+                          {"source_note", "#meta+source+note"},
+                          {"people_affected", "#affected"},
+                          {"evidence", "#meta+evidence"},
+                          {"idempotency_key", "#meta+key"},
+                          {"recorded_at", "#date+reported"},
+                          {"reported_by_role", "#meta+reporter+role"},
+                          {"reported_by_agency", "#org+reporter"},
+                          {"awaiting_confirmation", "#status+unconfirmed"}});
+}
+
+std::vector<Column> ConvoyColumns() {
+  return WithAreaColumns({{"id", "#activity+id"},
+                          {"agency", "#org+name"},
+                          {"area_id", "#loc+id"},
+                          {"route_id", "#loc+route+id"},
+                          {"planned_date", "#date+planned"},
+                          {"status", "#status"},
+                          {"status_date", "#date+status"},
+                          {"beneficiaries_requested", "#targeted+requested"},
+                          {"beneficiaries_approved", "#targeted+approved"},
+                          {"beneficiaries_reached", "#reached"},
+                          {"responsible_party", "#group+name+responsible"},
+                          {"category", "#access+type+code"},
+                          {"denial_reason", "#description+reason"},
+                          {"manifest", "#item+manifest"},
+                          {"idempotency_key", "#meta+key"},
+                          {"note", "#description+note"}});
+}
+
+// A sheet of denials or convoys: a row per record, its area joined in.
+template <typename Record, typename RowOf, typename AreaOf>
+Sheet JoinedSheet(const AreasById& areas, const std::vector<Record>& records,
+                  std::vector<Column> columns, RowOf row_of, AreaOf area_of) {
+  Sheet sheet;
+  sheet.columns = std::move(columns);
+  for (const Record& record : records) {
+    AddJoinedRow(areas, area_of(record), row_of(record), &sheet);
+  }
+  return sheet;
+}
+
+}  // namespace
+
+absl::StatusOr<Sheet> DenialsSheet(RecordSource& source, const v1::ListDenialsRequest& filter) {
+  CORRIDOR_ASSIGN_OR_RETURN(AreasById areas, FetchAreas(source));
+  CORRIDOR_ASSIGN_OR_RETURN(std::vector<v1::Denial> denials, source.Denials(filter));
+  return JoinedSheet(areas, denials, DenialColumns(), DenialRow,
+                     [](const v1::Denial& d) { return d.facts().area_id(); });
+}
+
+absl::StatusOr<Sheet> ConvoysSheet(RecordSource& source, const v1::ListConvoysRequest& filter) {
+  CORRIDOR_ASSIGN_OR_RETURN(AreasById areas, FetchAreas(source));
+  CORRIDOR_ASSIGN_OR_RETURN(std::vector<v1::Convoy> convoys, source.Convoys(filter));
+  return JoinedSheet(areas, convoys, ConvoyColumns(), ConvoyRow,
+                     [](const v1::Convoy& c) { return c.area_id(); });
+}
+
+absl::StatusOr<Sheet> AreasSheet(RecordSource& source) {
+  CORRIDOR_ASSIGN_OR_RETURN(AreasById areas, FetchAreas(source));
+  Sheet sheet;
+  sheet.columns = {{"id", "#loc+id"},
+                   {"name_en", "#loc+name"},
+                   {"name_ar", "#loc+name+i_ar"},
+                   {"area_group", "#loc+group"},
+                   {"governorate", "#adm1+name"},
+                   {"governorate_pcode", "#adm1+code"},
+                   {"district_pcode", "#adm2+code"},
+                   {"subdistrict_pcode", "#adm3+code"},
+                   {"community_pcode", "#loc+code"},
+                   {"latitude", "#geo+lat"},
+                   {"longitude", "#geo+lon"},
+                   {"status", "#status"},
+                   {"status_since", "#date+status"},
+                   {"besieging_party", "#group+name+besieging"},
+                   {"population", "#population"},
+                   {"population_as_reported", "#population+reported"}};
+  for (const auto& [id, area] : areas) {
+    sheet.rows.push_back(AreaRow(area));
+    sheet.points.push_back(PointOf(area));
+  }
+  return sheet;
+}
+
+absl::StatusOr<ExportKind> ParseExportKind(absl::string_view text) {
+  if (text == "denials") return ExportKind::kDenials;
+  if (text == "convoys") return ExportKind::kConvoys;
+  if (text == "areas") return ExportKind::kAreas;
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", text, "\" cannot be exported; export denials, convoys or areas"));
+}
+
+absl::StatusOr<Sheet> SheetFor(RecordSource& source, const ExportQuery& query) {
+  switch (query.kind) {
+    case ExportKind::kDenials:
+      return DenialsSheet(source, query.denials);
+    case ExportKind::kConvoys:
+      return ConvoysSheet(source, query.convoys);
+    case ExportKind::kAreas:
+      break;
+  }
+  return AreasSheet(source);
+}
+
+}  // namespace corridor::exports

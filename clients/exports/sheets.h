@@ -1,0 +1,61 @@
+// Exports as sheets: the records of one kind as rows of text under named
+// columns (with the HXL hashtags HDX tools read), each row placed on the
+// map at its area's coordinates when the area has some. Writers (writers.h)
+// turn a sheet into CSV, HXL, GeoJSON or JSON.
+//
+//   std::unique_ptr<RecordSource> source = NewGrpcRecordSource(options);
+//   absl::StatusOr<Sheet> sheet = DenialsSheet(*source, filter);
+//   if (sheet.ok()) Write(ExportFormat::kHxl, *sheet, out);
+#ifndef CORRIDOR_CLIENTS_EXPORTS_SHEETS_H_
+#define CORRIDOR_CLIENTS_EXPORTS_SHEETS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "clients/exports/record_source.h"
+#include "corridor/v1/common.pb.h"
+
+namespace corridor::exports {
+
+// One column: its CSV name and its HXL hashtag.
+struct Column {
+  std::string name;
+  std::string hxl;
+};
+
+struct Sheet {
+  std::vector<Column> columns;
+  // One cell per column in each row; the first cell is the record's id.
+  std::vector<std::vector<std::string>> rows;
+  // One per row: where it lies, if anywhere.
+  std::vector<std::optional<v1::GeoPoint>> points;
+};
+
+// Denials and convoys join their area's name, governorate P-code and
+// coordinates. Errors are the RecordSource's.
+absl::StatusOr<Sheet> DenialsSheet(RecordSource& source, const v1::ListDenialsRequest& filter);
+absl::StatusOr<Sheet> ConvoysSheet(RecordSource& source, const v1::ListConvoysRequest& filter);
+absl::StatusOr<Sheet> AreasSheet(RecordSource& source);
+
+enum class ExportKind { kDenials, kConvoys, kAreas };
+
+// "denials", "convoys" or "areas"; INVALID_ARGUMENT otherwise.
+absl::StatusOr<ExportKind> ParseExportKind(absl::string_view text);
+
+// What one export reads: its kind and, for denials and convoys, the list
+// filters (the request's page is ignored).
+struct ExportQuery {
+  ExportKind kind = ExportKind::kAreas;
+  v1::ListDenialsRequest denials;
+  v1::ListConvoysRequest convoys;
+};
+
+// The sheet of `query.kind`.
+absl::StatusOr<Sheet> SheetFor(RecordSource& source, const ExportQuery& query);
+
+}  // namespace corridor::exports
+
+#endif  // CORRIDOR_CLIENTS_EXPORTS_SHEETS_H_

@@ -1,0 +1,187 @@
+// The audit verification library against a real corridord: a journal that
+// holds verifies; a store tampered with behind the service's back, or a
+// service that answers with altered entries, is reported as a finding; a
+// call that fails is an error, never a finding.
+#include "clients/audit/audit_verification.h"
+
+#include <signal.h>
+
+#include <functional>
+
+#include "absl/strings/match.h"
+#include "common/credentials.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace corridor::audit {
+namespace {
+
+using ::corridor::testing::BinaryPath;
+using ::corridor::testing::RunCorridorctl;
+using ::corridor::testing::ServerProcess;
+using ::testing::HasSubstr;
+
+// Passes everything through, but lets a test alter what the service sent.
+class AlteringLog final : public AuditLog {
+ public:
+  explicit AlteringLog(AuditLog& real) : real_(real) {}
+
+  std::function<void(v1::GetEntriesResponse*)> alter_entries = [](v1::GetEntriesResponse*) {};
+
+  absl::StatusOr<v1::SignedTreeHead> Head(const std::string& service) override {
+    return real_.Head(service);
+  }
+  absl::StatusOr<v1::GetEntriesResponse> Entries(const std::string& service, uint64_t start,
+                                                 uint64_t end) override {
+    absl::StatusOr<v1::GetEntriesResponse> entries = real_.Entries(service, start, end);
+    if (entries.ok()) alter_entries(&*entries);
+    return entries;
+  }
+  absl::StatusOr<v1::ConsistencyProof> ConsistencyProof(const std::string& service,
+                                                        uint64_t first_size,
+                                                        uint64_t second_size) override {
+    return real_.ConsistencyProof(service, first_size, second_size);
+  }
+  absl::StatusOr<v1::ListRecordDigestsResponse> RecordDigests(
+      const std::string& service, const std::string& page_token) override {
+    return real_.RecordDigests(service, page_token);
+  }
+
+ private:
+  AuditLog& real_;
+};
+
+class AuditVerificationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Start();
+    for (const char* role : {"coordinator", "oversight"}) {
+      auto token = corridor::testing::CreateTokenFile(server_->address(), dir_.Sub("data"), role,
+                                                      dir_.Sub(std::string(role) + ".token"));
+      ASSERT_TRUE(token.ok()) << token.status();
+    }
+    for (int i = 0; i < 2; ++i) {
+      auto submitted = RunCorridorctl(
+          server_->address(),
+          {"convoys", "submit", "--agency=WFP", "--area=ALP-EAST", "--planned=2016-10-01",
+           "--beneficiaries=1000", "--cargo=flour:food:10:tonnes", "--key=k" + std::to_string(i)},
+          dir_.Sub("coordinator.token"));
+      ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+    }
+  }
+
+  void Start() {
+    auto server = ServerProcess::Start(BinaryPath("corridord"), {"--data_dir=" + dir_.Sub("data")},
+                                       dir_.path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  std::unique_ptr<AuditLog> Log(const std::string& role) {
+    const std::string token = *ReadTokenFile(dir_.Sub(role + ".token"));
+    return NewGrpcAuditLog(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()),
+        [token](grpc::ClientContext* context) { AttachBearerToken(context, token); });
+  }
+
+  corridor::testing::TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(AuditVerificationTest, AJournalThatHoldsVerifiesFromTheStartAndFromASavedHead) {
+  std::unique_ptr<AuditLog> log = Log("oversight");
+  int heads = 0;
+  VerifyOptions options;
+  options.on_head = [&](const v1::SignedTreeHead&) { ++heads; };
+  absl::StatusOr<AuditReport> report = VerifyAudit(*log, "convoys", std::nullopt, options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->verified()) << report->failure;
+  EXPECT_EQ(report->service, "convoys");
+  EXPECT_GE(report->records, 2);  // the convoys, and what their keys store
+  EXPECT_EQ(heads, 1);
+
+  absl::StatusOr<v1::SignedTreeHead> saved = log->Head("convoys");
+  ASSERT_TRUE(saved.ok());
+  absl::StatusOr<AuditReport> since = VerifyAudit(*log, "convoys", *saved);
+  ASSERT_TRUE(since.ok()) << since.status();
+  EXPECT_TRUE(since->verified()) << since->failure;
+  ASSERT_TRUE(since->saved.has_value());
+}
+
+TEST_F(AuditVerificationTest, AlteredEntriesAndAShorterJournalAreFindings) {
+  std::unique_ptr<AuditLog> real = Log("oversight");
+  AlteringLog altered(*real);
+  altered.alter_entries = [](v1::GetEntriesResponse* response) {
+    std::string& entry = *response->mutable_entries(0);
+    v1::JournalEntry parsed;
+    ASSERT_TRUE(parsed.ParseFromString(entry));
+    parsed.mutable_principal()->set_name("someone-else");
+    entry = parsed.SerializeAsString();
+  };
+  absl::StatusOr<AuditReport> report = VerifyAudit(altered, "convoys", std::nullopt);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->verified());
+  EXPECT_THAT(report->failure, HasSubstr("do not hash to the signed root"));
+
+  absl::StatusOr<v1::SignedTreeHead> head = real->Head("convoys");
+  ASSERT_TRUE(head.ok());
+  v1::SignedTreeHead from_the_future = *head;
+  from_the_future.set_tree_size(head->tree_size() + 5);
+  absl::StatusOr<AuditReport> shorter = VerifyAudit(*real, "convoys", from_the_future);
+  ASSERT_TRUE(shorter.ok()) << shorter.status();
+  EXPECT_FALSE(shorter->verified());
+  // The forged size breaks the saved head's signature before anything else.
+  EXPECT_THAT(shorter->failure, HasSubstr("the saved head"));
+}
+
+TEST_F(AuditVerificationTest, ARecordEditedInTheStoppedStoreIsAFinding) {
+  ASSERT_EQ(server_->StopWith(SIGTERM), 0);
+  {
+    std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+        {rocksdb::kDefaultColumnFamilyName, {}},
+        {"records", {}},
+        {"indexes", {}},
+        {"audit", {}},
+        {"counters", {}},
+        {"outbox", {}}};
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_.Sub("data") + "/convoys", families,
+                                  &handles, &db)
+                    .ok());
+    {
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, handles[1]));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        if (absl::StartsWith(it->key().ToString(), "convoys")) break;
+      }
+      ASSERT_TRUE(it->Valid());
+      std::string edited = it->value().ToString();
+      edited.back() ^= 0x01;
+      ASSERT_TRUE(db->Put({}, handles[1], it->key(), edited).ok());
+    }
+    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+    delete db;
+  }
+  Start();
+  absl::StatusOr<AuditReport> report = VerifyAudit(*Log("oversight"), "convoys", std::nullopt);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->verified());
+  EXPECT_THAT(report->failure, HasSubstr("does not match journal entry"));
+}
+
+TEST_F(AuditVerificationTest, AFailedCallIsAnErrorNotAFinding) {
+  const std::string token = "not-a-token";
+  std::unique_ptr<AuditLog> log =
+      NewGrpcAuditLog(grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()),
+                      [token](grpc::ClientContext* context) { AttachBearerToken(context, token); });
+  absl::StatusOr<AuditReport> report = VerifyAudit(*log, "convoys", std::nullopt);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+}  // namespace
+}  // namespace corridor::audit

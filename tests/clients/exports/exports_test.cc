@@ -1,0 +1,167 @@
+// The export library against a real corridord: sheets built from the
+// records the services hold (filters applied, areas joined), and each
+// writer's output of them.
+#include <sstream>
+
+#include "absl/strings/str_split.h"
+#include "clients/exports/record_source.h"
+#include "clients/exports/sheets.h"
+#include "clients/exports/writers.h"
+#include "common/credentials.h"
+#include "common/service_channels.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace corridor::exports {
+namespace {
+
+using ::corridor::testing::BinaryPath;
+using ::corridor::testing::RunCorridorctl;
+using ::corridor::testing::ServerProcess;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+class ExportsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = ServerProcess::Start(BinaryPath("corridord"), {"--data_dir=" + dir_.Sub("data")},
+                                       dir_.path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    auto token_file = corridor::testing::CreateTokenFile(
+        server_->address(), dir_.Sub("data"), "coordinator", dir_.Sub("coordinator.token"));
+    ASSERT_TRUE(token_file.ok()) << token_file.status();
+    token_file_ = *token_file;
+    absl::StatusOr<std::string> token = ReadTokenFile(token_file_);
+    ASSERT_TRUE(token.ok()) << token.status();
+    token_ = *token;
+    channels_ =
+        std::make_unique<ServiceChannels>(server_->address(), grpc::InsecureChannelCredentials());
+  }
+
+  std::unique_ptr<RecordSource> Source(const std::string& token) {
+    return NewGrpcRecordSource(
+        {[this](const std::string& service) { return channels_->For(service); },
+         [token](grpc::ClientContext* context) { AttachBearerToken(context, token); },
+         [this](const std::string&, size_t) { ++progress_reports_; }});
+  }
+
+  void RecordDenial(const std::string& party, const std::string& area, const std::string& at) {
+    auto result = RunCorridorctl(
+        server_->address(),
+        {"denials", "record", "--party=" + party, "--area=" + area, "--category=violence",
+         "--at=" + at, "--description=stopped", "--source=sitrep", "--key=" + party + at},
+        token_file_);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+
+  corridor::testing::TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+  std::string token_file_, token_;
+  std::unique_ptr<ServiceChannels> channels_;
+  int progress_reports_ = 0;
+};
+
+TEST_F(ExportsTest, AreasSheetHoldsTheReferenceDataAndPlacesWhatHasCoordinates) {
+  absl::StatusOr<Sheet> sheet = AreasSheet(*Source(token_));
+  ASSERT_TRUE(sheet.ok()) << sheet.status();
+  EXPECT_EQ(sheet->rows.size(), 51u);
+  EXPECT_EQ(sheet->points.size(), 51u);
+  EXPECT_EQ(RowsWithoutPoint(*sheet).size(), 5u);
+  EXPECT_EQ(sheet->columns[0].name, "id");
+  EXPECT_EQ(sheet->columns[0].hxl, "#loc+id");
+  EXPECT_GT(progress_reports_, 0);
+
+  std::ostringstream geojson;
+  WriteGeoJson(*sheet, geojson);
+  EXPECT_EQ(Count(geojson.str(), "\"Feature\""), 51u);
+  EXPECT_EQ(Count(geojson.str(), "\"geometry\":null"), 5u);
+}
+
+TEST_F(ExportsTest, DenialsSheetAppliesTheFiltersAndJoinsTheArea) {
+  RecordDenial("Party A", "EG-DUMA", "2016-09-03");
+  RecordDenial("Party A", "EG-DUMA", "2016-10-03");
+  RecordDenial("Party B", "EG-DUMA", "2016-09-04");
+  v1::ListDenialsRequest filter;
+  filter.set_party("Party A");
+  absl::StatusOr<Sheet> sheet = DenialsSheet(*Source(token_), filter);
+  ASSERT_TRUE(sheet.ok()) << sheet.status();
+  ASSERT_EQ(sheet->rows.size(), 2u);
+  ASSERT_EQ(sheet->rows[0].size(), sheet->columns.size());
+  EXPECT_EQ(sheet->columns.back().name, "longitude");
+  EXPECT_EQ(sheet->rows[0][3], "Party A");
+  EXPECT_THAT(sheet->rows[0], ::testing::Contains("Douma"));
+
+  std::ostringstream csv, hxl, json;
+  WriteCsv(*sheet, csv);
+  Write(ExportFormat::kHxl, *sheet, hxl);
+  WriteJson(*sheet, json);
+  EXPECT_EQ(Lines(csv.str()).size(), 3u);
+  EXPECT_THAT(Lines(csv.str())[0], StartsWith("id,revision,occurred_at,party,area_id"));
+  ASSERT_EQ(Lines(hxl.str()).size(), 4u);
+  EXPECT_THAT(Lines(hxl.str())[1], StartsWith("#meta+id,#meta+revision,#date+occurred"));
+  EXPECT_THAT(json.str(), StartsWith("[\n{\"id\":"));
+  EXPECT_EQ(Count(json.str(), "\"party\":\"Party A\""), 2u);
+}
+
+TEST_F(ExportsTest, ConvoysSheetWritesTheManifestAsSubmitTakesIt) {
+  auto submitted =
+      RunCorridorctl(server_->address(),
+                     {"convoys", "submit", "--agency=WFP", "--area=EG-DUMA", "--planned=2016-10-01",
+                      "--beneficiaries=1000", "--cargo=flour:food:10:tonnes", "--key=k1"},
+                     token_file_);
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  ExportQuery query;
+  query.kind = ExportKind::kConvoys;
+  absl::StatusOr<Sheet> sheet = SheetFor(*Source(token_), query);
+  ASSERT_TRUE(sheet.ok()) << sheet.status();
+  ASSERT_EQ(sheet->rows.size(), 1u);
+  EXPECT_THAT(sheet->rows[0], ::testing::Contains("flour:food:10:tonnes"));
+  EXPECT_THAT(sheet->rows[0], ::testing::Contains("requested"));
+}
+
+TEST_F(ExportsTest, AFailedCallIsTheServicesStatusNotText) {
+  absl::StatusOr<Sheet> sheet = AreasSheet(*Source("not-a-token"));
+  ASSERT_FALSE(sheet.ok());
+  EXPECT_EQ(sheet.status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST(ExportWritersTest, NeutraliseFormulasAndLabelDownloads) {
+  Sheet sheet;
+  sheet.columns = {{"id", "#meta+id"}, {"party", "#group"}};
+  sheet.rows = {{"d-1", "=SUM(1+1)"}};
+  sheet.points = {std::nullopt};
+  std::ostringstream csv;
+  WriteCsv(sheet, csv);
+  EXPECT_THAT(csv.str(), HasSubstr("'=SUM(1+1)"));
+  EXPECT_THAT(RowsWithoutPoint(sheet), ElementsAre("d-1"));
+  EXPECT_EQ(FileName("denials", ExportFormat::kHxl), "corridor-denials-hxl.csv");
+  EXPECT_EQ(FileName("areas", ExportFormat::kGeoJson), "corridor-areas.geojson");
+  EXPECT_EQ(ContentType(ExportFormat::kGeoJson), "application/geo+json");
+}
+
+TEST(ExportWritersTest, FormatsAndKindsAreParsedOrRefusedByName) {
+  EXPECT_EQ(*ParseExportFormat("format", "GeoJSON"), ExportFormat::kGeoJson);
+  absl::StatusOr<ExportFormat> bad = ParseExportFormat("--format", "xls");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(std::string(bad.status().message()),
+              StartsWith("--format: \"xls\" is not one of csv"));
+  EXPECT_EQ(*ParseExportKind("convoys"), ExportKind::kConvoys);
+  EXPECT_EQ(ParseExportKind("tokens").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace corridor::exports
