@@ -2,6 +2,7 @@
 
 #include "common/status.h"
 #include "common/validation.h"
+#include "services/auth/token_validation.h"
 
 namespace corridor::auth {
 
@@ -10,6 +11,7 @@ grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
                                        v1::CreateTokenResponse* response) {
   absl::StatusOr<storage::Origin> origin = Admit(context, "CreateToken");
   if (!origin.ok()) return ToGrpc(origin.status());
+  if (absl::Status s = ValidateCreate(*request); !s.ok()) return ToGrpc(s);
   return RespondTo(*origin, tokens_->Create(*origin, *request), response);
 }
 
@@ -28,6 +30,7 @@ grpc::Status TokenService::RevokeToken(grpc::ServerContext* context,
                                        v1::TokenInfo* response) {
   absl::StatusOr<storage::Origin> origin = Admit(context, "RevokeToken");
   if (!origin.ok()) return ToGrpc(origin.status());
+  if (absl::Status s = ValidateRevoke(*request); !s.ok()) return ToGrpc(s);
   return RespondTo(*origin, tokens_->Revoke(*origin, *request), response);
 }
 
