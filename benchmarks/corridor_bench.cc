@@ -18,7 +18,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <mutex>
 #include <random>
 #include <thread>
 
@@ -28,6 +27,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "benchmarks/percentile.h"
 #include "common/credentials.h"
@@ -124,7 +124,7 @@ using Call = std::function<std::pair<int, grpc::Status>(int client, int64_t n, s
 double Drive(int clients, int seconds, size_t operations, const Call& call,
              std::vector<Latencies>* results) {
   results->assign(operations, Latencies());
-  std::mutex mu;
+  absl::Mutex mu;  // guards *results while the clients run
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
   const absl::Time start = absl::Now();
@@ -142,7 +142,7 @@ double Drive(int clients, int seconds, size_t operations, const Call& call,
           mine[op].first_error = absl::StrCat(status.error_code(), " ", status.error_message());
         }
       }
-      std::lock_guard<std::mutex> lock(mu);
+      absl::MutexLock lock(&mu);
       for (size_t i = 0; i < operations; ++i) {
         auto& all = (*results)[i];
         all.micros.insert(all.micros.end(), mine[i].micros.begin(), mine[i].micros.end());
@@ -179,7 +179,7 @@ void PrintHeader() {
 using LoadCall = std::function<grpc::Status(int client, int64_t n, std::mt19937_64&)>;
 int64_t LoadMany(const std::string& kind, int64_t count, int clients, const LoadCall& call) {
   std::atomic<int64_t> next{0}, done{0}, failed{0};
-  std::mutex mu;
+  absl::Mutex mu;  // guards first_error while the clients run
   std::string first_error;
   const absl::Time start = absl::Now();
   std::vector<std::thread> threads;
@@ -190,7 +190,7 @@ int64_t LoadMany(const std::string& kind, int64_t count, int clients, const Load
         grpc::Status status = call(c, n, random);
         ++done;
         if (!status.ok() && failed++ == 0) {
-          std::lock_guard<std::mutex> lock(mu);
+          absl::MutexLock lock(&mu);
           first_error = absl::StrCat(status.error_code(), " ", status.error_message());
         }
       }

@@ -33,15 +33,15 @@
 #include "benchmarks/postgres_peer.h"
 #include "common/ids.h"
 #include "common/server.h"
+#include "common/service_channels.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
 #include "services/areas/reference_data.h"
 #include "services/auth/auth_module.h"
+#include "services/common/references.h"
 #include "services/denials/denial_service.h"
 #include "services/denials/denial_store.h"
-#include "services/common/directory.h"
-#include "services/common/references.h"
 
 ABSL_FLAG(int64_t, denials, 1'000'000, "denials to load");
 ABSL_FLAG(std::string, data_dir, "", "reuse this folder (loaded once); default: a temporary one");

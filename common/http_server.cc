@@ -348,7 +348,7 @@ int GuardedHttpServer::Bind(const std::string& host, int port) {
 
 bool GuardedHttpServer::TakeSlot(const std::string& client) {
   if (limits_.max_connections_per_client <= 0) return true;
-  std::lock_guard<std::mutex> lock(slots_mu_);
+  absl::MutexLock lock(&slots_mu_);
   int& open = connections_[client];
   if (open >= limits_.max_connections_per_client) return false;
   ++open;
@@ -357,7 +357,7 @@ bool GuardedHttpServer::TakeSlot(const std::string& client) {
 
 void GuardedHttpServer::ReleaseSlot(const std::string& client) {
   if (limits_.max_connections_per_client <= 0) return;
-  std::lock_guard<std::mutex> lock(slots_mu_);
+  absl::MutexLock lock(&slots_mu_);
   auto it = connections_.find(client);
   if (it != connections_.end() && --it->second <= 0) connections_.erase(it);
 }

@@ -31,10 +31,11 @@
 #include <cstddef>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace corridor {
@@ -98,8 +99,8 @@ class GuardedHttpServer : public httplib::Server {
   const HttpLimits limits_;
   httplib::Headers refusal_headers_;
 
-  std::mutex slots_mu_;
-  std::map<std::string, int> connections_;  // guarded by slots_mu_; by client key
+  absl::Mutex slots_mu_;
+  std::map<std::string, int> connections_ ABSL_GUARDED_BY(slots_mu_);  // by client key
 };
 
 }  // namespace corridor

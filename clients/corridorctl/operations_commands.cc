@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "clients/corridorctl/commands.h"
+#include "common/service_catalog.h"
 #include "corridor/v1/operations.grpc.pb.h"
 #include "storage/backup.h"
 
@@ -16,13 +17,6 @@ namespace corridor::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Every service a Corridor process can host, for --service=all.
-const std::vector<std::string>& AllServices() {
-  static const auto* names =
-      new std::vector<std::string>{"auth", "areas", "routes", "convoys", "denials", "agreements"};
-  return *names;
-}
 
 std::string SizeText(uint64_t bytes) {
   if (bytes < 1024 * 1024) return absl::StrCat((bytes + 1023) / 1024, " KiB");
@@ -38,7 +32,7 @@ int Backup(Session& session, Flags& flags, const Args& args) {
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
   const bool all = service == "all";
   const std::vector<std::string> services =
-      all ? AllServices() : std::vector<std::string>{service};
+      all ? ServiceNames() : std::vector<std::string>{service};
   int backed_up = 0;
   std::string written_under;  // the folder the server resolved --to to
   for (const std::string& name : services) {
@@ -94,8 +88,8 @@ int Restore(Session& session, Flags& flags, const Args& args) {
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
 
   std::vector<std::string> services;
-  for (const std::string& name : service == "all" ? AllServices()
-                                                  : std::vector<std::string>{service}) {
+  for (const std::string& name :
+       service == "all" ? ServiceNames() : std::vector<std::string>{service}) {
     const std::string source = (fs::path(from) / name).string();
     const bool present = fs::exists(fs::path(source) / storage::kBackupManifestName);
     if (!present && service != "all") {

@@ -3,10 +3,12 @@
 #include <future>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/credentials.h"
 #include "common/json.h"
+#include "common/service_catalog.h"
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/audit.pb.h"
 #include "corridor/v1/auth.pb.h"
@@ -37,11 +39,10 @@ std::vector<const FileDescriptor*> ContractFiles() {
 
 bool Exposed(const MethodDescriptor& method) {
   if (method.client_streaming() || method.server_streaming()) return false;
-  const std::string& service = method.service()->name();
-  if (service == "TokenService") return method.name() == "WhoAmI";
-  return service == "AreaService" || service == "RouteService" || service == "ConvoyService" ||
-         service == "DenialService" || service == "AuditService" ||
-         service == "AgreementService";
+  const GrpcServiceEntry* service = FindGrpcService(method.service()->full_name());
+  if (service == nullptr) return false;
+  return service->gateway_all_unary ||
+         absl::c_linear_search(service->gateway_methods, method.name());
 }
 
 const MethodDescriptor* FindMethod(absl::string_view path) {

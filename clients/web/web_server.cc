@@ -1,20 +1,21 @@
 #include "clients/web/web_server.h"
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "clients/web/export_download.h"
 #include "common/credentials.h"
 #include "common/http_server.h"
@@ -84,13 +85,13 @@ struct ChangeStream {
   std::unique_ptr<grpc::ClientReader<v1::Change>> reader;
   std::thread thread;
 
-  std::mutex mu;
-  std::condition_variable ready;   // events to write, or finished
-  std::condition_variable room;    // buffered went down, or cancelled
-  std::deque<std::string> events;  // guarded by mu
-  size_t buffered = 0;             // guarded by mu; bytes in events and being written
-  bool finished = false;           // guarded by mu
-  bool cancelled = false;          // guarded by mu
+  // Take() waits for events or `finished`, PushWhenRoom() for `buffered`
+  // to go down or `cancelled`: absl::Mutex wakes them when these change.
+  absl::Mutex mu;
+  std::deque<std::string> events ABSL_GUARDED_BY(mu);
+  size_t buffered ABSL_GUARDED_BY(mu) = 0;  // bytes in events and being written
+  bool finished ABSL_GUARDED_BY(mu) = false;
+  bool cancelled ABSL_GUARDED_BY(mu) = false;
   bool sent_open = false;          // touched by the HTTP side only
 
   // Reads the stream once it has been admitted (see HandleChanges).
@@ -115,7 +116,7 @@ struct ChangeStream {
       }
     }
     const grpc::Status status = reader->Finish();
-    std::lock_guard<std::mutex> lock(mu);
+    absl::MutexLock lock(&mu);
     if (too_slow) {
       // Beyond the bound, but one message, and the client must learn why.
       events.push_back(absl::StrCat(
@@ -131,33 +132,31 @@ struct ChangeStream {
       events.push_back(absl::StrCat("event: end\ndata: ", ErrorReply(status).body, "\n\n"));
     }
     finished = true;
-    ready.notify_all();
   }
 
   void Push(std::string event) {
-    std::lock_guard<std::mutex> lock(mu);
+    absl::MutexLock lock(&mu);
     buffered += event.size();
     events.push_back(std::move(event));
-    ready.notify_all();
   }
 
   // Buffers `event` once there is room for it (an empty buffer always has
   // room, whatever the event's size); false if there is none within the
   // stall timeout, or the stream was cancelled.
   bool PushWhenRoom(std::string event) {
-    std::unique_lock<std::mutex> lock(mu);
-    const bool has_room = room.wait_for(lock, absl::ToChronoNanoseconds(stall_timeout), [&] {
+    absl::MutexLock lock(&mu);
+    auto room = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
       return cancelled || buffered == 0 || buffered + event.size() <= max_buffered;
-    });
+    };
+    const bool has_room = mu.AwaitWithTimeout(absl::Condition(&room), stall_timeout);
     if (!has_room || cancelled) return false;
     buffered += event.size();
     events.push_back(std::move(event));
-    ready.notify_all();
     return true;
   }
 
   bool Cancelled() {
-    std::lock_guard<std::mutex> lock(mu);
+    absl::MutexLock lock(&mu);
     return cancelled;
   }
 
@@ -165,9 +164,8 @@ struct ChangeStream {
   // stops): the reader stops waiting for room and its call is cancelled.
   void Cancel() {
     {
-      std::lock_guard<std::mutex> lock(mu);
+      absl::MutexLock lock(&mu);
       cancelled = true;
-      room.notify_all();
     }
     context.TryCancel();
   }
@@ -177,8 +175,9 @@ struct ChangeStream {
   // came. Returns the bytes taken, for Written(), or nullopt once the
   // stream has finished and everything was taken.
   std::optional<size_t> Take(std::chrono::milliseconds wait, std::string* out) {
-    std::unique_lock<std::mutex> lock(mu);
-    ready.wait_for(lock, wait, [&] { return !events.empty() || finished; });
+    absl::MutexLock lock(&mu);
+    auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return !events.empty() || finished; };
+    mu.AwaitWithTimeout(absl::Condition(&ready), absl::FromChrono(wait));
     if (events.empty()) return finished ? std::nullopt : std::optional<size_t>(0);
     while (!events.empty() && out->size() < kWriteSlice) {
       *out += events.front();
@@ -189,9 +188,8 @@ struct ChangeStream {
 
   // The HTTP side, once `bytes` taken by Take() are written (or failed).
   void Written(size_t bytes) {
-    std::lock_guard<std::mutex> lock(mu);
+    absl::MutexLock lock(&mu);
     buffered -= std::min(bytes, buffered);
-    room.notify_all();
   }
 };
 
@@ -245,6 +243,9 @@ class WebServer::Impl {
   void HandleChanges(const httplib::Request& request, httplib::Response* response);
   void HandleExport(const httplib::Request& request, httplib::Response* response);
 
+  // Counts `stream` among the open ones, or answers 429 (its token holds
+  // too many) or 503 (the server does) and returns false.
+  bool TakeStreamPlace(ChangeStream* stream, httplib::Response* response);
   // Forgets an ended stream.
   void Release(ChangeStream* stream);
 
@@ -259,9 +260,9 @@ class WebServer::Impl {
   std::thread listener_;
   int port_ = 0;
 
-  std::mutex streams_mu_;
-  std::set<ChangeStream*> streams_;           // guarded by streams_mu_
-  std::map<std::string, int> token_streams_;  // guarded by streams_mu_; by token
+  absl::Mutex streams_mu_;
+  std::set<ChangeStream*> streams_ ABSL_GUARDED_BY(streams_mu_);
+  std::map<std::string, int> token_streams_ ABSL_GUARDED_BY(streams_mu_);  // by token
   std::atomic<bool> stopping_{false};
 };
 
@@ -276,22 +277,21 @@ void WebServer::Impl::HandleCall(const httplib::Request& request, httplib::Respo
   Send(gateway_.Call(method, request.body, BearerToken(request)), response);
 }
 
-void WebServer::Impl::HandleChanges(const httplib::Request& request, httplib::Response* response) {
+namespace {
+
+// The subscription a GET /api/v1/changes asks for, or the 400 that says
+// which parameter is wrong.
+absl::StatusOr<v1::WatchChangesRequest> WatchRequestOf(const httplib::Request& request) {
   v1::WatchChangesRequest watch;
   watch.set_service(request.get_param_value("service"));
   if (watch.service().empty()) {
-    Send(ErrorReply(400, "INVALID_ARGUMENT",
-                    "service: name the service to follow, e.g. ?service=routes"),
-         response);
-    return;
+    return absl::InvalidArgumentError("service: name the service to follow, e.g. ?service=routes");
   }
   if (request.has_param("start")) {
     uint64_t start = 0;
     if (!absl::SimpleAtoi(request.get_param_value("start"), &start)) {
-      Send(ErrorReply(400, "INVALID_ARGUMENT",
-                      "start: must be a journal index (0 or more), e.g. ?start=120"),
-           response);
-      return;
+      return absl::InvalidArgumentError(
+          "start: must be a journal index (0 or more), e.g. ?start=120");
     }
     watch.set_start(start);
   }
@@ -300,33 +300,47 @@ void WebServer::Impl::HandleChanges(const httplib::Request& request, httplib::Re
        absl::StrSplit(request.get_param_value("tables"), ',', absl::SkipEmpty())) {
     watch.add_tables(std::string(table));
   }
+  return watch;
+}
 
+}  // namespace
+
+bool WebServer::Impl::TakeStreamPlace(ChangeStream* stream, httplib::Response* response) {
+  absl::MutexLock lock(&streams_mu_);
+  const auto held = token_streams_.find(stream->token);
+  const int open = held == token_streams_.end() ? 0 : held->second;
+  if (options_.max_streams_per_token > 0 && open >= options_.max_streams_per_token) {
+    Send(ErrorReply(429, "RESOURCE_EXHAUSTED",
+                    absl::StrCat("this token already has ", options_.max_streams_per_token,
+                                 " change streams open, the most one token may hold "
+                                 "(--max_streams_per_token); close one (each open "
+                                 "dashboard page holds one) and try again")),
+         response);
+    return false;
+  }
+  if (stopping_ || static_cast<int>(streams_.size()) >= options_.max_streams) {
+    Send(ErrorReply(503, "UNAVAILABLE",
+                    absl::StrCat("too many change streams are open (", options_.max_streams,
+                                 ", --max_streams); try again shortly")),
+         response);
+    return false;
+  }
+  streams_.insert(stream);
+  ++token_streams_[stream->token];
+  return true;
+}
+
+void WebServer::Impl::HandleChanges(const httplib::Request& request, httplib::Response* response) {
+  absl::StatusOr<v1::WatchChangesRequest> parsed = WatchRequestOf(request);
+  if (!parsed.ok()) {
+    Send(ErrorReply(400, "INVALID_ARGUMENT", parsed.status().message()), response);
+    return;
+  }
+  const v1::WatchChangesRequest& watch = *parsed;
   const std::string token = BearerToken(request);
   auto stream = std::make_shared<ChangeStream>(token, options_.stream_buffer_bytes,
                                                options_.stream_stall_timeout);
-  {
-    std::lock_guard<std::mutex> lock(streams_mu_);
-    const auto held = token_streams_.find(token);
-    const int open = held == token_streams_.end() ? 0 : held->second;
-    if (options_.max_streams_per_token > 0 && open >= options_.max_streams_per_token) {
-      Send(ErrorReply(429, "RESOURCE_EXHAUSTED",
-                      absl::StrCat("this token already has ", options_.max_streams_per_token,
-                                   " change streams open, the most one token may hold "
-                                   "(--max_streams_per_token); close one (each open "
-                                   "dashboard page holds one) and try again")),
-           response);
-      return;
-    }
-    if (stopping_ || static_cast<int>(streams_.size()) >= options_.max_streams) {
-      Send(ErrorReply(503, "UNAVAILABLE",
-                      absl::StrCat("too many change streams are open (", options_.max_streams,
-                                   ", --max_streams); try again shortly")),
-           response);
-      return;
-    }
-    streams_.insert(stream.get());
-    ++token_streams_[token];
-  }
+  if (!TakeStreamPlace(stream.get(), response)) return;
   if (!token.empty()) AttachBearerToken(&stream->context, token);
   stream->stub = v1::AuditService::NewStub(stream_channels_.For(watch.service()));
   stream->reader = stream->stub->WatchChanges(&stream->context, watch);
@@ -378,7 +392,7 @@ void WebServer::Impl::HandleChanges(const httplib::Request& request, httplib::Re
 }
 
 void WebServer::Impl::Release(ChangeStream* stream) {
-  std::lock_guard<std::mutex> lock(streams_mu_);
+  absl::MutexLock lock(&streams_mu_);
   streams_.erase(stream);
   auto it = token_streams_.find(stream->token);
   if (it != token_streams_.end() && --it->second <= 0) token_streams_.erase(it);
@@ -460,7 +474,7 @@ absl::Status WebServer::Impl::Start() {
 void WebServer::Impl::Stop() {
   if (stopping_.exchange(true)) return;
   {
-    std::lock_guard<std::mutex> lock(streams_mu_);
+    absl::MutexLock lock(&streams_mu_);
     for (ChangeStream* stream : streams_) stream->Cancel();
   }
   server_.stop();

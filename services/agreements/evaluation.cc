@@ -113,7 +113,7 @@ std::string ConvoySource(const v1::Convoy& convoy) { return absl::StrCat("convoy
 std::string AreaSource(const std::string& area_id) { return absl::StrCat("areas/", area_id); }
 
 std::vector<v1::Violation> ForRouteReport(const v1::Agreement& agreement,
-                                          const v1::RouteReport& report, const Origin& origin,
+                                          const v1::RouteReport& report, const SourceEntry& entry,
                                           absl::CivilDay today) {
   std::vector<v1::Violation> found;
   const absl::CivilDay day = DayOf(report.observed_at());
@@ -138,14 +138,15 @@ std::vector<v1::Violation> ForRouteReport(const v1::Agreement& agreement,
                            "report: ", summary));
     *v.mutable_occurred_at() = report.observed_at();
     AddEvidence(&v, "routes", "route_reports", absl::StrCat(report.position()), 1,
-                origin.journal_index, summary);
+                entry.journal_index, summary);
     found.push_back(std::move(v));
   }
   return found;
 }
 
 std::vector<v1::Violation> ForDenial(const v1::Agreement& agreement, const v1::Denial& denial,
-                                     int64_t version, const Origin& origin, absl::CivilDay today) {
+                                     int64_t version, const SourceEntry& entry,
+                                     absl::CivilDay today) {
   std::vector<v1::Violation> found;
   if (denial.withdrawn()) return found;
   const v1::DenialFacts& facts = denial.facts();
@@ -169,14 +170,14 @@ std::vector<v1::Violation> ForDenial(const v1::Agreement& agreement, const v1::D
     v.set_why(absl::StrCat("the denying party of denial ", denial.id(), ": ", summary));
     v.set_unconfirmed(denial.awaiting_confirmation());
     *v.mutable_occurred_at() = facts.occurred_at();
-    AddEvidence(&v, "denials", "denials", denial.id(), version, origin.journal_index, summary);
+    AddEvidence(&v, "denials", "denials", denial.id(), version, entry.journal_index, summary);
     found.push_back(std::move(v));
   }
   return found;
 }
 
 std::vector<v1::Violation> ForConvoy(const v1::Agreement& agreement, const v1::Convoy& convoy,
-                                     const Origin& origin, absl::CivilDay today,
+                                     const SourceEntry& entry, absl::CivilDay today,
                                      const AreaParty& area_party) {
   std::vector<v1::Violation> found;
   const std::string source = ConvoySource(convoy);
@@ -207,7 +208,7 @@ std::vector<v1::Violation> ForConvoy(const v1::Agreement& agreement, const v1::C
       v.set_party(PartyOrUnknown(party, "no party named"));
       v.set_why(absl::StrCat(why, ": ", summary));
       *v.mutable_occurred_at() = StartOf(day);
-      AddEvidence(&v, "convoys", "convoys", convoy.id(), convoy.version(), origin.journal_index,
+      AddEvidence(&v, "convoys", "convoys", convoy.id(), convoy.version(), entry.journal_index,
                   summary);
       found.push_back(std::move(v));
     }
@@ -237,7 +238,7 @@ std::vector<v1::Violation> ForConvoy(const v1::Agreement& agreement, const v1::C
         v.set_why(absl::StrCat("the authority asked for this approval step: ", summary));
         if (!pending) v.set_days_late(late);
         *v.mutable_occurred_at() = StartOf(deadline + 1);
-        AddEvidence(&v, "convoys", "convoys", convoy.id(), convoy.version(), origin.journal_index,
+        AddEvidence(&v, "convoys", "convoys", convoy.id(), convoy.version(), entry.journal_index,
                     summary);
         found.push_back(std::move(v));
       }

@@ -30,8 +30,9 @@ absl::CivilDay ToCivil(const v1::Date& date);
 // until: still in force, up to `today`).
 bool InForce(const v1::Agreement& agreement, absl::CivilDay day, absl::CivilDay today);
 
-// Where a record came from: the service, the table, the journal entry.
-struct Origin {
+// The journal entry a changed record was read from: whose journal, and
+// where in it. (Not storage::Origin, which is who made a change.)
+struct SourceEntry {
   std::string service;
   uint64_t journal_index = 0;
 };
@@ -44,12 +45,13 @@ using AreaParty = std::function<std::string(const std::string& area_id)>;
 // one source shows now, all with the same `source`; an empty result means
 // the source shows none (and any stored before are superseded).
 std::vector<v1::Violation> ForRouteReport(const v1::Agreement& agreement,
-                                          const v1::RouteReport& report, const Origin& origin,
+                                          const v1::RouteReport& report, const SourceEntry& entry,
                                           absl::CivilDay today);
 std::vector<v1::Violation> ForDenial(const v1::Agreement& agreement, const v1::Denial& denial,
-                                     int64_t version, const Origin& origin, absl::CivilDay today);
+                                     int64_t version, const SourceEntry& entry,
+                                     absl::CivilDay today);
 std::vector<v1::Violation> ForConvoy(const v1::Agreement& agreement, const v1::Convoy& convoy,
-                                     const Origin& origin, absl::CivilDay today,
+                                     const SourceEntry& entry, absl::CivilDay today,
                                      const AreaParty& area_party);
 // `deliveries`: every convoy to the area whose outcome is DELIVERED or
 // PARTIALLY_DELIVERED, as last seen.

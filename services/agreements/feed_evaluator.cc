@@ -5,12 +5,16 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "common/validation.h"
 #include "corridor/v1/audit.grpc.pb.h"
 #include "services/agreements/evaluation.h"
 
 namespace corridor::agreements {
 namespace {
+
+// How long a follower waits after a failure at first; it doubles up to 5 s.
+constexpr absl::Duration kFirstBackoff = absl::Milliseconds(200);
 
 bool Delivered(const v1::Convoy& convoy) {
   return convoy.status() == v1::CONVOY_STATUS_DELIVERED ||
@@ -46,26 +50,33 @@ void FeedEvaluator::Start() {
 
 void FeedEvaluator::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (stopping_ && threads_.empty()) return;
-    stopping_ = true;
+    stopping_ = true;  // wakes WaitForChange
     for (grpc::ClientContext* stream : streams_) stream->TryCancel();
   }
-  changed_.notify_all();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
 }
 
 void FeedEvaluator::AgreementAdded() {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++generation_;
+  absl::MutexLock lock(&mu_);
+  ++generation_;  // wakes WaitForChange
   for (grpc::ClientContext* stream : streams_) stream->TryCancel();
-  changed_.notify_all();
+}
+
+bool FeedEvaluator::WaitForChange(uint64_t generation, absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto changed = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ || generation_ != generation;
+  };
+  mu_.AwaitWithTimeout(absl::Condition(&changed), timeout);
+  return stopping_;
 }
 
 std::string FeedEvaluator::AreaParty(const std::string& area_id, bool* failed) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     auto known = area_parties_.find(area_id);
     if (known != area_parties_.end()) return known->second;
   }
@@ -75,81 +86,95 @@ std::string FeedEvaluator::AreaParty(const std::string& area_id, bool* failed) {
     *failed = true;
     return "";
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   area_parties_[area_id] = area->besieging_party();
   return area->besieging_party();
 }
 
+absl::StatusOr<std::vector<v1::Agreement>> FeedEvaluator::LoadPositions(
+    const std::string& service, std::map<std::string, uint64_t>* positions, uint64_t* start) {
+  CORRIDOR_ASSIGN_OR_RETURN(std::vector<v1::Agreement> agreements, store_->All());
+  *start = UINT64_MAX;
+  for (const v1::Agreement& a : agreements) {
+    CORRIDOR_ASSIGN_OR_RETURN(uint64_t position, store_->Position(a.id(), service));
+    (*positions)[a.id()] = position;
+    *start = std::min(*start, position);
+  }
+  return agreements;
+}
+
+bool FeedEvaluator::FollowStream(const std::string& service, uint64_t start, uint64_t generation,
+                                 const std::vector<v1::Agreement>& agreements,
+                                 std::map<std::string, uint64_t>* positions,
+                                 absl::Duration* backoff, absl::Status* status) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo(service);
+  if (!channel.ok()) {
+    *status = channel.status();
+    return false;
+  }
+  grpc::ClientContext context;
+  peers_->AttachCredentials(&context);
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return true;
+    if (generation_ != generation) return false;
+    streams_.push_back(&context);
+  }
+  v1::WatchChangesRequest request;
+  request.set_service(service);
+  request.set_start(start);
+  // Every entry, with no table filter: the position must also pass the
+  // entries that hold nothing to evaluate, or it would never reach the end
+  // of the journal.
+  auto stub = v1::AuditService::NewStub(*channel);
+  std::unique_ptr<grpc::ClientReader<v1::Change>> reader = stub->WatchChanges(&context, request);
+  v1::Change change;
+  while (reader->Read(&change)) {
+    absl::MutexLock evaluating(&evaluate_mu_);
+    *status = Evaluate(service, change, agreements, positions);
+    if (!status->ok()) {
+      context.TryCancel();
+      break;
+    }
+    *backoff = kFirstBackoff;  // the feed works again
+  }
+  const grpc::Status finished = reader->Finish();
+  {
+    absl::MutexLock lock(&mu_);
+    streams_.erase(std::find(streams_.begin(), streams_.end(), &context));
+    if (stopping_) return true;
+    if (generation_ != generation) return false;  // a new agreement: start again
+  }
+  if (status->ok() && !finished.ok()) {
+    *status = absl::UnavailableError(
+        absl::StrCat("the ", service, " change feed ended: ", finished.error_message()));
+  }
+  return false;
+}
+
 void FeedEvaluator::Follow(const std::string& service) {
-  absl::Duration backoff = absl::Milliseconds(200);
+  absl::Duration backoff = kFirstBackoff;
   absl::Time last_warning = absl::InfinitePast();
   while (true) {
     uint64_t generation = 0;
     {
-      std::unique_lock<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       if (stopping_) return;
       generation = generation_;
     }
-    absl::StatusOr<std::vector<v1::Agreement>> agreements = store_->All();
     std::map<std::string, uint64_t> positions;
+    uint64_t start = 0;
+    absl::StatusOr<std::vector<v1::Agreement>> agreements =
+        LoadPositions(service, &positions, &start);
     absl::Status status = agreements.status();
-    uint64_t start = UINT64_MAX;
-    if (status.ok()) {
-      for (const v1::Agreement& a : *agreements) {
-        absl::StatusOr<uint64_t> position = store_->Position(a.id(), service);
-        if (!position.ok()) {
-          status = position.status();
-          break;
-        }
-        positions[a.id()] = *position;
-        start = std::min(start, *position);
-      }
-    }
     if (status.ok() && agreements->empty()) {
       // Nothing to evaluate until an agreement is registered.
-      std::unique_lock<std::mutex> lock(mu_);
-      changed_.wait(lock, [&] { return stopping_ || generation_ != generation; });
+      if (WaitForChange(generation, absl::InfiniteDuration())) return;
       continue;
     }
-    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo(service);
-    if (status.ok()) status = channel.status();
-    if (status.ok()) {
-      grpc::ClientContext context;
-      peers_->AttachCredentials(&context);
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (stopping_ || generation_ != generation) continue;
-        streams_.push_back(&context);
-      }
-      v1::WatchChangesRequest request;
-      request.set_service(service);
-      request.set_start(start);
-      // Every entry, with no table filter: the position must also pass the
-      // entries that hold nothing to evaluate, or it would never reach the
-      // end of the journal.
-      auto stub = v1::AuditService::NewStub(*channel);
-      std::unique_ptr<grpc::ClientReader<v1::Change>> reader = stub->WatchChanges(&context, request);
-      v1::Change change;
-      while (reader->Read(&change)) {
-        std::lock_guard<std::mutex> evaluating(evaluate_mu_);
-        status = Evaluate(service, change, *agreements, &positions);
-        if (!status.ok()) {
-          context.TryCancel();
-          break;
-        }
-        backoff = absl::Milliseconds(200);  // the feed works again
-      }
-      const grpc::Status finished = reader->Finish();
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        streams_.erase(std::find(streams_.begin(), streams_.end(), &context));
-        if (stopping_) return;
-        if (generation_ != generation) continue;  // a new agreement: start again
-      }
-      if (status.ok() && !finished.ok()) {
-        status = absl::UnavailableError(
-            absl::StrCat("the ", service, " change feed ended: ", finished.error_message()));
-      }
+    if (status.ok() &&
+        FollowStream(service, start, generation, *agreements, &positions, &backoff, &status)) {
+      return;
     }
     if (!status.ok() && absl::Now() - last_warning > absl::Minutes(1)) {
       last_warning = absl::Now();
@@ -157,9 +182,7 @@ void FeedEvaluator::Follow(const std::string& service) {
                             << " service's changes yet (" << status.message()
                             << "); retrying, and nothing is skipped meanwhile";
     }
-    std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait_for(lock, absl::ToChronoNanoseconds(backoff),
-                      [&] { return stopping_ || generation_ != generation; });
+    if (WaitForChange(generation, backoff)) return;
     backoff = std::min(backoff * 2, absl::Seconds(5));
   }
 }
@@ -189,7 +212,7 @@ absl::Status FeedEvaluator::Evaluate(const std::string& service, const v1::Chang
   }
 
   const absl::CivilDay today = TodayUtc();
-  const Origin origin{service, change.index()};
+  const SourceEntry entry{service, change.index()};
   bool lookup_failed = false;
   auto area_party = [&](const std::string& area_id) { return AreaParty(area_id, &lookup_failed); };
   std::vector<Reconciliation> work;
@@ -199,11 +222,11 @@ absl::Status FeedEvaluator::Evaluate(const std::string& service, const v1::Chang
     advanced[{agreement.id(), service}] = change.index() + 1;
     for (const v1::RouteReport& report : reports) {
       work.push_back({&agreement, RouteReportSource(report),
-                      ForRouteReport(agreement, report, origin, today), "the report changed"});
+                      ForRouteReport(agreement, report, entry, today), "the report changed"});
     }
     for (const auto& [denial, version] : denials) {
       work.push_back({&agreement, DenialSource(denial),
-                      ForDenial(agreement, denial, static_cast<int64_t>(version), origin, today),
+                      ForDenial(agreement, denial, static_cast<int64_t>(version), entry, today),
                       absl::StrCat("denial ", denial.id(),
                                    denial.withdrawn() ? " was withdrawn" : " was corrected",
                                    " (version ", version, ")")});
@@ -213,7 +236,7 @@ absl::Status FeedEvaluator::Evaluate(const std::string& service, const v1::Chang
     const std::string because =
         absl::StrCat("convoy ", convoy.id(), " changed (version ", convoy.version(), ")");
     work.push_back({&agreement, ConvoySource(convoy),
-                    ForConvoy(agreement, convoy, origin, today, area_party), because});
+                    ForConvoy(agreement, convoy, entry, today, area_party), because});
     bool delivery_term = false;
     for (const v1::Term& term : agreement.terms()) {
       delivery_term |=
@@ -245,15 +268,15 @@ absl::Status FeedEvaluator::Evaluate(const std::string& service, const v1::Chang
 void FeedEvaluator::SweepLoop() {
   while (true) {
     {
-      std::unique_lock<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       if (stopping_) return;
     }
     if (absl::Status s = Sweep(); !s.ok()) {
       CORRIDOR_LOG(WARNING) << "agreements: the time-based check failed (" << s.message()
                             << "); it runs again in " << absl::FormatDuration(sweep_every_);
     }
-    std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait_for(lock, absl::ToChronoNanoseconds(sweep_every_), [&] { return stopping_; });
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(&stopping_), sweep_every_);
   }
 }
 
@@ -281,7 +304,7 @@ absl::Status FeedEvaluator::Sweep() {
   }));
   for (const v1::Agreement* agreement : timed) {
     for (const std::string& id : pending) {
-      std::lock_guard<std::mutex> evaluating(evaluate_mu_);
+      absl::MutexLock evaluating(&evaluate_mu_);
       // Read again under the lock: a follower may have stored a newer copy.
       absl::StatusOr<v1::ConvoyCopy> copy = store_->GetConvoyCopy(id);
       if (!copy.ok()) return copy.status();
@@ -295,7 +318,7 @@ absl::Status FeedEvaluator::Sweep() {
     }
     for (const v1::Term& term : agreement->terms()) {
       if (!term.has_delivery_every()) continue;
-      std::lock_guard<std::mutex> evaluating(evaluate_mu_);
+      absl::MutexLock evaluating(&evaluate_mu_);
       const std::string& area_id = term.delivery_every().area_id();
       absl::StatusOr<std::vector<v1::Convoy>> deliveries = store_->Deliveries(area_id);
       if (!deliveries.ok()) return deliveries.status();

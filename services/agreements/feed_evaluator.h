@@ -14,18 +14,18 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/service_channels.h"
 #include "corridor/v1/audit.pb.h"
 #include "services/agreements/agreement_store.h"
-#include "services/common/directory.h"
 #include "services/common/references.h"
 
 namespace corridor::agreements {
@@ -53,7 +53,21 @@ class FeedEvaluator {
   // besieging party could not be read (retried later).
   absl::Status Evaluate(const std::string& service, const v1::Change& change,
                         const std::vector<v1::Agreement>& agreements,
-                        std::map<std::string, uint64_t>* positions);
+                        std::map<std::string, uint64_t>* positions)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(evaluate_mu_);
+  // Reads the agreements and where each stands in `service`'s journal;
+  // `start` is the lowest of those positions.
+  absl::StatusOr<std::vector<v1::Agreement>> LoadPositions(
+      const std::string& service, std::map<std::string, uint64_t>* positions, uint64_t* start);
+  // Follows `service`'s change feed from `start` until it ends, fails, or a
+  // new agreement or Stop() cancels it; false if stopping.
+  bool FollowStream(const std::string& service, uint64_t start, uint64_t generation,
+                    const std::vector<v1::Agreement>& agreements,
+                    std::map<std::string, uint64_t>* positions, absl::Duration* backoff,
+                    absl::Status* status);
+  // Waits until Stop(), a new agreement (generation_ moves from
+  // `generation`) or `timeout`; true if it was Stop().
+  bool WaitForChange(uint64_t generation, absl::Duration timeout);
   void SweepLoop();
   absl::Status Sweep();
   std::string AreaParty(const std::string& area_id, bool* failed);
@@ -65,14 +79,13 @@ class FeedEvaluator {
 
   // One evaluation at a time: a follower and the sweep must not commit
   // conclusions drawn from different copies of one convoy.
-  std::mutex evaluate_mu_;
+  absl::Mutex evaluate_mu_ ABSL_ACQUIRED_BEFORE(mu_);
 
-  std::mutex mu_;
-  std::condition_variable changed_;
-  bool stopping_ = false;        // guarded by mu_
-  uint64_t generation_ = 0;      // guarded by mu_; bumped by AgreementAdded
-  std::vector<grpc::ClientContext*> streams_;  // guarded by mu_
-  std::map<std::string, std::string> area_parties_;  // guarded by mu_
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;  // bumped by AgreementAdded
+  std::vector<grpc::ClientContext*> streams_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> area_parties_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> threads_;
 };
 

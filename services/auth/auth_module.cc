@@ -4,6 +4,8 @@
 
 #include "common/credentials.h"
 #include "common/log.h"
+#include "common/status_macros.h"
+#include "services/auth/token_validation.h"
 
 namespace corridor::auth {
 namespace {
@@ -40,6 +42,7 @@ std::vector<HostedService> AuthModule::Services() {
 
 absl::StatusOr<v1::CreateTokenResponse> AuthModule::CreateToken(
     const v1::CreateTokenRequest& request) {
+  CORRIDOR_RETURN_IF_ERROR(ValidateCreate(request));
   return tokens_->Create(BootstrapOrigin(), request);
 }
 

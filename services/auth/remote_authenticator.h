@@ -10,8 +10,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/service_channels.h"
 #include "services/common/access.h"
-#include "services/common/directory.h"
 
 namespace corridor::auth {
 

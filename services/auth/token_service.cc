@@ -1,6 +1,7 @@
 #include "services/auth/token_service.h"
 
 #include "common/validation.h"
+#include "services/auth/token_validation.h"
 
 namespace corridor::auth {
 
@@ -8,7 +9,10 @@ grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
                                        const v1::CreateTokenRequest* request,
                                        v1::CreateTokenResponse* response) {
   return Serve(context, "CreateToken", response,
-               [&](const storage::Origin& origin) { return tokens_->Create(origin, *request); });
+               [&](const storage::Origin& origin) -> absl::StatusOr<v1::CreateTokenResponse> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateCreate(*request));
+                 return tokens_->Create(origin, *request);
+               });
 }
 
 grpc::Status TokenService::ListTokens(grpc::ServerContext* context,
@@ -26,7 +30,10 @@ grpc::Status TokenService::RevokeToken(grpc::ServerContext* context,
                                        const v1::RevokeTokenRequest* request,
                                        v1::TokenInfo* response) {
   return Serve(context, "RevokeToken", response,
-               [&](const storage::Origin& origin) { return tokens_->Revoke(origin, *request); });
+               [&](const storage::Origin& origin) -> absl::StatusOr<v1::TokenInfo> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateRevoke(*request));
+                 return tokens_->Revoke(origin, *request);
+               });
 }
 
 grpc::Status TokenService::WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,

@@ -2,7 +2,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
-#include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/auth/token.h"
 #include "storage/key_codec.h"
@@ -12,21 +11,6 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 using storage::KeyWriter;
-
-constexpr size_t kMaxNameBytes = 100;
-constexpr size_t kMaxReasonBytes = 1000;
-
-absl::Status ValidateCreate(const v1::CreateTokenRequest& request) {
-  if (request.role() == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(request.role())) {
-    return InvalidField("role", "required: coordinator, partner, oversight, admin or service");
-  }
-  if (request.role() == v1::ROLE_PARTNER) {
-    CORRIDOR_RETURN_IF_ERROR(CheckText("agency", request.agency(), kMaxNameBytes, true));
-  } else if (!request.agency().empty()) {
-    return InvalidField("agency", "only partner tokens act for an agency; leave it empty");
-  }
-  return CheckText("name", request.name(), kMaxNameBytes, false);
-}
 
 }  // namespace
 
@@ -68,7 +52,6 @@ absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::Open(storage::Store* sto
 
 absl::StatusOr<v1::CreateTokenResponse> TokenStore::Create(const storage::Origin& origin,
                                                            const v1::CreateTokenRequest& request) {
-  CORRIDOR_RETURN_IF_ERROR(ValidateCreate(request));
   absl::StatusOr<NewToken> generated = GenerateToken();
   if (!generated.ok()) return generated.status();
 
@@ -124,8 +107,6 @@ absl::StatusOr<v1::ListTokensResponse> TokenStore::List(const v1::ListTokensRequ
 
 absl::StatusOr<v1::TokenInfo> TokenStore::Revoke(const storage::Origin& origin,
                                                  const v1::RevokeTokenRequest& request) {
-  CORRIDOR_RETURN_IF_ERROR(CheckText("id", request.id(), kMaxNameBytes, true));
-  CORRIDOR_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxReasonBytes, true));
   absl::MutexLock write(&write_mu_);
   Entry entry;
   {

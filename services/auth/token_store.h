@@ -26,13 +26,14 @@ class TokenStore final : public Authenticator {
   // Loads every token of `store`, which must outlive the result.
   static absl::StatusOr<std::unique_ptr<TokenStore>> Open(storage::Store* store);
 
-  // INVALID_ARGUMENT naming the field for a bad role, agency or name.
+  // `request` must have passed ValidateCreate (token_validation.h).
   absl::StatusOr<v1::CreateTokenResponse> Create(const storage::Origin& origin,
                                                  const v1::CreateTokenRequest& request);
   // Oldest first.
   absl::StatusOr<v1::ListTokensResponse> List(const v1::ListTokensRequest& request,
                                               int page_size) const;
-  // NOT_FOUND naming id; a revoked token is returned as it is.
+  // NOT_FOUND naming id; a revoked token is returned as it is. `request`
+  // must have passed ValidateRevoke.
   absl::StatusOr<v1::TokenInfo> Revoke(const storage::Origin& origin,
                                        const v1::RevokeTokenRequest& request);
 

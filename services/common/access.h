@@ -45,6 +45,14 @@ bool RoleMayCall(v1::Role role, absl::string_view full_method);
 // Every method that has a rule, for tests and documentation.
 std::vector<std::string> MethodsWithRules();
 
+// Every method of every gRPC service in the service catalogue
+// (common/service_catalog.h): the methods that need a rule.
+std::vector<std::string> CatalogMethods();
+
+// FAILED_PRECONDITION naming each catalogued method without a rule and each
+// rule of no catalogued method; the runtime will not start without OK.
+absl::Status CheckRulesCoverCatalog();
+
 // "coordinator" for v1::ROLE_COORDINATOR, and so on.
 std::string RoleName(v1::Role role);
 

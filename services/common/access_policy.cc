@@ -1,6 +1,8 @@
 // The rule of every RPC: which roles may call it. One table, so that an
-// oversight body can read in one place who may do what. A method missing
-// here admits nobody (and the access test fails).
+// oversight body can read in one place who may do what. The methods it must
+// cover are those of the service catalogue (common/service_catalog.h): a
+// method missing here admits nobody, and the server refuses to start
+// (CheckRulesCoverCatalog).
 //
 // Partners may call the convoy writes, but only for convoys of their own
 // agency; the convoys service checks the agency (convoy_service.cc).
@@ -9,6 +11,10 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/service_catalog.h"
+#include "google/protobuf/descriptor.h"
 #include "services/common/access.h"
 
 namespace corridor {
@@ -111,6 +117,43 @@ std::vector<std::string> MethodsWithRules() {
   std::vector<std::string> methods;
   for (const auto& [method, roles] : Rules()) methods.push_back(method);
   return methods;
+}
+
+std::vector<std::string> CatalogMethods() {
+  std::vector<std::string> methods;
+  for (const GrpcServiceEntry* service : AllGrpcServices()) {
+    if (service->descriptor == nullptr) continue;
+    for (int i = 0; i < service->descriptor->method_count(); ++i) {
+      methods.push_back(
+          absl::StrCat("/", service->full_name, "/", service->descriptor->method(i)->name()));
+    }
+  }
+  return methods;
+}
+
+absl::Status CheckRulesCoverCatalog() {
+  std::vector<std::string> problems;
+  for (const GrpcServiceEntry* service : AllGrpcServices()) {
+    if (service->descriptor == nullptr) {
+      problems.push_back(absl::StrCat(service->full_name, " is not in the generated protos"));
+    }
+  }
+  const std::vector<std::string> catalogued = CatalogMethods();
+  for (const std::string& method : catalogued) {
+    if (!Rules().contains(method)) problems.push_back(absl::StrCat(method, " has no rule"));
+  }
+  for (const auto& [method, roles] : Rules()) {
+    if (std::find(catalogued.begin(), catalogued.end(), method) == catalogued.end()) {
+      problems.push_back(
+          absl::StrCat(method, " has a rule but is no method of a catalogued service"));
+    }
+  }
+  if (problems.empty()) return absl::OkStatus();
+  std::sort(problems.begin(), problems.end());
+  return absl::FailedPreconditionError(
+      absl::StrCat("the access policy (services/common/access_policy.cc) and the service "
+                   "catalogue (common/service_catalog.cc) disagree: ",
+                   absl::StrJoin(problems, "; ")));
 }
 
 }  // namespace corridor

@@ -12,8 +12,8 @@
 
 #include "absl/status/statusor.h"
 #include "common/server.h"
+#include "common/service_channels.h"
 #include "services/common/access.h"
-#include "services/common/directory.h"
 #include "storage/mutation.h"
 #include "storage/store.h"
 #include "storage/tree_signer.h"

@@ -35,27 +35,52 @@ void OutboxRelay::Start() {
 
 void OutboxRelay::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;  // wakes SleepUntil
   }
-  stop_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 OutboxRelay::Stats OutboxRelay::stats() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return stats_;
 }
 
 bool OutboxRelay::stopping() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return stopping_;
 }
 
 bool OutboxRelay::SleepUntil(absl::Time deadline) {
-  std::unique_lock<std::mutex> lock(mu_);
-  stop_cv_.wait_until(lock, absl::ToChronoTime(deadline), [&] { return stopping_; });
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithDeadline(absl::Condition(&stopping_), deadline);
   return !stopping_;
+}
+
+void OutboxRelay::Remove(uint64_t sequence) {
+  // If this removal is lost, the message is sent again and deduplicated.
+  if (absl::Status s = store_->RemoveFromOutbox(outbox_, sequence); !s.ok()) {
+    CORRIDOR_LOG(WARNING) << "outbox " << outbox_ << ": message " << sequence
+                          << " was delivered but could not be removed (" << s.message()
+                          << "); it will be delivered again after a restart";
+  }
+  absl::MutexLock lock(&mu_);
+  ++stats_.delivered;
+}
+
+bool OutboxRelay::SetAside(uint64_t sequence, const absl::Status& refusal) {
+  CORRIDOR_LOG(ERROR) << "outbox " << outbox_ << ": message " << sequence
+                      << " was refused by its receiver (" << refusal.ToString()
+                      << "); it is set aside in the database and the rest continue. "
+                         "Fix the cause, then record it by hand";
+  if (absl::Status s = store_->SetAside(outbox_, sequence, refusal.ToString()); !s.ok()) {
+    CORRIDOR_LOG(ERROR) << "outbox " << outbox_ << ": cannot set message " << sequence << " aside ("
+                        << s.message() << "); retrying";
+    return false;
+  }
+  absl::MutexLock lock(&mu_);
+  ++stats_.set_aside;
+  return true;
 }
 
 void OutboxRelay::Run() {
@@ -97,31 +122,16 @@ void OutboxRelay::Run() {
         }
         failures_in_a_row = 0;
         backoff = options_.initial_backoff;
-        // If this removal is lost, the message is sent again and deduplicated.
-        if (absl::Status s = store_->RemoveFromOutbox(outbox_, sequence); !s.ok()) {
-          CORRIDOR_LOG(WARNING) << "outbox " << outbox_ << ": message " << sequence
-                                << " was delivered but could not be removed (" << s.message()
-                                << "); it will be delivered again after a restart";
-        }
+        Remove(sequence);
         after = sequence;
-        std::lock_guard<std::mutex> lock(mu_);
-        ++stats_.delivered;
         continue;
       }
       if (is_permanent_(delivered)) {
-        CORRIDOR_LOG(ERROR) << "outbox " << outbox_ << ": message " << sequence
-                            << " was refused by its receiver (" << delivered.ToString()
-                            << "); it is set aside in the database and the rest continue. "
-                               "Fix the cause, then record it by hand";
-        if (absl::Status s = store_->SetAside(outbox_, sequence, delivered.ToString()); !s.ok()) {
-          CORRIDOR_LOG(ERROR) << "outbox " << outbox_ << ": cannot set message " << sequence
-                              << " aside (" << s.message() << "); retrying";
+        if (!SetAside(sequence, delivered)) {
           if (!SleepUntil(absl::Now() + backoff)) return;
           break;
         }
         after = sequence;
-        std::lock_guard<std::mutex> lock(mu_);
-        ++stats_.set_aside;
         continue;
       }
       // Worth retrying: the receiver is down, slow or overloaded.
@@ -133,7 +143,7 @@ void OutboxRelay::Run() {
                               << absl::FormatDuration(options_.max_backoff);
       }
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         ++stats_.failed_attempts;
       }
       // Full jitter: a crowd of relays does not retry in step.

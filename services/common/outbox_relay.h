@@ -15,14 +15,14 @@
 #ifndef CORRIDOR_SERVICES_COMMON_OUTBOX_RELAY_H_
 #define CORRIDOR_SERVICES_COMMON_OUTBOX_RELAY_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "storage/store.h"
 
@@ -64,6 +64,11 @@ class OutboxRelay {
   // Sleeps until `deadline` or Stop(); returns false if stopped.
   bool SleepUntil(absl::Time deadline);
   bool stopping() const;
+  // After `sequence` was delivered: removes it from the outbox.
+  void Remove(uint64_t sequence);
+  // Keeps `sequence`, which its receiver refused for good, aside; false if
+  // that could not be written (retried later).
+  bool SetAside(uint64_t sequence, const absl::Status& refusal);
 
   storage::Store* store_;
   const std::string outbox_;
@@ -71,10 +76,9 @@ class OutboxRelay {
   const IsPermanent is_permanent_;
   const RelayOptions options_;
 
-  mutable std::mutex mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;  // guarded by mu_
-  Stats stats_;            // guarded by mu_
+  mutable absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  Stats stats_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

@@ -12,9 +12,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/service_channels.h"
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/routes.pb.h"
-#include "services/common/directory.h"
 
 namespace corridor {
 

@@ -1,5 +1,6 @@
 #include "services/common/runtime.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -13,16 +14,17 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/metrics_server.h"
+#include "common/service_catalog.h"
 #include "common/status.h"
-#include "services/common/access.h"
 #include "services/agreements/agreements_module.h"
 #include "services/areas/areas_module.h"
 #include "services/audit/audit_service.h"
 #include "services/auth/auth_module.h"
 #include "services/auth/remote_authenticator.h"
+#include "services/common/access.h"
+#include "services/common/module.h"
 #include "services/convoys/convoys_module.h"
 #include "services/denials/denials_module.h"
-#include "services/common/module.h"
 #include "services/operations/operations_service.h"
 #include "services/routes/routes_module.h"
 #include "storage/backup.h"
@@ -30,23 +32,18 @@
 namespace corridor {
 namespace {
 
-using Opener = std::function<absl::StatusOr<std::unique_ptr<ServiceModule>>(const ModuleOptions&)>;
-
-struct Registration {
-  std::string name;
-  Opener open;  // empty for auth
-};
-
-const std::vector<Registration>& Registry() {
-  static const auto* registry = new std::vector<Registration>{
-      {"auth", nullptr},  // opened first, by SetUpCredentials
+// How each service of the catalogue (common/service_catalog.h) is opened,
+// keyed by its name. Auth is not here: SetUpCredentials opens it first,
+// since every other service checks its callers' tokens with it.
+const absl::flat_hash_map<std::string, ServiceOpener>& Openers() {
+  static const auto* openers = new absl::flat_hash_map<std::string, ServiceOpener>{
       {"areas", areas::OpenAreasModule},
       {"routes", routes::OpenRoutesModule},
       {"convoys", convoys::OpenConvoysModule},
       {"denials", denials::OpenDenialsModule},
       {"agreements", agreements::OpenAgreementsModule},
   };
-  return *registry;
+  return *openers;
 }
 
 ModuleOptions ModuleOptionsFor(const RuntimeOptions& options, const std::string& name) {
@@ -69,11 +66,11 @@ absl::StatusOr<Credentials> SetUpCredentials(const RuntimeOptions& options,
                                              ServiceDirectory* peers) {
   Credentials credentials;
   std::string service_token;
-  const bool hosts_auth = std::find(options.services.begin(), options.services.end(), "auth") !=
-                          options.services.end();
+  const bool hosts_auth = std::find(options.services.begin(), options.services.end(),
+                                    kAuthService) != options.services.end();
   if (hosts_auth) {
     absl::StatusOr<std::unique_ptr<auth::AuthModule>> module =
-        auth::AuthModule::Open(ModuleOptionsFor(options, "auth"));
+        auth::AuthModule::Open(ModuleOptionsFor(options, kAuthService));
     if (!module.ok()) {
       return absl::Status(module.status().code(),
                           absl::StrCat("starting auth: ", module.status().message()));
@@ -87,7 +84,7 @@ absl::StatusOr<Credentials> SetUpCredentials(const RuntimeOptions& options,
     credentials.authenticator = (*module)->authenticator();
     credentials.auth_module = *std::move(module);
   } else {
-    if (options.service_token_file.empty() || peers->AddressOf("auth").empty()) {
+    if (options.service_token_file.empty() || peers->AddressOf(kAuthService).empty()) {
       return absl::InvalidArgumentError(
           "this process does not host the auth service, so it needs --peers=auth=HOST:PORT "
           "(to check its callers' tokens) and --service_token_file=FILE (a token of role "
@@ -101,6 +98,56 @@ absl::StatusOr<Credentials> SetUpCredentials(const RuntimeOptions& options,
   }
   CORRIDOR_RETURN_IF_ERROR(peers->SetCredentials(service_token, options.peer_tls));
   return credentials;
+}
+
+// Opens each service of options.services in order (auth's module is
+// already open, in `credentials`), adding its gRPC services to `hosted`.
+absl::Status OpenModules(const RuntimeOptions& options, const ServiceDirectory* peers,
+                         const AccessControl* access, Credentials* credentials,
+                         std::vector<std::unique_ptr<ServiceModule>>* modules,
+                         std::vector<HostedService>* hosted) {
+  for (const std::string& name : options.services) {
+    if (name != kAuthService && !Openers().contains(name)) {
+      return absl::InternalError(absl::StrCat("the service catalogue names ", name,
+                                              " but services/common/runtime.cc cannot open it"));
+    }
+    ModuleOptions module_options = ModuleOptionsFor(options, name);
+    module_options.peers = peers;
+    module_options.access = access;
+    absl::StatusOr<std::unique_ptr<ServiceModule>> module =
+        name == kAuthService ? std::unique_ptr<ServiceModule>(std::move(credentials->auth_module))
+                             : Openers().at(name)(module_options);
+    if (!module.ok()) {
+      return absl::Status(module.status().code(),
+                          absl::StrCat("starting ", name, ": ", module.status().message()));
+    }
+    for (const HostedService& service : (*module)->Services()) {
+      hosted->push_back(service);
+    }
+    CORRIDOR_LOG(INFO) << name << ": database at " << module_options.data_dir;
+    modules->push_back(*std::move(module));
+  }
+  return absl::OkStatus();
+}
+
+// The folder backups are written under, or nullopt if backups are off.
+absl::StatusOr<std::optional<storage::BackupRoot>> OpenBackupRoot(const RuntimeOptions& options) {
+  if (options.backup_root.empty()) {
+    CORRIDOR_LOG(INFO) << "backups are off: no --backup_root";
+    return std::nullopt;
+  }
+  absl::StatusOr<storage::BackupRoot> opened =
+      storage::BackupRoot::Open(options.backup_root, options.data_root);
+  if (!opened.ok()) {
+    return absl::Status(
+        opened.status().code(),
+        absl::StrCat("--backup_root=", options.backup_root, ": ", opened.status().message(),
+                     absl::IsFailedPrecondition(opened.status())
+                         ? absl::StrCat("; choose a folder outside --data_dir=", options.data_root)
+                         : ""));
+  }
+  CORRIDOR_LOG(INFO) << "backups are written under " << opened->path();
+  return std::optional<storage::BackupRoot>(*std::move(opened));
 }
 
 // The exposition of GET /metrics: calls, then each service's database and
@@ -160,13 +207,12 @@ std::string ServiceTokenPath(const std::string& data_root) {
   return absl::StrCat(data_root, "/credentials/service.token");
 }
 
-const std::vector<std::string>& KnownServices() {
-  static const auto* names = [] {
-    auto* v = new std::vector<std::string>();
-    for (const Registration& r : Registry()) v->push_back(r.name);
-    return v;
-  }();
-  return *names;
+const std::vector<std::string>& KnownServices() { return ServiceNames(); }
+
+std::vector<std::string> ServicesWithOpeners() {
+  std::vector<std::string> names = {kAuthService};
+  for (const auto& [name, open] : Openers()) names.push_back(name);
+  return names;
 }
 
 absl::StatusOr<std::vector<std::string>> ParseServiceList(absl::string_view list) {
@@ -192,6 +238,7 @@ absl::StatusOr<std::vector<std::string>> ParseServiceList(absl::string_view list
 }
 
 absl::Status RunServices(const RuntimeOptions& options) {
+  CORRIDOR_RETURN_IF_ERROR(CheckRulesCoverCatalog());
   ServiceDirectory peers;
   CORRIDOR_RETURN_IF_ERROR(peers.AddPeers(options.peers));
   absl::StatusOr<Credentials> credentials = SetUpCredentials(options, &peers);
@@ -200,45 +247,9 @@ absl::Status RunServices(const RuntimeOptions& options) {
 
   std::vector<std::unique_ptr<ServiceModule>> modules;
   std::vector<HostedService> hosted;
-  for (const std::string& name : options.services) {
-    for (const Registration& registration : Registry()) {
-      if (registration.name != name) continue;
-      ModuleOptions module_options = ModuleOptionsFor(options, name);
-      module_options.peers = &peers;
-      module_options.access = &access;
-      absl::StatusOr<std::unique_ptr<ServiceModule>> module =
-          registration.open ? registration.open(module_options)
-                            : std::unique_ptr<ServiceModule>(std::move(credentials->auth_module));
-      if (!module.ok()) {
-        return absl::Status(module.status().code(),
-                            absl::StrCat("starting ", name, ": ", module.status().message()));
-      }
-      for (const HostedService& service : (*module)->Services()) {
-        hosted.push_back(service);
-      }
-      CORRIDOR_LOG(INFO) << name << ": database at " << module_options.data_dir;
-      modules.push_back(*std::move(module));
-    }
-  }
-
-  std::optional<storage::BackupRoot> backup_root;
-  if (options.backup_root.empty()) {
-    CORRIDOR_LOG(INFO) << "backups are off: no --backup_root";
-  } else {
-    absl::StatusOr<storage::BackupRoot> opened =
-        storage::BackupRoot::Open(options.backup_root, options.data_root);
-    if (!opened.ok()) {
-      return absl::Status(
-          opened.status().code(),
-          absl::StrCat(
-              "--backup_root=", options.backup_root, ": ", opened.status().message(),
-              absl::IsFailedPrecondition(opened.status())
-                  ? absl::StrCat("; choose a folder outside --data_dir=", options.data_root)
-                  : ""));
-    }
-    backup_root = *std::move(opened);
-    CORRIDOR_LOG(INFO) << "backups are written under " << backup_root->path();
-  }
+  CORRIDOR_RETURN_IF_ERROR(OpenModules(options, &peers, &access, &*credentials, &modules, &hosted));
+  CORRIDOR_ASSIGN_OR_RETURN(std::optional<storage::BackupRoot> backup_root,
+                            OpenBackupRoot(options));
 
   // One audit service and one operations service answer for every
   // database in this process.
@@ -255,11 +266,11 @@ absl::Status RunServices(const RuntimeOptions& options) {
   RpcMetrics rpc_metrics;
   std::unique_ptr<MetricsServer> metrics_server;
   if (!options.metrics_listen.empty()) {
-    absl::StatusOr<std::unique_ptr<MetricsServer>> started_metrics = MetricsServer::Start(
-        options.metrics_listen, [&] { return RenderMetrics(rpc_metrics, storages, started); },
-        options.metrics_limits);
-    if (!started_metrics.ok()) return started_metrics.status();
-    metrics_server = *std::move(started_metrics);
+    CORRIDOR_ASSIGN_OR_RETURN(
+        metrics_server,
+        MetricsServer::Start(
+            options.metrics_listen, [&] { return RenderMetrics(rpc_metrics, storages, started); },
+            options.metrics_limits));
     CORRIDOR_LOG(INFO) << "Prometheus metrics on http://" << metrics_server->address()
                        << "/metrics";
     WriteAddressFile(options.metrics_port_file, metrics_server->address());

@@ -2,6 +2,8 @@
 #ifndef CORRIDOR_SERVICES_COMMON_RUNTIME_H_
 #define CORRIDOR_SERVICES_COMMON_RUNTIME_H_
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "common/metrics_server.h"
 #include "common/server.h"
 #include "services/common/access.h"
+#include "services/common/module.h"
 
 namespace corridor {
 
@@ -52,8 +55,17 @@ std::string AdminTokenPath(const std::string& data_root);
 std::string ServiceTokenPath(const std::string& data_root);
 
 // The services this build can run, in start order; "auth" (the token
-// store) comes first.
+// store) comes first. The catalogue's names (common/service_catalog.h).
 const std::vector<std::string>& KnownServices();
+
+// Opens one service's module (its database, its gRPC services).
+using ServiceOpener =
+    std::function<absl::StatusOr<std::unique_ptr<ServiceModule>>(const ModuleOptions&)>;
+
+// The services this runtime has an opener for, auth included, in no
+// particular order. The same names as KnownServices(): a test holds them
+// together, and RunServices refuses a catalogued service with no opener.
+std::vector<std::string> ServicesWithOpeners();
 
 // Splits "areas,routes" into names; INVALID_ARGUMENT naming --services for
 // an unknown or repeated name.
