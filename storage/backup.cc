@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <system_error>
@@ -17,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/status_macros.h"
 #include "storage/journal_verifier.h"
 
 namespace corridor::storage {
@@ -137,22 +139,79 @@ absl::Status Mismatch(const std::string& to, absl::string_view what) {
       "another backup."));
 }
 
+using ProgressReport = std::function<void(const std::string& stage, uint64_t done, uint64_t total)>;
+
+// Copies the files of the backup in `from` (all but its manifest) into the
+// new folder `to`, readable by this user only.
+absl::Status CopyBackupFiles(const std::string& from, const std::string& to, uint64_t files,
+                             const ProgressReport& report) {
+  std::error_code error;
+  if (fs::exists(to) && !fs::is_empty(to, error)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(to,
+                     " is not empty; restore into a new folder (move the old one aside first: "
+                     "nothing is overwritten)"));
+  }
+  CORRIDOR_RETURN_IF_ERROR(CreatePrivateFolders(to));
+  uint64_t copied = 0;
+  for (const auto& item : fs::directory_iterator(from, error)) {
+    const std::string name = item.path().filename().string();
+    if (name == kBackupManifestName || !item.is_regular_file()) continue;
+    const fs::path copy = fs::path(to) / name;
+    fs::copy_file(item.path(), copy, error);
+    if (error) return FileError("cannot copy", item.path(), error);
+    fs::permissions(copy, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
+                    error);
+    if (error) return FileError("cannot restrict the permissions of", copy, error);
+    report("copying", ++copied, files);
+  }
+  if (error) return FileError("cannot read", from, error);
+  return absl::OkStatus();
+}
+
+// The checks `corridorctl audit verify` makes, read from the restored copy:
+// the journal's entries hash to the manifest's root, and every record is
+// the one its last journal entry wrote.
+absl::Status VerifyCopy(const Store& store, const BackupManifest& manifest,
+                        const ProgressReport& report) {
+  const uint64_t size = manifest.head.size;
+  JournalVerifier verifier;
+  CORRIDOR_RETURN_IF_ERROR(store.ReadJournal(0, size, [&](uint64_t index, absl::string_view entry) {
+    absl::Status added = verifier.AddEntry(index, entry);
+    if ((index + 1) % 10000 == 0 || index + 1 == size) {
+      report("verifying journal", index + 1, size);
+    }
+    return added;
+  }));
+  if (verifier.Root() != manifest.head.root) {
+    return absl::DataLossError("the journal's entries do not hash to the manifest's root");
+  }
+  std::string token;
+  uint64_t checked = 0;
+  do {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        token, store.ScanRecordDigests(token, kDigestPage, [&](const RecordDigest& record) {
+          ++checked;
+          return verifier.CheckRecord(record);
+        }));
+    report("verifying records", checked, 0);
+  } while (!token.empty());
+  return verifier.CheckNoRecordMissing();
+}
+
 }  // namespace
 
 absl::StatusOr<BackupRoot> BackupRoot::Open(const std::string& root, const std::string& data_dir) {
   if (root.empty()) return absl::InvalidArgumentError("the backup root is empty");
-  absl::Status created = CreatePrivateFolders(root);
-  if (!created.ok()) return created;
-  absl::StatusOr<fs::path> real_root = ResolveExisting(fs::absolute(root));
-  if (!real_root.ok()) return real_root.status();
-  absl::StatusOr<fs::path> real_data = ResolveExisting(fs::absolute(data_dir));
-  if (!real_data.ok()) return real_data.status();
-  if (IsInside(*real_root, *real_data)) {
+  CORRIDOR_RETURN_IF_ERROR(CreatePrivateFolders(root));
+  CORRIDOR_ASSIGN_OR_RETURN(const fs::path real_root, ResolveExisting(fs::absolute(root)));
+  CORRIDOR_ASSIGN_OR_RETURN(const fs::path real_data, ResolveExisting(fs::absolute(data_dir)));
+  if (IsInside(real_root, real_data)) {
     return absl::FailedPreconditionError(
-        absl::StrCat(real_root->string(), " lies inside the data folder ", real_data->string(),
+        absl::StrCat(real_root.string(), " lies inside the data folder ", real_data.string(),
                      ", where no backup may be written"));
   }
-  return BackupRoot(real_root->string(), real_data->string());
+  return BackupRoot(real_root.string(), real_data.string());
 }
 
 absl::StatusOr<std::string> BackupRoot::Resolve(absl::string_view requested) const {
@@ -165,46 +224,42 @@ absl::StatusOr<std::string> BackupRoot::Resolve(absl::string_view requested) con
     return absl::InvalidArgumentError("contains a NUL character; name a folder without one");
   }
   const fs::path asked(std::string{requested});
-  absl::StatusOr<fs::path> folder =
-      ResolveExisting(asked.is_absolute() ? asked : fs::path(root_) / asked);
-  if (!folder.ok()) return folder.status();
-  if (!IsInside(*folder, root_)) {
+  CORRIDOR_ASSIGN_OR_RETURN(const fs::path folder,
+                            ResolveExisting(asked.is_absolute() ? asked : fs::path(root_) / asked));
+  if (!IsInside(folder, root_)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "\"", requested, "\" is ", folder->string(), ", outside the backup root ", root_,
+        "\"", requested, "\" is ", folder.string(), ", outside the backup root ", root_,
         "; name a folder relative to the root (e.g. 2026-11-23/areas) or an absolute one "
         "inside it"));
   }
-  if (*folder == fs::path(root_)) {
+  if (folder == fs::path(root_)) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", requested, "\" is the backup root itself; name a new folder inside it"));
   }
-  if (IsInside(*folder, data_dir_) || IsInside(data_dir_, *folder)) {
+  if (IsInside(folder, data_dir_) || IsInside(data_dir_, folder)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "\"", requested, "\" is ", folder->string(), ", in this server's data folder ", data_dir_,
+        "\"", requested, "\" is ", folder.string(), ", in this server's data folder ", data_dir_,
         ", where the live databases are; name a folder under the backup root "
         "outside it"));
   }
-  return folder->string();
+  return folder.string();
 }
 
 absl::StatusOr<BackupManifest> CreateBackup(const Store& store, absl::string_view service,
                                             const std::vector<std::string>& extra_files,
                                             const std::string& folder) {
-  absl::Status created = CreatePrivateFolders(fs::path(folder).parent_path().string());
-  if (!created.ok()) return created;
-  absl::StatusOr<JournalHead> head = store.Checkpoint(folder);
-  if (!head.ok()) return head.status();
+  CORRIDOR_RETURN_IF_ERROR(CreatePrivateFolders(fs::path(folder).parent_path().string()));
+  CORRIDOR_ASSIGN_OR_RETURN(const JournalHead head, store.Checkpoint(folder));
   std::error_code error;
   for (const std::string& file : extra_files) {
     fs::copy_file(file, fs::path(folder) / fs::path(file).filename(), error);
     if (error) return FileError("cannot copy", file, error);
   }
-  absl::Status private_files = MakePrivate(folder);
-  if (!private_files.ok()) return private_files;
+  CORRIDOR_RETURN_IF_ERROR(MakePrivate(folder));
   BackupManifest manifest;
   manifest.service = std::string(service);
   manifest.created = absl::Now();
-  manifest.head = *head;
+  manifest.head = head;
   Measure(folder, &manifest.files, &manifest.bytes);
   // Written whole under another name, then renamed: a manifest is there
   // only once everything it describes is.
@@ -270,40 +325,17 @@ absl::StatusOr<BackupManifest> ReadBackupManifest(const std::string& folder) {
 absl::StatusOr<BackupManifest> RestoreBackup(
     const std::string& from, const std::string& to, absl::string_view service,
     const std::function<void(const RestoreProgress&)>& progress) {
-  absl::StatusOr<BackupManifest> manifest = ReadBackupManifest(from);
-  if (!manifest.ok()) return manifest.status();
-  if (manifest->service != service) {
+  CORRIDOR_ASSIGN_OR_RETURN(const BackupManifest manifest, ReadBackupManifest(from));
+  if (manifest.service != service) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "the backup in ", from, " is of the ", manifest->service, " service, not of ", service,
+        "the backup in ", from, " is of the ", manifest.service, " service, not of ", service,
         ": its records do not belong in ", service, "'s data folder ", to,
-        ". Nothing was copied; restore it into the data folder of ", manifest->service));
+        ". Nothing was copied; restore it into the data folder of ", manifest.service));
   }
-  auto report = [&](const std::string& stage, uint64_t done, uint64_t total) {
+  const ProgressReport report = [&](const std::string& stage, uint64_t done, uint64_t total) {
     if (progress) progress(RestoreProgress{stage, done, total});
   };
-
-  std::error_code error;
-  if (fs::exists(to) && !fs::is_empty(to, error)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        to, " is not empty; restore into a new folder (move the old one aside first: "
-            "nothing is overwritten)"));
-  }
-  absl::Status created = CreatePrivateFolders(to);
-  if (!created.ok()) return created;
-
-  uint64_t copied = 0;
-  for (const auto& item : fs::directory_iterator(from, error)) {
-    const std::string name = item.path().filename().string();
-    if (name == kBackupManifestName || !item.is_regular_file()) continue;
-    const fs::path copy = fs::path(to) / name;
-    fs::copy_file(item.path(), copy, error);
-    if (error) return FileError("cannot copy", item.path(), error);
-    fs::permissions(copy, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
-                    error);
-    if (error) return FileError("cannot restrict the permissions of", copy, error);
-    report("copying", ++copied, manifest->files);
-  }
-  if (error) return FileError("cannot read", from, error);
+  CORRIDOR_RETURN_IF_ERROR(CopyBackupFiles(from, to, manifest.files, report));
 
   StoreOptions options;
   options.path = to;
@@ -311,41 +343,15 @@ absl::StatusOr<BackupManifest> RestoreBackup(
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options);
   if (!store.ok()) return Mismatch(to, store.status().message());
   const JournalHead head = (*store)->journal_head();
-  if (head.size != manifest->head.size || head.root != manifest->head.root) {
-    return Mismatch(to, absl::StrCat("its journal has ", head.size, " entries with root ",
-                                     merkle::ToHex(head.root), ", the manifest says ",
-                                     manifest->head.size, " with root ",
-                                     merkle::ToHex(manifest->head.root)));
+  if (head.size != manifest.head.size || head.root != manifest.head.root) {
+    return Mismatch(
+        to, absl::StrCat("its journal has ", head.size, " entries with root ",
+                         merkle::ToHex(head.root), ", the manifest says ", manifest.head.size,
+                         " with root ", merkle::ToHex(manifest.head.root)));
   }
-
-  // The same checks `corridorctl audit verify` makes, read from the copy.
-  JournalVerifier verifier;
-  absl::Status status = (*store)->ReadJournal(
-      0, head.size, [&](uint64_t index, absl::string_view entry) {
-        absl::Status added = verifier.AddEntry(index, entry);
-        if ((index + 1) % 10000 == 0 || index + 1 == head.size) {
-          report("verifying journal", index + 1, head.size);
-        }
-        return added;
-      });
-  if (!status.ok()) return Mismatch(to, status.message());
-  if (verifier.Root() != manifest->head.root) {
-    return Mismatch(to, "the journal's entries do not hash to the manifest's root");
+  if (absl::Status verified = VerifyCopy(**store, manifest, report); !verified.ok()) {
+    return Mismatch(to, verified.message());
   }
-  std::string token;
-  uint64_t checked = 0;
-  do {
-    absl::StatusOr<std::string> next = (*store)->ScanRecordDigests(
-        token, kDigestPage, [&](const RecordDigest& record) {
-          ++checked;
-          return verifier.CheckRecord(record);
-        });
-    if (!next.ok()) return Mismatch(to, next.status().message());
-    token = *next;
-    report("verifying records", checked, 0);
-  } while (!token.empty());
-  status = verifier.CheckNoRecordMissing();
-  if (!status.ok()) return Mismatch(to, status.message());
   return manifest;
 }
 

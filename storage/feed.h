@@ -19,16 +19,19 @@
 #ifndef CORRIDOR_STORAGE_FEED_H_
 #define CORRIDOR_STORAGE_FEED_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "storage/mutation.h"
 #include "storage/store.h"
@@ -46,25 +49,25 @@ class Feed {
   Feed& operator=(const Feed&) = delete;
 
   // Finds the last position written. Call once, before any other method.
-  absl::Status Recover();
+  absl::Status Recover() ABSL_LOCKS_EXCLUDED(mu_);
 
   // Calls `build` with the next position under the feed's lock, commits the
   // mutation it filled (which must insert the feed record at that position)
   // and wakes waiting readers. If `build` or the commit fails, nothing is
   // written and the position is not used.
   using Builder = std::function<absl::Status(uint64_t position, Mutation* mutation)>;
-  absl::StatusOr<uint64_t> Append(const Builder& build);
+  absl::StatusOr<uint64_t> Append(const Builder& build) ABSL_LOCKS_EXCLUDED(append_mu_, mu_);
 
   // The last committed position; 0 while the feed is empty.
-  uint64_t last_position() const;
+  uint64_t last_position() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Blocks until a position after `after` is committed, `deadline` passes
   // or Close() is called; returns last_position().
-  uint64_t WaitAfter(uint64_t after, absl::Time deadline) const;
+  uint64_t WaitAfter(uint64_t after, absl::Time deadline) const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Wakes every waiting reader for good (at shutdown). Appends still work.
-  void Close();
-  bool closed() const;
+  void Close() ABSL_LOCKS_EXCLUDED(mu_);
+  bool closed() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Visits up to `max` records after `position` in order, from memory when
   // they are recent, else from the database. `visit` gets each record's
@@ -73,7 +76,8 @@ class Feed {
   // (`position` if none).
   using Visitor =
       std::function<absl::Status(uint64_t position, absl::string_view payload, bool* kept)>;
-  absl::StatusOr<uint64_t> ReadAfter(uint64_t position, int max, const Visitor& visit) const;
+  absl::StatusOr<uint64_t> ReadAfter(uint64_t position, int max, const Visitor& visit) const
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Scan options for the records after `position`, in order.
   static ScanOptions After(uint64_t position, int page_size);
@@ -85,14 +89,22 @@ class Feed {
   Store* store_;
   const TableSchema& table_;
 
-  std::mutex append_mu_;  // serializes appends, held across the commit
+  using Tail = std::deque<std::pair<uint64_t, std::shared_ptr<const std::string>>>;
 
-  mutable std::mutex mu_;  // guards the two fields below; never held across I/O
-  mutable std::condition_variable advanced_;
-  uint64_t last_position_ = 0;
-  bool closed_ = false;
+  // The records after `position` that memory holds, all of them (`visit`
+  // may skip some); nullopt if memory does not reach back that far.
+  std::optional<std::vector<Tail::value_type>> RecentAfter(uint64_t position) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Serializes appends; held across the commit.
+  absl::Mutex append_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+
+  // Never held across I/O.
+  mutable absl::Mutex mu_;
+  uint64_t last_position_ ABSL_GUARDED_BY(mu_) = 0;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
   // The latest appended records, contiguous, ending at last_position_.
-  std::deque<std::pair<uint64_t, std::shared_ptr<const std::string>>> tail_;
+  Tail tail_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace corridor::storage

@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 
 namespace corridor::storage::merkle {
 namespace {
@@ -29,15 +30,13 @@ absl::Status Path(const NodeSource& nodes, uint64_t leaf, uint64_t start, uint64
   if (n == 1) return absl::OkStatus();
   const uint64_t k = SplitPoint(n);
   if (leaf < start + k) {
-    if (absl::Status s = Path(nodes, leaf, start, start + k, proof); !s.ok()) return s;
-    absl::StatusOr<Hash> right = SubtreeHash(nodes, start + k, end);
-    if (!right.ok()) return right.status();
-    proof->push_back(*right);
+    CORRIDOR_RETURN_IF_ERROR(Path(nodes, leaf, start, start + k, proof));
+    CORRIDOR_ASSIGN_OR_RETURN(const Hash right, SubtreeHash(nodes, start + k, end));
+    proof->push_back(right);
   } else {
-    if (absl::Status s = Path(nodes, leaf, start + k, end, proof); !s.ok()) return s;
-    absl::StatusOr<Hash> left = SubtreeHash(nodes, start, start + k);
-    if (!left.ok()) return left.status();
-    proof->push_back(*left);
+    CORRIDOR_RETURN_IF_ERROR(Path(nodes, leaf, start + k, end, proof));
+    CORRIDOR_ASSIGN_OR_RETURN(const Hash left, SubtreeHash(nodes, start, start + k));
+    proof->push_back(left);
   }
   return absl::OkStatus();
 }
@@ -48,22 +47,19 @@ absl::Status SubProof(const NodeSource& nodes, uint64_t m, uint64_t start, uint6
   const uint64_t n = end - start;
   if (m == n) {
     if (whole) return absl::OkStatus();
-    absl::StatusOr<Hash> hash = SubtreeHash(nodes, start, end);
-    if (!hash.ok()) return hash.status();
-    proof->push_back(*hash);
+    CORRIDOR_ASSIGN_OR_RETURN(const Hash hash, SubtreeHash(nodes, start, end));
+    proof->push_back(hash);
     return absl::OkStatus();
   }
   const uint64_t k = SplitPoint(n);
   if (m <= k) {
-    if (absl::Status s = SubProof(nodes, m, start, start + k, whole, proof); !s.ok()) return s;
-    absl::StatusOr<Hash> right = SubtreeHash(nodes, start + k, end);
-    if (!right.ok()) return right.status();
-    proof->push_back(*right);
+    CORRIDOR_RETURN_IF_ERROR(SubProof(nodes, m, start, start + k, whole, proof));
+    CORRIDOR_ASSIGN_OR_RETURN(const Hash right, SubtreeHash(nodes, start + k, end));
+    proof->push_back(right);
   } else {
-    if (absl::Status s = SubProof(nodes, m - k, start + k, end, false, proof); !s.ok()) return s;
-    absl::StatusOr<Hash> left = SubtreeHash(nodes, start, start + k);
-    if (!left.ok()) return left.status();
-    proof->push_back(*left);
+    CORRIDOR_RETURN_IF_ERROR(SubProof(nodes, m - k, start + k, end, false, proof));
+    CORRIDOR_ASSIGN_OR_RETURN(const Hash left, SubtreeHash(nodes, start, start + k));
+    proof->push_back(left);
   }
   return absl::OkStatus();
 }
@@ -113,11 +109,9 @@ absl::StatusOr<Hash> SubtreeHash(const NodeSource& nodes, uint64_t start, uint64
     return nodes(level, start >> level);
   }
   const uint64_t k = SplitPoint(n);
-  absl::StatusOr<Hash> left = SubtreeHash(nodes, start, start + k);
-  if (!left.ok()) return left.status();
-  absl::StatusOr<Hash> right = SubtreeHash(nodes, start + k, end);
-  if (!right.ok()) return right.status();
-  return NodeHash(*left, *right);
+  CORRIDOR_ASSIGN_OR_RETURN(const Hash left, SubtreeHash(nodes, start, start + k));
+  CORRIDOR_ASSIGN_OR_RETURN(const Hash right, SubtreeHash(nodes, start + k, end));
+  return NodeHash(left, right);
 }
 
 absl::StatusOr<Hash> RootHash(const NodeSource& nodes, uint64_t size) {
@@ -131,7 +125,7 @@ absl::StatusOr<std::vector<Hash>> InclusionProof(const NodeSource& nodes, uint64
         absl::StrCat("leaf_index: ", leaf, " is not in a tree of ", size, " entries"));
   }
   std::vector<Hash> proof;
-  if (absl::Status s = Path(nodes, leaf, 0, size, &proof); !s.ok()) return s;
+  CORRIDOR_RETURN_IF_ERROR(Path(nodes, leaf, 0, size, &proof));
   return proof;
 }
 
@@ -143,7 +137,7 @@ absl::StatusOr<std::vector<Hash>> ConsistencyProof(const NodeSource& nodes, uint
   }
   std::vector<Hash> proof;
   if (first == size) return proof;
-  if (absl::Status s = SubProof(nodes, first, 0, size, true, &proof); !s.ok()) return s;
+  CORRIDOR_RETURN_IF_ERROR(SubProof(nodes, first, 0, size, true, &proof));
   return proof;
 }
 
@@ -227,9 +221,7 @@ absl::StatusOr<Frontier> Frontier::Load(const NodeSource& nodes, uint64_t size) 
     if (frontier.by_level_.size() <= static_cast<size_t>(level)) {
       frontier.by_level_.resize(level + 1);
     }
-    absl::StatusOr<Hash> hash = nodes(level, start >> level);
-    if (!hash.ok()) return hash.status();
-    frontier.by_level_[level] = *hash;
+    CORRIDOR_ASSIGN_OR_RETURN(frontier.by_level_[level], nodes(level, start >> level));
     start += uint64_t{1} << level;
   }
   return frontier;

@@ -60,7 +60,7 @@ class Mutation {
   // Queues `message` on the outbox `outbox`, in the same batch as the rest
   // of the mutation: it exists if and only if the commit does. The store
   // numbers messages per outbox in commit order; an OutboxRelay
-  // (outbox.h) delivers them.
+  // (services/common/outbox_relay.h) delivers them.
   void Enqueue(std::string outbox, std::string message);
 
   // Who makes the change, for the audit journal. Every service mutation

@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/status_macros.h"
 #include "storage/merkle.h"
 #include "storage/mutation.h"
 #include "storage/table.h"
@@ -260,12 +261,9 @@ absl::Status ForEachRecord(const Store& store, const Table<T>& table, ScanOption
                            const std::function<absl::Status(T& record, uint64_t version)>& visit) {
   do {
     std::vector<std::pair<T, uint64_t>> page;
-    absl::StatusOr<std::string> next = ScanRecords(store, table, options, &page);
-    if (!next.ok()) return next.status();
-    for (auto& [record, version] : page) {
-      if (absl::Status s = visit(record, version); !s.ok()) return s;
-    }
-    options.page_token = *next;
+    CORRIDOR_ASSIGN_OR_RETURN(std::string next, ScanRecords(store, table, options, &page));
+    for (auto& [record, version] : page) CORRIDOR_RETURN_IF_ERROR(visit(record, version));
+    options.page_token = std::move(next);
   } while (!options.page_token.empty());
   return absl::OkStatus();
 }

@@ -1,8 +1,16 @@
 #include "storage/table.h"
 
+#include "absl/strings/match.h"
 #include "storage/key_codec.h"
 
 namespace corridor::storage {
+
+std::string TableInfo::Plural() const {
+  for (absl::string_view ending : {"s", "x", "ch", "sh"}) {
+    if (absl::EndsWith(noun, ending)) return noun + "es";
+  }
+  return noun + "s";
+}
 
 TableSchema::TableSchema(TableInfo info, const Message* prototype, KeyFn key, DescribeFn describe)
     : info_(std::move(info)),

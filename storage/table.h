@@ -27,6 +27,9 @@ struct TableInfo {
   std::string name;       // key prefix; never change it once data exists
   std::string noun;       // "area", used in errors: "area EG-DUMA not found"
   std::string key_field;  // "id", the request field that errors name
+
+  // The noun's plural, "list areas": + "es" after s, x, ch or sh, else + "s".
+  std::string Plural() const;
 };
 
 // The type-erased schema the store works with. Use Table<T> to declare one.

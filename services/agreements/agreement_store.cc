@@ -7,18 +7,21 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "common/validation.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/agreements/agreement_tables.h"
 #include "services/agreements/evaluation.h"
 #include "storage/key_codec.h"
+#include "storage/records.h"
 
 namespace corridor::agreements {
 namespace {
 
 using google::protobuf::util::TimeUtil;
 using storage::KeyWriter;
+using storage::WithVersion;
 
 // Violations a report carries per party; the rest are counted.
 constexpr int kViolationsPerParty = 50;
@@ -46,14 +49,108 @@ bool SameFinding(const v1::Violation& a, const v1::Violation& b) {
   return google::protobuf::util::MessageDifferencer::Equals(x, y);
 }
 
-template <typename T>
-T WithVersion(T record, uint64_t version) {
-  record.set_version(static_cast<int64_t>(version));
-  return record;
-}
-
 int64_t MicrosOf(absl::CivilDay day) {
   return absl::ToUnixMicros(absl::FromCivil(day, absl::UTCTimeZone()));
+}
+
+// The active violations of one agreement, by party (case-insensitive), in
+// the order parties first appear: the agreement's own parties first.
+class PartyTally {
+ public:
+  explicit PartyTally(const v1::Agreement& agreement) {
+    for (const std::string& party : agreement.parties()) Entry(party);
+  }
+
+  void Add(const v1::Violation& v) {
+    v1::PartyCompliance& party = Entry(v.party());
+    party.set_violation_count(party.violation_count() + 1);
+    const std::string key = absl::AsciiStrToLower(v.party());
+    if (v.unconfirmed()) {
+      party.set_unconfirmed_violation_count(party.unconfirmed_violation_count() + 1);
+      breached_unconfirmed_[key].insert(v.term_id());
+    } else {
+      breached_[key].insert(v.term_id());
+    }
+    if (party.violations_size() < kViolationsPerParty) *party.add_violations() = v;
+  }
+
+  // Adds a row per party, with the terms each breached and kept.
+  void AddTo(const v1::Agreement& agreement, v1::ComplianceReport* report) {
+    for (const std::string& key : order_) {
+      v1::PartyCompliance& party = by_party_[key];
+      for (const v1::Term& term : agreement.terms()) {
+        if (breached_[key].count(term.id())) {
+          party.add_terms_breached(term.id());
+          party.add_consequences_due(term.consequence());
+        } else if (breached_unconfirmed_[key].count(term.id())) {
+          party.add_terms_breached_unconfirmed(term.id());
+        } else {
+          party.add_terms_kept(term.id());
+        }
+      }
+      *report->add_parties() = party;
+    }
+  }
+
+ private:
+  v1::PartyCompliance& Entry(const std::string& party) {
+    const std::string key = absl::AsciiStrToLower(party);
+    auto it = by_party_.find(key);
+    if (it == by_party_.end()) {
+      order_.push_back(key);
+      it = by_party_.emplace(key, v1::PartyCompliance()).first;
+      it->second.set_party(party);
+    }
+    return it->second;
+  }
+
+  std::map<std::string, v1::PartyCompliance> by_party_;  // lowercased party
+  std::vector<std::string> order_;
+  std::map<std::string, std::set<std::string>> breached_;  // party -> term ids
+  std::map<std::string, std::set<std::string>> breached_unconfirmed_;
+};
+
+// Approval delays per step and authority, for the steps asked in [from, to]
+// of every convoy copy; pending steps count until `today`.
+absl::Status AddStepDelays(const AgreementStore& store, absl::CivilDay from, absl::CivilDay to,
+                           absl::CivilDay today, v1::ComplianceReport* report) {
+  struct Delays {
+    std::vector<int> answered;
+    int pending = 0;
+    int worst = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Delays> delays;
+  CORRIDOR_RETURN_IF_ERROR(store.ForEachConvoy([&](const v1::ConvoyCopy& copy) {
+    for (const v1::ApprovalStep& step : copy.convoy().approval_steps()) {
+      const absl::CivilDay asked = ToCivil(step.requested_on());
+      if (asked < from || asked > to) continue;
+      Delays& d = delays[{step.step(), step.authority()}];
+      const bool pending = step.outcome() == v1::STEP_OUTCOME_PENDING;
+      const int taken = WorkingDaysBetween(asked, pending ? today : ToCivil(step.answered_on()));
+      if (pending) {
+        ++d.pending;
+      } else {
+        d.answered.push_back(taken);
+      }
+      d.worst = std::max(d.worst, taken);
+    }
+    return absl::OkStatus();
+  }));
+  for (auto& [key, d] : delays) {
+    v1::StepDelay* out = report->add_step_delays();
+    out->set_step(key.first);
+    out->set_authority(key.second);
+    out->set_answered(static_cast<int32_t>(d.answered.size()));
+    out->set_pending(d.pending);
+    out->set_worst_working_days(d.worst);
+    if (!d.answered.empty()) {
+      std::sort(d.answered.begin(), d.answered.end());
+      const size_t n = d.answered.size();
+      out->set_median_working_days(n % 2 == 1 ? d.answered[n / 2]
+                                              : (d.answered[n / 2 - 1] + d.answered[n / 2]) / 2.0);
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -82,15 +179,9 @@ absl::StatusOr<v1::Agreement> AgreementStore::Create(const storage::Origin& orig
 
 absl::StatusOr<v1::Agreement> AgreementStore::Get(absl::string_view field,
                                                   const std::string& id) const {
-  v1::Agreement agreement;
-  absl::StatusOr<uint64_t> version =
-      store_->Get(AgreementsTable().schema(), KeyWriter().String(id).Release(), &agreement);
-  if (absl::IsNotFound(version.status())) {
-    return absl::NotFoundError(absl::StrCat(field, ": no agreement \"", id,
-                                            "\"; list agreements to see the ids in use"));
-  }
-  if (!version.ok()) return version.status();
-  return WithVersion(std::move(agreement), *version);
+  CORRIDOR_ASSIGN_OR_RETURN(storage::Versioned<v1::Agreement> agreement,
+                            storage::GetRecord(*store_, AgreementsTable(), field, id));
+  return std::move(agreement).Release();
 }
 
 absl::StatusOr<std::vector<v1::Agreement>> AgreementStore::All() const {
@@ -111,14 +202,12 @@ absl::StatusOr<v1::ListAgreementsResponse> AgreementStore::List(
   storage::ScanOptions options;
   options.page_size = page_size;
   options.page_token = request.page().page_token();
-  absl::StatusOr<std::string> next =
-      storage::ScanRecords(*store_, AgreementsTable(), options, &page);
-  if (!next.ok()) return next.status();
   v1::ListAgreementsResponse response;
+  CORRIDOR_ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
+                            storage::ScanRecords(*store_, AgreementsTable(), options, &page));
   for (auto& [agreement, version] : page) {
-    *response.add_agreements() = WithVersion(agreement, version);
+    *response.add_agreements() = WithVersion(std::move(agreement), version);
   }
-  response.set_next_page_token(*next);
   return response;
 }
 
@@ -136,27 +225,26 @@ absl::StatusOr<v1::ListViolationsResponse> AgreementStore::ListViolations(
   }
   const std::string party = absl::AsciiStrToLower(request.party());
   std::vector<std::pair<v1::Violation, uint64_t>> page;
-  absl::StatusOr<std::string> next = storage::ScanRecords<v1::Violation>(
-      *store_, ViolationsTable(), options, &page, [&](const v1::Violation& v) {
-        if (!party.empty() && absl::AsciiStrToLower(v.party()) != party) return false;
-        return request.include_superseded() || v.state() == v1::VIOLATION_STATE_ACTIVE;
-      });
-  if (!next.ok()) return next.status();
   v1::ListViolationsResponse response;
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::ScanRecords<v1::Violation>(
+          *store_, ViolationsTable(), options, &page, [&](const v1::Violation& v) {
+            if (!party.empty() && absl::AsciiStrToLower(v.party()) != party) return false;
+            return request.include_superseded() || v.state() == v1::VIOLATION_STATE_ACTIVE;
+          }));
   for (auto& [violation, version] : page) {
-    *response.add_violations() = WithVersion(violation, version);
+    *response.add_violations() = WithVersion(std::move(violation), version);
   }
-  response.set_next_page_token(*next);
   return response;
 }
 
 absl::StatusOr<uint64_t> AgreementStore::Position(const std::string& agreement_id,
                                                   const std::string& service) const {
-  absl::StatusOr<std::optional<std::string>> value =
-      store_->GetMeta(PositionKey(agreement_id, service));
-  if (!value.ok()) return value.status();
+  CORRIDOR_ASSIGN_OR_RETURN(const std::optional<std::string> value,
+                            store_->GetMeta(PositionKey(agreement_id, service)));
   uint64_t position = 0;
-  if (value->has_value() && !absl::SimpleAtoi(**value, &position)) {
+  if (value.has_value() && !absl::SimpleAtoi(*value, &position)) {
     return absl::DataLossError(absl::StrCat("the stored position of agreement ", agreement_id,
                                             " in ", service, " is damaged"));
   }
@@ -168,77 +256,18 @@ absl::Status AgreementStore::Apply(
     const std::map<std::pair<std::string, std::string>, uint64_t>& positions,
     const std::optional<v1::ConvoyCopy>& convoy_copy) {
   absl::MutexLock lock(&apply_mu_);
-  const storage::Origin origin = EvaluatorOrigin();
-  const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
   storage::Mutation mutation;
-  mutation.SetOrigin(origin);
+  mutation.SetOrigin(EvaluatorOrigin());
+  const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
   bool changed = false;
   std::set<std::string> written;  // one write per violation id in a commit
   for (const Reconciliation& r : work) {
-    // What was stored for this source under each of the agreement's terms.
-    std::map<std::string, std::pair<v1::Violation, uint64_t>> stored;
-    for (const v1::Term& term : r.agreement->terms()) {
-      storage::ScanOptions options;
-      options.index = "source";
-      options.prefix = KeyWriter()
-                           .String(r.agreement->id())
-                           .String(term.id())
-                           .String(r.source)
-                           .Release();
-      options.page_size = 1000;
-      CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::Violation>(
-          *store_, ViolationsTable(), options, [&](v1::Violation& v, uint64_t version) {
-            stored[v.id()] = {v, version};
-            return absl::OkStatus();
-          }));
-    }
-    for (v1::Violation v : r.violations) {
-      if (!written.insert(v.id()).second) continue;
-      auto it = stored.find(v.id());
-      v1::RecordMeta* meta = v.mutable_meta();
-      *meta->mutable_updated_at() = now;
-      *meta->mutable_updated_by() = origin.principal;
-      if (it == stored.end()) {
-        *meta->mutable_created_at() = now;
-        *meta->mutable_created_by() = origin.principal;
-        mutation.Insert(ViolationsTable(), v);
-        changed = true;
-        continue;
-      }
-      const auto [old, version] = it->second;
-      stored.erase(it);
-      if (SameFinding(old, v)) continue;
-      *meta->mutable_created_at() = old.meta().created_at();
-      *meta->mutable_created_by() = old.meta().created_by();
-      mutation.Update(ViolationsTable(), v, version);
-      changed = true;
-    }
-    for (auto& [id, entry] : stored) {
-      auto& [old, version] = entry;
-      if (old.state() == v1::VIOLATION_STATE_SUPERSEDED || !written.insert(id).second) continue;
-      old.set_state(v1::VIOLATION_STATE_SUPERSEDED);
-      old.set_superseded_because(r.superseded_because);
-      old.clear_version();
-      *old.mutable_meta()->mutable_updated_at() = now;
-      *old.mutable_meta()->mutable_updated_by() = origin.principal;
-      mutation.Update(ViolationsTable(), old, version);
-      changed = true;
-    }
+    CORRIDOR_ASSIGN_OR_RETURN(StoredViolations stored, Stored(r));
+    changed |= StageReconciliation(r, std::move(stored), now, &written, &mutation);
   }
   if (convoy_copy.has_value()) {
-    v1::ConvoyCopy existing;
-    absl::StatusOr<uint64_t> version =
-        store_->Get(ConvoyCopiesTable().schema(),
-                    KeyWriter().String(convoy_copy->convoy().id()).Release(), &existing);
-    if (absl::IsNotFound(version.status())) {
-      mutation.Insert(ConvoyCopiesTable(), *convoy_copy);
-      changed = true;
-    } else if (!version.ok()) {
-      return version.status();
-    } else if (existing.journal_index() != convoy_copy->journal_index()) {
-      mutation.Update(ConvoyCopiesTable(), *convoy_copy, *version);
-      changed = true;
-    }
+    CORRIDOR_ASSIGN_OR_RETURN(const bool copied, StageConvoyCopy(*convoy_copy, &mutation));
+    changed |= copied;
   }
   for (const auto& [key, position] : positions) {
     mutation.PutMeta(PositionKey(key.first, key.second), absl::StrCat(position));
@@ -246,6 +275,82 @@ absl::Status AgreementStore::Apply(
   }
   if (!changed) return absl::OkStatus();
   return store_->Commit(mutation).status();
+}
+
+absl::StatusOr<AgreementStore::StoredViolations> AgreementStore::Stored(
+    const Reconciliation& r) const {
+  // What was stored for this source under each of the agreement's terms.
+  StoredViolations stored;
+  for (const v1::Term& term : r.agreement->terms()) {
+    storage::ScanOptions options;
+    options.index = "source";
+    options.prefix =
+        KeyWriter().String(r.agreement->id()).String(term.id()).String(r.source).Release();
+    options.page_size = 1000;
+    CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::Violation>(
+        *store_, ViolationsTable(), options, [&](v1::Violation& v, uint64_t version) {
+          stored[v.id()] = {v, version};
+          return absl::OkStatus();
+        }));
+  }
+  return stored;
+}
+
+bool AgreementStore::StageReconciliation(const Reconciliation& r, StoredViolations stored,
+                                         const google::protobuf::Timestamp& now,
+                                         std::set<std::string>* written,
+                                         storage::Mutation* mutation) {
+  const v1::Principal& by = mutation->origin().principal;
+  bool changed = false;
+  for (v1::Violation v : r.violations) {
+    if (!written->insert(v.id()).second) continue;
+    auto it = stored.find(v.id());
+    v1::RecordMeta* meta = v.mutable_meta();
+    *meta->mutable_updated_at() = now;
+    *meta->mutable_updated_by() = by;
+    if (it == stored.end()) {
+      *meta->mutable_created_at() = now;
+      *meta->mutable_created_by() = by;
+      mutation->Insert(ViolationsTable(), v);
+      changed = true;
+      continue;
+    }
+    const auto [old, version] = it->second;
+    stored.erase(it);
+    if (SameFinding(old, v)) continue;
+    *meta->mutable_created_at() = old.meta().created_at();
+    *meta->mutable_created_by() = old.meta().created_by();
+    mutation->Update(ViolationsTable(), v, version);
+    changed = true;
+  }
+  // What the source no longer shows is superseded, never deleted.
+  for (auto& [id, entry] : stored) {
+    auto& [old, version] = entry;
+    if (old.state() == v1::VIOLATION_STATE_SUPERSEDED || !written->insert(id).second) continue;
+    old.set_state(v1::VIOLATION_STATE_SUPERSEDED);
+    old.set_superseded_because(r.superseded_because);
+    old.clear_version();
+    *old.mutable_meta()->mutable_updated_at() = now;
+    *old.mutable_meta()->mutable_updated_by() = by;
+    mutation->Update(ViolationsTable(), old, version);
+    changed = true;
+  }
+  return changed;
+}
+
+absl::StatusOr<bool> AgreementStore::StageConvoyCopy(const v1::ConvoyCopy& copy,
+                                                     storage::Mutation* mutation) const {
+  v1::ConvoyCopy existing;
+  absl::StatusOr<uint64_t> version = store_->Get(
+      ConvoyCopiesTable().schema(), KeyWriter().String(copy.convoy().id()).Release(), &existing);
+  if (absl::IsNotFound(version.status())) {
+    mutation->Insert(ConvoyCopiesTable(), copy);
+    return true;
+  }
+  if (!version.ok()) return version.status();
+  if (existing.journal_index() == copy.journal_index()) return false;
+  mutation->Update(ConvoyCopiesTable(), copy, *version);
+  return true;
 }
 
 absl::Status AgreementStore::ForEachConvoy(
@@ -259,9 +364,8 @@ absl::Status AgreementStore::ForEachConvoy(
 
 absl::StatusOr<v1::ConvoyCopy> AgreementStore::GetConvoyCopy(const std::string& id) const {
   v1::ConvoyCopy copy;
-  absl::StatusOr<uint64_t> version =
-      store_->Get(ConvoyCopiesTable().schema(), KeyWriter().String(id).Release(), &copy);
-  if (!version.ok()) return version.status();
+  CORRIDOR_RETURN_IF_ERROR(
+      store_->Get(ConvoyCopiesTable().schema(), KeyWriter().String(id).Release(), &copy).status());
   return copy;
 }
 
@@ -282,24 +386,22 @@ absl::StatusOr<std::vector<v1::Convoy>> AgreementStore::Deliveries(
 
 absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
     const v1::GetComplianceReportRequest& request, absl::CivilDay today) const {
-  absl::StatusOr<v1::Agreement> agreement = Get("agreement_id", request.agreement_id());
-  if (!agreement.ok()) return agreement.status();
+  CORRIDOR_ASSIGN_OR_RETURN(const v1::Agreement agreement,
+                            Get("agreement_id", request.agreement_id()));
   const absl::CivilDay from =
-      ToCivil(request.has_from() ? request.from() : agreement->in_force_from());
-  const absl::CivilDay to = request.has_to() ? ToCivil(request.to())
-                            : agreement->has_in_force_until()
-                                ? ToCivil(agreement->in_force_until())
-                                : today;
+      ToCivil(request.has_from() ? request.from() : agreement.in_force_from());
+  const absl::CivilDay to = request.has_to()                 ? ToCivil(request.to())
+                            : agreement.has_in_force_until() ? ToCivil(agreement.in_force_until())
+                                                             : today;
   v1::ComplianceReport report;
   // Positions first: what is read after them holds at least everything
   // they say was evaluated (positions and violations commit together).
   for (const char* service : {"routes", "convoys", "denials"}) {
-    absl::StatusOr<uint64_t> position = Position(agreement->id(), service);
-    if (!position.ok()) return position.status();
-    (*report.mutable_evaluated_through())[service] = *position;
+    CORRIDOR_ASSIGN_OR_RETURN((*report.mutable_evaluated_through())[service],
+                              Position(agreement.id(), service));
   }
-  report.set_agreement_id(agreement->id());
-  report.set_agreement_name(agreement->name());
+  report.set_agreement_id(agreement.id());
+  report.set_agreement_name(agreement.name());
   for (auto [date, day] : {std::pair{report.mutable_from(), from}, {report.mutable_to(), to}}) {
     date->set_year(static_cast<int32_t>(day.year()));
     date->set_month(day.month());
@@ -307,97 +409,20 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
   }
 
   // Active violations in [from, to], oldest first, by party.
-  std::map<std::string, v1::PartyCompliance> by_party;  // lowercased party
-  std::vector<std::string> order;
-  auto party_entry = [&](const std::string& party) -> v1::PartyCompliance& {
-    const std::string key = absl::AsciiStrToLower(party);
-    auto it = by_party.find(key);
-    if (it == by_party.end()) {
-      order.push_back(key);
-      it = by_party.emplace(key, v1::PartyCompliance()).first;
-      it->second.set_party(party);
-    }
-    return it->second;
-  };
-  for (const std::string& party : agreement->parties()) party_entry(party);
-  std::map<std::string, std::set<std::string>> breached;  // party -> term ids
-  std::map<std::string, std::set<std::string>> breached_unconfirmed;
+  PartyTally tally(agreement);
   storage::ScanOptions options;
   options.index = "agreement";
-  options.prefix = KeyWriter().String(agreement->id()).Release();
+  options.prefix = KeyWriter().String(agreement.id()).Release();
   options.start = KeyWriter().Int64(MicrosOf(from)).Release();
   options.end = KeyWriter().Int64(MicrosOf(to + 1)).Release();
   options.page_size = 1000;
   CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::Violation>(
       *store_, ViolationsTable(), options, [&](v1::Violation& v, uint64_t version) {
-        if (v.state() != v1::VIOLATION_STATE_ACTIVE) return absl::OkStatus();
-        v1::PartyCompliance& party = party_entry(v.party());
-        party.set_violation_count(party.violation_count() + 1);
-        if (v.unconfirmed()) {
-          party.set_unconfirmed_violation_count(party.unconfirmed_violation_count() + 1);
-          breached_unconfirmed[absl::AsciiStrToLower(v.party())].insert(v.term_id());
-        } else {
-          breached[absl::AsciiStrToLower(v.party())].insert(v.term_id());
-        }
-        if (party.violations_size() < kViolationsPerParty) {
-          *party.add_violations() = WithVersion(v, version);
-        }
+        if (v.state() == v1::VIOLATION_STATE_ACTIVE) tally.Add(WithVersion(v, version));
         return absl::OkStatus();
       }));
-  for (const std::string& key : order) {
-    v1::PartyCompliance& party = by_party[key];
-    for (const v1::Term& term : agreement->terms()) {
-      if (breached[key].count(term.id())) {
-        party.add_terms_breached(term.id());
-        party.add_consequences_due(term.consequence());
-      } else if (breached_unconfirmed[key].count(term.id())) {
-        party.add_terms_breached_unconfirmed(term.id());
-      } else {
-        party.add_terms_kept(term.id());
-      }
-    }
-    *report.add_parties() = party;
-  }
-
-  // Approval delays per step and authority, for steps asked in the period.
-  struct Delays {
-    std::vector<int> answered;
-    int pending = 0;
-    int worst = 0;
-  };
-  std::map<std::pair<std::string, std::string>, Delays> delays;
-  absl::Status visited = ForEachConvoy([&](const v1::ConvoyCopy& copy) {
-    for (const v1::ApprovalStep& step : copy.convoy().approval_steps()) {
-      const absl::CivilDay asked = ToCivil(step.requested_on());
-      if (asked < from || asked > to) continue;
-      Delays& d = delays[{step.step(), step.authority()}];
-      const bool pending = step.outcome() == v1::STEP_OUTCOME_PENDING;
-      const int taken =
-          WorkingDaysBetween(asked, pending ? today : ToCivil(step.answered_on()));
-      if (pending) {
-        ++d.pending;
-      } else {
-        d.answered.push_back(taken);
-      }
-      d.worst = std::max(d.worst, taken);
-    }
-    return absl::OkStatus();
-  });
-  if (!visited.ok()) return visited;
-  for (auto& [key, d] : delays) {
-    v1::StepDelay* out = report.add_step_delays();
-    out->set_step(key.first);
-    out->set_authority(key.second);
-    out->set_answered(static_cast<int32_t>(d.answered.size()));
-    out->set_pending(d.pending);
-    out->set_worst_working_days(d.worst);
-    if (!d.answered.empty()) {
-      std::sort(d.answered.begin(), d.answered.end());
-      const size_t n = d.answered.size();
-      out->set_median_working_days(n % 2 == 1 ? d.answered[n / 2]
-                                              : (d.answered[n / 2 - 1] + d.answered[n / 2]) / 2.0);
-    }
-  }
+  tally.AddTo(agreement, &report);
+  CORRIDOR_RETURN_IF_ERROR(AddStepDelays(*this, from, to, today, &report));
   return report;
 }
 

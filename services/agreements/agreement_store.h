@@ -11,7 +11,9 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -72,6 +74,21 @@ class AgreementStore {
   storage::Store* store() const { return store_; }
 
  private:
+  // Violation id -> the violation as stored, and its version.
+  using StoredViolations = std::map<std::string, std::pair<v1::Violation, uint64_t>>;
+
+  // The steps of Apply. What was stored for the reconciliation's source.
+  absl::StatusOr<StoredViolations> Stored(const Reconciliation& r) const;
+  // Adds to `mutation` what brings `stored` to what `r` shows, skipping
+  // the violation ids in `written` (and adding those it writes); true if it
+  // added anything.
+  static bool StageReconciliation(const Reconciliation& r, StoredViolations stored,
+                                  const google::protobuf::Timestamp& now,
+                                  std::set<std::string>* written, storage::Mutation* mutation);
+  // Adds the convoy copy unless the stored one is as recent; true if added.
+  absl::StatusOr<bool> StageConvoyCopy(const v1::ConvoyCopy& copy,
+                                       storage::Mutation* mutation) const;
+
   storage::Store* store_;
   absl::Mutex apply_mu_;  // one evaluation writes at a time
 };

@@ -3,24 +3,21 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/areas/area_tables.h"
 #include "storage/key_codec.h"
+#include "storage/records.h"
 
 namespace corridor::areas {
 namespace {
 
 using storage::KeyWriter;
+using storage::WithVersion;
 
 constexpr int kMaxConflictRetries = 8;
 constexpr char kReferenceLoadedKey[] = "reference_data/areas";
-
-// Records are stored without their version; the store keeps it.
-v1::Area WithVersion(v1::Area area, uint64_t version) {
-  area.set_version(static_cast<int64_t>(version));
-  return area;
-}
 
 bool IsLaterOrSame(const v1::StatusChange& change, const v1::Area& area) {
   const uint32_t change_date =
@@ -61,20 +58,6 @@ std::pair<v1::Area, v1::StatusChange> NewArea(const storage::Origin& origin,
   return {std::move(area), std::move(change)};
 }
 
-// Reads an area; NOT_FOUND names `field`, the request field holding the id.
-absl::Status ReadArea(const storage::Store& store, absl::string_view field, absl::string_view id,
-                      v1::Area* area, uint64_t* version) {
-  absl::StatusOr<uint64_t> v =
-      store.Get(AreasTable().schema(), KeyWriter().String(id).Release(), area);
-  if (absl::IsNotFound(v.status())) {
-    return absl::NotFoundError(
-        absl::StrCat(field, ": no area \"", id, "\"; list areas to see the ids in use"));
-  }
-  if (!v.ok()) return v.status();
-  *version = *v;
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<v1::Area> AreaStore::Create(const storage::Origin& origin,
@@ -96,10 +79,9 @@ absl::StatusOr<v1::Area> AreaStore::Create(const storage::Origin& origin,
 }
 
 absl::StatusOr<v1::Area> AreaStore::Get(absl::string_view id) const {
-  v1::Area area;
-  uint64_t version = 0;
-  CORRIDOR_RETURN_IF_ERROR(ReadArea(*store_, "id", id, &area, &version));
-  return WithVersion(std::move(area), version);
+  CORRIDOR_ASSIGN_OR_RETURN(storage::Versioned<v1::Area> area,
+                            storage::GetRecord(*store_, AreasTable(), "id", id));
+  return std::move(area).Release();
 }
 
 absl::StatusOr<v1::ListAreasResponse> AreaStore::List(const v1::ListAreasRequest& request,
@@ -134,22 +116,21 @@ absl::StatusOr<v1::ListAreasResponse> AreaStore::List(const v1::ListAreasRequest
   };
 
   std::vector<std::pair<v1::Area, uint64_t>> found;
-  absl::StatusOr<std::string> next =
-      storage::ScanRecords<v1::Area>(*store_, AreasTable(), scan, &found, matches);
-  if (!next.ok()) return next.status();
   v1::ListAreasResponse response;
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::ScanRecords<v1::Area>(*store_, AreasTable(), scan, &found, matches));
   for (auto& [area, version] : found) {
     *response.add_areas() = WithVersion(std::move(area), version);
   }
-  response.set_next_page_token(*next);
   return response;
 }
 
 absl::StatusOr<v1::Area> AreaStore::Update(const storage::Origin& origin,
                                            const v1::Area& requested) {
-  v1::Area current;
-  uint64_t version = 0;
-  CORRIDOR_RETURN_IF_ERROR(ReadArea(*store_, "area.id", requested.id(), &current, &version));
+  CORRIDOR_ASSIGN_OR_RETURN(const storage::Versioned<v1::Area> stored,
+                            storage::GetRecord(*store_, AreasTable(), "area.id", requested.id()));
+  const v1::Area& current = stored.record;
   if (requested.status() != v1::AREA_STATUS_UNSPECIFIED && requested.status() != current.status()) {
     return absl::InvalidArgumentError(
         "area.status: UpdateArea does not change the status; record it with "
@@ -170,17 +151,18 @@ absl::StatusOr<v1::Area> AreaStore::Update(const storage::Origin& origin,
   storage::Mutation mutation;
   mutation.SetOrigin(origin);
   mutation.Update(AreasTable(), area, static_cast<uint64_t>(requested.version()));
-  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
-  if (!result.ok()) return result.status();
-  return WithVersion(std::move(area), result->versions[0]);
+  CORRIDOR_ASSIGN_OR_RETURN(const storage::CommitResult result, store_->Commit(mutation));
+  return WithVersion(std::move(area), result.versions[0]);
 }
 
 absl::StatusOr<v1::RecordStatusChangeResponse> AreaStore::RecordStatusChange(
     const storage::Origin& origin, const v1::RecordStatusChangeRequest& request) {
   for (int attempt = 0;; ++attempt) {
-    v1::Area area;
-    uint64_t version = 0;
-    CORRIDOR_RETURN_IF_ERROR(ReadArea(*store_, "area_id", request.area_id(), &area, &version));
+    CORRIDOR_ASSIGN_OR_RETURN(
+        storage::Versioned<v1::Area> stored,
+        storage::GetRecord(*store_, AreasTable(), "area_id", request.area_id()));
+    v1::Area& area = stored.record;
+    const uint64_t version = stored.version;
     if (request.expected_version() != 0 &&
         version != static_cast<uint64_t>(request.expected_version())) {
       return absl::AbortedError(
@@ -227,40 +209,30 @@ absl::StatusOr<v1::RecordStatusChangeResponse> AreaStore::RecordStatusChange(
 
 absl::StatusOr<v1::GetAreaHistoryResponse> AreaStore::History(
     const v1::GetAreaHistoryRequest& request, int page_size) const {
-  v1::Area area;
-  uint64_t version = 0;
-  CORRIDOR_RETURN_IF_ERROR(ReadArea(*store_, "area_id", request.area_id(), &area, &version));
-
-  storage::ScanOptions scan;
-  scan.prefix = KeyWriter().String(request.area_id()).Release();
-  scan.reverse = true;
-  scan.page_size = page_size;
-  scan.page_token = request.page().page_token();
-  std::vector<std::pair<v1::StatusChange, uint64_t>> found;
-  absl::StatusOr<std::string> next =
-      storage::ScanRecords<v1::StatusChange>(*store_, StatusHistoryTable(), scan, &found);
-  if (!next.ok()) return next.status();
+  storage::ScanOptions page;
+  page.reverse = true;
+  page.page_size = page_size;
+  page.page_token = request.page().page_token();
   v1::GetAreaHistoryResponse response;
-  for (auto& [change, unused_version] : found) {
-    *response.add_changes() = std::move(change);
-  }
-  response.set_next_page_token(*next);
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::HistoryPage(*store_, AreasTable(), "area_id", request.area_id(),
+                           StatusHistoryTable(), page, response.mutable_changes()));
   return response;
 }
 
 absl::StatusOr<int> AreaStore::LoadReferenceData(const storage::Origin& origin,
                                                  const ReferenceSource& source) {
-  absl::StatusOr<std::optional<std::string>> loaded = store_->GetMeta(kReferenceLoadedKey);
-  if (!loaded.ok()) return loaded.status();
-  if (loaded->has_value()) return 0;
-  absl::StatusOr<std::vector<v1::CreateAreaRequest>> areas = source();
-  if (!areas.ok()) return areas.status();
+  CORRIDOR_ASSIGN_OR_RETURN(const std::optional<std::string> loaded,
+                            store_->GetMeta(kReferenceLoadedKey));
+  if (loaded.has_value()) return 0;
+  CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::CreateAreaRequest> areas, source());
 
   const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
   storage::Mutation mutation;
   mutation.SetOrigin(origin);
   int created = 0;
-  for (const v1::CreateAreaRequest& request : *areas) {
+  for (const v1::CreateAreaRequest& request : areas) {
     absl::StatusOr<v1::Area> existing = Get(request.area().id());
     if (existing.ok()) continue;
     if (!absl::IsNotFound(existing.status())) return existing.status();
@@ -270,8 +242,7 @@ absl::StatusOr<int> AreaStore::LoadReferenceData(const storage::Origin& origin,
     ++created;
   }
   mutation.PutMeta(kReferenceLoadedKey, google::protobuf::util::TimeUtil::ToString(now));
-  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
-  if (!result.ok()) return result.status();
+  CORRIDOR_RETURN_IF_ERROR(store_->Commit(mutation).status());
   return created;
 }
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/auth/token.h"
 #include "storage/key_codec.h"
@@ -35,29 +36,23 @@ absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::Open(storage::Store* sto
   std::unique_ptr<TokenStore> tokens(new TokenStore(store));
   storage::ScanOptions scan;
   scan.page_size = 1000;
-  while (true) {
-    std::vector<std::pair<v1::StoredToken, uint64_t>> page;
-    absl::StatusOr<std::string> next = storage::ScanRecords(*store, TokensTable(), scan, &page);
-    if (!next.ok()) return next.status();
-    absl::MutexLock lock(&tokens->mu_);
-    for (auto& [token, version] : page) {
-      std::string id = token.info().id();
-      tokens->tokens_[id] = Entry{std::move(token), version};
-    }
-    if (next->empty()) break;
-    scan.page_token = *next;
-  }
+  CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::StoredToken>(
+      *store, TokensTable(), scan, [&](v1::StoredToken& token, uint64_t version) {
+        std::string id = token.info().id();
+        absl::MutexLock lock(&tokens->mu_);
+        tokens->tokens_[id] = Entry{std::move(token), version};
+        return absl::OkStatus();
+      }));
   return tokens;
 }
 
 absl::StatusOr<v1::CreateTokenResponse> TokenStore::Create(const storage::Origin& origin,
                                                            const v1::CreateTokenRequest& request) {
-  absl::StatusOr<NewToken> generated = GenerateToken();
-  if (!generated.ok()) return generated.status();
+  CORRIDOR_ASSIGN_OR_RETURN(const NewToken generated, GenerateToken());
 
   v1::StoredToken stored;
   v1::TokenInfo* info = stored.mutable_info();
-  info->set_id(generated->parts.id);
+  info->set_id(generated.parts.id);
   info->set_role(request.role());
   info->set_agency(request.agency());
   // Unnamed tokens are named by what they are for, e.g. "partner UNICEF".
@@ -67,21 +62,20 @@ absl::StatusOr<v1::CreateTokenResponse> TokenStore::Create(const storage::Origin
                      : request.name());
   *info->mutable_created_at() = TimeUtil::GetCurrentTime();
   *info->mutable_created_by() = origin.principal;
-  stored.set_secret_sha256(generated->parts.secret_sha256);
+  stored.set_secret_sha256(generated.parts.secret_sha256);
 
   absl::MutexLock write(&write_mu_);
   storage::Mutation mutation;
   mutation.SetOrigin(origin);
   mutation.Insert(TokensTable(), stored);
-  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
-  if (!result.ok()) return result.status();
+  CORRIDOR_ASSIGN_OR_RETURN(const storage::CommitResult result, store_->Commit(mutation));
   {
     absl::MutexLock lock(&mu_);
-    tokens_[info->id()] = Entry{stored, result->versions[0]};
+    tokens_[info->id()] = Entry{stored, result.versions[0]};
   }
   v1::CreateTokenResponse response;
   *response.mutable_info() = *info;
-  response.set_token(generated->text);
+  response.set_token(generated.text);
   return response;
 }
 
@@ -96,12 +90,10 @@ absl::StatusOr<v1::ListTokensResponse> TokenStore::List(const v1::ListTokensRequ
   const std::function<bool(const v1::StoredToken&)> keep = [&](const v1::StoredToken& t) {
     return request.include_revoked() || !t.info().revoked();
   };
-  absl::StatusOr<std::string> next =
-      storage::ScanRecords(*store_, TokensTable(), scan, &page, keep);
-  if (!next.ok()) return next.status();
   v1::ListTokensResponse response;
+  CORRIDOR_ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
+                            storage::ScanRecords(*store_, TokensTable(), scan, &page, keep));
   for (auto& [token, version] : page) *response.add_tokens() = std::move(*token.mutable_info());
-  response.set_next_page_token(*next);
   return response;
 }
 
@@ -128,21 +120,18 @@ absl::StatusOr<v1::TokenInfo> TokenStore::Revoke(const storage::Origin& origin,
   storage::Mutation mutation;
   mutation.SetOrigin(origin);
   mutation.Update(TokensTable(), entry.token, entry.version);
-  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
-  if (!result.ok()) return result.status();
-  entry.version = result->versions[0];
+  CORRIDOR_ASSIGN_OR_RETURN(const storage::CommitResult result, store_->Commit(mutation));
+  entry.version = result.versions[0];
   absl::MutexLock lock(&mu_);
   tokens_[info->id()] = entry;
   return entry.token.info();
 }
 
 absl::StatusOr<v1::TokenInfo> TokenStore::Authenticate(absl::string_view token, absl::Time) const {
-  absl::StatusOr<TokenParts> parts = ParseToken(token);
-  if (!parts.ok()) return parts.status();
+  CORRIDOR_ASSIGN_OR_RETURN(const TokenParts parts, ParseToken(token));
   absl::ReaderMutexLock lock(&mu_);
-  auto it = tokens_.find(parts->id);
-  if (it == tokens_.end() ||
-      !DigestsEqual(it->second.token.secret_sha256(), parts->secret_sha256)) {
+  auto it = tokens_.find(parts.id);
+  if (it == tokens_.end() || !DigestsEqual(it->second.token.secret_sha256(), parts.secret_sha256)) {
     return absl::UnauthenticatedError(
         "the bearer token is not one this deployment issued (unknown, or its secret is wrong); "
         "ask an admin for a token");

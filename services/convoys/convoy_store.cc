@@ -9,24 +9,22 @@
 #include "absl/time/time.h"
 #include "common/ids.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/convoys/convoy_lifecycle.h"
 #include "services/convoys/convoy_tables.h"
 #include "storage/key_codec.h"
+#include "storage/records.h"
 
 namespace corridor::convoys {
 namespace {
 
 using google::protobuf::util::TimeUtil;
 using storage::KeyWriter;
+using storage::WithVersion;
 
 constexpr int kMaxConflictRetries = 8;
-
-v1::Convoy WithVersion(v1::Convoy convoy, uint64_t version) {
-  convoy.set_version(static_cast<int64_t>(version));
-  return convoy;
-}
 
 // A transition target that does not depend on the convoy.
 std::function<v1::ConvoyStatus(const v1::Convoy&)> Always(v1::ConvoyStatus status) {
@@ -50,19 +48,6 @@ v1::Date OccurredOn(const Request& request, absl::CivilDay today) {
   return request.has_occurred_on() ? request.occurred_on() : ToDate(today);
 }
 
-absl::Status ReadConvoy(const storage::Store& store, absl::string_view field, absl::string_view id,
-                        v1::Convoy* convoy, uint64_t* version) {
-  absl::StatusOr<uint64_t> v =
-      store.Get(ConvoysTable().schema(), KeyWriter().String(id).Release(), convoy);
-  if (absl::IsNotFound(v.status())) {
-    return absl::NotFoundError(
-        absl::StrCat(field, ": no convoy \"", id, "\"; list convoys to see the ids in use"));
-  }
-  if (!v.ok()) return v.status();
-  *version = *v;
-  return absl::OkStatus();
-}
-
 // Whether a stored convoy is what `request` asks for: the same retry.
 bool SameSubmission(const v1::Convoy& convoy, const v1::SubmitConvoyRequestRequest& request) {
   if (absl::AsciiStrToLower(convoy.agency()) != absl::AsciiStrToLower(request.agency()) ||
@@ -81,6 +66,31 @@ bool SameSubmission(const v1::Convoy& convoy, const v1::SubmitConvoyRequestReque
     }
   }
   return true;
+}
+
+// Quantities removed and refused, summed per (category, unit): quantities
+// in different units do not add up.
+using LossesByUnit = std::map<std::pair<int, std::string>, std::pair<double, double>>;
+
+// Adds one convoy of the period to an area's access row and its losses.
+void CountConvoy(const v1::Convoy& c, v1::AreaAccess* row, LossesByUnit* lost) {
+  row->set_requests(row->requests() + 1);
+  row->set_beneficiaries_requested(row->beneficiaries_requested() + c.beneficiaries_requested());
+  if (c.has_beneficiaries_approved()) {
+    row->set_approved(row->approved() + 1);
+    row->set_beneficiaries_approved(row->beneficiaries_approved() + c.beneficiaries_approved());
+  }
+  if (c.status() == v1::CONVOY_STATUS_DENIED) row->set_denied(row->denied() + 1);
+  if (WasDelivered(c.status())) {
+    row->set_delivered(row->delivered() + 1);
+    row->set_beneficiaries_reached(row->beneficiaries_reached() + c.beneficiaries_reached());
+  }
+  for (const v1::ManifestLine& line : c.manifest()) {
+    if (line.quantity_removed() == 0 && line.quantity_refused() == 0) continue;
+    auto& sums = (*lost)[{line.category(), line.unit()}];
+    sums.first += line.quantity_removed();
+    sums.second += line.quantity_refused();
+  }
 }
 
 }  // namespace
@@ -129,12 +139,11 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const storage::Origin& origin,
   absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
   if (absl::IsAlreadyExists(result.status())) {
     // A retry, or a reused key: tell them apart by what was asked.
-    absl::StatusOr<v1::Convoy> existing = Get("idempotency_key", convoy.id());
-    if (!existing.ok()) return existing.status();
-    if (SameSubmission(*existing, request)) return existing;
+    CORRIDOR_ASSIGN_OR_RETURN(v1::Convoy existing, Get("idempotency_key", convoy.id()));
+    if (SameSubmission(existing, request)) return existing;
     return absl::AlreadyExistsError(
         absl::StrCat("idempotency_key: \"", absl::CHexEscape(request.idempotency_key()),
-                     "\" was already used by ", existing->agency(), " for convoy ", existing->id(),
+                     "\" was already used by ", existing.agency(), " for convoy ", existing.id(),
                      ", which asked for something else; use a new key for a new request"));
   }
   if (!result.ok()) return result.status();
@@ -149,9 +158,10 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
                                                    const std::string& note, const Apply& apply,
                                                    bool keeps_status) {
   for (int attempt = 0;; ++attempt) {
-    v1::Convoy convoy;
-    uint64_t version = 0;
-    CORRIDOR_RETURN_IF_ERROR(ReadConvoy(*store_, "convoy_id", convoy_id, &convoy, &version));
+    CORRIDOR_ASSIGN_OR_RETURN(storage::Versioned<v1::Convoy> stored,
+                              storage::GetRecord(*store_, ConvoysTable(), "convoy_id", convoy_id));
+    v1::Convoy& convoy = stored.record;
+    const uint64_t version = stored.version;
     if (expected_version != 0 && version != static_cast<uint64_t>(expected_version)) {
       return absl::AbortedError(
           absl::StrCat("expected_version: convoy ", convoy_id, " is at version ", version, " (",
@@ -381,10 +391,9 @@ absl::StatusOr<v1::Convoy> ConvoyStore::RecordOutcome(const storage::Origin& ori
 }
 
 absl::StatusOr<v1::Convoy> ConvoyStore::Get(absl::string_view field, absl::string_view id) const {
-  v1::Convoy convoy;
-  uint64_t version = 0;
-  CORRIDOR_RETURN_IF_ERROR(ReadConvoy(*store_, field, id, &convoy, &version));
-  return WithVersion(std::move(convoy), version);
+  CORRIDOR_ASSIGN_OR_RETURN(storage::Versioned<v1::Convoy> convoy,
+                            storage::GetRecord(*store_, ConvoysTable(), field, id));
+  return std::move(convoy).Release();
 }
 
 absl::StatusOr<v1::ListConvoysResponse> ConvoyStore::List(const v1::ListConvoysRequest& request,
@@ -426,34 +435,26 @@ absl::StatusOr<v1::ListConvoysResponse> ConvoyStore::List(const v1::ListConvoysR
            (request.status() == v1::CONVOY_STATUS_UNSPECIFIED || c.status() == request.status());
   };
   std::vector<std::pair<v1::Convoy, uint64_t>> found;
-  absl::StatusOr<std::string> next =
-      storage::ScanRecords<v1::Convoy>(*store_, ConvoysTable(), scan, &found, matches);
-  if (!next.ok()) return next.status();
   v1::ListConvoysResponse response;
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::ScanRecords<v1::Convoy>(*store_, ConvoysTable(), scan, &found, matches));
   for (auto& [convoy, version] : found) {
     *response.add_convoys() = WithVersion(std::move(convoy), version);
   }
-  response.set_next_page_token(*next);
   return response;
 }
 
 absl::StatusOr<v1::GetConvoyHistoryResponse> ConvoyStore::History(
     const v1::GetConvoyHistoryRequest& request, int page_size) const {
-  v1::Convoy convoy;
-  uint64_t version = 0;
-  CORRIDOR_RETURN_IF_ERROR(
-      ReadConvoy(*store_, "convoy_id", request.convoy_id(), &convoy, &version));
-  storage::ScanOptions scan;
-  scan.prefix = KeyWriter().String(request.convoy_id()).Release();
-  scan.page_size = page_size;
-  scan.page_token = request.page().page_token();
-  std::vector<std::pair<v1::ConvoyEvent, uint64_t>> found;
-  absl::StatusOr<std::string> next =
-      storage::ScanRecords<v1::ConvoyEvent>(*store_, ConvoyEventsTable(), scan, &found);
-  if (!next.ok()) return next.status();
+  storage::ScanOptions page;
+  page.page_size = page_size;
+  page.page_token = request.page().page_token();
   v1::GetConvoyHistoryResponse response;
-  for (auto& [event, unused_version] : found) *response.add_events() = std::move(event);
-  response.set_next_page_token(*next);
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::HistoryPage(*store_, ConvoysTable(), "convoy_id", request.convoy_id(),
+                           ConvoyEventsTable(), page, response.mutable_events()));
   return response;
 }
 
@@ -467,9 +468,7 @@ absl::StatusOr<v1::AreaAccess> ConvoyStore::Access(const v1::Area& area, const v
     row.set_people_in_need(area.population().count());
   }
 
-  // Losses summed per (category, unit): quantities in different units do
-  // not add up.
-  std::map<std::pair<int, std::string>, std::pair<double, double>> lost;
+  LossesByUnit lost;
   bool delivered_in_period = false;
   storage::ScanOptions scan;
   scan.index = "area";
@@ -477,39 +476,12 @@ absl::StatusOr<v1::AreaAccess> ConvoyStore::Access(const v1::Area& area, const v
   scan.start = KeyWriter().Uint32(DateNumber(from)).Release();
   scan.end = KeyWriter().Uint32(DateNumber(to) + 1).Release();
   scan.page_size = 1000;
-  do {
-    absl::StatusOr<std::string> next = store_->Scan(
-        ConvoysTable().schema(), scan, [&](const storage::RawRecord& raw) -> absl::StatusOr<bool> {
-          v1::Convoy c;
-          if (!c.ParseFromString(raw.payload)) {
-            return absl::DataLossError(
-                "a stored convoy could not be parsed; restore the database from a backup");
-          }
-          row.set_requests(row.requests() + 1);
-          row.set_beneficiaries_requested(row.beneficiaries_requested() +
-                                          c.beneficiaries_requested());
-          if (c.has_beneficiaries_approved()) {
-            row.set_approved(row.approved() + 1);
-            row.set_beneficiaries_approved(row.beneficiaries_approved() +
-                                           c.beneficiaries_approved());
-          }
-          if (c.status() == v1::CONVOY_STATUS_DENIED) row.set_denied(row.denied() + 1);
-          if (WasDelivered(c.status())) {
-            row.set_delivered(row.delivered() + 1);
-            row.set_beneficiaries_reached(row.beneficiaries_reached() + c.beneficiaries_reached());
-            delivered_in_period = true;
-          }
-          for (const v1::ManifestLine& line : c.manifest()) {
-            if (line.quantity_removed() == 0 && line.quantity_refused() == 0) continue;
-            auto& sums = lost[{line.category(), line.unit()}];
-            sums.first += line.quantity_removed();
-            sums.second += line.quantity_refused();
-          }
-          return true;
-        });
-    if (!next.ok()) return next.status();
-    scan.page_token = *next;
-  } while (!scan.page_token.empty());
+  CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::Convoy>(
+      *store_, ConvoysTable(), scan, [&](const v1::Convoy& c, uint64_t) {
+        CountConvoy(c, &row, &lost);
+        delivered_in_period |= WasDelivered(c.status());
+        return absl::OkStatus();
+      }));
 
   if (row.requests() > 0) {
     row.set_share_approved(static_cast<double>(row.approved()) / row.requests());
@@ -530,9 +502,8 @@ absl::StatusOr<v1::AreaAccess> ConvoyStore::Access(const v1::Area& area, const v
   last.reverse = true;
   last.page_size = 1;
   std::vector<std::pair<v1::Convoy, uint64_t>> latest;
-  absl::StatusOr<std::string> unused_token =
-      storage::ScanRecords<v1::Convoy>(*store_, ConvoysTable(), last, &latest);
-  if (!unused_token.ok()) return unused_token.status();
+  CORRIDOR_RETURN_IF_ERROR(
+      storage::ScanRecords<v1::Convoy>(*store_, ConvoysTable(), last, &latest).status());
   if (!latest.empty()) {
     const v1::Date& on = latest[0].first.outcome_date();
     *row.mutable_last_delivery() = on;

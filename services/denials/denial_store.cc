@@ -8,11 +8,13 @@
 #include "absl/strings/str_format.h"
 #include "common/ids.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/denials/denial_tables.h"
 #include "services/denials/denial_validation.h"
 #include "storage/key_codec.h"
+#include "storage/records.h"
 
 namespace corridor::denials {
 namespace {
@@ -21,31 +23,14 @@ using google::protobuf::util::MessageDifferencer;
 using google::protobuf::util::TimeUtil;
 using storage::KeyReader;
 using storage::KeyWriter;
+using storage::WithVersion;
 
 constexpr int kMaxConflictRetries = 8;
-
-v1::Denial WithVersion(v1::Denial denial, uint64_t version) {
-  denial.set_version(static_cast<int64_t>(version));
-  return denial;
-}
 
 void AddCounters(const v1::Denial& denial, int64_t sign, storage::Mutation* mutation) {
   for (StatsCounter& counter : StatsCounters(denial, sign)) {
     mutation->AddToCounter(std::move(counter.key), std::move(counter.deltas));
   }
-}
-
-absl::Status ReadDenial(const storage::Store& store, absl::string_view field, absl::string_view id,
-                        v1::Denial* denial, uint64_t* version) {
-  absl::StatusOr<uint64_t> v =
-      store.Get(DenialsTable().schema(), KeyWriter().String(id).Release(), denial);
-  if (absl::IsNotFound(v.status())) {
-    return absl::NotFoundError(
-        absl::StrCat(field, ": no denial \"", id, "\"; list denials to see the ids in use"));
-  }
-  if (!v.ok()) return v.status();
-  *version = *v;
-  return absl::OkStatus();
 }
 
 // One dimension of a stats query: its letter in counter keys and the
@@ -55,8 +40,123 @@ struct Dimension {
   std::string filter;
 };
 
+// The counters a stats query reads: keys prefix+start to prefix+end, the
+// dimensions they are keyed by, and what the rows are grouped by.
+struct StatsRange {
+  std::vector<Dimension> named;  // in key order
+  char group_letter = 'm';       // p, a, c, or m for months
+  std::string prefix;
+  std::string start;
+  std::string end;
+};
+
+StatsRange RangeOf(const v1::DenialStatsRequest& request) {
+  StatsRange range;
+  // The dimensions named by the grouping or a filter, in key order p, a, c.
+  const v1::StatsDimension group = request.group_by();
+  if (!request.party().empty() || group == v1::STATS_DIMENSION_PARTY) {
+    range.named.push_back({'p', request.party()});
+  }
+  if (!request.area_id().empty() || group == v1::STATS_DIMENSION_AREA) {
+    range.named.push_back({'a', request.area_id()});
+  }
+  if (request.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED ||
+      group == v1::STATS_DIMENSION_CATEGORY) {
+    range.named.push_back({'c', request.category() == v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED
+                                    ? std::string()
+                                    : absl::StrCat(static_cast<int>(request.category()))});
+  }
+  range.group_letter = group == v1::STATS_DIMENSION_PARTY      ? 'p'
+                       : group == v1::STATS_DIMENSION_AREA     ? 'a'
+                       : group == v1::STATS_DIMENSION_CATEGORY ? 'c'
+                                                               : 'm';
+  std::vector<Dimension>& named = range.named;
+  // A pair of dimensions is read as (filtered, grouped): the filtered value
+  // leads the key, so the range holds only that value's counters.
+  if (named.size() == 2 && named[0].filter.empty()) std::swap(named[0], named[1]);
+  if (named.empty()) {
+    range.prefix = KeyWriter().String("t").Release();
+  } else if (named.size() == 1) {
+    range.prefix = KeyWriter().String(std::string(1, named[0].letter)).Release();
+  } else {
+    range.prefix = KeyWriter()
+                       .String(absl::StrCat(std::string(1, named[0].letter), ">",
+                                            std::string(1, named[1].letter)))
+                       .String(named[0].filter)
+                       .Release();
+  }
+  // Months are yyyymm, so "to + 1" is past the last month even in December.
+  range.start = KeyWriter().Uint32(MonthNumber(request.from())).Release();
+  range.end = KeyWriter().Uint32(MonthNumber(request.to()) + 1).Release();
+  return range;
+}
+
+// What the counters of one group add up to.
+struct Sums {
+  int64_t denials = 0, people = 0, with_people = 0, unconfirmed = 0, people_unconfirmed = 0;
+  uint32_t month = 0;
+
+  void Add(const std::vector<int64_t>& values) {
+    denials += values[0];
+    people += values[1];
+    with_people += values[2];
+    // Counters written before confirmations existed have three values.
+    if (values.size() > 4) {
+      unconfirmed += values[3];
+      people_unconfirmed += values[4];
+    }
+  }
+};
+
 std::string MonthLabel(uint32_t month) {
   return absl::StrFormat("%04d-%02d", month / 100, month % 100);
+}
+
+// Adds the counters of `range` up per group (month or dimension value) and
+// in `total`.
+absl::Status SumCounters(const storage::Store& store, const StatsRange& range,
+                         std::map<std::string, Sums>* groups, Sums* total) {
+  const std::vector<Dimension>& named = range.named;
+  return store.ScanCounters(
+      range.prefix, range.start, range.end,
+      [&](absl::string_view key, const std::vector<int64_t>& values) -> absl::Status {
+        KeyReader reader(key);
+        uint32_t month = 0;
+        std::string value;  // the value of the last dimension in the key
+        if (!reader.Uint32(&month) || (!named.empty() && !reader.String(&value))) {
+          return absl::DataLossError(
+              "a denial statistics counter is malformed; restore the database from a backup");
+        }
+        const Dimension& last = named.empty() ? Dimension{'m', ""} : named.back();
+        if (!last.filter.empty() && value != last.filter) return absl::OkStatus();
+        if (values.size() < 3 || values[0] == 0) return absl::OkStatus();  // corrected away
+        Sums& sums = (*groups)[range.group_letter == 'm' ? MonthLabel(month) : value];
+        sums.month = month;
+        sums.Add(values);
+        total->Add(values);
+        return absl::OkStatus();
+      });
+}
+
+void FillRow(const std::string& label, const Sums& sums, char group_letter,
+             v1::DenialStatsRow* row) {
+  row->set_group(label);
+  row->set_denials(sums.denials);
+  row->set_people_affected(sums.people);
+  row->set_denials_with_people_affected(sums.with_people);
+  row->set_unconfirmed(sums.unconfirmed);
+  row->set_people_affected_unconfirmed(sums.people_unconfirmed);
+  if (group_letter == 'c') {
+    int number = 0;
+    if (absl::SimpleAtoi(label, &number)) {
+      row->set_category(static_cast<v1::AccessConstraintCategory>(number));
+      row->set_group(v1::AccessConstraintCategory_Name(row->category()));
+    }
+  }
+  if (group_letter == 'm') {
+    row->mutable_month()->set_year(static_cast<int32_t>(sums.month / 100));
+    row->mutable_month()->set_month(static_cast<int32_t>(sums.month % 100));
+  }
 }
 
 }  // namespace
@@ -90,10 +190,10 @@ absl::StatusOr<v1::Denial> DenialStore::Record(const storage::Origin& origin,
   if (absl::IsAlreadyExists(result.status())) {
     // A retry, or a reused key: compare with what the key first recorded.
     v1::Denial first;
-    absl::StatusOr<uint64_t> found =
-        store_->Get(DenialRevisionsTable().schema(),
-                    KeyWriter().String(denial.id()).Uint64(1).Release(), &first);
-    if (!found.ok()) return found.status();
+    CORRIDOR_RETURN_IF_ERROR(store_
+                                 ->Get(DenialRevisionsTable().schema(),
+                                       KeyWriter().String(denial.id()).Uint64(1).Release(), &first)
+                                 .status());
     if (MessageDifferencer::Equals(first.facts(), request.facts())) {
       return Get("idempotency_key", denial.id());
     }
@@ -110,10 +210,11 @@ absl::StatusOr<v1::Denial> DenialStore::Record(const storage::Origin& origin,
 absl::StatusOr<v1::Denial> DenialStore::Correct(const storage::Origin& origin,
                                                 const v1::CorrectDenialRequest& request) {
   for (int attempt = 0;; ++attempt) {
-    v1::Denial current;
-    uint64_t version = 0;
-    CORRIDOR_RETURN_IF_ERROR(
-        ReadDenial(*store_, "denial_id", request.denial_id(), &current, &version));
+    CORRIDOR_ASSIGN_OR_RETURN(
+        const storage::Versioned<v1::Denial> stored,
+        storage::GetRecord(*store_, DenialsTable(), "denial_id", request.denial_id()));
+    const v1::Denial& current = stored.record;
+    const uint64_t version = stored.version;
     if (request.expected_revision() != 0 && current.revision() != request.expected_revision()) {
       return absl::AbortedError(
           absl::StrCat("expected_revision: denial ", current.id(), " is at revision ",
@@ -170,10 +271,9 @@ absl::StatusOr<v1::Denial> DenialStore::Correct(const storage::Origin& origin,
 }
 
 absl::StatusOr<v1::Denial> DenialStore::Get(absl::string_view field, absl::string_view id) const {
-  v1::Denial denial;
-  uint64_t version = 0;
-  CORRIDOR_RETURN_IF_ERROR(ReadDenial(*store_, field, id, &denial, &version));
-  return WithVersion(std::move(denial), version);
+  CORRIDOR_ASSIGN_OR_RETURN(storage::Versioned<v1::Denial> denial,
+                            storage::GetRecord(*store_, DenialsTable(), field, id));
+  return std::move(denial).Release();
 }
 
 absl::StatusOr<v1::ListDenialsResponse> DenialStore::List(const v1::ListDenialsRequest& request,
@@ -240,150 +340,49 @@ absl::StatusOr<v1::ListDenialsResponse> DenialStore::List(const v1::ListDenialsR
            (request.convoy_id().empty() || f.convoy_id() == request.convoy_id());
   };
   std::vector<std::pair<v1::Denial, uint64_t>> found;
-  absl::StatusOr<std::string> next =
-      storage::ScanRecords<v1::Denial>(*store_, DenialsTable(), scan, &found, matches);
-  if (!next.ok()) return next.status();
   v1::ListDenialsResponse response;
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::ScanRecords<v1::Denial>(*store_, DenialsTable(), scan, &found, matches));
   for (auto& [denial, version] : found) {
     *response.add_denials() = WithVersion(std::move(denial), version);
   }
-  response.set_next_page_token(*next);
   return response;
 }
 
 absl::StatusOr<v1::GetDenialHistoryResponse> DenialStore::History(
     const v1::GetDenialHistoryRequest& request, int page_size) const {
-  v1::Denial current;
-  uint64_t version = 0;
-  CORRIDOR_RETURN_IF_ERROR(
-      ReadDenial(*store_, "denial_id", request.denial_id(), &current, &version));
-  storage::ScanOptions scan;
-  scan.prefix = KeyWriter().String(request.denial_id()).Release();
-  scan.page_size = page_size;
-  scan.page_token = request.page().page_token();
-  std::vector<std::pair<v1::Denial, uint64_t>> found;
-  absl::StatusOr<std::string> next =
-      storage::ScanRecords<v1::Denial>(*store_, DenialRevisionsTable(), scan, &found);
-  if (!next.ok()) return next.status();
+  storage::ScanOptions page;
+  page.page_size = page_size;
+  page.page_token = request.page().page_token();
   v1::GetDenialHistoryResponse response;
-  for (auto& [revision, unused_version] : found) *response.add_revisions() = std::move(revision);
-  response.set_next_page_token(*next);
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::HistoryPage(*store_, DenialsTable(), "denial_id", request.denial_id(),
+                           DenialRevisionsTable(), page, response.mutable_revisions()));
   return response;
 }
 
 absl::StatusOr<v1::DenialStatsResponse> DenialStore::Stats(
     const v1::DenialStatsRequest& request) const {
   CORRIDOR_RETURN_IF_ERROR(ValidateStats(request));
-  // The dimensions named by the grouping or a filter, in key order p, a, c.
-  std::vector<Dimension> named;
-  const v1::StatsDimension group = request.group_by();
-  if (!request.party().empty() || group == v1::STATS_DIMENSION_PARTY) {
-    named.push_back({'p', request.party()});
-  }
-  if (!request.area_id().empty() || group == v1::STATS_DIMENSION_AREA) {
-    named.push_back({'a', request.area_id()});
-  }
-  if (request.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED ||
-      group == v1::STATS_DIMENSION_CATEGORY) {
-    named.push_back({'c', request.category() == v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED
-                              ? std::string()
-                              : absl::StrCat(static_cast<int>(request.category()))});
-  }
-  const char group_letter = group == v1::STATS_DIMENSION_PARTY      ? 'p'
-                            : group == v1::STATS_DIMENSION_AREA     ? 'a'
-                            : group == v1::STATS_DIMENSION_CATEGORY ? 'c'
-                                                                    : 'm';
-  // A pair of dimensions is read as (filtered, grouped): the filtered value
-  // leads the key, so the range holds only that value's counters.
-  if (named.size() == 2 && named[0].filter.empty()) std::swap(named[0], named[1]);
-
-  const uint32_t from = MonthNumber(request.from());
-  const uint32_t to = MonthNumber(request.to());
-  std::string prefix;
-  if (named.empty()) {
-    prefix = KeyWriter().String("t").Release();
-  } else if (named.size() == 1) {
-    prefix = KeyWriter().String(std::string(1, named[0].letter)).Release();
-  } else {
-    prefix = KeyWriter()
-                 .String(absl::StrCat(std::string(1, named[0].letter), ">",
-                                      std::string(1, named[1].letter)))
-                 .String(named[0].filter)
-                 .Release();
-  }
-  // Months are yyyymm, so "to + 1" is past the last month even in December.
-  const std::string start = KeyWriter().Uint32(from).Release();
-  const std::string end = KeyWriter().Uint32(to + 1).Release();
-
-  struct Sums {
-    int64_t denials = 0, people = 0, with_people = 0, unconfirmed = 0, people_unconfirmed = 0;
-    uint32_t month = 0;
-  };
+  const StatsRange range = RangeOf(request);
   std::map<std::string, Sums> groups;
   Sums total;
-  absl::Status scanned = store_->ScanCounters(
-      prefix, start, end,
-      [&](absl::string_view key, const std::vector<int64_t>& values) -> absl::Status {
-        KeyReader reader(key);
-        uint32_t month = 0;
-        std::string value;  // the value of the last dimension in the key
-        if (!reader.Uint32(&month) || (!named.empty() && !reader.String(&value))) {
-          return absl::DataLossError(
-              "a denial statistics counter is malformed; restore the database from a backup");
-        }
-        const Dimension& last = named.empty() ? Dimension{'m', ""} : named.back();
-        if (!last.filter.empty() && value != last.filter) return absl::OkStatus();
-        if (values.size() < 3 || values[0] == 0) return absl::OkStatus();  // corrected away
-        Sums& sums = groups[group_letter == 'm' ? MonthLabel(month) : value];
-        sums.month = month;
-        sums.denials += values[0];
-        sums.people += values[1];
-        sums.with_people += values[2];
-        total.denials += values[0];
-        total.people += values[1];
-        total.with_people += values[2];
-        // Counters written before confirmations existed have three values.
-        if (values.size() > 4) {
-          sums.unconfirmed += values[3];
-          total.unconfirmed += values[3];
-          sums.people_unconfirmed += values[4];
-          total.people_unconfirmed += values[4];
-        }
-        return absl::OkStatus();
-      });
-  if (!scanned.ok()) return scanned;
+  CORRIDOR_RETURN_IF_ERROR(SumCounters(*store_, range, &groups, &total));
 
   v1::DenialStatsResponse response;
-  auto fill = [&](const std::string& label, const Sums& sums, v1::DenialStatsRow* row) {
-    row->set_group(label);
-    row->set_denials(sums.denials);
-    row->set_people_affected(sums.people);
-    row->set_denials_with_people_affected(sums.with_people);
-    row->set_unconfirmed(sums.unconfirmed);
-    row->set_people_affected_unconfirmed(sums.people_unconfirmed);
-    if (group_letter == 'c') {
-      int number = 0;
-      if (absl::SimpleAtoi(label, &number)) {
-        row->set_category(static_cast<v1::AccessConstraintCategory>(number));
-        row->set_group(v1::AccessConstraintCategory_Name(row->category()));
-      }
-    }
-    if (group_letter == 'm') {
-      row->mutable_month()->set_year(static_cast<int32_t>(sums.month / 100));
-      row->mutable_month()->set_month(static_cast<int32_t>(sums.month % 100));
-    }
-  };
   std::vector<std::pair<std::string, Sums>> rows(groups.begin(), groups.end());
-  if (group_letter != 'm') {
+  if (range.group_letter != 'm') {
     std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
       return a.second.denials > b.second.denials;
     });
   }
   for (const auto& [label, sums] : rows) {
     if (sums.denials == 0) continue;
-    fill(label, sums, response.add_rows());
+    FillRow(label, sums, range.group_letter, response.add_rows());
   }
-  fill("total", total, response.mutable_total());
+  FillRow("total", total, range.group_letter, response.mutable_total());
   response.mutable_total()->clear_category();
   response.mutable_total()->clear_month();
   return response;

@@ -3,36 +3,20 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/routes/route_tables.h"
 #include "storage/key_codec.h"
+#include "storage/records.h"
 
 namespace corridor::routes {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using storage::KeyReader;
 using storage::KeyWriter;
+using storage::WithVersion;
 
 constexpr char kReferenceLoadedKey[] = "reference_data/routes";
-
-v1::Route WithVersion(v1::Route route, uint64_t version) {
-  route.set_version(static_cast<int64_t>(version));
-  return route;
-}
-
-absl::Status ReadRoute(const storage::Store& store, absl::string_view field, absl::string_view id,
-                       v1::Route* route, uint64_t* version) {
-  absl::StatusOr<uint64_t> v =
-      store.Get(RoutesTable().schema(), KeyWriter().String(id).Release(), route);
-  if (absl::IsNotFound(v.status())) {
-    return absl::NotFoundError(
-        absl::StrCat(field, ": no route \"", id, "\"; list routes to see the ids in use"));
-  }
-  if (!v.ok()) return v.status();
-  *version = *v;
-  return absl::OkStatus();
-}
 
 v1::Route NewRoute(const storage::Origin& origin, const v1::CreateRouteRequest& request,
                    const google::protobuf::Timestamp& now) {
@@ -77,10 +61,9 @@ absl::StatusOr<v1::Route> RouteStore::Create(const storage::Origin& origin,
 }
 
 absl::StatusOr<v1::Route> RouteStore::Get(absl::string_view field, absl::string_view id) const {
-  v1::Route route;
-  uint64_t version = 0;
-  CORRIDOR_RETURN_IF_ERROR(ReadRoute(*store_, field, id, &route, &version));
-  return WithVersion(std::move(route), version);
+  CORRIDOR_ASSIGN_OR_RETURN(storage::Versioned<v1::Route> route,
+                            storage::GetRecord(*store_, RoutesTable(), field, id));
+  return std::move(route).Release();
 }
 
 absl::StatusOr<v1::ListRoutesResponse> RouteStore::List(const v1::ListRoutesRequest& request,
@@ -100,14 +83,13 @@ absl::StatusOr<v1::ListRoutesResponse> RouteStore::List(const v1::ListRoutesRequ
     return request.status() == v1::ROUTE_STATUS_UNSPECIFIED || route.status() == request.status();
   };
   std::vector<std::pair<v1::Route, uint64_t>> found;
-  absl::StatusOr<std::string> next =
-      storage::ScanRecords<v1::Route>(*store_, RoutesTable(), scan, &found, matches);
-  if (!next.ok()) return next.status();
   v1::ListRoutesResponse response;
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::ScanRecords<v1::Route>(*store_, RoutesTable(), scan, &found, matches));
   for (auto& [route, version] : found) {
     *response.add_routes() = WithVersion(std::move(route), version);
   }
-  response.set_next_page_token(*next);
   return response;
 }
 
@@ -117,10 +99,11 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Report(
   absl::StatusOr<uint64_t> position =
       feed_.Append([&](uint64_t position, storage::Mutation* mutation) -> absl::Status {
         mutation->SetOrigin(origin);
-        v1::Route route;
-        uint64_t version = 0;
-        CORRIDOR_RETURN_IF_ERROR(
-            ReadRoute(*store_, "route_id", request.route_id(), &route, &version));
+        CORRIDOR_ASSIGN_OR_RETURN(
+            storage::Versioned<v1::Route> stored,
+            storage::GetRecord(*store_, RoutesTable(), "route_id", request.route_id()));
+        v1::Route& route = stored.record;
+        const uint64_t version = stored.version;
         const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
         v1::RouteReport report;
         report.set_position(static_cast<int64_t>(position));
@@ -157,28 +140,22 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Report(
         *response.mutable_report() = std::move(report);
         return absl::OkStatus();
       });
-  if (!position.ok()) return position.status();
+  CORRIDOR_RETURN_IF_ERROR(position.status());
   return response;
 }
 
 absl::StatusOr<v1::GetRouteHistoryResponse> RouteStore::History(
     const v1::GetRouteHistoryRequest& request, int page_size) const {
-  v1::Route route;
-  uint64_t version = 0;
-  CORRIDOR_RETURN_IF_ERROR(ReadRoute(*store_, "route_id", request.route_id(), &route, &version));
-  storage::ScanOptions scan;
-  scan.index = "route";
-  scan.prefix = KeyWriter().String(request.route_id()).Release();
-  scan.reverse = true;
-  scan.page_size = page_size;
-  scan.page_token = request.page().page_token();
-  std::vector<std::pair<v1::RouteReport, uint64_t>> found;
-  absl::StatusOr<std::string> next =
-      storage::ScanRecords<v1::RouteReport>(*store_, RouteReportsTable(), scan, &found);
-  if (!next.ok()) return next.status();
+  storage::ScanOptions page;
+  page.index = "route";
+  page.reverse = true;
+  page.page_size = page_size;
+  page.page_token = request.page().page_token();
   v1::GetRouteHistoryResponse response;
-  for (auto& [report, unused_version] : found) *response.add_reports() = std::move(report);
-  response.set_next_page_token(*next);
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::HistoryPage(*store_, RoutesTable(), "route_id", request.route_id(),
+                           RouteReportsTable(), page, response.mutable_reports()));
   return response;
 }
 
@@ -186,30 +163,29 @@ absl::StatusOr<std::vector<v1::RouteReport>> RouteStore::ReportsAfter(
     uint64_t after, const absl::flat_hash_set<std::string>& routes, int max,
     uint64_t* scanned_to) const {
   std::vector<v1::RouteReport> reports;
-  absl::StatusOr<uint64_t> last = feed_.ReadAfter(
-      after, max, [&](uint64_t, absl::string_view payload, bool* kept) -> absl::Status {
-        v1::RouteReport report;
-        if (!report.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-          return absl::DataLossError(
-              "a stored route report could not be read; the database may be damaged: "
-              "restore it from a backup");
-        }
-        *kept = routes.empty() || routes.contains(report.route_id());
-        if (*kept) reports.push_back(std::move(report));
-        return absl::OkStatus();
-      });
-  if (!last.ok()) return last.status();
-  *scanned_to = *last;
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *scanned_to,
+      feed_.ReadAfter(
+          after, max, [&](uint64_t, absl::string_view payload, bool* kept) -> absl::Status {
+            v1::RouteReport report;
+            if (!report.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+              return absl::DataLossError(
+                  "a stored route report could not be read; the database may be damaged: "
+                  "restore it from a backup");
+            }
+            *kept = routes.empty() || routes.contains(report.route_id());
+            if (*kept) reports.push_back(std::move(report));
+            return absl::OkStatus();
+          }));
   return reports;
 }
 
 absl::StatusOr<int> RouteStore::LoadReferenceData(const storage::Origin& origin,
                                                   const ReferenceSource& source) {
-  absl::StatusOr<std::optional<std::string>> loaded = store_->GetMeta(kReferenceLoadedKey);
-  if (!loaded.ok()) return loaded.status();
-  if (loaded->has_value()) return 0;
-  absl::StatusOr<Reference> reference = source();
-  if (!reference.ok()) return reference.status();
+  CORRIDOR_ASSIGN_OR_RETURN(const std::optional<std::string> loaded,
+                            store_->GetMeta(kReferenceLoadedKey));
+  if (loaded.has_value()) return 0;
+  CORRIDOR_ASSIGN_OR_RETURN(const Reference reference, source());
 
   // Routes first, each only if missing; then their reports through the feed,
   // so that they have positions like any other report. The marker is
@@ -218,7 +194,7 @@ absl::StatusOr<int> RouteStore::LoadReferenceData(const storage::Origin& origin,
   // order, so a route's first `reports` reference reports are already there.
   int created = 0;
   absl::flat_hash_map<std::string, int64_t> already_filed;
-  for (const v1::CreateRouteRequest& request : reference->routes) {
+  for (const v1::CreateRouteRequest& request : reference.routes) {
     absl::StatusOr<v1::Route> route = Create(origin, request);
     if (absl::IsAlreadyExists(route.status())) {
       route = Get("id", request.route().id());
@@ -228,16 +204,14 @@ absl::StatusOr<int> RouteStore::LoadReferenceData(const storage::Origin& origin,
     if (!route.ok()) return route.status();
     already_filed[route->id()] = route->reports();
   }
-  for (const v1::ReportRouteStatusRequest& request : reference->reports) {
+  for (const v1::ReportRouteStatusRequest& request : reference.reports) {
     if (already_filed[request.route_id()]-- > 0) continue;
-    absl::StatusOr<v1::ReportRouteStatusResponse> filed = Report(origin, request);
-    if (!filed.ok()) return filed.status();
+    CORRIDOR_RETURN_IF_ERROR(Report(origin, request).status());
   }
   storage::Mutation marker;
   marker.SetOrigin(origin);
   marker.PutMeta(kReferenceLoadedKey, TimeUtil::ToString(TimeUtil::GetCurrentTime()));
-  absl::StatusOr<storage::CommitResult> result = store_->Commit(marker);
-  if (!result.ok()) return result.status();
+  CORRIDOR_RETURN_IF_ERROR(store_->Commit(marker).status());
   return created;
 }
 

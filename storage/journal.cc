@@ -1,0 +1,298 @@
+// The ordered write queue every commit goes through, and the audit journal
+// it appends to: entries, the Merkle tree's nodes, reading them back.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "storage/key_codec.h"
+#include "storage/page_token.h"
+#include "storage/store_impl.h"
+
+namespace corridor::storage {
+namespace {
+
+constexpr char kEntryPrefix[] = "e";
+constexpr char kNodePrefix[] = "n";
+// At most this many commits share one journal write.
+constexpr size_t kMaxGroup = 256;
+
+std::string EntryKey(uint64_t index) {
+  return KeyWriter().Raw(kEntryPrefix).Uint64(index).Release();
+}
+
+std::string NodeKey(int level, uint64_t index) {
+  return KeyWriter().Raw(kNodePrefix).Uint32(static_cast<uint32_t>(level)).Uint64(index).Release();
+}
+
+// The index an entry key holds after its prefix; false if malformed.
+bool EntryIndex(absl::string_view key, uint64_t* index) {
+  return KeyReader(key.substr(1)).Uint64(index);
+}
+
+absl::Status MissingEntry(uint64_t index) {
+  return absl::DataLossError(absl::StrCat("audit journal entry ", index,
+                                          " is missing; the journal has been damaged or "
+                                          "tampered with"));
+}
+
+// Copies the operations of one write batch into another.
+class BatchCopier : public rocksdb::WriteBatch::Handler {
+ public:
+  BatchCopier(rocksdb::WriteBatch* out, const std::vector<rocksdb::ColumnFamilyHandle*>& handles)
+      : out_(out), handles_(handles) {}
+
+  rocksdb::Status PutCF(uint32_t id, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    return out_->Put(Handle(id), key, value);
+  }
+  rocksdb::Status DeleteCF(uint32_t id, const rocksdb::Slice& key) override {
+    return out_->Delete(Handle(id), key);
+  }
+  rocksdb::Status MergeCF(uint32_t id, const rocksdb::Slice& key,
+                          const rocksdb::Slice& value) override {
+    return out_->Merge(Handle(id), key, value);
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* Handle(uint32_t id) const {
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      if (handle->GetID() == id) return handle;
+    }
+    return handles_[0];  // not reached: batches only use the store's families
+  }
+  rocksdb::WriteBatch* out_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
+};
+
+}  // namespace
+
+v1::JournalEntry JournalEntryFor(const Mutation& mutation, const std::vector<uint64_t>& versions) {
+  v1::JournalEntry entry;
+  *entry.mutable_principal() = mutation.origin().principal;
+  entry.set_rpc(mutation.origin().rpc);
+  for (size_t i = 0; i < mutation.records().size(); ++i) {
+    const Mutation::RecordWrite& write = mutation.records()[i];
+    v1::JournalChange* change = entry.add_changes();
+    change->set_table(write.table->info().name);
+    change->set_key(write.primary_key);
+    change->set_description(write.description);
+    change->set_version(versions[i]);
+    change->set_record_sha256(merkle::ToBytes(merkle::Sha256(write.payload)));
+  }
+  for (const auto& [key, value] : mutation.meta()) {
+    v1::JournalChange* change = entry.add_changes();
+    change->set_table("_meta");
+    change->set_key(key);
+    change->set_description(key);
+    change->set_record_sha256(merkle::ToBytes(merkle::Sha256(value)));
+  }
+  return entry;
+}
+
+absl::StatusOr<merkle::Hash> Store::Impl::ReadNode(int level, uint64_t index) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), audit(), NodeKey(level, index), &value);
+  if (s.IsNotFound()) {
+    return absl::DataLossError(
+        absl::StrCat("the audit journal's tree node (level ", level, ", index ", index,
+                     ") is missing; the journal has been damaged or tampered with"));
+  }
+  if (!s.ok()) return FromRocks(s, "reading the audit journal");
+  return merkle::FromBytes(value);
+}
+
+absl::Status Store::Impl::RecoverJournal() {
+  RangeIterator it = RangeIterator::OverPrefix(db_, audit(), kEntryPrefix);
+  it.SeekToLast();
+  uint64_t size = 0;
+  if (it.Valid()) {
+    uint64_t last = 0;
+    if (!EntryIndex(it.key(), &last)) {
+      return absl::DataLossError(
+          "the audit journal's last key is malformed; restore from a backup");
+    }
+    size = last + 1;
+  }
+  CORRIDOR_RETURN_IF_ERROR(it.status("reading the audit journal"));
+  CORRIDOR_ASSIGN_OR_RETURN(
+      frontier_, merkle::Frontier::Load(
+                     [this](int level, uint64_t index) { return ReadNode(level, index); }, size));
+  absl::MutexLock lock(&head_mu_);
+  head_.size = size;
+  head_.root = frontier_.Root();
+  return absl::OkStatus();
+}
+
+absl::Status Store::Impl::WriteOrdered(rocksdb::WriteBatch* batch, v1::JournalEntry* entry,
+                                       const OutboxMessages* outbox) {
+  Writer self;
+  self.batch = batch;
+  self.entry = entry;
+  self.outbox = outbox;
+  std::vector<Writer*> group;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    if (!AwaitTurn(&self)) return self.status;
+    group = BuildGroup();
+  }
+  // This commit leads: it writes itself and the commits queued behind it,
+  // holding no lock, so that more can queue meanwhile.
+  absl::StatusOr<GroupWrite> write = Combine(group);
+  absl::Status status = write.status();
+  if (status.ok()) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = options_.sync;
+    status = FromRocks(db_->Write(write_options, &write->batch), "committing a write");
+  }
+  if (status.ok()) Publish(*std::move(write));
+  absl::MutexLock lock(&queue_mu_);
+  FinishGroup(group, &self, status);
+  return status;
+}
+
+bool Store::Impl::AwaitTurn(Writer* self) {
+  queue_.push_back(self);
+  while (!self->done && queue_.front() != self) self->wake.Wait(&queue_mu_);
+  return !self->done;
+}
+
+std::vector<Store::Impl::Writer*> Store::Impl::BuildGroup() {
+  std::vector<Writer*> group;
+  for (Writer* w : queue_) {
+    group.push_back(w);
+    if (group.size() == kMaxGroup) break;
+  }
+  return group;
+}
+
+absl::StatusOr<Store::Impl::GroupWrite> Store::Impl::Combine(const std::vector<Writer*>& group) {
+  GroupWrite write;
+  write.frontier = frontier_;
+  const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
+  for (Writer* w : group) {
+    if (w->entry != nullptr) AppendEntry(w->entry, now, &write);
+    CORRIDOR_RETURN_IF_ERROR(StageOutbox(*w->outbox, &write));
+    BatchCopier copier(&write.batch, handles_);
+    CORRIDOR_RETURN_IF_ERROR(FromRocks(w->batch->Iterate(&copier), "preparing a write"));
+  }
+  for (const auto& [name, last] : write.outbox_last) {
+    write.batch.Put(meta(), OutboxLastKey(name), KeyWriter().Uint64(last).Release());
+  }
+  return write;
+}
+
+void Store::Impl::AppendEntry(v1::JournalEntry* entry, const google::protobuf::Timestamp& now,
+                              GroupWrite* write) const {
+  entry->set_index(write->frontier.size());
+  *entry->mutable_time() = now;
+  const std::string bytes = SerializeDeterministic(*entry);
+  write->batch.Put(audit(), EntryKey(entry->index()), bytes);
+  for (const merkle::Frontier::Node& node : write->frontier.Append(merkle::LeafHash(bytes))) {
+    write->batch.Put(audit(), NodeKey(node.level, node.index), merkle::ToBytes(node.hash));
+  }
+}
+
+void Store::Impl::Publish(GroupWrite write) {
+  frontier_ = std::move(write.frontier);
+  for (const auto& [name, last] : write.outbox_last) outbox_last_[name] = last;
+  {
+    absl::MutexLock lock(&head_mu_);
+    head_.size = frontier_.size();
+    head_.root = frontier_.Root();
+  }
+  if (write.enqueued) NoteOutboxCommit();
+}
+
+void Store::Impl::FinishGroup(const std::vector<Writer*>& group, const Writer* self,
+                              const absl::Status& status) {
+  for (Writer* w : group) {
+    queue_.pop_front();
+    if (w == self) continue;
+    w->status = status;
+    w->done = true;
+    w->wake.Signal();
+  }
+  if (!queue_.empty()) queue_.front()->wake.Signal();
+}
+
+JournalHead Store::Impl::head() const {
+  absl::MutexLock lock(&head_mu_);
+  return head_;
+}
+
+uint64_t Store::Impl::WaitForJournal(uint64_t size, absl::Time deadline) const {
+  absl::MutexLock lock(&head_mu_);
+  auto grown = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(head_mu_) {
+    return head_.size > size || stop_waiting_;
+  };
+  head_mu_.AwaitWithDeadline(absl::Condition(&grown), deadline);
+  return head_.size;
+}
+
+void Store::Impl::StopWaiting() {
+  absl::MutexLock lock(&head_mu_);
+  stop_waiting_ = true;
+}
+
+JournalHead Store::journal_head() const { return impl_->head(); }
+
+uint64_t Store::WaitForJournal(uint64_t size, absl::Time deadline) const {
+  return impl_->WaitForJournal(size, deadline);
+}
+
+void Store::StopWaiting() { impl_->StopWaiting(); }
+
+merkle::NodeSource Store::journal_nodes() const {
+  const Impl* impl = impl_.get();
+  return [impl](int level, uint64_t index) { return impl->ReadNode(level, index); };
+}
+
+absl::Status Store::ReadJournal(uint64_t start, uint64_t end, const EntryVisitor& visit) const {
+  RangeIterator it(impl_->db(), impl_->audit(), EntryKey(start), EntryKey(end));
+  uint64_t expected = start;
+  for (it.SeekToFirst(); it.Valid(); it.Next(), ++expected) {
+    uint64_t index = 0;
+    if (!EntryIndex(it.key(), &index) || index != expected) return MissingEntry(expected);
+    CORRIDOR_RETURN_IF_ERROR(visit(index, it.value()));
+  }
+  CORRIDOR_RETURN_IF_ERROR(it.status("reading the audit journal"));
+  if (expected != end) return MissingEntry(expected);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Store::ScanRecordDigests(const std::string& page_token, int page_size,
+                                                     const DigestVisitor& visit) const {
+  const uint64_t fingerprint = QueryFingerprint("*", "", "", false, "digests");
+  std::string resume_after;
+  if (!page_token.empty()) {
+    CORRIDOR_ASSIGN_OR_RETURN(resume_after, DecodePageToken(page_token, fingerprint));
+  }
+  ScopedSnapshot snapshot(impl_->db());
+  RangeIterator it(impl_->db(), impl_->records(), "", "", snapshot.get());
+  if (resume_after.empty()) {
+    it.SeekToFirst();
+  } else {
+    it.SeekPast(resume_after, /*reverse=*/false);
+  }
+  for (int seen = 0; it.Valid(); it.Next(), ++seen) {
+    if (seen == page_size) return EncodePageToken(fingerprint, resume_after);
+    KeyReader reader(it.key());
+    RecordDigest digest;
+    if (!reader.String(&digest.table)) {
+      return absl::DataLossError("a stored record key is malformed; restore from a backup");
+    }
+    digest.primary_key = std::string(reader.rest());
+    CORRIDOR_ASSIGN_OR_RETURN(const RawRecord record, DecodeValue(it.value()));
+    digest.version = record.version;
+    digest.sha256 = merkle::Sha256(record.payload);
+    CORRIDOR_RETURN_IF_ERROR(visit(digest));
+    resume_after = std::string(it.key());
+  }
+  CORRIDOR_RETURN_IF_ERROR(it.status("scanning records"));
+  return std::string();
+}
+
+}  // namespace corridor::storage

@@ -1,0 +1,208 @@
+// Store's insides, shared by its files; private to storage/.
+//
+//   store.cc     open, commit, get, scan, checkpoint, stats
+//   journal.cc   the ordered write queue and the audit journal
+//   outbox.cc    outbox numbering and reading
+//   indexes.cc   index entries: staging, building, checking
+//   counters.cc  counters: their encoding, merge operator and scans
+#ifndef CORRIDOR_STORAGE_STORE_IMPL_H_
+#define CORRIDOR_STORAGE_STORE_IMPL_H_
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "corridor/v1/audit.pb.h"
+#include "rocksdb/db.h"
+#include "rocksdb/merge_operator.h"
+#include "rocksdb/write_batch.h"
+#include "storage/merkle.h"
+#include "storage/mutation.h"
+#include "storage/rocks_util.h"
+#include "storage/store.h"
+
+namespace corridor::storage {
+
+// Column families. Records and index entries live apart so that index scans
+// never read record payloads they skip.
+inline constexpr char kRecordsCf[] = "records";
+inline constexpr char kIndexesCf[] = "indexes";
+// The audit journal: entries under "e" + index, perfect-subtree hashes under
+// "n" + level + index.
+inline constexpr char kAuditCf[] = "audit";
+// Counters, updated by merge (Int64AddOperator).
+inline constexpr char kCountersCf[] = "counters";
+// Outboxes: queued messages under "q" + outbox + sequence, messages set
+// aside under "d" + outbox + sequence.
+inline constexpr char kOutboxCf[] = "outbox";
+inline constexpr char kQueuedPrefix[] = "q";
+inline constexpr char kSetAsidePrefix[] = "d";
+// Metadata keys in the default column family.
+inline constexpr char kMetaPrefix[] = "meta/";
+
+// Counters: int64 vectors, and the merge operator that adds them.
+std::string EncodeCounter(const std::vector<int64_t>& values);
+std::shared_ptr<rocksdb::MergeOperator> NewInt64AddOperator();
+
+// Where the last sequence number given out in `outbox` is kept.
+std::string OutboxLastKey(absl::string_view outbox);
+
+// The index entries that turn a record's `before` terms (per index of
+// `table`; empty for a new record) into its `after` terms.
+void StageIndexChanges(rocksdb::ColumnFamilyHandle* indexes, const TableSchema& table,
+                       const std::string& primary_key,
+                       const std::vector<std::vector<std::string>>& before,
+                       const std::vector<std::vector<std::string>>& after,
+                       rocksdb::WriteBatch* batch);
+
+// The journal entry describing a commit of `mutation` whose records got
+// `versions`; the journal's leader numbers and dates it.
+v1::JournalEntry JournalEntryFor(const Mutation& mutation, const std::vector<uint64_t>& versions);
+
+class Store::Impl {
+ public:
+  Impl(StoreOptions options, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles);
+  // Flushes (unless read-only) and closes the database.
+  ~Impl();
+
+  rocksdb::DB* db() const { return db_; }
+  rocksdb::ColumnFamilyHandle* meta() const { return handles_[0]; }
+  rocksdb::ColumnFamilyHandle* records() const { return handles_[1]; }
+  rocksdb::ColumnFamilyHandle* indexes() const { return handles_[2]; }
+  rocksdb::ColumnFamilyHandle* audit() const { return handles_[3]; }
+  rocksdb::ColumnFamilyHandle* counters() const { return handles_[4]; }
+  rocksdb::ColumnFamilyHandle* outbox() const { return handles_[5]; }
+  const std::vector<rocksdb::ColumnFamilyHandle*>& families() const { return handles_; }
+  const StoreOptions& options() const { return options_; }
+
+  // Checks one record write against what is stored (existence, version) and
+  // adds the record and its index changes to `batch`. Returns the record's
+  // new version. The caller holds the record's stripe.
+  absl::StatusOr<uint64_t> Stage(const Mutation::RecordWrite& write, const std::string& record_key,
+                                 rocksdb::WriteBatch* batch);
+
+  // Holds the lock stripes of the records a commit writes, from the version
+  // check to the end of the write; taken in ascending order so that two
+  // commits never wait on each other in a cycle.
+  class RecordLocks {
+   public:
+    // A number of locks known only at run time, which clang's thread-safety
+    // analysis cannot follow.
+    RecordLocks(Impl* impl,
+                const std::vector<std::string>& record_keys) ABSL_NO_THREAD_SAFETY_ANALYSIS;
+    RecordLocks(const RecordLocks&) = delete;
+    RecordLocks& operator=(const RecordLocks&) = delete;
+    ~RecordLocks() ABSL_NO_THREAD_SAFETY_ANALYSIS;
+
+   private:
+    Impl* impl_;
+    std::vector<size_t> stripes_;
+  };
+
+  // indexes.cc: builds one index from the records unless its marker says
+  // it is built; checks one index against the records in `snapshot`.
+  absl::Status BuildIndex(const TableSchema& table, const TableSchema::Index& index,
+                          const IndexProgress& progress);
+  absl::Status CheckIndex(const TableSchema& table, const TableSchema::Index& index,
+                          const rocksdb::Snapshot* snapshot) const;
+
+  // journal.cc: finds the journal's size and rebuilds the tree's right edge.
+  absl::Status RecoverJournal();
+  absl::StatusOr<merkle::Hash> ReadNode(int level, uint64_t index) const;
+
+  // Writes a commit's batch with its outbox messages and, if `entry` is set,
+  // its journal entry and tree nodes. Commits that arrive together share one
+  // synced write (a leader writes for the group, as in LevelDB), and entries
+  // and outbox messages are numbered in the order they become durable.
+  using OutboxMessages = std::vector<std::pair<std::string, std::string>>;
+  absl::Status WriteOrdered(rocksdb::WriteBatch* batch, v1::JournalEntry* entry,
+                            const OutboxMessages* outbox) ABSL_LOCKS_EXCLUDED(queue_mu_);
+
+  JournalHead head() const ABSL_LOCKS_EXCLUDED(head_mu_);
+  uint64_t WaitForJournal(uint64_t size, absl::Time deadline) const ABSL_LOCKS_EXCLUDED(head_mu_);
+  void StopWaiting() ABSL_LOCKS_EXCLUDED(head_mu_);
+
+  // outbox.cc.
+  uint64_t WaitForOutbox(uint64_t seen, absl::Time deadline) const ABSL_LOCKS_EXCLUDED(outbox_mu_);
+
+ private:
+  static constexpr size_t kLockStripes = 1024;
+
+  // A commit waiting in the ordered write queue. `status` and `done` are
+  // set by the leader that wrote it, under queue_mu_.
+  struct Writer {
+    rocksdb::WriteBatch* batch = nullptr;
+    v1::JournalEntry* entry = nullptr;
+    const OutboxMessages* outbox = nullptr;
+    absl::Status status;
+    bool done = false;
+    absl::CondVar wake;
+  };
+  // What the leader's group adds up to before it is written.
+  struct GroupWrite {
+    rocksdb::WriteBatch batch;
+    merkle::Frontier frontier;                    // the journal after the group
+    std::map<std::string, uint64_t> outbox_last;  // per outbox touched
+    bool enqueued = false;
+  };
+
+  // journal.cc: the steps of WriteOrdered, as LevelDB's DBImpl::Write.
+  // Waits until `self` leads or another leader wrote it; true if it leads.
+  bool AwaitTurn(Writer* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
+  // The leader and the writers queued behind it, kMaxGroup at most.
+  std::vector<Writer*> BuildGroup() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
+  // Combines the group's batches, entries and messages (leader only).
+  absl::StatusOr<GroupWrite> Combine(const std::vector<Writer*>& group);
+  void AppendEntry(v1::JournalEntry* entry, const google::protobuf::Timestamp& now,
+                   GroupWrite* write) const;
+  // Makes a written group visible: the journal head, outbox numbers, waiters.
+  void Publish(GroupWrite write);
+  // Hands `status` to every writer of the group and wakes the next leader.
+  void FinishGroup(const std::vector<Writer*>& group, const Writer* self,
+                   const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
+
+  // outbox.cc: numbers `messages` after the last number of each outbox and
+  // adds them to `write` (leader only).
+  absl::Status StageOutbox(const OutboxMessages& messages, GroupWrite* write);
+  // The last sequence number used in `outbox`, read from the database the
+  // first time: the number kept with every enqueue, or for a database from
+  // before that was kept, the highest message still stored. Leader only.
+  absl::StatusOr<uint64_t> LastOutboxSequence(const std::string& outbox);
+  void NoteOutboxCommit() ABSL_LOCKS_EXCLUDED(outbox_mu_);
+
+  size_t StripeOf(absl::string_view record_key) const;
+
+  StoreOptions options_;
+  rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::array<absl::Mutex, kLockStripes> stripes_;
+
+  absl::Mutex queue_mu_;
+  std::deque<Writer*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  // Touched only by the current leader (the writer at the queue's front),
+  // which holds no lock while it writes: leadership itself excludes others.
+  merkle::Frontier frontier_;
+  std::map<std::string, uint64_t> outbox_last_;
+
+  mutable absl::Mutex outbox_mu_;
+  uint64_t outbox_commits_ ABSL_GUARDED_BY(outbox_mu_) = 0;
+
+  mutable absl::Mutex head_mu_;
+  JournalHead head_ ABSL_GUARDED_BY(head_mu_);
+  bool stop_waiting_ ABSL_GUARDED_BY(head_mu_) = false;
+};
+
+}  // namespace corridor::storage
+
+#endif  // CORRIDOR_STORAGE_STORE_IMPL_H_
