@@ -199,4 +199,16 @@ absl::Status CheckAccessCategory(absl::string_view field, int category) {
 
 absl::CivilDay TodayUtc() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
 
+v1::Date DateOf(absl::CivilDay day) {
+  v1::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+absl::CivilDay CivilDayOf(const v1::Date& date) {
+  return absl::CivilDay(date.year(), date.month(), date.day());
+}
+
 }  // namespace corridor

@@ -66,6 +66,10 @@ absl::StatusOr<absl::Time> ParseDateOrTime(absl::string_view field, absl::string
 // Today's date in UTC, the calendar every record's dates are in.
 absl::CivilDay TodayUtc();
 
+// A v1::Date and the civil day it names, both ways.
+v1::Date DateOf(absl::CivilDay day);
+absl::CivilDay CivilDayOf(const v1::Date& date);
+
 }  // namespace corridor
 
 #endif  // CORRIDOR_COMMON_VALIDATION_H_

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/credentials.h"
 #include "common/enum_text.h"
+#include "common/service_catalog.h"
 #include "common/status.h"
 #include "corridor/v1/auth.grpc.pb.h"
 
@@ -127,7 +128,7 @@ int RunAdminCommand(Session& session, Flags& flags, const std::vector<std::strin
         "corridorctl help");
   }
   const Args args(words.begin() + 3, words.end());
-  auto stub = v1::TokenService::NewStub(session.ChannelFor("auth"));
+  auto stub = v1::TokenService::NewStub(session.ChannelFor(kAuthService));
   if (words[2] == "create") return TokenCreate(session, flags, args, *stub);
   if (words[2] == "list") return TokenList(session, flags, args, *stub);
   if (words[2] == "revoke") {
@@ -143,7 +144,7 @@ int RunWhoAmICommand(Session& session, Flags& flags, const std::vector<std::stri
   absl::Status parsed = words.size() == 1 ? flags.CheckAllUsed("whoami")
                                           : absl::InvalidArgumentError("whoami takes nothing");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
-  auto stub = v1::TokenService::NewStub(session.ChannelFor("auth"));
+  auto stub = v1::TokenService::NewStub(session.ChannelFor(kAuthService));
   return session.Invoke<Stub, v1::WhoAmIRequest, v1::TokenInfo>(
       *stub, v1::WhoAmIRequest(), &Stub::WhoAmI,
       [&](const v1::TokenInfo& token) { PrintTokens(session, {token}, token); });

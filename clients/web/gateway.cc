@@ -25,17 +25,12 @@ namespace corridor::web {
 namespace {
 
 using google::protobuf::Descriptor;
-using google::protobuf::FileDescriptor;
 using google::protobuf::Message;
 using google::protobuf::MethodDescriptor;
 
-// One message of each contract file, so that the linker keeps the files and
-// their services are in the generated descriptor pool.
-std::vector<const FileDescriptor*> ContractFiles() {
-  return {v1::Area::descriptor()->file(),   v1::Route::descriptor()->file(),
-          v1::Convoy::descriptor()->file(), v1::Denial::descriptor()->file(),
-          v1::Change::descriptor()->file(), v1::TokenInfo::descriptor()->file()};
-}
+// Every contract file is in the generated descriptor pool once the catalogue
+// is built: each row names a message of its file, which keeps the file linked.
+void LoadContract() { ServiceCatalog(); }
 
 bool Exposed(const MethodDescriptor& method) {
   if (method.client_streaming() || method.server_streaming()) return false;
@@ -46,7 +41,7 @@ bool Exposed(const MethodDescriptor& method) {
 }
 
 const MethodDescriptor* FindMethod(absl::string_view path) {
-  ContractFiles();
+  LoadContract();
   std::vector<std::string> parts = absl::StrSplit(path, '/');
   if (parts.size() != 2) return nullptr;
   return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
@@ -192,7 +187,7 @@ HttpReply Gateway::Call(absl::string_view method_path, absl::string_view json,
 }
 
 std::string Gateway::EnumsJson() const {
-  ContractFiles();
+  LoadContract();
   const char* const kEnums[] = {"AreaStatus",     "RouteStatus", "ConvoyStatus",
                                 "CargoCategory",  "Confidence",  "AccessConstraintCategory",
                                 "StatsDimension", "Role"};

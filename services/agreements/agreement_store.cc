@@ -122,11 +122,11 @@ absl::Status AddStepDelays(const AgreementStore& store, absl::CivilDay from, abs
   std::map<std::pair<std::string, std::string>, Delays> delays;
   CORRIDOR_RETURN_IF_ERROR(store.ForEachConvoy([&](const v1::ConvoyCopy& copy) {
     for (const v1::ApprovalStep& step : copy.convoy().approval_steps()) {
-      const absl::CivilDay asked = ToCivil(step.requested_on());
+      const absl::CivilDay asked = CivilDayOf(step.requested_on());
       if (asked < from || asked > to) continue;
       Delays& d = delays[{step.step(), step.authority()}];
       const bool pending = step.outcome() == v1::STEP_OUTCOME_PENDING;
-      const int taken = WorkingDaysBetween(asked, pending ? today : ToCivil(step.answered_on()));
+      const int taken = WorkingDaysBetween(asked, pending ? today : CivilDayOf(step.answered_on()));
       if (pending) {
         ++d.pending;
       } else {
@@ -389,24 +389,22 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
   CORRIDOR_ASSIGN_OR_RETURN(const v1::Agreement agreement,
                             Get("agreement_id", request.agreement_id()));
   const absl::CivilDay from =
-      ToCivil(request.has_from() ? request.from() : agreement.in_force_from());
-  const absl::CivilDay to = request.has_to()                 ? ToCivil(request.to())
-                            : agreement.has_in_force_until() ? ToCivil(agreement.in_force_until())
-                                                             : today;
+      CivilDayOf(request.has_from() ? request.from() : agreement.in_force_from());
+  const absl::CivilDay to = request.has_to() ? CivilDayOf(request.to())
+                            : agreement.has_in_force_until()
+                                ? CivilDayOf(agreement.in_force_until())
+                                : today;
   v1::ComplianceReport report;
   // Positions first: what is read after them holds at least everything
   // they say was evaluated (positions and violations commit together).
-  for (const char* service : {"routes", "convoys", "denials"}) {
+  for (const std::string& service : FollowedServices()) {
     CORRIDOR_ASSIGN_OR_RETURN((*report.mutable_evaluated_through())[service],
                               Position(agreement.id(), service));
   }
   report.set_agreement_id(agreement.id());
   report.set_agreement_name(agreement.name());
-  for (auto [date, day] : {std::pair{report.mutable_from(), from}, {report.mutable_to(), to}}) {
-    date->set_year(static_cast<int32_t>(day.year()));
-    date->set_month(day.month());
-    date->set_day(day.day());
-  }
+  *report.mutable_from() = DateOf(from);
+  *report.mutable_to() = DateOf(to);
 
   // Active violations in [from, to], oldest first, by party.
   PartyTally tally(agreement);

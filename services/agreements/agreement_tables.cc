@@ -55,4 +55,9 @@ const storage::Table<v1::ConvoyCopy>& ConvoyCopiesTable() {
   return *table;
 }
 
+const std::vector<std::string>& FollowedServices() {
+  static const auto* followed = new std::vector<std::string>{"routes", "convoys", "denials"};
+  return *followed;
+}
+
 }  // namespace corridor::agreements

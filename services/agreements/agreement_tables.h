@@ -2,6 +2,9 @@
 #ifndef CORRIDOR_SERVICES_AGREEMENTS_AGREEMENT_TABLES_H_
 #define CORRIDOR_SERVICES_AGREEMENTS_AGREEMENT_TABLES_H_
 
+#include <string>
+#include <vector>
+
 #include "corridor/v1/agreements.pb.h"
 #include "corridor/v1/convoys.pb.h"
 #include "storage/table.h"
@@ -21,6 +24,10 @@ const storage::Table<v1::Violation>& ViolationsTable();
 // rules need them again later), with "delivered" (area id, outcome date)
 // for convoys delivered in full or in part.
 const storage::Table<v1::ConvoyCopy>& ConvoyCopiesTable();
+
+// The services whose change feeds agreements are evaluated against; the
+// store keeps an evaluated-through position for each.
+const std::vector<std::string>& FollowedServices();
 
 }  // namespace corridor::agreements
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace corridor::agreements {
@@ -75,10 +76,6 @@ std::string PartyOrUnknown(std::string party, const char* what) {
 
 }  // namespace
 
-absl::CivilDay ToCivil(const v1::Date& date) {
-  return absl::CivilDay(date.year(), date.month(), date.day());
-}
-
 int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) {
   int count = 0;
   for (absl::CivilDay d = from + 1; d <= to; ++d) {
@@ -99,9 +96,9 @@ absl::CivilDay AddWorkingDays(absl::CivilDay from, int working_days) {
 }
 
 bool InForce(const v1::Agreement& agreement, absl::CivilDay day, absl::CivilDay today) {
-  if (day < ToCivil(agreement.in_force_from())) return false;
+  if (day < CivilDayOf(agreement.in_force_from())) return false;
   const absl::CivilDay until =
-      agreement.has_in_force_until() ? ToCivil(agreement.in_force_until()) : today;
+      agreement.has_in_force_until() ? CivilDayOf(agreement.in_force_until()) : today;
   return day <= until;
 }
 
@@ -185,7 +182,7 @@ std::vector<v1::Violation> ForConvoy(const v1::Agreement& agreement, const v1::C
     if (term.has_no_items_removed()) {
       if (!CoversArea(term.no_items_removed().area_ids(), convoy.area_id())) continue;
       if (!convoy.has_outcome_date()) continue;
-      const absl::CivilDay day = ToCivil(convoy.outcome_date());
+      const absl::CivilDay day = CivilDayOf(convoy.outcome_date());
       if (!InForce(agreement, day, today)) continue;
       std::vector<std::string> removed;
       for (const v1::ManifestLine& line : convoy.manifest()) {
@@ -217,10 +214,10 @@ std::vector<v1::Violation> ForConvoy(const v1::Agreement& agreement, const v1::C
       if (!CoversArea(rule.area_ids(), convoy.area_id())) continue;
       for (const v1::ApprovalStep& step : convoy.approval_steps()) {
         if (!rule.step().empty() && !SameText(rule.step(), step.step())) continue;
-        const absl::CivilDay asked = ToCivil(step.requested_on());
+        const absl::CivilDay asked = CivilDayOf(step.requested_on());
         const absl::CivilDay deadline = AddWorkingDays(asked, rule.working_days());
         const bool pending = step.outcome() == v1::STEP_OUTCOME_PENDING;
-        const absl::CivilDay answered = pending ? today : ToCivil(step.answered_on());
+        const absl::CivilDay answered = pending ? today : CivilDayOf(step.answered_on());
         const int late = WorkingDaysBetween(deadline, answered);
         if (late <= 0 || !InForce(agreement, deadline + 1, today)) continue;
         const int taken = WorkingDaysBetween(asked, answered);
@@ -256,13 +253,13 @@ std::vector<v1::Violation> ForDeliveries(const v1::Agreement& agreement, const s
                                          const std::vector<v1::Convoy>& deliveries,
                                          absl::CivilDay today, const AreaParty& area_party) {
   std::vector<v1::Violation> found;
-  const absl::CivilDay from = ToCivil(agreement.in_force_from());
+  const absl::CivilDay from = CivilDayOf(agreement.in_force_from());
   const absl::CivilDay until = agreement.has_in_force_until()
-                                   ? std::min(ToCivil(agreement.in_force_until()), today)
+                                   ? std::min(CivilDayOf(agreement.in_force_until()), today)
                                    : today;
   std::vector<std::pair<absl::CivilDay, const v1::Convoy*>> days;
   for (const v1::Convoy& c : deliveries) {
-    if (c.has_outcome_date()) days.emplace_back(ToCivil(c.outcome_date()), &c);
+    if (c.has_outcome_date()) days.emplace_back(CivilDayOf(c.outcome_date()), &c);
   }
   std::sort(days.begin(), days.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -295,7 +292,7 @@ std::vector<v1::Violation> ForDeliveries(const v1::Agreement& agreement, const s
         if (c == nullptr) continue;
         AddEvidence(&v, "convoys", "convoys", c->id(), c->version(), 0,
                     absl::StrCat("delivery by convoy ", c->id(), " on ",
-                                 DayText(ToCivil(c->outcome_date()))));
+                                 DayText(CivilDayOf(c->outcome_date()))));
       }
       if (v.evidence().empty()) {
         AddEvidence(&v, "convoys", "convoys", "", 0, 0, summary);

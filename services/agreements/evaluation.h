@@ -24,8 +24,6 @@ int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to);
 // The day `working_days` working days after `from`.
 absl::CivilDay AddWorkingDays(absl::CivilDay from, int working_days);
 
-absl::CivilDay ToCivil(const v1::Date& date);
-
 // Whether `day` lies within the agreement's dates (until inclusive; no
 // until: still in force, up to `today`).
 bool InForce(const v1::Agreement& agreement, absl::CivilDay day, absl::CivilDay today);

@@ -30,11 +30,6 @@ bool HasTimeRules(const v1::Agreement& agreement) {
 
 }  // namespace
 
-const std::vector<std::string>& FeedEvaluator::Followed() {
-  static const auto* followed = new std::vector<std::string>{"routes", "convoys", "denials"};
-  return *followed;
-}
-
 FeedEvaluator::FeedEvaluator(AgreementStore* store, const ServiceDirectory* peers,
                              const References* areas, absl::Duration sweep_every)
     : store_(store), peers_(peers), areas_(areas), sweep_every_(sweep_every) {}
@@ -42,7 +37,7 @@ FeedEvaluator::FeedEvaluator(AgreementStore* store, const ServiceDirectory* peer
 FeedEvaluator::~FeedEvaluator() { Stop(); }
 
 void FeedEvaluator::Start() {
-  for (const std::string& service : Followed()) {
+  for (const std::string& service : FollowedServices()) {
     threads_.emplace_back([this, service] { Follow(service); });
   }
   threads_.emplace_back([this] { SweepLoop(); });

@@ -26,15 +26,13 @@
 #include "common/service_channels.h"
 #include "corridor/v1/audit.pb.h"
 #include "services/agreements/agreement_store.h"
+#include "services/agreements/agreement_tables.h"
 #include "services/common/references.h"
 
 namespace corridor::agreements {
 
 class FeedEvaluator {
  public:
-  // The services whose journals are followed.
-  static const std::vector<std::string>& Followed();
-
   // All must outlive this object.
   FeedEvaluator(AgreementStore* store, const ServiceDirectory* peers, const References* areas,
                 absl::Duration sweep_every = absl::Minutes(1));

@@ -1,5 +1,5 @@
-// gRPC handlers of corridor.v1.AreaService: validate, call the store, map the
-// status. Thread-safe.
+// gRPC handlers of corridor.v1.AreaService: validate, call the store
+// (AdmittedService::Serve admits the call and answers). Thread-safe.
 #ifndef CORRIDOR_SERVICES_AREAS_AREA_SERVICE_H_
 #define CORRIDOR_SERVICES_AREAS_AREA_SERVICE_H_
 

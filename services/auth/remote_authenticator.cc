@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/service_catalog.h"
 #include "corridor/v1/auth.grpc.pb.h"
 #include "services/auth/token.h"
 
@@ -29,7 +30,7 @@ absl::StatusOr<v1::TokenInfo> RemoteAuthenticator::Authenticate(absl::string_vie
     if (it != cache_.end() && it->second.expires > now) return it->second.info;
   }
 
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("auth");
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo(kAuthService);
   if (!channel.ok()) return channel.status();
   auto stub = v1::TokenService::NewStub(*channel);
   grpc::ClientContext context;
@@ -42,7 +43,7 @@ absl::StatusOr<v1::TokenInfo> RemoteAuthenticator::Authenticate(absl::string_vie
   if (!status.ok()) {
     const std::string why =
         absl::StrCat("your token could not be checked: the auth service at ",
-                     peers_->AddressOf("auth"), " answered ", status.error_message());
+                     peers_->AddressOf(kAuthService), " answered ", status.error_message());
     if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
         status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
       CORRIDOR_LOG(ERROR) << "the auth service refused this process's service credential ("

@@ -1,7 +1,7 @@
 // A service module: one service's database and gRPC handlers, opened
 // together. corridord hosts any set of modules in one process; each
-// service's own binary hosts one. Adding a service means adding a module to
-// the registry (runtime.cc).
+// service's own binary hosts one. A service's module is opened by the opener
+// runtime.cc keys by its catalogue name (docs/DESIGN.md, "Adding a service").
 #ifndef CORRIDOR_SERVICES_COMMON_MODULE_H_
 #define CORRIDOR_SERVICES_COMMON_MODULE_H_
 

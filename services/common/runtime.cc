@@ -207,8 +207,6 @@ std::string ServiceTokenPath(const std::string& data_root) {
   return absl::StrCat(data_root, "/credentials/service.token");
 }
 
-const std::vector<std::string>& KnownServices() { return ServiceNames(); }
-
 std::vector<std::string> ServicesWithOpeners() {
   std::vector<std::string> names = {kAuthService};
   for (const auto& [name, open] : Openers()) names.push_back(name);
@@ -219,7 +217,7 @@ absl::StatusOr<std::vector<std::string>> ParseServiceList(absl::string_view list
   std::vector<std::string> names;
   absl::flat_hash_set<std::string> seen;
   for (absl::string_view name : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
-    const auto& known = KnownServices();
+    const auto& known = ServiceNames();
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--services: unknown service \"", name,
@@ -232,7 +230,7 @@ absl::StatusOr<std::vector<std::string>> ParseServiceList(absl::string_view list
   }
   if (names.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--services: name at least one of ", absl::StrJoin(KnownServices(), ",")));
+        absl::StrCat("--services: name at least one of ", absl::StrJoin(ServiceNames(), ",")));
   }
   return names;
 }

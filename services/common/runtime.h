@@ -18,7 +18,7 @@
 namespace corridor {
 
 struct RuntimeOptions {
-  // Services to run, by name ("areas"); see KnownServices().
+  // Services to run, by name ("areas"); see ServiceNames().
   std::vector<std::string> services;
   // Each service keeps its RocksDB in <data_root>/<service>.
   std::string data_root = "corridor-data";
@@ -54,16 +54,12 @@ struct RuntimeOptions {
 std::string AdminTokenPath(const std::string& data_root);
 std::string ServiceTokenPath(const std::string& data_root);
 
-// The services this build can run, in start order; "auth" (the token
-// store) comes first. The catalogue's names (common/service_catalog.h).
-const std::vector<std::string>& KnownServices();
-
 // Opens one service's module (its database, its gRPC services).
 using ServiceOpener =
     std::function<absl::StatusOr<std::unique_ptr<ServiceModule>>(const ModuleOptions&)>;
 
 // The services this runtime has an opener for, auth included, in no
-// particular order. The same names as KnownServices(): a test holds them
+// particular order. The same names as ServiceNames(): a test holds them
 // together, and RunServices refuses a catalogued service with no opener.
 std::vector<std::string> ServicesWithOpeners();
 

@@ -12,6 +12,8 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/server.h"
+#include "common/service_catalog.h"
+#include "common/status_macros.h"
 #include "services/common/runtime.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7400",
@@ -68,41 +70,79 @@ ABSL_FLAG(bool, tls_require_client_cert, false,
           "mutual TLS: refuse clients without a certificate signed by --tls_ca");
 
 namespace corridor {
+namespace {
 
-int ServerMain(int argc, char** argv, const std::string& program,
-               const std::string& fixed_services) {
-  // Every file the server makes (RocksDB's, tokens, backups, port files)
-  // is readable by its user only: data folders hold credentials and the
-  // journal signing keys.
-  ::umask(077);
-  BlockTerminationSignals();
-  SetLogName(program);
-  absl::SetProgramUsageMessage(absl::StrCat(
-      program,
-      ": Corridor gRPC server.\nServices in this build: ", absl::StrJoin(KnownServices(), ","),
-      "\nUsage: ", program, " [--listen=127.0.0.1:7400] [--data_dir=data] [--backup_root=backups]",
-      fixed_services.empty() ? " [--services=areas,...]" : ""));
-  absl::ParseCommandLine(argc, argv);
-
+// The services this process runs: the one a service's own binary is for
+// (`fixed_services`), or corridord's --services (empty: all).
+absl::StatusOr<std::vector<std::string>> ServicesToRun(const std::string& program,
+                                                       const std::string& fixed_services) {
   std::string list = absl::GetFlag(FLAGS_services);
   if (!fixed_services.empty()) {
     if (!list.empty() && list != fixed_services) {
-      std::cerr << program << ": --services is for corridord; " << program << " runs only "
-                << fixed_services << "\n";
-      return 2;
+      return absl::InvalidArgumentError(
+          absl::StrCat("--services is for corridord; ", program, " runs only ", fixed_services));
     }
     list = fixed_services;
   } else if (list.empty()) {
-    list = absl::StrJoin(KnownServices(), ",");
+    list = absl::StrJoin(ServiceNames(), ",");
   }
-  absl::StatusOr<std::vector<std::string>> services = ParseServiceList(list);
-  if (!services.ok()) {
-    std::cerr << program << ": " << services.status().message() << "\n";
-    return 2;
-  }
+  return ParseServiceList(list);
+}
 
+// The metrics endpoint's limits and the per-token stream cap.
+absl::Status SetLimits(RuntimeOptions* options) {
+  options->max_streams_per_token = absl::GetFlag(FLAGS_max_streams_per_token);
+  if (options->max_streams_per_token < 1) {
+    return absl::InvalidArgumentError("--max_streams_per_token must be at least 1");
+  }
+  if (absl::GetFlag(FLAGS_metrics_max_connections_per_client) < 0 ||
+      absl::GetFlag(FLAGS_metrics_header_timeout_seconds) < 1) {
+    return absl::InvalidArgumentError(
+        "--metrics_max_connections_per_client must be 0 (no limit) or more, "
+        "--metrics_header_timeout_seconds 1 or more");
+  }
+  options->metrics_limits.max_connections_per_client =
+      absl::GetFlag(FLAGS_metrics_max_connections_per_client);
+  options->metrics_limits.max_connections_flag = "--metrics_max_connections_per_client";
+  options->metrics_limits.header_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_metrics_header_timeout_seconds));
+  if (options->outbox_max_rate < 0) {
+    return absl::InvalidArgumentError("--outbox_max_rate must be 0 (no limit) or positive");
+  }
+  return absl::OkStatus();
+}
+
+// TLS for serving and, with the same certificate, for calling the other
+// services.
+absl::Status SetTls(RuntimeOptions* options) {
+  const std::string tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string tls_ca = absl::GetFlag(FLAGS_tls_ca);
+  if (!tls_cert.empty() && tls_ca.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_cert needs --tls_ca, the CA that signed the certificates of this and the other "
+        "services (calls between services verify the server with it)");
+  }
+  if (absl::GetFlag(FLAGS_tls_require_client_cert) && tls_cert.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_require_client_cert needs --tls_cert, --tls_key and --tls_ca");
+  }
+  options->server.tls.cert_file = tls_cert;
+  options->server.tls.key_file = absl::GetFlag(FLAGS_tls_key);
+  if (absl::GetFlag(FLAGS_tls_require_client_cert)) options->server.tls.client_ca_file = tls_ca;
+  if (!tls_cert.empty()) {
+    options->peer_tls.ca_file = tls_ca;
+    options->peer_tls.cert_file = tls_cert;
+    options->peer_tls.key_file = options->server.tls.key_file;
+  }
+  return absl::OkStatus();
+}
+
+// The runtime's options from the parsed flags; INVALID_ARGUMENT naming the
+// flag if one is out of range or contradicts another.
+absl::StatusOr<RuntimeOptions> OptionsFromFlags(const std::string& program,
+                                                const std::string& fixed_services) {
   RuntimeOptions options;
-  options.services = *services;
+  CORRIDOR_ASSIGN_OR_RETURN(options.services, ServicesToRun(program, fixed_services));
   options.data_root = absl::GetFlag(FLAGS_data_dir);
   options.backup_root = absl::GetFlag(FLAGS_backup_root);
   options.server.listen_address = absl::GetFlag(FLAGS_listen);
@@ -115,54 +155,38 @@ int ServerMain(int argc, char** argv, const std::string& program,
   options.service_token_file = absl::GetFlag(FLAGS_service_token_file);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
-  options.max_streams_per_token = absl::GetFlag(FLAGS_max_streams_per_token);
-  if (options.max_streams_per_token < 1) {
-    std::cerr << program << ": --max_streams_per_token must be at least 1\n";
-    return 2;
-  }
-  if (absl::GetFlag(FLAGS_metrics_max_connections_per_client) < 0 ||
-      absl::GetFlag(FLAGS_metrics_header_timeout_seconds) < 1) {
-    std::cerr << program
-              << ": --metrics_max_connections_per_client must be 0 (no limit) or "
-                 "more, --metrics_header_timeout_seconds 1 or more\n";
-    return 2;
-  }
-  options.metrics_limits.max_connections_per_client =
-      absl::GetFlag(FLAGS_metrics_max_connections_per_client);
-  options.metrics_limits.max_connections_flag = "--metrics_max_connections_per_client";
-  options.metrics_limits.header_timeout =
-      absl::Seconds(absl::GetFlag(FLAGS_metrics_header_timeout_seconds));
+  CORRIDOR_RETURN_IF_ERROR(SetLimits(&options));
   if (!ParseRpcLogging(absl::GetFlag(FLAGS_log_rpcs), &options.server.rpc_logging)) {
-    std::cerr << program << ": --log_rpcs is all, errors or none, not \""
-              << absl::GetFlag(FLAGS_log_rpcs) << "\"\n";
-    return 2;
+    return absl::InvalidArgumentError(absl::StrCat("--log_rpcs is all, errors or none, not \"",
+                                                   absl::GetFlag(FLAGS_log_rpcs), "\""));
   }
-  const std::string tls_cert = absl::GetFlag(FLAGS_tls_cert);
-  const std::string tls_ca = absl::GetFlag(FLAGS_tls_ca);
-  if (!tls_cert.empty() && tls_ca.empty()) {
-    std::cerr << program
-              << ": --tls_cert needs --tls_ca, the CA that signed the certificates of this and "
-                 "the other services (calls between services verify the server with it)\n";
-    return 2;
-  }
-  if (absl::GetFlag(FLAGS_tls_require_client_cert) && tls_cert.empty()) {
-    std::cerr << program << ": --tls_require_client_cert needs --tls_cert, --tls_key and --tls_ca\n";
-    return 2;
-  }
-  options.server.tls.cert_file = tls_cert;
-  options.server.tls.key_file = absl::GetFlag(FLAGS_tls_key);
-  if (absl::GetFlag(FLAGS_tls_require_client_cert)) options.server.tls.client_ca_file = tls_ca;
-  if (!tls_cert.empty()) {
-    options.peer_tls.ca_file = tls_ca;
-    options.peer_tls.cert_file = tls_cert;
-    options.peer_tls.key_file = options.server.tls.key_file;
-  }
-  if (options.outbox_max_rate < 0) {
-    std::cerr << program << ": --outbox_max_rate must be 0 (no limit) or positive\n";
-    return 2;
-  }
+  CORRIDOR_RETURN_IF_ERROR(SetTls(&options));
+  return options;
+}
 
-  absl::Status status = RunServices(options);
+}  // namespace
+
+int ServerMain(int argc, char** argv, const std::string& program,
+               const std::string& fixed_services) {
+  // Every file the server makes (RocksDB's, tokens, backups, port files)
+  // is readable by its user only: data folders hold credentials and the
+  // journal signing keys.
+  ::umask(077);
+  BlockTerminationSignals();
+  SetLogName(program);
+  absl::SetProgramUsageMessage(absl::StrCat(
+      program,
+      ": Corridor gRPC server.\nServices in this build: ", absl::StrJoin(ServiceNames(), ","),
+      "\nUsage: ", program, " [--listen=127.0.0.1:7400] [--data_dir=data] [--backup_root=backups]",
+      fixed_services.empty() ? " [--services=areas,...]" : ""));
+  absl::ParseCommandLine(argc, argv);
+
+  absl::StatusOr<RuntimeOptions> options = OptionsFromFlags(program, fixed_services);
+  if (!options.ok()) {
+    std::cerr << program << ": " << options.status().message() << "\n";
+    return 2;
+  }
+  absl::Status status = RunServices(*options);
   if (!status.ok()) {
     CORRIDOR_LOG(ERROR) << status.message();
     return 1;

@@ -1,6 +1,6 @@
 // gRPC handlers of corridor.v1.ConvoyService: validate, check references
-// with the areas and routes services, call the store, map the status.
-// Thread-safe.
+// with the areas and routes services, call the store (AdmittedService::Serve
+// admits the call and answers). Thread-safe.
 #ifndef CORRIDOR_SERVICES_CONVOYS_CONVOY_SERVICE_H_
 #define CORRIDOR_SERVICES_CONVOYS_CONVOY_SERVICE_H_
 

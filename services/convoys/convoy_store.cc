@@ -31,21 +31,9 @@ std::function<v1::ConvoyStatus(const v1::Convoy&)> Always(v1::ConvoyStatus statu
   return [status](const v1::Convoy&) { return status; };
 }
 
-v1::Date ToDate(absl::CivilDay day) {
-  v1::Date date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
-
-absl::CivilDay ToCivil(const v1::Date& date) {
-  return absl::CivilDay(date.year(), date.month(), date.day());
-}
-
 template <typename Request>
 v1::Date OccurredOn(const Request& request, absl::CivilDay today) {
-  return request.has_occurred_on() ? request.occurred_on() : ToDate(today);
+  return request.has_occurred_on() ? request.occurred_on() : DateOf(today);
 }
 
 // Whether a stored convoy is what `request` asks for: the same retry.
@@ -110,8 +98,7 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const storage::Origin& origin,
   convoy.set_idempotency_key(request.idempotency_key());
   convoy.set_note(request.note());
   convoy.set_status(v1::CONVOY_STATUS_REQUESTED);
-  const v1::Date requested_on =
-      request.has_requested_on() ? request.requested_on() : ToDate(today);
+  const v1::Date requested_on = request.has_requested_on() ? request.requested_on() : DateOf(today);
   *convoy.mutable_requested_on() = requested_on;
   *convoy.mutable_status_date() = requested_on;
   convoy.set_transitions(1);
@@ -254,7 +241,7 @@ v1::RecordDenialRequest ConvoyStore::DenialFor(const v1::Convoy& convoy,
   facts->set_route_id(convoy.route_id());
   facts->set_convoy_id(convoy.id());
   // Convoy events carry dates only: the denial is placed at 00:00 UTC.
-  const absl::Time day = absl::FromCivil(ToCivil(event.occurred_on()), absl::UTCTimeZone());
+  const absl::Time day = absl::FromCivil(CivilDayOf(event.occurred_on()), absl::UTCTimeZone());
   *facts->mutable_occurred_at() = TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(day));
   facts->set_category(event.constraint_category());
   const char* what = event.status() == v1::CONVOY_STATUS_DENIED        ? "denied"
@@ -507,7 +494,7 @@ absl::StatusOr<v1::AreaAccess> ConvoyStore::Access(const v1::Area& area, const v
   if (!latest.empty()) {
     const v1::Date& on = latest[0].first.outcome_date();
     *row.mutable_last_delivery() = on;
-    row.set_days_since_last_delivery(ToCivil(to) - ToCivil(on));
+    row.set_days_since_last_delivery(CivilDayOf(to) - CivilDayOf(on));
   }
   row.set_not_reached(!delivered_in_period);
   return row;

@@ -46,7 +46,7 @@ absl::Status CheckVersion(int64_t expected_version) {
 absl::Status CheckPastDate(absl::string_view field, const v1::Date* date, absl::CivilDay today) {
   if (date == nullptr) return absl::OkStatus();
   CORRIDOR_RETURN_IF_ERROR(CheckDate(field, *date));
-  if (absl::CivilDay(date->year(), date->month(), date->day()) > today + 1) {
+  if (CivilDayOf(*date) > today + 1) {
     return InvalidField(field, absl::StrCat(FormatDate(*date),
                                             " lies in the future; record what happened"));
   }
