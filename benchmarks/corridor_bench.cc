@@ -95,6 +95,9 @@ v1::SubmitConvoyRequestRequest ConvoyRequest(const std::string& key, const std::
   r.mutable_planned_date()->set_year(2016);
   r.mutable_planned_date()->set_month(1 + static_cast<int>(random() % 12));
   r.mutable_planned_date()->set_day(1 + static_cast<int>(random() % 28));
+  r.mutable_requested_on()->set_year(2015);
+  r.mutable_requested_on()->set_month(12);
+  r.mutable_requested_on()->set_day(1);
   v1::ManifestLine* line = r.add_manifest();
   line->set_item("wheat flour");
   line->set_category(v1::CARGO_CATEGORY_FOOD);

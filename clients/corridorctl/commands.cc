@@ -44,12 +44,21 @@ Commands:
   routes history  ID [--limit=N] [--page-token=T]
   routes report   ID --status=S --source=CITATION [--at=YYYY-MM-DD|RFC3339 (default now)]
                   [--confidence=low|medium|high] [--checkpoint=NAME] [--party=P] [--note=TEXT]
+  routes correct  ROUTE POSITION --reason=TEXT --status=S --source=CITATION [--at=...]
+                  [--confidence=C] [--checkpoint=NAME] [--party=P] [--note=TEXT]
+                  (the report at POSITION, as it should have been filed; it stays in the
+                  history, superseded, and an agreement's violation found in it goes too)
+  routes withdraw POSITION --reason=TEXT         (a report filed in error)
   routes watch    [--route=ID,...] [--after=POSITION] [--count=N]
                   (prints each report as it is filed; reconnects from the last position)
 
   convoys submit  --agency=A --area=ID --planned=YYYY-MM-DD --beneficiaries=N
                   --cargo="ITEM:CATEGORY:QTY:UNIT;..." [--route=ID] [--key=IDEMPOTENCY-KEY]
-                  [--requested=YYYY-MM-DD (default today)] [--source=CITATION] [--note=TEXT]
+                  [--requested=YYYY-MM-DD (default today; never after --planned)]
+                  [--mode=road|cross-border|airdrop|airlift (default: not recorded)]
+                  [--kind=aid-delivery|medical-evacuation (an evacuation: --beneficiaries are
+                  the people to move out, --reached those evacuated; --cargo optional)]
+                  [--source=CITATION] [--note=TEXT]
                   (repeat a submit with the same --key and nothing is created twice)
   convoys step    ID --step=NAME --authority=PARTY --requested=YYYY-MM-DD
                   [--answered=YYYY-MM-DD] [--outcome=pending|granted|refused] [--source=CITATION]
@@ -61,6 +70,14 @@ Commands:
                   [--party=P --category=C (turned-back, attacked)]
                   every transition also takes [--date=YYYY-MM-DD (default today)]
                   [--source=CITATION] [--note=TEXT] [--expected-version=N]
+  convoys correct ID --reason=TEXT [--reached=N] [--approved=N] [--beneficiaries=N]
+                  [--planned=DATE] [--requested=DATE] [--approved-on=DATE] [--dispatched=DATE]
+                  [--outcome-date=DATE]
+                  [--mode=M] [--outcome=O (one final outcome for another)] [--party=P]
+                  [--category=C] [--removed=LINE:QTY,... --refused=LINE:QTY,... | --no-losses]
+                  [--source=CITATION] [--date=YYYY-MM-DD] [--expected-version=N]
+                  (a value recorded in error; only the values given change, the history keeps
+                  the convoy as it was; a relayed denial is corrected or withdrawn to match)
   convoys get     ID
   convoys list    [--area=ID] [--route=ID] [--agency=A] [--status=S]
                   [--from=YYYY-MM-DD] [--to=YYYY-MM-DD] [--limit=N] [--page-token=T]
@@ -92,7 +109,9 @@ Commands:
                   the same file stores nothing twice; bad rows are reported by line)
 
   report access   --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...]
-                  (need against reach per area; areas never reached first)
+                  (need against reach per area, areas never reached first; then the period's
+                  totals: people reached of people requested, by area status and by mode,
+                  and medical evacuations apart)
   report compliance --agreement=ID [--from=YYYY-MM-DD] [--to=YYYY-MM-DD]
                   (per party: terms breached and kept, violations with evidence, the
                   consequences due, approval delays per step)

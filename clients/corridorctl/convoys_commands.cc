@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/corridorctl/agreements_commands.h"
+#include "clients/corridorctl/report_access.h"
 #include "common/enum_text.h"
 #include "common/status.h"
 #include "common/validation.h"
@@ -23,12 +24,15 @@ using Stub = v1::ConvoyService::Stub;
 constexpr char kStatusPrefix[] = "CONVOY_STATUS_";
 constexpr char kCargoPrefix[] = "CARGO_CATEGORY_";
 constexpr char kConstraintPrefix[] = "ACCESS_CONSTRAINT_";
+constexpr char kModePrefix[] = "DELIVERY_MODE_";
+constexpr char kKindPrefix[] = "REQUEST_KIND_";
 
 std::string StatusText(v1::ConvoyStatus s) { return EnumTextOf(kStatusPrefix, s); }
 std::string CargoText(v1::CargoCategory c) { return EnumTextOf(kCargoPrefix, c); }
 std::string ConstraintText(v1::AccessConstraintCategory c) {
   return EnumTextOf(kConstraintPrefix, c);
 }
+std::string ModeText(v1::DeliveryMode m) { return EnumTextOf(kModePrefix, m); }
 std::string Quantity(double q) { return absl::StrFormat("%g", q); }
 
 // A fresh idempotency key, when the user gives none.
@@ -38,8 +42,9 @@ std::string RandomKey() {
 }
 
 // "0:200,2:15" -> line 0 lost 200, line 2 lost 15; into removed or refused.
+template <typename Request>
 absl::Status ParseLosses(const std::string& flag, const std::string& text, bool removed,
-                         v1::RecordConvoyOutcomeRequest* request) {
+                         Request* request) {
   for (absl::string_view entry : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
     std::pair<std::string, std::string> parts = absl::StrSplit(entry, absl::MaxSplits(':', 1));
     int line = 0;
@@ -113,7 +118,9 @@ void PrintConvoy(Session& session, const v1::Convoy& c) {
   };
   add("id", c.id());
   add("status", absl::StrCat(StatusText(c.status()), " since ", DateText(c.status_date())));
+  add("kind", c.kind() == v1::REQUEST_KIND_MEDICAL_EVACUATION ? "medical evacuation" : "");
   add("agency", c.agency());
+  add("mode", c.mode() == v1::DELIVERY_MODE_UNSPECIFIED ? "not recorded" : ModeText(c.mode()));
   add("area", c.area_id());
   add("route", c.route_id());
   add("requested", DateText(c.requested_on()));
@@ -134,8 +141,13 @@ void PrintConvoy(Session& session, const v1::Convoy& c) {
                      step.has_answered_on() ? ", answered " + DateText(step.answered_on()) : "",
                      ": ", EnumTextOf("STEP_OUTCOME_", step.outcome())));
   }
+  add("approved on", DateText(c.approved_on()));
   add("dispatched", DateText(c.dispatched_date()));
   add("outcome date", DateText(c.outcome_date()));
+  add("denial", c.denial_id());
+  if (c.corrections() > 0) {
+    add("corrections", absl::StrCat(c.corrections(), " (see convoys history ", c.id(), ")"));
+  }
   add("idempotency key", c.idempotency_key());
   add("note", c.note());
   add("version", absl::StrCat(c.version()));
@@ -165,8 +177,25 @@ absl::StatusOr<v1::SubmitConvoyRequestRequest> ParseSubmit(Flags& flags, const A
   bool has_date = false;
   CORRIDOR_RETURN_IF_ERROR(
       flags.TakeDate("planned", /*required=*/true, request.mutable_planned_date(), &has_date));
-  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired(
-      "cargo", "\"wheat flour:food:1200:bags;insulin:medical:300:vials\"", &value));
+  if (flags.Has("kind")) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        const v1::RequestKind kind,
+        ParseEnumAs<v1::RequestKind>(kKindPrefix, "--kind", flags.Take("kind")));
+    request.set_kind(kind);
+  }
+  if (flags.Has("mode")) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        const v1::DeliveryMode mode,
+        ParseEnumAs<v1::DeliveryMode>(kModePrefix, "--mode", flags.Take("mode")));
+    request.set_mode(mode);
+  }
+  // An evacuation moves people out: what it carries in is optional.
+  if (request.kind() == v1::REQUEST_KIND_MEDICAL_EVACUATION && !flags.Has("cargo")) {
+    value.clear();
+  } else {
+    CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired(
+        "cargo", "\"wheat flour:food:1200:bags;insulin:medical:300:vials\"", &value));
+  }
   CORRIDOR_RETURN_IF_ERROR(ParseCargo(value, &request));
   int beneficiaries = 0;
   if (!flags.Has("beneficiaries")) {
@@ -279,6 +308,79 @@ absl::StatusOr<v1::RecordConvoyOutcomeRequest> ParseOutcome(Flags& flags, const 
   return request;
 }
 
+// Each value flag given sets one field of the correction.
+absl::Status TakeCorrectionValues(Flags& flags, v1::ConvoyCorrection* c) {
+  bool has = false;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeDate("planned", false, c->mutable_planned_date(), &has));
+  if (!has) c->clear_planned_date();
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeDate("requested", false, c->mutable_requested_on(), &has));
+  if (!has) c->clear_requested_on();
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeDate("approved-on", false, c->mutable_approved_on(), &has));
+  if (!has) c->clear_approved_on();
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeDate("dispatched", false, c->mutable_dispatched_date(), &has));
+  if (!has) c->clear_dispatched_date();
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeDate("outcome-date", false, c->mutable_outcome_date(), &has));
+  if (!has) c->clear_outcome_date();
+  int people = 0;
+  if (flags.Has("beneficiaries")) {
+    CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("beneficiaries", 1, &people));
+    c->set_beneficiaries_requested(people);
+  }
+  if (flags.Has("approved")) {
+    CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("approved", 1, &people));
+    c->set_beneficiaries_approved(people);
+  }
+  if (flags.Has("reached")) {
+    CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("reached", 0, &people));
+    c->set_beneficiaries_reached(people);
+  }
+  if (flags.Has("mode")) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        const v1::DeliveryMode mode,
+        ParseEnumAs<v1::DeliveryMode>(kModePrefix, "--mode", flags.Take("mode")));
+    c->set_mode(mode);
+  }
+  if (flags.Has("outcome")) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        const v1::ConvoyStatus outcome,
+        ParseEnumAs<v1::ConvoyStatus>(kStatusPrefix, "--outcome", flags.Take("outcome")));
+    c->set_outcome(outcome);
+  }
+  // --removed/--refused give the losses afresh; --no-losses clears them.
+  if (flags.Has("removed") || flags.Has("refused") || flags.Has("no-losses")) {
+    c->set_replace_losses(true);
+    CORRIDOR_RETURN_IF_ERROR(ParseLosses("removed", flags.Take("removed"), true, c));
+    CORRIDOR_RETURN_IF_ERROR(ParseLosses("refused", flags.Take("refused"), false, c));
+    flags.Take("no-losses");
+  }
+  c->set_responsible_party(flags.Take("party"));
+  v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeAccessCategory(/*required=*/false, &category));
+  c->set_category(category);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::CorrectConvoyRequest> ParseCorrect(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(
+      args, 1, "convoys correct takes one convoy id, then --reason and the values to correct"));
+  v1::CorrectConvoyRequest request;
+  request.set_convoy_id(args[0]);
+  std::string reason;
+  CORRIDOR_RETURN_IF_ERROR(
+      flags.TakeRequired("reason", "\"reached was mistyped: 14,500 not 1,450\"", &reason));
+  request.set_reason(reason);
+  CORRIDOR_RETURN_IF_ERROR(TakeCorrectionValues(flags, request.mutable_correction()));
+  bool has_date = false;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeDate("date", false, request.mutable_occurred_on(), &has_date));
+  if (!has_date) request.clear_occurred_on();
+  if (flags.Has("source")) request.mutable_source()->set_citation(flags.Take("source"));
+  int expected_version = 0;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("expected-version", 1, &expected_version));
+  request.set_expected_version(expected_version);
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("convoys correct"));
+  return request;
+}
+
 int ConvoysList(Session& session, Flags& flags, const Args& args) {
   v1::ListConvoysRequest request;
   int limit = 0;
@@ -309,12 +411,14 @@ Grid HistoryGrid(const v1::GetConvoyHistoryResponse& history) {
   grid.header = {"#",        "DATE",   "STATUS", "PREVIOUS", "BENEFICIARIES", "PARTY",
                  "CATEGORY", "REASON", "SOURCE", "NOTE",     "RECORDED BY"};
   for (const v1::ConvoyEvent& e : history.events()) {
-    const std::string status =
-        e.has_approval_step()
-            ? absl::StrCat("step: ", e.approval_step().step(), " (", e.approval_step().authority(),
-                           ", asked ", DateText(e.approval_step().requested_on()), ", ",
-                           EnumTextOf("STEP_OUTCOME_", e.approval_step().outcome()), ")")
-            : StatusText(e.status());
+    std::string status = StatusText(e.status());
+    if (e.has_approval_step()) {
+      status = absl::StrCat("step: ", e.approval_step().step(), " (", e.approval_step().authority(),
+                            ", asked ", DateText(e.approval_step().requested_on()), ", ",
+                            EnumTextOf("STEP_OUTCOME_", e.approval_step().outcome()), ")");
+    } else if (e.has_correction()) {
+      status = absl::StrCat("CORRECTED, now ", StatusText(e.status()));
+    }
     grid.rows.push_back({absl::StrCat(e.sequence()), DateText(e.occurred_on()), status,
                          e.has_approval_step() ? "" : StatusText(e.previous_status()),
                          e.has_beneficiaries() ? absl::StrCat(e.beneficiaries()) : "",
@@ -322,75 +426,6 @@ Grid HistoryGrid(const v1::GetConvoyHistoryResponse& history) {
                          e.source().citation(), e.note(), e.recorded_by().name()});
   }
   return grid;
-}
-
-std::string Percent(const v1::AreaAccess& row, bool approved) {
-  if (approved ? !row.has_share_approved() : !row.has_share_delivered()) return "";
-  return absl::StrFormat("%.0f%%", 100 * (approved ? row.share_approved() : row.share_delivered()));
-}
-
-Grid AccessGrid(const std::vector<v1::AreaAccess>& rows) {
-  Grid grid;
-  grid.header = {"AREA",   "NAME",      "IN NEED",       "REQUESTS",    "APPROVED",
-                 "DENIED", "DELIVERED", "PEOPLE REQ",    "PEOPLE APPR", "PEOPLE REACHED",
-                 "% APPR", "% DELIV",   "LAST DELIVERY", "DAYS SINCE",  "ITEMS LOST"};
-  for (const v1::AreaAccess& r : rows) {
-    std::vector<std::string> lost;
-    for (const v1::ItemsLost& l : r.items_lost()) {
-      lost.push_back(absl::StrCat(CargoText(l.category()), " ", Quantity(l.removed() + l.refused()),
-                                  " ", l.unit()));
-    }
-    grid.rows.push_back(
-        {r.area_id(), r.area_name(),
-         r.has_people_in_need() ? WithThousands(r.people_in_need()) : "",
-         absl::StrCat(r.requests()), absl::StrCat(r.approved()), absl::StrCat(r.denied()),
-         absl::StrCat(r.delivered()), WithThousands(r.beneficiaries_requested()),
-         WithThousands(r.beneficiaries_approved()), WithThousands(r.beneficiaries_reached()),
-         Percent(r, true), Percent(r, false),
-         r.has_last_delivery() ? DateText(r.last_delivery()) : "never",
-         r.has_days_since_last_delivery() ? absl::StrCat(r.days_since_last_delivery()) : "",
-         absl::StrJoin(lost, "; ")});
-  }
-  return grid;
-}
-
-int ReportAccess(Session& session, Flags& flags, const Args& args) {
-  v1::GetAccessReportRequest request;
-  bool present = false;
-  absl::Status parsed =
-      ExpectArgs(args, 0, "report access takes flags only: --from=YYYY-MM-DD --to=YYYY-MM-DD");
-  if (parsed.ok()) parsed = flags.TakeDate("from", true, request.mutable_from(), &present);
-  if (parsed.ok()) parsed = flags.TakeDate("to", true, request.mutable_to(), &present);
-  for (absl::string_view id : absl::StrSplit(flags.Take("area"), ',', absl::SkipEmpty())) {
-    request.add_area_ids(std::string(id));
-  }
-  if (parsed.ok()) parsed = flags.CheckAllUsed("report access");
-  if (!parsed.ok()) return session.UsageFailure(parsed.message());
-  auto stub = v1::ConvoyService::NewStub(session.ChannelFor("convoys"));
-  return session.Invoke<Stub, v1::GetAccessReportRequest, v1::AccessReport>(
-      *stub, request, &Stub::GetAccessReport, [&](const v1::AccessReport& report) {
-        if (session.format() == OutputFormat::kJson) {
-          PrintJson(report, session.out());
-          return;
-        }
-        // Areas no convoy reached come first: they are what the report is for.
-        std::vector<v1::AreaAccess> rows(report.areas().begin(), report.areas().end());
-        std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-          return a.not_reached() > b.not_reached();
-        });
-        if (session.format() == OutputFormat::kCsv) {
-          PrintCsv(AccessGrid(rows), session.out());
-          return;
-        }
-        PrintTable(AccessGrid(rows), session.out(), 40);
-        const auto not_reached =
-            std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.not_reached(); });
-        session.err() << "access " << DateText(report.from()) << " to " << DateText(report.to())
-                      << ": " << not_reached << " of " << rows.size()
-                      << " areas had no delivery from a convoy planned in the period\n"
-                      << "taken at convoys journal entry " << report.journal_tree_size()
-                      << " (check: corridorctl audit verify --service=convoys)\n";
-      });
 }
 
 }  // namespace
@@ -464,6 +499,9 @@ int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, c
   if (verb == "outcome") {
     return session.Invoke(*stub, ParseOutcome(flags, args), &Stub::RecordConvoyOutcome, print);
   }
+  if (verb == "correct") {
+    return session.Invoke(*stub, ParseCorrect(flags, args), &Stub::CorrectConvoy, print);
+  }
   if (verb == "get") {
     absl::Status parsed = ExpectArgs(args, 1, "convoys get takes one convoy id");
     if (parsed.ok()) parsed = flags.CheckAllUsed("convoys get");
@@ -490,7 +528,7 @@ int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, c
   }
   return session.UsageFailure(absl::StrCat(
       verb.empty() ? "convoys needs a command" : "unknown command \"convoys " + verb + "\"",
-      "; use submit, approve, deny, dispatch, outcome, get, list or history"));
+      "; use submit, step, approve, deny, dispatch, outcome, correct, get, list or history"));
 }
 
 int RunReportCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {

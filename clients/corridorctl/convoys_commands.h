@@ -1,5 +1,5 @@
-// corridorctl convoys submit|approve|deny|dispatch|outcome|get|list|history
-// and corridorctl report access.
+// corridorctl convoys submit|step|approve|deny|dispatch|outcome|correct|get|
+// list|history, and the corridorctl report command.
 #ifndef CORRIDOR_CLIENTS_CORRIDORCTL_CONVOYS_COMMANDS_H_
 #define CORRIDOR_CLIENTS_CORRIDORCTL_CONVOYS_COMMANDS_H_
 

@@ -31,122 +31,11 @@
 #include "corridor/v1/areas.grpc.pb.h"
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
-#include "services/convoys/convoy_lifecycle.h"
 
 namespace corridor::cli {
 namespace {
 
-constexpr char kConvoyStatusPrefix[] = "CONVOY_STATUS_";
-
 // ------------------------------------------------------------------ import
-
-// What a convoys row says about the convoy's life cycle: the status it
-// reached, on which date, and the figures its transitions record.
-struct StatusCells {
-  std::string status_text;
-  v1::ConvoyStatus target = v1::CONVOY_STATUS_UNSPECIFIED;
-  v1::Date on;
-  std::optional<int64_t> approved, reached;
-  v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
-  std::string responsible_party, denial_reason;
-};
-
-absl::StatusOr<StatusCells> ParseStatusCells(const ImportRow& row) {
-  StatusCells cells;
-  cells.status_text = row.Get("status");
-  CORRIDOR_ASSIGN_OR_RETURN(
-      cells.target,
-      ParseEnumAs<v1::ConvoyStatus>(kConvoyStatusPrefix, "column status", cells.status_text));
-  if (!row.Get("status_date").empty()) {
-    CORRIDOR_ASSIGN_OR_RETURN(cells.on, ParseDate("column status_date", row.Get("status_date")));
-  }
-  CORRIDOR_RETURN_IF_ERROR(ParseCountCell(row, "beneficiaries_approved", false, &cells.approved));
-  CORRIDOR_RETURN_IF_ERROR(ParseCountCell(row, "beneficiaries_reached", false, &cells.reached));
-  CORRIDOR_RETURN_IF_ERROR(ParseCategoryCell(row, false, &cells.category));
-  cells.responsible_party = row.Get("responsible_party");
-  cells.denial_reason = row.Get("denial_reason");
-  return cells;
-}
-
-// Records one transition of `convoy` to `next`, dated and noted as the row
-// says; the convoy as it is after it.
-grpc::Status RecordStep(Session& session, v1::ConvoyService::Stub& stub, const v1::Convoy& convoy,
-                        v1::ConvoyStatus next, const StatusCells& cells, const std::string& note,
-                        v1::Convoy* after) {
-  grpc::ClientContext context;
-  session.Prepare(&context);
-  auto common = [&](auto* request) {
-    request->set_convoy_id(convoy.id());
-    request->set_expected_version(convoy.version());
-    if (cells.on.year() != 0) *request->mutable_occurred_on() = cells.on;
-    request->set_note(note);
-  };
-  if (next == v1::CONVOY_STATUS_APPROVED || next == v1::CONVOY_STATUS_PARTIALLY_APPROVED) {
-    v1::ApproveConvoyRequest request;
-    common(&request);
-    request.set_beneficiaries_approved(*cells.approved);
-    return stub.ApproveConvoy(&context, request, after);
-  }
-  if (next == v1::CONVOY_STATUS_DENIED) {
-    v1::DenyConvoyRequest request;
-    common(&request);
-    request.set_denying_party(cells.responsible_party);
-    request.set_reason(cells.denial_reason);
-    request.set_category(cells.category);
-    return stub.DenyConvoy(&context, request, after);
-  }
-  if (next == v1::CONVOY_STATUS_DISPATCHED) {
-    v1::DispatchConvoyRequest request;
-    common(&request);
-    return stub.DispatchConvoy(&context, request, after);
-  }
-  v1::RecordConvoyOutcomeRequest request;
-  common(&request);
-  request.set_outcome(next);
-  request.set_beneficiaries_reached(cells.reached.value_or(0));
-  request.set_responsible_party(cells.responsible_party);
-  request.set_category(cells.category);
-  return stub.RecordConvoyOutcome(&context, request, after);
-}
-
-// Brings an imported convoy to the status its row states, one recorded
-// transition at a time (convoys::PathTo), all dated with the row's
-// status_date (the row gives no other dates) and noting where they came
-// from.
-int ImportConvoy(Session& session, v1::ConvoyService::Stub& stub, const ImportRow& row,
-                 const std::string& note, v1::Convoy convoy, std::string* problem) {
-  if (row.Get("status").empty()) return kExitOk;
-  absl::StatusOr<StatusCells> cells = ParseStatusCells(row);
-  if (!cells.ok()) {
-    *problem = std::string(cells.status().message());
-    return kExitRejected;
-  }
-  const std::vector<v1::ConvoyStatus> path = convoys::PathTo(convoy.status(), cells->target);
-  if (path.empty() && convoy.status() != cells->target) {
-    *problem = absl::StrCat("column status: the convoy is already ",
-                            EnumTextOf(kConvoyStatusPrefix, convoy.status()), " and cannot become ",
-                            cells->status_text);
-    return kExitRejected;
-  }
-  for (v1::ConvoyStatus next : path) {
-    const bool approves =
-        next == v1::CONVOY_STATUS_APPROVED || next == v1::CONVOY_STATUS_PARTIALLY_APPROVED;
-    if (approves && !cells->approved.has_value()) {
-      *problem = "column beneficiaries_approved: needed to record the approval";
-      return kExitRejected;
-    }
-    v1::Convoy after;
-    const grpc::Status status = RecordStep(session, stub, convoy, next, *cells, note, &after);
-    if (!status.ok()) {
-      if (status.error_code() == grpc::StatusCode::UNAVAILABLE) return session.Fail(status);
-      *problem = absl::StrCat("recording ", EnumTextOf(kConvoyStatusPrefix, next), ": ",
-                              status.error_message());
-      return kExitRejected;
-    }
-    convoy = std::move(after);
-  }
-  return kExitOk;
-}
 
 // Whether a record with this id is stored already (from an earlier run of
 // the file): ids derive from idempotency keys (common/ids.h).
@@ -191,9 +80,9 @@ class Importer {
 
  private:
   // Sends one row's request: the call's status, or OK with `*problem` set
-  // when the row is refused. `*code` is set when the run must stop.
+  // when the row is refused before sending.
   grpc::Status Store(const ImportRow& row, const std::string& note, bool* is_new,
-                     std::string* problem, int* code);
+                     std::string* problem);
 
   Session& session_;
   const std::string kind_, path_;
@@ -205,7 +94,7 @@ class Importer {
 };
 
 grpc::Status Importer::Store(const ImportRow& row, const std::string& note, bool* is_new,
-                             std::string* problem, int* code) {
+                             std::string* problem) {
   grpc::ClientContext context;
   session_.Prepare(&context);
   if (kind_ == "denials") {
@@ -219,19 +108,17 @@ grpc::Status Importer::Store(const ImportRow& row, const std::string& note, bool
     v1::Denial denial;
     return denials_->RecordDenial(&context, *request, &denial);
   }
-  absl::StatusOr<v1::SubmitConvoyRequestRequest> request = ConvoyFromRow(row);
+  // One call per row: the convoy and every step its status implies are
+  // stored together or not at all.
+  absl::StatusOr<v1::ImportConvoyRequest> request = ImportConvoyFromRow(row, note);
   if (!request.ok()) {
     *problem = std::string(request.status().message());
     return grpc::Status::OK;
   }
   *is_new = !Exists(session_, *convoys_, &v1::ConvoyService::Stub::GetConvoy,
-                    ConvoyIdFor(request->agency(), request->idempotency_key()));
+                    ConvoyIdFor(request->submit().agency(), request->submit().idempotency_key()));
   v1::Convoy convoy;
-  grpc::Status status = convoys_->SubmitConvoyRequest(&context, *request, &convoy);
-  if (!status.ok()) return status;
-  const int imported = ImportConvoy(session_, *convoys_, row, note, convoy, problem);
-  if (imported == kExitUnavailable) *code = imported;
-  return grpc::Status::OK;
+  return convoys_->ImportConvoy(&context, *request, &convoy);
 }
 
 int Importer::Row(const ImportFile& file, size_t r) {
@@ -249,11 +136,9 @@ int Importer::Row(const ImportFile& file, size_t r) {
   }
   bool is_new = false;
   std::string problem;
-  int code = kExitOk;
   const grpc::Status status =
       Store(ImportRow(file.header, cells), absl::StrCat("imported from ", path_, " line ", line),
-            &is_new, &problem, &code);
-  if (code != kExitOk) return code;
+            &is_new, &problem);
   if (!problem.empty()) return refuse(problem);
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {

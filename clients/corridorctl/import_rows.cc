@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/convoys/convoy_lifecycle.h"
 #include "storage/mutation.h"
 
 namespace corridor::cli {
@@ -134,9 +135,104 @@ absl::StatusOr<v1::SubmitConvoyRequestRequest> ConvoyFromRow(const ImportRow& ro
   if (absl::Status s = ParseCargo(row.Get("manifest"), &request); !s.ok()) {
     return ColumnError("manifest", s.message());
   }
+  if (!row.Get("mode").empty()) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        const v1::DeliveryMode mode,
+        ParseEnumAs<v1::DeliveryMode>("DELIVERY_MODE_", "column mode", row.Get("mode")));
+    request.set_mode(mode);
+  }
+  if (!row.Get("kind").empty()) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        const v1::RequestKind kind,
+        ParseEnumAs<v1::RequestKind>("REQUEST_KIND_", "column kind", row.Get("kind")));
+    request.set_kind(kind);
+  }
   request.set_note(row.Get("note"));
   request.set_idempotency_key(row.Get("idempotency_key"));
   if (request.idempotency_key().empty()) request.set_idempotency_key(ContentKey(request));
+  return request;
+}
+
+namespace {
+
+// A date column: absent (empty) or a date.
+absl::StatusOr<std::optional<v1::Date>> DateCell(const ImportRow& row, absl::string_view column) {
+  const std::string text = row.Get(column);
+  if (text.empty()) return std::optional<v1::Date>();
+  CORRIDOR_ASSIGN_OR_RETURN(v1::Date date, ParseDate(absl::StrCat("column ", column), text));
+  return std::optional<v1::Date>(date);
+}
+
+// The date of one step: its own column, else status_date when the step is
+// the row's last; refused otherwise (never today by default).
+absl::StatusOr<v1::Date> StepDate(const ImportRow& row, absl::string_view column, bool last,
+                                  absl::string_view step) {
+  CORRIDOR_ASSIGN_OR_RETURN(std::optional<v1::Date> own, DateCell(row, column));
+  if (own) return *own;
+  CORRIDOR_ASSIGN_OR_RETURN(std::optional<v1::Date> status_date, DateCell(row, "status_date"));
+  if (last && status_date) return *status_date;
+  return ColumnError(column.empty() ? "status_date" : column,
+                     absl::StrCat("is required: the row's status says the convoy was ", step,
+                                  ", and an import records when"));
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ImportConvoyRequest> ImportConvoyFromRow(const ImportRow& row,
+                                                            const std::string& note) {
+  v1::ImportConvoyRequest request;
+  CORRIDOR_ASSIGN_OR_RETURN(*request.mutable_submit(), ConvoyFromRow(row));
+  v1::SubmitConvoyRequestRequest& submit = *request.mutable_submit();
+  CORRIDOR_ASSIGN_OR_RETURN(std::optional<v1::Date> requested_on, DateCell(row, "requested_on"));
+  if (!requested_on) {
+    return ColumnError("requested_on", "is required: the day the request was made");
+  }
+  *submit.mutable_requested_on() = *requested_on;
+  const std::string status_text = row.Get("status");
+  v1::ConvoyStatus target = v1::CONVOY_STATUS_REQUESTED;
+  if (!status_text.empty()) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        target, ParseEnumAs<v1::ConvoyStatus>("CONVOY_STATUS_", "column status", status_text));
+  }
+  std::optional<int64_t> approved, reached;
+  CORRIDOR_RETURN_IF_ERROR(ParseCountCell(row, "beneficiaries_approved", false, &approved));
+  CORRIDOR_RETURN_IF_ERROR(ParseCountCell(row, "beneficiaries_reached", false, &reached));
+  v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
+  CORRIDOR_RETURN_IF_ERROR(ParseCategoryCell(row, false, &category));
+  const std::vector<v1::ConvoyStatus> path = convoys::PathTo(v1::CONVOY_STATUS_REQUESTED, target);
+  for (size_t i = 0; i < path.size(); ++i) {
+    const v1::ConvoyStatus next = path[i];
+    const bool last = i + 1 == path.size();
+    if (next == v1::CONVOY_STATUS_APPROVED || next == v1::CONVOY_STATUS_PARTIALLY_APPROVED) {
+      if (!approved) return ColumnError("beneficiaries_approved", "is required once approved");
+      v1::ApproveConvoyRequest* approve = request.mutable_approve();
+      CORRIDOR_ASSIGN_OR_RETURN(*approve->mutable_occurred_on(),
+                                StepDate(row, "approved_on", last, "approved"));
+      approve->set_beneficiaries_approved(*approved);
+      approve->set_note(note);
+    } else if (next == v1::CONVOY_STATUS_DENIED) {
+      v1::DenyConvoyRequest* deny = request.mutable_deny();
+      CORRIDOR_ASSIGN_OR_RETURN(*deny->mutable_occurred_on(), StepDate(row, "", last, "denied"));
+      deny->set_denying_party(row.Get("responsible_party"));
+      deny->set_reason(row.Get("denial_reason"));
+      deny->set_category(category);
+      deny->set_note(note);
+    } else if (next == v1::CONVOY_STATUS_DISPATCHED) {
+      v1::DispatchConvoyRequest* dispatch = request.mutable_dispatch();
+      CORRIDOR_ASSIGN_OR_RETURN(*dispatch->mutable_occurred_on(),
+                                StepDate(row, "dispatched_date", last, "dispatched"));
+      dispatch->set_note(note);
+    } else {
+      v1::RecordConvoyOutcomeRequest* outcome = request.mutable_outcome();
+      CORRIDOR_ASSIGN_OR_RETURN(*outcome->mutable_occurred_on(),
+                                StepDate(row, "outcome_date", last, status_text));
+      outcome->set_outcome(next);
+      outcome->set_beneficiaries_reached(reached.value_or(0));
+      outcome->set_responsible_party(row.Get("responsible_party"));
+      outcome->set_category(category);
+      outcome->set_note(note);
+    }
+  }
   return request;
 }
 

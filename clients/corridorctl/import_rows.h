@@ -61,6 +61,14 @@ absl::Status ParseCategoryCell(const ImportRow& row, bool required,
 absl::StatusOr<v1::RecordDenialRequest> DenialFromRow(const ImportRow& row);
 absl::StatusOr<v1::SubmitConvoyRequestRequest> ConvoyFromRow(const ImportRow& row);
 
+// A convoys row as one ImportConvoy call: the request (requested_on
+// required) and the steps its status implies, each dated from its own
+// column (approved_on, dispatched_date, outcome_date) or, for the last
+// step, from status_date. INVALID_ARGUMENT naming the column that is
+// missing or unreadable. `note` goes on every step.
+absl::StatusOr<v1::ImportConvoyRequest> ImportConvoyFromRow(const ImportRow& row,
+                                                            const std::string& note);
+
 }  // namespace corridor::cli
 
 #endif  // CORRIDOR_CLIENTS_CORRIDORCTL_IMPORT_ROWS_H_

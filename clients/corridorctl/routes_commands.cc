@@ -34,14 +34,25 @@ Grid RoutesGrid(const std::vector<v1::Route>& routes) {
   return grid;
 }
 
+// "withdraws #7: filed in error", "corrects #7: ...", "superseded by #9".
+std::string CorrectionText(const v1::RouteReport& r) {
+  if (r.supersedes() != 0) {
+    return absl::StrCat(r.withdrawal() ? "withdraws #" : "corrects #", r.supersedes(), ": ",
+                        r.correction_reason());
+  }
+  if (r.superseded_by() != 0) return absl::StrCat("superseded by #", r.superseded_by());
+  return "";
+}
+
 Grid ReportsGrid(const std::vector<v1::RouteReport>& reports) {
   Grid grid;
   grid.header = {"POSITION",      "ROUTE",      "OBSERVED", "STATUS", "PREVIOUS",
-                 "CONTROLLED BY", "CHECKPOINT", "SOURCE",   "NOTE"};
+                 "CONTROLLED BY", "CHECKPOINT", "SOURCE",   "NOTE",   "CORRECTION"};
   for (const v1::RouteReport& r : reports) {
     grid.rows.push_back({absl::StrCat(r.position()), r.route_id(), TimeText(r.observed_at()),
-                         StatusText(r.status()), StatusText(r.previous_status()),
-                         r.controlling_party(), r.checkpoint(), r.source().citation(), r.note()});
+                         r.withdrawal() ? "withdrawn" : StatusText(r.status()),
+                         StatusText(r.previous_status()), r.controlling_party(), r.checkpoint(),
+                         r.source().citation(), r.note(), CorrectionText(r)});
   }
   return grid;
 }
@@ -143,6 +154,36 @@ absl::StatusOr<v1::ReportRouteStatusRequest> ParseReport(Flags& flags, const Arg
   return request;
 }
 
+// routes correct ROUTE POSITION --reason=TEXT [report flags], or
+// routes withdraw POSITION --reason=TEXT.
+absl::StatusOr<v1::CorrectRouteReportRequest> ParseCorrection(Flags& flags, const Args& args,
+                                                              bool withdraw) {
+  const char* usage = withdraw ? "routes withdraw takes one report position (see routes history)"
+                               : "routes correct takes the route id and the report position, "
+                                 "e.g. routes correct castello-road 7 --status=open ...";
+  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(args, withdraw ? 1 : 2, usage));
+  v1::CorrectRouteReportRequest request;
+  int64_t position = 0;
+  if (!absl::SimpleAtoi(args[withdraw ? 0 : 1], &position) || position <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", args[withdraw ? 0 : 1],
+                     "\" is not a report position (the POSITION column of "
+                     "routes history)"));
+  }
+  request.set_position(position);
+  std::string reason;
+  CORRIDOR_RETURN_IF_ERROR(
+      flags.TakeRequired("reason", "\"the road was reported closed in error\"", &reason));
+  request.set_reason(reason);
+  request.set_withdraw(withdraw);
+  if (withdraw) {
+    CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("routes withdraw"));
+    return request;
+  }
+  CORRIDOR_ASSIGN_OR_RETURN(*request.mutable_report(), ParseReport(flags, {args[0]}));
+  return request;
+}
+
 void PrintEvent(Session& session, const v1::RouteStatusEvent& event, bool first) {
   const v1::RouteReport& r = event.report();
   switch (session.format()) {
@@ -168,7 +209,8 @@ void PrintEvent(Session& session, const v1::RouteStatusEvent& event, bool first)
                     << "  observed " << TimeText(r.observed_at())
                     << (r.checkpoint().empty() ? "" : "  at " + r.checkpoint()) << "  ("
                     << r.source().citation() << ")"
-                    << (r.current() ? "" : "  [late report: not the current status]") << std::endl;
+                    << (r.current() ? "" : "  [late report: not the current status]")
+                    << (r.supersedes() == 0 ? "" : "  [" + CorrectionText(r) + "]") << std::endl;
       return;
   }
 }
@@ -273,10 +315,24 @@ int RunRoutesCommand(Session& session, Flags& flags, const std::string& verb, co
           }
         });
   }
+  if (verb == "correct" || verb == "withdraw") {
+    return session.Invoke<Stub, v1::CorrectRouteReportRequest, v1::ReportRouteStatusResponse>(
+        *stub, ParseCorrection(flags, args, verb == "withdraw"), &Stub::CorrectRouteReport,
+        [&](const v1::ReportRouteStatusResponse& response) {
+          if (session.format() == OutputFormat::kJson) {
+            PrintJson(response, session.out());
+            return;
+          }
+          PrintRoute(session, response.route());
+          session.err() << "report #" << response.report().supersedes() << " is superseded by #"
+                        << response.report().position() << "; the road's status is its latest "
+                        << "report still standing\n";
+        });
+  }
   if (verb == "watch") return RoutesWatch(session, flags, args);
   return session.UsageFailure(absl::StrCat(
       verb.empty() ? "routes needs a command" : "unknown command \"routes " + verb + "\"",
-      "; use list, get, history, report or watch"));
+      "; use list, get, history, report, correct, withdraw or watch"));
 }
 
 }  // namespace corridor::cli

@@ -190,7 +190,8 @@ std::string Gateway::EnumsJson() const {
   LoadContract();
   const char* const kEnums[] = {"AreaStatus",     "RouteStatus", "ConvoyStatus",
                                 "CargoCategory",  "Confidence",  "AccessConstraintCategory",
-                                "StatsDimension", "Role"};
+                                "StatsDimension", "Role",        "DeliveryMode",
+                                "RequestKind"};
   std::string out = "{";
   for (const char* name : kEnums) {
     const google::protobuf::EnumDescriptor* e =

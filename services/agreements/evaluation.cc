@@ -113,6 +113,9 @@ std::vector<v1::Violation> ForRouteReport(const v1::Agreement& agreement,
                                           const v1::RouteReport& report, const SourceEntry& entry,
                                           absl::CivilDay today) {
   std::vector<v1::Violation> found;
+  // A report withdrawn or corrected since is no evidence: its violation is
+  // superseded, and the correction is evaluated as a report of its own.
+  if (report.withdrawal() || report.superseded_by() != 0) return found;
   const absl::CivilDay day = DayOf(report.observed_at());
   for (const v1::Term& term : agreement.terms()) {
     if (!term.has_route_kept_open()) continue;

@@ -27,7 +27,7 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
     const Roles admin = {v1::ROLE_ADMIN};
     const Roles coordinator = {v1::ROLE_COORDINATOR};
     const Roles convoy_writers = {v1::ROLE_COORDINATOR, v1::ROLE_PARTNER};
-    // The convoys service relays the denials its convoys met (outbox).
+    // The convoys service relays its convoys' denials and corrections.
     const Roles denial_writers = {v1::ROLE_COORDINATOR, v1::ROLE_SERVICE};
     const Roles auditors = {v1::ROLE_OVERSIGHT, v1::ROLE_ADMIN};
     // Everything but the audit journal and credentials is open to every role.
@@ -47,6 +47,7 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         {"/corridor.v1.RouteService/WatchRouteStatus", readers},
         {"/corridor.v1.RouteService/CreateRoute", admin},
         {"/corridor.v1.RouteService/ReportRouteStatus", coordinator},
+        {"/corridor.v1.RouteService/CorrectRouteReport", coordinator},
 
         {"/corridor.v1.ConvoyService/SubmitConvoyRequest", convoy_writers},
         {"/corridor.v1.ConvoyService/ApproveConvoy", convoy_writers},
@@ -54,13 +55,15 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         {"/corridor.v1.ConvoyService/DispatchConvoy", convoy_writers},
         {"/corridor.v1.ConvoyService/RecordConvoyOutcome", convoy_writers},
         {"/corridor.v1.ConvoyService/RecordApprovalStep", convoy_writers},
+        {"/corridor.v1.ConvoyService/CorrectConvoy", convoy_writers},
+        {"/corridor.v1.ConvoyService/ImportConvoy", convoy_writers},
         {"/corridor.v1.ConvoyService/GetConvoy", readers},
         {"/corridor.v1.ConvoyService/ListConvoys", readers},
         {"/corridor.v1.ConvoyService/GetConvoyHistory", readers},
         {"/corridor.v1.ConvoyService/GetAccessReport", readers},
 
         {"/corridor.v1.DenialService/RecordDenial", denial_writers},
-        {"/corridor.v1.DenialService/CorrectDenial", coordinator},
+        {"/corridor.v1.DenialService/CorrectDenial", denial_writers},
         {"/corridor.v1.DenialService/GetDenial", readers},
         {"/corridor.v1.DenialService/ListDenials", readers},
         {"/corridor.v1.DenialService/GetDenialHistory", readers},

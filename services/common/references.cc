@@ -142,4 +142,27 @@ absl::StatusOr<std::vector<v1::Area>> References::ListAreas(absl::Time caller_de
   return areas;
 }
 
+absl::StatusOr<std::vector<v1::StatusChange>> References::AreaHistory(
+    const std::string& area_id, absl::Time caller_deadline) const {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("areas");
+  if (!channel.ok()) return channel.status();
+  auto stub = v1::AreaService::NewStub(*channel);
+  std::vector<v1::StatusChange> changes;
+  v1::GetAreaHistoryRequest request;
+  request.set_area_id(area_id);
+  request.mutable_page()->set_page_size(500);
+  do {
+    grpc::ClientContext context;
+    Prepare(*peers_, &context, DeadlineOf(caller_deadline));
+    v1::GetAreaHistoryResponse response;
+    CORRIDOR_RETURN_IF_ERROR(Explain(stub->GetAreaHistory(&context, request, &response), "areas",
+                                     *peers_, "area_ids", "area", area_id, caller_deadline));
+    for (v1::StatusChange& change : *response.mutable_changes()) {
+      changes.push_back(std::move(change));
+    }
+    request.mutable_page()->set_page_token(response.next_page_token());
+  } while (!request.page().page_token().empty());
+  return changes;
+}
+
 }  // namespace corridor

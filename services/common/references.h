@@ -42,6 +42,10 @@ class References {
   // through even while the areas service is down).
   absl::Status CheckAreaAndRoute(const std::string& area_id, const std::string& route_id,
                                  absl::Time caller_deadline = absl::InfiniteFuture()) const;
+  // The area's status history (GetAreaHistory, every page), newest
+  // effective date first.
+  absl::StatusOr<std::vector<v1::StatusChange>> AreaHistory(
+      const std::string& area_id, absl::Time caller_deadline = absl::InfiniteFuture()) const;
   // Every area, in id order.
   absl::StatusOr<std::vector<v1::Area>> ListAreas(
       absl::Time caller_deadline = absl::InfiniteFuture()) const;

@@ -1,5 +1,7 @@
 #include "services/convoys/convoy_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/server.h"
 #include "common/validation.h"
@@ -100,6 +102,34 @@ grpc::Status ConvoyService::RecordConvoyOutcome(grpc::ServerContext* context,
                });
 }
 
+grpc::Status ConvoyService::ImportConvoy(grpc::ServerContext* context,
+                                         const v1::ImportConvoyRequest* request,
+                                         v1::Convoy* response) {
+  return Serve(
+      context, "ImportConvoy", response,
+      [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
+        const absl::CivilDay today = TodayUtc();
+        CORRIDOR_RETURN_IF_ERROR(ValidateImport(*request, today));
+        const v1::SubmitConvoyRequestRequest& submit = request->submit();
+        CORRIDOR_RETURN_IF_ERROR(CheckPartnerAgency(origin, "submit.agency", submit.agency()));
+        CORRIDOR_RETURN_IF_ERROR(references_->CheckAreaAndRoute(submit.area_id(), submit.route_id(),
+                                                                CallDeadline(*context)));
+        return store_->Import(origin, *request, today);
+      });
+}
+
+grpc::Status ConvoyService::CorrectConvoy(grpc::ServerContext* context,
+                                          const v1::CorrectConvoyRequest* request,
+                                          v1::Convoy* response) {
+  return Serve(context, "CorrectConvoy", response,
+               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
+                 const absl::CivilDay today = TodayUtc();
+                 CORRIDOR_RETURN_IF_ERROR(ValidateCorrect(*request, today));
+                 CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
+                 return store_->Correct(origin, *request, today);
+               });
+}
+
 grpc::Status ConvoyService::GetConvoy(grpc::ServerContext* context,
                                       const v1::GetConvoyRequest* request, v1::Convoy* response) {
   return Serve(context, "GetConvoy", response,
@@ -133,16 +163,47 @@ grpc::Status ConvoyService::GetConvoyHistory(grpc::ServerContext* context,
                });
 }
 
-absl::StatusOr<std::vector<v1::Area>> ConvoyService::AreasOfReport(
-    const v1::GetAccessReportRequest& request, absl::Time deadline) const {
-  if (request.area_ids().empty()) return references_->ListAreas(deadline);
-  std::vector<v1::Area> areas;
-  for (int i = 0; i < request.area_ids_size(); ++i) {
-    CORRIDOR_ASSIGN_OR_RETURN(v1::Area area, references_->GetArea(absl::StrCat("area_ids[", i, "]"),
-                                                                  request.area_ids(i), deadline));
-    areas.push_back(std::move(area));
+absl::StatusOr<ReportInputs> ConvoyService::InputsOfReport(
+    const v1::GetAccessReportRequest& request, const std::vector<v1::Area>& areas,
+    absl::Time deadline) const {
+  ReportInputs inputs;
+  inputs.members = MembersOfAggregates(areas);
+  absl::flat_hash_map<std::string, const v1::Area*> by_id;
+  for (const v1::Area& area : areas) {
+    by_id[area.id()] = &area;
+    inputs.is_aggregate[area.id()] = area.aggregate();
   }
-  return areas;
+  if (request.area_ids().empty()) {
+    for (const v1::Area& area : areas) inputs.rows.push_back(&area);
+  }
+  for (int i = 0; i < request.area_ids_size(); ++i) {
+    auto found = by_id.find(request.area_ids(i));
+    if (found == by_id.end()) {
+      return InvalidField(absl::StrCat("area_ids[", i, "]"),
+                          absl::StrCat("the areas service has no area \"", request.area_ids(i),
+                                       "\"; list areas to see the ids in use"));
+    }
+    inputs.rows.push_back(found->second);
+  }
+  std::sort(inputs.rows.begin(), inputs.rows.end(),
+            [](const v1::Area* a, const v1::Area* b) { return a->id() < b->id(); });
+  inputs.rows.erase(std::unique(inputs.rows.begin(), inputs.rows.end()), inputs.rows.end());
+  for (const v1::Area* row : inputs.rows) {
+    for (const std::string& id : CoveredBy(inputs, *row)) {
+      if (inputs.tallies.contains(id)) continue;
+      const v1::Area& area = *by_id.at(id);
+      CORRIDOR_ASSIGN_OR_RETURN(inputs.tallies[id],
+                                store_->TallyArea(id, request.from(), request.to()));
+      v1::AreaStatus status = area.status();
+      if (NeedsStatusHistory(area, request.to())) {
+        CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::StatusChange> history,
+                                  references_->AreaHistory(id, deadline));
+        status = StatusOn(history, request.to());
+      }
+      inputs.status_on_end[id] = status;
+    }
+  }
+  return inputs;
 }
 
 grpc::Status ConvoyService::GetAccessReport(grpc::ServerContext* context,
@@ -151,20 +212,18 @@ grpc::Status ConvoyService::GetAccessReport(grpc::ServerContext* context,
   return Serve(context, "GetAccessReport", response,
                [&](const storage::Origin&) -> absl::StatusOr<v1::AccessReport> {
                  CORRIDOR_RETURN_IF_ERROR(ValidateAccessReport(*request));
-                 CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::Area> areas,
-                                           AreasOfReport(*request, CallDeadline(*context)));
-                 v1::AccessReport report;
+                 const absl::Time deadline = CallDeadline(*context);
                  // Taken before reading: every change up to this journal size is in the
                  // report (changes made while it is read may be too).
                  const storage::JournalHead journal = store_->journal_head();
+                 CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::Area> areas,
+                                           references_->ListAreas(deadline));
+                 CORRIDOR_ASSIGN_OR_RETURN(const ReportInputs inputs,
+                                           InputsOfReport(*request, areas, deadline));
+                 v1::AccessReport report =
+                     AssembleAccessReport(inputs, request->from(), request->to());
                  report.set_journal_tree_size(journal.size);
                  report.set_journal_root_hash(storage::merkle::ToBytes(journal.root));
-                 *report.mutable_from() = request->from();
-                 *report.mutable_to() = request->to();
-                 for (const v1::Area& area : areas) {
-                   CORRIDOR_ASSIGN_OR_RETURN(*report.add_areas(),
-                                             store_->Access(area, request->from(), request->to()));
-                 }
                  *report.mutable_generated_at() =
                      google::protobuf::util::TimeUtil::GetCurrentTime();
                  return report;

@@ -33,6 +33,10 @@ class ConvoyService final : public AdmittedService<v1::ConvoyService> {
   grpc::Status RecordConvoyOutcome(grpc::ServerContext* context,
                                    const v1::RecordConvoyOutcomeRequest* request,
                                    v1::Convoy* response) override;
+  grpc::Status ImportConvoy(grpc::ServerContext* context, const v1::ImportConvoyRequest* request,
+                            v1::Convoy* response) override;
+  grpc::Status CorrectConvoy(grpc::ServerContext* context, const v1::CorrectConvoyRequest* request,
+                             v1::Convoy* response) override;
   grpc::Status GetConvoy(grpc::ServerContext* context, const v1::GetConvoyRequest* request,
                          v1::Convoy* response) override;
   grpc::Status ListConvoys(grpc::ServerContext* context, const v1::ListConvoysRequest* request,
@@ -48,9 +52,13 @@ class ConvoyService final : public AdmittedService<v1::ConvoyService> {
   // PERMISSION_DENIED if a partner's call touches another agency's convoy.
   absl::Status CheckConvoyOfCaller(const storage::Origin& origin,
                                    const std::string& convoy_id) const;
-  // The areas a report covers: those it names, or every area.
-  absl::StatusOr<std::vector<v1::Area>> AreasOfReport(const v1::GetAccessReportRequest& request,
-                                                      absl::Time deadline) const;
+  // What the report adds up, asked of the areas service and the store: the
+  // rows it names (or every area), the areas they cover, and each covered
+  // area's tally and status on the last day. `areas` keeps the records the
+  // inputs point to.
+  absl::StatusOr<ReportInputs> InputsOfReport(const v1::GetAccessReportRequest& request,
+                                              const std::vector<v1::Area>& areas,
+                                              absl::Time deadline) const;
 
   ConvoyStore* store_;
   const References* references_;

@@ -7,12 +7,14 @@
 #define CORRIDOR_SERVICES_CONVOYS_CONVOY_STORE_H_
 
 #include <functional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/convoys.pb.h"
 #include "corridor/v1/denials.pb.h"
+#include "services/convoys/access_report.h"
 #include "storage/store.h"
 
 namespace corridor::convoys {
@@ -22,6 +24,8 @@ namespace corridor::convoys {
 // v1::RecordDenialRequest in the same write as the transition. Its
 // idempotency key is "convoys/<convoy id>/<event sequence>".
 inline constexpr char kDenialsOutbox[] = "denials";
+// Corrections and withdrawals of relayed denials (CorrectDenial).
+inline constexpr char kDenialCorrectionsOutbox[] = "denial_corrections";
 
 class ConvoyStore {
  public:
@@ -62,11 +66,23 @@ class ConvoyStore {
   absl::StatusOr<v1::GetConvoyHistoryResponse> History(const v1::GetConvoyHistoryRequest& request,
                                                        int page_size) const;
 
-  // One area's row of the access report for convoys planned in [from, to].
-  // Reads the area's convoys in the period and one entry of the delivery
-  // index; its cost grows with those convoys, not with the whole table.
-  absl::StatusOr<v1::AreaAccess> Access(const v1::Area& area, const v1::Date& from,
-                                        const v1::Date& to) const;
+  // A past convoy and the steps it went through, in one commit (all or
+  // nothing). Errors name the step ("approve: ...").
+  absl::StatusOr<v1::Convoy> Import(const storage::Origin& origin,
+                                    const v1::ImportConvoyRequest& request, absl::CivilDay today);
+
+  // Applies a correction (ApplyCorrection) as a new history entry that
+  // keeps the convoy as it was; corrects or withdraws the relayed denial
+  // through the outbox in the same commit.
+  absl::StatusOr<v1::Convoy> Correct(const storage::Origin& origin,
+                                     const v1::CorrectConvoyRequest& request, absl::CivilDay today);
+
+  // One area's own requests planned in [from, to] (not its members'), and
+  // its last aid delivery on or before `to`. Reads the area's convoys in the
+  // period and one entry of the delivery index; its cost grows with those
+  // convoys, not with the whole table.
+  absl::StatusOr<AreaTally> TallyArea(const std::string& area_id, const v1::Date& from,
+                                      const v1::Date& to) const;
 
   // The denial a transition into DENIED, TURNED_BACK or ATTACKED reports.
   static v1::RecordDenialRequest DenialFor(const v1::Convoy& convoy, const v1::ConvoyEvent& event);
@@ -75,20 +91,62 @@ class ConvoyStore {
   storage::JournalHead journal_head() const { return store_->journal_head(); }
 
  private:
-  // One transition: reads the convoy, lets `apply` check and change it and
-  // fill in the event, commits both. Without an expected version a
+  // How a change moves the status: to a status `Change::to` picks (a
+  // transition), not at all (an approval step), or as the change itself
+  // sets it (a correction: one outcome for another).
+  enum class Step { kTransition, kKeepStatus, kCorrection };
+  // One change to a convoy, as data: the store reads the convoy, lets
+  // `apply` check and change it and fill in the history entry, and commits
+  // both. `to` picks the new status from the convoy as read (an approval is
+  // partial or full depending on what was requested).
+  struct Change {
+    std::function<v1::ConvoyStatus(const v1::Convoy& convoy)> to;
+    v1::Date occurred_on;
+    v1::Source source;
+    std::string note;
+    std::function<absl::Status(v1::Convoy* convoy, v1::ConvoyEvent* event)> apply;
+    Step step = Step::kTransition;
+  };
+  // A convoy as submitted, and its first history entry.
+  struct NewRecord {
+    v1::Convoy convoy;
+    v1::ConvoyEvent event;
+  };
+
+  static absl::StatusOr<NewRecord> NewConvoy(const storage::Origin& origin,
+                                             const v1::SubmitConvoyRequestRequest& request,
+                                             absl::CivilDay today);
+  // Commits a new convoy; a retry of `request` gets the stored convoy.
+  absl::StatusOr<v1::Convoy> CommitNew(const storage::Mutation& mutation, v1::Convoy convoy,
+                                       const v1::SubmitConvoyRequestRequest& request);
+  // Applies `change` to `convoy` in memory; the history entry it makes.
+  // Queues in `mutation` what the denials service must hear.
+  absl::StatusOr<v1::ConvoyEvent> Advance(const storage::Origin& origin, const Change& change,
+                                          v1::Convoy* convoy, storage::Mutation* mutation) const;
+  // Reads the convoy, advances it, commits. Without an expected version a
   // concurrent change makes it start over from the new state.
-  // `to` picks the new status from the convoy as read (an approval is
-  // partial or full depending on what was requested). With `keeps_status`
-  // the event records something else (an approval step) and the status
-  // and its date stay.
-  using Target = std::function<v1::ConvoyStatus(const v1::Convoy& convoy)>;
-  using Apply = std::function<absl::Status(v1::Convoy* convoy, v1::ConvoyEvent* event)>;
   absl::StatusOr<v1::Convoy> Transition(const storage::Origin& origin, const std::string& convoy_id,
-                                        int64_t expected_version, const Target& to,
-                                        const v1::Date& occurred_on, const v1::Source& source,
-                                        const std::string& note, const Apply& apply,
-                                        bool keeps_status = false);
+                                        int64_t expected_version, const Change& change);
+
+  // The changes the life-cycle requests stand for. They refer to
+  // `request`, which must outlive them.
+  template <typename Request>
+  static Change ChangeOf(const Request& request, absl::CivilDay today);
+  static Change ApproveChange(const v1::ApproveConvoyRequest& request, absl::CivilDay today);
+  static Change DenyChange(const v1::DenyConvoyRequest& request, absl::CivilDay today);
+  static Change DispatchChange(const v1::DispatchConvoyRequest& request, absl::CivilDay today);
+  static Change OutcomeChange(const v1::RecordConvoyOutcomeRequest& request, absl::CivilDay today);
+
+  // What the denials service must hear of a change, queued in `mutation`:
+  // a new denial when the convoy becomes denied, turned back or attacked;
+  // after a correction, the standing denial corrected to the new facts or
+  // withdrawn. Keeps `after`'s denial_id.
+  static void RelayDenial(Step step, const v1::Convoy& before, const v1::ConvoyEvent& event,
+                          v1::Convoy* after, storage::Mutation* mutation);
+  // The event a corrected convoy's denial is told from.
+  static v1::ConvoyEvent FactsEvent(const v1::Convoy& convoy, const v1::ConvoyEvent& correction);
+  // The id of the denial relayed for the convoy's current status, if any.
+  absl::StatusOr<std::string> StandingDenialId(const v1::Convoy& convoy) const;
 
   storage::Store* store_;
 };

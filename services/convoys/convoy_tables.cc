@@ -38,7 +38,8 @@ const storage::Table<v1::Convoy>& ConvoysTable() {
       return {KeyWriter().Uint32(planned(c)).Release()};
     });
     t->Index("delivered", [](const v1::Convoy& c) -> std::vector<std::string> {
-      if (!WasDelivered(c.status())) return {};
+      // Aid only: an evacuation is no delivery to the area.
+      if (!WasDelivered(c.status()) || c.kind() == v1::REQUEST_KIND_MEDICAL_EVACUATION) return {};
       return {KeyWriter().String(c.area_id()).Uint32(DateNumber(c.outcome_date())).Release()};
     });
     return t;

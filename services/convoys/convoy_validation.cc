@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/ids.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "services/convoys/convoy_lifecycle.h"
@@ -67,7 +68,149 @@ absl::Status CheckTransitionBasics(const Request& request, absl::CivilDay today)
   return CheckText("note", request.note(), kMaxTextBytes, false);
 }
 
+// Losses per manifest line: each line once, quantities not negative and
+// not both 0. Whether the line exists is the store's to check.
+absl::Status CheckLosses(absl::string_view field_name,
+                         const google::protobuf::RepeatedPtrField<v1::LineLoss>& losses) {
+  absl::flat_hash_set<int> lines;
+  for (int i = 0; i < losses.size(); ++i) {
+    const v1::LineLoss& loss = losses.Get(i);
+    auto field = [&](absl::string_view name) {
+      return absl::StrCat(field_name, "[", i, "].", name);
+    };
+    if (loss.line() < 0 || loss.line() >= kMaxManifestLines) {
+      return InvalidField(field("line"), "is not a manifest line index (from 0)");
+    }
+    if (!lines.insert(loss.line()).second) {
+      return InvalidField(field("line"), absl::StrCat("line ", loss.line(),
+                                                      " is listed twice; give one entry a line"));
+    }
+    CORRIDOR_RETURN_IF_ERROR(CheckQuantity(field("removed"), loss.removed(), false));
+    CORRIDOR_RETURN_IF_ERROR(CheckQuantity(field("refused"), loss.refused(), false));
+    if (loss.removed() == 0 && loss.refused() == 0) {
+      return InvalidField(field("removed"), "and refused are both 0; leave the line out");
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool IsSet(const v1::ConvoyCorrection& c) {
+  return c.has_planned_date() || c.has_requested_on() || c.has_approved_on() ||
+         c.has_dispatched_date() || c.has_outcome_date() || c.has_beneficiaries_requested() ||
+         c.has_beneficiaries_approved() || c.has_beneficiaries_reached() ||
+         c.mode() != v1::DELIVERY_MODE_UNSPECIFIED ||
+         c.outcome() != v1::CONVOY_STATUS_UNSPECIFIED || c.replace_losses() ||
+         !c.responsible_party().empty() ||
+         c.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
+}
+
+absl::Status CheckCorrectionValues(const v1::ConvoyCorrection& c, absl::CivilDay today) {
+  if (c.has_planned_date()) {
+    CORRIDOR_RETURN_IF_ERROR(CheckDate("correction.planned_date", c.planned_date()));
+  }
+  CORRIDOR_RETURN_IF_ERROR(CheckPastDate(
+      "correction.requested_on", c.has_requested_on() ? &c.requested_on() : nullptr, today));
+  CORRIDOR_RETURN_IF_ERROR(CheckPastDate("correction.approved_on",
+                                         c.has_approved_on() ? &c.approved_on() : nullptr, today));
+  CORRIDOR_RETURN_IF_ERROR(CheckPastDate("correction.dispatched_date",
+                                         c.has_dispatched_date() ? &c.dispatched_date() : nullptr,
+                                         today));
+  CORRIDOR_RETURN_IF_ERROR(CheckPastDate(
+      "correction.outcome_date", c.has_outcome_date() ? &c.outcome_date() : nullptr, today));
+  if (c.has_beneficiaries_requested()) {
+    CORRIDOR_RETURN_IF_ERROR(CheckBeneficiaries("correction.beneficiaries_requested",
+                                                c.beneficiaries_requested(), true));
+  }
+  if (c.has_beneficiaries_approved()) {
+    CORRIDOR_RETURN_IF_ERROR(
+        CheckBeneficiaries("correction.beneficiaries_approved", c.beneficiaries_approved(), true));
+  }
+  if (c.has_beneficiaries_reached()) {
+    CORRIDOR_RETURN_IF_ERROR(
+        CheckBeneficiaries("correction.beneficiaries_reached", c.beneficiaries_reached(), false));
+  }
+  if (!v1::DeliveryMode_IsValid(c.mode())) {
+    return InvalidField("correction.mode", "must be ROAD, CROSS_BORDER, AIRDROP or AIRLIFT");
+  }
+  switch (c.outcome()) {
+    case v1::CONVOY_STATUS_UNSPECIFIED:
+    case v1::CONVOY_STATUS_DELIVERED:
+    case v1::CONVOY_STATUS_PARTIALLY_DELIVERED:
+    case v1::CONVOY_STATUS_TURNED_BACK:
+    case v1::CONVOY_STATUS_ATTACKED:
+    case v1::CONVOY_STATUS_CANCELLED:
+      break;
+    default:
+      return InvalidField("correction.outcome",
+                          "must be DELIVERED, PARTIALLY_DELIVERED, TURNED_BACK, ATTACKED or "
+                          "CANCELLED (one outcome for another)");
+  }
+  CORRIDOR_RETURN_IF_ERROR(CheckLosses("correction.losses", c.losses()));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckText("correction.responsible_party", c.responsible_party(), kMaxNameBytes, false));
+  if (c.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED) {
+    CORRIDOR_RETURN_IF_ERROR(CheckAccessCategory("correction.category", c.category()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::Status ValidateCorrect(const v1::CorrectConvoyRequest& request, absl::CivilDay today) {
+  CORRIDOR_RETURN_IF_ERROR(ValidateConvoyId("convoy_id", request.convoy_id()));
+  CORRIDOR_RETURN_IF_ERROR(CheckVersion(request.expected_version()));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckOccurred(request.has_occurred_on() ? &request.occurred_on() : nullptr, today));
+  CORRIDOR_RETURN_IF_ERROR(CheckSource("source", request.source(), false));
+  CORRIDOR_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxTextBytes, true));
+  if (!IsSet(request.correction())) {
+    return InvalidField("correction", "sets nothing; set each value to correct");
+  }
+  return CheckCorrectionValues(request.correction(), today);
+}
+
+namespace {
+
+// `step` validated as a request of its own, with the convoy id it will
+// have; its errors name it ("approve.occurred_on").
+template <typename Request, typename Validate>
+absl::Status CheckImportedStep(absl::string_view name, bool present, Request step,
+                               const std::string& convoy_id, absl::CivilDay today,
+                               Validate validate) {
+  if (!present) return absl::OkStatus();
+  if (!step.has_occurred_on()) {
+    return InvalidField(absl::StrCat(name, ".occurred_on"),
+                        "is required: an import records when each step happened");
+  }
+  step.set_convoy_id(convoy_id);
+  step.set_expected_version(0);
+  absl::Status status = validate(step, today);
+  if (status.ok()) return status;
+  return absl::Status(status.code(), absl::StrCat(name, ".", status.message()));
+}
+
+}  // namespace
+
+absl::Status ValidateImport(const v1::ImportConvoyRequest& request, absl::CivilDay today) {
+  const v1::SubmitConvoyRequestRequest& submit = request.submit();
+  if (absl::Status status = ValidateSubmit(submit); !status.ok()) {
+    return absl::Status(status.code(), absl::StrCat("submit.", status.message()));
+  }
+  if (!submit.has_requested_on()) {
+    return InvalidField("submit.requested_on",
+                        "is required: an import records the day the request was made");
+  }
+  CORRIDOR_RETURN_IF_ERROR(CheckPastDate("submit.requested_on", &submit.requested_on(), today));
+  const std::string id = ConvoyIdFor(submit.agency(), submit.idempotency_key());
+  CORRIDOR_RETURN_IF_ERROR(CheckImportedStep("approve", request.has_approve(), request.approve(),
+                                             id, today, ValidateApprove));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckImportedStep("deny", request.has_deny(), request.deny(), id, today, ValidateDeny));
+  CORRIDOR_RETURN_IF_ERROR(CheckImportedStep("dispatch", request.has_dispatch(), request.dispatch(),
+                                             id, today, ValidateDispatch));
+  return CheckImportedStep("outcome", request.has_outcome(), request.outcome(), id, today,
+                           ValidateOutcome);
+}
 
 absl::Status ValidateConvoyId(absl::string_view field, absl::string_view id) {
   return CheckId(field, id, true);
@@ -82,7 +225,15 @@ absl::Status ValidateSubmit(const v1::SubmitConvoyRequestRequest& request) {
     CORRIDOR_RETURN_IF_ERROR(CheckDate("requested_on", request.requested_on()));
   }
   CORRIDOR_RETURN_IF_ERROR(CheckDate("planned_date", request.planned_date()));
-  if (request.manifest_size() == 0) {
+  if (!v1::DeliveryMode_IsValid(request.mode())) {
+    return InvalidField("mode", "must be ROAD, CROSS_BORDER, AIRDROP or AIRLIFT (or unset)");
+  }
+  if (!v1::RequestKind_IsValid(request.kind())) {
+    return InvalidField("kind", "must be AID_DELIVERY or MEDICAL_EVACUATION (or unset)");
+  }
+  // An evacuation moves people out; what it carries in, if anything, is
+  // optional.
+  if (request.manifest_size() == 0 && request.kind() != v1::REQUEST_KIND_MEDICAL_EVACUATION) {
     return InvalidField("manifest", "needs at least one line (item, category, quantity, unit)");
   }
   if (request.manifest_size() > kMaxManifestLines) {
@@ -201,24 +352,7 @@ absl::Status ValidateOutcome(const v1::RecordConvoyOutcomeRequest& request, absl
   if (outcome == v1::CONVOY_STATUS_CANCELLED && request.losses_size() > 0) {
     return InvalidField("losses", "a cancelled convoy passed no checkpoint; leave losses empty");
   }
-  absl::flat_hash_set<int> lines;
-  for (int i = 0; i < request.losses_size(); ++i) {
-    const v1::LineLoss& loss = request.losses(i);
-    auto field = [i](absl::string_view name) { return absl::StrCat("losses[", i, "].", name); };
-    if (loss.line() < 0 || loss.line() >= kMaxManifestLines) {
-      return InvalidField(field("line"), "is not a manifest line index (from 0)");
-    }
-    if (!lines.insert(loss.line()).second) {
-      return InvalidField(field("line"), absl::StrCat("line ", loss.line(),
-                                                      " is listed twice; give one entry a line"));
-    }
-    CORRIDOR_RETURN_IF_ERROR(CheckQuantity(field("removed"), loss.removed(), false));
-    CORRIDOR_RETURN_IF_ERROR(CheckQuantity(field("refused"), loss.refused(), false));
-    if (loss.removed() == 0 && loss.refused() == 0) {
-      return InvalidField(field("removed"), "and refused are both 0; leave the line out");
-    }
-  }
-  return absl::OkStatus();
+  return CheckLosses("losses", request.losses());
 }
 
 absl::Status ValidateList(const v1::ListConvoysRequest& request) {

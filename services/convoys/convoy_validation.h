@@ -23,6 +23,12 @@ absl::Status ValidateApprove(const v1::ApproveConvoyRequest& request, absl::Civi
 absl::Status ValidateDeny(const v1::DenyConvoyRequest& request, absl::CivilDay today);
 absl::Status ValidateDispatch(const v1::DispatchConvoyRequest& request, absl::CivilDay today);
 absl::Status ValidateOutcome(const v1::RecordConvoyOutcomeRequest& request, absl::CivilDay today);
+// The request alone: the reason, and each corrected value in range. Whether
+// the convoy's state has such a value is ApplyCorrection's to check.
+absl::Status ValidateCorrect(const v1::CorrectConvoyRequest& request, absl::CivilDay today);
+// A past convoy: the submission with the day it was made, and each step
+// given with its date (errors name "submit.", "approve." ... fields).
+absl::Status ValidateImport(const v1::ImportConvoyRequest& request, absl::CivilDay today);
 absl::Status ValidateList(const v1::ListConvoysRequest& request);
 absl::Status ValidateAccessReport(const v1::GetAccessReportRequest& request);
 

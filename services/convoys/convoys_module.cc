@@ -17,11 +17,13 @@ constexpr absl::Duration kReferenceTimeout = absl::Seconds(3);
 // How long the relay waits for the denials service to record one denial.
 constexpr absl::Duration kDeliveryTimeout = absl::Seconds(5);
 
-// Sends one queued RecordDenialRequest to the denials service.
-absl::Status DeliverDenial(const ServiceDirectory& peers, absl::string_view message) {
-  v1::RecordDenialRequest request;
+// Sends one queued request to the denials service: calls `method`
+// (RecordDenial or CorrectDenial) with the `message` parsed as a `Request`.
+template <typename Request, typename Method>
+absl::Status Deliver(const ServiceDirectory& peers, absl::string_view message, Method method) {
+  Request request;
   if (!request.ParseFromString(std::string(message))) {
-    return absl::DataLossError("a queued denial could not be parsed");
+    return absl::DataLossError("a queued message for the denials service could not be parsed");
   }
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers.ChannelTo("denials");
   if (!channel.ok()) return channel.status();
@@ -30,7 +32,7 @@ absl::Status DeliverDenial(const ServiceDirectory& peers, absl::string_view mess
   context.set_deadline(absl::ToChronoTime(absl::Now() + kDeliveryTimeout));
   peers.AttachCredentials(&context);
   v1::Denial denial;
-  return FromGrpc(stub->RecordDenial(&context, request, &denial));
+  return FromGrpc(((*stub).*method)(&context, request, &denial));
 }
 
 // The denials service refused the message itself: sending it again cannot
@@ -58,22 +60,42 @@ class ConvoysModule final : public ServiceModule {
         service_(&convoys_, &references_, access),
         relay_(
             storage_.store.get(), kDenialsOutbox,
-            [peers](uint64_t, absl::string_view message) { return DeliverDenial(*peers, message); },
+            [peers](uint64_t, absl::string_view message) {
+              return Deliver<v1::RecordDenialRequest>(*peers, message,
+                                                      &v1::DenialService::Stub::RecordDenial);
+            },
+            IsRefusal, relay_options),
+        // A correction that overtakes its denial gets NOT_FOUND, which is
+        // retried until the denial has arrived.
+        corrections_relay_(
+            storage_.store.get(), kDenialCorrectionsOutbox,
+            [peers](uint64_t, absl::string_view message) {
+              return Deliver<v1::CorrectDenialRequest>(*peers, message,
+                                                       &v1::DenialService::Stub::CorrectDenial);
+            },
             IsRefusal, relay_options) {}
 
   std::vector<HostedService> Services() override {
     return {{&service_, v1::ConvoyService::service_full_name()}};
   }
   const ServiceStorage& storage() const override { return storage_; }
-  void Start() override { relay_.Start(); }
-  void BeginShutdown() override { relay_.Stop(); }
+  void Start() override {
+    relay_.Start();
+    corrections_relay_.Start();
+  }
+  void BeginShutdown() override {
+    relay_.Stop();
+    corrections_relay_.Stop();
+  }
 
  private:
   ServiceStorage storage_;
   ConvoyStore convoys_;
   References references_;
   ConvoyService service_;
-  OutboxRelay relay_;  // declared last: stopped before the store closes
+  // Declared last: stopped before the store closes.
+  OutboxRelay relay_;
+  OutboxRelay corrections_relay_;
 };
 
 }  // namespace

@@ -54,6 +54,16 @@ grpc::Status RouteService::ReportRouteStatus(grpc::ServerContext* context,
                });
 }
 
+grpc::Status RouteService::CorrectRouteReport(grpc::ServerContext* context,
+                                              const v1::CorrectRouteReportRequest* request,
+                                              v1::ReportRouteStatusResponse* response) {
+  return Serve(context, "CorrectRouteReport", response,
+               [&](const storage::Origin& origin) -> absl::StatusOr<v1::ReportRouteStatusResponse> {
+                 CORRIDOR_RETURN_IF_ERROR(ValidateCorrectReport(*request, absl::Now()));
+                 return store_->Correct(origin, *request);
+               });
+}
+
 grpc::Status RouteService::GetRouteHistory(grpc::ServerContext* context,
                                            const v1::GetRouteHistoryRequest* request,
                                            v1::GetRouteHistoryResponse* response) {

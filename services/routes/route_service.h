@@ -25,6 +25,9 @@ class RouteService final : public AdmittedService<v1::RouteService> {
   grpc::Status ReportRouteStatus(grpc::ServerContext* context,
                                  const v1::ReportRouteStatusRequest* request,
                                  v1::ReportRouteStatusResponse* response) override;
+  grpc::Status CorrectRouteReport(grpc::ServerContext* context,
+                                  const v1::CorrectRouteReportRequest* request,
+                                  v1::ReportRouteStatusResponse* response) override;
   grpc::Status GetRouteHistory(grpc::ServerContext* context,
                                const v1::GetRouteHistoryRequest* request,
                                v1::GetRouteHistoryResponse* response) override;

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/status_macros.h"
+#include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/routes/route_tables.h"
 #include "storage/key_codec.h"
@@ -34,7 +35,37 @@ v1::Route NewRoute(const storage::Origin& origin, const v1::CreateRouteRequest& 
   return route;
 }
 
+v1::RouteReport ReportFrom(const v1::ReportRouteStatusRequest& request, uint64_t position,
+                           const v1::Route& route, const storage::Origin& origin,
+                           const google::protobuf::Timestamp& now) {
+  v1::RouteReport report;
+  report.set_position(static_cast<int64_t>(position));
+  report.set_route_id(request.route_id());
+  report.set_status(request.status());
+  report.set_previous_status(route.status());
+  *report.mutable_observed_at() = request.observed_at();
+  *report.mutable_source() = request.source();
+  report.set_confidence(request.confidence());
+  report.set_note(request.note());
+  report.set_checkpoint(request.checkpoint());
+  report.set_controlling_party(request.controlling_party());
+  *report.mutable_recorded_at() = now;
+  *report.mutable_recorded_by() = origin.principal;
+  return report;
+}
+
+void Touch(v1::Route* route, const storage::Origin& origin,
+           const google::protobuf::Timestamp& now) {
+  route->set_reports(route->reports() + 1);
+  *route->mutable_meta()->mutable_updated_at() = now;
+  *route->mutable_meta()->mutable_updated_by() = origin.principal;
+}
+
 }  // namespace
+
+bool Stands(const v1::RouteReport& report) {
+  return !report.withdrawal() && report.superseded_by() == 0;
+}
 
 RouteStore::RouteStore(storage::Store* store)
     : store_(store), feed_(store, RouteReportsTable().schema()) {}
@@ -103,27 +134,13 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Report(
             storage::Versioned<v1::Route> stored,
             storage::GetRecord(*store_, RoutesTable(), "route_id", request.route_id()));
         v1::Route& route = stored.record;
-        const uint64_t version = stored.version;
         const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
-        v1::RouteReport report;
-        report.set_position(static_cast<int64_t>(position));
-        report.set_route_id(request.route_id());
-        report.set_status(request.status());
-        report.set_previous_status(route.status());
-        *report.mutable_observed_at() = request.observed_at();
-        *report.mutable_source() = request.source();
-        report.set_confidence(request.confidence());
-        report.set_note(request.note());
-        report.set_checkpoint(request.checkpoint());
-        report.set_controlling_party(request.controlling_party());
+        v1::RouteReport report = ReportFrom(request, position, route, origin, now);
         // A report observed before the current status (filed late) is
         // history, not news about the road.
         const bool latest =
             !route.has_status_observed_at() || request.observed_at() >= route.status_observed_at();
         report.set_current(latest);
-        *report.mutable_recorded_at() = now;
-        *report.mutable_recorded_by() = origin.principal;
-
         if (latest) {
           route.set_status(request.status());
           *route.mutable_status_observed_at() = request.observed_at();
@@ -131,17 +148,122 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Report(
             route.set_controlling_party(request.controlling_party());
           }
         }
-        route.set_reports(route.reports() + 1);
-        *route.mutable_meta()->mutable_updated_at() = now;
-        *route.mutable_meta()->mutable_updated_by() = origin.principal;
-        mutation->Update(RoutesTable(), route, version);
+        Touch(&route, origin, now);
+        mutation->Update(RoutesTable(), route, stored.version);
         mutation->Insert(RouteReportsTable(), report);
-        *response.mutable_route() = WithVersion(std::move(route), version + 1);
+        *response.mutable_route() = WithVersion(std::move(route), stored.version + 1);
         *response.mutable_report() = std::move(report);
         return absl::OkStatus();
       });
   CORRIDOR_RETURN_IF_ERROR(position.status());
   return response;
+}
+
+absl::StatusOr<RouteStore::Standing> RouteStore::StandingReports(const std::string& route_id,
+                                                                 int64_t excluded) const {
+  Standing standing;
+  storage::ScanOptions scan;
+  scan.index = "route";
+  scan.prefix = KeyWriter().String(route_id).Release();
+  scan.reverse = true;  // newest observation first
+  scan.page_size = 500;
+  CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::RouteReport>(
+      *store_, RouteReportsTable(), scan, [&](const v1::RouteReport& report, uint64_t) {
+        if (report.position() == excluded || !Stands(report)) return absl::OkStatus();
+        if (!standing.latest) standing.latest = report;
+        if (standing.controlling_party.empty()) {
+          standing.controlling_party = report.controlling_party();
+        }
+        return absl::OkStatus();
+      }));
+  return standing;
+}
+
+absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Correct(
+    const storage::Origin& origin, const v1::CorrectRouteReportRequest& request) {
+  v1::ReportRouteStatusResponse response;
+  absl::StatusOr<uint64_t> position =
+      feed_.Append([&](uint64_t position, storage::Mutation* mutation) -> absl::Status {
+        mutation->SetOrigin(origin);
+        CORRIDOR_ASSIGN_OR_RETURN(storage::Versioned<v1::RouteReport> old,
+                                  StandingReport(request.position()));
+        const std::string& route_id = old.record.route_id();
+        if (!request.withdraw() && request.report().route_id() != route_id) {
+          return InvalidField(
+              "report.route_id",
+              absl::StrCat("must be ", route_id, ", the route of report ", request.position(),
+                           "; a report on another road is a new report"));
+        }
+        CORRIDOR_ASSIGN_OR_RETURN(storage::Versioned<v1::Route> stored,
+                                  storage::GetRecord(*store_, RoutesTable(), "route_id", route_id));
+        v1::Route& route = stored.record;
+        const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+        v1::ReportRouteStatusRequest filed = request.report();
+        if (request.withdraw()) {
+          filed = v1::ReportRouteStatusRequest();
+          filed.set_route_id(route_id);
+          *filed.mutable_observed_at() = old.record.observed_at();
+        }
+        v1::RouteReport report = ReportFrom(filed, position, route, origin, now);
+        report.set_supersedes(request.position());
+        report.set_correction_reason(request.reason());
+        report.set_withdrawal(request.withdraw());
+        old.record.set_superseded_by(static_cast<int64_t>(position));
+
+        // The route's status is its latest report still standing, this one
+        // included unless it withdraws.
+        CORRIDOR_ASSIGN_OR_RETURN(Standing standing, StandingReports(route_id, request.position()));
+        if (Stands(report) &&
+            (!standing.latest || report.observed_at() >= standing.latest->observed_at())) {
+          standing.latest = report;
+          if (!report.controlling_party().empty()) {
+            standing.controlling_party = report.controlling_party();
+          }
+        }
+        report.set_current(standing.latest && standing.latest->position() == report.position());
+        if (standing.latest) {
+          route.set_status(standing.latest->status());
+          *route.mutable_status_observed_at() = standing.latest->observed_at();
+        } else {
+          route.set_status(v1::ROUTE_STATUS_UNKNOWN);
+          route.clear_status_observed_at();
+        }
+        route.set_controlling_party(standing.controlling_party);
+        Touch(&route, origin, now);
+        mutation->Update(RouteReportsTable(), old.record, old.version);
+        mutation->Update(RoutesTable(), route, stored.version);
+        mutation->Insert(RouteReportsTable(), report);
+        *response.mutable_route() = WithVersion(std::move(route), stored.version + 1);
+        *response.mutable_report() = std::move(report);
+        return absl::OkStatus();
+      });
+  CORRIDOR_RETURN_IF_ERROR(position.status());
+  return response;
+}
+
+absl::StatusOr<storage::Versioned<v1::RouteReport>> RouteStore::StandingReport(
+    int64_t position) const {
+  storage::Versioned<v1::RouteReport> found;
+  absl::StatusOr<uint64_t> version =
+      store_->Get(RouteReportsTable().schema(),
+                  KeyWriter().Uint64(static_cast<uint64_t>(position)).Release(), &found.record);
+  if (absl::IsNotFound(version.status())) {
+    return absl::NotFoundError(absl::StrCat("position: no road report at feed position ", position,
+                                            "; see corridorctl routes history ROUTE"));
+  }
+  CORRIDOR_RETURN_IF_ERROR(version.status());
+  found.version = *version;
+  if (found.record.withdrawal()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("position: report ", position, " is itself the withdrawal of report ",
+                     found.record.supersedes(), "; file a new report instead"));
+  }
+  if (found.record.superseded_by() != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("position: report ", position, " was already corrected by report ",
+                     found.record.superseded_by(), "; correct that one instead"));
+  }
+  return found;
 }
 
 absl::StatusOr<v1::GetRouteHistoryResponse> RouteStore::History(

@@ -6,15 +6,22 @@
 #define CORRIDOR_SERVICES_ROUTES_ROUTE_STORE_H_
 
 #include <functional>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "corridor/v1/routes.pb.h"
 #include "storage/feed.h"
+#include "storage/records.h"
 #include "storage/store.h"
 
 namespace corridor::routes {
+
+// Whether a report still counts: neither a withdrawal nor superseded by a
+// later correction.
+bool Stands(const v1::RouteReport& report);
 
 class RouteStore {
  public:
@@ -32,6 +39,12 @@ class RouteStore {
   // makes it the route's status, in one commit.
   absl::StatusOr<v1::ReportRouteStatusResponse> Report(const storage::Origin& origin,
                                                        const v1::ReportRouteStatusRequest& request);
+  // Files a correction or withdrawal of the report at request.position()
+  // (NOT_FOUND if none; FAILED_PRECONDITION if it was corrected already or
+  // is a withdrawal), marks that report superseded, and sets the route's
+  // status to its latest report still standing, in one commit.
+  absl::StatusOr<v1::ReportRouteStatusResponse> Correct(
+      const storage::Origin& origin, const v1::CorrectRouteReportRequest& request);
   absl::StatusOr<v1::GetRouteHistoryResponse> History(const v1::GetRouteHistoryRequest& request,
                                                       int page_size) const;
 
@@ -57,6 +70,16 @@ class RouteStore {
 
  private:
   explicit RouteStore(storage::Store* store);
+
+  // The route's latest report still standing other than the one at
+  // `excluded`, and the latest standing one that names a controlling party.
+  struct Standing {
+    std::optional<v1::RouteReport> latest;
+    std::string controlling_party;
+  };
+  absl::StatusOr<Standing> StandingReports(const std::string& route_id, int64_t excluded) const;
+  // The report at `position`, if it still stands (errors name "position").
+  absl::StatusOr<storage::Versioned<v1::RouteReport>> StandingReport(int64_t position) const;
 
   storage::Store* store_;
   storage::Feed feed_;

@@ -117,6 +117,24 @@ absl::Status ValidateReport(const v1::ReportRouteStatusRequest& request, absl::T
   return CheckText("controlling_party", request.controlling_party(), kMaxNameBytes, false);
 }
 
+absl::Status ValidateCorrectReport(const v1::CorrectRouteReportRequest& request, absl::Time now) {
+  if (request.position() <= 0) {
+    return InvalidField("position",
+                        "is required: the feed position of the report to correct "
+                        "(see corridorctl routes history)");
+  }
+  CORRIDOR_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxTextBytes, true));
+  if (request.withdraw()) return absl::OkStatus();
+  if (!request.has_report()) {
+    return InvalidField("report",
+                        "is required: the report as it should have been filed (or "
+                        "set withdraw)");
+  }
+  absl::Status status = ValidateReport(request.report(), now);
+  if (status.ok()) return status;
+  return absl::Status(status.code(), absl::StrCat("report.", status.message()));
+}
+
 absl::Status ValidateList(const v1::ListRoutesRequest& request) {
   if (!request.serves_area_id().empty()) {
     CORRIDOR_RETURN_IF_ERROR(CheckAreaId("serves_area_id", request.serves_area_id()));

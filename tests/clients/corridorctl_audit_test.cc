@@ -77,8 +77,8 @@ class AuditCommandTest : public ::testing::Test {
       const std::string key = tag + std::to_string(i);
       CommandResult submitted =
           Ctl({"--output=csv", "convoys", "submit", "--agency=WFP", "--area=ALP-EAST",
-               "--planned=2016-10-0" + std::to_string(i + 1), "--beneficiaries=1000",
-               "--cargo=flour:food:10:tonnes", "--key=" + key});
+               "--planned=2016-10-0" + std::to_string(i + 1), "--requested=2015-12-01",
+               "--beneficiaries=1000", "--cargo=flour:food:10:tonnes", "--key=" + key});
       ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
       const std::string id = submitted.out.substr(submitted.out.find('\n') + 1, 19);
       ASSERT_EQ(Ctl({"convoys", "approve", id, "--beneficiaries=900"}).exit_code, 0);

@@ -54,11 +54,11 @@ class CorridorctlConvoysTest : public ::testing::Test {
   }
 
   v1::Convoy Submit(const std::string& key, const std::string& planned, const std::string& people) {
-    return CtlJson<v1::Convoy>({"convoys", "submit", "--agency=WFP", "--area=ALP-EAST",
-                                "--route=castello-road", "--planned=" + planned,
-                                "--beneficiaries=" + people, "--key=" + key,
-                                "--cargo=wheat flour:food:120:tonnes;insulin:medical:300:vials",
-                                "--source=WFP convoy plan"});
+    return CtlJson<v1::Convoy>(
+        {"convoys", "submit", "--agency=WFP", "--area=ALP-EAST", "--route=castello-road",
+         "--planned=" + planned, "--requested=2015-12-01", "--beneficiaries=" + people,
+         "--key=" + key, "--cargo=wheat flour:food:120:tonnes;insulin:medical:300:vials",
+         "--source=WFP convoy plan"});
   }
 
   static corridor::testing::TempDir* dir_;
@@ -169,7 +169,9 @@ TEST_F(CorridorctlConvoysTest, ConvoysGoThroughTheirLifeAndTheAccessReportAddsUp
   // The table for people: every area, the never-reached ones first.
   CommandResult table = Ctl({"report", "access", "--from=2016-10-01", "--to=2016-10-31"});
   ASSERT_EQ(table.exit_code, 0) << table.err;
-  std::vector<std::string> lines = absl::StrSplit(table.out, '\n', absl::SkipEmpty());
+  // The area rows come first, then the period's totals.
+  const std::string rows = table.out.substr(0, table.out.find("\nTotals "));
+  std::vector<std::string> lines = absl::StrSplit(rows, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 52u);  // header + 51 areas
   EXPECT_THAT(lines.back(), HasSubstr("ALP-EAST"));
   EXPECT_THAT(lines[1], HasSubstr("never"));
@@ -184,12 +186,12 @@ TEST_F(CorridorctlConvoysTest, ConvoysGoThroughTheirLifeAndTheAccessReportAddsUp
 TEST_F(CorridorctlConvoysTest, BadConvoyInputIsRefusedNamingTheField) {
   CommandResult cargo =
       Ctl({"convoys", "submit", "--agency=WFP", "--area=ALP-EAST", "--planned=2016-10-10",
-           "--beneficiaries=10", "--cargo=flour:bread:1:kg"});
+           "--requested=2015-12-01", "--beneficiaries=10", "--cargo=flour:bread:1:kg"});
   EXPECT_EQ(cargo.exit_code, 2);
   EXPECT_THAT(cargo.err, HasSubstr("category: \"bread\" is not one of food, medical"));
   CommandResult area =
       Ctl({"convoys", "submit", "--agency=WFP", "--area=ATLANTIS", "--planned=2016-10-10",
-           "--beneficiaries=10", "--cargo=flour:food:1:kg"});
+           "--requested=2015-12-01", "--beneficiaries=10", "--cargo=flour:food:1:kg"});
   EXPECT_EQ(area.exit_code, 4);
   EXPECT_THAT(area.err, HasSubstr("area_id: the areas service has no area \"ATLANTIS\""));
   CommandResult missing = Ctl({"convoys", "get", "cv-0000000000000000"});

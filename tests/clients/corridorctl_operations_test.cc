@@ -90,8 +90,8 @@ class OperationsTest : public ::testing::Test {
     CommandResult submitted =
         As("coordinator", server,
            {"--output=csv", "convoys", "submit", "--agency=WFP", "--area=ALP-EAST",
-            "--planned=2016-10-01", "--beneficiaries=1000", "--cargo=flour:food:10:tonnes",
-            "--key=" + key});
+            "--planned=2016-10-01", "--requested=2015-12-01", "--beneficiaries=1000",
+            "--cargo=flour:food:10:tonnes", "--key=" + key});
     EXPECT_EQ(submitted.exit_code, 0) << submitted.err;
     return submitted.out.substr(submitted.out.find('\n') + 1, 19);
   }

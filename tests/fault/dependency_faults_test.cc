@@ -103,6 +103,9 @@ class DependencyFaultsTest : public ::testing::Test {
     request.mutable_planned_date()->set_year(2016);
     request.mutable_planned_date()->set_month(10);
     request.mutable_planned_date()->set_day(19);
+    request.mutable_requested_on()->set_year(2015);
+    request.mutable_requested_on()->set_month(12);
+    request.mutable_requested_on()->set_day(1);
     v1::ManifestLine* line = request.add_manifest();
     line->set_item("wheat flour");
     line->set_category(v1::CARGO_CATEGORY_FOOD);

@@ -183,6 +183,8 @@ class PythonPartnerTest(unittest.TestCase):
             idempotency_key="py-retry-1")
         request.planned_date.year, request.planned_date.month, request.planned_date.day = (
             2016, 1, 11)
+        request.requested_on.year, request.requested_on.month, request.requested_on.day = (
+            2016, 1, 4)
         line = request.manifest.add()
         line.item, line.quantity, line.unit = "high-energy biscuits", 10, "tonnes"
         line.category = convoys_pb2.CARGO_CATEGORY_FOOD

@@ -164,6 +164,10 @@ function accessValue(row, key) {
     case 'approved': return Number(row.approved);
     case 'delivered': return Number(row.delivered);
     case 'reached': return Number(row.beneficiaries_reached);
+    case 'people':
+      return Number(row.beneficiaries_requested);
+    case 'share':
+      return shareOf(row.beneficiaries_reached, row.beneficiaries_requested) ?? -1;
     // Never reached sorts above any number of days.
     case 'days': return row.days_since_last_delivery === undefined
       ? Number.MAX_SAFE_INTEGER : Number(row.days_since_last_delivery);
@@ -193,15 +197,60 @@ function renderAccess() {
     cell(row, area.requests, 'number');
     cell(row, area.approved, 'number');
     cell(row, area.delivered, 'number');
+    cell(row, area.beneficiaries_requested, 'number');
     cell(row, area.beneficiaries_reached, 'number');
+    cell(row, percent(shareOf(area.beneficiaries_reached, area.beneficiaries_requested)), 'number');
     cell(row, neverReached ? t('never') : area.days_since_last_delivery, 'number');
     body.append(row);
   }
   $('#access-summary').textContent = t('access_summary', rows.length, never);
+  renderAccessTotals(state.access);
   for (const th of document.querySelectorAll('#access th')) {
     th.classList.toggle('sorted', th.dataset.key === key);
     th.setAttribute('aria-sort', th.dataset.key === key ? (descending ? 'descending' : 'ascending') : 'none');
   }
+}
+
+function shareOf(part, whole) {
+  return Number(whole) > 0 ? Number(part || 0) / Number(whole) : undefined;
+}
+
+// One decimal, as the UN's monthly reports quote the share of people reached.
+function percent(share) {
+  if (share === undefined) return '—';
+  return `${(100 * share).toLocaleString(language() === 'ar' ? 'ar-SY-u-nu-latn' : 'en', {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1
+  })}%`;
+}
+
+function renderAccessTotals(report) {
+  const body = $('#access-totals tbody');
+  body.replaceChildren();
+  const add = (label, totals = {}) => {
+    const row = document.createElement('tr');
+    cell(row, label);
+    for (const key
+             of ['requests', 'pending', 'approved', 'denied', 'delivered', 'people_requested']) {
+      cell(row, totals[key] ?? 0, 'number');
+    }
+    cell(row, totals.people_reached ?? 0, 'number');
+    cell(row, percent(totals.share_people_reached), 'number');
+    body.append(row);
+  };
+  add(t('all_aid'), report.totals);
+  for (const group of report.by_area_status || []) {
+    const status = group.area_status && group.area_status !== 'AREA_STATUS_UNSPECIFIED' ?
+        enumLabel(group.area_status) :
+        t('other_statuses');
+    add(`${status} (${t('areas_count', group.areas ?? 0)})`, group.totals);
+  }
+  for (const mode of report.by_mode || []) {
+    add(mode.mode && mode.mode !== 'DELIVERY_MODE_UNSPECIFIED' ? enumLabel(mode.mode) :
+                                                                 t('mode_not_recorded'),
+        mode.totals);
+  }
+  add(t('evacuations'), report.evacuations);
 }
 
 async function loadAccess() {
@@ -375,15 +424,24 @@ async function submitConvoy(event) {
     agency: form.agency.value.trim(),
     area_id: form.area_id.value,
     planned_date: dateOf(form.planned_date.value),
-    manifest: [{
-      item: form.item.value.trim(), category: form.cargo_category.value,
-      quantity: numberOrText(form.quantity.value), unit: form.unit.value.trim(),
-    }],
+    kind: form.kind.value || undefined,
+    mode: form.mode.value || undefined,
+    // An evacuation may carry nothing in: an empty cargo line is left out.
+    manifest:
+        form.item.value.trim() === '' && form.kind.value === 'REQUEST_KIND_MEDICAL_EVACUATION' ?
+        [] :
+        [{
+          item: form.item.value.trim(),
+          category: form.cargo_category.value,
+          quantity: numberOrText(form.quantity.value),
+          unit: form.unit.value.trim(),
+        }],
     beneficiaries_requested: numberOrText(form.beneficiaries_requested.value),
     idempotency_key: state.idempotencyKey,
     note: form.note.value,
   };
   if (form.route_id.value) request.route_id = form.route_id.value;
+  if (form.requested_on.value) request.requested_on = dateOf(form.requested_on.value);
   try {
     const convoy = await call('ConvoyService/SubmitConvoyRequest', request);
     state.idempotencyKey = null;  // the next request is a new convoy
@@ -425,6 +483,24 @@ async function recordStep(event) {
   } else if (action === 'dispatch') {
     method = 'DispatchConvoy';
     request = common;
+  } else if (action === 'correct') {
+    // Only the boxes filled in are corrected.
+    method = 'CorrectConvoy';
+    const correction = {
+      beneficiaries_approved: numberOrText(form.beneficiaries_approved.value),
+      beneficiaries_reached: numberOrText(form.beneficiaries_reached.value),
+      outcome: form.corrected_outcome.value || undefined,
+      mode: form.corrected_mode.value || undefined,
+      responsible_party: form.party.value.trim() || undefined,
+      category: form.category.value || undefined,
+    };
+    request = {
+      convoy_id: common.convoy_id,
+      expected_version: common.expected_version,
+      occurred_on: common.occurred_on,
+      reason: form.reason.value.trim(),
+      correction
+    };
   } else {
     method = 'RecordConvoyOutcome';
     request = { ...common, outcome: form.outcome.value,

@@ -65,11 +65,12 @@ class AuditVerificationTest : public ::testing::Test {
       ASSERT_TRUE(token.ok()) << token.status();
     }
     for (int i = 0; i < 2; ++i) {
-      auto submitted = RunCorridorctl(
-          server_->address(),
-          {"convoys", "submit", "--agency=WFP", "--area=ALP-EAST", "--planned=2016-10-01",
-           "--beneficiaries=1000", "--cargo=flour:food:10:tonnes", "--key=k" + std::to_string(i)},
-          dir_.Sub("coordinator.token"));
+      auto submitted =
+          RunCorridorctl(server_->address(),
+                         {"convoys", "submit", "--agency=WFP", "--area=ALP-EAST",
+                          "--planned=2016-10-01", "--requested=2015-12-01", "--beneficiaries=1000",
+                          "--cargo=flour:food:10:tonnes", "--key=k" + std::to_string(i)},
+                         dir_.Sub("coordinator.token"));
       ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
     }
   }

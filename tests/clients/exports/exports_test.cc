@@ -121,7 +121,8 @@ TEST_F(ExportsTest, ConvoysSheetWritesTheManifestAsSubmitTakesIt) {
   auto submitted =
       RunCorridorctl(server_->address(),
                      {"convoys", "submit", "--agency=WFP", "--area=EG-DUMA", "--planned=2016-10-01",
-                      "--beneficiaries=1000", "--cargo=flour:food:10:tonnes", "--key=k1"},
+                      "--requested=2015-12-01", "--beneficiaries=1000",
+                      "--cargo=flour:food:10:tonnes", "--key=k1"},
                      token_file_);
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
   ExportQuery query;

@@ -176,6 +176,8 @@ try {
 
   // ... and a good one is recorded, as the CLI then shows.
   await page.fill('#convoy-form input[name=agency]', 'WFP');
+  await page.fill('#convoy-form input[name=requested_on]', '2016-09-20');
+  await page.selectOption('#convoy-form select[name=mode]', 'DELIVERY_MODE_ROAD');
   await page.click('#convoy-form button[type=submit]');
   await page.waitForSelector('#convoy-message.ok');
   const id = /cv-[0-9a-f]+/.exec(await page.textContent('#convoy-message'))[0];
@@ -189,6 +191,23 @@ try {
   await page.click('#step-form button[type=submit]');
   await page.waitForSelector('#step-message.ok');
   assert.match(ctl(coordinatorFile, 'convoys', 'get', id), /status\s+approved/);
+  assert.match(ctl(coordinatorFile, 'convoys', 'get', id), /mode\s+road/);
+
+  // ... and a figure typed wrong, corrected with its reason.
+  await page.selectOption('#step-form select[name=action]', 'correct');
+  await page.fill('#step-form input[name=beneficiaries_approved]', '4000');
+  await page.fill('#step-form input[name=reason]', 'the approval letter says 4,000');
+  await page.click('#step-form button[type=submit]');
+  await page.waitForSelector('#step-message.ok');
+  assert.match(ctl(coordinatorFile, 'convoys', 'get', id), /beneficiaries approved\s+4,000/);
+  assert.match(ctl(coordinatorFile, 'convoys', 'history', id), /CORRECTED/);
+
+  // The access report's totals: the people share, for the period.
+  await page.fill('#access-form input[name=from]', '2016-10-01');
+  await page.fill('#access-form input[name=to]', '2016-10-31');
+  await page.click('#access-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#access-totals tbody tr td:nth-child(2)')?.textContent === '1');
+  assert.match(await page.textContent('#access-totals tbody'), /All aid deliveries/);
   await page.locator('#convoys-section').screenshot({ path: join(shots, 'convoys.png') });
 
   // --- compliance: the party that broke the arrangement, with the evidence.

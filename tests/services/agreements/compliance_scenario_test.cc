@@ -102,12 +102,16 @@ class ComplianceScenarioTest : public ::testing::Test {
     ASSERT_EQ(created.exit_code, 0) << created.err;
   }
 
-  void Report(const std::string& route, const std::string& status, const std::string& day,
-              const std::string& party) {
-    CommandResult r = As("coordinator", {"routes", "report", route, "--status=" + status,
-                                         "--at=" + day, "--party=" + party,
+  // Files a road report; its feed position.
+  int64_t Report(const std::string& route, const std::string& status, const std::string& day,
+                 const std::string& party) {
+    CommandResult r = As("coordinator", {"--output=json", "routes", "report", route,
+                                         "--status=" + status, "--at=" + day, "--party=" + party,
                                          "--source=scenario test (not a historical report)"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    v1::ReportRouteStatusResponse filed;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &filed).ok()) << r.out;
+    return filed.report().position();
   }
 
   uint64_t JournalSize(const std::string& service) {
@@ -184,7 +188,8 @@ TEST_F(ComplianceScenarioTest, ExactlyTheReportsBreachingTheCastelloArrangementB
   Report("castello-road", "open", "2016-09-14", "Syrian government and allies");    // kept
   Report("castello-road", "under-fire", "2016-09-20", "Armed opposition");          // breach
   Report("ramouseh-road", "closed", "2016-09-21", "Syrian government and allies");  // other road
-  Report("castello-road", "closed", "2016-09-22", "Syrian government and allies");  // breach
+  const int64_t closure =
+      Report("castello-road", "closed", "2016-09-22", "Syrian government and allies");  // breach
 
   const v1::ComplianceReport report = Settled("us-russia-2016-09-09");
   std::vector<v1::Violation> violations = Violations("us-russia-2016-09-09");
@@ -217,6 +222,21 @@ TEST_F(ComplianceScenarioTest, ExactlyTheReportsBreachingTheCastelloArrangementB
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_THAT(table.out, HasSubstr("Armed opposition"));
   EXPECT_THAT(table.out, HasSubstr("Violations, with their evidence"));
+
+  // The closure was reported in error and is withdrawn: its violation is
+  // superseded, not deleted, and the other stands.
+  CommandResult withdrawn = As("coordinator", {"routes", "withdraw", absl::StrCat(closure),
+                                               "--reason=the closure was of the Ramouseh road"});
+  ASSERT_EQ(withdrawn.exit_code, 0) << withdrawn.err;
+  Settled("us-russia-2016-09-09");
+  std::vector<v1::Violation> standing = Violations("us-russia-2016-09-09");
+  ASSERT_EQ(standing.size(), 1u);
+  EXPECT_EQ(standing[0].party(), "Armed opposition");
+  int superseded = 0;
+  for (const v1::Violation& v : Violations("us-russia-2016-09-09", /*all=*/true)) {
+    superseded += v.state() == v1::VIOLATION_STATE_SUPERSEDED;
+  }
+  EXPECT_EQ(superseded, 1);
 }
 
 TEST_F(ComplianceScenarioTest, LateAndPendingApprovalStepsAndAWithdrawnDenial) {

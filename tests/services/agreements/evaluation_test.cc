@@ -77,6 +77,19 @@ TEST(RouteKeptOpenTest, OnlyClosedOrUnderFireReportsOfTheRouteWhileInForceBreach
   EXPECT_THAT(unnamed[0].party(), HasSubstr("unattributed"));
 }
 
+TEST(RouteKeptOpenTest, AReportWithdrawnOrCorrectedSinceIsNoEvidence) {
+  const v1::Agreement agreement = Parse<v1::Agreement>(kCastello);
+  const absl::CivilDay in_force(2016, 9, 20);
+  v1::RouteReport closed = Report("castello-road", v1::ROUTE_STATUS_CLOSED, in_force, "A", 6);
+  ASSERT_EQ(ForRouteReport(agreement, closed, {"routes", 43}, kToday).size(), 1u);
+  closed.set_superseded_by(7);
+  EXPECT_TRUE(ForRouteReport(agreement, closed, {"routes", 44}, kToday).empty());
+  v1::RouteReport withdrawal = Report("castello-road", v1::ROUTE_STATUS_CLOSED, in_force, "A", 7);
+  withdrawal.set_withdrawal(true);
+  withdrawal.set_supersedes(6);
+  EXPECT_TRUE(ForRouteReport(agreement, withdrawal, {"routes", 44}, kToday).empty());
+}
+
 TEST(NoDenialsTest, MatchesPartyAndCategoryAndIgnoresWithdrawnDenials) {
   const v1::Agreement agreement = Parse<v1::Agreement>(R"(
     id: "a" name: "n" parties: "P" in_force_from { year: 2016 month: 1 day: 1 }

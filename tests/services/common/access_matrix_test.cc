@@ -61,8 +61,9 @@ const char* const kCallerNames[] = {"no token", "malformed", "revoked", "coordin
 // One row: the method, a request in text format, and the roles that may
 // call it, as letters: C coordinator, P partner (of the convoy's agency),
 // O oversight, A admin, S service. In requests, $KEY is unique per call,
-// and $CONVOY, $APPROVED, $DISPATCHED, $DENIAL, $AREA and $TOKEN are made
-// fresh for each call by a coordinator or admin.
+// and $CONVOY, $APPROVED, $DISPATCHED, $DENIAL, $REPORT (a road report's
+// position), $AREA and $TOKEN are made fresh for each call by a coordinator
+// or admin.
 struct Row {
   const char* method;
   const char* request;
@@ -99,9 +100,12 @@ const Row kMatrix[] = {
      R"(route_id: "castello-road" status: ROUTE_STATUS_OPEN observed_at { seconds: 1473379200 }
         source { citation: "matrix" })",
      "C"},
+    {"RouteService/CorrectRouteReport",
+     R"(position: $REPORT withdraw: true reason: "filed in error")", "C"},
 
     {"ConvoyService/SubmitConvoyRequest",
      R"(agency: "UNICEF" area_id: "EG-DUMA" planned_date { year: 2016 month: 10 day: 1 }
+        requested_on { year: 2016 month: 9 day: 1 }
         manifest { item: "flour" category: CARGO_CATEGORY_FOOD quantity: 10 unit: "tonnes" }
         beneficiaries_requested: 100 idempotency_key: "$KEY")",
      "CP"},
@@ -118,6 +122,16 @@ const Row kMatrix[] = {
      R"(convoy_id: "$CONVOY" step { step: "facilitation letter" authority: "Matrix ministry"
         requested_on { year: 2016 month: 9 day: 1 } outcome: STEP_OUTCOME_PENDING })",
      "CP"},
+    {"ConvoyService/CorrectConvoy",
+     R"(convoy_id: "$CONVOY" reason: "typed wrong" correction { beneficiaries_requested: 90 })",
+     "CP"},
+    {"ConvoyService/ImportConvoy",
+     R"(submit { agency: "UNICEF" area_id: "EG-DUMA" planned_date { year: 2016 month: 10 day: 1 }
+          requested_on { year: 2016 month: 9 day: 1 }
+          manifest { item: "flour" category: CARGO_CATEGORY_FOOD quantity: 10 unit: "tonnes" }
+          beneficiaries_requested: 100 idempotency_key: "$KEY" }
+        approve { beneficiaries_approved: 100 occurred_on { year: 2016 month: 9 day: 20 } })",
+     "CP"},
     {"ConvoyService/GetConvoy", R"(id: "$CONVOY")", kReaders},
     {"ConvoyService/ListConvoys", "", kReaders},
     {"ConvoyService/GetConvoyHistory", R"(convoy_id: "$CONVOY")", kReaders},
@@ -131,7 +145,7 @@ const Row kMatrix[] = {
         idempotency_key: "$KEY")",
      "CS"},
     {"DenialService/CorrectDenial",
-     R"(denial_id: "$DENIAL" reason: "recorded in error" withdraw: true)", "C"},
+     R"(denial_id: "$DENIAL" reason: "recorded in error" withdraw: true)", "CS"},
     {"DenialService/GetDenial", R"(id: "$DENIAL")", kReaders},
     {"DenialService/ListDenials", "", kReaders},
     {"DenialService/GetDenialHistory", R"(denial_id: "$DENIAL")", kReaders},
@@ -325,6 +339,16 @@ class AccessMatrixTest : public ::testing::Test {
           absl::StrReplaceAll(RequestOf("DenialService/RecordDenial"), {{"$KEY", NextKey()}}),
           Coordinator());
       return denial == nullptr ? "" : Field(*denial, "id");
+    });
+    fill("$REPORT", [] {
+      std::unique_ptr<Message> filed =
+          CallOk("RouteService/ReportRouteStatus", RequestOf("RouteService/ReportRouteStatus"),
+                 Coordinator());
+      if (filed == nullptr) return std::string();
+      const auto* report = filed->GetDescriptor()->FindFieldByName("report");
+      const Message& inner = filed->GetReflection()->GetMessage(*filed, report);
+      return absl::StrCat(inner.GetReflection()->GetInt64(
+          inner, inner.GetDescriptor()->FindFieldByName("position")));
     });
     fill("$AREA", [] {
       const std::string id = "M-" + NextKey();

@@ -27,6 +27,9 @@ v1::SubmitConvoyRequestRequest Submission(const std::string& area, const std::st
   r.mutable_planned_date()->set_year(2016);
   r.mutable_planned_date()->set_month(10);
   r.mutable_planned_date()->set_day(20);
+  r.mutable_requested_on()->set_year(2015);
+  r.mutable_requested_on()->set_month(12);
+  r.mutable_requested_on()->set_day(1);
   auto* line = r.add_manifest();
   line->set_item("water purification tablets");
   line->set_category(v1::CARGO_CATEGORY_WASH);

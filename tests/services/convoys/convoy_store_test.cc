@@ -34,6 +34,7 @@ v1::SubmitConvoyRequestRequest Submission(const std::string& key, const std::str
   request.set_agency("WFP");
   request.set_area_id(area);
   *request.mutable_planned_date() = planned;
+  *request.mutable_requested_on() = D(2015, 12, 1);
   v1::ManifestLine* flour = request.add_manifest();
   flour->set_item("wheat flour");
   flour->set_category(v1::CARGO_CATEGORY_FOOD);
@@ -60,6 +61,19 @@ class ConvoyStoreTest : public ::testing::Test {
     convoys_ = std::make_unique<ConvoyStore>(store_.get());
     principal_.principal.set_name("tester");
     principal_.rpc = "test";
+  }
+
+  // One area's row of the access report, as the service assembles it.
+  absl::StatusOr<v1::AreaAccess> Access(const v1::Area& area, const v1::Date& from,
+                                        const v1::Date& to) {
+    absl::StatusOr<AreaTally> tally = convoys_->TallyArea(area.id(), from, to);
+    if (!tally.ok()) return tally.status();
+    ReportInputs inputs;
+    inputs.rows = {&area};
+    inputs.tallies[area.id()] = *std::move(tally);
+    inputs.status_on_end[area.id()] = area.status();
+    inputs.is_aggregate[area.id()] = false;
+    return AssembleAccessReport(inputs, from, to).areas(0);
   }
 
   v1::Convoy Submit(const std::string& key, const std::string& area, const v1::Date& planned,
@@ -351,7 +365,7 @@ TEST_F(ConvoyStoreTest, AccessReportRowMatchesHandComputedFigures) {
   Submit("x1", "RD-MADAYA", D(2016, 11, 5), 999);
   Submit("x2", "EG-DUMA", D(2016, 12, 1), 999);
 
-  auto row = convoys_->Access(Area("EG-DUMA", 112000), D(2016, 11, 1), D(2016, 11, 30));
+  auto row = Access(Area("EG-DUMA", 112000), D(2016, 11, 1), D(2016, 11, 30));
   ASSERT_TRUE(row.ok()) << row.status();
   EXPECT_EQ(row->people_in_need(), 112000);
   EXPECT_EQ(row->requests(), 4);
@@ -376,7 +390,7 @@ TEST_F(ConvoyStoreTest, AccessReportRowMatchesHandComputedFigures) {
   EXPECT_FALSE(row->not_reached());
 
   // October: nothing planned, but the June delivery is the last one known.
-  auto october = convoys_->Access(Area("EG-DUMA", 112000), D(2016, 10, 1), D(2016, 10, 31));
+  auto october = Access(Area("EG-DUMA", 112000), D(2016, 10, 1), D(2016, 10, 31));
   ASSERT_TRUE(october.ok());
   EXPECT_EQ(october->requests(), 0);
   EXPECT_FALSE(october->has_share_approved());
@@ -386,7 +400,7 @@ TEST_F(ConvoyStoreTest, AccessReportRowMatchesHandComputedFigures) {
 
   // An area never reached: in the report, with no delivery date and no
   // population invented.
-  auto never = convoys_->Access(Area("RD-MADAYA", std::nullopt), D(2016, 11, 1), D(2016, 11, 30));
+  auto never = Access(Area("RD-MADAYA", std::nullopt), D(2016, 11, 1), D(2016, 11, 30));
   ASSERT_TRUE(never.ok());
   EXPECT_EQ(never->requests(), 1);
   EXPECT_TRUE(never->not_reached());

@@ -18,6 +18,9 @@ v1::SubmitConvoyRequestRequest Good() {
   r.mutable_planned_date()->set_year(2016);
   r.mutable_planned_date()->set_month(10);
   r.mutable_planned_date()->set_day(1);
+  r.mutable_requested_on()->set_year(2015);
+  r.mutable_requested_on()->set_month(12);
+  r.mutable_requested_on()->set_day(1);
   auto* line = r.add_manifest();
   line->set_item("flour");
   line->set_category(v1::CARGO_CATEGORY_FOOD);

@@ -66,6 +66,7 @@ TEST(SeparateProcessesTest, ConvoysReachesAreasAndRoutesAndRidesOutAnOutage) {
                                      "--agency=SARC",
                                      "--area=" + area,
                                      "--planned=2016-08-10",
+                                     "--requested=2015-12-01",
                                      "--beneficiaries=2500",
                                      "--cargo=flour:food:20:tonnes",
                                      "--key=" + key};

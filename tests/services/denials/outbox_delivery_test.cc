@@ -84,6 +84,9 @@ class OutboxDeliveryTest : public ::testing::Test {
       submit.mutable_planned_date()->set_year(2016);
       submit.mutable_planned_date()->set_month(9);
       submit.mutable_planned_date()->set_day(1 + i % 28);
+      submit.mutable_requested_on()->set_year(2015);
+      submit.mutable_requested_on()->set_month(12);
+      submit.mutable_requested_on()->set_day(1);
       v1::ManifestLine* line = submit.add_manifest();
       line->set_item("flour");
       line->set_category(v1::CARGO_CATEGORY_FOOD);

@@ -135,6 +135,89 @@ TEST_F(RouteServiceTest, ALateReportJoinsTheHistoryWithoutChangingTheCurrentStat
   EXPECT_EQ(Get("castello-road").reports(), 5);
 }
 
+TEST_F(RouteServiceTest, AReportFiledInErrorIsWithdrawnOrCorrectedAndTheStatusFollows) {
+  // Today: open. Then a report of "closed" that was a mistake.
+  v1::ReportRouteStatusResponse open, closed;
+  ASSERT_TRUE(
+      Report("castello-road", v1::ROUTE_STATUS_OPEN, TimeUtil::GetCurrentTime(), &open).ok());
+  ASSERT_TRUE(
+      Report("castello-road", v1::ROUTE_STATUS_CLOSED, TimeUtil::GetCurrentTime(), &closed).ok());
+  ASSERT_EQ(Get("castello-road").status(), v1::ROUTE_STATUS_CLOSED);
+
+  v1::CorrectRouteReportRequest withdraw;
+  withdraw.set_position(closed.report().position());
+  withdraw.set_withdraw(true);
+  withdraw.set_reason("the closure was of another road");
+  v1::ReportRouteStatusResponse withdrawn;
+  grpc::Status status = stub_->CorrectRouteReport(Context().get(), withdraw, &withdrawn);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(withdrawn.report().withdrawal());
+  EXPECT_EQ(withdrawn.report().supersedes(), closed.report().position());
+  EXPECT_EQ(withdrawn.route().status(), v1::ROUTE_STATUS_OPEN);  // back to the report before
+  EXPECT_EQ(Get("castello-road").status(), v1::ROUTE_STATUS_OPEN);
+
+  // Once superseded, a report cannot be corrected again, nor a withdrawal.
+  v1::ReportRouteStatusResponse unused;
+  status = stub_->CorrectRouteReport(Context().get(), withdraw, &unused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("already corrected by report"));
+  withdraw.set_position(withdrawn.report().position());
+  EXPECT_EQ(stub_->CorrectRouteReport(Context().get(), withdraw, &unused).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // A correction: the open report said "open" but the road was restricted.
+  v1::CorrectRouteReportRequest correct;
+  correct.set_position(open.report().position());
+  correct.set_reason("checkpoint hours were in force");
+  v1::ReportRouteStatusRequest* report = correct.mutable_report();
+  report->set_route_id("castello-road");
+  report->set_status(v1::ROUTE_STATUS_RESTRICTED);
+  *report->mutable_observed_at() = open.report().observed_at();
+  report->mutable_source()->set_citation("field team");
+  v1::ReportRouteStatusResponse corrected;
+  status = stub_->CorrectRouteReport(Context().get(), correct, &corrected);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(corrected.route().status(), v1::ROUTE_STATUS_RESTRICTED);
+  EXPECT_TRUE(corrected.report().current());
+
+  // Every revision stays in the history, the superseded ones marked.
+  v1::GetRouteHistoryRequest history_request;
+  history_request.set_route_id("castello-road");
+  history_request.mutable_page()->set_page_size(100);
+  v1::GetRouteHistoryResponse history;
+  ASSERT_TRUE(stub_->GetRouteHistory(Context().get(), history_request, &history).ok());
+  int superseded = 0, corrections = 0;
+  for (const v1::RouteReport& r : history.reports()) {
+    superseded += r.superseded_by() != 0;
+    corrections += r.supersedes() != 0;
+  }
+  EXPECT_EQ(superseded, 2);
+  EXPECT_EQ(corrections, 2);
+}
+
+TEST_F(RouteServiceTest, ACorrectionNamesWhatIsWrong) {
+  v1::CorrectRouteReportRequest request;
+  request.set_reason("x");
+  v1::ReportRouteStatusResponse response;
+  grpc::Status status = stub_->CorrectRouteReport(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("position"));
+  request.set_position(999999);
+  request.set_withdraw(true);
+  status = stub_->CorrectRouteReport(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::ReportRouteStatusResponse filed;
+  ASSERT_TRUE(Report("castello-road", v1::ROUTE_STATUS_OPEN, Day(2016, 9, 1), &filed).ok());
+  request.set_withdraw(false);
+  request.set_position(filed.report().position());
+  request.mutable_report()->set_route_id("ramouseh-road");
+  request.mutable_report()->set_status(v1::ROUTE_STATUS_OPEN);
+  *request.mutable_report()->mutable_observed_at() = Day(2016, 9, 1);
+  request.mutable_report()->mutable_source()->set_citation("x");
+  status = stub_->CorrectRouteReport(Context().get(), request, &response);
+  EXPECT_THAT(status.error_message(), HasSubstr("report.route_id"));
+}
+
 TEST_F(RouteServiceTest, BadReportsNameTheFieldAndChangeNothing) {
   const int64_t before = Get("castello-road").version();
   grpc::Status unknown = Report("no-such-road", v1::ROUTE_STATUS_OPEN, Day(2016, 9, 1));

@@ -1,0 +1,30 @@
+// Corrections of convoys recorded in error (CorrectConvoy): which values may
+// change in which state, and what changes with them. Pure functions over a
+// convoy, used by the store and tested on their own.
+#ifndef CORRIDOR_SERVICES_CONVOYS_CONVOY_CORRECTION_H_
+#define CORRIDOR_SERVICES_CONVOYS_CONVOY_CORRECTION_H_
+
+#include "absl/status/status.h"
+#include "corridor/v1/convoys.pb.h"
+
+namespace corridor::convoys {
+
+// Checks `correction` against the convoy as it stands and applies it, with
+// what follows from it: APPROVED and PARTIALLY_APPROVED follow the people
+// approved, the status date follows a corrected date of the current
+// status, an outcome that is no denial drops the responsible party. On an
+// error (INVALID_ARGUMENT naming `correction.<field>`, or
+// FAILED_PRECONDITION when the convoy's state has no such value) the convoy
+// may be half changed: apply to a copy.
+absl::Status ApplyCorrection(const v1::ConvoyCorrection& correction, v1::Convoy* convoy);
+
+// Whether a convoy in `status` stands as a denial in the denials service
+// (denied, turned back, attacked).
+bool RelaysDenial(v1::ConvoyStatus status);
+
+// Whether `status` is an outcome (RecordConvoyOutcome's statuses).
+bool IsOutcome(v1::ConvoyStatus status);
+
+}  // namespace corridor::convoys
+
+#endif  // CORRIDOR_SERVICES_CONVOYS_CONVOY_CORRECTION_H_
