@@ -41,6 +41,10 @@ Commands:
 
   routes list     [--area=ID] [--status=S]
   routes get      ID
+  routes create   --id=SLUG --name=NAME [--serves=AREA,...] [--party=P] [--description=TEXT]
+                  [--source=CITATION [--source-note=TEXT]]
+                  (admin: a new road, e.g. --id=ramouseh-road --name="Ramouseh Road"
+                  --serves=ALP-EAST; its status comes from the reports filed on it)
   routes history  ID [--limit=N] [--page-token=T]
   routes report   ID --status=S --source=CITATION [--at=YYYY-MM-DD|RFC3339 (default now)]
                   [--confidence=low|medium|high] [--checkpoint=NAME] [--party=P] [--note=TEXT]
