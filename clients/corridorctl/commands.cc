@@ -123,10 +123,11 @@ Commands:
   health          [--service=corridor.v1.AreaService]  (exit 0 if serving, 3 if not)
 
   audit head      --service=S > head.json        (the signed tree head, as JSON)
-  audit verify    --service=S [--since=head.json]
+  audit verify    --service=S [--since=head.json] [--limit=N (findings listed; default 20)]
                   (fetches every journal entry, rebuilds the Merkle tree, checks the
                   signature, the consistency with the saved head, and every stored
-                  record against its entry; exit 6 if anything was altered)
+                  record against its entry; lists every record altered, missing or
+                  unreadable (damaged on disk) with their total; exit 6 if any)
   help
 
 Area statuses:  besieged, hard-to-reach, watchlist, siege-broken, evacuated,
