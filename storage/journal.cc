@@ -8,7 +8,6 @@
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/key_codec.h"
-#include "storage/page_token.h"
 #include "storage/store_impl.h"
 
 namespace corridor::storage {
@@ -261,38 +260,6 @@ absl::Status Store::ReadJournal(uint64_t start, uint64_t end, const EntryVisitor
   CORRIDOR_RETURN_IF_ERROR(it.status("reading the audit journal"));
   if (expected != end) return MissingEntry(expected);
   return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> Store::ScanRecordDigests(const std::string& page_token, int page_size,
-                                                     const DigestVisitor& visit) const {
-  const uint64_t fingerprint = QueryFingerprint("*", "", "", false, "digests");
-  std::string resume_after;
-  if (!page_token.empty()) {
-    CORRIDOR_ASSIGN_OR_RETURN(resume_after, DecodePageToken(page_token, fingerprint));
-  }
-  ScopedSnapshot snapshot(impl_->db());
-  RangeIterator it(impl_->db(), impl_->records(), "", "", snapshot.get());
-  if (resume_after.empty()) {
-    it.SeekToFirst();
-  } else {
-    it.SeekPast(resume_after, /*reverse=*/false);
-  }
-  for (int seen = 0; it.Valid(); it.Next(), ++seen) {
-    if (seen == page_size) return EncodePageToken(fingerprint, resume_after);
-    KeyReader reader(it.key());
-    RecordDigest digest;
-    if (!reader.String(&digest.table)) {
-      return absl::DataLossError("a stored record key is malformed; restore from a backup");
-    }
-    digest.primary_key = std::string(reader.rest());
-    CORRIDOR_ASSIGN_OR_RETURN(const RawRecord record, DecodeValue(it.value()));
-    digest.version = record.version;
-    digest.sha256 = merkle::Sha256(record.payload);
-    CORRIDOR_RETURN_IF_ERROR(visit(digest));
-    resume_after = std::string(it.key());
-  }
-  CORRIDOR_RETURN_IF_ERROR(it.status("scanning records"));
-  return std::string();
 }
 
 }  // namespace corridor::storage

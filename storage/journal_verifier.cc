@@ -41,6 +41,13 @@ absl::Status JournalVerifier::CheckRecord(const RecordDigest& record) {
   }
   Latest& latest = it->second;
   latest.seen = true;
+  if (record.unreadable) {
+    return absl::DataLossError(
+        absl::StrCat("stored ", record.table, " record \"", latest.description,
+                     "\" (written by journal entry ", latest.entry,
+                     ") cannot be read: its block of the database failed RocksDB's checksum; "
+                     "restore the database from a backup"));
+  }
   if (latest.version != record.version || latest.sha256 != merkle::ToBytes(record.sha256)) {
     return absl::DataLossError(
         absl::StrCat("stored ", record.table, " record \"", latest.description, "\" (version ",
@@ -51,14 +58,20 @@ absl::Status JournalVerifier::CheckRecord(const RecordDigest& record) {
 }
 
 absl::Status JournalVerifier::CheckNoRecordMissing() const {
+  std::vector<absl::Status> missing = MissingRecords();
+  return missing.empty() ? absl::OkStatus() : missing.front();
+}
+
+std::vector<absl::Status> JournalVerifier::MissingRecords() const {
+  std::vector<absl::Status> missing;
   for (const auto& [key, latest] : latest_) {
     if (!latest.seen) {
-      return absl::DataLossError(
+      missing.push_back(absl::DataLossError(
           absl::StrCat(key.first, " record \"", latest.description, "\", written by journal entry ",
-                       latest.entry, ", is no longer stored: it was deleted outside the service"));
+                       latest.entry, ", is no longer stored: it was deleted outside the service")));
     }
   }
-  return absl::OkStatus();
+  return missing;
 }
 
 }  // namespace corridor::storage

@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -28,11 +29,14 @@ class JournalVerifier {
   merkle::Hash Root() const { return frontier_.Root(); }
 
   // Checks one stored record against the latest journal entry that wrote
-  // it: same version, same SHA-256. DATA_LOSS naming the record otherwise.
+  // it: same version, same SHA-256. DATA_LOSS naming the record otherwise,
+  // and saying so if the record could not be read at all.
   absl::Status CheckRecord(const RecordDigest& record);
   // After every stored record was checked: DATA_LOSS naming a record the
   // journal wrote but the store no longer has.
   absl::Status CheckNoRecordMissing() const;
+  // The same, one DATA_LOSS per missing record, in key order.
+  std::vector<absl::Status> MissingRecords() const;
 
  private:
   struct Latest {

@@ -77,6 +77,9 @@ struct RecordDigest {
   std::string primary_key;
   uint64_t version = 0;
   merkle::Hash sha256;
+  // The record is stored but cannot be read (its block failed RocksDB's
+  // checksum): version and sha256 are unknown.
+  bool unreadable = false;
 };
 
 // A stored record: its version and its serialized proto, and (from Scan)
@@ -223,6 +226,9 @@ class Store {
   uint64_t WaitForOutbox(uint64_t seen, absl::Time deadline) const;
 
   // Walks every record of every table in key order, `page_size` at a time.
+  // Where a block of the records fails RocksDB's checksum, the walk goes
+  // on with the records the journal says were written there, each read on
+  // its own: those that cannot be read are visited as `unreadable`.
   using DigestVisitor = std::function<absl::Status(const RecordDigest& record)>;
   absl::StatusOr<std::string> ScanRecordDigests(const std::string& page_token, int page_size,
                                                 const DigestVisitor& visit) const;

@@ -5,6 +5,7 @@
 //   outbox.cc    outbox numbering and reading
 //   indexes.cc   index entries: staging, building, checking
 //   counters.cc  counters: their encoding, merge operator and scans
+//   record_digests.cc  every record's digest, for audits and backups
 #ifndef CORRIDOR_STORAGE_STORE_IMPL_H_
 #define CORRIDOR_STORAGE_STORE_IMPL_H_
 

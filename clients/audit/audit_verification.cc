@@ -118,24 +118,34 @@ absl::Status CheckExtends(const v1::SignedTreeHead& head, const v1::SignedTreeHe
   return absl::OkStatus();
 }
 
-// One run of VerifyAudit. Each step returns a call's error or a Finding.
+// One run of VerifyAudit. Each step returns a call's error or a Finding
+// that ends the run; findings that do not are added to the report.
 class Verification {
  public:
-  Verification(AuditLog& log, const VerifyOptions& options) : log_(log), options_(options) {}
+  Verification(AuditLog& log, const VerifyOptions& options, AuditReport* report)
+      : log_(log), options_(options), report_(report) {}
 
-  absl::Status Run(const std::string& service, AuditReport* report);
+  absl::Status Run(const std::string& service);
+  void AddFinding(absl::string_view what);
 
  private:
   absl::Status FetchEntries(uint64_t to, const v1::SignedTreeHead* saved);
   absl::Status CheckConsistency(const v1::SignedTreeHead& saved, const v1::SignedTreeHead& head);
-  absl::Status CheckRecords(int64_t* records);
+  absl::Status CheckRecords();
+  absl::Status FetchDigests(std::vector<storage::RecordDigest>* unmatched);
 
   AuditLog& log_;
   const VerifyOptions& options_;
+  AuditReport* report_;
   std::string service_;
   storage::JournalVerifier verifier_;
   bool saved_root_checked_ = false;
 };
+
+void Verification::AddFinding(absl::string_view what) {
+  ++report_->finding_count;
+  if (report_->findings.size() < options_.max_findings) report_->findings.emplace_back(what);
+}
 
 // Fetches entries from the verifier's size up to `to` into it; on
 // reaching the saved head's size, compares the roots.
@@ -185,50 +195,79 @@ absl::Status Verification::CheckConsistency(const v1::SignedTreeHead& saved,
   return consistent.ok() ? consistent : Finding(consistent.message());
 }
 
+// Every stored record's digest, checked against the fetched entries; those
+// that do not match them are kept in `unmatched`. A digest without a
+// SHA-256 is a record the service could not read.
+absl::Status Verification::FetchDigests(std::vector<storage::RecordDigest>* unmatched) {
+  std::string page_token;
+  do {
+    absl::StatusOr<v1::ListRecordDigestsResponse> page = log_.RecordDigests(service_, page_token);
+    if (absl::IsDataLoss(page.status())) {
+      // The service could not read on, and could not say which records.
+      return Finding(absl::StrCat("the stored records after the ", report_->records,
+                                  " listed cannot be read: ", page.status().message()));
+    }
+    if (!page.ok()) return page.status();
+    for (const v1::RecordDigest& d : page->records()) {
+      storage::RecordDigest record{d.table(), d.key(), d.version(), {}};
+      if (d.record_sha256().empty()) {
+        record.unreadable = true;
+      } else {
+        absl::StatusOr<Hash> sha = storage::merkle::FromBytes(d.record_sha256());
+        if (!sha.ok()) return Finding("a record digest is malformed");
+        record.sha256 = *sha;
+      }
+      ++report_->records;
+      if (!verifier_.CheckRecord(record).ok()) unmatched->push_back(std::move(record));
+    }
+    page_token = page->next_page_token();
+  } while (!page_token.empty());
+  return absl::OkStatus();
+}
+
 // Stored records against the entries that wrote them. Writes may land
 // while this runs: a record newer than the fetched entries is checked
 // again after fetching the entries that followed.
-absl::Status Verification::CheckRecords(int64_t* records) {
-  std::vector<storage::RecordDigest> newer;
-  std::string page_token;
-  do {
-    CORRIDOR_ASSIGN_OR_RETURN(v1::ListRecordDigestsResponse page,
-                              log_.RecordDigests(service_, page_token));
-    for (const v1::RecordDigest& d : page.records()) {
-      absl::StatusOr<Hash> sha = storage::merkle::FromBytes(d.record_sha256());
-      if (!sha.ok()) return Finding("a record digest is malformed");
-      storage::RecordDigest record{d.table(), d.key(), d.version(), *sha};
-      ++*records;
-      if (!verifier_.CheckRecord(record).ok()) newer.push_back(std::move(record));
-    }
-    page_token = page.next_page_token();
-  } while (!page_token.empty());
-  if (!newer.empty()) {
+absl::Status Verification::CheckRecords() {
+  std::vector<storage::RecordDigest> unmatched;
+  CORRIDOR_RETURN_IF_ERROR(FetchDigests(&unmatched));
+  if (!unmatched.empty()) {
     CORRIDOR_ASSIGN_OR_RETURN(v1::SignedTreeHead later, log_.Head(service_));
     CORRIDOR_RETURN_IF_ERROR(FetchEntries(later.tree_size(), nullptr));
-    for (const storage::RecordDigest& record : newer) {
-      if (absl::Status s = verifier_.CheckRecord(record); !s.ok()) return Finding(s.message());
+    for (const storage::RecordDigest& record : unmatched) {
+      absl::Status s = verifier_.CheckRecord(record);
+      if (s.ok()) continue;
+      if (record.unreadable) ++report_->unreadable_records;
+      AddFinding(s.message());
     }
   }
-  absl::Status complete = verifier_.CheckNoRecordMissing();
-  return complete.ok() ? complete : Finding(complete.message());
+  for (const absl::Status& missing : verifier_.MissingRecords()) AddFinding(missing.message());
+  return absl::OkStatus();
 }
 
-absl::Status Verification::Run(const std::string& service, AuditReport* report) {
-  CORRIDOR_ASSIGN_OR_RETURN(report->head, log_.Head(service));
-  const v1::SignedTreeHead& head = report->head;
-  service_ = report->service = head.service();
+absl::Status Verification::Run(const std::string& service) {
+  CORRIDOR_ASSIGN_OR_RETURN(report_->head, log_.Head(service));
+  const v1::SignedTreeHead& head = report_->head;
+  service_ = report_->service = head.service();
   if (absl::Status s = CheckSignature(head); !s.ok()) return Finding(s.message());
-  if (report->saved) CORRIDOR_RETURN_IF_ERROR(CheckExtends(head, *report->saved));
+  if (report_->saved) CORRIDOR_RETURN_IF_ERROR(CheckExtends(head, *report_->saved));
   if (options_.on_head) options_.on_head(head);
-  CORRIDOR_RETURN_IF_ERROR(
-      FetchEntries(head.tree_size(), report->saved ? &*report->saved : nullptr));
-  if (storage::merkle::ToBytes(verifier_.Root()) != head.root_hash()) {
-    return Finding(
-        "the entries do not hash to the signed root: an entry was changed, or the tree was");
+  absl::Status fetched =
+      FetchEntries(head.tree_size(), report_->saved ? &*report_->saved : nullptr);
+  if (absl::IsDataLoss(fetched) && !IsFinding(fetched)) {
+    return Finding(absl::StrCat("journal entries from ", verifier_.size(),
+                                " on cannot be read: ", fetched.message()));
   }
-  if (report->saved) CORRIDOR_RETURN_IF_ERROR(CheckConsistency(*report->saved, head));
-  return CheckRecords(&report->records);
+  CORRIDOR_RETURN_IF_ERROR(fetched);
+  if (storage::merkle::ToBytes(verifier_.Root()) != head.root_hash()) {
+    AddFinding("the entries do not hash to the signed root: an entry was changed, or the tree was");
+  }
+  if (report_->saved) {
+    absl::Status consistent = CheckConsistency(*report_->saved, head);
+    if (!consistent.ok() && !IsFinding(consistent)) return consistent;
+    if (!consistent.ok()) AddFinding(consistent.message());
+  }
+  return CheckRecords();
 }
 
 }  // namespace
@@ -244,11 +283,11 @@ absl::StatusOr<AuditReport> VerifyAudit(AuditLog& log, const std::string& servic
   AuditReport report;
   report.service = service;
   report.saved = saved;
-  Verification verification(log, options);
-  absl::Status status = verification.Run(service, &report);
+  Verification verification(log, options, &report);
+  absl::Status status = verification.Run(service);
   if (status.ok()) return report;
   if (!IsFinding(status)) return status;
-  report.failure = std::string(status.message());
+  verification.AddFinding(status.message());
   return report;
 }
 

@@ -5,7 +5,7 @@
 //
 //   std::unique_ptr<AuditLog> log = NewGrpcAuditLog(channel, prepare);
 //   absl::StatusOr<AuditReport> report = VerifyAudit(*log, "denials", saved_head);
-//   if (report.ok() && !report->verified()) ...  // report->failure says what
+//   if (report.ok() && !report->verified()) ...  // report->findings say what
 #ifndef CORRIDOR_CLIENTS_AUDIT_AUDIT_VERIFICATION_H_
 #define CORRIDOR_CLIENTS_AUDIT_AUDIT_VERIFICATION_H_
 
@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "corridor/v1/audit.pb.h"
@@ -47,9 +48,15 @@ std::unique_ptr<AuditLog> NewGrpcAuditLog(std::shared_ptr<grpc::Channel> channel
                                           std::function<void(grpc::ClientContext*)> prepare);
 
 struct AuditReport {
-  // Empty when everything checked out; else what was found altered.
-  std::string failure;
-  bool verified() const { return failure.empty(); }
+  // What was found altered, missing or unreadable, one line each: the first
+  // VerifyOptions::max_findings of them. Empty when everything checked out.
+  std::vector<std::string> findings;
+  // Every finding, listed or not.
+  int64_t finding_count = 0;
+  // Of finding_count, the stored records that cannot be read (RocksDB's
+  // checksum failed), rather than altered.
+  int64_t unreadable_records = 0;
+  bool verified() const { return finding_count == 0; }
 
   std::string service;  // as the head names it
   v1::SignedTreeHead head;
@@ -63,6 +70,8 @@ struct VerifyOptions {
   std::function<void(const v1::SignedTreeHead& head)> on_head;
   // Called now and then while entries are fetched.
   std::function<void(uint64_t fetched, uint64_t total)> on_entries;
+  // How many findings the report lists; all are counted.
+  size_t max_findings = 1000;
 };
 
 // Checks the head's signature; with `saved` (a head saved earlier), that
@@ -70,7 +79,11 @@ struct VerifyOptions {
 // the same first entries, a valid consistency proof); that the entries
 // hash to the signed root; and that every stored record matches the
 // latest entry that wrote it, and none is missing. A call that fails is
-// the error; what verification finds is in the report.
+// the error; what verification finds is in the report. A head or journal
+// that cannot be trusted ends verification at its finding; past that,
+// every altered, missing or unreadable record is a finding of its own (a
+// journal entry changed in place is one, and the records are still
+// checked).
 absl::StatusOr<AuditReport> VerifyAudit(AuditLog& log, const std::string& service,
                                         const std::optional<v1::SignedTreeHead>& saved,
                                         const VerifyOptions& options = {});

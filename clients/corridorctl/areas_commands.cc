@@ -39,6 +39,29 @@ std::string PopulationText(const v1::Area& area) {
   return p.as_reported();
 }
 
+// "12,520 — 2016-06, Siege Watch", leaving out what is not recorded.
+std::string PopulationDetail(const v1::Area& area) {
+  const v1::PopulationEstimate& p = area.population();
+  std::string figure = p.as_reported();
+  if (figure.empty() && p.has_count()) figure = PopulationText(area);
+  if (figure.empty()) return "not recorded";
+  std::vector<std::string> about;
+  for (const std::string& part : {p.as_of(), p.source().citation()}) {
+    if (!part.empty()) about.push_back(part);
+  }
+  return about.empty() ? figure : absl::StrCat(figure, " — ", absl::StrJoin(about, ", "));
+}
+
+std::string LocationDetail(const v1::Area& area) {
+  if (!area.has_location()) return "unknown (no source gives one)";
+  std::string text =
+      absl::StrFormat("%.6f, %.6f", area.location().latitude(), area.location().longitude());
+  if (!area.location_precision().empty()) {
+    absl::StrAppend(&text, " (", area.location_precision(), ")");
+  }
+  return text;
+}
+
 std::string AdminText(const v1::AdminUnit& unit) {
   return absl::StrCat(unit.name(), " (", unit.pcode(), ")");
 }
@@ -100,16 +123,9 @@ Grid AreaDetailGrid(const v1::Area& area) {
   if (area.has_district()) add("district", AdminText(area.district()));
   if (area.has_subdistrict()) add("subdistrict", AdminText(area.subdistrict()));
   add("community P-code", area.community_pcode());
-  add("location", area.has_location()
-                      ? absl::StrFormat("%.6f, %.6f (%s)", area.location().latitude(),
-                                        area.location().longitude(), area.location_precision())
-                      : "unknown (no source gives one)");
+  add("location", LocationDetail(area));
   add("besieging party", area.besieging_party());
-  if (area.has_population()) {
-    add("population",
-        absl::StrCat(area.population().as_reported(), " — ", area.population().as_of(), ", ",
-                     area.population().source().citation()));
-  }
+  add("population", PopulationDetail(area));
   add("Siege Watch listing", area.siege_watch_listing());
   add("Siege Watch tier", area.siege_watch_tier());
   add("UN listing", area.un_listing());

@@ -14,6 +14,9 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
+// How many findings `audit verify` lists unless --limit says otherwise.
+constexpr int kDefaultFindingsListed = 20;
+
 std::unique_ptr<audit::AuditLog> AuditLogFor(Session& session, const std::string& service) {
   return audit::NewGrpcAuditLog(
       session.ChannelFor(service),
@@ -66,10 +69,36 @@ void PrintReport(Session& session, const audit::AuditReport& report) {
   }
 }
 
+// What verification found, on stderr: how many, then the first of them.
+void PrintFindings(Session& session, const audit::AuditReport& report) {
+  std::ostream& err = session.err();
+  err << "corridorctl: audit verify " << report.service
+      << ": FAILED: " << WithThousands(report.finding_count)
+      << (report.finding_count == 1 ? " finding" : " findings");
+  if (report.unreadable_records > 0) {
+    err << " (" << WithThousands(report.unreadable_records)
+        << " of them records that cannot be read)";
+  }
+  err << "\n";
+  for (const std::string& finding : report.findings) err << "  " << finding << "\n";
+  const int64_t unlisted = report.finding_count - static_cast<int64_t>(report.findings.size());
+  if (unlisted > 0) {
+    err << "  … and " << WithThousands(unlisted) << " more; --limit=N lists more\n";
+  }
+  if (report.unreadable_records > 0) {
+    err << "The " << report.service
+        << " service's database is damaged: restore it from a backup (corridorctl admin "
+           "restore), then verify again\n";
+  }
+}
+
 int AuditVerify(Session& session, Flags& flags, const Args& args) {
-  absl::Status parsed = ExpectArgs(args, 0, "audit verify takes --service=NAME [--since=FILE]");
+  absl::Status parsed =
+      ExpectArgs(args, 0, "audit verify takes --service=NAME [--since=FILE] [--limit=N]");
   const std::string service = flags.Take("service");
   const std::string since_path = flags.Take("since");
+  int limit = kDefaultFindingsListed;
+  if (parsed.ok()) parsed = flags.TakeCount("limit", 1, &limit);
   if (parsed.ok()) parsed = flags.CheckAllUsed("audit verify");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
   std::optional<v1::SignedTreeHead> saved;
@@ -88,12 +117,12 @@ int AuditVerify(Session& session, Flags& flags, const Args& args) {
     session.err() << "  entries " << WithThousands(fetched) << " / " << WithThousands(total)
                   << "\n";
   };
+  options.max_findings = static_cast<size_t>(limit);
   absl::StatusOr<audit::AuditReport> report =
       audit::VerifyAudit(*AuditLogFor(session, service), service, saved, options);
   if (!report.ok()) return session.Fail(report.status());
   if (!report->verified()) {
-    session.err() << "corridorctl: audit verify " << report->service
-                  << ": FAILED: " << report->failure << "\n";
+    PrintFindings(session, *report);
     return kExitAuditFailed;
   }
   PrintReport(session, *report);

@@ -41,6 +41,10 @@ Commands:
 
   routes list     [--area=ID] [--status=S]
   routes get      ID
+  routes create   --id=SLUG --name=NAME [--serves=AREA,...] [--party=P] [--description=TEXT]
+                  [--source=CITATION [--source-note=TEXT]]
+                  (admin: a new road, e.g. --id=ramouseh-road --name="Ramouseh Road"
+                  --serves=ALP-EAST; its status comes from the reports filed on it)
   routes history  ID [--limit=N] [--page-token=T]
   routes report   ID --status=S --source=CITATION [--at=YYYY-MM-DD|RFC3339 (default now)]
                   [--confidence=low|medium|high] [--checkpoint=NAME] [--party=P] [--note=TEXT]
@@ -138,10 +142,11 @@ Commands:
   health          [--service=corridor.v1.AreaService]  (exit 0 if serving, 3 if not)
 
   audit head      --service=S > head.json        (the signed tree head, as JSON)
-  audit verify    --service=S [--since=head.json]
+  audit verify    --service=S [--since=head.json] [--limit=N (findings listed; default 20)]
                   (fetches every journal entry, rebuilds the Merkle tree, checks the
                   signature, the consistency with the saved head, and every stored
-                  record against its entry; exit 6 if anything was altered)
+                  record against its entry; lists every record altered, missing or
+                  unreadable (damaged on disk) with their total; exit 6 if any)
   help
 
 Area statuses:  besieged, hard-to-reach, watchlist, siege-broken, evacuated,

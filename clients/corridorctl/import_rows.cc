@@ -148,6 +148,11 @@ absl::StatusOr<v1::SubmitConvoyRequestRequest> ConvoyFromRow(const ImportRow& ro
     request.set_kind(kind);
   }
   request.set_note(row.Get("note"));
+  if (const std::string on = row.Get("requested_on"); !on.empty()) {
+    absl::StatusOr<v1::Date> day = ParseDate("column requested_on", on);
+    if (!day.ok()) return day.status();
+    *request.mutable_requested_on() = *day;
+  }
   request.set_idempotency_key(row.Get("idempotency_key"));
   if (request.idempotency_key().empty()) request.set_idempotency_key(ContentKey(request));
   return request;

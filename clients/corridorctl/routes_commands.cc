@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -274,6 +275,44 @@ int RoutesWatch(Session& session, Flags& flags, const Args& args) {
   }
 }
 
+// routes create --id=ID --name=NAME [--serves=AREA,...] [--party=P]
+// [--description=TEXT] [--source=CITATION [--source-note=NOTE]].
+absl::StatusOr<v1::CreateRouteRequest> ParseCreate(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(
+      args, 0, "routes create takes flags only, e.g. --id=ramouseh-road --name=\"Ramouseh Road\""));
+  v1::CreateRouteRequest request;
+  v1::Route* route = request.mutable_route();
+  std::string id, name;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("id", "ramouseh-road", &id));
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("name", "\"Ramouseh Road\"", &name));
+  route->set_id(id);
+  route->set_name(name);
+  route->set_description(flags.Take("description"));
+  route->set_controlling_party(flags.Take("party"));
+  if (flags.Has("serves")) {
+    for (absl::string_view area : absl::StrSplit(flags.Take("serves"), ',', absl::SkipEmpty())) {
+      route->add_serves_area_ids(std::string(absl::StripAsciiWhitespace(area)));
+    }
+    if (route->serves_area_ids().empty()) {
+      return absl::InvalidArgumentError(
+          "--serves names no area; give area ids separated by commas, e.g. --serves=ALP-EAST, "
+          "or leave it out");
+    }
+  }
+  const std::string citation = flags.Take("source");
+  const std::string note = flags.Take("source-note");
+  if (!note.empty() && citation.empty()) {
+    return absl::InvalidArgumentError("--source-note needs --source (the citation it explains)");
+  }
+  if (!citation.empty()) {
+    v1::Source* source = route->add_sources();
+    source->set_citation(citation);
+    source->set_note(note);
+  }
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("routes create"));
+  return request;
+}
+
 }  // namespace
 
 int RunRoutesCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
@@ -329,10 +368,15 @@ int RunRoutesCommand(Session& session, Flags& flags, const std::string& verb, co
                         << "report still standing\n";
         });
   }
+  if (verb == "create") {
+    return session.Invoke<Stub, v1::CreateRouteRequest, v1::Route>(
+        *stub, ParseCreate(flags, args), &Stub::CreateRoute,
+        [&](const v1::Route& r) { PrintRoute(session, r); });
+  }
   if (verb == "watch") return RoutesWatch(session, flags, args);
   return session.UsageFailure(absl::StrCat(
       verb.empty() ? "routes needs a command" : "unknown command \"routes " + verb + "\"",
-      "; use list, get, history, report, correct, withdraw or watch"));
+      "; use list, get, create, history, report, correct, withdraw or watch"));
 }
 
 }  // namespace corridor::cli

@@ -34,6 +34,33 @@ std::string ManifestCell(const google::protobuf::RepeatedPtrField<v1::ManifestLi
   return text;
 }
 
+// What checkpoints took from each manifest line: "insulin:40:vials;..."
+// (`removed`), or what they refused to let through.
+std::string LossesCell(const google::protobuf::RepeatedPtrField<v1::ManifestLine>& manifest,
+                       bool removed) {
+  std::vector<std::string> lost;
+  for (const v1::ManifestLine& line : manifest) {
+    const double quantity = removed ? line.quantity_removed() : line.quantity_refused();
+    if (quantity <= 0) continue;
+    lost.push_back(
+        absl::StrCat(line.item(), ":", absl::StrFormat("%.15g", quantity), ":", line.unit()));
+  }
+  return absl::StrJoin(lost, ";");
+}
+
+// "facilitation letter|Ministry of Foreign Affairs|2016-10-01|2016-10-19|granted;...":
+// each step's name, authority, the days asked and answered, and its outcome.
+std::string ApprovalStepsCell(const google::protobuf::RepeatedPtrField<v1::ApprovalStep>& steps) {
+  std::vector<std::string> cells;
+  for (const v1::ApprovalStep& step : steps) {
+    cells.push_back(
+        absl::StrJoin({step.step(), step.authority(), DateText(step.requested_on()),
+                       DateText(step.answered_on()), EnumTextOf("STEP_OUTCOME_", step.outcome())},
+                      "|"));
+  }
+  return absl::StrJoin(cells, ";");
+}
+
 absl::StatusOr<AreasById> FetchAreas(RecordSource& source) {
   CORRIDOR_ASSIGN_OR_RETURN(std::vector<v1::Area> areas, source.Areas());
   AreasById by_id;
@@ -50,10 +77,11 @@ std::optional<v1::GeoPoint> PointOf(const v1::Area& area) {
 }
 
 const std::vector<Column>& AreaJoinColumns() {
-  static const auto* const columns = new std::vector<Column>{{"area_name", "#loc+name"},
-                                                             {"governorate_pcode", "#adm1+code"},
-                                                             {"latitude", "#geo+lat"},
-                                                             {"longitude", "#geo+lon"}};
+  static const auto* const columns =
+      new std::vector<Column>{{"area_name", "#loc+name"},
+                              {"governorate_pcode", "#adm1+code"},
+                              {"latitude", "#geo+lat", CellKind::kNumber},
+                              {"longitude", "#geo+lon", CellKind::kNumber}};
   return *columns;
 }
 
@@ -105,22 +133,38 @@ std::vector<std::string> DenialRow(const v1::Denial& d) {
 }
 
 std::vector<std::string> ConvoyRow(const v1::Convoy& c) {
-  return {c.id(),
-          c.agency(),
-          c.area_id(),
-          c.route_id(),
-          DateText(c.planned_date()),
-          EnumTextOf("CONVOY_STATUS_", c.status()),
-          DateText(c.status_date()),
-          Number(c.beneficiaries_requested()),
-          c.has_beneficiaries_approved() ? Number(c.beneficiaries_approved()) : "",
-          c.has_beneficiaries_reached() ? Number(c.beneficiaries_reached()) : "",
-          c.responsible_party(),
-          c.constraint_category() == 0 ? "" : Number(c.constraint_category()),
-          c.denial_reason(),
-          ManifestCell(c.manifest()),
-          c.idempotency_key(),
-          c.note()};
+  return {
+      c.id(),
+      c.agency(),
+      c.area_id(),
+      c.route_id(),
+      DateText(c.planned_date()),
+      EnumTextOf("CONVOY_STATUS_", c.status()),
+      DateText(c.status_date()),
+      Number(c.beneficiaries_requested()),
+      c.has_beneficiaries_approved() ? Number(c.beneficiaries_approved()) : "",
+      c.has_beneficiaries_reached() ? Number(c.beneficiaries_reached()) : "",
+      c.responsible_party(),
+      c.constraint_category() == 0 ? "" : Number(c.constraint_category()),
+      c.denial_reason(),
+      ManifestCell(c.manifest()),
+      c.idempotency_key(),
+      c.note(),
+      DateText(c.requested_on()),
+      DateText(c.dispatched_date()),
+      DateText(c.outcome_date()),
+      c.constraint_category() == 0 ? "" : EnumTextOf(kConstraintPrefix, c.constraint_category()),
+      ApprovalStepsCell(c.approval_steps()),
+      LossesCell(c.manifest(), /*removed=*/true),
+      LossesCell(c.manifest(), /*removed=*/false),
+      Number(c.transitions()),
+      DateText(c.approved_on()),
+      c.mode() == v1::DELIVERY_MODE_UNSPECIFIED ? "" : EnumTextOf("DELIVERY_MODE_", c.mode()),
+      EnumTextOf("REQUEST_KIND_", c.kind() == v1::REQUEST_KIND_UNSPECIFIED
+                                      ? v1::REQUEST_KIND_AID_DELIVERY
+                                      : c.kind()),
+      Number(c.corrections()),
+      c.denial_id()};
 }
 
 std::vector<std::string> AreaRow(const v1::Area& a) {
@@ -145,25 +189,25 @@ std::vector<std::string> AreaRow(const v1::Area& a) {
 
 std::vector<Column> DenialColumns() {
   return WithAreaColumns({{"id", "#meta+id"},
-                          {"revision", "#meta+revision"},
+                          {"revision", "#meta+revision", CellKind::kNumber},
                           {"occurred_at", "#date+occurred"},
                           {"party", "#group+name+denying"},
                           {"area_id", "#loc+id"},
                           {"route_id", "#loc+route+id"},
                           {"checkpoint", "#loc+checkpoint"},
                           {"convoy_id", "#activity+convoy+id"},
-                          {"category", "#access+type+code"},
+                          {"category", "#access+type+code", CellKind::kNumber},
                           {"category_name", "#access+type+name"},
                           {"description", "#description"},
                           {"source", "#meta+source"},
                           {"source_note", "#meta+source+note"},
-                          {"people_affected", "#affected"},
+                          {"people_affected", "#affected", CellKind::kNumber},
                           {"evidence", "#meta+evidence"},
                           {"idempotency_key", "#meta+key"},
                           {"recorded_at", "#date+reported"},
                           {"reported_by_role", "#meta+reporter+role"},
                           {"reported_by_agency", "#org+reporter"},
-                          {"awaiting_confirmation", "#status+unconfirmed"}});
+                          {"awaiting_confirmation", "#status+unconfirmed", CellKind::kBoolean}});
 }
 
 std::vector<Column> ConvoyColumns() {
@@ -174,15 +218,28 @@ std::vector<Column> ConvoyColumns() {
                           {"planned_date", "#date+planned"},
                           {"status", "#status"},
                           {"status_date", "#date+status"},
-                          {"beneficiaries_requested", "#targeted+requested"},
-                          {"beneficiaries_approved", "#targeted+approved"},
-                          {"beneficiaries_reached", "#reached"},
+                          {"beneficiaries_requested", "#targeted+requested", CellKind::kNumber},
+                          {"beneficiaries_approved", "#targeted+approved", CellKind::kNumber},
+                          {"beneficiaries_reached", "#reached", CellKind::kNumber},
                           {"responsible_party", "#group+name+responsible"},
-                          {"category", "#access+type+code"},
+                          {"category", "#access+type+code", CellKind::kNumber},
                           {"denial_reason", "#description+reason"},
                           {"manifest", "#item+manifest"},
                           {"idempotency_key", "#meta+key"},
-                          {"note", "#description+note"}});
+                          {"note", "#description+note"},
+                          {"requested_on", "#date+requested"},
+                          {"dispatched_date", "#date+dispatched"},
+                          {"outcome_date", "#date+outcome"},
+                          {"category_name", "#access+type+name"},
+                          {"approval_steps", "#access+approval+steps"},
+                          {"items_removed", "#item+removed"},
+                          {"items_refused", "#item+refused"},
+                          {"transitions", "#meta+transitions", CellKind::kNumber},
+                          {"approved_on", "#date+approved"},
+                          {"mode", "#access+mode"},
+                          {"kind", "#activity+type"},
+                          {"corrections", "#meta+corrections", CellKind::kNumber},
+                          {"denial_id", "#meta+denial+id"}});
 }
 
 // A sheet of denials or convoys: a row per record, its area joined in.
@@ -225,12 +282,12 @@ absl::StatusOr<Sheet> AreasSheet(RecordSource& source) {
                    {"district_pcode", "#adm2+code"},
                    {"subdistrict_pcode", "#adm3+code"},
                    {"community_pcode", "#loc+code"},
-                   {"latitude", "#geo+lat"},
-                   {"longitude", "#geo+lon"},
+                   {"latitude", "#geo+lat", CellKind::kNumber},
+                   {"longitude", "#geo+lon", CellKind::kNumber},
                    {"status", "#status"},
                    {"status_since", "#date+status"},
                    {"besieging_party", "#group+name+besieging"},
-                   {"population", "#population"},
+                   {"population", "#population", CellKind::kNumber},
                    {"population_as_reported", "#population+reported"}};
   for (const auto& [id, area] : areas) {
     sheet.rows.push_back(AreaRow(area));

@@ -20,10 +20,16 @@
 
 namespace corridor::exports {
 
-// One column: its CSV name and its HXL hashtag.
+// What a column's cells hold, for the formats that type their values
+// (GeoJSON and JSON write numbers and booleans bare, and an empty cell of
+// either as null); CSV and HXL write every cell as text.
+enum class CellKind { kText, kNumber, kBoolean };
+
+// One column: its CSV name, its HXL hashtag and what its cells hold.
 struct Column {
   std::string name;
   std::string hxl;
+  CellKind kind = CellKind::kText;
 };
 
 struct Sheet {
@@ -35,7 +41,10 @@ struct Sheet {
 };
 
 // Denials and convoys join their area's name, governorate P-code and
-// coordinates. Errors are the RecordSource's.
+// coordinates. A convoy's row carries its whole record as oversight reads
+// it: the dates requested, planned, dispatched and of the outcome, the
+// approval steps, and what was removed or refused at checkpoints, line by
+// line. Errors are the RecordSource's.
 absl::StatusOr<Sheet> DenialsSheet(RecordSource& source, const v1::ListDenialsRequest& filter);
 absl::StatusOr<Sheet> ConvoysSheet(RecordSource& source, const v1::ListConvoysRequest& filter);
 absl::StatusOr<Sheet> AreasSheet(RecordSource& source);

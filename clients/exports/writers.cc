@@ -20,12 +20,56 @@ void WriteCsvRows(const Sheet& sheet, bool hashtags, std::ostream& out) {
   for (const std::vector<std::string>& row : sheet.rows) out << CsvRow(row) << "\n";
 }
 
-// {"column":"cell",...} for one row.
+// Whether `text` is a number as JSON writes one (RFC 8259, section 6):
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool IsJsonNumber(absl::string_view text) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    return i - start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  const size_t first = i;
+  const size_t whole = digits();
+  if (whole == 0 || (whole > 1 && text[first] == '0')) return false;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (digits() == 0) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == text.size();
+}
+
+// A cell as a JSON value: numbers and booleans bare (null when empty),
+// the rest as strings. A cell that is not the number or boolean its column
+// promises stays a string, so that the output is always valid JSON.
+std::string JsonValue(CellKind kind, const std::string& cell) {
+  switch (kind) {
+    case CellKind::kText:
+      break;
+    case CellKind::kNumber:
+      if (cell.empty()) return "null";
+      if (IsJsonNumber(cell)) return cell;
+      break;
+    case CellKind::kBoolean:
+      if (cell.empty()) return "null";
+      if (cell == "true" || cell == "false") return cell;
+      break;
+  }
+  return JsonString(cell);
+}
+
+// {"column":value,...} for one row.
 std::string JsonObject(const Sheet& sheet, const std::vector<std::string>& row) {
   std::string object = "{";
   for (size_t c = 0; c < sheet.columns.size(); ++c) {
     absl::StrAppend(&object, c == 0 ? "" : ",", JsonString(sheet.columns[c].name), ":",
-                    JsonString(row[c]));
+                    JsonValue(sheet.columns[c].kind, row[c]));
   }
   return object + "}";
 }

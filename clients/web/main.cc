@@ -15,6 +15,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/web/web_server.h"
 #include "common/credentials.h"
@@ -126,7 +128,18 @@ int Main() {
 int main(int argc, char** argv) {
   corridor::BlockTerminationSignals();
   corridor::SetLogName("corridor-web");
-  absl::SetProgramUsageMessage("the Corridor dashboard and JSON gateway");
+  absl::SetProgramUsageMessage(
+      "the Corridor dashboard and JSON gateway, in front of the services at "
+      "--target.\n\nUsage: corridor-web [--listen=127.0.0.1:7480] [--target=127.0.0.1:7400] "
+      "[--assets=build/web] [--tls_ca=PEM]");
+  // Abseil lists by default only the flags of a file named after the
+  // program; these are in clients/web/main.cc.
+  absl::FlagsUsageConfig usage;
+  usage.contains_helpshort_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "clients/web/main.cc");
+  };
+  usage.contains_help_flags = usage.contains_helpshort_flags;
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   return corridor::web::Main();
 }

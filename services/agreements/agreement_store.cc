@@ -111,9 +111,13 @@ class PartyTally {
 };
 
 // Approval delays per step and authority, for the steps asked in [from, to]
-// of every convoy copy; pending steps count until `today`.
+// of every convoy copy. A step pending at the end of the period is measured
+// to that end (`to`), or to `today` if the period has not ended: a report on
+// October says how long a step had been waiting by the end of October,
+// whenever it is asked for.
 absl::Status AddStepDelays(const AgreementStore& store, absl::CivilDay from, absl::CivilDay to,
                            absl::CivilDay today, v1::ComplianceReport* report) {
+  const absl::CivilDay pending_until = std::min(to, today);
   struct Delays {
     std::vector<int> answered;
     int pending = 0;
@@ -125,8 +129,11 @@ absl::Status AddStepDelays(const AgreementStore& store, absl::CivilDay from, abs
       const absl::CivilDay asked = CivilDayOf(step.requested_on());
       if (asked < from || asked > to) continue;
       Delays& d = delays[{step.step(), step.authority()}];
-      const bool pending = step.outcome() == v1::STEP_OUTCOME_PENDING;
-      const int taken = WorkingDaysBetween(asked, pending ? today : CivilDayOf(step.answered_on()));
+      // A step answered after the period was still pending at its end.
+      const bool pending = step.outcome() == v1::STEP_OUTCOME_PENDING ||
+                           CivilDayOf(step.answered_on()) > pending_until;
+      const int taken =
+          WorkingDaysBetween(asked, pending ? pending_until : CivilDayOf(step.answered_on()));
       if (pending) {
         ++d.pending;
       } else {

@@ -220,7 +220,11 @@ grpc::Status AuditService::ListRecordDigests(grpc::ServerContext* context,
                            out->set_table(record.table);
                            out->set_key(record.primary_key);
                            out->set_version(record.version);
-                           out->set_record_sha256(storage::merkle::ToBytes(record.sha256));
+                           // A record that cannot be read is listed without a
+                           // digest: the auditor reports it, and the walk goes on.
+                           if (!record.unreadable) {
+                             out->set_record_sha256(storage::merkle::ToBytes(record.sha256));
+                           }
                            return absl::OkStatus();
                          }));
                  return page;

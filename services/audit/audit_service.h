@@ -34,6 +34,9 @@ class AuditService final : public AdmittedService<v1::AuditService> {
   grpc::Status GetConsistencyProof(grpc::ServerContext* context,
                                    const v1::GetConsistencyProofRequest* request,
                                    v1::ConsistencyProof* response) override;
+  // A record stored in a block that fails RocksDB's checksum is listed
+  // with its table and key and no record_sha256 (storage::RecordDigest's
+  // `unreadable`), so that an audit names every such record.
   grpc::Status ListRecordDigests(grpc::ServerContext* context,
                                  const v1::ListRecordDigestsRequest* request,
                                  v1::ListRecordDigestsResponse* response) override;

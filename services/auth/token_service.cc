@@ -40,6 +40,9 @@ grpc::Status TokenService::WhoAmI(grpc::ServerContext* context, const v1::WhoAmI
                                   v1::TokenInfo* response) {
   return Serve(context, "WhoAmI", response,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::TokenInfo> {
+                 // The stored token says when and by whom it was made.
+                 absl::StatusOr<v1::TokenInfo> stored = tokens_->Get(origin.principal.token_id());
+                 if (stored.ok()) return stored;
                  v1::TokenInfo info;
                  info.set_id(origin.principal.token_id());
                  info.set_role(origin.principal.role());

@@ -127,6 +127,16 @@ absl::StatusOr<v1::TokenInfo> TokenStore::Revoke(const storage::Origin& origin,
   return entry.token.info();
 }
 
+absl::StatusOr<v1::TokenInfo> TokenStore::Get(absl::string_view id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = tokens_.find(id);
+  if (it == tokens_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("id: no token \"", id, "\"; list tokens to see the ids in use"));
+  }
+  return it->second.token.info();
+}
+
 absl::StatusOr<v1::TokenInfo> TokenStore::Authenticate(absl::string_view token, absl::Time) const {
   CORRIDOR_ASSIGN_OR_RETURN(const TokenParts parts, ParseToken(token));
   absl::ReaderMutexLock lock(&mu_);

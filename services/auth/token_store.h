@@ -37,6 +37,10 @@ class TokenStore final : public Authenticator {
   absl::StatusOr<v1::TokenInfo> Revoke(const storage::Origin& origin,
                                        const v1::RevokeTokenRequest& request);
 
+  // The token `id` as it is stored (without its secret's digest); NOT_FOUND
+  // naming id.
+  absl::StatusOr<v1::TokenInfo> Get(absl::string_view id) const;
+
   absl::StatusOr<v1::TokenInfo> Authenticate(
       absl::string_view token, absl::Time deadline = absl::InfiniteFuture()) const override;
 

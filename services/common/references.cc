@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status.h"
 #include "corridor/v1/areas.grpc.pb.h"
+#include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/routes.grpc.pb.h"
 
 namespace corridor {
@@ -120,6 +121,21 @@ absl::Status References::CheckAreaAndRoute(const std::string& area_id, const std
                                                    absl::StrJoin(*served, ", "), ", not to ",
                                                    area_id));
   }
+  return absl::OkStatus();
+}
+
+absl::Status References::CheckConvoy(absl::string_view field, const std::string& convoy_id,
+                                     absl::Time caller_deadline) const {
+  {
+    absl::MutexLock lock(&mu_);
+    if (known_convoys_.contains(convoy_id)) return absl::OkStatus();
+  }
+  absl::StatusOr<v1::Convoy> convoy =
+      GetById<v1::ConvoyService>(*peers_, DeadlineOf(caller_deadline), caller_deadline, "convoys",
+                                 &v1::ConvoyService::Stub::GetConvoy, field, "convoy", convoy_id);
+  if (!convoy.ok()) return convoy.status();
+  absl::MutexLock lock(&mu_);
+  known_convoys_.insert(convoy_id);
   return absl::OkStatus();
 }
 

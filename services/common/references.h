@@ -1,5 +1,5 @@
-// What a service needs to know about areas and routes, asked of
-// the areas and routes services over gRPC (never their databases).
+// What a service needs to know about areas, routes and convoys, asked of
+// their services over gRPC (never their databases).
 #ifndef CORRIDOR_SERVICES_COMMON_REFERENCES_H_
 #define CORRIDOR_SERVICES_COMMON_REFERENCES_H_
 
@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "common/service_channels.h"
 #include "corridor/v1/areas.pb.h"
+#include "corridor/v1/convoys.pb.h"
 #include "corridor/v1/routes.pb.h"
 
 namespace corridor {
@@ -46,6 +47,11 @@ class References {
   // effective date first.
   absl::StatusOr<std::vector<v1::StatusChange>> AreaHistory(
       const std::string& area_id, absl::Time caller_deadline = absl::InfiniteFuture()) const;
+  // The convoy must exist in the convoys service: INVALID_ARGUMENT naming
+  // `field` if it does not, UNAVAILABLE if that service cannot be reached
+  // in time. Convoys are never deleted, so ids found once are remembered.
+  absl::Status CheckConvoy(absl::string_view field, const std::string& convoy_id,
+                           absl::Time caller_deadline = absl::InfiniteFuture()) const;
   // Every area, in id order.
   absl::StatusOr<std::vector<v1::Area>> ListAreas(
       absl::Time caller_deadline = absl::InfiniteFuture()) const;
@@ -63,6 +69,7 @@ class References {
   // Route id -> the areas it serves (empty: not stated).
   mutable absl::flat_hash_map<std::string, std::vector<std::string>> known_routes_
       ABSL_GUARDED_BY(mu_);
+  mutable absl::flat_hash_set<std::string> known_convoys_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace corridor

@@ -7,6 +7,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/log.h"
@@ -164,6 +166,33 @@ absl::StatusOr<RuntimeOptions> OptionsFromFlags(const std::string& program,
   return options;
 }
 
+// What --help prints: what the program is, how it is run, and the flags
+// of this file. Abseil lists by default only the flags defined in a file
+// named after the program, which no server has ("No flags matched").
+void SetUsage(const std::string& program, const std::string& fixed_services) {
+  // Abseil starts the message with the program's name.
+  const std::string what =
+      fixed_services.empty()
+          ? std::string(
+                "Corridor's gRPC services in one process (all of them unless "
+                "--services says which), each with its own RocksDB under --data_dir.")
+          : absl::StrCat("Corridor's ", fixed_services,
+                         " service alone, with its RocksDB under --data_dir; the services it "
+                         "calls are reached through --peers.");
+  absl::SetProgramUsageMessage(absl::StrCat(
+      what, "\nServices in this build: ", absl::StrJoin(ServiceNames(), ","), "\n\nUsage: ",
+      program, " [--listen=127.0.0.1:7400] [--data_dir=corridor-data] [--peers=NAME=HOST:PORT,...]",
+      fixed_services.empty() ? " [--services=areas,...]" : "",
+      " [--tls_cert=PEM --tls_key=PEM --tls_ca=PEM] [--backup_root=DIR]\n"
+      "See README.md (\"What gets built\") for the whole picture."));
+  absl::FlagsUsageConfig config;
+  config.contains_helpshort_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "services/common/server_main.cc");
+  };
+  config.contains_help_flags = config.contains_helpshort_flags;
+  absl::SetFlagsUsageConfig(config);
+}
+
 }  // namespace
 
 int ServerMain(int argc, char** argv, const std::string& program,
@@ -174,11 +203,7 @@ int ServerMain(int argc, char** argv, const std::string& program,
   ::umask(077);
   BlockTerminationSignals();
   SetLogName(program);
-  absl::SetProgramUsageMessage(absl::StrCat(
-      program,
-      ": Corridor gRPC server.\nServices in this build: ", absl::StrJoin(ServiceNames(), ","),
-      "\nUsage: ", program, " [--listen=127.0.0.1:7400] [--data_dir=data] [--backup_root=backups]",
-      fixed_services.empty() ? " [--services=areas,...]" : ""));
+  SetUsage(program, fixed_services);
   absl::ParseCommandLine(argc, argv);
 
   absl::StatusOr<RuntimeOptions> options = OptionsFromFlags(program, fixed_services);

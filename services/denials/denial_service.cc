@@ -9,11 +9,15 @@
 namespace corridor::denials {
 namespace {
 
-// The references checker names area_id and route_id; in a denial they sit
-// under `facts`.
+// The area, the route and the convoy, if one is named, each with its own
+// service. The references checker names area_id, route_id and convoy_id;
+// in a denial they sit under `facts`.
 absl::Status CheckFacts(const References& references, const v1::DenialFacts& facts,
                         absl::Time caller_deadline) {
   absl::Status s = references.CheckAreaAndRoute(facts.area_id(), facts.route_id(), caller_deadline);
+  if (s.ok() && !facts.convoy_id().empty()) {
+    s = references.CheckConvoy("convoy_id", facts.convoy_id(), caller_deadline);
+  }
   if (s.ok() || s.code() != absl::StatusCode::kInvalidArgument) return s;
   return absl::Status(s.code(), absl::StrCat("facts.", s.message()));
 }

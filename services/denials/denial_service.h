@@ -1,5 +1,5 @@
-// gRPC handlers of corridor.v1.DenialService: validate, check the area and
-// route with their services, call the store (AdmittedService::Serve admits
+// gRPC handlers of corridor.v1.DenialService: validate, check the area,
+// route and convoy with their services, call the store (AdmittedService::Serve admits
 // the call and answers). Thread-safe.
 #ifndef CORRIDOR_SERVICES_DENIALS_DENIAL_SERVICE_H_
 #define CORRIDOR_SERVICES_DENIALS_DENIAL_SERVICE_H_

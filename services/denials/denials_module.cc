@@ -8,7 +8,7 @@
 namespace corridor::denials {
 namespace {
 
-// How long a call to the areas or routes service may take before the
+// How long a call to the areas, routes or convoys service may take before the
 // caller's request fails with UNAVAILABLE.
 constexpr absl::Duration kReferenceTimeout = absl::Seconds(3);
 

@@ -189,5 +189,97 @@ TEST_F(AuditCommandTest, VerifyPassesAfterAWorkloadAndCatchesEachKindOfTampering
               HasSubstr("fewer than the 18 of the saved head: entries were deleted"));
 }
 
+// Every altered record is listed, not only the first: three convoys edited
+// behind the service's back are three findings, with their total, and
+// --limit caps how many are listed.
+TEST_F(AuditCommandTest, VerifyListsEveryAlteredRecordUpToTheLimit) {
+  Workload("a");
+  ASSERT_EQ(Verify("convoys").exit_code, 0);
+  Stop();
+  const std::string convoys_prefix = storage::KeyWriter().String("convoys").Release();
+  int edited = 0;
+  Tamper(dir_.Sub("data") + "/convoys",
+         [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* records, rocksdb::ColumnFamilyHandle*) {
+           std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, records));
+           std::vector<std::pair<std::string, std::string>> convoys;
+           for (it->Seek(convoys_prefix); it->Valid() && it->key().starts_with(convoys_prefix);
+                it->Next()) {
+             convoys.emplace_back(it->key().ToString(), it->value().ToString());
+           }
+           for (auto& [key, value] : convoys) {
+             value.back() ^= 0x01;
+             ASSERT_TRUE(db->Put({}, records, key, value).ok());
+             ++edited;
+           }
+         });
+  ASSERT_EQ(edited, 3);
+  Start();
+  CommandResult all = Verify("convoys");
+  EXPECT_EQ(all.exit_code, 6);
+  EXPECT_THAT(all.err, HasSubstr("audit verify convoys: FAILED: 3 findings"));
+  size_t listed = 0;
+  for (size_t at = all.err.find("changed outside the service"); at != std::string::npos;
+       at = all.err.find("changed outside the service", at + 1)) {
+    ++listed;
+  }
+  EXPECT_EQ(listed, 3u) << all.err;
+
+  CommandResult limited = Audit({"audit", "verify", "--service=convoys", "--limit=2"});
+  EXPECT_EQ(limited.exit_code, 6);
+  EXPECT_THAT(limited.err, HasSubstr("FAILED: 3 findings"));
+  EXPECT_THAT(limited.err, HasSubstr("and 1 more; --limit=N lists more"));
+  listed = 0;
+  for (size_t at = limited.err.find("changed outside the service"); at != std::string::npos;
+       at = limited.err.find("changed outside the service", at + 1)) {
+    ++listed;
+  }
+  EXPECT_EQ(listed, 2u) << limited.err;
+  CommandResult bad_limit = Audit({"audit", "verify", "--service=convoys", "--limit=0"});
+  EXPECT_EQ(bad_limit.exit_code, 2);
+  EXPECT_THAT(bad_limit.err, HasSubstr("--limit"));
+}
+
+// A database damaged on disk: a block of the convoys' records that fails
+// RocksDB's checksum is reported as that service's unreadable records, each
+// named, with the exit code of tampering, and the advice to restore.
+TEST_F(AuditCommandTest, ACorruptedBlockIsReportedAsTheRecordsItMakesUnreadable) {
+  Workload("a");
+  CommandResult before = Verify("convoys");
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  Stop();
+  std::string table_file;
+  Tamper(dir_.Sub("data") + "/convoys",
+         [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* records, rocksdb::ColumnFamilyHandle*) {
+           ASSERT_TRUE(db->CompactRange({}, records, nullptr, nullptr).ok());
+           std::vector<rocksdb::LiveFileMetaData> files;
+           db->GetLiveFilesMetaData(&files);
+           for (const rocksdb::LiveFileMetaData& file : files) {
+             if (file.column_family_name == "records") table_file = file.db_path + file.name;
+           }
+         });
+  ASSERT_FALSE(table_file.empty());
+  {
+    // Bytes inside the first data block, as a failing disk would flip them.
+    std::fstream sst(table_file, std::ios::in | std::ios::out | std::ios::binary);
+    ASSERT_TRUE(sst.is_open()) << table_file;
+    for (std::streamoff at = 16; at < 24; ++at) {
+      sst.seekg(at);
+      const char byte = static_cast<char>(sst.get());
+      sst.seekp(at);
+      sst.put(static_cast<char>(byte ^ 0x5a));
+    }
+  }
+  Start();
+  CommandResult damaged = Verify("convoys");
+  EXPECT_EQ(damaged.exit_code, 6) << damaged.err;
+  EXPECT_THAT(damaged.err, HasSubstr("audit verify convoys: FAILED:"));
+  EXPECT_THAT(damaged.err, HasSubstr("of them records that cannot be read"));
+  EXPECT_THAT(damaged.err, HasSubstr("stored convoys record \"cv-"));
+  EXPECT_THAT(damaged.err, HasSubstr("failed RocksDB's checksum"));
+  EXPECT_THAT(damaged.err, HasSubstr("restore it from a backup"));
+  // The other services are untouched.
+  EXPECT_EQ(Verify("routes").exit_code, 0);
+}
+
 }  // namespace
 }  // namespace corridor::cli

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_split.h"
 #include "corridor/v1/convoys.pb.h"
+#include "corridor/v1/routes.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -181,6 +182,65 @@ TEST_F(CorridorctlConvoysTest, ConvoysGoThroughTheirLifeAndTheAccessReportAddsUp
   ASSERT_EQ(listed.exit_code, 0);
   EXPECT_THAT(listed.out, HasSubstr(b.id()));
   EXPECT_THAT(listed.out, ::testing::Not(HasSubstr(a.id())));
+}
+
+// An admin adds a road from the command line; coordinators then report on
+// it and send convoys along it.
+TEST_F(CorridorctlConvoysTest, AnAdminCreatesARoadThatConvoysThenUse) {
+  const std::string admin = corridor::testing::AdminTokenFile(dir_->Sub("data"));
+  auto as_admin = [&](std::vector<std::string> args) {
+    return RunCorridorctl(server_->address(), std::move(args), admin);
+  };
+  CommandResult created =
+      as_admin({"--output=json", "routes", "create", "--id=bab-al-hawa-road",
+                "--name=Bab al-Hawa road", "--serves=ALP-EAST, EG-DUMA", "--party=Armed opposition",
+                "--description=from the Turkish border crossing", "--source=OCHA access map",
+                "--source-note=as of 2016-10"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  v1::Route route;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(created.out, &route).ok()) << created.out;
+  EXPECT_EQ(route.id(), "bab-al-hawa-road");
+  EXPECT_EQ(route.name(), "Bab al-Hawa road");
+  ASSERT_EQ(route.serves_area_ids_size(), 2);
+  EXPECT_EQ(route.serves_area_ids(1), "EG-DUMA");
+  EXPECT_EQ(route.controlling_party(), "Armed opposition");
+  ASSERT_EQ(route.sources_size(), 1);
+  EXPECT_EQ(route.sources(0).note(), "as of 2016-10");
+
+  CommandResult listed = Ctl({"routes", "get", "bab-al-hawa-road"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("Bab al-Hawa road"));
+  v1::Convoy convoy = CtlJson<v1::Convoy>({"convoys", "submit", "--agency=WFP", "--area=EG-DUMA",
+                                           "--route=bab-al-hawa-road", "--planned=2016-10-01",
+                                           "--beneficiaries=100", "--cargo=flour:food:1:tonnes"});
+  EXPECT_EQ(convoy.route_id(), "bab-al-hawa-road");
+
+  // Each missing or bad flag is named; a second road with the id is refused.
+  CommandResult no_name = as_admin({"routes", "create", "--id=nameless-road"});
+  EXPECT_EQ(no_name.exit_code, 2);
+  EXPECT_THAT(no_name.err, HasSubstr("--name is required"));
+  CommandResult no_id = as_admin({"routes", "create", "--name=Somewhere"});
+  EXPECT_EQ(no_id.exit_code, 2);
+  EXPECT_THAT(no_id.err, HasSubstr("--id is required"));
+  CommandResult empty_serves =
+      as_admin({"routes", "create", "--id=empty-road", "--name=Empty", "--serves=,"});
+  EXPECT_EQ(empty_serves.exit_code, 2);
+  EXPECT_THAT(empty_serves.err, HasSubstr("--serves names no area"));
+  CommandResult unknown_flag =
+      as_admin({"routes", "create", "--id=x-road", "--name=X", "--status=open"});
+  EXPECT_EQ(unknown_flag.exit_code, 2);
+  EXPECT_THAT(unknown_flag.err, HasSubstr("--status is not a flag of \"routes create\""));
+  CommandResult bad_id = as_admin({"routes", "create", "--id=Not A Slug", "--name=X"});
+  EXPECT_EQ(bad_id.exit_code, 4);
+  EXPECT_THAT(bad_id.err, HasSubstr("route.id"));
+  CommandResult again =
+      as_admin({"routes", "create", "--id=bab-al-hawa-road", "--name=Bab al-Hawa road"});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_THAT(again.err, HasSubstr("already exists"));
+  // Only admins manage roads.
+  CommandResult coordinator = Ctl({"routes", "create", "--id=c-road", "--name=C"});
+  EXPECT_NE(coordinator.exit_code, 0);
+  EXPECT_THAT(coordinator.err, HasSubstr("admin"));
 }
 
 TEST_F(CorridorctlConvoysTest, BadConvoyInputIsRefusedNamingTheField) {

@@ -114,6 +114,32 @@ TEST_F(CorridorctlDenialsTest, OversightListsOnePartysMonthTotalsByCategoryAndEx
   EXPECT_THAT(again.err, HasSubstr("2 rows: 0 new, 2 already stored, 0 refused"));
 }
 
+// A denial naming a convoy the convoys service does not hold is refused,
+// naming the field, and nothing is written; a real convoy is accepted.
+TEST_F(CorridorctlDenialsTest, ADenialNamingAnUnknownConvoyIsRefused) {
+  CommandResult unknown =
+      Ctl({"denials", "record", kGovernment, "--area=EG-DUMA", "--category=movement-restriction",
+           "--at=2016-09-03", "--description=held", "--source=OCHA sitrep",
+           "--convoy=cv-0123456789abcdef"});
+  EXPECT_EQ(unknown.exit_code, 4) << unknown.err;
+  EXPECT_THAT(unknown.err, HasSubstr("facts.convoy_id"));
+  EXPECT_THAT(unknown.err, HasSubstr("no convoy \"cv-0123456789abcdef\""));
+  CommandResult none = Ctl({"--output=csv", "denials", "list"});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_EQ(Lines(none.out).size(), 1u) << none.out;  // the header only
+
+  CommandResult submitted =
+      Ctl({"--output=json", "convoys", "submit", "--agency=WFP", "--area=EG-DUMA",
+           "--planned=2016-09-03", "--beneficiaries=100", "--cargo=flour:food:1:tonnes"});
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  v1::Convoy convoy;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(submitted.out, &convoy).ok());
+  CommandResult known = Ctl(
+      {"denials", "record", kGovernment, "--area=EG-DUMA", "--category=movement-restriction",
+       "--at=2016-09-03", "--description=held", "--source=OCHA sitrep", "--convoy=" + convoy.id()});
+  EXPECT_EQ(known.exit_code, 0) << known.err;
+}
+
 TEST_F(CorridorctlDenialsTest, GeoJsonKeepsAreasWithoutCoordinatesAndSaysWhich) {
   CommandResult geo = Ctl({"export", "areas", "--format=geojson"});
   ASSERT_EQ(geo.exit_code, 0) << geo.err;

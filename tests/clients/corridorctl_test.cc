@@ -110,6 +110,49 @@ TEST_F(CorridorctlTest, CreateSetStatusAndHistory) {
   EXPECT_THAT(history.out, HasSubstr("road cut"));
 }
 
+// An area the CLI created has a population without a date or source and a
+// location without a precision: the details show what is there, without
+// stray separators or empty brackets.
+TEST_F(CorridorctlTest, AreaDetailsLeaveOutWhatIsNotRecorded) {
+  CommandResult created = Ctl({"areas", "create", "--id=BARE-TOWN", "--name=Bare town",
+                               "--governorate=SY12", "--status=besieged", "--source=CLI test",
+                               "--lat=32.6", "--lon=36.1", "--population=12000"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  CommandResult bare = Ctl({"areas", "get", "BARE-TOWN"});
+  ASSERT_EQ(bare.exit_code, 0) << bare.err;
+  EXPECT_THAT(bare.out, HasSubstr("32.600000, 36.100000\n")) << bare.out;
+  EXPECT_THAT(bare.out, HasSubstr("12,000\n")) << bare.out;
+  EXPECT_THAT(bare.out, Not(HasSubstr("()"))) << bare.out;
+  EXPECT_THAT(bare.out, Not(HasSubstr("— ,"))) << bare.out;
+
+  CommandResult nothing = Ctl({"areas", "create", "--id=NO-FIGURES", "--name=No figures",
+                               "--governorate=SY12", "--status=besieged", "--source=CLI test"});
+  ASSERT_EQ(nothing.exit_code, 0) << nothing.err;
+  CommandResult empty = Ctl({"areas", "get", "NO-FIGURES"});
+  ASSERT_EQ(empty.exit_code, 0) << empty.err;
+  EXPECT_THAT(empty.out, HasSubstr("not recorded")) << empty.out;
+  EXPECT_THAT(empty.out, Not(HasSubstr("— ,"))) << empty.out;
+
+  // The reference data's full entries keep their date and source.
+  CommandResult yarmouk = Ctl({"areas", "get", "DAM-YARMOUK"});
+  ASSERT_EQ(yarmouk.exit_code, 0) << yarmouk.err;
+  EXPECT_THAT(yarmouk.out, HasSubstr("12,520 — 27 Sep 2017, ")) << yarmouk.out;
+}
+
+// whoami shows the token as it was issued, when and by whom included.
+TEST_F(CorridorctlTest, WhoAmIShowsWhenTheTokenWasCreated) {
+  CommandResult who = Ctl({"--output=csv", "whoami"});
+  ASSERT_EQ(who.exit_code, 0) << who.err;
+  std::vector<std::string> lines = absl::StrSplit(who.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u) << who.out;
+  EXPECT_THAT(lines[0], StartsWith("ID,ROLE,AGENCY,NAME,CREATED,CREATED BY,REVOKED"));
+  std::vector<std::string> cells = absl::StrSplit(lines[1], ',');
+  ASSERT_GE(cells.size(), 6u) << lines[1];
+  EXPECT_EQ(cells[1], "admin");
+  EXPECT_THAT(cells[4], ::testing::MatchesRegex("20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T.*Z"))
+      << lines[1];
+}
+
 // CSV injection: text a spreadsheet would run is neutralised, coordinates
 // west of Greenwich and south of the equator stay numbers, in exports and
 // in --output=csv alike.

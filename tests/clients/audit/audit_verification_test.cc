@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "common/credentials.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
@@ -55,6 +56,9 @@ class AlteringLog final : public AuditLog {
   AuditLog& real_;
 };
 
+// Every finding of a report, one a line.
+std::string Findings(const AuditReport& report) { return absl::StrJoin(report.findings, "\n"); }
+
 class AuditVerificationTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -100,7 +104,7 @@ TEST_F(AuditVerificationTest, AJournalThatHoldsVerifiesFromTheStartAndFromASaved
   options.on_head = [&](const v1::SignedTreeHead&) { ++heads; };
   absl::StatusOr<AuditReport> report = VerifyAudit(*log, "convoys", std::nullopt, options);
   ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_TRUE(report->verified()) << report->failure;
+  EXPECT_TRUE(report->verified()) << Findings(*report);
   EXPECT_EQ(report->service, "convoys");
   EXPECT_GE(report->records, 2);  // the convoys, and what their keys store
   EXPECT_EQ(heads, 1);
@@ -109,7 +113,7 @@ TEST_F(AuditVerificationTest, AJournalThatHoldsVerifiesFromTheStartAndFromASaved
   ASSERT_TRUE(saved.ok());
   absl::StatusOr<AuditReport> since = VerifyAudit(*log, "convoys", *saved);
   ASSERT_TRUE(since.ok()) << since.status();
-  EXPECT_TRUE(since->verified()) << since->failure;
+  EXPECT_TRUE(since->verified()) << Findings(*since);
   ASSERT_TRUE(since->saved.has_value());
 }
 
@@ -126,7 +130,7 @@ TEST_F(AuditVerificationTest, AlteredEntriesAndAShorterJournalAreFindings) {
   absl::StatusOr<AuditReport> report = VerifyAudit(altered, "convoys", std::nullopt);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_FALSE(report->verified());
-  EXPECT_THAT(report->failure, HasSubstr("do not hash to the signed root"));
+  EXPECT_THAT(Findings(*report), HasSubstr("do not hash to the signed root"));
 
   absl::StatusOr<v1::SignedTreeHead> head = real->Head("convoys");
   ASSERT_TRUE(head.ok());
@@ -136,7 +140,7 @@ TEST_F(AuditVerificationTest, AlteredEntriesAndAShorterJournalAreFindings) {
   ASSERT_TRUE(shorter.ok()) << shorter.status();
   EXPECT_FALSE(shorter->verified());
   // The forged size breaks the saved head's signature before anything else.
-  EXPECT_THAT(shorter->failure, HasSubstr("the saved head"));
+  EXPECT_THAT(Findings(*shorter), HasSubstr("the saved head"));
 }
 
 TEST_F(AuditVerificationTest, ARecordEditedInTheStoppedStoreIsAFinding) {
@@ -171,7 +175,9 @@ TEST_F(AuditVerificationTest, ARecordEditedInTheStoppedStoreIsAFinding) {
   absl::StatusOr<AuditReport> report = VerifyAudit(*Log("oversight"), "convoys", std::nullopt);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_FALSE(report->verified());
-  EXPECT_THAT(report->failure, HasSubstr("does not match journal entry"));
+  EXPECT_THAT(Findings(*report), HasSubstr("does not match journal entry"));
+  EXPECT_EQ(report->finding_count, 1);
+  EXPECT_EQ(report->unreadable_records, 0);
 }
 
 TEST_F(AuditVerificationTest, AFailedCallIsAnErrorNotAFinding) {

@@ -22,6 +22,7 @@ using ::corridor::testing::RunCorridorctl;
 using ::corridor::testing::ServerProcess;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 std::vector<std::string> Lines(const std::string& text) {
@@ -132,6 +133,90 @@ TEST_F(ExportsTest, ConvoysSheetWritesTheManifestAsSubmitTakesIt) {
   ASSERT_EQ(sheet->rows.size(), 1u);
   EXPECT_THAT(sheet->rows[0], ::testing::Contains("flour:food:10:tonnes"));
   EXPECT_THAT(sheet->rows[0], ::testing::Contains("requested"));
+}
+
+// A convoy's whole life reaches its export: the dates it was requested,
+// dispatched and ended, its approval steps, and what checkpoints removed
+// and refused, line by line; GeoJSON and JSON write numbers as numbers, and
+// CSV still neutralises what a spreadsheet would run.
+TEST_F(ExportsTest, ConvoyExportsCarryStepsDatesAndLossesWithNumbersAsNumbers) {
+  auto ctl = [&](std::vector<std::string> args) {
+    auto result = RunCorridorctl(server_->address(), std::move(args), token_file_);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result;
+  };
+  auto submitted = ctl({"--output=csv", "convoys", "submit", "--agency=WFP", "--area=EG-DUMA",
+                        "--planned=2016-10-10", "--requested=2016-10-01", "--beneficiaries=1000",
+                        "--cargo=flour:food:10:tonnes;insulin:medical:300:vials;"
+                        "@SUM(1+1):wash:5:kits",
+                        "--key=life"});
+  const std::string id = submitted.out.substr(submitted.out.find('\n') + 1, 19);
+  ctl({"convoys", "step", id, "--step=facilitation letter",
+       "--authority=Ministry of Foreign Affairs", "--requested=2016-10-01", "--answered=2016-10-04",
+       "--outcome=granted"});
+  ctl({"convoys", "step", id, "--step=security committee",
+       "--authority=Damascus security committee", "--requested=2016-10-02"});
+  ctl({"convoys", "approve", id, "--beneficiaries=800", "--date=2016-10-05"});
+  ctl({"convoys", "dispatch", id, "--date=2016-10-10"});
+  ctl({"convoys", "outcome", id, "--outcome=partially-delivered", "--reached=700", "--removed=1:40",
+       "--refused=2:1", "--date=2016-10-11"});
+
+  auto csv = ctl({"export", "convoys"});
+  std::vector<std::string> lines = Lines(csv.out);
+  ASSERT_EQ(lines.size(), 2u) << csv.out;
+  for (const char* column : {"requested_on", "dispatched_date", "outcome_date", "approval_steps",
+                             "items_removed", "items_refused", "category_name"}) {
+    EXPECT_THAT(lines[0], HasSubstr(column));
+  }
+  EXPECT_THAT(lines[1], HasSubstr(",2016-10-01,2016-10-10,2016-10-11,"));
+  EXPECT_THAT(lines[1], HasSubstr("facilitation letter|Ministry of Foreign Affairs|2016-10-01|"
+                                  "2016-10-04|granted;security committee|Damascus security "
+                                  "committee|2016-10-02||pending"));
+  EXPECT_THAT(lines[1], HasSubstr(",insulin:40:vials,"));
+  EXPECT_THAT(lines[1], HasSubstr(",\"'@SUM(1+1):1:kits\",")) << "neutralised";
+  auto hxl = ctl({"export", "convoys", "--format=hxl"});
+  EXPECT_THAT(Lines(hxl.out)[1],
+              HasSubstr("#date+requested,#date+dispatched,#date+outcome,#access+type+name,"
+                        "#access+approval+steps,#item+removed,#item+refused"));
+
+  auto geojson = ctl({"export", "convoys", "--format=geojson"});
+  for (const char* number : {"\"beneficiaries_requested\":1000", "\"beneficiaries_approved\":800",
+                             "\"beneficiaries_reached\":700", "\"latitude\":33.5698594",
+                             "\"category\":null", "\"transitions\":"}) {
+    EXPECT_THAT(geojson.out, HasSubstr(number)) << geojson.out;
+  }
+  EXPECT_THAT(geojson.out, HasSubstr("\"items_removed\":\"insulin:40:vials\""));
+  EXPECT_THAT(geojson.out, HasSubstr("\"dispatched_date\":\"2016-10-10\""));
+  EXPECT_THAT(geojson.out, Not(HasSubstr("\"1000\"")));
+  auto json = ctl({"export", "convoys", "--format=json"});
+  EXPECT_THAT(json.out, HasSubstr("\"beneficiaries_reached\":700"));
+
+  // The other sheets too.
+  RecordDenial("Party A", "EG-DUMA", "2016-09-03");
+  auto denials = ctl({"export", "denials", "--format=geojson"});
+  for (const char* typed : {"\"revision\":1", "\"category\":4", "\"people_affected\":null",
+                            "\"awaiting_confirmation\":false", "\"longitude\":36.3991420"}) {
+    EXPECT_THAT(denials.out, HasSubstr(typed)) << denials.out;
+  }
+  auto areas = ctl({"export", "areas", "--format=geojson"});
+  EXPECT_THAT(areas.out, Not(HasSubstr("\"population\":\""))) << areas.out;
+  EXPECT_THAT(areas.out, Not(HasSubstr("\"latitude\":\""))) << areas.out;
+  EXPECT_THAT(areas.out, HasSubstr("\"population\":12520"));  // Yarmouk, as reported
+}
+
+TEST(ExportWritersTest, JsonWritesOnlyValidNumbersBare) {
+  Sheet sheet;
+  sheet.columns = {{"id", "#meta+id"},
+                   {"n", "#value", CellKind::kNumber},
+                   {"flag", "#status", CellKind::kBoolean}};
+  sheet.rows = {{"a", "-0.5", "true"}, {"b", "", ""}, {"c", "012", "yes"}, {"d", "1e+5", "false"}};
+  sheet.points = {std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  std::ostringstream json;
+  WriteJson(sheet, json);
+  EXPECT_EQ(json.str(),
+            "[\n{\"id\":\"a\",\"n\":-0.5,\"flag\":true},\n{\"id\":\"b\",\"n\":null,\"flag\":null},"
+            "\n{\"id\":\"c\",\"n\":\"012\",\"flag\":\"yes\"},\n{\"id\":\"d\",\"n\":1e+5,\"flag\":"
+            "false}\n]\n");
 }
 
 TEST_F(ExportsTest, AFailedCallIsTheServicesStatusNotText) {

@@ -296,6 +296,33 @@ TEST_F(ComplianceScenarioTest, LateAndPendingApprovalStepsAndAWithdrawnDenial) {
   }
   EXPECT_TRUE(letters_reported);
 
+  // A report on October measures what was pending to 31 October, not to
+  // the day it is asked for: the security committee, asked on Wednesday
+  // 26 October, had waited 3 working days (27, 30, 31). The facilitation
+  // letter, answered on the 25th, was still pending at the end of a report
+  // that stops on the 20th.
+  std::map<std::string, v1::StepDelay> october, to_20th;
+  for (const auto& [to, delays] :
+       {std::pair<std::string, std::map<std::string, v1::StepDelay>*>{"2016-10-31", &october},
+        {"2016-10-20", &to_20th}}) {
+    CommandResult got = As("oversight", {"--output=json", "report", "compliance",
+                                         "--agreement=approval-procedure-2016", "--to=" + to});
+    ASSERT_EQ(got.exit_code, 0) << got.err;
+    v1::ComplianceReport period;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(got.out, &period).ok()) << got.out;
+    for (const v1::StepDelay& d : period.step_delays()) (*delays)[d.step()] = d;
+  }
+  ASSERT_TRUE(october.count("security committee"));
+  EXPECT_EQ(october["security committee"].pending(), 1);
+  EXPECT_EQ(october["security committee"].worst_working_days(), 3);
+  EXPECT_EQ(october["facilitation letter"].answered(), 1);
+  EXPECT_EQ(october["facilitation letter"].worst_working_days(), 17);
+  ASSERT_TRUE(to_20th.count("facilitation letter"));
+  EXPECT_EQ(to_20th["facilitation letter"].answered(), 0);
+  EXPECT_EQ(to_20th["facilitation letter"].pending(), 1);
+  EXPECT_EQ(to_20th["facilitation letter"].worst_working_days(), 14);
+  EXPECT_FALSE(to_20th.count("security committee")) << "asked after the period";
+
   // The denial is withdrawn: its violation is superseded, not deleted.
   CommandResult withdrawn = As("coordinator", {"denials", "withdraw", recorded.id(),
                                                "--reason=recorded in error"});

@@ -22,6 +22,7 @@ using ::corridor::testing::BinaryPath;
 using ::corridor::testing::RunCommand;
 using ::corridor::testing::ServerProcess;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::unique_ptr<v1::AreaService::Stub> Connect(const std::string& address) {
   return v1::AreaService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
@@ -103,6 +104,26 @@ TEST(ServerProcessTest, CorridordRefusesAnUnknownService) {
                             "--data_dir=" + dir.Sub("data"), "--listen=127.0.0.1:0"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.err, HasSubstr("--services: unknown service \"nonsense\""));
+}
+
+// --help says what the program is and lists its flags, for corridord and
+// for a service's own binary alike.
+TEST(ServerProcessTest, HelpSaysWhatTheServerIsAndListsItsFlags) {
+  for (const char* name : {"corridord", "corridor-areas"}) {
+    const std::string binary = name;
+    SCOPED_TRACE(binary);
+    auto result = RunCommand({BinaryPath(binary), "--help"});
+    const std::string help = result.out + result.err;
+    EXPECT_THAT(help, Not(HasSubstr("No flags matched")));
+    EXPECT_THAT(help, HasSubstr(binary + ": Corridor's"));
+    EXPECT_THAT(help, HasSubstr("Usage: " + binary));
+    for (const char* flag : {"--listen", "--data_dir", "--peers", "--tls_cert", "--backup_root"}) {
+      EXPECT_THAT(help, HasSubstr(flag));
+    }
+    EXPECT_THAT(help, HasSubstr("host:port to serve gRPC on"));  // a flag's own help
+  }
+  auto corridord = RunCommand({BinaryPath("corridord"), "--help"});
+  EXPECT_THAT(corridord.out + corridord.err, HasSubstr("in one process"));
 }
 
 TEST(ServerProcessTest, ASecondServerOnTheSameDataIsRefusedInPlainWords) {

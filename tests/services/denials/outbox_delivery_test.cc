@@ -42,27 +42,38 @@ class OutboxDeliveryTest : public ::testing::Test {
     auto token = ReadTokenFile(*file);
     ASSERT_TRUE(token.ok()) << token.status();
     coordinator_token_ = *token;
-    // Reserve the denials service's address, then leave it down.
+    // Reserve the denials and convoys services' addresses (the denials
+    // service checks each relayed convoy with the convoys service, which
+    // restarts on the same address), then leave them down.
     auto denials = StartDenials("127.0.0.1:0");
     ASSERT_TRUE(denials.ok()) << denials.status();
     denials_address_ = (*denials)->address();
     ASSERT_EQ((*denials)->StopWith(SIGTERM), 0);
+    auto convoys = StartConvoys(0, "127.0.0.1:0");
+    ASSERT_TRUE(convoys.ok()) << convoys.status();
+    convoys_address_ = (*convoys)->address();
+    ASSERT_EQ((*convoys)->StopWith(SIGTERM), 0);
   }
 
   absl::StatusOr<std::unique_ptr<ServerProcess>> StartDenials(const std::string& listen) {
+    std::string peers = "--peers=auth=" + references_->address() +
+                        ",areas=" + references_->address() + ",routes=" + references_->address();
+    if (!convoys_address_.empty()) peers += ",convoys=" + convoys_address_;
     return ServerProcess::Start(
         BinaryPath("corridor-denials"),
-        {"--data_dir=" + dir_.Sub("data"), "--listen=" + listen, ServiceToken(),
-         "--peers=auth=" + references_->address() + ",areas=" + references_->address() +
-             ",routes=" + references_->address()},
+        {"--data_dir=" + dir_.Sub("data"), "--listen=" + listen, ServiceToken(), peers},
         dir_.path());
   }
 
   absl::StatusOr<std::unique_ptr<ServerProcess>> StartConvoys(double max_rate) {
+    return StartConvoys(max_rate, convoys_address_);
+  }
+  absl::StatusOr<std::unique_ptr<ServerProcess>> StartConvoys(double max_rate,
+                                                              const std::string& listen) {
     return ServerProcess::Start(
         BinaryPath("corridor-convoys"),
-        {"--data_dir=" + dir_.Sub("data"), absl::StrCat("--outbox_max_rate=", max_rate),
-         ServiceToken(),
+        {"--data_dir=" + dir_.Sub("data"), "--listen=" + listen,
+         absl::StrCat("--outbox_max_rate=", max_rate), ServiceToken(),
          "--peers=auth=" + references_->address() + ",areas=" + references_->address() +
              ",routes=" + references_->address() + ",denials=" + denials_address_},
         dir_.path());
@@ -147,6 +158,7 @@ class OutboxDeliveryTest : public ::testing::Test {
   corridor::testing::TempDir dir_;
   std::unique_ptr<ServerProcess> references_;
   std::string denials_address_;
+  std::string convoys_address_;
   std::string coordinator_token_;
 };
 

@@ -1,0 +1,164 @@
+// The denials service over real gRPC, checking the convoy a denial names
+// with a real convoys service (as it checks areas and routes): in one
+// server, as corridord runs them, and with the convoys service unreachable.
+#include "services/denials/denial_service.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include "common/server.h"
+#include "corridor/v1/convoys.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/areas/areas_module.h"
+#include "services/convoys/convoys_module.h"
+#include "services/denials/denials_module.h"
+#include "services/routes/routes_module.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/test_credentials.h"
+
+namespace corridor::denials {
+namespace {
+
+using ::testing::HasSubstr;
+
+v1::RecordDenialRequest Denial(const std::string& convoy_id, const std::string& key) {
+  v1::RecordDenialRequest r;
+  v1::DenialFacts* facts = r.mutable_facts();
+  facts->set_party("Syrian government and affiliated militias");
+  facts->set_area_id("EG-DUMA");
+  facts->set_convoy_id(convoy_id);
+  facts->mutable_occurred_at()->set_seconds(1473206400);  // 2016-09-07
+  facts->set_category(v1::ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION);
+  facts->set_description("convoy held at the checkpoint");
+  facts->mutable_source()->set_citation("OCHA sitrep");
+  r.set_idempotency_key(key);
+  return r;
+}
+
+class DenialServiceTest : public ::testing::Test {
+ protected:
+  // Hosts `services` in one server; the directory sends calls for
+  // `elsewhere` to an address nothing listens on.
+  void Start(const std::vector<std::string>& services, const std::string& elsewhere = "") {
+    std::vector<HostedService> hosted;
+    ASSERT_TRUE(peers_.SetCredentials(credentials_.Token(v1::ROLE_SERVICE, "services"), {}).ok());
+    for (const std::string& name : services) {
+      ModuleOptions options;
+      options.data_dir = dir_.Sub(name);
+      options.peers = &peers_;
+      options.access = credentials_.access();
+      absl::StatusOr<std::unique_ptr<ServiceModule>> module =
+          name == "areas"     ? areas::OpenAreasModule(options)
+          : name == "routes"  ? routes::OpenRoutesModule(options)
+          : name == "convoys" ? convoys::OpenConvoysModule(options)
+                              : OpenDenialsModule(options);
+      ASSERT_TRUE(module.ok()) << module.status();
+      for (const auto& s : (*module)->Services()) hosted.push_back(s);
+      modules_.push_back(*std::move(module));
+    }
+    auto host = ServiceHost::Start(ServerOptions(), hosted);
+    ASSERT_TRUE(host.ok()) << host.status();
+    host_ = *std::move(host);
+    const std::string address = "127.0.0.1:" + std::to_string(host_->port());
+    peers_.SetLocalAddress(address, services);
+    if (!elsewhere.empty()) ASSERT_TRUE(peers_.AddPeers(elsewhere + "=127.0.0.1:1").ok());
+    auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    denials_ = v1::DenialService::NewStub(channel);
+    convoys_ = v1::ConvoyService::NewStub(channel);
+  }
+
+  void TearDown() override {
+    for (auto& m : modules_) m->BeginShutdown();
+    denials_.reset();
+    convoys_.reset();
+    host_.reset();
+    modules_.clear();
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context() {
+    return credentials_.Context(v1::ROLE_COORDINATOR, "coordinator");
+  }
+
+  std::string SubmitConvoy() {
+    v1::SubmitConvoyRequestRequest r;
+    r.set_agency("WFP");
+    r.set_area_id("EG-DUMA");
+    r.mutable_planned_date()->set_year(2016);
+    r.mutable_planned_date()->set_month(9);
+    r.mutable_planned_date()->set_day(7);
+    v1::ManifestLine* line = r.add_manifest();
+    line->set_item("flour");
+    line->set_category(v1::CARGO_CATEGORY_FOOD);
+    line->set_quantity(10);
+    line->set_unit("tonnes");
+    r.set_beneficiaries_requested(1000);
+    r.set_idempotency_key("convoy-1");
+    v1::Convoy convoy;
+    grpc::Status s = convoys_->SubmitConvoyRequest(Context().get(), r, &convoy);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return convoy.id();
+  }
+
+  int DenialCount() {
+    v1::ListDenialsRequest request;
+    v1::ListDenialsResponse response;
+    grpc::Status s = denials_->ListDenials(Context().get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response.denials_size();
+  }
+
+  testing::TempDir dir_;
+  testing::TestCredentials credentials_{dir_.Sub("auth")};
+  ServiceDirectory peers_;
+  std::vector<std::unique_ptr<ServiceModule>> modules_;
+  std::unique_ptr<ServiceHost> host_;
+  std::unique_ptr<v1::DenialService::Stub> denials_;
+  std::unique_ptr<v1::ConvoyService::Stub> convoys_;
+};
+
+TEST_F(DenialServiceTest, TheConvoyIsCheckedWithTheConvoysService) {
+  Start({"areas", "routes", "convoys", "denials"});
+  const std::string convoy = SubmitConvoy();
+  ASSERT_FALSE(convoy.empty());
+  v1::Denial denial;
+  grpc::Status known = denials_->RecordDenial(Context().get(), Denial(convoy, "d-1"), &denial);
+  ASSERT_TRUE(known.ok()) << known.error_message();
+  EXPECT_EQ(denial.facts().convoy_id(), convoy);
+
+  grpc::Status unknown =
+      denials_->RecordDenial(Context().get(), Denial("cv-0123456789abcdef", "d-2"), &denial);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      unknown.error_message(),
+      HasSubstr("facts.convoy_id: the convoys service has no convoy \"cv-0123456789abcdef\""));
+
+  // A correction is checked the same way.
+  v1::CorrectDenialRequest correct;
+  correct.set_denial_id(denial.id());
+  *correct.mutable_facts() = Denial("cv-fedcba9876543210", "").facts();
+  correct.set_reason("the convoy was misread");
+  grpc::Status corrected = denials_->CorrectDenial(Context().get(), correct, &denial);
+  EXPECT_EQ(corrected.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(corrected.error_message(), HasSubstr("facts.convoy_id"));
+  EXPECT_EQ(DenialCount(), 1);
+}
+
+TEST_F(DenialServiceTest, WithTheConvoysServiceDownADenialNamingAConvoyWritesNothing) {
+  Start({"areas", "routes", "denials"}, /*elsewhere=*/"convoys");
+  v1::Denial denial;
+  grpc::Status down =
+      denials_->RecordDenial(Context().get(), Denial("cv-0123456789abcdef", "d-1"), &denial);
+  EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(down.error_message(), HasSubstr("convoy_id could not be checked"));
+  EXPECT_THAT(down.error_message(), HasSubstr("convoys service"));
+  EXPECT_THAT(down.error_message(), HasSubstr("nothing was written"));
+  EXPECT_EQ(DenialCount(), 0);
+
+  // A denial that names no convoy needs no convoys service.
+  grpc::Status no_convoy = denials_->RecordDenial(Context().get(), Denial("", "d-2"), &denial);
+  EXPECT_TRUE(no_convoy.ok()) << no_convoy.error_message();
+  EXPECT_EQ(DenialCount(), 1);
+}
+
+}  // namespace
+}  // namespace corridor::denials
