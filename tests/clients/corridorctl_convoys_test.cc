@@ -212,7 +212,8 @@ TEST_F(CorridorctlConvoysTest, AnAdminCreatesARoadThatConvoysThenUse) {
   EXPECT_THAT(listed.out, HasSubstr("Bab al-Hawa road"));
   v1::Convoy convoy = CtlJson<v1::Convoy>({"convoys", "submit", "--agency=WFP", "--area=EG-DUMA",
                                            "--route=bab-al-hawa-road", "--planned=2016-10-01",
-                                           "--beneficiaries=100", "--cargo=flour:food:1:tonnes"});
+                                           "--requested=2015-12-01", "--beneficiaries=100",
+                                           "--cargo=flour:food:1:tonnes"});
   EXPECT_EQ(convoy.route_id(), "bab-al-hawa-road");
 
   // Each missing or bad flag is named; a second road with the id is refused.

@@ -128,9 +128,9 @@ TEST_F(CorridorctlDenialsTest, ADenialNamingAnUnknownConvoyIsRefused) {
   ASSERT_EQ(none.exit_code, 0) << none.err;
   EXPECT_EQ(Lines(none.out).size(), 1u) << none.out;  // the header only
 
-  CommandResult submitted =
-      Ctl({"--output=json", "convoys", "submit", "--agency=WFP", "--area=EG-DUMA",
-           "--planned=2016-09-03", "--beneficiaries=100", "--cargo=flour:food:1:tonnes"});
+  CommandResult submitted = Ctl({"--output=json", "convoys", "submit", "--agency=WFP",
+                                 "--area=EG-DUMA", "--planned=2016-09-03", "--requested=2015-12-01",
+                                 "--beneficiaries=100", "--cargo=flour:food:1:tonnes"});
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
   v1::Convoy convoy;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(submitted.out, &convoy).ok());

@@ -86,6 +86,9 @@ class DenialServiceTest : public ::testing::Test {
     r.mutable_planned_date()->set_year(2016);
     r.mutable_planned_date()->set_month(9);
     r.mutable_planned_date()->set_day(7);
+    r.mutable_requested_on()->set_year(2015);
+    r.mutable_requested_on()->set_month(12);
+    r.mutable_requested_on()->set_day(1);
     v1::ManifestLine* line = r.add_manifest();
     line->set_item("flour");
     line->set_category(v1::CARGO_CATEGORY_FOOD);
