@@ -129,7 +129,7 @@ absl::Status ApplyPeople(const v1::ConvoyCorrection& c, v1::Convoy* convoy) {
   return absl::OkStatus();
 }
 
-absl::Status ApplyLosses(const v1::ConvoyCorrection& c, v1::Convoy* convoy) {
+absl::Status ApplyCorrectedLosses(const v1::ConvoyCorrection& c, v1::Convoy* convoy) {
   if (!c.replace_losses()) {
     if (c.losses_size() > 0) {
       return InvalidField("correction.losses",
@@ -146,24 +146,7 @@ absl::Status ApplyLosses(const v1::ConvoyCorrection& c, v1::Convoy* convoy) {
     line.clear_quantity_removed();
     line.clear_quantity_refused();
   }
-  for (int i = 0; i < c.losses_size(); ++i) {
-    const v1::LineLoss& loss = c.losses(i);
-    if (loss.line() >= convoy->manifest_size()) {
-      return InvalidField(absl::StrCat("correction.losses[", i, "].line"),
-                          absl::StrCat("the manifest has lines 0 to ", convoy->manifest_size() - 1,
-                                       ", not ", loss.line()));
-    }
-    v1::ManifestLine* line = convoy->mutable_manifest(loss.line());
-    if (loss.removed() + loss.refused() > line->quantity()) {
-      return InvalidField(
-          absl::StrCat("correction.losses[", i, "]"),
-          absl::StrCat(loss.removed() + loss.refused(), " ", line->unit(), " lost, but line ",
-                       loss.line(), " (", line->item(), ") carried only ", line->quantity()));
-    }
-    line->set_quantity_removed(loss.removed());
-    line->set_quantity_refused(loss.refused());
-  }
-  return absl::OkStatus();
+  return ApplyLosses("correction.losses", c.losses(), convoy);
 }
 
 absl::Status ApplyParty(const v1::ConvoyCorrection& c, v1::Convoy* convoy) {
@@ -193,21 +176,34 @@ absl::Status ApplyParty(const v1::ConvoyCorrection& c, v1::Convoy* convoy) {
 
 }  // namespace
 
-bool RelaysDenial(v1::ConvoyStatus status) {
-  return status == v1::CONVOY_STATUS_DENIED || status == v1::CONVOY_STATUS_TURNED_BACK ||
-         status == v1::CONVOY_STATUS_ATTACKED;
-}
-
-bool IsOutcome(v1::ConvoyStatus status) {
-  return WasDelivered(status) || status == v1::CONVOY_STATUS_TURNED_BACK ||
-         status == v1::CONVOY_STATUS_ATTACKED || status == v1::CONVOY_STATUS_CANCELLED;
+absl::Status ApplyLosses(absl::string_view field,
+                         const google::protobuf::RepeatedPtrField<v1::LineLoss>& losses,
+                         v1::Convoy* convoy) {
+  for (int i = 0; i < losses.size(); ++i) {
+    const v1::LineLoss& loss = losses.Get(i);
+    if (loss.line() >= convoy->manifest_size()) {
+      return InvalidField(absl::StrCat(field, "[", i, "].line"),
+                          absl::StrCat("the manifest has lines 0 to ", convoy->manifest_size() - 1,
+                                       ", not ", loss.line()));
+    }
+    v1::ManifestLine* line = convoy->mutable_manifest(loss.line());
+    if (loss.removed() + loss.refused() > line->quantity()) {
+      return InvalidField(
+          absl::StrCat(field, "[", i, "]"),
+          absl::StrCat(loss.removed() + loss.refused(), " ", line->unit(), " lost, but line ",
+                       loss.line(), " (", line->item(), ") carried only ", line->quantity()));
+    }
+    line->set_quantity_removed(loss.removed());
+    line->set_quantity_refused(loss.refused());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ApplyCorrection(const v1::ConvoyCorrection& correction, v1::Convoy* convoy) {
   CORRIDOR_RETURN_IF_ERROR(ApplyOutcome(correction, convoy));
   CORRIDOR_RETURN_IF_ERROR(ApplyDates(correction, convoy));
   CORRIDOR_RETURN_IF_ERROR(ApplyPeople(correction, convoy));
-  CORRIDOR_RETURN_IF_ERROR(ApplyLosses(correction, convoy));
+  CORRIDOR_RETURN_IF_ERROR(ApplyCorrectedLosses(correction, convoy));
   CORRIDOR_RETURN_IF_ERROR(ApplyParty(correction, convoy));
   if (correction.mode() != v1::DELIVERY_MODE_UNSPECIFIED) convoy->set_mode(correction.mode());
   if (convoy->status() == v1::CONVOY_STATUS_CANCELLED) {

@@ -5,6 +5,7 @@
 #define CORRIDOR_SERVICES_CONVOYS_CONVOY_CORRECTION_H_
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "corridor/v1/convoys.pb.h"
 
 namespace corridor::convoys {
@@ -18,12 +19,13 @@ namespace corridor::convoys {
 // may be half changed: apply to a copy.
 absl::Status ApplyCorrection(const v1::ConvoyCorrection& correction, v1::Convoy* convoy);
 
-// Whether a convoy in `status` stands as a denial in the denials service
-// (denied, turned back, attacked).
-bool RelaysDenial(v1::ConvoyStatus status);
-
-// Whether `status` is an outcome (RecordConvoyOutcome's statuses).
-bool IsOutcome(v1::ConvoyStatus status);
+// Sets each manifest line's removed and refused quantities from `losses`
+// (an outcome's, or a correction's). INVALID_ARGUMENT naming
+// `<field>[i].line` for a line the manifest lacks, `<field>[i]` for more lost
+// than the line carried.
+absl::Status ApplyLosses(absl::string_view field,
+                         const google::protobuf::RepeatedPtrField<v1::LineLoss>& losses,
+                         v1::Convoy* convoy);
 
 }  // namespace corridor::convoys
 

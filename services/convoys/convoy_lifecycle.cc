@@ -76,4 +76,14 @@ bool WasDelivered(v1::ConvoyStatus status) {
   return status == v1::CONVOY_STATUS_DELIVERED || status == v1::CONVOY_STATUS_PARTIALLY_DELIVERED;
 }
 
+bool IsOutcome(v1::ConvoyStatus status) {
+  return WasDelivered(status) || status == v1::CONVOY_STATUS_TURNED_BACK ||
+         status == v1::CONVOY_STATUS_ATTACKED || status == v1::CONVOY_STATUS_CANCELLED;
+}
+
+bool RelaysDenial(v1::ConvoyStatus status) {
+  return status == v1::CONVOY_STATUS_DENIED || status == v1::CONVOY_STATUS_TURNED_BACK ||
+         status == v1::CONVOY_STATUS_ATTACKED;
+}
+
 }  // namespace corridor::convoys

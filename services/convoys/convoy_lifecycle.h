@@ -39,6 +39,14 @@ std::string StatusName(v1::ConvoyStatus status);
 // Delivered fully or partly.
 bool WasDelivered(v1::ConvoyStatus status);
 
+// One of RecordConvoyOutcome's statuses: delivered fully or partly, turned
+// back, attacked, cancelled.
+bool IsOutcome(v1::ConvoyStatus status);
+
+// Whether a convoy in `status` stands as a denial in the denials service
+// (denied, turned back, attacked).
+bool RelaysDenial(v1::ConvoyStatus status);
+
 }  // namespace corridor::convoys
 
 #endif  // CORRIDOR_SERVICES_CONVOYS_CONVOY_LIFECYCLE_H_

@@ -7,7 +7,7 @@
 #include "common/status_macros.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/convoys/convoy_correction.h"
+#include "services/convoys/convoy_lifecycle.h"
 #include "services/convoys/convoy_store.h"
 #include "services/convoys/convoy_tables.h"
 #include "storage/key_codec.h"

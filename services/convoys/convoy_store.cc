@@ -397,24 +397,8 @@ ConvoyStore::Change ConvoyStore::OutcomeChange(const v1::RecordConvoyOutcomeRequ
                           absl::StrCat(request.beneficiaries_reached(), " is more than the ",
                                        convoy->beneficiaries_approved(), " approved"));
     }
-    for (int i = 0; i < request.losses_size(); ++i) {
-      const v1::LineLoss& loss = request.losses(i);
-      if (loss.line() >= convoy->manifest_size()) {
-        return InvalidField(absl::StrCat("losses[", i, "].line"),
-                            absl::StrCat("the manifest has lines 0 to ",
-                                         convoy->manifest_size() - 1, ", not ", loss.line()));
-      }
-      v1::ManifestLine* line = convoy->mutable_manifest(loss.line());
-      if (loss.removed() + loss.refused() > line->quantity()) {
-        return InvalidField(
-            absl::StrCat("losses[", i, "]"),
-            absl::StrCat(loss.removed() + loss.refused(), " ", line->unit(), " lost, but line ",
-                         loss.line(), " (", line->item(), ") carried only ", line->quantity()));
-      }
-      line->set_quantity_removed(loss.removed());
-      line->set_quantity_refused(loss.refused());
-      *event->add_losses() = loss;
-    }
+    CORRIDOR_RETURN_IF_ERROR(ApplyLosses("losses", request.losses(), convoy));
+    *event->mutable_losses() = request.losses();
     if (request.outcome() != v1::CONVOY_STATUS_CANCELLED) {
       convoy->set_beneficiaries_reached(request.beneficiaries_reached());
       event->set_beneficiaries(request.beneficiaries_reached());

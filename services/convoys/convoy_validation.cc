@@ -132,18 +132,10 @@ absl::Status CheckCorrectionValues(const v1::ConvoyCorrection& c, absl::CivilDay
   if (!v1::DeliveryMode_IsValid(c.mode())) {
     return InvalidField("correction.mode", "must be ROAD, CROSS_BORDER, AIRDROP or AIRLIFT");
   }
-  switch (c.outcome()) {
-    case v1::CONVOY_STATUS_UNSPECIFIED:
-    case v1::CONVOY_STATUS_DELIVERED:
-    case v1::CONVOY_STATUS_PARTIALLY_DELIVERED:
-    case v1::CONVOY_STATUS_TURNED_BACK:
-    case v1::CONVOY_STATUS_ATTACKED:
-    case v1::CONVOY_STATUS_CANCELLED:
-      break;
-    default:
-      return InvalidField("correction.outcome",
-                          "must be DELIVERED, PARTIALLY_DELIVERED, TURNED_BACK, ATTACKED or "
-                          "CANCELLED (one outcome for another)");
+  if (c.outcome() != v1::CONVOY_STATUS_UNSPECIFIED && !IsOutcome(c.outcome())) {
+    return InvalidField("correction.outcome",
+                        "must be DELIVERED, PARTIALLY_DELIVERED, TURNED_BACK, ATTACKED or "
+                        "CANCELLED (one outcome for another)");
   }
   CORRIDOR_RETURN_IF_ERROR(CheckLosses("correction.losses", c.losses()));
   CORRIDOR_RETURN_IF_ERROR(
@@ -319,17 +311,10 @@ absl::Status ValidateDispatch(const v1::DispatchConvoyRequest& request, absl::Ci
 absl::Status ValidateOutcome(const v1::RecordConvoyOutcomeRequest& request, absl::CivilDay today) {
   CORRIDOR_RETURN_IF_ERROR(CheckTransitionBasics(request, today));
   const v1::ConvoyStatus outcome = request.outcome();
-  switch (outcome) {
-    case v1::CONVOY_STATUS_DELIVERED:
-    case v1::CONVOY_STATUS_PARTIALLY_DELIVERED:
-    case v1::CONVOY_STATUS_TURNED_BACK:
-    case v1::CONVOY_STATUS_ATTACKED:
-    case v1::CONVOY_STATUS_CANCELLED:
-      break;
-    default:
-      return InvalidField("outcome",
-                          "must be DELIVERED, PARTIALLY_DELIVERED, TURNED_BACK, ATTACKED or "
-                          "CANCELLED");
+  if (!IsOutcome(outcome)) {
+    return InvalidField("outcome",
+                        "must be DELIVERED, PARTIALLY_DELIVERED, TURNED_BACK, ATTACKED or "
+                        "CANCELLED");
   }
   const bool delivered = WasDelivered(outcome);
   CORRIDOR_RETURN_IF_ERROR(

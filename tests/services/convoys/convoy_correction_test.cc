@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/convoys/convoy_lifecycle.h"
 
 namespace corridor::convoys {
 namespace {
