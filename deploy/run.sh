@@ -12,10 +12,16 @@
 #                      (default var/backups)
 #   CORRIDOR_WEB       address of the dashboard (default 127.0.0.1:7480)
 #   CORRIDOR_METRICS   address of the Prometheus /metrics endpoint (default 127.0.0.1:7490)
+#   CORRIDOR_BIN       run the binaries in this folder, without set-up or build
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
-./scripts/build.sh
+# CORRIDOR_BIN: run binaries already built there, without setting up or
+# building (e.g. on a shared tree with work in progress).
+if [ -z "${CORRIDOR_BIN:-}" ]; then
+  ./scripts/setup.sh
+  ./scripts/build.sh
+fi
+BIN=${CORRIDOR_BIN:-build/bin}
 
 LISTEN=${CORRIDOR_LISTEN:-127.0.0.1:7400}
 DATA_DIR=${CORRIDOR_DATA_DIR:-var/data}
@@ -29,7 +35,7 @@ WEB_PORT_FILE=$(mktemp)
 rm -f "$WEB_PORT_FILE"
 trap 'rm -f "$PORT_FILE" "$WEB_PORT_FILE"' EXIT
 
-build/bin/corridord --listen="$LISTEN" --data_dir="$DATA_DIR" --backup_root="$BACKUP_ROOT" \
+"$BIN"/corridord --listen="$LISTEN" --data_dir="$DATA_DIR" --backup_root="$BACKUP_ROOT" \
   --port_file="$PORT_FILE" --metrics_listen="$METRICS_LISTEN" &
 SERVER=$!
 WEB=""
@@ -53,7 +59,7 @@ for _ in $(seq 1 300); do
 done
 ADDRESS=$(cat "$PORT_FILE")
 
-build/bin/corridor-web --listen="$WEB_LISTEN" --target="$ADDRESS" --port_file="$WEB_PORT_FILE" &
+"$BIN"/corridor-web --listen="$WEB_LISTEN" --target="$ADDRESS" --port_file="$WEB_PORT_FILE" &
 WEB=$!
 for _ in $(seq 1 100); do
   [ -s "$WEB_PORT_FILE" ] && break

@@ -48,10 +48,11 @@ Commands:
   routes history  ID [--limit=N] [--page-token=T]
   routes report   ID --status=S --source=CITATION [--at=YYYY-MM-DD|RFC3339 (default now)]
                   [--confidence=low|medium|high] [--checkpoint=NAME] [--party=P] [--note=TEXT]
-  routes correct  ROUTE POSITION --reason=TEXT --status=S --source=CITATION [--at=...]
+  routes correct  POSITION --reason=TEXT [--status=S] [--at=...] [--source=CITATION]
                   [--confidence=C] [--checkpoint=NAME] [--party=P] [--note=TEXT]
-                  (the report at POSITION, as it should have been filed; it stays in the
-                  history, superseded, and an agreement's violation found in it goes too)
+                  (the report at POSITION as it should have been filed: the flags given
+                  change, the rest is kept; the old report stays in the history, superseded,
+                  and an agreement's violation found in it goes with it)
   routes withdraw POSITION --reason=TEXT         (a report filed in error)
   routes watch    [--route=ID,...] [--after=POSITION] [--count=N]
                   (prints each report as it is filed; reconnects from the last position)
@@ -71,6 +72,7 @@ Commands:
   convoys deny    ID --party=P --reason=TEXT --category=C
   convoys dispatch ID
   convoys outcome ID --outcome=O [--reached=N] [--removed=LINE:QTY,...] [--refused=LINE:QTY,...]
+                  (LINE is the manifest line, counted from 0 as `convoys get` lists them)
                   [--party=P --category=C (turned-back, attacked)]
                   every transition also takes [--date=YYYY-MM-DD (default today)]
                   [--source=CITATION] [--note=TEXT] [--expected-version=N]
@@ -78,7 +80,8 @@ Commands:
                   [--planned=DATE] [--requested=DATE] [--approved-on=DATE] [--dispatched=DATE]
                   [--outcome-date=DATE]
                   [--mode=M] [--outcome=O (one final outcome for another)] [--party=P]
-                  [--category=C] [--removed=LINE:QTY,... --refused=LINE:QTY,... | --no-losses]
+                  [--category=C] [--area=ID] [--route=ID|-]
+                  [--removed=LINE:QTY,... --refused=LINE:QTY,... | --no-losses]
                   [--source=CITATION] [--date=YYYY-MM-DD] [--expected-version=N]
                   (a value recorded in error; only the values given change, the history keeps
                   the convoy as it was; a relayed denial is corrected or withdrawn to match)

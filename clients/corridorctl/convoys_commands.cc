@@ -357,7 +357,47 @@ absl::Status TakeCorrectionValues(Flags& flags, v1::ConvoyCorrection* c) {
   v1::AccessConstraintCategory category = v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
   CORRIDOR_RETURN_IF_ERROR(flags.TakeAccessCategory(/*required=*/false, &category));
   c->set_category(category);
+  c->set_area_id(flags.Take("area"));
+  c->set_route_id(flags.Take("route"));
   return absl::OkStatus();
+}
+
+// What a correction changed, as "reached 1,450 -> 14,500; mode road".
+std::string CorrectionSummary(const v1::ConvoyEvent& e) {
+  const v1::ConvoyCorrection& c = e.correction();
+  const v1::Convoy& was = e.corrected_from();
+  std::vector<std::string> parts;
+  auto people = [&](const char* what, bool set, int64_t before, int64_t after) {
+    if (set)
+      parts.push_back(absl::StrCat(what, " ", WithThousands(before), " -> ", WithThousands(after)));
+  };
+  people("requested", c.has_beneficiaries_requested(), was.beneficiaries_requested(),
+         c.beneficiaries_requested());
+  people("approved", c.has_beneficiaries_approved(), was.beneficiaries_approved(),
+         c.beneficiaries_approved());
+  people("reached", c.has_beneficiaries_reached(), was.beneficiaries_reached(),
+         c.beneficiaries_reached());
+  auto date = [&](const char* what, bool set, const v1::Date& before, const v1::Date& after) {
+    if (set) parts.push_back(absl::StrCat(what, " ", DateText(before), " -> ", DateText(after)));
+  };
+  date("planned", c.has_planned_date(), was.planned_date(), c.planned_date());
+  date("requested on", c.has_requested_on(), was.requested_on(), c.requested_on());
+  date("approved on", c.has_approved_on(), was.approved_on(), c.approved_on());
+  date("dispatched", c.has_dispatched_date(), was.dispatched_date(), c.dispatched_date());
+  date("outcome", c.has_outcome_date(), was.outcome_date(), c.outcome_date());
+  if (c.outcome() != v1::CONVOY_STATUS_UNSPECIFIED) {
+    parts.push_back(
+        absl::StrCat("outcome ", StatusText(was.status()), " -> ", StatusText(c.outcome())));
+  }
+  if (c.mode() != v1::DELIVERY_MODE_UNSPECIFIED) {
+    parts.push_back(absl::StrCat("mode ", ModeText(c.mode())));
+  }
+  if (!c.area_id().empty())
+    parts.push_back(absl::StrCat("area ", was.area_id(), " -> ", c.area_id()));
+  if (!c.route_id().empty()) parts.push_back(absl::StrCat("road -> ", c.route_id()));
+  if (!c.responsible_party().empty()) parts.push_back("party " + c.responsible_party());
+  if (c.replace_losses()) parts.push_back("losses replaced");
+  return absl::StrJoin(parts, "; ");
 }
 
 absl::StatusOr<v1::CorrectConvoyRequest> ParseCorrect(Flags& flags, const Args& args) {
@@ -417,7 +457,7 @@ Grid HistoryGrid(const v1::GetConvoyHistoryResponse& history) {
                             ", asked ", DateText(e.approval_step().requested_on()), ", ",
                             EnumTextOf("STEP_OUTCOME_", e.approval_step().outcome()), ")");
     } else if (e.has_correction()) {
-      status = absl::StrCat("CORRECTED, now ", StatusText(e.status()));
+      status = absl::StrCat("CORRECTED (", CorrectionSummary(e), "), now ", StatusText(e.status()));
     }
     grid.rows.push_back({absl::StrCat(e.sequence()), DateText(e.occurred_on()), status,
                          e.has_approval_step() ? "" : StatusText(e.previous_status()),

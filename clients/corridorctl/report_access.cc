@@ -41,8 +41,7 @@ std::string LostText(const google::protobuf::RepeatedPtrField<v1::ItemsLost>& it
 
 std::string NameOf(const v1::AreaAccess& r) {
   if (r.member_area_ids().empty()) return r.area_name();
-  return absl::StrCat(r.area_name(), " (enclave: itself and ", r.member_area_ids_size(),
-                      " member areas)");
+  return absl::StrCat(r.area_name(), " [+", r.member_area_ids_size(), " member areas]");
 }
 
 Grid AccessGrid(const std::vector<v1::AreaAccess>& rows) {
@@ -62,7 +61,8 @@ Grid AccessGrid(const std::vector<v1::AreaAccess>& rows) {
                  "% CONVOYS DELIV",
                  "LAST DELIVERY",
                  "DAYS SINCE",
-                 "ITEMS LOST"};
+                 "ITEMS LOST",
+                 "EVACUATED"};
   for (const v1::AreaAccess& r : rows) {
     grid.rows.push_back(
         {r.area_id(), NameOf(r), EnumTextOf("AREA_STATUS_", r.area_status()),
@@ -76,7 +76,11 @@ Grid AccessGrid(const std::vector<v1::AreaAccess>& rows) {
              0),
          r.has_last_delivery() ? DateText(r.last_delivery()) : "never",
          r.has_days_since_last_delivery() ? absl::StrCat(r.days_since_last_delivery()) : "",
-         LostText(r.items_lost())});
+         LostText(r.items_lost()),
+         r.evacuations().requests() == 0
+             ? ""
+             : absl::StrCat(WithThousands(r.evacuations().people_reached()), " of ",
+                            WithThousands(r.evacuations().people_requested()))});
   }
   return grid;
 }
@@ -86,8 +90,8 @@ void AddTotals(const std::string& group, const std::string& areas, const v1::Acc
   grid->rows.push_back(
       {group, areas, absl::StrCat(t.requests()), absl::StrCat(t.pending()),
        absl::StrCat(t.approved()), absl::StrCat(t.denied()), absl::StrCat(t.delivered()),
-       WithThousands(t.people_requested()), WithThousands(t.people_approved()),
-       WithThousands(t.people_reached()),
+       absl::StrCat(t.cancelled()), WithThousands(t.people_requested()),
+       WithThousands(t.people_approved()), WithThousands(t.people_reached()),
        PercentOf(t.has_share_people_reached() ? std::optional<double>(t.share_people_reached())
                                               : std::nullopt,
                  1),
@@ -98,10 +102,13 @@ void AddTotals(const std::string& group, const std::string& areas, const v1::Acc
 
 Grid AccessTotalsGrid(const v1::AccessReport& report) {
   Grid grid;
-  grid.header = {"TOTALS",          "AREAS",          "REQUESTS",         "PENDING",
-                 "APPROVED",        "DENIED",         "DELIVERED",        "PEOPLE REQUESTED",
-                 "PEOPLE APPROVED", "PEOPLE REACHED", "% PEOPLE REACHED", "ITEMS LOST"};
-  AddTotals("all aid deliveries", "", report.totals(), &grid);
+  grid.header = {"TOTALS",           "AREAS",           "REQUESTS",       "PENDING",
+                 "APPROVED",         "DENIED",          "DELIVERED",      "CANCELLED",
+                 "PEOPLE REQUESTED", "PEOPLE APPROVED", "PEOPLE REACHED", "% PEOPLE REACHED",
+                 "ITEMS LOST"};
+  int64_t areas = 0;
+  for (const v1::StatusTotals& s : report.by_area_status()) areas += s.areas();
+  AddTotals("all aid deliveries", absl::StrCat(areas), report.totals(), &grid);
   for (const v1::StatusTotals& s : report.by_area_status()) {
     const std::string group = s.area_status() == v1::AREA_STATUS_UNSPECIFIED
                                   ? "other statuses"

@@ -155,21 +155,45 @@ absl::StatusOr<v1::ReportRouteStatusRequest> ParseReport(Flags& flags, const Arg
   return request;
 }
 
-// routes correct ROUTE POSITION --reason=TEXT [report flags], or
-// routes withdraw POSITION --reason=TEXT.
+// The report flags a correction gives; the server keeps the old report's
+// values for the rest.
+absl::Status TakeReportChanges(Flags& flags, v1::ReportRouteStatusRequest* report) {
+  if (flags.Has("status")) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        const v1::RouteStatus status,
+        ParseEnumAs<v1::RouteStatus>(kStatusPrefix, "--status", flags.Take("status")));
+    report->set_status(status);
+  }
+  bool has_at = false;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeTime("at", report->mutable_observed_at(), &has_at));
+  if (!has_at) report->clear_observed_at();
+  report->mutable_source()->set_citation(flags.Take("source"));
+  if (flags.Has("confidence")) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        const v1::Confidence confidence,
+        ParseEnumAs<v1::Confidence>(kConfidencePrefix, "--confidence", flags.Take("confidence")));
+    report->set_confidence(confidence);
+  }
+  report->set_note(flags.Take("note"));
+  report->set_checkpoint(flags.Take("checkpoint"));
+  report->set_controlling_party(flags.Take("party"));
+  return absl::OkStatus();
+}
+
+// routes correct|withdraw POSITION --reason=TEXT [report flags].
 absl::StatusOr<v1::CorrectRouteReportRequest> ParseCorrection(Flags& flags, const Args& args,
                                                               bool withdraw) {
-  const char* usage = withdraw ? "routes withdraw takes one report position (see routes history)"
-                               : "routes correct takes the route id and the report position, "
-                                 "e.g. routes correct castello-road 7 --status=open ...";
-  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(args, withdraw ? 1 : 2, usage));
+  const std::string command = withdraw ? "routes withdraw" : "routes correct";
+  CORRIDOR_RETURN_IF_ERROR(
+      ExpectArgs(args, 1,
+                 absl::StrCat(command,
+                              " takes one report position (the POSITION column of "
+                              "routes history)")));
   v1::CorrectRouteReportRequest request;
   int64_t position = 0;
-  if (!absl::SimpleAtoi(args[withdraw ? 0 : 1], &position) || position <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", args[withdraw ? 0 : 1],
-                     "\" is not a report position (the POSITION column of "
-                     "routes history)"));
+  if (!absl::SimpleAtoi(args[0], &position) || position <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", args[0], "\" is not a report position (the POSITION column of routes history)"));
   }
   request.set_position(position);
   std::string reason;
@@ -177,11 +201,8 @@ absl::StatusOr<v1::CorrectRouteReportRequest> ParseCorrection(Flags& flags, cons
       flags.TakeRequired("reason", "\"the road was reported closed in error\"", &reason));
   request.set_reason(reason);
   request.set_withdraw(withdraw);
-  if (withdraw) {
-    CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("routes withdraw"));
-    return request;
-  }
-  CORRIDOR_ASSIGN_OR_RETURN(*request.mutable_report(), ParseReport(flags, {args[0]}));
+  if (!withdraw) CORRIDOR_RETURN_IF_ERROR(TakeReportChanges(flags, request.mutable_report()));
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed(command));
   return request;
 }
 
@@ -348,6 +369,8 @@ int RunRoutesCommand(Session& session, Flags& flags, const std::string& verb, co
             return;
           }
           PrintRoute(session, response.route());
+          session.err() << "filed as report #" << response.report().position()
+                        << " (its position, for routes correct or routes withdraw)\n";
           if (!response.report().current()) {
             session.err() << "note: an earlier-filed report was observed later, so this one "
                              "joins the history without changing the current status\n";

@@ -63,6 +63,10 @@ void AccessTally::Add(const v1::Convoy& c) {
     people_approved_ += c.beneficiaries_approved();
   }
   if (c.status() == v1::CONVOY_STATUS_DENIED) ++denied_;
+  if (c.status() == v1::CONVOY_STATUS_CANCELLED) {
+    ++cancelled_;
+    if (!c.has_beneficiaries_approved()) ++cancelled_unanswered_;
+  }
   if (WasDelivered(c.status())) {
     ++delivered_;
     people_reached_ += c.beneficiaries_reached();
@@ -81,6 +85,8 @@ void AccessTally::Merge(const AccessTally& other) {
   approved_ += other.approved_;
   denied_ += other.denied_;
   delivered_ += other.delivered_;
+  cancelled_ += other.cancelled_;
+  cancelled_unanswered_ += other.cancelled_unanswered_;
   people_requested_ += other.people_requested_;
   people_approved_ += other.people_approved_;
   people_reached_ += other.people_reached_;
@@ -98,6 +104,8 @@ v1::AccessTotals AccessTally::ToTotals() const {
   totals.set_approved(approved_);
   totals.set_denied(denied_);
   totals.set_delivered(delivered_);
+  totals.set_cancelled(cancelled_);
+  totals.set_cancelled_unanswered(cancelled_unanswered_);
   totals.set_people_requested(people_requested_);
   totals.set_people_approved(people_approved_);
   totals.set_people_reached(people_reached_);

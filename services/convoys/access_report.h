@@ -37,6 +37,8 @@ class AccessTally {
   int64_t approved_ = 0;
   int64_t denied_ = 0;
   int64_t delivered_ = 0;
+  int64_t cancelled_ = 0;
+  int64_t cancelled_unanswered_ = 0;
   int64_t people_requested_ = 0;
   int64_t people_approved_ = 0;
   int64_t people_reached_ = 0;

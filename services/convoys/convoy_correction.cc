@@ -56,14 +56,6 @@ absl::Status ApplyDates(const v1::ConvoyCorrection& c, v1::Convoy* convoy) {
     *convoy->mutable_outcome_date() = c.outcome_date();
     *convoy->mutable_status_date() = c.outcome_date();
   }
-  if (convoy->has_dispatched_date() && convoy->has_outcome_date() &&
-      DateNumber(convoy->outcome_date()) < DateNumber(convoy->dispatched_date())) {
-    return InvalidField(
-        c.has_outcome_date() ? "correction.outcome_date" : "correction.dispatched_date",
-        absl::StrCat("the outcome (", FormatDate(convoy->outcome_date()),
-                     ") would be before the dispatch (", FormatDate(convoy->dispatched_date()),
-                     ")"));
-  }
   return absl::OkStatus();
 }
 
@@ -176,6 +168,39 @@ absl::Status ApplyParty(const v1::ConvoyCorrection& c, v1::Convoy* convoy) {
 
 }  // namespace
 
+absl::Status CheckDateOrder(const v1::Convoy& convoy, absl::string_view field) {
+  struct Step {
+    const char* name;  // the Convoy field
+    const char* what;  // "was approved"
+    const v1::Date* date;
+  };
+  const bool denied = convoy.status() == v1::CONVOY_STATUS_DENIED;
+  const Step steps[] = {
+      {"requested_on", "was requested",
+       convoy.has_requested_on() ? &convoy.requested_on() : nullptr},
+      {"approved_on", "was approved", convoy.has_approved_on() ? &convoy.approved_on() : nullptr},
+      {"status_date", "was denied", denied ? &convoy.status_date() : nullptr},
+      {"dispatched_date", "was dispatched",
+       convoy.has_dispatched_date() ? &convoy.dispatched_date() : nullptr},
+      {"outcome_date", "met its outcome",
+       convoy.has_outcome_date() ? &convoy.outcome_date() : nullptr},
+  };
+  const Step* before = nullptr;
+  for (const Step& step : steps) {
+    if (step.date == nullptr) continue;
+    if (before != nullptr && DateNumber(*step.date) < DateNumber(*before->date)) {
+      return InvalidField(
+          field.empty() ? absl::StrCat("correction.", step.name) : std::string(field),
+          absl::StrCat(FormatDate(*step.date), " is before the convoy ", before->what, " (",
+                       FormatDate(*before->date),
+                       "); each step is dated on or after the one "
+                       "before it"));
+    }
+    before = &step;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ApplyLosses(absl::string_view field,
                          const google::protobuf::RepeatedPtrField<v1::LineLoss>& losses,
                          v1::Convoy* convoy) {
@@ -206,6 +231,13 @@ absl::Status ApplyCorrection(const v1::ConvoyCorrection& correction, v1::Convoy*
   CORRIDOR_RETURN_IF_ERROR(ApplyCorrectedLosses(correction, convoy));
   CORRIDOR_RETURN_IF_ERROR(ApplyParty(correction, convoy));
   if (correction.mode() != v1::DELIVERY_MODE_UNSPECIFIED) convoy->set_mode(correction.mode());
+  if (!correction.area_id().empty()) convoy->set_area_id(correction.area_id());
+  if (correction.route_id() == "-") {
+    convoy->clear_route_id();
+  } else if (!correction.route_id().empty()) {
+    convoy->set_route_id(correction.route_id());
+  }
+  CORRIDOR_RETURN_IF_ERROR(CheckDateOrder(*convoy, ""));
   if (convoy->status() == v1::CONVOY_STATUS_CANCELLED) {
     for (const v1::ManifestLine& line : convoy->manifest()) {
       if (line.quantity_removed() != 0 || line.quantity_refused() != 0) {

@@ -19,6 +19,12 @@ namespace corridor::convoys {
 // may be half changed: apply to a copy.
 absl::Status ApplyCorrection(const v1::ConvoyCorrection& correction, v1::Convoy* convoy);
 
+// Each step of the convoy dated on or after the one before it: requested,
+// then approved or denied, dispatched, the outcome. INVALID_ARGUMENT naming
+// `field` (a transition's "occurred_on"), or, when `field` is empty,
+// "correction.<date>" for the date that comes too early.
+absl::Status CheckDateOrder(const v1::Convoy& convoy, absl::string_view field);
+
 // Sets each manifest line's removed and refused quantities from `losses`
 // (an outcome's, or a correction's). INVALID_ARGUMENT naming
 // `<field>[i].line` for a line the manifest lacks, `<field>[i]` for more lost

@@ -44,6 +44,7 @@ void ConvoyStore::RelayDenial(Step step, const v1::Convoy& before, const v1::Con
     *correction.mutable_facts() = DenialFor(*after, FactsEvent(*after, event)).facts();
     const v1::DenialFacts& now = correction.facts();
     if (was.party() == now.party() && was.category() == now.category() &&
+        was.area_id() == now.area_id() && was.route_id() == now.route_id() &&
         was.people_affected() == now.people_affected() &&
         was.occurred_at().seconds() == now.occurred_at().seconds()) {
       return;

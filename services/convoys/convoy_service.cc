@@ -102,6 +102,22 @@ grpc::Status ConvoyService::RecordConvoyOutcome(grpc::ServerContext* context,
                });
 }
 
+absl::Status ConvoyService::CheckCorrectedPlace(const v1::CorrectConvoyRequest& request,
+                                                absl::Time deadline) const {
+  const v1::ConvoyCorrection& c = request.correction();
+  if (c.area_id().empty() && (c.route_id().empty() || c.route_id() == "-")) {
+    return absl::OkStatus();
+  }
+  CORRIDOR_ASSIGN_OR_RETURN(const v1::Convoy convoy, store_->Get("convoy_id", request.convoy_id()));
+  const std::string area = c.area_id().empty() ? convoy.area_id() : c.area_id();
+  const std::string route = c.route_id() == "-"    ? ""
+                            : c.route_id().empty() ? convoy.route_id()
+                                                   : c.route_id();
+  absl::Status checked = references_->CheckAreaAndRoute(area, route, deadline);
+  if (checked.ok()) return checked;
+  return absl::Status(checked.code(), absl::StrCat("correction.", checked.message()));
+}
+
 grpc::Status ConvoyService::ImportConvoy(grpc::ServerContext* context,
                                          const v1::ImportConvoyRequest* request,
                                          v1::Convoy* response) {
@@ -126,6 +142,7 @@ grpc::Status ConvoyService::CorrectConvoy(grpc::ServerContext* context,
                  const absl::CivilDay today = TodayUtc();
                  CORRIDOR_RETURN_IF_ERROR(ValidateCorrect(*request, today));
                  CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
+                 CORRIDOR_RETURN_IF_ERROR(CheckCorrectedPlace(*request, CallDeadline(*context)));
                  return store_->Correct(origin, *request, today);
                });
 }

@@ -49,6 +49,10 @@ class ConvoyService final : public AdmittedService<v1::ConvoyService> {
                                v1::AccessReport* response) override;
 
  private:
+  // A correction's new area or road exists, and the road leads to the area
+  // (errors name "correction.area_id" or "correction.route_id").
+  absl::Status CheckCorrectedPlace(const v1::CorrectConvoyRequest& request,
+                                   absl::Time deadline) const;
   // PERMISSION_DENIED if a partner's call touches another agency's convoy.
   absl::Status CheckConvoyOfCaller(const storage::Origin& origin,
                                    const std::string& convoy_id) const;

@@ -202,7 +202,10 @@ absl::StatusOr<v1::ConvoyEvent> ConvoyStore::Advance(const storage::Origin& orig
   } else {
     convoy->set_status(target);
   }
-  if (change.step == Step::kTransition) *convoy->mutable_status_date() = change.occurred_on;
+  if (change.step == Step::kTransition) {
+    *convoy->mutable_status_date() = change.occurred_on;
+    CORRIDOR_RETURN_IF_ERROR(CheckDateOrder(*convoy, "occurred_on"));
+  }
   convoy->set_transitions(event.sequence());
   *convoy->mutable_meta()->mutable_updated_at() = now;
   *convoy->mutable_meta()->mutable_updated_by() = origin.principal;
@@ -384,11 +387,6 @@ ConvoyStore::Change ConvoyStore::OutcomeChange(const v1::RecordConvoyOutcomeRequ
   change.to = Always(request.outcome());
   const v1::Date on = change.occurred_on;
   change.apply = [&request, on](v1::Convoy* convoy, v1::ConvoyEvent* event) -> absl::Status {
-    if (convoy->has_dispatched_date() && DateNumber(on) < DateNumber(convoy->dispatched_date())) {
-      return InvalidField("occurred_on",
-                          absl::StrCat(FormatDate(on), " is before the convoy was dispatched (",
-                                       FormatDate(convoy->dispatched_date()), ")"));
-    }
     // Turned back or attacked, a convoy may have reached some people
     // first; never more than it was approved for, whatever the outcome.
     if (request.outcome() != v1::CONVOY_STATUS_CANCELLED &&

@@ -100,7 +100,7 @@ bool IsSet(const v1::ConvoyCorrection& c) {
          c.has_beneficiaries_approved() || c.has_beneficiaries_reached() ||
          c.mode() != v1::DELIVERY_MODE_UNSPECIFIED ||
          c.outcome() != v1::CONVOY_STATUS_UNSPECIFIED || c.replace_losses() ||
-         !c.responsible_party().empty() ||
+         !c.responsible_party().empty() || !c.area_id().empty() || !c.route_id().empty() ||
          c.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED;
 }
 
@@ -136,6 +136,10 @@ absl::Status CheckCorrectionValues(const v1::ConvoyCorrection& c, absl::CivilDay
     return InvalidField("correction.outcome",
                         "must be DELIVERED, PARTIALLY_DELIVERED, TURNED_BACK, ATTACKED or "
                         "CANCELLED (one outcome for another)");
+  }
+  CORRIDOR_RETURN_IF_ERROR(CheckId("correction.area_id", c.area_id(), false));
+  if (c.route_id() != "-") {
+    CORRIDOR_RETURN_IF_ERROR(CheckId("correction.route_id", c.route_id(), false));
   }
   CORRIDOR_RETURN_IF_ERROR(CheckLosses("correction.losses", c.losses()));
   CORRIDOR_RETURN_IF_ERROR(

@@ -241,6 +241,19 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Correct(
   return response;
 }
 
+absl::StatusOr<v1::RouteReport> RouteStore::GetReport(int64_t position) const {
+  v1::RouteReport report;
+  absl::StatusOr<uint64_t> version =
+      store_->Get(RouteReportsTable().schema(),
+                  KeyWriter().Uint64(static_cast<uint64_t>(position)).Release(), &report);
+  if (absl::IsNotFound(version.status())) {
+    return absl::NotFoundError(absl::StrCat("position: no road report at feed position ", position,
+                                            "; see corridorctl routes history ROUTE"));
+  }
+  CORRIDOR_RETURN_IF_ERROR(version.status());
+  return report;
+}
+
 absl::StatusOr<storage::Versioned<v1::RouteReport>> RouteStore::StandingReport(
     int64_t position) const {
   storage::Versioned<v1::RouteReport> found;
@@ -259,9 +272,9 @@ absl::StatusOr<storage::Versioned<v1::RouteReport>> RouteStore::StandingReport(
                      found.record.supersedes(), "; file a new report instead"));
   }
   if (found.record.superseded_by() != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("position: report ", position, " was already corrected by report ",
-                     found.record.superseded_by(), "; correct that one instead"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "position: report ", position, " was already superseded by report ",
+        found.record.superseded_by(), "; see routes history for the report that stands now"));
   }
   return found;
 }

@@ -117,22 +117,27 @@ absl::Status ValidateReport(const v1::ReportRouteStatusRequest& request, absl::T
   return CheckText("controlling_party", request.controlling_party(), kMaxNameBytes, false);
 }
 
-absl::Status ValidateCorrectReport(const v1::CorrectRouteReportRequest& request, absl::Time now) {
+absl::Status ValidateCorrectReport(const v1::CorrectRouteReportRequest& request) {
   if (request.position() <= 0) {
     return InvalidField("position",
                         "is required: the feed position of the report to correct "
                         "(see corridorctl routes history)");
   }
-  CORRIDOR_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxTextBytes, true));
-  if (request.withdraw()) return absl::OkStatus();
-  if (!request.has_report()) {
-    return InvalidField("report",
-                        "is required: the report as it should have been filed (or "
-                        "set withdraw)");
-  }
-  absl::Status status = ValidateReport(request.report(), now);
-  if (status.ok()) return status;
-  return absl::Status(status.code(), absl::StrCat("report.", status.message()));
+  return CheckText("reason", request.reason(), kMaxTextBytes, true);
+}
+
+v1::ReportRouteStatusRequest CorrectedReport(const v1::RouteReport& old,
+                                             const v1::ReportRouteStatusRequest& given) {
+  v1::ReportRouteStatusRequest merged = given;
+  if (merged.route_id().empty()) merged.set_route_id(old.route_id());
+  if (merged.status() == v1::ROUTE_STATUS_UNSPECIFIED) merged.set_status(old.status());
+  if (!merged.has_observed_at()) *merged.mutable_observed_at() = old.observed_at();
+  if (merged.source().citation().empty()) *merged.mutable_source() = old.source();
+  if (merged.confidence() == v1::CONFIDENCE_UNSPECIFIED) merged.set_confidence(old.confidence());
+  if (merged.note().empty()) merged.set_note(old.note());
+  if (merged.checkpoint().empty()) merged.set_checkpoint(old.checkpoint());
+  if (merged.controlling_party().empty()) merged.set_controlling_party(old.controlling_party());
+  return merged;
 }
 
 absl::Status ValidateList(const v1::ListRoutesRequest& request) {

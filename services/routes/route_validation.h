@@ -17,9 +17,13 @@ absl::Status ValidateRouteStatus(absl::string_view field, int status);
 absl::Status ValidateCreate(const v1::CreateRouteRequest& request);
 // Observation times may not lie after `now` (plus a minute of clock skew).
 absl::Status ValidateReport(const v1::ReportRouteStatusRequest& request, absl::Time now);
-// The position and reason; a correction's report as ValidateReport checks
-// a new one, its errors naming "report.<field>".
-absl::Status ValidateCorrectReport(const v1::CorrectRouteReportRequest& request, absl::Time now);
+// The position and the reason (the corrected report is checked once
+// merged with the old one: CorrectedReport, then ValidateReport).
+absl::Status ValidateCorrectReport(const v1::CorrectRouteReportRequest& request);
+// The report a correction files: `given`'s fields where set, `old`'s where
+// not.
+v1::ReportRouteStatusRequest CorrectedReport(const v1::RouteReport& old,
+                                             const v1::ReportRouteStatusRequest& given);
 absl::Status ValidateList(const v1::ListRoutesRequest& request);
 absl::Status ValidateWatch(const v1::WatchRouteStatusRequest& request);
 

@@ -116,7 +116,8 @@ TEST_F(CorridorctlMonthTest, AMonthOfThePlanAddsUpToThePeopleReachedOfThoseReque
   EXPECT_EQ(corrected.beneficiaries_reached(), 14500);
   EXPECT_EQ(corrected.corrections(), 1);
   CommandResult history = Ctl({"convoys", "history", duma, "--output=csv"});
-  EXPECT_THAT(history.out, HasSubstr("CORRECTED, now partially-delivered"));
+  EXPECT_THAT(history.out,
+              HasSubstr("CORRECTED (reached 1,450 -> 14,500), now partially-delivered"));
   EXPECT_THAT(history.out, HasSubstr("typed 1,450 for 14,500"));
 
   v1::AccessReport report =
@@ -189,6 +190,32 @@ TEST_F(CorridorctlMonthTest, ACorrectedOutcomeCorrectsOrWithdrawsItsDenial) {
   EXPECT_EQ(delivered.status(), v1::CONVOY_STATUS_DELIVERED);
   EXPECT_TRUE(delivered.denial_id().empty());
   EXPECT_TRUE(DenialsOf(convoy, 0).empty());
+}
+
+TEST_F(CorridorctlMonthTest, StepsAreDatedInOrderAndAWrongAreaIsCorrected) {
+  const std::string convoy = Submit("ordered", "EG-DUMA", "5000", "road");  // made 1 Oct
+  CommandResult early =
+      Ctl({"convoys", "approve", convoy, "--beneficiaries=5000", "--date=2016-09-20"});
+  EXPECT_EQ(early.exit_code, 4);
+  EXPECT_THAT(early.err, HasSubstr("occurred_on: 2016-09-20 is before the convoy was requested"));
+  CtlJson<v1::Convoy>({"convoys", "approve", convoy, "--beneficiaries=5000", "--date=2016-10-10"});
+  CommandResult dispatch = Ctl({"convoys", "dispatch", convoy, "--date=2016-10-05"});
+  EXPECT_THAT(dispatch.err, HasSubstr("is before the convoy was approved (2016-10-10)"));
+
+  // Entered against Douma, meant for Arbin: the area is corrected, and the
+  // reports follow.
+  v1::Convoy moved = CtlJson<v1::Convoy>(
+      {"convoys", "correct", convoy, "--area=EG-ARBIN", "--reason=entered against the wrong town"});
+  EXPECT_EQ(moved.area_id(), "EG-ARBIN");
+  CommandResult nowhere = Ctl({"convoys", "correct", convoy, "--area=ATLANTIS", "--reason=typo"});
+  EXPECT_EQ(nowhere.exit_code, 4);
+  EXPECT_THAT(nowhere.err, HasSubstr("correction.area_id"));
+  v1::AccessReport report = CtlJson<v1::AccessReport>(
+      {"report", "access", "--from=2016-10-01", "--to=2016-10-31", "--area=EG-DUMA,EG-ARBIN"});
+  ASSERT_EQ(report.areas_size(), 2);
+  EXPECT_EQ(report.areas(0).area_id(), "EG-ARBIN");
+  EXPECT_EQ(report.areas(0).requests(), 1);
+  EXPECT_EQ(report.areas(1).requests(), 0);
 }
 
 TEST_F(CorridorctlMonthTest, APastRequestNeedsTheDayItWasMade) {

@@ -88,6 +88,24 @@ TEST(AccessTallyTest, CountsEachStageOfTheLifeCycle) {
   EXPECT_EQ(t.items_lost(0).removed(), 40);
 }
 
+TEST(AccessTallyTest, CancelledRequestsAreCountedSoTheStagesAddUp) {
+  AccessTally tally;
+  tally.Add(Requested(100));
+  tally.Add(Denied(100));
+  tally.Add(Delivered(100, 100, 100));
+  v1::Convoy unanswered = Requested(100);
+  unanswered.set_status(v1::CONVOY_STATUS_CANCELLED);
+  tally.Add(unanswered);
+  v1::Convoy after_approval = Delivered(100, 100, 0);
+  after_approval.set_status(v1::CONVOY_STATUS_CANCELLED);
+  after_approval.clear_beneficiaries_reached();
+  tally.Add(after_approval);
+  const v1::AccessTotals t = tally.ToTotals();
+  EXPECT_EQ(t.cancelled(), 2);
+  EXPECT_EQ(t.cancelled_unanswered(), 1);
+  EXPECT_EQ(t.requests(), t.pending() + t.denied() + t.approved() + t.cancelled_unanswered());
+}
+
 TEST(AccessTallyTest, NoShareWithoutAWhole) {
   const v1::AccessTotals empty = AccessTally().ToTotals();
   EXPECT_FALSE(empty.has_share_people_reached());
@@ -182,6 +200,7 @@ TEST_F(AssembleTest, TotalsCountEachRequestOnceAndSplitByStatusAndMode) {
   EXPECT_EQ(all.pending(), 1);
 
   ASSERT_EQ(report.by_area_status_size(), 3);
+  EXPECT_TRUE(report.by_area_status(2).has_area_status());  // "other" is labelled too
   EXPECT_EQ(report.by_area_status(0).area_status(), v1::AREA_STATUS_BESIEGED);
   EXPECT_EQ(report.by_area_status(0).areas(), 3);  // communities, not the enclave row
   EXPECT_EQ(report.by_area_status(0).totals().people_requested(), 65000);

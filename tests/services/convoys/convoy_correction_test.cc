@@ -150,6 +150,33 @@ TEST(ApplyCorrectionTest, DatesKeepTheirOrder) {
   EXPECT_EQ(convoy.status_date().day(), 20);  // the outcome's date is the status's
 }
 
+TEST(ApplyCorrectionTest, EachStepStaysOnOrAfterTheOneBeforeIt) {
+  v1::Convoy convoy = Delivered();
+  v1::ConvoyCorrection late_approval;
+  *late_approval.mutable_approved_on() = D(2016, 10, 20);  // dispatched 18 Oct
+  EXPECT_THAT(ApplyCorrection(late_approval, &convoy).message(),
+              HasSubstr("correction.dispatched_date: 2016-10-18 is before the convoy was "
+                        "approved (2016-10-20)"));
+  convoy = Delivered();
+  v1::ConvoyCorrection early_approval;
+  *early_approval.mutable_approved_on() = D(2016, 9, 20);  // requested 1 Oct
+  EXPECT_THAT(ApplyCorrection(early_approval, &convoy).message(),
+              HasSubstr("correction.approved_on"));
+  EXPECT_TRUE(CheckDateOrder(Delivered(), "occurred_on").ok());
+}
+
+TEST(ApplyCorrectionTest, TheAreaAndRoadOfAWronglyEnteredRequest) {
+  v1::Convoy convoy = Delivered();
+  convoy.set_area_id("EG-DUMA");
+  convoy.set_route_id("castello-road");
+  v1::ConvoyCorrection c;
+  c.set_area_id("EG-ARBIN");
+  c.set_route_id("-");
+  ASSERT_TRUE(ApplyCorrection(c, &convoy).ok());
+  EXPECT_EQ(convoy.area_id(), "EG-ARBIN");
+  EXPECT_TRUE(convoy.route_id().empty());
+}
+
 TEST(ApplyCorrectionTest, LossesAreReplacedWhole) {
   v1::Convoy convoy = Delivered();
   convoy.mutable_manifest(0)->set_quantity_refused(10);

@@ -160,7 +160,7 @@ TEST_F(RouteServiceTest, AReportFiledInErrorIsWithdrawnOrCorrectedAndTheStatusFo
   v1::ReportRouteStatusResponse unused;
   status = stub_->CorrectRouteReport(Context().get(), withdraw, &unused);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("already corrected by report"));
+  EXPECT_THAT(status.error_message(), HasSubstr("was already superseded by report"));
   withdraw.set_position(withdrawn.report().position());
   EXPECT_EQ(stub_->CorrectRouteReport(Context().get(), withdraw, &unused).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
