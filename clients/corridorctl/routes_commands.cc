@@ -123,38 +123,6 @@ absl::StatusOr<v1::GetRouteHistoryRequest> ParseHistory(Flags& flags, const Args
   return request;
 }
 
-absl::StatusOr<v1::ReportRouteStatusRequest> ParseReport(Flags& flags, const Args& args) {
-  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(
-      args, 1, "routes report takes one route id, e.g. routes report castello-road --status=open"));
-  v1::ReportRouteStatusRequest request;
-  request.set_route_id(args[0]);
-  if (!flags.Has("status")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--status is required; one of ", EnumChoices(v1::RouteStatus_descriptor(), kStatusPrefix)));
-  }
-  absl::StatusOr<v1::RouteStatus> status =
-      ParseEnumAs<v1::RouteStatus>(kStatusPrefix, "--status", flags.Take("status"));
-  if (!status.ok()) return status.status();
-  request.set_status(*status);
-  bool has_at = false;
-  CORRIDOR_RETURN_IF_ERROR(flags.TakeTime("at", request.mutable_observed_at(), &has_at));
-  if (!has_at) *request.mutable_observed_at() = TimeUtil::GetCurrentTime();
-  std::string citation;
-  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("source", "\"OCHA flash update 12\"", &citation));
-  request.mutable_source()->set_citation(citation);
-  if (flags.Has("confidence")) {
-    absl::StatusOr<v1::Confidence> confidence =
-        ParseEnumAs<v1::Confidence>(kConfidencePrefix, "--confidence", flags.Take("confidence"));
-    if (!confidence.ok()) return confidence.status();
-    request.set_confidence(*confidence);
-  }
-  request.set_note(flags.Take("note"));
-  request.set_checkpoint(flags.Take("checkpoint"));
-  request.set_controlling_party(flags.Take("party"));
-  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("routes report"));
-  return request;
-}
-
 // The report flags a correction gives; the server keeps the old report's
 // values for the rest.
 absl::Status TakeReportChanges(Flags& flags, v1::ReportRouteStatusRequest* report) {
@@ -178,6 +146,26 @@ absl::Status TakeReportChanges(Flags& flags, v1::ReportRouteStatusRequest* repor
   report->set_checkpoint(flags.Take("checkpoint"));
   report->set_controlling_party(flags.Take("party"));
   return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ReportRouteStatusRequest> ParseReport(Flags& flags, const Args& args) {
+  CORRIDOR_RETURN_IF_ERROR(ExpectArgs(
+      args, 1, "routes report takes one route id, e.g. routes report castello-road --status=open"));
+  v1::ReportRouteStatusRequest request;
+  request.set_route_id(args[0]);
+  if (!flags.Has("status")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--status is required; one of ", EnumChoices(v1::RouteStatus_descriptor(), kStatusPrefix)));
+  }
+  std::string citation;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeRequired("source", "\"OCHA flash update 12\"", &citation));
+  // A new report is a correction of nothing: the same flags, with the
+  // status and source required and the time "now" by default.
+  CORRIDOR_RETURN_IF_ERROR(TakeReportChanges(flags, &request));
+  request.mutable_source()->set_citation(citation);
+  if (!request.has_observed_at()) *request.mutable_observed_at() = TimeUtil::GetCurrentTime();
+  CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("routes report"));
+  return request;
 }
 
 // routes correct|withdraw POSITION --reason=TEXT [report flags].

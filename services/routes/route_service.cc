@@ -61,10 +61,10 @@ grpc::Status RouteService::CorrectRouteReport(grpc::ServerContext* context,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::ReportRouteStatusResponse> {
                  CORRIDOR_RETURN_IF_ERROR(ValidateCorrectReport(*request));
                  if (request->withdraw()) return store_->Correct(origin, *request);
-                 CORRIDOR_ASSIGN_OR_RETURN(const v1::RouteReport old,
+                 CORRIDOR_ASSIGN_OR_RETURN(const storage::Versioned<v1::RouteReport> old,
                                            store_->GetReport(request->position()));
                  v1::CorrectRouteReportRequest merged = *request;
-                 *merged.mutable_report() = CorrectedReport(old, request->report());
+                 *merged.mutable_report() = CorrectedReport(old.record, request->report());
                  absl::Status valid = ValidateReport(merged.report(), absl::Now());
                  if (!valid.ok()) {
                    return absl::Status(valid.code(), absl::StrCat("report.", valid.message()));

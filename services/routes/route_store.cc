@@ -241,21 +241,7 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Correct(
   return response;
 }
 
-absl::StatusOr<v1::RouteReport> RouteStore::GetReport(int64_t position) const {
-  v1::RouteReport report;
-  absl::StatusOr<uint64_t> version =
-      store_->Get(RouteReportsTable().schema(),
-                  KeyWriter().Uint64(static_cast<uint64_t>(position)).Release(), &report);
-  if (absl::IsNotFound(version.status())) {
-    return absl::NotFoundError(absl::StrCat("position: no road report at feed position ", position,
-                                            "; see corridorctl routes history ROUTE"));
-  }
-  CORRIDOR_RETURN_IF_ERROR(version.status());
-  return report;
-}
-
-absl::StatusOr<storage::Versioned<v1::RouteReport>> RouteStore::StandingReport(
-    int64_t position) const {
+absl::StatusOr<storage::Versioned<v1::RouteReport>> RouteStore::GetReport(int64_t position) const {
   storage::Versioned<v1::RouteReport> found;
   absl::StatusOr<uint64_t> version =
       store_->Get(RouteReportsTable().schema(),
@@ -266,6 +252,12 @@ absl::StatusOr<storage::Versioned<v1::RouteReport>> RouteStore::StandingReport(
   }
   CORRIDOR_RETURN_IF_ERROR(version.status());
   found.version = *version;
+  return found;
+}
+
+absl::StatusOr<storage::Versioned<v1::RouteReport>> RouteStore::StandingReport(
+    int64_t position) const {
+  CORRIDOR_ASSIGN_OR_RETURN(storage::Versioned<v1::RouteReport> found, GetReport(position));
   if (found.record.withdrawal()) {
     return absl::FailedPreconditionError(
         absl::StrCat("position: report ", position, " is itself the withdrawal of report ",

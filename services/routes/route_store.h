@@ -45,8 +45,9 @@ class RouteStore {
   // status to its latest report still standing, in one commit.
   absl::StatusOr<v1::ReportRouteStatusResponse> Correct(
       const storage::Origin& origin, const v1::CorrectRouteReportRequest& request);
-  // The report at feed `position`; NOT_FOUND naming "position".
-  absl::StatusOr<v1::RouteReport> GetReport(int64_t position) const;
+  // The report at feed `position`, with its version; NOT_FOUND naming
+  // "position".
+  absl::StatusOr<storage::Versioned<v1::RouteReport>> GetReport(int64_t position) const;
   absl::StatusOr<v1::GetRouteHistoryResponse> History(const v1::GetRouteHistoryRequest& request,
                                                       int page_size) const;
 
