@@ -62,7 +62,7 @@ using google::protobuf::util::TimeUtil;
 const char* const kOperations[] = {"record_denial", "list_denials", "get_area", "submit_convoy",
                                    "access_report"};
 const char* const kParties[] = {"Syrian government and affiliated militias", "ISIS",
-                                "Armed opposition groups"};
+                                "Armed opposition"};
 
 struct Latencies {
   std::vector<double> micros;

@@ -7,6 +7,7 @@
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "corridor/v1/operations.grpc.pb.h"
+#include "corridor/v1/parties.grpc.pb.h"
 #include "corridor/v1/routes.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
 
@@ -35,8 +36,11 @@ const std::vector<ServiceEntry>& ServiceCatalog() {
       {kAuthService,
        {Grpc(v1::TokenService::service_full_name(), v1::ListTokensRequest::descriptor(), false,
              {"WhoAmI"})}},
+      // The areas service holds the reference data: areas and the party
+      // registry.
       {"areas",
-       {Grpc(v1::AreaService::service_full_name(), v1::ListAreasRequest::descriptor(),
+       {Grpc(v1::AreaService::service_full_name(), v1::ListAreasRequest::descriptor(), kDashboard),
+        Grpc(v1::PartyService::service_full_name(), v1::ListPartiesRequest::descriptor(),
              kDashboard)}},
       {"routes",
        {Grpc(v1::RouteService::service_full_name(), v1::ListRoutesRequest::descriptor(),

@@ -6,12 +6,13 @@
 #include "absl/strings/strip.h"
 #include "clients/corridorctl/admin_commands.h"
 #include "clients/corridorctl/agreements_commands.h"
-#include "clients/corridorctl/operations_commands.h"
 #include "clients/corridorctl/areas_commands.h"
 #include "clients/corridorctl/audit_commands.h"
 #include "clients/corridorctl/convoys_commands.h"
 #include "clients/corridorctl/denials_commands.h"
 #include "clients/corridorctl/exchange_commands.h"
+#include "clients/corridorctl/operations_commands.h"
+#include "clients/corridorctl/parties_commands.h"
 #include "clients/corridorctl/routes_commands.h"
 #include "clients/corridorctl/session.h"
 #include "common/credentials.h"
@@ -38,6 +39,15 @@ Commands:
                   (changes only the fields given; refused if the area changed meanwhile)
   areas set-status ID --status=S --date=YYYY-MM-DD --source=CITATION
                   [--note=TEXT] [--expected-version=N]
+
+  parties list                                   (the party registry: ids, names, spellings)
+  parties get     ID
+  parties resolve "TEXT"                         (the party a spelling names, else the closest)
+  parties create  --id=SLUG --name=NAME [--name-ar=NAME] [--coalition=ID]
+                  [--aliases="SPELLING|SPELLING"] [--note=TEXT]                       (admin)
+  parties alias   ID "SPELLING" ["SPELLING"...]  (admin: another spelling of a party)
+                  Every --party, --authority aside, must name a party of the registry: its
+                  id, name or a spelling; records keep the text given and the party's id.
 
   routes list     [--area=ID] [--status=S]
   routes get      ID
@@ -269,6 +279,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   const std::string verb = words.size() > 1 ? words[1] : "";
   if (words[0] == "areas") return RunAreasCommand(session, flags, verb, rest);
   if (words[0] == "routes") return RunRoutesCommand(session, flags, verb, rest);
+  if (words[0] == "parties") return RunPartiesCommand(session, flags, verb, rest);
   if (words[0] == "convoys") return RunConvoysCommand(session, flags, verb, rest);
   if (words[0] == "denials") return RunDenialsCommand(session, flags, verb, rest);
   if (words[0] == "export") return RunExportCommand(session, flags, verb, rest);

@@ -1,5 +1,6 @@
 #include "clients/corridorctl/denials_commands.h"
 
+#include <algorithm>
 #include <random>
 
 #include "absl/strings/ascii.h"
@@ -308,14 +309,25 @@ void PrintStats(Session& session, const v1::DenialStatsResponse& stats) {
                  "DENIALS STATING PEOPLE",
                  "UNCONFIRMED (PARTNER)",
                  "PEOPLE IN UNCONFIRMED"};
+  // By party: the party's registry name, then its id (empty for text that
+  // names no party, shown as written).
+  const bool by_party =
+      std::any_of(stats.rows().begin(), stats.rows().end(),
+                  [](const v1::DenialStatsRow& r) { return !r.party_name().empty(); });
+  if (by_party) grid.header.insert(grid.header.begin() + 1, "PARTY ID");
   auto row = [&](const v1::DenialStatsRow& r) {
     const std::string group = r.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED
                                   ? CategoryText(r.category())
-                                  : r.group();
-    grid.rows.push_back({group, absl::StrCat(r.denials()), absl::StrCat(r.people_affected()),
-                         absl::StrCat(r.denials_with_people_affected()),
-                         absl::StrCat(r.unconfirmed()),
-                         absl::StrCat(r.people_affected_unconfirmed())});
+                              : r.party_name().empty() ? r.group()
+                                                       : r.party_name();
+    std::vector<std::string> cells = {group,
+                                      absl::StrCat(r.denials()),
+                                      absl::StrCat(r.people_affected()),
+                                      absl::StrCat(r.denials_with_people_affected()),
+                                      absl::StrCat(r.unconfirmed()),
+                                      absl::StrCat(r.people_affected_unconfirmed())};
+    if (by_party) cells.insert(cells.begin() + 1, r.party_name().empty() ? "" : r.group());
+    grid.rows.push_back(std::move(cells));
   };
   for (const v1::DenialStatsRow& r : stats.rows()) row(r);
   row(stats.total());

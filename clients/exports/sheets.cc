@@ -114,6 +114,7 @@ std::vector<std::string> DenialRow(const v1::Denial& d) {
           Number(d.revision()),
           TimeUtil::ToString(f.occurred_at()),
           f.party(),
+          f.party_id(),
           f.area_id(),
           f.route_id(),
           f.checkpoint(),
@@ -145,6 +146,7 @@ std::vector<std::string> ConvoyRow(const v1::Convoy& c) {
       c.has_beneficiaries_approved() ? Number(c.beneficiaries_approved()) : "",
       c.has_beneficiaries_reached() ? Number(c.beneficiaries_reached()) : "",
       c.responsible_party(),
+      c.responsible_party_id(),
       c.constraint_category() == 0 ? "" : Number(c.constraint_category()),
       c.denial_reason(),
       ManifestCell(c.manifest()),
@@ -183,6 +185,7 @@ std::vector<std::string> AreaRow(const v1::Area& a) {
           EnumTextOf("AREA_STATUS_", a.status()),
           DateText(a.status_since()),
           a.besieging_party(),
+          a.besieging_party_id(),
           a.population().has_count() ? Number(a.population().count()) : "",
           a.population().as_reported()};
 }
@@ -192,6 +195,7 @@ std::vector<Column> DenialColumns() {
                           {"revision", "#meta+revision", CellKind::kNumber},
                           {"occurred_at", "#date+occurred"},
                           {"party", "#group+name+denying"},
+                          {"party_id", "#group+code+denying"},
                           {"area_id", "#loc+id"},
                           {"route_id", "#loc+route+id"},
                           {"checkpoint", "#loc+checkpoint"},
@@ -222,6 +226,7 @@ std::vector<Column> ConvoyColumns() {
                           {"beneficiaries_approved", "#targeted+approved", CellKind::kNumber},
                           {"beneficiaries_reached", "#reached", CellKind::kNumber},
                           {"responsible_party", "#group+name+responsible"},
+                          {"responsible_party_id", "#group+code+responsible"},
                           {"category", "#access+type+code", CellKind::kNumber},
                           {"denial_reason", "#description+reason"},
                           {"manifest", "#item+manifest"},
@@ -287,6 +292,7 @@ absl::StatusOr<Sheet> AreasSheet(RecordSource& source) {
                    {"status", "#status"},
                    {"status_since", "#date+status"},
                    {"besieging_party", "#group+name+besieging"},
+                   {"besieging_party_id", "#group+code+besieging"},
                    {"population", "#population", CellKind::kNumber},
                    {"population_as_reported", "#population+reported"}};
   for (const auto& [id, area] : areas) {

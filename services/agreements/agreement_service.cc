@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/server.h"
+#include "common/status_macros.h"
 #include "common/validation.h"
 #include "services/agreements/agreement_validation.h"
 
@@ -39,6 +41,39 @@ absl::Status AgreementService::CheckReferences(const v1::Agreement& agreement) c
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::Agreement> AgreementService::WithPartyIds(const v1::Agreement& agreement,
+                                                             absl::Time deadline) const {
+  v1::Agreement resolved = agreement;
+  auto id_of = [&](const std::string& field,
+                   const std::string& text) -> absl::StatusOr<std::string> {
+    CORRIDOR_ASSIGN_OR_RETURN(const v1::Party party,
+                              references_->ResolveParty(field, text, deadline));
+    return party.id();
+  };
+  resolved.clear_party_ids();
+  for (int i = 0; i < agreement.parties_size(); ++i) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        *resolved.add_party_ids(),
+        id_of(absl::StrCat("agreement.parties[", i, "]"), agreement.parties(i)));
+  }
+  for (int i = 0; i < resolved.terms_size(); ++i) {
+    v1::Term& term = *resolved.mutable_terms(i);
+    const std::string field = absl::StrCat("agreement.terms[", i, "]");
+    if (term.has_no_denials()) {
+      v1::NoDenials* rule = term.mutable_no_denials();
+      CORRIDOR_ASSIGN_OR_RETURN(*rule->mutable_party_id(),
+                                id_of(field + ".no_denials.party", rule->party()));
+    }
+    if (term.has_delivery_every()) {
+      v1::DeliveryEvery* rule = term.mutable_delivery_every();
+      CORRIDOR_ASSIGN_OR_RETURN(
+          *rule->mutable_responsible_party_id(),
+          id_of(field + ".delivery_every.responsible_party", rule->responsible_party()));
+    }
+  }
+  return resolved;
+}
+
 grpc::Status AgreementService::CreateAgreement(grpc::ServerContext* context,
                                                const v1::CreateAgreementRequest* request,
                                                v1::Agreement* response) {
@@ -46,8 +81,11 @@ grpc::Status AgreementService::CreateAgreement(grpc::ServerContext* context,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::Agreement> {
                  CORRIDOR_RETURN_IF_ERROR(ValidateAgreement(request->agreement()));
                  CORRIDOR_RETURN_IF_ERROR(CheckReferences(request->agreement()));
+                 CORRIDOR_ASSIGN_OR_RETURN(
+                     v1::Agreement resolved,
+                     WithPartyIds(request->agreement(), CallDeadline(*context)));
                  CORRIDOR_ASSIGN_OR_RETURN(v1::Agreement created,
-                                           store_->Create(origin, request->agreement()));
+                                           store_->Create(origin, std::move(resolved)));
                  CORRIDOR_LOG(INFO)
                      << "agreements: " << created.id() << " registered with "
                      << created.terms_size() << " terms; evaluating the whole record against it";
@@ -85,7 +123,11 @@ grpc::Status AgreementService::ListViolations(grpc::ServerContext* context,
                  CORRIDOR_RETURN_IF_ERROR(ValidateListViolations(*request));
                  CORRIDOR_ASSIGN_OR_RETURN(const int page_size,
                                            PageSizeOf("page", request->page()));
-                 return store_->ListViolations(*request, page_size);
+                 // Text that names no party (or any text while the registry
+                 // is out of reach) still matches violations by text.
+                 absl::StatusOr<v1::Party> party =
+                     references_->ResolveParty("party", request->party(), CallDeadline(*context));
+                 return store_->ListViolations(*request, party.ok() ? party->id() : "", page_size);
                });
 }
 

@@ -36,6 +36,11 @@ class AgreementService final : public AdmittedService<v1::AgreementService> {
  private:
   // The routes and areas the terms name must exist.
   absl::Status CheckReferences(const v1::Agreement& agreement) const;
+  // The agreement with the registry's id of each party it names
+  // (party_ids, and the terms' party ids); INVALID_ARGUMENT naming the
+  // field of a text that names no party.
+  absl::StatusOr<v1::Agreement> WithPartyIds(const v1::Agreement& agreement,
+                                             absl::Time deadline) const;
 
   AgreementStore* store_;
   FeedEvaluator* evaluator_;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
@@ -53,18 +54,21 @@ int64_t MicrosOf(absl::CivilDay day) {
   return absl::ToUnixMicros(absl::FromCivil(day, absl::UTCTimeZone()));
 }
 
-// The active violations of one agreement, by party (case-insensitive), in
-// the order parties first appear: the agreement's own parties first.
+// The active violations of one agreement, by party (its registry id, else
+// its text, case-insensitive), in the order parties first appear: the
+// agreement's own parties first.
 class PartyTally {
  public:
   explicit PartyTally(const v1::Agreement& agreement) {
-    for (const std::string& party : agreement.parties()) Entry(party);
+    for (int i = 0; i < agreement.parties_size(); ++i) {
+      Entry(agreement.parties(i), i < agreement.party_ids_size() ? agreement.party_ids(i) : "");
+    }
   }
 
   void Add(const v1::Violation& v) {
-    v1::PartyCompliance& party = Entry(v.party());
+    v1::PartyCompliance& party = Entry(v.party(), v.party_id());
     party.set_violation_count(party.violation_count() + 1);
-    const std::string key = absl::AsciiStrToLower(v.party());
+    const std::string key = KeyOf(v.party(), v.party_id());
     if (v.unconfirmed()) {
       party.set_unconfirmed_violation_count(party.unconfirmed_violation_count() + 1);
       breached_unconfirmed_[key].insert(v.term_id());
@@ -93,18 +97,23 @@ class PartyTally {
   }
 
  private:
-  v1::PartyCompliance& Entry(const std::string& party) {
-    const std::string key = absl::AsciiStrToLower(party);
+  static std::string KeyOf(const std::string& party, const std::string& party_id) {
+    return party_id.empty() ? absl::StrCat("text:", absl::AsciiStrToLower(party)) : party_id;
+  }
+
+  v1::PartyCompliance& Entry(const std::string& party, const std::string& party_id) {
+    const std::string key = KeyOf(party, party_id);
     auto it = by_party_.find(key);
     if (it == by_party_.end()) {
       order_.push_back(key);
       it = by_party_.emplace(key, v1::PartyCompliance()).first;
       it->second.set_party(party);
+      it->second.set_party_id(party_id);
     }
     return it->second;
   }
 
-  std::map<std::string, v1::PartyCompliance> by_party_;  // lowercased party
+  std::map<std::string, v1::PartyCompliance> by_party_;  // by KeyOf
   std::vector<std::string> order_;
   std::map<std::string, std::set<std::string>> breached_;  // party -> term ids
   std::map<std::string, std::set<std::string>> breached_unconfirmed_;
@@ -219,11 +228,11 @@ absl::StatusOr<v1::ListAgreementsResponse> AgreementStore::List(
 }
 
 absl::StatusOr<v1::ListViolationsResponse> AgreementStore::ListViolations(
-    const v1::ListViolationsRequest& request, int page_size) const {
+    const v1::ListViolationsRequest& request, const std::string& party_id, int page_size) const {
   storage::ScanOptions options;
   options.page_size = page_size;
   options.page_token = request.page().page_token();
-  options.query = absl::StrCat("party=", absl::AsciiStrToLower(request.party()),
+  options.query = absl::StrCat("party=", absl::AsciiStrToLower(request.party()), "|id=", party_id,
                                "|superseded=", request.include_superseded());
   if (!request.agreement_id().empty()) {
     options.index = "agreement";
@@ -237,7 +246,10 @@ absl::StatusOr<v1::ListViolationsResponse> AgreementStore::ListViolations(
       *response.mutable_next_page_token(),
       storage::ScanRecords<v1::Violation>(
           *store_, ViolationsTable(), options, &page, [&](const v1::Violation& v) {
-            if (!party.empty() && absl::AsciiStrToLower(v.party()) != party) return false;
+            const bool same_party = (!party_id.empty() && v.party_id() == party_id) ||
+                                    absl::AsciiStrToLower(v.party()) == party ||
+                                    v.party_id() == party;
+            if (!party.empty() && !same_party) return false;
             return request.include_superseded() || v.state() == v1::VIOLATION_STATE_ACTIVE;
           }));
   for (auto& [violation, version] : page) {
@@ -429,6 +441,44 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
   tally.AddTo(agreement, &report);
   CORRIDOR_RETURN_IF_ERROR(AddStepDelays(*this, from, to, today, &report));
   return report;
+}
+
+absl::StatusOr<PartyResolution> AgreementStore::ResolveStoredParties(
+    const std::vector<v1::Party>& parties) {
+  PartyResolution resolution;
+  CORRIDOR_RETURN_IF_ERROR(ResolvePartiesOfTable<v1::Agreement>(
+      store_, AgreementsTable(), PartyResolutionOrigin(),
+      [&](v1::Agreement* agreement, PartyResolution* r) {
+        if (agreement->party_ids_size() == agreement->parties_size()) return false;
+        bool changed = false;
+        agreement->clear_party_ids();
+        for (const std::string& party : agreement->parties()) {
+          std::string* id = agreement->add_party_ids();
+          changed |= FillPartyId(parties, party, id, r);
+        }
+        for (v1::Term& term : *agreement->mutable_terms()) {
+          if (term.has_no_denials()) {
+            v1::NoDenials* rule = term.mutable_no_denials();
+            changed |= FillPartyId(parties, rule->party(), rule->mutable_party_id(), r);
+          }
+          if (term.has_delivery_every()) {
+            v1::DeliveryEvery* rule = term.mutable_delivery_every();
+            changed |= FillPartyId(parties, rule->responsible_party(),
+                                   rule->mutable_responsible_party_id(), r);
+          }
+        }
+        return changed;
+      },
+      &resolution));
+  CORRIDOR_RETURN_IF_ERROR(ResolvePartiesOfTable<v1::Violation>(
+      store_, ViolationsTable(), PartyResolutionOrigin(),
+      [&](v1::Violation* v, PartyResolution* r) {
+        // "(unattributed: ...)" names no one; it is not a party's text.
+        if (absl::StartsWith(v->party(), "(")) return false;
+        return FillPartyId(parties, v->party(), v->mutable_party_id(), r);
+      },
+      &resolution));
+  return resolution;
 }
 
 }  // namespace corridor::agreements

@@ -21,6 +21,7 @@
 #include "absl/time/civil_time.h"
 #include "corridor/v1/agreements.pb.h"
 #include "corridor/v1/convoys.pb.h"
+#include "services/common/stored_parties.h"
 #include "storage/store.h"
 
 namespace corridor::agreements {
@@ -47,8 +48,15 @@ class AgreementStore {
   absl::StatusOr<std::vector<v1::Agreement>> All() const;
   absl::StatusOr<v1::ListAgreementsResponse> List(const v1::ListAgreementsRequest& request,
                                                   int page_size) const;
+  // A `party` filter matches violations held against the party whose
+  // registry id is `party_id` (empty: the text names no party), or whose
+  // text is the filter's, case-insensitive.
   absl::StatusOr<v1::ListViolationsResponse> ListViolations(
-      const v1::ListViolationsRequest& request, int page_size) const;
+      const v1::ListViolationsRequest& request, const std::string& party_id, int page_size) const;
+
+  // Gives agreements and violations stored before the registry the ids of
+  // the parties their texts name (stored_parties.h).
+  absl::StatusOr<PartyResolution> ResolveStoredParties(const std::vector<v1::Party>& parties);
   absl::StatusOr<v1::ComplianceReport> Report(const v1::GetComplianceReportRequest& request,
                                               absl::CivilDay today) const;
 

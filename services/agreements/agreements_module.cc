@@ -5,6 +5,7 @@
 #include "services/agreements/agreement_tables.h"
 #include "services/agreements/feed_evaluator.h"
 #include "services/common/references.h"
+#include "services/common/stored_parties.h"
 
 namespace corridor::agreements {
 namespace {
@@ -20,13 +21,19 @@ class AgreementsModule final : public ServiceModule {
         agreements_(storage_.store.get()),
         references_(peers, kReferenceTimeout),
         evaluator_(&agreements_, peers, &references_),
-        service_(&agreements_, &evaluator_, &references_, access) {}
+        service_(&agreements_, &evaluator_, &references_, access),
+        stored_parties_("agreements", &references_, [this](const std::vector<v1::Party>& parties) {
+          return agreements_.ResolveStoredParties(parties);
+        }) {}
 
   std::vector<HostedService> Services() override {
     return {{&service_, v1::AgreementService::service_full_name()}};
   }
   const ServiceStorage& storage() const override { return storage_; }
-  void Start() override { evaluator_.Start(); }
+  void Start() override {
+    evaluator_.Start();
+    stored_parties_.Start();
+  }
   void BeginShutdown() override { evaluator_.Stop(); }
 
  private:
@@ -35,6 +42,7 @@ class AgreementsModule final : public ServiceModule {
   References references_;
   FeedEvaluator evaluator_;  // stopped before the store closes
   AgreementService service_;
+  StoredPartyResolution stored_parties_;
 };
 
 }  // namespace

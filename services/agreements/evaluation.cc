@@ -69,12 +69,18 @@ std::string StatusText(v1::RouteStatus status) {
   return std::string(text);
 }
 
-std::string PartyOrUnknown(std::string party, const char* what) {
-  if (!party.empty()) return party;
-  return absl::StrCat("(unattributed: ", what, ")");
+// Sets who is held responsible, or says why no one is.
+void HoldResponsible(const NamedParty& party, const char* what, v1::Violation* v) {
+  v->set_party(party.text.empty() ? absl::StrCat("(unattributed: ", what, ")") : party.text);
+  v->set_party_id(party.id);
 }
 
 }  // namespace
+
+bool SameParty(const NamedParty& a, const NamedParty& b) {
+  if (!a.id.empty() && !b.id.empty()) return a.id == b.id;
+  return SameText(a.text, b.text);
+}
 
 int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) {
   int count = 0;
@@ -133,7 +139,8 @@ std::vector<v1::Violation> ForRouteReport(const v1::Agreement& agreement,
                                              report.source().citation().empty() ? "" : " (",
                                              report.source().citation(),
                                              report.source().citation().empty() ? "" : ")");
-    v.set_party(PartyOrUnknown(report.controlling_party(), "the report names no controlling party"));
+    HoldResponsible({report.controlling_party(), report.controlling_party_id()},
+                    "the report names no controlling party", &v);
     v.set_why(absl::StrCat("the controlling party of ", report.route_id(), " according to the ",
                            "report: ", summary));
     *v.mutable_occurred_at() = report.observed_at();
@@ -154,7 +161,7 @@ std::vector<v1::Violation> ForDenial(const v1::Agreement& agreement, const v1::D
   for (const v1::Term& term : agreement.terms()) {
     if (!term.has_no_denials()) continue;
     const v1::NoDenials& rule = term.no_denials();
-    if (!SameText(rule.party(), facts.party())) continue;
+    if (!SameParty({rule.party(), rule.party_id()}, {facts.party(), facts.party_id()})) continue;
     if (rule.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED &&
         rule.category() != facts.category()) {
       continue;
@@ -166,7 +173,7 @@ std::vector<v1::Violation> ForDenial(const v1::Agreement& agreement, const v1::D
         absl::StrCat(facts.party(), ": ", category, " at ", facts.area_id(), " on ", DayText(day),
                      facts.description().empty() ? "" : " (", facts.description(),
                      facts.description().empty() ? "" : ")");
-    v.set_party(facts.party());
+    HoldResponsible({facts.party(), facts.party_id()}, "the denial names no party", &v);
     v.set_why(absl::StrCat("the denying party of denial ", denial.id(), ": ", summary));
     v.set_unconfirmed(denial.awaiting_confirmation());
     *v.mutable_occurred_at() = facts.occurred_at();
@@ -199,13 +206,13 @@ std::vector<v1::Violation> ForConvoy(const v1::Agreement& agreement, const v1::C
       const std::string summary =
           absl::StrCat("convoy ", convoy.id(), " to ", convoy.area_id(), ", ", DayText(day),
                        ": removed ", absl::StrJoin(removed, ", "));
-      std::string party = convoy.responsible_party();
+      NamedParty party{convoy.responsible_party(), convoy.responsible_party_id()};
       const char* why = "the party the convoy's outcome names";
-      if (party.empty()) {
-        party = area_party ? area_party(convoy.area_id()) : "";
+      if (party.text.empty()) {
+        if (area_party) party = area_party(convoy.area_id());
         why = "the besieging party of the area (the outcome names no party)";
       }
-      v.set_party(PartyOrUnknown(party, "no party named"));
+      HoldResponsible(party, "no party named", &v);
       v.set_why(absl::StrCat(why, ": ", summary));
       *v.mutable_occurred_at() = StartOf(day);
       AddEvidence(&v, "convoys", "convoys", convoy.id(), convoy.version(), entry.journal_index,
@@ -269,10 +276,11 @@ std::vector<v1::Violation> ForDeliveries(const v1::Agreement& agreement, const s
   for (const v1::Term& term : agreement.terms()) {
     if (!term.has_delivery_every() || term.delivery_every().area_id() != area_id) continue;
     const int allowed = term.delivery_every().days();
-    std::string party = term.delivery_every().responsible_party();
+    NamedParty party{term.delivery_every().responsible_party(),
+                     term.delivery_every().responsible_party_id()};
     const char* why = "responsible under the term";
-    if (party.empty()) {
-      party = area_party ? area_party(area_id) : "";
+    if (party.text.empty()) {
+      if (area_party) party = area_party(area_id);
       why = "the besieging party of the area";
     }
     absl::CivilDay last = from;
@@ -288,7 +296,7 @@ std::vector<v1::Violation> ForDeliveries(const v1::Agreement& agreement, const s
               : absl::StrCat("no delivery to ", area_id, " between ", DayText(last), " and ",
                              DayText(next), " (", next - last, " days; the term allows ",
                              allowed, ")");
-      v.set_party(PartyOrUnknown(party, "the area has no besieging party on record"));
+      HoldResponsible(party, "the area has no besieging party on record", &v);
       v.set_why(absl::StrCat(why, ": ", summary));
       *v.mutable_occurred_at() = StartOf(last + allowed + 1);
       for (const v1::Convoy* c : {last_convoy, next_convoy}) {

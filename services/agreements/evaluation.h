@@ -35,9 +35,20 @@ struct SourceEntry {
   uint64_t journal_index = 0;
 };
 
-// The besieging party of an area, for terms that fall back to it ("" if
+// A party as a record names it: its text, and the registry's id of the
+// party the text names (empty if none).
+struct NamedParty {
+  std::string text;
+  std::string id;
+};
+
+// The besieging party of an area, for terms that fall back to it (empty if
 // unknown).
-using AreaParty = std::function<std::string(const std::string& area_id)>;
+using AreaParty = std::function<NamedParty(const std::string& area_id)>;
+
+// Whether a term's party and a record's are the same party: the same
+// registry id when both have one, else the same text, case-insensitive.
+bool SameParty(const NamedParty& a, const NamedParty& b);
 
 // Each returns the violations of every applicable term of `agreement` that
 // one source shows now, all with the same `source`; an empty result means

@@ -69,21 +69,22 @@ bool FeedEvaluator::WaitForChange(uint64_t generation, absl::Duration timeout) {
   return stopping_;
 }
 
-std::string FeedEvaluator::AreaParty(const std::string& area_id, bool* failed) {
+NamedParty FeedEvaluator::AreaParty(const std::string& area_id, bool* failed) {
   {
     absl::MutexLock lock(&mu_);
     auto known = area_parties_.find(area_id);
     if (known != area_parties_.end()) return known->second;
   }
   absl::StatusOr<v1::Area> area = areas_->GetArea("area_id", area_id);
-  if (absl::IsInvalidArgument(area.status())) return "";  // no such area: no party
+  if (absl::IsInvalidArgument(area.status())) return {};  // no such area: no party
   if (!area.ok()) {
     *failed = true;
-    return "";
+    return {};
   }
+  NamedParty party{area->besieging_party(), area->besieging_party_id()};
   absl::MutexLock lock(&mu_);
-  area_parties_[area_id] = area->besieging_party();
-  return area->besieging_party();
+  area_parties_[area_id] = party;
+  return party;
 }
 
 absl::StatusOr<std::vector<v1::Agreement>> FeedEvaluator::LoadPositions(

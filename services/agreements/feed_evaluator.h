@@ -27,6 +27,7 @@
 #include "corridor/v1/audit.pb.h"
 #include "services/agreements/agreement_store.h"
 #include "services/agreements/agreement_tables.h"
+#include "services/agreements/evaluation.h"
 #include "services/common/references.h"
 
 namespace corridor::agreements {
@@ -68,7 +69,7 @@ class FeedEvaluator {
   bool WaitForChange(uint64_t generation, absl::Duration timeout);
   void SweepLoop();
   absl::Status Sweep();
-  std::string AreaParty(const std::string& area_id, bool* failed);
+  NamedParty AreaParty(const std::string& area_id, bool* failed);
 
   AgreementStore* store_;
   const ServiceDirectory* peers_;
@@ -83,7 +84,7 @@ class FeedEvaluator {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;  // bumped by AgreementAdded
   std::vector<grpc::ClientContext*> streams_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::string> area_parties_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, NamedParty> area_parties_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> threads_;
 };
 

@@ -7,6 +7,7 @@
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/areas/area_tables.h"
+#include "services/common/party_names.h"
 #include "storage/key_codec.h"
 #include "storage/records.h"
 
@@ -60,10 +61,21 @@ std::pair<v1::Area, v1::StatusChange> NewArea(const storage::Origin& origin,
 
 }  // namespace
 
+absl::StatusOr<std::string> AreaStore::PartyIdOf(absl::string_view field,
+                                                 const std::string& text) const {
+  if (text.empty()) return std::string();
+  CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::Party> parties, parties_->All());
+  if (const v1::Party* party = FindParty(parties, text)) return party->id();
+  return absl::InvalidArgumentError(
+      UnknownPartyMessage(field, text, ClosestParties(parties, text, 3)));
+}
+
 absl::StatusOr<v1::Area> AreaStore::Create(const storage::Origin& origin,
                                            const v1::CreateAreaRequest& request) {
   auto [area, change] =
       NewArea(origin, request, google::protobuf::util::TimeUtil::GetCurrentTime());
+  CORRIDOR_ASSIGN_OR_RETURN(*area.mutable_besieging_party_id(),
+                            PartyIdOf("area.besieging_party", area.besieging_party()));
   storage::Mutation mutation;
   mutation.SetOrigin(origin);
   mutation.Insert(AreasTable(), area);
@@ -91,19 +103,23 @@ absl::StatusOr<v1::ListAreasResponse> AreaStore::List(const v1::ListAreasRequest
   storage::ScanOptions scan;
   scan.page_size = page_size;
   scan.page_token = request.page().page_token();
+  std::string party;  // PartyKeyOf the areas asked for
+  if (!request.besieging_party().empty()) {
+    absl::StatusOr<std::string> id = PartyIdOf("besieging_party", request.besieging_party());
+    party = id.ok() ? *id : absl::AsciiStrToLower(request.besieging_party());
+  }
   scan.query = absl::StrCat("status=", request.status(), "|gov=", request.governorate_pcode(),
-                            "|party=", absl::AsciiStrToLower(request.besieging_party()));
+                            "|party=", party);
   if (!request.governorate_pcode().empty()) {
     scan.index = "governorate";
     scan.prefix = KeyWriter().String(request.governorate_pcode()).Release();
   } else if (!request.besieging_party().empty()) {
     scan.index = "party";
-    scan.prefix = PartyTerm(request.besieging_party());
+    scan.prefix = PartyTerm(party);
   } else if (request.status() != v1::AREA_STATUS_UNSPECIFIED) {
     scan.index = "status";
     scan.prefix = KeyWriter().Uint32(request.status()).Release();
   }
-  const std::string party = absl::AsciiStrToLower(request.besieging_party());
   auto matches = [&](const v1::Area& area) {
     if (request.status() != v1::AREA_STATUS_UNSPECIFIED && area.status() != request.status()) {
       return false;
@@ -112,7 +128,7 @@ absl::StatusOr<v1::ListAreasResponse> AreaStore::List(const v1::ListAreasRequest
         area.governorate().pcode() != request.governorate_pcode()) {
       return false;
     }
-    return party.empty() || absl::AsciiStrToLower(area.besieging_party()) == party;
+    return party.empty() || PartyKeyOf(area) == party;
   };
 
   std::vector<std::pair<v1::Area, uint64_t>> found;
@@ -144,6 +160,14 @@ absl::StatusOr<v1::Area> AreaStore::Update(const storage::Origin& origin,
   area.clear_status_since();
   if (current.has_status_since()) *area.mutable_status_since() = current.status_since();
   area.set_status_changes(current.status_changes());
+  if (area.besieging_party() == current.besieging_party()) {
+    // Unchanged text keeps its resolution, even text that names no party
+    // (reference data such as "not stated in sources read").
+    area.set_besieging_party_id(current.besieging_party_id());
+  } else {
+    CORRIDOR_ASSIGN_OR_RETURN(*area.mutable_besieging_party_id(),
+                              PartyIdOf("area.besieging_party", area.besieging_party()));
+  }
   *area.mutable_meta() = current.meta();
   *area.mutable_meta()->mutable_updated_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   *area.mutable_meta()->mutable_updated_by() = origin.principal;
@@ -237,6 +261,9 @@ absl::StatusOr<int> AreaStore::LoadReferenceData(const storage::Origin& origin,
     if (existing.ok()) continue;
     if (!absl::IsNotFound(existing.status())) return existing.status();
     auto [area, change] = NewArea(origin, request, now);
+    // Reference texts that name no party are kept as they are, unresolved.
+    absl::StatusOr<std::string> party_id = PartyIdOf("besieging_party", area.besieging_party());
+    if (party_id.ok()) area.set_besieging_party_id(*party_id);
     mutation.Insert(AreasTable(), area);
     mutation.Insert(StatusHistoryTable(), change);
     ++created;
@@ -244,6 +271,18 @@ absl::StatusOr<int> AreaStore::LoadReferenceData(const storage::Origin& origin,
   mutation.PutMeta(kReferenceLoadedKey, google::protobuf::util::TimeUtil::ToString(now));
   CORRIDOR_RETURN_IF_ERROR(store_->Commit(mutation).status());
   return created;
+}
+
+absl::StatusOr<PartyResolution> AreaStore::ResolveStoredParties() {
+  CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::Party> parties, parties_->All());
+  PartyResolution resolution;
+  CORRIDOR_RETURN_IF_ERROR(ResolvePartiesOfTable<v1::Area>(
+      store_, AreasTable(), PartyResolutionOrigin(),
+      [&](v1::Area* area, PartyResolution* r) {
+        return FillPartyId(parties, area->besieging_party(), area->mutable_besieging_party_id(), r);
+      },
+      &resolution));
+  return resolution;
 }
 
 }  // namespace corridor::areas

@@ -9,8 +9,13 @@ namespace corridor::areas {
 
 using storage::KeyWriter;
 
-std::string PartyTerm(absl::string_view party) {
-  return KeyWriter().String(absl::AsciiStrToLower(party)).Release();
+std::string PartyKeyOf(const v1::Area& area) {
+  if (!area.besieging_party_id().empty()) return area.besieging_party_id();
+  return absl::AsciiStrToLower(area.besieging_party());
+}
+
+std::string PartyTerm(absl::string_view party_key) {
+  return KeyWriter().String(party_key).Release();
 }
 
 const storage::Table<v1::Area>& AreasTable() {
@@ -27,7 +32,7 @@ const storage::Table<v1::Area>& AreasTable() {
     });
     t->Index("party", [](const v1::Area& a) -> std::vector<std::string> {
       if (a.besieging_party().empty()) return {};
-      return {PartyTerm(a.besieging_party())};
+      return {PartyTerm(PartyKeyOf(a))};
     });
     return t;
   }();

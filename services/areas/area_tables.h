@@ -11,15 +11,18 @@
 namespace corridor::areas {
 
 // Areas by id, indexed by "status", "governorate" (P-code) and "party"
-// (besieging party, case-insensitive).
+// (PartyKeyOf).
 const storage::Table<v1::Area>& AreasTable();
 
 // Status changes by (area id, effective date, sequence): an area's history
 // is one key range, in date order.
 const storage::Table<v1::StatusChange>& StatusHistoryTable();
 
-// The "party" index term of a besieging party.
-std::string PartyTerm(absl::string_view party);
+// What areas are listed by party under: the registry's id of the
+// besieging party, else (text that names no party) the text in lower case.
+std::string PartyKeyOf(const v1::Area& area);
+// The "party" index term of such a key.
+std::string PartyTerm(absl::string_view party_key);
 
 }  // namespace corridor::areas
 

@@ -1,5 +1,7 @@
 #include "services/areas/reference_data.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -11,6 +13,8 @@
 #include "common/csv.h"
 #include "common/status_macros.h"
 #include "services/areas/area_validation.h"
+#include "services/areas/party_validation.h"
+#include "services/common/party_names.h"
 
 namespace corridor::areas {
 namespace {
@@ -154,6 +158,53 @@ absl::StatusOr<std::vector<v1::CreateAreaRequest>> ParseBesiegedAreasCsv(absl::s
     requests.push_back(*std::move(request));
   }
   return requests;
+}
+
+absl::StatusOr<std::vector<v1::Party>> ParsePartiesCsv(absl::string_view csv) {
+  CORRIDOR_ASSIGN_OR_RETURN(const CsvTable table, CsvTable::Parse(csv));
+  for (const char* column : {"party_id", "name", "name_ar", "coalition_id", "aliases", "note"}) {
+    if (!table.HasColumn(column)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("parties.csv: column ", column, " is missing"));
+    }
+  }
+  std::vector<v1::Party> parties;
+  for (size_t row = 0; row < table.rows(); ++row) {
+    auto fail = [&](absl::string_view problem) {
+      return absl::InvalidArgumentError(absl::StrCat("parties.csv row ", row + 2, " (",
+                                                     table.Get(row, "party_id"), "): ", problem));
+    };
+    v1::CreatePartyRequest request;
+    v1::Party* party = request.mutable_party();
+    party->set_id(table.Get(row, "party_id"));
+    party->set_name(table.Get(row, "name"));
+    party->set_name_ar(table.Get(row, "name_ar"));
+    party->set_coalition_id(table.Get(row, "coalition_id"));
+    for (absl::string_view alias :
+         absl::StrSplit(table.Get(row, "aliases"), '|', absl::SkipWhitespace())) {
+      party->add_aliases(std::string(absl::StripAsciiWhitespace(alias)));
+    }
+    party->set_note(table.Get(row, "note"));
+    if (absl::Status valid = ValidatePartyCreate(request); !valid.ok())
+      return fail(valid.message());
+    for (const std::string& name : NamesOf(*party)) {
+      if (const v1::Party* other = FindParty(parties, name)) {
+        return fail(absl::StrCat("\"", name, "\" already names ", other->id()));
+      }
+    }
+    parties.push_back(std::move(*party));
+  }
+  for (size_t row = 0; row < parties.size(); ++row) {
+    const std::string& coalition = parties[row].coalition_id();
+    const bool known = std::any_of(parties.begin(), parties.end(),
+                                   [&](const v1::Party& p) { return p.id() == coalition; });
+    if (!coalition.empty() && !known) {
+      return absl::InvalidArgumentError(absl::StrCat("parties.csv row ", row + 2,
+                                                     ": coalition_id \"", coalition,
+                                                     "\" is not a party of the file"));
+    }
+  }
+  return parties;
 }
 
 }  // namespace corridor::areas

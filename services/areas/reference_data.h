@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "corridor/v1/areas.pb.h"
+#include "corridor/v1/parties.pb.h"
 
 namespace corridor::areas {
 
@@ -23,6 +24,16 @@ absl::string_view EmbeddedBesiegedAreasCsv();
 // if only Siege Watch's watchlist has it, UNCONFIRMED otherwise. Every request passes
 // ValidateCreate; INVALID_ARGUMENT names the row and field otherwise.
 absl::StatusOr<std::vector<v1::CreateAreaRequest>> ParseBesiegedAreasCsv(absl::string_view csv);
+
+// data/reference/parties.csv as built into the binary: the party registry's
+// seed, every spelling of the reference data an alias of its party.
+absl::string_view EmbeddedPartiesCsv();
+
+// Turns parties.csv (party_id, name, name_ar, coalition_id, aliases
+// separated by '|', note) into parties. Each passes ValidatePartyCreate, no
+// spelling names two parties and every coalition is a party of the file;
+// INVALID_ARGUMENT naming the row otherwise.
+absl::StatusOr<std::vector<v1::Party>> ParsePartiesCsv(absl::string_view csv);
 
 }  // namespace corridor::areas
 

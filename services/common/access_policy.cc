@@ -22,17 +22,22 @@ namespace {
 
 using Roles = std::vector<v1::Role>;
 
+// The sets of roles the rules name.
+struct RoleSets {
+  Roles admin = {v1::ROLE_ADMIN};
+  Roles coordinator = {v1::ROLE_COORDINATOR};
+  Roles convoy_writers = {v1::ROLE_COORDINATOR, v1::ROLE_PARTNER};
+  // The convoys service relays its convoys' denials and corrections.
+  Roles denial_writers = {v1::ROLE_COORDINATOR, v1::ROLE_SERVICE};
+  Roles auditors = {v1::ROLE_OVERSIGHT, v1::ROLE_ADMIN};
+  // Everything but the audit journal and credentials is open to every role.
+  Roles readers = {v1::ROLE_COORDINATOR, v1::ROLE_PARTNER, v1::ROLE_OVERSIGHT, v1::ROLE_ADMIN,
+                   v1::ROLE_SERVICE};
+};
+
 const absl::flat_hash_map<std::string, Roles>& Rules() {
   static const auto* rules = [] {
-    const Roles admin = {v1::ROLE_ADMIN};
-    const Roles coordinator = {v1::ROLE_COORDINATOR};
-    const Roles convoy_writers = {v1::ROLE_COORDINATOR, v1::ROLE_PARTNER};
-    // The convoys service relays its convoys' denials and corrections.
-    const Roles denial_writers = {v1::ROLE_COORDINATOR, v1::ROLE_SERVICE};
-    const Roles auditors = {v1::ROLE_OVERSIGHT, v1::ROLE_ADMIN};
-    // Everything but the audit journal and credentials is open to every role.
-    const Roles readers = {v1::ROLE_COORDINATOR, v1::ROLE_PARTNER, v1::ROLE_OVERSIGHT,
-                           v1::ROLE_ADMIN, v1::ROLE_SERVICE};
+    const auto [admin, coordinator, convoy_writers, denial_writers, auditors, readers] = RoleSets();
     return new absl::flat_hash_map<std::string, Roles>{
         {"/corridor.v1.AreaService/ListAreas", readers},
         {"/corridor.v1.AreaService/GetArea", readers},
@@ -40,6 +45,12 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         {"/corridor.v1.AreaService/CreateArea", admin},
         {"/corridor.v1.AreaService/UpdateArea", admin},
         {"/corridor.v1.AreaService/RecordStatusChange", admin},
+
+        {"/corridor.v1.PartyService/ListParties", readers},
+        {"/corridor.v1.PartyService/GetParty", readers},
+        {"/corridor.v1.PartyService/ResolveParty", readers},
+        {"/corridor.v1.PartyService/CreateParty", admin},
+        {"/corridor.v1.PartyService/AddPartyAliases", admin},
 
         {"/corridor.v1.RouteService/ListRoutes", readers},
         {"/corridor.v1.RouteService/GetRoute", readers},

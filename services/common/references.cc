@@ -8,10 +8,15 @@
 #include "common/status.h"
 #include "corridor/v1/areas.grpc.pb.h"
 #include "corridor/v1/convoys.grpc.pb.h"
+#include "corridor/v1/parties.grpc.pb.h"
 #include "corridor/v1/routes.grpc.pb.h"
+#include "services/common/party_names.h"
 
 namespace corridor {
 namespace {
+
+// How long a copy of the party registry is used before it is read again.
+constexpr absl::Duration kPartiesFresh = absl::Seconds(30);
 
 void Prepare(const ServiceDirectory& peers, grpc::ClientContext* context, absl::Time deadline) {
   context->set_deadline(absl::ToChronoTime(deadline));
@@ -179,6 +184,65 @@ absl::StatusOr<std::vector<v1::StatusChange>> References::AreaHistory(
     request.mutable_page()->set_page_token(response.next_page_token());
   } while (!request.page().page_token().empty());
   return changes;
+}
+
+absl::StatusOr<std::vector<v1::Party>> References::ReadParties(absl::Time caller_deadline) const {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("areas");
+  if (!channel.ok()) return channel.status();
+  auto stub = v1::PartyService::NewStub(*channel);
+  std::vector<v1::Party> parties;
+  v1::ListPartiesRequest request;
+  request.mutable_page()->set_page_size(500);
+  do {
+    grpc::ClientContext context;
+    Prepare(*peers_, &context, DeadlineOf(caller_deadline));
+    v1::ListPartiesResponse response;
+    CORRIDOR_RETURN_IF_ERROR(Explain(stub->ListParties(&context, request, &response), "areas",
+                                     *peers_, "party", "party registry", "(all)", caller_deadline));
+    for (v1::Party& party : *response.mutable_parties()) parties.push_back(std::move(party));
+    request.mutable_page()->set_page_token(response.next_page_token());
+  } while (!request.page().page_token().empty());
+  absl::MutexLock lock(&mu_);
+  parties_ = parties;
+  parties_read_at_ = absl::Now();
+  return parties;
+}
+
+absl::StatusOr<std::vector<v1::Party>> References::Parties(absl::Time caller_deadline) const {
+  {
+    absl::MutexLock lock(&mu_);
+    if (absl::Now() - parties_read_at_ < kPartiesFresh) return parties_;
+  }
+  return ReadParties(caller_deadline);
+}
+
+absl::StatusOr<v1::Party> References::ResolveParty(absl::string_view field, const std::string& text,
+                                                   absl::Time caller_deadline) const {
+  if (text.empty()) return v1::Party();
+  CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::Party> parties, Parties(caller_deadline));
+  if (const v1::Party* party = FindParty(parties, text)) return *party;
+  // Not in the copy kept: the registry itself decides, so that a spelling
+  // an admin has just added counts at once.
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("areas");
+  if (!channel.ok()) return channel.status();
+  auto stub = v1::PartyService::NewStub(*channel);
+  grpc::ClientContext context;
+  Prepare(*peers_, &context, DeadlineOf(caller_deadline));
+  v1::ResolvePartyRequest request;
+  request.set_text(text);
+  v1::ResolvePartyResponse response;
+  CORRIDOR_RETURN_IF_ERROR(Explain(stub->ResolveParty(&context, request, &response), "areas",
+                                   *peers_, field, "party", text, caller_deadline));
+  if (response.has_party()) {
+    absl::MutexLock lock(&mu_);
+    parties_read_at_ = absl::InfinitePast();  // read the registry again next time
+    return response.party();
+  }
+  std::vector<const v1::Party*> closest;
+  for (const v1::Party& party : response.closest()) {
+    if (closest.size() < 3) closest.push_back(&party);
+  }
+  return absl::InvalidArgumentError(UnknownPartyMessage(field, text, closest));
 }
 
 }  // namespace corridor

@@ -15,6 +15,7 @@
 #include "common/service_channels.h"
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/convoys.pb.h"
+#include "corridor/v1/parties.pb.h"
 #include "corridor/v1/routes.pb.h"
 
 namespace corridor {
@@ -56,6 +57,18 @@ class References {
   absl::StatusOr<std::vector<v1::Area>> ListAreas(
       absl::Time caller_deadline = absl::InfiniteFuture()) const;
 
+  // Every party of the registry (parties.proto, hosted by the areas
+  // service). Read again when the copy kept is older than 30 seconds.
+  absl::StatusOr<std::vector<v1::Party>> Parties(
+      absl::Time caller_deadline = absl::InfiniteFuture()) const;
+  // The party `text` names (an empty Party for empty text). Text that names
+  // none in the copy kept is asked of the registry itself (an alias an
+  // admin just added resolves at once), then refused: INVALID_ARGUMENT
+  // naming `field`, with the closest names. UNAVAILABLE if the registry
+  // cannot be reached.
+  absl::StatusOr<v1::Party> ResolveParty(absl::string_view field, const std::string& text,
+                                         absl::Time caller_deadline = absl::InfiniteFuture()) const;
+
  private:
   const ServiceDirectory* peers_;
   absl::Duration timeout_;
@@ -70,6 +83,11 @@ class References {
   mutable absl::flat_hash_map<std::string, std::vector<std::string>> known_routes_
       ABSL_GUARDED_BY(mu_);
   mutable absl::flat_hash_set<std::string> known_convoys_ ABSL_GUARDED_BY(mu_);
+  // The registry as last read, and when (InfinitePast: never).
+  mutable std::vector<v1::Party> parties_ ABSL_GUARDED_BY(mu_);
+  mutable absl::Time parties_read_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+
+  absl::StatusOr<std::vector<v1::Party>> ReadParties(absl::Time caller_deadline) const;
 };
 
 }  // namespace corridor

@@ -74,7 +74,11 @@ grpc::Status ConvoyService::DenyConvoy(grpc::ServerContext* context,
                  const absl::CivilDay today = TodayUtc();
                  CORRIDOR_RETURN_IF_ERROR(ValidateDeny(*request, today));
                  CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
-                 return store_->Deny(origin, *request, today);
+                 CORRIDOR_ASSIGN_OR_RETURN(
+                     const PartyIds party_ids,
+                     ResolveParties({{"denying_party", request->denying_party()}},
+                                    CallDeadline(*context)));
+                 return store_->Deny(origin, *request, today, party_ids);
                });
 }
 
@@ -98,8 +102,25 @@ grpc::Status ConvoyService::RecordConvoyOutcome(grpc::ServerContext* context,
                  const absl::CivilDay today = TodayUtc();
                  CORRIDOR_RETURN_IF_ERROR(ValidateOutcome(*request, today));
                  CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
-                 return store_->RecordOutcome(origin, *request, today);
+                 CORRIDOR_ASSIGN_OR_RETURN(
+                     const PartyIds party_ids,
+                     ResolveParties({{"responsible_party", request->responsible_party()}},
+                                    CallDeadline(*context)));
+                 return store_->RecordOutcome(origin, *request, today, party_ids);
                });
+}
+
+absl::StatusOr<PartyIds> ConvoyService::ResolveParties(
+    const std::vector<std::pair<absl::string_view, std::string>>& texts,
+    absl::Time deadline) const {
+  PartyIds ids;
+  for (const auto& [field, text] : texts) {
+    if (text.empty()) continue;
+    CORRIDOR_ASSIGN_OR_RETURN(const v1::Party party,
+                              references_->ResolveParty(field, text, deadline));
+    ids[text] = party.id();
+  }
+  return ids;
 }
 
 absl::Status ConvoyService::CheckCorrectedPlace(const v1::CorrectConvoyRequest& request,
@@ -128,9 +149,15 @@ grpc::Status ConvoyService::ImportConvoy(grpc::ServerContext* context,
         CORRIDOR_RETURN_IF_ERROR(ValidateImport(*request, today));
         const v1::SubmitConvoyRequestRequest& submit = request->submit();
         CORRIDOR_RETURN_IF_ERROR(CheckPartnerAgency(origin, "submit.agency", submit.agency()));
-        CORRIDOR_RETURN_IF_ERROR(references_->CheckAreaAndRoute(submit.area_id(), submit.route_id(),
-                                                                CallDeadline(*context)));
-        return store_->Import(origin, *request, today);
+        const absl::Time deadline = CallDeadline(*context);
+        CORRIDOR_RETURN_IF_ERROR(
+            references_->CheckAreaAndRoute(submit.area_id(), submit.route_id(), deadline));
+        CORRIDOR_ASSIGN_OR_RETURN(
+            const PartyIds party_ids,
+            ResolveParties({{"deny.denying_party", request->deny().denying_party()},
+                            {"outcome.responsible_party", request->outcome().responsible_party()}},
+                           deadline));
+        return store_->Import(origin, *request, today, party_ids);
       });
 }
 
@@ -142,8 +169,14 @@ grpc::Status ConvoyService::CorrectConvoy(grpc::ServerContext* context,
                  const absl::CivilDay today = TodayUtc();
                  CORRIDOR_RETURN_IF_ERROR(ValidateCorrect(*request, today));
                  CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
-                 CORRIDOR_RETURN_IF_ERROR(CheckCorrectedPlace(*request, CallDeadline(*context)));
-                 return store_->Correct(origin, *request, today);
+                 const absl::Time deadline = CallDeadline(*context);
+                 CORRIDOR_RETURN_IF_ERROR(CheckCorrectedPlace(*request, deadline));
+                 CORRIDOR_ASSIGN_OR_RETURN(
+                     const PartyIds party_ids,
+                     ResolveParties({{"correction.responsible_party",
+                                      request->correction().responsible_party()}},
+                                    deadline));
+                 return store_->Correct(origin, *request, today, party_ids);
                });
 }
 

@@ -49,6 +49,11 @@ class ConvoyService final : public AdmittedService<v1::ConvoyService> {
                                v1::AccessReport* response) override;
 
  private:
+  // The registry's id of each non-empty (field, text); INVALID_ARGUMENT
+  // naming the field of a text that names no party.
+  absl::StatusOr<PartyIds> ResolveParties(
+      const std::vector<std::pair<absl::string_view, std::string>>& texts,
+      absl::Time deadline) const;
   // A correction's new area or road exists, and the road leads to the area
   // (errors name "correction.area_id" or "correction.route_id").
   absl::Status CheckCorrectedPlace(const v1::CorrectConvoyRequest& request,

@@ -32,6 +32,21 @@ std::function<v1::ConvoyStatus(const v1::Convoy&)> Always(v1::ConvoyStatus statu
   return [status](const v1::Convoy&) { return status; };
 }
 
+// The id beside each party text: the one the service resolved for it, else,
+// for text the change left as it was, the one it had.
+void SetPartyIds(const v1::Convoy& before, const PartyIds* party_ids, v1::Convoy* convoy,
+                 v1::ConvoyEvent* event) {
+  auto id_of = [&](const std::string& text) -> std::string {
+    if (text.empty()) return "";
+    if (party_ids != nullptr) {
+      if (auto it = party_ids->find(text); it != party_ids->end()) return it->second;
+    }
+    return text == before.responsible_party() ? before.responsible_party_id() : "";
+  };
+  convoy->set_responsible_party_id(id_of(convoy->responsible_party()));
+  event->set_responsible_party_id(id_of(event->responsible_party()));
+}
+
 template <typename Request>
 v1::Date OccurredOn(const Request& request, absl::CivilDay today) {
   return request.has_occurred_on() ? request.occurred_on() : DateOf(today);
@@ -145,7 +160,7 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const storage::Origin& origin,
 
 absl::StatusOr<v1::Convoy> ConvoyStore::Import(const storage::Origin& origin,
                                                const v1::ImportConvoyRequest& request,
-                                               absl::CivilDay today) {
+                                               absl::CivilDay today, const PartyIds& party_ids) {
   CORRIDOR_ASSIGN_OR_RETURN(NewRecord created, NewConvoy(origin, request.submit(), today));
   storage::Mutation mutation;
   mutation.SetOrigin(origin);
@@ -161,7 +176,8 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Import(const storage::Origin& origin,
   }
   if (request.has_outcome())
     changes.emplace_back("outcome", OutcomeChange(request.outcome(), today));
-  for (const auto& [field, change] : changes) {
+  for (auto& [field, change] : changes) {
+    change.party_ids = &party_ids;
     absl::StatusOr<v1::ConvoyEvent> event = Advance(origin, change, &created.convoy, &mutation);
     if (!event.ok()) {
       return absl::Status(event.status().code(),
@@ -195,6 +211,7 @@ absl::StatusOr<v1::ConvoyEvent> ConvoyStore::Advance(const storage::Origin& orig
   *event.mutable_recorded_at() = now;
   *event.mutable_recorded_by() = origin.principal;
   CORRIDOR_RETURN_IF_ERROR(change.apply(convoy, &event));
+  SetPartyIds(before, change.party_ids, convoy, &event);
 
   // A correction moves the status itself (one outcome for another).
   if (change.step == Step::kCorrection) {
@@ -274,8 +291,9 @@ absl::StatusOr<v1::Convoy> ConvoyStore::RecordApprovalStep(
 
 absl::StatusOr<v1::Convoy> ConvoyStore::Correct(const storage::Origin& origin,
                                                 const v1::CorrectConvoyRequest& request,
-                                                absl::CivilDay today) {
+                                                absl::CivilDay today, const PartyIds& party_ids) {
   Change change;
+  change.party_ids = &party_ids;
   change.occurred_on = OccurredOn(request, today);
   change.source = request.source();
   change.step = Step::kCorrection;
@@ -362,9 +380,10 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Approve(const storage::Origin& origin,
 
 absl::StatusOr<v1::Convoy> ConvoyStore::Deny(const storage::Origin& origin,
                                              const v1::DenyConvoyRequest& request,
-                                             absl::CivilDay today) {
-  return Transition(origin, request.convoy_id(), request.expected_version(),
-                    DenyChange(request, today));
+                                             absl::CivilDay today, const PartyIds& party_ids) {
+  Change change = DenyChange(request, today);
+  change.party_ids = &party_ids;
+  return Transition(origin, request.convoy_id(), request.expected_version(), change);
 }
 
 absl::StatusOr<v1::Convoy> ConvoyStore::Dispatch(const storage::Origin& origin,
@@ -376,9 +395,11 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Dispatch(const storage::Origin& origin,
 
 absl::StatusOr<v1::Convoy> ConvoyStore::RecordOutcome(const storage::Origin& origin,
                                                       const v1::RecordConvoyOutcomeRequest& request,
-                                                      absl::CivilDay today) {
-  return Transition(origin, request.convoy_id(), request.expected_version(),
-                    OutcomeChange(request, today));
+                                                      absl::CivilDay today,
+                                                      const PartyIds& party_ids) {
+  Change change = OutcomeChange(request, today);
+  change.party_ids = &party_ids;
+  return Transition(origin, request.convoy_id(), request.expected_version(), change);
 }
 
 ConvoyStore::Change ConvoyStore::OutcomeChange(const v1::RecordConvoyOutcomeRequest& request,
@@ -509,6 +530,19 @@ absl::StatusOr<AreaTally> ConvoyStore::TallyArea(const std::string& area_id, con
       storage::ScanRecords<v1::Convoy>(*store_, ConvoysTable(), last, &latest).status());
   if (!latest.empty()) tally.last_delivery = latest[0].first.outcome_date();
   return tally;
+}
+
+absl::StatusOr<PartyResolution> ConvoyStore::ResolveStoredParties(
+    const std::vector<v1::Party>& parties) {
+  PartyResolution resolution;
+  CORRIDOR_RETURN_IF_ERROR(ResolvePartiesOfTable<v1::Convoy>(
+      store_, ConvoysTable(), PartyResolutionOrigin(),
+      [&](v1::Convoy* convoy, PartyResolution* r) {
+        return FillPartyId(parties, convoy->responsible_party(),
+                           convoy->mutable_responsible_party_id(), r);
+      },
+      &resolution));
+  return resolution;
 }
 
 }  // namespace corridor::convoys

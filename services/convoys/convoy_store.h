@@ -9,11 +9,13 @@
 #include <functional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/convoys.pb.h"
 #include "corridor/v1/denials.pb.h"
+#include "services/common/stored_parties.h"
 #include "services/convoys/access_report.h"
 #include "storage/store.h"
 
@@ -26,6 +28,12 @@ namespace corridor::convoys {
 inline constexpr char kDenialsOutbox[] = "denials";
 // Corrections and withdrawals of relayed denials (CorrectDenial).
 inline constexpr char kDenialCorrectionsOutbox[] = "denial_corrections";
+
+// The registry's id of each party text a request names (text -> id), as
+// the service resolved them (services/common/references.h). A convoy keeps
+// the text and carries the id beside it; text a change leaves as it was
+// keeps its id.
+using PartyIds = absl::flat_hash_map<std::string, std::string>;
 
 class ConvoyStore {
  public:
@@ -47,13 +55,14 @@ class ConvoyStore {
   absl::StatusOr<v1::Convoy> Approve(const storage::Origin& origin,
                                      const v1::ApproveConvoyRequest& request, absl::CivilDay today);
   absl::StatusOr<v1::Convoy> Deny(const storage::Origin& origin,
-                                  const v1::DenyConvoyRequest& request, absl::CivilDay today);
+                                  const v1::DenyConvoyRequest& request, absl::CivilDay today,
+                                  const PartyIds& party_ids);
   absl::StatusOr<v1::Convoy> Dispatch(const storage::Origin& origin,
                                       const v1::DispatchConvoyRequest& request,
                                       absl::CivilDay today);
   absl::StatusOr<v1::Convoy> RecordOutcome(const storage::Origin& origin,
                                            const v1::RecordConvoyOutcomeRequest& request,
-                                           absl::CivilDay today);
+                                           absl::CivilDay today, const PartyIds& party_ids);
 
   // Adds or replaces (by name) one approval step; the status stays.
   // NOT_FOUND naming convoy_id; ABORTED if expected_version is stale.
@@ -69,13 +78,15 @@ class ConvoyStore {
   // A past convoy and the steps it went through, in one commit (all or
   // nothing). Errors name the step ("approve: ...").
   absl::StatusOr<v1::Convoy> Import(const storage::Origin& origin,
-                                    const v1::ImportConvoyRequest& request, absl::CivilDay today);
+                                    const v1::ImportConvoyRequest& request, absl::CivilDay today,
+                                    const PartyIds& party_ids);
 
   // Applies a correction (ApplyCorrection) as a new history entry that
   // keeps the convoy as it was; corrects or withdraws the relayed denial
   // through the outbox in the same commit.
   absl::StatusOr<v1::Convoy> Correct(const storage::Origin& origin,
-                                     const v1::CorrectConvoyRequest& request, absl::CivilDay today);
+                                     const v1::CorrectConvoyRequest& request, absl::CivilDay today,
+                                     const PartyIds& party_ids);
 
   // One area's own requests planned in [from, to] (not its members'), and
   // its last aid delivery on or before `to`. Reads the area's convoys in the
@@ -86,6 +97,10 @@ class ConvoyStore {
 
   // The denial a transition into DENIED, TURNED_BACK or ATTACKED reports.
   static v1::RecordDenialRequest DenialFor(const v1::Convoy& convoy, const v1::ConvoyEvent& event);
+
+  // Gives stored convoys the id of the party their text names
+  // (stored_parties.h). History entries keep what they recorded.
+  absl::StatusOr<PartyResolution> ResolveStoredParties(const std::vector<v1::Party>& parties);
 
   // The audit journal's size and root now.
   storage::JournalHead journal_head() const { return store_->journal_head(); }
@@ -106,6 +121,8 @@ class ConvoyStore {
     std::string note;
     std::function<absl::Status(v1::Convoy* convoy, v1::ConvoyEvent* event)> apply;
     Step step = Step::kTransition;
+    // The ids of the party texts it names; null if it names none.
+    const PartyIds* party_ids = nullptr;
   };
   // A convoy as submitted, and its first history entry.
   struct NewRecord {

@@ -2,11 +2,12 @@
 
 #include "common/status.h"
 #include "corridor/v1/denials.grpc.pb.h"
+#include "services/common/outbox_relay.h"
+#include "services/common/references.h"
+#include "services/common/stored_parties.h"
 #include "services/convoys/convoy_service.h"
 #include "services/convoys/convoy_store.h"
 #include "services/convoys/convoy_tables.h"
-#include "services/common/outbox_relay.h"
-#include "services/common/references.h"
 
 namespace corridor::convoys {
 namespace {
@@ -58,6 +59,10 @@ class ConvoysModule final : public ServiceModule {
         convoys_(storage_.store.get()),
         references_(peers, kReferenceTimeout),
         service_(&convoys_, &references_, access),
+        stored_parties_("convoys", &references_,
+                        [this](const std::vector<v1::Party>& parties) {
+                          return convoys_.ResolveStoredParties(parties);
+                        }),
         relay_(
             storage_.store.get(), kDenialsOutbox,
             [peers](uint64_t, absl::string_view message) {
@@ -82,6 +87,7 @@ class ConvoysModule final : public ServiceModule {
   void Start() override {
     relay_.Start();
     corrections_relay_.Start();
+    stored_parties_.Start();
   }
   void BeginShutdown() override {
     relay_.Stop();
@@ -93,6 +99,7 @@ class ConvoysModule final : public ServiceModule {
   ConvoyStore convoys_;
   References references_;
   ConvoyService service_;
+  StoredPartyResolution stored_parties_;
   // Declared last: stopped before the store closes.
   OutboxRelay relay_;
   OutboxRelay corrections_relay_;

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/server.h"
+#include "common/status_macros.h"
 #include "common/validation.h"
 #include "services/denials/denial_validation.h"
 
@@ -22,6 +23,29 @@ absl::Status CheckFacts(const References& references, const v1::DenialFacts& fac
   return absl::Status(s.code(), absl::StrCat("facts.", s.message()));
 }
 
+// The facts with the id of the party their text names; INVALID_ARGUMENT
+// naming facts.party with the closest names if it names none.
+absl::StatusOr<v1::DenialFacts> WithPartyId(const References& references,
+                                            const v1::DenialFacts& facts,
+                                            absl::Time caller_deadline) {
+  CORRIDOR_ASSIGN_OR_RETURN(const v1::Party party,
+                            references.ResolveParty("facts.party", facts.party(), caller_deadline));
+  v1::DenialFacts resolved = facts;
+  resolved.set_party_id(party.id());
+  return resolved;
+}
+
+// A `party` filter as the party key denials are kept under: the id of the
+// party it names, else the text itself (denials whose text names no party,
+// or a party's id while the registry is out of reach: a read does not fail
+// for want of it).
+std::string PartyFilter(const References& references, const std::string& party,
+                        absl::Time caller_deadline) {
+  if (party.empty()) return party;
+  absl::StatusOr<v1::Party> named = references.ResolveParty("party", party, caller_deadline);
+  return named.ok() ? named->id() : party;
+}
+
 }  // namespace
 
 grpc::Status DenialService::RecordDenial(grpc::ServerContext* context,
@@ -36,9 +60,12 @@ grpc::Status DenialService::RecordDenial(grpc::ServerContext* context,
                        "who reported it; leave it out, and the denial is attributed to your own "
                        "token");
                  }
-                 CORRIDOR_RETURN_IF_ERROR(
-                     CheckFacts(*references_, request->facts(), CallDeadline(*context)));
-                 return store_->Record(origin, *request);
+                 const absl::Time deadline = CallDeadline(*context);
+                 CORRIDOR_RETURN_IF_ERROR(CheckFacts(*references_, request->facts(), deadline));
+                 v1::RecordDenialRequest resolved = *request;
+                 CORRIDOR_ASSIGN_OR_RETURN(*resolved.mutable_facts(),
+                                           WithPartyId(*references_, request->facts(), deadline));
+                 return store_->Record(origin, resolved);
                });
 }
 
@@ -48,11 +75,15 @@ grpc::Status DenialService::CorrectDenial(grpc::ServerContext* context,
   return Serve(context, "CorrectDenial", response,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::Denial> {
                  CORRIDOR_RETURN_IF_ERROR(ValidateCorrect(*request, absl::Now()));
-                 if (!request->withdraw() && !request->confirm()) {
-                   CORRIDOR_RETURN_IF_ERROR(
-                       CheckFacts(*references_, request->facts(), CallDeadline(*context)));
+                 if (request->withdraw() || request->confirm()) {
+                   return store_->Correct(origin, *request);
                  }
-                 return store_->Correct(origin, *request);
+                 const absl::Time deadline = CallDeadline(*context);
+                 CORRIDOR_RETURN_IF_ERROR(CheckFacts(*references_, request->facts(), deadline));
+                 v1::CorrectDenialRequest resolved = *request;
+                 CORRIDOR_ASSIGN_OR_RETURN(*resolved.mutable_facts(),
+                                           WithPartyId(*references_, request->facts(), deadline));
+                 return store_->Correct(origin, resolved);
                });
 }
 
@@ -73,7 +104,10 @@ grpc::Status DenialService::ListDenials(grpc::ServerContext* context,
                  CORRIDOR_RETURN_IF_ERROR(ValidateList(*request));
                  CORRIDOR_ASSIGN_OR_RETURN(const int page_size,
                                            PageSizeOf("page", request->page()));
-                 return store_->List(*request, page_size);
+                 v1::ListDenialsRequest by_key = *request;
+                 by_key.set_party(
+                     PartyFilter(*references_, request->party(), CallDeadline(*context)));
+                 return store_->List(by_key, page_size);
                });
 }
 
@@ -95,7 +129,23 @@ grpc::Status DenialService::DenialStats(grpc::ServerContext* context,
   // The store validates the request (ValidateStats): it is what the
   // benchmarks call directly too.
   return Serve(context, "DenialStats", response,
-               [&](const storage::Origin&) { return store_->Stats(*request); });
+               [&](const storage::Origin&) -> absl::StatusOr<v1::DenialStatsResponse> {
+                 const absl::Time deadline = CallDeadline(*context);
+                 v1::DenialStatsRequest by_key = *request;
+                 by_key.set_party(PartyFilter(*references_, request->party(), deadline));
+                 CORRIDOR_ASSIGN_OR_RETURN(v1::DenialStatsResponse stats, store_->Stats(by_key));
+                 if (request->group_by() == v1::STATS_DIMENSION_PARTY) {
+                   // Names for the ids; a registry out of reach leaves them unnamed.
+                   absl::StatusOr<std::vector<v1::Party>> parties = references_->Parties(deadline);
+                   for (v1::DenialStatsRow& row : *stats.mutable_rows()) {
+                     if (!parties.ok()) break;
+                     for (const v1::Party& party : *parties) {
+                       if (party.id() == row.group()) row.set_party_name(party.name());
+                     }
+                   }
+                 }
+                 return stats;
+               });
 }
 
 }  // namespace corridor::denials

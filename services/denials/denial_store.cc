@@ -333,7 +333,7 @@ absl::StatusOr<v1::ListDenialsResponse> DenialStore::List(const v1::ListDenialsR
   }
   auto matches = [&](const v1::Denial& d) {
     const v1::DenialFacts& f = d.facts();
-    return (!party || f.party() == request.party()) &&
+    return (!party || PartyKey(f) == request.party()) &&
            (!area || f.area_id() == request.area_id()) &&
            (request.route_id().empty() || f.route_id() == request.route_id()) &&
            (!category || f.category() == request.category()) &&
@@ -386,6 +386,24 @@ absl::StatusOr<v1::DenialStatsResponse> DenialStore::Stats(
   response.mutable_total()->clear_category();
   response.mutable_total()->clear_month();
   return response;
+}
+
+absl::StatusOr<PartyResolution> DenialStore::ResolveStoredParties(
+    const std::vector<v1::Party>& parties) {
+  PartyResolution resolution;
+  CORRIDOR_RETURN_IF_ERROR(ResolvePartiesOfTable<v1::Denial>(
+      store_, DenialsTable(), PartyResolutionOrigin(),
+      [&](v1::Denial* denial, PartyResolution* r) {
+        v1::DenialFacts* facts = denial->mutable_facts();
+        return FillPartyId(parties, facts->party(), facts->mutable_party_id(), r);
+      },
+      &resolution,
+      [](const v1::Denial& before, const v1::Denial& after, storage::Mutation* mutation) {
+        if (before.withdrawn()) return;  // counted nowhere
+        AddCounters(before, -1, mutation);
+        AddCounters(after, +1, mutation);
+      }));
+  return resolution;
 }
 
 }  // namespace corridor::denials

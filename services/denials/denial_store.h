@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "corridor/v1/denials.pb.h"
+#include "services/common/stored_parties.h"
 #include "storage/store.h"
 
 namespace corridor::denials {
@@ -32,11 +33,17 @@ class DenialStore {
 
   // The current revision; NOT_FOUND naming `field`.
   absl::StatusOr<v1::Denial> Get(absl::string_view field, absl::string_view id) const;
+  // The `party` filter of List and Stats is a party key (PartyKey in
+  // denial_tables.h): the service turns a party's name into its id.
   absl::StatusOr<v1::ListDenialsResponse> List(const v1::ListDenialsRequest& request,
                                                int page_size) const;
   absl::StatusOr<v1::GetDenialHistoryResponse> History(const v1::GetDenialHistoryRequest& request,
                                                        int page_size) const;
   absl::StatusOr<v1::DenialStatsResponse> Stats(const v1::DenialStatsRequest& request) const;
+
+  // Gives each denial stored before the registry the id of the party its
+  // text names (stored_parties.h), moving its statistics counters with it.
+  absl::StatusOr<PartyResolution> ResolveStoredParties(const std::vector<v1::Party>& parties);
 
  private:
   storage::Store* store_;

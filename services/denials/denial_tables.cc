@@ -19,10 +19,14 @@ uint32_t MonthNumber(const v1::DenialFacts& facts) {
   return static_cast<uint32_t>(utc.year() * 100 + utc.month());
 }
 
+const std::string& PartyKey(const v1::DenialFacts& facts) {
+  return facts.party_id().empty() ? facts.party() : facts.party_id();
+}
+
 std::string DimensionValue(char dimension, const v1::DenialFacts& facts) {
   switch (dimension) {
     case 'p':
-      return facts.party();
+      return PartyKey(facts);
     case 'a':
       return facts.area_id();
     default:
@@ -85,7 +89,7 @@ const storage::Table<v1::Denial>& DenialsTable() {
     };
     auto category = [](const v1::DenialFacts& f) { return static_cast<uint32_t>(f.category()); };
     index("occurred", nullptr, nullptr);
-    index("party", nullptr, [](const v1::DenialFacts& f, KeyWriter* k) { k->String(f.party()); });
+    index("party", nullptr, [](const v1::DenialFacts& f, KeyWriter* k) { k->String(PartyKey(f)); });
     index("area", nullptr, [](const v1::DenialFacts& f, KeyWriter* k) { k->String(f.area_id()); });
     index(
         "route", [](const v1::DenialFacts& f) { return !f.route_id().empty(); },
@@ -95,16 +99,17 @@ const storage::Table<v1::Denial>& DenialsTable() {
     index(
         "convoy", [](const v1::DenialFacts& f) { return !f.convoy_id().empty(); },
         [](const v1::DenialFacts& f, KeyWriter* k) { k->String(f.convoy_id()); });
-    index("party_area", nullptr,
-          [](const v1::DenialFacts& f, KeyWriter* k) { k->String(f.party()).String(f.area_id()); });
+    index("party_area", nullptr, [](const v1::DenialFacts& f, KeyWriter* k) {
+      k->String(PartyKey(f)).String(f.area_id());
+    });
     index("party_category", nullptr, [category](const v1::DenialFacts& f, KeyWriter* k) {
-      k->String(f.party()).Uint32(category(f));
+      k->String(PartyKey(f)).Uint32(category(f));
     });
     index("area_category", nullptr, [category](const v1::DenialFacts& f, KeyWriter* k) {
       k->String(f.area_id()).Uint32(category(f));
     });
     index("party_area_category", nullptr, [category](const v1::DenialFacts& f, KeyWriter* k) {
-      k->String(f.party()).String(f.area_id()).Uint32(category(f));
+      k->String(PartyKey(f)).String(f.area_id()).Uint32(category(f));
     });
     return t;
   }();

@@ -31,6 +31,11 @@ const storage::Table<v1::Denial>& DenialsTable();
 // Every revision, by (id, revision): a denial's history is one range.
 const storage::Table<v1::Denial>& DenialRevisionsTable();
 
+// What a denial is indexed and counted under as its party: the registry's
+// party id, else (a denial stored before the registry whose text names no
+// party yet) its text.
+const std::string& PartyKey(const v1::DenialFacts& facts);
+
 // Occurrence time as stored in index keys.
 int64_t OccurredMicros(const v1::DenialFacts& facts);
 

@@ -1,9 +1,10 @@
 #include "services/denials/denials_module.h"
 
+#include "services/common/references.h"
+#include "services/common/stored_parties.h"
 #include "services/denials/denial_service.h"
 #include "services/denials/denial_store.h"
 #include "services/denials/denial_tables.h"
-#include "services/common/references.h"
 
 namespace corridor::denials {
 namespace {
@@ -18,18 +19,23 @@ class DenialsModule final : public ServiceModule {
       : storage_(std::move(storage)),
         denials_(storage_.store.get()),
         references_(peers, kReferenceTimeout),
-        service_(&denials_, &references_, access) {}
+        service_(&denials_, &references_, access),
+        stored_parties_("denials", &references_, [this](const std::vector<v1::Party>& parties) {
+          return denials_.ResolveStoredParties(parties);
+        }) {}
 
   std::vector<HostedService> Services() override {
     return {{&service_, v1::DenialService::service_full_name()}};
   }
   const ServiceStorage& storage() const override { return storage_; }
+  void Start() override { stored_parties_.Start(); }
 
  private:
   ServiceStorage storage_;
   DenialStore denials_;
   References references_;
   DenialService service_;
+  StoredPartyResolution stored_parties_;
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "services/routes/route_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/server.h"
+#include "common/status_macros.h"
 #include "common/validation.h"
 #include "services/routes/route_validation.h"
 
@@ -40,7 +42,14 @@ grpc::Status RouteService::CreateRoute(grpc::ServerContext* context,
   return Serve(context, "CreateRoute", response,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::Route> {
                  CORRIDOR_RETURN_IF_ERROR(ValidateCreate(*request));
-                 return store_->Create(origin, *request);
+                 CORRIDOR_ASSIGN_OR_RETURN(
+                     const v1::Party party,
+                     references_->ResolveParty("route.controlling_party",
+                                               request->route().controlling_party(),
+                                               CallDeadline(*context)));
+                 v1::CreateRouteRequest resolved = *request;
+                 resolved.mutable_route()->set_controlling_party_id(party.id());
+                 return store_->Create(origin, resolved);
                });
 }
 
@@ -50,7 +59,11 @@ grpc::Status RouteService::ReportRouteStatus(grpc::ServerContext* context,
   return Serve(context, "ReportRouteStatus", response,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::ReportRouteStatusResponse> {
                  CORRIDOR_RETURN_IF_ERROR(ValidateReport(*request, absl::Now()));
-                 return store_->Report(origin, *request);
+                 CORRIDOR_ASSIGN_OR_RETURN(
+                     const v1::Party party,
+                     references_->ResolveParty("controlling_party", request->controlling_party(),
+                                               CallDeadline(*context)));
+                 return store_->Report(origin, *request, party.id());
                });
 }
 
@@ -60,7 +73,7 @@ grpc::Status RouteService::CorrectRouteReport(grpc::ServerContext* context,
   return Serve(context, "CorrectRouteReport", response,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::ReportRouteStatusResponse> {
                  CORRIDOR_RETURN_IF_ERROR(ValidateCorrectReport(*request));
-                 if (request->withdraw()) return store_->Correct(origin, *request);
+                 if (request->withdraw()) return store_->Correct(origin, *request, "");
                  CORRIDOR_ASSIGN_OR_RETURN(const storage::Versioned<v1::RouteReport> old,
                                            store_->GetReport(request->position()));
                  v1::CorrectRouteReportRequest merged = *request;
@@ -69,7 +82,18 @@ grpc::Status RouteService::CorrectRouteReport(grpc::ServerContext* context,
                  if (!valid.ok()) {
                    return absl::Status(valid.code(), absl::StrCat("report.", valid.message()));
                  }
-                 return store_->Correct(origin, merged);
+                 // A party kept from the old report keeps its resolution, even
+                 // text that names none (the reference data's "Contested").
+                 std::string party_id = old.record.controlling_party_id();
+                 if (merged.report().controlling_party() != old.record.controlling_party()) {
+                   CORRIDOR_ASSIGN_OR_RETURN(
+                       const v1::Party party,
+                       references_->ResolveParty("report.controlling_party",
+                                                 merged.report().controlling_party(),
+                                                 CallDeadline(*context)));
+                   party_id = party.id();
+                 }
+                 return store_->Correct(origin, merged, party_id);
                });
 }
 

@@ -6,15 +6,17 @@
 #include "absl/time/time.h"
 #include "corridor/v1/routes.grpc.pb.h"
 #include "services/common/admitted_service.h"
+#include "services/common/references.h"
 #include "services/routes/route_store.h"
 
 namespace corridor::routes {
 
 class RouteService final : public AdmittedService<v1::RouteService> {
  public:
-  // Both must outlive the service.
-  RouteService(RouteStore* store, const AccessControl* access)
-      : AdmittedService(access), store_(store) {}
+  // All must outlive the service. `references` resolves controlling
+  // parties in the party registry.
+  RouteService(RouteStore* store, const References* references, const AccessControl* access)
+      : AdmittedService(access), store_(store), references_(references) {}
 
   grpc::Status ListRoutes(grpc::ServerContext* context, const v1::ListRoutesRequest* request,
                           v1::ListRoutesResponse* response) override;
@@ -44,6 +46,7 @@ class RouteService final : public AdmittedService<v1::RouteService> {
 
  private:
   RouteStore* store_;
+  const References* references_;
 };
 
 }  // namespace corridor::routes

@@ -35,7 +35,8 @@ v1::Route NewRoute(const storage::Origin& origin, const v1::CreateRouteRequest& 
   return route;
 }
 
-v1::RouteReport ReportFrom(const v1::ReportRouteStatusRequest& request, uint64_t position,
+v1::RouteReport ReportFrom(const v1::ReportRouteStatusRequest& request,
+                           const std::string& controlling_party_id, uint64_t position,
                            const v1::Route& route, const storage::Origin& origin,
                            const google::protobuf::Timestamp& now) {
   v1::RouteReport report;
@@ -49,6 +50,7 @@ v1::RouteReport ReportFrom(const v1::ReportRouteStatusRequest& request, uint64_t
   report.set_note(request.note());
   report.set_checkpoint(request.checkpoint());
   report.set_controlling_party(request.controlling_party());
+  report.set_controlling_party_id(controlling_party_id);
   *report.mutable_recorded_at() = now;
   *report.mutable_recorded_by() = origin.principal;
   return report;
@@ -125,7 +127,8 @@ absl::StatusOr<v1::ListRoutesResponse> RouteStore::List(const v1::ListRoutesRequ
 }
 
 absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Report(
-    const storage::Origin& origin, const v1::ReportRouteStatusRequest& request) {
+    const storage::Origin& origin, const v1::ReportRouteStatusRequest& request,
+    const std::string& controlling_party_id) {
   v1::ReportRouteStatusResponse response;
   absl::StatusOr<uint64_t> position =
       feed_.Append([&](uint64_t position, storage::Mutation* mutation) -> absl::Status {
@@ -135,7 +138,8 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Report(
             storage::GetRecord(*store_, RoutesTable(), "route_id", request.route_id()));
         v1::Route& route = stored.record;
         const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
-        v1::RouteReport report = ReportFrom(request, position, route, origin, now);
+        v1::RouteReport report =
+            ReportFrom(request, controlling_party_id, position, route, origin, now);
         // A report observed before the current status (filed late) is
         // history, not news about the road.
         const bool latest =
@@ -146,6 +150,7 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Report(
           *route.mutable_status_observed_at() = request.observed_at();
           if (!request.controlling_party().empty()) {
             route.set_controlling_party(request.controlling_party());
+            route.set_controlling_party_id(controlling_party_id);
           }
         }
         Touch(&route, origin, now);
@@ -173,6 +178,7 @@ absl::StatusOr<RouteStore::Standing> RouteStore::StandingReports(const std::stri
         if (!standing.latest) standing.latest = report;
         if (standing.controlling_party.empty()) {
           standing.controlling_party = report.controlling_party();
+          standing.controlling_party_id = report.controlling_party_id();
         }
         return absl::OkStatus();
       }));
@@ -180,7 +186,8 @@ absl::StatusOr<RouteStore::Standing> RouteStore::StandingReports(const std::stri
 }
 
 absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Correct(
-    const storage::Origin& origin, const v1::CorrectRouteReportRequest& request) {
+    const storage::Origin& origin, const v1::CorrectRouteReportRequest& request,
+    const std::string& controlling_party_id) {
   v1::ReportRouteStatusResponse response;
   absl::StatusOr<uint64_t> position =
       feed_.Append([&](uint64_t position, storage::Mutation* mutation) -> absl::Status {
@@ -204,7 +211,8 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Correct(
           filed.set_route_id(route_id);
           *filed.mutable_observed_at() = old.record.observed_at();
         }
-        v1::RouteReport report = ReportFrom(filed, position, route, origin, now);
+        v1::RouteReport report = ReportFrom(filed, request.withdraw() ? "" : controlling_party_id,
+                                            position, route, origin, now);
         report.set_supersedes(request.position());
         report.set_correction_reason(request.reason());
         report.set_withdrawal(request.withdraw());
@@ -218,6 +226,7 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Correct(
           standing.latest = report;
           if (!report.controlling_party().empty()) {
             standing.controlling_party = report.controlling_party();
+            standing.controlling_party_id = report.controlling_party_id();
           }
         }
         report.set_current(standing.latest && standing.latest->position() == report.position());
@@ -229,6 +238,7 @@ absl::StatusOr<v1::ReportRouteStatusResponse> RouteStore::Correct(
           route.clear_status_observed_at();
         }
         route.set_controlling_party(standing.controlling_party);
+        route.set_controlling_party_id(standing.controlling_party_id);
         Touch(&route, origin, now);
         mutation->Update(RouteReportsTable(), old.record, old.version);
         mutation->Update(RoutesTable(), route, stored.version);
@@ -333,13 +343,36 @@ absl::StatusOr<int> RouteStore::LoadReferenceData(const storage::Origin& origin,
   }
   for (const v1::ReportRouteStatusRequest& request : reference.reports) {
     if (already_filed[request.route_id()]-- > 0) continue;
-    CORRIDOR_RETURN_IF_ERROR(Report(origin, request).status());
+    // Resolved after start, once the registry can be read.
+    CORRIDOR_RETURN_IF_ERROR(Report(origin, request, /*controlling_party_id=*/"").status());
   }
   storage::Mutation marker;
   marker.SetOrigin(origin);
   marker.PutMeta(kReferenceLoadedKey, TimeUtil::ToString(TimeUtil::GetCurrentTime()));
   CORRIDOR_RETURN_IF_ERROR(store_->Commit(marker).status());
   return created;
+}
+
+absl::StatusOr<PartyResolution> RouteStore::ResolveStoredParties(
+    const std::vector<v1::Party>& parties) {
+  PartyResolution resolution;
+  CORRIDOR_RETURN_IF_ERROR(ResolvePartiesOfTable<v1::Route>(
+      store_, RoutesTable(), PartyResolutionOrigin(),
+      [&](v1::Route* route, PartyResolution* r) {
+        return FillPartyId(parties, route->controlling_party(),
+                           route->mutable_controlling_party_id(), r);
+      },
+      &resolution));
+  // Reports are counted once: a route's party is one of its reports'.
+  resolution.unresolved.clear();
+  CORRIDOR_RETURN_IF_ERROR(ResolvePartiesOfTable<v1::RouteReport>(
+      store_, RouteReportsTable(), PartyResolutionOrigin(),
+      [&](v1::RouteReport* report, PartyResolution* r) {
+        return FillPartyId(parties, report->controlling_party(),
+                           report->mutable_controlling_party_id(), r);
+      },
+      &resolution));
+  return resolution;
 }
 
 }  // namespace corridor::routes

@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "corridor/v1/routes.pb.h"
+#include "services/common/stored_parties.h"
 #include "storage/feed.h"
 #include "storage/records.h"
 #include "storage/store.h"
@@ -36,15 +37,19 @@ class RouteStore {
   absl::StatusOr<v1::ListRoutesResponse> List(const v1::ListRoutesRequest& request,
                                               int page_size) const;
   // Appends the report to the feed and, if it is the latest observation,
-  // makes it the route's status, in one commit.
+  // makes it the route's status, in one commit. `controlling_party_id` is
+  // the registry's party its controlling_party names (the service resolves
+  // it; empty for reference reports, resolved after start).
   absl::StatusOr<v1::ReportRouteStatusResponse> Report(const storage::Origin& origin,
-                                                       const v1::ReportRouteStatusRequest& request);
+                                                       const v1::ReportRouteStatusRequest& request,
+                                                       const std::string& controlling_party_id);
   // Files a correction or withdrawal of the report at request.position()
   // (NOT_FOUND if none; FAILED_PRECONDITION if it was corrected already or
   // is a withdrawal), marks that report superseded, and sets the route's
   // status to its latest report still standing, in one commit.
   absl::StatusOr<v1::ReportRouteStatusResponse> Correct(
-      const storage::Origin& origin, const v1::CorrectRouteReportRequest& request);
+      const storage::Origin& origin, const v1::CorrectRouteReportRequest& request,
+      const std::string& controlling_party_id);
   // The report at feed `position`, with its version; NOT_FOUND naming
   // "position".
   absl::StatusOr<storage::Versioned<v1::RouteReport>> GetReport(int64_t position) const;
@@ -71,6 +76,10 @@ class RouteStore {
   absl::StatusOr<int> LoadReferenceData(const storage::Origin& origin,
                                         const ReferenceSource& source);
 
+  // Gives routes and reports stored before the registry the id of the
+  // party their controlling_party names (stored_parties.h).
+  absl::StatusOr<PartyResolution> ResolveStoredParties(const std::vector<v1::Party>& parties);
+
  private:
   explicit RouteStore(storage::Store* store);
 
@@ -79,6 +88,7 @@ class RouteStore {
   struct Standing {
     std::optional<v1::RouteReport> latest;
     std::string controlling_party;
+    std::string controlling_party_id;
   };
   absl::StatusOr<Standing> StandingReports(const std::string& route_id, int64_t excluded) const;
   // The report at `position`, if it still stands (errors name "position").

@@ -90,9 +90,8 @@ TEST_F(CorridorctlDenialsTest, OversightListsOnePartysMonthTotalsByCategoryAndEx
       Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-01", "--to=2016-12"});
   ASSERT_EQ(by_party.exit_code, 0) << by_party.err;
   // Largest count first.
-  EXPECT_THAT(Lines(by_party.out)[1],
-              StartsWith("Syrian government and affiliated militias,3,7000,3"));
-  EXPECT_THAT(Lines(by_party.out)[2], StartsWith("ISIS,1,90000,1"));
+  EXPECT_THAT(Lines(by_party.out)[1], StartsWith("Syrian Government,syrian-government,3,7000,3"));
+  EXPECT_THAT(Lines(by_party.out)[2], StartsWith("ISIS (ISIL),isis,1,90000,1"));
 
   const std::string hxl_path = dir_.Sub("denials.hxl.csv");
   CommandResult hxl = Ctl(
@@ -102,8 +101,10 @@ TEST_F(CorridorctlDenialsTest, OversightListsOnePartysMonthTotalsByCategoryAndEx
   std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   rows = Lines(text);
   ASSERT_EQ(rows.size(), 4u) << text;  // header, hashtags, 2 denials
-  EXPECT_THAT(rows[0], StartsWith("id,revision,occurred_at,party,area_id"));
-  EXPECT_THAT(rows[1], StartsWith("#meta+id,#meta+revision,#date+occurred,#group+name+denying"));
+  EXPECT_THAT(rows[0], StartsWith("id,revision,occurred_at,party,party_id,area_id"));
+  EXPECT_THAT(
+      rows[1],
+      StartsWith("#meta+id,#meta+revision,#date+occurred,#group+name+denying,#group+code+denying"));
   EXPECT_THAT(rows[1], HasSubstr("#access+type+code"));
   EXPECT_THAT(rows[1], HasSubstr("#affected"));
   EXPECT_THAT(text, HasSubstr("Douma,SY03,33.5698594,36.3991420"));
@@ -183,11 +184,12 @@ TEST_F(CorridorctlDenialsTest, CorrectionKeepsHistoryAndImportReportsBadLinesAnd
   EXPECT_THAT(no_change.err, HasSubstr("nothing to correct"));
 
   const std::string path = dir_.Sub("import.csv");
-  std::ofstream(path) << "party,area_id,occurred_at,category,description,source,people_affected\n"
-                      << "Party A,EG-DUMA,2016-11-02,2,blocked,OCHA,100\n"
-                      << "Party A,NOT-AN-AREA,2016-11-03,2,blocked,OCHA,100\n"
-                      << "Party A,EG-DUMA,2016-11-04,violence,\"shelled,\nthen blocked\",OCHA,\n"
-                      << "Party A,EG-DUMA,2016-11-05,12,blocked,OCHA,5\n";
+  std::ofstream(path)
+      << "party,area_id,occurred_at,category,description,source,people_affected\n"
+      << "Armed opposition,EG-DUMA,2016-11-02,2,blocked,OCHA,100\n"
+      << "Armed opposition,NOT-AN-AREA,2016-11-03,2,blocked,OCHA,100\n"
+      << "Armed opposition,EG-DUMA,2016-11-04,violence,\"shelled,\nthen blocked\",OCHA,\n"
+      << "Armed opposition,EG-DUMA,2016-11-05,12,blocked,OCHA,5\n";
   CommandResult first = Ctl({"import", "denials", path});
   EXPECT_EQ(first.exit_code, 4) << first.err;
   EXPECT_THAT(first.err, HasSubstr("line 3: facts.area_id"));
@@ -195,7 +197,7 @@ TEST_F(CorridorctlDenialsTest, CorrectionKeepsHistoryAndImportReportsBadLinesAnd
   EXPECT_THAT(first.err, HasSubstr("4 rows: 2 new, 0 already stored, 2 refused"));
   CommandResult second = Ctl({"import", "denials", path});
   EXPECT_THAT(second.err, HasSubstr("4 rows: 0 new, 2 already stored, 2 refused"));
-  CommandResult listed = Ctl({"--output=csv", "denials", "list", "--party=Party A"});
+  CommandResult listed = Ctl({"--output=csv", "denials", "list", "--party=Armed opposition"});
   EXPECT_EQ(Lines(listed.out).size(), 4u) << listed.out;  // header + 2 (one spans 2 lines)
 }
 
@@ -285,7 +287,7 @@ TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConf
   CommandResult stats =
       Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-10", "--to=2016-10"});
   ASSERT_EQ(stats.exit_code, 0) << stats.err;
-  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,1,5000,1,1,5000"));
+  EXPECT_THAT(stats.out, HasSubstr("Syrian Government,syrian-government,1,5000,1,1,5000"));
   CommandResult csv = Ctl({"export", "denials", "--convoy=" + id});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_THAT(Lines(csv.out)[0],
@@ -305,7 +307,7 @@ TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConf
   EXPECT_EQ(after.revision(), 2);
   EXPECT_EQ(after.reported_by().agency(), "WFP");
   stats = Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-10", "--to=2016-10"});
-  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,1,5000,1,0,0"));
+  EXPECT_THAT(stats.out, HasSubstr("Syrian Government,syrian-government,1,5000,1,0,0"));
   CommandResult again = Ctl({"denials", "confirm", relayed.id(), "--reason=twice"});
   EXPECT_NE(again.exit_code, 0);
   EXPECT_THAT(again.err, HasSubstr("confirmed already"));
@@ -313,16 +315,17 @@ TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConf
   // A coordinator's own denial needs no confirmation.
   Record(kGovernment, "EG-DUMA", "movement-restriction", "2016-10-20", "10");
   stats = Ctl({"--output=csv", "denials", "stats", "--by=party", "--from=2016-10", "--to=2016-10"});
-  EXPECT_THAT(stats.out, HasSubstr("Syrian government and affiliated militias,2,5010,2,0,0"));
+  EXPECT_THAT(stats.out, HasSubstr("Syrian Government,syrian-government,2,5010,2,0,0"));
 }
 
 // CSV injection: what a spreadsheet would run is exported neutralised, and
 // the export still imports back as the very same denial.
 TEST_F(CorridorctlDenialsTest, FormulasAreExportedNeutralisedAndImportBackUnchanged) {
-  CommandResult made = Ctl({"denials", "record", "--party=-2+3+cmd|' /C calc'!A0", "--area=EG-DUMA",
-                            "--category=interference", "--at=2016-09-03", "--people=300",
-                            "--description==HYPERLINK(\"http://example.org\",\"details\")",
-                            "--source=@SUM(1+1)", "--key=csv-injection"});
+  CommandResult made =
+      Ctl({"denials", "record", "--party=ISIS", "--checkpoint=-2+3+cmd|' /C calc'!A0",
+           "--area=EG-DUMA", "--category=interference", "--at=2016-09-03", "--people=300",
+           "--description==HYPERLINK(\"http://example.org\",\"details\")", "--source=@SUM(1+1)",
+           "--key=csv-injection"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   const std::string path = dir_.Sub("denials.csv");
   CommandResult exported = Ctl({"export", "denials", "--out=" + path});

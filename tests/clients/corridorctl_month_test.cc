@@ -168,20 +168,20 @@ TEST_F(CorridorctlMonthTest, ACorrectedOutcomeCorrectsOrWithdrawsItsDenial) {
   const std::string convoy = Submit("attacked", "RD-MADAYA", "5000", "road");
   CtlJson<v1::Convoy>({"convoys", "approve", convoy, "--beneficiaries=5000", "--date=2016-10-10"});
   CtlJson<v1::Convoy>({"convoys", "dispatch", convoy, "--date=2016-10-15"});
-  CtlJson<v1::Convoy>({"convoys", "outcome", convoy, "--outcome=turned-back", "--party=Militia A",
+  CtlJson<v1::Convoy>({"convoys", "outcome", convoy, "--outcome=turned-back", "--party=Hezbollah",
                        "--category=2", "--date=2016-10-15"});
   std::vector<v1::Denial> denials = DenialsOf(convoy, 1);
   ASSERT_EQ(denials.size(), 1u);
-  EXPECT_EQ(denials[0].facts().party(), "Militia A");
+  EXPECT_EQ(denials[0].facts().party(), "Hezbollah");
 
   // The wrong party was named: the denial follows the correction.
   v1::Convoy fixed = CtlJson<v1::Convoy>(
-      {"convoys", "correct", convoy, "--party=Militia B", "--reason=misattributed"});
+      {"convoys", "correct", convoy, "--party=Jaish al-Fatah", "--reason=misattributed"});
   EXPECT_EQ(fixed.denial_id(), denials[0].id());
-  for (int i = 0; i < 100 && DenialsOf(convoy, 1)[0].facts().party() != "Militia B"; ++i) {
+  for (int i = 0; i < 100 && DenialsOf(convoy, 1)[0].facts().party() != "Jaish al-Fatah"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  EXPECT_EQ(DenialsOf(convoy, 1)[0].facts().party(), "Militia B");
+  EXPECT_EQ(DenialsOf(convoy, 1)[0].facts().party(), "Jaish al-Fatah");
 
   // It was delivered after all: the denial is withdrawn (no longer listed).
   v1::Convoy delivered =

@@ -111,7 +111,7 @@ TEST_F(OperationsTest, AnOnlineBackupRestoresIntoAFreshFolderWithTheSameRecordsA
             0);
   CommandResult denial =
       As("coordinator", *server,
-         {"--output=json", "denials", "record", "--party=Some party", "--area=EG-DUMA",
+         {"--output=json", "denials", "record", "--party=ISIS", "--area=EG-DUMA",
           "--category=interference", "--at=2016-09-03", "--people=300",
           "--description=medical items removed", "--source=WHO report", "--key=d1"});
   ASSERT_EQ(denial.exit_code, 0) << denial.err;

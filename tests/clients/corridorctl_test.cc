@@ -159,7 +159,7 @@ TEST_F(CorridorctlTest, WhoAmIShowsWhenTheTokenWasCreated) {
 TEST_F(CorridorctlTest, CsvNeutralisesFormulasButKeepsNegativeCoordinatesNumbers) {
   CommandResult created =
       Ctl({"areas", "create", "--id=CSV-INJ", "--name==HYPERLINK(\"http://example.org\",\"Douma\")",
-           "--party=@SUM(1+1)", "--governorate=SY12", "--status=besieged",
+           "--party=ISIS", "--group=@SUM(1+1)", "--governorate=SY12", "--status=besieged",
            "--source=-2+3+cmd|' /C calc'!A0", "--lat=-12.25", "--lon=-0.5"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   CommandResult exported = Ctl({"export", "areas"});
@@ -202,7 +202,7 @@ TEST_F(CorridorctlTest, TokenOutNeverWritesThroughASymlinkAtItsPartialFile) {
 
 TEST_F(CorridorctlTest, UpdateChangesOnlyTheFieldsGiven) {
   ASSERT_EQ(Ctl({"areas", "create", "--id=CLI-UPD", "--name=Before", "--governorate=SY04",
-                 "--status=besieged", "--source=x", "--party=Someone"})
+                 "--status=besieged", "--source=x", "--party=ISIS"})
                 .exit_code,
             0);
   CommandResult updated = Ctl({"areas", "update", "CLI-UPD", "--name-ar=قبل", "--population=1500"});
@@ -210,7 +210,7 @@ TEST_F(CorridorctlTest, UpdateChangesOnlyTheFieldsGiven) {
   CommandResult json = Ctl({"--output=json", "areas", "get", "CLI-UPD"});
   EXPECT_THAT(json.out, HasSubstr("\"name_en\": \"Before\""));
   EXPECT_THAT(json.out, HasSubstr("\"name_ar\": \"قبل\""));
-  EXPECT_THAT(json.out, HasSubstr("\"besieging_party\": \"Someone\""));
+  EXPECT_THAT(json.out, HasSubstr("\"besieging_party\": \"ISIS\""));
   EXPECT_THAT(json.out, HasSubstr("\"count\": \"1500\""));
   EXPECT_THAT(json.out, HasSubstr("\"version\": \"2\""));
 

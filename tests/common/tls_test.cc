@@ -90,7 +90,7 @@ TEST_F(TlsTest, ClientsMustTrustTheServersCa) {
   std::ofstream(dir_.Sub("coordinator.token")) << token.out;
   CommandResult recorded =
       Ctl(tls,
-          {"denials", "record", "--party=P", "--area=EG-DUMA", "--category=1",
+          {"denials", "record", "--party=ISIS", "--area=EG-DUMA", "--category=1",
            "--description=held at the checkpoint", "--source=TLS test", "--at=2016-09-01"},
           dir_.Sub("coordinator.token"));
   EXPECT_EQ(recorded.exit_code, 0) << recorded.err;

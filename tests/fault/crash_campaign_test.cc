@@ -179,7 +179,7 @@ class CrashCampaignTest : public ::testing::Test {
       if (i % 3 != 0) continue;
       v1::DenyConvoyRequest deny;
       deny.set_convoy_id(convoy.id());
-      deny.set_denying_party("Crash campaign party (test data)");
+      deny.set_denying_party("Syrian Government forces");
       deny.set_reason("checkpoint refused passage");
       deny.set_category(v1::ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION);
       bool repeated = false;
@@ -209,7 +209,7 @@ class CrashCampaignTest : public ::testing::Test {
       const std::string key = absl::StrCat("crash-dn-", i);
       request.set_idempotency_key(key);
       v1::DenialFacts* facts = request.mutable_facts();
-      facts->set_party("Crash campaign party (test data)");
+      facts->set_party("Syrian Government forces");
       facts->set_area_id(kAreas[i % 4]);
       facts->mutable_occurred_at()->set_seconds(1451606400 + (i % 360) * 86400);  // 2016
       facts->set_category(static_cast<v1::AccessConstraintCategory>(1 + i % 4));

@@ -158,7 +158,7 @@ TEST_F(TransportAbuseTest, AnOversizedRequestIsRefusedByLimitAndNothingIsStored)
   v1::RecordDenialRequest request;
   request.set_idempotency_key("oversized-1");
   v1::DenialFacts* facts = request.mutable_facts();
-  facts->set_party("Test party (test data)");
+  facts->set_party("Syrian Government forces");
   facts->set_area_id("EG-DUMA");
   facts->mutable_occurred_at()->set_seconds(1473897600);
   facts->set_category(v1::ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION);

@@ -202,7 +202,7 @@ class PythonPartnerTest(unittest.TestCase):
                       self.oversight, service)
         request = denials_pb2.RecordDenialRequest(idempotency_key="py-denial-1")
         facts = request.facts
-        facts.party, facts.area_id = "Python test party", "RD-MADAYA"
+        facts.party, facts.area_id = "Hezbollah fighting alongside Syrian Government", "RD-MADAYA"
         facts.category = common_pb2.ACCESS_CONSTRAINT_INTERFERENCE
         facts.occurred_at.FromJsonString("2016-01-05T09:00:00Z")
         facts.description, facts.source.citation = "trucks searched for hours", "MSF"
@@ -212,7 +212,7 @@ class PythonPartnerTest(unittest.TestCase):
         self.assertEqual(first.id, second.id)
         self.assertTrue(first.id.startswith("dn-"))
         query = denials_pb2.DenialStatsRequest(
-            group_by=denials_pb2.STATS_DIMENSION_CATEGORY, party="Python test party")
+            group_by=denials_pb2.STATS_DIMENSION_CATEGORY, party="Hezbollah")
         period_start = getattr(query, "from")  # "from" is a Python keyword
         period_start.year, period_start.month = 2016, 1
         query.to.year, query.to.month = 2016, 1

@@ -305,7 +305,7 @@ async function loadDenials() {
       const byMonth = await call('DenialService/DenialStats', { ...base, ...filter, group_by: 'STATS_DIMENSION_MONTH' });
       const counts = {};
       for (const row of byMonth.rows || []) counts[row.group] = Number(row.denials);
-      series.push({ label: f.split === 'party' ? group.group : enumLabel(group.group), counts });
+      series.push({ label: f.split === 'party' ? (group.party_name || group.group) : enumLabel(group.group), counts });
     }
     const all = await call('DenialService/DenialStats', { ...base, group_by: 'STATS_DIMENSION_MONTH' });
     const totals = {};
@@ -609,14 +609,18 @@ async function start() {
   $('#app').hidden = false;
   banner('');
 
-  const [kinds, areas, geojson] = await Promise.all([
+  const [kinds, areas, geojson, parties] = await Promise.all([
     enums(),
     listAll('AreaService/ListAreas', {}, 'areas'),
     fetch('syria_admin1.geojson').then((r) => r.json()),
+    listAll('PartyService/ListParties', {}, 'parties'),
   ]);
   state.enums = kinds;
   state.areas = areas;
   state.geojson = geojson;
+  // Any of a party's names is accepted; its registry names are suggested.
+  $('#party-names').replaceChildren(...parties.flatMap((p) => [p.name, p.name_ar].filter(Boolean)
+    .map((name) => Object.assign(document.createElement('option'), { value: name }))));
   await loadRoutes();
   fillEnumSelects();
   renderMap();

@@ -93,17 +93,17 @@ TEST_F(ExportsTest, AreasSheetHoldsTheReferenceDataAndPlacesWhatHasCoordinates) 
 }
 
 TEST_F(ExportsTest, DenialsSheetAppliesTheFiltersAndJoinsTheArea) {
-  RecordDenial("Party A", "EG-DUMA", "2016-09-03");
-  RecordDenial("Party A", "EG-DUMA", "2016-10-03");
-  RecordDenial("Party B", "EG-DUMA", "2016-09-04");
+  RecordDenial("Armed opposition", "EG-DUMA", "2016-09-03");
+  RecordDenial("Armed opposition", "EG-DUMA", "2016-10-03");
+  RecordDenial("ISIS", "EG-DUMA", "2016-09-04");
   v1::ListDenialsRequest filter;
-  filter.set_party("Party A");
+  filter.set_party("Armed opposition");
   absl::StatusOr<Sheet> sheet = DenialsSheet(*Source(token_), filter);
   ASSERT_TRUE(sheet.ok()) << sheet.status();
   ASSERT_EQ(sheet->rows.size(), 2u);
   ASSERT_EQ(sheet->rows[0].size(), sheet->columns.size());
   EXPECT_EQ(sheet->columns.back().name, "longitude");
-  EXPECT_EQ(sheet->rows[0][3], "Party A");
+  EXPECT_EQ(sheet->rows[0][3], "Armed opposition");
   EXPECT_THAT(sheet->rows[0], ::testing::Contains("Douma"));
 
   std::ostringstream csv, hxl, json;
@@ -111,11 +111,11 @@ TEST_F(ExportsTest, DenialsSheetAppliesTheFiltersAndJoinsTheArea) {
   Write(ExportFormat::kHxl, *sheet, hxl);
   WriteJson(*sheet, json);
   EXPECT_EQ(Lines(csv.str()).size(), 3u);
-  EXPECT_THAT(Lines(csv.str())[0], StartsWith("id,revision,occurred_at,party,area_id"));
+  EXPECT_THAT(Lines(csv.str())[0], StartsWith("id,revision,occurred_at,party,party_id,area_id"));
   ASSERT_EQ(Lines(hxl.str()).size(), 4u);
   EXPECT_THAT(Lines(hxl.str())[1], StartsWith("#meta+id,#meta+revision,#date+occurred"));
   EXPECT_THAT(json.str(), StartsWith("[\n{\"id\":"));
-  EXPECT_EQ(Count(json.str(), "\"party\":\"Party A\""), 2u);
+  EXPECT_EQ(Count(json.str(), "\"party\":\"Armed opposition\""), 2u);
 }
 
 TEST_F(ExportsTest, ConvoysSheetWritesTheManifestAsSubmitTakesIt) {
@@ -192,7 +192,7 @@ TEST_F(ExportsTest, ConvoyExportsCarryStepsDatesAndLossesWithNumbersAsNumbers) {
   EXPECT_THAT(json.out, HasSubstr("\"beneficiaries_reached\":700"));
 
   // The other sheets too.
-  RecordDenial("Party A", "EG-DUMA", "2016-09-03");
+  RecordDenial("Armed opposition", "EG-DUMA", "2016-09-03");
   auto denials = ctl({"export", "denials", "--format=geojson"});
   for (const char* typed : {"\"revision\":1", "\"category\":4", "\"people_affected\":null",
                             "\"awaiting_confirmation\":false", "\"longitude\":36.3991420"}) {

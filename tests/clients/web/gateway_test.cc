@@ -183,7 +183,8 @@ TEST_F(GatewayTest, ExportsWhatCorridorctlWouldNeverOnTheServer) {
 // is neutralised there too.
 TEST_F(GatewayTest, ExportsNeutraliseCellsThatWouldRunAsFormulas) {
   auto recorded = Post("DenialService/RecordDenial", R"json({
-      "facts": {"party": "@SUM(1+1)", "area_id": "EG-DUMA",
+      "facts": {"party": "Syrian Government forces", "area_id": "EG-DUMA",
+                "checkpoint": "@SUM(1+1)",
                 "occurred_at": "2016-09-03T00:00:00Z",
                 "category": "ACCESS_CONSTRAINT_INTERFERENCE",
                 "description": "=HYPERLINK(\"http://example.org\",\"x\")",
@@ -194,7 +195,7 @@ TEST_F(GatewayTest, ExportsNeutraliseCellsThatWouldRunAsFormulas) {
   auto csv = Client().Get("/api/v1/export/denials?format=csv", Signed());
   ASSERT_TRUE(csv);
   ASSERT_EQ(csv->status, 200) << csv->body;
-  EXPECT_THAT(csv->body, HasSubstr(R"x(,"'@SUM(1+1)",EG-DUMA,)x"));
+  EXPECT_THAT(csv->body, HasSubstr(R"x(,"'@SUM(1+1)",)x"));
   EXPECT_THAT(csv->body, HasSubstr(R"x(,"'=HYPERLINK(""http://example.org"",""x"")",)x"));
   EXPECT_THAT(csv->body, HasSubstr(R"x(,"'-2+3+cmd|' /C calc'!A0",)x"));
   EXPECT_THAT(csv->body, Not(HasSubstr(",=HYPERLINK")));

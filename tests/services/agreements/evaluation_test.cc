@@ -118,6 +118,30 @@ TEST(NoDenialsTest, MatchesPartyAndCategoryAndIgnoresWithdrawnDenials) {
   EXPECT_TRUE(ForDenial(agreement, denial, 5, {"denials", 9}, kToday).empty());
 }
 
+// With the party registry, a term and a denial name the same party when
+// they carry the same party id, whatever their spellings; different ids are
+// different parties even if the texts match.
+TEST(NoDenialsTest, SpellingsOfOnePartyMatchByTheRegistrysId) {
+  const v1::Agreement agreement = Parse<v1::Agreement>(R"(
+    id: "a" name: "n" parties: "Syrian Government" party_ids: "syrian-government"
+    in_force_from { year: 2016 month: 1 day: 1 }
+    terms { id: "none" consequence: "c"
+            no_denials { party: "Syrian Government" party_id: "syrian-government" } }
+    sources { citation: "s" })");
+  v1::Denial denial = Parse<v1::Denial>(R"(
+    id: "dn-2" facts { party: "Syrian government and affiliated militias"
+                       party_id: "syrian-government" area_id: "EG-DUMA"
+                       category: ACCESS_CONSTRAINT_INTERFERENCE
+                       occurred_at { seconds: 1473379200 } })");
+  std::vector<v1::Violation> found = ForDenial(agreement, denial, 1, {"denials", 1}, kToday);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].party(), "Syrian government and affiliated militias");
+  EXPECT_EQ(found[0].party_id(), "syrian-government");
+  denial.mutable_facts()->set_party("Syrian Government");
+  denial.mutable_facts()->set_party_id("hezbollah");
+  EXPECT_TRUE(ForDenial(agreement, denial, 2, {"denials", 2}, kToday).empty());
+}
+
 const char kProcedure[] = R"(
   id: "approval" name: "n" parties: "Syrian government" in_force_from { year: 2016 month: 4 day: 1 }
   terms { id: "seven" consequence: "c" requests_answered_within { working_days: 7 } }
@@ -161,10 +185,13 @@ TEST(NoItemsRemovedTest, RemovalsAreHeldAgainstTheNamedPartyElseTheBesiegingPart
     id: "cv-2" area_id: "ALP-EAST" status: CONVOY_STATUS_PARTIALLY_DELIVERED
     outcome_date { year: 2016 month: 10 day: 28 }
     manifest { item: "insulin" quantity: 300 unit: "vials" quantity_removed: 100 })");
-  auto besieger = [](const std::string& area) { return area == "ALP-EAST" ? "Besieger" : ""; };
+  auto besieger = [](const std::string& area) {
+    return area == "ALP-EAST" ? NamedParty{"Besieger", "besieger"} : NamedParty{};
+  };
   std::vector<v1::Violation> found = ForConvoy(agreement, convoy, {"convoys", 1}, kToday, besieger);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].party(), "Besieger");
+  EXPECT_EQ(found[0].party_id(), "besieger");
   EXPECT_THAT(found[0].why(), HasSubstr("removed 100 vials of insulin"));
   convoy.set_responsible_party("Checkpoint 4 militia");
   found = ForConvoy(agreement, convoy, {"convoys", 2}, kToday, besieger);
@@ -192,7 +219,7 @@ TEST(DeliveryEveryTest, EachGapLongerThanAllowedIsOneViolationFromItsFirstOverdu
       Parse<v1::Convoy>(R"(id: "d3" area_id: "EG-DUMA" outcome_date { year: 2016 month: 4 day: 20 })")};
   std::vector<v1::Violation> found =
       ForDeliveries(agreement, "EG-DUMA", deliveries, kToday, [](const std::string&) {
-        return std::string("Besieger");
+        return NamedParty{"Besieger", ""};
       });
   // Feb 10 -> Apr 20 (70 days) and Apr 20 -> Jun 30 (71 days) are too long.
   ASSERT_EQ(found.size(), 2u);

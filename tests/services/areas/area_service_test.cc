@@ -80,7 +80,7 @@ class AreaServiceTest : public ::testing::Test {
     area->set_name_ar("منطقة جديدة");
     area->mutable_governorate()->set_pcode("SY12");
     area->mutable_governorate()->set_name("Dar'a");
-    area->set_besieging_party("Test Party");
+    area->set_besieging_party("Syrian Government forces");
     area->set_status(v1::AREA_STATUS_HARD_TO_REACH);
     request.mutable_status_effective_date()->set_year(2016);
     request.mutable_status_effective_date()->set_month(3);

@@ -27,6 +27,7 @@
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "corridor/v1/operations.grpc.pb.h"
+#include "corridor/v1/parties.grpc.pb.h"
 #include "corridor/v1/routes.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
@@ -88,6 +89,12 @@ const Row kMatrix[] = {
         effective_date { year: 2017 month: 1 day: 2 } source { citation: "matrix" })",
      "A"},
 
+    {"PartyService/ListParties", "", kReaders},
+    {"PartyService/GetParty", R"(id: "syrian-government")", kReaders},
+    {"PartyService/ResolveParty", R"(text: "Syrian Government forces")", kReaders},
+    {"PartyService/CreateParty", R"(party { id: "m-$KEY" name: "Matrix party $KEY" })", "A"},
+    {"PartyService/AddPartyAliases", R"(id: "isis" aliases: "Matrix spelling $KEY")", "A"},
+
     {"RouteService/ListRoutes", "", kReaders},
     {"RouteService/GetRoute", R"(id: "castello-road")", kReaders},
     {"RouteService/GetRouteHistory", R"(route_id: "castello-road")", kReaders},
@@ -111,7 +118,7 @@ const Row kMatrix[] = {
      "CP"},
     {"ConvoyService/ApproveConvoy", R"(convoy_id: "$CONVOY" beneficiaries_approved: 100)", "CP"},
     {"ConvoyService/DenyConvoy",
-     R"(convoy_id: "$CONVOY" denying_party: "Matrix party" reason: "no letter"
+     R"(convoy_id: "$CONVOY" denying_party: "ISIS" reason: "no letter"
         category: ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION)",
      "CP"},
     {"ConvoyService/DispatchConvoy", R"(convoy_id: "$APPROVED")", "CP"},
@@ -139,7 +146,7 @@ const Row kMatrix[] = {
      R"(from { year: 2016 month: 1 day: 1 } to { year: 2016 month: 12 day: 31 })", kReaders},
 
     {"DenialService/RecordDenial",
-     R"(facts { party: "Matrix party" area_id: "EG-DUMA" occurred_at { seconds: 1473379200 }
+     R"(facts { party: "ISIS" area_id: "EG-DUMA" occurred_at { seconds: 1473379200 }
                category: ACCESS_CONSTRAINT_INTERFERENCE description: "searched"
                source { citation: "matrix" } }
         idempotency_key: "$KEY")",
@@ -168,7 +175,7 @@ const Row kMatrix[] = {
     {"TokenService/Authenticate", R"(token: "$LIVE_TOKEN")", "S"},
 
     {"AgreementService/CreateAgreement",
-     R"(agreement { id: "m-$KEY" name: "Matrix arrangement" parties: "Matrix party"
+     R"(agreement { id: "m-$KEY" name: "Matrix arrangement" parties: "ISIS"
                     in_force_from { year: 2016 month: 9 day: 12 }
                     terms { id: "open" consequence: "matrix" route_kept_open { route_id: "castello-road" } }
                     sources { citation: "matrix" } })",
@@ -185,10 +192,11 @@ const Row kMatrix[] = {
 // their descriptors into this binary.
 std::vector<const google::protobuf::FileDescriptor*> ServiceFiles() {
   return {
-      v1::ListAreasRequest::descriptor()->file(),   v1::ListRoutesRequest::descriptor()->file(),
-      v1::ListConvoysRequest::descriptor()->file(), v1::ListDenialsRequest::descriptor()->file(),
-      v1::GetTreeHeadRequest::descriptor()->file(), v1::ListTokensRequest::descriptor()->file(),
-      v1::CreateBackupRequest::descriptor()->file(), v1::Agreement::descriptor()->file()};
+      v1::ListAreasRequest::descriptor()->file(),    v1::ListRoutesRequest::descriptor()->file(),
+      v1::ListConvoysRequest::descriptor()->file(),  v1::ListDenialsRequest::descriptor()->file(),
+      v1::GetTreeHeadRequest::descriptor()->file(),  v1::ListTokensRequest::descriptor()->file(),
+      v1::CreateBackupRequest::descriptor()->file(), v1::Agreement::descriptor()->file(),
+      v1::ListPartiesRequest::descriptor()->file()};
 }
 
 // The request text of `method`'s row.

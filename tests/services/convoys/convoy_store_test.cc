@@ -119,7 +119,7 @@ class ConvoyStoreTest : public ::testing::Test {
     }
     absl::Status valid = ValidateOutcome(request, kToday);
     if (!valid.ok()) return valid;
-    return convoys_->RecordOutcome(principal_, request, kToday);
+    return convoys_->RecordOutcome(principal_, request, kToday, {});
   }
 
   absl::StatusOr<v1::Convoy> Deny(const std::string& id, v1::Date on) {
@@ -129,7 +129,7 @@ class ConvoyStoreTest : public ::testing::Test {
     request.set_reason("no facilitation letter");
     request.set_category(v1::ACCESS_CONSTRAINT_ENTRY_IMPEDIMENTS);
     *request.mutable_occurred_on() = on;
-    return convoys_->Deny(principal_, request, kToday);
+    return convoys_->Deny(principal_, request, kToday, {});
   }
 
   int HistoryLength(const std::string& id) {

@@ -163,5 +163,62 @@ TEST_F(DenialServiceTest, WithTheConvoysServiceDownADenialNamingAConvoyWritesNot
   EXPECT_EQ(DenialCount(), 1);
 }
 
+// Three spellings of one party are one party in lists and statistics; text
+// that names no party is refused with the closest names, storing nothing.
+TEST_F(DenialServiceTest, SpellingsOfOnePartyCountAsOneAndUnknownTextIsRefused) {
+  Start({"areas", "denials"});
+  int key = 0;
+  for (const char* spelling :
+       {"Syrian Government forces", "Syrian government and affiliated militias",
+        "  syrian  GOVERNMENT "}) {
+    v1::RecordDenialRequest request = Denial("", "party-" + std::to_string(++key));
+    request.mutable_facts()->set_party(spelling);
+    request.mutable_facts()->clear_convoy_id();
+    v1::Denial denial;
+    grpc::Status s = denials_->RecordDenial(Context().get(), request, &denial);
+    if (std::string(spelling).front() == ' ') {
+      // Spaces around a party are refused before the registry is asked.
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      continue;
+    }
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(denial.facts().party(), spelling);
+    EXPECT_EQ(denial.facts().party_id(), "syrian-government");
+  }
+  v1::DenialStatsRequest stats;
+  stats.mutable_from()->set_year(2016);
+  stats.mutable_from()->set_month(1);
+  stats.mutable_to()->set_year(2016);
+  stats.mutable_to()->set_month(12);
+  stats.set_group_by(v1::STATS_DIMENSION_PARTY);
+  v1::DenialStatsResponse by_party;
+  ASSERT_TRUE(denials_->DenialStats(Context().get(), stats, &by_party).ok());
+  ASSERT_EQ(by_party.rows_size(), 1);
+  EXPECT_EQ(by_party.rows(0).group(), "syrian-government");
+  EXPECT_EQ(by_party.rows(0).party_name(), "Syrian Government");
+  EXPECT_EQ(by_party.rows(0).denials(), 2);
+  // A filter by any spelling counts the party's denials under all of them.
+  stats.set_party("الحكومة السورية");
+  stats.set_group_by(v1::STATS_DIMENSION_MONTH);
+  ASSERT_TRUE(denials_->DenialStats(Context().get(), stats, &by_party).ok());
+  EXPECT_EQ(by_party.total().denials(), 2);
+  v1::ListDenialsRequest list;
+  list.set_party("Government of Syria");
+  v1::ListDenialsResponse listed;
+  ASSERT_TRUE(denials_->ListDenials(Context().get(), list, &listed).ok());
+  EXPECT_EQ(listed.denials_size(), 2);
+
+  v1::RecordDenialRequest unknown = Denial("", "party-unknown");
+  unknown.mutable_facts()->set_party("Syrian Arab Army");
+  unknown.mutable_facts()->clear_convoy_id();
+  v1::Denial denial;
+  grpc::Status refused = denials_->RecordDenial(Context().get(), unknown, &denial);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(),
+              HasSubstr("facts.party: no party of the registry is called \"Syrian Arab Army\"; "
+                        "the closest: Syrian Government (syrian-government)"));
+  EXPECT_EQ(DenialCount(), 2);
+}
+
 }  // namespace
 }  // namespace corridor::denials

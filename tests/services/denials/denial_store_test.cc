@@ -326,3 +326,53 @@ TEST_F(DenialStoreTest, CountersAgreeWithARecountAfterRandomCorrections) {
 
 }  // namespace
 }  // namespace corridor::denials
+
+namespace corridor::denials {
+namespace {
+
+// Denials stored before the party registry carry only their text; at start
+// each gets the id of the party its text names, and the statistics follow:
+// two spellings of one party become one group, and the total is unchanged.
+TEST_F(DenialStoreTest, StoredDenialsGetTheirPartysIdAndStatisticsFollow) {
+  Record(Denial("old-1", "Syrian Government forces", "EG-DUMA", kMovement, At(2016, 9, 1), 100));
+  Record(Denial("old-2", "Syrian government and affiliated militias", "EG-DUMA", kViolence,
+                At(2016, 9, 2), 50));
+  Record(Denial("old-3", "Checkpoint 4 militia", "EG-DUMA", kMovement, At(2016, 9, 3)));
+  v1::DenialStatsRequest by_party;
+  *by_party.mutable_from() = Month(2016, 1);
+  *by_party.mutable_to() = Month(2016, 12);
+  by_party.set_group_by(v1::STATS_DIMENSION_PARTY);
+  ASSERT_EQ(Stats(by_party).size(), 4u);  // three texts and the total
+
+  v1::Party government;
+  government.set_id("syrian-government");
+  government.set_name("Syrian Government");
+  government.add_aliases("Syrian Government forces");
+  government.add_aliases("Syrian government and affiliated militias");
+  absl::StatusOr<PartyResolution> resolution = denials_->ResolveStoredParties({government});
+  ASSERT_TRUE(resolution.ok()) << resolution.status();
+  EXPECT_EQ(resolution->resolved, 2);
+  EXPECT_THAT(resolution->unresolved, ElementsAre(std::make_pair("Checkpoint 4 militia", 1)));
+
+  std::map<std::string, std::vector<int64_t>> stats = Stats(by_party);
+  EXPECT_EQ(stats.size(), 3u);
+  EXPECT_EQ(stats["syrian-government"], (std::vector<int64_t>{2, 150, 2}));
+  EXPECT_EQ(stats["Checkpoint 4 militia"][0], 1);
+  EXPECT_EQ(stats["total"], (std::vector<int64_t>{3, 150, 2}));
+  // Lists go by the party too; the text each denial gave is kept.
+  v1::ListDenialsRequest list;
+  list.set_party("syrian-government");
+  EXPECT_EQ(ListIds(list).size(), 2u);
+  absl::StatusOr<v1::Denial> first = denials_->Get("id", DenialIdFor("old-1"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->facts().party(), "Syrian Government forces");
+  EXPECT_EQ(first->facts().party_id(), "syrian-government");
+
+  // A second pass finds nothing left to do.
+  resolution = denials_->ResolveStoredParties({government});
+  ASSERT_TRUE(resolution.ok());
+  EXPECT_EQ(resolution->resolved, 0);
+}
+
+}  // namespace
+}  // namespace corridor::denials

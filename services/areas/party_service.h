@@ -1,0 +1,36 @@
+// gRPC handlers of corridor.v1.PartyService, the party registry the areas
+// service hosts: validate, call the store. Thread-safe.
+#ifndef CORRIDOR_SERVICES_AREAS_PARTY_SERVICE_H_
+#define CORRIDOR_SERVICES_AREAS_PARTY_SERVICE_H_
+
+#include "corridor/v1/parties.grpc.pb.h"
+#include "services/areas/party_store.h"
+#include "services/common/admitted_service.h"
+
+namespace corridor::areas {
+
+class PartyService final : public AdmittedService<v1::PartyService> {
+ public:
+  // Both must outlive the service.
+  PartyService(PartyStore* store, const AccessControl* access)
+      : AdmittedService(access), store_(store) {}
+
+  grpc::Status ListParties(grpc::ServerContext* context, const v1::ListPartiesRequest* request,
+                           v1::ListPartiesResponse* response) override;
+  grpc::Status GetParty(grpc::ServerContext* context, const v1::GetPartyRequest* request,
+                        v1::Party* response) override;
+  grpc::Status ResolveParty(grpc::ServerContext* context, const v1::ResolvePartyRequest* request,
+                            v1::ResolvePartyResponse* response) override;
+  grpc::Status CreateParty(grpc::ServerContext* context, const v1::CreatePartyRequest* request,
+                           v1::Party* response) override;
+  grpc::Status AddPartyAliases(grpc::ServerContext* context,
+                               const v1::AddPartyAliasesRequest* request,
+                               v1::Party* response) override;
+
+ private:
+  PartyStore* store_;
+};
+
+}  // namespace corridor::areas
+
+#endif  // CORRIDOR_SERVICES_AREAS_PARTY_SERVICE_H_

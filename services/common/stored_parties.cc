@@ -1,0 +1,88 @@
+#include "services/common/stored_parties.h"
+
+#include "absl/strings/str_join.h"
+#include "common/log.h"
+
+namespace corridor {
+namespace {
+
+constexpr absl::Duration kRetryEvery = absl::Seconds(5);
+
+}  // namespace
+
+void PartyResolution::Add(const PartyResolution& other) {
+  resolved += other.resolved;
+  for (const auto& [text, count] : other.unresolved) unresolved[text] += count;
+}
+
+bool FillPartyId(const std::vector<v1::Party>& parties, const std::string& text, std::string* id,
+                 PartyResolution* resolution) {
+  if (text.empty() || !id->empty()) return false;
+  const v1::Party* party = FindParty(parties, text);
+  if (party == nullptr) {
+    ++resolution->unresolved[text];
+    return false;
+  }
+  *id = party->id();
+  return true;
+}
+
+storage::Origin PartyResolutionOrigin() {
+  storage::Origin origin;
+  origin.principal.set_name("party-registry");
+  origin.rpc = "resolve-stored-parties";
+  return origin;
+}
+
+StoredPartyResolution::StoredPartyResolution(std::string service, const References* references,
+                                             Pass pass)
+    : service_(std::move(service)), references_(references), pass_(std::move(pass)) {}
+
+StoredPartyResolution::~StoredPartyResolution() {
+  stop_.Notify();
+  if (thread_.joinable()) thread_.join();
+}
+
+void StoredPartyResolution::Start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+}
+
+bool StoredPartyResolution::WaitUntilDone(absl::Duration timeout) const {
+  return done_.WaitForNotificationWithTimeout(timeout);
+}
+
+void StoredPartyResolution::Run() {
+  absl::Status last_failure;
+  while (!stop_.HasBeenNotified()) {
+    absl::StatusOr<std::vector<v1::Party>> parties =
+        references_->Parties(absl::Now() + absl::Seconds(10));
+    absl::StatusOr<PartyResolution> result =
+        parties.ok() ? pass_(*parties) : absl::StatusOr<PartyResolution>(parties.status());
+    if (result.ok()) {
+      if (result->resolved > 0) {
+        CORRIDOR_LOG(INFO) << service_ << ": " << result->resolved
+                           << " stored records given the id of the party their text names "
+                              "(the text is kept)";
+      }
+      if (!result->unresolved.empty()) {
+        CORRIDOR_LOG(WARNING)
+            << service_ << ": stored party texts that name no party of the registry, kept as "
+            << "text (and counted apart in statistics): "
+            << absl::StrJoin(result->unresolved, "; ", absl::PairFormatter(" x"))
+            << ". If one names a party, an admin adds it as an alias (corridorctl parties "
+               "alias ID TEXT); the next start resolves it";
+      }
+      done_.Notify();
+      return;
+    }
+    if (result.status().message() != last_failure.message()) {
+      CORRIDOR_LOG(WARNING) << service_ << ": stored party texts not resolved yet ("
+                            << result.status().message() << "); trying again every "
+                            << absl::FormatDuration(kRetryEvery);
+      last_failure = result.status();
+    }
+    stop_.WaitForNotificationWithTimeout(kRetryEvery);
+  }
+}
+
+}  // namespace corridor
