@@ -76,8 +76,9 @@ cat <<BANNER
   Corridor is running (all services in one process: corridord).
 
     gRPC endpoint     $ADDRESS   (health and reflection included)
-    services          corridor.v1.TokenService, AreaService, RouteService, ConvoyService,
-                      DenialService, AgreementService, AuditService, OperationsService
+    services          corridor.v1.TokenService, AreaService, PartyService, RouteService,
+                      ConvoyService, DenialService, AgreementService, AuditService,
+                      OperationsService
     metrics           http://$METRICS_LISTEN/metrics   (Prometheus text format)
     data              $DATA_DIR/<service>   (one RocksDB each)
     admin token       $DATA_DIR/credentials/admin.token   (readable only by you)

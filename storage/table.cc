@@ -9,6 +9,10 @@ std::string TableInfo::Plural() const {
   for (absl::string_view ending : {"s", "x", "ch", "sh"}) {
     if (absl::EndsWith(noun, ending)) return noun + "es";
   }
+  // "party" -> "parties"; "day" and "key" keep their y.
+  if (noun.size() > 1 && noun.back() == 'y' && !absl::StrContains("aeiou", noun[noun.size() - 2])) {
+    return noun.substr(0, noun.size() - 1) + "ies";
+  }
   return noun + "s";
 }
 

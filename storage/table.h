@@ -28,7 +28,8 @@ struct TableInfo {
   std::string noun;       // "area", used in errors: "area EG-DUMA not found"
   std::string key_field;  // "id", the request field that errors name
 
-  // The noun's plural, "list areas": + "es" after s, x, ch or sh, else + "s".
+  // The noun's plural, "list areas": + "es" after s, x, ch or sh, "ies" for a
+  // consonant and y ("parties"), else + "s".
   std::string Plural() const;
 };
 

@@ -127,7 +127,16 @@ grpc::Status AgreementService::ListViolations(grpc::ServerContext* context,
                  // is out of reach) still matches violations by text.
                  absl::StatusOr<v1::Party> party =
                      references_->ResolveParty("party", request->party(), CallDeadline(*context));
-                 return store_->ListViolations(*request, party.ok() ? party->id() : "", page_size);
+                 CORRIDOR_ASSIGN_OR_RETURN(
+                     v1::ListViolationsResponse page,
+                     store_->ListViolations(*request, party.ok() ? party->id() : "", page_size));
+                 // Text that names no party and matches no violation is most
+                 // likely misspelt: "none" would read as "kept every term".
+                 if (page.violations().empty() && request->page().page_token().empty() &&
+                     absl::IsInvalidArgument(party.status())) {
+                   return party.status();
+                 }
+                 return page;
                });
 }
 

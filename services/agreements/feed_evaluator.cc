@@ -9,6 +9,7 @@
 #include "common/validation.h"
 #include "corridor/v1/audit.grpc.pb.h"
 #include "services/agreements/evaluation.h"
+#include "services/common/party_names.h"
 
 namespace corridor::agreements {
 namespace {
@@ -67,6 +68,23 @@ bool FeedEvaluator::WaitForChange(uint64_t generation, absl::Duration timeout) {
   };
   mu_.AwaitWithTimeout(absl::Condition(&changed), timeout);
   return stopping_;
+}
+
+bool FeedEvaluator::AttributeByRegistry(std::vector<Reconciliation>* work) const {
+  bool unattributed = false;
+  for (const Reconciliation& r : *work) {
+    for (const v1::Violation& v : r.violations) unattributed |= v.party_id().empty();
+  }
+  if (!unattributed) return true;
+  absl::StatusOr<std::vector<v1::Party>> parties = areas_->Parties();
+  if (!parties.ok()) return false;
+  for (Reconciliation& r : *work) {
+    for (v1::Violation& v : r.violations) {
+      if (!v.party_id().empty()) continue;
+      if (const v1::Party* party = FindParty(*parties, v.party())) v.set_party_id(party->id());
+    }
+  }
+  return true;
 }
 
 NamedParty FeedEvaluator::AreaParty(const std::string& area_id, bool* failed) {
@@ -250,9 +268,10 @@ absl::Status FeedEvaluator::Evaluate(const std::string& service, const v1::Chang
                     ForDeliveries(agreement, convoy.area_id(), *deliveries, today, area_party),
                     because});
   }
-  if (lookup_failed) {
+  if (lookup_failed || !AttributeByRegistry(&work)) {
     return absl::FailedPreconditionError(
-        "the areas service could not be asked for an area's besieging party");
+        "the areas service could not be asked for an area's besieging party or the party "
+        "registry");
   }
   // The copy is kept even when no agreement needed this entry: the sweep and
   // agreements registered later read the copies.
@@ -309,7 +328,10 @@ absl::Status FeedEvaluator::Sweep() {
            ForConvoy(*agreement, copy->convoy(), {"convoys", copy->journal_index()}, today,
                      area_party),
            "the convoy changed"}};
-      if (lookup_failed) break;
+      if (lookup_failed || !AttributeByRegistry(&work)) {
+        lookup_failed = true;
+        break;
+      }
       CORRIDOR_RETURN_IF_ERROR(store_->Apply(work, {}, std::nullopt));
     }
     for (const v1::Term& term : agreement->terms()) {
@@ -322,7 +344,10 @@ absl::Status FeedEvaluator::Sweep() {
           {agreement, AreaSource(area_id),
            ForDeliveries(*agreement, area_id, *deliveries, today, area_party),
            "a delivery was recorded or corrected"}};
-      if (lookup_failed) break;
+      if (lookup_failed || !AttributeByRegistry(&work)) {
+        lookup_failed = true;
+        break;
+      }
       CORRIDOR_RETURN_IF_ERROR(store_->Apply(work, {}, std::nullopt));
     }
   }

@@ -70,6 +70,11 @@ class FeedEvaluator {
   void SweepLoop();
   absl::Status Sweep();
   NamedParty AreaParty(const std::string& area_id, bool* failed);
+  // Violations held against a text without a party id (an approval step's
+  // authority, a record stored before the registry) get the id of the
+  // party the text names, so that a compliance report counts each party
+  // once. False if the registry could not be read.
+  bool AttributeByRegistry(std::vector<Reconciliation>* work) const;
 
   AgreementStore* store_;
   const ServiceDirectory* peers_;

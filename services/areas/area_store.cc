@@ -103,10 +103,12 @@ absl::StatusOr<v1::ListAreasResponse> AreaStore::List(const v1::ListAreasRequest
   storage::ScanOptions scan;
   scan.page_size = page_size;
   scan.page_token = request.page().page_token();
-  std::string party;  // PartyKeyOf the areas asked for
+  std::string party;           // PartyKeyOf the areas asked for
+  absl::Status unknown_party;  // why the filter names no party, if it names none
   if (!request.besieging_party().empty()) {
     absl::StatusOr<std::string> id = PartyIdOf("besieging_party", request.besieging_party());
     party = id.ok() ? *id : absl::AsciiStrToLower(request.besieging_party());
+    if (absl::IsInvalidArgument(id.status())) unknown_party = id.status();
   }
   scan.query = absl::StrCat("status=", request.status(), "|gov=", request.governorate_pcode(),
                             "|party=", party);
@@ -138,6 +140,11 @@ absl::StatusOr<v1::ListAreasResponse> AreaStore::List(const v1::ListAreasRequest
       storage::ScanRecords<v1::Area>(*store_, AreasTable(), scan, &found, matches));
   for (auto& [area, version] : found) {
     *response.add_areas() = WithVersion(std::move(area), version);
+  }
+  // Text that names no party and no area is most likely misspelt: "none"
+  // would read as "this party besieges nothing".
+  if (response.areas().empty() && request.page().page_token().empty() && !unknown_party.ok()) {
+    return unknown_party;
   }
   return response;
 }

@@ -20,7 +20,7 @@ class AreasModule final : public ServiceModule {
         parties_(storage_.store.get()),
         areas_(storage_.store.get(), &parties_),
         service_(&areas_, access),
-        party_service_(&parties_, access) {}
+        party_service_(&parties_, access, [this] { ResolveStoredParties(); }) {}
 
   std::vector<HostedService> Services() override {
     return {{&service_, v1::AreaService::service_full_name()},
@@ -29,6 +29,20 @@ class AreasModule final : public ServiceModule {
   const ServiceStorage& storage() const override { return storage_; }
 
  private:
+  // Areas stored under a spelling the registry has just learnt get its
+  // party at once; a failure is logged and left for the next start.
+  void ResolveStoredParties() {
+    absl::StatusOr<PartyResolution> resolution = areas_.ResolveStoredParties();
+    if (!resolution.ok()) {
+      CORRIDOR_LOG(WARNING) << "areas: stored besieging parties not resolved after a registry "
+                               "change ("
+                            << resolution.status().message() << "); the next start does it";
+    } else if (resolution->resolved > 0) {
+      CORRIDOR_LOG(INFO) << "areas: " << resolution->resolved
+                         << " besieging parties given their party's id after a registry change";
+    }
+  }
+
   ServiceStorage storage_;
   PartyStore parties_;
   AreaStore areas_;

@@ -40,7 +40,10 @@ grpc::Status PartyService::CreateParty(grpc::ServerContext* context,
   return Serve(context, "CreateParty", response,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::Party> {
                  CORRIDOR_RETURN_IF_ERROR(ValidatePartyCreate(*request));
-                 return store_->Create(origin, request->party());
+                 CORRIDOR_ASSIGN_OR_RETURN(v1::Party created,
+                                           store_->Create(origin, request->party()));
+                 if (changed_) changed_();
+                 return created;
                });
 }
 
@@ -50,7 +53,9 @@ grpc::Status PartyService::AddPartyAliases(grpc::ServerContext* context,
   return Serve(context, "AddPartyAliases", response,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::Party> {
                  CORRIDOR_RETURN_IF_ERROR(ValidateAddAliases(*request));
-                 return store_->AddAliases(origin, *request);
+                 CORRIDOR_ASSIGN_OR_RETURN(v1::Party party, store_->AddAliases(origin, *request));
+                 if (changed_) changed_();
+                 return party;
                });
 }
 

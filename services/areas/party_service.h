@@ -3,6 +3,8 @@
 #ifndef CORRIDOR_SERVICES_AREAS_PARTY_SERVICE_H_
 #define CORRIDOR_SERVICES_AREAS_PARTY_SERVICE_H_
 
+#include <functional>
+
 #include "corridor/v1/parties.grpc.pb.h"
 #include "services/areas/party_store.h"
 #include "services/common/admitted_service.h"
@@ -11,9 +13,10 @@ namespace corridor::areas {
 
 class PartyService final : public AdmittedService<v1::PartyService> {
  public:
-  // Both must outlive the service.
-  PartyService(PartyStore* store, const AccessControl* access)
-      : AdmittedService(access), store_(store) {}
+  // Both must outlive the service. `changed` runs after each change to the
+  // registry (a party or spelling added), e.g. to resolve stored texts.
+  PartyService(PartyStore* store, const AccessControl* access, std::function<void()> changed)
+      : AdmittedService(access), store_(store), changed_(std::move(changed)) {}
 
   grpc::Status ListParties(grpc::ServerContext* context, const v1::ListPartiesRequest* request,
                            v1::ListPartiesResponse* response) override;
@@ -29,6 +32,7 @@ class PartyService final : public AdmittedService<v1::PartyService> {
 
  private:
   PartyStore* store_;
+  std::function<void()> changed_;
 };
 
 }  // namespace corridor::areas

@@ -4,7 +4,6 @@
 #include <limits>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -29,16 +28,25 @@ int EditDistance(absl::string_view a, absl::string_view b) {
   return row[b.size()];
 }
 
-int WordsInCommon(absl::string_view a, absl::string_view b) {
-  const std::vector<absl::string_view> words_of_a =
-      absl::StrSplit(a, absl::ByAnyChar(" ()-,;"), absl::SkipEmpty());
-  const absl::flat_hash_set<absl::string_view> words_of_b =
-      absl::StrSplit(b, absl::ByAnyChar(" ()-,;"), absl::SkipEmpty());
-  int common = 0;
-  for (absl::string_view word : words_of_a) {
-    if (word.size() > 2 && words_of_b.contains(word)) ++common;
+std::vector<absl::string_view> WordsOf(absl::string_view key) {
+  return absl::StrSplit(key, absl::ByAnyChar(" ()-,;."), absl::SkipEmpty());
+}
+
+// Words of `text` that match a word of `name`: the same word, or one a typo
+// away (one edit for words of four or five letters, two for longer ones).
+int WordsAlike(absl::string_view text, absl::string_view name) {
+  const std::vector<absl::string_view> name_words = WordsOf(name);
+  int alike = 0;
+  for (absl::string_view word : WordsOf(text)) {
+    const int allowed = word.size() >= 6 ? 2 : word.size() >= 4 ? 1 : 0;
+    for (absl::string_view other : name_words) {
+      if (word == other || (allowed > 0 && EditDistance(word, other) <= allowed)) {
+        ++alike;
+        break;
+      }
+    }
   }
-  return common;
+  return alike;
 }
 
 }  // namespace
@@ -81,14 +89,19 @@ const v1::Party* FindParty(const std::vector<v1::Party>& parties, absl::string_v
 std::vector<const v1::Party*> ClosestParties(const std::vector<v1::Party>& parties,
                                              absl::string_view text, int max) {
   const std::string key = PartyNameKey(text);
-  std::vector<std::pair<int, const v1::Party*>> scored;
+  // (words alike, most first; then edits, fewest first) of each party's
+  // closest name. A party with no word alike and a name more than a third
+  // rewritten is not close at all.
+  std::vector<std::pair<std::pair<int, int>, const v1::Party*>> scored;
   for (const v1::Party& party : parties) {
-    int best = std::numeric_limits<int>::max();
+    std::pair<int, int> best = {0, std::numeric_limits<int>::max()};
     for (const std::string& name : NamesOf(party)) {
       const std::string name_key = PartyNameKey(name);
-      best = std::min(best, EditDistance(key, name_key) - 4 * WordsInCommon(key, name_key));
+      const std::pair<int, int> score = {-WordsAlike(key, name_key), EditDistance(key, name_key)};
+      best = std::min(best, score);
     }
-    scored.emplace_back(best, &party);
+    const int near = std::max<int>(2, static_cast<int>(key.size()) / 3);
+    if (best.first < 0 || best.second <= near) scored.emplace_back(best, &party);
   }
   std::stable_sort(scored.begin(), scored.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

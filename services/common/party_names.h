@@ -24,8 +24,10 @@ std::vector<std::string> NamesOf(const v1::Party& party);
 // The party `text` names, or nullptr.
 const v1::Party* FindParty(const std::vector<v1::Party>& parties, absl::string_view text);
 
-// Up to `max` parties whose names are closest to `text` (fewest edits,
-// words in common counting for more), closest first.
+// Up to `max` parties with a name close to `text`, closest first: most
+// words alike (the same word or a typo of it), then fewest edits. Parties
+// with no word alike and no name within a third of edits are left out, so
+// the list may be empty.
 std::vector<const v1::Party*> ClosestParties(const std::vector<v1::Party>& parties,
                                              absl::string_view text, int max);
 

@@ -1,5 +1,6 @@
 #include "services/common/stored_parties.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/log.h"
 
@@ -7,6 +8,18 @@ namespace corridor {
 namespace {
 
 constexpr absl::Duration kRetryEvery = absl::Seconds(5);
+// How often the registry is looked at again: a change (a party or spelling
+// added) runs the pass again.
+constexpr absl::Duration kRecheckEvery = absl::Seconds(30);
+
+// What a pass depends on: every party at its version.
+std::string Fingerprint(const std::vector<v1::Party>& parties) {
+  std::string fingerprint;
+  for (const v1::Party& party : parties) {
+    absl::StrAppend(&fingerprint, party.id(), "@", party.version(), ";");
+  }
+  return fingerprint;
+}
 
 }  // namespace
 
@@ -52,28 +65,23 @@ bool StoredPartyResolution::WaitUntilDone(absl::Duration timeout) const {
 }
 
 void StoredPartyResolution::Run() {
+  std::string resolved_with;  // the registry the last pass ran with
   absl::Status last_failure;
   while (!stop_.HasBeenNotified()) {
     absl::StatusOr<std::vector<v1::Party>> parties =
         references_->Parties(absl::Now() + absl::Seconds(10));
+    if (parties.ok() && done_.HasBeenNotified() && Fingerprint(*parties) == resolved_with) {
+      stop_.WaitForNotificationWithTimeout(kRecheckEvery);
+      continue;
+    }
     absl::StatusOr<PartyResolution> result =
         parties.ok() ? pass_(*parties) : absl::StatusOr<PartyResolution>(parties.status());
     if (result.ok()) {
-      if (result->resolved > 0) {
-        CORRIDOR_LOG(INFO) << service_ << ": " << result->resolved
-                           << " stored records given the id of the party their text names "
-                              "(the text is kept)";
-      }
-      if (!result->unresolved.empty()) {
-        CORRIDOR_LOG(WARNING)
-            << service_ << ": stored party texts that name no party of the registry, kept as "
-            << "text (and counted apart in statistics): "
-            << absl::StrJoin(result->unresolved, "; ", absl::PairFormatter(" x"))
-            << ". If one names a party, an admin adds it as an alias (corridorctl parties "
-               "alias ID TEXT); the next start resolves it";
-      }
-      done_.Notify();
-      return;
+      Log(*result);
+      resolved_with = Fingerprint(*parties);
+      if (!done_.HasBeenNotified()) done_.Notify();
+      stop_.WaitForNotificationWithTimeout(kRecheckEvery);
+      continue;
     }
     if (result.status().message() != last_failure.message()) {
       CORRIDOR_LOG(WARNING) << service_ << ": stored party texts not resolved yet ("
@@ -82,6 +90,22 @@ void StoredPartyResolution::Run() {
       last_failure = result.status();
     }
     stop_.WaitForNotificationWithTimeout(kRetryEvery);
+  }
+}
+
+void StoredPartyResolution::Log(const PartyResolution& result) const {
+  if (result.resolved > 0) {
+    CORRIDOR_LOG(INFO) << service_ << ": " << result.resolved
+                       << " stored records given the id of the party their text names (the "
+                          "text is kept)";
+  }
+  if (!result.unresolved.empty()) {
+    CORRIDOR_LOG(WARNING) << service_
+                          << ": stored party texts that name no party of the registry, kept as "
+                          << "text (and counted apart in statistics): "
+                          << absl::StrJoin(result.unresolved, "; ", absl::PairFormatter(" x"))
+                          << ". If one names a party, an admin adds it as an alias (corridorctl "
+                             "parties alias ID TEXT); it is resolved within a minute";
   }
 }
 

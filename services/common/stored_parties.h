@@ -86,10 +86,12 @@ absl::Status ResolvePartiesOfTable(
 // The origin the journal records for these updates.
 storage::Origin PartyResolutionOrigin();
 
-// Runs `pass` once with the registry, on its own thread, as soon as
+// Runs `pass` with the registry, on its own thread, as soon as
 // `references` can read it (retrying every few seconds while the areas
-// service is unreachable, or while the pass meets concurrent writes).
-// Started with the module (ServiceModule::Start), once its server serves.
+// service is unreachable, or while the pass meets concurrent writes), and
+// again whenever the registry changes (looked at every 30 seconds), so that
+// a spelling an admin adds reaches what was stored under it. Started with
+// the module (ServiceModule::Start), once its server serves.
 class StoredPartyResolution {
  public:
   using Pass = std::function<absl::StatusOr<PartyResolution>(const std::vector<v1::Party>&)>;
@@ -102,11 +104,12 @@ class StoredPartyResolution {
   // Starts the thread; once only.
   void Start();
 
-  // Whether a pass completed within `timeout` (for tests).
+  // Whether a first pass completed within `timeout` (for tests).
   bool WaitUntilDone(absl::Duration timeout) const;
 
  private:
   void Run();
+  void Log(const PartyResolution& result) const;
 
   const std::string service_;
   const References* references_;

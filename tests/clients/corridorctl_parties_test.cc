@@ -67,7 +67,7 @@ TEST_F(CorridorctlPartiesTest, TheRegistryIsListedAndResolvesEverySpelling) {
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_THAT(list.out, HasSubstr("syrian-government"));
   EXPECT_THAT(list.out, HasSubstr("الحكومة السورية"));
-  EXPECT_THAT(list.err, HasSubstr("5 parties"));
+  EXPECT_THAT(list.err, HasSubstr("6 parties"));
 
   const auto resolved = Json<v1::ResolvePartyResponse>(
       Ctl({"--output=json", "parties", "resolve", "syrian government and affiliated militias"}));
@@ -121,15 +121,26 @@ TEST_F(CorridorctlPartiesTest, AreasAndRoadReportsGoByTheParty) {
   CommandResult by_alias =
       Ctl({"--output=csv", "areas", "list", "--party=Syrian Government forces"});
   CommandResult by_id = Ctl({"--output=csv", "areas", "list", "--party=syrian-government"});
+  // A misspelt party is not "no areas": it is refused with the closest.
+  CommandResult typo = Ctl({"areas", "list", "--party=Syrain Goverment"});
+  EXPECT_EQ(typo.exit_code, 4);
+  EXPECT_THAT(typo.err, HasSubstr("Syrian Government (syrian-government)"));
+  CommandResult denials = Ctl({"denials", "list", "--party=Syrain Goverment"});
+  EXPECT_EQ(denials.exit_code, 4);
   ASSERT_EQ(by_alias.exit_code, 0) << by_alias.err;
   EXPECT_EQ(by_alias.out, by_id.out);
   EXPECT_THAT(by_alias.out, HasSubstr("EG-DUMA"));   // "...and affiliated militias"
   EXPECT_THAT(by_alias.out, HasSubstr("ALP-EAST"));  // "...and allies (Russia, ...)"
 
-  CommandResult contested = Ctl({"routes", "report", "castello-road", "--status=under-fire",
-                                 "--at=2016-09-20", "--source=test", "--party=Contested"});
-  EXPECT_EQ(contested.exit_code, 4);
-  EXPECT_THAT(contested.err, HasSubstr("controlling_party: no party of the registry"));
+  // A road no one party holds, as the reference data's "Contested".
+  const auto contested = Json<v1::ReportRouteStatusResponse>(
+      Ctl({"--output=json", "routes", "report", "castello-road", "--status=under-fire",
+           "--at=2016-09-19", "--source=test", "--party=Contested"}));
+  EXPECT_EQ(contested.report().controlling_party_id(), "unattributed");
+  CommandResult unknown = Ctl({"routes", "report", "castello-road", "--status=under-fire",
+                               "--at=2016-09-19", "--source=test", "--party=Syrian Arab Army"});
+  EXPECT_EQ(unknown.exit_code, 4);
+  EXPECT_THAT(unknown.err, HasSubstr("controlling_party: no party of the registry"));
   const auto report = Json<v1::ReportRouteStatusResponse>(
       Ctl({"--output=json", "routes", "report", "castello-road", "--status=closed",
            "--at=2016-09-20", "--source=test", "--party=Syrian government and allies"}));

@@ -251,8 +251,9 @@ TEST_F(ComplianceScenarioTest, LateAndPendingApprovalStepsAndAWithdrawnDenial) {
   for (std::vector<std::string> step :
        {std::vector<std::string>{"--step=monthly plan", "--authority=Ministry of Foreign Affairs",
                                  "--requested=2016-10-02", "--answered=2016-10-06"},
-        {"--step=facilitation letter", "--authority=Syrian government",
-         "--requested=2016-10-02", "--answered=2016-10-25"},
+        // The agreement's party under another spelling: one party in the report.
+        {"--step=facilitation letter", "--authority=Government of Syria", "--requested=2016-10-02",
+         "--answered=2016-10-25"},
         {"--step=security committee", "--authority=Aleppo security committee",
          "--requested=2016-10-26"}}) {
     step.insert(step.begin(), {"convoys", "step", convoy});
@@ -278,7 +279,17 @@ TEST_F(ComplianceScenarioTest, LateAndPendingApprovalStepsAndAWithdrawnDenial) {
   ASSERT_EQ(by_id.size(), 3u);
   const std::string prefix = "approval-procedure-2016/answer-within-7/convoys/" + convoy + "/step/";
   ASSERT_TRUE(by_id.count(prefix + "facilitation letter"));
-  EXPECT_EQ(by_id[prefix + "facilitation letter"].party(), "Syrian government");
+  EXPECT_EQ(by_id[prefix + "facilitation letter"].party(), "Government of Syria");
+  EXPECT_EQ(by_id[prefix + "facilitation letter"].party_id(), "syrian-government");
+  EXPECT_EQ(by_id[prefix + "security committee"].party_id(), "") << "an authority, not a party";
+  int government_rows = 0;
+  for (const v1::PartyCompliance& p : report.parties()) {
+    if (p.party_id() != "syrian-government") continue;
+    ++government_rows;
+    EXPECT_EQ(p.party(), "Syrian government") << "the agreement's own words";
+    EXPECT_EQ(p.violation_count(), 2) << "the late letter and the denial";
+  }
+  EXPECT_EQ(government_rows, 1);
   EXPECT_EQ(by_id[prefix + "facilitation letter"].days_late(), 10);
   ASSERT_TRUE(by_id.count(prefix + "security committee"));
   EXPECT_EQ(by_id[prefix + "security committee"].party(), "Aleppo security committee");

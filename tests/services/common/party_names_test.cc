@@ -59,7 +59,11 @@ TEST(ClosestPartiesTest, SharedWordsAndFewEditsComeFirst) {
   closest = ClosestParties(registry, "Hizbollah", 1);
   ASSERT_EQ(closest.size(), 1u);
   EXPECT_EQ(closest[0]->id(), "hezbollah");
-  EXPECT_EQ(ClosestParties(registry, "x", 10).size(), registry.size());
+  closest = ClosestParties(registry, "Syrain army", 3);
+  ASSERT_FALSE(closest.empty());
+  EXPECT_EQ(closest[0]->id(), "syrian-government");
+  // Nothing alike: no suggestion rather than every party.
+  EXPECT_TRUE(ClosestParties(registry, "regime", 3).empty());
 }
 
 TEST(UnknownPartyMessageTest, NamesTheFieldTheTextTheClosestAndWhatToDo) {

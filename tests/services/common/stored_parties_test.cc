@@ -70,7 +70,7 @@ TEST_F(StoredPartiesTest, RunsOnceWithTheRegistry) {
   absl::MutexLock lock(&mu_);
   EXPECT_EQ(passes_, 1);
   EXPECT_THAT(seen_, ::testing::Contains("syrian-government"));
-  EXPECT_EQ(seen_.size(), 5u);
+  EXPECT_EQ(seen_.size(), 6u);
 }
 
 TEST_F(StoredPartiesTest, WaitsForARegistryThatIsDownAndRunsWhenItComesUp) {
