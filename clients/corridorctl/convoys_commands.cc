@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/corridorctl/agreements_commands.h"
+#include "clients/corridorctl/import_rows.h"
 #include "clients/corridorctl/report_access.h"
 #include "common/enum_text.h"
 #include "common/status.h"
@@ -471,33 +472,6 @@ Grid HistoryGrid(const v1::GetConvoyHistoryResponse& history) {
 }  // namespace
 
 // "wheat flour:food:1200:bags;insulin:medical:300:vials".
-absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest* request) {
-  int index = 0;
-  for (absl::string_view line : absl::StrSplit(text, ';', absl::SkipWhitespace())) {
-    std::vector<std::string> parts = absl::StrSplit(line, ':');
-    const std::string where = absl::StrCat("--cargo line ", index + 1, " (\"", line, "\")");
-    if (parts.size() != 4) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, " is not ITEM:CATEGORY:QUANTITY:UNIT, e.g. wheat flour:food:1200:bags"));
-    }
-    v1::ManifestLine* out = request->add_manifest();
-    out->set_item(std::string(absl::StripAsciiWhitespace(parts[0])));
-    absl::StatusOr<v1::CargoCategory> category = ParseEnumAs<v1::CargoCategory>(
-        kCargoPrefix, absl::StrCat(where, " category"), absl::StripAsciiWhitespace(parts[1]));
-    if (!category.ok()) return category.status();
-    out->set_category(*category);
-    double quantity = 0;
-    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(parts[2]), &quantity)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": \"", parts[2], "\" is not a quantity"));
-    }
-    out->set_quantity(quantity);
-    out->set_unit(std::string(absl::StripAsciiWhitespace(parts[3])));
-    ++index;
-  }
-  return absl::OkStatus();
-}
-
 absl::Status TakeConvoyFilters(Flags& flags, v1::ListConvoysRequest* request) {
   request->set_area_id(flags.Take("area"));
   request->set_route_id(flags.Take("route"));

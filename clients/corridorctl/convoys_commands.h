@@ -13,10 +13,6 @@ namespace corridor::cli {
 // Runs `convoys <verb> args...`; returns an ExitCode.
 int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, const Args& args);
 
-// --cargo text ("wheat flour:food:1200:bags;insulin:medical:300:vials")
-// into the request's manifest (exports write it back the same way).
-absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest* request);
-
 // The list filters (--area --route --agency --status --from --to), shared
 // with `export convoys`.
 absl::Status TakeConvoyFilters(Flags& flags, v1::ListConvoysRequest* request);

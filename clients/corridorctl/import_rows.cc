@@ -7,7 +7,6 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
-#include "clients/corridorctl/convoys_commands.h"
 #include "common/csv.h"
 #include "common/enum_text.h"
 #include "common/ids.h"
@@ -23,6 +22,7 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 constexpr char kConstraintPrefix[] = "ACCESS_CONSTRAINT_";
+constexpr char kCargoPrefix[] = "CARGO_CATEGORY_";
 
 absl::Status ColumnError(absl::string_view column, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat("column ", column, ": ", problem));
@@ -35,6 +35,33 @@ std::string ContentKey(const google::protobuf::Message& message) {
 }
 
 }  // namespace
+
+absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest* request) {
+  int index = 0;
+  for (absl::string_view line : absl::StrSplit(text, ';', absl::SkipWhitespace())) {
+    std::vector<std::string> parts = absl::StrSplit(line, ':');
+    const std::string where = absl::StrCat("--cargo line ", index + 1, " (\"", line, "\")");
+    if (parts.size() != 4) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, " is not ITEM:CATEGORY:QUANTITY:UNIT, e.g. wheat flour:food:1200:bags"));
+    }
+    v1::ManifestLine* out = request->add_manifest();
+    out->set_item(std::string(absl::StripAsciiWhitespace(parts[0])));
+    absl::StatusOr<v1::CargoCategory> category = ParseEnumAs<v1::CargoCategory>(
+        kCargoPrefix, absl::StrCat(where, " category"), absl::StripAsciiWhitespace(parts[1]));
+    if (!category.ok()) return category.status();
+    out->set_category(*category);
+    double quantity = 0;
+    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(parts[2]), &quantity)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": \"", parts[2], "\" is not a quantity"));
+    }
+    out->set_quantity(quantity);
+    out->set_unit(std::string(absl::StripAsciiWhitespace(parts[3])));
+    ++index;
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<ImportFile> ParseImportFile(absl::string_view text) {
   ImportFile file;

@@ -17,6 +17,11 @@
 
 namespace corridor::cli {
 
+// --cargo text ("wheat flour:food:1200:bags;insulin:medical:300:vials"),
+// or an import's manifest cell, into the request's manifest (exports write
+// it back the same way).
+absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest* request);
+
 // A CSV file to import: its header, its data rows, and the line each row
 // starts on (for error messages).
 struct ImportFile {
