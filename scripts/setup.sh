@@ -12,8 +12,9 @@ PACKAGES=(
   librocksdb-dev libabsl-dev libssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  # interop tests: a second-language gRPC client
-  python3 python3-grpcio python3-protobuf
+  # interop tests: a second-language gRPC client; Go's checksum-database
+  # packages (sumdb/note, tlog) as an independent checker of checkpoints
+  python3 python3-grpcio python3-protobuf golang-go golang-golang-x-mod-dev
   # TLS tests make their certificates with the openssl command
   openssl
   # the PostgreSQL peer of the benchmarks (server started on loopback by the script)

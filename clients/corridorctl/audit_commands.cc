@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "clients/audit/audit_verification.h"
+#include "corridor/v1/audit.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -35,6 +36,31 @@ int AuditHead(Session& session, Flags& flags, const Args& args) {
   // Always JSON: the head is meant to be saved and handed to `verify --since`.
   PrintJson(*head, session.out());
   return kExitOk;
+}
+
+// `audit checkpoint` prints the signed note exactly as signed (its bytes
+// are what a checker verifies); `audit key` prints the verifier key. JSON
+// output gives both with the parsed fields.
+int AuditCheckpoint(Session& session, Flags& flags, const Args& args, bool key_only) {
+  const char* usage =
+      key_only ? "audit key takes --service=NAME" : "audit checkpoint takes --service=NAME";
+  absl::Status parsed = ExpectArgs(args, 0, usage);
+  v1::GetCheckpointRequest request;
+  request.set_service(flags.Take("service"));
+  if (parsed.ok()) parsed = flags.CheckAllUsed(key_only ? "audit key" : "audit checkpoint");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+  auto stub = v1::AuditService::NewStub(session.ChannelFor(request.service()));
+  return session.Invoke<v1::AuditService::Stub, v1::GetCheckpointRequest, v1::Checkpoint>(
+      *stub, request, &v1::AuditService::Stub::GetCheckpoint,
+      [&](const v1::Checkpoint& checkpoint) {
+        if (session.format() == OutputFormat::kJson) {
+          PrintJson(checkpoint, session.out());
+        } else if (key_only) {
+          session.out() << checkpoint.verifier_key() << "\n";
+        } else {
+          session.out() << checkpoint.note();
+        }
+      });
 }
 
 // The head saved with `audit head` in `path`; INVALID_ARGUMENT naming
@@ -133,10 +159,12 @@ int AuditVerify(Session& session, Flags& flags, const Args& args) {
 
 int RunAuditCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
   if (verb == "head") return AuditHead(session, flags, args);
+  if (verb == "checkpoint") return AuditCheckpoint(session, flags, args, /*key_only=*/false);
+  if (verb == "key") return AuditCheckpoint(session, flags, args, /*key_only=*/true);
   if (verb == "verify") return AuditVerify(session, flags, args);
   return session.UsageFailure(absl::StrCat(
       verb.empty() ? "audit needs a command" : "unknown command \"audit " + verb + "\"",
-      "; use head or verify"));
+      "; use head, checkpoint, key or verify"));
 }
 
 }  // namespace corridor::cli

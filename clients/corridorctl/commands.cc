@@ -155,6 +155,10 @@ Commands:
   health          [--service=corridor.v1.AreaService]  (exit 0 if serving, 3 if not)
 
   audit head      --service=S > head.json        (the signed tree head, as JSON)
+  audit checkpoint --service=S > checkpoint.txt  (the same head as a C2SP checkpoint in a signed
+                  note, exactly as signed: Go's sumdb/note and other transparency tools check it)
+  audit key       --service=S                    (the verifier key the note is checked with;
+                  pin it from a trusted channel)
   audit verify    --service=S [--since=head.json] [--limit=N (findings listed; default 20)]
                   (fetches every journal entry, rebuilds the Merkle tree, checks the
                   signature, the consistency with the saved head, and every stored

@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
+#include "storage/checkpoint.h"
 #include "storage/merkle.h"
 
 namespace corridor {
@@ -101,6 +102,30 @@ bool WritesAnyOf(const v1::JournalEntry& entry, const absl::flat_hash_set<std::s
 absl::StatusOr<const ServiceStorage*> AuditService::Find(const std::string& service,
                                                          std::string* name) const {
   return FindHostedStorage(audited_, service, name);
+}
+
+grpc::Status AuditService::GetCheckpoint(grpc::ServerContext* context,
+                                         const v1::GetCheckpointRequest* request,
+                                         v1::Checkpoint* response) {
+  return Serve(
+      context, "GetCheckpoint", response,
+      [&](const storage::Origin&) -> absl::StatusOr<v1::Checkpoint> {
+        std::string name;
+        CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage, Find(request->service(), &name));
+        const storage::JournalHead head = storage->store->journal_head();
+        v1::Checkpoint checkpoint;
+        checkpoint.set_service(name);
+        checkpoint.set_origin(absl::StrCat(checkpoint_origin_, "/", name));
+        checkpoint.set_tree_size(head.size);
+        checkpoint.set_root_hash(storage::merkle::ToBytes(head.root));
+        CORRIDOR_ASSIGN_OR_RETURN(
+            *checkpoint.mutable_note(),
+            storage::SignNote(storage::CheckpointBody(checkpoint.origin(), head.size, head.root),
+                              checkpoint.origin(), *storage->signer));
+        checkpoint.set_verifier_key(
+            storage::NoteVerifierKey(checkpoint.origin(), storage->signer->public_key()));
+        return checkpoint;
+      });
 }
 
 grpc::Status AuditService::GetTreeHead(grpc::ServerContext* context,

@@ -20,12 +20,22 @@ namespace corridor {
 class AuditService final : public AdmittedService<v1::AuditService> {
  public:
   // `audited` maps service names to their storage; both it and `access`
-  // must outlive this.
-  AuditService(HostedStorage audited, const AccessControl* access)
-      : AdmittedService(access), audited_(std::move(audited)) {}
+  // must outlive this. A service's checkpoints name the origin
+  // "<checkpoint_origin>/<service>".
+  AuditService(HostedStorage audited, const AccessControl* access,
+               std::string checkpoint_origin = kDefaultCheckpointOrigin)
+      : AdmittedService(access),
+        audited_(std::move(audited)),
+        checkpoint_origin_(std::move(checkpoint_origin)) {}
+
+  // A deployment that publishes its checkpoints names itself instead
+  // (corridord --checkpoint_origin), e.g. "monitor.example.org/corridor".
+  static constexpr char kDefaultCheckpointOrigin[] = "localhost/corridor";
 
   grpc::Status GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest* request,
                            v1::SignedTreeHead* response) override;
+  grpc::Status GetCheckpoint(grpc::ServerContext* context, const v1::GetCheckpointRequest* request,
+                             v1::Checkpoint* response) override;
   grpc::Status GetEntries(grpc::ServerContext* context, const v1::GetEntriesRequest* request,
                           v1::GetEntriesResponse* response) override;
   grpc::Status GetInclusionProof(grpc::ServerContext* context,
@@ -62,6 +72,7 @@ class AuditService final : public AdmittedService<v1::AuditService> {
       const ServiceStorage& storage);
 
   HostedStorage audited_;
+  std::string checkpoint_origin_;
   std::atomic<bool> ending_{false};
 };
 

@@ -12,6 +12,7 @@
 #include "common/http_server.h"
 #include "common/metrics_server.h"
 #include "common/server.h"
+#include "services/audit/audit_service.h"
 #include "services/common/access.h"
 #include "services/common/module.h"
 
@@ -48,6 +49,9 @@ struct RuntimeOptions {
   int max_streams_per_token = AccessControl::kDefaultMaxStreamsPerToken;
   // The metrics endpoint's HTTP edge (per-client connections, header time).
   HttpLimits metrics_limits = MetricsLimits();
+  // What this deployment's checkpoints call it: a service's origin is
+  // "<checkpoint_origin>/<service>" (AuditService.GetCheckpoint).
+  std::string checkpoint_origin = AuditService::kDefaultCheckpointOrigin;
 };
 
 // Where the first start saves the admin token and the service token.

@@ -50,6 +50,9 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "127.0.0.1:7490; empty for none");
 ABSL_FLAG(std::string, metrics_port_file, "",
           "if set, write the metrics endpoint's bound host:port here once listening");
+ABSL_FLAG(std::string, checkpoint_origin, corridor::AuditService::kDefaultCheckpointOrigin,
+          "what this deployment's checkpoints call it, e.g. monitor.example.org/corridor: a "
+          "service's checkpoint origin is <this>/<service> (no spaces or '+')");
 ABSL_FLAG(int, max_streams_per_token, corridor::AccessControl::kDefaultMaxStreamsPerToken,
           "server streams (WatchChanges, WatchRouteStatus) one token may hold open at once; "
           "more are refused with RESOURCE_EXHAUSTED");
@@ -157,6 +160,13 @@ absl::StatusOr<RuntimeOptions> OptionsFromFlags(const std::string& program,
   options.service_token_file = absl::GetFlag(FLAGS_service_token_file);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
+  options.checkpoint_origin = absl::GetFlag(FLAGS_checkpoint_origin);
+  if (options.checkpoint_origin.empty() ||
+      options.checkpoint_origin.find_first_of(" +\t\n") != std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--checkpoint_origin \"", options.checkpoint_origin,
+                     "\" must be a name without spaces or '+', e.g. monitor.example.org/corridor"));
+  }
   CORRIDOR_RETURN_IF_ERROR(SetLimits(&options));
   if (!ParseRpcLogging(absl::GetFlag(FLAGS_log_rpcs), &options.server.rpc_logging)) {
     return absl::InvalidArgumentError(absl::StrCat("--log_rpcs is all, errors or none, not \"",

@@ -161,6 +161,7 @@ const Row kMatrix[] = {
      kReaders},
 
     {"AuditService/GetTreeHead", R"(service: "areas")", kReaders},
+    {"AuditService/GetCheckpoint", R"(service: "areas")", kReaders},
     {"AuditService/GetEntries", R"(service: "areas" start: 0 end: 1)", "OA"},
     {"AuditService/GetInclusionProof", R"(service: "areas" leaf_index: 0 tree_size: 1)", kReaders},
     {"AuditService/GetConsistencyProof", R"(service: "areas" first_size: 1 second_size: 1)",
