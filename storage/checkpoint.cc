@@ -81,10 +81,10 @@ absl::StatusOr<std::string> SignNote(absl::string_view body, absl::string_view n
       absl::Base64Escape(absl::StrCat(KeyHash(name, signer.public_key()), signature)), "\n");
 }
 
-absl::StatusOr<std::string> OpenNote(absl::string_view note, absl::string_view verifier_key) {
+absl::StatusOr<std::string> PublicKeyOfVerifierKey(absl::string_view verifier_key) {
   // The base64 key may hold '+' too: only the first two separate.
   const std::vector<absl::string_view> key = absl::StrSplit(verifier_key, absl::MaxSplits('+', 2));
-  std::string key_hash, typed_key;
+  std::string typed_key;
   if (key.size() != 3 || !IsValidKeyName(key[0]) || key[1].size() != 8 ||
       !absl::Base64Unescape(key[2], &typed_key) || typed_key.size() != 33 ||
       typed_key[0] != kEd25519) {
@@ -92,11 +92,17 @@ absl::StatusOr<std::string> OpenNote(absl::string_view note, absl::string_view v
         "verifier key: not NAME+KEYHASH+BASE64 of an Ed25519 key (as `corridorctl audit key` "
         "prints it)");
   }
-  key_hash = absl::HexStringToBytes(key[1]);
-  const std::string public_key = typed_key.substr(1);
-  if (KeyHash(key[0], public_key) != key_hash) {
+  std::string public_key = typed_key.substr(1);
+  if (KeyHash(key[0], public_key) != absl::HexStringToBytes(key[1])) {
     return absl::InvalidArgumentError("verifier key: its key hash does not match its key");
   }
+  return public_key;
+}
+
+absl::StatusOr<std::string> OpenNote(absl::string_view note, absl::string_view verifier_key) {
+  CORRIDOR_ASSIGN_OR_RETURN(const std::string public_key, PublicKeyOfVerifierKey(verifier_key));
+  const std::vector<absl::string_view> key = absl::StrSplit(verifier_key, absl::MaxSplits('+', 2));
+  const std::string key_hash = absl::HexStringToBytes(key[1]);
   const size_t split = note.rfind("\n\n");
   if (split == absl::string_view::npos || !absl::EndsWith(note, "\n")) {
     return absl::InvalidArgumentError("note: no blank line before its signatures");

@@ -47,6 +47,10 @@ std::string NoteVerifierKey(absl::string_view name, absl::string_view public_key
 absl::StatusOr<std::string> SignNote(absl::string_view body, absl::string_view name,
                                      const TreeSigner& signer);
 
+// The Ed25519 public key (32 raw bytes) of a verifier key;
+// INVALID_ARGUMENT if it is not one, or its key hash does not match.
+absl::StatusOr<std::string> PublicKeyOfVerifierKey(absl::string_view verifier_key);
+
 // The body of `note` if one of its signature lines is a valid signature by
 // `verifier_key`; DATA_LOSS if none is (a line of another key is ignored,
 // as the signed-note spec says); INVALID_ARGUMENT if the note or the key is

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "corridor/v1/audit.grpc.pb.h"
@@ -249,6 +250,13 @@ absl::Status Verification::Run(const std::string& service) {
   CORRIDOR_ASSIGN_OR_RETURN(report_->head, log_.Head(service));
   const v1::SignedTreeHead& head = report_->head;
   service_ = report_->service = head.service();
+  if (!options_.pinned_public_key.empty() && head.public_key() != options_.pinned_public_key) {
+    return Finding(absl::StrCat(
+        "the tree head is signed by the key ", absl::BytesToHexString(head.public_key()),
+        ", not the pinned key ", absl::BytesToHexString(options_.pinned_public_key),
+        ": this is not the journal the key's owner signs. Do not trust it until the key's "
+        "owner confirms a new key through the channel the pinned key came from"));
+  }
   if (absl::Status s = CheckSignature(head); !s.ok()) return Finding(s.message());
   if (report_->saved) CORRIDOR_RETURN_IF_ERROR(CheckExtends(head, *report_->saved));
   if (options_.on_head) options_.on_head(head);

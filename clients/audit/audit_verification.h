@@ -72,6 +72,11 @@ struct VerifyOptions {
   std::function<void(uint64_t fetched, uint64_t total)> on_entries;
   // How many findings the report lists; all are counted.
   size_t max_findings = 1000;
+  // The Ed25519 public key (32 raw bytes) the head must be signed with,
+  // pinned from a trusted channel: a head signed by any other key is a
+  // finding that ends verification. Empty: the key the head carries is
+  // trusted (trust on first use), unless a saved head pins it.
+  std::string pinned_public_key;
 };
 
 // Checks the head's signature; with `saved` (a head saved earlier), that

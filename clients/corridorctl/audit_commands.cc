@@ -3,12 +3,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "clients/audit/audit_verification.h"
 #include "corridor/v1/audit.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
+#include "storage/checkpoint.h"
 
 namespace corridor::cli {
 namespace {
@@ -118,13 +120,51 @@ void PrintFindings(Session& session, const audit::AuditReport& report) {
   }
 }
 
+// The public key --key or --key-file pins (a verifier key as `audit key`
+// prints it); empty with --trust-on-first-use, or with --since (the saved
+// head pins its key). One of them is required: verifying against whatever
+// key the server sends proves little, so doing it is said aloud.
+absl::StatusOr<std::string> PinnedKey(Flags& flags, bool has_saved_head) {
+  std::string key = flags.Take("key");
+  const std::string key_file = flags.Take("key-file");
+  const bool tofu = flags.Has("trust-on-first-use");
+  flags.Take("trust-on-first-use");
+  if (!key.empty() && !key_file.empty()) {
+    return absl::InvalidArgumentError("give --key or --key-file, not both");
+  }
+  if (!key_file.empty()) {
+    std::ifstream file(key_file);
+    if (!std::getline(file, key)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--key-file: cannot read a verifier key from ", key_file));
+    }
+  }
+  if (key.empty()) {
+    if (tofu || has_saved_head) return std::string();
+    return absl::InvalidArgumentError(
+        "audit verify needs the service's key pinned: --key=NAME+HASH+KEY or --key-file=FILE "
+        "(as `corridorctl audit key` prints it, from a copy you trust), or --since=HEAD.json; "
+        "--trust-on-first-use accepts the key the server sends");
+  }
+  absl::StatusOr<std::string> public_key =
+      storage::PublicKeyOfVerifierKey(absl::StripTrailingAsciiWhitespace(key));
+  if (!public_key.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--key: ", public_key.status().message()));
+  }
+  return public_key;
+}
+
 int AuditVerify(Session& session, Flags& flags, const Args& args) {
-  absl::Status parsed =
-      ExpectArgs(args, 0, "audit verify takes --service=NAME [--since=FILE] [--limit=N]");
+  absl::Status parsed = ExpectArgs(
+      args, 0,
+      "audit verify takes --service=NAME and --key=KEY, --key-file=FILE, --since=FILE or "
+      "--trust-on-first-use, [--limit=N]");
   const std::string service = flags.Take("service");
   const std::string since_path = flags.Take("since");
   int limit = kDefaultFindingsListed;
   if (parsed.ok()) parsed = flags.TakeCount("limit", 1, &limit);
+  absl::StatusOr<std::string> pinned = PinnedKey(flags, !since_path.empty());
+  if (parsed.ok()) parsed = pinned.status();
   if (parsed.ok()) parsed = flags.CheckAllUsed("audit verify");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
   std::optional<v1::SignedTreeHead> saved;
@@ -144,6 +184,14 @@ int AuditVerify(Session& session, Flags& flags, const Args& args) {
                   << "\n";
   };
   options.max_findings = static_cast<size_t>(limit);
+  options.pinned_public_key = *pinned;
+  if (pinned->empty() && since_path.empty()) {
+    session.err() << "audit verify: trusting the key the server sends (--trust-on-first-use): "
+                     "this proves the journal is consistent with itself, not that it is the "
+                     "one its owner signs. Pin its key next time: corridorctl audit key "
+                     "--service="
+                  << service << " > key.txt, checked against a published copy\n";
+  }
   absl::StatusOr<audit::AuditReport> report =
       audit::VerifyAudit(*AuditLogFor(session, service), service, saved, options);
   if (!report.ok()) return session.Fail(report.status());

@@ -159,7 +159,10 @@ Commands:
                   note, exactly as signed: Go's sumdb/note and other transparency tools check it)
   audit key       --service=S                    (the verifier key the note is checked with;
                   pin it from a trusted channel)
-  audit verify    --service=S [--since=head.json] [--limit=N (findings listed; default 20)]
+  audit verify    --service=S (--key=KEY | --key-file=FILE | --since=head.json |
+                  --trust-on-first-use) [--limit=N (findings listed; default 20)]
+                  (the key as `audit key` prints it, from a copy you trust: a head
+                  signed by any other key fails)
                   (fetches every journal entry, rebuilds the Merkle tree, checks the
                   signature, the consistency with the saved head, and every stored
                   record against its entry; lists every record altered, missing or
@@ -216,7 +219,7 @@ absl::StatusOr<CommandLine> ParseArgs(const std::vector<std::string>& args) {
     size_t eq = arg.find('=');
     if (eq != absl::string_view::npos) {
       line.flags[std::string(arg.substr(0, eq))] = std::string(arg.substr(eq + 1));
-    } else if (arg == "help" || arg == "all") {
+    } else if (arg == "help" || arg == "all" || arg == "no-losses" || arg == "trust-on-first-use") {
       // Switches: they take no value, so the next word is not eaten.
       line.flags[std::string(arg)] = "true";
     } else if (i + 1 < args.size()) {

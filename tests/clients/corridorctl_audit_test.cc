@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "corridor/v1/audit.pb.h"
 #include "gmock/gmock.h"
@@ -94,9 +95,17 @@ class AuditCommandTest : public ::testing::Test {
     std::ofstream(dir_.Sub(file)) << head.out;
   }
 
+  // The service's verifier key, as an oversight body pins it.
+  std::string Key(const std::string& service) {
+    CommandResult key = Audit({"audit", "key", "--service=" + service});
+    EXPECT_EQ(key.exit_code, 0) << key.err;
+    return std::string(absl::StripTrailingAsciiWhitespace(key.out));
+  }
+
+  // With a saved head (which pins its key), else with the key pinned.
   CommandResult Verify(const std::string& service, const std::string& since = "") {
     std::vector<std::string> args = {"audit", "verify", "--service=" + service};
-    if (!since.empty()) args.push_back("--since=" + dir_.Sub(since));
+    args.push_back(since.empty() ? "--key=" + Key(service) : "--since=" + dir_.Sub(since));
     return Audit(args);
   }
 
@@ -224,7 +233,8 @@ TEST_F(AuditCommandTest, VerifyListsEveryAlteredRecordUpToTheLimit) {
   }
   EXPECT_EQ(listed, 3u) << all.err;
 
-  CommandResult limited = Audit({"audit", "verify", "--service=convoys", "--limit=2"});
+  CommandResult limited =
+      Audit({"audit", "verify", "--service=convoys", "--trust-on-first-use", "--limit=2"});
   EXPECT_EQ(limited.exit_code, 6);
   EXPECT_THAT(limited.err, HasSubstr("FAILED: 3 findings"));
   EXPECT_THAT(limited.err, HasSubstr("and 1 more; --limit=N lists more"));
@@ -234,9 +244,32 @@ TEST_F(AuditCommandTest, VerifyListsEveryAlteredRecordUpToTheLimit) {
     ++listed;
   }
   EXPECT_EQ(listed, 2u) << limited.err;
-  CommandResult bad_limit = Audit({"audit", "verify", "--service=convoys", "--limit=0"});
+  CommandResult bad_limit =
+      Audit({"audit", "verify", "--service=convoys", "--trust-on-first-use", "--limit=0"});
   EXPECT_EQ(bad_limit.exit_code, 2);
   EXPECT_THAT(bad_limit.err, HasSubstr("--limit"));
+}
+
+// Verification trusts the key it is given, not the one the server sends: a
+// head signed by another key fails; no key at all is a usage error; trust on
+// first use is possible, and said aloud.
+TEST_F(AuditCommandTest, ThePinnedKeyDecidesWhichJournalIsTrusted) {
+  EXPECT_EQ(Verify("convoys").exit_code, 0);
+  CommandResult other = Audit({"audit", "verify", "--service=convoys", "--key=" + Key("routes")});
+  EXPECT_EQ(other.exit_code, 6) << other.err;
+  EXPECT_THAT(other.err, HasSubstr("not the pinned key"));
+  CommandResult unpinned = Audit({"audit", "verify", "--service=convoys"});
+  EXPECT_EQ(unpinned.exit_code, 2);
+  EXPECT_THAT(unpinned.err, HasSubstr("--key"));
+  CommandResult malformed = Audit({"audit", "verify", "--service=convoys", "--key=convoys+1+x"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_THAT(malformed.err, HasSubstr("--key: verifier key"));
+  const std::string key_file = dir_.Sub("convoys.key");
+  std::ofstream(key_file) << Key("convoys") << "\n";
+  EXPECT_EQ(Audit({"audit", "verify", "--service=convoys", "--key-file=" + key_file}).exit_code, 0);
+  CommandResult tofu = Audit({"audit", "verify", "--service=convoys", "--trust-on-first-use"});
+  EXPECT_EQ(tofu.exit_code, 0) << tofu.err;
+  EXPECT_THAT(tofu.err, HasSubstr("trusting the key the server sends"));
 }
 
 // A database damaged on disk: a block of the convoys' records that fails

@@ -12,6 +12,7 @@
 #include <map>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -182,8 +183,14 @@ TEST_F(OperationsTest, AnOnlineBackupRestoresIntoAFreshFolderWithTheSameRecordsA
                                   {"audit", "verify", "--service=" + std::string(service),
                                    "--since=" + saved});
     EXPECT_EQ(consistent.exit_code, 0) << consistent.out << consistent.err;
+    // The restored copy signs with the original's key, pinned from it.
+    CommandResult key =
+        As("oversight", *server, {"audit", "key", "--service=" + std::string(service)});
+    ASSERT_EQ(key.exit_code, 0) << key.err;
     CommandResult verified =
-        As("oversight", *restored, {"audit", "verify", "--service=" + std::string(service)});
+        As("oversight", *restored,
+           {"audit", "verify", "--service=" + std::string(service),
+            "--key=" + std::string(absl::StripTrailingAsciiWhitespace(key.out))});
     EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
   }
   EXPECT_GT(backed_up["routes"], 9u + 2u);  // reference history + reports before the backup
