@@ -201,17 +201,25 @@ absl::Status VerifyCopy(const Store& store, const BackupManifest& manifest,
 
 }  // namespace
 
+absl::StatusOr<std::string> PrivateFolderOutside(const std::string& folder,
+                                                 const std::string& data_dir) {
+  if (folder.empty()) return absl::InvalidArgumentError("the folder is empty");
+  CORRIDOR_RETURN_IF_ERROR(CreatePrivateFolders(folder));
+  CORRIDOR_ASSIGN_OR_RETURN(const fs::path real, ResolveExisting(fs::absolute(folder)));
+  CORRIDOR_ASSIGN_OR_RETURN(const fs::path real_data, ResolveExisting(fs::absolute(data_dir)));
+  if (IsInside(real, real_data)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(real.string(), " lies inside the data folder ", real_data.string(),
+                     ", which backups copy and whoever holds the data can read"));
+  }
+  return real.string();
+}
+
 absl::StatusOr<BackupRoot> BackupRoot::Open(const std::string& root, const std::string& data_dir) {
   if (root.empty()) return absl::InvalidArgumentError("the backup root is empty");
-  CORRIDOR_RETURN_IF_ERROR(CreatePrivateFolders(root));
-  CORRIDOR_ASSIGN_OR_RETURN(const fs::path real_root, ResolveExisting(fs::absolute(root)));
+  CORRIDOR_ASSIGN_OR_RETURN(const std::string real_root, PrivateFolderOutside(root, data_dir));
   CORRIDOR_ASSIGN_OR_RETURN(const fs::path real_data, ResolveExisting(fs::absolute(data_dir)));
-  if (IsInside(real_root, real_data)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(real_root.string(), " lies inside the data folder ", real_data.string(),
-                     ", where no backup may be written"));
-  }
-  return BackupRoot(real_root.string(), real_data.string());
+  return BackupRoot(real_root, real_data.string());
 }
 
 absl::StatusOr<std::string> BackupRoot::Resolve(absl::string_view requested) const {

@@ -44,6 +44,12 @@ struct BackupManifest {
   uint64_t bytes = 0;
 };
 
+// Creates `folder` (and its parents) readable by its owner only if it is
+// missing, and returns its resolved path; FAILED_PRECONDITION if it lies
+// inside `data_dir` (what a backup or a key must stay out of).
+absl::StatusOr<std::string> PrivateFolderOutside(const std::string& folder,
+                                                 const std::string& data_dir);
+
 // The folder a server writes backups under, and the data folder it keeps
 // them out of. Copyable; holds only the two resolved paths.
 class BackupRoot {

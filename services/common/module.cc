@@ -1,11 +1,23 @@
 #include "services/common/module.h"
 
+#include <sys/stat.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/log.h"
 #include "common/validation.h"
 
 namespace corridor {
+namespace {
+
+constexpr char kSigningKeyBesideStore[] = "journal-signing-key.pem";
+
+bool FileExists(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0;
+}
+
+}  // namespace
 
 absl::StatusOr<ServiceStorage> OpenServiceStorage(
     const ModuleOptions& options, const std::vector<const storage::TableSchema*>& tables) {
@@ -25,11 +37,26 @@ absl::StatusOr<ServiceStorage> OpenServiceStorage(
         });
     if (!built.ok()) return built;
   }
-  const std::string key_path = options.data_dir + "/journal-signing-key.pem";
+  const std::string beside = options.data_dir + "/" + kSigningKeyBesideStore;
+  const bool kept_apart = !options.signing_key_path.empty();
+  const std::string key_path = kept_apart ? options.signing_key_path : beside;
+  if (kept_apart && !FileExists(key_path) && FileExists(beside)) {
+    // A new key would sign a journal the old one signed: every pinned key
+    // would fail. Moving the key is the operator's act, not ours.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the journal of ", options.data_dir, " is signed with the key in ", beside,
+        ", and there is none at ", key_path, ": move it there (mv ", beside, " ", key_path,
+        ") so that its signatures stay valid, or start without the key folder"));
+  }
   absl::StatusOr<std::unique_ptr<storage::TreeSigner>> signer =
       storage::TreeSigner::LoadOrCreate(key_path);
   if (!signer.ok()) return signer.status();
-  opened.files_beside_store = {key_path};
+  if (kept_apart && FileExists(beside)) {
+    CORRIDOR_LOG(WARNING) << "a copy of a journal signing key is still at " << beside
+                          << ", where backups copy it: remove it once " << key_path
+                          << " is known to be the same key";
+  }
+  if (!kept_apart) opened.files_beside_store = {key_path};
   opened.signer = *std::move(signer);
   return opened;
 }

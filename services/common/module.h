@@ -35,10 +35,16 @@ struct ModuleOptions {
   // Admits every call (bearer token and role); valid for the module's
   // lifetime. Required.
   const AccessControl* access = nullptr;
+  // Where the key that signs the journal's tree heads is kept. Empty: in
+  // data_dir (journal-signing-key.pem), copied by every backup. Elsewhere
+  // (a mounted secret, a folder the backups do not reach), a copy of the
+  // data alone cannot sign.
+  std::string signing_key_path;
 };
 
 // A service's database and the key that signs its journal's tree heads
-// (generated at first start, kept next to the database).
+// (generated at first start, next to the database unless
+// ModuleOptions::signing_key_path puts it elsewhere).
 struct ServiceStorage {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<storage::TreeSigner> signer;

@@ -46,11 +46,31 @@ const absl::flat_hash_map<std::string, ServiceOpener>& Openers() {
   return *openers;
 }
 
+// The folder of the journal signing keys, if the keys are kept apart from
+// the data: created 0700 if missing, refused inside the data folder.
+absl::Status PrepareSigningKeyDir(const RuntimeOptions& options) {
+  if (options.signing_key_dir.empty()) return absl::OkStatus();
+  absl::StatusOr<std::string> folder =
+      storage::PrivateFolderOutside(options.signing_key_dir, options.data_root);
+  if (!folder.ok()) {
+    return absl::Status(
+        folder.status().code(),
+        absl::StrCat("--signing_key_dir=", options.signing_key_dir, ": ", folder.status().message(),
+                     "; choose a folder outside ", "--data_dir=", options.data_root));
+  }
+  CORRIDOR_LOG(INFO) << "journal signing keys are kept in " << *folder
+                     << ", apart from the data: backups do not copy them";
+  return absl::OkStatus();
+}
+
 ModuleOptions ModuleOptionsFor(const RuntimeOptions& options, const std::string& name) {
   ModuleOptions module_options;
   module_options.data_dir = absl::StrCat(options.data_root, "/", name);
   module_options.load_reference_data = options.load_reference_data;
   module_options.outbox_max_rate = options.outbox_max_rate;
+  if (!options.signing_key_dir.empty()) {
+    module_options.signing_key_path = absl::StrCat(options.signing_key_dir, "/", name, ".pem");
+  }
   return module_options;
 }
 
@@ -237,6 +257,7 @@ absl::StatusOr<std::vector<std::string>> ParseServiceList(absl::string_view list
 
 absl::Status RunServices(const RuntimeOptions& options) {
   CORRIDOR_RETURN_IF_ERROR(CheckRulesCoverCatalog());
+  CORRIDOR_RETURN_IF_ERROR(PrepareSigningKeyDir(options));
   ServiceDirectory peers;
   CORRIDOR_RETURN_IF_ERROR(peers.AddPeers(options.peers));
   absl::StatusOr<Credentials> credentials = SetUpCredentials(options, &peers);

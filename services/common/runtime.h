@@ -49,6 +49,11 @@ struct RuntimeOptions {
   int max_streams_per_token = AccessControl::kDefaultMaxStreamsPerToken;
   // The metrics endpoint's HTTP edge (per-client connections, header time).
   HttpLimits metrics_limits = MetricsLimits();
+  // A folder outside data_root holding each service's journal signing key
+  // as <service>.pem (created 0600 at first start if missing), e.g. a
+  // mounted Kubernetes Secret. Empty: each key lies in its service's data
+  // folder, and backups copy it.
+  std::string signing_key_dir;
   // What this deployment's checkpoints call it: a service's origin is
   // "<checkpoint_origin>/<service>" (AuditService.GetCheckpoint).
   std::string checkpoint_origin = AuditService::kDefaultCheckpointOrigin;

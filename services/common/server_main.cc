@@ -50,6 +50,10 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "127.0.0.1:7490; empty for none");
 ABSL_FLAG(std::string, metrics_port_file, "",
           "if set, write the metrics endpoint's bound host:port here once listening");
+ABSL_FLAG(std::string, signing_key_dir, "",
+          "folder of the services' journal signing keys (<service>.pem), outside --data_dir, "
+          "e.g. a mounted secret: a backup of the data then cannot sign; empty: each key lies "
+          "in its service's data folder");
 ABSL_FLAG(std::string, checkpoint_origin, corridor::AuditService::kDefaultCheckpointOrigin,
           "what this deployment's checkpoints call it, e.g. monitor.example.org/corridor: a "
           "service's checkpoint origin is <this>/<service> (no spaces or '+')");
@@ -161,6 +165,7 @@ absl::StatusOr<RuntimeOptions> OptionsFromFlags(const std::string& program,
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
   options.checkpoint_origin = absl::GetFlag(FLAGS_checkpoint_origin);
+  options.signing_key_dir = absl::GetFlag(FLAGS_signing_key_dir);
   if (options.checkpoint_origin.empty() ||
       options.checkpoint_origin.find_first_of(" +\t\n") != std::string::npos) {
     return absl::InvalidArgumentError(

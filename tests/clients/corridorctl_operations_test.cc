@@ -442,3 +442,65 @@ TEST_F(OperationsTest, HealthSaysWhenNothingServes) {
 
 }  // namespace
 }  // namespace corridor::cli
+
+namespace corridor::cli {
+namespace {
+
+// Key custody: with --signing_key_dir the journal signing keys live apart
+// from the data (e.g. a mounted secret), so a backup of the data cannot
+// sign; a journal signed with a key in its data folder is not silently
+// re-keyed when the keys move; a key folder inside the data is refused.
+TEST_F(OperationsTest, SigningKeysKeptApartAreNotInTheDataOrItsBackups) {
+  const std::string keys = dir_.Sub("keys");
+  std::unique_ptr<ServerProcess> server = Start(
+      dir_.Sub("data"), {"--backup_root=" + dir_.Sub("backups"), "--signing_key_dir=" + keys});
+  ASSERT_NE(server, nullptr);
+  MakeTokens(*server);
+  for (const char* service : {"auth", "areas", "routes", "convoys", "denials", "agreements"}) {
+    EXPECT_TRUE(std::filesystem::exists(keys + "/" + service + ".pem")) << service;
+    EXPECT_EQ(Mode(keys + "/" + service + ".pem"), 0600) << service;
+    EXPECT_FALSE(
+        std::filesystem::exists(dir_.Sub("data") + "/" + service + "/journal-signing-key.pem"))
+        << service;
+  }
+  CommandResult key = As("oversight", *server, {"audit", "key", "--service=areas"});
+  ASSERT_EQ(key.exit_code, 0) << key.err;
+  ASSERT_EQ(As("admin", *server, {"admin", "backup", "--to=apart"}).exit_code, 0);
+  for (const auto& item : std::filesystem::recursive_directory_iterator(dir_.Sub("backups"))) {
+    EXPECT_NE(item.path().extension(), ".pem") << item.path() << ": a key in a backup";
+  }
+  ASSERT_EQ(server->StopWith(SIGTERM), 0);
+
+  // The same key after a restart: the journal verifies against it.
+  server = Start(dir_.Sub("data"), {"--signing_key_dir=" + keys});
+  ASSERT_NE(server, nullptr);
+  const std::string pinned(absl::StripTrailingAsciiWhitespace(key.out));
+  CommandResult verified =
+      As("oversight", *server, {"audit", "verify", "--service=areas", "--key=" + pinned});
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  ASSERT_EQ(server->StopWith(SIGTERM), 0);
+
+  // Keys inside the data folder are refused.
+  auto inside = ServerProcess::Start(
+      BinaryPath("corridord"),
+      {"--data_dir=" + dir_.Sub("data"), "--signing_key_dir=" + dir_.Sub("data") + "/keys"},
+      dir_.path());
+  ASSERT_FALSE(inside.ok());
+  EXPECT_THAT(std::string(inside.status().message()), HasSubstr("lies inside the data folder"));
+}
+
+TEST_F(OperationsTest, AJournalSignedWithAKeyInItsDataIsNotReKeyedWhenKeysMove) {
+  std::unique_ptr<ServerProcess> server = Start(dir_.Sub("data"));
+  ASSERT_NE(server, nullptr);
+  ASSERT_EQ(server->StopWith(SIGTERM), 0);
+  auto moved = ServerProcess::Start(
+      BinaryPath("corridord"),
+      {"--data_dir=" + dir_.Sub("data"), "--signing_key_dir=" + dir_.Sub("keys")}, dir_.path());
+  ASSERT_FALSE(moved.ok());
+  EXPECT_THAT(std::string(moved.status().message()), HasSubstr("move it there (mv "));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("keys") + "/auth.pem"))
+      << "no new key was made in its place";
+}
+
+}  // namespace
+}  // namespace corridor::cli
