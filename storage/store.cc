@@ -250,6 +250,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
+namespace {
+thread_local LastCommit last_commit;
+}  // namespace
+
 absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
   if (impl_->options().read_only) {
     return absl::FailedPreconditionError("the store is open read-only");
@@ -289,8 +293,14 @@ absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
   v1::JournalEntry entry = JournalEntryFor(mutation, result.versions);
   CORRIDOR_RETURN_IF_ERROR(impl_->WriteOrdered(&batch, &entry, &mutation.outbox()));
   result.journal_index = entry.index();
+  // The bytes the journal hashed: the entry as the writer completed it.
+  result.leaf_hash = merkle::LeafHash(SerializeDeterministic(entry));
+  last_commit = {true, result.journal_index, result.leaf_hash};
   return result;
 }
+
+const LastCommit& LastCommitOnThisThread() { return last_commit; }
+void ForgetLastCommit() { last_commit = LastCommit(); }
 
 absl::StatusOr<RawRecord> Store::Get(const TableSchema& table,
                                      absl::string_view primary_key) const {

@@ -115,9 +115,23 @@ struct ScanOptions {
 struct CommitResult {
   // The new version of each record written, in the order they were added.
   std::vector<uint64_t> versions;
-  // The audit journal entry that records the commit.
+  // The audit journal entry that records the commit, and its RFC 6962 leaf
+  // hash (what an inclusion proof proves).
   uint64_t journal_index = 0;
+  merkle::Hash leaf_hash{};
 };
+
+// The journal entry the last commit on this thread wrote, if any since
+// ForgetLastCommit: how a gRPC handler tells its caller where its write
+// landed (services/common/admitted_service.h) without threading the result
+// through every store.
+struct LastCommit {
+  bool set = false;
+  uint64_t journal_index = 0;
+  merkle::Hash leaf_hash{};
+};
+const LastCommit& LastCommitOnThisThread();
+void ForgetLastCommit();
 
 class Store {
  public:

@@ -25,6 +25,7 @@
 #include "common/status_macros.h"
 #include "services/common/access.h"
 #include "storage/mutation.h"
+#include "storage/store.h"
 
 namespace corridor {
 
@@ -39,12 +40,26 @@ class AdmittedService : public GrpcService::Service {
 
   // A unary call of `method`: admits it, runs `body(origin)`, which returns
   // absl::StatusOr<Response>, and answers with the result.
+  //
+  // A call that wrote says where, in trailing metadata: "corridor-journal-
+  // index" (decimal) and "corridor-journal-leaf-hash" (hex), the last entry
+  // it added to its service's journal, so that its author can ask for the
+  // inclusion proof of exactly what it wrote (AuditService.
+  // GetInclusionProof). A retry that wrote nothing carries neither.
   template <typename Response, typename Body>
   grpc::Status Serve(grpc::ServerContext* context, absl::string_view method, Response* response,
                      Body&& body) const {
     absl::StatusOr<storage::Origin> origin = Admit(context, method);
     if (!origin.ok()) return ToGrpc(origin.status());
-    return RespondTo<Response>(*origin, std::forward<Body>(body)(*origin), response);
+    storage::ForgetLastCommit();
+    grpc::Status status = RespondTo<Response>(*origin, std::forward<Body>(body)(*origin), response);
+    const storage::LastCommit& written = storage::LastCommitOnThisThread();
+    if (status.ok() && written.set) {
+      context->AddTrailingMetadata("corridor-journal-index", std::to_string(written.journal_index));
+      context->AddTrailingMetadata("corridor-journal-leaf-hash",
+                                   storage::merkle::ToHex(written.leaf_hash));
+    }
+    return status;
   }
 
   // Admission alone, for handlers that stream.

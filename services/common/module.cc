@@ -48,13 +48,40 @@ absl::StatusOr<ServiceStorage> OpenServiceStorage(
         ", and there is none at ", key_path, ": move it there (mv ", beside, " ", key_path,
         ") so that its signatures stay valid, or start without the key folder"));
   }
+  const uint64_t entries = opened.store->journal_head().size;
+  if (!FileExists(key_path) && entries > 0 && !options.allow_new_signing_key) {
+    // Verifiers pinned the key that signed this journal's heads: a new one
+    // would make every pin fail, and would be an operator's excuse.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the journal of ", options.data_dir, " has ", entries,
+        " entries but its signing key is not at ", key_path,
+        ": put the key that signed it there (a restored backup of data kept apart from its "
+        "key needs the key folder, --signing_key_dir). Only to start a new key deliberately, "
+        "start with --allow_new_signing_key and publish the new verifier key: every pinned "
+        "key stops verifying"));
+  }
+  const bool key_existed = FileExists(key_path);
   absl::StatusOr<std::unique_ptr<storage::TreeSigner>> signer =
       storage::TreeSigner::LoadOrCreate(key_path);
   if (!signer.ok()) return signer.status();
   if (kept_apart && FileExists(beside)) {
-    CORRIDOR_LOG(WARNING) << "a copy of a journal signing key is still at " << beside
-                          << ", where backups copy it: remove it once " << key_path
-                          << " is known to be the same key";
+    absl::StatusOr<std::unique_ptr<storage::TreeSigner>> copy =
+        storage::TreeSigner::LoadOrCreate(beside);
+    if (!copy.ok()) return copy.status();
+    if ((*copy)->public_key() != (*signer)->public_key()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "two different journal signing keys: ", key_path, " and ", beside,
+          ". The journal's heads were signed with one of them; keep that one at ", key_path,
+          " and move the other away (corridorctl audit key shows the key verifiers pinned)"));
+    }
+    CORRIDOR_LOG(WARNING) << "a copy of the journal signing key " << key_path << " is still at "
+                          << beside << ", in the data folder: remove it, so that a copy of "
+                          << "the data cannot sign";
+  }
+  if (entries > 0 && options.allow_new_signing_key && !key_existed) {
+    CORRIDOR_LOG(WARNING) << "a NEW journal signing key for " << options.data_dir << " (its "
+                          << entries << " entries were signed with another): publish the new "
+                          << "verifier key (corridorctl audit key); every pinned key fails";
   }
   if (!kept_apart) opened.files_beside_store = {key_path};
   opened.signer = *std::move(signer);

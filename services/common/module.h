@@ -40,6 +40,9 @@ struct ModuleOptions {
   // (a mounted secret, a folder the backups do not reach), a copy of the
   // data alone cannot sign.
   std::string signing_key_path;
+  // Make a new signing key for a journal that has entries but no key
+  // (otherwise refused): every verifier's pinned key stops verifying.
+  bool allow_new_signing_key = false;
 };
 
 // A service's database and the key that signs its journal's tree heads

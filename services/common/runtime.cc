@@ -52,11 +52,15 @@ absl::Status PrepareSigningKeyDir(const RuntimeOptions& options) {
   if (options.signing_key_dir.empty()) return absl::OkStatus();
   absl::StatusOr<std::string> folder =
       storage::PrivateFolderOutside(options.signing_key_dir, options.data_root);
+  if (folder.ok() && !options.backup_root.empty()) {
+    // Keys on the backup volume would travel with every copy of it.
+    folder = storage::PrivateFolderOutside(options.signing_key_dir, options.backup_root);
+  }
   if (!folder.ok()) {
     return absl::Status(
         folder.status().code(),
         absl::StrCat("--signing_key_dir=", options.signing_key_dir, ": ", folder.status().message(),
-                     "; choose a folder outside ", "--data_dir=", options.data_root));
+                     "; choose a folder outside ", "--data_dir and --backup_root"));
   }
   CORRIDOR_LOG(INFO) << "journal signing keys are kept in " << *folder
                      << ", apart from the data: backups do not copy them";
@@ -71,6 +75,7 @@ ModuleOptions ModuleOptionsFor(const RuntimeOptions& options, const std::string&
   if (!options.signing_key_dir.empty()) {
     module_options.signing_key_path = absl::StrCat(options.signing_key_dir, "/", name, ".pem");
   }
+  module_options.allow_new_signing_key = options.allow_new_signing_key;
   return module_options;
 }
 

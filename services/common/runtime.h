@@ -54,6 +54,9 @@ struct RuntimeOptions {
   // mounted Kubernetes Secret. Empty: each key lies in its service's data
   // folder, and backups copy it.
   std::string signing_key_dir;
+  // Start a journal that has entries but no key with a new key (refused
+  // otherwise): for a key that is truly lost, announced to verifiers.
+  bool allow_new_signing_key = false;
   // What this deployment's checkpoints call it: a service's origin is
   // "<checkpoint_origin>/<service>" (AuditService.GetCheckpoint).
   std::string checkpoint_origin = AuditService::kDefaultCheckpointOrigin;

@@ -54,6 +54,9 @@ ABSL_FLAG(std::string, signing_key_dir, "",
           "folder of the services' journal signing keys (<service>.pem), outside --data_dir, "
           "e.g. a mounted secret: a backup of the data then cannot sign; empty: each key lies "
           "in its service's data folder");
+ABSL_FLAG(bool, allow_new_signing_key, false,
+          "make a new journal signing key for a journal whose key is missing (refused "
+          "otherwise): every verifier's pinned key stops verifying; publish the new one");
 ABSL_FLAG(std::string, checkpoint_origin, corridor::AuditService::kDefaultCheckpointOrigin,
           "what this deployment's checkpoints call it, e.g. monitor.example.org/corridor: a "
           "service's checkpoint origin is <this>/<service> (no spaces or '+')");
@@ -166,6 +169,7 @@ absl::StatusOr<RuntimeOptions> OptionsFromFlags(const std::string& program,
   options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
   options.checkpoint_origin = absl::GetFlag(FLAGS_checkpoint_origin);
   options.signing_key_dir = absl::GetFlag(FLAGS_signing_key_dir);
+  options.allow_new_signing_key = absl::GetFlag(FLAGS_allow_new_signing_key);
   if (options.checkpoint_origin.empty() ||
       options.checkpoint_origin.find_first_of(" +\t\n") != std::string::npos) {
     return absl::InvalidArgumentError(

@@ -480,7 +480,22 @@ TEST_F(OperationsTest, SigningKeysKeptApartAreNotInTheDataOrItsBackups) {
   EXPECT_EQ(verified.exit_code, 0) << verified.err;
   ASSERT_EQ(server->StopWith(SIGTERM), 0);
 
-  // Keys inside the data folder are refused.
+  // The data without its key: refused, not silently re-keyed.
+  auto without_key = ServerProcess::Start(
+      BinaryPath("corridord"),
+      {"--data_dir=" + dir_.Sub("data"), "--signing_key_dir=" + dir_.Sub("empty-keys")},
+      dir_.path());
+  ASSERT_FALSE(without_key.ok());
+  EXPECT_THAT(std::string(without_key.status().message()),
+              HasSubstr("entries but its signing key is not at"));
+
+  // Keys inside the data folder or the backup root are refused.
+  auto on_backups = ServerProcess::Start(
+      BinaryPath("corridord"),
+      {"--data_dir=" + dir_.Sub("data"), "--backup_root=" + dir_.Sub("backups"),
+       "--signing_key_dir=" + dir_.Sub("backups") + "/keys"},
+      dir_.path());
+  ASSERT_FALSE(on_backups.ok());
   auto inside = ServerProcess::Start(
       BinaryPath("corridord"),
       {"--data_dir=" + dir_.Sub("data"), "--signing_key_dir=" + dir_.Sub("data") + "/keys"},

@@ -16,6 +16,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/credentials.h"
 #include "corridor/v1/audit.grpc.pb.h"
+#include "corridor/v1/denials.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/checkpoint.h"
@@ -173,6 +174,77 @@ TEST_F(CheckpointInteropTest, GoOpensTheCheckpointAndChecksTheProofsAgainstIt) {
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_TRUE(absl::IsDataLoss(
       storage::OpenNote(forged, absl::StripTrailingAsciiWhitespace(key.out)).status()));
+}
+
+// A write's response says where it landed (trailing metadata): its author
+// fetches that entry's inclusion proof and checks it, with Go, against a
+// signed checkpoint. A retry that writes nothing says nothing.
+TEST_F(CheckpointInteropTest, AWriteSaysWhereItLandedAndItsAuthorProvesIt) {
+  auto denials = v1::DenialService::NewStub(
+      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  v1::RecordDenialRequest request;
+  request.set_idempotency_key("interop-where");
+  v1::DenialFacts* facts = request.mutable_facts();
+  facts->set_party("Syrian Government forces");
+  facts->set_area_id("EG-DUMA");
+  facts->mutable_occurred_at()->set_seconds(1473206400);  // 2016-09-07
+  facts->set_category(v1::ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION);
+  facts->set_description("interop test (not a historical record)");
+  facts->mutable_source()->set_citation("interop test");
+  auto token_file = corridor::testing::CreateTokenFile(
+      server_->address(), dir_.Sub("data"), "coordinator", dir_.Sub("coordinator.token"));
+  ASSERT_TRUE(token_file.ok()) << token_file.status();
+  std::string coordinator;
+  std::getline(std::ifstream(dir_.Sub("coordinator.token")), coordinator);
+  auto as_coordinator = [&coordinator] {
+    auto context = std::make_unique<grpc::ClientContext>();
+    AttachBearerToken(context.get(), coordinator);
+    return context;
+  };
+  auto context = as_coordinator();
+  v1::Denial denial;
+  grpc::Status status = denials->RecordDenial(context.get(), request, &denial);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const auto& trailers = context->GetServerTrailingMetadata();
+  auto index_it = trailers.find("corridor-journal-index");
+  auto leaf_it = trailers.find("corridor-journal-leaf-hash");
+  ASSERT_NE(index_it, trailers.end());
+  ASSERT_NE(leaf_it, trailers.end());
+  const uint64_t index = std::stoull(std::string(index_it->second.data(), index_it->second.size()));
+  const std::string leaf(leaf_it->second.data(), leaf_it->second.size());
+
+  CommandResult checkpoint = Ctl({"audit", "checkpoint", "--service=denials"});
+  CommandResult key = Ctl({"audit", "key", "--service=denials"});
+  ASSERT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
+  auto head = storage::ParseCheckpoint(checkpoint.out.substr(0, checkpoint.out.find("\n\n") + 1));
+  ASSERT_TRUE(head.ok());
+  ASSERT_LT(index, head->tree_size);
+  v1::GetEntriesRequest entries_request;
+  entries_request.set_service("denials");
+  entries_request.set_start(index);
+  entries_request.set_end(index + 1);
+  v1::GetEntriesResponse entries;
+  ASSERT_TRUE(stub_->GetEntries(Context().get(), entries_request, &entries).ok());
+  ASSERT_EQ(entries.entries_size(), 1);
+  EXPECT_EQ(storage::merkle::ToHex(storage::merkle::LeafHash(entries.entries(0))), leaf)
+      << "the entry at the index given hashes to the leaf hash given";
+  v1::GetInclusionProofRequest proof_request;
+  proof_request.set_service("denials");
+  proof_request.set_leaf_index(index);
+  proof_request.set_tree_size(head->tree_size);
+  v1::InclusionProof proof;
+  ASSERT_TRUE(stub_->GetInclusionProof(Context().get(), proof_request, &proof).ok());
+  CommandResult checked =
+      Check({"verify", Save("denials.checkpoint", checkpoint.out), Save("denials.key", key.out),
+             Save("where.txt",
+                  absl::StrCat("inclusion ", index, " ", absl::Base64Escape(entries.entries(0)),
+                               " ", Base64List(proof.audit_path()), "\n"))});
+  EXPECT_EQ(checked.exit_code, 0) << checked.err;
+
+  // The same request again is answered from what is stored: no new entry.
+  auto retry_context = as_coordinator();
+  ASSERT_TRUE(denials->RecordDenial(retry_context.get(), request, &denial).ok());
+  EXPECT_EQ(retry_context->GetServerTrailingMetadata().count("corridor-journal-index"), 0u);
 }
 
 TEST_F(CheckpointInteropTest, ANoteGoSignsOpensWithCorridorsChecker) {
