@@ -179,6 +179,21 @@ absl::Status CheckId(absl::string_view field, absl::string_view id, bool require
   return absl::OkStatus();
 }
 
+absl::Status CheckSlug(absl::string_view field, absl::string_view id, size_t min_size,
+                       absl::string_view example) {
+  if (id.size() < min_size || id.size() > 64) {
+    return InvalidField(
+        field, absl::StrCat("must be ", min_size, " to 64 characters of a-z, 0-9 and '-', e.g. \"",
+                            example, "\""));
+  }
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      return InvalidField(field, absl::StrCat("\"", id, "\" may hold only a-z, 0-9 and '-'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckAccessCategory(absl::string_view field, int category) {
   if (category == v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED ||
       !v1::AccessConstraintCategory_IsValid(category)) {

@@ -33,6 +33,11 @@ bool IsValidUtf8(absl::string_view value);
 // digits and '-', at most 64 characters; empty only if not `required`.
 absl::Status CheckId(absl::string_view field, absl::string_view id, bool required);
 
+// A chosen id such as "us-russia-2016-09-09": `min_size` to 64 of a-z, 0-9
+// and '-'. `example` is shown in the error.
+absl::Status CheckSlug(absl::string_view field, absl::string_view id, size_t min_size,
+                       absl::string_view example);
+
 // One of the nine OCHA access-constraint categories (not UNSPECIFIED).
 absl::Status CheckAccessCategory(absl::string_view field, int category);
 

@@ -15,16 +15,7 @@ constexpr int kMaxTerms = 50;
 
 // 2-64 (1-64 for terms) of a-z, 0-9 and '-'.
 absl::Status CheckSlug(const std::string& field, const std::string& id, size_t min) {
-  if (id.size() < min || id.size() > 64) {
-    return InvalidField(field, absl::StrCat("must be ", min, " to 64 characters, e.g. ",
-                                            "\"us-russia-2016-09-09\""));
-  }
-  for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-      return InvalidField(field, absl::StrCat("\"", id, "\" may hold only a-z, 0-9 and '-'"));
-    }
-  }
-  return absl::OkStatus();
+  return corridor::CheckSlug(field, id, min, "us-russia-2016-09-09");
 }
 
 absl::Status CheckAreas(const std::string& field,

@@ -34,17 +34,7 @@ absl::Status CheckAliases(const std::string& field,
 }  // namespace
 
 absl::Status ValidatePartyId(absl::string_view field, absl::string_view id) {
-  if (id.size() < 2 || id.size() > 64) {
-    return InvalidField(field,
-                        "must be 2 to 64 characters of a-z, 0-9 and '-', e.g. "
-                        "\"syrian-government\"");
-  }
-  for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-      return InvalidField(field, absl::StrCat("\"", id, "\" may hold only a-z, 0-9 and '-'"));
-    }
-  }
-  return absl::OkStatus();
+  return CheckSlug(field, id, 2, "syrian-government");
 }
 
 absl::Status ValidatePartyCreate(const v1::CreatePartyRequest& request) {
