@@ -23,11 +23,6 @@ std::string Fingerprint(const std::vector<v1::Party>& parties) {
 
 }  // namespace
 
-void PartyResolution::Add(const PartyResolution& other) {
-  resolved += other.resolved;
-  for (const auto& [text, count] : other.unresolved) unresolved[text] += count;
-}
-
 bool FillPartyId(const std::vector<v1::Party>& parties, const std::string& text, std::string* id,
                  PartyResolution* resolution) {
   if (text.empty() || !id->empty()) return false;

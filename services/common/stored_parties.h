@@ -34,8 +34,6 @@ struct PartyResolution {
   int resolved = 0;
   // Texts that name no party, and how many records give each.
   std::map<std::string, int> unresolved;
-
-  void Add(const PartyResolution& other);
 };
 
 // Sets `*id` to the id of the party `text` names, if it is empty and the
