@@ -258,6 +258,7 @@ absl::StatusOr<int> AreaStore::LoadReferenceData(const storage::Origin& origin,
                             store_->GetMeta(kReferenceLoadedKey));
   if (loaded.has_value()) return 0;
   CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::CreateAreaRequest> areas, source());
+  CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::Party> parties, parties_->All());
 
   const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
   storage::Mutation mutation;
@@ -269,8 +270,9 @@ absl::StatusOr<int> AreaStore::LoadReferenceData(const storage::Origin& origin,
     if (!absl::IsNotFound(existing.status())) return existing.status();
     auto [area, change] = NewArea(origin, request, now);
     // Reference texts that name no party are kept as they are, unresolved.
-    absl::StatusOr<std::string> party_id = PartyIdOf("besieging_party", area.besieging_party());
-    if (party_id.ok()) area.set_besieging_party_id(*party_id);
+    if (const v1::Party* party = FindParty(parties, area.besieging_party())) {
+      area.set_besieging_party_id(party->id());
+    }
     mutation.Insert(AreasTable(), area);
     mutation.Insert(StatusHistoryTable(), change);
     ++created;

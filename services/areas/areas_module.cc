@@ -1,7 +1,6 @@
 #include "services/areas/areas_module.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/log.h"
 #include "services/areas/area_service.h"
 #include "services/areas/area_store.h"
@@ -33,13 +32,12 @@ class AreasModule final : public ServiceModule {
   // party at once; a failure is logged and left for the next start.
   void ResolveStoredParties() {
     absl::StatusOr<PartyResolution> resolution = areas_.ResolveStoredParties();
-    if (!resolution.ok()) {
+    if (resolution.ok()) {
+      LogPartyResolution("areas", *resolution);
+    } else {
       CORRIDOR_LOG(WARNING) << "areas: stored besieging parties not resolved after a registry "
                                "change ("
                             << resolution.status().message() << "); the next start does it";
-    } else if (resolution->resolved > 0) {
-      CORRIDOR_LOG(INFO) << "areas: " << resolution->resolved
-                         << " besieging parties given their party's id after a registry change";
     }
   }
 
@@ -90,17 +88,7 @@ absl::Status ResolveStoredParties(storage::Store* store) {
   AreaStore areas(store, &parties);
   absl::StatusOr<PartyResolution> resolution = areas.ResolveStoredParties();
   if (!resolution.ok()) return resolution.status();
-  if (resolution->resolved > 0) {
-    CORRIDOR_LOG(INFO) << "areas: " << resolution->resolved
-                       << " besieging parties given their party's id (their text kept)";
-  }
-  if (!resolution->unresolved.empty()) {
-    CORRIDOR_LOG(INFO) << "areas: besieging-party texts that name no party of the registry, "
-                          "kept as text: "
-                       << absl::StrJoin(resolution->unresolved, "; ", absl::PairFormatter(" x"))
-                       << ". If one names a party, an admin adds it as an alias (corridorctl "
-                          "parties alias ID TEXT); the next start resolves it";
-  }
+  LogPartyResolution("areas", *resolution);
   return absl::OkStatus();
 }
 

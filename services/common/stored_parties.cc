@@ -23,6 +23,22 @@ std::string Fingerprint(const std::vector<v1::Party>& parties) {
 
 }  // namespace
 
+void LogPartyResolution(absl::string_view service, const PartyResolution& resolution) {
+  if (resolution.resolved > 0) {
+    CORRIDOR_LOG(INFO) << service << ": " << resolution.resolved
+                       << " stored records given the id of the party their text names (the "
+                          "text is kept)";
+  }
+  if (!resolution.unresolved.empty()) {
+    CORRIDOR_LOG(WARNING) << service
+                          << ": stored party texts that name no party of the registry, kept as "
+                          << "text (and counted apart in statistics): "
+                          << absl::StrJoin(resolution.unresolved, "; ", absl::PairFormatter(" x"))
+                          << ". If one names a party, an admin adds it as an alias (corridorctl "
+                             "parties alias ID TEXT); it is resolved within a minute";
+  }
+}
+
 bool FillPartyId(const std::vector<v1::Party>& parties, const std::string& text, std::string* id,
                  PartyResolution* resolution) {
   if (text.empty() || !id->empty()) return false;
@@ -72,7 +88,7 @@ void StoredPartyResolution::Run() {
     absl::StatusOr<PartyResolution> result =
         parties.ok() ? pass_(*parties) : absl::StatusOr<PartyResolution>(parties.status());
     if (result.ok()) {
-      Log(*result);
+      LogPartyResolution(service_, *result);
       resolved_with = Fingerprint(*parties);
       if (!done_.HasBeenNotified()) done_.Notify();
       stop_.WaitForNotificationWithTimeout(kRecheckEvery);
@@ -85,22 +101,6 @@ void StoredPartyResolution::Run() {
       last_failure = result.status();
     }
     stop_.WaitForNotificationWithTimeout(kRetryEvery);
-  }
-}
-
-void StoredPartyResolution::Log(const PartyResolution& result) const {
-  if (result.resolved > 0) {
-    CORRIDOR_LOG(INFO) << service_ << ": " << result.resolved
-                       << " stored records given the id of the party their text names (the "
-                          "text is kept)";
-  }
-  if (!result.unresolved.empty()) {
-    CORRIDOR_LOG(WARNING) << service_
-                          << ": stored party texts that name no party of the registry, kept as "
-                          << "text (and counted apart in statistics): "
-                          << absl::StrJoin(result.unresolved, "; ", absl::PairFormatter(" x"))
-                          << ". If one names a party, an admin adds it as an alias (corridorctl "
-                             "parties alias ID TEXT); it is resolved within a minute";
   }
 }
 

@@ -36,6 +36,10 @@ struct PartyResolution {
   std::map<std::string, int> unresolved;
 };
 
+// Logs what a pass did, for `service`: how many records got an id, and the
+// texts that name no party, with what to do about them.
+void LogPartyResolution(absl::string_view service, const PartyResolution& resolution);
+
 // Sets `*id` to the id of the party `text` names, if it is empty and the
 // text names one; counts the text as unresolved if it names none. Returns
 // whether it set the id.
@@ -107,7 +111,6 @@ class StoredPartyResolution {
 
  private:
   void Run();
-  void Log(const PartyResolution& result) const;
 
   const std::string service_;
   const References* references_;
