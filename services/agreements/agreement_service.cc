@@ -123,18 +123,14 @@ grpc::Status AgreementService::ListViolations(grpc::ServerContext* context,
                  CORRIDOR_RETURN_IF_ERROR(ValidateListViolations(*request));
                  CORRIDOR_ASSIGN_OR_RETURN(const int page_size,
                                            PageSizeOf("page", request->page()));
-                 // Text that names no party (or any text while the registry
-                 // is out of reach) still matches violations by text.
-                 absl::StatusOr<v1::Party> party =
-                     references_->ResolveParty("party", request->party(), CallDeadline(*context));
-                 CORRIDOR_ASSIGN_OR_RETURN(
-                     v1::ListViolationsResponse page,
-                     store_->ListViolations(*request, party.ok() ? party->id() : "", page_size));
-                 // Text that names no party and matches no violation is most
-                 // likely misspelt: "none" would read as "kept every term".
+                 // Text that names no party still matches violations by text.
+                 const References::PartyFilter party =
+                     references_->PartyFilterOf(request->party(), CallDeadline(*context));
+                 CORRIDOR_ASSIGN_OR_RETURN(v1::ListViolationsResponse page,
+                                           store_->ListViolations(*request, party.key, page_size));
                  if (page.violations().empty() && request->page().page_token().empty() &&
-                     absl::IsInvalidArgument(party.status())) {
-                   return party.status();
+                     !party.unknown.ok()) {
+                   return party.unknown;
                  }
                  return page;
                });

@@ -245,4 +245,13 @@ absl::StatusOr<v1::Party> References::ResolveParty(absl::string_view field, cons
   return absl::InvalidArgumentError(UnknownPartyMessage(field, text, closest));
 }
 
+References::PartyFilter References::PartyFilterOf(const std::string& text,
+                                                  absl::Time caller_deadline) const {
+  if (text.empty()) return {};
+  absl::StatusOr<v1::Party> named = ResolveParty("party", text, caller_deadline);
+  if (named.ok()) return {named->id(), absl::OkStatus()};
+  if (absl::IsInvalidArgument(named.status())) return {text, named.status()};
+  return {text, absl::OkStatus()};
+}
+
 }  // namespace corridor

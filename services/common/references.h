@@ -69,6 +69,20 @@ class References {
   absl::StatusOr<v1::Party> ResolveParty(absl::string_view field, const std::string& text,
                                          absl::Time caller_deadline = absl::InfiniteFuture()) const;
 
+  // A `party` filter of a list or statistics, as the key records are kept
+  // under: the id of the party the text names, else the text itself
+  // (records whose text names no party; or a party's id while the registry
+  // is out of reach: a read does not fail for want of it). `unknown` is why
+  // the text names no party, if it names none: the answer to give when
+  // nothing is stored under the text either, since "none" would read as
+  // "this party did nothing".
+  struct PartyFilter {
+    std::string key;
+    absl::Status unknown;
+  };
+  PartyFilter PartyFilterOf(const std::string& text,
+                            absl::Time caller_deadline = absl::InfiniteFuture()) const;
+
  private:
   const ServiceDirectory* peers_;
   absl::Duration timeout_;

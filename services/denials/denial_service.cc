@@ -35,26 +35,6 @@ absl::StatusOr<v1::DenialFacts> WithPartyId(const References& references,
   return resolved;
 }
 
-// A `party` filter as the party key denials are kept under: the id of the
-// party it names, else the text itself (denials whose text names no party,
-// or a party's id while the registry is out of reach: a read does not fail
-// for want of it). `unknown` is why the text names no party, if it names
-// none: the answer when nothing is stored under the text either, since
-// "none" would read as "this party denied nothing".
-struct PartyFilter {
-  std::string key;
-  absl::Status unknown;
-};
-
-PartyFilter FilterOf(const References& references, const std::string& party,
-                     absl::Time caller_deadline) {
-  if (party.empty()) return {};
-  absl::StatusOr<v1::Party> named = references.ResolveParty("party", party, caller_deadline);
-  if (named.ok()) return {named->id(), absl::OkStatus()};
-  if (absl::IsInvalidArgument(named.status())) return {party, named.status()};
-  return {party, absl::OkStatus()};
-}
-
 }  // namespace
 
 grpc::Status DenialService::RecordDenial(grpc::ServerContext* context,
@@ -113,8 +93,8 @@ grpc::Status DenialService::ListDenials(grpc::ServerContext* context,
                  CORRIDOR_RETURN_IF_ERROR(ValidateList(*request));
                  CORRIDOR_ASSIGN_OR_RETURN(const int page_size,
                                            PageSizeOf("page", request->page()));
-                 const PartyFilter party =
-                     FilterOf(*references_, request->party(), CallDeadline(*context));
+                 const References::PartyFilter party =
+                     references_->PartyFilterOf(request->party(), CallDeadline(*context));
                  v1::ListDenialsRequest by_key = *request;
                  by_key.set_party(party.key);
                  CORRIDOR_ASSIGN_OR_RETURN(v1::ListDenialsResponse page,
@@ -147,7 +127,8 @@ grpc::Status DenialService::DenialStats(grpc::ServerContext* context,
   return Serve(context, "DenialStats", response,
                [&](const storage::Origin&) -> absl::StatusOr<v1::DenialStatsResponse> {
                  const absl::Time deadline = CallDeadline(*context);
-                 const PartyFilter party = FilterOf(*references_, request->party(), deadline);
+                 const References::PartyFilter party =
+                     references_->PartyFilterOf(request->party(), deadline);
                  v1::DenialStatsRequest by_key = *request;
                  by_key.set_party(party.key);
                  CORRIDOR_ASSIGN_OR_RETURN(v1::DenialStatsResponse stats, store_->Stats(by_key));
