@@ -26,8 +26,30 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
+// Everything the child needs is built before fork: the test process has
+// other threads (an in-process server), and one of them may hold the
+// allocator's lock at the fork, so the child must not allocate.
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
             const std::string& err_path, const std::vector<std::string>& extra_env) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string assignment(*entry);
+    const std::string name = assignment.substr(0, assignment.find('=') + 1);
+    const bool replaced = std::any_of(
+        extra_env.begin(), extra_env.end(),
+        [&](const std::string& extra) { return absl::StartsWith(extra, name); });
+    if (!replaced) environment.push_back(assignment);
+  }
+  environment.insert(environment.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> env;
+  for (std::string& e : environment) env.push_back(e.data());
+  env.push_back(nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+
   pid_t pid = fork();
   if (pid != 0) return pid;
   int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -35,14 +57,8 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
   dup2(out, 1);
   dup2(err, 2);
   // A test runner may block signals; the child must get them as usual.
-  sigset_t none;
-  sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (const std::string& assignment : extra_env) putenv(strdup(assignment.c_str()));
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  execv(args[0], args.data());
+  execve(args[0], args.data(), env.data());
   _exit(127);
 }
 

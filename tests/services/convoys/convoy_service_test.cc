@@ -65,7 +65,9 @@ class ConvoyServiceTest : public ::testing::Test {
     host_ = *std::move(host);
     const std::string address = "127.0.0.1:" + std::to_string(host_->port());
     peers_.SetLocalAddress(address, services);
-    if (!elsewhere.empty()) ASSERT_TRUE(peers_.AddPeers(elsewhere + "=127.0.0.1:1").ok());
+    if (!elsewhere.empty()) {
+      ASSERT_TRUE(peers_.AddPeers(elsewhere + "=127.0.0.1:1").ok());
+    }
     stub_ = v1::ConvoyService::NewStub(
         grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   }

@@ -61,7 +61,9 @@ class DenialServiceTest : public ::testing::Test {
     host_ = *std::move(host);
     const std::string address = "127.0.0.1:" + std::to_string(host_->port());
     peers_.SetLocalAddress(address, services);
-    if (!elsewhere.empty()) ASSERT_TRUE(peers_.AddPeers(elsewhere + "=127.0.0.1:1").ok());
+    if (!elsewhere.empty()) {
+      ASSERT_TRUE(peers_.AddPeers(elsewhere + "=127.0.0.1:1").ok());
+    }
     auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
     denials_ = v1::DenialService::NewStub(channel);
     convoys_ = v1::ConvoyService::NewStub(channel);
