@@ -6,11 +6,17 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "clients/audit/audit_verification.h"
+#include "common/status_macros.h"
 #include "corridor/v1/audit.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/checkpoint.h"
+#include "storage/cosignature.h"
+#include "storage/merkle.h"
 
 namespace corridor::cli {
 namespace {
@@ -40,29 +46,152 @@ int AuditHead(Session& session, Flags& flags, const Args& args) {
   return kExitOk;
 }
 
+// The verifier key --key or --key-file gives, as text; empty if neither.
+absl::StatusOr<std::string> VerifierKeyFlag(Flags& flags) {
+  std::string key = flags.Take("key");
+  const std::string key_file = flags.Take("key-file");
+  if (!key.empty() && !key_file.empty()) {
+    return absl::InvalidArgumentError("give --key or --key-file, not both");
+  }
+  if (!key_file.empty()) {
+    std::ifstream file(key_file);
+    if (!std::getline(file, key)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--key-file: cannot read a verifier key from ", key_file));
+    }
+  }
+  key = std::string(absl::StripAsciiWhitespace(key));
+  if (!key.empty()) {
+    if (absl::Status valid = storage::PublicKeyOfVerifierKey(key).status(); !valid.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--key: ", valid.message()));
+    }
+  }
+  return key;
+}
+
+// The witnesses a client counts: --witness-keys=K1,K2 or
+// --witness-keys-file=FILE, and how many must have cosigned, --witnesses=N
+// (default: all of them).
+struct WitnessQuorum {
+  std::vector<std::string> keys;
+  int needed = 0;
+};
+
+absl::StatusOr<WitnessQuorum> WitnessQuorumFlags(Flags& flags) {
+  WitnessQuorum quorum;
+  const std::string listed = flags.Take("witness-keys");
+  const std::string file = flags.Take("witness-keys-file");
+  if (!listed.empty() && !file.empty()) {
+    return absl::InvalidArgumentError("give --witness-keys or --witness-keys-file, not both");
+  }
+  if (!file.empty()) {
+    absl::StatusOr<std::vector<std::string>> keys = storage::ReadVerifierKeyFile(file);
+    if (!keys.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--witness-keys-file: ", keys.status().message()));
+    }
+    quorum.keys = *std::move(keys);
+  }
+  for (absl::string_view key : absl::StrSplit(listed, ',', absl::SkipWhitespace())) {
+    quorum.keys.emplace_back(absl::StripAsciiWhitespace(key));
+  }
+  quorum.needed = static_cast<int>(quorum.keys.size());
+  if (flags.Has("witnesses")) {
+    CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("witnesses", 1, &quorum.needed));
+    if (quorum.needed > static_cast<int>(quorum.keys.size())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--witnesses=", quorum.needed,
+                       " needs at least as many keys in --witness-keys or "
+                       "--witness-keys-file (",
+                       quorum.keys.size(), " given)"));
+    }
+  }
+  return quorum;
+}
+
+// Checks `checkpoint` against what the client pins: the log's key (if
+// given) and `quorum.needed` valid cosignatures by the pinned witnesses.
+// DATA_LOSS saying what does not hold; the witnesses that cosigned in
+// `cosigners`.
+absl::Status CheckPinned(const v1::Checkpoint& checkpoint, const std::string& log_key,
+                         const WitnessQuorum& quorum, std::vector<std::string>* cosigners) {
+  if (!log_key.empty()) {
+    if (absl::Status opened = storage::OpenNote(checkpoint.note(), log_key).status();
+        !opened.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("the checkpoint is not signed by the pinned key: ", opened.message()));
+    }
+  }
+  std::vector<std::string> problems;
+  for (const std::string& key : quorum.keys) {
+    absl::StatusOr<int64_t> cosigned = storage::VerifyCosignature(checkpoint.note(), key);
+    if (cosigned.ok()) {
+      cosigners->push_back(key.substr(0, key.find('+')));
+    } else {
+      problems.push_back(std::string(cosigned.status().message()));
+    }
+  }
+  if (static_cast<int>(cosigners->size()) < quorum.needed) {
+    return absl::DataLossError(
+        absl::StrCat("the checkpoint is cosigned by ", cosigners->size(), " of the ", quorum.needed,
+                     " witnesses required: ", absl::StrJoin(problems, "; ")));
+  }
+  return absl::OkStatus();
+}
+
 // `audit checkpoint` prints the signed note exactly as signed (its bytes
-// are what a checker verifies); `audit key` prints the verifier key. JSON
-// output gives both with the parsed fields.
+// are what a checker verifies), with the witnesses' cosignatures; `audit
+// key` prints the verifier key. JSON output gives both with the parsed
+// fields. With pinned keys, the note is checked before it is printed.
 int AuditCheckpoint(Session& session, Flags& flags, const Args& args, bool key_only) {
   const char* usage =
-      key_only ? "audit key takes --service=NAME" : "audit checkpoint takes --service=NAME";
+      key_only ? "audit key takes --service=NAME"
+               : "audit checkpoint takes --service=NAME [--key=KEY|--key-file=FILE] "
+                 "[--witness-keys=K1,K2|--witness-keys-file=FILE] [--witnesses=N] [--fresh]";
   absl::Status parsed = ExpectArgs(args, 0, usage);
   v1::GetCheckpointRequest request;
   request.set_service(flags.Take("service"));
+  absl::StatusOr<std::string> log_key = std::string();
+  absl::StatusOr<WitnessQuorum> quorum = WitnessQuorum();
+  if (!key_only) {
+    log_key = VerifierKeyFlag(flags);
+    quorum = WitnessQuorumFlags(flags);
+    request.set_fresh(flags.Has("fresh"));
+    flags.Take("fresh");
+    if (parsed.ok()) parsed = log_key.status();
+    if (parsed.ok()) parsed = quorum.status();
+  }
   if (parsed.ok()) parsed = flags.CheckAllUsed(key_only ? "audit key" : "audit checkpoint");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
+  request.set_min_cosignatures(static_cast<uint32_t>(quorum->needed));
   auto stub = v1::AuditService::NewStub(session.ChannelFor(request.service()));
-  return session.Invoke<v1::AuditService::Stub, v1::GetCheckpointRequest, v1::Checkpoint>(
-      *stub, request, &v1::AuditService::Stub::GetCheckpoint,
-      [&](const v1::Checkpoint& checkpoint) {
-        if (session.format() == OutputFormat::kJson) {
-          PrintJson(checkpoint, session.out());
-        } else if (key_only) {
-          session.out() << checkpoint.verifier_key() << "\n";
-        } else {
-          session.out() << checkpoint.note();
-        }
-      });
+  grpc::ClientContext context;
+  session.Prepare(&context);
+  v1::Checkpoint checkpoint;
+  if (grpc::Status s = stub->GetCheckpoint(&context, request, &checkpoint); !s.ok()) {
+    return session.Fail(s);
+  }
+  std::vector<std::string> cosigners;
+  if (absl::Status pinned = CheckPinned(checkpoint, *log_key, *quorum, &cosigners); !pinned.ok()) {
+    session.err() << "audit checkpoint " << checkpoint.service() << ": " << pinned.message()
+                  << "\n";
+    return kExitAuditFailed;
+  }
+  if (session.format() == OutputFormat::kJson) {
+    PrintJson(checkpoint, session.out());
+  } else if (key_only) {
+    session.out() << checkpoint.verifier_key() << "\n";
+  } else {
+    session.out() << checkpoint.note();
+  }
+  if (!log_key->empty() || !quorum->keys.empty()) {
+    session.err() << "checkpoint of " << checkpoint.service() << " at "
+                  << WithThousands(checkpoint.tree_size()) << " entries"
+                  << (log_key->empty() ? "" : ": signed by the pinned key")
+                  << (cosigners.empty() ? "" : ", cosigned by " + absl::StrJoin(cosigners, ", "))
+                  << "\n";
+  }
+  return kExitOk;
 }
 
 // The head saved with `audit head` in `path`; INVALID_ARGUMENT naming
@@ -125,20 +254,9 @@ void PrintFindings(Session& session, const audit::AuditReport& report) {
 // head pins its key). One of them is required: verifying against whatever
 // key the server sends proves little, so doing it is said aloud.
 absl::StatusOr<std::string> PinnedKey(Flags& flags, bool has_saved_head) {
-  std::string key = flags.Take("key");
-  const std::string key_file = flags.Take("key-file");
+  CORRIDOR_ASSIGN_OR_RETURN(const std::string key, VerifierKeyFlag(flags));
   const bool tofu = flags.Has("trust-on-first-use");
   flags.Take("trust-on-first-use");
-  if (!key.empty() && !key_file.empty()) {
-    return absl::InvalidArgumentError("give --key or --key-file, not both");
-  }
-  if (!key_file.empty()) {
-    std::ifstream file(key_file);
-    if (!std::getline(file, key)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--key-file: cannot read a verifier key from ", key_file));
-    }
-  }
   if (key.empty()) {
     if (tofu || has_saved_head) return std::string();
     return absl::InvalidArgumentError(
@@ -146,25 +264,74 @@ absl::StatusOr<std::string> PinnedKey(Flags& flags, bool has_saved_head) {
         "(as `corridorctl audit key` prints it, from a copy you trust), or --since=HEAD.json; "
         "--trust-on-first-use accepts the key the server sends");
   }
-  absl::StatusOr<std::string> public_key =
-      storage::PublicKeyOfVerifierKey(absl::StripTrailingAsciiWhitespace(key));
-  if (!public_key.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--key: ", public_key.status().message()));
+  return storage::PublicKeyOfVerifierKey(key);
+}
+
+// With witnesses pinned, `audit verify` also proves that the journal it
+// verified is the one they cosigned: a checkpoint cosigned by enough of
+// them, signed by the head's key, consistent with the head either way.
+int CheckWitnessed(Session& session, const std::string& service, const v1::SignedTreeHead& head,
+                   const WitnessQuorum& quorum) {
+  auto stub = v1::AuditService::NewStub(session.ChannelFor(service));
+  v1::GetCheckpointRequest request;
+  request.set_service(service);
+  request.set_min_cosignatures(static_cast<uint32_t>(quorum.needed));
+  grpc::ClientContext context;
+  session.Prepare(&context);
+  v1::Checkpoint checkpoint;
+  if (grpc::Status s = stub->GetCheckpoint(&context, request, &checkpoint); !s.ok()) {
+    return session.Fail(s);
   }
-  return public_key;
+  std::vector<std::string> cosigners;
+  absl::Status checked =
+      CheckPinned(checkpoint, storage::NoteVerifierKey(checkpoint.origin(), head.public_key()),
+                  quorum, &cosigners);
+  if (checked.ok()) {
+    const bool older = checkpoint.tree_size() <= head.tree_size();
+    const uint64_t first = older ? checkpoint.tree_size() : head.tree_size();
+    const uint64_t second = older ? head.tree_size() : checkpoint.tree_size();
+    absl::StatusOr<v1::ConsistencyProof> proof =
+        AuditLogFor(session, service)->ConsistencyProof(service, first, second);
+    if (!proof.ok()) return session.Fail(proof.status());
+    std::vector<storage::merkle::Hash> hashes;
+    for (const std::string& bytes : proof->proof()) {
+      absl::StatusOr<storage::merkle::Hash> hash = storage::merkle::FromBytes(bytes);
+      if (hash.ok()) hashes.push_back(*hash);
+    }
+    auto first_root = storage::merkle::FromBytes(older ? checkpoint.root_hash() : head.root_hash());
+    auto second_root =
+        storage::merkle::FromBytes(older ? head.root_hash() : checkpoint.root_hash());
+    checked =
+        first_root.ok() && second_root.ok()
+            ? storage::merkle::VerifyConsistency(first, second, *first_root, *second_root, hashes)
+            : absl::DataLossError("a root hash is not 32 bytes");
+  }
+  if (!checked.ok()) {
+    session.err() << "audit verify " << service
+                  << ": the journal verified is not shown to be the one the witnesses cosigned: "
+                  << checked.message() << "\n";
+    return kExitAuditFailed;
+  }
+  session.err() << "witnessed: the checkpoint at " << WithThousands(checkpoint.tree_size())
+                << " entries, cosigned by " << absl::StrJoin(cosigners, ", ")
+                << ", is consistent with the journal verified\n";
+  return kExitOk;
 }
 
 int AuditVerify(Session& session, Flags& flags, const Args& args) {
   absl::Status parsed = ExpectArgs(
       args, 0,
       "audit verify takes --service=NAME and --key=KEY, --key-file=FILE, --since=FILE or "
-      "--trust-on-first-use, [--limit=N]");
+      "--trust-on-first-use, [--limit=N] [--witness-keys=K1,K2|--witness-keys-file=FILE "
+      "[--witnesses=N]]");
   const std::string service = flags.Take("service");
   const std::string since_path = flags.Take("since");
   int limit = kDefaultFindingsListed;
   if (parsed.ok()) parsed = flags.TakeCount("limit", 1, &limit);
   absl::StatusOr<std::string> pinned = PinnedKey(flags, !since_path.empty());
+  absl::StatusOr<WitnessQuorum> quorum = WitnessQuorumFlags(flags);
   if (parsed.ok()) parsed = pinned.status();
+  if (parsed.ok()) parsed = quorum.status();
   if (parsed.ok()) parsed = flags.CheckAllUsed("audit verify");
   if (!parsed.ok()) return session.UsageFailure(parsed.message());
   std::optional<v1::SignedTreeHead> saved;
@@ -200,7 +367,8 @@ int AuditVerify(Session& session, Flags& flags, const Args& args) {
     return kExitAuditFailed;
   }
   PrintReport(session, *report);
-  return kExitOk;
+  if (quorum->needed == 0) return kExitOk;
+  return CheckWitnessed(session, service, report->head, *quorum);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "clients/corridorctl/parties_commands.h"
 #include "clients/corridorctl/routes_commands.h"
 #include "clients/corridorctl/session.h"
+#include "clients/corridorctl/witness_commands.h"
 #include "common/credentials.h"
 
 namespace corridor::cli {
@@ -157,6 +158,10 @@ Commands:
   audit head      --service=S > head.json        (the signed tree head, as JSON)
   audit checkpoint --service=S > checkpoint.txt  (the same head as a C2SP checkpoint in a signed
                   note, exactly as signed: Go's sumdb/note and other transparency tools check it)
+                  [--key=KEY|--key-file=FILE] [--witness-keys=K1,K2|--witness-keys-file=FILE]
+                  [--witnesses=N]  (checked before printing: signed by the pinned key and
+                  cosigned by N of the pinned witnesses, default all; exit 6 if not)
+                  [--fresh]  (oversight, admin: publish the current head now)
   audit key       --service=S                    (the verifier key the note is checked with;
                   pin it from a trusted channel)
   audit verify    --service=S (--key=KEY | --key-file=FILE | --since=head.json |
@@ -167,6 +172,13 @@ Commands:
                   signature, the consistency with the saved head, and every stored
                   record against its entry; lists every record altered, missing or
                   unreadable (damaged on disk) with their total; exit 6 if any)
+                  [--witness-keys=K1,K2|--witness-keys-file=FILE [--witnesses=N]]
+                  (also: a checkpoint cosigned by N pinned witnesses is consistent with it)
+
+  witness key     --witness=HOST:PORT            (an independent witness's cosigner key)
+  witness checkpoints --witness=HOST:PORT        (the last checkpoint it cosigned per log)
+  witness evidence --witness=HOST:PORT           (contradictions it refused: both signed
+                  checkpoints, for the oversight bodies)
   help
 
 Area statuses:  besieged, hard-to-reach, watchlist, siege-broken, evacuated,
@@ -219,7 +231,8 @@ absl::StatusOr<CommandLine> ParseArgs(const std::vector<std::string>& args) {
     size_t eq = arg.find('=');
     if (eq != absl::string_view::npos) {
       line.flags[std::string(arg.substr(0, eq))] = std::string(arg.substr(eq + 1));
-    } else if (arg == "help" || arg == "all" || arg == "no-losses" || arg == "trust-on-first-use") {
+    } else if (arg == "help" || arg == "all" || arg == "no-losses" || arg == "trust-on-first-use" ||
+               arg == "fresh") {
       // Switches: they take no value, so the next word is not eaten.
       line.flags[std::string(arg)] = "true";
     } else if (i + 1 < args.size()) {
@@ -287,6 +300,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (words[0] == "areas") return RunAreasCommand(session, flags, verb, rest);
   if (words[0] == "routes") return RunRoutesCommand(session, flags, verb, rest);
   if (words[0] == "parties") return RunPartiesCommand(session, flags, verb, rest);
+  if (words[0] == "witness") return RunWitnessCommand(session, flags, verb, rest);
   if (words[0] == "convoys") return RunConvoysCommand(session, flags, verb, rest);
   if (words[0] == "denials") return RunDenialsCommand(session, flags, verb, rest);
   if (words[0] == "export") return RunExportCommand(session, flags, verb, rest);

@@ -109,12 +109,18 @@ Session::Session(std::string server, OutputFormat format, absl::Duration timeout
       token_(std::move(token)),
       out_(out),
       err_(err),
+      credentials_(credentials),
       channels_(server_, std::move(credentials)),
       last_server_(server_) {}
 
 std::shared_ptr<grpc::Channel> Session::ChannelFor(const std::string& service) {
   last_server_ = channels_.AddressOf(service);
   return channels_.For(service);
+}
+
+std::shared_ptr<grpc::Channel> Session::ChannelTo(const std::string& address) {
+  last_server_ = address;
+  return grpc::CreateChannel(address, credentials_);
 }
 
 void Session::Prepare(grpc::ClientContext* context) const {

@@ -82,6 +82,9 @@ class Session {
   std::shared_ptr<grpc::Channel> ChannelFor(const std::string& service);
   // The channel to --server.
   std::shared_ptr<grpc::Channel> channel() { return ChannelFor(""); }
+  // A channel to another program at `address` (a witness), with the same
+  // TLS settings.
+  std::shared_ptr<grpc::Channel> ChannelTo(const std::string& address);
   OutputFormat format() const { return format_; }
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
@@ -151,6 +154,7 @@ class Session {
   std::string token_;
   std::ostream& out_;
   std::ostream& err_;
+  std::shared_ptr<grpc::ChannelCredentials> credentials_;
   ServiceChannels channels_;
   std::string last_server_;  // the address of the latest ChannelFor, for messages
 };

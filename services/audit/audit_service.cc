@@ -109,23 +109,34 @@ grpc::Status AuditService::GetCheckpoint(grpc::ServerContext* context,
                                          v1::Checkpoint* response) {
   return Serve(
       context, "GetCheckpoint", response,
-      [&](const storage::Origin&) -> absl::StatusOr<v1::Checkpoint> {
+      [&](const storage::Origin& origin) -> absl::StatusOr<v1::Checkpoint> {
         std::string name;
         CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage, Find(request->service(), &name));
-        const storage::JournalHead head = storage->store->journal_head();
-        v1::Checkpoint checkpoint;
-        checkpoint.set_service(name);
-        checkpoint.set_origin(absl::StrCat(checkpoint_origin_, "/", name));
-        checkpoint.set_tree_size(head.size);
-        checkpoint.set_root_hash(storage::merkle::ToBytes(head.root));
-        CORRIDOR_ASSIGN_OR_RETURN(
-            *checkpoint.mutable_note(),
-            storage::SignNote(storage::CheckpointBody(checkpoint.origin(), head.size, head.root),
-                              checkpoint.origin(), *storage->signer));
-        checkpoint.set_verifier_key(
-            storage::NoteVerifierKey(checkpoint.origin(), storage->signer->public_key()));
-        return checkpoint;
+        if (request->fresh()) {
+          // Publishing at will would keep witnesses from ever cosigning the
+          // same checkpoint.
+          const v1::Role role = origin.principal.role();
+          if (role != v1::ROLE_OVERSIGHT && role != v1::ROLE_ADMIN) {
+            return absl::PermissionDeniedError(
+                "fresh: only oversight bodies and admins may publish a checkpoint at will");
+          }
+        }
+        if (request->min_cosignatures() > 0) {
+          return checkpoints_->Witnessed(name, *storage, request->min_cosignatures());
+        }
+        return checkpoints_->Published(name, *storage, request->fresh());
       });
+}
+
+grpc::Status AuditService::AddCosignature(grpc::ServerContext* context,
+                                          const v1::AddCosignatureRequest* request,
+                                          v1::AddCosignatureResponse* response) {
+  return Serve(context, "AddCosignature", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::AddCosignatureResponse> {
+                 std::string name;
+                 CORRIDOR_RETURN_IF_ERROR(Find(request->service(), &name).status());
+                 return checkpoints_->AddCosignature(name, request->cosigned_note());
+               });
 }
 
 grpc::Status AuditService::GetTreeHead(grpc::ServerContext* context,

@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "corridor/v1/audit.grpc.pb.h"
+#include "services/audit/checkpoint_publisher.h"
 #include "services/common/admitted_service.h"
 #include "services/common/module.h"
 
@@ -19,23 +20,19 @@ namespace corridor {
 
 class AuditService final : public AdmittedService<v1::AuditService> {
  public:
-  // `audited` maps service names to their storage; both it and `access`
-  // must outlive this. A service's checkpoints name the origin
-  // "<checkpoint_origin>/<service>".
-  AuditService(HostedStorage audited, const AccessControl* access,
-               std::string checkpoint_origin = kDefaultCheckpointOrigin)
-      : AdmittedService(access),
-        audited_(std::move(audited)),
-        checkpoint_origin_(std::move(checkpoint_origin)) {}
-
-  // A deployment that publishes its checkpoints names itself instead
-  // (corridord --checkpoint_origin), e.g. "monitor.example.org/corridor".
-  static constexpr char kDefaultCheckpointOrigin[] = "localhost/corridor";
+  // `audited` maps service names to their storage; it, `access` and
+  // `checkpoints` (which publishes the services' checkpoints and collects
+  // the witnesses' cosignatures) must outlive this.
+  AuditService(HostedStorage audited, const AccessControl* access, CheckpointPublisher* checkpoints)
+      : AdmittedService(access), audited_(std::move(audited)), checkpoints_(checkpoints) {}
 
   grpc::Status GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest* request,
                            v1::SignedTreeHead* response) override;
   grpc::Status GetCheckpoint(grpc::ServerContext* context, const v1::GetCheckpointRequest* request,
                              v1::Checkpoint* response) override;
+  grpc::Status AddCosignature(grpc::ServerContext* context,
+                              const v1::AddCosignatureRequest* request,
+                              v1::AddCosignatureResponse* response) override;
   grpc::Status GetEntries(grpc::ServerContext* context, const v1::GetEntriesRequest* request,
                           v1::GetEntriesResponse* response) override;
   grpc::Status GetInclusionProof(grpc::ServerContext* context,
@@ -72,7 +69,7 @@ class AuditService final : public AdmittedService<v1::AuditService> {
       const ServiceStorage& storage);
 
   HostedStorage audited_;
-  std::string checkpoint_origin_;
+  CheckpointPublisher* checkpoints_;
   std::atomic<bool> ending_{false};
 };
 

@@ -84,6 +84,7 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         // change feed checks what it receives against them.
         {"/corridor.v1.AuditService/GetTreeHead", readers},
         {"/corridor.v1.AuditService/GetCheckpoint", readers},
+        {"/corridor.v1.AuditService/AddCosignature", readers},
         {"/corridor.v1.AuditService/GetInclusionProof", readers},
         {"/corridor.v1.AuditService/GetConsistencyProof", readers},
         {"/corridor.v1.AuditService/GetEntries", auditors},

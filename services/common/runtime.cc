@@ -281,7 +281,9 @@ absl::Status RunServices(const RuntimeOptions& options) {
   for (size_t i = 0; i < modules.size(); ++i) {
     storages[options.services[i]] = &modules[i]->storage();
   }
-  AuditService audit(storages, &access, options.checkpoint_origin);
+  CORRIDOR_ASSIGN_OR_RETURN(std::unique_ptr<CheckpointPublisher> checkpoints,
+                            CheckpointPublisher::Create(options.checkpoints));
+  AuditService audit(storages, &access, checkpoints.get());
   hosted.push_back({&audit, v1::AuditService::service_full_name()});
   OperationsService operations(storages, &access, backup_root ? &*backup_root : nullptr);
   hosted.push_back({&operations, v1::OperationsService::service_full_name()});

@@ -57,9 +57,10 @@ struct RuntimeOptions {
   // Start a journal that has entries but no key with a new key (refused
   // otherwise): for a key that is truly lost, announced to verifiers.
   bool allow_new_signing_key = false;
-  // What this deployment's checkpoints call it: a service's origin is
-  // "<checkpoint_origin>/<service>" (AuditService.GetCheckpoint).
-  std::string checkpoint_origin = AuditService::kDefaultCheckpointOrigin;
+  // What this deployment's checkpoints call it (a service's origin is
+  // "<origin_prefix>/<service>"), how often a new one is published, and the
+  // witnesses whose cosignatures are collected (AuditService.GetCheckpoint).
+  CheckpointOptions checkpoints;
 };
 
 // Where the first start saves the admin token and the service token.

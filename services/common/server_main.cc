@@ -17,6 +17,7 @@
 #include "common/service_catalog.h"
 #include "common/status_macros.h"
 #include "services/common/runtime.h"
+#include "storage/checkpoint.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7400",
           "host:port to serve gRPC on; port 0 picks a free port");
@@ -57,7 +58,13 @@ ABSL_FLAG(std::string, signing_key_dir, "",
 ABSL_FLAG(bool, allow_new_signing_key, false,
           "make a new journal signing key for a journal whose key is missing (refused "
           "otherwise): every verifier's pinned key stops verifying; publish the new one");
-ABSL_FLAG(std::string, checkpoint_origin, corridor::AuditService::kDefaultCheckpointOrigin,
+ABSL_FLAG(int, checkpoint_interval_seconds, 10,
+          "publish a new checkpoint at most this often (and only if the journal grew), so that "
+          "witnesses cosign the same one; 0: the current head at every request");
+ABSL_FLAG(std::string, witness_keys_file, "",
+          "the cosigner keys of the witnesses whose cosignatures to collect and serve, one per "
+          "line, as corridor-witness prints its key (docs/VERIFICATION.md)");
+ABSL_FLAG(std::string, checkpoint_origin, corridor::CheckpointOptions().origin_prefix,
           "what this deployment's checkpoints call it, e.g. monitor.example.org/corridor: a "
           "service's checkpoint origin is <this>/<service> (no spaces or '+')");
 ABSL_FLAG(int, max_streams_per_token, corridor::AccessControl::kDefaultMaxStreamsPerToken,
@@ -124,6 +131,23 @@ absl::Status SetLimits(RuntimeOptions* options) {
   return absl::OkStatus();
 }
 
+// How often checkpoints are published, and the witnesses listed.
+absl::Status SetWitnessing(RuntimeOptions* options) {
+  if (absl::GetFlag(FLAGS_checkpoint_interval_seconds) < 0) {
+    return absl::InvalidArgumentError("--checkpoint_interval_seconds must be 0 or more");
+  }
+  options->checkpoints.interval = absl::Seconds(absl::GetFlag(FLAGS_checkpoint_interval_seconds));
+  const std::string file = absl::GetFlag(FLAGS_witness_keys_file);
+  if (file.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<std::string>> keys = storage::ReadVerifierKeyFile(file);
+  if (!keys.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--witness_keys_file: ", keys.status().message()));
+  }
+  options->checkpoints.witness_keys = *std::move(keys);
+  return absl::OkStatus();
+}
+
 // TLS for serving and, with the same certificate, for calling the other
 // services.
 absl::Status SetTls(RuntimeOptions* options) {
@@ -167,13 +191,14 @@ absl::StatusOr<RuntimeOptions> OptionsFromFlags(const std::string& program,
   options.service_token_file = absl::GetFlag(FLAGS_service_token_file);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
-  options.checkpoint_origin = absl::GetFlag(FLAGS_checkpoint_origin);
+  options.checkpoints.origin_prefix = absl::GetFlag(FLAGS_checkpoint_origin);
+  CORRIDOR_RETURN_IF_ERROR(SetWitnessing(&options));
   options.signing_key_dir = absl::GetFlag(FLAGS_signing_key_dir);
   options.allow_new_signing_key = absl::GetFlag(FLAGS_allow_new_signing_key);
-  if (options.checkpoint_origin.empty() ||
-      options.checkpoint_origin.find_first_of(" +\t\n") != std::string::npos) {
+  if (options.checkpoints.origin_prefix.empty() ||
+      options.checkpoints.origin_prefix.find_first_of(" +\t\n") != std::string::npos) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--checkpoint_origin \"", options.checkpoint_origin,
+        absl::StrCat("--checkpoint_origin \"", options.checkpoints.origin_prefix,
                      "\" must be a name without spaces or '+', e.g. monitor.example.org/corridor"));
   }
   CORRIDOR_RETURN_IF_ERROR(SetLimits(&options));

@@ -107,7 +107,7 @@ TEST_F(CheckpointInteropTest, GoOpensTheCheckpointAndChecksTheProofsAgainstIt) {
                  "--source=interop test (not a historical record)"})
                 .exit_code,
             0);
-  CommandResult second = Ctl({"audit", "checkpoint", "--service=areas"});
+  CommandResult second = Ctl({"audit", "checkpoint", "--service=areas", "--fresh"});
   ASSERT_EQ(second.exit_code, 0) << second.err;
   CommandResult key = Ctl({"audit", "key", "--service=areas"});
   ASSERT_EQ(key.exit_code, 0) << key.err;
@@ -213,7 +213,7 @@ TEST_F(CheckpointInteropTest, AWriteSaysWhereItLandedAndItsAuthorProvesIt) {
   const uint64_t index = std::stoull(std::string(index_it->second.data(), index_it->second.size()));
   const std::string leaf(leaf_it->second.data(), leaf_it->second.size());
 
-  CommandResult checkpoint = Ctl({"audit", "checkpoint", "--service=denials"});
+  CommandResult checkpoint = Ctl({"audit", "checkpoint", "--service=denials", "--fresh"});
   CommandResult key = Ctl({"audit", "key", "--service=denials"});
   ASSERT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
   auto head = storage::ParseCheckpoint(checkpoint.out.substr(0, checkpoint.out.find("\n\n") + 1));

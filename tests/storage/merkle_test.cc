@@ -27,8 +27,6 @@ const std::vector<std::string>& Leaves() {
   return *leaves;
 }
 
-Hash FromHex(const std::string& hex) { return *FromBytes(absl::HexStringToBytes(hex)); }
-
 // A tree built by appending, its perfect-subtree nodes kept in a map.
 class MemoryTree {
  public:

@@ -245,7 +245,9 @@ TEST_F(WebEdgeTest, StreamsThatNeverReadAreBoundedAndCutOff) {
 #else
   constexpr bool kResidentMemoryMeansSomething = true;
 #endif
-  if (kResidentMemoryMeansSomething) EXPECT_LT(peak - before, 32 * 1024);
+  if (kResidentMemoryMeansSomething) {
+    EXPECT_LT(peak - before, 32 * 1024);
+  }
   // Cut off without having read a byte: by the stall, or by the write
   // timeout once the sockets' buffers are full. The client cannot see it
   // (the server's FIN waits behind the data it never read); the server's

@@ -112,7 +112,9 @@ TEST_F(TokenStoreTest, RefusesMalformedUnknownAndWrongSecretTokensWithoutRepeati
     absl::StatusOr<v1::TokenInfo> info = tokens_->Authenticate(token);
     ASSERT_FALSE(info.ok()) << token;
     EXPECT_TRUE(absl::IsUnauthenticated(info.status())) << info.status();
-    if (!token.empty()) EXPECT_THAT(std::string(info.status().message()), Not(HasSubstr(token)));
+    if (!token.empty()) {
+      EXPECT_THAT(std::string(info.status().message()), Not(HasSubstr(token)));
+    }
   }
 }
 

@@ -10,11 +10,13 @@
 #include <grpcpp/impl/codegen/rpc_method.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
@@ -34,6 +36,9 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "services/common/access.h"
+#include "storage/checkpoint.h"
+#include "storage/cosignature.h"
+#include "storage/tree_signer.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -162,6 +167,7 @@ const Row kMatrix[] = {
 
     {"AuditService/GetTreeHead", R"(service: "areas")", kReaders},
     {"AuditService/GetCheckpoint", R"(service: "areas")", kReaders},
+    {"AuditService/AddCosignature", R"(service: "areas" cosigned_note: "$COSIGNED")", kReaders},
     {"AuditService/GetEntries", R"(service: "areas" start: 0 end: 1)", "OA"},
     {"AuditService/GetInclusionProof", R"(service: "areas" leaf_index: 0 tree_size: 1)", kReaders},
     {"AuditService/GetConsistencyProof", R"(service: "areas" first_size: 1 second_size: 1)",
@@ -222,9 +228,17 @@ class AccessMatrixTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new corridor::testing::TempDir();
+    // A witness the deployment lists, whose cosignatures AddCosignature takes.
+    auto witness = storage::TreeSigner::LoadOrCreate(dir_->Sub("witness.pem"));
+    ASSERT_TRUE(witness.ok()) << witness.status();
+    witness_ = witness->release();
+    std::ofstream(dir_->Sub("witnesses.txt"))
+        << storage::CosignerVerifierKey(kWitnessName, witness_->public_key()) << "\n";
     auto server = ServerProcess::Start(
         testing::BinaryPath("corridord"),
-        {"--data_dir=" + dir_->Sub("data"), "--backup_root=" + dir_->Sub("backups")}, dir_->path());
+        {"--data_dir=" + dir_->Sub("data"), "--backup_root=" + dir_->Sub("backups"),
+         "--witness_keys_file=" + dir_->Sub("witnesses.txt")},
+        dir_->path());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
     channel_ = new std::shared_ptr<grpc::Channel>(
@@ -371,6 +385,15 @@ class AccessMatrixTest : public ::testing::Test {
       return info == nullptr ? "" : Field(*info, "id");
     });
     fill("$LIVE_TOKEN", [] { return Coordinator(); });
+    fill("$COSIGNED", [] {
+      std::unique_ptr<Message> checkpoint =
+          CallOk("AuditService/GetCheckpoint", R"(service: "areas")", Admin());
+      if (checkpoint == nullptr) return std::string();
+      const std::string note = Field(*checkpoint, "note");
+      auto line = storage::CosignatureLine(storage::ParseNote(note)->body, kWitnessName,
+                                           absl::ToUnixSeconds(absl::Now()), *witness_);
+      return absl::CEscape(note + *line);
+    });
     fill("$BACKUP", [] { return dir_->Sub("backups/" + NextKey()); });
     fill("$AGREEMENT", [] {
       const std::string id = "m-" + NextKey();
@@ -411,6 +434,8 @@ class AccessMatrixTest : public ::testing::Test {
 
   static corridor::testing::TempDir* dir_;
   static ServerProcess* server_;
+  static storage::TreeSigner* witness_;
+  static constexpr char kWitnessName[] = "matrix.witness.example";
   static std::shared_ptr<grpc::Channel>* channel_;
   static std::map<Caller, std::string>* tokens_;
   static int keys_;
@@ -418,6 +443,7 @@ class AccessMatrixTest : public ::testing::Test {
 
 corridor::testing::TempDir* AccessMatrixTest::dir_ = nullptr;
 ServerProcess* AccessMatrixTest::server_ = nullptr;
+storage::TreeSigner* AccessMatrixTest::witness_ = nullptr;
 std::shared_ptr<grpc::Channel>* AccessMatrixTest::channel_ = nullptr;
 std::map<Caller, std::string>* AccessMatrixTest::tokens_ = nullptr;
 int AccessMatrixTest::keys_ = 0;

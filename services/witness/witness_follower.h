@@ -1,0 +1,61 @@
+// How a witness follows logs without being asked: every interval, for each
+// log it trusts, it fetches the log's published checkpoint and, from the log
+// itself, the consistency proof from the size it last cosigned, judges them
+// (Witness::AddCheckpoint; a failing proof the log gave is evidence of a
+// fork) and hands its cosignature back to the log (AuditService.
+// AddCosignature), which serves it with the checkpoint.
+#ifndef CORRIDOR_SERVICES_WITNESS_WITNESS_FOLLOWER_H_
+#define CORRIDOR_SERVICES_WITNESS_WITNESS_FOLLOWER_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "corridor/v1/audit.grpc.pb.h"
+#include "services/witness/witness.h"
+
+namespace corridor::witness {
+
+struct FollowerOptions {
+  // The Corridor deployment's address, e.g. "10.0.0.5:7400", and the
+  // bearer token to read it with (any role).
+  std::string target;
+  std::string token;
+  absl::Duration interval = absl::Seconds(5);
+  // Hand cosignatures back to the log.
+  bool submit = true;
+};
+
+class WitnessFollower {
+ public:
+  // `witness` must outlive the follower.
+  WitnessFollower(Witness* witness, std::shared_ptr<grpc::Channel> channel,
+                  FollowerOptions options);
+  ~WitnessFollower();
+
+  // One pass over every log; the first error (each is logged). Tests call it
+  // directly; Start runs it every interval.
+  absl::Status PollOnce();
+  void Start();
+  void Stop();
+
+ private:
+  absl::Status Follow(const std::string& origin);
+
+  Witness* witness_;
+  std::unique_ptr<v1::AuditService::Stub> audit_;
+  FollowerOptions options_;
+  absl::Notification stop_;
+  std::thread thread_;
+};
+
+// The service a log's origin names: its last path element
+// ("monitor.example.org/corridor/denials" -> "denials").
+std::string ServiceOfOrigin(const std::string& origin);
+
+}  // namespace corridor::witness
+
+#endif  // CORRIDOR_SERVICES_WITNESS_WITNESS_FOLLOWER_H_
