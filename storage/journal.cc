@@ -1,5 +1,6 @@
 // The ordered write queue every commit goes through, and the audit journal
 // it appends to: entries, the Merkle tree's nodes, reading them back.
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,13 @@ namespace {
 
 constexpr char kEntryPrefix[] = "e";
 constexpr char kNodePrefix[] = "n";
+// Leaf hash -> entry index, for finding where a write landed from the leaf
+// hash its author was given.
+constexpr char kLeafPrefix[] = "l";
+// Meta key set once every leaf of a journal begun before the leaf index
+// existed is indexed.
+constexpr char kLeafIndexBuilt[] = "journal-leaf-index-built";
+constexpr uint64_t kLeafIndexBatch = 10000;
 // At most this many commits share one journal write.
 constexpr size_t kMaxGroup = 256;
 
@@ -24,6 +32,10 @@ std::string EntryKey(uint64_t index) {
 
 std::string NodeKey(int level, uint64_t index) {
   return KeyWriter().Raw(kNodePrefix).Uint32(static_cast<uint32_t>(level)).Uint64(index).Release();
+}
+
+std::string LeafKey(const merkle::Hash& leaf_hash) {
+  return absl::StrCat(kLeafPrefix, merkle::ToBytes(leaf_hash));
 }
 
 // The index an entry key holds after its prefix; false if malformed.
@@ -125,6 +137,47 @@ absl::Status Store::Impl::RecoverJournal() {
   return absl::OkStatus();
 }
 
+absl::Status Store::Impl::BuildLeafIndex() {
+  std::string built;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta(), kLeafIndexBuilt, &built);
+  if (s.ok()) return absl::OkStatus();
+  if (!s.IsNotFound()) return FromRocks(s, "reading the journal's metadata");
+  const uint64_t size = head().size;
+  for (uint64_t start = 0; start < size; start += kLeafIndexBatch) {
+    rocksdb::WriteBatch batch;
+    const uint64_t end = std::min(size, start + kLeafIndexBatch);
+    for (uint64_t index = start; index < end; ++index) {
+      CORRIDOR_ASSIGN_OR_RETURN(const merkle::Hash leaf, ReadNode(0, index));
+      batch.Put(audit(), LeafKey(leaf), KeyWriter().Uint64(index).Release());
+    }
+    if (end == size) batch.Put(meta(), kLeafIndexBuilt, "1");
+    CORRIDOR_RETURN_IF_ERROR(
+        FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "indexing the journal's leaves"));
+  }
+  if (size == 0) {
+    CORRIDOR_RETURN_IF_ERROR(
+        FromRocks(db_->Put(rocksdb::WriteOptions(), meta(), kLeafIndexBuilt, "1"),
+                  "indexing the journal's leaves"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> Store::FindJournalLeaf(const merkle::Hash& leaf_hash) const {
+  std::string value;
+  rocksdb::Status s =
+      impl_->db()->Get(rocksdb::ReadOptions(), impl_->audit(), LeafKey(leaf_hash), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat(
+        "leaf_hash: no entry of this journal has the leaf hash ", merkle::ToHex(leaf_hash)));
+  }
+  CORRIDOR_RETURN_IF_ERROR(FromRocks(s, "reading the audit journal"));
+  uint64_t index = 0;
+  if (!KeyReader(value).Uint64(&index)) {
+    return absl::DataLossError("the journal's leaf index is damaged; restore from a backup");
+  }
+  return index;
+}
+
 absl::Status Store::Impl::WriteOrdered(rocksdb::WriteBatch* batch, v1::JournalEntry* entry,
                                        const OutboxMessages* outbox) {
   Writer self;
@@ -189,7 +242,9 @@ void Store::Impl::AppendEntry(v1::JournalEntry* entry, const google::protobuf::T
   *entry->mutable_time() = now;
   const std::string bytes = SerializeDeterministic(*entry);
   write->batch.Put(audit(), EntryKey(entry->index()), bytes);
-  for (const merkle::Frontier::Node& node : write->frontier.Append(merkle::LeafHash(bytes))) {
+  const merkle::Hash leaf = merkle::LeafHash(bytes);
+  write->batch.Put(audit(), LeafKey(leaf), KeyWriter().Uint64(entry->index()).Release());
+  for (const merkle::Frontier::Node& node : write->frontier.Append(leaf)) {
     write->batch.Put(audit(), NodeKey(node.level, node.index), merkle::ToBytes(node.hash));
   }
 }

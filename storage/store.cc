@@ -247,6 +247,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   CORRIDOR_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("opening database ", options.path)));
   auto impl = std::make_unique<Impl>(options, db, std::move(handles));
   CORRIDOR_RETURN_IF_ERROR(impl->RecoverJournal());
+  if (!options.read_only && options.journal) CORRIDOR_RETURN_IF_ERROR(impl->BuildLeafIndex());
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 

@@ -206,6 +206,9 @@ class Store {
   uint64_t WaitForJournal(uint64_t size, absl::Time deadline) const;
   // Wakes every WaitForJournal caller now and for good (at shutdown).
   void StopWaiting();
+  // The index of the entry whose RFC 6962 leaf hash is `leaf_hash`;
+  // NOT_FOUND naming leaf_hash if none.
+  absl::StatusOr<uint64_t> FindJournalLeaf(const merkle::Hash& leaf_hash) const;
   // Stored perfect-subtree hashes, for roots and proofs (merkle.h).
   merkle::NodeSource journal_nodes() const;
 

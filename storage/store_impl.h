@@ -120,6 +120,9 @@ class Store::Impl {
 
   // journal.cc: finds the journal's size and rebuilds the tree's right edge.
   absl::Status RecoverJournal();
+  // Indexes by leaf hash the entries of a journal begun before the leaf
+  // index existed (once; then a metadata read).
+  absl::Status BuildLeafIndex();
   absl::StatusOr<merkle::Hash> ReadNode(int level, uint64_t index) const;
 
   // Writes a commit's batch with its outbox messages and, if `entry` is set,

@@ -211,6 +211,38 @@ grpc::Status AuditService::GetInclusionProof(grpc::ServerContext* context,
                });
 }
 
+grpc::Status AuditService::GetInclusionProofByHash(
+    grpc::ServerContext* context, const v1::GetInclusionProofByHashRequest* request,
+    v1::InclusionProof* response) {
+  return Serve(
+      context, "GetInclusionProofByHash", response,
+      [&](const storage::Origin&) -> absl::StatusOr<v1::InclusionProof> {
+        std::string name;
+        CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage, Find(request->service(), &name));
+        absl::StatusOr<storage::merkle::Hash> leaf =
+            storage::merkle::FromBytes(request->leaf_hash());
+        if (!leaf.ok()) {
+          return absl::InvalidArgumentError("leaf_hash: must be 32 bytes (SHA-256)");
+        }
+        const uint64_t size = storage->store->journal_head().size;
+        CORRIDOR_RETURN_IF_ERROR(CheckSize("tree_size", request->tree_size(), size));
+        CORRIDOR_ASSIGN_OR_RETURN(const uint64_t index, storage->store->FindJournalLeaf(*leaf));
+        if (index >= request->tree_size()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "tree_size: the entry with this leaf hash is entry ", index, ", not among the first ",
+              request->tree_size(), "; ask against a later checkpoint"));
+        }
+        CORRIDOR_ASSIGN_OR_RETURN(const std::vector<storage::merkle::Hash> path,
+                                  storage::merkle::InclusionProof(storage->store->journal_nodes(),
+                                                                  index, request->tree_size()));
+        v1::InclusionProof proof;
+        proof.set_leaf_index(index);
+        proof.set_tree_size(request->tree_size());
+        for (const auto& hash : path) proof.add_audit_path(storage::merkle::ToBytes(hash));
+        return proof;
+      });
+}
+
 grpc::Status AuditService::GetConsistencyProof(grpc::ServerContext* context,
                                                const v1::GetConsistencyProofRequest* request,
                                                v1::ConsistencyProof* response) {

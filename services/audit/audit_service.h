@@ -38,6 +38,9 @@ class AuditService final : public AdmittedService<v1::AuditService> {
   grpc::Status GetInclusionProof(grpc::ServerContext* context,
                                  const v1::GetInclusionProofRequest* request,
                                  v1::InclusionProof* response) override;
+  grpc::Status GetInclusionProofByHash(grpc::ServerContext* context,
+                                       const v1::GetInclusionProofByHashRequest* request,
+                                       v1::InclusionProof* response) override;
   grpc::Status GetConsistencyProof(grpc::ServerContext* context,
                                    const v1::GetConsistencyProofRequest* request,
                                    v1::ConsistencyProof* response) override;

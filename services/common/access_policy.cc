@@ -86,13 +86,12 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         {"/corridor.v1.AuditService/GetCheckpoint", readers},
         {"/corridor.v1.AuditService/AddCosignature", readers},
         {"/corridor.v1.AuditService/GetInclusionProof", readers},
+        {"/corridor.v1.AuditService/GetInclusionProofByHash", readers},
         {"/corridor.v1.AuditService/GetConsistencyProof", readers},
         {"/corridor.v1.AuditService/GetEntries", auditors},
         {"/corridor.v1.AuditService/ListRecordDigests", auditors},
-        // The change feed partners follow into their own systems. Like every
-        // answer it is redacted for its caller (access.h, RedactPrincipals):
-        // an entry goes out with its bytes, as GetEntries gives them to
-        // auditors, only when the caller may see all of its principal.
+        // The change feed, redacted like every answer (access.h): an entry
+        // comes with its bytes only when the caller may see its principal.
         {"/corridor.v1.AuditService/WatchChanges", readers},
 
         {"/corridor.v1.TokenService/CreateToken", admin},

@@ -36,7 +36,9 @@ ABSL_FLAG(std::string, log_keys_file, "",
           "the verifier keys of the logs to witness, one per line (`corridorctl audit key "
           "--service=S`); # starts a comment (required)");
 ABSL_FLAG(std::string, target, "127.0.0.1:7400",
-          "the Corridor deployment to follow; empty: only answer AddCheckpoint");
+          "the Corridor deployment to follow (corridord); empty: only answer AddCheckpoint");
+ABSL_FLAG(std::string, servers, "",
+          "services that run apart from --target: denials=HOST:PORT,convoys=HOST:PORT,...");
 ABSL_FLAG(std::string, token_file, "", "bearer token to read the deployment with (any role)");
 ABSL_FLAG(std::string, tls_ca, "", "PEM roots to verify the deployment's TLS certificate");
 ABSL_FLAG(int, interval_seconds, 5, "how often to poll the logs' checkpoints");
@@ -126,10 +128,10 @@ absl::Status Run() {
     CORRIDOR_LOG(INFO) << "Prometheus metrics on http://" << metrics->address() << "/metrics";
   }
 
+  std::unique_ptr<ServiceChannels> channels;
   std::unique_ptr<WitnessFollower> follower;
   if (!absl::GetFlag(FLAGS_target).empty()) {
     FollowerOptions follow;
-    follow.target = absl::GetFlag(FLAGS_target);
     if (!absl::GetFlag(FLAGS_token_file).empty()) {
       CORRIDOR_ASSIGN_OR_RETURN(follow.token, ReadTokenFile(absl::GetFlag(FLAGS_token_file)));
     }
@@ -139,11 +141,13 @@ absl::Status Run() {
     tls.ca_file = absl::GetFlag(FLAGS_tls_ca);
     CORRIDOR_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
                               ChannelCredentialsFor(tls));
-    follower = std::make_unique<WitnessFollower>(
-        witness.get(), grpc::CreateChannel(follow.target, credentials), follow);
+    channels = std::make_unique<ServiceChannels>(absl::GetFlag(FLAGS_target), credentials);
+    CORRIDOR_RETURN_IF_ERROR(channels->SetAddresses(absl::GetFlag(FLAGS_servers)));
+    follower = std::make_unique<WitnessFollower>(witness.get(), channels.get(), follow);
     follower->Start();
-    CORRIDOR_LOG(INFO) << "following " << witness->logs().size() << " logs at " << follow.target
-                       << " every " << absl::GetFlag(FLAGS_interval_seconds) << " s";
+    CORRIDOR_LOG(INFO) << "following " << witness->logs().size() << " logs at "
+                       << absl::GetFlag(FLAGS_target) << " every "
+                       << absl::GetFlag(FLAGS_interval_seconds) << " s";
   }
   CORRIDOR_LOG(INFO) << WaitForTerminationSignal() << " received: stopping";
   if (follower) follower->Stop();

@@ -26,11 +26,9 @@ std::string ServiceOfOrigin(const std::string& origin) {
   return slash == std::string::npos ? origin : origin.substr(slash + 1);
 }
 
-WitnessFollower::WitnessFollower(Witness* witness, std::shared_ptr<grpc::Channel> channel,
+WitnessFollower::WitnessFollower(Witness* witness, ServiceChannels* channels,
                                  FollowerOptions options)
-    : witness_(witness),
-      audit_(v1::AuditService::NewStub(std::move(channel))),
-      options_(std::move(options)) {}
+    : witness_(witness), channels_(channels), options_(std::move(options)) {}
 
 WitnessFollower::~WitnessFollower() { Stop(); }
 
@@ -48,14 +46,17 @@ absl::Status WitnessFollower::PollOnce() {
 
 absl::Status WitnessFollower::Follow(const std::string& origin) {
   const std::string service = ServiceOfOrigin(origin);
+  const std::string address = channels_->AddressOf(service);
+  std::unique_ptr<v1::AuditService::Stub> audit =
+      v1::AuditService::NewStub(channels_->For(service));
   v1::GetCheckpointRequest request;
   request.set_service(service);
   v1::Checkpoint checkpoint;
   grpc::ClientContext context;
   Prepare(&context, options_.token);
-  if (grpc::Status s = audit_->GetCheckpoint(&context, request, &checkpoint); !s.ok()) {
+  if (grpc::Status s = audit->GetCheckpoint(&context, request, &checkpoint); !s.ok()) {
     return absl::UnavailableError(absl::StrCat("cannot read the checkpoint of ", service, " at ",
-                                               options_.target, ": ", s.error_message()));
+                                               address, ": ", s.error_message()));
   }
   CORRIDOR_ASSIGN_OR_RETURN(const std::optional<v1::WitnessedCheckpoint> last,
                             witness_->Latest(origin));
@@ -76,7 +77,7 @@ absl::Status WitnessFollower::Follow(const std::string& origin) {
     v1::ConsistencyProof consistency;
     grpc::ClientContext proof_context;
     Prepare(&proof_context, options_.token);
-    grpc::Status s = audit_->GetConsistencyProof(&proof_context, proof_request, &consistency);
+    grpc::Status s = audit->GetConsistencyProof(&proof_context, proof_request, &consistency);
     if (!s.ok()) {
       return absl::UnavailableError(absl::StrCat("cannot read the consistency proof of ", service,
                                                  " from ", known, " to ", checkpoint.tree_size(),
@@ -87,7 +88,7 @@ absl::Status WitnessFollower::Follow(const std::string& origin) {
   CORRIDOR_ASSIGN_OR_RETURN(
       const v1::AddCheckpointResponse cosigned,
       witness_->AddCheckpoint(known, proof, checkpoint.note(),
-                              absl::StrCat("fetched from the log at ", options_.target)));
+                              absl::StrCat("fetched from the log at ", address)));
   if (!last.has_value() || checkpoint.tree_size() != known) {
     CORRIDOR_LOG(INFO) << "cosigned " << origin << " at " << checkpoint.tree_size() << " entries";
   }
@@ -98,7 +99,7 @@ absl::Status WitnessFollower::Follow(const std::string& origin) {
   v1::AddCosignatureResponse submitted;
   grpc::ClientContext submit_context;
   Prepare(&submit_context, options_.token);
-  if (grpc::Status s = audit_->AddCosignature(&submit_context, submit, &submitted); !s.ok()) {
+  if (grpc::Status s = audit->AddCosignature(&submit_context, submit, &submitted); !s.ok()) {
     return absl::Status(
         FromGrpc(s).code(),
         absl::StrCat("the log did not take the cosignature of ", service, ": ", s.error_message(),

@@ -14,15 +14,14 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/service_channels.h"
 #include "corridor/v1/audit.grpc.pb.h"
 #include "services/witness/witness.h"
 
 namespace corridor::witness {
 
 struct FollowerOptions {
-  // The Corridor deployment's address, e.g. "10.0.0.5:7400", and the
-  // bearer token to read it with (any role).
-  std::string target;
+  // The bearer token to read the deployment with (any role).
   std::string token;
   absl::Duration interval = absl::Seconds(5);
   // Hand cosignatures back to the log.
@@ -31,9 +30,9 @@ struct FollowerOptions {
 
 class WitnessFollower {
  public:
-  // `witness` must outlive the follower.
-  WitnessFollower(Witness* witness, std::shared_ptr<grpc::Channel> channel,
-                  FollowerOptions options);
+  // `witness` and `channels` (where each service answers: corridord's
+  // address for all, or each service's own) must outlive the follower.
+  WitnessFollower(Witness* witness, ServiceChannels* channels, FollowerOptions options);
   ~WitnessFollower();
 
   // One pass over every log; the first error (each is logged). Tests call it
@@ -46,7 +45,7 @@ class WitnessFollower {
   absl::Status Follow(const std::string& origin);
 
   Witness* witness_;
-  std::unique_ptr<v1::AuditService::Stub> audit_;
+  ServiceChannels* channels_;
   FollowerOptions options_;
   absl::Notification stop_;
   std::thread thread_;

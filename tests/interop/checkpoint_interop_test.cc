@@ -228,12 +228,14 @@ TEST_F(CheckpointInteropTest, AWriteSaysWhereItLandedAndItsAuthorProvesIt) {
   ASSERT_EQ(entries.entries_size(), 1);
   EXPECT_EQ(storage::merkle::ToHex(storage::merkle::LeafHash(entries.entries(0))), leaf)
       << "the entry at the index given hashes to the leaf hash given";
-  v1::GetInclusionProofRequest proof_request;
+  // The author needs only the leaf hash to find its entry and the proof.
+  v1::GetInclusionProofByHashRequest proof_request;
   proof_request.set_service("denials");
-  proof_request.set_leaf_index(index);
+  proof_request.set_leaf_hash(absl::HexStringToBytes(leaf));
   proof_request.set_tree_size(head->tree_size);
   v1::InclusionProof proof;
-  ASSERT_TRUE(stub_->GetInclusionProof(Context().get(), proof_request, &proof).ok());
+  ASSERT_TRUE(stub_->GetInclusionProofByHash(Context().get(), proof_request, &proof).ok());
+  EXPECT_EQ(proof.leaf_index(), index);
   CommandResult checked =
       Check({"verify", Save("denials.checkpoint", checkpoint.out), Save("denials.key", key.out),
              Save("where.txt",

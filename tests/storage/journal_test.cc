@@ -5,6 +5,7 @@
 
 #include "corridor/v1/audit.pb.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
 #include "storage/journal_verifier.h"
 #include "storage/key_codec.h"
 #include "storage/store.h"
@@ -132,6 +133,76 @@ TEST(JournalTest, ConcurrentCommitsGetGaplessIndexesAndTheTreeHoldsAfterReopenin
   EXPECT_TRUE(merkle::VerifyInclusion(merkle::LeafHash(entry17), 17, 801, *proof,
                                       store->journal_head().root)
                   .ok());
+}
+
+// Where a write landed, from the leaf hash its author was given.
+std::vector<merkle::Hash> LeafHashes(const Store& store) {
+  std::vector<merkle::Hash> leaves;
+  EXPECT_TRUE(store
+                  .ReadJournal(0, store.journal_head().size,
+                               [&](uint64_t, absl::string_view entry) {
+                                 leaves.push_back(merkle::LeafHash(entry));
+                                 return absl::OkStatus();
+                               })
+                  .ok());
+  return leaves;
+}
+
+TEST(JournalTest, AnEntryIsFoundByItsLeafHash) {
+  testing::TempDir dir;
+  auto store = Open(dir.path());
+  for (const char* id : {"A", "B", "C"}) ASSERT_TRUE(Put(*store, id).ok());
+  const std::vector<merkle::Hash> leaves = LeafHashes(*store);
+  ASSERT_EQ(leaves.size(), 3u);
+  for (uint64_t i = 0; i < leaves.size(); ++i) {
+    auto found = store->FindJournalLeaf(leaves[i]);
+    ASSERT_TRUE(found.ok()) << found.status();
+    EXPECT_EQ(*found, i);
+  }
+  EXPECT_EQ(store->FindJournalLeaf(merkle::LeafHash("never written")).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+// A journal begun before the leaf index existed is indexed when opened.
+TEST(JournalTest, AnOlderJournalGetsItsLeavesIndexedOnOpening) {
+  testing::TempDir dir;
+  std::vector<merkle::Hash> leaves;
+  {
+    auto store = Open(dir.path());
+    for (const char* id : {"A", "B", "C", "D"}) ASSERT_TRUE(Put(*store, id).ok());
+    leaves = LeafHashes(*store);
+  }
+  {
+    // Take the index away, as a journal written by an older release has it.
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.path(), &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const std::string& name : names)
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.path(), families, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == "audit") {
+        for (const merkle::Hash& leaf : leaves) {
+          ASSERT_TRUE(
+              db->Delete(rocksdb::WriteOptions(), handles[i], "l" + merkle::ToBytes(leaf)).ok());
+        }
+      }
+      if (names[i] == rocksdb::kDefaultColumnFamilyName) {
+        ASSERT_TRUE(
+            db->Delete(rocksdb::WriteOptions(), handles[i], "journal-leaf-index-built").ok());
+      }
+    }
+    for (rocksdb::ColumnFamilyHandle* handle : handles) db->DestroyColumnFamilyHandle(handle);
+  }
+  auto store = Open(dir.path());
+  for (uint64_t i = 0; i < leaves.size(); ++i) {
+    auto found = store->FindJournalLeaf(leaves[i]);
+    ASSERT_TRUE(found.ok()) << found.status();
+    EXPECT_EQ(*found, i);
+  }
 }
 
 TEST(JournalTest, WithoutTheJournalNothingIsJournaled) {

@@ -170,6 +170,8 @@ const Row kMatrix[] = {
     {"AuditService/AddCosignature", R"(service: "areas" cosigned_note: "$COSIGNED")", kReaders},
     {"AuditService/GetEntries", R"(service: "areas" start: 0 end: 1)", "OA"},
     {"AuditService/GetInclusionProof", R"(service: "areas" leaf_index: 0 tree_size: 1)", kReaders},
+    {"AuditService/GetInclusionProofByHash", R"(service: "areas" leaf_hash: "$LEAF" tree_size: 1)",
+     kReaders},
     {"AuditService/GetConsistencyProof", R"(service: "areas" first_size: 1 second_size: 1)",
      kReaders},
     {"AuditService/ListRecordDigests", R"(service: "areas")", "OA"},
@@ -385,6 +387,14 @@ class AccessMatrixTest : public ::testing::Test {
       return info == nullptr ? "" : Field(*info, "id");
     });
     fill("$LIVE_TOKEN", [] { return Coordinator(); });
+    fill("$LEAF", [] {
+      std::unique_ptr<Message> entries =
+          CallOk("AuditService/GetEntries", R"(service: "areas" start: 0 end: 1)", Admin());
+      if (entries == nullptr) return std::string();
+      const auto* field = entries->GetDescriptor()->FindFieldByName("entries");
+      const std::string entry = entries->GetReflection()->GetRepeatedString(*entries, field, 0);
+      return absl::CEscape(storage::merkle::ToBytes(storage::merkle::LeafHash(entry)));
+    });
     fill("$COSIGNED", [] {
       std::unique_ptr<Message> checkpoint =
           CallOk("AuditService/GetCheckpoint", R"(service: "areas")", Admin());
