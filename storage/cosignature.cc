@@ -60,8 +60,10 @@ absl::StatusOr<int64_t> VerifyCosignature(absl::string_view note, absl::string_v
                       line.signature.substr(8));
     if (!verified.ok()) {
       return absl::DataLossError(
-          absl::StrCat("cosignature by ", key.name,
-                       " does not match the checkpoint: it was changed after it was cosigned"));
+          absl::StrCat("the cosignature line of ", key.name,
+                       " does not verify: it is not that witness's cosignature of this "
+                       "checkpoint (forged, moved from another checkpoint, or the checkpoint "
+                       "was changed)"));
     }
     return static_cast<int64_t>(timestamp);
   }

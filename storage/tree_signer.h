@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/merkle.h"
 
 namespace corridor::storage {
@@ -33,14 +34,25 @@ class TreeSigner {
 
   absl::StatusOr<std::string> Sign(absl::string_view message) const;
   // The 32-byte raw public key.
-  const std::string& public_key() const { return public_key_; }
+  std::string public_key() const;
+  // Signs with `next`'s key from now on (a key rotation); `next` is left
+  // without a key. Thread-safe with Sign.
+  void Replace(TreeSigner&& next);
 
  private:
   TreeSigner() = default;
   struct Key;
-  std::unique_ptr<Key> key_;
-  std::string public_key_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const Key> key_ ABSL_GUARDED_BY(mu_);
+  std::string public_key_ ABSL_GUARDED_BY(mu_);
 };
+
+// "corridor-key-rotation-v1" 0x00 service 0x00 sequence (8, BE)
+// previous key (32) next key (32) tree size (8, BE): what both keys sign
+// when a service's key is rotated (v1::SigningKeyRotation).
+std::string KeyRotationSigningInput(absl::string_view service, uint64_t sequence,
+                                    absl::string_view previous_key, absl::string_view next_key,
+                                    uint64_t tree_size);
 
 }  // namespace corridor::storage
 

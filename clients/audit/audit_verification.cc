@@ -11,6 +11,7 @@
 #include "corridor/v1/audit.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/journal_verifier.h"
+#include "storage/key_chain.h"
 #include "storage/tree_signer.h"
 
 namespace corridor::audit {
@@ -70,6 +71,12 @@ class GrpcAuditLog final : public AuditLog {
     request.mutable_page()->set_page_token(page_token);
     return Call(&v1::AuditService::Stub::ListRecordDigests, request);
   }
+  absl::StatusOr<v1::ListSigningKeyRotationsResponse> SigningKeyRotations(
+      const std::string& service) override {
+    v1::ListSigningKeyRotationsRequest request;
+    request.set_service(service);
+    return Call(&v1::AuditService::Stub::ListSigningKeyRotations, request);
+  }
 
  private:
   template <typename Request, typename Response>
@@ -108,10 +115,6 @@ absl::Status CheckExtends(const v1::SignedTreeHead& head, const v1::SignedTreeHe
   if (absl::Status s = CheckSignature(saved); !s.ok()) {
     return Finding(absl::StrCat("the saved head: ", s.message()));
   }
-  if (saved.public_key() != head.public_key()) {
-    return Finding(
-        "the service signs with another key than the saved head's: its key was replaced");
-  }
   if (head.tree_size() < saved.tree_size()) {
     return Finding(absl::StrCat("the journal has ", head.tree_size(), " entries, fewer than the ",
                                 saved.tree_size(), " of the saved head: entries were deleted"));
@@ -132,6 +135,9 @@ class Verification {
  private:
   absl::Status FetchEntries(uint64_t to, const v1::SignedTreeHead* saved);
   absl::Status CheckConsistency(const v1::SignedTreeHead& saved, const v1::SignedTreeHead& head);
+  // Follows the service's key rotations from the key `from` to `to`
+  // (report_->rotations_followed); the chain's break otherwise.
+  absl::Status FollowRotations(const std::string& from, const std::string& to);
   absl::Status CheckRecords();
   absl::Status FetchDigests(std::vector<storage::RecordDigest>* unmatched);
 
@@ -246,19 +252,42 @@ absl::Status Verification::CheckRecords() {
   return absl::OkStatus();
 }
 
+absl::Status Verification::FollowRotations(const std::string& from, const std::string& to) {
+  CORRIDOR_ASSIGN_OR_RETURN(const v1::ListSigningKeyRotationsResponse listed,
+                            log_.SigningKeyRotations(service_));
+  const std::vector<v1::SigningKeyRotation> rotations(listed.rotations().begin(),
+                                                      listed.rotations().end());
+  CORRIDOR_ASSIGN_OR_RETURN(report_->rotations_followed,
+                            storage::FollowKeyRotations(service_, from, to, rotations));
+  return absl::OkStatus();
+}
+
 absl::Status Verification::Run(const std::string& service) {
   CORRIDOR_ASSIGN_OR_RETURN(report_->head, log_.Head(service));
   const v1::SignedTreeHead& head = report_->head;
   service_ = report_->service = head.service();
   if (!options_.pinned_public_key.empty() && head.public_key() != options_.pinned_public_key) {
-    return Finding(absl::StrCat(
-        "the tree head is signed by the key ", absl::BytesToHexString(head.public_key()),
-        ", not the pinned key ", absl::BytesToHexString(options_.pinned_public_key),
-        ": this is not the journal the key's owner signs. Do not trust it until the key's "
-        "owner confirms a new key through the channel the pinned key came from"));
+    absl::Status followed = FollowRotations(options_.pinned_public_key, head.public_key());
+    if (!followed.ok()) {
+      return Finding(absl::StrCat(
+          "the tree head is signed by the key ", absl::BytesToHexString(head.public_key()),
+          ", not the pinned key ", absl::BytesToHexString(options_.pinned_public_key), ", and ",
+          followed.message(),
+          ": this is not the journal the key's owner signs. Do not trust it until the key's "
+          "owner confirms a new key through the channel the pinned key came from"));
+    }
   }
   if (absl::Status s = CheckSignature(head); !s.ok()) return Finding(s.message());
-  if (report_->saved) CORRIDOR_RETURN_IF_ERROR(CheckExtends(head, *report_->saved));
+  if (report_->saved) {
+    CORRIDOR_RETURN_IF_ERROR(CheckExtends(head, *report_->saved));
+    if (report_->saved->public_key() != head.public_key()) {
+      absl::Status followed = FollowRotations(report_->saved->public_key(), head.public_key());
+      if (!followed.ok()) {
+        return Finding(absl::StrCat("the service signs with another key than the saved head's, ",
+                                    followed.message(), ": its key was replaced"));
+      }
+    }
+  }
   if (options_.on_head) options_.on_head(head);
   absl::Status fetched =
       FetchEntries(head.tree_size(), report_->saved ? &*report_->saved : nullptr);

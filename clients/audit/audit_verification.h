@@ -40,6 +40,9 @@ class AuditLog {
   // One page of the digests of the stored records ("" for the first).
   virtual absl::StatusOr<v1::ListRecordDigestsResponse> RecordDigests(
       const std::string& service, const std::string& page_token) = 0;
+  // Every rotation of the service's signing key, oldest first.
+  virtual absl::StatusOr<v1::ListSigningKeyRotationsResponse> SigningKeyRotations(
+      const std::string& service) = 0;
 };
 
 // The AuditService on `channel`; `prepare` readies each call (deadline,
@@ -63,6 +66,9 @@ struct AuditReport {
   // The head verification started from, if it was given one.
   std::optional<v1::SignedTreeHead> saved;
   int64_t records = 0;  // stored records checked against their entries
+  // Key rotations followed from the pinned (or saved head's) key to the
+  // head's, each signed by the key before it.
+  int rotations_followed = 0;
 };
 
 struct VerifyOptions {

@@ -16,6 +16,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "storage/checkpoint.h"
 #include "storage/cosignature.h"
+#include "storage/key_chain.h"
 #include "storage/merkle.h"
 
 namespace corridor::cli {
@@ -139,6 +140,37 @@ absl::Status CheckPinned(const v1::Checkpoint& checkpoint, const std::string& lo
   return absl::OkStatus();
 }
 
+// No checkpoint cosigned by enough witnesses: an audit failure (exit 6),
+// since the witnesses may have refused what the service shows.
+int FailWitnessed(Session& session, const std::string& service, const grpc::Status& status) {
+  if (status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) return session.Fail(status);
+  session.err() << "audit " << service << ": " << status.error_message()
+                << ". If the witnesses run, they may have refused what the service showed them: "
+                   "corridorctl witness evidence --witness=HOST:PORT\n";
+  return kExitAuditFailed;
+}
+
+// The verifier key that signs `checkpoint`, reached from the one the user
+// pinned through the service's key rotations (each signed by the key
+// before it); DATA_LOSS if no such chain leads there.
+absl::StatusOr<std::string> FollowPinnedKey(Session& session, const v1::Checkpoint& checkpoint,
+                                            const std::string& pinned) {
+  CORRIDOR_ASSIGN_OR_RETURN(const std::string pinned_key, storage::PublicKeyOfVerifierKey(pinned));
+  absl::StatusOr<std::string> current = storage::PublicKeyOfVerifierKey(checkpoint.verifier_key());
+  if (!current.ok() || *current == pinned_key) return pinned;
+  CORRIDOR_ASSIGN_OR_RETURN(
+      const v1::ListSigningKeyRotationsResponse listed,
+      AuditLogFor(session, checkpoint.service())->SigningKeyRotations(checkpoint.service()));
+  const std::vector<v1::SigningKeyRotation> rotations(listed.rotations().begin(),
+                                                      listed.rotations().end());
+  CORRIDOR_ASSIGN_OR_RETURN(
+      const int followed,
+      storage::FollowKeyRotations(checkpoint.service(), pinned_key, *current, rotations));
+  session.err() << "the key of " << checkpoint.service() << " was rotated " << followed
+                << " time(s) since the pinned key; each rotation is signed by the key before it\n";
+  return storage::NoteVerifierKey(pinned.substr(0, pinned.find('+')), *current);
+}
+
 // `audit checkpoint` prints the signed note exactly as signed (its bytes
 // are what a checker verifies), with the witnesses' cosignatures; `audit
 // key` prints the verifier key. JSON output gives both with the parsed
@@ -169,10 +201,14 @@ int AuditCheckpoint(Session& session, Flags& flags, const Args& args, bool key_o
   session.Prepare(&context);
   v1::Checkpoint checkpoint;
   if (grpc::Status s = stub->GetCheckpoint(&context, request, &checkpoint); !s.ok()) {
-    return session.Fail(s);
+    return quorum->needed > 0 ? FailWitnessed(session, request.service(), s) : session.Fail(s);
   }
   std::vector<std::string> cosigners;
-  if (absl::Status pinned = CheckPinned(checkpoint, *log_key, *quorum, &cosigners); !pinned.ok()) {
+  absl::StatusOr<std::string> signing_key = *log_key;
+  if (!log_key->empty()) signing_key = FollowPinnedKey(session, checkpoint, *log_key);
+  absl::Status pinned = signing_key.status();
+  if (pinned.ok()) pinned = CheckPinned(checkpoint, *signing_key, *quorum, &cosigners);
+  if (!pinned.ok()) {
     session.err() << "audit checkpoint " << checkpoint.service() << ": " << pinned.message()
                   << "\n";
     return kExitAuditFailed;
@@ -218,6 +254,11 @@ void PrintReport(Session& session, const audit::AuditReport& report) {
                 << " by Ed25519 key " << absl::BytesToHexString(head.public_key()) << "\n"
                 << "  " << WithThousands(report.records)
                 << " stored records match the journal entries that wrote them\n";
+  if (report.rotations_followed > 0) {
+    session.out() << "  the key was rotated " << report.rotations_followed
+                  << " time(s) since the key you trust; each rotation is signed by the key "
+                     "before it (corridorctl audit rotations)\n";
+  }
   if (report.saved) {
     session.out() << "  consistent with the saved head of "
                   << WithThousands(report.saved->tree_size()) << " entries ("
@@ -280,7 +321,7 @@ int CheckWitnessed(Session& session, const std::string& service, const v1::Signe
   session.Prepare(&context);
   v1::Checkpoint checkpoint;
   if (grpc::Status s = stub->GetCheckpoint(&context, request, &checkpoint); !s.ok()) {
-    return session.Fail(s);
+    return FailWitnessed(session, service, s);
   }
   std::vector<std::string> cosigners;
   absl::Status checked =
@@ -314,7 +355,13 @@ int CheckWitnessed(Session& session, const std::string& service, const v1::Signe
   }
   session.err() << "witnessed: the checkpoint at " << WithThousands(checkpoint.tree_size())
                 << " entries, cosigned by " << absl::StrJoin(cosigners, ", ")
-                << ", is consistent with the journal verified\n";
+                << ", is consistent with the journal verified";
+  if (checkpoint.tree_size() < head.tree_size()) {
+    session.err() << "; the " << WithThousands(head.tree_size() - checkpoint.tree_size())
+                  << " entries after it are not cosigned yet (witnesses cosign the checkpoints "
+                     "published after their next poll)";
+  }
+  session.err() << "\n";
   return kExitOk;
 }
 
@@ -366,9 +413,38 @@ int AuditVerify(Session& session, Flags& flags, const Args& args) {
     PrintFindings(session, *report);
     return kExitAuditFailed;
   }
+  if (quorum->needed > 0) {
+    const int witnessed = CheckWitnessed(session, service, report->head, *quorum);
+    if (witnessed != kExitOk) return witnessed;
+  }
   PrintReport(session, *report);
-  if (quorum->needed == 0) return kExitOk;
-  return CheckWitnessed(session, service, report->head, *quorum);
+  return kExitOk;
+}
+
+// `audit rotations`: the chain a pinned key is followed along.
+int AuditRotations(Session& session, Flags& flags, const Args& args) {
+  absl::Status parsed = ExpectArgs(args, 0, "audit rotations takes --service=NAME");
+  v1::ListSigningKeyRotationsRequest request;
+  request.set_service(flags.Take("service"));
+  if (parsed.ok()) parsed = flags.CheckAllUsed("audit rotations");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+  auto stub = v1::AuditService::NewStub(session.ChannelFor(request.service()));
+  return session.Invoke<v1::AuditService::Stub, v1::ListSigningKeyRotationsRequest,
+                        v1::ListSigningKeyRotationsResponse>(
+      *stub, request, &v1::AuditService::Stub::ListSigningKeyRotations,
+      [&](const v1::ListSigningKeyRotationsResponse& listed) {
+        if (session.format() == OutputFormat::kJson) {
+          PrintJson(listed, session.out());
+          return;
+        }
+        if (listed.rotations().empty()) session.out() << "the key was never rotated\n";
+        for (const v1::SigningKeyRotation& rotation : listed.rotations()) {
+          session.out() << rotation.sequence() << "  " << TimeUtil::ToString(rotation.rotated_at())
+                        << "  at " << WithThousands(rotation.tree_size()) << " entries  "
+                        << Short(rotation.previous_public_key()) << "… -> "
+                        << Short(rotation.public_key()) << "…  " << rotation.reason() << "\n";
+        }
+      });
 }
 
 }  // namespace
@@ -378,9 +454,10 @@ int RunAuditCommand(Session& session, Flags& flags, const std::string& verb, con
   if (verb == "checkpoint") return AuditCheckpoint(session, flags, args, /*key_only=*/false);
   if (verb == "key") return AuditCheckpoint(session, flags, args, /*key_only=*/true);
   if (verb == "verify") return AuditVerify(session, flags, args);
+  if (verb == "rotations") return AuditRotations(session, flags, args);
   return session.UsageFailure(absl::StrCat(
       verb.empty() ? "audit needs a command" : "unknown command \"audit " + verb + "\"",
-      "; use head, checkpoint, key or verify"));
+      "; use head, checkpoint, key, rotations or verify"));
 }
 
 }  // namespace corridor::cli

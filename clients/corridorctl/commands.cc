@@ -153,6 +153,8 @@ Commands:
                   (offline, services stopped: copies each backup into <data-dir>/<service>,
                   which must be new or empty, and verifies its journal and every record;
                   a backup of another service is refused)
+  admin rotate-key --service=S --reason=TEXT   (a new journal signing key; the rotation is
+                  a journal entry signed by the old key and the new)
   health          [--service=corridor.v1.AreaService]  (exit 0 if serving, 3 if not)
 
   audit head      --service=S > head.json        (the signed tree head, as JSON)
@@ -164,6 +166,9 @@ Commands:
                   [--fresh]  (oversight, admin: publish the current head now)
   audit key       --service=S                    (the verifier key the note is checked with;
                   pin it from a trusted channel)
+  audit rotations --service=S                    (every change of the service's key, each
+                  signed by the key before it: verify and checkpoint follow them from a
+                  pinned key)
   audit verify    --service=S (--key=KEY | --key-file=FILE | --since=head.json |
                   --trust-on-first-use) [--limit=N (findings listed; default 20)]
                   (the key as `audit key` prints it, from a copy you trust: a head
@@ -308,7 +313,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (words[0] == "report") return RunReportCommand(session, flags, verb, rest);
   if (words[0] == "agreements") return RunAgreementsCommand(session, flags, verb, rest);
   if (words[0] == "audit") return RunAuditCommand(session, flags, verb, rest);
-  if (words[0] == "admin" && (verb == "backup" || verb == "restore")) {
+  if (words[0] == "admin" && (verb == "backup" || verb == "restore" || verb == "rotate-key")) {
     return RunBackupCommand(session, flags, verb, rest);
   }
   if (words[0] == "admin") return RunAdminCommand(session, flags, words);

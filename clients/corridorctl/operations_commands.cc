@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <future>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -154,13 +155,44 @@ std::string HealthRequest(const std::string& service) {
   return out + service;
 }
 
+// `admin rotate-key`: a new journal signing key for one service.
+int RotateKey(Session& session, Flags& flags, const Args& args) {
+  absl::Status parsed = ExpectArgs(args, 0, "admin rotate-key takes --service=NAME --reason=TEXT");
+  v1::RotateSigningKeyRequest request;
+  std::string service, reason;
+  if (parsed.ok()) parsed = flags.TakeRequired("service", "denials", &service);
+  if (parsed.ok()) parsed = flags.TakeRequired("reason", "yearly rotation", &reason);
+  if (parsed.ok()) parsed = flags.CheckAllUsed("admin rotate-key");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+  request.set_service(service);
+  request.set_reason(reason);
+  auto stub = v1::OperationsService::NewStub(session.ChannelFor(service));
+  return session
+      .Invoke<v1::OperationsService::Stub, v1::RotateSigningKeyRequest, v1::SigningKeyRotation>(
+          *stub, request, &v1::OperationsService::Stub::RotateSigningKey,
+          [&](const v1::SigningKeyRotation& rotation) {
+            if (session.format() == OutputFormat::kJson) {
+              PrintJson(rotation, session.out());
+              return;
+            }
+            session.out() << rotation.service() << ": key rotation " << rotation.sequence()
+                          << " at " << rotation.tree_size() << " journal entries, from "
+                          << absl::BytesToHexString(rotation.previous_public_key().substr(0, 8))
+                          << "… to " << absl::BytesToHexString(rotation.public_key().substr(0, 8))
+                          << "…\nPublish the new verifier key (corridorctl audit key --service="
+                          << rotation.service()
+                          << "); verifiers who pinned the old one follow the rotation.\n";
+          });
+}
+
 }  // namespace
 
 int RunBackupCommand(Session& session, Flags& flags, const std::string& verb, const Args& args) {
   if (verb == "backup") return Backup(session, flags, args);
   if (verb == "restore") return Restore(session, flags, args);
+  if (verb == "rotate-key") return RotateKey(session, flags, args);
   return session.UsageFailure(absl::StrCat("unknown command \"admin ", verb,
-                                           "\"; it is token, backup or restore"));
+                                           "\"; it is token, backup, restore or rotate-key"));
 }
 
 int RunHealthCommand(Session& session, Flags& flags, const Args& args) {

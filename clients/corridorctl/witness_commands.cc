@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "clients/corridorctl/commands.h"
 #include "clients/corridorctl/output.h"
 #include "corridor/v1/witness.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
@@ -33,11 +34,14 @@ int ListCheckpoints(Session& session, v1::WitnessService::Stub& stub, bool key_o
       });
 }
 
+// Exits 6 when there is evidence, so that a script alerts on it.
 int ListEvidence(Session& session, v1::WitnessService::Stub& stub) {
-  return session
-      .Invoke<v1::WitnessService::Stub, v1::ListEvidenceRequest, v1::ListEvidenceResponse>(
+  bool found = false;
+  const int code =
+      session.Invoke<v1::WitnessService::Stub, v1::ListEvidenceRequest, v1::ListEvidenceResponse>(
           stub, v1::ListEvidenceRequest(), &v1::WitnessService::Stub::ListEvidence,
           [&](const v1::ListEvidenceResponse& response) {
+            found = !response.evidence().empty();
             if (session.format() == OutputFormat::kJson) {
               PrintJson(response, session.out());
               return;
@@ -59,6 +63,7 @@ int ListEvidence(Session& session, v1::WitnessService::Stub& stub) {
               session.out() << "\n";
             }
           });
+  return code == kExitOk && found ? kExitAuditFailed : code;
 }
 
 }  // namespace

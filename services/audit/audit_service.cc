@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/key_rotation.h"
 #include "storage/checkpoint.h"
 #include "storage/merkle.h"
 
@@ -241,6 +242,24 @@ grpc::Status AuditService::GetInclusionProofByHash(
         for (const auto& hash : path) proof.add_audit_path(storage::merkle::ToBytes(hash));
         return proof;
       });
+}
+
+grpc::Status AuditService::ListSigningKeyRotations(
+    grpc::ServerContext* context, const v1::ListSigningKeyRotationsRequest* request,
+    v1::ListSigningKeyRotationsResponse* response) {
+  return Serve(context, "ListSigningKeyRotations", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::ListSigningKeyRotationsResponse> {
+                 std::string name;
+                 CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage,
+                                           Find(request->service(), &name));
+                 CORRIDOR_ASSIGN_OR_RETURN(std::vector<v1::SigningKeyRotation> rotations,
+                                           SigningKeyRotations(*storage->store));
+                 v1::ListSigningKeyRotationsResponse list;
+                 for (v1::SigningKeyRotation& rotation : rotations) {
+                   *list.add_rotations() = std::move(rotation);
+                 }
+                 return list;
+               });
 }
 
 grpc::Status AuditService::GetConsistencyProof(grpc::ServerContext* context,

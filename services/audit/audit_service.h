@@ -41,6 +41,9 @@ class AuditService final : public AdmittedService<v1::AuditService> {
   grpc::Status GetInclusionProofByHash(grpc::ServerContext* context,
                                        const v1::GetInclusionProofByHashRequest* request,
                                        v1::InclusionProof* response) override;
+  grpc::Status ListSigningKeyRotations(grpc::ServerContext* context,
+                                       const v1::ListSigningKeyRotationsRequest* request,
+                                       v1::ListSigningKeyRotationsResponse* response) override;
   grpc::Status GetConsistencyProof(grpc::ServerContext* context,
                                    const v1::GetConsistencyProofRequest* request,
                                    v1::ConsistencyProof* response) override;

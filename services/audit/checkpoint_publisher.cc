@@ -33,14 +33,18 @@ absl::StatusOr<v1::Checkpoint> CheckpointPublisher::Published(const std::string&
   std::deque<Round>& rounds = rounds_[service];
   const storage::JournalHead head = storage.store->journal_head();
   const absl::Time now = absl::Now();
-  const bool due =
-      rounds.empty() || ((fresh || now - rounds.back().published >= options_.interval) &&
-                         head.size != rounds.back().tree_size);
+  const std::string key = storage.signer->public_key();
+  // A rotated key publishes at once: clients who follow the rotation
+  // check today's checkpoint with today's key.
+  const bool due = rounds.empty() || rounds.back().public_key != key ||
+                   ((fresh || now - rounds.back().published >= options_.interval) &&
+                    head.size != rounds.back().tree_size);
   if (due) {
     Round round;
     round.tree_size = head.size;
     round.root_hash = storage::merkle::ToBytes(head.root);
     round.published = now;
+    round.public_key = key;
     CORRIDOR_ASSIGN_OR_RETURN(
         round.log_note,
         storage::SignNote(storage::CheckpointBody(Origin(service), head.size, head.root),
@@ -48,7 +52,7 @@ absl::StatusOr<v1::Checkpoint> CheckpointPublisher::Published(const std::string&
     rounds.push_back(std::move(round));
     if (rounds.size() > kKeptPerService) rounds.pop_front();
   }
-  return ToCheckpoint(service, storage, rounds.back());
+  return ToCheckpoint(service, rounds.back());
 }
 
 absl::StatusOr<v1::Checkpoint> CheckpointPublisher::Witnessed(const std::string& service,
@@ -59,7 +63,7 @@ absl::StatusOr<v1::Checkpoint> CheckpointPublisher::Witnessed(const std::string&
   const std::deque<Round>& rounds = rounds_[service];
   for (auto round = rounds.rbegin(); round != rounds.rend(); ++round) {
     if (round->cosignatures.size() >= min_cosignatures) {
-      return ToCheckpoint(service, storage, *round);
+      return ToCheckpoint(service, *round);
     }
   }
   return absl::FailedPreconditionError(absl::StrCat(
@@ -101,7 +105,7 @@ absl::StatusOr<v1::AddCosignatureResponse> CheckpointPublisher::AddCosignature(
   if (added == 0) {
     return absl::PermissionDeniedError(absl::StrCat(
         "cosigned_note: carries no valid cosignature by a witness this deployment lists (",
-        options_.witness_keys.size(), " listed with corridord --witness_keys)",
+        options_.witness_keys.size(), " listed with corridord --witness_keys_file)",
         rejected.empty() ? "" : ": ", absl::StrJoin(rejected, "; ")));
   }
   v1::AddCosignatureResponse response;
@@ -110,7 +114,6 @@ absl::StatusOr<v1::AddCosignatureResponse> CheckpointPublisher::AddCosignature(
 }
 
 v1::Checkpoint CheckpointPublisher::ToCheckpoint(const std::string& service,
-                                                 const ServiceStorage& storage,
                                                  const Round& round) const {
   v1::Checkpoint checkpoint;
   checkpoint.set_service(service);
@@ -123,8 +126,7 @@ v1::Checkpoint CheckpointPublisher::ToCheckpoint(const std::string& service,
     checkpoint.add_cosigned_by(name);
   }
   checkpoint.set_note(std::move(note));
-  checkpoint.set_verifier_key(
-      storage::NoteVerifierKey(Origin(service), storage.signer->public_key()));
+  checkpoint.set_verifier_key(storage::NoteVerifierKey(Origin(service), round.public_key));
   return checkpoint;
 }
 

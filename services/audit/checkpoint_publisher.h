@@ -60,6 +60,7 @@ class CheckpointPublisher {
  private:
   struct Round {
     std::string log_note;  // as the log signed it
+    std::string public_key;  // the key that signed it
     uint64_t tree_size = 0;
     std::string root_hash;
     absl::Time published;
@@ -67,8 +68,7 @@ class CheckpointPublisher {
   };
 
   explicit CheckpointPublisher(CheckpointOptions options) : options_(std::move(options)) {}
-  v1::Checkpoint ToCheckpoint(const std::string& service, const ServiceStorage& storage,
-                              const Round& round) const;
+  v1::Checkpoint ToCheckpoint(const std::string& service, const Round& round) const;
   std::string Origin(const std::string& service) const {
     return options_.origin_prefix + "/" + service;
   }

@@ -35,10 +35,42 @@ struct RoleSets {
                    v1::ROLE_SERVICE};
 };
 
-const absl::flat_hash_map<std::string, Roles>& Rules() {
+using RuleTable = absl::flat_hash_map<std::string, Roles>;
+
+// The journal, credentials and operations.
+void AddRecordKeepingRules(RuleTable* rules) {
+  const auto [admin, coordinator, convoy_writers, denial_writers, auditors, readers] = RoleSets();
+  rules->insert({
+      // Tree heads and proofs are hashes only: everyone who follows the
+      // change feed checks what it receives against them.
+      {"/corridor.v1.AuditService/GetTreeHead", readers},
+      {"/corridor.v1.AuditService/GetCheckpoint", readers},
+      {"/corridor.v1.AuditService/AddCosignature", readers},
+      {"/corridor.v1.AuditService/GetInclusionProof", readers},
+      {"/corridor.v1.AuditService/GetInclusionProofByHash", readers},
+      {"/corridor.v1.AuditService/GetConsistencyProof", readers},
+      {"/corridor.v1.AuditService/ListSigningKeyRotations", readers},
+      {"/corridor.v1.AuditService/GetEntries", auditors},
+      {"/corridor.v1.AuditService/ListRecordDigests", auditors},
+      // The change feed, redacted like every answer (access.h): an entry
+      // comes with its bytes only when the caller may see its principal.
+      {"/corridor.v1.AuditService/WatchChanges", readers},
+
+      {"/corridor.v1.TokenService/CreateToken", admin},
+      {"/corridor.v1.TokenService/ListTokens", admin},
+      {"/corridor.v1.TokenService/RevokeToken", admin},
+      {"/corridor.v1.TokenService/WhoAmI", readers},
+      {"/corridor.v1.TokenService/Authenticate", {v1::ROLE_SERVICE}},
+      // A backup holds token hashes and signing keys: operators only.
+      {"/corridor.v1.OperationsService/CreateBackup", admin},
+      {"/corridor.v1.OperationsService/RotateSigningKey", admin},
+  });
+}
+
+const RuleTable& Rules() {
   static const auto* rules = [] {
     const auto [admin, coordinator, convoy_writers, denial_writers, auditors, readers] = RoleSets();
-    return new absl::flat_hash_map<std::string, Roles>{
+    auto* table = new RuleTable{
         {"/corridor.v1.AreaService/ListAreas", readers},
         {"/corridor.v1.AreaService/GetArea", readers},
         {"/corridor.v1.AreaService/GetAreaHistory", readers},
@@ -80,26 +112,6 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         {"/corridor.v1.DenialService/GetDenialHistory", readers},
         {"/corridor.v1.DenialService/DenialStats", readers},
 
-        // Tree heads and proofs are hashes only: everyone who follows the
-        // change feed checks what it receives against them.
-        {"/corridor.v1.AuditService/GetTreeHead", readers},
-        {"/corridor.v1.AuditService/GetCheckpoint", readers},
-        {"/corridor.v1.AuditService/AddCosignature", readers},
-        {"/corridor.v1.AuditService/GetInclusionProof", readers},
-        {"/corridor.v1.AuditService/GetInclusionProofByHash", readers},
-        {"/corridor.v1.AuditService/GetConsistencyProof", readers},
-        {"/corridor.v1.AuditService/GetEntries", auditors},
-        {"/corridor.v1.AuditService/ListRecordDigests", auditors},
-        // The change feed, redacted like every answer (access.h): an entry
-        // comes with its bytes only when the caller may see its principal.
-        {"/corridor.v1.AuditService/WatchChanges", readers},
-
-        {"/corridor.v1.TokenService/CreateToken", admin},
-        {"/corridor.v1.TokenService/ListTokens", admin},
-        {"/corridor.v1.TokenService/RevokeToken", admin},
-        {"/corridor.v1.TokenService/WhoAmI", readers},
-        {"/corridor.v1.TokenService/Authenticate", {v1::ROLE_SERVICE}},
-
         // Oversight bodies and admins register what the parties agreed;
         // everyone may read the agreements and who broke them.
         {"/corridor.v1.AgreementService/CreateAgreement", {v1::ROLE_OVERSIGHT, v1::ROLE_ADMIN}},
@@ -108,9 +120,9 @@ const absl::flat_hash_map<std::string, Roles>& Rules() {
         {"/corridor.v1.AgreementService/ListViolations", readers},
         {"/corridor.v1.AgreementService/GetComplianceReport", readers},
 
-        // A backup holds token hashes and signing keys: operators only.
-        {"/corridor.v1.OperationsService/CreateBackup", admin},
     };
+    AddRecordKeepingRules(table);
+    return table;
   }();
   return *rules;
 }

@@ -5,7 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "common/validation.h"
+#include "services/common/key_rotation.h"
 
 namespace corridor {
 namespace {
@@ -29,6 +31,7 @@ absl::StatusOr<ServiceStorage> OpenServiceStorage(
   if (!store.ok()) return store.status();
   opened.store = *std::move(store);
   opened.tables = tables;
+  opened.tables.push_back(&SigningKeyRotationsTable().schema());
   for (const storage::TableSchema* table : tables) {
     absl::Status built =
         opened.store->BuildMissingIndexes(*table, [&](const std::string& index, uint64_t records) {
@@ -40,6 +43,7 @@ absl::StatusOr<ServiceStorage> OpenServiceStorage(
   const std::string beside = options.data_dir + "/" + kSigningKeyBesideStore;
   const bool kept_apart = !options.signing_key_path.empty();
   const std::string key_path = kept_apart ? options.signing_key_path : beside;
+  CORRIDOR_RETURN_IF_ERROR(FinishKeyRotation(*opened.store, key_path));
   if (kept_apart && !FileExists(key_path) && FileExists(beside)) {
     // A new key would sign a journal the old one signed: every pinned key
     // would fail. Moving the key is the operator's act, not ours.
@@ -84,6 +88,7 @@ absl::StatusOr<ServiceStorage> OpenServiceStorage(
                           << "verifier key (corridorctl audit key); every pinned key fails";
   }
   if (!kept_apart) opened.files_beside_store = {key_path};
+  opened.signing_key_path = key_path;
   opened.signer = *std::move(signer);
   return opened;
 }

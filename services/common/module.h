@@ -60,6 +60,8 @@ struct ServiceStorage {
   // Files the service keeps beside its database (its signing key), which a
   // backup copies with it.
   std::vector<std::string> files_beside_store;
+  // Where the signing key is kept (RotateSigningKey replaces it there).
+  std::string signing_key_path;
 };
 
 // Opens both in options.data_dir, and builds any index of `tables` that a

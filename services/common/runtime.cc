@@ -222,6 +222,23 @@ std::string RenderMetrics(const RpcMetrics& rpcs, const HostedStorage& hosted,
   return text.Release();
 }
 
+// Says at start which witnesses' cosignatures are collected.
+void LogWitnessing(const CheckpointOptions& checkpoints) {
+  if (checkpoints.witness_keys.empty()) {
+    CORRIDOR_LOG(INFO) << "no witnesses listed (--witness_keys_file): checkpoints carry no "
+                          "cosignatures (docs/VERIFICATION.md)";
+    return;
+  }
+  std::vector<std::string> witnesses;
+  for (const std::string& key : checkpoints.witness_keys) {
+    witnesses.push_back(key.substr(0, key.find('+')));
+  }
+  CORRIDOR_LOG(INFO) << "collecting the cosignatures of " << witnesses.size()
+                     << " witnesses: " << absl::StrJoin(witnesses, ", ")
+                     << "; a checkpoint is published at most every "
+                     << absl::FormatDuration(checkpoints.interval);
+}
+
 }  // namespace
 
 std::string AdminTokenPath(const std::string& data_root) {
@@ -284,6 +301,8 @@ absl::Status RunServices(const RuntimeOptions& options) {
   CORRIDOR_ASSIGN_OR_RETURN(std::unique_ptr<CheckpointPublisher> checkpoints,
                             CheckpointPublisher::Create(options.checkpoints));
   AuditService audit(storages, &access, checkpoints.get());
+  LogWitnessing(options.checkpoints);
+
   hosted.push_back({&audit, v1::AuditService::service_full_name()});
   OperationsService operations(storages, &access, backup_root ? &*backup_root : nullptr);
   hosted.push_back({&operations, v1::OperationsService::service_full_name()});

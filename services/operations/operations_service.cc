@@ -2,8 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/key_rotation.h"
 #include "storage/backup.h"
 
 namespace corridor {
@@ -58,6 +60,18 @@ grpc::Status OperationsService::CreateBackup(grpc::ServerContext* context,
                                              v1::Backup* response) {
   return Serve(context, "CreateBackup", response,
                [&](const storage::Origin& origin) { return Backup(origin, *request); });
+}
+
+grpc::Status OperationsService::RotateSigningKey(grpc::ServerContext* context,
+                                                 const v1::RotateSigningKeyRequest* request,
+                                                 v1::SigningKeyRotation* response) {
+  return Serve(context, "RotateSigningKey", response,
+               [&](const storage::Origin& origin) -> absl::StatusOr<v1::SigningKeyRotation> {
+                 std::string name;
+                 CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage,
+                                           FindHostedStorage(hosted_, request->service(), &name));
+                 return corridor::RotateSigningKey(name, *storage, origin, request->reason());
+               });
 }
 
 }  // namespace corridor

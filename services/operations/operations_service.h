@@ -21,6 +21,9 @@ class OperationsService final : public AdmittedService<v1::OperationsService> {
 
   grpc::Status CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest* request,
                             v1::Backup* response) override;
+  grpc::Status RotateSigningKey(grpc::ServerContext* context,
+                                const v1::RotateSigningKeyRequest* request,
+                                v1::SigningKeyRotation* response) override;
 
  private:
   // The folder under the backup root that `folder` names.

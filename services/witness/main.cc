@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <iostream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -26,6 +27,7 @@
 #include "services/witness/witness_service.h"
 #include "storage/backup.h"
 #include "storage/checkpoint.h"
+#include "storage/cosignature.h"
 
 ABSL_FLAG(std::string, name, "", "the witness's key name, e.g. witness.example.org (required)");
 ABSL_FLAG(std::string, key_file, "",
@@ -46,6 +48,9 @@ ABSL_FLAG(bool, submit, true, "hand cosignatures back to the logs (AuditService.
 ABSL_FLAG(std::string, listen, "127.0.0.1:7600", "where WitnessService answers");
 ABSL_FLAG(std::string, port_file, "", "if set, write the bound host:port here once listening");
 ABSL_FLAG(std::string, metrics_listen, "", "host:port of the Prometheus /metrics endpoint");
+ABSL_FLAG(bool, print_key, false,
+          "print the witness's verifier key (making the key at --key_file if missing) and exit: "
+          "what the operator lists in --witness_keys_file and clients pin");
 
 namespace corridor::witness {
 namespace {
@@ -91,7 +96,22 @@ absl::Status CheckFlags() {
   return absl::OkStatus();
 }
 
+absl::Status PrintKey() {
+  if (absl::GetFlag(FLAGS_name).empty() || absl::GetFlag(FLAGS_key_file).empty()) {
+    return absl::InvalidArgumentError("--print_key needs --name and --key_file");
+  }
+  if (!storage::IsValidKeyName(absl::GetFlag(FLAGS_name))) {
+    return absl::InvalidArgumentError("--name: not a key name (no spaces, no '+')");
+  }
+  CORRIDOR_ASSIGN_OR_RETURN(std::unique_ptr<storage::TreeSigner> signer,
+                            storage::TreeSigner::LoadOrCreate(absl::GetFlag(FLAGS_key_file)));
+  std::cout << storage::CosignerVerifierKey(absl::GetFlag(FLAGS_name), signer->public_key())
+            << "\n";
+  return absl::OkStatus();
+}
+
 absl::Status Run() {
+  if (absl::GetFlag(FLAGS_print_key)) return PrintKey();
   CORRIDOR_RETURN_IF_ERROR(CheckFlags());
   CORRIDOR_ASSIGN_OR_RETURN(std::vector<std::string> log_keys,
                             storage::ReadVerifierKeyFile(absl::GetFlag(FLAGS_log_keys_file)));

@@ -12,6 +12,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "storage/checkpoint.h"
 #include "storage/cosignature.h"
+#include "storage/key_chain.h"
 #include "storage/key_codec.h"
 #include "storage/records.h"
 
@@ -105,10 +106,11 @@ absl::StatusOr<Witness::Presented> Witness::Check(absl::string_view note,
   Presented presented;
   CORRIDOR_ASSIGN_OR_RETURN(const storage::ParsedNote parsed, storage::ParseNote(note));
   CORRIDOR_ASSIGN_OR_RETURN(presented.checkpoint, storage::ParseCheckpoint(parsed.body));
-  const auto log_key = log_keys_.find(presented.checkpoint.origin);
-  if (log_key == log_keys_.end()) {
+  const std::map<std::string, std::string> keys = logs();
+  const auto log_key = keys.find(presented.checkpoint.origin);
+  if (log_key == keys.end()) {
     std::vector<std::string> origins;
-    for (const auto& [origin, key] : log_keys_) origins.push_back(origin);
+    for (const auto& [origin, key] : keys) origins.push_back(origin);
     return absl::NotFoundError(absl::StrCat("note: this witness does not follow the log \"",
                                             presented.checkpoint.origin, "\"; it follows ",
                                             absl::StrJoin(origins, ", ")));
@@ -169,6 +171,12 @@ absl::StatusOr<v1::AddCheckpointResponse> Witness::AddCheckpoint(
   for (const std::string& hash : proof) evidence.add_consistency_proof(hash);
   evidence.set_proof_source(std::string(proof_source));
   if (presented.tree_size < known) {
+    // An older checkpoint is no contradiction; the log's current one is.
+    if (proof_source.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "note: the checkpoint has ", presented.tree_size, " entries, fewer than the ", known,
+          " this witness cosigned: present a newer one, not an older one"));
+    }
     evidence.set_reason(
         absl::StrCat("the tree shrank from ", known, " to ", presented.tree_size, " entries"));
     return Refuse(std::move(evidence));
@@ -249,6 +257,35 @@ absl::Status Witness::Refuse(v1::ForkEvidence evidence) {
                          "oversight bodies that follow this log";
   return absl::AbortedError(absl::StrCat(evidence.origin(), ": ", evidence.reason(),
                                          "; refused, and kept as evidence ", evidence.id()));
+}
+
+std::map<std::string, std::string> Witness::logs() const {
+  absl::MutexLock lock(&keys_mu_);
+  return log_keys_;
+}
+
+absl::Status Witness::FollowKeyRotations(const std::string& origin, const std::string& current_key,
+                                         const std::vector<v1::SigningKeyRotation>& rotations) {
+  absl::MutexLock lock(&keys_mu_);
+  auto trusted = log_keys_.find(origin);
+  if (trusted == log_keys_.end()) {
+    return absl::NotFoundError(absl::StrCat("this witness does not follow ", origin));
+  }
+  if (current_key.substr(0, current_key.find('+')) != origin) {
+    return absl::DataLossError(absl::StrCat("the key ", current_key, " is not named ", origin));
+  }
+  CORRIDOR_ASSIGN_OR_RETURN(const std::string from,
+                            storage::PublicKeyOfVerifierKey(trusted->second));
+  CORRIDOR_ASSIGN_OR_RETURN(const std::string to, storage::PublicKeyOfVerifierKey(current_key));
+  const size_t slash = origin.rfind('/');
+  const std::string service = slash == std::string::npos ? origin : origin.substr(slash + 1);
+  CORRIDOR_ASSIGN_OR_RETURN(const int followed,
+                            storage::FollowKeyRotations(service, from, to, rotations));
+  trusted->second = current_key;
+  CORRIDOR_LOG(WARNING) << origin << " rotated its key " << followed
+                        << " time(s), each rotation signed by the key before it: trusting "
+                        << current_key << " from now on";
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<v1::WitnessedCheckpoint>> Witness::Latest(

@@ -45,10 +45,12 @@ class Witness {
                                                          WitnessOptions options);
 
   // tlog-witness add-checkpoint (see proto/corridor/v1/witness.proto for the
-  // errors). `proof_source` says where `proof` came from: empty when a
-  // caller presented it, in which case a proof that fails is the caller's
-  // error; the log's address when the witness fetched it from the log
-  // itself, in which case a failing proof is evidence of a fork.
+  // errors). `proof_source` says where the checkpoint and `proof` came
+  // from: empty when a caller presented them, in which case a failing proof
+  // or an older checkpoint is the caller's error; the log's address when the
+  // witness fetched them from the log itself as its current state, in which
+  // case either is evidence of a fork. Two roots for one size are evidence
+  // whoever presents them: the log signed both.
   absl::StatusOr<v1::AddCheckpointResponse> AddCheckpoint(uint64_t old_size,
                                                           const std::vector<std::string>& proof,
                                                           absl::string_view note,
@@ -62,7 +64,12 @@ class Witness {
   // The witness's verifier key (signature type 0x04).
   const std::string& verifier_key() const { return verifier_key_; }
   // The origins of the logs it trusts, each with its verifier key.
-  const std::map<std::string, std::string>& logs() const { return log_keys_; }
+  std::map<std::string, std::string> logs() const;
+  // Trusts `current_key` (a verifier key) for `origin` from now on if the
+  // log's key rotations lead to it from the key trusted now, each signed by
+  // the key before it; DATA_LOSS (and no change) otherwise.
+  absl::Status FollowKeyRotations(const std::string& origin, const std::string& current_key,
+                                  const std::vector<v1::SigningKeyRotation>& rotations);
   // Contradictions recorded since the process started, for metrics.
   uint64_t refusals() const { return refusals_.load(); }
 
@@ -93,7 +100,8 @@ class Witness {
   storage::Store* store_;
   const storage::TreeSigner* signer_;
   std::string name_;
-  std::map<std::string, std::string> log_keys_;  // by origin
+  mutable absl::Mutex keys_mu_;
+  std::map<std::string, std::string> log_keys_ ABSL_GUARDED_BY(keys_mu_);  // by origin
   std::string verifier_key_;
   std::atomic<uint64_t> refusals_{0};
   absl::Mutex mu_;

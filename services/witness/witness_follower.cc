@@ -36,9 +36,17 @@ absl::Status WitnessFollower::PollOnce() {
   absl::Status first;
   for (const auto& [origin, key] : witness_->logs()) {
     absl::Status followed = Follow(origin);
+    std::string& last = last_errors_[origin];
     if (!followed.ok()) {
-      CORRIDOR_LOG(WARNING) << origin << ": " << followed.message();
+      if (last != followed.message()) {
+        CORRIDOR_LOG(WARNING) << origin << ": " << followed.message()
+                              << (absl::IsAborted(followed) ? "" : " (said once until it changes)");
+      }
+      last = std::string(followed.message());
       first.Update(followed);
+    } else if (!last.empty()) {
+      CORRIDOR_LOG(INFO) << origin << ": followed again";
+      last.clear();
     }
   }
   return first;
@@ -85,10 +93,18 @@ absl::Status WitnessFollower::Follow(const std::string& origin) {
     }
     proof.assign(consistency.proof().begin(), consistency.proof().end());
   }
-  CORRIDOR_ASSIGN_OR_RETURN(
-      const v1::AddCheckpointResponse cosigned,
-      witness_->AddCheckpoint(known, proof, checkpoint.note(),
-                              absl::StrCat("fetched from the log at ", address)));
+  const std::string source = absl::StrCat("fetched from the log at ", address);
+  absl::StatusOr<v1::AddCheckpointResponse> judged =
+      witness_->AddCheckpoint(known, proof, checkpoint.note(), source);
+  if (absl::IsUnauthenticated(judged.status())) {
+    // Signed by another key: follow the log's key rotations, if any lead
+    // there from the key trusted now.
+    absl::Status followed = FollowRotations(*audit, service, origin, checkpoint.verifier_key());
+    judged = followed.ok() ? witness_->AddCheckpoint(known, proof, checkpoint.note(), source)
+                           : absl::UnauthenticatedError(
+                                 absl::StrCat(judged.status().message(), "; ", followed.message()));
+  }
+  CORRIDOR_ASSIGN_OR_RETURN(const v1::AddCheckpointResponse cosigned, std::move(judged));
   if (!last.has_value() || checkpoint.tree_size() != known) {
     CORRIDOR_LOG(INFO) << "cosigned " << origin << " at " << checkpoint.tree_size() << " entries";
   }
@@ -110,6 +126,22 @@ absl::Status WitnessFollower::Follow(const std::string& origin) {
                          : ""));
   }
   return absl::OkStatus();
+}
+
+absl::Status WitnessFollower::FollowRotations(v1::AuditService::Stub& audit,
+                                              const std::string& service, const std::string& origin,
+                                              const std::string& current_key) {
+  v1::ListSigningKeyRotationsRequest request;
+  request.set_service(service);
+  v1::ListSigningKeyRotationsResponse rotations;
+  grpc::ClientContext context;
+  Prepare(&context, options_.token);
+  if (grpc::Status s = audit.ListSigningKeyRotations(&context, request, &rotations); !s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot read the key rotations of ", service, ": ", s.error_message()));
+  }
+  return witness_->FollowKeyRotations(origin, current_key,
+                                      {rotations.rotations().begin(), rotations.rotations().end()});
 }
 
 void WitnessFollower::Start() {

@@ -7,6 +7,7 @@
 #ifndef CORRIDOR_SERVICES_WITNESS_WITNESS_FOLLOWER_H_
 #define CORRIDOR_SERVICES_WITNESS_WITNESS_FOLLOWER_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -35,17 +36,23 @@ class WitnessFollower {
   WitnessFollower(Witness* witness, ServiceChannels* channels, FollowerOptions options);
   ~WitnessFollower();
 
-  // One pass over every log; the first error (each is logged). Tests call it
-  // directly; Start runs it every interval.
+  // One pass over every log; the first error (each is logged when it
+  // differs from the log's last). Tests call it directly, never beside
+  // Start, which runs it every interval.
   absl::Status PollOnce();
   void Start();
   void Stop();
 
  private:
   absl::Status Follow(const std::string& origin);
+  // Trusts `current_key` for `origin` if the log's key rotations lead there.
+  absl::Status FollowRotations(v1::AuditService::Stub& audit, const std::string& service,
+                               const std::string& origin, const std::string& current_key);
 
   Witness* witness_;
   ServiceChannels* channels_;
+  // The last error of each log, so that one that repeats is logged once.
+  std::map<std::string, std::string> last_errors_;
   FollowerOptions options_;
   absl::Notification stop_;
   std::thread thread_;

@@ -272,6 +272,55 @@ TEST_F(AuditCommandTest, ThePinnedKeyDecidesWhichJournalIsTrusted) {
   EXPECT_THAT(tofu.err, HasSubstr("trusting the key the server sends"));
 }
 
+// A key rotated by an admin: a verifier who pinned the old key follows the
+// rotation, signed by both keys and kept in the journal, to the new key;
+// after a restart the new key signs. A saved head signed by the old key
+// still anchors verification.
+TEST_F(AuditCommandTest, AVerifierFollowsAKeyRotationFromThePinnedKey) {
+  const std::string old_key = Key("routes");
+  const std::string old_key_file = dir_.Sub("routes-old.key");
+  std::ofstream(old_key_file) << old_key << "\n";
+  CommandResult head = Audit({"audit", "head", "--service=routes"});
+  ASSERT_EQ(head.exit_code, 0);
+  std::ofstream(dir_.Sub("routes-head.json")) << head.out;
+  const std::string admin = corridor::testing::AdminTokenFile(dir_.Sub("data"));
+  CommandResult by_oversight =
+      Audit({"admin", "rotate-key", "--service=routes", "--reason=not mine to do"});
+  EXPECT_NE(by_oversight.exit_code, 0);
+  CommandResult no_reason =
+      RunCorridorctl(server_->address(), {"admin", "rotate-key", "--service=routes"}, admin);
+  EXPECT_EQ(no_reason.exit_code, 2);
+  CommandResult rotated = RunCorridorctl(
+      server_->address(), {"admin", "rotate-key", "--service=routes", "--reason=yearly rotation"},
+      admin);
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  EXPECT_THAT(rotated.out, HasSubstr("routes: key rotation 1 at "));
+  const std::string new_key = Key("routes");
+  EXPECT_NE(new_key, old_key);
+
+  CommandResult verified =
+      Audit({"audit", "verify", "--service=routes", "--key-file=" + old_key_file});
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_THAT(verified.out, HasSubstr("the key was rotated 1 time(s)"));
+  EXPECT_EQ(Verify("routes", "routes-head.json").exit_code, 0);
+  CommandResult checkpoint =
+      Audit({"audit", "checkpoint", "--service=routes", "--key-file=" + old_key_file});
+  EXPECT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
+  EXPECT_THAT(checkpoint.err, HasSubstr("rotated 1 time(s)"));
+  CommandResult listed = Audit({"audit", "rotations", "--service=routes"});
+  EXPECT_THAT(listed.out, HasSubstr("yearly rotation"));
+  // No rotation leads from another service's key.
+  CommandResult other = Audit({"audit", "verify", "--service=routes", "--key=" + Key("convoys")});
+  EXPECT_EQ(other.exit_code, 6);
+  EXPECT_THAT(other.err, HasSubstr("no chain of rotations"));
+
+  Stop();
+  Start();
+  EXPECT_EQ(Key("routes"), new_key);
+  EXPECT_EQ(Audit({"audit", "verify", "--service=routes", "--key-file=" + old_key_file}).exit_code,
+            0);
+}
+
 // A database damaged on disk: a block of the convoys' records that fails
 // RocksDB's checksum is reported as that service's unreadable records, each
 // named, with the exit code of tampering, and the advice to restore.

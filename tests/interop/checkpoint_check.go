@@ -12,11 +12,20 @@
 //	checkpoint_check sign NAME BODY_FILE
 //	    Signs BODY_FILE with a new key named NAME; prints the verifier key on
 //	    the first line, then the note.
+//	checkpoint_check cosigned NOTE_FILE KEY_FILE WITNESS_KEY_FILE
+//	    Opens the note with the log's key (the note package keeps a witness's
+//	    line among the signatures it does not know), then checks the
+//	    witness's C2SP tlog-cosignature cosignature/v1 line as the spec
+//	    writes it, with Go's crypto/ed25519. Prints "ok cosigned by NAME at
+//	    TIME" or the failure, and exits 1 on failure.
 package main
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"strconv"
@@ -132,12 +141,57 @@ func sign(args []string) {
 	fmt.Printf("%s\n%s", vkey, msg)
 }
 
+func cosigned(args []string) {
+	verifier, err := note.NewVerifier(strings.TrimSpace(string(read(args[1]))))
+	if err != nil {
+		fail("log key: %v", err)
+	}
+	n, err := note.Open(read(args[0]), note.VerifierList(verifier))
+	if err != nil {
+		fail("note: %v", err)
+	}
+	witness := strings.SplitN(strings.TrimSpace(string(read(args[2]))), "+", 3)
+	if len(witness) != 3 {
+		fail("witness key: not NAME+HASH+KEY")
+	}
+	typed, err := base64.StdEncoding.DecodeString(witness[2])
+	if err != nil || len(typed) != 1+ed25519.PublicKeySize || typed[0] != 0x04 {
+		fail("witness key: not a cosignature/v1 (0x04) Ed25519 key")
+	}
+	name, public := witness[0], ed25519.PublicKey(typed[1:])
+	sum := sha256.Sum256(append([]byte(name+"\n"), typed...))
+	id := binary.BigEndian.Uint32(sum[:4])
+	if fmt.Sprintf("%08x", id) != witness[1] {
+		fail("witness key: its key hash does not match its key")
+	}
+	for _, sig := range n.UnverifiedSigs {
+		if sig.Name != name || sig.Hash != id {
+			continue
+		}
+		raw, err := base64.StdEncoding.DecodeString(sig.Base64)
+		if err != nil || len(raw) != 4+8+ed25519.SignatureSize {
+			fail("cosignature by %s: not a key ID, a timestamp and a signature", name)
+		}
+		time := binary.BigEndian.Uint64(raw[4:12])
+		message := fmt.Sprintf("cosignature/v1\ntime %d\n%s", time, n.Text)
+		if !ed25519.Verify(public, []byte(message), raw[12:]) {
+			fail("cosignature by %s does not verify", name)
+		}
+		fmt.Printf("ok cosigned by %s at %d\n", name, time)
+		return
+	}
+	fail("no cosignature by %s", name)
+}
+
 func main() {
 	if len(os.Args) >= 4 && os.Args[1] == "verify" {
 		verify(os.Args[2:])
+	} else if len(os.Args) == 5 && os.Args[1] == "cosigned" {
+		cosigned(os.Args[2:])
 	} else if len(os.Args) == 4 && os.Args[1] == "sign" {
 		sign(os.Args[2:])
 	} else {
-		fail("usage: checkpoint_check verify NOTE KEY [PROOFS] | sign NAME BODY_FILE")
+		fail("usage: checkpoint_check verify NOTE KEY [PROOFS] | sign NAME BODY_FILE | " +
+			"cosigned NOTE KEY WITNESS_KEY")
 	}
 }

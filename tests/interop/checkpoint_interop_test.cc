@@ -20,6 +20,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/checkpoint.h"
+#include "storage/cosignature.h"
+#include "storage/tree_signer.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -247,6 +249,39 @@ TEST_F(CheckpointInteropTest, AWriteSaysWhereItLandedAndItsAuthorProvesIt) {
   auto retry_context = as_coordinator();
   ASSERT_TRUE(denials->RecordDenial(retry_context.get(), request, &denial).ok());
   EXPECT_EQ(retry_context->GetServerTrailingMetadata().count("corridor-journal-index"), 0u);
+}
+
+// A witness's cosignature, as corridor-witness writes it, checked by a Go
+// reading of the C2SP tlog-cosignature spec; the cosigned note still opens
+// with Go's note package under the log's key.
+TEST_F(CheckpointInteropTest, GoChecksAWitnessCosignatureOfTheCheckpoint) {
+  CommandResult checkpoint = Ctl({"audit", "checkpoint", "--service=areas"});
+  CommandResult key = Ctl({"audit", "key", "--service=areas"});
+  ASSERT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
+  auto witness = storage::TreeSigner::LoadOrCreate(dir_.Sub("witness.pem"));
+  ASSERT_TRUE(witness.ok()) << witness.status();
+  const std::string name = "witness.example.org";
+  const std::string body = storage::ParseNote(checkpoint.out)->body;
+  auto line = storage::CosignatureLine(body, name, 1764216000, **witness);
+  ASSERT_TRUE(line.ok()) << line.status();
+  const std::string witness_key =
+      Save("witness.key", storage::CosignerVerifierKey(name, (*witness)->public_key()) + "\n");
+  CommandResult checked = Check({"cosigned", Save("cosigned.note", checkpoint.out + *line),
+                                 Save("areas.key", key.out), witness_key});
+  EXPECT_EQ(checked.exit_code, 0) << checked.err;
+  EXPECT_EQ(checked.out, "ok cosigned by witness.example.org at 1764216000\n");
+
+  // A cosignature of another checkpoint, put under this one, fails.
+  auto checkpoint_body = storage::ParseCheckpoint(body);
+  ASSERT_TRUE(checkpoint_body.ok());
+  auto other = storage::CosignatureLine(
+      storage::CheckpointBody(checkpoint_body->origin, checkpoint_body->tree_size + 1,
+                              checkpoint_body->root),
+      name, 1764216000, **witness);
+  CommandResult moved = Check({"cosigned", Save("moved.note", checkpoint.out + *other),
+                               Save("areas.key", key.out), witness_key});
+  EXPECT_EQ(moved.exit_code, 1);
+  EXPECT_THAT(moved.err, HasSubstr("does not verify"));
 }
 
 TEST_F(CheckpointInteropTest, ANoteGoSignsOpensWithCorridorsChecker) {

@@ -51,6 +51,10 @@ class AlteringLog final : public AuditLog {
       const std::string& service, const std::string& page_token) override {
     return real_.RecordDigests(service, page_token);
   }
+  absl::StatusOr<v1::ListSigningKeyRotationsResponse> SigningKeyRotations(
+      const std::string& service) override {
+    return real_.SigningKeyRotations(service);
+  }
 
  private:
   AuditLog& real_;

@@ -175,6 +175,7 @@ const Row kMatrix[] = {
     {"AuditService/GetConsistencyProof", R"(service: "areas" first_size: 1 second_size: 1)",
      kReaders},
     {"AuditService/ListRecordDigests", R"(service: "areas")", "OA"},
+    {"AuditService/ListSigningKeyRotations", R"(service: "areas")", kReaders},
     {"AuditService/WatchChanges", R"(service: "areas" start: 0)", kReaders},
 
     {"TokenService/CreateToken", R"(role: ROLE_OVERSIGHT name: "matrix")", "A"},
@@ -195,6 +196,7 @@ const Row kMatrix[] = {
     {"AgreementService/GetComplianceReport", R"(agreement_id: "$AGREEMENT")", kReaders},
 
     {"OperationsService/CreateBackup", R"(service: "areas" folder: "$BACKUP")", "A"},
+    {"OperationsService/RotateSigningKey", R"(service: "routes" reason: "matrix")", "A"},
 };
 
 // The .proto files of every service; referring to their messages links

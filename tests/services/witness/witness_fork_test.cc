@@ -4,7 +4,8 @@
 // the record: restores an older backup, with the same signing key, and
 // writes other entries. Both witnesses refuse every checkpoint of the fork
 // and keep the evidence: the checkpoint they cosigned and the one the fork
-// presented, both signed by the log's key.
+// presented, both signed by the log's key. Before that the operator rotates
+// the key, and the witnesses follow the rotation.
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -161,9 +162,21 @@ TEST_F(WitnessForkTest, BothWitnessesCosignTheLogAndRefuseAForkOfIt) {
   for (const std::string& key : witness_keys_) {
     EXPECT_TRUE(storage::VerifyCosignature(witnessed.note(), key).ok()) << key;
   }
-  const uint64_t cosigned = witnessed.tree_size();
-  ASSERT_TRUE(
-      WaitFor([&] { return CosignedSize(*w1) == cosigned && CosignedSize(*w2) == cosigned; }));
+  ASSERT_TRUE(WaitFor([&] {
+    return CosignedSize(*w1) == witnessed.tree_size() && CosignedSize(*w2) == witnessed.tree_size();
+  }));
+
+  // The operator rotates the key: the witnesses follow the rotation, signed
+  // by the key they trust, and go on cosigning under the new key.
+  CommandResult rotated = RunCorridorctl(
+      address, {"admin", "rotate-key", "--service=areas", "--reason=witness test"}, admin_token_);
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  const uint64_t cosigned = witnessed.tree_size() + 1;  // the rotation's own entry
+  ASSERT_TRUE(WaitFor([&] {
+    return CosignedSize(*w1) == cosigned && CosignedSize(*w2) == cosigned;
+  })) << w1->Logs()
+      << w2->Logs();
+  EXPECT_THAT(w1->Logs(), HasSubstr("rotated its key 1 time(s)"));
 
   // The fork: the older backup, restored and started with the same key on
   // the same address, then made to grow past what the witnesses cosigned.
@@ -181,8 +194,10 @@ TEST_F(WitnessForkTest, BothWitnessesCosignTheLogAndRefuseAForkOfIt) {
     const v1::ForkEvidence evidence = Evidence(*witness)[0];
     EXPECT_EQ(evidence.origin(), kOrigin);
     EXPECT_THAT(evidence.cosigned_note(), HasSubstr(absl::StrCat("\n", cosigned, "\n")));
-    // Both checkpoints are the log's own word.
-    const std::string key = log_key.out.substr(0, log_key.out.size() - 1);
+    // Both checkpoints are the log's own word, under its rotated key.
+    CommandResult rotated_key =
+        RunCorridorctl(fork->address(), {"audit", "key", "--service=areas"}, admin_token_);
+    const std::string key = rotated_key.out.substr(0, rotated_key.out.size() - 1);
     EXPECT_TRUE(storage::OpenNote(evidence.cosigned_note(), key).ok());
     EXPECT_TRUE(storage::OpenNote(evidence.presented_note(), key).ok());
     EXPECT_NE(evidence.presented_note(), evidence.cosigned_note());

@@ -20,6 +20,7 @@ using storage::merkle::Hash;
 using ::testing::HasSubstr;
 
 constexpr char kOrigin[] = "monitor.example.org/corridor/denials";
+constexpr char kFromLog[] = "fetched from the log at 127.0.0.1:7400";
 
 // A log: its leaves' perfect subtrees, checkpoints signed with its key.
 class FakeLog {
@@ -136,8 +137,11 @@ TEST_F(WitnessTest, ACosignatureOfAChangedCheckpointDoesNotVerify) {
 TEST_F(WitnessTest, RefusesAShrunkTreeAndKeepsBothCheckpoints) {
   log_->Append("entry 5");
   ASSERT_TRUE(Add(0, *log_).ok());
-  // fork_ has 5 entries: the log shows a smaller tree than it showed.
-  auto shrunk = Add(6, *fork_);
+  // fork_ has 5 entries. Anyone may show an older checkpoint: no evidence.
+  EXPECT_EQ(Add(6, *fork_).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(witness_->Evidence()->empty());
+  // The log showing it as its current one is a rollback.
+  auto shrunk = Add(6, *fork_, kFromLog);
   EXPECT_EQ(shrunk.status().code(), absl::StatusCode::kAborted);
   EXPECT_THAT(shrunk.status().message(), HasSubstr("shrank from 6 to 5"));
   auto evidence = witness_->Evidence();
@@ -149,7 +153,7 @@ TEST_F(WitnessTest, RefusesAShrunkTreeAndKeepsBothCheckpoints) {
   EXPECT_THAT((*evidence)[0].presented_note(), HasSubstr("\n5\n"));
   EXPECT_EQ(witness_->refusals(), 1u);
   // Shown again, it is refused again and recorded once.
-  EXPECT_EQ(Add(6, *fork_).status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(Add(6, *fork_, kFromLog).status().code(), absl::StatusCode::kAborted);
   EXPECT_EQ(witness_->Evidence()->size(), 1u);
 }
 
@@ -175,12 +179,12 @@ TEST_F(WitnessTest, AFailingProofIsTheCallersErrorUnlessTheLogGaveIt) {
   EXPECT_EQ(from_caller.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(from_caller.status().message(), HasSubstr("consistency_proof"));
   EXPECT_TRUE(witness_->Evidence()->empty());
-  auto from_log = Add(6, *fork_, "fetched from the log at 127.0.0.1:7400");
+  auto from_log = Add(6, *fork_, kFromLog);
   EXPECT_EQ(from_log.status().code(), absl::StatusCode::kAborted);
   auto evidence = witness_->Evidence();
   ASSERT_EQ(evidence->size(), 1u);
   EXPECT_THAT((*evidence)[0].reason(), HasSubstr("rewritten"));
-  EXPECT_EQ((*evidence)[0].proof_source(), "fetched from the log at 127.0.0.1:7400");
+  EXPECT_EQ((*evidence)[0].proof_source(), kFromLog);
   // The true log still grows, and is still cosigned.
   log_->Append("entry 6");
   EXPECT_TRUE(Add(6, *log_).ok());
@@ -210,13 +214,43 @@ TEST_F(WitnessTest, RefusesWhatItCannotCheck) {
 TEST_F(WitnessTest, ARestartedWitnessRemembersWhatItCosignedAndRefused) {
   log_->Append("entry 5");
   ASSERT_TRUE(Add(0, *log_).ok());
-  ASSERT_EQ(Add(6, *fork_).status().code(), absl::StatusCode::kAborted);
+  ASSERT_EQ(Add(6, *fork_, kFromLog).status().code(), absl::StatusCode::kAborted);
   Reopen();
-  EXPECT_EQ(Add(6, *fork_).status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(Add(6, *fork_, kFromLog).status().code(), absl::StatusCode::kAborted);
   EXPECT_EQ(witness_->Evidence()->size(), 1u);
   auto latest = witness_->Latest(kOrigin);
   ASSERT_TRUE(latest.ok() && latest->has_value());
   EXPECT_EQ((*latest)->tree_size(), 6u);
+}
+
+TEST_F(WitnessTest, FollowsTheLogsKeyRotationsAndNothingElse) {
+  ASSERT_TRUE(Add(0, *log_).ok());
+  auto next = *storage::TreeSigner::LoadOrCreate(dir_.Sub("log-next.pem"));
+  FakeLog rotated(next.get());
+  for (int i = 0; i < 5; ++i) rotated.Append(absl::StrCat("entry ", i));
+  v1::SigningKeyRotation rotation;
+  rotation.set_sequence(1);
+  rotation.set_service("denials");
+  rotation.set_previous_public_key(log_signer_->public_key());
+  rotation.set_public_key(next->public_key());
+  rotation.set_tree_size(5);
+  const std::string signed_bytes = storage::KeyRotationSigningInput(
+      "denials", 1, rotation.previous_public_key(), rotation.public_key(), 5);
+  rotation.set_previous_key_signature(*log_signer_->Sign(signed_bytes));
+  rotation.set_new_key_signature(*next->Sign(signed_bytes));
+  const std::string new_key = storage::NoteVerifierKey(kOrigin, next->public_key());
+
+  EXPECT_EQ(witness_->AddCheckpoint(5, {}, rotated.Note(), "").status().code(),
+            absl::StatusCode::kUnauthenticated);
+  v1::SigningKeyRotation forged = rotation;
+  forged.mutable_new_key_signature()->back() ^= 1;
+  EXPECT_EQ(witness_->FollowKeyRotations(kOrigin, new_key, {forged}).code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(witness_->AddCheckpoint(5, {}, rotated.Note(), "").status().code(),
+            absl::StatusCode::kUnauthenticated);
+  ASSERT_TRUE(witness_->FollowKeyRotations(kOrigin, new_key, {rotation}).ok());
+  EXPECT_TRUE(witness_->AddCheckpoint(5, {}, rotated.Note(), "").ok());
+  EXPECT_EQ(witness_->logs().at(kOrigin), new_key);
 }
 
 TEST(WitnessOptionsTest, NamesWhatIsWrong) {
