@@ -24,6 +24,19 @@ absl::Status CheckSize(absl::string_view field, uint64_t size, uint64_t current)
   return absl::OkStatus();
 }
 
+// The RFC 6962 audit path of entry `index` in the first `tree_size`.
+absl::StatusOr<v1::InclusionProof> InclusionProofOf(const storage::Store& store, uint64_t index,
+                                                    uint64_t tree_size) {
+  CORRIDOR_ASSIGN_OR_RETURN(
+      const std::vector<storage::merkle::Hash> path,
+      storage::merkle::InclusionProof(store.journal_nodes(), index, tree_size));
+  v1::InclusionProof proof;
+  proof.set_leaf_index(index);
+  proof.set_tree_size(tree_size);
+  for (const auto& hash : path) proof.add_audit_path(storage::merkle::ToBytes(hash));
+  return proof;
+}
+
 // Entries read from the journal at a time, and how often an idle stream
 // checks whether its client has left.
 constexpr uint64_t kWatchBatch = 256;
@@ -200,15 +213,8 @@ grpc::Status AuditService::GetInclusionProof(grpc::ServerContext* context,
                                            Find(request->service(), &name));
                  const uint64_t size = storage->store->journal_head().size;
                  CORRIDOR_RETURN_IF_ERROR(CheckSize("tree_size", request->tree_size(), size));
-                 CORRIDOR_ASSIGN_OR_RETURN(
-                     const std::vector<storage::merkle::Hash> path,
-                     storage::merkle::InclusionProof(storage->store->journal_nodes(),
-                                                     request->leaf_index(), request->tree_size()));
-                 v1::InclusionProof proof;
-                 proof.set_leaf_index(request->leaf_index());
-                 proof.set_tree_size(request->tree_size());
-                 for (const auto& hash : path) proof.add_audit_path(storage::merkle::ToBytes(hash));
-                 return proof;
+                 return InclusionProofOf(*storage->store, request->leaf_index(),
+                                         request->tree_size());
                });
 }
 
@@ -233,14 +239,7 @@ grpc::Status AuditService::GetInclusionProofByHash(
               "tree_size: the entry with this leaf hash is entry ", index, ", not among the first ",
               request->tree_size(), "; ask against a later checkpoint"));
         }
-        CORRIDOR_ASSIGN_OR_RETURN(const std::vector<storage::merkle::Hash> path,
-                                  storage::merkle::InclusionProof(storage->store->journal_nodes(),
-                                                                  index, request->tree_size()));
-        v1::InclusionProof proof;
-        proof.set_leaf_index(index);
-        proof.set_tree_size(request->tree_size());
-        for (const auto& hash : path) proof.add_audit_path(storage::merkle::ToBytes(hash));
-        return proof;
+        return InclusionProofOf(*storage->store, index, request->tree_size());
       });
 }
 
