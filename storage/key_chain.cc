@@ -35,12 +35,26 @@ absl::StatusOr<int> FollowKeyRotations(const std::string& service, const std::st
     ++followed;
   }
   if (key != current) {
-    return absl::DataLossError(absl::StrCat("the head is signed by the key ", Short(current),
-                                            "…, and no chain of rotations signed "
-                                            "by the pinned key ",
-                                            Short(pinned), "… leads to it"));
+    return absl::DataLossError(
+        absl::StrCat("no chain of rotations, each signed by the key before it, leads from the key ",
+                     Short(pinned), "… to the key ", Short(current), "…"));
   }
   return followed;
+}
+
+absl::Status CheckKeyNotRetired(const std::string& service, const std::string& key,
+                                uint64_t tree_size,
+                                const std::vector<v1::SigningKeyRotation>& rotations) {
+  for (const v1::SigningKeyRotation& rotation : rotations) {
+    if (rotation.previous_public_key() == key && tree_size > rotation.tree_size() + 1) {
+      return absl::DataLossError(absl::StrCat(
+          "it is signed by the key ", Short(key), "… that key rotation ", rotation.sequence(),
+          " of ", service, " retired at ", rotation.tree_size(),
+          " entries, and covers more: whoever signed it is not the service (a copy of the old "
+          "key, or an older backup run on)"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace corridor::storage

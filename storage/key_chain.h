@@ -20,6 +20,14 @@ absl::StatusOr<int> FollowKeyRotations(const std::string& service, const std::st
                                        const std::string& current,
                                        const std::vector<v1::SigningKeyRotation>& rotations);
 
+// DATA_LOSS if one of `rotations` retired `key` before the journal reached
+// `tree_size` entries: a head or checkpoint of that size signed by it is not
+// the service's, whoever holds the old key. (The rotation's own entry may
+// still be signed by the old key: the new one signs from the entry after.)
+absl::Status CheckKeyNotRetired(const std::string& service, const std::string& key,
+                                uint64_t tree_size,
+                                const std::vector<v1::SigningKeyRotation>& rotations);
+
 }  // namespace corridor::storage
 
 #endif  // CORRIDOR_STORAGE_KEY_CHAIN_H_

@@ -138,6 +138,9 @@ class Verification {
   // Follows the service's key rotations from the key `from` to `to`
   // (report_->rotations_followed); the chain's break otherwise.
   absl::Status FollowRotations(const std::string& from, const std::string& to);
+  // A finding if a key rotation retired the key that signed `head` before
+  // the journal reached its size.
+  absl::Status CheckNotRetired(const v1::SignedTreeHead& head);
   absl::Status CheckRecords();
   absl::Status FetchDigests(std::vector<storage::RecordDigest>* unmatched);
 
@@ -262,6 +265,16 @@ absl::Status Verification::FollowRotations(const std::string& from, const std::s
   return absl::OkStatus();
 }
 
+absl::Status Verification::CheckNotRetired(const v1::SignedTreeHead& head) {
+  CORRIDOR_ASSIGN_OR_RETURN(const v1::ListSigningKeyRotationsResponse listed,
+                            log_.SigningKeyRotations(service_));
+  absl::Status retired =
+      storage::CheckKeyNotRetired(service_, head.public_key(), head.tree_size(),
+                                  {listed.rotations().begin(), listed.rotations().end()});
+  if (!retired.ok()) return Finding(absl::StrCat("the tree head: ", retired.message()));
+  return absl::OkStatus();
+}
+
 absl::Status Verification::Run(const std::string& service) {
   CORRIDOR_ASSIGN_OR_RETURN(report_->head, log_.Head(service));
   const v1::SignedTreeHead& head = report_->head;
@@ -278,6 +291,7 @@ absl::Status Verification::Run(const std::string& service) {
     }
   }
   if (absl::Status s = CheckSignature(head); !s.ok()) return Finding(s.message());
+  CORRIDOR_RETURN_IF_ERROR(CheckNotRetired(head));
   if (report_->saved) {
     CORRIDOR_RETURN_IF_ERROR(CheckExtends(head, *report_->saved));
     if (report_->saved->public_key() != head.public_key()) {

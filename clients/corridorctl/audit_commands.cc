@@ -140,6 +140,33 @@ absl::Status CheckPinned(const v1::Checkpoint& checkpoint, const std::string& lo
   return absl::OkStatus();
 }
 
+// Every rotation of `service`'s key, oldest first.
+absl::StatusOr<std::vector<v1::SigningKeyRotation>> RotationsOf(Session& session,
+                                                                const std::string& service) {
+  CORRIDOR_ASSIGN_OR_RETURN(const v1::ListSigningKeyRotationsResponse listed,
+                            AuditLogFor(session, service)->SigningKeyRotations(service));
+  return std::vector<v1::SigningKeyRotation>(listed.rotations().begin(), listed.rotations().end());
+}
+
+// The verifier key a witnessed checkpoint must be signed by: the head's, or
+// an earlier key of the chain that leads to it, if the checkpoint was
+// published before that key was retired.
+absl::StatusOr<std::string> WitnessedSigningKey(Session& session, const v1::Checkpoint& checkpoint,
+                                                const v1::SignedTreeHead& head) {
+  absl::StatusOr<std::string> key = storage::PublicKeyOfVerifierKey(checkpoint.verifier_key());
+  if (!key.ok() || *key == head.public_key()) {
+    return storage::NoteVerifierKey(checkpoint.origin(), head.public_key());
+  }
+  CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::SigningKeyRotation> rotations,
+                            RotationsOf(session, checkpoint.service()));
+  CORRIDOR_RETURN_IF_ERROR(
+      storage::CheckKeyNotRetired(checkpoint.service(), *key, checkpoint.tree_size(), rotations));
+  CORRIDOR_RETURN_IF_ERROR(
+      storage::FollowKeyRotations(checkpoint.service(), *key, head.public_key(), rotations)
+          .status());
+  return checkpoint.verifier_key();
+}
+
 // No checkpoint cosigned by enough witnesses: an audit failure (exit 6),
 // since the witnesses may have refused what the service shows.
 int FailWitnessed(Session& session, const std::string& service, const grpc::Status& status) {
@@ -156,19 +183,20 @@ int FailWitnessed(Session& session, const std::string& service, const grpc::Stat
 absl::StatusOr<std::string> FollowPinnedKey(Session& session, const v1::Checkpoint& checkpoint,
                                             const std::string& pinned) {
   CORRIDOR_ASSIGN_OR_RETURN(const std::string pinned_key, storage::PublicKeyOfVerifierKey(pinned));
-  absl::StatusOr<std::string> current = storage::PublicKeyOfVerifierKey(checkpoint.verifier_key());
-  if (!current.ok() || *current == pinned_key) return pinned;
-  CORRIDOR_ASSIGN_OR_RETURN(
-      const v1::ListSigningKeyRotationsResponse listed,
-      AuditLogFor(session, checkpoint.service())->SigningKeyRotations(checkpoint.service()));
-  const std::vector<v1::SigningKeyRotation> rotations(listed.rotations().begin(),
-                                                      listed.rotations().end());
+  CORRIDOR_ASSIGN_OR_RETURN(const std::string current,
+                            storage::PublicKeyOfVerifierKey(checkpoint.verifier_key()));
+  CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::SigningKeyRotation> rotations,
+                            RotationsOf(session, checkpoint.service()));
+  // A retired key signs nothing for the service after its rotation.
+  CORRIDOR_RETURN_IF_ERROR(storage::CheckKeyNotRetired(checkpoint.service(), current,
+                                                       checkpoint.tree_size(), rotations));
+  if (current == pinned_key) return pinned;
   CORRIDOR_ASSIGN_OR_RETURN(
       const int followed,
-      storage::FollowKeyRotations(checkpoint.service(), pinned_key, *current, rotations));
+      storage::FollowKeyRotations(checkpoint.service(), pinned_key, current, rotations));
   session.err() << "the key of " << checkpoint.service() << " was rotated " << followed
                 << " time(s) since the pinned key; each rotation is signed by the key before it\n";
-  return storage::NoteVerifierKey(pinned.substr(0, pinned.find('+')), *current);
+  return storage::NoteVerifierKey(pinned.substr(0, pinned.find('+')), current);
 }
 
 // `audit checkpoint` prints the signed note exactly as signed (its bytes
@@ -223,7 +251,10 @@ int AuditCheckpoint(Session& session, Flags& flags, const Args& args, bool key_o
   if (!log_key->empty() || !quorum->keys.empty()) {
     session.err() << "checkpoint of " << checkpoint.service() << " at "
                   << WithThousands(checkpoint.tree_size()) << " entries"
-                  << (log_key->empty() ? "" : ": signed by the pinned key")
+                  << (log_key->empty()           ? ""
+                      : *signing_key == *log_key ? ": signed by the pinned key"
+                                                 : ": signed by the key the pinned key's "
+                                                   "rotations lead to")
                   << (cosigners.empty() ? "" : ", cosigned by " + absl::StrJoin(cosigners, ", "))
                   << "\n";
   }
@@ -324,9 +355,9 @@ int CheckWitnessed(Session& session, const std::string& service, const v1::Signe
     return FailWitnessed(session, service, s);
   }
   std::vector<std::string> cosigners;
-  absl::Status checked =
-      CheckPinned(checkpoint, storage::NoteVerifierKey(checkpoint.origin(), head.public_key()),
-                  quorum, &cosigners);
+  absl::StatusOr<std::string> signing_key = WitnessedSigningKey(session, checkpoint, head);
+  absl::Status checked = signing_key.status();
+  if (checked.ok()) checked = CheckPinned(checkpoint, *signing_key, quorum, &cosigners);
   if (checked.ok()) {
     const bool older = checkpoint.tree_size() <= head.tree_size();
     const uint64_t first = older ? checkpoint.tree_size() : head.tree_size();

@@ -19,6 +19,24 @@ bool FileExists(const std::string& path) {
   return stat(path.c_str(), &info) == 0;
 }
 
+// A key that a rotation retired (from a backup made before it) must not
+// sign again: heads it signs would be refused by every verifier.
+absl::Status CheckKeyIsTheLastRotated(const storage::Store& store,
+                                      const storage::TreeSigner& signer,
+                                      const std::string& key_path) {
+  CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::SigningKeyRotation> rotations,
+                            SigningKeyRotations(store));
+  if (rotations.empty() || rotations.back().public_key() == signer.public_key()) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the key at ", key_path, " is not the one the journal's last key rotation (",
+      rotations.back().sequence(),
+      ") names: a retired key (from a backup made before the rotation?) must not sign again. "
+      "Put the rotated key back, or, for a key truly lost, start with --allow_new_signing_key "
+      "and publish the new verifier key"));
+}
+
 }  // namespace
 
 absl::StatusOr<ServiceStorage> OpenServiceStorage(
@@ -86,6 +104,9 @@ absl::StatusOr<ServiceStorage> OpenServiceStorage(
     CORRIDOR_LOG(WARNING) << "a NEW journal signing key for " << options.data_dir << " (its "
                           << entries << " entries were signed with another): publish the new "
                           << "verifier key (corridorctl audit key); every pinned key fails";
+  }
+  if (!options.allow_new_signing_key) {
+    CORRIDOR_RETURN_IF_ERROR(CheckKeyIsTheLastRotated(*opened.store, **signer, key_path));
   }
   if (!kept_apart) opened.files_beside_store = {key_path};
   opened.signing_key_path = key_path;

@@ -40,6 +40,9 @@ const storage::Table<v1::ForkEvidence>& EvidenceTable() {
   return *table;
 }
 
+// Meta key of the key a log's rotations led to, by origin.
+constexpr char kTrustedKeyMeta[] = "trusted-log-key/";
+
 storage::Origin WitnessOrigin(const std::string& name) {
   storage::Origin origin;
   origin.principal.set_name(name);
@@ -82,6 +85,17 @@ absl::StatusOr<std::unique_ptr<Witness>> Witness::Create(storage::Store* store,
   if (log_keys.empty()) {
     return absl::InvalidArgumentError(
         "log keys: a witness needs the verifier key of at least one log to follow");
+  }
+  // A key reached through a log's rotations outlives a restart: the key in
+  // the file may be one the log retired since.
+  for (auto& [origin, key] : log_keys) {
+    CORRIDOR_ASSIGN_OR_RETURN(std::optional<std::string> followed,
+                              store->GetMeta(absl::StrCat(kTrustedKeyMeta, origin)));
+    if (followed.has_value() && *followed != key) {
+      CORRIDOR_LOG(INFO) << origin << ": trusting " << *followed
+                         << ", reached earlier from the configured key through its rotations";
+      key = *followed;
+    }
   }
   std::unique_ptr<Witness> witness(
       new Witness(store, signer, std::move(options.name), std::move(log_keys)));
@@ -281,6 +295,10 @@ absl::Status Witness::FollowKeyRotations(const std::string& origin, const std::s
   const std::string service = slash == std::string::npos ? origin : origin.substr(slash + 1);
   CORRIDOR_ASSIGN_OR_RETURN(const int followed,
                             storage::FollowKeyRotations(service, from, to, rotations));
+  storage::Mutation remembered;
+  remembered.SetOrigin(WitnessOrigin(name_));
+  remembered.PutMeta(absl::StrCat(kTrustedKeyMeta, origin), current_key);
+  CORRIDOR_RETURN_IF_ERROR(store_->Commit(remembered).status());
   trusted->second = current_key;
   CORRIDOR_LOG(WARNING) << origin << " rotated its key " << followed
                         << " time(s), each rotation signed by the key before it: trusting "

@@ -6,6 +6,8 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/module.h"
@@ -85,6 +87,37 @@ TEST_F(KeyRotationTest, ARotationIsAJournalEntrySignedByBothKeys) {
   const std::string last = storage_.signer->public_key();
   Open();
   EXPECT_EQ(storage_.signer->public_key(), last);
+}
+
+// A copy of the old key, from a backup made before the rotation, signs
+// nothing for the service any more.
+TEST_F(KeyRotationTest, ARetiredKeyIsRefused) {
+  const std::string key_path = dir_.Sub("keys/routes.pem");
+  std::filesystem::copy_file(key_path, dir_.Sub("old.pem"));
+  const std::string first = storage_.signer->public_key();
+  const uint64_t at = storage_.store->journal_head().size;
+  ASSERT_TRUE(RotateSigningKey("routes", storage_, Admin(), "yearly rotation").ok());
+  auto rotations = SigningKeyRotations(*storage_.store);
+  ASSERT_TRUE(rotations.ok());
+  // Heads up to the rotation's own entry may carry the old key; none after.
+  EXPECT_TRUE(storage::CheckKeyNotRetired("routes", first, at + 1, *rotations).ok());
+  auto retired = storage::CheckKeyNotRetired("routes", first, at + 2, *rotations);
+  EXPECT_EQ(retired.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(retired.message(), HasSubstr("retired at"));
+  EXPECT_TRUE(
+      storage::CheckKeyNotRetired("routes", storage_.signer->public_key(), at + 100, *rotations)
+          .ok());
+
+  // The service refuses to start with the old key put back.
+  storage_ = ServiceStorage();
+  std::filesystem::copy_file(dir_.Sub("old.pem"), key_path,
+                             std::filesystem::copy_options::overwrite_existing);
+  ModuleOptions options;
+  options.data_dir = dir_.Sub("data");
+  options.signing_key_path = key_path;
+  auto refused = OpenServiceStorage(options, {});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("retired key"));
 }
 
 TEST_F(KeyRotationTest, ARotationACrashInterruptedIsFinishedOrUndoneAtStart) {

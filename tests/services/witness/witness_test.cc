@@ -251,6 +251,11 @@ TEST_F(WitnessTest, FollowsTheLogsKeyRotationsAndNothingElse) {
   ASSERT_TRUE(witness_->FollowKeyRotations(kOrigin, new_key, {rotation}).ok());
   EXPECT_TRUE(witness_->AddCheckpoint(5, {}, rotated.Note(), "").ok());
   EXPECT_EQ(witness_->logs().at(kOrigin), new_key);
+  // Restarted, it still trusts the new key, not the retired one of its file.
+  Reopen();
+  EXPECT_EQ(witness_->logs().at(kOrigin), new_key);
+  EXPECT_EQ(witness_->AddCheckpoint(5, {}, log_->Note(), "").status().code(),
+            absl::StatusCode::kUnauthenticated);
 }
 
 TEST(WitnessOptionsTest, NamesWhatIsWrong) {
