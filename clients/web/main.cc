@@ -15,11 +15,11 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/web/web_server.h"
 #include "common/credentials.h"
+#include "common/flags_usage.h"
 #include "common/log.h"
 #include "common/server.h"
 
@@ -132,14 +132,7 @@ int main(int argc, char** argv) {
       "the Corridor dashboard and JSON gateway, in front of the services at "
       "--target.\n\nUsage: corridor-web [--listen=127.0.0.1:7480] [--target=127.0.0.1:7400] "
       "[--assets=build/web] [--tls_ca=PEM]");
-  // Abseil lists by default only the flags of a file named after the
-  // program; these are in clients/web/main.cc.
-  absl::FlagsUsageConfig usage;
-  usage.contains_helpshort_flags = [](absl::string_view file) {
-    return absl::EndsWith(file, "clients/web/main.cc");
-  };
-  usage.contains_help_flags = usage.contains_helpshort_flags;
-  absl::SetFlagsUsageConfig(usage);
+  corridor::ListFlagsOf("clients/web/main.cc");
   absl::ParseCommandLine(argc, argv);
   return corridor::web::Main();
 }

@@ -7,10 +7,10 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/flags_usage.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/server.h"
@@ -229,12 +229,7 @@ void SetUsage(const std::string& program, const std::string& fixed_services) {
       fixed_services.empty() ? " [--services=areas,...]" : "",
       " [--tls_cert=PEM --tls_key=PEM --tls_ca=PEM] [--backup_root=DIR]\n"
       "See README.md (\"What gets built\") for the whole picture."));
-  absl::FlagsUsageConfig config;
-  config.contains_helpshort_flags = [](absl::string_view file) {
-    return absl::EndsWith(file, "services/common/server_main.cc");
-  };
-  config.contains_help_flags = config.contains_helpshort_flags;
-  absl::SetFlagsUsageConfig(config);
+  ListFlagsOf("services/common/server_main.cc");
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/credentials.h"
+#include "common/flags_usage.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/metrics_server.h"
@@ -187,12 +188,7 @@ int main(int argc, char** argv) {
       "consistent with the last it cosigned, and keeps any contradiction as evidence.\n\nUsage: "
       "corridor-witness --name=NAME --key_file=PEM --log_keys_file=FILE [--data_dir=DIR] "
       "[--target=HOST:PORT --token_file=FILE] [--listen=127.0.0.1:7600]");
-  absl::FlagsUsageConfig usage;
-  usage.contains_helpshort_flags = [](absl::string_view file) {
-    return absl::EndsWith(file, "services/witness/main.cc");
-  };
-  usage.contains_help_flags = usage.contains_helpshort_flags;
-  absl::SetFlagsUsageConfig(usage);
+  corridor::ListFlagsOf("services/witness/main.cc");
   absl::ParseCommandLine(argc, argv);
   absl::Status status = corridor::witness::Run();
   if (!status.ok()) {
