@@ -7,10 +7,13 @@
 
 namespace corridor {
 
-void ListFlagsOf(std::string file) {
+void ListFlagsOf(std::vector<std::string> files) {
   absl::FlagsUsageConfig config;
-  config.contains_helpshort_flags = [file = std::move(file)](absl::string_view path) {
-    return absl::EndsWith(path, file);
+  config.contains_helpshort_flags = [files = std::move(files)](absl::string_view path) {
+    for (const std::string& file : files) {
+      if (absl::EndsWith(path, file)) return true;
+    }
+    return false;
   };
   config.contains_help_flags = config.contains_helpshort_flags;
   absl::SetFlagsUsageConfig(config);

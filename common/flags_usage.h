@@ -5,12 +5,14 @@
 #define CORRIDOR_COMMON_FLAGS_USAGE_H_
 
 #include <string>
+#include <vector>
 
 namespace corridor {
 
-// --help and --helpshort list the flags of the source file whose path ends
-// in `file`, e.g. "services/witness/main.cc". Call before parsing.
-void ListFlagsOf(std::string file);
+// --help and --helpshort list the flags of the source files whose paths end
+// in one of `files`, e.g. "services/witness/main.cc". Call before parsing.
+void ListFlagsOf(std::vector<std::string> files);
+inline void ListFlagsOf(std::string file) { ListFlagsOf(std::vector<std::string>{file}); }
 
 }  // namespace corridor
 

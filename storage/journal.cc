@@ -179,11 +179,13 @@ absl::StatusOr<uint64_t> Store::FindJournalLeaf(const merkle::Hash& leaf_hash) c
 }
 
 absl::Status Store::Impl::WriteOrdered(rocksdb::WriteBatch* batch, v1::JournalEntry* entry,
-                                       const OutboxMessages* outbox) {
+                                       const OutboxMessages* outbox,
+                                       const std::vector<std::string>* verbatim) {
   Writer self;
   self.batch = batch;
   self.entry = entry;
   self.outbox = outbox;
+  self.verbatim = verbatim;
   std::vector<Writer*> group;
   {
     absl::MutexLock lock(&queue_mu_);
@@ -226,6 +228,11 @@ absl::StatusOr<Store::Impl::GroupWrite> Store::Impl::Combine(const std::vector<W
   const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
   for (Writer* w : group) {
     if (w->entry != nullptr) AppendEntry(w->entry, now, &write);
+    if (w->verbatim != nullptr) {
+      for (const std::string& bytes : *w->verbatim) {
+        CORRIDOR_RETURN_IF_ERROR(AppendVerbatim(bytes, &write));
+      }
+    }
     CORRIDOR_RETURN_IF_ERROR(StageOutbox(*w->outbox, &write));
     BatchCopier copier(&write.batch, handles_);
     CORRIDOR_RETURN_IF_ERROR(FromRocks(w->batch->Iterate(&copier), "preparing a write"));
@@ -240,10 +247,27 @@ void Store::Impl::AppendEntry(v1::JournalEntry* entry, const google::protobuf::T
                               GroupWrite* write) const {
   entry->set_index(write->frontier.size());
   *entry->mutable_time() = now;
-  const std::string bytes = SerializeDeterministic(*entry);
-  write->batch.Put(audit(), EntryKey(entry->index()), bytes);
+  PutLeaf(entry->index(), SerializeDeterministic(*entry), write);
+}
+
+absl::Status Store::Impl::AppendVerbatim(const std::string& bytes, GroupWrite* write) const {
+  v1::JournalEntry entry;
+  if (!entry.ParseFromString(bytes)) {
+    return absl::InvalidArgumentError("a replicated journal entry could not be parsed");
+  }
+  if (entry.index() != write->frontier.size()) {
+    return absl::FailedPreconditionError(absl::StrCat("replicated journal entry ", entry.index(),
+                                                      " does not follow this journal, which holds ",
+                                                      write->frontier.size(), " entries"));
+  }
+  PutLeaf(entry.index(), bytes, write);
+  return absl::OkStatus();
+}
+
+void Store::Impl::PutLeaf(uint64_t index, const std::string& bytes, GroupWrite* write) const {
+  write->batch.Put(audit(), EntryKey(index), bytes);
   const merkle::Hash leaf = merkle::LeafHash(bytes);
-  write->batch.Put(audit(), LeafKey(leaf), KeyWriter().Uint64(entry->index()).Release());
+  write->batch.Put(audit(), LeafKey(leaf), KeyWriter().Uint64(index).Release());
   for (const merkle::Frontier::Node& node : write->frontier.Append(leaf)) {
     write->batch.Put(audit(), NodeKey(node.level, node.index), merkle::ToBytes(node.hash));
   }

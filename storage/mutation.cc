@@ -23,6 +23,13 @@ void Mutation::Update(const TableSchema& table, const google::protobuf::Message&
   Add(table, record, /*insert=*/false, expected_version);
 }
 
+void Mutation::Replicate(const TableSchema& table, const google::protobuf::Message& record,
+                         std::string payload, uint64_t version) {
+  Add(table, record, /*insert=*/false, /*expected_version=*/0);
+  records_.back().payload = std::move(payload);
+  records_.back().replicated_version = version;
+}
+
 void Mutation::PutMeta(std::string key, std::string value) {
   meta_.emplace_back(std::move(key), std::move(value));
 }

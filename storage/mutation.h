@@ -47,6 +47,13 @@ class Mutation {
     Update(table.schema(), record, expected_version);
   }
 
+  // Stores a record exactly as another store holds it at `version` (a
+  // mirror copying its primary, Store::AppendReplicated): `payload` is the
+  // primary's bytes of `record`. A record already stored at `version` or
+  // later is left as it is.
+  void Replicate(const TableSchema& table, const google::protobuf::Message& record,
+                 std::string payload, uint64_t version);
+
   // Sets a store-wide metadata value (e.g. "reference data loaded").
   void PutMeta(std::string key, std::string value);
 
@@ -81,6 +88,7 @@ class Mutation {
     std::vector<std::vector<std::string>> terms;  // per index of the table
     bool insert;
     uint64_t expected_version;
+    uint64_t replicated_version = 0;  // set by Replicate
   };
   const std::vector<RecordWrite>& records() const { return records_; }
   const std::vector<std::pair<std::string, std::string>>& meta() const { return meta_; }

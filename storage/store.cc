@@ -174,6 +174,7 @@ absl::StatusOr<uint64_t> Store::Impl::Stage(const Mutation::RecordWrite& write,
     return FromRocks(s, absl::StrCat("reading ", info.noun, " ", write.description));
   }
   const bool exists = s.ok();
+  if (write.replicated_version != 0) return StageReplicated(write, record_key, existing, batch);
   if (write.insert && exists) {
     return absl::AlreadyExistsError(
         absl::StrCat(info.key_field, ": ", info.noun, " \"", write.description,
@@ -195,6 +196,22 @@ absl::StatusOr<uint64_t> Store::Impl::Stage(const Mutation::RecordWrite& write,
   StageIndexChanges(indexes(), table, write.primary_key, old_terms, write.terms, batch);
   batch->Put(records(), record_key, EncodeValue(new_version, write.payload));
   return new_version;
+}
+
+absl::StatusOr<uint64_t> Store::Impl::StageReplicated(const Mutation::RecordWrite& write,
+                                                      const std::string& record_key,
+                                                      const std::string& existing,
+                                                      rocksdb::WriteBatch* batch) {
+  const TableSchema& table = *write.table;
+  std::vector<std::vector<std::string>> old_terms(table.indexes().size());
+  if (!existing.empty()) {
+    CORRIDOR_ASSIGN_OR_RETURN(RawRecord current, DecodeValue(existing));
+    if (current.version >= write.replicated_version) return current.version;
+    CORRIDOR_ASSIGN_OR_RETURN(old_terms, StoredTerms(table, current, write.description));
+  }
+  StageIndexChanges(indexes(), table, write.primary_key, old_terms, write.terms, batch);
+  batch->Put(records(), record_key, EncodeValue(write.replicated_version, write.payload));
+  return write.replicated_version;
 }
 
 absl::Status CreatePrivateFolders(const std::string& path) {
@@ -259,6 +276,11 @@ absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
   if (impl_->options().read_only) {
     return absl::FailedPreconditionError("the store is open read-only");
   }
+  if (impl_->options().replica) {
+    return absl::FailedPreconditionError(
+        "this database is a mirror's copy of another deployment's: it takes no writes of its "
+        "own; write to the primary");
+  }
   std::vector<std::string> record_keys;
   for (const Mutation::RecordWrite& write : mutation.records()) {
     record_keys.push_back(write.table->RecordKey(write.primary_key));
@@ -298,6 +320,34 @@ absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
   result.leaf_hash = merkle::LeafHash(SerializeDeterministic(entry));
   last_commit = {true, result.journal_index, result.leaf_hash};
   return result;
+}
+
+absl::Status Store::AppendReplicated(const std::vector<std::string>& entries,
+                                     const Mutation& records) {
+  if (impl_->options().read_only || !impl_->options().journal) {
+    return absl::FailedPreconditionError("a mirror's store must be writable and keep its journal");
+  }
+  std::vector<std::string> record_keys;
+  for (const Mutation::RecordWrite& write : records.records()) {
+    if (write.replicated_version == 0) {
+      return absl::InternalError("AppendReplicated takes Mutation::Replicate writes only");
+    }
+    record_keys.push_back(write.table->RecordKey(write.primary_key));
+  }
+  if (absl::flat_hash_set<std::string>(record_keys.begin(), record_keys.end()).size() !=
+      record_keys.size()) {
+    return absl::InternalError("a replicated write names one record twice");
+  }
+  Impl::RecordLocks locks(impl_.get(), record_keys);
+  rocksdb::WriteBatch batch;
+  for (size_t i = 0; i < records.records().size(); ++i) {
+    CORRIDOR_RETURN_IF_ERROR(impl_->Stage(records.records()[i], record_keys[i], &batch).status());
+  }
+  for (const auto& [key, deltas] : records.counters()) {
+    batch.Merge(impl_->counters(), key, EncodeCounter(deltas));
+  }
+  const Impl::OutboxMessages no_messages;
+  return impl_->WriteOrdered(&batch, nullptr, &no_messages, &entries);
 }
 
 const LastCommit& LastCommitOnThisThread() { return last_commit; }

@@ -42,6 +42,10 @@ struct StoreOptions {
   // Keep the audit journal: every commit appends an entry, in the same write,
   // to a Merkle tree (RFC 6962). Turn off only to measure what it costs.
   bool journal = true;
+  // A mirror's copy of another store (services/mirror): only
+  // AppendReplicated writes it, so that its journal stays the other's;
+  // Commit is refused.
+  bool replica = false;
 };
 
 // Creates `path` and each missing parent with mode 0700 (readable by this
@@ -147,6 +151,14 @@ class Store {
   // Errors: ALREADY_EXISTS, NOT_FOUND, ABORTED (stale version) naming the
   // table's key field; INTERNAL/UNAVAILABLE for storage failures.
   absl::StatusOr<CommitResult> Commit(const Mutation& mutation);
+
+  // A mirror's write: appends `entries` (another journal's entries, as that
+  // journal hashed them, starting at this journal's size) and stores
+  // `records` (Mutation::Replicate, and the counters they add), as one
+  // synced write. The journal then has the other's leaves, hence its roots
+  // and proofs. FAILED_PRECONDITION if the first entry's index is not this
+  // journal's size; nothing is written on any error.
+  absl::Status AppendReplicated(const std::vector<std::string>& entries, const Mutation& records);
 
   // Reads one record by its encoded primary key. NOT_FOUND if absent.
   absl::StatusOr<RawRecord> Get(const TableSchema& table, absl::string_view primary_key) const;

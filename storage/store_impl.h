@@ -92,6 +92,11 @@ class Store::Impl {
   // new version. The caller holds the record's stripe.
   absl::StatusOr<uint64_t> Stage(const Mutation::RecordWrite& write, const std::string& record_key,
                                  rocksdb::WriteBatch* batch);
+  // Stage for a Mutation::Replicate write; `existing` is the stored value,
+  // empty if none.
+  absl::StatusOr<uint64_t> StageReplicated(const Mutation::RecordWrite& write,
+                                           const std::string& record_key,
+                                           const std::string& existing, rocksdb::WriteBatch* batch);
 
   // Holds the lock stripes of the records a commit writes, from the version
   // check to the end of the write; taken in ascending order so that two
@@ -126,12 +131,15 @@ class Store::Impl {
   absl::StatusOr<merkle::Hash> ReadNode(int level, uint64_t index) const;
 
   // Writes a commit's batch with its outbox messages and, if `entry` is set,
-  // its journal entry and tree nodes. Commits that arrive together share one
+  // its journal entry and tree nodes, or the `verbatim` entries of another
+  // journal (a mirror's). Commits that arrive together share one
   // synced write (a leader writes for the group, as in LevelDB), and entries
   // and outbox messages are numbered in the order they become durable.
   using OutboxMessages = std::vector<std::pair<std::string, std::string>>;
   absl::Status WriteOrdered(rocksdb::WriteBatch* batch, v1::JournalEntry* entry,
-                            const OutboxMessages* outbox) ABSL_LOCKS_EXCLUDED(queue_mu_);
+                            const OutboxMessages* outbox,
+                            const std::vector<std::string>* verbatim = nullptr)
+      ABSL_LOCKS_EXCLUDED(queue_mu_);
 
   JournalHead head() const ABSL_LOCKS_EXCLUDED(head_mu_);
   uint64_t WaitForJournal(uint64_t size, absl::Time deadline) const ABSL_LOCKS_EXCLUDED(head_mu_);
@@ -149,6 +157,7 @@ class Store::Impl {
     rocksdb::WriteBatch* batch = nullptr;
     v1::JournalEntry* entry = nullptr;
     const OutboxMessages* outbox = nullptr;
+    const std::vector<std::string>* verbatim = nullptr;
     absl::Status status;
     bool done = false;
     absl::CondVar wake;
@@ -170,6 +179,9 @@ class Store::Impl {
   absl::StatusOr<GroupWrite> Combine(const std::vector<Writer*>& group);
   void AppendEntry(v1::JournalEntry* entry, const google::protobuf::Timestamp& now,
                    GroupWrite* write) const;
+  absl::Status AppendVerbatim(const std::string& bytes, GroupWrite* write) const;
+  // Adds an entry's bytes, its leaf-hash index and the tree nodes it completes.
+  void PutLeaf(uint64_t index, const std::string& bytes, GroupWrite* write) const;
   // Makes a written group visible: the journal head, outbox numbers, waiters.
   void Publish(GroupWrite write);
   // Hands `status` to every writer of the group and wakes the next leader.

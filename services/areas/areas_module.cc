@@ -98,6 +98,9 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenAreasModule(const ModuleOptio
   absl::StatusOr<ServiceStorage> storage = OpenServiceStorage(
       options, {&AreasTable().schema(), &StatusHistoryTable().schema(), &PartiesTable().schema()});
   if (!storage.ok()) return storage.status();
+  if (options.mirror) {
+    return std::unique_ptr<ServiceModule>(new AreasModule(*std::move(storage), options.access));
+  }
   if (options.load_reference_data) {
     if (absl::Status loaded = LoadReferenceData(storage->store.get()); !loaded.ok()) return loaded;
   }

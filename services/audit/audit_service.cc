@@ -135,11 +135,27 @@ grpc::Status AuditService::GetCheckpoint(grpc::ServerContext* context,
                 "fresh: only oversight bodies and admins may publish a checkpoint at will");
           }
         }
+        if (verified_heads_ != nullptr) return MirroredCheckpoint(name, *request);
         if (request->min_cosignatures() > 0) {
           return checkpoints_->Witnessed(name, *storage, request->min_cosignatures());
         }
         return checkpoints_->Published(name, *storage, request->fresh());
       });
+}
+
+absl::StatusOr<v1::Checkpoint> AuditService::MirroredCheckpoint(
+    const std::string& service, const v1::GetCheckpointRequest& request) const {
+  if (request.fresh()) {
+    return absl::FailedPreconditionError(
+        "fresh: a mirror publishes no checkpoints; ask the primary for a fresh one");
+  }
+  CORRIDOR_ASSIGN_OR_RETURN(v1::Checkpoint checkpoint, verified_heads_->Checkpoint(service));
+  if (static_cast<uint32_t>(checkpoint.cosigned_by_size()) < request.min_cosignatures()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "min_cosignatures: the newest checkpoint of ", service, " this mirror verified carries ",
+        checkpoint.cosigned_by_size(), " cosignatures, fewer than ", request.min_cosignatures()));
+  }
+  return checkpoint;
 }
 
 grpc::Status AuditService::AddCosignature(grpc::ServerContext* context,
@@ -161,6 +177,7 @@ grpc::Status AuditService::GetTreeHead(grpc::ServerContext* context,
       [&](const storage::Origin&) -> absl::StatusOr<v1::SignedTreeHead> {
         std::string name;
         CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage, Find(request->service(), &name));
+        if (verified_heads_ != nullptr) return verified_heads_->TreeHead(name);
         const storage::JournalHead head = storage->store->journal_head();
         // The signature covers microseconds: keep no finer precision.
         const int64_t now_micros = TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime());

@@ -18,6 +18,18 @@
 
 namespace corridor {
 
+// Where a mirror's audit service takes the heads it serves: the primary's,
+// as the mirror verified them (services/mirror), since a mirror holds no key
+// of the primary's and signs nothing itself.
+class VerifiedHeads {
+ public:
+  virtual ~VerifiedHeads() = default;
+  // The newest signed head and checkpoint of `service` whose entries the
+  // copy holds; UNAVAILABLE while none has been verified.
+  virtual absl::StatusOr<v1::SignedTreeHead> TreeHead(const std::string& service) const = 0;
+  virtual absl::StatusOr<v1::Checkpoint> Checkpoint(const std::string& service) const = 0;
+};
+
 class AuditService final : public AdmittedService<v1::AuditService> {
  public:
   // `audited` maps service names to their storage; it, `access` and
@@ -56,6 +68,10 @@ class AuditService final : public AdmittedService<v1::AuditService> {
   grpc::Status WatchChanges(grpc::ServerContext* context, const v1::WatchChangesRequest* request,
                             grpc::ServerWriter<v1::Change>* writer) override;
 
+  // Serve `heads` (valid for this object's lifetime) as the tree heads and
+  // checkpoints: a mirror's. Call before serving.
+  void ServeVerifiedHeads(const VerifiedHeads* heads) { verified_heads_ = heads; }
+
   // Ends every WatchChanges stream (at shutdown), telling clients where to
   // resume.
   void EndStreams();
@@ -68,6 +84,9 @@ class AuditService final : public AdmittedService<v1::AuditService> {
   // The named service's storage; INVALID_ARGUMENT naming `service` if this
   // process does not host it.
   absl::StatusOr<const ServiceStorage*> Find(const std::string& service, std::string* name) const;
+  // A mirror's GetCheckpoint: the primary's newest verified checkpoint.
+  absl::StatusOr<v1::Checkpoint> MirroredCheckpoint(const std::string& service,
+                                                    const v1::GetCheckpointRequest& request) const;
   // The tables a WatchChanges request follows (empty: all), each one of
   // `storage`'s; INVALID_ARGUMENT naming the field otherwise.
   static absl::StatusOr<absl::flat_hash_set<std::string>> WatchedTables(
@@ -76,6 +95,7 @@ class AuditService final : public AdmittedService<v1::AuditService> {
 
   HostedStorage audited_;
   CheckpointPublisher* checkpoints_;
+  const VerifiedHeads* verified_heads_ = nullptr;
   std::atomic<bool> ending_{false};
 };
 

@@ -62,6 +62,11 @@ absl::StatusOr<storage::Origin> AccessControl::Admit(const grpc::ServerContext& 
 
   storage::Origin origin;
   origin.rpc = absl::StrCat("/", service, "/", method);
+  if (!mirror_of_.empty() && !MirrorServes(origin.rpc)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("this is a mirror, a read-only copy of the record kept at ", mirror_of_,
+                     ": send ", origin.rpc, " there"));
+  }
   if (!RoleMayCall(info->role(), origin.rpc)) {
     std::vector<std::string> names;
     for (v1::Role role : RolesAllowed(origin.rpc)) names.push_back(RoleName(role));

@@ -42,6 +42,12 @@ std::vector<v1::Role> RolesAllowed(absl::string_view full_method);
 // True if `role` may call `full_method`; what every call checks.
 bool RoleMayCall(v1::Role role, absl::string_view full_method);
 
+// Whether a mirror (corridor-mirror, a verified copy of another
+// deployment's record) serves `full_method`: the record's reads (Get*,
+// List*, Watch*, ResolveParty, DenialStats) and the mirror's own tokens
+// and backups. Writes of the record are the primary's.
+bool MirrorServes(absl::string_view full_method);
+
 // Every method that has a rule, for tests and documentation.
 std::vector<std::string> MethodsWithRules();
 
@@ -94,6 +100,10 @@ class AccessControl {
   // Admit for a server stream, which also takes one of the caller's token's
   // stream slots: RESOURCE_EXHAUSTED, saying how many are open, when the
   // token already holds max_streams_per_token. Keep `slot` while streaming.
+  // From now on refuse, with FAILED_PRECONDITION naming `primary`, every
+  // call a mirror does not serve (MirrorServes). Call before serving.
+  void ServeAsMirrorOf(std::string primary) { mirror_of_ = std::move(primary); }
+
   absl::StatusOr<storage::Origin> AdmitStream(const grpc::ServerContext& context,
                                               absl::string_view service, absl::string_view method,
                                               StreamSlot* slot) const;
@@ -104,6 +114,7 @@ class AccessControl {
 
   const Authenticator* authenticator_;
   const int max_streams_per_token_;
+  std::string mirror_of_;  // empty unless this process is a mirror
   mutable absl::Mutex streams_mu_;
   mutable absl::flat_hash_map<std::string, int> open_streams_ ABSL_GUARDED_BY(streams_mu_);
 };

@@ -44,6 +44,7 @@ absl::StatusOr<ServiceStorage> OpenServiceStorage(
   storage::StoreOptions store_options;
   store_options.path = options.data_dir;
   store_options.sync = options.sync;
+  store_options.replica = options.mirror;
   ServiceStorage opened;
   absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(store_options);
   if (!store.ok()) return store.status();
@@ -58,6 +59,7 @@ absl::StatusOr<ServiceStorage> OpenServiceStorage(
         });
     if (!built.ok()) return built;
   }
+  if (options.mirror) return opened;  // the primary's key signs what it serves
   const std::string beside = options.data_dir + "/" + kSigningKeyBesideStore;
   const bool kept_apart = !options.signing_key_path.empty();
   const std::string key_path = kept_apart ? options.signing_key_path : beside;

@@ -5,6 +5,7 @@
 #ifndef CORRIDOR_SERVICES_COMMON_MODULE_H_
 #define CORRIDOR_SERVICES_COMMON_MODULE_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +44,10 @@ struct ModuleOptions {
   // Make a new signing key for a journal that has entries but no key
   // (otherwise refused): every verifier's pinned key stops verifying.
   bool allow_new_signing_key = false;
+  // A read-only copy of another deployment's service (corridor-mirror):
+  // the store takes only replicated writes, there is no signing key (the
+  // primary's heads are served), no reference data, no background work.
+  bool mirror = false;
 };
 
 // A service's database and the key that signs its journal's tree heads
@@ -62,6 +67,14 @@ struct ServiceStorage {
   std::vector<std::string> files_beside_store;
   // Where the signing key is kept (RotateSigningKey replaces it there).
   std::string signing_key_path;
+  // What a mirror adds to `mutation` when it stores `after` (a record of
+  // table `table`) as the primary wrote it, over `before` (null if it held
+  // none): the derived data (counters) the service's own writes add beside
+  // the record. Unset: nothing.
+  using MirrorDerivation =
+      std::function<void(const std::string& table, const google::protobuf::Message* before,
+                         const google::protobuf::Message& after, storage::Mutation* mutation)>;
+  MirrorDerivation derive_for_mirror;
 };
 
 // Opens both in options.data_dir, and builds any index of `tables` that a

@@ -76,6 +76,10 @@ ModuleOptions ModuleOptionsFor(const RuntimeOptions& options, const std::string&
     module_options.signing_key_path = absl::StrCat(options.signing_key_dir, "/", name, ".pem");
   }
   module_options.allow_new_signing_key = options.allow_new_signing_key;
+  if (options.mirror && name != kAuthService) {
+    module_options.mirror = true;  // the mirror's own tokens are its own
+    module_options.load_reference_data = false;
+  }
   return module_options;
 }
 
@@ -178,9 +182,10 @@ absl::StatusOr<std::optional<storage::BackupRoot>> OpenBackupRoot(const RuntimeO
 // The exposition of GET /metrics: calls, then each service's database and
 // outboxes, then the process.
 std::string RenderMetrics(const RpcMetrics& rpcs, const HostedStorage& hosted,
-                          absl::Time started) {
+                          const MirrorFollower* mirror, absl::Time started) {
   MetricsText text;
   rpcs.Write(&text);
+  if (mirror != nullptr) mirror->WriteMetrics(&text);
   for (const auto& [name, storage] : hosted) {
     absl::StatusOr<storage::StoreStats> stats = storage->store->Stats();
     if (!stats.ok()) {
@@ -239,6 +244,34 @@ void LogWitnessing(const CheckpointOptions& checkpoints) {
                      << absl::FormatDuration(checkpoints.interval);
 }
 
+// A mirror's follower of its copies (every hosted service but auth), whose
+// heads `audit` serves; null for a primary.
+absl::StatusOr<std::unique_ptr<MirrorFollower>> FollowPrimary(const RuntimeOptions& options,
+                                                              const HostedStorage& storages,
+                                                              AuditService* audit) {
+  if (!options.mirror) {
+    LogWitnessing(options.checkpoints);
+    return nullptr;
+  }
+  HostedStorage copies = storages;
+  copies.erase(kAuthService);
+  CORRIDOR_ASSIGN_OR_RETURN(std::unique_ptr<MirrorFollower> mirror, options.mirror(copies));
+  audit->ServeVerifiedHeads(mirror.get());
+  return mirror;
+}
+
+// The Prometheus endpoint, if options.metrics_listen asks for one.
+absl::StatusOr<std::unique_ptr<MetricsServer>> StartMetrics(const RuntimeOptions& options,
+                                                            std::function<std::string()> render) {
+  if (options.metrics_listen.empty()) return nullptr;
+  CORRIDOR_ASSIGN_OR_RETURN(
+      std::unique_ptr<MetricsServer> server,
+      MetricsServer::Start(options.metrics_listen, std::move(render), options.metrics_limits));
+  CORRIDOR_LOG(INFO) << "Prometheus metrics on http://" << server->address() << "/metrics";
+  WriteAddressFile(options.metrics_port_file, server->address());
+  return server;
+}
+
 }  // namespace
 
 std::string AdminTokenPath(const std::string& data_root) {
@@ -285,6 +318,7 @@ absl::Status RunServices(const RuntimeOptions& options) {
   absl::StatusOr<Credentials> credentials = SetUpCredentials(options, &peers);
   if (!credentials.ok()) return credentials.status();
   AccessControl access(credentials->authenticator, options.max_streams_per_token);
+  if (options.mirror) access.ServeAsMirrorOf(options.mirror_of);
 
   std::vector<std::unique_ptr<ServiceModule>> modules;
   std::vector<HostedService> hosted;
@@ -301,7 +335,8 @@ absl::Status RunServices(const RuntimeOptions& options) {
   CORRIDOR_ASSIGN_OR_RETURN(std::unique_ptr<CheckpointPublisher> checkpoints,
                             CheckpointPublisher::Create(options.checkpoints));
   AuditService audit(storages, &access, checkpoints.get());
-  LogWitnessing(options.checkpoints);
+  CORRIDOR_ASSIGN_OR_RETURN(std::unique_ptr<MirrorFollower> mirror,
+                            FollowPrimary(options, storages, &audit));
 
   hosted.push_back({&audit, v1::AuditService::service_full_name()});
   OperationsService operations(storages, &access, backup_root ? &*backup_root : nullptr);
@@ -309,17 +344,10 @@ absl::Status RunServices(const RuntimeOptions& options) {
 
   const absl::Time started = absl::Now();
   RpcMetrics rpc_metrics;
-  std::unique_ptr<MetricsServer> metrics_server;
-  if (!options.metrics_listen.empty()) {
-    CORRIDOR_ASSIGN_OR_RETURN(
-        metrics_server,
-        MetricsServer::Start(
-            options.metrics_listen, [&] { return RenderMetrics(rpc_metrics, storages, started); },
-            options.metrics_limits));
-    CORRIDOR_LOG(INFO) << "Prometheus metrics on http://" << metrics_server->address()
-                       << "/metrics";
-    WriteAddressFile(options.metrics_port_file, metrics_server->address());
-  }
+  CORRIDOR_ASSIGN_OR_RETURN(std::unique_ptr<MetricsServer> metrics_server,
+                            StartMetrics(options, [&] {
+                              return RenderMetrics(rpc_metrics, storages, mirror.get(), started);
+                            }));
 
   ServerOptions server_options = options.server;
   server_options.rpc_metrics = &rpc_metrics;
@@ -333,7 +361,12 @@ absl::Status RunServices(const RuntimeOptions& options) {
       absl::StrCat(host_part == "0.0.0.0" || host_part == "[::]" ? "127.0.0.1" : host_part, ":",
                    (*host)->port()),
       options.services);
-  for (const auto& module : modules) module->Start();
+  for (size_t i = 0; i < modules.size(); ++i) {
+    // A mirror's copies do no work of their own: they hold what the
+    // primary's did.
+    if (!mirror || options.services[i] == kAuthService) modules[i]->Start();
+  }
+  if (mirror) mirror->Start();
   for (const HostedService& service : hosted) {
     CORRIDOR_LOG(INFO) << "serving " << service.full_name << " on " << address;
   }
@@ -342,11 +375,13 @@ absl::Status RunServices(const RuntimeOptions& options) {
 
   const std::string signal_name = WaitForTerminationSignal();
   CORRIDOR_LOG(INFO) << signal_name << " received: draining calls, then closing databases";
+  if (mirror) mirror->Stop();
   for (const auto& module : modules) module->BeginShutdown();
   audit.EndStreams();
   (*host)->Shutdown();
   host->reset();
   metrics_server.reset();
+  mirror.reset();
   modules.clear();  // closes each RocksDB after the server has stopped
   CORRIDOR_LOG(INFO) << "stopped cleanly";
   return absl::OkStatus();

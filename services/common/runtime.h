@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/http_server.h"
+#include "common/metrics.h"
 #include "common/metrics_server.h"
 #include "common/server.h"
 #include "services/audit/audit_service.h"
@@ -17,6 +18,19 @@
 #include "services/common/module.h"
 
 namespace corridor {
+
+// What fills a mirror's copies (services/mirror): started once the process
+// serves, stopped at shutdown. It vouches for the heads the mirror's audit
+// service serves, and adds its figures to /metrics.
+class MirrorFollower : public VerifiedHeads {
+ public:
+  virtual void Start() = 0;
+  virtual void Stop() = 0;
+  virtual void WriteMetrics(MetricsText* text) const = 0;
+};
+// Makes the follower of the copies `copies` (every hosted service but auth).
+using MirrorFactory =
+    std::function<absl::StatusOr<std::unique_ptr<MirrorFollower>>(const HostedStorage& copies)>;
 
 struct RuntimeOptions {
   // Services to run, by name ("areas"); see ServiceNames().
@@ -61,6 +75,12 @@ struct RuntimeOptions {
   // "<origin_prefix>/<service>"), how often a new one is published, and the
   // witnesses whose cosignatures are collected (AuditService.GetCheckpoint).
   CheckpointOptions checkpoints;
+  // Run as a mirror (corridor-mirror) of the deployment at `mirror_of`:
+  // every service but auth opens as a read-only copy (ModuleOptions::
+  // mirror) that the follower `mirror` makes fills; the calls a mirror does
+  // not serve are refused, naming `mirror_of`. Empty: a primary.
+  MirrorFactory mirror;
+  std::string mirror_of;
 };
 
 // Where the first start saves the admin token and the service token.

@@ -213,7 +213,13 @@ absl::StatusOr<RuntimeOptions> OptionsFromFlags(const std::string& program,
 // What --help prints: what the program is, how it is run, and the flags
 // of this file. Abseil lists by default only the flags defined in a file
 // named after the program, which no server has ("No flags matched").
-void SetUsage(const std::string& program, const std::string& fixed_services) {
+void SetUsage(const std::string& program, const std::string& fixed_services,
+              const ServerVariant* variant) {
+  if (variant != nullptr) {
+    absl::SetProgramUsageMessage(variant->usage);
+    ListFlagsOf({variant->flags_file, "services/common/server_main.cc"});
+    return;
+  }
   // Abseil starts the message with the program's name.
   const std::string what =
       fixed_services.empty()
@@ -234,18 +240,23 @@ void SetUsage(const std::string& program, const std::string& fixed_services) {
 
 }  // namespace
 
-int ServerMain(int argc, char** argv, const std::string& program,
-               const std::string& fixed_services) {
+int ServerMain(int argc, char** argv, const std::string& program, const std::string& fixed_services,
+               const ServerVariant* variant) {
   // Every file the server makes (RocksDB's, tokens, backups, port files)
   // is readable by its user only: data folders hold credentials and the
   // journal signing keys.
   ::umask(077);
   BlockTerminationSignals();
   SetLogName(program);
-  SetUsage(program, fixed_services);
+  SetUsage(program, fixed_services, variant);
   absl::ParseCommandLine(argc, argv);
 
   absl::StatusOr<RuntimeOptions> options = OptionsFromFlags(program, fixed_services);
+  if (options.ok() && variant != nullptr) {
+    if (absl::Status configured = variant->configure(&*options); !configured.ok()) {
+      options = configured;
+    }
+  }
   if (!options.ok()) {
     std::cerr << program << ": " << options.status().message() << "\n";
     return 2;

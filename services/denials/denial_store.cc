@@ -33,6 +33,16 @@ void AddCounters(const v1::Denial& denial, int64_t sign, storage::Mutation* muta
   }
 }
 
+}  // namespace
+
+void AddStatsCounterChange(const v1::Denial* before, const v1::Denial& after,
+                           storage::Mutation* mutation) {
+  if (before != nullptr && !before->withdrawn()) AddCounters(*before, -1, mutation);
+  if (!after.withdrawn()) AddCounters(after, +1, mutation);
+}
+
+namespace {
+
 // One dimension of a stats query: its letter in counter keys and the
 // filter value, if any.
 struct Dimension {

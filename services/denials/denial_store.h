@@ -49,6 +49,12 @@ class DenialStore {
   storage::Store* store_;
 };
 
+// The stats counters (DenialStats) a denial adds when it goes from `before`
+// (null: new) to `after`: a withdrawn denial counts nowhere. What a mirror
+// adds beside each denial it copies.
+void AddStatsCounterChange(const v1::Denial* before, const v1::Denial& after,
+                           storage::Mutation* mutation);
+
 }  // namespace corridor::denials
 
 #endif  // CORRIDOR_SERVICES_DENIALS_DENIAL_STORE_H_

@@ -47,6 +47,13 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenDenialsModule(const ModuleOpt
   absl::StatusOr<ServiceStorage> storage =
       OpenServiceStorage(options, {&DenialsTable().schema(), &DenialRevisionsTable().schema()});
   if (!storage.ok()) return storage.status();
+  storage->derive_for_mirror = [](const std::string& table, const google::protobuf::Message* before,
+                                  const google::protobuf::Message& after,
+                                  storage::Mutation* mutation) {
+    if (table != DenialsTable().schema().info().name) return;
+    AddStatsCounterChange(static_cast<const v1::Denial*>(before),
+                          static_cast<const v1::Denial&>(after), mutation);
+  };
   return std::unique_ptr<ServiceModule>(
       new DenialsModule(*std::move(storage), options.peers, options.access));
 }

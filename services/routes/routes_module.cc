@@ -56,7 +56,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> OpenRoutesModule(const ModuleOpti
   absl::StatusOr<std::unique_ptr<RouteStore>> routes = RouteStore::Open(storage->store.get());
   if (!routes.ok()) return routes.status();
 
-  if (options.load_reference_data) {
+  if (options.load_reference_data && !options.mirror) {
     absl::StatusOr<int> created = (*routes)->LoadReferenceData(
         ReferenceDataOrigin(), []() -> absl::StatusOr<RouteStore::Reference> {
           auto reference = ParseReferenceRoutes(EmbeddedRoutesCsv(), EmbeddedRouteEventsCsv());

@@ -50,6 +50,38 @@ TEST(ServiceCatalogTest, TheAccessPolicyCoversExactlyTheCataloguedMethods) {
   EXPECT_THAT(CatalogMethods(), UnorderedElementsAreArray(rules));
 }
 
+// A new method is a read or a write of the record on purpose: this list is
+// what a mirror (corridor-mirror) refuses, sending the caller to the primary.
+TEST(ServiceCatalogTest, AMirrorRefusesExactlyTheWritesOfTheRecord) {
+  std::vector<std::string> refused;
+  for (const std::string& method : CatalogMethods()) {
+    if (!MirrorServes(method)) refused.push_back(method);
+  }
+  EXPECT_THAT(refused, UnorderedElementsAreArray(std::vector<std::string>{
+                           "/corridor.v1.AreaService/CreateArea",
+                           "/corridor.v1.AreaService/UpdateArea",
+                           "/corridor.v1.AreaService/RecordStatusChange",
+                           "/corridor.v1.PartyService/CreateParty",
+                           "/corridor.v1.PartyService/AddPartyAliases",
+                           "/corridor.v1.RouteService/CreateRoute",
+                           "/corridor.v1.RouteService/ReportRouteStatus",
+                           "/corridor.v1.RouteService/CorrectRouteReport",
+                           "/corridor.v1.ConvoyService/SubmitConvoyRequest",
+                           "/corridor.v1.ConvoyService/ApproveConvoy",
+                           "/corridor.v1.ConvoyService/DenyConvoy",
+                           "/corridor.v1.ConvoyService/DispatchConvoy",
+                           "/corridor.v1.ConvoyService/RecordConvoyOutcome",
+                           "/corridor.v1.ConvoyService/RecordApprovalStep",
+                           "/corridor.v1.ConvoyService/CorrectConvoy",
+                           "/corridor.v1.ConvoyService/ImportConvoy",
+                           "/corridor.v1.DenialService/RecordDenial",
+                           "/corridor.v1.DenialService/CorrectDenial",
+                           "/corridor.v1.AgreementService/CreateAgreement",
+                           "/corridor.v1.AuditService/AddCosignature",
+                           "/corridor.v1.OperationsService/RotateSigningKey",
+                       }));
+}
+
 TEST(ServiceCatalogTest, GrpcServicesMapToTheirCorridorService) {
   EXPECT_EQ(CorridorServiceOf("corridor.v1.AreaService"), "areas");
   EXPECT_EQ(CorridorServiceOf("corridor.v1.TokenService"), "auth");

@@ -1,0 +1,488 @@
+#include "services/mirror/mirror.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/credentials.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "common/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/common/key_rotation.h"
+#include "services/mirror/replicated_batch.h"
+#include "storage/checkpoint.h"
+#include "storage/key_chain.h"
+#include "storage/tree_signer.h"
+
+namespace corridor::mirror {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+namespace merkle = storage::merkle;
+
+constexpr absl::Duration kCallTimeout = absl::Seconds(10);
+// A catch-up of a long journal reads the feed for longer than one call.
+constexpr absl::Duration kFeedTimeout = absl::Minutes(10);
+
+std::string ServiceOfKeyName(const std::string& name) {
+  const size_t slash = name.rfind('/');
+  return slash == std::string::npos ? name : name.substr(slash + 1);
+}
+
+absl::Status Unreachable(const std::string& what, const std::string& service,
+                         const grpc::Status& status) {
+  return absl::Status(FromGrpc(status).code(),
+                      absl::StrCat("cannot read ", what, " of ", service,
+                                   " from the primary: ", status.error_message()));
+}
+
+}  // namespace
+
+// One mirrored service: its copy, and the key its heads are checked with.
+struct Mirror::Copy {
+  std::string service;
+  const ServiceStorage* storage = nullptr;
+  std::string origin;  // the pinned verifier key's name
+  std::string key;     // the raw Ed25519 key that signs the primary's heads now
+  std::string last_error;
+};
+
+Mirror::Mirror(std::shared_ptr<ServiceChannels> primary, MirrorOptions options)
+    : primary_(std::move(primary)), options_(std::move(options)) {}
+
+Mirror::~Mirror() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<Mirror>> Mirror::Create(const HostedStorage& copies,
+                                                       std::shared_ptr<ServiceChannels> primary,
+                                                       MirrorOptions options) {
+  std::map<std::string, storage::VerifierKey> pinned;
+  for (const std::string& text : options.log_keys) {
+    absl::StatusOr<storage::VerifierKey> key = storage::ParseVerifierKey(text);
+    if (!key.ok() || key->type != 0x01) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--log_keys_file: \"", text, "\" is not a journal's verifier key (",
+                       key.ok() ? "a witness's cosigner key" : key.status().message(), ")"));
+    }
+    pinned[ServiceOfKeyName(key->name)] = *key;
+  }
+  std::unique_ptr<Mirror> mirror(new Mirror(std::move(primary), std::move(options)));
+  for (const auto& [service, storage] : copies) {
+    auto it = pinned.find(service);
+    if (it == pinned.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--log_keys_file lists no verifier key for ", service,
+                       ": add the line `corridorctl audit key --service=", service,
+                       "` prints at the primary (from a channel you trust), or leave ", service,
+                       " out of --services"));
+    }
+    auto copy = std::make_unique<Copy>();
+    copy->service = service;
+    copy->storage = storage;
+    copy->origin = it->second.name;
+    copy->key = it->second.public_key;
+    // Rotations the copy already holds were proven: start from their end.
+    CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::SigningKeyRotation> rotations,
+                              SigningKeyRotations(*storage->store));
+    if (!rotations.empty() && rotations.back().public_key() != copy->key) {
+      CORRIDOR_RETURN_IF_ERROR(
+          storage::FollowKeyRotations(service, copy->key, rotations.back().public_key(), rotations)
+              .status());
+      copy->key = rotations.back().public_key();
+    }
+    absl::MutexLock lock(&mirror->mu_);
+    mirror->progress_[service].stored = storage->store->journal_head().size;
+    mirror->copies_[service] = std::move(copy);
+  }
+  return mirror;
+}
+
+void Mirror::Prepare(grpc::ClientContext* context) const {
+  AttachBearerToken(context, options_.token);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
+}
+
+absl::Status Mirror::PollOnce() {
+  uint64_t stored = 0;
+  absl::Status first;
+  for (auto& [service, copy] : copies_) {
+    uint64_t stored_here = 0;
+    absl::Status followed = Follow(*copy, &stored_here);
+    stored += stored_here;
+    if (!followed.ok()) {
+      if (copy->last_error != followed.message() && !absl::IsAborted(followed)) {
+        CORRIDOR_LOG(WARNING) << service << ": " << followed.message()
+                              << " (said once until it changes)";
+      }
+      copy->last_error = std::string(followed.message());
+      first.Update(followed);
+    } else if (!copy->last_error.empty()) {
+      CORRIDOR_LOG(INFO) << service << ": mirroring again";
+      copy->last_error.clear();
+    }
+  }
+  return first;
+}
+
+absl::Status Mirror::Follow(Copy& copy, uint64_t* stored) {
+  {
+    absl::MutexLock lock(&mu_);
+    const std::string& divergence = progress_[copy.service].divergence;
+    if (!divergence.empty()) return absl::AbortedError(divergence);
+  }
+  std::unique_ptr<v1::AuditService::Stub> primary =
+      v1::AuditService::NewStub(primary_->For(copy.service));
+  CORRIDOR_ASSIGN_OR_RETURN(const v1::SignedTreeHead head, ReadSignedHead(copy, *primary));
+  CORRIDOR_RETURN_IF_ERROR(CheckExtends(copy, *primary, head));
+  CORRIDOR_RETURN_IF_ERROR(CopyEntries(copy, *primary, head, stored));
+  {
+    absl::MutexLock lock(&mu_);
+    MirrorProgress& progress = progress_[copy.service];
+    progress.stored = copy.storage->store->journal_head().size;
+    progress.caught_up = absl::Now();
+    heads_[copy.service] = head;
+  }
+  return RefreshCheckpoint(copy, *primary);
+}
+
+absl::StatusOr<v1::SignedTreeHead> Mirror::ReadSignedHead(Copy& copy,
+                                                          v1::AuditService::Stub& primary) {
+  v1::GetTreeHeadRequest request;
+  request.set_service(copy.service);
+  v1::SignedTreeHead head;
+  grpc::ClientContext context;
+  Prepare(&context);
+  if (grpc::Status s = primary.GetTreeHead(&context, request, &head); !s.ok()) {
+    return Unreachable("the signed tree head", copy.service, s);
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    progress_[copy.service].primary_size = head.tree_size();
+  }
+  if (head.public_key() != copy.key) {
+    // A rotation the copy does not hold yet: each step of the chain is
+    // signed by the key before it, so the primary's list proves itself.
+    v1::ListSigningKeyRotationsRequest list;
+    list.set_service(copy.service);
+    v1::ListSigningKeyRotationsResponse rotations;
+    grpc::ClientContext list_context;
+    Prepare(&list_context);
+    if (grpc::Status s = primary.ListSigningKeyRotations(&list_context, list, &rotations);
+        !s.ok()) {
+      return Unreachable("the key rotations", copy.service, s);
+    }
+    absl::StatusOr<int> followed =
+        storage::FollowKeyRotations(copy.service, copy.key, head.public_key(),
+                                    {rotations.rotations().begin(), rotations.rotations().end()});
+    if (!followed.ok()) {
+      return absl::UnauthenticatedError(absl::StrCat(
+          "the primary's head of ", copy.service, " is signed by a key that is not the pinned one ",
+          "and no key rotation leads there from it (", followed.status().message(),
+          "); nothing was stored"));
+    }
+    CORRIDOR_LOG(INFO) << copy.service << ": followed " << *followed
+                       << " key rotations of the primary to its current key";
+    copy.key = head.public_key();
+  }
+  CORRIDOR_ASSIGN_OR_RETURN(const merkle::Hash root, merkle::FromBytes(head.root_hash()));
+  const std::string signed_bytes = storage::TreeHeadSigningInput(
+      copy.service, head.tree_size(), TimeUtil::TimestampToMicroseconds(head.timestamp()), root);
+  if (!storage::VerifyEd25519(copy.key, signed_bytes, head.signature()).ok()) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("the primary's head of ", copy.service,
+                     " does not carry a valid signature of its key; nothing was stored"));
+  }
+  // A key a rotation retired signs nothing after it, whoever holds it.
+  CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::SigningKeyRotation> held,
+                            SigningKeyRotations(*copy.storage->store));
+  CORRIDOR_RETURN_IF_ERROR(
+      storage::CheckKeyNotRetired(copy.service, copy.key, head.tree_size(), held));
+  return head;
+}
+
+absl::Status Mirror::CheckExtends(Copy& copy, v1::AuditService::Stub& primary,
+                                  const v1::SignedTreeHead& head) {
+  const storage::JournalHead held = copy.storage->store->journal_head();
+  CORRIDOR_ASSIGN_OR_RETURN(const merkle::Hash root, merkle::FromBytes(head.root_hash()));
+  if (head.tree_size() < held.size) {
+    CORRIDOR_ASSIGN_OR_RETURN(const uint64_t index, FirstMismatch(copy, primary, head.tree_size()));
+    return Diverge(copy, index,
+                   absl::StrCat("the primary's signed head has ", head.tree_size(),
+                                " entries, fewer than the ", held.size, " this mirror verified"));
+  }
+  if (held.size == 0) return absl::OkStatus();
+  absl::Status consistent;
+  if (head.tree_size() == held.size) {
+    if (root != held.root) consistent = absl::DataLossError("another root at the same size");
+  } else {
+    v1::GetConsistencyProofRequest request;
+    request.set_service(copy.service);
+    request.set_first_size(held.size);
+    request.set_second_size(head.tree_size());
+    v1::ConsistencyProof proof;
+    grpc::ClientContext context;
+    Prepare(&context);
+    if (grpc::Status s = primary.GetConsistencyProof(&context, request, &proof); !s.ok()) {
+      return Unreachable("a consistency proof", copy.service, s);
+    }
+    std::vector<merkle::Hash> path;
+    for (const std::string& bytes : proof.proof()) {
+      CORRIDOR_ASSIGN_OR_RETURN(merkle::Hash hash, merkle::FromBytes(bytes));
+      path.push_back(hash);
+    }
+    consistent = merkle::VerifyConsistency(held.size, head.tree_size(), held.root, root, path);
+  }
+  if (consistent.ok()) return absl::OkStatus();
+  CORRIDOR_ASSIGN_OR_RETURN(const uint64_t index, FirstMismatch(copy, primary, held.size));
+  return Diverge(copy, index,
+                 absl::StrCat("the primary's signed head (", head.tree_size(),
+                              " entries) does not extend the ", held.size,
+                              " entries this mirror verified: ", consistent.message()));
+}
+
+absl::Status Mirror::CopyEntries(Copy& copy, v1::AuditService::Stub& primary,
+                                 const v1::SignedTreeHead& head, uint64_t* stored) {
+  uint64_t next = copy.storage->store->journal_head().size;
+  if (next >= head.tree_size()) return absl::OkStatus();
+  v1::WatchChangesRequest request;
+  request.set_service(copy.service);
+  request.set_start(next);
+  grpc::ClientContext context;
+  AttachBearerToken(&context, options_.token);
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kFeedTimeout));
+  std::unique_ptr<grpc::ClientReader<v1::Change>> feed = primary.WatchChanges(&context, request);
+  std::vector<v1::Change> batch;
+  v1::Change change;
+  absl::Status status;
+  while (status.ok() && next < head.tree_size() && feed->Read(&change)) {
+    if (change.index() != next) {
+      status = absl::DataLossError(absl::StrCat("the primary's change feed of ", copy.service,
+                                                " gave entry ", change.index(), " for ", next));
+      break;
+    }
+    batch.push_back(std::move(change));
+    ++next;
+    if (batch.size() == options_.batch_entries || next == head.tree_size()) {
+      status = ProveAndStore(copy, primary, head, batch);
+      if (status.ok()) *stored += batch.size();
+      batch.clear();
+    }
+  }
+  context.TryCancel();
+  grpc::Status finished = feed->Finish();
+  if (!status.ok()) return status;
+  if (next < head.tree_size()) {
+    return absl::UnavailableError(absl::StrCat(
+        "the primary's change feed of ", copy.service, " ended at entry ", next, " of ",
+        head.tree_size(), finished.ok() ? "" : absl::StrCat(": ", finished.error_message()),
+        "; the mirror resumes from there"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Mirror::ProveAndStore(Copy& copy, v1::AuditService::Stub& primary,
+                                   const v1::SignedTreeHead& head,
+                                   const std::vector<v1::Change>& batch) {
+  const uint64_t first = batch.front().index();
+  CORRIDOR_ASSIGN_OR_RETURN(merkle::Frontier frontier,
+                            merkle::Frontier::Load(copy.storage->store->journal_nodes(), first));
+  for (const v1::Change& change : batch) {
+    if (change.entry_bytes().empty()) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "the primary withholds the bytes of ", copy.service, " entry ", change.index(),
+          " from this mirror's token: give the mirror a token of role oversight"));
+    }
+    frontier.Append(merkle::LeafHash(change.entry_bytes()));
+  }
+  CORRIDOR_ASSIGN_OR_RETURN(const merkle::Hash root, merkle::FromBytes(head.root_hash()));
+  absl::Status proven;
+  if (frontier.size() == head.tree_size()) {
+    if (frontier.Root() != root) proven = absl::DataLossError("their root is not the head's");
+  } else {
+    v1::GetConsistencyProofRequest request;
+    request.set_service(copy.service);
+    request.set_first_size(frontier.size());
+    request.set_second_size(head.tree_size());
+    v1::ConsistencyProof proof;
+    grpc::ClientContext context;
+    Prepare(&context);
+    if (grpc::Status s = primary.GetConsistencyProof(&context, request, &proof); !s.ok()) {
+      return Unreachable("a consistency proof", copy.service, s);
+    }
+    std::vector<merkle::Hash> path;
+    for (const std::string& bytes : proof.proof()) {
+      CORRIDOR_ASSIGN_OR_RETURN(merkle::Hash hash, merkle::FromBytes(bytes));
+      path.push_back(hash);
+    }
+    proven =
+        merkle::VerifyConsistency(frontier.size(), head.tree_size(), frontier.Root(), root, path);
+  }
+  if (!proven.ok()) {
+    return Diverge(copy, first,
+                   absl::StrCat("the change feed's entries ", first, " to ", frontier.size() - 1,
+                                " are not those of the primary's signed head (", head.tree_size(),
+                                " entries): ", proven.message()));
+  }
+  absl::StatusOr<ReplicatedBatch> replicated = BuildReplicatedBatch(*copy.storage, batch);
+  if (!replicated.ok()) {
+    if (!absl::IsDataLoss(replicated.status())) return replicated.status();
+    return Diverge(copy, first, std::string(replicated.status().message()));
+  }
+  return copy.storage->store->AppendReplicated(replicated->entries, replicated->records);
+}
+
+absl::Status Mirror::RefreshCheckpoint(Copy& copy, v1::AuditService::Stub& primary) {
+  v1::GetCheckpointRequest request;
+  request.set_service(copy.service);
+  v1::Checkpoint checkpoint;
+  grpc::ClientContext context;
+  Prepare(&context);
+  if (grpc::Status s = primary.GetCheckpoint(&context, request, &checkpoint); !s.ok()) {
+    return Unreachable("the checkpoint", copy.service, s);
+  }
+  absl::StatusOr<std::string> body =
+      storage::OpenNote(checkpoint.note(), storage::NoteVerifierKey(copy.origin, copy.key));
+  if (!body.ok()) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("the primary's checkpoint of ", copy.service,
+                     " is not signed by its key: ", body.status().message()));
+  }
+  CORRIDOR_ASSIGN_OR_RETURN(const storage::Checkpoint parsed, storage::ParseCheckpoint(*body));
+  const uint64_t held = copy.storage->store->journal_head().size;
+  if (parsed.tree_size > held) return absl::OkStatus();  // served once the copy holds it
+  CORRIDOR_ASSIGN_OR_RETURN(
+      const merkle::Hash root,
+      merkle::RootHash(copy.storage->store->journal_nodes(), parsed.tree_size));
+  if (root != parsed.root) {
+    CORRIDOR_ASSIGN_OR_RETURN(const uint64_t index, FirstMismatch(copy, primary, parsed.tree_size));
+    return Diverge(copy, index,
+                   absl::StrCat("the primary's signed checkpoint at ", parsed.tree_size,
+                                " entries has another root than its signed heads"));
+  }
+  absl::MutexLock lock(&mu_);
+  checkpoints_[copy.service] = std::move(checkpoint);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> Mirror::FirstMismatch(Copy& copy, v1::AuditService::Stub& primary,
+                                               uint64_t upto) {
+  const storage::merkle::NodeSource nodes = copy.storage->store->journal_nodes();
+  for (uint64_t start = 0; start < upto;) {
+    v1::GetEntriesRequest request;
+    request.set_service(copy.service);
+    request.set_start(start);
+    request.set_end(upto);
+    v1::GetEntriesResponse entries;
+    grpc::ClientContext context;
+    Prepare(&context);
+    if (grpc::Status s = primary.GetEntries(&context, request, &entries); !s.ok()) {
+      return Unreachable("the entries", copy.service, s);
+    }
+    if (entries.entries().empty()) break;
+    for (const std::string& entry : entries.entries()) {
+      CORRIDOR_ASSIGN_OR_RETURN(const merkle::Hash held, nodes(0, start));
+      if (merkle::LeafHash(entry) != held) return start;
+      ++start;
+    }
+  }
+  return upto;
+}
+
+absl::Status Mirror::Diverge(Copy& copy, uint64_t index, const std::string& what) {
+  std::string held = "none";
+  absl::Status read = copy.storage->store->ReadJournal(
+      index, std::min(index + 1, copy.storage->store->journal_head().size),
+      [&](uint64_t, absl::string_view bytes) {
+        v1::JournalEntry entry;
+        entry.ParseFromString(std::string(bytes));
+        held = absl::StrCat("leaf ", merkle::ToHex(merkle::LeafHash(bytes)), ", ", entry.rpc(),
+                            " at ", TimeUtil::ToString(entry.time()));
+        return absl::OkStatus();
+      });
+  const std::string message = absl::StrCat(
+      copy.service, ": the primary rewrote its history: ", what,
+      ". The first entry that no longer matches is ", index, " (this mirror verified: ", held,
+      "). Mirroring of ", copy.service, " has stopped; the verified copy is still served. Keep ",
+      "this mirror's data as evidence and tell the oversight body (docs/VERIFICATION.md)");
+  CORRIDOR_LOG(ERROR) << message;
+  absl::MutexLock lock(&mu_);
+  progress_[copy.service].divergence = message;
+  return absl::AbortedError(message);
+}
+
+MirrorProgress Mirror::Progress(const std::string& service) const {
+  absl::MutexLock lock(&mu_);
+  auto it = progress_.find(service);
+  return it == progress_.end() ? MirrorProgress() : it->second;
+}
+
+absl::StatusOr<v1::SignedTreeHead> Mirror::TreeHead(const std::string& service) const {
+  absl::MutexLock lock(&mu_);
+  auto it = heads_.find(service);
+  if (it == heads_.end()) {
+    return absl::UnavailableError(absl::StrCat("this mirror has not yet verified a head of ",
+                                               service, " from the primary; retry"));
+  }
+  return it->second;
+}
+
+absl::StatusOr<v1::Checkpoint> Mirror::Checkpoint(const std::string& service) const {
+  absl::MutexLock lock(&mu_);
+  auto it = checkpoints_.find(service);
+  if (it == checkpoints_.end()) {
+    return absl::UnavailableError(
+        absl::StrCat("this mirror holds no checkpoint of ", service,
+                     " yet: the primary publishes one every interval; retry"));
+  }
+  return it->second;
+}
+
+void Mirror::WriteMetrics(MetricsText* text) const {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = absl::Now();
+  for (const auto& [service, progress] : progress_) {
+    const MetricLabels labels = {{"service", service}};
+    const uint64_t behind =
+        progress.primary_size > progress.stored ? progress.primary_size - progress.stored : 0;
+    text->Gauge("corridor_mirror_entries", "Entries of the primary's journal the copy holds.",
+                labels, static_cast<double>(progress.stored));
+    text->Gauge("corridor_mirror_entries_behind",
+                "Entries of the primary's last signed head the copy does not hold yet.", labels,
+                static_cast<double>(behind));
+    text->Gauge(
+        "corridor_mirror_seconds_since_caught_up",
+        "Seconds since the copy last held every entry of a signed head (-1: never).", labels,
+        progress.caught_up == absl::Time() ? -1 : absl::ToDoubleSeconds(now - progress.caught_up));
+    text->Gauge("corridor_mirror_diverged",
+                "1 once the primary's history no longer extends the copy (mirroring stopped).",
+                labels, progress.divergence.empty() ? 0 : 1);
+  }
+}
+
+void Mirror::Start() {
+  thread_ = std::thread([this] {
+    CORRIDOR_LOG(INFO) << "mirroring " << copies_.size() << " services from "
+                       << primary_->default_address();
+    absl::Duration wait;
+    do {
+      const uint64_t before = [this] {
+        absl::MutexLock lock(&mu_);
+        uint64_t total = 0;
+        for (const auto& [service, progress] : progress_) total += progress.stored;
+        return total;
+      }();
+      PollOnce().IgnoreError();
+      absl::MutexLock lock(&mu_);
+      uint64_t after = 0;
+      for (const auto& [service, progress] : progress_) after += progress.stored;
+      wait = after > before ? absl::ZeroDuration() : options_.interval;
+    } while (!stop_.WaitForNotificationWithTimeout(wait));
+  });
+}
+
+void Mirror::Stop() {
+  if (!stop_.HasBeenNotified()) stop_.Notify();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace corridor::mirror
