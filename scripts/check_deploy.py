@@ -17,7 +17,8 @@
   template and names ports the containers have and is in the certificate
   make-secrets.sh makes, every service is in CORRIDOR_PEERS, every
   Corridor binary a container runs is built, and every flag given to it is
-  one it has. deploy/k8s-witness, a witness's own manifests, is rendered
+  one it has. deploy/k8s-witness and deploy/k8s-mirror, a witness's and a
+  mirror's own manifests, are rendered
   and checked the same way, apart.
 - Compose (deploy/docker/compose.yaml): `docker-compose config -q`
   (Debian's docker-compose validates against the Compose schema offline).
@@ -600,16 +601,17 @@ def check_k8s(bin_dir):
     return len(documents)
 
 
-def check_witness_k8s(bin_dir):
-    """deploy/k8s-witness: a witness's own manifests, in its own namespace.
-    Rendered and checked against the API's schema as deploy/k8s is; its
-    Secrets are the ones its kustomization.yaml says to create."""
-    root = os.path.join(ROOT, "deploy", "k8s-witness")
+def check_apart_k8s(bin_dir, folder, namespace, who):
+    """deploy/k8s-witness and deploy/k8s-mirror: what another organisation
+    runs, in its own namespace. Rendered and checked against the API's
+    schema as deploy/k8s is; its Secrets are the ones its kustomization.yaml
+    says to create."""
+    root = os.path.join(ROOT, "deploy", folder)
     reached = set()
     try:
         rendered = render(root, root, reached)
     except RenderError as error:
-        problem("deploy/k8s-witness", f"cannot render as kustomize would: {error}")
+        problem(f"deploy/{folder}", f"cannot render as kustomize would: {error}")
         return 0
     instructions = open(os.path.join(root, "kustomization.yaml")).read()
     known_secrets = set(re.findall(r"create secret generic ([a-z-]+)", instructions))
@@ -621,8 +623,8 @@ def check_witness_k8s(bin_dir):
             continue
         check_value(doc, MODELS[kind], where)
         check_required(doc, MODELS[kind], where)
-        if doc.get("metadata", {}).get("namespace") != "corridor-witness":
-            problem(where, "a witness runs apart from the operator: namespace corridor-witness")
+        if doc.get("metadata", {}).get("namespace") != namespace:
+            problem(where, f"{who} runs apart from the operator: namespace {namespace}")
         if kind == "StatefulSet":
             pod = dict(doc["spec"]["template"]["spec"])
             pod["_claims"] = doc["spec"].get("volumeClaimTemplates", [])
@@ -681,7 +683,8 @@ def main():
     bin_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "bin")
     self_test_renderer()
     count = check_k8s(bin_dir)
-    count += check_witness_k8s(bin_dir)
+    count += check_apart_k8s(bin_dir, "k8s-witness", "corridor-witness", "a witness")
+    count += check_apart_k8s(bin_dir, "k8s-mirror", "corridor-mirror", "a mirror")
     check_compose()
     check_dockerfile(bin_dir)
     for p in problems:
