@@ -38,23 +38,27 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
-# The dashboard's front-end packages, exactly as package-lock.json pins them.
-install_web_packages() {
-  local web
-  web="$(dirname "$0")/../clients/web"
-  if [ -f "$web/node_modules/.package-lock.json" ] &&
-    cmp -s "$web/package-lock.json" "$web/node_modules/.corridor-lock"; then
-    echo "setup: front-end packages already installed"
-    return
-  fi
-  echo "setup: installing the dashboard's front-end packages (npm ci)"
-  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error &&
-    cp package-lock.json node_modules/.corridor-lock)
+# npm packages, exactly as each folder's package-lock.json pins them: the
+# dashboard's front end (clients/web) and buf, the contract's linter and
+# breaking-change checker (tools/buf).
+install_npm_packages() {
+  local folder
+  for folder in clients/web tools/buf; do
+    folder="$(dirname "$0")/../$folder"
+    if [ -f "$folder/node_modules/.package-lock.json" ] &&
+      cmp -s "$folder/package-lock.json" "$folder/node_modules/.corridor-lock"; then
+      continue
+    fi
+    echo "setup: installing the npm packages of $folder (npm ci)"
+    (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error &&
+      cp package-lock.json node_modules/.corridor-lock)
+  done
+  echo "setup: npm packages installed"
 }
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages already installed"
-  install_web_packages
+  install_npm_packages
   exit 0
 fi
 
@@ -71,5 +75,5 @@ echo "setup: installing ${#missing[@]} missing packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-install_web_packages
+install_npm_packages
 echo "setup: done"

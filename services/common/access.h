@@ -36,16 +36,17 @@ class Authenticator {
 };
 
 // The roles that may call `full_method` ("/corridor.v1.ConvoyService/
-// GetConvoy"); empty if the method has no rule, which admits nobody.
+// GetConvoy"), as its (corridor.v1.access) option in the contract says;
+// empty if the method has no rule, which admits nobody.
 std::vector<v1::Role> RolesAllowed(absl::string_view full_method);
 
 // True if `role` may call `full_method`; what every call checks.
 bool RoleMayCall(v1::Role role, absl::string_view full_method);
 
 // Whether a mirror (corridor-mirror, a verified copy of another
-// deployment's record) serves `full_method`: the record's reads (Get*,
-// List*, Watch*, ResolveParty, DenialStats) and the mirror's own tokens
-// and backups. Writes of the record are the primary's.
+// deployment's record) serves `full_method`: every method whose access
+// option does not say it `writes` the record (reads, and the mirror's own
+// tokens and backups). Writes of the record are the primary's.
 bool MirrorServes(absl::string_view full_method);
 
 // Every method that has a rule, for tests and documentation.
@@ -55,8 +56,8 @@ std::vector<std::string> MethodsWithRules();
 // (common/service_catalog.h): the methods that need a rule.
 std::vector<std::string> CatalogMethods();
 
-// FAILED_PRECONDITION naming each catalogued method without a rule and each
-// rule of no catalogued method; the runtime will not start without OK.
+// FAILED_PRECONDITION naming each catalogued method whose access option is
+// missing or names no role; the runtime will not start without OK.
 absl::Status CheckRulesCoverCatalog();
 
 // "coordinator" for v1::ROLE_COORDINATOR, and so on.

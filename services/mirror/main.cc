@@ -15,6 +15,8 @@
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/credentials.h"
 #include "common/log.h"
@@ -24,8 +26,9 @@
 #include "services/mirror/mirror.h"
 #include "storage/checkpoint.h"
 
-ABSL_FLAG(std::string, primary, "127.0.0.1:7400",
-          "the deployment to mirror (its corridord, or where its services answer)");
+ABSL_FLAG(std::string, primary, "",
+          "the deployment to mirror: its corridord's host:port, or where its services answer "
+          "(required)");
 ABSL_FLAG(std::string, primary_servers, "",
           "the primary's services that run apart from --primary: denials=HOST:PORT,...");
 ABSL_FLAG(std::string, primary_token_file, "",
@@ -45,12 +48,57 @@ ABSL_DECLARE_FLAG(std::string, data_dir);
 namespace corridor::mirror {
 namespace {
 
-absl::Status Configure(RuntimeOptions* options) {
-  if (absl::GetFlag(FLAGS_primary_token_file).empty() ||
+// corridord's flags that mean nothing for a copy of another's record.
+constexpr const char* kPrimaryOnlyFlags[] = {"load_reference_data",
+                                             "checkpoint_origin",
+                                             "checkpoint_interval_seconds",
+                                             "peers",
+                                             "signing_key_dir",
+                                             "allow_new_signing_key",
+                                             "outbox_max_rate",
+                                             "service_token_file",
+                                             "witness_keys_file"};
+
+absl::Status CheckFlags() {
+  if (absl::GetFlag(FLAGS_primary).empty() || absl::GetFlag(FLAGS_primary_token_file).empty() ||
       absl::GetFlag(FLAGS_log_keys_file).empty()) {
     return absl::InvalidArgumentError(
-        "--primary_token_file and --log_keys_file are required (corridor-mirror --help)");
+        "--primary, --primary_token_file and --log_keys_file are required (corridor-mirror "
+        "--help)");
   }
+  for (const char* name : kPrimaryOnlyFlags) {
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag != nullptr && flag->CurrentValue() != flag->DefaultValue()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", name, " is a primary's flag (corridord); a mirror has no use for it"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Every mirrored service has a pinned key, before anything is opened.
+absl::Status CheckKeysCover(const std::vector<std::string>& services,
+                            const std::vector<std::string>& keys) {
+  for (const std::string& service : services) {
+    if (service == kAuthService) continue;
+    bool found = false;
+    for (const std::string& key : keys) {
+      absl::StatusOr<storage::VerifierKey> parsed = storage::ParseVerifierKey(key);
+      found = found || (parsed.ok() && absl::EndsWith(parsed->name, "/" + service));
+    }
+    if (!found) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--log_keys_file lists no verifier key for ", service,
+          ": add the line `corridorctl audit key --service=", service,
+          "` prints for the primary (checked against the key the operator publishes), or "
+          "leave it out with --services"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Configure(RuntimeOptions* options) {
+  CORRIDOR_RETURN_IF_ERROR(CheckFlags());
   if (absl::GetFlag(FLAGS_poll_interval_ms) < 10 || absl::GetFlag(FLAGS_batch_entries) < 1) {
     return absl::InvalidArgumentError(
         "--poll_interval_ms must be 10 or more, --batch_entries 1 or more");
@@ -60,13 +108,22 @@ absl::Status Configure(RuntimeOptions* options) {
     options->services.insert(options->services.begin(), kAuthService);  // its own tokens
   }
   MirrorOptions mirror;
-  CORRIDOR_ASSIGN_OR_RETURN(mirror.token, ReadTokenFile(absl::GetFlag(FLAGS_primary_token_file)));
+  absl::StatusOr<std::string> token = ReadTokenFile(absl::GetFlag(FLAGS_primary_token_file));
+  if (!token.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--primary_token_file=", absl::GetFlag(FLAGS_primary_token_file),
+        ": cannot read a token there. It holds an oversight token of the primary's, made by the "
+        "primary's admin with `corridorctl admin token create --role=oversight`"));
+  }
+  mirror.token = *std::move(token);
   absl::StatusOr<std::vector<std::string>> keys =
       storage::ReadVerifierKeyFile(absl::GetFlag(FLAGS_log_keys_file));
   if (!keys.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--log_keys_file: ", keys.status().message()));
   }
   mirror.log_keys = *std::move(keys);
+  CORRIDOR_RETURN_IF_ERROR(CheckKeysCover(options->services, mirror.log_keys));
+  mirror.state_dir = options->data_root + "/mirror-state";
   mirror.interval = absl::Milliseconds(absl::GetFlag(FLAGS_poll_interval_ms));
   mirror.batch_entries = static_cast<uint64_t>(absl::GetFlag(FLAGS_batch_entries));
   ClientTls tls;
@@ -100,7 +157,13 @@ int main(int argc, char** argv) {
           "it, serves the read APIs and the audit API, and stops, naming the first entry that "
           "no longer matches, if the primary rewrites its history.\n\nUsage: corridor-mirror "
           "--primary=HOST:PORT --primary_token_file=FILE --log_keys_file=FILE "
-          "[--data_dir=mirror-data] [--listen=127.0.0.1:7700] [--services=areas,...]",
+          "[--data_dir=mirror-data] [--listen=127.0.0.1:7700] [--services=areas,...]\n\n"
+          "Of the server flags listed below, a mirror defaults --listen to 127.0.0.1:7700 and "
+          "--data_dir to mirror-data, mirrors the services --services names (all by default; "
+          "auth is always the mirror's own), and refuses the primary's own: "
+          "--load_reference_data, --checkpoint_*, --peers, --signing_key_dir, "
+          "--allow_new_signing_key, --outbox_max_rate, --service_token_file, "
+          "--witness_keys_file. docs/VERIFICATION.md, section 6, explains how to run one.",
       .flags_file = "services/mirror/main.cc",
       .configure = corridor::mirror::Configure,
   };

@@ -8,7 +8,10 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "common/status_macros.h"
+#include "corridor/v1/auth.grpc.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/access.h"
 #include "services/common/key_rotation.h"
 #include "services/mirror/replicated_batch.h"
 #include "storage/checkpoint.h"
@@ -18,6 +21,8 @@
 namespace corridor::mirror {
 namespace {
 
+using google::protobuf::util::JsonPrintOptions;
+using google::protobuf::util::MessageToJsonString;
 using google::protobuf::util::TimeUtil;
 namespace merkle = storage::merkle;
 
@@ -46,10 +51,12 @@ struct Mirror::Copy {
   std::string origin;  // the pinned verifier key's name
   std::string key;     // the raw Ed25519 key that signs the primary's heads now
   std::string last_error;
+  absl::Time last_logged;
+  bool caught_up_once = false;
 };
 
 Mirror::Mirror(std::shared_ptr<ServiceChannels> primary, MirrorOptions options)
-    : primary_(std::move(primary)), options_(std::move(options)) {}
+    : primary_(std::move(primary)), options_(std::move(options)), state_(options_.state_dir) {}
 
 Mirror::~Mirror() { Stop(); }
 
@@ -90,11 +97,60 @@ absl::StatusOr<std::unique_ptr<Mirror>> Mirror::Create(const HostedStorage& copi
               .status());
       copy->key = rotations.back().public_key();
     }
-    absl::MutexLock lock(&mirror->mu_);
-    mirror->progress_[service].stored = storage->store->journal_head().size;
+    CORRIDOR_RETURN_IF_ERROR(mirror->Resume(*copy));
     mirror->copies_[service] = std::move(copy);
   }
+  CORRIDOR_RETURN_IF_ERROR(mirror->CheckToken());
   return mirror;
+}
+
+absl::Status Mirror::Resume(const Copy& copy) {
+  const uint64_t held = copy.storage->store->journal_head().size;
+  CORRIDOR_ASSIGN_OR_RETURN(const std::optional<v1::SignedTreeHead> head,
+                            state_.VerifiedHead(copy.service));
+  CORRIDOR_ASSIGN_OR_RETURN(const std::optional<std::string> divergence,
+                            state_.Divergence(copy.service));
+  absl::MutexLock lock(&mu_);
+  MirrorProgress& progress = progress_[copy.service];
+  progress.stored = held;
+  progress.caught_up = absl::Now();
+  // A head of the copy's size or less is the primary's word on it.
+  if (head.has_value() && head->tree_size() <= held) heads_[copy.service] = *head;
+  if (divergence.has_value()) {
+    progress.divergence = divergence->substr(0, divergence->find('\n'));
+    CORRIDOR_LOG(ERROR) << copy.service << ": not mirrored: " << progress.divergence
+                        << " The evidence is in " << state_.DivergencePath(copy.service)
+                        << "; to follow the primary again once the oversight body has it, move "
+                           "that file aside (and keep it)";
+  } else {
+    CORRIDOR_LOG(INFO) << copy.service << ": the copy holds " << held
+                       << " entries; mirroring from entry " << held;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Mirror::CheckToken() {
+  std::unique_ptr<v1::TokenService::Stub> auth = v1::TokenService::NewStub(primary_->For("auth"));
+  grpc::ClientContext context;
+  Prepare(&context);
+  v1::TokenInfo token;
+  if (grpc::Status s = auth->WhoAmI(&context, v1::WhoAmIRequest(), &token); !s.ok()) {
+    CORRIDOR_LOG(WARNING) << "cannot check the primary token at " << primary_->AddressOf("auth")
+                          << " now (" << s.error_message() << "); mirroring starts when it answers";
+    return absl::OkStatus();
+  }
+  if (token.role() == v1::ROLE_OVERSIGHT) return absl::OkStatus();
+  if (token.role() == v1::ROLE_ADMIN) {
+    CORRIDOR_LOG(WARNING) << "the primary token \"" << token.name()
+                          << "\" is an admin's: it can change the primary's areas, routes and "
+                             "tokens from this machine. Give the mirror an oversight token";
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--primary_token_file: the token \"", token.name(), "\" is of role ", RoleName(token.role()),
+      ", which can write at the primary (or sees records redacted): a mirror needs an "
+      "oversight token, which reads everything whole and writes nothing. Ask the primary's "
+      "admin: corridorctl admin token create --role=oversight"));
 }
 
 void Mirror::Prepare(grpc::ClientContext* context) const {
@@ -109,12 +165,12 @@ absl::Status Mirror::PollOnce() {
     uint64_t stored_here = 0;
     absl::Status followed = Follow(*copy, &stored_here);
     stored += stored_here;
+    {
+      absl::MutexLock lock(&mu_);
+      progress_[service].up = followed.ok();
+    }
     if (!followed.ok()) {
-      if (copy->last_error != followed.message() && !absl::IsAborted(followed)) {
-        CORRIDOR_LOG(WARNING) << service << ": " << followed.message()
-                              << " (said once until it changes)";
-      }
-      copy->last_error = std::string(followed.message());
+      LogFailure(*copy, followed);
       first.Update(followed);
     } else if (!copy->last_error.empty()) {
       CORRIDOR_LOG(INFO) << service << ": mirroring again";
@@ -122,6 +178,17 @@ absl::Status Mirror::PollOnce() {
     }
   }
   return first;
+}
+
+void Mirror::LogFailure(Copy& copy, const absl::Status& status) {
+  const absl::Time now = absl::Now();
+  if (absl::IsAborted(status)) return;  // the divergence was logged as it happened
+  if (copy.last_error != status.message() || now - copy.last_logged > absl::Minutes(5)) {
+    CORRIDOR_LOG(WARNING) << copy.service << ": " << status.message()
+                          << " (said again every 5 minutes while it lasts)";
+    copy.last_logged = now;
+  }
+  copy.last_error = std::string(status.message());
 }
 
 absl::Status Mirror::Follow(Copy& copy, uint64_t* stored) {
@@ -135,6 +202,14 @@ absl::Status Mirror::Follow(Copy& copy, uint64_t* stored) {
   CORRIDOR_ASSIGN_OR_RETURN(const v1::SignedTreeHead head, ReadSignedHead(copy, *primary));
   CORRIDOR_RETURN_IF_ERROR(CheckExtends(copy, *primary, head));
   CORRIDOR_RETURN_IF_ERROR(CopyEntries(copy, *primary, head, stored));
+  if (*stored > 0 || !copy.caught_up_once) {
+    CORRIDOR_RETURN_IF_ERROR(state_.SaveVerifiedHead(copy.service, head));
+  }
+  if (!copy.caught_up_once) {
+    CORRIDOR_LOG(INFO) << copy.service << ": caught up with the primary at " << head.tree_size()
+                       << " entries";
+    copy.caught_up_once = true;
+  }
   {
     absl::MutexLock lock(&mu_);
     MirrorProgress& progress = progress_[copy.service];
@@ -208,7 +283,8 @@ absl::Status Mirror::CheckExtends(Copy& copy, v1::AuditService::Stub& primary,
     CORRIDOR_ASSIGN_OR_RETURN(const uint64_t index, FirstMismatch(copy, primary, head.tree_size()));
     return Diverge(copy, index,
                    absl::StrCat("the primary's signed head has ", head.tree_size(),
-                                " entries, fewer than the ", held.size, " this mirror verified"));
+                                " entries, fewer than the ", held.size, " this mirror verified"),
+                   head);
   }
   if (held.size == 0) return absl::OkStatus();
   absl::Status consistent;
@@ -237,7 +313,8 @@ absl::Status Mirror::CheckExtends(Copy& copy, v1::AuditService::Stub& primary,
   return Diverge(copy, index,
                  absl::StrCat("the primary's signed head (", head.tree_size(),
                               " entries) does not extend the ", held.size,
-                              " entries this mirror verified: ", consistent.message()));
+                              " entries this mirror verified: ", consistent.message()),
+                 head);
 }
 
 absl::Status Mirror::CopyEntries(Copy& copy, v1::AuditService::Stub& primary,
@@ -321,12 +398,13 @@ absl::Status Mirror::ProveAndStore(Copy& copy, v1::AuditService::Stub& primary,
     return Diverge(copy, first,
                    absl::StrCat("the change feed's entries ", first, " to ", frontier.size() - 1,
                                 " are not those of the primary's signed head (", head.tree_size(),
-                                " entries): ", proven.message()));
+                                " entries): ", proven.message()),
+                   head);
   }
   absl::StatusOr<ReplicatedBatch> replicated = BuildReplicatedBatch(*copy.storage, batch);
   if (!replicated.ok()) {
     if (!absl::IsDataLoss(replicated.status())) return replicated.status();
-    return Diverge(copy, first, std::string(replicated.status().message()));
+    return Diverge(copy, first, std::string(replicated.status().message()), head);
   }
   return copy.storage->store->AppendReplicated(replicated->entries, replicated->records);
 }
@@ -357,7 +435,8 @@ absl::Status Mirror::RefreshCheckpoint(Copy& copy, v1::AuditService::Stub& prima
     CORRIDOR_ASSIGN_OR_RETURN(const uint64_t index, FirstMismatch(copy, primary, parsed.tree_size));
     return Diverge(copy, index,
                    absl::StrCat("the primary's signed checkpoint at ", parsed.tree_size,
-                                " entries has another root than its signed heads"));
+                                " entries has another root than its signed heads"),
+                   checkpoint);
   }
   absl::MutexLock lock(&mu_);
   checkpoints_[copy.service] = std::move(checkpoint);
@@ -388,23 +467,44 @@ absl::StatusOr<uint64_t> Mirror::FirstMismatch(Copy& copy, v1::AuditService::Stu
   return upto;
 }
 
-absl::Status Mirror::Diverge(Copy& copy, uint64_t index, const std::string& what) {
+absl::Status Mirror::Diverge(Copy& copy, uint64_t index, const std::string& what,
+                             const google::protobuf::Message& presented) {
   std::string held = "none";
-  absl::Status read = copy.storage->store->ReadJournal(
-      index, std::min(index + 1, copy.storage->store->journal_head().size),
-      [&](uint64_t, absl::string_view bytes) {
-        v1::JournalEntry entry;
-        entry.ParseFromString(std::string(bytes));
-        held = absl::StrCat("leaf ", merkle::ToHex(merkle::LeafHash(bytes)), ", ", entry.rpc(),
-                            " at ", TimeUtil::ToString(entry.time()));
-        return absl::OkStatus();
-      });
-  const std::string message = absl::StrCat(
-      copy.service, ": the primary rewrote its history: ", what,
-      ". The first entry that no longer matches is ", index, " (this mirror verified: ", held,
-      "). Mirroring of ", copy.service, " has stopped; the verified copy is still served. Keep ",
-      "this mirror's data as evidence and tell the oversight body (docs/VERIFICATION.md)");
-  CORRIDOR_LOG(ERROR) << message;
+  copy.storage->store
+      ->ReadJournal(index, std::min(index + 1, copy.storage->store->journal_head().size),
+                    [&](uint64_t, absl::string_view bytes) {
+                      v1::JournalEntry entry;
+                      entry.ParseFromString(std::string(bytes));
+                      held = absl::StrCat("leaf ", merkle::ToHex(merkle::LeafHash(bytes)), ", ",
+                                          entry.rpc(), " at ", TimeUtil::ToString(entry.time()));
+                      return absl::OkStatus();
+                    })
+      .IgnoreError();  // "none" then says what was read
+  const std::string message =
+      absl::StrCat(copy.service, ": the primary rewrote its history: ", what,
+                   ". The first entry that no longer matches is entry ", index,
+                   " (counted from 0; this mirror verified there: ", held, ").");
+  std::string verified = "none";
+  std::string contradicting;
+  JsonPrintOptions json;
+  json.add_whitespace = true;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = heads_.find(copy.service);
+    if (it != heads_.end()) (void)MessageToJsonString(it->second, &verified, json);
+  }
+  (void)MessageToJsonString(presented, &contradicting, json);
+  const std::string evidence = absl::StrCat(
+      message, "\n\nThe head this mirror verified, signed by the primary's key:\n", verified,
+      "\nWhat the primary signed instead:\n", contradicting,
+      "\nThe mirror's copy up to the verified head is in its data folder, entry by entry.\n");
+  const absl::Status saved = state_.SaveDivergence(copy.service, evidence);
+  CORRIDOR_LOG(ERROR) << message << " Mirroring of " << copy.service
+                      << " has stopped; the verified copy is still served. The evidence is in "
+                      << state_.DivergencePath(copy.service)
+                      << (saved.ok() ? "" : absl::StrCat(" (NOT SAVED: ", saved.message(), ")"))
+                      << ": keep it and this mirror's data, and tell the oversight body "
+                         "(docs/VERIFICATION.md)";
   absl::MutexLock lock(&mu_);
   progress_[copy.service].divergence = message;
   return absl::AbortedError(message);
@@ -449,10 +549,12 @@ void Mirror::WriteMetrics(MetricsText* text) const {
     text->Gauge("corridor_mirror_entries_behind",
                 "Entries of the primary's last signed head the copy does not hold yet.", labels,
                 static_cast<double>(behind));
-    text->Gauge(
-        "corridor_mirror_seconds_since_caught_up",
-        "Seconds since the copy last held every entry of a signed head (-1: never).", labels,
-        progress.caught_up == absl::Time() ? -1 : absl::ToDoubleSeconds(now - progress.caught_up));
+    text->Gauge("corridor_mirror_seconds_since_caught_up",
+                "Seconds since the copy last held every entry of a signed head (or since the "
+                "mirror started).",
+                labels, absl::ToDoubleSeconds(now - progress.caught_up));
+    text->Gauge("corridor_mirror_up", "1 while the last pass over the primary succeeded.", labels,
+                progress.up ? 1 : 0);
     text->Gauge("corridor_mirror_diverged",
                 "1 once the primary's history no longer extends the copy (mirroring stopped).",
                 labels, progress.divergence.empty() ? 0 : 1);

@@ -36,6 +36,7 @@
 #include "common/service_channels.h"
 #include "corridor/v1/audit.grpc.pb.h"
 #include "services/common/runtime.h"
+#include "services/mirror/mirror_state.h"
 
 namespace corridor::mirror {
 
@@ -52,13 +53,19 @@ struct MirrorOptions {
   absl::Duration interval = absl::Seconds(1);
   // Entries proven and stored per write.
   uint64_t batch_entries = 500;
+  // Where the mirror keeps its own files (MirrorState): each service's
+  // last verified head and the evidence of a divergence. Empty: none.
+  std::string state_dir;
 };
 
 // Where the copy of one service stands.
 struct MirrorProgress {
   uint64_t stored = 0;        // entries the copy holds
   uint64_t primary_size = 0;  // in the primary's last signed head
-  absl::Time caught_up;       // when the copy last held a signed head's every entry
+  // When the copy last held a signed head's every entry (at first, when the
+  // mirror started).
+  absl::Time caught_up;
+  bool up = false;  // the last pass over the service succeeded
   // Why mirroring stopped: the primary no longer extends the copy.
   std::string divergence;
 };
@@ -91,6 +98,9 @@ class Mirror final : public MirrorFollower {
   struct Copy;
   Mirror(std::shared_ptr<ServiceChannels> primary, MirrorOptions options);
 
+  // Where `copy` stands at start: its size, the head it last verified, a
+  // divergence it stopped at.
+  absl::Status Resume(const Copy& copy);
   // One pass for one service; sets *stored to the entries it stored.
   absl::Status Follow(Copy& copy, uint64_t* stored);
   absl::StatusOr<v1::SignedTreeHead> ReadSignedHead(Copy& copy, v1::AuditService::Stub& primary);
@@ -101,8 +111,16 @@ class Mirror final : public MirrorFollower {
   absl::Status ProveAndStore(Copy& copy, v1::AuditService::Stub& primary,
                              const v1::SignedTreeHead& head, const std::vector<v1::Change>& batch);
   absl::Status RefreshCheckpoint(Copy& copy, v1::AuditService::Stub& primary);
-  // Stops mirroring `copy`: the primary's entry `index` no longer matches.
-  absl::Status Diverge(Copy& copy, uint64_t index, const std::string& what);
+  // Stops mirroring `copy` for good: the primary's entry `index` no longer
+  // matches. Saves the evidence: the message, the head the mirror had
+  // verified, and `presented`, what the primary signed instead.
+  absl::Status Diverge(Copy& copy, uint64_t index, const std::string& what,
+                       const google::protobuf::Message& presented);
+  // Checks at start what the token is: an oversight token, or an admin's
+  // (warned), and nothing that can write the record.
+  absl::Status CheckToken();
+  // Logs a service's failing pass: when it changes, and every 5 minutes.
+  void LogFailure(Copy& copy, const absl::Status& status);
   // The first entry of [0, upto) whose leaf the primary serves differently
   // from the copy's; `upto` if none does.
   absl::StatusOr<uint64_t> FirstMismatch(Copy& copy, v1::AuditService::Stub& primary,
@@ -111,6 +129,7 @@ class Mirror final : public MirrorFollower {
 
   const std::shared_ptr<ServiceChannels> primary_;
   const MirrorOptions options_;
+  const MirrorState state_;
   std::map<std::string, std::unique_ptr<Copy>> copies_;  // by service
   mutable absl::Mutex mu_;
   std::map<std::string, MirrorProgress> progress_ ABSL_GUARDED_BY(mu_);

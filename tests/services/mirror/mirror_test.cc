@@ -7,6 +7,7 @@
 // rewrites its history.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -98,6 +99,24 @@ class MirrorTest : public ::testing::Test {
     while (absl::Now() < deadline) {
       bool all = true;
       for (const std::string& service : kServices) {
+        all = all && JournalSize(mirror.address(), mirror_admin, service) ==
+                         JournalSize(primary.address(), admin_, service);
+      }
+      if (all) return true;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return false;
+  }
+
+  // Caught up on every service but `except`.
+  bool CaughtUpExcept(const ServerProcess& primary, const ServerProcess& mirror,
+                      const std::string& except) {
+    const std::string mirror_admin = corridor::testing::AdminTokenFile(dir_.Sub("mirror"));
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (absl::Now() < deadline) {
+      bool all = true;
+      for (const std::string& service : kServices) {
+        if (service == except) continue;
         all = all && JournalSize(mirror.address(), mirror_admin, service) ==
                          JournalSize(primary.address(), admin_, service);
       }
@@ -228,8 +247,8 @@ TEST_F(MirrorTest, StopsAtTheFirstEntryARestoredBackupRewrote) {
     absl::SleepFor(absl::Milliseconds(100));
   }
   EXPECT_THAT(mirror->Logs(), HasSubstr(absl::StrCat("denials: the primary rewrote its history")));
-  EXPECT_THAT(mirror->Logs(),
-              HasSubstr(absl::StrCat("The first entry that no longer matches is ", forked_at)));
+  EXPECT_THAT(mirror->Logs(), HasSubstr(absl::StrCat(
+                                  "The first entry that no longer matches is entry ", forked_at)));
   // Nothing of the fork was stored; the verified copy is still served.
   EXPECT_EQ(JournalSize(mirror->address(), reader, "denials"), verified);
   CommandResult listed = RunCorridorctl(mirror->address(), {"denials", "list"}, reader);
@@ -238,6 +257,55 @@ TEST_F(MirrorTest, StopsAtTheFirstEntryARestoredBackupRewrote) {
   std::map<std::string, double> metrics = corridor::testing::ScrapeMetrics(MetricsAddress());
   EXPECT_EQ(metrics["corridor_mirror_diverged{service=\"denials\"}"], 1);
   EXPECT_EQ(metrics["corridor_mirror_diverged{service=\"areas\"}"], 0);
+
+  // The evidence is kept: both heads, each signed by the primary's key.
+  std::ifstream file(dir_.Sub("mirror/mirror-state/denials.divergence"));
+  std::stringstream evidence;
+  evidence << file.rdbuf();
+  EXPECT_THAT(evidence.str(), HasSubstr("The head this mirror verified"));
+  EXPECT_THAT(evidence.str(), HasSubstr(absl::StrCat("\"treeSize\": \"", verified, "\"")));
+  EXPECT_THAT(evidence.str(), HasSubstr("What the primary signed instead"));
+  EXPECT_THAT(evidence.str(), HasSubstr("\"signature\""));
+
+  // The operator puts the old history back: a restarted mirror still
+  // stops, from the evidence, and stores nothing more.
+  ASSERT_EQ(mirror->StopWith(SIGTERM), 0);
+  ASSERT_EQ(fork->StopWith(SIGTERM), 0);
+  primary = StartPrimary(dir_.Sub("primary"), address);
+  ASSERT_NE(primary, nullptr);
+  ASSERT_EQ(Denial(*primary, "EG-DUMA", coordinator_).exit_code, 0);
+  mirror = StartMirror(address);
+  ASSERT_NE(mirror, nullptr);
+  ASSERT_TRUE(CaughtUpExcept(*primary, *mirror, "denials")) << mirror->Logs();
+  EXPECT_EQ(JournalSize(mirror->address(), reader, "denials"), verified);
+  EXPECT_THAT(mirror->Logs(), HasSubstr("denials: not mirrored: denials: the primary rewrote"));
+  metrics = corridor::testing::ScrapeMetrics(MetricsAddress());
+  EXPECT_EQ(metrics["corridor_mirror_diverged{service=\"denials\"}"], 1);
+}
+
+TEST_F(MirrorTest, RefusesATokenThatCanWriteAtThePrimary) {
+  std::unique_ptr<ServerProcess> primary = StartPrimary(dir_.Sub("primary"), "127.0.0.1:0");
+  ASSERT_NE(primary, nullptr);
+  PinKeysAndToken(*primary);
+  std::filesystem::copy_file(coordinator_, dir_.Sub("oversight.token"),
+                             std::filesystem::copy_options::overwrite_existing);
+  CommandResult refused =
+      RunCommand({BinaryPath("corridor-mirror"), "--primary=" + primary->address(),
+                  "--primary_token_file=" + dir_.Sub("oversight.token"),
+                  "--log_keys_file=" + dir_.Sub("log_keys.txt"), "--data_dir=" + dir_.Sub("mirror"),
+                  "--listen=127.0.0.1:0"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err, HasSubstr("--primary_token_file"));
+  EXPECT_THAT(refused.err, HasSubstr("oversight token"));
+  // A key missing for a mirrored service is found before anything is made.
+  std::ofstream(dir_.Sub("areas_only.txt")) << "# nothing for the other services\n";
+  CommandResult unpinned = RunCommand(
+      {BinaryPath("corridor-mirror"), "--primary=" + primary->address(),
+       "--primary_token_file=" + dir_.Sub("oversight.token"),
+       "--log_keys_file=" + dir_.Sub("areas_only.txt"), "--data_dir=" + dir_.Sub("unmade")});
+  EXPECT_EQ(unpinned.exit_code, 2);
+  EXPECT_THAT(unpinned.err, HasSubstr("lists no verifier key for areas"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("unmade")));
 }
 
 }  // namespace
