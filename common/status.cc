@@ -1,5 +1,6 @@
 #include "common/status.h"
 
+#include "common/error_details.h"
 #include "common/log.h"
 
 namespace corridor {
@@ -16,7 +17,8 @@ grpc::Status ToGrpc(const absl::Status& status) {
     default:
       break;
   }
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
+                      RichStatus(status).SerializeAsString());
 }
 
 }  // namespace corridor

@@ -11,7 +11,8 @@
 namespace corridor {
 
 // Maps a handler's result for the wire (absl::StatusCode and
-// grpc::StatusCode share the numbers 0-16). Faults of the server itself
+// grpc::StatusCode share the numbers 0-16), with the rich error model in
+// its details (common/error_details.h). Faults of the server itself
 // (INTERNAL, DATA_LOSS, UNKNOWN, UNAVAILABLE) are also logged, since the
 // operator, not the caller, has to act on them.
 grpc::Status ToGrpc(const absl::Status& status);

@@ -10,6 +10,9 @@ PACKAGES=(
   # the stack
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev
+  # the google.rpc error model's .proto files (status, error_details), which
+  # Debian ships only in this package; the build generates their C++
+  golang-github-gogo-googleapis-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # interop tests: a second-language gRPC client; Go's checksum-database

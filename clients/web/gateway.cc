@@ -5,6 +5,7 @@
 
 #include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/credentials.h"
 #include "common/json.h"
@@ -18,6 +19,8 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 
@@ -86,6 +89,32 @@ HttpReply ErrorReply(int http_status, absl::string_view code, absl::string_view 
   return reply;
 }
 
+// The rich error model the services attach (common/error_details.h), as
+// the JSON error's "reason" and "fieldViolations", so that the dashboard
+// puts each message beside its field without parsing text.
+static void AddErrorDetails(const grpc::Status& status, HttpReply* reply) {
+  google::rpc::Status rich;
+  if (status.error_details().empty() || !rich.ParseFromString(status.error_details())) return;
+  std::string extra;
+  for (const google::protobuf::Any& detail : rich.details()) {
+    google::rpc::ErrorInfo info;
+    google::rpc::BadRequest bad_request;
+    if (detail.UnpackTo(&info)) {
+      absl::StrAppend(&extra, ",\"reason\":", JsonString(info.reason()));
+    } else if (detail.UnpackTo(&bad_request)) {
+      std::vector<std::string> violations;
+      for (const auto& violation : bad_request.field_violations()) {
+        violations.push_back(absl::StrCat("{\"field\":", JsonString(violation.field()),
+                                          ",\"description\":", JsonString(violation.description()),
+                                          "}"));
+      }
+      absl::StrAppend(&extra, ",\"fieldViolations\":[", absl::StrJoin(violations, ","), "]");
+    }
+  }
+  // Inside {"error":{...}}: before its last two braces.
+  reply->body.insert(reply->body.size() - 2, extra);
+}
+
 HttpReply ErrorReply(const grpc::Status& status) {
   static const char* const kNames[] = {"OK",
                                        "CANCELLED",
@@ -111,7 +140,9 @@ HttpReply ErrorReply(const grpc::Status& status) {
     message = "the Corridor services cannot be reached from the dashboard's server (" + message +
               "); check that corridord is running and corridor-web's --target (and --servers)";
   }
-  return ErrorReply(HttpStatusOf(status.error_code()), name, message);
+  HttpReply reply = ErrorReply(HttpStatusOf(status.error_code()), name, message);
+  AddErrorDetails(status, &reply);
+  return reply;
 }
 
 Gateway::Gateway(ServiceChannels* channels, absl::Duration timeout)

@@ -27,7 +27,18 @@ from corridor.v1 import convoys_pb2  # noqa: E402
 from corridor.v1 import denials_pb2  # noqa: E402
 from corridor.v1 import routes_pb2  # noqa: E402
 
+from google.rpc import error_details_pb2  # noqa: E402
+from google.rpc import status_pb2  # noqa: E402
+
 SERVICE = "/corridor.v1.AreaService/"
+
+
+def rich_status(error):
+    """The google.rpc.Status a failed call carries in its trailing metadata."""
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            return status_pb2.Status.FromString(value)
+    raise AssertionError("the error carries no google.rpc.Status details")
 
 
 def unary(channel, method, response_type, token, service=SERVICE):
@@ -141,12 +152,27 @@ class PythonPartnerTest(unittest.TestCase):
             create(request, timeout=10)
         self.assertEqual(refused.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
         self.assertTrue(refused.exception.details().startswith("area.location.latitude: "))
+        # The rich error model: the field as data, not text to parse.
+        rich = rich_status(refused.exception)
+        self.assertEqual(rich.code, grpc.StatusCode.INVALID_ARGUMENT.value[0])
+        info = error_details_pb2.ErrorInfo()
+        bad_request = error_details_pb2.BadRequest()
+        self.assertTrue(rich.details[0].Unpack(info))
+        self.assertEqual((info.reason, info.domain), ("INVALID_FIELD", "corridor.v1"))
+        self.assertEqual(info.metadata["field"], "area.location.latitude")
+        self.assertTrue(rich.details[1].Unpack(bad_request))
+        self.assertEqual(bad_request.field_violations[0].field, "area.location.latitude")
+        self.assertFalse(bad_request.field_violations[0].description.startswith("area."))
 
     def test_unknown_area_is_not_found(self):
         get = unary(self.channel, "GetArea", areas_pb2.Area, self.coordinator)
         with self.assertRaises(grpc.RpcError) as missing:
             get(areas_pb2.GetAreaRequest(id="PY-NONE"), timeout=10)
         self.assertEqual(missing.exception.code(), grpc.StatusCode.NOT_FOUND)
+        rich = rich_status(missing.exception)
+        resource = error_details_pb2.ResourceInfo()
+        self.assertTrue(rich.details[1].Unpack(resource))
+        self.assertEqual(resource.resource_type, "area")
 
     def test_follows_road_reports_from_a_position(self):
         routes = "/corridor.v1.RouteService/"

@@ -98,6 +98,10 @@ TEST_F(GatewayTest, PassesTheServicesRefusalsOnInTheirOwnWords) {
   ASSERT_TRUE(invalid);
   EXPECT_EQ(invalid->status, 400);
   EXPECT_THAT(invalid->body, HasSubstr("agency"));
+  // The field as data, from the rich error model, for the form to mark it.
+  EXPECT_THAT(invalid->body, HasSubstr(R"("reason":"INVALID_FIELD")"));
+  EXPECT_THAT(invalid->body, HasSubstr(R"("fieldViolations":[{"field":"agency","description":)"));
+  EXPECT_THAT(forbidden->body, HasSubstr(R"("reason":"ROLE_NOT_ALLOWED")"));
 
   auto missing = Post("AreaService/GetArea", R"({"id": "NO-SUCH"})");
   ASSERT_TRUE(missing);

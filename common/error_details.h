@@ -1,0 +1,57 @@
+// The standard rich error model (google.rpc.Status, AIP-193) that every
+// failed Corridor call carries beside its message, so that clients act on
+// fields, not on text. Sent as the call's error details (the
+// "grpc-status-details-bin" trailer, what grpc::Status::error_details()
+// and every gRPC library's rich-status helpers read):
+//
+//   ErrorInfo            always: a stable `reason` (below), domain
+//                        "corridor.v1", and metadata "field" when the
+//                        message names one;
+//   BadRequest           INVALID_ARGUMENT and OUT_OF_RANGE: one
+//                        FieldViolation for the field the message names;
+//   PreconditionFailure  FAILED_PRECONDITION and ABORTED (a life-cycle
+//                        refusal, a stale version);
+//   ResourceInfo         NOT_FOUND and ALREADY_EXISTS: the kind of record
+//                        and its name, when the message gives them.
+//
+// The message stays as it is: it starts with the field path it is about
+// ("area.location.latitude: must be between -90 and 90"), which is where
+// the field of the details comes from.
+#ifndef CORRIDOR_COMMON_ERROR_DETAILS_H_
+#define CORRIDOR_COMMON_ERROR_DETAILS_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "google/rpc/status.pb.h"
+
+namespace corridor {
+
+inline constexpr char kErrorDomain[] = "corridor.v1";
+
+// ErrorInfo reasons, one per kind of refusal:
+//   INVALID_FIELD, INVALID_REQUEST   INVALID_ARGUMENT with / without a field
+//   OUT_OF_RANGE                     e.g. a page token past the end
+//   NOT_FOUND, ALREADY_EXISTS        the record named
+//   VERSION_CONFLICT                 ABORTED: someone changed it meanwhile
+//   READ_ONLY_MIRROR                 a write sent to a mirror
+//   FAILED_PRECONDITION              e.g. a convoy step its status forbids
+//   ROLE_NOT_ALLOWED                 PERMISSION_DENIED
+//   TOKEN_REJECTED                   UNAUTHENTICATED
+//   LIMIT_EXCEEDED                   RESOURCE_EXHAUSTED
+//   UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, SERVER_FAULT (INTERNAL,
+//   DATA_LOSS, UNKNOWN), UNIMPLEMENTED
+std::string ErrorReason(const absl::Status& status);
+
+// The field path a Corridor error message starts with
+// ("convoy.manifest[2].quantity: ..." -> "convoy.manifest[2].quantity"),
+// or empty if it starts with none.
+std::string FieldOfMessage(absl::string_view message);
+
+// The google.rpc.Status of a failed `status`, with the details above.
+google::rpc::Status RichStatus(const absl::Status& status);
+
+}  // namespace corridor
+
+#endif  // CORRIDOR_COMMON_ERROR_DETAILS_H_
