@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "clients/web/openapi.h"
 #include "common/credentials.h"
 #include "common/json.h"
 #include "common/service_catalog.h"
@@ -215,6 +216,19 @@ HttpReply Gateway::Call(absl::string_view method_path, absl::string_view json,
     return ErrorReply(500, "INTERNAL", "the response could not be written as JSON");
   }
   return reply;
+}
+
+std::string Gateway::OpenApi() const {
+  LoadContract();
+  std::vector<const MethodDescriptor*> methods;
+  for (const GrpcServiceEntry* service : AllGrpcServices()) {
+    if (service->descriptor == nullptr) continue;
+    for (int i = 0; i < service->descriptor->method_count(); ++i) {
+      if (Exposed(*service->descriptor->method(i)))
+        methods.push_back(service->descriptor->method(i));
+    }
+  }
+  return OpenApiJson(methods);
 }
 
 std::string Gateway::EnumsJson() const {

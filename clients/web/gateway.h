@@ -58,6 +58,9 @@ class Gateway {
   // descriptors so that the page never falls behind the contract.
   std::string EnumsJson() const;
 
+  // The OpenAPI 3.0 description of what Call serves (clients/web/openapi.h).
+  std::string OpenApi() const;
+
   absl::Duration timeout() const { return timeout_; }
 
  private:

@@ -433,6 +433,9 @@ absl::Status WebServer::Impl::Start() {
   server_.Get("/api/v1/enums", [this](const httplib::Request&, httplib::Response& response) {
     response.set_content(gateway_.EnumsJson(), kJson);
   });
+  server_.Get("/api/v1/openapi.json", [this](const httplib::Request&, httplib::Response& response) {
+    response.set_content(gateway_.OpenApi(), kJson);
+  });
   server_.Post(R"(/api/v1/(\w+)/(\w+))",
                [this](const httplib::Request& request, httplib::Response& response) {
                  HandleCall(request, &response);

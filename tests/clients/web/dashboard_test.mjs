@@ -15,6 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 // playwright-core is installed with the dashboard's own packages.
 const require = createRequire(join(here, '../../../clients/web/package.json'));
 const { chromium } = require('playwright-core');
+const SwaggerParser = require('@apidevtools/swagger-parser');
 
 const [binDir, webDir, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
@@ -59,6 +60,20 @@ const admin = join(data, 'credentials', 'admin.token');
 const coordinatorFile = join(work, 'coordinator.token');
 ctl(admin, 'admin', 'token', 'create', '--role=coordinator', '--name=dashboard-test', `--out=${coordinatorFile}`);
 const token = readFileSync(coordinatorFile, 'utf8').trim();
+
+// The gateway's OpenAPI description is a valid OpenAPI 3.0 document (the
+// schema check and every $ref resolved), and names each RPC's roles.
+{
+  const response = await fetch(`${url}api/v1/openapi.json`);
+  assert.equal(response.status, 200);
+  const openapi = await response.json();
+  const checked = await SwaggerParser.validate(structuredClone(openapi));
+  assert.equal(checked.openapi, '3.0.3');
+  const submit = openapi.paths['/api/v1/ConvoyService/SubmitConvoyRequest'].post;
+  assert.deepEqual(submit['x-corridor-roles'], ['coordinator', 'partner']);
+  assert.ok(Object.keys(openapi.paths).length > 40, 'every unary RPC the gateway serves');
+  console.log(`openapi: ${Object.keys(openapi.paths).length} paths, valid OpenAPI 3.0`);
+}
 
 async function gateway(method, body) {
   const response = await fetch(`${url}api/v1/${method}`, {

@@ -4,6 +4,8 @@
 #include <signal.h>
 
 #include <memory>
+#include <set>
+#include <set>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -12,6 +14,8 @@
 #include "clients/web/web_server.h"
 #include "common/credentials.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
 #include "tests/testing/subprocess.h"
@@ -235,6 +239,63 @@ TEST_F(GatewayTest, ServesTheDashboardsEnumsFromTheContract) {
   EXPECT_EQ(reply->status, 200);
   EXPECT_THAT(reply->body, HasSubstr(R"("RouteStatus":["ROUTE_STATUS_UNSPECIFIED")"));
   EXPECT_THAT(reply->body, HasSubstr("ACCESS_CONSTRAINT_VIOLENCE"));
+}
+
+// Every "$ref" in `value`, at any depth.
+void CollectRefs(const google::protobuf::Value& value, std::set<std::string>* refs) {
+  if (value.has_struct_value()) {
+    for (const auto& [key, field] : value.struct_value().fields()) {
+      if (key == "$ref") refs->insert(field.string_value());
+      CollectRefs(field, refs);
+    }
+  } else if (value.has_list_value()) {
+    for (const auto& item : value.list_value().values()) CollectRefs(item, refs);
+  }
+}
+
+TEST_F(GatewayTest, DescribesWhatItServesInOpenApiFromTheContract) {
+  auto reply = Client().Get("/api/v1/openapi.json");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  google::protobuf::Value document;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(reply->body, &document).ok())
+      << reply->body.substr(0, 300);
+  const auto& root = document.struct_value().fields();
+  EXPECT_EQ(root.at("openapi").string_value(), "3.0.3");
+  const auto& paths = root.at("paths").struct_value().fields();
+  ASSERT_TRUE(paths.contains("/api/v1/ConvoyService/ApproveConvoy"));
+  const auto& approve =
+      paths.at("/api/v1/ConvoyService/ApproveConvoy").struct_value().fields().at("post");
+  const auto& operation = approve.struct_value().fields();
+  std::vector<std::string> roles;
+  for (const auto& role : operation.at("x-corridor-roles").list_value().values()) {
+    roles.push_back(role.string_value());
+  }
+  EXPECT_THAT(roles, ::testing::ElementsAre("coordinator", "partner"));
+  EXPECT_TRUE(operation.at("x-corridor-own-agency").bool_value());
+  EXPECT_TRUE(operation.at("responses").struct_value().fields().contains("400"));
+  // Streams are not the gateway's (the change feed has its own route).
+  EXPECT_FALSE(paths.contains("/api/v1/AuditService/WatchChanges"));
+  // Every schema a path or a schema refers to is described.
+  std::set<std::string> refs;
+  CollectRefs(document, &refs);
+  const auto& schemas = root.at("components").struct_value().fields().at("schemas");
+  for (const std::string& ref : refs) {
+    const std::string name = ref.substr(ref.rfind('/') + 1);
+    EXPECT_TRUE(schemas.struct_value().fields().contains(name)) << ref;
+  }
+  const auto& convoy = schemas.struct_value().fields().at("corridor.v1.Convoy");
+  EXPECT_EQ(convoy.struct_value()
+                .fields()
+                .at("properties")
+                .struct_value()
+                .fields()
+                .at("agency")
+                .struct_value()
+                .fields()
+                .at("type")
+                .string_value(),
+            "string");
 }
 
 }  // namespace
