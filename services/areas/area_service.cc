@@ -40,7 +40,7 @@ grpc::Status AreaService::UpdateArea(grpc::ServerContext* context,
   return Serve(context, "UpdateArea", response,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::Area> {
                  CORRIDOR_RETURN_IF_ERROR(ValidateUpdate(*request));
-                 return store_->Update(origin, request->area());
+                 return store_->Update(origin, request->area(), request->update_mask());
                });
 }
 

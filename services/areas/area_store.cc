@@ -5,8 +5,10 @@
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "common/validation.h"
+#include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/areas/area_tables.h"
+#include "services/areas/area_validation.h"
 #include "services/common/party_names.h"
 #include "storage/key_codec.h"
 #include "storage/records.h"
@@ -149,11 +151,23 @@ absl::StatusOr<v1::ListAreasResponse> AreaStore::List(const v1::ListAreasRequest
   return response;
 }
 
-absl::StatusOr<v1::Area> AreaStore::Update(const storage::Origin& origin,
-                                           const v1::Area& requested) {
+absl::StatusOr<v1::Area> AreaStore::Update(const storage::Origin& origin, const v1::Area& partial,
+                                           const google::protobuf::FieldMask& mask) {
   CORRIDOR_ASSIGN_OR_RETURN(const storage::Versioned<v1::Area> stored,
-                            storage::GetRecord(*store_, AreasTable(), "area.id", requested.id()));
+                            storage::GetRecord(*store_, AreasTable(), "area.id", partial.id()));
   const v1::Area& current = stored.record;
+  v1::Area requested = partial;
+  if (mask.paths_size() > 0) {
+    // The stored area with the masked fields of the request over it, then
+    // checked whole, as a full update is.
+    requested = current;
+    google::protobuf::util::FieldMaskUtil::MergeOptions replace;
+    replace.set_replace_message_fields(true);
+    replace.set_replace_repeated_fields(true);
+    google::protobuf::util::FieldMaskUtil::MergeMessageTo(partial, mask, replace, &requested);
+    requested.set_version(partial.version());
+    CORRIDOR_RETURN_IF_ERROR(ValidateAreaFields("area", requested));
+  }
   if (requested.status() != v1::AREA_STATUS_UNSPECIFIED && requested.status() != current.status()) {
     return absl::InvalidArgumentError(
         "area.status: UpdateArea does not change the status; record it with "

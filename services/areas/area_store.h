@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "corridor/v1/areas.pb.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "services/areas/party_store.h"
 #include "services/common/stored_parties.h"
 #include "storage/store.h"
@@ -35,7 +36,10 @@ class AreaStore {
                                              int page_size) const;
   // ABORTED if area.version is stale; INVALID_ARGUMENT if it tries to change
   // the status, or changes the besieging party to text that names no party.
-  absl::StatusOr<v1::Area> Update(const storage::Origin& origin, const v1::Area& area);
+  // With `mask` non-empty, only its fields of `area` change (the request
+  // validated it: services/areas/area_validation.h).
+  absl::StatusOr<v1::Area> Update(const storage::Origin& origin, const v1::Area& area,
+                                  const google::protobuf::FieldMask& mask = {});
   // Appends to the history and, if the change is the latest by effective
   // date, sets the current status. Retries internally on a concurrent change
   // unless the request states an expected version.

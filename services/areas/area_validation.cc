@@ -1,11 +1,13 @@
 #include "services/areas/area_validation.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/validation.h"
+#include "google/protobuf/util/field_mask_util.h"
 
 namespace corridor::areas {
 namespace {
@@ -157,12 +159,38 @@ absl::Status ValidateCreate(const v1::CreateAreaRequest& request) {
   return CheckSource("status_source", request.status_source(), true);
 }
 
+// The fields an update may name in its mask: the descriptive ones.
+absl::Status ValidateUpdateMask(const google::protobuf::FieldMask& mask) {
+  static const auto* const kServerFields = new absl::flat_hash_set<std::string>{
+      "id", "version", "status", "status_since", "status_changes", "meta", "besieging_party_id"};
+  for (const std::string& path : mask.paths()) {
+    const std::string top = path.substr(0, path.find('.'));
+    if (kServerFields->contains(top)) {
+      return InvalidField("update_mask", absl::StrCat("\"", path,
+                                                      "\" is kept by the server and cannot be "
+                                                      "updated here"));
+    }
+    google::protobuf::FieldMask one;
+    one.add_paths(path);
+    if (!google::protobuf::util::FieldMaskUtil::IsValidFieldMask<v1::Area>(one)) {
+      return InvalidField("update_mask", absl::StrCat("\"", path, "\" is no field of Area"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateUpdate(const v1::UpdateAreaRequest& request) {
   if (!request.has_area()) return InvalidField("area", "is required");
   if (request.area().version() <= 0) {
     return InvalidField("area.version",
                         "is required: pass the version you read, so that a "
                         "concurrent change is not overwritten");
+  }
+  if (request.update_mask().paths_size() > 0) {
+    // The fields left out keep their stored values: the merged area is
+    // checked whole before it is written (AreaStore::Update).
+    CORRIDOR_RETURN_IF_ERROR(ValidateAreaId("area.id", request.area().id()));
+    return ValidateUpdateMask(request.update_mask());
   }
   CORRIDOR_RETURN_IF_ERROR(ValidateAreaFields("area", request.area()));
   const int status = request.area().status();

@@ -278,7 +278,6 @@ absl::StatusOr<v1::SignedTreeHead> Mirror::ReadSignedHead(Copy& copy,
 absl::Status Mirror::CheckExtends(Copy& copy, v1::AuditService::Stub& primary,
                                   const v1::SignedTreeHead& head) {
   const storage::JournalHead held = copy.storage->store->journal_head();
-  CORRIDOR_ASSIGN_OR_RETURN(const merkle::Hash root, merkle::FromBytes(head.root_hash()));
   if (head.tree_size() < held.size) {
     CORRIDOR_ASSIGN_OR_RETURN(const uint64_t index, FirstMismatch(copy, primary, head.tree_size()));
     return Diverge(copy, index,
@@ -287,27 +286,8 @@ absl::Status Mirror::CheckExtends(Copy& copy, v1::AuditService::Stub& primary,
                    head);
   }
   if (held.size == 0) return absl::OkStatus();
-  absl::Status consistent;
-  if (head.tree_size() == held.size) {
-    if (root != held.root) consistent = absl::DataLossError("another root at the same size");
-  } else {
-    v1::GetConsistencyProofRequest request;
-    request.set_service(copy.service);
-    request.set_first_size(held.size);
-    request.set_second_size(head.tree_size());
-    v1::ConsistencyProof proof;
-    grpc::ClientContext context;
-    Prepare(&context);
-    if (grpc::Status s = primary.GetConsistencyProof(&context, request, &proof); !s.ok()) {
-      return Unreachable("a consistency proof", copy.service, s);
-    }
-    std::vector<merkle::Hash> path;
-    for (const std::string& bytes : proof.proof()) {
-      CORRIDOR_ASSIGN_OR_RETURN(merkle::Hash hash, merkle::FromBytes(bytes));
-      path.push_back(hash);
-    }
-    consistent = merkle::VerifyConsistency(held.size, head.tree_size(), held.root, root, path);
-  }
+  const absl::Status consistent = ProvePrefix(copy, primary, held.size, held.root, head);
+  if (absl::IsUnavailable(consistent)) return consistent;
   if (consistent.ok()) return absl::OkStatus();
   CORRIDOR_ASSIGN_OR_RETURN(const uint64_t index, FirstMismatch(copy, primary, held.size));
   return Diverge(copy, index,
@@ -315,6 +295,34 @@ absl::Status Mirror::CheckExtends(Copy& copy, v1::AuditService::Stub& primary,
                               " entries) does not extend the ", held.size,
                               " entries this mirror verified: ", consistent.message()),
                  head);
+}
+
+absl::Status Mirror::ProvePrefix(Copy& copy, v1::AuditService::Stub& primary, uint64_t size,
+                                 const merkle::Hash& root_at_size, const v1::SignedTreeHead& head) {
+  CORRIDOR_ASSIGN_OR_RETURN(const merkle::Hash root, merkle::FromBytes(head.root_hash()));
+  if (size == head.tree_size()) {
+    return root_at_size == root
+               ? absl::OkStatus()
+               : absl::DataLossError(absl::StrCat("another root at the same size, ", size));
+  }
+  v1::GetConsistencyProofRequest request;
+  request.set_service(copy.service);
+  request.set_first_size(size);
+  request.set_second_size(head.tree_size());
+  v1::ConsistencyProof proof;
+  grpc::ClientContext context;
+  Prepare(&context);
+  if (grpc::Status s = primary.GetConsistencyProof(&context, request, &proof); !s.ok()) {
+    return absl::UnavailableError(absl::StrCat("cannot read a consistency proof of ", copy.service,
+                                               " from the primary: ", s.error_message()));
+  }
+  std::vector<merkle::Hash> path;
+  for (const std::string& bytes : proof.proof()) {
+    absl::StatusOr<merkle::Hash> hash = merkle::FromBytes(bytes);
+    if (!hash.ok()) return absl::DataLossError("the consistency proof holds a malformed hash");
+    path.push_back(*hash);
+  }
+  return merkle::VerifyConsistency(size, head.tree_size(), root_at_size, root, path);
 }
 
 absl::Status Mirror::CopyEntries(Copy& copy, v1::AuditService::Stub& primary,
@@ -371,29 +379,8 @@ absl::Status Mirror::ProveAndStore(Copy& copy, v1::AuditService::Stub& primary,
     }
     frontier.Append(merkle::LeafHash(change.entry_bytes()));
   }
-  CORRIDOR_ASSIGN_OR_RETURN(const merkle::Hash root, merkle::FromBytes(head.root_hash()));
-  absl::Status proven;
-  if (frontier.size() == head.tree_size()) {
-    if (frontier.Root() != root) proven = absl::DataLossError("their root is not the head's");
-  } else {
-    v1::GetConsistencyProofRequest request;
-    request.set_service(copy.service);
-    request.set_first_size(frontier.size());
-    request.set_second_size(head.tree_size());
-    v1::ConsistencyProof proof;
-    grpc::ClientContext context;
-    Prepare(&context);
-    if (grpc::Status s = primary.GetConsistencyProof(&context, request, &proof); !s.ok()) {
-      return Unreachable("a consistency proof", copy.service, s);
-    }
-    std::vector<merkle::Hash> path;
-    for (const std::string& bytes : proof.proof()) {
-      CORRIDOR_ASSIGN_OR_RETURN(merkle::Hash hash, merkle::FromBytes(bytes));
-      path.push_back(hash);
-    }
-    proven =
-        merkle::VerifyConsistency(frontier.size(), head.tree_size(), frontier.Root(), root, path);
-  }
+  const absl::Status proven = ProvePrefix(copy, primary, frontier.size(), frontier.Root(), head);
+  if (absl::IsUnavailable(proven)) return proven;
   if (!proven.ok()) {
     return Diverge(copy, first,
                    absl::StrCat("the change feed's entries ", first, " to ", frontier.size() - 1,

@@ -106,6 +106,13 @@ class Mirror final : public MirrorFollower {
   absl::StatusOr<v1::SignedTreeHead> ReadSignedHead(Copy& copy, v1::AuditService::Stub& primary);
   absl::Status CheckExtends(Copy& copy, v1::AuditService::Stub& primary,
                             const v1::SignedTreeHead& head);
+  // OK if the tree of `size` entries whose root is `root_at_size` is a
+  // prefix of `head`'s (the same root at its size, or the primary's
+  // consistency proof); UNAVAILABLE if the proof cannot be read; DATA_LOSS
+  // saying what does not hold.
+  absl::Status ProvePrefix(Copy& copy, v1::AuditService::Stub& primary, uint64_t size,
+                           const storage::merkle::Hash& root_at_size,
+                           const v1::SignedTreeHead& head);
   absl::Status CopyEntries(Copy& copy, v1::AuditService::Stub& primary,
                            const v1::SignedTreeHead& head, uint64_t* stored);
   absl::Status ProveAndStore(Copy& copy, v1::AuditService::Stub& primary,

@@ -123,13 +123,19 @@ grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
   const absl::flat_hash_set<std::string> routes(request->route_ids().begin(),
                                                 request->route_ids().end());
   storage::Feed& feed = store_->feed();
-  uint64_t position = request->has_after_position()
-                          ? static_cast<uint64_t>(request->after_position())
-                          : feed.last_position();
+  // `start` is the first position wanted, `after_position` the one before.
+  uint64_t position = feed.last_position();
+  if (request->has_start()) {
+    position = request->start() > 0 ? request->start() - 1 : 0;
+  } else if (request->has_after_position()) {
+    position = static_cast<uint64_t>(request->after_position());
+  }
   if (const uint64_t last = feed.last_position(); position > last) {
-    return ToGrpc(InvalidField("after_position",
-                               absl::StrCat(position, " is past the last report's position (", last,
-                                            "); resume from at most ", last)));
+    const bool by_start = request->has_start();
+    return ToGrpc(InvalidField(
+        by_start ? "start" : "after_position",
+        absl::StrCat(by_start ? position + 1 : position, " is past the last report's position (",
+                     last, "); resume from at most ", by_start ? last + 1 : last)));
   }
   // Headers go out at once, so the client knows it is subscribed before the
   // first report arrives.
@@ -150,9 +156,8 @@ grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
     if (advanced) continue;  // there may be more; read again before waiting
     if (feed.closed()) {
       return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                          absl::StrCat("the server is shutting down; reconnect with "
-                                       "after_position=",
-                                       position, " to miss nothing"));
+                          absl::StrCat("the server is shutting down; reconnect with start=",
+                                       position + 1, " to miss nothing"));
     }
     feed.WaitAfter(position, absl::Now() + kWatchIdleCheck);
   }

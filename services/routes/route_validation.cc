@@ -151,6 +151,9 @@ absl::Status ValidateList(const v1::ListRoutesRequest& request) {
 }
 
 absl::Status ValidateWatch(const v1::WatchRouteStatusRequest& request) {
+  if (request.has_start() && request.has_after_position()) {
+    return InvalidField("start", "give start or after_position, not both");
+  }
   if (request.has_after_position() && request.after_position() < 0) {
     return InvalidField("after_position", "must not be negative");
   }

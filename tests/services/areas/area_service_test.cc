@@ -315,6 +315,40 @@ TEST_F(AreaServiceTest, UpdateWithStaleVersionIsAbortedAndChangesNothing) {
   EXPECT_EQ(read.version(), 2);
 }
 
+TEST_F(AreaServiceTest, AnUpdateMaskChangesOnlyTheFieldsItNames) {
+  v1::Area area = Create("UPD-3");
+  v1::UpdateAreaRequest update;
+  update.mutable_area()->set_id("UPD-3");
+  update.mutable_area()->set_version(area.version());
+  update.mutable_area()->set_name_ar("اسم جديد");
+  update.mutable_area()->set_name_en("not in the mask: ignored");
+  update.mutable_update_mask()->add_paths("name_ar");
+  v1::Area updated;
+  grpc::Status status = stub_->UpdateArea(Context().get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.name_ar(), "اسم جديد");
+  EXPECT_EQ(updated.name_en(), area.name_en());
+  EXPECT_EQ(updated.governorate().pcode(), area.governorate().pcode());
+  EXPECT_EQ(updated.version(), area.version() + 1);
+
+  // The server's own fields, and names that are no field, are refused.
+  update.mutable_area()->set_version(updated.version());
+  for (const std::string path : {"status", "meta.updated_by", "no_such_field"}) {
+    update.mutable_update_mask()->Clear();
+    update.mutable_update_mask()->add_paths(path);
+    status = stub_->UpdateArea(Context().get(), update, &updated);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << path;
+    EXPECT_THAT(status.error_message(), StartsWith("update_mask: ")) << path;
+  }
+  // The merged area is checked whole: clearing a required name is refused.
+  update.mutable_update_mask()->Clear();
+  update.mutable_update_mask()->add_paths("name_en");
+  update.mutable_area()->clear_name_en();
+  status = stub_->UpdateArea(Context().get(), update, &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), StartsWith("area.name_en: "));
+}
+
 TEST_F(AreaServiceTest, UpdateCannotChangeTheStatus) {
   v1::Area area = Create("UPD-2");
   v1::UpdateAreaRequest update;

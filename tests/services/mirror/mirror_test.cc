@@ -166,7 +166,8 @@ TEST_F(MirrorTest, ServesWhatThePrimaryRecordedAndResumesAfterARestart) {
         {"denials", "list"},
         {"denials", "stats", "--from=2016-01", "--to=2016-12", "--by=area"},
         {"routes", "list"},
-        {"report", "access", "--from=2016-01-01", "--to=2016-12-31"}}) {
+        {"report", "access", "--from=2016-01-01", "--to=2016-12-31"},
+        {"export", "denials", "--format=hxl"}}) {
     CommandResult at_primary = RunCorridorctl(primary->address(), read, admin_);
     CommandResult at_mirror = RunCorridorctl(mirror->address(), read, reader);
     ASSERT_EQ(at_mirror.exit_code, 0) << read[0] << " " << read[1] << ": " << at_mirror.err;

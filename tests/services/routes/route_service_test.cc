@@ -317,6 +317,38 @@ TEST_F(RouteServiceTest, AReconnectingPartnerGetsTheRestFromItsLastPosition) {
   EXPECT_THAT(refused.error_message(), HasSubstr("after_position: 1000 is past the last report"));
 }
 
+// `start` resumes as AuditService.WatchChanges does: the first position
+// wanted, so the last one received + 1.
+TEST_F(RouteServiceTest, StartIsTheFirstPositionWantedAsInTheChangeFeed) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(Report("castello-road", v1::ROUTE_STATUS_OPEN, TimeUtil::GetCurrentTime(), nullptr,
+                       std::to_string(i))
+                    .ok());
+  }
+  grpc::ClientContext context;
+  SignIn(&context);
+  v1::WatchRouteStatusRequest request;
+  request.set_start(8);  // the reference data's 6, and the first report, were received
+  auto reader = stub_->WatchRouteStatus(&context, request);
+  std::vector<v1::RouteReport> rest = ReadEvents(reader.get(), 2);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].position(), 8);
+  EXPECT_EQ(rest[0].note(), "1");
+  context.TryCancel();
+
+  grpc::ClientContext both_context;
+  SignIn(&both_context);
+  v1::WatchRouteStatusRequest both;
+  both.set_start(8);
+  both.set_after_position(7);
+  auto both_reader = stub_->WatchRouteStatus(&both_context, both);
+  v1::RouteStatusEvent event;
+  EXPECT_FALSE(both_reader->Read(&event));
+  const grpc::Status refused = both_reader->Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(), HasSubstr("start: give start or after_position"));
+}
+
 TEST_F(RouteServiceTest, ManySubscribersEachGetEveryReport) {
   constexpr int kSubscribers = 50, kReports = 20;
   std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
@@ -350,7 +382,7 @@ TEST_F(RouteServiceTest, ShutdownEndsStreamsWithThePositionToResumeFrom) {
   EXPECT_FALSE(reader->Read(&event));
   grpc::Status status = reader->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
-  EXPECT_THAT(status.error_message(), HasSubstr("after_position=6"));
+  EXPECT_THAT(status.error_message(), HasSubstr("start=7"));
 }
 
 }  // namespace
