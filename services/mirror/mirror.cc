@@ -100,7 +100,10 @@ absl::StatusOr<std::unique_ptr<Mirror>> Mirror::Create(const HostedStorage& copi
     CORRIDOR_RETURN_IF_ERROR(mirror->Resume(*copy));
     mirror->copies_[service] = std::move(copy);
   }
-  CORRIDOR_RETURN_IF_ERROR(mirror->CheckToken());
+  // A primary that is down now is checked on the first pass instead.
+  if (absl::Status checked = mirror->CheckToken(); !absl::IsUnavailable(checked)) {
+    CORRIDOR_RETURN_IF_ERROR(checked);
+  }
   return mirror;
 }
 
@@ -133,12 +136,17 @@ absl::Status Mirror::CheckToken() {
   std::unique_ptr<v1::TokenService::Stub> auth = v1::TokenService::NewStub(primary_->For("auth"));
   grpc::ClientContext context;
   Prepare(&context);
+  // At start, a primary that is down must not hold the mirror's own serving up.
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(3)));
   v1::TokenInfo token;
   if (grpc::Status s = auth->WhoAmI(&context, v1::WhoAmIRequest(), &token); !s.ok()) {
-    CORRIDOR_LOG(WARNING) << "cannot check the primary token at " << primary_->AddressOf("auth")
-                          << " now (" << s.error_message() << "); mirroring starts when it answers";
-    return absl::OkStatus();
+    return absl::UnavailableError(absl::StrCat("cannot check the primary token at ",
+                                               primary_->AddressOf("auth"), " yet (",
+                                               s.error_message(),
+                                               "); it is checked before the "
+                                               "first entry is copied"));
   }
+  token_checked_ = true;
   if (token.role() == v1::ROLE_OVERSIGHT) return absl::OkStatus();
   if (token.role() == v1::ROLE_ADMIN) {
     CORRIDOR_LOG(WARNING) << "the primary token \"" << token.name()
@@ -159,6 +167,16 @@ void Mirror::Prepare(grpc::ClientContext* context) const {
 }
 
 absl::Status Mirror::PollOnce() {
+  if (!token_checked_) {
+    // Nothing is copied with a token that may write at the primary.
+    if (absl::Status checked = CheckToken(); !checked.ok()) {
+      if (!absl::IsUnavailable(checked) && token_error_ != checked.message()) {
+        CORRIDOR_LOG(ERROR) << checked.message();
+      }
+      token_error_ = std::string(checked.message());
+      return checked;
+    }
+  }
   uint64_t stored = 0;
   absl::Status first;
   for (auto& [service, copy] : copies_) {

@@ -123,8 +123,9 @@ class Mirror final : public MirrorFollower {
   // verified, and `presented`, what the primary signed instead.
   absl::Status Diverge(Copy& copy, uint64_t index, const std::string& what,
                        const google::protobuf::Message& presented);
-  // Checks at start what the token is: an oversight token, or an admin's
-  // (warned), and nothing that can write the record.
+  // Checks what the token is: an oversight token, or an admin's (warned),
+  // and nothing that can write the record (INVALID_ARGUMENT naming
+  // --primary_token_file); UNAVAILABLE if the primary cannot say yet.
   absl::Status CheckToken();
   // Logs a service's failing pass: when it changes, and every 5 minutes.
   void LogFailure(Copy& copy, const absl::Status& status);
@@ -142,6 +143,9 @@ class Mirror final : public MirrorFollower {
   std::map<std::string, MirrorProgress> progress_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, v1::SignedTreeHead> heads_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, v1::Checkpoint> checkpoints_ ABSL_GUARDED_BY(mu_);
+  // Touched by Create, then by the follower's thread alone.
+  bool token_checked_ = false;
+  std::string token_error_;
   absl::Notification stop_;
   std::thread thread_;
 };

@@ -1,7 +1,8 @@
 // Who may do what, checked against a real corridord: every RPC of every
 // service is called with no token, a malformed one, a revoked one, and a
 // token of each role. The expected answer of each cell is written out below,
-// independently of the policy table it checks (services/common/access_policy.cc):
+// independently of the policy it checks (each RPC's access option in
+// proto/corridor/v1, which services/common/access_policy.cc reads):
 // UNAUTHENTICATED, PERMISSION_DENIED, or success. A refused call must leave
 // every journal as it was.
 #include <grpcpp/grpcpp.h>
