@@ -42,13 +42,6 @@ absl::StatusOr<v1::InclusionProof> InclusionProofOf(const storage::Store& store,
 constexpr uint64_t kWatchBatch = 256;
 constexpr absl::Duration kWatchIdleCheck = absl::Milliseconds(500);
 
-const storage::TableSchema* FindTable(const ServiceStorage& storage, const std::string& name) {
-  for (const storage::TableSchema* table : storage.tables) {
-    if (table->info().name == name) return table;
-  }
-  return nullptr;
-}
-
 // The change for one journal entry: the entry, and each record it wrote as
 // it is stored now when it is still at the version the entry wrote.
 absl::StatusOr<v1::Change> ChangeFor(const ServiceStorage& storage, const std::string& service,

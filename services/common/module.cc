@@ -116,6 +116,13 @@ absl::StatusOr<ServiceStorage> OpenServiceStorage(
   return opened;
 }
 
+const storage::TableSchema* FindTable(const ServiceStorage& storage, absl::string_view name) {
+  for (const storage::TableSchema* table : storage.tables) {
+    if (table->info().name == name) return table;
+  }
+  return nullptr;
+}
+
 absl::StatusOr<const ServiceStorage*> FindHostedStorage(const HostedStorage& hosted,
                                                         const std::string& service,
                                                         std::string* name) {

@@ -82,6 +82,10 @@ struct ServiceStorage {
 absl::StatusOr<ServiceStorage> OpenServiceStorage(
     const ModuleOptions& options, const std::vector<const storage::TableSchema*>& tables);
 
+// The table of `storage` named `name` ("convoys"), or null if the service
+// keeps none by that name.
+const storage::TableSchema* FindTable(const ServiceStorage& storage, absl::string_view name);
+
 // The services a process hosts, by name ("areas"), for the services that
 // answer for all of them (audit, operations).
 using HostedStorage = std::map<std::string, const ServiceStorage*>;

@@ -264,8 +264,7 @@ absl::StatusOr<v1::Denial> DenialStore::Correct(const storage::Origin& origin,
     mutation.SetOrigin(origin);
     mutation.Update(DenialsTable(), next, version);
     mutation.Insert(DenialRevisionsTable(), next);
-    AddCounters(current, -1, &mutation);
-    if (!next.withdrawn()) AddCounters(next, +1, &mutation);
+    AddStatsCounterChange(&current, next, &mutation);
     absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
     const bool conflict =
         absl::IsAborted(result.status()) || absl::IsAlreadyExists(result.status());
@@ -409,9 +408,7 @@ absl::StatusOr<PartyResolution> DenialStore::ResolveStoredParties(
       },
       &resolution,
       [](const v1::Denial& before, const v1::Denial& after, storage::Mutation* mutation) {
-        if (before.withdrawn()) return;  // counted nowhere
-        AddCounters(before, -1, mutation);
-        AddCounters(after, +1, mutation);
+        AddStatsCounterChange(&before, after, mutation);
       }));
   return resolution;
 }

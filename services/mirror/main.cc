@@ -16,7 +16,6 @@
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/credentials.h"
 #include "common/log.h"
@@ -76,27 +75,6 @@ absl::Status CheckFlags() {
   return absl::OkStatus();
 }
 
-// Every mirrored service has a pinned key, before anything is opened.
-absl::Status CheckKeysCover(const std::vector<std::string>& services,
-                            const std::vector<std::string>& keys) {
-  for (const std::string& service : services) {
-    if (service == kAuthService) continue;
-    bool found = false;
-    for (const std::string& key : keys) {
-      absl::StatusOr<storage::VerifierKey> parsed = storage::ParseVerifierKey(key);
-      found = found || (parsed.ok() && absl::EndsWith(parsed->name, "/" + service));
-    }
-    if (!found) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--log_keys_file lists no verifier key for ", service,
-          ": add the line `corridorctl audit key --service=", service,
-          "` prints for the primary (checked against the key the operator publishes), or "
-          "leave it out with --services"));
-    }
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Configure(RuntimeOptions* options) {
   CORRIDOR_RETURN_IF_ERROR(CheckFlags());
   if (absl::GetFlag(FLAGS_poll_interval_ms) < 10 || absl::GetFlag(FLAGS_batch_entries) < 1) {
@@ -122,7 +100,8 @@ absl::Status Configure(RuntimeOptions* options) {
     return absl::InvalidArgumentError(absl::StrCat("--log_keys_file: ", keys.status().message()));
   }
   mirror.log_keys = *std::move(keys);
-  CORRIDOR_RETURN_IF_ERROR(CheckKeysCover(options->services, mirror.log_keys));
+  // Every mirrored service has a pinned key, before anything is opened.
+  CORRIDOR_RETURN_IF_ERROR(PinnedKeys(mirror.log_keys, options->services).status());
   mirror.state_dir = options->data_root + "/mirror-state";
   mirror.interval = absl::Milliseconds(absl::GetFlag(FLAGS_poll_interval_ms));
   mirror.batch_entries = static_cast<uint64_t>(absl::GetFlag(FLAGS_batch_entries));

@@ -55,16 +55,10 @@ struct Mirror::Copy {
   bool caught_up_once = false;
 };
 
-Mirror::Mirror(std::shared_ptr<ServiceChannels> primary, MirrorOptions options)
-    : primary_(std::move(primary)), options_(std::move(options)), state_(options_.state_dir) {}
-
-Mirror::~Mirror() { Stop(); }
-
-absl::StatusOr<std::unique_ptr<Mirror>> Mirror::Create(const HostedStorage& copies,
-                                                       std::shared_ptr<ServiceChannels> primary,
-                                                       MirrorOptions options) {
+absl::StatusOr<std::map<std::string, storage::VerifierKey>> PinnedKeys(
+    const std::vector<std::string>& log_keys, const std::vector<std::string>& services) {
   std::map<std::string, storage::VerifierKey> pinned;
-  for (const std::string& text : options.log_keys) {
+  for (const std::string& text : log_keys) {
     absl::StatusOr<storage::VerifierKey> key = storage::ParseVerifierKey(text);
     if (!key.ok() || key->type != 0x01) {
       return absl::InvalidArgumentError(
@@ -73,21 +67,35 @@ absl::StatusOr<std::unique_ptr<Mirror>> Mirror::Create(const HostedStorage& copi
     }
     pinned[ServiceOfKeyName(key->name)] = *key;
   }
+  for (const std::string& service : services) {
+    if (service == kAuthService || pinned.count(service) > 0) continue;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--log_keys_file lists no verifier key for ", service,
+        ": add the line `corridorctl audit key --service=", service,
+        "` prints for the primary (checked against the key the operator publishes), or "
+        "leave it out with --services"));
+  }
+  return pinned;
+}
+
+Mirror::Mirror(std::shared_ptr<ServiceChannels> primary, MirrorOptions options)
+    : primary_(std::move(primary)), options_(std::move(options)), state_(options_.state_dir) {}
+
+Mirror::~Mirror() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<Mirror>> Mirror::Create(const HostedStorage& copies,
+                                                       std::shared_ptr<ServiceChannels> primary,
+                                                       MirrorOptions options) {
+  std::vector<std::string> services;
+  for (const auto& [service, storage] : copies) services.push_back(service);
+  CORRIDOR_ASSIGN_OR_RETURN(const auto pinned, PinnedKeys(options.log_keys, services));
   std::unique_ptr<Mirror> mirror(new Mirror(std::move(primary), std::move(options)));
   for (const auto& [service, storage] : copies) {
-    auto it = pinned.find(service);
-    if (it == pinned.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--log_keys_file lists no verifier key for ", service,
-                       ": add the line `corridorctl audit key --service=", service,
-                       "` prints at the primary (from a channel you trust), or leave ", service,
-                       " out of --services"));
-    }
     auto copy = std::make_unique<Copy>();
     copy->service = service;
     copy->storage = storage;
-    copy->origin = it->second.name;
-    copy->key = it->second.public_key;
+    copy->origin = pinned.at(service).name;
+    copy->key = pinned.at(service).public_key;
     // Rotations the copy already holds were proven: start from their end.
     CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::SigningKeyRotation> rotations,
                               SigningKeyRotations(*storage->store));
@@ -167,6 +175,11 @@ void Mirror::Prepare(grpc::ClientContext* context) const {
 }
 
 absl::Status Mirror::PollOnce() {
+  uint64_t stored = 0;
+  return PollAll(&stored);
+}
+
+absl::Status Mirror::PollAll(uint64_t* stored) {
   if (!token_checked_) {
     // Nothing is copied with a token that may write at the primary.
     if (absl::Status checked = CheckToken(); !checked.ok()) {
@@ -177,12 +190,11 @@ absl::Status Mirror::PollOnce() {
       return checked;
     }
   }
-  uint64_t stored = 0;
   absl::Status first;
   for (auto& [service, copy] : copies_) {
     uint64_t stored_here = 0;
     absl::Status followed = Follow(*copy, &stored_here);
-    stored += stored_here;
+    *stored += stored_here;
     {
       absl::MutexLock lock(&mu_);
       progress_[service].up = followed.ok();
@@ -572,17 +584,9 @@ void Mirror::Start() {
                        << primary_->default_address();
     absl::Duration wait;
     do {
-      const uint64_t before = [this] {
-        absl::MutexLock lock(&mu_);
-        uint64_t total = 0;
-        for (const auto& [service, progress] : progress_) total += progress.stored;
-        return total;
-      }();
-      PollOnce().IgnoreError();
-      absl::MutexLock lock(&mu_);
-      uint64_t after = 0;
-      for (const auto& [service, progress] : progress_) after += progress.stored;
-      wait = after > before ? absl::ZeroDuration() : options_.interval;
+      uint64_t stored = 0;
+      PollAll(&stored).IgnoreError();
+      wait = stored > 0 ? absl::ZeroDuration() : options_.interval;
     } while (!stop_.WaitForNotificationWithTimeout(wait));
   });
 }

@@ -37,6 +37,7 @@
 #include "corridor/v1/audit.grpc.pb.h"
 #include "services/common/runtime.h"
 #include "services/mirror/mirror_state.h"
+#include "storage/checkpoint.h"
 
 namespace corridor::mirror {
 
@@ -70,6 +71,13 @@ struct MirrorProgress {
   std::string divergence;
 };
 
+// The verifier key pinned for each of `services` (auth, the mirror's own,
+// needs none), from the lines of --log_keys_file, by service.
+// INVALID_ARGUMENT naming a line that is no journal's verifier key, or a
+// service no line is for.
+absl::StatusOr<std::map<std::string, storage::VerifierKey>> PinnedKeys(
+    const std::vector<std::string>& log_keys, const std::vector<std::string>& services);
+
 class Mirror final : public MirrorFollower {
  public:
   // `copies` (each service's store opened with ModuleOptions::mirror) must
@@ -101,6 +109,8 @@ class Mirror final : public MirrorFollower {
   // Where `copy` stands at start: its size, the head it last verified, a
   // divergence it stopped at.
   absl::Status Resume(const Copy& copy);
+  // PollOnce, adding to *stored the entries it stored.
+  absl::Status PollAll(uint64_t* stored);
   // One pass for one service; sets *stored to the entries it stored.
   absl::Status Follow(Copy& copy, uint64_t* stored);
   absl::StatusOr<v1::SignedTreeHead> ReadSignedHead(Copy& copy, v1::AuditService::Stub& primary);

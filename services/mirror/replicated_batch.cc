@@ -19,13 +19,6 @@ struct Copied {
   uint64_t version = 0;
 };
 
-const storage::TableSchema* FindTable(const ServiceStorage& copy, const std::string& name) {
-  for (const storage::TableSchema* table : copy.tables) {
-    if (table->info().name == name) return table;
-  }
-  return nullptr;
-}
-
 // The record `written` describes, from `record` (the feed's CURRENT copy).
 absl::StatusOr<Copied> CheckRecord(const ServiceStorage& copy, uint64_t index,
                                    const v1::JournalChange& written,
