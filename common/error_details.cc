@@ -1,12 +1,16 @@
 #include "common/error_details.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace corridor {
 namespace {
+
+// The absl::Status payload that names a reason explicitly.
+constexpr char kReasonPayload[] = "type.corridor.dev/corridor.v1.ErrorReason";
 
 bool IsNameChar(char c) { return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_'; }
 
@@ -72,7 +76,15 @@ std::string FieldOfMessage(absl::string_view message) {
   return std::string(message.substr(0, i));
 }
 
+absl::Status WithReason(absl::Status status, absl::string_view reason) {
+  status.SetPayload(kReasonPayload, absl::Cord(reason));
+  return status;
+}
+
 std::string ErrorReason(const absl::Status& status) {
+  if (absl::optional<absl::Cord> reason = status.GetPayload(kReasonPayload); reason.has_value()) {
+    return std::string(*reason);
+  }
   switch (status.code()) {
     case absl::StatusCode::kInvalidArgument:
       return FieldOfMessage(status.message()).empty() ? "INVALID_REQUEST" : "INVALID_FIELD";

@@ -42,7 +42,14 @@ inline constexpr char kErrorDomain[] = "corridor.v1";
 //   LIMIT_EXCEEDED                   RESOURCE_EXHAUSTED
 //   UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, SERVER_FAULT (INTERNAL,
 //   DATA_LOSS, UNKNOWN), UNIMPLEMENTED
+//   REQUEST_ID_REUSED                a request_id sent with another request
+//   REQUEST_APPLIED_REPLY_LOST       a request_id whose change was written
+//                                    but whose answer a crash lost
+// A reason set with WithReason takes precedence over the code's.
 std::string ErrorReason(const absl::Status& status);
+
+// `status` carrying `reason` as its ErrorInfo reason.
+absl::Status WithReason(absl::Status status, absl::string_view reason);
 
 // The field path a Corridor error message starts with
 // ("convoy.manifest[2].quantity: ..." -> "convoy.manifest[2].quantity"),

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace corridor {
@@ -19,6 +20,8 @@ std::string ConvoyIdFor(absl::string_view agency, absl::string_view idempotency_
   return DerivedId(
       "cv-", absl::StrCat(absl::AsciiStrToLower(agency), std::string(1, '\0'), idempotency_key));
 }
+
+bool SameAgency(absl::string_view a, absl::string_view b) { return absl::EqualsIgnoreCase(a, b); }
 
 std::string DenialIdFor(absl::string_view idempotency_key) {
   return DerivedId("dn-", idempotency_key);

@@ -17,6 +17,12 @@ std::string DerivedId(absl::string_view prefix, absl::string_view input);
 // hex digits of SHA-256 over the lowercased agency, a NUL and the key.
 std::string ConvoyIdFor(absl::string_view agency, absl::string_view idempotency_key);
 
+// Whether two spellings name the same agency. One rule everywhere (a
+// partner acting for its agency, convoy ids, retries, filters, the
+// partner's view of principals): agencies are compared ignoring ASCII case,
+// so "WFP" and "wfp" are one agency.
+bool SameAgency(absl::string_view a, absl::string_view b);
+
 // The id of the denial an idempotency key creates: "dn-" and 16 hex digits
 // of SHA-256 over the key.
 std::string DenialIdFor(absl::string_view idempotency_key);

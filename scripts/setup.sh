@@ -18,6 +18,9 @@ PACKAGES=(
   # interop tests: a second-language gRPC client; Go's checksum-database
   # packages (sumdb/note, tlog) as an independent checker of checkpoints
   python3 python3-grpcio python3-protobuf golang-go golang-golang-x-mod-dev
+  # the Python client package: its wheel is built and installed offline
+  # (scripts/build_python_client.sh), its signature checks use cryptography
+  python3-venv python3-pip python3-setuptools python3-wheel python3-cryptography
   # TLS tests make their certificates with the openssl command
   openssl
   # the PostgreSQL peer of the benchmarks (server started on loopback by the script)

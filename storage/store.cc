@@ -270,7 +270,23 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
 
 namespace {
 thread_local LastCommit last_commit;
+
+struct PendingMark {
+  const Store* store = nullptr;
+  std::string key;
+  std::string value;
+  bool written = false;
+};
+thread_local std::optional<PendingMark> pending_mark;
+
+std::string RequestRecordKey(absl::string_view key) { return absl::StrCat("request/", key); }
 }  // namespace
+
+RequestMark::RequestMark(const Store* store, std::string key, std::string value) {
+  pending_mark = PendingMark{store, std::move(key), std::move(value), false};
+}
+RequestMark::~RequestMark() { pending_mark.reset(); }
+bool RequestMark::written() const { return pending_mark.has_value() && pending_mark->written; }
 
 absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
   if (impl_->options().read_only) {
@@ -308,13 +324,20 @@ absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
   for (const auto& [key, deltas] : mutation.counters()) {
     batch.Merge(impl_->counters(), key, EncodeCounter(deltas));
   }
+  PendingMark* mark =
+      pending_mark.has_value() && pending_mark->store == this && !pending_mark->written
+          ? &*pending_mark
+          : nullptr;
+  if (mark != nullptr) batch.Put(impl_->meta(), RequestRecordKey(mark->key), mark->value);
   if (!impl_->options().journal) {
     CORRIDOR_RETURN_IF_ERROR(impl_->WriteOrdered(&batch, nullptr, &mutation.outbox()));
+    if (mark != nullptr) mark->written = true;
     return result;
   }
   // The journal entry describing this commit goes into the same write.
   v1::JournalEntry entry = JournalEntryFor(mutation, result.versions);
   CORRIDOR_RETURN_IF_ERROR(impl_->WriteOrdered(&batch, &entry, &mutation.outbox()));
+  if (mark != nullptr) mark->written = true;
   result.journal_index = entry.index();
   // The bytes the journal hashed: the entry as the writer completed it.
   result.leaf_hash = merkle::LeafHash(SerializeDeterministic(entry));
@@ -383,6 +406,26 @@ absl::StatusOr<std::optional<std::string>> Store::GetMeta(absl::string_view key)
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s, "reading metadata");
   return std::optional<std::string>(std::move(value));
+}
+
+absl::StatusOr<std::optional<std::string>> Store::GetRequestRecord(absl::string_view key) const {
+  std::string value;
+  rocksdb::Status s =
+      impl_->db()->Get(rocksdb::ReadOptions(), impl_->meta(), RequestRecordKey(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "reading a request record");
+  return std::optional<std::string>(std::move(value));
+}
+
+absl::Status Store::PutRequestRecord(absl::string_view key, absl::string_view value) {
+  if (impl_->options().read_only || impl_->options().replica) {
+    return absl::FailedPreconditionError("this store takes no writes of its own");
+  }
+  rocksdb::WriteOptions write;
+  write.sync = impl_->options().sync;
+  return FromRocks(impl_->db()->Put(write, impl_->meta(), RequestRecordKey(key),
+                                    rocksdb::Slice(value.data(), value.size())),
+                   "writing a request record");
 }
 
 absl::StatusOr<std::string> Store::Scan(const TableSchema& table, const ScanOptions& options,

@@ -137,6 +137,25 @@ struct LastCommit {
 const LastCommit& LastCommitOnThisThread();
 void ForgetLastCommit();
 
+class Store;
+
+// Request ids (AIP-155, services/common/request_ids.h). While a RequestMark
+// lives on a thread, the first successful Commit of `store` on that thread
+// also writes `value` under the request record `key`, in the same synced
+// batch: a crash cannot keep a change and lose the record that it was made.
+// Request records live beside the records, outside the journal: they are
+// the server's memory of its answers, not part of the record.
+class RequestMark {
+ public:
+  RequestMark(const Store* store, std::string key, std::string value);
+  ~RequestMark();
+  RequestMark(const RequestMark&) = delete;
+  RequestMark& operator=(const RequestMark&) = delete;
+
+  // A commit wrote the mark.
+  bool written() const;
+};
+
 class Store {
  public:
   // Opens (creating if missing) the database at options.path.
@@ -195,6 +214,11 @@ class Store {
 
   // Reads a metadata value written with Mutation::PutMeta.
   absl::StatusOr<std::optional<std::string>> GetMeta(absl::string_view key) const;
+
+  // A request record (RequestMark), or nullopt; and its replacement, written
+  // alone (synced unless StoreOptions::sync is off).
+  absl::StatusOr<std::optional<std::string>> GetRequestRecord(absl::string_view key) const;
+  absl::Status PutRequestRecord(absl::string_view key, absl::string_view value);
 
   const std::string& path() const;
 

@@ -1,5 +1,10 @@
 #include "clients/corridorctl/session.h"
 
+#include <openssl/rand.h>
+
+#include <string>
+
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -8,6 +13,8 @@
 #include "common/credentials.h"
 #include "common/enum_text.h"
 #include "common/validation.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 
 namespace corridor::cli {
 
@@ -137,7 +144,92 @@ int Session::UsageFailure(absl::string_view message) const {
   return kExitUsage;
 }
 
+namespace {
+
+// How often a write is sent before its failure is reported, when the server
+// was unreachable or too slow; the same request id makes the repeats safe.
+constexpr int kWriteAttempts = 3;
+
+// What a failed call's error details (google.rpc.Status) say.
+struct ErrorDetails {
+  std::string reason;  // ErrorInfo.reason, e.g. "INVALID_FIELD"
+  std::string field;   // the first field violation's field, if any
+  std::string description;
+};
+
+ErrorDetails ReadDetails(const grpc::Status& status) {
+  ErrorDetails details;
+  google::rpc::Status rich;
+  if (status.error_details().empty() || !rich.ParseFromString(status.error_details())) {
+    return details;
+  }
+  for (const google::protobuf::Any& any : rich.details()) {
+    google::rpc::ErrorInfo info;
+    google::rpc::BadRequest bad_request;
+    if (any.UnpackTo(&info)) {
+      details.reason = info.reason();
+    } else if (any.UnpackTo(&bad_request) && bad_request.field_violations_size() > 0) {
+      details.field = bad_request.field_violations(0).field();
+      details.description = bad_request.field_violations(0).description();
+    }
+  }
+  return details;
+}
+
+}  // namespace
+
+bool Session::GiveRequestId(google::protobuf::Message* request) {
+  const google::protobuf::FieldDescriptor* field =
+      request->GetDescriptor()->FindFieldByName("request_id");
+  if (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+    return false;
+  }
+  if (!request->GetReflection()->GetString(*request, field).empty()) return true;
+  // A random (version 4) UUID.
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return false;
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const std::string hex = absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+  request->GetReflection()->SetString(
+      request, field,
+      absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
+                   hex.substr(16, 4), "-", hex.substr(20)));
+  return true;
+}
+
+bool Session::WorthRetrying(const grpc::Status& status, int attempt) const {
+  const bool lost = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                    status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+  if (!lost || attempt >= kWriteAttempts) return false;
+  const absl::Duration pause = absl::Milliseconds(500) * attempt;
+  err_ << "corridorctl: no answer from " << last_server_ << " (" << status.error_message()
+       << "); sending the same request again in " << absl::FormatDuration(pause) << " (attempt "
+       << attempt + 1 << " of " << kWriteAttempts
+       << "); its request id makes sure it is applied at most once.\n";
+  absl::SleepFor(pause);
+  return true;
+}
+
 int Session::Fail(const grpc::Status& status) const {
+  const ErrorDetails details = ReadDetails(status);
+  if (details.reason == "REQUEST_APPLIED_REPLY_LOST") {
+    err_ << "corridorctl: " << status.error_message()
+         << "\nThe change was made once; look it up (get or history) instead of sending it "
+            "again.\n";
+    return kExitRejected;
+  }
+  if (details.reason == "READ_ONLY_MIRROR") {
+    err_ << "corridorctl: refused: " << status.error_message()
+         << "\nThis server is a read-only mirror: send writes to the primary it names.\n";
+    return kExitRejected;
+  }
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT && !details.field.empty()) {
+    err_ << "corridorctl: the server refused the field " << details.field << ": "
+         << details.description << "\nFix that field and run the command again.\n";
+    return kExitRejected;
+  }
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
       // Either this server cannot be reached, or it answered that a service

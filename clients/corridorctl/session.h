@@ -96,8 +96,17 @@ class Session {
 
   // Prints a command-line mistake; returns kExitUsage.
   int UsageFailure(absl::string_view message) const;
-  // Prints a failed call in plain words; returns its exit code.
+  // Prints a failed call in plain words, from its error details where it
+  // has them (reason, field); returns its exit code.
   int Fail(const grpc::Status& status) const;
+
+  // Sets a new random request_id on a write `request` that has none; false
+  // if `request` has no request_id field (it does not write).
+  static bool GiveRequestId(google::protobuf::Message* request);
+  // After failed `attempt` of a write: whether to send it again (the server
+  // was unreachable or slow, and attempts are left), having said so and
+  // waited a little.
+  bool WorthRetrying(const grpc::Status& status, int attempt) const;
   // The same for a library's status (codes are gRPC's).
   int Fail(const absl::Status& status) const {
     return Fail(
@@ -111,13 +120,22 @@ class Session {
              grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
              const std::function<void(const Response&)>& print) {
     if (!request.ok()) return UsageFailure(request.status().message());
-    grpc::ClientContext context;
-    Prepare(&context);
-    Response response;
-    grpc::Status status = (stub.*rpc)(&context, *request, &response);
-    if (!status.ok()) return Fail(status);
-    print(response);
-    return kExitOk;
+    // A write carries a request id of its own, so that it can be sent again
+    // when its answer is lost and still be applied once (common.proto,
+    // "Request ids").
+    Request sent = *request;
+    const bool write = GiveRequestId(&sent);
+    for (int attempt = 1;; ++attempt) {
+      grpc::ClientContext context;
+      Prepare(&context);
+      Response response;
+      grpc::Status status = (stub.*rpc)(&context, sent, &response);
+      if (status.ok()) {
+        print(response);
+        return kExitOk;
+      }
+      if (!write || !WorthRetrying(status, attempt)) return Fail(status);
+    }
   }
 
   // Follows page tokens into `all`: pages of up to 200 until the range

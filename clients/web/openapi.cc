@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/field_limits.h"
 #include "common/json.h"
 #include "corridor/v1/access.pb.h"
 #include "services/common/access.h"
@@ -33,9 +34,17 @@ std::string EnumSchema(const EnumDescriptor& type) {
 std::string ValueSchema(const FieldDescriptor& field, std::deque<const Descriptor*>* pending) {
   switch (field.type()) {
     case FieldDescriptor::TYPE_STRING:
-      return R"({"type":"string"})";
-    case FieldDescriptor::TYPE_BYTES:
-      return R"({"type":"string","format":"byte"})";
+    case FieldDescriptor::TYPE_BYTES: {
+      const bool text = field.type() == FieldDescriptor::TYPE_STRING;
+      const uint32_t max_bytes = LimitOf(field).max_bytes;
+      if (max_bytes == 0)
+        return text ? R"({"type":"string"})" : R"({"type":"string","format":"byte"})";
+      // The contract limits bytes (limits.proto); JSON Schema counts
+      // characters, which are never more than bytes.
+      return absl::StrCat(R"({"type":"string",)", text ? "" : R"("format":"byte",)",
+                          R"("maxLength":)", text ? max_bytes : (max_bytes + 2) / 3 * 4,
+                          R"(,"x-corridor-max-bytes":)", max_bytes, "}");
+    }
     case FieldDescriptor::TYPE_BOOL:
       return R"({"type":"boolean"})";
     case FieldDescriptor::TYPE_FLOAT:
@@ -71,7 +80,9 @@ std::string FieldSchema(const FieldDescriptor& field, std::deque<const Descripto
                         ValueSchema(*field.message_type()->map_value(), pending), "}");
   }
   if (field.is_repeated()) {
-    return absl::StrCat(R"({"type":"array","items":)", ValueSchema(field, pending), "}");
+    const uint32_t max_items = LimitOf(field).max_items;
+    return absl::StrCat(R"({"type":"array","items":)", ValueSchema(field, pending),
+                        max_items > 0 ? absl::StrCat(R"(,"maxItems":)", max_items) : "", "}");
   }
   return ValueSchema(field, pending);
 }

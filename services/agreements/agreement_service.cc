@@ -77,21 +77,21 @@ absl::StatusOr<v1::Agreement> AgreementService::WithPartyIds(const v1::Agreement
 grpc::Status AgreementService::CreateAgreement(grpc::ServerContext* context,
                                                const v1::CreateAgreementRequest* request,
                                                v1::Agreement* response) {
-  return Serve(context, "CreateAgreement", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Agreement> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidateAgreement(request->agreement()));
-                 CORRIDOR_RETURN_IF_ERROR(CheckReferences(request->agreement()));
-                 CORRIDOR_ASSIGN_OR_RETURN(
-                     v1::Agreement resolved,
-                     WithPartyIds(request->agreement(), CallDeadline(*context)));
-                 CORRIDOR_ASSIGN_OR_RETURN(v1::Agreement created,
-                                           store_->Create(origin, std::move(resolved)));
-                 CORRIDOR_LOG(INFO)
-                     << "agreements: " << created.id() << " registered with "
-                     << created.terms_size() << " terms; evaluating the whole record against it";
-                 evaluator_->AgreementAdded();
-                 return created;
-               });
+  return ServeWrite(context, "CreateAgreement", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Agreement> {
+                      CORRIDOR_RETURN_IF_ERROR(ValidateAgreement(request->agreement()));
+                      CORRIDOR_RETURN_IF_ERROR(CheckReferences(request->agreement()));
+                      CORRIDOR_ASSIGN_OR_RETURN(
+                          v1::Agreement resolved,
+                          WithPartyIds(request->agreement(), CallDeadline(*context)));
+                      CORRIDOR_ASSIGN_OR_RETURN(v1::Agreement created,
+                                                store_->Create(origin, std::move(resolved)));
+                      CORRIDOR_LOG(INFO) << "agreements: " << created.id() << " registered with "
+                                         << created.terms_size()
+                                         << " terms; evaluating the whole record against it";
+                      evaluator_->AgreementAdded();
+                      return created;
+                    });
 }
 
 grpc::Status AgreementService::GetAgreement(grpc::ServerContext* context,

@@ -16,7 +16,10 @@ class AgreementService final : public AdmittedService<v1::AgreementService> {
   // All must outlive the service.
   AgreementService(AgreementStore* store, FeedEvaluator* evaluator, const References* references,
                    const AccessControl* access)
-      : AdmittedService(access), store_(store), evaluator_(evaluator), references_(references) {}
+      : AdmittedService(access, store->store()),
+        store_(store),
+        evaluator_(evaluator),
+        references_(references) {}
 
   grpc::Status CreateAgreement(grpc::ServerContext* context,
                                const v1::CreateAgreementRequest* request,

@@ -28,27 +28,27 @@ grpc::Status AreaService::GetArea(grpc::ServerContext* context, const v1::GetAre
 
 grpc::Status AreaService::CreateArea(grpc::ServerContext* context,
                                      const v1::CreateAreaRequest* request, v1::Area* response) {
-  return Serve(context, "CreateArea", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Area> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidateCreate(*request));
-                 return store_->Create(origin, *request);
-               });
+  return ServeWrite(context, "CreateArea", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Area> {
+                      CORRIDOR_RETURN_IF_ERROR(ValidateCreate(*request));
+                      return store_->Create(origin, *request);
+                    });
 }
 
 grpc::Status AreaService::UpdateArea(grpc::ServerContext* context,
                                      const v1::UpdateAreaRequest* request, v1::Area* response) {
-  return Serve(context, "UpdateArea", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Area> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidateUpdate(*request));
-                 return store_->Update(origin, request->area(), request->update_mask());
-               });
+  return ServeWrite(context, "UpdateArea", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Area> {
+                      CORRIDOR_RETURN_IF_ERROR(ValidateUpdate(*request));
+                      return store_->Update(origin, request->area(), request->update_mask());
+                    });
 }
 
 grpc::Status AreaService::RecordStatusChange(grpc::ServerContext* context,
                                              const v1::RecordStatusChangeRequest* request,
                                              v1::RecordStatusChangeResponse* response) {
-  return Serve(
-      context, "RecordStatusChange", response,
+  return ServeWrite(
+      context, "RecordStatusChange", *request, response,
       [&](const storage::Origin& origin) -> absl::StatusOr<v1::RecordStatusChangeResponse> {
         CORRIDOR_RETURN_IF_ERROR(ValidateStatusChange(*request));
         return store_->RecordStatusChange(origin, *request);

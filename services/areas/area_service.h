@@ -13,7 +13,7 @@ class AreaService final : public AdmittedService<v1::AreaService> {
  public:
   // Both must outlive the service.
   AreaService(AreaStore* store, const AccessControl* access)
-      : AdmittedService(access), store_(store) {}
+      : AdmittedService(access, store->store()), store_(store) {}
 
   grpc::Status ListAreas(grpc::ServerContext* context, const v1::ListAreasRequest* request,
                          v1::ListAreasResponse* response) override;

@@ -61,6 +61,9 @@ class AreaStore {
   // before an admin added the spelling); the text is kept.
   absl::StatusOr<PartyResolution> ResolveStoredParties();
 
+  // The database this store writes to.
+  storage::Store* store() const { return store_; }
+
  private:
   // The id of the party `text` names; INVALID_ARGUMENT naming `field` with
   // the closest names if none. Empty text: empty id.

@@ -37,26 +37,27 @@ grpc::Status PartyService::ResolveParty(grpc::ServerContext* context,
 
 grpc::Status PartyService::CreateParty(grpc::ServerContext* context,
                                        const v1::CreatePartyRequest* request, v1::Party* response) {
-  return Serve(context, "CreateParty", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Party> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidatePartyCreate(*request));
-                 CORRIDOR_ASSIGN_OR_RETURN(v1::Party created,
-                                           store_->Create(origin, request->party()));
-                 if (changed_) changed_();
-                 return created;
-               });
+  return ServeWrite(context, "CreateParty", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Party> {
+                      CORRIDOR_RETURN_IF_ERROR(ValidatePartyCreate(*request));
+                      CORRIDOR_ASSIGN_OR_RETURN(v1::Party created,
+                                                store_->Create(origin, request->party()));
+                      if (changed_) changed_();
+                      return created;
+                    });
 }
 
 grpc::Status PartyService::AddPartyAliases(grpc::ServerContext* context,
                                            const v1::AddPartyAliasesRequest* request,
                                            v1::Party* response) {
-  return Serve(context, "AddPartyAliases", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Party> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidateAddAliases(*request));
-                 CORRIDOR_ASSIGN_OR_RETURN(v1::Party party, store_->AddAliases(origin, *request));
-                 if (changed_) changed_();
-                 return party;
-               });
+  return ServeWrite(context, "AddPartyAliases", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Party> {
+                      CORRIDOR_RETURN_IF_ERROR(ValidateAddAliases(*request));
+                      CORRIDOR_ASSIGN_OR_RETURN(v1::Party party,
+                                                store_->AddAliases(origin, *request));
+                      if (changed_) changed_();
+                      return party;
+                    });
 }
 
 }  // namespace corridor::areas

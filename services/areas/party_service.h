@@ -16,7 +16,7 @@ class PartyService final : public AdmittedService<v1::PartyService> {
   // Both must outlive the service. `changed` runs after each change to the
   // registry (a party or spelling added), e.g. to resolve stored texts.
   PartyService(PartyStore* store, const AccessControl* access, std::function<void()> changed)
-      : AdmittedService(access), store_(store), changed_(std::move(changed)) {}
+      : AdmittedService(access, store->store()), store_(store), changed_(std::move(changed)) {}
 
   grpc::Status ListParties(grpc::ServerContext* context, const v1::ListPartiesRequest* request,
                            v1::ListPartiesResponse* response) override;

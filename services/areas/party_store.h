@@ -47,6 +47,9 @@ class PartyStore {
   absl::StatusOr<int> LoadReferenceData(const storage::Origin& origin,
                                         const ReferenceSource& source);
 
+  // The database this store writes to.
+  storage::Store* store() const { return store_; }
+
  private:
   storage::Store* store_;
   absl::Mutex write_mu_;

@@ -154,12 +154,18 @@ absl::StatusOr<v1::Checkpoint> AuditService::MirroredCheckpoint(
 grpc::Status AuditService::AddCosignature(grpc::ServerContext* context,
                                           const v1::AddCosignatureRequest* request,
                                           v1::AddCosignatureResponse* response) {
-  return Serve(context, "AddCosignature", response,
-               [&](const storage::Origin&) -> absl::StatusOr<v1::AddCosignatureResponse> {
-                 std::string name;
-                 CORRIDOR_RETURN_IF_ERROR(Find(request->service(), &name).status());
-                 return checkpoints_->AddCosignature(name, request->cosigned_note());
-               });
+  // A request id is kept in the audited service's store.
+  auto store_of = [&](const storage::Origin&) -> absl::StatusOr<storage::Store*> {
+    std::string name;
+    CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage, Find(request->service(), &name));
+    return storage->store.get();
+  };
+  return ServeWriteTo(context, "AddCosignature", store_of, *request, response,
+                      [&](const storage::Origin&) -> absl::StatusOr<v1::AddCosignatureResponse> {
+                        std::string name;
+                        CORRIDOR_RETURN_IF_ERROR(Find(request->service(), &name).status());
+                        return checkpoints_->AddCosignature(name, request->cosigned_note());
+                      });
 }
 
 grpc::Status AuditService::GetTreeHead(grpc::ServerContext* context,

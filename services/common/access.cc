@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/credentials.h"
+#include "common/ids.h"
 #include "common/server.h"
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -124,7 +125,8 @@ bool RedactPrincipal(const v1::Principal& viewer, v1::Principal* principal) {
   bool removed = !principal->peer().empty();
   principal->clear_peer();
   const bool own_agency = principal->role() == v1::ROLE_PARTNER &&
-                          principal->agency() == viewer.agency() && !viewer.agency().empty();
+                          SameAgency(principal->agency(), viewer.agency()) &&
+                          !viewer.agency().empty();
   // A service (the relay of convoy denials) or the reference-data loader is
   // no one's staff: a partner sees them, and can check what they wrote.
   const bool machine =

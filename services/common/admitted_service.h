@@ -17,13 +17,18 @@
 
 #include <grpcpp/server_context.h>
 
+#include <memory>
+#include <string>
 #include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/field_limits.h"
+#include "common/log.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "services/common/access.h"
+#include "services/common/request_ids.h"
 #include "storage/mutation.h"
 #include "storage/store.h"
 
@@ -35,8 +40,10 @@ namespace corridor {
 template <typename GrpcService>
 class AdmittedService : public GrpcService::Service {
  protected:
-  // `access` must outlive the service.
-  explicit AdmittedService(const AccessControl* access) : access_(access) {}
+  // Both must outlive the service. `writes` is the store its writes go to
+  // (ServeWrite), if it writes.
+  explicit AdmittedService(const AccessControl* access, storage::Store* writes = nullptr)
+      : access_(access), writes_(writes) {}
 
   // A unary call of `method`: admits it, runs `body(origin)`, which returns
   // absl::StatusOr<Response>, and answers with the result.
@@ -51,13 +58,57 @@ class AdmittedService : public GrpcService::Service {
                      Body&& body) const {
     absl::StatusOr<storage::Origin> origin = Admit(context, method);
     if (!origin.ok()) return ToGrpc(origin.status());
-    storage::ForgetLastCommit();
-    grpc::Status status = RespondTo<Response>(*origin, std::forward<Body>(body)(*origin), response);
-    const storage::LastCommit& written = storage::LastCommitOnThisThread();
-    if (status.ok() && written.set) {
-      context->AddTrailingMetadata("corridor-journal-index", std::to_string(written.journal_index));
-      context->AddTrailingMetadata("corridor-journal-leaf-hash",
-                                   storage::merkle::ToHex(written.leaf_hash));
+    return Answer(context, *origin, response, std::forward<Body>(body));
+  }
+
+  // A unary call that writes, to the service's `writes` store: as Serve,
+  // after the request's fields are held to the limits the contract declares
+  // (common/field_limits.h); and a repeat of a `request.request_id` that
+  // succeeded gets its first answer (and its journal trailing metadata)
+  // back and writes nothing (services/common/request_ids.h).
+  template <typename Request, typename Response, typename Body>
+  grpc::Status ServeWrite(grpc::ServerContext* context, absl::string_view method,
+                          const Request& request, Response* response, Body&& body) const {
+    return ServeWriteTo(
+        context, method, [this](const storage::Origin&) { return writes_; }, request, response,
+        std::forward<Body>(body));
+  }
+
+  // ServeWrite for a service with several stores: `store_of(origin)`
+  // returns absl::StatusOr<storage::Store*>, the store this call writes to.
+  template <typename StoreOf, typename Request, typename Response, typename Body>
+  grpc::Status ServeWriteTo(grpc::ServerContext* context, absl::string_view method,
+                            StoreOf&& store_of, const Request& request, Response* response,
+                            Body&& body) const {
+    absl::StatusOr<storage::Origin> origin = Admit(context, method);
+    if (!origin.ok()) return ToGrpc(origin.status());
+    if (absl::Status limits = CheckFieldLimits(request); !limits.ok()) return ToGrpc(limits);
+    if (request.request_id().empty()) {
+      return Answer(context, *origin, response, std::forward<Body>(body));
+    }
+    absl::StatusOr<storage::Store*> store = store_of(*origin);
+    if (!store.ok()) return ToGrpc(store.status());
+    if (*store == nullptr) {
+      return ToGrpc(absl::InternalError("this service keeps no request ids; please report it"));
+    }
+    absl::StatusOr<std::unique_ptr<RequestClaim>> claim =
+        RequestClaim::Make(*store, origin->principal, origin->rpc, request);
+    if (!claim.ok()) return ToGrpc(claim.status());
+    if ((*claim)->repeat()) {
+      if (!response->ParseFromString((*claim)->reply())) {
+        return ToGrpc(absl::DataLossError(
+            "the answer kept for this request_id could not be read; restore the database "
+            "from a backup"));
+      }
+      Tell(context, (*claim)->journal());
+      return grpc::Status::OK;
+    }
+    grpc::Status status = Answer(context, *origin, response, std::forward<Body>(body));
+    if (status.ok()) {
+      // The change is written; a failure to keep its answer only costs a
+      // repeat REQUEST_APPLIED_REPLY_LOST instead of the answer.
+      absl::Status kept = (*claim)->Save(*response, storage::LastCommitOnThisThread());
+      if (!kept.ok()) LogUnkeptAnswer(method, kept);
     }
     return status;
   }
@@ -73,7 +124,31 @@ class AdmittedService : public GrpcService::Service {
   }
 
  private:
+  template <typename Response, typename Body>
+  grpc::Status Answer(grpc::ServerContext* context, const storage::Origin& origin,
+                      Response* response, Body&& body) const {
+    storage::ForgetLastCommit();
+    grpc::Status status = RespondTo<Response>(origin, std::forward<Body>(body)(origin), response);
+    if (status.ok()) Tell(context, storage::LastCommitOnThisThread());
+    return status;
+  }
+
+  static void Tell(grpc::ServerContext* context, const storage::LastCommit& written) {
+    if (!written.set) return;
+    context->AddTrailingMetadata("corridor-journal-index", std::to_string(written.journal_index));
+    context->AddTrailingMetadata("corridor-journal-leaf-hash",
+                                 storage::merkle::ToHex(written.leaf_hash));
+  }
+
+  static void LogUnkeptAnswer(absl::string_view method, const absl::Status& status) {
+    CORRIDOR_LOG(WARNING) << method
+                          << ": the write succeeded but its answer could not be kept for its "
+                          << "request_id (" << status
+                          << "); a retry of it will be refused as applied";
+  }
+
   const AccessControl* access_;
+  storage::Store* writes_;
 };
 
 }  // namespace corridor

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/ids.h"
 #include "common/server.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
@@ -15,7 +16,8 @@ namespace {
 absl::Status CheckPartnerAgency(const storage::Origin& origin, absl::string_view field,
                                 absl::string_view agency) {
   const v1::Principal& caller = origin.principal;
-  if (caller.role() != v1::ROLE_PARTNER || caller.agency() == agency) return absl::OkStatus();
+  if (caller.role() != v1::ROLE_PARTNER || SameAgency(caller.agency(), agency))
+    return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
       field, ": the partner token \"", caller.name(), "\" acts for agency \"", caller.agency(),
       "\" and may not submit or update convoys of agency \"", agency, "\""));
@@ -34,80 +36,81 @@ absl::Status ConvoyService::CheckConvoyOfCaller(const storage::Origin& origin,
 grpc::Status ConvoyService::SubmitConvoyRequest(grpc::ServerContext* context,
                                                 const v1::SubmitConvoyRequestRequest* request,
                                                 v1::Convoy* response) {
-  return Serve(context, "SubmitConvoyRequest", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidateSubmit(*request));
-                 CORRIDOR_RETURN_IF_ERROR(CheckPartnerAgency(origin, "agency", request->agency()));
-                 CORRIDOR_RETURN_IF_ERROR(references_->CheckAreaAndRoute(
-                     request->area_id(), request->route_id(), CallDeadline(*context)));
-                 return store_->Submit(origin, *request, TodayUtc());
-               });
+  return ServeWrite(
+      context, "SubmitConvoyRequest", *request, response,
+      [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
+        CORRIDOR_RETURN_IF_ERROR(ValidateSubmit(*request));
+        CORRIDOR_RETURN_IF_ERROR(CheckPartnerAgency(origin, "agency", request->agency()));
+        CORRIDOR_RETURN_IF_ERROR(references_->CheckAreaAndRoute(
+            request->area_id(), request->route_id(), CallDeadline(*context)));
+        return store_->Submit(origin, *request, TodayUtc());
+      });
 }
 
 grpc::Status ConvoyService::ApproveConvoy(grpc::ServerContext* context,
                                           const v1::ApproveConvoyRequest* request,
                                           v1::Convoy* response) {
-  return Serve(context, "ApproveConvoy", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
-                 const absl::CivilDay today = TodayUtc();
-                 CORRIDOR_RETURN_IF_ERROR(ValidateApprove(*request, today));
-                 CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
-                 return store_->Approve(origin, *request, today);
-               });
+  return ServeWrite(context, "ApproveConvoy", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
+                      const absl::CivilDay today = TodayUtc();
+                      CORRIDOR_RETURN_IF_ERROR(ValidateApprove(*request, today));
+                      CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
+                      return store_->Approve(origin, *request, today);
+                    });
 }
 
 grpc::Status ConvoyService::RecordApprovalStep(grpc::ServerContext* context,
                                                const v1::RecordApprovalStepRequest* request,
                                                v1::Convoy* response) {
-  return Serve(context, "RecordApprovalStep", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidateApprovalStep(*request, TodayUtc()));
-                 CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
-                 return store_->RecordApprovalStep(origin, *request);
-               });
+  return ServeWrite(context, "RecordApprovalStep", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
+                      CORRIDOR_RETURN_IF_ERROR(ValidateApprovalStep(*request, TodayUtc()));
+                      CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
+                      return store_->RecordApprovalStep(origin, *request);
+                    });
 }
 
 grpc::Status ConvoyService::DenyConvoy(grpc::ServerContext* context,
                                        const v1::DenyConvoyRequest* request, v1::Convoy* response) {
-  return Serve(context, "DenyConvoy", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
-                 const absl::CivilDay today = TodayUtc();
-                 CORRIDOR_RETURN_IF_ERROR(ValidateDeny(*request, today));
-                 CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
-                 CORRIDOR_ASSIGN_OR_RETURN(
-                     const PartyIds party_ids,
-                     ResolveParties({{"denying_party", request->denying_party()}},
-                                    CallDeadline(*context)));
-                 return store_->Deny(origin, *request, today, party_ids);
-               });
+  return ServeWrite(
+      context, "DenyConvoy", *request, response,
+      [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
+        const absl::CivilDay today = TodayUtc();
+        CORRIDOR_RETURN_IF_ERROR(ValidateDeny(*request, today));
+        CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
+        CORRIDOR_ASSIGN_OR_RETURN(
+            const PartyIds party_ids,
+            ResolveParties({{"denying_party", request->denying_party()}}, CallDeadline(*context)));
+        return store_->Deny(origin, *request, today, party_ids);
+      });
 }
 
 grpc::Status ConvoyService::DispatchConvoy(grpc::ServerContext* context,
                                            const v1::DispatchConvoyRequest* request,
                                            v1::Convoy* response) {
-  return Serve(context, "DispatchConvoy", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
-                 const absl::CivilDay today = TodayUtc();
-                 CORRIDOR_RETURN_IF_ERROR(ValidateDispatch(*request, today));
-                 CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
-                 return store_->Dispatch(origin, *request, today);
-               });
+  return ServeWrite(context, "DispatchConvoy", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
+                      const absl::CivilDay today = TodayUtc();
+                      CORRIDOR_RETURN_IF_ERROR(ValidateDispatch(*request, today));
+                      CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
+                      return store_->Dispatch(origin, *request, today);
+                    });
 }
 
 grpc::Status ConvoyService::RecordConvoyOutcome(grpc::ServerContext* context,
                                                 const v1::RecordConvoyOutcomeRequest* request,
                                                 v1::Convoy* response) {
-  return Serve(context, "RecordConvoyOutcome", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
-                 const absl::CivilDay today = TodayUtc();
-                 CORRIDOR_RETURN_IF_ERROR(ValidateOutcome(*request, today));
-                 CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
-                 CORRIDOR_ASSIGN_OR_RETURN(
-                     const PartyIds party_ids,
-                     ResolveParties({{"responsible_party", request->responsible_party()}},
-                                    CallDeadline(*context)));
-                 return store_->RecordOutcome(origin, *request, today, party_ids);
-               });
+  return ServeWrite(context, "RecordConvoyOutcome", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
+                      const absl::CivilDay today = TodayUtc();
+                      CORRIDOR_RETURN_IF_ERROR(ValidateOutcome(*request, today));
+                      CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
+                      CORRIDOR_ASSIGN_OR_RETURN(
+                          const PartyIds party_ids,
+                          ResolveParties({{"responsible_party", request->responsible_party()}},
+                                         CallDeadline(*context)));
+                      return store_->RecordOutcome(origin, *request, today, party_ids);
+                    });
 }
 
 absl::StatusOr<PartyIds> ConvoyService::ResolveParties(
@@ -142,8 +145,8 @@ absl::Status ConvoyService::CheckCorrectedPlace(const v1::CorrectConvoyRequest& 
 grpc::Status ConvoyService::ImportConvoy(grpc::ServerContext* context,
                                          const v1::ImportConvoyRequest* request,
                                          v1::Convoy* response) {
-  return Serve(
-      context, "ImportConvoy", response,
+  return ServeWrite(
+      context, "ImportConvoy", *request, response,
       [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
         const absl::CivilDay today = TodayUtc();
         CORRIDOR_RETURN_IF_ERROR(ValidateImport(*request, today));
@@ -164,20 +167,20 @@ grpc::Status ConvoyService::ImportConvoy(grpc::ServerContext* context,
 grpc::Status ConvoyService::CorrectConvoy(grpc::ServerContext* context,
                                           const v1::CorrectConvoyRequest* request,
                                           v1::Convoy* response) {
-  return Serve(context, "CorrectConvoy", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
-                 const absl::CivilDay today = TodayUtc();
-                 CORRIDOR_RETURN_IF_ERROR(ValidateCorrect(*request, today));
-                 CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
-                 const absl::Time deadline = CallDeadline(*context);
-                 CORRIDOR_RETURN_IF_ERROR(CheckCorrectedPlace(*request, deadline));
-                 CORRIDOR_ASSIGN_OR_RETURN(
-                     const PartyIds party_ids,
-                     ResolveParties({{"correction.responsible_party",
-                                      request->correction().responsible_party()}},
-                                    deadline));
-                 return store_->Correct(origin, *request, today, party_ids);
-               });
+  return ServeWrite(context, "CorrectConvoy", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
+                      const absl::CivilDay today = TodayUtc();
+                      CORRIDOR_RETURN_IF_ERROR(ValidateCorrect(*request, today));
+                      CORRIDOR_RETURN_IF_ERROR(CheckConvoyOfCaller(origin, request->convoy_id()));
+                      const absl::Time deadline = CallDeadline(*context);
+                      CORRIDOR_RETURN_IF_ERROR(CheckCorrectedPlace(*request, deadline));
+                      CORRIDOR_ASSIGN_OR_RETURN(
+                          const PartyIds party_ids,
+                          ResolveParties({{"correction.responsible_party",
+                                           request->correction().responsible_party()}},
+                                         deadline));
+                      return store_->Correct(origin, *request, today, party_ids);
+                    });
 }
 
 grpc::Status ConvoyService::GetConvoy(grpc::ServerContext* context,

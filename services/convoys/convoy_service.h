@@ -15,7 +15,7 @@ class ConvoyService final : public AdmittedService<v1::ConvoyService> {
  public:
   // All must outlive the service.
   ConvoyService(ConvoyStore* store, const References* references, const AccessControl* access)
-      : AdmittedService(access), store_(store), references_(references) {}
+      : AdmittedService(access, store->store()), store_(store), references_(references) {}
 
   grpc::Status SubmitConvoyRequest(grpc::ServerContext* context,
                                    const v1::SubmitConvoyRequestRequest* request,

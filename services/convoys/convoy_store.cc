@@ -59,8 +59,8 @@ v1::RequestKind KindOf(const v1::SubmitConvoyRequestRequest& request) {
 
 // Whether a stored convoy is what `request` asks for: the same retry.
 bool SameSubmission(const v1::Convoy& convoy, const v1::SubmitConvoyRequestRequest& request) {
-  if (absl::AsciiStrToLower(convoy.agency()) != absl::AsciiStrToLower(request.agency()) ||
-      convoy.area_id() != request.area_id() || convoy.route_id() != request.route_id() ||
+  if (!SameAgency(convoy.agency(), request.agency()) || convoy.area_id() != request.area_id() ||
+      convoy.route_id() != request.route_id() ||
       DateNumber(convoy.planned_date()) != DateNumber(request.planned_date()) ||
       convoy.beneficiaries_requested() != request.beneficiaries_requested() ||
       convoy.mode() != request.mode() || convoy.kind() != KindOf(request) ||

@@ -105,6 +105,9 @@ class ConvoyStore {
   // The audit journal's size and root now.
   storage::JournalHead journal_head() const { return store_->journal_head(); }
 
+  // The database this store writes to.
+  storage::Store* store() const { return store_; }
+
  private:
   // How a change moves the status: to a status `Change::to` picks (a
   // transition), not at all (an approval step), or as the change itself

@@ -40,40 +40,42 @@ absl::StatusOr<v1::DenialFacts> WithPartyId(const References& references,
 grpc::Status DenialService::RecordDenial(grpc::ServerContext* context,
                                          const v1::RecordDenialRequest* request,
                                          v1::Denial* response) {
-  return Serve(context, "RecordDenial", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Denial> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidateRecord(*request, absl::Now()));
-                 if (request->has_reported_by() && origin.principal.role() != v1::ROLE_SERVICE) {
-                   return absl::PermissionDeniedError(
-                       "reported_by: only a service relaying another principal's denial may name "
-                       "who reported it; leave it out, and the denial is attributed to your own "
-                       "token");
-                 }
-                 const absl::Time deadline = CallDeadline(*context);
-                 CORRIDOR_RETURN_IF_ERROR(CheckFacts(*references_, request->facts(), deadline));
-                 v1::RecordDenialRequest resolved = *request;
-                 CORRIDOR_ASSIGN_OR_RETURN(*resolved.mutable_facts(),
-                                           WithPartyId(*references_, request->facts(), deadline));
-                 return store_->Record(origin, resolved);
-               });
+  return ServeWrite(
+      context, "RecordDenial", *request, response,
+      [&](const storage::Origin& origin) -> absl::StatusOr<v1::Denial> {
+        CORRIDOR_RETURN_IF_ERROR(ValidateRecord(*request, absl::Now()));
+        if (request->has_reported_by() && origin.principal.role() != v1::ROLE_SERVICE) {
+          return absl::PermissionDeniedError(
+              "reported_by: only a service relaying another principal's denial may name "
+              "who reported it; leave it out, and the denial is attributed to your own "
+              "token");
+        }
+        const absl::Time deadline = CallDeadline(*context);
+        CORRIDOR_RETURN_IF_ERROR(CheckFacts(*references_, request->facts(), deadline));
+        v1::RecordDenialRequest resolved = *request;
+        CORRIDOR_ASSIGN_OR_RETURN(*resolved.mutable_facts(),
+                                  WithPartyId(*references_, request->facts(), deadline));
+        return store_->Record(origin, resolved);
+      });
 }
 
 grpc::Status DenialService::CorrectDenial(grpc::ServerContext* context,
                                           const v1::CorrectDenialRequest* request,
                                           v1::Denial* response) {
-  return Serve(context, "CorrectDenial", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Denial> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidateCorrect(*request, absl::Now()));
-                 if (request->withdraw() || request->confirm()) {
-                   return store_->Correct(origin, *request);
-                 }
-                 const absl::Time deadline = CallDeadline(*context);
-                 CORRIDOR_RETURN_IF_ERROR(CheckFacts(*references_, request->facts(), deadline));
-                 v1::CorrectDenialRequest resolved = *request;
-                 CORRIDOR_ASSIGN_OR_RETURN(*resolved.mutable_facts(),
-                                           WithPartyId(*references_, request->facts(), deadline));
-                 return store_->Correct(origin, resolved);
-               });
+  return ServeWrite(
+      context, "CorrectDenial", *request, response,
+      [&](const storage::Origin& origin) -> absl::StatusOr<v1::Denial> {
+        CORRIDOR_RETURN_IF_ERROR(ValidateCorrect(*request, absl::Now()));
+        if (request->withdraw() || request->confirm()) {
+          return store_->Correct(origin, *request);
+        }
+        const absl::Time deadline = CallDeadline(*context);
+        CORRIDOR_RETURN_IF_ERROR(CheckFacts(*references_, request->facts(), deadline));
+        v1::CorrectDenialRequest resolved = *request;
+        CORRIDOR_ASSIGN_OR_RETURN(*resolved.mutable_facts(),
+                                  WithPartyId(*references_, request->facts(), deadline));
+        return store_->Correct(origin, resolved);
+      });
 }
 
 grpc::Status DenialService::GetDenial(grpc::ServerContext* context,

@@ -15,7 +15,7 @@ class DenialService final : public AdmittedService<v1::DenialService> {
  public:
   // All must outlive the service.
   DenialService(DenialStore* store, const References* references, const AccessControl* access)
-      : AdmittedService(access), store_(store), references_(references) {}
+      : AdmittedService(access, store->store()), store_(store), references_(references) {}
 
   grpc::Status RecordDenial(grpc::ServerContext* context, const v1::RecordDenialRequest* request,
                             v1::Denial* response) override;

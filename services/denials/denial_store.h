@@ -45,6 +45,9 @@ class DenialStore {
   // text names (stored_parties.h), moving its statistics counters with it.
   absl::StatusOr<PartyResolution> ResolveStoredParties(const std::vector<v1::Party>& parties);
 
+  // The database this store writes to.
+  storage::Store* store() const { return store_; }
+
  private:
   storage::Store* store_;
 };

@@ -65,13 +65,20 @@ grpc::Status OperationsService::CreateBackup(grpc::ServerContext* context,
 grpc::Status OperationsService::RotateSigningKey(grpc::ServerContext* context,
                                                  const v1::RotateSigningKeyRequest* request,
                                                  v1::SigningKeyRotation* response) {
-  return Serve(context, "RotateSigningKey", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::SigningKeyRotation> {
-                 std::string name;
-                 CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage,
-                                           FindHostedStorage(hosted_, request->service(), &name));
-                 return corridor::RotateSigningKey(name, *storage, origin, request->reason());
-               });
+  auto store_of = [&](const storage::Origin&) -> absl::StatusOr<storage::Store*> {
+    std::string name;
+    CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage,
+                              FindHostedStorage(hosted_, request->service(), &name));
+    return storage->store.get();
+  };
+  return ServeWriteTo(
+      context, "RotateSigningKey", store_of, *request, response,
+      [&](const storage::Origin& origin) -> absl::StatusOr<v1::SigningKeyRotation> {
+        std::string name;
+        CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage,
+                                  FindHostedStorage(hosted_, request->service(), &name));
+        return corridor::RotateSigningKey(name, *storage, origin, request->reason());
+      });
 }
 
 }  // namespace corridor

@@ -39,62 +39,63 @@ grpc::Status RouteService::GetRoute(grpc::ServerContext* context,
 
 grpc::Status RouteService::CreateRoute(grpc::ServerContext* context,
                                        const v1::CreateRouteRequest* request, v1::Route* response) {
-  return Serve(context, "CreateRoute", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::Route> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidateCreate(*request));
-                 CORRIDOR_ASSIGN_OR_RETURN(
-                     const v1::Party party,
-                     references_->ResolveParty("route.controlling_party",
-                                               request->route().controlling_party(),
-                                               CallDeadline(*context)));
-                 v1::CreateRouteRequest resolved = *request;
-                 resolved.mutable_route()->set_controlling_party_id(party.id());
-                 return store_->Create(origin, resolved);
-               });
+  return ServeWrite(context, "CreateRoute", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Route> {
+                      CORRIDOR_RETURN_IF_ERROR(ValidateCreate(*request));
+                      CORRIDOR_ASSIGN_OR_RETURN(
+                          const v1::Party party,
+                          references_->ResolveParty("route.controlling_party",
+                                                    request->route().controlling_party(),
+                                                    CallDeadline(*context)));
+                      v1::CreateRouteRequest resolved = *request;
+                      resolved.mutable_route()->set_controlling_party_id(party.id());
+                      return store_->Create(origin, resolved);
+                    });
 }
 
 grpc::Status RouteService::ReportRouteStatus(grpc::ServerContext* context,
                                              const v1::ReportRouteStatusRequest* request,
                                              v1::ReportRouteStatusResponse* response) {
-  return Serve(context, "ReportRouteStatus", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::ReportRouteStatusResponse> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidateReport(*request, absl::Now()));
-                 CORRIDOR_ASSIGN_OR_RETURN(
-                     const v1::Party party,
-                     references_->ResolveParty("controlling_party", request->controlling_party(),
-                                               CallDeadline(*context)));
-                 return store_->Report(origin, *request, party.id());
-               });
+  return ServeWrite(
+      context, "ReportRouteStatus", *request, response,
+      [&](const storage::Origin& origin) -> absl::StatusOr<v1::ReportRouteStatusResponse> {
+        CORRIDOR_RETURN_IF_ERROR(ValidateReport(*request, absl::Now()));
+        CORRIDOR_ASSIGN_OR_RETURN(
+            const v1::Party party,
+            references_->ResolveParty("controlling_party", request->controlling_party(),
+                                      CallDeadline(*context)));
+        return store_->Report(origin, *request, party.id());
+      });
 }
 
 grpc::Status RouteService::CorrectRouteReport(grpc::ServerContext* context,
                                               const v1::CorrectRouteReportRequest* request,
                                               v1::ReportRouteStatusResponse* response) {
-  return Serve(context, "CorrectRouteReport", response,
-               [&](const storage::Origin& origin) -> absl::StatusOr<v1::ReportRouteStatusResponse> {
-                 CORRIDOR_RETURN_IF_ERROR(ValidateCorrectReport(*request));
-                 if (request->withdraw()) return store_->Correct(origin, *request, "");
-                 CORRIDOR_ASSIGN_OR_RETURN(const storage::Versioned<v1::RouteReport> old,
-                                           store_->GetReport(request->position()));
-                 v1::CorrectRouteReportRequest merged = *request;
-                 *merged.mutable_report() = CorrectedReport(old.record, request->report());
-                 absl::Status valid = ValidateReport(merged.report(), absl::Now());
-                 if (!valid.ok()) {
-                   return absl::Status(valid.code(), absl::StrCat("report.", valid.message()));
-                 }
-                 // A party kept from the old report keeps its resolution, even
-                 // text that names none (the reference data's "Contested").
-                 std::string party_id = old.record.controlling_party_id();
-                 if (merged.report().controlling_party() != old.record.controlling_party()) {
-                   CORRIDOR_ASSIGN_OR_RETURN(
-                       const v1::Party party,
-                       references_->ResolveParty("report.controlling_party",
-                                                 merged.report().controlling_party(),
-                                                 CallDeadline(*context)));
-                   party_id = party.id();
-                 }
-                 return store_->Correct(origin, merged, party_id);
-               });
+  return ServeWrite(
+      context, "CorrectRouteReport", *request, response,
+      [&](const storage::Origin& origin) -> absl::StatusOr<v1::ReportRouteStatusResponse> {
+        CORRIDOR_RETURN_IF_ERROR(ValidateCorrectReport(*request));
+        if (request->withdraw()) return store_->Correct(origin, *request, "");
+        CORRIDOR_ASSIGN_OR_RETURN(const storage::Versioned<v1::RouteReport> old,
+                                  store_->GetReport(request->position()));
+        v1::CorrectRouteReportRequest merged = *request;
+        *merged.mutable_report() = CorrectedReport(old.record, request->report());
+        absl::Status valid = ValidateReport(merged.report(), absl::Now());
+        if (!valid.ok()) {
+          return absl::Status(valid.code(), absl::StrCat("report.", valid.message()));
+        }
+        // A party kept from the old report keeps its resolution, even
+        // text that names none (the reference data's "Contested").
+        std::string party_id = old.record.controlling_party_id();
+        if (merged.report().controlling_party() != old.record.controlling_party()) {
+          CORRIDOR_ASSIGN_OR_RETURN(const v1::Party party,
+                                    references_->ResolveParty("report.controlling_party",
+                                                              merged.report().controlling_party(),
+                                                              CallDeadline(*context)));
+          party_id = party.id();
+        }
+        return store_->Correct(origin, merged, party_id);
+      });
 }
 
 grpc::Status RouteService::GetRouteHistory(grpc::ServerContext* context,

@@ -16,7 +16,7 @@ class RouteService final : public AdmittedService<v1::RouteService> {
   // All must outlive the service. `references` resolves controlling
   // parties in the party registry.
   RouteService(RouteStore* store, const References* references, const AccessControl* access)
-      : AdmittedService(access), store_(store), references_(references) {}
+      : AdmittedService(access, store->store()), store_(store), references_(references) {}
 
   grpc::Status ListRoutes(grpc::ServerContext* context, const v1::ListRoutesRequest* request,
                           v1::ListRoutesResponse* response) override;

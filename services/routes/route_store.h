@@ -80,6 +80,9 @@ class RouteStore {
   // party their controlling_party names (stored_parties.h).
   absl::StatusOr<PartyResolution> ResolveStoredParties(const std::vector<v1::Party>& parties);
 
+  // The database this store writes to.
+  storage::Store* store() const { return store_; }
+
  private:
   explicit RouteStore(storage::Store* store);
 

@@ -224,9 +224,28 @@ TEST_F(CorridorctlTest, BadFieldIsExplainedWithExitCode4) {
   CommandResult result = Ctl({"areas", "create", "--id=CLI-BAD", "--name=Bad", "--governorate=SY03",
                               "--status=besieged", "--source=x", "--lat=95", "--lon=36"});
   EXPECT_EQ(result.exit_code, 4);
-  EXPECT_THAT(result.err, HasSubstr("area.location.latitude"));
+  // The field comes from the error details (BadRequest), not the text.
+  EXPECT_THAT(result.err, HasSubstr("refused the field area.location.latitude: "));
   EXPECT_THAT(result.err, HasSubstr("Fix that field"));
   EXPECT_EQ(Ctl({"areas", "get", "CLI-BAD"}).exit_code, 5);
+}
+
+// A write whose answer does not come is sent again with the same request
+// id (which makes a repeat harmless), and the wait is said out loud.
+TEST_F(CorridorctlTest, AWriteIsRetriedWhenTheServerCannotBeReached) {
+  CommandResult result = RunCorridorctl(
+      "127.0.0.1:1",
+      {"areas", "set-status", "EG-DUMA", "--status=besieged", "--date=2016-01-01", "--source=x"},
+      corridor::testing::AdminTokenFile(dir_->Sub("data")));
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("(attempt 2 of 3)"));
+  EXPECT_THAT(result.err, HasSubstr("(attempt 3 of 3)"));
+  EXPECT_THAT(result.err, HasSubstr("its request id makes sure it is applied at most once"));
+  // A read is not retried.
+  CommandResult read = RunCorridorctl("127.0.0.1:1", {"areas", "get", "EG-DUMA"},
+                                      corridor::testing::AdminTokenFile(dir_->Sub("data")));
+  EXPECT_EQ(read.exit_code, 3);
+  EXPECT_THAT(read.err, Not(HasSubstr("attempt")));
 }
 
 TEST_F(CorridorctlTest, DuplicateIdIsExitCode4) {

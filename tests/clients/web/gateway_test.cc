@@ -296,6 +296,19 @@ TEST_F(GatewayTest, DescribesWhatItServesInOpenApiFromTheContract) {
                 .at("type")
                 .string_value(),
             "string");
+  // The limits the contract declares (limits.proto) are the schema's.
+  const auto& submit = schemas.struct_value()
+                           .fields()
+                           .at("corridor.v1.SubmitConvoyRequestRequest")
+                           .struct_value()
+                           .fields()
+                           .at("properties")
+                           .struct_value()
+                           .fields();
+  const auto& note = submit.at("note").struct_value().fields();
+  EXPECT_EQ(note.at("maxLength").number_value(), 4000);
+  EXPECT_EQ(note.at("x-corridor-max-bytes").number_value(), 4000);
+  EXPECT_EQ(submit.at("manifest").struct_value().fields().at("maxItems").number_value(), 500);
 }
 
 }  // namespace

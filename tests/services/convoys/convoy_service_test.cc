@@ -202,5 +202,33 @@ TEST_F(ConvoyServiceTest, APartnerActsForItsOwnAgencyOnly) {
   EXPECT_TRUE(approved.ok()) << approved.error_message();
 }
 
+// One rule for agencies (common/ids.h SameAgency): case is ignored when a
+// partner acts for its agency, as when a retry finds its convoy and a
+// list filters by agency.
+TEST_F(ConvoyServiceTest, AnAgencyIsTheSameAgencyHoweverItIsCapitalised) {
+  Start({"areas", "routes", "convoys"});
+  v1::SubmitConvoyRequestRequest lower = Submission("ALP-EAST", "castello-road");
+  lower.set_agency("unicef");
+  v1::Convoy first;
+  grpc::Status submitted = stub_->SubmitConvoyRequest(Partner("UNICEF").get(), lower, &first);
+  ASSERT_TRUE(submitted.ok()) << submitted.error_message();
+
+  // The same submission spelled "UNICEF" is the same retry, not a second convoy.
+  v1::Convoy again;
+  ASSERT_TRUE(stub_
+                  ->SubmitConvoyRequest(Partner("Unicef").get(),
+                                        Submission("ALP-EAST", "castello-road"), &again)
+                  .ok());
+  EXPECT_EQ(again.id(), first.id());
+  EXPECT_EQ(ConvoyCount(), 1);
+
+  v1::ListConvoysRequest list;
+  list.set_agency("UniCef");
+  v1::ListConvoysResponse listed;
+  ASSERT_TRUE(stub_->ListConvoys(Partner("WFP").get(), list, &listed).ok());
+  ASSERT_EQ(listed.convoys_size(), 1);
+  EXPECT_EQ(listed.convoys(0).id(), first.id());
+}
+
 }  // namespace
 }  // namespace corridor::convoys
