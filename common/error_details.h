@@ -30,22 +30,10 @@ namespace corridor {
 
 inline constexpr char kErrorDomain[] = "corridor.v1";
 
-// ErrorInfo reasons, one per kind of refusal:
-//   INVALID_FIELD, INVALID_REQUEST   INVALID_ARGUMENT with / without a field
-//   OUT_OF_RANGE                     e.g. a page token past the end
-//   NOT_FOUND, ALREADY_EXISTS        the record named
-//   VERSION_CONFLICT                 ABORTED: someone changed it meanwhile
-//   READ_ONLY_MIRROR                 a write sent to a mirror
-//   FAILED_PRECONDITION              e.g. a convoy step its status forbids
-//   ROLE_NOT_ALLOWED                 PERMISSION_DENIED
-//   TOKEN_REJECTED                   UNAUTHENTICATED
-//   LIMIT_EXCEEDED                   RESOURCE_EXHAUSTED
-//   UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, SERVER_FAULT (INTERNAL,
-//   DATA_LOSS, UNKNOWN), UNIMPLEMENTED
-//   REQUEST_ID_REUSED                a request_id sent with another request
-//   REQUEST_APPLIED_REPLY_LOST       a request_id whose change was written
-//                                    but whose answer a crash lost
-// A reason set with WithReason takes precedence over the code's.
+// The ErrorInfo reason of `status`, one per kind of refusal, as partners
+// read them in proto/corridor/v1/common.proto ("Errors are data"): one
+// set with WithReason (OTHER_AGENCY, REQUEST_ID_REUSED, ...), else the
+// code's (SERVER_FAULT for INTERNAL, DATA_LOSS and UNKNOWN).
 std::string ErrorReason(const absl::Status& status);
 
 // `status` carrying `reason` as its ErrorInfo reason.

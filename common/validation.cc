@@ -169,7 +169,7 @@ absl::StatusOr<absl::Time> ParseDateOrTime(absl::string_view field, absl::string
 
 absl::Status CheckId(absl::string_view field, absl::string_view id, bool required) {
   if (id.empty()) return required ? InvalidField(field, "is required") : absl::OkStatus();
-  if (id.size() > 64) return InvalidField(field, "is longer than 64 characters");
+  if (id.size() > 64) return InvalidField(field, "is longer than 64 bytes");
   for (char c : id) {
     if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-')) {
       return InvalidField(field, absl::StrCat("\"", absl::CHexEscape(id),

@@ -240,9 +240,9 @@ int Session::Fail(const grpc::Status& status) const {
                 "signed the server's certificate, and a server that requires client "
                 "certificates needs --tls-cert and --tls-key.\n";
       } else {
-        err_ << "If the Corridor server at " << last_server_
-             << " is not running, start it with ./deploy/run.sh, or point --server "
-                "(or $CORRIDOR_SERVER) at it. If it serves TLS, pass --tls-ca.\n";
+        err_ << "Check the address (--server or $CORRIDOR_SERVER; now " << last_server_
+             << ") and that the server runs there (its operator starts it, e.g. with "
+                "./deploy/run.sh). If it serves TLS, pass --tls-ca.\n";
       }
       return kExitUnavailable;
     case grpc::StatusCode::DEADLINE_EXCEEDED:

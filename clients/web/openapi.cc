@@ -39,11 +39,12 @@ std::string ValueSchema(const FieldDescriptor& field, std::deque<const Descripto
       const uint32_t max_bytes = LimitOf(field).max_bytes;
       if (max_bytes == 0)
         return text ? R"({"type":"string"})" : R"({"type":"string","format":"byte"})";
-      // The contract limits bytes (limits.proto); JSON Schema counts
-      // characters, which are never more than bytes.
+      // The contract limits UTF-8 bytes (limits.proto). JSON Schema's
+      // maxLength counts characters, which would let through text the
+      // server refuses, so the limit is stated in bytes only.
       return absl::StrCat(R"({"type":"string",)", text ? "" : R"("format":"byte",)",
-                          R"("maxLength":)", text ? max_bytes : (max_bytes + 2) / 3 * 4,
-                          R"(,"x-corridor-max-bytes":)", max_bytes, "}");
+                          R"("description":"at most )", max_bytes, R"( bytes of UTF-8",)",
+                          R"("x-corridor-max-bytes":)", max_bytes, "}");
     }
     case FieldDescriptor::TYPE_BOOL:
       return R"({"type":"boolean"})";

@@ -1,5 +1,6 @@
 #include "services/auth/token_service.h"
 
+#include "common/field_limits.h"
 #include "common/validation.h"
 #include "services/auth/token_validation.h"
 
@@ -10,6 +11,7 @@ grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
                                        v1::CreateTokenResponse* response) {
   return Serve(context, "CreateToken", response,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::CreateTokenResponse> {
+                 CORRIDOR_RETURN_IF_ERROR(CheckFieldLimits(*request));
                  CORRIDOR_RETURN_IF_ERROR(ValidateCreate(*request));
                  return tokens_->Create(origin, *request);
                });
@@ -31,6 +33,7 @@ grpc::Status TokenService::RevokeToken(grpc::ServerContext* context,
                                        v1::TokenInfo* response) {
   return Serve(context, "RevokeToken", response,
                [&](const storage::Origin& origin) -> absl::StatusOr<v1::TokenInfo> {
+                 CORRIDOR_RETURN_IF_ERROR(CheckFieldLimits(*request));
                  CORRIDOR_RETURN_IF_ERROR(ValidateRevoke(*request));
                  return tokens_->Revoke(origin, *request);
                });

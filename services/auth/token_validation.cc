@@ -10,7 +10,7 @@ absl::Status ValidateCreate(const v1::CreateTokenRequest& request) {
     return InvalidField("role", "required: coordinator, partner, oversight, admin or service");
   }
   if (request.role() == v1::ROLE_PARTNER) {
-    CORRIDOR_RETURN_IF_ERROR(CheckText("agency", request.agency(), kMaxNameBytes, true));
+    CORRIDOR_RETURN_IF_ERROR(CheckText("agency", request.agency(), kMaxAgencyBytes, true));
   } else if (!request.agency().empty()) {
     return InvalidField("agency", "only partner tokens act for an agency; leave it empty");
   }

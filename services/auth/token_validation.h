@@ -11,6 +11,7 @@
 namespace corridor::auth {
 
 inline constexpr size_t kMaxNameBytes = 100;
+inline constexpr size_t kMaxAgencyBytes = 200;  // as a convoy's agency
 inline constexpr size_t kMaxReasonBytes = 1000;
 
 // A known role; an agency for partner tokens and only for them; a name of

@@ -128,8 +128,9 @@ absl::StatusOr<std::unique_ptr<RequestClaim>> RequestClaim::Make(
   }
   const std::string request_id = request.GetReflection()->GetString(request, field);
   CORRIDOR_RETURN_IF_ERROR(ValidateRequestId(request_id));
-  std::string key =
-      storage::KeyWriter().String(rpc).String(caller.name()).String(request_id).Release();
+  // A caller is its token: names need not be unique, ids are.
+  const std::string& token = caller.token_id().empty() ? caller.name() : caller.token_id();
+  std::string key = storage::KeyWriter().String(rpc).String(token).String(request_id).Release();
   std::unique_ptr<RequestClaim> claim(
       new RequestClaim(store, std::move(key), Fingerprint(request)));
 

@@ -35,7 +35,8 @@ absl::Status ValidateRequestId(absl::string_view request_id);
 // waits until this one is destroyed.
 class RequestClaim {
  public:
-  // Claims the non-empty `request.request_id` of `caller`'s call of `rpc`
+  // Claims the non-empty `request.request_id` of `caller`'s (its token's)
+  // call of `rpc`
   // (e.g. "/corridor.v1.ConvoyService/ApproveConvoy") in `store`, which must
   // be the store the call writes to and outlive the claim. Fails with
   // INVALID_ARGUMENT naming request_id if the id is malformed or was first

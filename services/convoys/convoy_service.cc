@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/error_details.h"
+#include "common/field_limits.h"
 #include "common/ids.h"
 #include "common/server.h"
 #include "common/validation.h"
@@ -18,9 +20,11 @@ absl::Status CheckPartnerAgency(const storage::Origin& origin, absl::string_view
   const v1::Principal& caller = origin.principal;
   if (caller.role() != v1::ROLE_PARTNER || SameAgency(caller.agency(), agency))
     return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      field, ": the partner token \"", caller.name(), "\" acts for agency \"", caller.agency(),
-      "\" and may not submit or update convoys of agency \"", agency, "\""));
+  return WithReason(
+      absl::PermissionDeniedError(absl::StrCat(
+          field, ": the partner token \"", caller.name(), "\" acts for agency \"", caller.agency(),
+          "\" and may not submit or update convoys of agency \"", agency, "\"")),
+      "OTHER_AGENCY");
 }
 
 }  // namespace
@@ -264,6 +268,7 @@ grpc::Status ConvoyService::GetAccessReport(grpc::ServerContext* context,
                                             v1::AccessReport* response) {
   return Serve(context, "GetAccessReport", response,
                [&](const storage::Origin&) -> absl::StatusOr<v1::AccessReport> {
+                 CORRIDOR_RETURN_IF_ERROR(CheckFieldLimits(*request));
                  CORRIDOR_RETURN_IF_ERROR(ValidateAccessReport(*request));
                  const absl::Time deadline = CallDeadline(*context);
                  // Taken before reading: every change up to this journal size is in the

@@ -1,6 +1,7 @@
 #include "services/routes/route_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/field_limits.h"
 #include "common/server.h"
 #include "common/status_macros.h"
 #include "common/validation.h"
@@ -116,6 +117,7 @@ grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
   StreamSlot slot;
   absl::StatusOr<storage::Origin> origin = AdmitStream(context, "WatchRouteStatus", &slot);
   if (!origin.ok()) return ToGrpc(origin.status());
+  if (absl::Status s = CheckFieldLimits(*request); !s.ok()) return ToGrpc(s);
   if (absl::Status s = ValidateWatch(*request); !s.ok()) return ToGrpc(s);
   for (const std::string& id : request->route_ids()) {
     absl::StatusOr<v1::Route> route = store_->Get("route_ids", id);

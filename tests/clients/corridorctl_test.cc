@@ -280,7 +280,8 @@ TEST_F(CorridorctlTest, UnreachableServerIsExitCode3InPlainWords) {
   CommandResult result = RunCommand(
       {BinaryPath("corridorctl"), "--server=127.0.0.1:1", "--timeout=2", "areas", "list"});
   EXPECT_EQ(result.exit_code, 3);
-  EXPECT_THAT(result.err, HasSubstr("If the Corridor server at 127.0.0.1:1 is not running"));
+  EXPECT_THAT(result.err,
+              HasSubstr("Check the address (--server or $CORRIDOR_SERVER; now 127.0.0.1:1)"));
 }
 
 TEST_F(CorridorctlTest, HelpPrintsUsage) {

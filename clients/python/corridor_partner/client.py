@@ -30,14 +30,19 @@ def new_request_id():
 
 
 class ErrorDetails:
-    """What a failed call's google.rpc.Status details say: `reason`
-    (ErrorInfo, e.g. "INVALID_FIELD"), `metadata`, and `field_violations`
-    [(field, description)] (BadRequest)."""
+    """What a failed call's google.rpc.Status details say (common.proto lists
+    the reasons): `reason` and `metadata` (ErrorInfo, e.g. "INVALID_FIELD"),
+    `field_violations` [(field, description)] (BadRequest), `preconditions`
+    [(type, subject, description)] (PreconditionFailure), `resource`
+    (type, name, description) or None (ResourceInfo), and `status`, the
+    whole google.rpc.Status."""
 
     def __init__(self, reason="", metadata=None, field_violations=(), status=None):
         self.reason = reason
         self.metadata = dict(metadata or {})
         self.field_violations = list(field_violations)
+        self.preconditions = []
+        self.resource = None
         self.status = status
 
     def __repr__(self):
@@ -54,10 +59,18 @@ def error_details(rpc_error):
         for any_detail in status.details:
             info = error_details_pb2.ErrorInfo()
             bad = error_details_pb2.BadRequest()
+            failure = error_details_pb2.PreconditionFailure()
+            resource = error_details_pb2.ResourceInfo()
             if any_detail.Unpack(info):
                 details.reason, details.metadata = info.reason, dict(info.metadata)
             elif any_detail.Unpack(bad):
                 details.field_violations = [(v.field, v.description) for v in bad.field_violations]
+            elif any_detail.Unpack(failure):
+                details.preconditions = [(v.type, v.subject, v.description)
+                                         for v in failure.violations]
+            elif any_detail.Unpack(resource):
+                details.resource = (resource.resource_type, resource.resource_name,
+                                    resource.description)
         return details
     return ErrorDetails()
 
@@ -103,14 +116,18 @@ class Client:
         return method(request, metadata=self.metadata, **options)
 
     def write(self, method, request, attempts=3, pause=0.5):
-        """A write that survives a lost answer: gives `request` a request id
-        if it has none, and sends it again (up to `attempts` times) while the
-        server is unreachable or slow; the server applies it once."""
-        if not request.request_id:
-            request.request_id = new_request_id()
+        """A write that survives a lost answer: sends a copy of `request`
+        with a fresh request id (unless it has one), again (up to `attempts`
+        times) while the server is unreachable or slow; the server applies
+        it once. `request` itself is left as it was, so it can serve as the
+        template of the next write."""
+        sent = type(request)()
+        sent.CopyFrom(request)
+        if not sent.request_id:
+            sent.request_id = new_request_id()
         for attempt in range(1, attempts + 1):
             try:
-                return self.call(method, request)
+                return self.call(method, sent)
             except grpc.RpcError as error:
                 if error.code() not in _RESUMABLE or attempt == attempts:
                     raise

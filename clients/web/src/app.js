@@ -20,6 +20,38 @@ const state = {
   idempotencyKey: null,
 };
 
+// A fresh request id (AIP-155) for one write. crypto.randomUUID needs a
+// secure context; getRandomValues does not, and the page may be served
+// over plain HTTP inside an office network.
+function newRequestId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// Sends a write form once: its button is disabled while the call is in
+// flight (a second click does nothing), and a retry after a failure sends
+// the same request id, so that a write whose answer was lost is not
+// recorded twice. Editing the form makes the next send a new request.
+// `send(requestId)` makes the call; true when it succeeded.
+async function sendOnce(form, send) {
+  const button = form.querySelector('button[type=submit]');
+  if (button.disabled) return false;
+  form.dataset.requestId ||= newRequestId();
+  button.disabled = true;
+  form.setAttribute('aria-busy', 'true');
+  try {
+    const sent = await send(form.dataset.requestId);
+    if (sent) delete form.dataset.requestId;
+    return sent;
+  } finally {
+    button.disabled = false;
+    form.removeAttribute('aria-busy');
+  }
+}
+
 // ---------------------------------------------------------------- helpers
 
 function showMessage(box, text, ok = false) {
@@ -418,8 +450,12 @@ function numberOrText(text) {
 async function submitConvoy(event) {
   event.preventDefault();
   const form = event.target;
+  await sendOnce(form, (requestId) => sendConvoy(form, requestId));
+}
+
+async function sendConvoy(form, requestId) {
   const box = $('#convoy-message');
-  state.idempotencyKey ??= crypto.randomUUID();
+  state.idempotencyKey ??= newRequestId();
   const request = {
     agency: form.agency.value.trim(),
     area_id: form.area_id.value,
@@ -439,17 +475,21 @@ async function submitConvoy(event) {
     beneficiaries_requested: numberOrText(form.beneficiaries_requested.value),
     idempotency_key: state.idempotencyKey,
     note: form.note.value,
+    request_id: requestId,
   };
   if (form.route_id.value) request.route_id = form.route_id.value;
   if (form.requested_on.value) request.requested_on = dateOf(form.requested_on.value);
   try {
     const convoy = await call('ConvoyService/SubmitConvoyRequest', request);
     state.idempotencyKey = null;  // the next request is a new convoy
+    form.reset();
     showMessage(box, t('submitted', convoy.id), true);
     await loadConvoys();
     $('#step-form').convoy_id.value = convoy.id;
+    return true;
   } catch (error) {
     showMessage(box, errorText(error));
+    return false;
   }
 }
 
@@ -463,6 +503,10 @@ function showStepFields() {
 async function recordStep(event) {
   event.preventDefault();
   const form = event.target;
+  await sendOnce(form, (requestId) => sendStep(form, requestId));
+}
+
+async function sendStep(form, requestId) {
   const box = $('#step-message');
   const convoy = state.convoys.find((c) => c.id === form.convoy_id.value);
   const common = {
@@ -507,12 +551,20 @@ async function recordStep(event) {
       beneficiaries_reached: numberOrText(form.beneficiaries_reached.value),
       responsible_party: form.party.value.trim(), category: form.category.value || undefined };
   }
+  request.request_id = requestId;
   try {
     const updated = await call(`ConvoyService/${method}`, request);
+    // Ready for the next step of the same convoy.
+    const convoyId = form.convoy_id.value;
+    form.reset();
     showMessage(box, t('stepped', updated.id, enumLabel(updated.status)), true);
     await loadConvoys();
+    form.convoy_id.value = convoyId;
+    showStepFields();
+    return true;
   } catch (error) {
     showMessage(box, errorText(error));
+    return false;
   }
 }
 
@@ -679,7 +731,11 @@ document.addEventListener('DOMContentLoaded', () => {
   }
   $('#compliance-form').addEventListener('submit', (event) => { event.preventDefault(); loadCompliance(); });
   $('#convoy-form').addEventListener('submit', submitConvoy);
-  $('#convoy-form').addEventListener('input', () => { state.idempotencyKey = null; });
+  $('#convoy-form').addEventListener('input', () => {
+    state.idempotencyKey = null;
+    delete $('#convoy-form').dataset.requestId;
+  });
+  $('#step-form').addEventListener('input', () => { delete $('#step-form').dataset.requestId; });
   $('#step-form').addEventListener('submit', recordStep);
   $('#step-form').action.addEventListener('change', showStepFields);
   showStepFields();

@@ -179,6 +179,9 @@ class PartnerClientTest(unittest.TestCase):
             convoy_id=convoy.id, expected_version=convoy.version, beneficiaries_approved=300,
             request_id=corridor_partner.new_request_id())
         first = self.partner.write(self.partner.convoys.ApproveConvoy, approve)
+        template = convoys_pb2.DispatchConvoyRequest(convoy_id=convoy.id)
+        self.partner.write(self.partner.convoys.DispatchConvoy, template)
+        self.assertEqual(template.request_id, "", "write() sends a copy")
         # Without the request id this repeat would be ABORTED (a stale version).
         again = self.partner.call(self.partner.convoys.ApproveConvoy, approve)
         self.assertEqual(again, first)
@@ -186,6 +189,21 @@ class PartnerClientTest(unittest.TestCase):
         with self.assertRaises(grpc.RpcError) as reused:
             self.partner.call(self.partner.convoys.ApproveConvoy, approve)
         self.assertEqual(error_details(reused.exception).reason, "REQUEST_ID_REUSED")
+
+    def test_acting_for_another_agency_is_refused_with_its_own_reason(self):
+        today = datetime.date.today()
+        with self.assertRaises(grpc.RpcError) as refused:
+            self.partner.write(self.partner.convoys.SubmitConvoyRequest,
+                               convoys_pb2.SubmitConvoyRequestRequest(
+                agency="UNICEF", area_id="EG-DUMA", beneficiaries_requested=1,
+                planned_date=common_pb2.Date(year=today.year, month=today.month, day=today.day),
+                idempotency_key=str(uuid.uuid4()),
+                manifest=[convoys_pb2.ManifestLine(item="soap", quantity=1, unit="boxes",
+                                                   category=convoys_pb2.CARGO_CATEGORY_WASH)]))
+        self.assertEqual(refused.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+        details = error_details(refused.exception)
+        self.assertEqual(details.reason, "OTHER_AGENCY")
+        self.assertEqual(details.metadata.get("field"), "agency")
 
     def test_checkpoints_and_consistency_proofs_verify_and_forgeries_do_not(self):
         audit = self.admin.audit

@@ -253,5 +253,40 @@ TEST(RequestClaimTest, AChangeWhoseAnswerWasLostIsNotAppliedAgain) {
   EXPECT_FALSE((*fresh)->repeat());
 }
 
+// Token names need not be unique: a caller is its token's id, so that
+// another token that shares the name can neither read the first one's
+// answer nor collide with its ids.
+TEST(RequestClaimTest, AnotherTokenOfTheSameNameHasItsOwnIds) {
+  testing::TempDir dir;
+  std::unique_ptr<storage::Store> store = testing::OpenTestStore(dir.Sub("db"));
+  ASSERT_NE(store, nullptr);
+  v1::Principal wfp;
+  wfp.set_name("agency-system");
+  wfp.set_token_id("tk-1111111111111111");
+  v1::Principal unicef = wfp;
+  unicef.set_token_id("tk-2222222222222222");
+  v1::ReportRouteStatusRequest request;
+  request.set_route_id("castello-road");
+  request.set_request_id("same-1");
+  const std::string rpc = "/corridor.v1.RouteService/ReportRouteStatus";
+  {
+    auto first = RequestClaim::Make(store.get(), wfp, rpc, request);
+    ASSERT_TRUE(first.ok()) << first.status();
+    v1::ReportRouteStatusResponse answer;
+    answer.mutable_report()->set_note("wfp's answer");
+    ASSERT_TRUE((*first)->Save(answer, storage::LastCommit()).ok());
+  }
+  auto theirs = RequestClaim::Make(store.get(), unicef, rpc, request);
+  ASSERT_TRUE(theirs.ok()) << theirs.status();
+  EXPECT_FALSE((*theirs)->repeat());
+  theirs->reset();
+  auto mine = RequestClaim::Make(store.get(), wfp, rpc, request);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  EXPECT_TRUE((*mine)->repeat());
+  v1::ReportRouteStatusResponse kept;
+  ASSERT_TRUE(kept.ParseFromString((*mine)->reply()));
+  EXPECT_EQ(kept.report().note(), "wfp's answer");
+}
+
 }  // namespace
 }  // namespace corridor
