@@ -2,10 +2,14 @@
 // Errors carry the service's own message, to be shown as it is.
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  // `reason`: the stable ErrorInfo reason; `fieldViolations`: [{field,
+  // description}] for a refused field (proto/corridor/v1/common.proto).
+  constructor(status, code, message, reason = '', fieldViolations = []) {
     super(message);
     this.status = status;
     this.code = code;
+    this.reason = reason;
+    this.fieldViolations = fieldViolations;
   }
 }
 
@@ -30,7 +34,8 @@ async function replyOf(response) {
   try { body = text ? JSON.parse(text) : {}; } catch { body = { error: { message: text } }; }
   if (!response.ok) {
     const error = body.error || {};
-    throw new ApiError(response.status, error.code || 'UNKNOWN', error.message || response.statusText);
+    throw new ApiError(response.status, error.code || 'UNKNOWN', error.message || response.statusText,
+      error.reason || '', error.fieldViolations || []);
   }
   return body;
 }

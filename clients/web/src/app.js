@@ -3,6 +3,9 @@
 // the services' roles decide what each user may see and do.
 import { ApiError, call, download, enums, follow, listAll, session } from './api.js';
 import { drawStackedBars } from './chart.js';
+import {
+  checkForm, clearFieldErrors, newRequestId, numberOrText, sendOnce, showFieldErrors,
+} from './forms.js';
 import { areaName, enumLabel, initialLanguage, language, setLanguage, t } from './i18n.js';
 import { drawMap, statusClass } from './map.js';
 
@@ -19,38 +22,6 @@ const state = {
   stopFollowing: null,
   idempotencyKey: null,
 };
-
-// A fresh request id (AIP-155) for one write. crypto.randomUUID needs a
-// secure context; getRandomValues does not, and the page may be served
-// over plain HTTP inside an office network.
-function newRequestId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-// Sends a write form once: its button is disabled while the call is in
-// flight (a second click does nothing), and a retry after a failure sends
-// the same request id, so that a write whose answer was lost is not
-// recorded twice. Editing the form makes the next send a new request.
-// `send(requestId)` makes the call; true when it succeeded.
-async function sendOnce(form, send) {
-  const button = form.querySelector('button[type=submit]');
-  if (button.disabled) return false;
-  form.dataset.requestId ||= newRequestId();
-  button.disabled = true;
-  form.setAttribute('aria-busy', 'true');
-  try {
-    const sent = await send(form.dataset.requestId);
-    if (sent) delete form.dataset.requestId;
-    return sent;
-  } finally {
-    button.disabled = false;
-    form.removeAttribute('aria-busy');
-  }
-}
 
 // ---------------------------------------------------------------- helpers
 
@@ -439,22 +410,92 @@ async function loadConvoys() {
   renderConvoys();
 }
 
-function numberOrText(text) {
-  // Sent as typed, so that the service, not the page, judges it and names
-  // the field; an empty box is left out.
-  if (text.trim() === '') return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : text;
+// Checks `form`, then sends it once (forms.js): `send(requestId)` makes
+// the call and returns the message to show. Errors, the page's own or the
+// service's field violations, are shown beside their fields; the box says
+// what happened.
+async function enter(form, box, send) {
+  clearFieldErrors(form);
+  const problems = checkForm(form);
+  if (problems.length) {
+    showFieldErrors(form, problems);
+    showMessage(box, t('check_fields'));
+    return;
+  }
+  await sendOnce(form, async (requestId) => {
+    try {
+      showMessage(box, await send(requestId), true);
+      return true;
+    } catch (error) {
+      showMessage(box, errorText(error));
+      if (error instanceof ApiError && error.fieldViolations.length) {
+        showFieldErrors(form, error.fieldViolations.map((v) => [v.field, v.description]));
+      }
+      return false;
+    }
+  });
 }
+
+// ---------------------------------------------------------------- cargo lines
+
+function cargoLines() { return [...document.querySelectorAll('#cargo-lines .cargo-line')]; }
+
+// Each line's number, and its controls' field paths (manifest[i].item...),
+// which is where the service's errors about a line are shown.
+function renumberCargoLines() {
+  cargoLines().forEach((line, i) => {
+    line.querySelector('.line-number').textContent = String(i + 1);
+    for (const control of line.querySelectorAll('[name]')) {
+      const field = control.name === 'cargo_category' ? 'category' : control.name;
+      control.dataset.field = `manifest[${i}].${field}`;
+    }
+  });
+}
+
+function addCargoLine() {
+  const line = cargoLines()[0].cloneNode(true);
+  for (const input of line.querySelectorAll('input')) input.value = '';
+  for (const note of line.querySelectorAll('.field-error')) note.remove();
+  for (const control of line.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid');
+  $('#cargo-lines').append(line);
+  renumberCargoLines();
+  line.querySelector('input').focus();
+}
+
+function removeCargoLine(event) {
+  const button = event.target.closest('.remove-line');
+  if (!button || cargoLines().length < 2) return;
+  button.closest('.cargo-line').remove();
+  renumberCargoLines();
+  cargoLines().at(-1).querySelector('input').focus();
+}
+
+function manifest(kind) {
+  const lines = cargoLines().map((line) => {
+    const value = (name) => line.querySelector(`[name=${name}]`).value;
+    return {
+      item: value('item').trim(),
+      category: value('cargo_category'),
+      quantity: numberOrText(value('quantity')),
+      unit: value('unit').trim(),
+    };
+  });
+  // An evacuation may carry nothing in: its empty cargo lines are left out.
+  if (kind === 'REQUEST_KIND_MEDICAL_EVACUATION') {
+    return lines.filter((l) => l.item || l.quantity !== undefined || l.unit);
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------- convoy entries
 
 async function submitConvoy(event) {
   event.preventDefault();
   const form = event.target;
-  await sendOnce(form, (requestId) => sendConvoy(form, requestId));
+  await enter(form, $('#convoy-message'), (requestId) => sendConvoy(form, requestId));
 }
 
 async function sendConvoy(form, requestId) {
-  const box = $('#convoy-message');
   state.idempotencyKey ??= newRequestId();
   const request = {
     agency: form.agency.value.trim(),
@@ -462,16 +503,7 @@ async function sendConvoy(form, requestId) {
     planned_date: dateOf(form.planned_date.value),
     kind: form.kind.value || undefined,
     mode: form.mode.value || undefined,
-    // An evacuation may carry nothing in: an empty cargo line is left out.
-    manifest:
-        form.item.value.trim() === '' && form.kind.value === 'REQUEST_KIND_MEDICAL_EVACUATION' ?
-        [] :
-        [{
-          item: form.item.value.trim(),
-          category: form.cargo_category.value,
-          quantity: numberOrText(form.quantity.value),
-          unit: form.unit.value.trim(),
-        }],
+    manifest: manifest(form.kind.value),
     beneficiaries_requested: numberOrText(form.beneficiaries_requested.value),
     idempotency_key: state.idempotencyKey,
     note: form.note.value,
@@ -479,18 +511,14 @@ async function sendConvoy(form, requestId) {
   };
   if (form.route_id.value) request.route_id = form.route_id.value;
   if (form.requested_on.value) request.requested_on = dateOf(form.requested_on.value);
-  try {
-    const convoy = await call('ConvoyService/SubmitConvoyRequest', request);
-    state.idempotencyKey = null;  // the next request is a new convoy
-    form.reset();
-    showMessage(box, t('submitted', convoy.id), true);
-    await loadConvoys();
-    $('#step-form').convoy_id.value = convoy.id;
-    return true;
-  } catch (error) {
-    showMessage(box, errorText(error));
-    return false;
-  }
+  const convoy = await call('ConvoyService/SubmitConvoyRequest', request);
+  state.idempotencyKey = null;  // the next request is a new convoy
+  form.reset();
+  for (const extra of cargoLines().slice(1)) extra.remove();
+  renumberCargoLines();
+  await loadConvoys();
+  $('#step-form').convoy_id.value = convoy.id;
+  return t('submitted', convoy.id);
 }
 
 function showStepFields() {
@@ -503,11 +531,10 @@ function showStepFields() {
 async function recordStep(event) {
   event.preventDefault();
   const form = event.target;
-  await sendOnce(form, (requestId) => sendStep(form, requestId));
+  await enter(form, $('#step-message'), (requestId) => sendStep(form, requestId));
 }
 
-async function sendStep(form, requestId) {
-  const box = $('#step-message');
+function stepRequest(form) {
   const convoy = state.convoys.find((c) => c.id === form.convoy_id.value);
   const common = {
     convoy_id: form.convoy_id.value,
@@ -516,20 +543,17 @@ async function sendStep(form, requestId) {
     note: form.note.value,
   };
   const action = form.action.value;
-  let method, request;
   if (action === 'approve') {
-    method = 'ApproveConvoy';
-    request = { ...common, beneficiaries_approved: numberOrText(form.beneficiaries_approved.value) };
-  } else if (action === 'deny') {
-    method = 'DenyConvoy';
-    request = { ...common, denying_party: form.party.value.trim(), reason: form.reason.value.trim(),
-      category: form.category.value || undefined };
-  } else if (action === 'dispatch') {
-    method = 'DispatchConvoy';
-    request = common;
-  } else if (action === 'correct') {
+    return ['ApproveConvoy',
+      { ...common, beneficiaries_approved: numberOrText(form.beneficiaries_approved.value) }];
+  }
+  if (action === 'deny') {
+    return ['DenyConvoy', { ...common, denying_party: form.party.value.trim(),
+      reason: form.reason.value.trim(), category: form.category.value || undefined }];
+  }
+  if (action === 'dispatch') return ['DispatchConvoy', common];
+  if (action === 'correct') {
     // Only the boxes filled in are corrected.
-    method = 'CorrectConvoy';
     const correction = {
       beneficiaries_approved: numberOrText(form.beneficiaries_approved.value),
       beneficiaries_reached: numberOrText(form.beneficiaries_reached.value),
@@ -538,34 +562,49 @@ async function sendStep(form, requestId) {
       responsible_party: form.party.value.trim() || undefined,
       category: form.category.value || undefined,
     };
-    request = {
-      convoy_id: common.convoy_id,
-      expected_version: common.expected_version,
-      occurred_on: common.occurred_on,
-      reason: form.reason.value.trim(),
-      correction
-    };
-  } else {
-    method = 'RecordConvoyOutcome';
-    request = { ...common, outcome: form.outcome.value,
-      beneficiaries_reached: numberOrText(form.beneficiaries_reached.value),
-      responsible_party: form.party.value.trim(), category: form.category.value || undefined };
+    return ['CorrectConvoy', { convoy_id: common.convoy_id,
+      expected_version: common.expected_version, occurred_on: common.occurred_on,
+      reason: form.reason.value.trim(), correction }];
   }
+  return ['RecordConvoyOutcome', { ...common, outcome: form.outcome.value,
+    beneficiaries_reached: numberOrText(form.beneficiaries_reached.value),
+    responsible_party: form.party.value.trim(), category: form.category.value || undefined }];
+}
+
+async function sendStep(form, requestId) {
+  const [method, request] = stepRequest(form);
   request.request_id = requestId;
-  try {
-    const updated = await call(`ConvoyService/${method}`, request);
-    // Ready for the next step of the same convoy.
-    const convoyId = form.convoy_id.value;
+  const updated = await call(`ConvoyService/${method}`, request);
+  // Ready for the next step of the same convoy.
+  const convoyId = form.convoy_id.value;
+  form.reset();
+  await loadConvoys();
+  form.convoy_id.value = convoyId;
+  showStepFields();
+  return t('stepped', updated.id, enumLabel(updated.status));
+}
+
+// ---------------------------------------------------------------- road reports
+
+async function reportRoad(event) {
+  event.preventDefault();
+  const form = event.target;
+  await enter(form, $('#road-message'), async (requestId) => {
+    const fields = form.elements;
+    const reply = await call('RouteService/ReportRouteStatus', {
+      route_id: fields.route_id.value,
+      status: fields.status.value,
+      observed_at: `${fields.observed_at.value}T00:00:00Z`,
+      source: { citation: fields.source.value.trim() },
+      checkpoint: fields.checkpoint.value.trim() || undefined,
+      controlling_party: fields.controlling_party.value.trim() || undefined,
+      note: fields.note.value || undefined,
+      request_id: requestId,
+    });
     form.reset();
-    showMessage(box, t('stepped', updated.id, enumLabel(updated.status)), true);
-    await loadConvoys();
-    form.convoy_id.value = convoyId;
-    showStepFields();
-    return true;
-  } catch (error) {
-    showMessage(box, errorText(error));
-    return false;
-  }
+    await loadRoutes(reply.route?.id);
+    return t('road_reported', reply.route?.name ?? '', enumLabel(reply.report?.status));
+  });
 }
 
 // ---------------------------------------------------------------- compliance
@@ -658,6 +697,10 @@ async function start() {
   $('#signin').hidden = true;
   $('#signin-hint').hidden = true;
   $('#whoami').hidden = false;
+  // Only the entries the signed-in role may make are offered.
+  for (const form of document.querySelectorAll('form[data-roles]')) {
+    form.hidden = !form.dataset.roles.split(' ').includes(who.role);
+  }
   $('#app').hidden = false;
   banner('');
 
@@ -736,6 +779,11 @@ document.addEventListener('DOMContentLoaded', () => {
     delete $('#convoy-form').dataset.requestId;
   });
   $('#step-form').addEventListener('input', () => { delete $('#step-form').dataset.requestId; });
+  $('#road-form').addEventListener('submit', reportRoad);
+  $('#road-form').addEventListener('input', () => { delete $('#road-form').dataset.requestId; });
+  $('#add-cargo-line').addEventListener('click', addCargoLine);
+  $('#cargo-lines').addEventListener('click', removeCargoLine);
+  renumberCargoLines();
   $('#step-form').addEventListener('submit', recordStep);
   $('#step-form').action.addEventListener('change', showStepFields);
   showStepFields();

@@ -170,34 +170,58 @@ try {
   assert.equal(exported.trim().split('\n').length, 2 + 3, 'header, hashtags and three denials');
   await page.locator('#denials-section').screenshot({ path: join(shots, 'denials.png') });
 
-  // --- the convoy form: a bad entry gets the API's own message.
+  // --- the convoy form. A missing field is caught by the page, beside the
+  // field, and nothing is sent.
+  const submits = [];
+  page.on('request', (r) => { if (r.url().endsWith('/SubmitConvoyRequest')) submits.push(r); });
   await page.selectOption('#convoy-form select[name=area_id]', 'EG-DUMA');
   await page.fill('#convoy-form input[name=planned_date]', '2016-10-01');
   await page.fill('#convoy-form input[name=item]', 'wheat flour');
   await page.selectOption('#convoy-form select[name=cargo_category]', 'CARGO_CATEGORY_FOOD');
   await page.fill('#convoy-form input[name=quantity]', '12');
-  await page.fill('#convoy-form input[name=unit]', 'tonnes');
+  await page.fill('#convoy-form input[name=unit]', 'tonnes'.padEnd(51, 's'));
   await page.fill('#convoy-form input[name=beneficiaries_requested]', '5000');
   await page.click('#convoy-form button[type=submit]');
-  await page.waitForSelector('#convoy-message:not([hidden])');
+  await page.waitForSelector('#convoy-form input[name=agency][aria-invalid=true]');
+  assert.equal(await page.textContent('#convoy-form input[name=agency] + .field-error'), 'Required.');
+  assert.equal(submits.length, 0, 'nothing is sent while a required field is empty');
+
+  // What only the service can judge comes back as its own message, and its
+  // field violation is shown beside the field it names.
+  await page.fill('#convoy-form input[name=agency]', 'WFP');
+  await page.click('#convoy-form button[type=submit]');
+  await page.waitForSelector('#convoy-form [data-field="manifest[0].unit"][aria-invalid=true]');
   const shown = await page.textContent('#convoy-message');
   const direct = await gateway('ConvoyService/SubmitConvoyRequest', {
-    area_id: 'EG-DUMA', planned_date: { year: 2016, month: 10, day: 1 }, beneficiaries_requested: 5000,
-    idempotency_key: 'direct', manifest: [{ item: 'wheat flour', category: 'CARGO_CATEGORY_FOOD', quantity: 12, unit: 'tonnes' }],
+    agency: 'WFP', area_id: 'EG-DUMA', planned_date: { year: 2016, month: 10, day: 1 },
+    beneficiaries_requested: 5000, idempotency_key: 'direct',
+    manifest: [{ item: 'wheat flour', category: 'CARGO_CATEGORY_FOOD', quantity: 12, unit: 'tonnes'.padEnd(51, 's') }],
   });
   assert.equal(direct.status, 400);
-  assert.match(direct.body.error.message, /agency/);
+  assert.equal(direct.body.error.fieldViolations[0].field, 'manifest[0].unit');
   assert.equal(shown, direct.body.error.message);
+  assert.match(await page.textContent('#convoy-form [data-field="manifest[0].unit"] + .field-error'), /limit is 50/);
   await page.locator('#convoy-form').screenshot({ path: join(shots, 'convoy-form-rejected.png') });
 
-  // ... and a good one is recorded, as the CLI then shows.
-  await page.fill('#convoy-form input[name=agency]', 'WFP');
+  // ... and a good one, with a second cargo line typed in Arabic-Indic
+  // digits, is recorded, as the CLI then shows.
+  await page.fill('#convoy-form input[name=unit]', 'tonnes');
   await page.fill('#convoy-form input[name=requested_on]', '2016-09-20');
   await page.selectOption('#convoy-form select[name=mode]', 'DELIVERY_MODE_ROAD');
+  await page.click('#add-cargo-line');
+  const second = '#cargo-lines .cargo-line:nth-child(2)';
+  await page.fill(`${second} input[name=item]`, 'insulin');
+  await page.selectOption(`${second} select[name=cargo_category]`, 'CARGO_CATEGORY_HEALTH');
+  await page.fill(`${second} input[name=quantity]`, '٣٠٠');
+  await page.fill(`${second} input[name=unit]`, 'vials');
   await page.click('#convoy-form button[type=submit]');
   await page.waitForSelector('#convoy-message.ok');
   const id = /cv-[0-9a-f]+/.exec(await page.textContent('#convoy-message'))[0];
   assert.match(ctl(coordinatorFile, 'convoys', 'get', id), /WFP/);
+  const recorded = await gateway('ConvoyService/GetConvoy', { id });
+  assert.deepEqual(recorded.body.manifest.map((l) => [l.item, Number(l.quantity)]),
+    [['wheat flour', 12], ['insulin', 300]]);
+  assert.equal(await page.locator('#cargo-lines .cargo-line').count(), 1, 'the form is reset');
   await page.waitForSelector(`#convoys tr[data-convoy-id="${id}"]`);
 
   // ... and its approval, from the step form.
@@ -286,6 +310,17 @@ try {
   assert.match(await page.textContent('#compliance-violations tbody'), /castello-road reported CLOSED on 2016-09-22/);
   await page.locator('#compliance-section').screenshot({ path: join(shots, 'compliance.png') });
 
+  // --- a road report from the page, read back through the API.
+  await page.selectOption('#road-form select[name=route_id]', 'ramouseh-road');
+  await page.selectOption('#road-form select[name=status]', 'ROUTE_STATUS_OPEN');
+  await page.fill('#road-form input[name=observed_at]', '2016-10-05');
+  await page.fill('#road-form input[name=checkpoint]', 'Ramouseh roundabout');
+  await page.fill('#road-form input[name=source]', 'dashboard test (not a historical report)');
+  await page.click('#road-form button[type=submit]');
+  await page.waitForSelector('#road-message.ok');
+  const ramouseh = await gateway('RouteService/GetRoute', { id: 'ramouseh-road' });
+  assert.equal(ramouseh.body.status, 'ROUTE_STATUS_OPEN');
+
   // --- Arabic: right to left, with the areas' Arabic names.
   await page.click('#lang-ar');
   assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
@@ -307,6 +342,18 @@ try {
   await audit.click('#signin button[type=submit]');
   await audit.waitForSelector('body[data-ready=true]', { timeout: 20000 });
   await audit.addScriptTag({ path: axeSource });
+  // An oversight body reads; it is offered no entry form.
+  const oversightFile = join(work, 'oversight.token');
+  ctl(admin, 'admin', 'token', 'create', '--role=oversight', '--name=dashboard-oversight', `--out=${oversightFile}`);
+  const reader = await browser.newPage();
+  await reader.goto(url);
+  await reader.fill('#token', readFileSync(oversightFile, 'utf8').trim());
+  await reader.click('#signin button[type=submit]');
+  await reader.waitForSelector('body[data-ready=true]', { timeout: 20000 });
+  for (const form of ['#convoy-form', '#step-form', '#road-form']) {
+    assert.equal(await reader.isVisible(form), false, `${form} is not offered to oversight`);
+  }
+  await reader.close();
   for (const lang of ['en', 'ar']) {
     await audit.click(`#lang-${lang}`);
     const found = await audit.evaluate(async () => {
