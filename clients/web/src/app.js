@@ -4,8 +4,10 @@
 import { ApiError, call, download, enums, follow, listAll, session } from './api.js';
 import { drawStackedBars } from './chart.js';
 import {
-  checkForm, clearFieldErrors, newRequestId, numberOrText, sendOnce, showFieldErrors,
+  checkForm, clearFieldErrors, keepInUrl, newRequestId, numberOrText, restoreFromUrl, sendOnce,
+  showFieldErrors,
 } from './forms.js';
+import { listDenials, more as moreDenials } from './records.js';
 import { areaName, enumLabel, initialLanguage, language, setLanguage, t } from './i18n.js';
 import { drawMap, statusClass } from './map.js';
 
@@ -325,9 +327,27 @@ async function loadDenials() {
     drawStackedBars($('#denials-chart'), months, series, { rtl: language() === 'ar' });
     renderDenialTable(months, series, totals);
     if (!series.length) showMessage(box, t('no_denials'), true);
+    // The records the chart counts.
+    const records = { since: `${f.from}-01T00:00:00Z`, until: `${nextMonth(f.to)}-01T00:00:00Z` };
+    if (f.party) records.party = f.party;
+    if (f.category) records.category = f.category;
+    if (f.area) records.area_id = f.area;
+    await listDenials(records, () => state.areas);
   } catch (error) {
+    // Nothing stale stays under an error: the chart, the table and the
+    // records it replaces are cleared.
+    drawStackedBars($('#denials-chart'), [], [], { rtl: language() === 'ar' });
+    renderDenialTable([], [], {});
+    $('#denial-records tbody').replaceChildren();
+    $('#denial-records-more').hidden = true;
     showMessage(box, errorText(error));
   }
+}
+
+// "2016-12" -> "2017-01".
+function nextMonth(month) {
+  const [year, m] = month.split('-').map(Number);
+  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
 }
 
 function renderDenialTable(months, series, totals) {
@@ -722,6 +742,8 @@ async function start() {
   followRoutes();
 
   const today = new Date().toISOString().slice(0, 10);
+  restoreFromUrl($('#access-form'));
+  restoreFromUrl($('#denials-form'));
   const access = $('#access-form');
   access.from.value ||= '2016-01-01';
   access.to.value ||= today;
@@ -759,6 +781,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#signout').addEventListener('click', signOut);
   $('#access-form').addEventListener('submit', (event) => {
     event.preventDefault();
+    keepInUrl(event.target);
     loadAccess().catch((e) => banner(errorText(e)));
   });
   for (const th of document.querySelectorAll('#access th')) {
@@ -768,7 +791,14 @@ document.addEventListener('DOMContentLoaded', () => {
       renderAccess();
     });
   }
-  $('#denials-form').addEventListener('submit', (event) => { event.preventDefault(); loadDenials(); });
+  $('#denials-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    keepInUrl(event.target);
+    loadDenials();
+  });
+  $('#denial-records-more').addEventListener('click', () => {
+    moreDenials().catch((e) => showMessage($('#denials-message'), errorText(e)));
+  });
   for (const link of document.querySelectorAll('.exports a')) {
     link.addEventListener('click', (event) => { event.preventDefault(); exportDenials(link.dataset.format); });
   }

@@ -114,3 +114,29 @@ export function checkForm(form) {
   }
   return errors;
 }
+
+// A view's filters live in the page's address, so that the view can be
+// shared and survives a reload: "?denials-form.party=...".
+export function keepInUrl(form) {
+  const params = new URLSearchParams(location.search);
+  for (const control of form.elements) {
+    if (!control.name) continue;
+    const key = `${form.id}.${control.name}`;
+    if (control.value) params.set(key, control.value); else params.delete(key);
+  }
+  history.replaceState(null, '', `${location.pathname}?${params}${location.hash}`);
+}
+
+// Sets the controls the address names; true if it named any.
+export function restoreFromUrl(form) {
+  const params = new URLSearchParams(location.search);
+  let restored = false;
+  for (const control of form.elements) {
+    const key = `${form.id}.${control.name}`;
+    if (control.name && params.has(key)) {
+      control.value = params.get(key);
+      restored = true;
+    }
+  }
+  return restored;
+}

@@ -168,7 +168,26 @@ try {
   const exported = readFileSync(await download.path(), 'utf8');
   assert.match(exported, /#date\+occurred/);
   assert.equal(exported.trim().split('\n').length, 2 + 3, 'header, hashtags and three denials');
+  // The records behind the counts: the three, each opening its revisions.
+  await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 3);
+  await page.click('#denial-records tr.record button');
+  await page.waitForSelector('#denial-records tr.detail .revisions li');
+  assert.match(await page.textContent('#denial-records tr.detail'), /Revision 1, \d{4}-\d\d-\d\d, by dashboard-test/);
   await page.locator('#denials-section').screenshot({ path: join(shots, 'denials.png') });
+
+  // A view's filters are in its address: the records of one area, and the
+  // same view again after a reload.
+  await page.selectOption('#denials-form select[name=area]', 'ALP-EAST');
+  await page.click('#denials-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 1);
+  assert.match(page.url(), /denials-form\.area=ALP-EAST/);
+  await page.reload();
+  await page.waitForSelector('body[data-ready=true]', { timeout: 20000 });
+  assert.equal(await page.inputValue('#denials-form select[name=area]'), 'ALP-EAST');
+  await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 1);
+  await page.selectOption('#denials-form select[name=area]', '');
+  await page.click('#denials-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 3);
 
   // --- the convoy form. A missing field is caught by the page, beside the
   // field, and nothing is sent.
