@@ -604,6 +604,36 @@ async function sendStep(form, requestId) {
   return t('stepped', updated.id, enumLabel(updated.status));
 }
 
+// ---------------------------------------------------------------- stand-alone denials
+
+async function recordDenial(event) {
+  event.preventDefault();
+  const form = event.target;
+  await enter(form, $('#denial-message'), async (requestId) => {
+    const fields = form.elements;
+    const facts = {
+      party: fields.party.value.trim(),
+      area_id: fields.area_id.value,
+      route_id: fields.route_id.value || undefined,
+      checkpoint: fields.checkpoint.value.trim() || undefined,
+      occurred_at: `${fields.occurred_at.value}T00:00:00Z`,
+      category: fields.category.value,
+      people_affected: numberOrText(fields.people_affected.value),
+      description: fields.description.value.trim(),
+      source: { citation: fields.source.value.trim() },
+    };
+    if (fields.evidence_uri.value.trim()) facts.evidence = [{ uri: fields.evidence_uri.value.trim() }];
+    // The request id also names the denial: a retry finds the same one.
+    form.dataset.denialKey ||= `dashboard/${requestId}`;
+    const denial = await call('DenialService/RecordDenial',
+      { facts, idempotency_key: form.dataset.denialKey, request_id: requestId });
+    delete form.dataset.denialKey;
+    form.reset();
+    await loadDenials();
+    return t('denial_recorded', denial.id);
+  });
+}
+
 // ---------------------------------------------------------------- road reports
 
 async function reportRoad(event) {
@@ -810,6 +840,11 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('#step-form').addEventListener('input', () => { delete $('#step-form').dataset.requestId; });
   $('#road-form').addEventListener('submit', reportRoad);
+  $('#denial-form').addEventListener('submit', recordDenial);
+  $('#denial-form').addEventListener('input', () => {
+    delete $('#denial-form').dataset.requestId;
+    delete $('#denial-form').dataset.denialKey;
+  });
   $('#road-form').addEventListener('input', () => { delete $('#road-form').dataset.requestId; });
   $('#add-cargo-line').addEventListener('click', addCargoLine);
   $('#cargo-lines').addEventListener('click', removeCargoLine);

@@ -340,6 +340,24 @@ try {
   const ramouseh = await gateway('RouteService/GetRoute', { id: 'ramouseh-road' });
   assert.equal(ramouseh.body.status, 'ROUTE_STATUS_OPEN');
 
+  // --- a stand-alone denial from the page: the records list shows it.
+  await page.fill('#denial-form input[name=party]', party);
+  await page.selectOption('#denial-form select[name=area_id]', 'EG-DUMA');
+  await page.fill('#denial-form input[name=checkpoint]', 'Wafideen');
+  await page.fill('#denial-form input[name=occurred_at]', '2016-10-15');
+  await page.selectOption('#denial-form select[name=category]', 'ACCESS_CONSTRAINT_VIOLENCE');
+  await page.fill('#denial-form input[name=people_affected]', '٤٠');
+  await page.fill('#denial-form input[name=description]', 'medical supplies removed from the trucks');
+  await page.fill('#denial-form input[name=source]', 'dashboard test (not a historical report)');
+  await page.fill('#denial-form input[name=evidence_uri]', 'https://example.org/report-17');
+  await page.click('#denial-form button[type=submit]');
+  await page.waitForSelector('#denial-message.ok');
+  await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 4);
+  const duma = await gateway('DenialService/ListDenials', { area_id: 'EG-DUMA', category: 'ACCESS_CONSTRAINT_VIOLENCE' });
+  const filed = duma.body.denials.find((d) => d.facts.checkpoint === 'Wafideen');
+  assert.equal(Number(filed.facts.people_affected), 40);
+  assert.equal(filed.facts.evidence[0].uri, 'https://example.org/report-17');
+
   // --- Arabic: right to left, with the areas' Arabic names.
   await page.click('#lang-ar');
   assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
@@ -369,7 +387,7 @@ try {
   await reader.fill('#token', readFileSync(oversightFile, 'utf8').trim());
   await reader.click('#signin button[type=submit]');
   await reader.waitForSelector('body[data-ready=true]', { timeout: 20000 });
-  for (const form of ['#convoy-form', '#step-form', '#road-form']) {
+  for (const form of ['#convoy-form', '#step-form', '#road-form', '#denial-form']) {
     assert.equal(await reader.isVisible(form), false, `${form} is not offered to oversight`);
   }
   await reader.close();
