@@ -2,7 +2,7 @@
 // Everything comes from corridor-web's JSON gateway with the user's token;
 // the services' roles decide what each user may see and do.
 import { ApiError, call, download, enums, follow, listAll, session } from './api.js';
-import { drawStackedBars } from './chart.js';
+import { colourOf, colourOfName, drawStackedBars } from './chart.js';
 import {
   checkForm, clearFieldErrors, keepInUrl, newRequestId, numberOrText, restoreFromUrl, sendOnce,
   showFieldErrors,
@@ -20,6 +20,7 @@ const state = {
   geojson: null,
   convoys: [],
   access: null,
+  compliance: null,  // the compliance report last read
   accessSort: { key: 'days', descending: true },
   stopFollowing: null,
   idempotencyKey: null,
@@ -129,7 +130,10 @@ function renderRoads(changedId) {
     cell(row, route.controlling_party);
     cell(row, (route.serves_area_ids || []).map((id) => areaName(areaById(id)) || id).join(', '));
     cell(row, route.reports);
-    if (route.id === changedId) row.classList.add('changed');
+    if (route.id === changedId) {
+      row.classList.add('changed');
+      $('#road-announcer').textContent = t('road_changed', route.name, enumLabel(route.status));
+    }
     body.append(row);
   }
 }
@@ -310,7 +314,9 @@ async function loadDenials() {
       const byMonth = await call('DenialService/DenialStats', { ...base, ...filter, group_by: 'STATS_DIMENSION_MONTH' });
       const counts = {};
       for (const row of byMonth.rows || []) counts[row.group] = Number(row.denials);
-      series.push({ label: f.split === 'party' ? (group.party_name || group.group) : enumLabel(group.group), counts });
+      // A party or a category keeps its colour whatever else is shown.
+      series.push({ label: f.split === 'party' ? (group.party_name || group.group) : enumLabel(group.group),
+        colour: colourOfName(group.group), counts });
     }
     const all = await call('DenialService/DenialStats', { ...base, group_by: 'STATS_DIMENSION_MONTH' });
     const totals = {};
@@ -323,7 +329,7 @@ async function loadDenials() {
       const rest = (totals[month] || 0) - series.reduce((sum, s) => sum + (s.counts[month] || 0), 0);
       if (rest > 0) other[month] = rest;
     }
-    if (Object.keys(other).length) series.push({ label: t('other'), counts: other });
+    if (Object.keys(other).length) series.push({ label: t('other'), colour: '#6e6e6e', counts: other });
     drawStackedBars($('#denials-chart'), months, series, { rtl: language() === 'ar' });
     renderDenialTable(months, series, totals);
     if (!series.length) showMessage(box, t('no_denials'), true);
@@ -357,7 +363,8 @@ function renderDenialTable(months, series, totals) {
     const item = document.createElement('span');
     item.className = 'key';
     const swatch = document.createElement('i');
-    swatch.className = `swatch swatch-${k}`;
+    swatch.className = 'swatch';
+    swatch.style.background = s.colour ?? colourOf(k);
     item.append(swatch, s.label);
     legend.append(item, ' ');
   });
@@ -682,9 +689,20 @@ async function loadCompliance() {
     });
     showMessage(message, '');
   } catch (error) {
+    state.compliance = null;
+    for (const body of document.querySelectorAll('#compliance-section tbody')) body.replaceChildren();
+    $('#compliance-summary').textContent = '';
     showMessage(message, errorText(error));
     return;
   }
+  state.compliance = report;
+  renderCompliance();
+}
+
+// Drawn again on a language switch, from the report last read.
+function renderCompliance() {
+  const report = state.compliance;
+  if (!report) return;
   $('#compliance-summary').textContent =
     t('compliance_summary', report.agreement_name, formatDate(report.from), formatDate(report.to));
   const parties = $('#compliance-parties tbody');
@@ -738,6 +756,7 @@ function rerender() {
   renderRoads();
   renderAccess();
   renderConvoys();
+  renderCompliance();
   if ($('#denials-table tbody').children.length) loadDenials();
 }
 
@@ -815,10 +834,19 @@ document.addEventListener('DOMContentLoaded', () => {
     loadAccess().catch((e) => banner(errorText(e)));
   });
   for (const th of document.querySelectorAll('#access th')) {
-    th.addEventListener('click', () => {
+    const sort = () => {
       const same = state.accessSort.key === th.dataset.key;
       state.accessSort = { key: th.dataset.key, descending: same ? !state.accessSort.descending : true };
       renderAccess();
+    };
+    // Reachable and usable from the keyboard, as a button is.
+    th.tabIndex = 0;
+    th.addEventListener('click', sort);
+    th.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        sort();
+      }
     });
   }
   $('#denials-form').addEventListener('submit', (event) => {

@@ -5,6 +5,15 @@ const PALETTE = ['#b2182b', '#2166ac', '#e08214', '#1b7837', '#762a83', '#8c510a
 
 export function colourOf(index) { return PALETTE[index % PALETTE.length]; }
 
+// A fixed colour for a name (a party's id, a category), the same in every
+// chart and every filter: a hash of the name picks it. Grey stays for
+// "other".
+export function colourOfName(name) {
+  let hash = 0;
+  for (const c of String(name)) hash = (hash * 31 + c.codePointAt(0)) >>> 0;
+  return PALETTE[hash % (PALETTE.length - 1)];
+}
+
 // `months`: ['2016-01', ...]; `series`: [{label, counts: {month: n}}].
 export function drawStackedBars(svg, months, series, { rtl = false } = {}) {
   clear(svg);
@@ -31,7 +40,7 @@ export function drawStackedBars(svg, months, series, { rtl = false } = {}) {
       if (!n) return;
       const bar = el('rect', {
         x: x.toFixed(1), y: y(base + n).toFixed(1), width: barWidth.toFixed(1),
-        height: (y(base) - y(base + n)).toFixed(1), fill: colourOf(k),
+        height: (y(base) - y(base + n)).toFixed(1), fill: s.colour ?? colourOf(k),
         class: 'bar', 'data-month': month, 'data-series': s.label, 'data-count': n,
       });
       bar.append(el('title', {}, `${month} · ${s.label}: ${n}`));

@@ -150,12 +150,21 @@ try {
   await page.waitForSelector('#roads tr[data-route-id=castello-road] .badge[data-status=ROUTE_STATUS_UNDER_FIRE]',
     { timeout: 10000 });
   assert.equal(await page.evaluate(() => window.notReloaded), true);
+  // ... and says so to a screen reader.
+  assert.equal(await page.textContent('#road-announcer'), 'Castello Road is now Under fire.');
   await page.locator('#roads-section').screenshot({ path: join(shots, 'roads.png') });
 
   // --- the access report: one row per area, the never reached on top.
   await page.waitForSelector('#access tbody tr');
   assert.equal(await page.locator('#access tbody tr').count(), areas.length);
   assert.equal(await page.locator('#access tbody tr').first().getAttribute('class'), 'never');
+  // The columns sort from the keyboard too.
+  await page.focus('#access th[data-key=area]');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getAttribute('#access th[data-key=area]', 'aria-sort'), 'descending');
+  await page.keyboard.press(' ');
+  assert.equal(await page.getAttribute('#access th[data-key=area]', 'aria-sort'), 'ascending');
+  await page.click('#access th[data-key=days]');
   await page.locator('#access-section').screenshot({ path: join(shots, 'access-report.png') });
 
   // --- denials over time: the filed denials, by month, and their export.
@@ -177,6 +186,19 @@ try {
 
   // A view's filters are in its address: the records of one area, and the
   // same view again after a reload.
+  // A category keeps its colour whatever else is shown: violence, second of
+  // two categories, and then alone.
+  const violence = '#denials-chart rect.bar[data-series=Violence]';
+  await page.selectOption('#denials-form select[name=split]', 'category');
+  await page.click('#denials-form button[type=submit]');
+  await page.waitForSelector(violence);
+  const colour = await page.getAttribute(violence, 'fill');
+  await page.selectOption('#denials-form select[name=category]', 'ACCESS_CONSTRAINT_VIOLENCE');
+  await page.click('#denials-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 1);
+  assert.equal(await page.getAttribute(violence, 'fill'), colour, 'a category keeps its colour');
+  await page.selectOption('#denials-form select[name=category]', '');
+  await page.selectOption('#denials-form select[name=split]', 'party');
   await page.selectOption('#denials-form select[name=area]', 'ALP-EAST');
   await page.click('#denials-form button[type=submit]');
   await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 1);
@@ -364,6 +386,7 @@ try {
   assert.match(await page.textContent('#access tr[data-area-id=EG-DUMA]'), /دوما/);
   assert.match(await page.textContent('#map circle[data-area-id=EG-DUMA] title'), /دوما/);
   assert.match(await page.textContent('#convoys tr td:nth-child(3)'), /دوما/);
+  assert.match(await page.textContent('#compliance-summary'), /[\u0600-\u06ff]/, 'the compliance summary is redrawn');
   await page.screenshot({ path: join(shots, 'arabic.png'), fullPage: true });
   await page.click('#lang-en');
   await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
