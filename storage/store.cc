@@ -286,7 +286,6 @@ RequestMark::RequestMark(const Store* store, std::string key, std::string value)
   pending_mark = PendingMark{store, std::move(key), std::move(value), false};
 }
 RequestMark::~RequestMark() { pending_mark.reset(); }
-bool RequestMark::written() const { return pending_mark.has_value() && pending_mark->written; }
 
 absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
   if (impl_->options().read_only) {

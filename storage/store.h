@@ -151,9 +151,6 @@ class RequestMark {
   ~RequestMark();
   RequestMark(const RequestMark&) = delete;
   RequestMark& operator=(const RequestMark&) = delete;
-
-  // A commit wrote the mark.
-  bool written() const;
 };
 
 class Store {
