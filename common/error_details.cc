@@ -118,6 +118,26 @@ std::string ErrorReason(const absl::Status& status) {
   }
 }
 
+ReadDetails ReadErrorDetails(absl::string_view error_details) {
+  ReadDetails read;
+  google::rpc::Status rich;
+  if (error_details.empty() || !rich.ParseFromArray(error_details.data(), error_details.size())) {
+    return read;
+  }
+  for (const google::protobuf::Any& detail : rich.details()) {
+    google::rpc::ErrorInfo info;
+    google::rpc::BadRequest bad_request;
+    if (detail.UnpackTo(&info)) {
+      read.reason = info.reason();
+    } else if (detail.UnpackTo(&bad_request)) {
+      for (const auto& violation : bad_request.field_violations()) {
+        read.field_violations.emplace_back(violation.field(), violation.description());
+      }
+    }
+  }
+  return read;
+}
+
 google::rpc::Status RichStatus(const absl::Status& status) {
   google::rpc::Status rich;
   rich.set_code(static_cast<int>(status.code()));

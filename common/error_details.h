@@ -21,6 +21,8 @@
 #define CORRIDOR_COMMON_ERROR_DETAILS_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -46,6 +48,16 @@ std::string FieldOfMessage(absl::string_view message);
 
 // The google.rpc.Status of a failed `status`, with the details above.
 google::rpc::Status RichStatus(const absl::Status& status);
+
+// What a client reads back from a failed call's details (the bytes of
+// grpc::Status::error_details()): the ErrorInfo reason and the BadRequest
+// field violations, (field, description). Empty when there are none or
+// they cannot be parsed.
+struct ReadDetails {
+  std::string reason;
+  std::vector<std::pair<std::string, std::string>> field_violations;
+};
+ReadDetails ReadErrorDetails(absl::string_view error_details);
 
 }  // namespace corridor
 

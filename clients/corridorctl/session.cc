@@ -12,9 +12,8 @@
 #include "absl/time/time.h"
 #include "common/credentials.h"
 #include "common/enum_text.h"
+#include "common/error_details.h"
 #include "common/validation.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 
 namespace corridor::cli {
 
@@ -150,32 +149,6 @@ namespace {
 // was unreachable or too slow; the same request id makes the repeats safe.
 constexpr int kWriteAttempts = 3;
 
-// What a failed call's error details (google.rpc.Status) say.
-struct ErrorDetails {
-  std::string reason;  // ErrorInfo.reason, e.g. "INVALID_FIELD"
-  std::string field;   // the first field violation's field, if any
-  std::string description;
-};
-
-ErrorDetails ReadDetails(const grpc::Status& status) {
-  ErrorDetails details;
-  google::rpc::Status rich;
-  if (status.error_details().empty() || !rich.ParseFromString(status.error_details())) {
-    return details;
-  }
-  for (const google::protobuf::Any& any : rich.details()) {
-    google::rpc::ErrorInfo info;
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&info)) {
-      details.reason = info.reason();
-    } else if (any.UnpackTo(&bad_request) && bad_request.field_violations_size() > 0) {
-      details.field = bad_request.field_violations(0).field();
-      details.description = bad_request.field_violations(0).description();
-    }
-  }
-  return details;
-}
-
 }  // namespace
 
 bool Session::GiveRequestId(google::protobuf::Message* request) {
@@ -213,7 +186,7 @@ bool Session::WorthRetrying(const grpc::Status& status, int attempt) const {
 }
 
 int Session::Fail(const grpc::Status& status) const {
-  const ErrorDetails details = ReadDetails(status);
+  const ReadDetails details = ReadErrorDetails(status.error_details());
   if (details.reason == "REQUEST_APPLIED_REPLY_LOST") {
     err_ << "corridorctl: " << status.error_message()
          << "\nThe change was made once; look it up (get or history) instead of sending it "
@@ -225,9 +198,11 @@ int Session::Fail(const grpc::Status& status) const {
          << "\nThis server is a read-only mirror: send writes to the primary it names.\n";
     return kExitRejected;
   }
-  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT && !details.field.empty()) {
-    err_ << "corridorctl: the server refused the field " << details.field << ": "
-         << details.description << "\nFix that field and run the command again.\n";
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT &&
+      !details.field_violations.empty() && !details.field_violations[0].first.empty()) {
+    const auto& [field, description] = details.field_violations[0];
+    err_ << "corridorctl: the server refused the field " << field << ": " << description
+         << "\nFix that field and run the command again.\n";
     return kExitRejected;
   }
   switch (status.error_code()) {

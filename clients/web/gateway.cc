@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "clients/web/openapi.h"
 #include "common/credentials.h"
+#include "common/error_details.h"
 #include "common/json.h"
 #include "common/service_catalog.h"
 #include "corridor/v1/areas.pb.h"
@@ -20,8 +21,6 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 
@@ -94,23 +93,16 @@ HttpReply ErrorReply(int http_status, absl::string_view code, absl::string_view 
 // the JSON error's "reason" and "fieldViolations", so that the dashboard
 // puts each message beside its field without parsing text.
 static void AddErrorDetails(const grpc::Status& status, HttpReply* reply) {
-  google::rpc::Status rich;
-  if (status.error_details().empty() || !rich.ParseFromString(status.error_details())) return;
+  const ReadDetails read = ReadErrorDetails(status.error_details());
   std::string extra;
-  for (const google::protobuf::Any& detail : rich.details()) {
-    google::rpc::ErrorInfo info;
-    google::rpc::BadRequest bad_request;
-    if (detail.UnpackTo(&info)) {
-      absl::StrAppend(&extra, ",\"reason\":", JsonString(info.reason()));
-    } else if (detail.UnpackTo(&bad_request)) {
-      std::vector<std::string> violations;
-      for (const auto& violation : bad_request.field_violations()) {
-        violations.push_back(absl::StrCat("{\"field\":", JsonString(violation.field()),
-                                          ",\"description\":", JsonString(violation.description()),
-                                          "}"));
-      }
-      absl::StrAppend(&extra, ",\"fieldViolations\":[", absl::StrJoin(violations, ","), "]");
+  if (!read.reason.empty()) absl::StrAppend(&extra, ",\"reason\":", JsonString(read.reason));
+  if (!read.field_violations.empty()) {
+    std::vector<std::string> violations;
+    for (const auto& [field, description] : read.field_violations) {
+      violations.push_back(absl::StrCat("{\"field\":", JsonString(field),
+                                        ",\"description\":", JsonString(description), "}"));
     }
+    absl::StrAppend(&extra, ",\"fieldViolations\":[", absl::StrJoin(violations, ","), "]");
   }
   // Inside {"error":{...}}: before its last two braces.
   reply->body.insert(reply->body.size() - 2, extra);

@@ -86,5 +86,20 @@ TEST(ErrorDetailsTest, EveryCodeHasAStableReason) {
   EXPECT_EQ(ErrorReason(absl::UnavailableError("x")), "UNAVAILABLE");
 }
 
+// What the servers attach is what a client (corridorctl, corridor-web)
+// reads back.
+TEST(ErrorDetailsTest, AClientReadsBackTheReasonAndTheField) {
+  const absl::Status refused = WithReason(
+      absl::InvalidArgumentError("request_id: \"r-1\" was first sent with a different request"),
+      "REQUEST_ID_REUSED");
+  const ReadDetails read = ReadErrorDetails(RichStatus(refused).SerializeAsString());
+  EXPECT_EQ(read.reason, "REQUEST_ID_REUSED");
+  ASSERT_EQ(read.field_violations.size(), 1u);
+  EXPECT_EQ(read.field_violations[0].first, "request_id");
+  EXPECT_EQ(read.field_violations[0].second, "\"r-1\" was first sent with a different request");
+  EXPECT_EQ(ReadErrorDetails("").reason, "");
+  EXPECT_TRUE(ReadErrorDetails("not a status").field_violations.empty());
+}
+
 }  // namespace
 }  // namespace corridor
