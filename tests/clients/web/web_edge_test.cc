@@ -124,7 +124,9 @@ TEST_F(WebEdgeTest, RefusesA100MegabyteBodyBeforeReadingIt) {
   const int64_t after = ResidentKib(web->pid());
   std::printf("corridor-web resident: %lld KiB before, %lld KiB after\n",
               static_cast<long long>(before), static_cast<long long>(after));
-  EXPECT_LT(after - before, 4 * 1024);
+  // Reading the body would add 100 MB. The bound leaves room for the
+  // allocator: under AddressSanitizer two refused requests grew it by 6.5 MB.
+  EXPECT_LT(after - before, 16 * 1024);
   // Still serving.
   RawConnection next(PortOf(*web));
   ASSERT_TRUE(next.Send("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n"));
