@@ -228,7 +228,7 @@ std::string Gateway::EnumsJson() const {
   const char* const kEnums[] = {"AreaStatus",     "RouteStatus", "ConvoyStatus",
                                 "CargoCategory",  "Confidence",  "AccessConstraintCategory",
                                 "StatsDimension", "Role",        "DeliveryMode",
-                                "RequestKind"};
+                                "RequestKind",    "StepOutcome", "ViolationState"};
   std::string out = "{";
   for (const char* name : kEnums) {
     const google::protobuf::EnumDescriptor* e =

@@ -1,5 +1,6 @@
 // Calls to corridor-web's JSON gateway with the signed-in user's token.
 // Errors carry the service's own message, to be shown as it is.
+import { serviceError } from './i18n.js';
 
 export class ApiError extends Error {
   // `reason`: the stable ErrorInfo reason; `fieldViolations`: [{field,
@@ -11,6 +12,13 @@ export class ApiError extends Error {
     this.reason = reason;
     this.fieldViolations = fieldViolations;
   }
+}
+
+// What to show for a failed call: the service's refusal in the chosen
+// language (i18n.js serviceError), or the browser's own error.
+export function errorText(error) {
+  return error instanceof ApiError ? serviceError(error.reason, error.message)
+    : String(error.message || error);
 }
 
 const TOKEN_KEY = 'corridor-token';

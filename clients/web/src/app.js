@@ -1,15 +1,25 @@
 // The Corridor dashboard: one page for coordinators and oversight officers.
 // Everything comes from corridor-web's JSON gateway with the user's token;
 // the services' roles decide what each user may see and do.
-import { ApiError, call, download, enums, follow, listAll, session } from './api.js';
+import {
+  ApiError, call, download, enums, errorText, follow, listAll, session,
+} from './api.js';
+import { openArea, redrawArea, setUpAreaPage } from './area.js';
 import { colourOf, colourOfName, drawStackedBars } from './chart.js';
+import { downloadCsv, rowsOfTable } from './csv.js';
 import {
   checkForm, clearFieldErrors, keepInUrl, newRequestId, numberOrText, restoreFromUrl, sendOnce,
   showFieldErrors,
 } from './forms.js';
-import { listDenials, more as moreDenials } from './records.js';
-import { areaName, enumLabel, initialLanguage, language, setLanguage, t } from './i18n.js';
-import { drawMap, statusClass } from './map.js';
+import {
+  areaName, enumLabel, formatDay, initialLanguage, language, setLanguage, t,
+} from './i18n.js';
+import { makeSortable } from './lists.js';
+import { drawMap, resetMap, statusClass, zoomMap } from './map.js';
+import {
+  configureViews, convoyList, convoyPages, denialList, denialPages, roadReportList,
+  roadReportPages, violationList, violationPages,
+} from './views.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -24,6 +34,7 @@ const state = {
   accessSort: { key: 'days', descending: true },
   stopFollowing: null,
   idempotencyKey: null,
+  lists: {},  // the record lists (views.js), made once the page starts
 };
 
 // ---------------------------------------------------------------- helpers
@@ -36,19 +47,10 @@ function showMessage(box, text, ok = false) {
 
 function banner(text) { showMessage($('#banner'), text); }
 
-function errorText(error) {
-  return error instanceof ApiError ? error.message : String(error.message || error);
-}
-
 function dateOf(text) {
   if (!text) return undefined;
   const [year, month, day] = text.split('-').map(Number);
   return { year, month, day };
-}
-
-function formatDate(date) {
-  if (!date || !date.year) return '';
-  return `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
 }
 
 function cell(row, text, className) {
@@ -101,7 +103,8 @@ function fillEnumSelects() {
 // ---------------------------------------------------------------- map and roads
 
 function renderMap() {
-  const unplaced = drawMap($('#map'), state.geojson, state.areas, state.routes);
+  const unplaced = drawMap($('#map'), state.geojson, state.areas, state.routes,
+    { onArea: showArea, labels: { cluster: (n) => t('cluster', n) } });
   const placed = state.areas.length - unplaced.length;
   $('#map-caption').textContent = t('map_caption', placed, state.areas.length);
   const list = $('#unplaced');
@@ -109,13 +112,28 @@ function renderMap() {
   for (const area of unplaced) {
     const li = document.createElement('li');
     li.dataset.areaId = area.id;
-    li.append(`${areaName(area)} `, badge(area.status));
+    li.append(areaButton(area.id, areaName(area)), ' ', badge(area.status));
     list.append(li);
   }
   const legend = $('#map-legend');
   legend.replaceChildren();
   const statuses = [...new Set(state.areas.map((a) => a.status))];
   for (const status of statuses) legend.append(badge(status), ' ');
+}
+
+function showArea(areaId) {
+  openArea(areaId, state.areas).catch((e) => banner(errorText(e)));
+}
+
+// An area's name that opens its page.
+function areaButton(areaId, name) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'link';
+  button.textContent = name;
+  button.setAttribute('aria-label', t('open_area', name));
+  button.addEventListener('click', () => showArea(areaId));
+  return button;
 }
 
 function renderRoads(changedId) {
@@ -126,7 +144,7 @@ function renderRoads(changedId) {
     row.dataset.routeId = route.id;
     cell(row, route.name);
     cell(row, '').append(badge(route.status));
-    cell(row, route.status_observed_at ? route.status_observed_at.slice(0, 10) : '');
+    cell(row, formatDay(route.status_observed_at));
     cell(row, route.controlling_party);
     cell(row, (route.serves_area_ids || []).map((id) => areaName(areaById(id)) || id).join(', '));
     cell(row, route.reports);
@@ -158,6 +176,7 @@ function followRoutes() {
     onChange: (change) => {
       const route = change.records.find((r) => r.table === 'route_reports')?.record?.route_id;
       loadRoutes(route).catch((e) => banner(errorText(e)));
+      if (route && route === $('#road-reports-form').route_id.value) loadRoadReports();
     },
   });
 }
@@ -200,7 +219,7 @@ function renderAccess() {
     row.dataset.areaId = area.area_id;
     const neverReached = area.days_since_last_delivery === undefined;
     if (neverReached) { never += 1; row.classList.add('never'); }
-    cell(row, areaName(areaById(area.area_id)) || area.area_name);
+    cell(row, '').append(areaButton(area.area_id, areaName(areaById(area.area_id)) || area.area_name));
     cell(row, '').append(badge(area.area_status));
     cell(row, area.people_in_need ?? '—', 'number');
     cell(row, area.requests, 'number');
@@ -316,7 +335,7 @@ async function loadDenials() {
       for (const row of byMonth.rows || []) counts[row.group] = Number(row.denials);
       // A party or a category keeps its colour whatever else is shown.
       series.push({ label: f.split === 'party' ? (group.party_name || group.group) : enumLabel(group.group),
-        colour: colourOfName(group.group), counts });
+        group: group.group, colour: colourOfName(group.group), counts });
     }
     const all = await call('DenialService/DenialStats', { ...base, group_by: 'STATS_DIMENSION_MONTH' });
     const totals = {};
@@ -330,24 +349,48 @@ async function loadDenials() {
       if (rest > 0) other[month] = rest;
     }
     if (Object.keys(other).length) series.push({ label: t('other'), colour: '#6e6e6e', counts: other });
-    drawStackedBars($('#denials-chart'), months, series, { rtl: language() === 'ar' });
+    drawStackedBars($('#denials-chart'), months, series,
+      { rtl: language() === 'ar', onBar: (month, s) => showBarRecords(month, s) });
     renderDenialTable(months, series, totals);
     if (!series.length) showMessage(box, t('no_denials'), true);
     // The records the chart counts.
-    const records = { since: `${f.from}-01T00:00:00Z`, until: `${nextMonth(f.to)}-01T00:00:00Z` };
-    if (f.party) records.party = f.party;
-    if (f.category) records.category = f.category;
-    if (f.area) records.area_id = f.area;
-    await listDenials(records, () => state.areas);
+    $('#denial-records-filter').textContent = '';
+    await state.lists.denials.load(denialPages(denialRecordFilter(f, f.from, f.to)));
   } catch (error) {
     // Nothing stale stays under an error: the chart, the table and the
     // records it replaces are cleared.
     drawStackedBars($('#denials-chart'), [], [], { rtl: language() === 'ar' });
     renderDenialTable([], [], {});
-    $('#denial-records tbody').replaceChildren();
-    $('#denial-records-more').hidden = true;
+    state.lists.denials.fail(new Error(''));
     showMessage(box, errorText(error));
   }
+}
+
+// The ListDenials filter of the view's filters, for the months [from, to].
+function denialRecordFilter(f, from, to) {
+  const records = { since: `${from}-01T00:00:00Z`, until: `${nextMonth(to)}-01T00:00:00Z` };
+  if (f.party) records.party = f.party;
+  if (f.category) records.category = f.category;
+  if (f.area) records.area_id = f.area;
+  return records;
+}
+
+// A bar of the chart (or a month of its table) opens the records it
+// counts: that month, and that party or category when it is one.
+function showBarRecords(month, s) {
+  const f = denialFilters();
+  const filter = denialRecordFilter(f, month, month);
+  if (s?.group && f.split === 'party') filter.party = s.group;
+  if (s?.group && f.split === 'category') filter.category = s.group;
+  $('#denial-records-filter').textContent = t('bar_records', formatMonth(month), s?.label ?? t('total'));
+  state.lists.denials.load(denialPages(filter));
+  $('#denial-records').scrollIntoView({ block: 'nearest' });
+}
+
+function formatMonth(month) {
+  const [year, m] = month.split('-').map(Number);
+  return new Intl.DateTimeFormat(language() === 'ar' ? 'ar-SY-u-nu-latn' : 'en-GB',
+    { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(year, m - 1, 1)));
 }
 
 // "2016-12" -> "2017-01".
@@ -383,7 +426,13 @@ function renderDenialTable(months, series, totals) {
     if (!totals[month]) continue;
     const row = document.createElement('tr');
     row.dataset.month = month;
-    cell(row, month);
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'link';
+    open.textContent = month;
+    open.title = t('month_records');
+    open.addEventListener('click', () => showBarRecords(month, null));
+    cell(row, '').append(open);
     for (const s of series) cell(row, s.counts[month] || 0, 'number');
     cell(row, totals[month], 'number');
     body.append(row);
@@ -410,31 +459,73 @@ async function exportDenials(format) {
 
 // ---------------------------------------------------------------- convoys
 
+// The step form's convoys: the 50 most recently planned.
 function renderConvoys() {
-  const body = $('#convoys tbody');
-  body.replaceChildren();
   const select = $('#step-form').convoy_id;
   const previous = select.value;
   select.replaceChildren();
   for (const convoy of state.convoys) {
-    const row = document.createElement('tr');
-    row.dataset.convoyId = convoy.id;
-    cell(row, convoy.id);
-    cell(row, convoy.agency);
-    cell(row, areaName(areaById(convoy.area_id)) || convoy.area_id);
-    cell(row, formatDate(convoy.planned_date));
-    cell(row, '').append(badge(convoy.status));
-    cell(row, convoy.beneficiaries_requested, 'number');
-    body.append(row);
     select.append(new Option(`${convoy.id} · ${convoy.agency} · ${enumLabel(convoy.status)}`, convoy.id));
   }
   if (previous) select.value = previous;
+  renderLosses();
 }
 
 async function loadConvoys() {
   const reply = await call('ConvoyService/ListConvoys', { page: { page_size: 50 } });
   state.convoys = reply.convoys || [];
   renderConvoys();
+}
+
+function convoyFilter() {
+  const form = $('#convoys-filter');
+  const request = {};
+  if (form.area_id.value) request.area_id = form.area_id.value;
+  if (form.agency.value.trim()) request.agency = form.agency.value.trim();
+  if (form.status.value) request.status = form.status.value;
+  if (form.planned_from.value) request.planned_from = dateOf(form.planned_from.value);
+  if (form.planned_to.value) request.planned_to = dateOf(form.planned_to.value);
+  return request;
+}
+
+function loadConvoyList() { return state.lists.convoys.load(convoyPages(convoyFilter())); }
+
+// The outcome's losses: a removed and a refused quantity for each cargo
+// line of the chosen convoy.
+function renderLosses() {
+  const box = $('#losses');
+  for (const line of box.querySelectorAll('.loss-line')) line.remove();
+  const convoy = state.convoys.find((c) => c.id === $('#step-form').convoy_id.value);
+  (convoy?.manifest || []).forEach((line, i) => {
+    const row = document.createElement('div');
+    row.className = 'loss-line';
+    row.dataset.line = i;
+    const title = document.createElement('p');
+    title.textContent = t('line_of', i + 1, `${line.item} (${line.quantity ?? ''} ${line.unit ?? ''})`);
+    row.append(title);
+    for (const kind of ['removed', 'refused']) {
+      const label = document.createElement('label');
+      const input = document.createElement('input');
+      input.name = `${kind}_${i}`;
+      input.inputMode = 'decimal';
+      const span = document.createElement('span');
+      span.textContent = t(kind);
+      label.append(span, ' ', input);
+      row.append(label);
+    }
+    box.append(row);
+  });
+}
+
+function losses(form) {
+  const out = [];
+  for (const row of form.querySelectorAll('.loss-line')) {
+    const line = Number(row.dataset.line);
+    const removed = numberOrText(row.querySelector(`[name=removed_${line}]`).value);
+    const refused = numberOrText(row.querySelector(`[name=refused_${line}]`).value);
+    if (removed || refused) out.push({ line, removed: removed || 0, refused: refused || 0 });
+  }
+  return out;
 }
 
 // Checks `form`, then sends it once (forms.js): `send(requestId)` makes
@@ -545,12 +636,14 @@ async function sendConvoy(form, requestId) {
   renumberCargoLines();
   await loadConvoys();
   $('#step-form').convoy_id.value = convoy.id;
+  renderLosses();
+  loadConvoyList();
   return t('submitted', convoy.id);
 }
 
 function showStepFields() {
   const action = $('#step-form').action.value;
-  for (const label of document.querySelectorAll('#step-form label[data-for]')) {
+  for (const label of document.querySelectorAll('#step-form [data-for]')) {
     label.hidden = !label.dataset.for.split(' ').includes(action);
   }
 }
@@ -579,6 +672,12 @@ function stepRequest(form) {
       reason: form.reason.value.trim(), category: form.category.value || undefined }];
   }
   if (action === 'dispatch') return ['DispatchConvoy', common];
+  if (action === 'approval_step') {
+    return ['RecordApprovalStep', { convoy_id: common.convoy_id, expected_version: common.expected_version,
+      step: { step: form.step_name.value.trim(), authority: form.authority.value.trim(),
+        requested_on: dateOf(form.asked_on.value), answered_on: dateOf(form.answered_on.value),
+        outcome: form.step_outcome.value || undefined, note: common.note || undefined } }];
+  }
   if (action === 'correct') {
     // Only the boxes filled in are corrected.
     const correction = {
@@ -595,7 +694,8 @@ function stepRequest(form) {
   }
   return ['RecordConvoyOutcome', { ...common, outcome: form.outcome.value,
     beneficiaries_reached: numberOrText(form.beneficiaries_reached.value),
-    responsible_party: form.party.value.trim(), category: form.category.value || undefined }];
+    responsible_party: form.party.value.trim(), category: form.category.value || undefined,
+    losses: losses(form) }];
 }
 
 async function sendStep(form, requestId) {
@@ -607,7 +707,9 @@ async function sendStep(form, requestId) {
   form.reset();
   await loadConvoys();
   form.convoy_id.value = convoyId;
+  renderLosses();
   showStepFields();
+  loadConvoyList();
   return t('stepped', updated.id, enumLabel(updated.status));
 }
 
@@ -660,20 +762,35 @@ async function reportRoad(event) {
     });
     form.reset();
     await loadRoutes(reply.route?.id);
+    if ($('#road-reports-form').route_id.value === reply.route?.id) loadRoadReports();
     return t('road_reported', reply.route?.name ?? '', enumLabel(reply.report?.status));
   });
+}
+
+function loadRoadReports() {
+  const routeId = $('#road-reports-form').route_id.value;
+  if (!routeId) return Promise.resolve();
+  return state.lists.roadReports.load(roadReportPages(routeId));
 }
 
 // ---------------------------------------------------------------- compliance
 
 async function loadAgreements() {
   const agreements = await listAll('AgreementService/ListAgreements', {}, 'agreements');
-  const select = $('#compliance-form').agreement_id;
-  const previous = select.value;
-  select.replaceChildren(...agreements.map((a) => new Option(a.name || a.id, a.id)));
-  if (previous) select.value = previous;
+  for (const select of [$('#compliance-form').agreement_id, $('#violations-form').agreement_id]) {
+    const previous = select.value;
+    select.replaceChildren(new Option('—', ''), ...agreements.map((a) => new Option(a.name || a.id, a.id)));
+    select.value = previous || agreements[0]?.id || '';
+  }
   showMessage($('#compliance-message'), agreements.length ? '' : t('no_agreements'), true);
-  if (agreements.length) await loadCompliance();
+  if (agreements.length) await Promise.all([loadCompliance(), loadViolations()]);
+}
+
+function loadViolations() {
+  const form = $('#violations-form');
+  const request = { agreement_id: form.agreement_id.value, party: form.party.value.trim(),
+    include_superseded: form.include_superseded.checked };
+  return state.lists.violations.load(violationPages(request));
 }
 
 async function loadCompliance() {
@@ -704,7 +821,7 @@ function renderCompliance() {
   const report = state.compliance;
   if (!report) return;
   $('#compliance-summary').textContent =
-    t('compliance_summary', report.agreement_name, formatDate(report.from), formatDate(report.to));
+    t('compliance_summary', report.agreement_name, formatDay(report.from), formatDay(report.to));
   const parties = $('#compliance-parties tbody');
   const violations = $('#compliance-violations tbody');
   parties.replaceChildren();
@@ -725,7 +842,7 @@ function renderCompliance() {
   for (const v of all) {
     const row = document.createElement('tr');
     row.dataset.violationId = v.id;
-    cell(row, (v.occurred_at || '').slice(0, 10));
+    cell(row, formatDay(v.occurred_at));
     cell(row, v.term_id);
     cell(row, v.party);
     cell(row, v.why);
@@ -757,6 +874,8 @@ function rerender() {
   renderAccess();
   renderConvoys();
   renderCompliance();
+  for (const list of Object.values(state.lists)) list.render();
+  redrawArea(state.areas);
   if ($('#denials-table tbody').children.length) loadDenials();
 }
 
@@ -772,6 +891,19 @@ async function start() {
   }
   $('#app').hidden = false;
   banner('');
+  configureViews({
+    role: who.role,
+    areaLabel: (id) => areaName(areaById(id)) || id || '',
+    // A withdrawal changes the road's status and the denials' counts.
+    afterChange: () => {
+      loadRoutes().catch((e) => banner(errorText(e)));
+      loadDenials();
+    },
+  });
+  state.lists.denials ??= denialList($('#denial-records'));
+  state.lists.convoys ??= convoyList($('#convoys'));
+  state.lists.roadReports ??= roadReportList($('#road-reports'));
+  state.lists.violations ??= violationList($('#violations'));
 
   const [kinds, areas, geojson, parties] = await Promise.all([
     enums(),
@@ -791,19 +923,25 @@ async function start() {
   followRoutes();
 
   const today = new Date().toISOString().slice(0, 10);
-  restoreFromUrl($('#access-form'));
-  restoreFromUrl($('#denials-form'));
+  for (const id of ['#access-form', '#denials-form', '#convoys-filter', '#violations-form', '#road-reports-form']) {
+    restoreFromUrl($(id));
+  }
+  const reports = $('#road-reports-form');
+  reports.route_id.value ||= state.routes[0]?.id || '';
   const access = $('#access-form');
   access.from.value ||= '2016-01-01';
   access.to.value ||= today;
   const denials = $('#denials-form');
   denials.from.value ||= '2016-01';
   denials.to.value ||= today.slice(0, 7);
+  setUpAreaPage(() => state.areas);
   document.body.dataset.ready = 'true';
   await Promise.all([
     loadAccess().catch((e) => banner(errorText(e))),
     loadDenials(),
     loadConvoys().catch((e) => banner(errorText(e))),
+    loadConvoyList(),
+    loadRoadReports(),
     loadAgreements().catch((e) => showMessage($('#compliance-message'), errorText(e))),
   ]);
 }
@@ -839,24 +977,29 @@ document.addEventListener('DOMContentLoaded', () => {
       state.accessSort = { key: th.dataset.key, descending: same ? !state.accessSort.descending : true };
       renderAccess();
     };
-    // Reachable and usable from the keyboard, as a button is.
-    th.tabIndex = 0;
-    th.addEventListener('click', sort);
-    th.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        sort();
-      }
-    });
+    makeSortable(th, sort);
   }
   $('#denials-form').addEventListener('submit', (event) => {
     event.preventDefault();
     keepInUrl(event.target);
     loadDenials();
   });
-  $('#denial-records-more').addEventListener('click', () => {
-    moreDenials().catch((e) => showMessage($('#denials-message'), errorText(e)));
-  });
+  const filterForms = [['#convoys-filter', () => loadConvoyList()],
+    ['#violations-form', () => loadViolations()], ['#road-reports-form', () => loadRoadReports()]];
+  for (const [id, load] of filterForms) {
+    $(id).addEventListener('submit', (event) => {
+      event.preventDefault();
+      keepInUrl(event.target);
+      load();
+    });
+  }
+  for (const button of document.querySelectorAll('.export-table')) {
+    button.addEventListener('click', () => downloadCsv(`corridor-${button.dataset.table}.csv`,
+      rowsOfTable($(`#${button.dataset.table}`))));
+  }
+  $('#zoom-in').addEventListener('click', () => zoomMap(2));
+  $('#zoom-out').addEventListener('click', () => zoomMap(0.5));
+  $('#zoom-reset').addEventListener('click', resetMap);
   for (const link of document.querySelectorAll('.exports a')) {
     link.addEventListener('click', (event) => { event.preventDefault(); exportDenials(link.dataset.format); });
   }
@@ -879,6 +1022,7 @@ document.addEventListener('DOMContentLoaded', () => {
   renumberCargoLines();
   $('#step-form').addEventListener('submit', recordStep);
   $('#step-form').action.addEventListener('change', showStepFields);
+  $('#step-form').convoy_id.addEventListener('change', renderLosses);
   showStepFields();
   if (session.token) start().catch((error) => banner(errorText(error)));
 });

@@ -15,7 +15,9 @@ export function colourOfName(name) {
 }
 
 // `months`: ['2016-01', ...]; `series`: [{label, counts: {month: n}}].
-export function drawStackedBars(svg, months, series, { rtl = false } = {}) {
+// `onBar(month, series)`, when given, is called when a bar is selected:
+// it opens the records the bar counts.
+export function drawStackedBars(svg, months, series, { rtl = false, onBar } = {}) {
   clear(svg);
   const width = 720, height = 280, left = 40, bottom = 40, top = 10;
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
@@ -44,6 +46,7 @@ export function drawStackedBars(svg, months, series, { rtl = false } = {}) {
         class: 'bar', 'data-month': month, 'data-series': s.label, 'data-count': n,
       });
       bar.append(el('title', {}, `${month} · ${s.label}: ${n}`));
+      if (onBar) bar.addEventListener('click', () => onBar(month, s));
       svg.append(bar);
       base += n;
     });

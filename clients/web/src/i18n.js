@@ -67,6 +67,37 @@ const en = {
   stepped: (id, status) => `Convoy ${id} is now ${status}.`,
   signed_in_as: (name, role) => `${name} · ${role}`,
   bad_token: 'This token was not accepted.',
+  export_csv: 'Export CSV', export_table: 'Export this table (CSV)',
+  rows_shown: (n, more) => `${n} shown${more ? '; “More” loads the next page' : ''}.`,
+  convoy_records_title: 'Convoy requests', agency_filter: 'Agency', planned_from: 'Planned from',
+  planned_to: 'Planned to', history: 'History', cargo: 'Cargo', removed: 'Removed', refused: 'Refused',
+  approval_steps: 'Approval steps', asked_on: 'Asked on', answered_on: 'Answered on', answer: 'Answer',
+  recorded_by: 'Recorded by', position: 'Position', withdraw: 'Withdraw', withdrawn: 'withdrawn',
+  withdraw_reason: 'Why it is withdrawn', withdraw_denial: 'Withdraw this denial (recorded in error)',
+  withdraw_report: 'Withdraw this report (filed in error)', withdrew: 'Withdrawn.',
+  superseded_by: (n) => `superseded by report ${n}`, correction: 'Correction',
+  denial_id: 'Denial record', approved_on: 'Approved on', dispatched_on: 'Dispatched on',
+  outcome_on: 'Outcome on', road_reports_title: 'Reports on a road, one by one', all_roads: 'Road',
+  violation_records_title: 'Violations, record by record', include_superseded: 'Include superseded',
+  journal_entry: 'Journal entry', state: 'State', days_late: 'Days late',
+  area_page: 'Area', close: 'Close', status_history: 'Status history', pcode: 'P-code',
+  governorate: 'Governorate', people_in_need: 'People in need', area_convoys: 'Convoy requests for this area',
+  area_denials: 'Denials in this area', days_since_delivery: 'Days since last delivery',
+  never_delivered: 'No delivery recorded', open_area: (name) => `Open ${name}'s page`,
+  zoom_in: 'Zoom in', zoom_out: 'Zoom out', zoom_reset: 'Whole country',
+  cluster: (n) => `${n} areas here; select to zoom in`,
+  approval_step: 'Approval step (letter, governor, committee…)', step_name: 'Step name',
+  losses_title: 'Removed or refused, per cargo line', line_of: (n, item) => `Line ${n}: ${item}`,
+  bar_records: (month, label) => `Showing the denials of ${month} (${label}).`,
+  month_records: 'Show the records', none_yet: 'Nothing recorded.',
+  error_reason: {
+    VERSION_CONFLICT: 'Someone changed this record meanwhile: reload it and try again.',
+    ROLE_NOT_ALLOWED: 'Your role may not do this.',
+    OTHER_AGENCY: 'A partner may only act for its own agency.',
+    TOKEN_REJECTED: 'Your token was not accepted: sign in again.',
+    READ_ONLY_MIRROR: 'This server is a read-only mirror: enter records on the primary.',
+    REQUEST_APPLIED_REPLY_LOST: 'It was recorded, but the answer was lost: reload before trying again.',
+  },
   footer: 'Sources: Siege Watch, OCHA (access-constraint categories, governorate boundaries); see data/reference/README.md. Every change is kept in each service\'s signed audit journal.',
   enums: {},
 };
@@ -137,6 +168,44 @@ const ar = {
   stepped: (id, status) => `حالة القافلة ${id} الآن: ${status}.`,
   signed_in_as: (name, role) => `${name} · ${role}`,
   bad_token: 'لم يُقبل هذا الرمز.',
+  export_csv: 'تصدير CSV', export_table: 'تصدير هذا الجدول (CSV)',
+  rows_shown: (n, more) => `عُرض ${n}${more ? '؛ زر «المزيد» يحمّل الصفحة التالية' : ''}.`,
+  convoy_records_title: 'طلبات القوافل', agency_filter: 'الوكالة', planned_from: 'مخطط من',
+  planned_to: 'مخطط إلى', history: 'السجل', cargo: 'الحمولة', removed: 'أُزيل', refused: 'رُفض',
+  approval_steps: 'خطوات الموافقة', asked_on: 'تاريخ الطلب', answered_on: 'تاريخ الرد', answer: 'الرد',
+  recorded_by: 'سجّله', position: 'الموضع', withdraw: 'سحب', withdrawn: 'مسحوب',
+  withdraw_reason: 'سبب السحب', withdraw_denial: 'سحب حالة المنع هذه (سُجّلت خطأً)',
+  withdraw_report: 'سحب هذا البلاغ (قُدّم خطأً)', withdrew: 'سُحب.',
+  superseded_by: (n) => `استُبدل بالبلاغ ${n}`, correction: 'تصحيح',
+  denial_id: 'سجل حالة المنع', approved_on: 'تاريخ الموافقة', dispatched_on: 'تاريخ الإرسال',
+  outcome_on: 'تاريخ النتيجة', road_reports_title: 'بلاغات طريق، واحداً واحداً', all_roads: 'الطريق',
+  violation_records_title: 'الخروقات، سجلاً سجلاً', include_superseded: 'مع المستبدلة',
+  journal_entry: 'قيد السجل', state: 'الحالة', days_late: 'أيام التأخير',
+  area_page: 'المنطقة', close: 'إغلاق', status_history: 'تاريخ الحالة', pcode: 'الرمز المكاني',
+  governorate: 'المحافظة', people_in_need: 'المحتاجون', area_convoys: 'طلبات القوافل لهذه المنطقة',
+  area_denials: 'حالات المنع في هذه المنطقة', days_since_delivery: 'أيام منذ آخر تسليم',
+  never_delivered: 'لا يوجد تسليم مسجَّل', open_area: (name) => `افتح صفحة \u2068${name}\u2069`,
+  zoom_in: 'تكبير', zoom_out: 'تصغير', zoom_reset: 'البلد كله',
+  cluster: (n) => `${n} مناطق هنا؛ اختر للتكبير`,
+  approval_step: 'خطوة موافقة (رسالة، محافظ، لجنة…)', step_name: 'اسم الخطوة',
+  losses_title: 'ما أُزيل أو رُفض، لكل سطر حمولة', line_of: (n, item) => `السطر ${n}: \u2068${item}\u2069`,
+  bar_records: (month, label) => `تُعرض حالات المنع في ${month} (\u2068${label}\u2069).`,
+  month_records: 'اعرض السجلات', none_yet: 'لا شيء مسجَّل.',
+  error_reason: {
+    VERSION_CONFLICT: 'غيّر أحدهم هذا السجل في الأثناء: أعد تحميله وحاول مجدداً.',
+    ROLE_NOT_ALLOWED: 'دورك لا يسمح بهذا.',
+    OTHER_AGENCY: 'لا يعمل الشريك إلا باسم وكالته.',
+    TOKEN_REJECTED: 'لم يُقبل رمزك: سجّل الدخول مجدداً.',
+    READ_ONLY_MIRROR: 'هذا الخادم نسخة للقراءة فقط: سجّل على الخادم الرئيسي.',
+    REQUEST_APPLIED_REPLY_LOST: 'سُجّل الطلب لكن الرد ضاع: أعد التحميل قبل المحاولة مجدداً.',
+    INVALID_FIELD: 'قيمة غير مقبولة في حقل.', INVALID_REQUEST: 'الطلب غير مقبول.',
+    NOT_FOUND: 'السجل غير موجود.', ALREADY_EXISTS: 'السجل موجود مسبقاً.',
+    FAILED_PRECONDITION: 'لا يمكن ذلك في حالة السجل الحالية.',
+    LIMIT_EXCEEDED: 'تجاوز الحد المسموح.', REQUEST_ID_REUSED: 'أُعيد استخدام معرّف طلب لطلب آخر.',
+    UNAVAILABLE: 'الخدمة غير متاحة الآن: حاول بعد قليل.', DEADLINE_EXCEEDED: 'انتهت المهلة: حاول بعد قليل.',
+    SERVER_FAULT: 'خطأ في الخادم.',
+  },
+  service_says: 'رسالة الخدمة',
   footer: 'المصادر: Siege Watch وأوتشا (فئات قيود الوصول وحدود المحافظات)؛ انظر data/reference/README.md. يُحفظ كل تغيير في سجل التدقيق الموقَّع لكل خدمة.',
   enums: {
     AREA_STATUS_BESIEGED: 'محاصرة', AREA_STATUS_HARD_TO_REACH: 'يصعب الوصول إليها',
@@ -157,6 +226,8 @@ const ar = {
     DELIVERY_MODE_AIRDROP: 'إسقاط جوي', DELIVERY_MODE_AIRLIFT: 'جسر جوي',
     REQUEST_KIND_AID_DELIVERY: 'إيصال مساعدات', REQUEST_KIND_MEDICAL_EVACUATION: 'إجلاء طبي',
     ROLE_COORDINATOR: 'منسق', ROLE_PARTNER: 'شريك', ROLE_OVERSIGHT: 'رقابة', ROLE_ADMIN: 'مسؤول',
+    STEP_OUTCOME_PENDING: 'بلا رد بعد', STEP_OUTCOME_GRANTED: 'مُنحت', STEP_OUTCOME_REFUSED: 'رُفضت',
+    VIOLATION_STATE_ACTIVE: 'قائم', VIOLATION_STATE_SUPERSEDED: 'مستبدل',
   },
 };
 
@@ -185,7 +256,8 @@ export function t(key, ...args) {
 
 // "ROUTE_STATUS_UNDER_FIRE" → "Under fire" (or its Arabic word).
 const prefixes = ['AREA_STATUS_', 'ROUTE_STATUS_', 'CONVOY_STATUS_', 'CARGO_CATEGORY_',
-  'ACCESS_CONSTRAINT_', 'ROLE_', 'CONFIDENCE_', 'DELIVERY_MODE_', 'REQUEST_KIND_'];
+  'ACCESS_CONSTRAINT_', 'ROLE_', 'CONFIDENCE_', 'DELIVERY_MODE_', 'REQUEST_KIND_',
+  'STEP_OUTCOME_', 'VIOLATION_STATE_'];
 export function enumLabel(name) {
   if (!name) return '';
   const word = languages[current].enums[name];
@@ -201,4 +273,26 @@ export function enumLabel(name) {
 export function areaName(area) {
   if (!area) return '';
   return current === 'ar' && area.name_ar ? area.name_ar : area.name_en;
+}
+
+// A day in the chosen language's format, whatever the browser's: "3 Sep
+// 2016", "3 أيلول 2016" (digits stay Western, as in every table here).
+// Takes a timestamp ("2016-09-03T00:00:00Z") or a Date message.
+export function formatDay(value) {
+  if (!value) return '';
+  const date = typeof value === 'string' ? new Date(value)
+    : (value.year ? new Date(Date.UTC(value.year, (value.month || 1) - 1, value.day || 1)) : null);
+  if (!date || Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(current === 'ar' ? 'ar-SY-u-nu-latn' : 'en-GB',
+    { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(date);
+}
+
+// A service's refusal in the chosen language: the sentence for its stable
+// reason when there is one, then the service's own (English) message,
+// isolated so that it does not scramble inside Arabic text.
+export function serviceError(reason, message) {
+  const lead = languages[current].error_reason?.[reason];
+  if (current === 'en') return lead && !message ? lead : (message || lead || '');
+  if (!lead) return message ? `${t('service_says')}: \u2068${message}\u2069` : '';
+  return message ? `${lead} (\u2068${message}\u2069)` : lead;
 }

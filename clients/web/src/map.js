@@ -1,7 +1,10 @@
 // The map: governorate boundaries (OCHA admin 1, from the reference data),
 // every area with coordinates as a point coloured by status, and each road
 // as a marker beside the areas it serves, coloured by its status. Drawn as
-// plain SVG from local files: it works with no internet connection.
+// plain SVG from local files: it works with no internet connection. It
+// zooms (buttons, or a cluster selected) and pans (dragged); areas closer
+// than a marker's width at the current zoom are drawn as one cluster with
+// their count, which zooms in when selected.
 import { el, clear } from './svg.js';
 import { areaName, enumLabel } from './i18n.js';
 
@@ -47,11 +50,166 @@ export function statusClass(status) {
     .toLowerCase().replaceAll('_', '-');
 }
 
-// Returns the areas that have no coordinates, for listing beside the map.
-export function drawMap(svg, geojson, areas, routes) {
+
+// The current view: a zoom factor and the centre, in map units.
+const view = { zoom: 1, cx: WIDTH / 2, cy: 0, height: 0 };
+let drawn = null;  // what drawMap was last given
+
+// Markers keep their size on screen: their radius is divided by the zoom.
+const MARKER = 5;
+const CLUSTER_DISTANCE = 12;
+
+function setViewBox(svg) {
+  const w = WIDTH / view.zoom, h = view.height / view.zoom;
+  const x = Math.min(Math.max(view.cx - w / 2, 0), WIDTH - w);
+  const y = Math.min(Math.max(view.cy - h / 2, 0), view.height - h);
+  view.cx = x + w / 2;
+  view.cy = y + h / 2;
+  svg.setAttribute('viewBox', `${x.toFixed(1)} ${y.toFixed(1)} ${w.toFixed(1)} ${h.toFixed(1)}`);
+}
+
+// Groups points closer than the cluster distance at this zoom, greedily in
+// a fixed order, so that the same view always draws the same clusters.
+function clusters(points) {
+  const distance = CLUSTER_DISTANCE / view.zoom;
+  const groups = [];
+  for (const p of points) {
+    const near = groups.find((g) => Math.hypot(g.x - p.x, g.y - p.y) < distance);
+    if (near) {
+      near.members.push(p);
+      near.x = near.members.reduce((s, m) => s + m.x, 0) / near.members.length;
+      near.y = near.members.reduce((s, m) => s + m.y, 0) / near.members.length;
+    } else {
+      groups.push({ x: p.x, y: p.y, members: [p] });
+    }
+  }
+  return groups;
+}
+
+// The most urgent status among a cluster's areas gives its colour.
+const URGENCY = ['AREA_STATUS_BESIEGED', 'AREA_STATUS_HARD_TO_REACH', 'AREA_STATUS_WATCHLIST'];
+function urgentStatus(members) {
+  for (const status of URGENCY) if (members.some((m) => m.area.status === status)) return status;
+  return members[0].area.status;
+}
+
+function drawMarkers(svg) {
+  const { areas, routes, point, onArea, labels } = drawn;
+  svg.querySelector('g.areas')?.remove();
+  svg.querySelector('g.roads')?.remove();
+  const located = areas.filter((a) => a.location).map((area) => {
+    const [x, y] = point(area.location.longitude, area.location.latitude);
+    return { area, x, y };
+  });
+  const at = new Map();
+  const points = el('g', { class: 'areas' });
+  const r = MARKER / view.zoom;
+  for (const group of clusters(located)) {
+    for (const m of group.members) at.set(m.area.id, [group.x, group.y]);
+    // Not in the tab order: 51 stops before the forms helped no one; the
+    // access report's table lists every area to a keyboard or a screen reader.
+    if (group.members.length === 1) {
+      const { area } = group.members[0];
+      const dot = el('circle', {
+        cx: group.x.toFixed(2), cy: group.y.toFixed(2), r: r.toFixed(2),
+        class: `area status-${statusClass(area.status)}`, 'data-area-id': area.id,
+      });
+      dot.append(el('title', {}, `${areaName(area)} — ${enumLabel(area.status)}`));
+      dot.addEventListener('click', () => onArea?.(area.id));
+      points.append(dot);
+      continue;
+    }
+    const n = group.members.length;
+    const cluster = el('g', { class: `cluster status-${statusClass(urgentStatus(group.members))}`,
+      'data-count': n });
+    cluster.append(el('circle', { cx: group.x.toFixed(2), cy: group.y.toFixed(2),
+      r: ((MARKER + 2 + Math.log2(n) * 1.5) / view.zoom).toFixed(2) }));
+    cluster.append(el('text', { x: group.x.toFixed(2), y: (group.y + 3.5 / view.zoom).toFixed(2),
+      'font-size': (10 / view.zoom).toFixed(2), 'text-anchor': 'middle' }, String(n)));
+    cluster.append(el('title', {}, `${labels.cluster(n)}: ${group.members.map((m) => areaName(m.area)).join(', ')}`));
+    cluster.addEventListener('click', () => zoomMap(2.5, [group.x, group.y]));
+    points.append(cluster);
+  }
+  svg.append(points);
+
+  const roads = el('g', { class: 'roads' });
+  const besideCount = new Map();  // roads drawn beside each place
+  const done = new Set();  // one marker per road per place, clustered or not
+  for (const route of routes) {
+    for (const areaId of route.serves_area_ids || []) {
+      const place = at.get(areaId);
+      if (!place) continue;
+      const key = place.join(',');
+      if (done.has(`${route.id}@${key}`)) continue;
+      done.add(`${route.id}@${key}`);
+      const k = besideCount.get(key) || 0;
+      besideCount.set(key, k + 1);
+      const s = 1 / view.zoom;
+      const [x, y] = [place[0] + (14 + k * 16) * s, place[1] - (10 + k * 4) * s];
+      const marker = el('g', { class: `road status-${statusClass(route.status)}`, 'data-route-id': route.id });
+      marker.append(el('line', { x1: place[0], y1: place[1], x2: x, y2: y }));
+      marker.append(el('rect', { x: x - 5 * s, y: y - 5 * s, width: 10 * s, height: 10 * s,
+        transform: `rotate(45 ${x} ${y})` }));
+      marker.append(el('title', {}, `${route.name} — ${enumLabel(route.status)}`));
+      roads.append(marker);
+    }
+  }
+  svg.append(roads);
+}
+
+// Zooms by `factor` (above 1: closer), about `centre` in map units (the
+// view's centre by default); the zoom stays between 1 and 40.
+export function zoomMap(factor, centre) {
+  if (!drawn) return;
+  view.zoom = Math.min(40, Math.max(1, view.zoom * factor));
+  if (centre) [view.cx, view.cy] = centre;
+  setViewBox(drawn.svg);
+  drawMarkers(drawn.svg);
+  drawn.svg.dataset.zoom = view.zoom.toFixed(2);
+}
+
+export function resetMap() {
+  view.zoom = 1;
+  view.cx = WIDTH / 2;
+  view.cy = view.height / 2;
+  zoomMap(1);
+}
+
+// Dragging pans; a drag does not count as selecting what it started on.
+function makePannable(svg) {
+  let from = null;
+  svg.addEventListener('pointerdown', (event) => {
+    from = { x: event.clientX, y: event.clientY, cx: view.cx, cy: view.cy, moved: false };
+  });
+  svg.addEventListener('pointermove', (event) => {
+    if (!from || view.zoom === 1) return;
+    const unit = (WIDTH / view.zoom) / svg.getBoundingClientRect().width;
+    const dx = event.clientX - from.x, dy = event.clientY - from.y;
+    if (Math.hypot(dx, dy) < 4 && !from.moved) return;
+    from.moved = true;
+    view.cx = from.cx - dx * unit;
+    view.cy = from.cy - dy * unit;
+    setViewBox(svg);
+  });
+  svg.addEventListener('pointerup', () => {
+    if (from?.moved) drawMarkers(svg);
+    from = null;
+  });
+  svg.addEventListener('click', (event) => {
+    if (from?.moved) event.stopPropagation();
+  }, true);
+}
+
+// Draws the map; returns the areas that have no coordinates, for listing
+// beside it. `onArea(id)` opens an area's page; `labels.cluster(n)` names a
+// cluster of n areas in the chosen language.
+export function drawMap(svg, geojson, areas, routes, { onArea, labels } = {}) {
   clear(svg);
   const { height, point } = projection(geojson);
-  svg.setAttribute('viewBox', `0 0 ${WIDTH} ${height.toFixed(0)}`);
+  if (view.height !== height) {
+    view.height = height;
+    view.cy = height / 2;
+  }
   const governorates = el('g', { class: 'governorates' });
   for (const feature of geojson.features) {
     const path = el('path', { d: pathOf(feature.geometry, point), 'data-pcode': feature.properties.pcode });
@@ -60,41 +218,13 @@ export function drawMap(svg, geojson, areas, routes) {
     governorates.append(path);
   }
   svg.append(governorates);
-
-  const placed = new Map();
-  const unplaced = [];
-  const points = el('g', { class: 'areas' });
-  for (const area of areas) {
-    if (!area.location) { unplaced.push(area); continue; }
-    const [x, y] = point(area.location.longitude, area.location.latitude);
-    placed.set(area.id, [x, y]);
-    // Not in the tab order: 51 stops before the forms helped no one; the
-    // access report's table lists every area to a keyboard or a screen reader.
-    const dot = el('circle', {
-      cx: x.toFixed(1), cy: y.toFixed(1), r: 5,
-      class: `area status-${statusClass(area.status)}`, 'data-area-id': area.id,
-    });
-    dot.append(el('title', {}, `${areaName(area)} — ${enumLabel(area.status)}`));
-    points.append(dot);
+  drawn = { svg, areas, routes, point, onArea, labels: labels ?? { cluster: (n) => String(n) } };
+  if (!svg.dataset.pannable) {
+    makePannable(svg);
+    svg.dataset.pannable = 'true';
   }
-  svg.append(points);
-
-  const roads = el('g', { class: 'roads' });
-  const besideCount = new Map();
-  for (const route of routes) {
-    for (const areaId of route.serves_area_ids || []) {
-      const at = placed.get(areaId);
-      if (!at) continue;
-      const n = besideCount.get(areaId) || 0;
-      besideCount.set(areaId, n + 1);
-      const [x, y] = [at[0] + 14 + n * 16, at[1] - 10 - n * 4];
-      const marker = el('g', { class: `road status-${statusClass(route.status)}`, 'data-route-id': route.id });
-      marker.append(el('line', { x1: at[0], y1: at[1], x2: x, y2: y }));
-      marker.append(el('rect', { x: x - 5, y: y - 5, width: 10, height: 10, transform: `rotate(45 ${x} ${y})` }));
-      marker.append(el('title', {}, `${route.name} — ${enumLabel(route.status)}`));
-      roads.append(marker);
-    }
-  }
-  svg.append(roads);
-  return unplaced;
+  setViewBox(svg);
+  drawMarkers(svg);
+  svg.dataset.zoom = view.zoom.toFixed(2);
+  return areas.filter((a) => !a.location);
 }

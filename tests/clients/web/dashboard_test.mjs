@@ -137,11 +137,43 @@ try {
   const areas = (await gateway('AreaService/ListAreas', { page: { page_size: 500 } })).body.areas;
   const located = areas.filter((a) => a.location).length;
   assert.ok(located > 0 && located < areas.length, 'the reference data has areas with and without coordinates');
-  assert.equal(await page.locator('#map .areas circle').count(), located);
+  // Each located area is a point or counted in a cluster, once.
+  const drawnAreas = () => page.evaluate(() => document.querySelectorAll('#map .areas > circle').length
+    + [...document.querySelectorAll('#map .cluster')].reduce((n, c) => n + Number(c.dataset.count), 0));
+  assert.equal(await drawnAreas(), located);
+  const clustersAtFirst = await page.locator('#map .cluster').count();
+  assert.ok(clustersAtFirst > 0, 'the Damascus suburbs are too close to draw apart at the country scale');
   assert.equal(await page.locator('#unplaced li').count(), areas.length - located);
   assert.equal(await page.locator('#map .governorates path').count(), 14);
   assert.ok(await page.locator('#map .road[data-route-id=castello-road]').count() >= 1);
   await page.locator('#map-section').screenshot({ path: join(shots, 'map.png') });
+  // Selecting a cluster zooms in on it: more of its areas are drawn apart,
+  // and none is lost.
+  const singlesAtFirst = await page.locator('#map .areas > circle').count();
+  await page.locator('#map .cluster').first().dispatchEvent('click');
+  assert.equal(await page.getAttribute('#map', 'data-zoom'), '2.50');
+  assert.ok(await page.locator('#map .areas > circle').count() > singlesAtFirst, 'zooming in splits clusters');
+  assert.equal(await drawnAreas(), located);
+  await page.click('#zoom-in');
+  assert.equal(await page.getAttribute('#map', 'data-zoom'), '5.00');
+  await page.locator('#map-section').screenshot({ path: join(shots, 'map-zoomed.png') });
+  await page.click('#zoom-reset');
+  assert.equal(await page.getAttribute('#map', 'data-zoom'), '1.00');
+  assert.equal(await page.locator('#map .cluster').count(), clustersAtFirst);
+
+  // An area's page, from the access report's table: its facts, its status
+  // history, and its place in the address.
+  await page.waitForSelector('#access tr[data-area-id=ALP-EAST] button.link');
+  await page.click('#access tr[data-area-id=ALP-EAST] button.link');
+  await page.waitForSelector('#area-page[open] #area-history li');
+  assert.match(await page.textContent('#area-page-title'), /Aleppo/);
+  assert.match(await page.textContent('#area-facts'), /P-code/);
+  assert.match(await page.textContent('#area-facts'), /No delivery recorded/);
+  assert.match(page.url(), /[?&]area=ALP-EAST/);
+  await page.waitForFunction(() => document.querySelectorAll('#area-denials tr.record').length === 1);
+  await page.locator('#area-page').screenshot({ path: join(shots, 'area-page.png') });
+  await page.click('#area-close');
+  assert.doesNotMatch(page.url(), /area=/);
 
   // --- road status, live: a report filed with the CLI appears without reload.
   await page.waitForSelector('#live[data-live=on]', { timeout: 10000 });
@@ -181,8 +213,19 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 3);
   await page.click('#denial-records tr.record button');
   await page.waitForSelector('#denial-records tr.detail .revisions li');
-  assert.match(await page.textContent('#denial-records tr.detail'), /Revision 1, \d{4}-\d\d-\d\d, by dashboard-test/);
+  // Dates are written in the page's language: "27 Nov 2026", not the browser's.
+  assert.match(await page.textContent('#denial-records tr.detail'), /Revision 1, \d{1,2} [A-Z][a-z]{2,3} \d{4}, by dashboard-test/);
   await page.locator('#denials-section').screenshot({ path: join(shots, 'denials.png') });
+  // A bar of the chart opens the records it counts: September's two.
+  await page.locator('#denials-chart rect.bar[data-month="2016-09"]').first().dispatchEvent('click');
+  await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 2);
+  assert.match(await page.textContent('#denial-records-filter'), /September 2016/);
+  // The list exports what it shows.
+  const [listed] = await Promise.all([page.waitForEvent('download'),
+    page.click('#denials-section .list-foot button[data-i18n=export_csv]')]);
+  const listedCsv = readFileSync(await listed.path(), 'utf8').trim().split('\r\n');
+  assert.equal(listedCsv.length, 1 + 2, 'the header and the two records shown');
+  assert.match(listedCsv[0], /Record,When,Party/);
 
   // A view's filters are in its address: the records of one area, and the
   // same view again after a reload.
@@ -263,7 +306,7 @@ try {
   assert.deepEqual(recorded.body.manifest.map((l) => [l.item, Number(l.quantity)]),
     [['wheat flour', 12], ['insulin', 300]]);
   assert.equal(await page.locator('#cargo-lines .cargo-line').count(), 1, 'the form is reset');
-  await page.waitForSelector(`#convoys tr[data-convoy-id="${id}"]`);
+  await page.waitForSelector(`#convoys tr[data-id="${id}"]`);
 
   // ... and its approval, from the step form.
   await page.selectOption('#step-form select[name=convoy_id]', id);
@@ -273,6 +316,21 @@ try {
   await page.waitForSelector('#step-message.ok');
   assert.match(ctl(coordinatorFile, 'convoys', 'get', id), /status\s+approved/);
   assert.match(ctl(coordinatorFile, 'convoys', 'get', id), /mode\s+road/);
+
+  // ... one of the approval's steps, with who answered and when.
+  await page.selectOption('#step-form select[name=action]', 'approval_step');
+  await page.fill('#step-form input[name=step_name]', 'facilitation letter');
+  await page.click('#step-form button[type=submit]');
+  await page.waitForSelector('#step-form input[name=authority][aria-invalid=true]');
+  await page.fill('#step-form input[name=authority]', party);
+  await page.fill('#step-form input[name=asked_on]', '2016-09-21');
+  await page.selectOption('#step-form select[name=step_outcome]', 'STEP_OUTCOME_GRANTED');
+  await page.fill('#step-form input[name=answered_on]', '2016-09-24');
+  await page.click('#step-form button[type=submit]');
+  await page.waitForSelector('#step-message.ok');
+  const stepped = (await gateway('ConvoyService/GetConvoy', { id })).body.approval_steps;
+  assert.deepEqual(stepped.map((s) => [s.step, s.authority, s.outcome, s.answered_on.day]),
+    [['facilitation letter', party, 'STEP_OUTCOME_GRANTED', 24]]);
 
   // ... and a figure typed wrong, corrected with its reason.
   await page.selectOption('#step-form select[name=action]', 'correct');
@@ -305,6 +363,33 @@ try {
     && e.status === 'CONVOY_STATUS_DISPATCHED');
   assert.equal(dispatches.length, 1, 'the dispatch was recorded once');
 
+  // The outcome, with what was taken off each cargo line at the checkpoint.
+  await page.selectOption('#step-form select[name=action]', 'outcome');
+  await page.selectOption('#step-form select[name=outcome]', 'CONVOY_STATUS_PARTIALLY_DELIVERED');
+  await page.fill('#step-form input[name=beneficiaries_reached]', '3500');
+  await page.fill('#step-form input[name=party]', party);
+  await page.selectOption('#step-form select[name=category]', 'ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION');
+  await page.fill('#losses [name=removed_1]', '١٢٠');
+  await page.fill('#losses [name=refused_0]', '2');
+  await page.click('#step-form button[type=submit]');
+  await page.waitForSelector('#step-message.ok');
+  const delivered = (await gateway('ConvoyService/GetConvoy', { id })).body;
+  assert.equal(delivered.status, 'CONVOY_STATUS_PARTIALLY_DELIVERED');
+  assert.deepEqual(delivered.manifest.map((l) => [Number(l.quantity_removed || 0), Number(l.quantity_refused || 0)]),
+    [[0, 2], [120, 0]]);
+
+  // The convoy's record in the list: its lines with their losses, its
+  // steps and its whole history.
+  await page.waitForSelector(`#convoys tr[data-id="${id}"] td .badge[data-status=CONVOY_STATUS_PARTIALLY_DELIVERED]`);
+  await page.click(`#convoys tr[data-id="${id}"] button.link`);
+  await page.waitForSelector('#convoys tr.detail .revisions li');
+  const convoyDetail = await page.textContent('#convoys tr.detail');
+  assert.match(convoyDetail, /facilitation letter/);
+  assert.match(convoyDetail, /insulin.*120/s);
+  for (const status of ['Requested', 'Approved', 'Dispatched', 'Partially delivered']) {
+    assert.match(convoyDetail, new RegExp(status), `the history shows ${status}`);
+  }
+
   // Two clicks in a row send one request: one convoy, not two.
   await page.fill('#convoy-form input[name=agency]', 'UNHCR');
   await page.selectOption('#convoy-form select[name=area_id]', 'EG-DUMA');
@@ -331,6 +416,15 @@ try {
   assert.equal(unhcr.body.convoys.length, 1, 'a double click made one convoy');
   assert.equal(await page.inputValue('#convoy-form input[name=agency]'), '', 'the form is reset');
 
+  // The convoy list's filters are in the address: one agency's requests.
+  await page.fill('#convoys-filter input[name=agency]', 'unhcr');
+  await page.click('#convoys-filter button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#convoys tr.record').length === 1);
+  assert.match(page.url(), /convoys-filter\.agency=unhcr/);
+  await page.fill('#convoys-filter input[name=agency]', '');
+  await page.click('#convoys-filter button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#convoys tr.record').length === 2);
+
   // The access report's totals: the people share, for the period.
   await page.fill('#access-form input[name=from]', '2016-10-01');
   await page.fill('#access-form input[name=to]', '2016-10-31');
@@ -349,7 +443,32 @@ try {
   assert.match(await page.textContent('#compliance-parties tr[data-party="Armed opposition"]'),
     /castello-demilitarized/, 'the other party kept the term');
   assert.match(await page.textContent('#compliance-violations tbody'), /castello-road reported CLOSED on 2016-09-22/);
+  // The violations one by one, each naming the journal entry it rests on.
+  await page.click('#violations-form button[type=submit]');
+  await page.waitForSelector('#violations tr.record');
+  await page.click('#violations tr.record button.link');
+  await page.waitForSelector('#violations tr.detail .revisions li');
+  assert.match(await page.textContent('#violations tr.detail'), /routes\/\d+ · Journal entry \d+/);
   await page.locator('#compliance-section').screenshot({ path: join(shots, 'compliance.png') });
+
+  // The reports on a road, one by one; a coordinator withdraws one filed
+  // in error, with the reason, and the road's record says so.
+  await page.selectOption('#road-reports-form select[name=route_id]', 'castello-road');
+  await page.click('#road-reports-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#road-reports tr.record').length >= 2);
+  const underFire = '#road-reports tr.record:has(.badge[data-status=ROUTE_STATUS_UNDER_FIRE])';
+  await page.click(`${underFire} button.link`);
+  await page.click('#road-reports tr.detail form.withdraw button[type=submit]');
+  await page.waitForSelector('#road-reports tr.detail form.withdraw input[aria-invalid=true]');
+  await page.fill('#road-reports tr.detail form.withdraw input[name=reason]', 'filed by the test for the live view');
+  await page.click('#road-reports tr.detail form.withdraw button[type=submit]');
+  await page.waitForFunction(() => [...document.querySelectorAll('#road-reports tr.record')]
+    .some((row) => /withdrawn/.test(row.textContent)));
+  const castello = await gateway('RouteService/GetRouteHistory', { route_id: 'castello-road' });
+  const withdrawal = castello.body.reports.find((r) => r.withdrawal);
+  assert.equal(withdrawal.correction_reason, 'filed by the test for the live view');
+  assert.equal((await gateway('RouteService/GetRoute', { id: 'castello-road' })).body.status, 'ROUTE_STATUS_CLOSED',
+    'the report before the withdrawn one stands again');
 
   // --- a road report from the page, read back through the API.
   await page.selectOption('#road-form select[name=route_id]', 'ramouseh-road');
@@ -380,13 +499,46 @@ try {
   assert.equal(Number(filed.facts.people_affected), 40);
   assert.equal(filed.facts.evidence[0].uri, 'https://example.org/report-17');
 
+  // ... and withdrawn from its record, as recorded in error: the list, the
+  // chart and the API no longer count it; its history keeps it.
+  await page.click(`#denial-records tr[data-id="${filed.id}"] button.link`);
+  await page.fill('#denial-records tr.detail form.withdraw input[name=reason]', 'entered twice');
+  await page.click('#denial-records tr.detail form.withdraw button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 3);
+  const after = await gateway('DenialService/ListDenials', { area_id: 'EG-DUMA', category: 'ACCESS_CONSTRAINT_VIOLENCE' });
+  assert.ok(!after.body.denials.some((d) => d.id === filed.id), 'a withdrawn denial is not listed');
+  const revisions = await gateway('DenialService/GetDenialHistory', { denial_id: filed.id });
+  assert.deepEqual(revisions.body.revisions.map((r) => [Boolean(r.withdrawn), r.correction_reason || '']),
+    [[false, ''], [true, 'entered twice']]);
+
   // --- Arabic: right to left, with the areas' Arabic names.
   await page.click('#lang-ar');
   assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
   assert.match(await page.textContent('#access tr[data-area-id=EG-DUMA]'), /دوما/);
-  assert.match(await page.textContent('#map circle[data-area-id=EG-DUMA] title'), /دوما/);
+  // Douma is drawn in a cluster at the country's scale; the cluster names it.
+  assert.ok(await page.evaluate(() => [...document.querySelectorAll('#map .areas title')]
+    .some((title) => title.textContent.includes('دوما'))), 'the map names Douma in Arabic');
   assert.match(await page.textContent('#convoys tr td:nth-child(3)'), /دوما/);
   assert.match(await page.textContent('#compliance-summary'), /[\u0600-\u06ff]/, 'the compliance summary is redrawn');
+  // Dates in Arabic month names (Levantine, as used in Syria), digits Western.
+  assert.match(await page.textContent('#denial-records tbody'), /(أيلول|تشرين الأول) 2016/);
+  // A refusal of the service, in Arabic, with its English message isolated.
+  await page.selectOption('#convoy-form select[name=area_id]', 'EG-DUMA');
+  await page.fill('#convoy-form input[name=agency]', 'WFP');
+  await page.fill('#convoy-form input[name=planned_date]', '2016-10-01');
+  await page.fill('#convoy-form input[name=item]', 'wheat flour');
+  await page.fill('#convoy-form input[name=quantity]', '12');
+  await page.fill('#convoy-form input[name=unit]', 'tonnes'.padEnd(51, 's'));
+  await page.fill('#convoy-form input[name=beneficiaries_requested]', '5000');
+  await page.click('#convoy-form button[type=submit]');
+  await page.waitForSelector('#convoy-form [data-field="manifest[0].unit"][aria-invalid=true]');
+  const arabicError = await page.textContent('#convoy-message');
+  assert.match(arabicError, /^قيمة غير مقبولة في حقل\. \(\u2068.*limit is 50.*\u2069\)$/);
+  await page.click('#access tr[data-area-id=EG-DUMA] button.link');
+  await page.waitForSelector('#area-page[open] #area-history li');
+  assert.equal(await page.textContent('#area-page-title'), 'دوما');
+  await page.screenshot({ path: join(shots, 'area-page-ar.png') });
+  await page.click('#area-close');
   await page.screenshot({ path: join(shots, 'arabic.png'), fullPage: true });
   await page.click('#lang-en');
   await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });

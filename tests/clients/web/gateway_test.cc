@@ -239,6 +239,9 @@ TEST_F(GatewayTest, ServesTheDashboardsEnumsFromTheContract) {
   EXPECT_EQ(reply->status, 200);
   EXPECT_THAT(reply->body, HasSubstr(R"("RouteStatus":["ROUTE_STATUS_UNSPECIFIED")"));
   EXPECT_THAT(reply->body, HasSubstr("ACCESS_CONSTRAINT_VIOLENCE"));
+  // The approval step form's answers, the violation list's states.
+  EXPECT_THAT(reply->body, HasSubstr(R"("StepOutcome":["STEP_OUTCOME_UNSPECIFIED")"));
+  EXPECT_THAT(reply->body, HasSubstr("VIOLATION_STATE_SUPERSEDED"));
 }
 
 // Every "$ref" in `value`, at any depth.

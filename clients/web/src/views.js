@@ -1,0 +1,276 @@
+// The record lists an analyst reads: convoys, denials, road reports and
+// violations, each paged, sortable, exportable, and opening a record's full
+// detail and history. A coordinator also finds there the withdrawal of a
+// denial or a road report recorded in error.
+import { call, errorText, listAll } from './api.js';
+import { sendOnce } from './forms.js';
+import { enumLabel, formatDay, t } from './i18n.js';
+import { RecordList, element, facts } from './lists.js';
+import { statusClass } from './map.js';
+
+// What the views need from the page: the signed-in role, an area's name,
+// and what to do after a withdrawal.
+const page = { role: '', areaLabel: (id) => id, afterChange: () => {} };
+
+export function configureViews(options) { Object.assign(page, options); }
+
+function badge(status) {
+  const span = element('span', enumLabel(status), `badge status-${statusClass(status)}`);
+  span.dataset.status = status || '';
+  return span;
+}
+
+function pageOf(method, request, field) {
+  return async (token) => {
+    const reply = await call(method, { ...request, page: { page_size: 50, page_token: token } });
+    return { records: reply[field] || [], next: reply.next_page_token };
+  };
+}
+
+function byLine(principal, at) {
+  const name = principal?.name || '';
+  return [name, formatDay(at)].filter(Boolean).join(', ');
+}
+
+// A small form under a record: the reason, then one button. `send(reason,
+// requestId)` makes the call; sent once, as every entry form is.
+function withdrawForm(label, send) {
+  const form = element('form', undefined, 'withdraw');
+  form.noValidate = true;
+  const reasonLabel = element('label');
+  const reason = element('input');
+  reason.name = 'reason';
+  reason.required = true;
+  reasonLabel.append(element('span', t('withdraw_reason')), ' ', reason);
+  const button = element('button', t(label));
+  button.type = 'submit';
+  const message = element('p', '', 'message');
+  message.setAttribute('role', 'alert');
+  message.hidden = true;
+  form.append(reasonLabel, button, message);
+  form.addEventListener('input', () => { delete form.dataset.requestId; });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!reason.value.trim()) {
+      reason.setAttribute('aria-invalid', 'true');
+      message.textContent = t('required');
+      message.hidden = false;
+      return;
+    }
+    reason.removeAttribute('aria-invalid');
+    await sendOnce(form, async (requestId) => {
+      try {
+        await send(reason.value.trim(), requestId);
+        message.textContent = t('withdrew');
+        message.classList.add('ok');
+        message.hidden = false;
+        page.afterChange();
+        return true;
+      } catch (error) {
+        message.textContent = errorText(error);
+        message.hidden = false;
+        return false;
+      }
+    });
+  });
+  return form;
+}
+
+function list(items) {
+  const ol = element('ol', undefined, 'revisions');
+  for (const text of items) ol.append(element('li', text));
+  return ol;
+}
+
+// ---------------------------------------------------------------- convoys
+
+function manifestTable(convoy) {
+  const table = element('table', undefined, 'inner');
+  const head = element('tr');
+  for (const key of ['item', 'cargo_category', 'quantity', 'unit', 'removed', 'refused']) {
+    head.append(element('th', t(key)));
+  }
+  table.append(head);
+  for (const line of convoy.manifest || []) {
+    const row = element('tr');
+    for (const value of [line.item, enumLabel(line.category), line.quantity, line.unit,
+      line.quantity_removed || 0, line.quantity_refused || 0]) row.append(element('td', value ?? ''));
+    table.append(row);
+  }
+  return table;
+}
+
+function eventLine(event) {
+  const parts = [`${event.sequence}. ${formatDay(event.occurred_on)}`, enumLabel(event.status)];
+  if (event.approval_step) {
+    parts.push(`${event.approval_step.step} (${event.approval_step.authority}): `
+      + enumLabel(event.approval_step.outcome));
+  }
+  if (event.responsible_party) parts.push(event.responsible_party);
+  if (event.correction) parts.push(t('correction'));
+  if (event.reason) parts.push(event.reason);
+  if (event.note) parts.push(event.note);
+  parts.push(`${t('recorded_by')} ${byLine(event.recorded_by, event.recorded_at)}`);
+  return parts.join(' · ');
+}
+
+async function convoyDetail(convoy, cell) {
+  cell.append(facts([
+    ['kind', enumLabel(convoy.kind)], ['mode', enumLabel(convoy.mode)], ['col_road', convoy.route_id],
+    ['requested_on', formatDay(convoy.requested_on)], ['approved_on', formatDay(convoy.approved_on)],
+    ['beneficiaries_approved', convoy.beneficiaries_approved],
+    ['beneficiaries_reached', convoy.beneficiaries_reached],
+    ['dispatched_on', formatDay(convoy.dispatched_date)], ['outcome_on', formatDay(convoy.outcome_date)],
+    ['responsible_party', convoy.responsible_party], ['category', enumLabel(convoy.constraint_category)],
+    ['reason', convoy.denial_reason], ['denial_id', convoy.denial_id], ['note', convoy.note],
+  ]));
+  cell.append(element('h4', t('cargo')), manifestTable(convoy));
+  if ((convoy.approval_steps || []).length) {
+    cell.append(element('h4', t('approval_steps')), list(convoy.approval_steps.map((s) =>
+      `${s.step} · ${s.authority} · ${t('asked_on')} ${formatDay(s.requested_on)}`
+      + ` · ${enumLabel(s.outcome)}${s.answered_on ? ` ${formatDay(s.answered_on)}` : ''}`)));
+  }
+  const events = await listAll('ConvoyService/GetConvoyHistory', { convoy_id: convoy.id }, 'events');
+  cell.append(element('h4', t('history')), list(events.map(eventLine)));
+}
+
+export function convoyList(table) {
+  return new RecordList(table, {
+    name: 'convoys',
+    idOf: (c) => c.id,
+    columns: [
+      { key: 'id', label: 'convoy', value: (c) => c.id },
+      { key: 'agency', label: 'agency', value: (c) => c.agency },
+      { key: 'area', label: 'col_area', value: (c) => page.areaLabel(c.area_id) },
+      { key: 'planned', label: 'planned_date', value: (c) => formatDay(c.planned_date),
+        sortValue: (c) => JSON.stringify([c.planned_date?.year, c.planned_date?.month, c.planned_date?.day]) },
+      { key: 'status', label: 'col_status', value: (c) => badge(c.status), sortValue: (c) => enumLabel(c.status) },
+      { key: 'requested', label: 'beneficiaries_requested', value: (c) => c.beneficiaries_requested, number: true },
+      { key: 'reached', label: 'beneficiaries_reached', value: (c) => c.beneficiaries_reached ?? '', number: true },
+    ],
+    detail: convoyDetail,
+  });
+}
+
+export function convoyPages(request) { return pageOf('ConvoyService/ListConvoys', request, 'convoys'); }
+
+// ---------------------------------------------------------------- denials
+
+async function denialDetail(denial, cell, list_) {
+  const f = denial.facts || {};
+  cell.append(facts([
+    ['checkpoint', f.checkpoint], ['col_road', f.route_id], ['convoy', f.convoy_id],
+    ['source', f.source?.citation],
+    ...(f.evidence || []).map((e) => ['evidence', e.uri || e.sha256]),
+    ['reported_by', denial.reported_by?.name], ['recorded_at', formatDay(denial.recorded_at)],
+  ]));
+  const history = await listAll('DenialService/GetDenialHistory', { denial_id: denial.id }, 'revisions');
+  cell.append(element('h4', t('revisions')), list(history.map((r) => t('revision_line', r.revision,
+    formatDay(r.recorded_at), r.recorded_by?.name || '', r.correction_reason || ''))));
+  if (page.role === 'ROLE_COORDINATOR' && !denial.withdrawn) {
+    cell.append(withdrawForm('withdraw_denial', async (reason, requestId) => {
+      await call('DenialService/CorrectDenial', { denial_id: denial.id,
+        expected_revision: Number(denial.revision), withdraw: true, reason, request_id: requestId });
+      await list_.load(list_.fetchPage);
+    }));
+  }
+}
+
+export function denialList(table) {
+  const denials = new RecordList(table, {
+    name: 'denials',
+    idOf: (d) => d.id,
+    columns: [
+      { key: 'id', label: 'col_id', value: (d) => d.id },
+      { key: 'when', label: 'when', value: (d) => formatDay(d.facts?.occurred_at),
+        sortValue: (d) => d.facts?.occurred_at || '' },
+      { key: 'party', label: 'party', value: (d) => d.facts?.party },
+      { key: 'area', label: 'col_area', value: (d) => page.areaLabel(d.facts?.area_id) },
+      { key: 'category', label: 'category', value: (d) => enumLabel(d.facts?.category) },
+      { key: 'people', label: 'col_people', value: (d) => d.facts?.people_affected ?? '', number: true },
+      { key: 'what', label: 'col_description', value: (d) => d.facts?.description },
+    ],
+    detail: (denial, cell) => denialDetail(denial, cell, denials),
+  });
+  return denials;
+}
+
+export function denialPages(request) { return pageOf('DenialService/ListDenials', request, 'denials'); }
+
+// ---------------------------------------------------------------- road reports
+
+function reportState(report) {
+  if (report.withdrawal) return t('withdrawn');
+  if (Number(report.superseded_by)) return t('superseded_by', report.superseded_by);
+  return '';
+}
+
+async function reportDetail(report, cell, reports) {
+  cell.append(facts([
+    ['note', report.note], ['correction', report.correction_reason],
+    ['recorded_by', byLine(report.recorded_by, report.recorded_at)],
+    ['source', report.source?.citation],
+  ]));
+  const standing = !report.withdrawal && !Number(report.superseded_by);
+  if (page.role === 'ROLE_COORDINATOR' && standing) {
+    cell.append(withdrawForm('withdraw_report', async (reason, requestId) => {
+      await call('RouteService/CorrectRouteReport',
+        { position: Number(report.position), withdraw: true, reason, request_id: requestId });
+      await reports.load(reports.fetchPage);
+    }));
+  }
+}
+
+export function roadReportList(table) {
+  const reports = new RecordList(table, {
+    name: 'road-reports',
+    idOf: (r) => r.position,
+    columns: [
+      { key: 'position', label: 'position', value: (r) => r.position, number: true },
+      { key: 'observed', label: 'col_observed', value: (r) => formatDay(r.observed_at),
+        sortValue: (r) => r.observed_at || '' },
+      { key: 'status', label: 'col_status', value: (r) => (r.withdrawal ? '' : badge(r.status)),
+        sortValue: (r) => enumLabel(r.status) },
+      { key: 'checkpoint', label: 'checkpoint', value: (r) => r.checkpoint },
+      { key: 'party', label: 'col_controlled_by', value: (r) => r.controlling_party },
+      { key: 'source', label: 'source', value: (r) => r.source?.citation },
+      { key: 'state', label: 'state', value: reportState },
+    ],
+    detail: (report, cell) => reportDetail(report, cell, reports),
+  });
+  return reports;
+}
+
+export function roadReportPages(routeId) {
+  return pageOf('RouteService/GetRouteHistory', { route_id: routeId }, 'reports');
+}
+
+// ---------------------------------------------------------------- violations
+
+function violationDetail(violation, cell) {
+  cell.append(facts([
+    ['why', violation.why], ['consequences_due', violation.consequence], ['source', violation.source],
+    ['days_late', violation.days_late], ['correction', violation.superseded_because],
+  ]));
+  cell.append(element('h4', t('evidence')), list((violation.evidence || []).map((e) =>
+    `${e.summary || ''} · ${e.service}/${e.record_id} · ${t('journal_entry')} ${e.journal_index ?? 0}`)));
+}
+
+export function violationList(table) {
+  return new RecordList(table, {
+    name: 'violations',
+    idOf: (v) => v.id,
+    columns: [
+      { key: 'when', label: 'when', value: (v) => formatDay(v.occurred_at), sortValue: (v) => v.occurred_at || '' },
+      { key: 'term', label: 'term', value: (v) => v.term_id },
+      { key: 'party', label: 'party', value: (v) => v.party },
+      { key: 'state', label: 'state', value: (v) => enumLabel(v.state) },
+      { key: 'why', label: 'why', value: (v) => v.why },
+    ],
+    detail: violationDetail,
+  });
+}
+
+export function violationPages(request) {
+  return pageOf('AgreementService/ListViolations', request, 'violations');
+}
