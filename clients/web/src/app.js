@@ -429,7 +429,7 @@ function renderDenialTable(months, series, totals) {
     const open = document.createElement('button');
     open.type = 'button';
     open.className = 'link';
-    open.textContent = month;
+    open.textContent = formatMonth(month);
     open.title = t('month_records');
     open.addEventListener('click', () => showBarRecords(month, null));
     cell(row, '').append(open);

@@ -31,8 +31,8 @@ export async function openArea(areaId, areas) {
   about.replaceChildren(facts([
     ['col_status', `${enumLabel(area.status)}${area.status_since ? ` · ${formatDay(area.status_since)}` : ''}`],
     ['pcode', area.community_pcode], ['governorate', area.governorate?.name],
-    ['people_in_need', area.population?.count ?? area.population?.as_reported],
-    ['responsible_party', area.besieging_party],
+    ['population', area.population?.as_reported || area.population?.count],
+    ['besieged_by', area.besieging_party],
   ]));
   if (!box.open) box.showModal();
   setAddress(areaId);

@@ -27,10 +27,16 @@ export function drawStackedBars(svg, months, series, { rtl = false, onBar } = {}
   const step = plotWidth / Math.max(1, months.length);
   const barWidth = Math.max(2, step * 0.7);
   const y = (n) => top + (height - top - bottom) * (1 - n / max);
+  // On a phone the chart is drawn at half its size or less: its text grows
+  // to stay readable (at least 10 px on screen), and fewer months are named.
+  const shrink = width / Math.max(1, svg.getBoundingClientRect().width || width);
+  const font = `${(10 * Math.max(1, shrink)).toFixed(1)}px`;
+  const labels = shrink > 1.4 ? 4 : 12;
   // Axis: 0, half and the maximum.
   for (const tick of [0, Math.round(max / 2), max]) {
     svg.append(el('line', { x1: left, x2: width - 10, y1: y(tick), y2: y(tick), class: 'grid' }));
-    svg.append(el('text', { x: left - 4, y: y(tick) + 4, class: 'tick', 'text-anchor': 'end' }, String(tick)));
+    svg.append(el('text', { x: left - 4, y: y(tick) + 4, class: 'tick', 'text-anchor': 'end',
+      'font-size': font }, String(tick)));
   }
   months.forEach((month, i) => {
     // Right-to-left pages read time from right to left.
@@ -50,9 +56,10 @@ export function drawStackedBars(svg, months, series, { rtl = false, onBar } = {}
       svg.append(bar);
       base += n;
     });
-    const every = Math.ceil(months.length / 12);
+    const every = Math.ceil(months.length / labels);
     if (i % every === 0) {
-      svg.append(el('text', { x: x + barWidth / 2, y: height - bottom + 16, class: 'tick', 'text-anchor': 'middle' }, month));
+      svg.append(el('text', { x: x + barWidth / 2, y: height - bottom + 16 * Math.max(1, shrink * 0.8),
+        class: 'tick', 'text-anchor': 'middle', 'font-size': font }, month));
     }
   });
 }

@@ -2,6 +2,7 @@
 // that sort what is loaded (by mouse or keyboard), a row that opens the
 // record's detail, and an export of exactly what is shown. Every list of
 // the dashboard (convoys, denials, road reports, violations) is one of these.
+import { errorText } from './api.js';
 import { downloadCsv } from './csv.js';
 import { t } from './i18n.js';
 
@@ -98,8 +99,9 @@ export class RecordList {
     this.records = [];
     this.token = '';
     this.render();
-    this.message.textContent = error.message;
-    this.message.hidden = false;
+    this.message.textContent = errorText(error);
+    this.message.classList.remove('ok');
+    this.message.hidden = !this.message.textContent;
   }
 
   renderHead() {
@@ -144,7 +146,9 @@ export class RecordList {
     body.replaceChildren();
     for (const record of this.shown()) body.append(this.row(record));
     this.moreButton.hidden = !this.token;
-    this.count.textContent = this.fetchPage ? t('rows_shown', this.records.length, Boolean(this.token)) : '';
+    if (!this.fetchPage) this.count.textContent = '';
+    else if (!this.records.length) this.count.textContent = t('none_yet');
+    else this.count.textContent = t('rows_shown', this.records.length, Boolean(this.token));
     this.exportButton.hidden = !this.records.length;
   }
 
@@ -186,7 +190,7 @@ export class RecordList {
     try {
       await this.detail(record, cell);
     } catch (error) {
-      cell.append(element('p', error.message, 'message'));
+      cell.append(element('p', errorText(error), 'message'));
     }
   }
 

@@ -68,10 +68,18 @@ function setViewBox(svg) {
   svg.setAttribute('viewBox', `${x.toFixed(1)} ${y.toFixed(1)} ${w.toFixed(1)} ${h.toFixed(1)}`);
 }
 
+// Map units per pixel of marker: markers keep their size on screen whatever
+// the zoom, and on a phone, where the map is drawn at half its width, they
+// stay as large as on a desktop (and as easy to touch).
+function markerUnit() {
+  const shown = drawn.svg.getBoundingClientRect().width || WIDTH;
+  return Math.max(1, WIDTH / shown) / view.zoom;
+}
+
 // Groups points closer than the cluster distance at this zoom, greedily in
 // a fixed order, so that the same view always draws the same clusters.
 function clusters(points) {
-  const distance = CLUSTER_DISTANCE / view.zoom;
+  const distance = CLUSTER_DISTANCE * markerUnit();
   const groups = [];
   for (const p of points) {
     const near = groups.find((g) => Math.hypot(g.x - p.x, g.y - p.y) < distance);
@@ -103,7 +111,8 @@ function drawMarkers(svg) {
   });
   const at = new Map();
   const points = el('g', { class: 'areas' });
-  const r = MARKER / view.zoom;
+  const unit = markerUnit();
+  const r = MARKER * unit;
   for (const group of clusters(located)) {
     for (const m of group.members) at.set(m.area.id, [group.x, group.y]);
     // Not in the tab order: 51 stops before the forms helped no one; the
@@ -123,9 +132,9 @@ function drawMarkers(svg) {
     const cluster = el('g', { class: `cluster status-${statusClass(urgentStatus(group.members))}`,
       'data-count': n });
     cluster.append(el('circle', { cx: group.x.toFixed(2), cy: group.y.toFixed(2),
-      r: ((MARKER + 2 + Math.log2(n) * 1.5) / view.zoom).toFixed(2) }));
-    cluster.append(el('text', { x: group.x.toFixed(2), y: (group.y + 3.5 / view.zoom).toFixed(2),
-      'font-size': (10 / view.zoom).toFixed(2), 'text-anchor': 'middle' }, String(n)));
+      r: ((MARKER + 2 + Math.log2(n) * 1.5) * unit).toFixed(2) }));
+    cluster.append(el('text', { x: group.x.toFixed(2), y: (group.y + 3.5 * unit).toFixed(2),
+      'font-size': (10 * unit).toFixed(2), 'text-anchor': 'middle' }, String(n)));
     cluster.append(el('title', {}, `${labels.cluster(n)}: ${group.members.map((m) => areaName(m.area)).join(', ')}`));
     cluster.addEventListener('click', () => zoomMap(2.5, [group.x, group.y]));
     points.append(cluster);
@@ -144,7 +153,7 @@ function drawMarkers(svg) {
       done.add(`${route.id}@${key}`);
       const k = besideCount.get(key) || 0;
       besideCount.set(key, k + 1);
-      const s = 1 / view.zoom;
+      const s = unit;
       const [x, y] = [place[0] + (14 + k * 16) * s, place[1] - (10 + k * 4) * s];
       const marker = el('g', { class: `road status-${statusClass(route.status)}`, 'data-route-id': route.id });
       marker.append(el('line', { x1: place[0], y1: place[1], x2: x, y2: y }));
@@ -198,6 +207,12 @@ function makePannable(svg) {
   svg.addEventListener('click', (event) => {
     if (from?.moved) event.stopPropagation();
   }, true);
+  // A phone turned sideways: markers and clusters follow the new width.
+  let pending = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => drawMarkers(svg), 150);
+  });
 }
 
 // Draws the map; returns the areas that have no coordinates, for listing

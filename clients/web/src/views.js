@@ -33,15 +33,17 @@ function byLine(principal, at) {
 }
 
 // A small form under a record: the reason, then one button. `send(reason,
-// requestId)` makes the call; sent once, as every entry form is.
-function withdrawForm(label, send) {
+// requestId)` makes the call; sent once, as every entry form is. `words`:
+// the i18n keys of the button, the reason's label and the success message.
+function actionForm(words, send) {
+  const [label, reasonKey, done] = words;
   const form = element('form', undefined, 'withdraw');
   form.noValidate = true;
   const reasonLabel = element('label');
   const reason = element('input');
   reason.name = 'reason';
   reason.required = true;
-  reasonLabel.append(element('span', t('withdraw_reason')), ' ', reason);
+  reasonLabel.append(element('span', t(reasonKey)), ' ', reason);
   const button = element('button', t(label));
   button.type = 'submit';
   const message = element('p', '', 'message');
@@ -61,7 +63,7 @@ function withdrawForm(label, send) {
     await sendOnce(form, async (requestId) => {
       try {
         await send(reason.value.trim(), requestId);
-        message.textContent = t('withdrew');
+        message.textContent = t(done);
         message.classList.add('ok');
         message.hidden = false;
         page.afterChange();
@@ -167,13 +169,17 @@ async function denialDetail(denial, cell, list_) {
   const history = await listAll('DenialService/GetDenialHistory', { denial_id: denial.id }, 'revisions');
   cell.append(element('h4', t('revisions')), list(history.map((r) => t('revision_line', r.revision,
     formatDay(r.recorded_at), r.recorded_by?.name || '', r.correction_reason || ''))));
-  if (page.role === 'ROLE_COORDINATOR' && !denial.withdrawn) {
-    cell.append(withdrawForm('withdraw_denial', async (reason, requestId) => {
-      await call('DenialService/CorrectDenial', { denial_id: denial.id,
-        expected_revision: Number(denial.revision), withdraw: true, reason, request_id: requestId });
-      await list_.load(list_.fetchPage);
-    }));
+  if (page.role !== 'ROLE_COORDINATOR' || denial.withdrawn) return;
+  const correct = (fields) => async (reason, requestId) => {
+    await call('DenialService/CorrectDenial', { denial_id: denial.id,
+      expected_revision: Number(denial.revision), reason, request_id: requestId, ...fields });
+    await list_.load(list_.fetchPage);
+  };
+  // A partner's report counts as unconfirmed until a coordinator checks it.
+  if (denial.awaiting_confirmation) {
+    cell.append(actionForm(['confirm_denial', 'confirm_reason', 'confirmed'], correct({ confirm: true })));
   }
+  cell.append(actionForm(['withdraw_denial', 'withdraw_reason', 'withdrew'], correct({ withdraw: true })));
 }
 
 export function denialList(table) {
@@ -188,7 +194,8 @@ export function denialList(table) {
       { key: 'area', label: 'col_area', value: (d) => page.areaLabel(d.facts?.area_id) },
       { key: 'category', label: 'category', value: (d) => enumLabel(d.facts?.category) },
       { key: 'people', label: 'col_people', value: (d) => d.facts?.people_affected ?? '', number: true },
-      { key: 'what', label: 'col_description', value: (d) => d.facts?.description },
+      { key: 'what', label: 'col_description',
+        value: (d) => `${d.facts?.description ?? ''}${d.awaiting_confirmation ? ` (${t('unconfirmed')})` : ''}` },
     ],
     detail: (denial, cell) => denialDetail(denial, cell, denials),
   });
@@ -213,7 +220,7 @@ async function reportDetail(report, cell, reports) {
   ]));
   const standing = !report.withdrawal && !Number(report.superseded_by);
   if (page.role === 'ROLE_COORDINATOR' && standing) {
-    cell.append(withdrawForm('withdraw_report', async (reason, requestId) => {
+    cell.append(actionForm(['withdraw_report', 'withdraw_reason', 'withdrew'], async (reason, requestId) => {
       await call('RouteService/CorrectRouteReport',
         { position: Number(report.position), withdraw: true, reason, request_id: requestId });
       await reports.load(reports.fetchPage);

@@ -511,6 +511,30 @@ try {
   assert.deepEqual(revisions.body.revisions.map((r) => [Boolean(r.withdrawn), r.correction_reason || '']),
     [[false, ''], [true, 'entered twice']]);
 
+  // A partner's report counts as unconfirmed until a coordinator, having
+  // checked it, confirms it from its record.
+  const partnerFile = join(work, 'partner.token');
+  ctl(admin, 'admin', 'token', 'create', '--role=partner', '--agency=SARC', '--name=sarc-field', `--out=${partnerFile}`);
+  const sarc = /cv-[0-9a-f]+/.exec(ctl(partnerFile, 'convoys', 'submit', '--agency=SARC', '--area=EG-DUMA',
+    '--planned=2016-10-20', '--requested=2016-10-10', '--beneficiaries=800', '--cargo=flour:food:5:tonnes'))[0];
+  ctl(partnerFile, 'convoys', 'deny', sarc, `--party=${party}`, '--reason=held for six hours',
+    '--category=movement-restriction');
+  const unconfirmedRow = '#denial-records tr.record:has-text("not yet confirmed")';
+  // The denial reaches the denials service through the convoys' outbox.
+  for (let i = 0; i < 100 && !(await page.locator(unconfirmedRow).count()); ++i) {
+    await page.click('#denials-form button[type=submit]');
+    await page.waitForTimeout(100);
+  }
+  const partnerDenial = await page.getAttribute(unconfirmedRow, 'data-id');
+  await page.click(`${unconfirmedRow} button.link`);
+  await page.fill('#denial-records tr.detail form.withdraw:has-text("How it was checked") input', 'called the SARC branch');
+  await page.click('#denial-records tr.detail form.withdraw:has-text("How it was checked") button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 4
+    && !/not yet confirmed/.test(document.querySelector('#denial-records tbody').textContent));
+  const confirmed = (await gateway('DenialService/GetDenial', { id: partnerDenial })).body;
+  assert.ok(!confirmed.awaiting_confirmation, 'confirmed');
+  assert.equal(confirmed.correction_reason, 'called the SARC branch');
+
   // --- Arabic: right to left, with the areas' Arabic names.
   await page.click('#lang-ar');
   assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
@@ -521,7 +545,7 @@ try {
   assert.match(await page.textContent('#convoys tr td:nth-child(3)'), /دوما/);
   assert.match(await page.textContent('#compliance-summary'), /[\u0600-\u06ff]/, 'the compliance summary is redrawn');
   // Dates in Arabic month names (Levantine, as used in Syria), digits Western.
-  assert.match(await page.textContent('#denial-records tbody'), /(أيلول|تشرين الأول) 2016/);
+  await page.waitForFunction(() => /(أيلول|تشرين الأول) 2016/.test(document.querySelector('#denial-records tbody').textContent));
   // A refusal of the service, in Arabic, with its English message isolated.
   await page.selectOption('#convoy-form select[name=area_id]', 'EG-DUMA');
   await page.fill('#convoy-form input[name=agency]', 'WFP');
@@ -591,6 +615,18 @@ try {
       .slice(0, 8).map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className?.baseVal ?? e.className}`));
     assert.ok(overflow <= 0, `${lang}: the page is ${overflow} px wider than a 390 px phone: ${wide.join(', ')}`);
     await audit.screenshot({ path: join(shots, `phone-${lang}.png`), fullPage: true });
+  }
+  // Every view at both sizes and in both languages, for the artefacts.
+  const views = ['map', 'roads', 'access', 'denials', 'convoys', 'compliance'];
+  for (const [size, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 1000 }]]) {
+    await audit.setViewportSize(viewport);
+    for (const lang of ['en', 'ar']) {
+      await audit.click(`#lang-${lang}`);
+      await audit.waitForFunction(() => document.querySelector('#denial-records tbody').children.length > 0);
+      for (const view of views) {
+        await audit.locator(`#${view}-section`).screenshot({ path: join(shots, `${size}-${lang}-${view}.png`) });
+      }
+    }
   }
   console.log('accessibility: no serious or critical axe findings in English or Arabic; '
     + 'no horizontal scroll at 390 px');
