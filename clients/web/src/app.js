@@ -8,8 +8,10 @@ import { openArea, redrawArea, setUpAreaPage } from './area.js';
 import { colourOf, colourOfName, drawStackedBars } from './chart.js';
 import { downloadCsv, rowsOfTable } from './csv.js';
 import {
-  checkForm, clearFieldErrors, keepInUrl, newRequestId, numberOrText, restoreFromUrl, sendOnce,
-  showFieldErrors,
+  loadConvoyList, loadConvoys, renderConvoys, setUpConvoyEntries, useConvoyList,
+} from './convoy_entries.js';
+import {
+  dateOf, enter, keepInUrl, numberOrText, restoreFromUrl, showMessage,
 } from './forms.js';
 import {
   areaName, enumLabel, formatDay, initialLanguage, language, setLanguage, t,
@@ -17,7 +19,7 @@ import {
 import { makeSortable } from './lists.js';
 import { drawMap, resetMap, statusClass, zoomMap } from './map.js';
 import {
-  configureViews, convoyList, convoyPages, denialList, denialPages, roadReportList,
+  configureViews, convoyList, denialList, denialPages, roadReportList,
   roadReportPages, violationList, violationPages,
 } from './views.js';
 
@@ -28,30 +30,16 @@ const state = {
   areas: [],
   routes: [],
   geojson: null,
-  convoys: [],
   access: null,
   compliance: null,  // the compliance report last read
   accessSort: { key: 'days', descending: true },
   stopFollowing: null,
-  idempotencyKey: null,
   lists: {},  // the record lists (views.js), made once the page starts
 };
 
 // ---------------------------------------------------------------- helpers
 
-function showMessage(box, text, ok = false) {
-  box.hidden = !text;
-  box.textContent = text || '';
-  box.classList.toggle('ok', ok);
-}
-
 function banner(text) { showMessage($('#banner'), text); }
-
-function dateOf(text) {
-  if (!text) return undefined;
-  const [year, month, day] = text.split('-').map(Number);
-  return { year, month, day };
-}
 
 function cell(row, text, className) {
   const td = document.createElement('td');
@@ -457,262 +445,6 @@ async function exportDenials(format) {
   }
 }
 
-// ---------------------------------------------------------------- convoys
-
-// The step form's convoys: the 50 most recently planned.
-function renderConvoys() {
-  const select = $('#step-form').convoy_id;
-  const previous = select.value;
-  select.replaceChildren();
-  for (const convoy of state.convoys) {
-    select.append(new Option(`${convoy.id} · ${convoy.agency} · ${enumLabel(convoy.status)}`, convoy.id));
-  }
-  if (previous) select.value = previous;
-  renderLosses();
-}
-
-async function loadConvoys() {
-  const reply = await call('ConvoyService/ListConvoys', { page: { page_size: 50 } });
-  state.convoys = reply.convoys || [];
-  renderConvoys();
-}
-
-function convoyFilter() {
-  const form = $('#convoys-filter');
-  const request = {};
-  if (form.area_id.value) request.area_id = form.area_id.value;
-  if (form.agency.value.trim()) request.agency = form.agency.value.trim();
-  if (form.status.value) request.status = form.status.value;
-  if (form.planned_from.value) request.planned_from = dateOf(form.planned_from.value);
-  if (form.planned_to.value) request.planned_to = dateOf(form.planned_to.value);
-  return request;
-}
-
-function loadConvoyList() { return state.lists.convoys.load(convoyPages(convoyFilter())); }
-
-// The outcome's losses: a removed and a refused quantity for each cargo
-// line of the chosen convoy.
-function renderLosses() {
-  const box = $('#losses');
-  for (const line of box.querySelectorAll('.loss-line')) line.remove();
-  const convoy = state.convoys.find((c) => c.id === $('#step-form').convoy_id.value);
-  (convoy?.manifest || []).forEach((line, i) => {
-    const row = document.createElement('div');
-    row.className = 'loss-line';
-    row.dataset.line = i;
-    const title = document.createElement('p');
-    title.textContent = t('line_of', i + 1, `${line.item} (${line.quantity ?? ''} ${line.unit ?? ''})`);
-    row.append(title);
-    for (const kind of ['removed', 'refused']) {
-      const label = document.createElement('label');
-      const input = document.createElement('input');
-      input.name = `${kind}_${i}`;
-      input.inputMode = 'decimal';
-      const span = document.createElement('span');
-      span.textContent = t(kind);
-      label.append(span, ' ', input);
-      row.append(label);
-    }
-    box.append(row);
-  });
-}
-
-function losses(form) {
-  const out = [];
-  for (const row of form.querySelectorAll('.loss-line')) {
-    const line = Number(row.dataset.line);
-    const removed = numberOrText(row.querySelector(`[name=removed_${line}]`).value);
-    const refused = numberOrText(row.querySelector(`[name=refused_${line}]`).value);
-    if (removed || refused) out.push({ line, removed: removed || 0, refused: refused || 0 });
-  }
-  return out;
-}
-
-// Checks `form`, then sends it once (forms.js): `send(requestId)` makes
-// the call and returns the message to show. Errors, the page's own or the
-// service's field violations, are shown beside their fields; the box says
-// what happened.
-async function enter(form, box, send) {
-  clearFieldErrors(form);
-  const problems = checkForm(form);
-  if (problems.length) {
-    showFieldErrors(form, problems);
-    showMessage(box, t('check_fields'));
-    return;
-  }
-  await sendOnce(form, async (requestId) => {
-    try {
-      showMessage(box, await send(requestId), true);
-      return true;
-    } catch (error) {
-      showMessage(box, errorText(error));
-      if (error instanceof ApiError && error.fieldViolations.length) {
-        showFieldErrors(form, error.fieldViolations.map((v) => [v.field, v.description]));
-      }
-      return false;
-    }
-  });
-}
-
-// ---------------------------------------------------------------- cargo lines
-
-function cargoLines() { return [...document.querySelectorAll('#cargo-lines .cargo-line')]; }
-
-// Each line's number, and its controls' field paths (manifest[i].item...),
-// which is where the service's errors about a line are shown.
-function renumberCargoLines() {
-  cargoLines().forEach((line, i) => {
-    line.querySelector('.line-number').textContent = String(i + 1);
-    for (const control of line.querySelectorAll('[name]')) {
-      const field = control.name === 'cargo_category' ? 'category' : control.name;
-      control.dataset.field = `manifest[${i}].${field}`;
-    }
-  });
-}
-
-function addCargoLine() {
-  const line = cargoLines()[0].cloneNode(true);
-  for (const input of line.querySelectorAll('input')) input.value = '';
-  for (const note of line.querySelectorAll('.field-error')) note.remove();
-  for (const control of line.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid');
-  $('#cargo-lines').append(line);
-  renumberCargoLines();
-  line.querySelector('input').focus();
-}
-
-function removeCargoLine(event) {
-  const button = event.target.closest('.remove-line');
-  if (!button || cargoLines().length < 2) return;
-  button.closest('.cargo-line').remove();
-  renumberCargoLines();
-  cargoLines().at(-1).querySelector('input').focus();
-}
-
-function manifest(kind) {
-  const lines = cargoLines().map((line) => {
-    const value = (name) => line.querySelector(`[name=${name}]`).value;
-    return {
-      item: value('item').trim(),
-      category: value('cargo_category'),
-      quantity: numberOrText(value('quantity')),
-      unit: value('unit').trim(),
-    };
-  });
-  // An evacuation may carry nothing in: its empty cargo lines are left out.
-  if (kind === 'REQUEST_KIND_MEDICAL_EVACUATION') {
-    return lines.filter((l) => l.item || l.quantity !== undefined || l.unit);
-  }
-  return lines;
-}
-
-// ---------------------------------------------------------------- convoy entries
-
-async function submitConvoy(event) {
-  event.preventDefault();
-  const form = event.target;
-  await enter(form, $('#convoy-message'), (requestId) => sendConvoy(form, requestId));
-}
-
-async function sendConvoy(form, requestId) {
-  state.idempotencyKey ??= newRequestId();
-  const request = {
-    agency: form.agency.value.trim(),
-    area_id: form.area_id.value,
-    planned_date: dateOf(form.planned_date.value),
-    kind: form.kind.value || undefined,
-    mode: form.mode.value || undefined,
-    manifest: manifest(form.kind.value),
-    beneficiaries_requested: numberOrText(form.beneficiaries_requested.value),
-    idempotency_key: state.idempotencyKey,
-    note: form.note.value,
-    request_id: requestId,
-  };
-  if (form.route_id.value) request.route_id = form.route_id.value;
-  if (form.requested_on.value) request.requested_on = dateOf(form.requested_on.value);
-  const convoy = await call('ConvoyService/SubmitConvoyRequest', request);
-  state.idempotencyKey = null;  // the next request is a new convoy
-  form.reset();
-  for (const extra of cargoLines().slice(1)) extra.remove();
-  renumberCargoLines();
-  await loadConvoys();
-  $('#step-form').convoy_id.value = convoy.id;
-  renderLosses();
-  loadConvoyList();
-  return t('submitted', convoy.id);
-}
-
-function showStepFields() {
-  const action = $('#step-form').action.value;
-  for (const label of document.querySelectorAll('#step-form [data-for]')) {
-    label.hidden = !label.dataset.for.split(' ').includes(action);
-  }
-}
-
-async function recordStep(event) {
-  event.preventDefault();
-  const form = event.target;
-  await enter(form, $('#step-message'), (requestId) => sendStep(form, requestId));
-}
-
-function stepRequest(form) {
-  const convoy = state.convoys.find((c) => c.id === form.convoy_id.value);
-  const common = {
-    convoy_id: form.convoy_id.value,
-    expected_version: convoy ? Number(convoy.version) : 0,
-    occurred_on: dateOf(form.occurred_on.value),
-    note: form.note.value,
-  };
-  const action = form.action.value;
-  if (action === 'approve') {
-    return ['ApproveConvoy',
-      { ...common, beneficiaries_approved: numberOrText(form.beneficiaries_approved.value) }];
-  }
-  if (action === 'deny') {
-    return ['DenyConvoy', { ...common, denying_party: form.party.value.trim(),
-      reason: form.reason.value.trim(), category: form.category.value || undefined }];
-  }
-  if (action === 'dispatch') return ['DispatchConvoy', common];
-  if (action === 'approval_step') {
-    return ['RecordApprovalStep', { convoy_id: common.convoy_id, expected_version: common.expected_version,
-      step: { step: form.step_name.value.trim(), authority: form.authority.value.trim(),
-        requested_on: dateOf(form.asked_on.value), answered_on: dateOf(form.answered_on.value),
-        outcome: form.step_outcome.value || undefined, note: common.note || undefined } }];
-  }
-  if (action === 'correct') {
-    // Only the boxes filled in are corrected.
-    const correction = {
-      beneficiaries_approved: numberOrText(form.beneficiaries_approved.value),
-      beneficiaries_reached: numberOrText(form.beneficiaries_reached.value),
-      outcome: form.corrected_outcome.value || undefined,
-      mode: form.corrected_mode.value || undefined,
-      responsible_party: form.party.value.trim() || undefined,
-      category: form.category.value || undefined,
-    };
-    return ['CorrectConvoy', { convoy_id: common.convoy_id,
-      expected_version: common.expected_version, occurred_on: common.occurred_on,
-      reason: form.reason.value.trim(), correction }];
-  }
-  return ['RecordConvoyOutcome', { ...common, outcome: form.outcome.value,
-    beneficiaries_reached: numberOrText(form.beneficiaries_reached.value),
-    responsible_party: form.party.value.trim(), category: form.category.value || undefined,
-    losses: losses(form) }];
-}
-
-async function sendStep(form, requestId) {
-  const [method, request] = stepRequest(form);
-  request.request_id = requestId;
-  const updated = await call(`ConvoyService/${method}`, request);
-  // Ready for the next step of the same convoy.
-  const convoyId = form.convoy_id.value;
-  form.reset();
-  await loadConvoys();
-  form.convoy_id.value = convoyId;
-  renderLosses();
-  showStepFields();
-  loadConvoyList();
-  return t('stepped', updated.id, enumLabel(updated.status));
-}
-
 // ---------------------------------------------------------------- stand-alone denials
 
 async function recordDenial(event) {
@@ -902,6 +634,7 @@ async function start() {
   });
   state.lists.denials ??= denialList($('#denial-records'));
   state.lists.convoys ??= convoyList($('#convoys'));
+  useConvoyList(state.lists.convoys);
   state.lists.roadReports ??= roadReportList($('#road-reports'));
   state.lists.violations ??= violationList($('#violations'));
 
@@ -1004,12 +737,6 @@ document.addEventListener('DOMContentLoaded', () => {
     link.addEventListener('click', (event) => { event.preventDefault(); exportDenials(link.dataset.format); });
   }
   $('#compliance-form').addEventListener('submit', (event) => { event.preventDefault(); loadCompliance(); });
-  $('#convoy-form').addEventListener('submit', submitConvoy);
-  $('#convoy-form').addEventListener('input', () => {
-    state.idempotencyKey = null;
-    delete $('#convoy-form').dataset.requestId;
-  });
-  $('#step-form').addEventListener('input', () => { delete $('#step-form').dataset.requestId; });
   $('#road-form').addEventListener('submit', reportRoad);
   $('#denial-form').addEventListener('submit', recordDenial);
   $('#denial-form').addEventListener('input', () => {
@@ -1017,13 +744,7 @@ document.addEventListener('DOMContentLoaded', () => {
     delete $('#denial-form').dataset.denialKey;
   });
   $('#road-form').addEventListener('input', () => { delete $('#road-form').dataset.requestId; });
-  $('#add-cargo-line').addEventListener('click', addCargoLine);
-  $('#cargo-lines').addEventListener('click', removeCargoLine);
-  renumberCargoLines();
-  $('#step-form').addEventListener('submit', recordStep);
-  $('#step-form').action.addEventListener('change', showStepFields);
-  $('#step-form').convoy_id.addEventListener('change', renderLosses);
-  showStepFields();
+  setUpConvoyEntries();
   if (session.token) start().catch((error) => banner(errorText(error)));
 });
 

@@ -1,6 +1,7 @@
 // What every entry form of the dashboard shares: sending a write once,
 // numbers typed in either digit set, and errors shown beside their field,
 // whether the page found them before sending or the service after.
+import { ApiError, errorText } from './api.js';
 import { t } from './i18n.js';
 
 // A fresh request id (AIP-155) for one write. crypto.randomUUID needs a
@@ -139,4 +140,44 @@ export function restoreFromUrl(form) {
     }
   }
   return restored;
+}
+
+// Shows `text` in a message box (hidden when empty); `ok` for a success.
+export function showMessage(box, text, ok = false) {
+  box.hidden = !text;
+  box.textContent = text || '';
+  box.classList.toggle('ok', ok);
+}
+
+// "2016-09-03" (a date input's value) → a Date message; undefined if empty.
+export function dateOf(text) {
+  if (!text) return undefined;
+  const [year, month, day] = text.split('-').map(Number);
+  return { year, month, day };
+}
+
+// Checks `form`, then sends it once (forms.js): `send(requestId)` makes
+// the call and returns the message to show. Errors, the page's own or the
+// service's field violations, are shown beside their fields; the box says
+// what happened.
+export async function enter(form, box, send) {
+  clearFieldErrors(form);
+  const problems = checkForm(form);
+  if (problems.length) {
+    showFieldErrors(form, problems);
+    showMessage(box, t('check_fields'));
+    return;
+  }
+  await sendOnce(form, async (requestId) => {
+    try {
+      showMessage(box, await send(requestId), true);
+      return true;
+    } catch (error) {
+      showMessage(box, errorText(error));
+      if (error instanceof ApiError && error.fieldViolations.length) {
+        showFieldErrors(form, error.fieldViolations.map((v) => [v.field, v.description]));
+      }
+      return false;
+    }
+  });
 }
