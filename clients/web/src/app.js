@@ -5,16 +5,17 @@ import {
   ApiError, call, download, enums, errorText, follow, listAll, session,
 } from './api.js';
 import { openArea, redrawArea, setUpAreaPage } from './area.js';
-import { colourOf, colourOfName, drawStackedBars } from './chart.js';
+import { assignColours, colourOf, colourOfName, drawStackedBars } from './chart.js';
 import { downloadCsv, rowsOfTable } from './csv.js';
 import {
-  loadConvoyList, loadConvoys, renderConvoys, setUpConvoyEntries, useConvoyList,
+  chooseForStep, loadConvoyList, loadConvoys, renderConvoys, setUpConvoyEntries, useAgency,
+  useConvoyList,
 } from './convoy_entries.js';
 import {
   dateOf, enter, keepInUrl, numberOrText, restoreFromUrl, showMessage,
 } from './forms.js';
 import {
-  areaName, enumLabel, formatDay, initialLanguage, language, setLanguage, t,
+  areaName, enumLabel, formatDay, formatNumber, initialLanguage, language, setLanguage, t,
 } from './i18n.js';
 import { makeSortable } from './lists.js';
 import { drawMap, resetMap, statusClass, zoomMap } from './map.js';
@@ -35,6 +36,7 @@ const state = {
   accessSort: { key: 'days', descending: true },
   stopFollowing: null,
   lists: {},  // the record lists (views.js), made once the page starts
+  who: null,  // the signed-in token, as WhoAmI describes it
 };
 
 // ---------------------------------------------------------------- helpers
@@ -43,7 +45,8 @@ function banner(text) { showMessage($('#banner'), text); }
 
 function cell(row, text, className) {
   const td = document.createElement('td');
-  td.textContent = text ?? '';
+  td.textContent = className === 'number' && typeof text !== 'string' ? formatNumber(text)
+    : className === 'number' && /^\d+$/.test(text ?? '') ? formatNumber(text) : (text ?? '');
   if (className) td.className = className;
   row.append(td);
   return td;
@@ -107,6 +110,12 @@ function renderMap() {
   legend.replaceChildren();
   const statuses = [...new Set(state.areas.map((a) => a.status))];
   for (const status of statuses) legend.append(badge(status), ' ');
+  // The roads' markers (diamonds) take their own status colours.
+  for (const status of new Set(state.routes.map((r) => r.status))) {
+    const road = badge(status);
+    road.classList.add('road-key');
+    legend.append(road, ' ');
+  }
 }
 
 function showArea(areaId) {
@@ -117,7 +126,7 @@ function showArea(areaId) {
 function areaButton(areaId, name) {
   const button = document.createElement('button');
   button.type = 'button';
-  button.className = 'link';
+  button.className = 'link area-link';
   button.textContent = name;
   button.setAttribute('aria-label', t('open_area', name));
   button.addEventListener('click', () => showArea(areaId));
@@ -598,8 +607,13 @@ function renderCompliance() {
 
 // ---------------------------------------------------------------- start
 
+function renderWhoAmI() {
+  if (state.who) $('#whoami-text').textContent = t('signed_in_as', state.who.name, enumLabel(state.who.role));
+}
+
 function rerender() {
   setLanguage(language());
+  renderWhoAmI();
   fillEnumSelects();
   if (state.geojson) renderMap();
   renderRoads();
@@ -613,7 +627,8 @@ function rerender() {
 
 async function start() {
   const who = await call('TokenService/WhoAmI', {});
-  $('#whoami-text').textContent = t('signed_in_as', who.name, enumLabel(who.role));
+  state.who = who;
+  renderWhoAmI();
   $('#signin').hidden = true;
   $('#signin-hint').hidden = true;
   $('#whoami').hidden = false;
@@ -623,8 +638,10 @@ async function start() {
   }
   $('#app').hidden = false;
   banner('');
+  useAgency(who.role === 'ROLE_PARTNER' ? who.agency || '' : '');
   configureViews({
     role: who.role,
+    onConvoyStep: chooseForStep,
     areaLabel: (id) => areaName(areaById(id)) || id || '',
     // A withdrawal changes the road's status and the denials' counts.
     afterChange: () => {
@@ -646,6 +663,9 @@ async function start() {
   ]);
   state.enums = kinds;
   state.areas = areas;
+  // Each party and each category its own colour in every chart.
+  assignColours((kinds.AccessConstraintCategory || []).filter((c) => !c.endsWith('_UNSPECIFIED')));
+  assignColours(parties.map((p) => p.id));
   state.geojson = geojson;
   // Any of a party's names is accepted; its registry names are suggested.
   $('#party-names').replaceChildren(...parties.flatMap((p) => [p.name, p.name_ar].filter(Boolean)
@@ -667,7 +687,7 @@ async function start() {
   const denials = $('#denials-form');
   denials.from.value ||= '2016-01';
   denials.to.value ||= today.slice(0, 7);
-  setUpAreaPage(() => state.areas);
+  setUpAreaPage(() => state.areas, state.geojson);
   document.body.dataset.ready = 'true';
   await Promise.all([
     loadAccess().catch((e) => banner(errorText(e))),

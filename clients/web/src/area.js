@@ -4,11 +4,24 @@
 // report or the list of areas without coordinates; kept in the address
 // (?area=ID), so that it can be shared.
 import { call, errorText, listAll } from './api.js';
-import { areaName, enumLabel, formatDay, t } from './i18n.js';
+import { areaName, enumLabel, formatDay, language, t } from './i18n.js';
 import { element, facts } from './lists.js';
 import { convoyList, convoyPages, denialList, denialPages } from './views.js';
 
 let lists = null;  // the page's convoy and denial lists, made once
+let boundaries = null;  // the governorates' GeoJSON, for their Arabic names
+
+// The governorate's name in the chosen language: the boundary file (OCHA)
+// has both; the area record has the English one.
+function governorateName(unit) {
+  if (!unit) return '';
+  const feature = boundaries?.features.find((f) => f.properties.pcode === unit.pcode);
+  return (language() === 'ar' ? feature?.properties.name_ar : feature?.properties.name_en) || unit.name;
+}
+
+// Text from the records (sources, notes), kept in its own direction inside
+// the page's.
+const isolated = (text) => `\u2068${text}\u2069`;
 
 function dialog() { return document.querySelector('#area-page'); }
 
@@ -30,7 +43,7 @@ export async function openArea(areaId, areas) {
   const about = box.querySelector('#area-facts');
   about.replaceChildren(facts([
     ['col_status', `${enumLabel(area.status)}${area.status_since ? ` · ${formatDay(area.status_since)}` : ''}`],
-    ['pcode', area.community_pcode], ['governorate', area.governorate?.name],
+    ['pcode', area.community_pcode], ['governorate', governorateName(area.governorate)],
     ['population', area.population?.as_reported || area.population?.count],
     ['besieged_by', area.besieging_party],
   ]));
@@ -51,7 +64,7 @@ export async function openArea(areaId, areas) {
       : `${row.days_since_last_delivery} (${formatDay(row.last_delivery)})`]]));
     for (const change of changes) {
       history.append(element('li', [formatDay(change.effective_date) || '—', enumLabel(change.status),
-        change.source?.citation, change.note].filter(Boolean).join(' · ')));
+        change.source?.citation, change.note].filter(Boolean).map(isolated).join(' · ')));
     }
   } catch (error) {
     history.append(element('li', errorText(error), 'message'));
@@ -60,7 +73,8 @@ export async function openArea(areaId, areas) {
     lists.denials.load(denialPages({ area_id: areaId }))]);
 }
 
-export function setUpAreaPage(areas) {
+export function setUpAreaPage(areas, geojson) {
+  boundaries = geojson;
   const box = dialog();
   box.querySelector('#area-close').addEventListener('click', () => box.close());
   box.addEventListener('close', () => setAddress(''));

@@ -1,17 +1,30 @@
 // A stacked bar chart of denials by month, as plain SVG.
 import { el, clear } from './svg.js';
 
-const PALETTE = ['#b2182b', '#2166ac', '#e08214', '#1b7837', '#762a83', '#8c510a', '#878787'];
+// Ten hues dark enough to stand out on white (WCAG 1.4.11's 3:1 for
+// graphics), told apart by most colour-blind readers in pairs; grey is
+// kept for "other".
+const PALETTE = ['#b2182b', '#2166ac', '#d95f02', '#1b7837', '#762a83', '#8c510a', '#01665e',
+  '#c51b7d', '#253494', '#6b6b00'];
 
 export function colourOf(index) { return PALETTE[index % PALETTE.length]; }
 
-// A fixed colour for a name (a party's id, a category), the same in every
-// chart and every filter: a hash of the name picks it. Grey stays for
-// "other".
+const assigned = new Map();
+
+// Gives each of `names` (the registry's parties, the categories) its own
+// colour, in order, for every chart and filter. With more names than
+// colours, they repeat from the start.
+export function assignColours(names) {
+  names.forEach((name, i) => assigned.set(name, PALETTE[i % PALETTE.length]));
+}
+
+// A fixed colour for a name (a party's id, a category): the one assigned,
+// else a hash of the name picks it.
 export function colourOfName(name) {
+  if (assigned.has(name)) return assigned.get(name);
   let hash = 0;
   for (const c of String(name)) hash = (hash * 31 + c.codePointAt(0)) >>> 0;
-  return PALETTE[hash % (PALETTE.length - 1)];
+  return PALETTE[hash % PALETTE.length];
 }
 
 // `months`: ['2016-01', ...]; `series`: [{label, counts: {month: n}}].

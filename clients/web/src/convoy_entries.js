@@ -14,6 +14,7 @@ const convoys = {
   recent: [],  // the step form's choices: the 50 most recently planned
   idempotencyKey: null,  // the convoy request being entered
   list: null,  // the list of convoy requests (views.js)
+  agency: '',  // a partner's agency: its convoys only
 };
 
 // ---------------------------------------------------------------- convoys
@@ -31,7 +32,8 @@ export function renderConvoys() {
 }
 
 export async function loadConvoys() {
-  const reply = await call('ConvoyService/ListConvoys', { page: { page_size: 50 } });
+  const reply = await call('ConvoyService/ListConvoys',
+    { agency: convoys.agency || undefined, page: { page_size: 50 } });
   convoys.recent = reply.convoys || [];
   renderConvoys();
 }
@@ -174,11 +176,36 @@ async function sendConvoy(form, requestId) {
   return t('submitted', convoy.id);
 }
 
+// The service names the party field after the step.
+const PARTY_FIELD = { deny: 'denying_party', outcome: 'responsible_party',
+  correct: 'correction.responsible_party' };
+
 function showStepFields() {
-  const action = $('#step-form').action.value;
-  for (const label of document.querySelectorAll('#step-form [data-for]')) {
+  const form = $('#step-form');
+  const action = form.action.value;
+  for (const label of form.querySelectorAll('[data-for]')) {
     label.hidden = !label.dataset.for.split(' ').includes(action);
   }
+  form.party.dataset.field = PARTY_FIELD[action] || 'party';
+}
+
+// Any convoy, however old, chosen from its record for the step form.
+export function chooseForStep(convoy) {
+  if (!convoys.recent.some((c) => c.id === convoy.id)) convoys.recent.push(convoy);
+  renderConvoys();
+  const form = $('#step-form');
+  form.convoy_id.value = convoy.id;
+  renderLosses();
+  form.scrollIntoView({ block: 'start' });
+  form.action.focus();
+}
+
+// A partner enters its own agency's convoys only.
+export function useAgency(agency) {
+  convoys.agency = agency;
+  const field = $('#convoy-form').agency;
+  field.value = agency;
+  field.readOnly = Boolean(agency);
 }
 
 async function recordStep(event) {

@@ -99,13 +99,21 @@ export function checkForm(form) {
   const errors = [];
   for (const control of form.elements) {
     if (control.closest('[hidden]')) continue;
-    if (control.dataset.required !== undefined && control.value.trim() === '') {
+    // data-required-for="deny outcome": required for those steps only.
+    const requiredNow = control.dataset.required !== undefined
+      || control.dataset.requiredFor?.split(' ').includes(form.elements.action?.value);
+    if (requiredNow && control.value.trim() === '') {
       errors.push([fieldOf(control), t('required')]);
     }
     if (control.inputMode === 'numeric' || control.inputMode === 'decimal') {
       const value = numberOrText(control.value);
+      const max = Number(control.dataset.max || Number.MAX_SAFE_INTEGER);
       if (value !== undefined && (typeof value !== 'number' || value < 0)) {
         errors.push([fieldOf(control), t('not_a_number')]);
+      } else if (control.inputMode === 'numeric' && value !== undefined
+        && (!Number.isInteger(value) || value > max)) {
+        // A count of people: whole, and no larger than the service accepts.
+        errors.push([fieldOf(control), t('whole_number', max.toLocaleString('en-GB'))]);
       }
     }
     const earlier = control.dataset.notBefore && form.elements[control.dataset.notBefore];
@@ -123,7 +131,8 @@ export function keepInUrl(form) {
   for (const control of form.elements) {
     if (!control.name) continue;
     const key = `${form.id}.${control.name}`;
-    if (control.value) params.set(key, control.value); else params.delete(key);
+    const value = control.type === 'checkbox' ? (control.checked ? control.value : '') : control.value;
+    if (value) params.set(key, value); else params.delete(key);
   }
   history.replaceState(null, '', `${location.pathname}?${params}${location.hash}`);
 }
@@ -135,7 +144,8 @@ export function restoreFromUrl(form) {
   for (const control of form.elements) {
     const key = `${form.id}.${control.name}`;
     if (control.name && params.has(key)) {
-      control.value = params.get(key);
+      if (control.type === 'checkbox') control.checked = params.get(key) === control.value;
+      else control.value = params.get(key);
       restored = true;
     }
   }
@@ -175,7 +185,8 @@ export async function enter(form, box, send) {
     } catch (error) {
       showMessage(box, errorText(error));
       if (error instanceof ApiError && error.fieldViolations.length) {
-        showFieldErrors(form, error.fieldViolations.map((v) => [v.field, v.description]));
+        // The service's own words, in Arabic led by a sentence of the page's.
+        showFieldErrors(form, error.fieldViolations.map((v) => [v.field, t('service_note', v.description)]));
       }
       return false;
     }

@@ -11,6 +11,8 @@ const en = {
   road_report_title: 'Report a road\'s status', checkpoint: 'Checkpoint', source: 'Source',
   road_reported: (road, status) => `Recorded: ${road} is ${status}.`,
   required: 'Required.', not_a_number: 'Must be a number, 0 or more.',
+  whole_number: (max) => `Must be a whole number, at most ${max}.`,
+  service_note: (text) => text,
   date_before: (other) => `Must not be before “${other}”.`,
   check_fields: 'Some fields need attention; see the notes beside them.',
   denial_records_title: 'The denials counted', col_id: 'Record', col_people: 'People affected',
@@ -78,6 +80,8 @@ const en = {
   confirm_denial: 'Confirm this partner\'s report as it stands', confirm_reason: 'How it was checked',
   confirmed: 'Confirmed.', unconfirmed: 'reported by a partner, not yet confirmed',
   superseded_by: (n) => `superseded by report ${n}`, correction: 'Correction',
+  withdrawn_by: (n) => `withdrawn (report ${n})`, withdrawal_of: (n) => `withdraws report ${n}`,
+  record_step_for: 'Record a step for this convoy',
   denial_id: 'Denial record', approved_on: 'Approved on', dispatched_on: 'Dispatched on',
   outcome_on: 'Outcome on', road_reports_title: 'Reports on a road, one by one', all_roads: 'Road',
   violation_records_title: 'Violations, record by record', include_superseded: 'Include superseded',
@@ -114,6 +118,8 @@ const ar = {
   road_report_title: 'الإبلاغ عن حالة طريق', checkpoint: 'الحاجز', source: 'المصدر',
   road_reported: (road, status) => `سُجّل: ${road} ${status}.`,
   required: 'مطلوب.', not_a_number: 'يجب أن يكون رقماً، صفراً أو أكثر.',
+  whole_number: (max) => `يجب أن يكون عدداً صحيحاً لا يتجاوز ${max}.`,
+  service_note: (text) => `قيمة غير مقبولة (\u2068${text}\u2069)`,
   date_before: (other) => `يجب ألا يسبق «${other}».`,
   check_fields: 'بعض الحقول تحتاج إلى تصحيح؛ انظر الملاحظات بجانبها.',
   denial_records_title: 'حالات المنع المحسوبة', col_id: 'السجل', col_people: 'عدد المتضررين',
@@ -181,6 +187,8 @@ const ar = {
   confirm_denial: 'تأكيد بلاغ الشريك كما هو', confirm_reason: 'كيف جرى التحقق',
   confirmed: 'أُكّد.', unconfirmed: 'أبلغ عنه شريك ولم يُؤكَّد بعد',
   superseded_by: (n) => `استُبدل بالبلاغ ${n}`, correction: 'تصحيح',
+  withdrawn_by: (n) => `مسحوب (البلاغ ${n})`, withdrawal_of: (n) => `يسحب البلاغ ${n}`,
+  record_step_for: 'سجّل خطوة لهذه القافلة',
   denial_id: 'سجل حالة المنع', approved_on: 'تاريخ الموافقة', dispatched_on: 'تاريخ الإرسال',
   outcome_on: 'تاريخ النتيجة', road_reports_title: 'بلاغات طريق، واحداً واحداً', all_roads: 'الطريق',
   violation_records_title: 'الخروقات، سجلاً سجلاً', include_superseded: 'مع المستبدلة',
@@ -275,7 +283,7 @@ const prefixes = ['AREA_STATUS_', 'ROUTE_STATUS_', 'CONVOY_STATUS_', 'CARGO_CATE
   'ACCESS_CONSTRAINT_', 'ROLE_', 'CONFIDENCE_', 'DELIVERY_MODE_', 'REQUEST_KIND_',
   'STEP_OUTCOME_', 'VIOLATION_STATE_'];
 export function enumLabel(name) {
-  if (!name) return '';
+  if (!name || name.endsWith('_UNSPECIFIED')) return '';
   const word = languages[current].enums[name];
   if (word) return word;
   let short = name;
@@ -311,4 +319,14 @@ export function serviceError(reason, message) {
   if (current === 'en') return lead && !message ? lead : (message || lead || '');
   if (!lead) return message ? `${t('service_says')}: \u2068${message}\u2069` : '';
   return message ? `${lead} (\u2068${message}\u2069)` : lead;
+}
+
+// A count with thousands separators in the chosen language, digits Western
+// as in every table here: 200000 → "200,000" (English) or "200,000" with
+// Arabic separators. Anything not a number is shown as it is.
+export function formatNumber(value) {
+  if (value === undefined || value === null || value === '') return '';
+  const n = Number(value);
+  if (!Number.isFinite(n)) return String(value);
+  return n.toLocaleString(current === 'ar' ? 'ar-SY-u-nu-latn' : 'en-GB');
 }

@@ -4,7 +4,7 @@
 // the dashboard (convoys, denials, road reports, violations) is one of these.
 import { errorText } from './api.js';
 import { downloadCsv } from './csv.js';
-import { t } from './i18n.js';
+import { formatNumber, t } from './i18n.js';
 
 function element(tag, text, className) {
   const node = document.createElement(tag);
@@ -46,6 +46,8 @@ export class RecordList {
     this.fetchPage = null;
     this.token = '';
     this.sort = null;  // {key, descending}
+    this.generation = 0;  // a newer load discards what an older one fetches
+    this.noticeAt = 0;  // when notify() last spoke
     table.append(element('thead'), element('tbody'));
     const foot = element('div', undefined, 'list-foot');
     this.count = element('p', '', 'note');
@@ -70,6 +72,10 @@ export class RecordList {
   // Replaces the list with the first page `fetchPage(token)` gives; it
   // returns {records, next}.
   async load(fetchPage) {
+    this.generation += 1;
+    // A notice stays through the reloads that follow what it reports (the
+    // list's own, a live change's), not through the next search.
+    if (!(Date.now() - this.noticeAt < 5000)) this.message.hidden = true;
     this.fetchPage = fetchPage;
     this.records = [];
     this.token = '';
@@ -82,16 +88,28 @@ export class RecordList {
   }
 
   async more() {
-    this.message.hidden = true;
+    const generation = this.generation;
+    if (!this.message.classList.contains('ok')) this.message.hidden = true;
     this.table.setAttribute('aria-busy', 'true');
     try {
       const { records, next } = await this.fetchPage(this.token);
+      // Two loads in flight (a filter, then a live change): only the
+      // newest one's rows are shown, never both.
+      if (generation !== this.generation) return;
       this.records.push(...records);
       this.token = next || '';
     } finally {
-      this.table.removeAttribute('aria-busy');
+      if (generation === this.generation) this.table.removeAttribute('aria-busy');
     }
     this.render();
+  }
+
+  // Says what just happened (a withdrawal, a confirmation) under the list.
+  notify(text) {
+    this.noticeAt = Date.now();
+    this.message.textContent = text;
+    this.message.classList.add('ok');
+    this.message.hidden = false;
   }
 
   // An error replaces what was shown: nothing stale stays under it.
@@ -167,7 +185,8 @@ export class RecordList {
       } else if (value instanceof Node) {
         td.append(value);
       } else {
-        td.textContent = textOf(value);
+        // Shown with thousands separators; exported as the bare number.
+        td.textContent = column.number ? formatNumber(value) : textOf(value);
       }
       tr.append(td);
     });

@@ -10,7 +10,7 @@ import { statusClass } from './map.js';
 
 // What the views need from the page: the signed-in role, an area's name,
 // and what to do after a withdrawal.
-const page = { role: '', areaLabel: (id) => id, afterChange: () => {} };
+const page = { role: '', areaLabel: (id) => id, afterChange: () => {}, onConvoyStep: null };
 
 export function configureViews(options) { Object.assign(page, options); }
 
@@ -103,7 +103,7 @@ function manifestTable(convoy) {
 }
 
 function eventLine(event) {
-  const parts = [`${event.sequence}. ${formatDay(event.occurred_on)}`, enumLabel(event.status)];
+  const parts = [formatDay(event.occurred_on), enumLabel(event.status)];
   if (event.approval_step) {
     parts.push(`${event.approval_step.step} (${event.approval_step.authority}): `
       + enumLabel(event.approval_step.outcome));
@@ -126,7 +126,9 @@ async function convoyDetail(convoy, cell) {
     ['responsible_party', convoy.responsible_party], ['category', enumLabel(convoy.constraint_category)],
     ['reason', convoy.denial_reason], ['denial_id', convoy.denial_id], ['note', convoy.note],
   ]));
-  cell.append(element('h4', t('cargo')), manifestTable(convoy));
+  const box = element('div', undefined, 'table-box');
+  box.append(manifestTable(convoy));
+  cell.append(element('h4', t('cargo')), box);
   if ((convoy.approval_steps || []).length) {
     cell.append(element('h4', t('approval_steps')), list(convoy.approval_steps.map((s) =>
       `${s.step} · ${s.authority} · ${t('asked_on')} ${formatDay(s.requested_on)}`
@@ -134,6 +136,12 @@ async function convoyDetail(convoy, cell) {
   }
   const events = await listAll('ConvoyService/GetConvoyHistory', { convoy_id: convoy.id }, 'events');
   cell.append(element('h4', t('history')), list(events.map(eventLine)));
+  if (page.onConvoyStep && ['ROLE_COORDINATOR', 'ROLE_PARTNER'].includes(page.role)) {
+    const step = element('button', t('record_step_for'));
+    step.type = 'button';
+    step.addEventListener('click', () => page.onConvoyStep(convoy));
+    cell.append(step);
+  }
 }
 
 export function convoyList(table) {
@@ -145,7 +153,8 @@ export function convoyList(table) {
       { key: 'agency', label: 'agency', value: (c) => c.agency },
       { key: 'area', label: 'col_area', value: (c) => page.areaLabel(c.area_id) },
       { key: 'planned', label: 'planned_date', value: (c) => formatDay(c.planned_date),
-        sortValue: (c) => JSON.stringify([c.planned_date?.year, c.planned_date?.month, c.planned_date?.day]) },
+        sortValue: (c) => (c.planned_date?.year || 0) * 10000 + (c.planned_date?.month || 0) * 100
+          + (c.planned_date?.day || 0) },
       { key: 'status', label: 'col_status', value: (c) => badge(c.status), sortValue: (c) => enumLabel(c.status) },
       { key: 'requested', label: 'beneficiaries_requested', value: (c) => c.beneficiaries_requested, number: true },
       { key: 'reached', label: 'beneficiaries_reached', value: (c) => c.beneficiaries_reached ?? '', number: true },
@@ -174,6 +183,7 @@ async function denialDetail(denial, cell, list_) {
     await call('DenialService/CorrectDenial', { denial_id: denial.id,
       expected_revision: Number(denial.revision), reason, request_id: requestId, ...fields });
     await list_.load(list_.fetchPage);
+    list_.notify(t(fields.confirm ? 'confirmed' : 'withdrew'));
   };
   // A partner's report counts as unconfirmed until a coordinator checks it.
   if (denial.awaiting_confirmation) {
@@ -206,10 +216,13 @@ export function denialPages(request) { return pageOf('DenialService/ListDenials'
 
 // ---------------------------------------------------------------- road reports
 
-function reportState(report) {
-  if (report.withdrawal) return t('withdrawn');
-  if (Number(report.superseded_by)) return t('superseded_by', report.superseded_by);
-  return '';
+// A withdrawal, a report it withdrew, a report a later one corrected.
+function reportState(report, reports) {
+  if (report.withdrawal) return t('withdrawal_of', report.supersedes);
+  const by = Number(report.superseded_by);
+  if (!by) return '';
+  const later = reports.records.find((r) => Number(r.position) === by);
+  return later?.withdrawal ? t('withdrawn_by', by) : t('superseded_by', by);
 }
 
 async function reportDetail(report, cell, reports) {
@@ -224,6 +237,7 @@ async function reportDetail(report, cell, reports) {
       await call('RouteService/CorrectRouteReport',
         { position: Number(report.position), withdraw: true, reason, request_id: requestId });
       await reports.load(reports.fetchPage);
+      reports.notify(t('withdrew'));
     }));
   }
 }
@@ -241,7 +255,7 @@ export function roadReportList(table) {
       { key: 'checkpoint', label: 'checkpoint', value: (r) => r.checkpoint },
       { key: 'party', label: 'col_controlled_by', value: (r) => r.controlling_party },
       { key: 'source', label: 'source', value: (r) => r.source?.citation },
-      { key: 'state', label: 'state', value: reportState },
+      { key: 'state', label: 'state', value: (r) => reportState(r, reports) },
     ],
     detail: (report, cell) => reportDetail(report, cell, reports),
   });

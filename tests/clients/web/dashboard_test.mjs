@@ -236,6 +236,12 @@ try {
   await page.click('#denials-form button[type=submit]');
   await page.waitForSelector(violence);
   const colour = await page.getAttribute(violence, 'fill');
+  const fills = await page.evaluate(() => {
+    const bySeries = {};
+    for (const bar of document.querySelectorAll('#denials-chart rect.bar')) bySeries[bar.dataset.series] = bar.getAttribute('fill');
+    return bySeries;
+  });
+  assert.equal(new Set(Object.values(fills)).size, Object.keys(fills).length, `one colour per category: ${JSON.stringify(fills)}`);
   await page.selectOption('#denials-form select[name=category]', 'ACCESS_CONSTRAINT_VIOLENCE');
   await page.click('#denials-form button[type=submit]');
   await page.waitForFunction(() => document.querySelectorAll('#denial-records tr.record').length === 1);
@@ -316,6 +322,20 @@ try {
   await page.waitForSelector('#step-message.ok');
   assert.match(ctl(coordinatorFile, 'convoys', 'get', id), /status\s+approved/);
   assert.match(ctl(coordinatorFile, 'convoys', 'get', id), /mode\s+road/);
+
+  // A denial of the convoy with nothing filled in, and a count no service
+  // would take, are caught beside their fields before anything is sent.
+  await page.selectOption('#step-form select[name=action]', 'deny');
+  await page.click('#step-form button[type=submit]');
+  for (const field of ['denying_party', 'reason', 'category']) {
+    await page.waitForSelector(`#step-form [data-field=${field}][aria-invalid=true], #step-form [name=${field}][aria-invalid=true]`);
+  }
+  await page.selectOption('#step-form select[name=action]', 'approve');
+  await page.fill('#step-form input[name=beneficiaries_approved]', '99999999999999999999');
+  await page.click('#step-form button[type=submit]');
+  await page.waitForSelector('#step-form input[name=beneficiaries_approved][aria-invalid=true]');
+  assert.match(await page.textContent('#step-form input[name=beneficiaries_approved] + .field-error'), /whole number, at most 100,000,000/);
+  await page.fill('#step-form input[name=beneficiaries_approved]', '');
 
   // ... one of the approval's steps, with who answered and when.
   await page.selectOption('#step-form select[name=action]', 'approval_step');
@@ -424,6 +444,14 @@ try {
   await page.fill('#convoys-filter input[name=agency]', '');
   await page.click('#convoys-filter button[type=submit]');
   await page.waitForFunction(() => document.querySelectorAll('#convoys tr.record').length === 2);
+  // Sorted by planned date as dates: 1 Oct before 2 Nov.
+  await page.click('#convoys th[data-key=planned]');
+  assert.deepEqual(await page.locator('#convoys tr.record td:nth-child(4)').allTextContents(), ['1 Oct 2016', '2 Nov 2016']);
+  // Any convoy, however old, is chosen for the step form from its record.
+  await page.click(`#convoys tr[data-id="${id}"] button.link`);
+  await page.click('#convoys tr.detail button:has-text("Record a step for this convoy")');
+  assert.equal(await page.inputValue('#step-form select[name=convoy_id]'), id);
+  await page.click(`#convoys tr[data-id="${id}"] button.link`);
 
   // The access report's totals: the people share, for the period.
   await page.fill('#access-form input[name=from]', '2016-10-01');
@@ -445,6 +473,7 @@ try {
   assert.match(await page.textContent('#compliance-violations tbody'), /castello-road reported CLOSED on 2016-09-22/);
   // The violations one by one, each naming the journal entry it rests on.
   await page.click('#violations-form button[type=submit]');
+  assert.doesNotMatch(page.url(), /include_superseded/, 'an unchecked box is not in the address');
   await page.waitForSelector('#violations tr.record');
   await page.click('#violations tr.record button.link');
   await page.waitForSelector('#violations tr.detail .revisions li');
@@ -465,6 +494,11 @@ try {
   await page.waitForFunction(() => [...document.querySelectorAll('#road-reports tr.record')]
     .some((row) => /withdrawn/.test(row.textContent)));
   const castello = await gateway('RouteService/GetRouteHistory', { route_id: 'castello-road' });
+  // A live change and the reload after the withdrawal both refresh the
+  // list: it shows each report once.
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('#road-reports tr.record').count(), castello.body.reports.length);
+  assert.match(await page.textContent('#roads-section .list-foot .message.ok'), /Withdrawn/);
   const withdrawal = castello.body.reports.find((r) => r.withdrawal);
   assert.equal(withdrawal.correction_reason, 'filed by the test for the live view');
   assert.equal((await gateway('RouteService/GetRoute', { id: 'castello-road' })).body.status, 'ROUTE_STATUS_CLOSED',
