@@ -12,7 +12,7 @@ import {
   useConvoyList,
 } from './convoy_entries.js';
 import {
-  dateOf, enter, keepInUrl, numberOrText, restoreFromUrl, showMessage,
+  dateOf, enter, keepInUrl, restoreFromUrl, showMessage,
 } from './forms.js';
 import {
   areaName, enumLabel, formatDay, formatNumber, initialLanguage, language, setLanguage, t,
@@ -20,7 +20,7 @@ import {
 import { makeSortable } from './lists.js';
 import { drawMap, resetMap, statusClass, zoomMap } from './map.js';
 import {
-  configureViews, convoyList, denialList, denialPages, roadReportList,
+  configureViews, convoyList, denialFactsOf, denialList, denialPages, roadReportList,
   roadReportPages, violationList, violationPages,
 } from './views.js';
 
@@ -460,19 +460,8 @@ async function recordDenial(event) {
   event.preventDefault();
   const form = event.target;
   await enter(form, $('#denial-message'), async (requestId) => {
-    const fields = form.elements;
-    const facts = {
-      party: fields.party.value.trim(),
-      area_id: fields.area_id.value,
-      route_id: fields.route_id.value || undefined,
-      checkpoint: fields.checkpoint.value.trim() || undefined,
-      occurred_at: `${fields.occurred_at.value}T00:00:00Z`,
-      category: fields.category.value,
-      people_affected: numberOrText(fields.people_affected.value),
-      description: fields.description.value.trim(),
-      source: { citation: fields.source.value.trim() },
-    };
-    if (fields.evidence_uri.value.trim()) facts.evidence = [{ uri: fields.evidence_uri.value.trim() }];
+    const facts = denialFactsOf(form.elements);
+    if (!facts.evidence.length) delete facts.evidence;
     // The request id also names the denial: a retry finds the same one.
     form.dataset.denialKey ||= `dashboard/${requestId}`;
     const denial = await call('DenialService/RecordDenial',

@@ -3,7 +3,7 @@
 // detail and history. A coordinator also finds there the withdrawal of a
 // denial or a road report recorded in error.
 import { call, errorText, listAll } from './api.js';
-import { sendOnce } from './forms.js';
+import { enter, numberOrText, sendOnce } from './forms.js';
 import { enumLabel, formatDay, t } from './i18n.js';
 import { RecordList, element, facts } from './lists.js';
 import { statusClass } from './map.js';
@@ -167,6 +167,77 @@ export function convoyPages(request) { return pageOf('ConvoyService/ListConvoys'
 
 // ---------------------------------------------------------------- denials
 
+// The facts the denial form (#denial-form, or its copy under a record)
+// states, over `base` (the facts corrected, so that what the form does not
+// show, such as a second piece of evidence, is kept).
+export function denialFactsOf(fields, base = {}) {
+  const facts = { ...base,
+    party: fields.party.value.trim(),
+    area_id: fields.area_id.value,
+    route_id: fields.route_id.value || undefined,
+    checkpoint: fields.checkpoint.value.trim() || undefined,
+    occurred_at: `${fields.occurred_at.value}T00:00:00Z`,
+    category: fields.category.value,
+    people_affected: numberOrText(fields.people_affected.value),
+    description: fields.description.value.trim(),
+    source: { ...base.source, citation: fields.source.value.trim() },
+  };
+  delete facts.party_id;  // the service names the party from the text
+  const uri = fields.evidence_uri.value.trim();
+  const evidence = [...(base.evidence || [])];
+  if (uri && evidence[0]?.uri !== uri) evidence[0] = { uri };
+  if (!uri && evidence[0]?.uri) evidence.shift();
+  facts.evidence = evidence;
+  return facts;
+}
+
+// The entry form, filled with the denial's facts, plus the reason: a new
+// revision with the corrected facts (the earlier ones stay in its history).
+function correctionForm(denial, list_) {
+  const form = document.querySelector('#denial-form').cloneNode(true);
+  form.removeAttribute('id');
+  form.hidden = false;
+  form.classList.add('correction');
+  for (const note of form.querySelectorAll('.field-error')) note.remove();
+  form.querySelector('h3').textContent = t('correct_denial');
+  const f = denial.facts || {};
+  const fields = form.elements;
+  fields.party.value = f.party || '';
+  fields.area_id.value = f.area_id || '';
+  fields.route_id.value = f.route_id || '';
+  fields.checkpoint.value = f.checkpoint || '';
+  fields.occurred_at.value = (f.occurred_at || '').slice(0, 10);
+  fields.category.value = f.category || '';
+  fields.people_affected.value = f.people_affected ?? '';
+  fields.description.value = f.description || '';
+  fields.source.value = f.source?.citation || '';
+  fields.evidence_uri.value = f.evidence?.[0]?.uri || '';
+  const reason = element('label');
+  const input = element('input');
+  input.name = 'reason';
+  input.dataset.required = '';
+  reason.append(element('span', t('correction_reason')), ' ', input);
+  const button = form.querySelector('button[type=submit]');
+  button.textContent = t('correct');
+  button.before(reason);
+  const box = form.querySelector('.message');
+  box.removeAttribute('id');
+  form.addEventListener('input', () => { delete form.dataset.requestId; });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await enter(form, box, async (requestId) => {
+      await call('DenialService/CorrectDenial', { denial_id: denial.id,
+        expected_revision: Number(denial.revision), facts: denialFactsOf(fields, f),
+        reason: input.value.trim(), request_id: requestId });
+      await list_.load(list_.fetchPage);
+      list_.notify(t('corrected'));
+      page.afterChange();
+      return t('corrected');
+    });
+  });
+  return form;
+}
+
 async function denialDetail(denial, cell, list_) {
   const f = denial.facts || {};
   cell.append(facts([
@@ -190,6 +261,10 @@ async function denialDetail(denial, cell, list_) {
     cell.append(actionForm(['confirm_denial', 'confirm_reason', 'confirmed'], correct({ confirm: true })));
   }
   cell.append(actionForm(['withdraw_denial', 'withdraw_reason', 'withdrew'], correct({ withdraw: true })));
+  const open = element('button', t('correct_denial'));
+  open.type = 'button';
+  open.addEventListener('click', () => open.replaceWith(correctionForm(denial, list_)));
+  cell.append(open);
 }
 
 export function denialList(table) {

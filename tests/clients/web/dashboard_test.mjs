@@ -568,6 +568,21 @@ try {
   const confirmed = (await gateway('DenialService/GetDenial', { id: partnerDenial })).body;
   assert.ok(!confirmed.awaiting_confirmation, 'confirmed');
   assert.equal(confirmed.correction_reason, 'called the SARC branch');
+  // ... and corrects a figure of it, from the same record, with the reason.
+  await page.click(`#denial-records tr[data-id="${partnerDenial}"] button.link`);
+  await page.click('#denial-records tr.detail button:has-text("Correct this denial")');
+  const correction = '#denial-records tr.detail form.correction';
+  assert.match(await page.inputValue(`${correction} input[name=description]`), /was denied: held for six hours$/);
+  await page.fill(`${correction} input[name=people_affected]`, '300');
+  await page.click(`${correction} button[type=submit]`);
+  await page.waitForSelector(`${correction} input[name=reason][aria-invalid=true]`);
+  await page.fill(`${correction} input[name=reason]`, 'the branch counted 300 people');
+  await page.click(`${correction} button[type=submit]`);
+  await page.waitForSelector('#denials-section .list-foot .message.ok:has-text("Corrected")');
+  const corrected = (await gateway('DenialService/GetDenial', { id: partnerDenial })).body;
+  assert.equal(Number(corrected.facts.people_affected), 300);
+  assert.match(corrected.facts.description, /was denied: held for six hours$/, 'what the form did not change stays');
+  assert.equal(corrected.correction_reason, 'the branch counted 300 people');
 
   // --- Arabic: right to left, with the areas' Arabic names.
   await page.click('#lang-ar');
