@@ -37,7 +37,16 @@ const state = {
   stopFollowing: null,
   lists: {},  // the record lists (views.js), made once the page starts
   who: null,  // the signed-in token, as WhoAmI describes it
+  parties: [],  // the party registry
 };
+
+// A party's name in the chosen language, from the registry when `id` names
+// one of its parties; else the text as recorded.
+function partyLabel(id, text) {
+  const party = state.parties.find((p) => p.id === id);
+  if (!party) return text || id || '';
+  return language() === 'ar' && party.name_ar ? party.name_ar : party.name;
+}
 
 // ---------------------------------------------------------------- helpers
 
@@ -45,8 +54,9 @@ function banner(text) { showMessage($('#banner'), text); }
 
 function cell(row, text, className) {
   const td = document.createElement('td');
-  td.textContent = className === 'number' && typeof text !== 'string' ? formatNumber(text)
-    : className === 'number' && /^\d+$/.test(text ?? '') ? formatNumber(text) : (text ?? '');
+  const bare = className === 'number' && /^-?\d+(\.\d+)?$/.test(String(text ?? ''));
+  td.textContent = bare ? formatNumber(text) : (text ?? '');
+  if (bare) td.dataset.value = String(text);  // exported without separators
   if (className) td.className = className;
   row.append(td);
   return td;
@@ -142,7 +152,7 @@ function renderRoads(changedId) {
     cell(row, route.name);
     cell(row, '').append(badge(route.status));
     cell(row, formatDay(route.status_observed_at));
-    cell(row, route.controlling_party);
+    cell(row, partyLabel(route.controlling_party_id, route.controlling_party));
     cell(row, (route.serves_area_ids || []).map((id) => areaName(areaById(id)) || id).join(', '));
     cell(row, route.reports);
     if (route.id === changedId) {
@@ -312,7 +322,9 @@ function denialFilters() {
   };
 }
 
-async function loadDenials() {
+// The chart, its table and (unless `records` is false: a list that has
+// just reloaded itself) the records it counts.
+async function loadDenials({ records = true } = {}) {
   const f = denialFilters();
   const box = $('#denials-message');
   showMessage(box, '');
@@ -331,7 +343,7 @@ async function loadDenials() {
       const counts = {};
       for (const row of byMonth.rows || []) counts[row.group] = Number(row.denials);
       // A party or a category keeps its colour whatever else is shown.
-      series.push({ label: f.split === 'party' ? (group.party_name || group.group) : enumLabel(group.group),
+      series.push({ label: f.split === 'party' ? partyLabel(group.group, group.party_name || group.group) : enumLabel(group.group),
         group: group.group, colour: colourOfName(group.group), counts });
     }
     const all = await call('DenialService/DenialStats', { ...base, group_by: 'STATS_DIMENSION_MONTH' });
@@ -352,7 +364,7 @@ async function loadDenials() {
     if (!series.length) showMessage(box, t('no_denials'), true);
     // The records the chart counts.
     $('#denial-records-filter').textContent = '';
-    await state.lists.denials.load(denialPages(denialRecordFilter(f, f.from, f.to)));
+    if (records) await state.lists.denials.load(denialPages(denialRecordFilter(f, f.from, f.to)));
   } catch (error) {
     // Nothing stale stays under an error: the chart, the table and the
     // records it replaces are cleared.
@@ -379,7 +391,8 @@ function showBarRecords(month, s) {
   const filter = denialRecordFilter(f, month, month);
   if (s?.group && f.split === 'party') filter.party = s.group;
   if (s?.group && f.split === 'category') filter.category = s.group;
-  $('#denial-records-filter').textContent = t('bar_records', formatMonth(month), s?.label ?? t('total'));
+  // "Other" has no filter of its own: the month's denials are all listed.
+  $('#denial-records-filter').textContent = t('bar_records', formatMonth(month), s?.group ? s.label : t('all_of_month'));
   state.lists.denials.load(denialPages(filter));
   $('#denial-records').scrollIntoView({ block: 'nearest' });
 }
@@ -510,7 +523,8 @@ async function loadAgreements() {
   for (const select of [$('#compliance-form').agreement_id, $('#violations-form').agreement_id]) {
     const previous = select.value;
     select.replaceChildren(new Option('—', ''), ...agreements.map((a) => new Option(a.name || a.id, a.id)));
-    select.value = previous || agreements[0]?.id || '';
+    const shared = new URLSearchParams(location.search).get(`${select.form.id}.agreement_id`);
+    select.value = previous || shared || agreements[0]?.id || '';
   }
   showMessage($('#compliance-message'), agreements.length ? '' : t('no_agreements'), true);
   if (agreements.length) await Promise.all([loadCompliance(), loadViolations()]);
@@ -631,11 +645,14 @@ async function start() {
   configureViews({
     role: who.role,
     onConvoyStep: chooseForStep,
+    agency: who.agency || '',
+    partyLabel,
     areaLabel: (id) => areaName(areaById(id)) || id || '',
     // A withdrawal changes the road's status and the denials' counts.
     afterChange: () => {
+      for (const box of ['#road-message', '#denial-message']) showMessage($(box), '');
       loadRoutes().catch((e) => banner(errorText(e)));
-      loadDenials();
+      loadDenials({ records: false });
     },
   });
   state.lists.denials ??= denialList($('#denial-records'));
@@ -655,6 +672,7 @@ async function start() {
   // Each party and each category its own colour in every chart.
   assignColours((kinds.AccessConstraintCategory || []).filter((c) => !c.endsWith('_UNSPECIFIED')));
   assignColours(parties.map((p) => p.id));
+  state.parties = parties;
   state.geojson = geojson;
   // Any of a party's names is accepted; its registry names are suggested.
   $('#party-names').replaceChildren(...parties.flatMap((p) => [p.name, p.name_ar].filter(Boolean)
@@ -665,7 +683,8 @@ async function start() {
   followRoutes();
 
   const today = new Date().toISOString().slice(0, 10);
-  for (const id of ['#access-form', '#denials-form', '#convoys-filter', '#violations-form', '#road-reports-form']) {
+  for (const id of ['#access-form', '#denials-form', '#convoys-filter', '#violations-form', '#road-reports-form',
+    '#compliance-form']) {
     restoreFromUrl($(id));
   }
   const reports = $('#road-reports-form');
@@ -745,7 +764,11 @@ document.addEventListener('DOMContentLoaded', () => {
   for (const link of document.querySelectorAll('.exports a')) {
     link.addEventListener('click', (event) => { event.preventDefault(); exportDenials(link.dataset.format); });
   }
-  $('#compliance-form').addEventListener('submit', (event) => { event.preventDefault(); loadCompliance(); });
+  $('#compliance-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    keepInUrl(event.target);
+    loadCompliance();
+  });
   $('#road-form').addEventListener('submit', reportRoad);
   $('#denial-form').addEventListener('submit', recordDenial);
   $('#denial-form').addEventListener('input', () => {
@@ -753,7 +776,8 @@ document.addEventListener('DOMContentLoaded', () => {
     delete $('#denial-form').dataset.denialKey;
   });
   $('#road-form').addEventListener('input', () => { delete $('#road-form').dataset.requestId; });
-  setUpConvoyEntries();
+  // A convoy entry changes the access report's figures.
+  setUpConvoyEntries(() => loadAccess().catch((e) => banner(errorText(e))));
   if (session.token) start().catch((error) => banner(errorText(error)));
 });
 

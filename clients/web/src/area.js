@@ -4,7 +4,7 @@
 // report or the list of areas without coordinates; kept in the address
 // (?area=ID), so that it can be shared.
 import { call, errorText, listAll } from './api.js';
-import { areaName, enumLabel, formatDay, language, t } from './i18n.js';
+import { areaName, enumLabel, formatDay, formatNumber, language, t } from './i18n.js';
 import { element, facts } from './lists.js';
 import { convoyList, convoyPages, denialList, denialPages } from './views.js';
 
@@ -47,7 +47,11 @@ export async function openArea(areaId, areas) {
     ['population', area.population?.as_reported || area.population?.count],
     ['besieged_by', area.besieging_party],
   ]));
-  if (!box.open) box.showModal();
+  if (!box.open) {
+    // Focus goes back where the page was opened from when it closes.
+    box.opener = document.activeElement;
+    box.showModal();
+  }
   setAddress(areaId);
   const today = new Date();
   const day = { year: today.getUTCFullYear(), month: today.getUTCMonth() + 1, day: today.getUTCDate() };
@@ -61,7 +65,7 @@ export async function openArea(areaId, areas) {
     const row = (report.areas || [])[0] || {};
     about.append(facts([['days_since_delivery', row.days_since_last_delivery === undefined
       ? t('never_delivered')
-      : `${row.days_since_last_delivery} (${formatDay(row.last_delivery)})`]]));
+      : `${formatNumber(row.days_since_last_delivery)} (${formatDay(row.last_delivery)})`]]));
     for (const change of changes) {
       history.append(element('li', [formatDay(change.effective_date) || '—', enumLabel(change.status),
         change.source?.citation, change.note].filter(Boolean).map(isolated).join(' · ')));
@@ -77,7 +81,10 @@ export function setUpAreaPage(areas, geojson) {
   boundaries = geojson;
   const box = dialog();
   box.querySelector('#area-close').addEventListener('click', () => box.close());
-  box.addEventListener('close', () => setAddress(''));
+  box.addEventListener('close', () => {
+    setAddress('');
+    if (box.opener?.isConnected && box.opener !== document.body) box.opener.focus();
+  });
   const fromAddress = new URLSearchParams(location.search).get('area');
   if (fromAddress) openArea(fromAddress, areas());
 }

@@ -14,6 +14,7 @@ const convoys = {
   recent: [],  // the step form's choices: the 50 most recently planned
   idempotencyKey: null,  // the convoy request being entered
   list: null,  // the list of convoy requests (views.js)
+  onChange: () => {},  // after each entry recorded
   agency: '',  // a partner's agency: its convoys only
 };
 
@@ -173,6 +174,7 @@ async function sendConvoy(form, requestId) {
   $('#step-form').convoy_id.value = convoy.id;
   renderLosses();
   loadConvoyList();
+  convoys.onChange();
   return t('submitted', convoy.id);
 }
 
@@ -270,13 +272,16 @@ async function sendStep(form, requestId) {
   renderLosses();
   showStepFields();
   loadConvoyList();
+  convoys.onChange();
   return t('stepped', updated.id, enumLabel(updated.status));
 }
 
 // The list of convoy requests the entries refresh.
 export function useConvoyList(list) { convoys.list = list; }
 
-export function setUpConvoyEntries() {
+// `onChange()` is called after each recorded entry.
+export function setUpConvoyEntries(onChange) {
+  convoys.onChange = onChange;
   $('#convoy-form').addEventListener('submit', submitConvoy);
   $('#convoy-form').addEventListener('input', () => {
     convoys.idempotencyKey = null;

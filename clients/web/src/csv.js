@@ -36,7 +36,8 @@ export function downloadCsv(name, rows) {
 export function rowsOfTable(table) {
   const rows = [];
   for (const tr of table.querySelectorAll('thead tr, tbody tr:not(.detail)')) {
-    rows.push([...tr.cells].map((cell) => cell.textContent.trim()));
+    // A cell may keep its bare value (a number without separators).
+    rows.push([...tr.cells].map((cell) => cell.dataset.value ?? cell.textContent.trim()));
   }
   return rows;
 }

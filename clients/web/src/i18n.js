@@ -83,6 +83,7 @@ const en = {
   withdrawn_by: (n) => `withdrawn (report ${n})`, withdrawal_of: (n) => `withdraws report ${n}`,
   record_step_for: 'Record a step for this convoy',
   correct_denial: 'Correct this denial', correction_reason: 'Why it is corrected', corrected: 'Corrected.',
+  correct_report: 'Correct this report',
   denial_id: 'Denial record', approved_on: 'Approved on', dispatched_on: 'Dispatched on',
   outcome_on: 'Outcome on', road_reports_title: 'Reports on a road, one by one', all_roads: 'Road',
   violation_records_title: 'Violations, record by record', include_superseded: 'Include superseded',
@@ -96,6 +97,7 @@ const en = {
   approval_step: 'Approval step (letter, governor, committee…)', step_name: 'Step name',
   losses_title: 'Removed or refused, per cargo line', line_of: (n, item) => `Line ${n}: ${item}`,
   bar_records: (month, label) => `Showing the denials of ${month} (${label}).`,
+  all_of_month: 'all of them: “other” has no filter of its own',
   month_records: 'Show the records', none_yet: 'Nothing recorded.',
   error_reason: {
     VERSION_CONFLICT: 'Someone changed this record meanwhile: reload it and try again.',
@@ -191,19 +193,26 @@ const ar = {
   withdrawn_by: (n) => `مسحوب (البلاغ ${n})`, withdrawal_of: (n) => `يسحب البلاغ ${n}`,
   record_step_for: 'سجّل خطوة لهذه القافلة',
   correct_denial: 'تصحيح حالة المنع هذه', correction_reason: 'سبب التصحيح', corrected: 'صُحّح.',
+  correct_report: 'تصحيح هذا البلاغ',
   denial_id: 'سجل حالة المنع', approved_on: 'تاريخ الموافقة', dispatched_on: 'تاريخ الإرسال',
   outcome_on: 'تاريخ النتيجة', road_reports_title: 'بلاغات طريق، واحداً واحداً', all_roads: 'الطريق',
   violation_records_title: 'الخروقات، سجلاً سجلاً', include_superseded: 'مع المستبدلة',
-  journal_entry: 'قيد السجل', state: 'الحالة', days_late: 'أيام التأخير',
+  journal_entry: 'قيد السجل', state: 'الوضع', days_late: 'أيام التأخير',
   area_page: 'المنطقة', close: 'إغلاق', status_history: 'تاريخ الحالة', pcode: 'الرمز المكاني',
   governorate: 'المحافظة', population: 'عدد السكان (كما ورد)', besieged_by: 'يحاصرها', area_convoys: 'طلبات القوافل لهذه المنطقة',
   area_denials: 'حالات المنع في هذه المنطقة', days_since_delivery: 'أيام منذ آخر تسليم',
   never_delivered: 'لا يوجد تسليم مسجَّل', open_area: (name) => `افتح صفحة \u2068${name}\u2069`,
   zoom_in: 'تكبير', zoom_out: 'تصغير', zoom_reset: 'البلد كله',
-  cluster: (n) => `${n} مناطق هنا؛ اختر للتكبير`,
+  // Arabic counts agree with their number: منطقتان، 3-10 مناطق، 11+ منطقة.
+  cluster: (n) => {
+    const form = new Intl.PluralRules('ar').select(n);
+    const noun = { two: 'منطقتان', few: `${n} مناطق`, many: `${n} منطقة`, other: `${n} منطقة` }[form] ?? `${n} منطقة`;
+    return `${noun} هنا؛ اختر للتكبير`;
+  },
   approval_step: 'خطوة موافقة (رسالة، محافظ، لجنة…)', step_name: 'اسم الخطوة',
   losses_title: 'ما أُزيل أو رُفض، لكل سطر حمولة', line_of: (n, item) => `السطر ${n}: \u2068${item}\u2069`,
   bar_records: (month, label) => `تُعرض حالات المنع في ${month} (\u2068${label}\u2069).`,
+  all_of_month: 'كلها: «أخرى» بلا مرشح خاص بها',
   month_records: 'اعرض السجلات', none_yet: 'لا شيء مسجَّل.',
   error_reason: {
     VERSION_CONFLICT: 'غيّر أحدهم هذا السجل في الأثناء: أعد تحميله وحاول مجدداً.',

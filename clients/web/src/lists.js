@@ -215,7 +215,10 @@ export class RecordList {
 
   exportShown() {
     const rows = [this.columns.map((c) => t(c.label))];
-    for (const record of this.shown()) rows.push(this.columns.map((c) => textOf(c.value(record))));
+    // Dates as ISO days and numbers bare, whatever the page shows.
+    for (const record of this.shown()) {
+      rows.push(this.columns.map((c) => (c.csv ? c.csv(record) : textOf(c.value(record)))));
+    }
     downloadCsv(`corridor-${this.name}.csv`, rows);
   }
 }

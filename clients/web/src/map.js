@@ -57,7 +57,9 @@ let drawn = null;  // what drawMap was last given
 
 // Markers keep their size on screen: their radius is divided by the zoom.
 const MARKER = 5;
-const CLUSTER_DISTANCE = 12;
+// Clusters grow with their count: 22 px apart keeps their circles from
+// covering each other's numbers.
+const CLUSTER_DISTANCE = 22;
 
 function setViewBox(svg) {
   const w = WIDTH / view.zoom, h = view.height / view.zoom;

@@ -4,13 +4,16 @@
 // denial or a road report recorded in error.
 import { call, errorText, listAll } from './api.js';
 import { enter, numberOrText, sendOnce } from './forms.js';
-import { enumLabel, formatDay, t } from './i18n.js';
+import { enumLabel, formatDay, formatNumber, t } from './i18n.js';
 import { RecordList, element, facts } from './lists.js';
 import { statusClass } from './map.js';
 
 // What the views need from the page: the signed-in role, an area's name,
 // and what to do after a withdrawal.
-const page = { role: '', areaLabel: (id) => id, afterChange: () => {}, onConvoyStep: null };
+const page = {
+  role: '', agency: '', areaLabel: (id) => id, afterChange: () => {}, onConvoyStep: null,
+  partyLabel: (id, text) => text,  // the registry's name of a party in the chosen language
+};
 
 export function configureViews(options) { Object.assign(page, options); }
 
@@ -18,6 +21,12 @@ function badge(status) {
   const span = element('span', enumLabel(status), `badge status-${statusClass(status)}`);
   span.dataset.status = status || '';
   return span;
+}
+
+// A Date message as "2016-09-03", for exports.
+function isoDay(date) {
+  if (!date?.year) return '';
+  return `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
 }
 
 function pageOf(method, request, field) {
@@ -120,8 +129,8 @@ async function convoyDetail(convoy, cell) {
   cell.append(facts([
     ['kind', enumLabel(convoy.kind)], ['mode', enumLabel(convoy.mode)], ['col_road', convoy.route_id],
     ['requested_on', formatDay(convoy.requested_on)], ['approved_on', formatDay(convoy.approved_on)],
-    ['beneficiaries_approved', convoy.beneficiaries_approved],
-    ['beneficiaries_reached', convoy.beneficiaries_reached],
+    ['beneficiaries_approved', formatNumber(convoy.beneficiaries_approved)],
+    ['beneficiaries_reached', formatNumber(convoy.beneficiaries_reached)],
     ['dispatched_on', formatDay(convoy.dispatched_date)], ['outcome_on', formatDay(convoy.outcome_date)],
     ['responsible_party', convoy.responsible_party], ['category', enumLabel(convoy.constraint_category)],
     ['reason', convoy.denial_reason], ['denial_id', convoy.denial_id], ['note', convoy.note],
@@ -136,7 +145,10 @@ async function convoyDetail(convoy, cell) {
   }
   const events = await listAll('ConvoyService/GetConvoyHistory', { convoy_id: convoy.id }, 'events');
   cell.append(element('h4', t('history')), list(events.map(eventLine)));
-  if (page.onConvoyStep && ['ROLE_COORDINATOR', 'ROLE_PARTNER'].includes(page.role)) {
+  // A partner records steps of its own agency's convoys only.
+  const own = page.role === 'ROLE_COORDINATOR'
+    || (page.role === 'ROLE_PARTNER' && convoy.agency.toLowerCase() === page.agency.toLowerCase());
+  if (page.onConvoyStep && own) {
     const step = element('button', t('record_step_for'));
     step.type = 'button';
     step.addEventListener('click', () => page.onConvoyStep(convoy));
@@ -152,7 +164,7 @@ export function convoyList(table) {
       { key: 'id', label: 'convoy', value: (c) => c.id },
       { key: 'agency', label: 'agency', value: (c) => c.agency },
       { key: 'area', label: 'col_area', value: (c) => page.areaLabel(c.area_id) },
-      { key: 'planned', label: 'planned_date', value: (c) => formatDay(c.planned_date),
+      { key: 'planned', label: 'planned_date', value: (c) => formatDay(c.planned_date), csv: (c) => isoDay(c.planned_date),
         sortValue: (c) => (c.planned_date?.year || 0) * 10000 + (c.planned_date?.month || 0) * 100
           + (c.planned_date?.day || 0) },
       { key: 'status', label: 'col_status', value: (c) => badge(c.status), sortValue: (c) => enumLabel(c.status) },
@@ -176,7 +188,9 @@ export function denialFactsOf(fields, base = {}) {
     area_id: fields.area_id.value,
     route_id: fields.route_id.value || undefined,
     checkpoint: fields.checkpoint.value.trim() || undefined,
-    occurred_at: `${fields.occurred_at.value}T00:00:00Z`,
+    // A time of day the form cannot show is kept when the day is unchanged.
+    occurred_at: base.occurred_at?.startsWith(fields.occurred_at.value) ? base.occurred_at
+      : `${fields.occurred_at.value}T00:00:00Z`,
     category: fields.category.value,
     people_affected: numberOrText(fields.people_affected.value),
     description: fields.description.value.trim(),
@@ -191,27 +205,21 @@ export function denialFactsOf(fields, base = {}) {
   return facts;
 }
 
-// The entry form, filled with the denial's facts, plus the reason: a new
-// revision with the corrected facts (the earlier ones stay in its history).
-function correctionForm(denial, list_) {
-  const form = document.querySelector('#denial-form').cloneNode(true);
+// A copy of an entry form (`template`, e.g. '#denial-form') under a
+// record, filled in by `fill(fields)`, plus the reason: a correction. The
+// service's field paths of the copy start with `prefix` (e.g. "report.").
+// `send(fields, reason, requestId)` makes the call; `list_` is reloaded.
+function correctionForm(template, titleKey, { fill, prefix = '', send, list_ }) {
+  const form = document.querySelector(template).cloneNode(true);
   form.removeAttribute('id');
   form.hidden = false;
   form.classList.add('correction');
   for (const note of form.querySelectorAll('.field-error')) note.remove();
-  form.querySelector('h3').textContent = t('correct_denial');
-  const f = denial.facts || {};
-  const fields = form.elements;
-  fields.party.value = f.party || '';
-  fields.area_id.value = f.area_id || '';
-  fields.route_id.value = f.route_id || '';
-  fields.checkpoint.value = f.checkpoint || '';
-  fields.occurred_at.value = (f.occurred_at || '').slice(0, 10);
-  fields.category.value = f.category || '';
-  fields.people_affected.value = f.people_affected ?? '';
-  fields.description.value = f.description || '';
-  fields.source.value = f.source?.citation || '';
-  fields.evidence_uri.value = f.evidence?.[0]?.uri || '';
+  form.querySelector('h3').textContent = t(titleKey);
+  for (const control of form.querySelectorAll('[name]')) {
+    control.dataset.field = prefix + (control.dataset.field || control.name);
+  }
+  fill(form.elements);
   const reason = element('label');
   const input = element('input');
   input.name = 'reason';
@@ -226,9 +234,7 @@ function correctionForm(denial, list_) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     await enter(form, box, async (requestId) => {
-      await call('DenialService/CorrectDenial', { denial_id: denial.id,
-        expected_revision: Number(denial.revision), facts: denialFactsOf(fields, f),
-        reason: input.value.trim(), request_id: requestId });
+      await send(form.elements, input.value.trim(), requestId);
       await list_.load(list_.fetchPage);
       list_.notify(t('corrected'));
       page.afterChange();
@@ -236,6 +242,38 @@ function correctionForm(denial, list_) {
     });
   });
   return form;
+}
+
+// A button under a record that opens its correction form in its place.
+function correctButton(titleKey, makeForm) {
+  const open = element('button', t(titleKey));
+  open.type = 'button';
+  open.addEventListener('click', () => open.replaceWith(makeForm()));
+  return open;
+}
+
+// The denial's entry form, filled with its facts: a new revision with the
+// corrected facts (the earlier ones stay in its history).
+function denialCorrection(denial, list_) {
+  const f = denial.facts || {};
+  return correctionForm('#denial-form', 'correct_denial', {
+    list_,
+    fill: (fields) => {
+      fields.party.value = f.party || '';
+      fields.area_id.value = f.area_id || '';
+      fields.route_id.value = f.route_id || '';
+      fields.checkpoint.value = f.checkpoint || '';
+      fields.occurred_at.value = (f.occurred_at || '').slice(0, 10);
+      fields.category.value = f.category || '';
+      fields.people_affected.value = f.people_affected ?? '';
+      fields.description.value = f.description || '';
+      fields.source.value = f.source?.citation || '';
+      fields.evidence_uri.value = f.evidence?.[0]?.uri || '';
+    },
+    send: (fields, reason, requestId) => call('DenialService/CorrectDenial', { denial_id: denial.id,
+      expected_revision: Number(denial.revision), facts: denialFactsOf(fields, f), reason,
+      request_id: requestId }),
+  });
 }
 
 async function denialDetail(denial, cell, list_) {
@@ -261,10 +299,7 @@ async function denialDetail(denial, cell, list_) {
     cell.append(actionForm(['confirm_denial', 'confirm_reason', 'confirmed'], correct({ confirm: true })));
   }
   cell.append(actionForm(['withdraw_denial', 'withdraw_reason', 'withdrew'], correct({ withdraw: true })));
-  const open = element('button', t('correct_denial'));
-  open.type = 'button';
-  open.addEventListener('click', () => open.replaceWith(correctionForm(denial, list_)));
-  cell.append(open);
+  cell.append(correctButton('correct_denial', () => denialCorrection(denial, list_)));
 }
 
 export function denialList(table) {
@@ -274,8 +309,8 @@ export function denialList(table) {
     columns: [
       { key: 'id', label: 'col_id', value: (d) => d.id },
       { key: 'when', label: 'when', value: (d) => formatDay(d.facts?.occurred_at),
-        sortValue: (d) => d.facts?.occurred_at || '' },
-      { key: 'party', label: 'party', value: (d) => d.facts?.party },
+        sortValue: (d) => d.facts?.occurred_at || '', csv: (d) => d.facts?.occurred_at || '' },
+      { key: 'party', label: 'party', value: (d) => page.partyLabel(d.facts?.party_id, d.facts?.party) },
       { key: 'area', label: 'col_area', value: (d) => page.areaLabel(d.facts?.area_id) },
       { key: 'category', label: 'category', value: (d) => enumLabel(d.facts?.category) },
       { key: 'people', label: 'col_people', value: (d) => d.facts?.people_affected ?? '', number: true },
@@ -308,6 +343,7 @@ async function reportDetail(report, cell, reports) {
   ]));
   const standing = !report.withdrawal && !Number(report.superseded_by);
   if (page.role === 'ROLE_COORDINATOR' && standing) {
+    cell.append(correctButton('correct_report', () => reportCorrection(report, reports)));
     cell.append(actionForm(['withdraw_report', 'withdraw_reason', 'withdrew'], async (reason, requestId) => {
       await call('RouteService/CorrectRouteReport',
         { position: Number(report.position), withdraw: true, reason, request_id: requestId });
@@ -317,6 +353,31 @@ async function reportDetail(report, cell, reports) {
   }
 }
 
+// The road-report form, filled with the report: a new report in its place,
+// the corrected one kept and marked superseded.
+function reportCorrection(report, reports) {
+  return correctionForm('#road-form', 'correct_report', {
+    list_: reports,
+    prefix: 'report.',
+    fill: (fields) => {
+      fields.route_id.value = report.route_id;
+      fields.route_id.disabled = true;  // a correction stays on its road
+      fields.status.value = report.status || '';
+      fields.observed_at.value = (report.observed_at || '').slice(0, 10);
+      fields.checkpoint.value = report.checkpoint || '';
+      fields.controlling_party.value = report.controlling_party || '';
+      fields.source.value = report.source?.citation || '';
+      fields.note.value = report.note || '';
+    },
+    send: (fields, reason, requestId) => call('RouteService/CorrectRouteReport', {
+      position: Number(report.position), reason, request_id: requestId,
+      report: { status: fields.status.value, observed_at: `${fields.observed_at.value}T00:00:00Z`,
+        checkpoint: fields.checkpoint.value.trim(), controlling_party: fields.controlling_party.value.trim(),
+        source: { citation: fields.source.value.trim() }, note: fields.note.value },
+    }),
+  });
+}
+
 export function roadReportList(table) {
   const reports = new RecordList(table, {
     name: 'road-reports',
@@ -324,7 +385,7 @@ export function roadReportList(table) {
     columns: [
       { key: 'position', label: 'position', value: (r) => r.position, number: true },
       { key: 'observed', label: 'col_observed', value: (r) => formatDay(r.observed_at),
-        sortValue: (r) => r.observed_at || '' },
+        sortValue: (r) => r.observed_at || '', csv: (r) => r.observed_at || '' },
       { key: 'status', label: 'col_status', value: (r) => (r.withdrawal ? '' : badge(r.status)),
         sortValue: (r) => enumLabel(r.status) },
       { key: 'checkpoint', label: 'checkpoint', value: (r) => r.checkpoint },
@@ -357,7 +418,8 @@ export function violationList(table) {
     name: 'violations',
     idOf: (v) => v.id,
     columns: [
-      { key: 'when', label: 'when', value: (v) => formatDay(v.occurred_at), sortValue: (v) => v.occurred_at || '' },
+      { key: 'when', label: 'when', value: (v) => formatDay(v.occurred_at), sortValue: (v) => v.occurred_at || '',
+        csv: (v) => v.occurred_at || '' },
       { key: 'term', label: 'term', value: (v) => v.term_id },
       { key: 'party', label: 'party', value: (v) => v.party },
       { key: 'state', label: 'state', value: (v) => enumLabel(v.state) },

@@ -508,6 +508,19 @@ try {
   assert.equal(withdrawal.correction_reason, 'filed by the test for the live view');
   assert.equal((await gateway('RouteService/GetRoute', { id: 'castello-road' })).body.status, 'ROUTE_STATUS_CLOSED',
     'the report before the withdrawn one stands again');
+  // ... and corrects one: a new report in its place, the old one kept.
+  await page.locator('#road-reports tr.record:has(.badge[data-status=ROUTE_STATUS_CLOSED]) button.link').first().click();
+  await page.click('#road-reports tr.detail button:has-text("Correct this report")');
+  const fix = '#road-reports tr.detail form.correction';
+  assert.equal(await page.inputValue(`${fix} input[name=observed_at]`), '2016-09-22');
+  await page.fill(`${fix} input[name=checkpoint]`, 'Castello roundabout');
+  await page.fill(`${fix} input[name=reason]`, 'the checkpoint was left out');
+  await page.click(`${fix} button[type=submit]`);
+  await page.waitForSelector('#roads-section .list-foot .message.ok:has-text("Corrected")');
+  const fixed = (await gateway('RouteService/GetRouteHistory', { route_id: 'castello-road' })).body.reports
+    .find((r) => r.correction_reason === 'the checkpoint was left out');
+  assert.equal(fixed.checkpoint, 'Castello roundabout');
+  assert.equal(fixed.status, 'ROUTE_STATUS_CLOSED');
 
   // --- a road report from the page, read back through the API.
   await page.selectOption('#road-form select[name=route_id]', 'ramouseh-road');
