@@ -117,12 +117,12 @@ absl::StatusOr<ScanRange> ResolveScan(const TableSchema& table, const ScanOption
   return range;
 }
 
-// The record an index entry names, read from the scan's snapshot.
 // Walks an index from `it`, reading the records its entries point to with
 // one MultiGet per batch rather than a Get each: a page over hashed ids
 // touches as many blocks as it has records, and MultiGet reads them
-// together. A batch is what the page still lacks; when the filters the
-// index does not cover reject some records, another batch follows.
+// together, from the scan's snapshot. A batch is what the page still
+// lacks; when the filters the index does not cover reject some records,
+// another batch follows.
 absl::StatusOr<std::string> ScanIndexPage(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* records,
                                           const TableSchema& table, const ScanOptions& options,
                                           uint64_t fingerprint, RangeIterator& it,
