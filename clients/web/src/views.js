@@ -87,8 +87,8 @@ function actionForm(words, send) {
   return form;
 }
 
-function list(items) {
-  const ol = element('ol', undefined, 'revisions');
+function list(items, className = 'revisions') {
+  const ol = element('ol', undefined, className);
   for (const text of items) ol.append(element('li', text));
   return ol;
 }
@@ -144,7 +144,7 @@ async function convoyDetail(convoy, cell) {
       + ` · ${enumLabel(s.outcome)}${s.answered_on ? ` ${formatDay(s.answered_on)}` : ''}`)));
   }
   const events = await listAll('ConvoyService/GetConvoyHistory', { convoy_id: convoy.id }, 'events');
-  cell.append(element('h4', t('history')), list(events.map(eventLine)));
+  cell.append(element('h4', t('history')), list(events.map(eventLine), 'revisions history'));
   // A partner records steps of its own agency's convoys only.
   const own = page.role === 'ROLE_COORDINATOR'
     || (page.role === 'ROLE_PARTNER' && convoy.agency.toLowerCase() === page.agency.toLowerCase());

@@ -407,7 +407,8 @@ try {
   // steps and its whole history.
   await page.waitForSelector(`#convoys tr[data-id="${id}"] td .badge[data-status=CONVOY_STATUS_PARTIALLY_DELIVERED]`);
   await page.click(`#convoys tr[data-id="${id}"] button.link`);
-  await page.waitForSelector('#convoys tr.detail .revisions li');
+  // The history comes last, after its own call.
+  await page.waitForSelector('#convoys tr.detail ol.history li');
   const convoyDetail = await page.textContent('#convoys tr.detail');
   assert.match(convoyDetail, /facilitation letter/);
   assert.match(convoyDetail, /insulin.*120/s);
