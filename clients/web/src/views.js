@@ -1,15 +1,17 @@
 // The record lists an analyst reads: convoys, denials, road reports and
 // violations, each paged, sortable, exportable, and opening a record's full
-// detail and history. A coordinator also finds there the withdrawal of a
-// denial or a road report recorded in error.
+// detail and history. From a record, a coordinator corrects or withdraws a
+// denial or a road report recorded in error, and confirms a denial a
+// partner reported; coordinators and partners open a convoy's next step.
 import { call, errorText, listAll } from './api.js';
 import { enter, numberOrText, sendOnce } from './forms.js';
 import { enumLabel, formatDay, formatNumber, t } from './i18n.js';
 import { RecordList, element, facts } from './lists.js';
 import { statusClass } from './map.js';
 
-// What the views need from the page: the signed-in role, an area's name,
-// and what to do after a withdrawal.
+// What the views need from the page: the signed-in role and agency, the
+// names of areas and parties, what to do after a correction, and how to
+// open the step form for a convoy.
 const page = {
   role: '', agency: '', areaLabel: (id) => id, afterChange: () => {}, onConvoyStep: null,
   partyLabel: (id, text) => text,  // the registry's name of a party in the chosen language
