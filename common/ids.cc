@@ -27,4 +27,8 @@ std::string DenialIdFor(absl::string_view idempotency_key) {
   return DerivedId("dn-", idempotency_key);
 }
 
+std::string IncidentIdFor(absl::string_view idempotency_key) {
+  return DerivedId("in-", idempotency_key);
+}
+
 }  // namespace corridor

@@ -27,6 +27,10 @@ bool SameAgency(absl::string_view a, absl::string_view b);
 // of SHA-256 over the key.
 std::string DenialIdFor(absl::string_view idempotency_key);
 
+// The id of the incident an idempotency key creates: "in-" and 16 hex
+// digits of SHA-256 over the key.
+std::string IncidentIdFor(absl::string_view idempotency_key);
+
 }  // namespace corridor
 
 #endif  // CORRIDOR_COMMON_IDS_H_

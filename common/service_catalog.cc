@@ -6,6 +6,7 @@
 #include "corridor/v1/auth.grpc.pb.h"
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
+#include "corridor/v1/incidents.grpc.pb.h"
 #include "corridor/v1/operations.grpc.pb.h"
 #include "corridor/v1/parties.grpc.pb.h"
 #include "corridor/v1/routes.grpc.pb.h"
@@ -50,6 +51,9 @@ const std::vector<ServiceEntry>& ServiceCatalog() {
              kDashboard)}},
       {"denials",
        {Grpc(v1::DenialService::service_full_name(), v1::ListDenialsRequest::descriptor(),
+             kDashboard)}},
+      {"incidents",
+       {Grpc(v1::IncidentService::service_full_name(), v1::ListIncidentsRequest::descriptor(),
              kDashboard)}},
       {"agreements",
        {Grpc(v1::AgreementService::service_full_name(), v1::Agreement::descriptor(), kDashboard)}},

@@ -77,7 +77,7 @@ cat <<BANNER
 
     gRPC endpoint     $ADDRESS   (health and reflection included)
     services          corridor.v1.TokenService, AreaService, PartyService, RouteService,
-                      ConvoyService, DenialService, AgreementService, AuditService,
+                      ConvoyService, DenialService, IncidentService, AgreementService, AuditService,
                       OperationsService
     metrics           http://$METRICS_LISTEN/metrics   (Prometheus text format)
     data              $DATA_DIR/<service>   (one RocksDB each)

@@ -29,7 +29,7 @@ wait_for() {
 wait_for "$WORK/primary.addr" corridord
 PRIMARY=$(cat "$WORK/primary.addr")
 ctl() { CORRIDOR_TOKEN_FILE="$WORK/primary/credentials/admin.token" "$BIN"/corridorctl --server="$PRIMARY" "$@"; }
-for service in areas routes convoys denials agreements; do
+for service in areas routes convoys denials incidents agreements; do
   ctl audit key --service=$service
 done >"$WORK/log_keys.txt"
 ctl admin token create --role=oversight --name=mirror >"$WORK/oversight.token" 2>/dev/null

@@ -11,6 +11,7 @@
 #include "clients/corridorctl/convoys_commands.h"
 #include "clients/corridorctl/denials_commands.h"
 #include "clients/corridorctl/exchange_commands.h"
+#include "clients/corridorctl/incidents_commands.h"
 #include "clients/corridorctl/operations_commands.h"
 #include "clients/corridorctl/parties_commands.h"
 #include "clients/corridorctl/routes_commands.h"
@@ -118,6 +119,28 @@ Commands:
                   (newest first; a bare --until date includes that day)
   denials stats   --by=party|category|area|month --from=YYYY-MM [--to=YYYY-MM]
                   [--party=P] [--area=ID] [--category=C]
+
+  incidents record --type=T --at=YYYY-MM|YYYY-MM-DD|RFC3339 --description=TEXT
+                  --sources="CITATION [killed=N] [injured=N]; CITATION ..."
+                  [--area=ID] [--route=ID] [--checkpoint=NAME] [--lat=D --lon=D --place=NAME]
+                  (where: at least one of --area, --route, --lat/--lon)
+                  [--weapons=barrel_bomb,cluster_munition,incendiary,chemical,landmine,sea_mine,
+                  unguided_air_dropped_bomb,artillery,rocket,other] [--populated=yes|no|unknown]
+                  [--killed=N --injured=N, and per group: --civilians-killed=N,
+                  --children-killed=N, --aid-workers-killed=N, --medical-workers-killed=N (and
+                  -injured)] (leave out what is not known; each source keeps its own figures)
+                  [--party=P --confidence=low|medium|high --basis=TEXT] [--convoy=ID]
+                  [--evidence=URL|SHA256,...] [--key=IDEMPOTENCY-KEY]
+                  types: air_strike shelling ground_attack sniper landmine_or_ied chemical
+                  attack_on_convoy attack_on_medical_facility attack_on_aid_workers other
+  incidents correct ID --reason=TEXT [any record flag: only those given change]
+  incidents withdraw ID --reason=TEXT            (recorded in error: no longer listed, counted
+                                                 or judged against agreements)
+  incidents get   ID
+  incidents history ID
+  incidents list  [--party=P] [--area=ID] [--type=T] [--weapon=W] [--convoy=ID]
+                  [--since=DATE|TIME] [--until=DATE|TIME] [--limit=N]
+  incidents stats --by=party|type|weapon|area|month --from=YYYY-MM [--to=YYYY-MM] [--party=P]
 
   export denials|convoys|areas [--format=csv|hxl|geojson|json] [--out=FILE] [the list filters]
                   (HXL adds the hashtag row HDX tools read; GeoJSON places rows at their
@@ -308,6 +331,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (words[0] == "witness") return RunWitnessCommand(session, flags, verb, rest);
   if (words[0] == "convoys") return RunConvoysCommand(session, flags, verb, rest);
   if (words[0] == "denials") return RunDenialsCommand(session, flags, verb, rest);
+  if (words[0] == "incidents") return RunIncidentsCommand(session, flags, verb, rest);
   if (words[0] == "export") return RunExportCommand(session, flags, verb, rest);
   if (words[0] == "import") return RunImportCommand(session, flags, verb, rest);
   if (words[0] == "report") return RunReportCommand(session, flags, verb, rest);

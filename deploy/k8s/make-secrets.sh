@@ -20,7 +20,7 @@ case "${1:-}" in
     dir=$(mktemp -d)
     trap 'rm -rf "$dir"' EXIT
     names="DNS:localhost,IP:127.0.0.1"
-    for s in auth areas routes convoys denials agreements web; do
+    for s in auth areas routes convoys denials incidents agreements web; do
       names="$names,DNS:corridor-$s,DNS:corridor-$s.$NS.svc,DNS:corridor-$s.$NS.svc.cluster.local"
     done
     openssl req -x509 -newkey rsa:3072 -nodes -days 825 -subj "/CN=Corridor CA" \

@@ -25,6 +25,7 @@
 #include "services/common/module.h"
 #include "services/convoys/convoys_module.h"
 #include "services/denials/denials_module.h"
+#include "services/incidents/incidents_module.h"
 #include "services/operations/operations_service.h"
 #include "services/routes/routes_module.h"
 #include "storage/backup.h"
@@ -41,6 +42,7 @@ const absl::flat_hash_map<std::string, ServiceOpener>& Openers() {
       {"routes", routes::OpenRoutesModule},
       {"convoys", convoys::OpenConvoysModule},
       {"denials", denials::OpenDenialsModule},
+      {"incidents", incidents::OpenIncidentsModule},
       {"agreements", agreements::OpenAgreementsModule},
   };
   return *openers;

@@ -53,6 +53,66 @@ void ConvoyStore::RelayDenial(Step step, const v1::Convoy& before, const v1::Con
   mutation->Enqueue(kDenialCorrectionsOutbox, correction.SerializeAsString());
 }
 
+void ConvoyStore::RelayIncident(Step step, const v1::ConvoyEvent& event, v1::Convoy* after,
+                                storage::Mutation* mutation) {
+  const bool attacked = after->status() == v1::CONVOY_STATUS_ATTACKED;
+  if (step == Step::kTransition && attacked) {
+    const v1::RecordIncidentRequest incident = IncidentFor(*after, event);
+    after->set_incident_id(IncidentIdFor(incident.idempotency_key()));
+    mutation->Enqueue(kIncidentsOutbox, incident.SerializeAsString());
+    return;
+  }
+  if (step != Step::kCorrection || attacked || after->incident_id().empty()) return;
+  v1::CorrectIncidentRequest withdrawal;
+  withdrawal.set_incident_id(after->incident_id());
+  withdrawal.set_withdraw(true);
+  withdrawal.set_reason(absl::StrCat("Convoy ", after->id(),
+                                     " was corrected and is no longer recorded as attacked "
+                                     "(history entry ",
+                                     event.sequence(), "): ", event.reason()));
+  after->clear_incident_id();
+  mutation->Enqueue(kIncidentCorrectionsOutbox, withdrawal.SerializeAsString());
+}
+
+v1::RecordIncidentRequest ConvoyStore::IncidentFor(const v1::Convoy& convoy,
+                                                   const v1::ConvoyEvent& event) {
+  v1::RecordIncidentRequest request;
+  request.set_idempotency_key(absl::StrCat("convoys/", convoy.id(), "/", event.sequence()));
+  *request.mutable_reported_by() = event.recorded_by();
+  v1::IncidentFacts* facts = request.mutable_facts();
+  const absl::Time day = absl::FromCivil(CivilDayOf(event.occurred_on()), absl::UTCTimeZone());
+  *facts->mutable_occurred_at() = TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(day));
+  facts->set_precision(v1::TIME_PRECISION_DAY);
+  facts->set_area_id(convoy.area_id());
+  facts->set_route_id(convoy.route_id());
+  facts->set_convoy_id(convoy.id());
+  facts->set_type(v1::INCIDENT_TYPE_ATTACK_ON_CONVOY);
+  // Weapons, casualties and whether the area is populated are not in a
+  // convoy's outcome: left unknown for a coordinator to correct, never
+  // guessed.
+  if (!event.responsible_party().empty()) {
+    facts->set_party(event.responsible_party());
+    // One coordinator's word on the convoy's step: an allegation until a
+    // correction says on what better basis it stands.
+    facts->set_attribution_confidence(v1::ATTRIBUTION_CONFIDENCE_LOW);
+    facts->set_attribution_basis(absl::StrCat("Named as responsible on convoy ", convoy.id(),
+                                              "'s ATTACKED outcome by ", event.recorded_by().name(),
+                                              "; not yet corroborated"));
+  }
+  std::string description = absl::StrCat("Convoy ", convoy.id(), " of ", convoy.agency(), " to ",
+                                         convoy.area_id(), " was attacked");
+  if (!event.reason().empty()) absl::StrAppend(&description, ": ", event.reason());
+  if (!event.note().empty()) absl::StrAppend(&description, ". Note: ", event.note());
+  facts->set_description(description);
+  v1::Source* source = facts->add_sources()->mutable_source();
+  *source = event.source();
+  if (source->citation().empty()) {
+    source->set_citation(absl::StrCat("Corridor convoys service, convoy ", convoy.id(), " event ",
+                                      event.sequence()));
+  }
+  return request;
+}
+
 v1::ConvoyEvent ConvoyStore::FactsEvent(const v1::Convoy& convoy,
                                         const v1::ConvoyEvent& correction) {
   v1::ConvoyEvent facts = correction;

@@ -227,6 +227,7 @@ absl::StatusOr<v1::ConvoyEvent> ConvoyStore::Advance(const storage::Origin& orig
   *convoy->mutable_meta()->mutable_updated_at() = now;
   *convoy->mutable_meta()->mutable_updated_by() = origin.principal;
   RelayDenial(change.step, before, event, convoy, mutation);
+  RelayIncident(change.step, event, convoy, mutation);
   return event;
 }
 

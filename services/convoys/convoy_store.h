@@ -15,6 +15,7 @@
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/convoys.pb.h"
 #include "corridor/v1/denials.pb.h"
+#include "corridor/v1/incidents.pb.h"
 #include "services/common/stored_parties.h"
 #include "services/convoys/access_report.h"
 #include "storage/store.h"
@@ -28,6 +29,13 @@ namespace corridor::convoys {
 inline constexpr char kDenialsOutbox[] = "denials";
 // Corrections and withdrawals of relayed denials (CorrectDenial).
 inline constexpr char kDenialCorrectionsOutbox[] = "denial_corrections";
+// The outbox that carries attacks to the incidents service: an outcome of
+// ATTACKED enqueues one v1::RecordIncidentRequest (key
+// "convoys/<convoy id>/<event sequence>").
+inline constexpr char kIncidentsOutbox[] = "incidents";
+// A correction that makes the convoy no longer attacked enqueues one
+// v1::CorrectIncidentRequest withdrawing its incident.
+inline constexpr char kIncidentCorrectionsOutbox[] = "incident_corrections";
 
 // The registry's id of each party text a request names (text -> id), as
 // the service resolved them (services/common/references.h). A convoy keeps
@@ -163,6 +171,14 @@ class ConvoyStore {
   // withdrawn. Keeps `after`'s denial_id.
   static void RelayDenial(Step step, const v1::Convoy& before, const v1::ConvoyEvent& event,
                           v1::Convoy* after, storage::Mutation* mutation);
+  // What the incidents service must hear of a change: a new incident when
+  // the convoy becomes attacked; its withdrawal when a correction makes it
+  // no longer attacked. Keeps `after`'s incident_id.
+  static void RelayIncident(Step step, const v1::ConvoyEvent& event, v1::Convoy* after,
+                            storage::Mutation* mutation);
+  // The incident an attack on the convoy relays, as `event` recorded it.
+  static v1::RecordIncidentRequest IncidentFor(const v1::Convoy& convoy,
+                                               const v1::ConvoyEvent& event);
   // The event a corrected convoy's denial is told from.
   static v1::ConvoyEvent FactsEvent(const v1::Convoy& convoy, const v1::ConvoyEvent& correction);
   // The id of the denial relayed for the convoy's current status, if any.

@@ -1,7 +1,9 @@
 #include "services/convoys/convoys_module.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "corridor/v1/denials.grpc.pb.h"
+#include "corridor/v1/incidents.grpc.pb.h"
 #include "services/common/outbox_relay.h"
 #include "services/common/references.h"
 #include "services/common/stored_parties.h"
@@ -15,25 +17,28 @@ namespace {
 // How long a call to the areas or routes service may take before the
 // caller's request fails with UNAVAILABLE.
 constexpr absl::Duration kReferenceTimeout = absl::Seconds(3);
-// How long the relay waits for the denials service to record one denial.
+// How long the relay waits for the denials or incidents service to take
+// one message.
 constexpr absl::Duration kDeliveryTimeout = absl::Seconds(5);
 
-// Sends one queued request to the denials service: calls `method`
-// (RecordDenial or CorrectDenial) with the `message` parsed as a `Request`.
-template <typename Request, typename Method>
-absl::Status Deliver(const ServiceDirectory& peers, absl::string_view message, Method method) {
+// Sends one queued request to `service` (denials or incidents): calls
+// `method` of its `Service` stub with the `message` parsed as a `Request`.
+template <typename Service, typename Request, typename Response, typename Method>
+absl::Status Deliver(const ServiceDirectory& peers, const char* service, absl::string_view message,
+                     Method method) {
   Request request;
   if (!request.ParseFromString(std::string(message))) {
-    return absl::DataLossError("a queued message for the denials service could not be parsed");
+    return absl::DataLossError(
+        absl::StrCat("a queued message for the ", service, " service could not be parsed"));
   }
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers.ChannelTo("denials");
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers.ChannelTo(service);
   if (!channel.ok()) return channel.status();
-  auto stub = v1::DenialService::NewStub(*channel);
+  auto stub = Service::NewStub(*channel);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + kDeliveryTimeout));
   peers.AttachCredentials(&context);
-  v1::Denial denial;
-  return FromGrpc(((*stub).*method)(&context, request, &denial));
+  Response response;
+  return FromGrpc(((*stub).*method)(&context, request, &response));
 }
 
 // The denials service refused the message itself: sending it again cannot
@@ -66,8 +71,8 @@ class ConvoysModule final : public ServiceModule {
         relay_(
             storage_.store.get(), kDenialsOutbox,
             [peers](uint64_t, absl::string_view message) {
-              return Deliver<v1::RecordDenialRequest>(*peers, message,
-                                                      &v1::DenialService::Stub::RecordDenial);
+              return Deliver<v1::DenialService, v1::RecordDenialRequest, v1::Denial>(
+                  *peers, "denials", message, &v1::DenialService::Stub::RecordDenial);
             },
             IsRefusal, relay_options),
         // A correction that overtakes its denial gets NOT_FOUND, which is
@@ -75,8 +80,23 @@ class ConvoysModule final : public ServiceModule {
         corrections_relay_(
             storage_.store.get(), kDenialCorrectionsOutbox,
             [peers](uint64_t, absl::string_view message) {
-              return Deliver<v1::CorrectDenialRequest>(*peers, message,
-                                                       &v1::DenialService::Stub::CorrectDenial);
+              return Deliver<v1::DenialService, v1::CorrectDenialRequest, v1::Denial>(
+                  *peers, "denials", message, &v1::DenialService::Stub::CorrectDenial);
+            },
+            IsRefusal, relay_options),
+        incidents_relay_(
+            storage_.store.get(), kIncidentsOutbox,
+            [peers](uint64_t, absl::string_view message) {
+              return Deliver<v1::IncidentService, v1::RecordIncidentRequest, v1::Incident>(
+                  *peers, "incidents", message, &v1::IncidentService::Stub::RecordIncident);
+            },
+            IsRefusal, relay_options),
+        // A withdrawal that overtakes its incident gets NOT_FOUND: retried.
+        incident_corrections_relay_(
+            storage_.store.get(), kIncidentCorrectionsOutbox,
+            [peers](uint64_t, absl::string_view message) {
+              return Deliver<v1::IncidentService, v1::CorrectIncidentRequest, v1::Incident>(
+                  *peers, "incidents", message, &v1::IncidentService::Stub::CorrectIncident);
             },
             IsRefusal, relay_options) {}
 
@@ -87,11 +107,15 @@ class ConvoysModule final : public ServiceModule {
   void Start() override {
     relay_.Start();
     corrections_relay_.Start();
+    incidents_relay_.Start();
+    incident_corrections_relay_.Start();
     stored_parties_.Start();
   }
   void BeginShutdown() override {
     relay_.Stop();
     corrections_relay_.Stop();
+    incidents_relay_.Stop();
+    incident_corrections_relay_.Stop();
   }
 
  private:
@@ -103,6 +127,8 @@ class ConvoysModule final : public ServiceModule {
   // Declared last: stopped before the store closes.
   OutboxRelay relay_;
   OutboxRelay corrections_relay_;
+  OutboxRelay incidents_relay_;
+  OutboxRelay incident_corrections_relay_;
 };
 
 }  // namespace

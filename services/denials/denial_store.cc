@@ -11,6 +11,7 @@
 #include "common/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/record_checks.h"
 #include "services/denials/denial_tables.h"
 #include "services/denials/denial_validation.h"
 #include "storage/key_codec.h"
@@ -96,8 +97,8 @@ StatsRange RangeOf(const v1::DenialStatsRequest& request) {
                        .Release();
   }
   // Months are yyyymm, so "to + 1" is past the last month even in December.
-  range.start = KeyWriter().Uint32(MonthNumber(request.from())).Release();
-  range.end = KeyWriter().Uint32(MonthNumber(request.to()) + 1).Release();
+  range.start = KeyWriter().Uint32(corridor::MonthNumber(request.from())).Release();
+  range.end = KeyWriter().Uint32(corridor::MonthNumber(request.to()) + 1).Release();
   return range;
 }
 

@@ -5,78 +5,20 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/validation.h"
-#include "google/protobuf/util/time_util.h"
+#include "services/common/record_checks.h"
 
 namespace corridor::denials {
 namespace {
 
-using google::protobuf::util::TimeUtil;
-
 constexpr size_t kMaxNameBytes = 200;
 constexpr size_t kMaxTextBytes = 4000;
-constexpr size_t kMaxUriBytes = 2000;
 constexpr size_t kMaxKeyBytes = 128;
 constexpr int64_t kMaxPeople = 100'000'000;
 
-// Timestamps from 1900 to 9999, like dates elsewhere.
-constexpr int64_t kMinSeconds = -2208988800;   // 1900-01-01T00:00:00Z
-constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
-
-absl::Status CheckTimestamp(absl::string_view field, const google::protobuf::Timestamp& t) {
-  if (t.seconds() < kMinSeconds || t.seconds() > kMaxSeconds || t.nanos() < 0 ||
-      t.nanos() > 999'999'999) {
-    return InvalidField(field, "is not a time between 1900 and 9999");
-  }
-  return absl::OkStatus();
-}
-
-bool IsHex(absl::string_view text) {
-  for (char c : text) {
-    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-absl::Status CheckEvidence(absl::string_view field, const v1::Evidence& evidence) {
-  if (evidence.uri().empty() && evidence.sha256().empty()) {
-    return InvalidField(field, "needs a uri or a sha256 (or both)");
-  }
-  if (!evidence.uri().empty()) {
-    const std::string uri_field = absl::StrCat(field, ".uri");
-    CORRIDOR_RETURN_IF_ERROR(CheckText(uri_field, evidence.uri(), kMaxUriBytes, false));
-    if (!absl::StartsWith(evidence.uri(), "https://") &&
-        !absl::StartsWith(evidence.uri(), "http://")) {
-      return InvalidField(uri_field, "must be an http:// or https:// URL");
-    }
-  }
-  if (!evidence.sha256().empty() && (evidence.sha256().size() != 64 || !IsHex(evidence.sha256()))) {
-    return InvalidField(absl::StrCat(field, ".sha256"),
-                        "must be 64 hex digits (a file's SHA-256, e.g. from sha256sum)");
-  }
-  return CheckText(absl::StrCat(field, ".note"), evidence.note(), kMaxTextBytes, false);
-}
-
-absl::Status CheckMonth(absl::string_view field, const v1::YearMonth& month, bool present) {
-  if (!present) return InvalidField(field, "is required (year and month)");
-  if (month.year() < 1900 || month.year() > 9999 || month.month() < 1 || month.month() > 12) {
-    return InvalidField(field, absl::StrCat(month.year(), "-", month.month(),
-                                            " is not a month (year 1900-9999, month 1-12)"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
-uint32_t MonthNumber(const v1::YearMonth& month) {
-  return static_cast<uint32_t>(month.year() * 100 + month.month());
-}
-
 absl::Status ValidateDenialId(absl::string_view field, absl::string_view id) {
-  if (id.empty()) return InvalidField(field, "is required");
-  if (id.size() != 19 || !absl::StartsWith(id, "dn-") || !IsHex(id.substr(3))) {
-    return InvalidField(field, "is not a denial id (\"dn-\" and 16 hex digits)");
-  }
-  return absl::OkStatus();
+  return CheckRecordId(field, id, "dn-", "a denial id");
 }
 
 absl::Status ValidateFacts(absl::string_view field, const v1::DenialFacts& facts, absl::Time now) {
@@ -89,13 +31,8 @@ absl::Status ValidateFacts(absl::string_view field, const v1::DenialFacts& facts
   CORRIDOR_RETURN_IF_ERROR(CheckId(name("route_id"), facts.route_id(), false));
   CORRIDOR_RETURN_IF_ERROR(CheckText(name("checkpoint"), facts.checkpoint(), kMaxNameBytes, false));
   CORRIDOR_RETURN_IF_ERROR(CheckId(name("convoy_id"), facts.convoy_id(), false));
-  if (!facts.has_occurred_at()) return InvalidField(name("occurred_at"), "is required");
-  CORRIDOR_RETURN_IF_ERROR(CheckTimestamp(name("occurred_at"), facts.occurred_at()));
-  if (absl::FromUnixSeconds(facts.occurred_at().seconds()) > now + absl::Hours(24)) {
-    return InvalidField(name("occurred_at"),
-                        absl::StrCat(TimeUtil::ToString(facts.occurred_at()),
-                                     " lies in the future; record what has happened"));
-  }
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckOccurredAt(name("occurred_at"), facts.has_occurred_at(), facts.occurred_at(), now));
   CORRIDOR_RETURN_IF_ERROR(CheckAccessCategory(name("category"), facts.category()));
   CORRIDOR_RETURN_IF_ERROR(
       CheckText(name("description"), facts.description(), kMaxTextBytes, true));
@@ -148,24 +85,12 @@ absl::Status ValidateList(const v1::ListDenialsRequest& request) {
   if (request.category() != v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED) {
     CORRIDOR_RETURN_IF_ERROR(CheckAccessCategory("category", request.category()));
   }
-  if (request.has_since()) CORRIDOR_RETURN_IF_ERROR(CheckTimestamp("since", request.since()));
-  if (request.has_until()) CORRIDOR_RETURN_IF_ERROR(CheckTimestamp("until", request.until()));
-  if (request.has_since() && request.has_until() && !(request.since() < request.until())) {
-    return InvalidField("until", "must be after since");
-  }
-  return absl::OkStatus();
+  return CheckPeriod(request.has_since(), request.since(), request.has_until(), request.until());
 }
 
 absl::Status ValidateStats(const v1::DenialStatsRequest& request) {
-  CORRIDOR_RETURN_IF_ERROR(CheckMonth("from", request.from(), request.has_from()));
-  CORRIDOR_RETURN_IF_ERROR(CheckMonth("to", request.to(), request.has_to()));
-  const int from = request.from().year() * 12 + request.from().month();
-  const int to = request.to().year() * 12 + request.to().month();
-  if (to < from) return InvalidField("to", "is before from");
-  if (to - from >= kMaxStatsMonths) {
-    return InvalidField("to", absl::StrCat("the period spans more than ", kMaxStatsMonths,
-                                           " months; ask for a shorter one"));
-  }
+  CORRIDOR_RETURN_IF_ERROR(CheckMonthRange(request.has_from(), request.from(), request.has_to(),
+                                           request.to(), kMaxStatsMonths));
   if (request.group_by() == v1::STATS_DIMENSION_UNSPECIFIED ||
       !v1::StatsDimension_IsValid(request.group_by())) {
     return InvalidField("group_by", "is required: PARTY, CATEGORY, AREA or MONTH");

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/validation.h"
 #include "corridor/v1/denials.pb.h"
 
 namespace corridor::denials {
@@ -22,9 +23,6 @@ absl::Status ValidateRecord(const v1::RecordDenialRequest& request, absl::Time n
 absl::Status ValidateCorrect(const v1::CorrectDenialRequest& request, absl::Time now);
 absl::Status ValidateList(const v1::ListDenialsRequest& request);
 absl::Status ValidateStats(const v1::DenialStatsRequest& request);
-
-// Months as year * 100 + month.
-uint32_t MonthNumber(const v1::YearMonth& month);
 
 }  // namespace corridor::denials
 

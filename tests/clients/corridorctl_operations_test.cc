@@ -149,7 +149,7 @@ TEST_F(OperationsTest, AnOnlineBackupRestoresIntoAFreshFolderWithTheSameRecordsA
     ASSERT_TRUE(absl::SimpleAtoi(words[1], &backed_up[std::string(absl::StripSuffix(words[0], ":"))]))
         << line;
   }
-  ASSERT_EQ(backed_up.size(), 6u) << backup.out;  // every service corridord hosts
+  ASSERT_EQ(backed_up.size(), 7u) << backup.out;  // every service corridord hosts
 
   const std::string after = SubmitConvoy(*server, "after");
   CommandResult original_convoy = As("oversight", *server, {"--output=json", "convoys", "get", before});

@@ -9,8 +9,8 @@ import grpc
 
 from corridor.v1 import (agreements_pb2_grpc, areas_pb2_grpc, audit_pb2, audit_pb2_grpc,
                          auth_pb2_grpc, convoys_pb2_grpc, denials_pb2_grpc, echo_pb2_grpc,
-                         operations_pb2_grpc, parties_pb2_grpc, routes_pb2_grpc,
-                         witness_pb2_grpc)
+                         incidents_pb2_grpc, operations_pb2_grpc, parties_pb2_grpc,
+                         routes_pb2_grpc, witness_pb2_grpc)
 from corridor_partner.health import health_pb2_grpc
 from corridor_partner.reflection import reflection_pb2_grpc
 from corridor_partner.rpc import error_details_pb2, status_pb2
@@ -103,6 +103,7 @@ class Client:
         self.convoys = convoys_pb2_grpc.ConvoyServiceStub(self.channel)
         self.denials = denials_pb2_grpc.DenialServiceStub(self.channel)
         self.echo = echo_pb2_grpc.EchoServiceStub(self.channel)
+        self.incidents = incidents_pb2_grpc.IncidentServiceStub(self.channel)
         self.operations = operations_pb2_grpc.OperationsServiceStub(self.channel)
         self.parties = parties_pb2_grpc.PartyServiceStub(self.channel)
         self.routes = routes_pb2_grpc.RouteServiceStub(self.channel)

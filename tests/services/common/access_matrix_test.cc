@@ -29,6 +29,7 @@
 #include "corridor/v1/auth.grpc.pb.h"
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
+#include "corridor/v1/incidents.grpc.pb.h"
 #include "corridor/v1/operations.grpc.pb.h"
 #include "corridor/v1/parties.grpc.pb.h"
 #include "corridor/v1/routes.grpc.pb.h"
@@ -166,6 +167,22 @@ const Row kMatrix[] = {
      R"(from { year: 2016 month: 1 } to { year: 2016 month: 12 } group_by: STATS_DIMENSION_PARTY)",
      kReaders},
 
+    {"IncidentService/RecordIncident",
+     R"(facts { occurred_at { seconds: 1473379200 } precision: TIME_PRECISION_DAY
+               area_id: "EG-DUMA" type: INCIDENT_TYPE_SHELLING description: "shelled"
+               sources { source { citation: "matrix" } } }
+        idempotency_key: "$KEY")",
+     "CS"},
+    {"IncidentService/CorrectIncident",
+     R"(incident_id: "$INCIDENT" reason: "recorded in error" withdraw: true)", "CS"},
+    {"IncidentService/GetIncident", R"(id: "$INCIDENT")", kReaders},
+    {"IncidentService/ListIncidents", "", kReaders},
+    {"IncidentService/GetIncidentHistory", R"(incident_id: "$INCIDENT")", kReaders},
+    {"IncidentService/IncidentStats",
+     R"(from { year: 2016 month: 1 } to { year: 2016 month: 12 }
+        group_by: INCIDENT_STATS_DIMENSION_WEAPON)",
+     kReaders},
+
     {"AuditService/GetTreeHead", R"(service: "areas")", kReaders},
     {"AuditService/GetCheckpoint", R"(service: "areas")", kReaders},
     {"AuditService/AddCosignature", R"(service: "areas" cosigned_note: "$COSIGNED")", kReaders},
@@ -203,12 +220,16 @@ const Row kMatrix[] = {
 // The .proto files of every service; referring to their messages links
 // their descriptors into this binary.
 std::vector<const google::protobuf::FileDescriptor*> ServiceFiles() {
-  return {
-      v1::ListAreasRequest::descriptor()->file(),    v1::ListRoutesRequest::descriptor()->file(),
-      v1::ListConvoysRequest::descriptor()->file(),  v1::ListDenialsRequest::descriptor()->file(),
-      v1::GetTreeHeadRequest::descriptor()->file(),  v1::ListTokensRequest::descriptor()->file(),
-      v1::CreateBackupRequest::descriptor()->file(), v1::Agreement::descriptor()->file(),
-      v1::ListPartiesRequest::descriptor()->file()};
+  return {v1::ListAreasRequest::descriptor()->file(),
+          v1::ListRoutesRequest::descriptor()->file(),
+          v1::ListConvoysRequest::descriptor()->file(),
+          v1::ListDenialsRequest::descriptor()->file(),
+          v1::GetTreeHeadRequest::descriptor()->file(),
+          v1::ListTokensRequest::descriptor()->file(),
+          v1::CreateBackupRequest::descriptor()->file(),
+          v1::Agreement::descriptor()->file(),
+          v1::ListPartiesRequest::descriptor()->file(),
+          v1::ListIncidentsRequest::descriptor()->file()};
 }
 
 // The request text of `method`'s row.
@@ -367,6 +388,13 @@ class AccessMatrixTest : public ::testing::Test {
           absl::StrReplaceAll(RequestOf("DenialService/RecordDenial"), {{"$KEY", NextKey()}}),
           Coordinator());
       return denial == nullptr ? "" : Field(*denial, "id");
+    });
+    fill("$INCIDENT", [] {
+      std::unique_ptr<Message> incident = CallOk(
+          "IncidentService/RecordIncident",
+          absl::StrReplaceAll(RequestOf("IncidentService/RecordIncident"), {{"$KEY", NextKey()}}),
+          Coordinator());
+      return incident == nullptr ? "" : Field(*incident, "id");
     });
     fill("$REPORT", [] {
       std::unique_ptr<Message> filed =

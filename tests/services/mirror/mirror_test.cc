@@ -30,7 +30,8 @@ using ::corridor::testing::RunCorridorctl;
 using ::corridor::testing::ServerProcess;
 using ::testing::HasSubstr;
 
-const std::vector<std::string> kServices = {"areas", "routes", "convoys", "denials", "agreements"};
+const std::vector<std::string> kServices = {"areas",   "routes",    "convoys",
+                                            "denials", "incidents", "agreements"};
 
 class MirrorTest : public ::testing::Test {
  protected:

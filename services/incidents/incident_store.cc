@@ -1,0 +1,339 @@
+#include "services/incidents/incident_store.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/ids.h"
+#include "common/status_macros.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/common/record_checks.h"
+#include "services/incidents/incident_tables.h"
+#include "services/incidents/incident_validation.h"
+#include "storage/key_codec.h"
+#include "storage/records.h"
+
+namespace corridor::incidents {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+using google::protobuf::util::TimeUtil;
+using storage::KeyReader;
+using storage::KeyWriter;
+using storage::WithVersion;
+
+constexpr int kMaxConflictRetries = 8;
+
+void AddCounters(const v1::Incident& incident, int64_t sign, storage::Mutation* mutation) {
+  for (IncidentCounter& counter : StatsCounters(incident, sign)) {
+    mutation->AddToCounter(std::move(counter.key), std::move(counter.deltas));
+  }
+}
+
+// The letter a grouping reads in counter keys (incident_tables.h).
+char LetterOf(v1::IncidentStatsDimension group) {
+  switch (group) {
+    case v1::INCIDENT_STATS_DIMENSION_PARTY:
+      return 'p';
+    case v1::INCIDENT_STATS_DIMENSION_TYPE:
+      return 'y';
+    case v1::INCIDENT_STATS_DIMENSION_WEAPON:
+      return 'w';
+    case v1::INCIDENT_STATS_DIMENSION_AREA:
+      return 'a';
+    default:
+      return 'm';
+  }
+}
+
+// What the counters of one group add up to.
+struct Sums {
+  std::vector<int64_t> values = std::vector<int64_t>(8, 0);
+  uint32_t month = 0;
+
+  void Add(const std::vector<int64_t>& deltas) {
+    for (size_t i = 0; i < values.size() && i < deltas.size(); ++i) values[i] += deltas[i];
+  }
+};
+
+void FillRow(const std::string& label, const Sums& sums, char letter, v1::IncidentStatsRow* row) {
+  row->set_group(label);
+  row->set_incidents(sums.values[0]);
+  row->set_killed(sums.values[1]);
+  row->set_injured(sums.values[2]);
+  row->set_civilians_killed(sums.values[3]);
+  row->set_children_killed(sums.values[4]);
+  row->set_aid_workers_killed(sums.values[5]);
+  row->set_medical_workers_killed(sums.values[6]);
+  row->set_incidents_with_killed(sums.values[7]);
+  int number = 0;
+  if (letter == 'y' && absl::SimpleAtoi(label, &number)) {
+    row->set_type(static_cast<v1::IncidentType>(number));
+    row->set_group(v1::IncidentType_Name(row->type()));
+  } else if (letter == 'w' && absl::SimpleAtoi(label, &number)) {
+    row->set_weapon(static_cast<v1::Weapon>(number));
+    row->set_group(v1::Weapon_Name(row->weapon()));
+  } else if (letter == 'm') {
+    row->mutable_month()->set_year(static_cast<int32_t>(sums.month / 100));
+    row->mutable_month()->set_month(static_cast<int32_t>(sums.month % 100));
+  }
+}
+
+}  // namespace
+
+void AddStatsCounterChange(const v1::Incident* before, const v1::Incident& after,
+                           storage::Mutation* mutation) {
+  if (before != nullptr && !before->withdrawn()) AddCounters(*before, -1, mutation);
+  if (!after.withdrawn()) AddCounters(after, +1, mutation);
+}
+
+absl::StatusOr<v1::Incident> IncidentStore::Record(const storage::Origin& origin,
+                                                   const v1::RecordIncidentRequest& request) {
+  const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+  v1::Incident incident;
+  incident.set_id(IncidentIdFor(request.idempotency_key()));
+  incident.set_revision(1);
+  *incident.mutable_facts() = request.facts();
+  incident.set_idempotency_key(request.idempotency_key());
+  *incident.mutable_recorded_at() = now;
+  *incident.mutable_recorded_by() = origin.principal;
+  *incident.mutable_reported_by() =
+      request.has_reported_by() ? request.reported_by() : origin.principal;
+  v1::RecordMeta* meta = incident.mutable_meta();
+  *meta->mutable_created_at() = now;
+  *meta->mutable_updated_at() = now;
+  *meta->mutable_created_by() = origin.principal;
+  *meta->mutable_updated_by() = origin.principal;
+
+  storage::Mutation mutation;
+  mutation.SetOrigin(origin);
+  mutation.Insert(IncidentsTable(), incident);
+  mutation.Insert(IncidentRevisionsTable(), incident);
+  AddCounters(incident, +1, &mutation);
+  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+  if (absl::IsAlreadyExists(result.status())) {
+    // A retry, or a reused key: compare with what the key first recorded.
+    v1::Incident first;
+    CORRIDOR_RETURN_IF_ERROR(store_
+                                 ->Get(IncidentRevisionsTable().schema(),
+                                       KeyWriter().String(incident.id()).Uint64(1).Release(),
+                                       &first)
+                                 .status());
+    if (MessageDifferencer::Equals(first.facts(), request.facts())) {
+      return Get("idempotency_key", incident.id());
+    }
+    return absl::AlreadyExistsError(
+        absl::StrCat("idempotency_key: \"", request.idempotency_key(),
+                     "\" was already used for incident ", incident.id(),
+                     ", which recorded other facts; use a new key for a new incident, or "
+                     "CorrectIncident to change that one"));
+  }
+  if (!result.ok()) return result.status();
+  return WithVersion(std::move(incident), result->versions[0]);
+}
+
+absl::StatusOr<v1::Incident> IncidentStore::Correct(const storage::Origin& origin,
+                                                    const v1::CorrectIncidentRequest& request) {
+  for (int attempt = 0;; ++attempt) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        const storage::Versioned<v1::Incident> stored,
+        storage::GetRecord(*store_, IncidentsTable(), "incident_id", request.incident_id()));
+    const v1::Incident& current = stored.record;
+    if (request.expected_revision() != 0 && current.revision() != request.expected_revision()) {
+      return absl::AbortedError(
+          absl::StrCat("expected_revision: incident ", current.id(), " is at revision ",
+                       current.revision(), ", not ", request.expected_revision(),
+                       "; read its history and decide whether the correction still applies"));
+    }
+    if (current.withdrawn()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "incident_id: incident ", current.id(), " was withdrawn at revision ", current.revision(),
+          " and cannot be corrected; record a new incident instead"));
+    }
+    const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+    v1::Incident next = current;
+    next.set_revision(current.revision() + 1);
+    if (request.withdraw()) {
+      next.set_withdrawn(true);
+    } else {
+      *next.mutable_facts() = request.facts();
+    }
+    next.set_correction_reason(request.reason());
+    *next.mutable_recorded_at() = now;
+    *next.mutable_recorded_by() = origin.principal;
+    next.clear_version();
+    *next.mutable_meta()->mutable_updated_at() = now;
+    *next.mutable_meta()->mutable_updated_by() = origin.principal;
+
+    storage::Mutation mutation;
+    mutation.SetOrigin(origin);
+    mutation.Update(IncidentsTable(), next, stored.version);
+    mutation.Insert(IncidentRevisionsTable(), next);
+    AddStatsCounterChange(&current, next, &mutation);
+    absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+    const bool conflict =
+        absl::IsAborted(result.status()) || absl::IsAlreadyExists(result.status());
+    if (conflict && request.expected_revision() == 0 && attempt < kMaxConflictRetries) continue;
+    if (conflict) {
+      return absl::AbortedError(
+          absl::StrCat("expected_revision: incident ", current.id(),
+                       " was corrected by someone else meanwhile; read it again and reapply"));
+    }
+    if (!result.ok()) return result.status();
+    return WithVersion(std::move(next), result->versions[0]);
+  }
+}
+
+absl::StatusOr<v1::Incident> IncidentStore::Get(absl::string_view field,
+                                                absl::string_view id) const {
+  CORRIDOR_ASSIGN_OR_RETURN(storage::Versioned<v1::Incident> incident,
+                            storage::GetRecord(*store_, IncidentsTable(), field, id));
+  return std::move(incident).Release();
+}
+
+absl::StatusOr<v1::ListIncidentsResponse> IncidentStore::List(
+    const v1::ListIncidentsRequest& request, int page_size) const {
+  storage::ScanOptions scan;
+  scan.reverse = true;
+  scan.page_size = page_size;
+  scan.page_token = request.page().page_token();
+  scan.query =
+      absl::StrCat("party=", request.party(), "|area=", request.area_id(), "|type=", request.type(),
+                   "|weapon=", request.weapon(), "|convoy=", request.convoy_id());
+  // The index most likely to be narrow leads; the others are checked per
+  // record.
+  if (!request.convoy_id().empty()) {
+    scan.index = "convoy";
+    scan.prefix = KeyWriter().String(request.convoy_id()).Release();
+  } else if (!request.area_id().empty()) {
+    scan.index = "area";
+    scan.prefix = KeyWriter().String(request.area_id()).Release();
+  } else if (!request.party().empty()) {
+    scan.index = "party";
+    scan.prefix = KeyWriter().String(request.party()).Release();
+  } else if (request.weapon() != v1::WEAPON_UNSPECIFIED) {
+    scan.index = "weapon";
+    scan.prefix = KeyWriter().Uint32(static_cast<uint32_t>(request.weapon())).Release();
+  } else if (request.type() != v1::INCIDENT_TYPE_UNSPECIFIED) {
+    scan.index = "type";
+    scan.prefix = KeyWriter().Uint32(static_cast<uint32_t>(request.type())).Release();
+  } else {
+    scan.index = "occurred";
+  }
+  if (request.has_since()) {
+    scan.start = KeyWriter().Int64(TimeUtil::TimestampToMicroseconds(request.since())).Release();
+  }
+  if (request.has_until()) {
+    scan.end = KeyWriter().Int64(TimeUtil::TimestampToMicroseconds(request.until())).Release();
+  }
+  auto matches = [&](const v1::Incident& i) {
+    const v1::IncidentFacts& f = i.facts();
+    const auto& weapons = f.weapons();
+    return (request.party().empty() || PartyKey(f) == request.party()) &&
+           (request.area_id().empty() || f.area_id() == request.area_id()) &&
+           (request.type() == v1::INCIDENT_TYPE_UNSPECIFIED || f.type() == request.type()) &&
+           (request.weapon() == v1::WEAPON_UNSPECIFIED ||
+            std::find(weapons.begin(), weapons.end(), request.weapon()) != weapons.end()) &&
+           (request.convoy_id().empty() || f.convoy_id() == request.convoy_id());
+  };
+  std::vector<std::pair<v1::Incident, uint64_t>> found;
+  v1::ListIncidentsResponse response;
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::ScanRecords<v1::Incident>(*store_, IncidentsTable(), scan, &found, matches));
+  for (auto& [incident, version] : found) {
+    *response.add_incidents() = WithVersion(std::move(incident), version);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetIncidentHistoryResponse> IncidentStore::History(
+    const v1::GetIncidentHistoryRequest& request, int page_size) const {
+  storage::ScanOptions page;
+  page.page_size = page_size;
+  page.page_token = request.page().page_token();
+  v1::GetIncidentHistoryResponse response;
+  CORRIDOR_ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::HistoryPage(*store_, IncidentsTable(), "incident_id", request.incident_id(),
+                           IncidentRevisionsTable(), page, response.mutable_revisions()));
+  return response;
+}
+
+absl::StatusOr<v1::IncidentStatsResponse> IncidentStore::Stats(
+    const v1::IncidentStatsRequest& request) const {
+  CORRIDOR_RETURN_IF_ERROR(ValidateStats(request));
+  const char letter = LetterOf(request.group_by());
+  const bool by_party = !request.party().empty();
+  // One party's counters by a second dimension lead with the party; by
+  // party or month they are the "p" counters of that party.
+  std::string prefix;
+  if (by_party && letter != 'p' && letter != 'm') {
+    prefix = KeyWriter()
+                 .String(absl::StrCat("p>", std::string(1, letter)))
+                 .String(request.party())
+                 .Release();
+  } else {
+    prefix = KeyWriter()
+                 .String(std::string(1, by_party        ? 'p'
+                                        : letter == 'm' ? 't'
+                                                        : letter))
+                 .Release();
+  }
+  const bool keyed_by_value = by_party || letter != 'm';
+  std::map<std::string, Sums> groups;
+  Sums total;
+  CORRIDOR_RETURN_IF_ERROR(store_->ScanCounters(
+      prefix, KeyWriter().Uint32(corridor::MonthNumber(request.from())).Release(),
+      KeyWriter().Uint32(corridor::MonthNumber(request.to()) + 1).Release(),
+      [&](absl::string_view key, const std::vector<int64_t>& values) -> absl::Status {
+        KeyReader reader(key);
+        uint32_t month = 0;
+        std::string value;
+        if (!reader.Uint32(&month) || (keyed_by_value && !reader.String(&value))) {
+          return absl::DataLossError(
+              "an incident statistics counter is malformed; restore the database from a "
+              "backup");
+        }
+        // The "p" counters read for one party: skip the other parties'.
+        const bool party_counters = by_party && (letter == 'p' || letter == 'm');
+        if (party_counters && value != request.party()) return absl::OkStatus();
+        if (values.empty() || values[0] == 0) return absl::OkStatus();  // corrected away
+        Sums& sums =
+            groups[letter == 'm' ? absl::StrFormat("%04d-%02d", month / 100, month % 100) : value];
+        sums.month = month;
+        sums.Add(values);
+        // A weapon's counters overlap (one incident, several weapons): the
+        // total is read apart.
+        if (letter != 'w') total.Add(values);
+        return absl::OkStatus();
+      }));
+  if (letter == 'w') {
+    v1::IncidentStatsRequest overall = request;
+    overall.set_group_by(v1::INCIDENT_STATS_DIMENSION_MONTH);
+    CORRIDOR_ASSIGN_OR_RETURN(v1::IncidentStatsResponse by_month, Stats(overall));
+    v1::IncidentStatsResponse response;
+    std::vector<std::pair<std::string, Sums>> rows(groups.begin(), groups.end());
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return a.second.values[0] > b.second.values[0];
+    });
+    for (const auto& [label, sums] : rows) FillRow(label, sums, letter, response.add_rows());
+    *response.mutable_total() = by_month.total();
+    return response;
+  }
+  v1::IncidentStatsResponse response;
+  std::vector<std::pair<std::string, Sums>> rows(groups.begin(), groups.end());
+  if (letter != 'm') {
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return a.second.values[0] > b.second.values[0];
+    });
+  }
+  for (const auto& [label, sums] : rows) FillRow(label, sums, letter, response.add_rows());
+  FillRow("total", total, 't', response.mutable_total());
+  return response;
+}
+
+}  // namespace corridor::incidents
