@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/corridorctl/commands.h"
+#include "common/enum_text.h"
 #include "common/validation.h"
 #include "corridor/v1/agreements.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -14,6 +15,18 @@ namespace corridor::cli {
 namespace {
 
 using Stub = v1::AgreementService::Stub;
+
+std::string AreasText(const google::protobuf::RepeatedPtrField<std::string>& area_ids) {
+  return area_ids.empty() ? " anywhere" : absl::StrCat(" in ", absl::StrJoin(area_ids, ", "));
+}
+
+// The violation's current consequence state: its latest record.
+std::string ConsequenceText(const v1::Violation& v) {
+  if (v.consequences().empty()) return v.unconfirmed() ? "" : "none recorded";
+  const v1::ConsequenceRecord& c = *v.consequences().rbegin();
+  return absl::StrCat(c.applied() ? "applied" : "not applied", " ", DateText(c.decided_on()),
+                      c.applied_by().empty() ? "" : " by ", c.applied_by(), ": ", c.what());
+}
 
 std::string RuleText(const v1::Term& term) {
   switch (term.rule_case()) {
@@ -32,6 +45,22 @@ std::string RuleText(const v1::Term& term) {
                           term.delivery_every().days(), " days");
     case v1::Term::kNoDenials:
       return absl::StrCat("no denials by ", term.no_denials().party());
+    case v1::Term::kNoWeaponsUsed: {
+      std::vector<std::string> weapons;
+      for (int w : term.no_weapons_used().weapons()) {
+        weapons.push_back(EnumTextOf("WEAPON_", static_cast<v1::Weapon>(w)));
+      }
+      return absl::StrCat("no ", absl::StrJoin(weapons, ", "),
+                          AreasText(term.no_weapons_used().area_ids()));
+    }
+    case v1::Term::kNoAttacksInPopulatedAreas:
+      return absl::StrCat("no attacks in populated areas",
+                          AreasText(term.no_attacks_in_populated_areas().area_ids()));
+    case v1::Term::kNoAttacksOnAidWorkers:
+      return absl::StrCat("no attacks on aid workers, convoys or medical facilities",
+                          AreasText(term.no_attacks_on_aid_workers().area_ids()));
+    case v1::Term::kNoAirStrikes:
+      return absl::StrCat("no air strikes", AreasText(term.no_air_strikes().area_ids()));
     case v1::Term::RULE_NOT_SET:
       break;
   }
@@ -55,7 +84,8 @@ Grid AgreementsGrid(const std::vector<v1::Agreement>& agreements) {
 
 Grid ViolationsGrid(const std::vector<v1::Violation>& violations) {
   Grid grid;
-  grid.header = {"WHEN", "AGREEMENT", "TERM", "PARTY", "WHY", "EVIDENCE", "STATE"};
+  grid.header = {"WHEN",     "AGREEMENT", "TERM",        "PARTY", "WHY",
+                 "EVIDENCE", "STATE",     "CONSEQUENCE", "ID"};
   for (const v1::Violation& v : violations) {
     std::vector<std::string> evidence;
     for (const v1::ViolationEvidence& e : v.evidence()) {
@@ -67,7 +97,9 @@ Grid ViolationsGrid(const std::vector<v1::Violation>& violations) {
                          v.why(), absl::StrJoin(evidence, ", "),
                          v.state() == v1::VIOLATION_STATE_SUPERSEDED
                              ? absl::StrCat("superseded: ", v.superseded_because())
-                             : "active"});
+                         : v.unconfirmed() ? "active, unconfirmed"
+                                           : "active",
+                         ConsequenceText(v), v.id()});
   }
   return grid;
 }
@@ -124,6 +156,48 @@ int Violations(Session& session, Flags& flags, const Args& args, Stub& stub) {
   return kExitOk;
 }
 
+// agreements consequence VIOLATION-ID --applied=yes|no --what=TEXT
+// [--by=WHO] --on=DATE --source=CITATION
+int Consequence(Session& session, Flags& flags, const Args& args, Stub& stub) {
+  absl::Status parsed =
+      ExpectArgs(args, 1,
+                 "agreements consequence takes one violation id (agreements violations "
+                 "lists them in the ID column)");
+  v1::RecordConsequenceRequest request;
+  v1::ConsequenceRecord* record = request.mutable_consequence();
+  std::string applied;
+  if (parsed.ok()) parsed = flags.TakeRequired("applied", "yes (or no)", &applied);
+  if (parsed.ok() && applied != "yes" && applied != "no") {
+    parsed =
+        absl::InvalidArgumentError(absl::StrCat("--applied: \"", applied, "\" is not yes or no"));
+  }
+  record->set_applied(applied == "yes");
+  if (parsed.ok()) {
+    parsed = flags.TakeRequired("what", "\"the party's seat at the task force suspended\"",
+                                record->mutable_what());
+  }
+  record->set_applied_by(flags.Take("by"));
+  bool has_date = false;
+  if (parsed.ok()) parsed = flags.TakeDate("on", true, record->mutable_decided_on(), &has_date);
+  if (parsed.ok()) {
+    parsed = flags.TakeRequired("source", "\"S/2016/1093\"",
+                                record->mutable_source()->mutable_citation());
+  }
+  if (parsed.ok()) parsed = flags.CheckAllUsed("agreements consequence");
+  if (!parsed.ok()) return session.UsageFailure(parsed.message());
+  record->set_violation_id(args[0]);
+  return session.Invoke<Stub, v1::RecordConsequenceRequest, v1::ConsequenceRecord>(
+      stub, request, &Stub::RecordConsequence, [&](const v1::ConsequenceRecord& c) {
+        if (session.format() == OutputFormat::kJson) {
+          PrintJson(c, session.out());
+          return;
+        }
+        session.out() << "Recorded for " << c.violation_id() << " (record " << c.sequence()
+                      << "): " << (c.applied() ? "applied" : "not applied") << " on "
+                      << DateText(c.decided_on()) << "\n";
+      });
+}
+
 }  // namespace
 
 int RunAgreementsCommand(Session& session, Flags& flags, const std::string& verb,
@@ -131,6 +205,7 @@ int RunAgreementsCommand(Session& session, Flags& flags, const std::string& verb
   auto stub = v1::AgreementService::NewStub(session.ChannelFor("agreements"));
   if (verb == "create") return Create(session, flags, args, *stub);
   if (verb == "violations") return Violations(session, flags, args, *stub);
+  if (verb == "consequence") return Consequence(session, flags, args, *stub);
   if (verb == "get") {
     absl::Status parsed = ExpectArgs(args, 1, "agreements get takes one agreement id");
     if (parsed.ok()) parsed = flags.CheckAllUsed("agreements get");
@@ -158,7 +233,7 @@ int RunAgreementsCommand(Session& session, Flags& flags, const std::string& verb
   }
   return session.UsageFailure(
       absl::StrCat("unknown command \"agreements ", verb,
-                   "\"; it is create, list, get or violations"));
+                   "\"; it is create, list, get, violations or consequence"));
 }
 
 int ReportCompliance(Session& session, Flags& flags, const Args& args) {
@@ -183,8 +258,9 @@ int ReportCompliance(Session& session, Flags& flags, const Args& args) {
           return;
         }
         Grid parties;
-        parties.header = {"PARTY",      "TERMS BREACHED", "ON PARTNER REPORTS ONLY",
-                          "TERMS KEPT", "VIOLATIONS",     "CONSEQUENCES DUE"};
+        parties.header = {
+            "PARTY",      "TERMS BREACHED",   "ON UNCONFIRMED REPORTS ONLY", "TERMS KEPT",
+            "VIOLATIONS", "CONSEQUENCES DUE", "CONSEQUENCES APPLIED",        "WITHOUT CONSEQUENCE"};
         std::vector<v1::Violation> violations;
         for (const v1::PartyCompliance& p : report.parties()) {
           parties.rows.push_back(
@@ -195,7 +271,8 @@ int ReportCompliance(Session& session, Flags& flags, const Args& args) {
                    ? absl::StrCat(p.violation_count())
                    : absl::StrCat(p.violation_count(), " (", p.unconfirmed_violation_count(),
                                   " unconfirmed)"),
-               absl::StrJoin(p.consequences_due(), " | ")});
+               absl::StrJoin(p.consequences_due(), " | "), absl::StrCat(p.consequences_applied()),
+               absl::StrCat(p.violations_without_consequence())});
           violations.insert(violations.end(), p.violations().begin(), p.violations().end());
         }
         Grid steps;

@@ -142,12 +142,15 @@ Commands:
                   [--since=DATE|TIME] [--until=DATE|TIME] [--limit=N]
   incidents stats --by=party|type|weapon|area|month --from=YYYY-MM [--to=YYYY-MM] [--party=P]
 
-  export denials|convoys|areas [--format=csv|hxl|geojson|json] [--out=FILE] [the list filters]
+  export denials|convoys|incidents|areas [--format=csv|hxl|geojson|json] [--out=FILE]
+                  [the list filters]
                   (HXL adds the hashtag row HDX tools read; GeoJSON places rows at their
-                  area's coordinates and keeps rows without coordinates with a null geometry;
-                  JSON is an array of objects named by the CSV header)
-  import convoys|denials FILE.csv                (columns as export writes them; a re-run of
-                  the same file stores nothing twice; bad rows are reported by line)
+                  area's coordinates, an incident at its own when it has some, and keeps rows
+                  without coordinates with a null geometry; JSON is an array of objects named
+                  by the CSV header)
+  import convoys|denials|incidents FILE.csv
+                  (columns as export writes them; a re-run of the same file stores nothing
+                  twice; bad rows are reported by line)
 
   report access   --from=YYYY-MM-DD --to=YYYY-MM-DD [--area=ID,...]
                   (need against reach per area, areas never reached first; then the period's
@@ -155,11 +158,14 @@ Commands:
                   and medical evacuations apart)
   report compliance --agreement=ID [--from=YYYY-MM-DD] [--to=YYYY-MM-DD]
                   (per party: terms breached and kept, violations with evidence, the
-                  consequences due, approval delays per step)
+                  consequences due, applied and still missing, approval delays per step)
 
   agreements create --file=AGREEMENT.json   (oversight or admin; the .proto's JSON form)
   agreements list | get ID
   agreements violations [--agreement=ID] [--party=P] [--all (superseded too)] [--limit=N]
+  agreements consequence VIOLATION-ID --applied=yes|no --what=TEXT [--by=WHO] --on=YYYY-MM-DD
+                  --source=CITATION          (oversight or admin: what was done about a violation;
+                                             each record is kept, the latest is its state)
 
   admin token create --role=coordinator|partner|oversight|admin|service
                   [--agency=A (partner tokens)] [--name=N] [--out=FILE]

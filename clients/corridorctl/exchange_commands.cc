@@ -19,6 +19,7 @@
 #include "clients/corridorctl/convoys_commands.h"
 #include "clients/corridorctl/denials_commands.h"
 #include "clients/corridorctl/import_rows.h"
+#include "clients/corridorctl/incidents_commands.h"
 #include "clients/exports/record_source.h"
 #include "clients/exports/sheets.h"
 #include "clients/exports/writers.h"
@@ -31,6 +32,7 @@
 #include "corridor/v1/areas.grpc.pb.h"
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
+#include "corridor/v1/incidents.grpc.pb.h"
 
 namespace corridor::cli {
 namespace {
@@ -61,7 +63,7 @@ absl::StatusOr<std::string> ReadImportText(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
 }
 
-// One run of `import convoys|denials FILE`: stores the rows one at a time
+// One run of `import convoys|denials|incidents FILE`: stores the rows one at a time
 // and tallies what became of them.
 class Importer {
  public:
@@ -71,6 +73,7 @@ class Importer {
         path_(std::move(path)),
         convoys_(v1::ConvoyService::NewStub(session.ChannelFor("convoys"))),
         denials_(v1::DenialService::NewStub(session.ChannelFor("denials"))),
+        incidents_(v1::IncidentService::NewStub(session.ChannelFor("incidents"))),
         progress_(session, "import " + kind_) {}
 
   // Stores row `r`, or notes why not. kExitOk unless the run must stop.
@@ -88,6 +91,7 @@ class Importer {
   const std::string kind_, path_;
   std::unique_ptr<v1::ConvoyService::Stub> convoys_;
   std::unique_ptr<v1::DenialService::Stub> denials_;
+  std::unique_ptr<v1::IncidentService::Stub> incidents_;
   Progress progress_;
   int rows_ = 0, stored_ = 0, already_ = 0, total_ = 0;
   std::vector<std::string> problems_;
@@ -107,6 +111,17 @@ grpc::Status Importer::Store(const ImportRow& row, const std::string& note, bool
                       DenialIdFor(request->idempotency_key()));
     v1::Denial denial;
     return denials_->RecordDenial(&context, *request, &denial);
+  }
+  if (kind_ == "incidents") {
+    absl::StatusOr<v1::RecordIncidentRequest> request = IncidentFromRow(row);
+    if (!request.ok()) {
+      *problem = std::string(request.status().message());
+      return grpc::Status::OK;
+    }
+    *is_new = !Exists(session_, *incidents_, &v1::IncidentService::Stub::GetIncident,
+                      IncidentIdFor(request->idempotency_key()));
+    v1::Incident incident;
+    return incidents_->RecordIncident(&context, *request, &incident);
   }
   // One call per row: the convoy and every step its status implies are
   // stored together or not at all.
@@ -175,6 +190,8 @@ absl::StatusOr<exports::ExportQuery> TakeExportQuery(Flags& flags, exports::Expo
     CORRIDOR_RETURN_IF_ERROR(TakeDenialFilters(flags, &query.denials));
   } else if (kind == exports::ExportKind::kConvoys) {
     CORRIDOR_RETURN_IF_ERROR(TakeConvoyFilters(flags, &query.convoys));
+  } else if (kind == exports::ExportKind::kIncidents) {
+    CORRIDOR_RETURN_IF_ERROR(TakeIncidentFilters(flags, &query.incidents));
   }
   CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed(command));
   return query;
@@ -184,7 +201,8 @@ int RunExportCommand(Session& session, Flags& flags, const std::string& kind, co
   absl::StatusOr<exports::ExportKind> parsed_kind = exports::ParseExportKind(kind);
   if (!parsed_kind.ok()) {
     return session.UsageFailure(
-        "export needs what to export: denials, convoys or areas, e.g. corridorctl export denials "
+        "export needs what to export: denials, convoys, incidents or areas, e.g. corridorctl "
+        "export denials "
         "--format=hxl --party=P --month=2016-09");
   }
   if (!args.empty()) return session.UsageFailure("export takes flags only; see corridorctl help");
@@ -233,10 +251,10 @@ int RunExportCommand(Session& session, Flags& flags, const std::string& kind, co
 }
 
 int RunImportCommand(Session& session, Flags& flags, const std::string& kind, const Args& args) {
-  if (kind != "denials" && kind != "convoys") {
+  if (kind != "denials" && kind != "convoys" && kind != "incidents") {
     return session.UsageFailure(
-        "import needs what to import: convoys or denials, e.g. corridorctl import denials "
-        "denials.csv");
+        "import needs what to import: convoys, denials or incidents, e.g. corridorctl import "
+        "denials denials.csv");
   }
   if (args.size() != 1) {
     return session.UsageFailure(

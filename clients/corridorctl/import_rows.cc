@@ -147,6 +147,137 @@ absl::StatusOr<v1::RecordDenialRequest> DenialFromRow(const ImportRow& row) {
   return request;
 }
 
+namespace {
+
+// "BOI-S/2016/1093 (killed 10, injured 22)": the citation, and the figures
+// in the trailing parentheses if they are figures.
+absl::Status ParseSourceCell(absl::string_view item, v1::IncidentSource* source) {
+  item = absl::StripAsciiWhitespace(item);
+  if (absl::EndsWith(item, ")") && item.rfind(" (") != absl::string_view::npos) {
+    const size_t open = item.rfind(" (");
+    absl::string_view inside = item.substr(open + 2, item.size() - open - 3);
+    v1::CasualtyCount count;
+    bool figures = true;
+    for (absl::string_view part : absl::StrSplit(inside, ',', absl::SkipWhitespace())) {
+      std::pair<absl::string_view, absl::string_view> words =
+          absl::StrSplit(absl::StripAsciiWhitespace(part), absl::MaxSplits(' ', 1));
+      int64_t n = 0;
+      if (!absl::SimpleAtoi(words.second, &n) ||
+          (words.first != "killed" && words.first != "injured")) {
+        figures = false;
+        break;
+      }
+      words.first == "killed" ? count.set_killed(n) : count.set_injured(n);
+    }
+    if (figures) {
+      *source->mutable_reported()->mutable_total() = count;
+      item = item.substr(0, open);
+    }
+  }
+  if (item.empty()) return ColumnError("sources", "has figures without a citation");
+  source->mutable_source()->set_citation(std::string(item));
+  return absl::OkStatus();
+}
+
+template <typename E>
+absl::Status ParseEnumCell(const ImportRow& row, absl::string_view column, absl::string_view prefix,
+                           bool required, E* out) {
+  const std::string text = row.Get(column);
+  if (text.empty()) return required ? ColumnError(column, "is required") : absl::OkStatus();
+  absl::StatusOr<E> value = ParseEnumAs<E>(prefix, absl::StrCat("column ", column), text);
+  if (!value.ok()) return value.status();
+  *out = *value;
+  return absl::OkStatus();
+}
+
+absl::Status ParseCasualtyCells(const ImportRow& row, v1::Casualties* c) {
+  const std::pair<const char*, v1::CasualtyCount*> killed[] = {
+      {"killed", c->mutable_total()},
+      {"civilians_killed", c->mutable_civilians()},
+      {"children_killed", c->mutable_children()},
+      {"aid_workers_killed", c->mutable_aid_workers()},
+      {"medical_workers_killed", c->mutable_medical_workers()}};
+  for (const auto& [column, count] : killed) {
+    std::optional<int64_t> n;
+    CORRIDOR_RETURN_IF_ERROR(ParseCountCell(row, column, false, &n));
+    if (n.has_value()) count->set_killed(*n);
+  }
+  std::optional<int64_t> injured;
+  CORRIDOR_RETURN_IF_ERROR(ParseCountCell(row, "injured", false, &injured));
+  if (injured.has_value()) c->mutable_total()->set_injured(*injured);
+  return absl::OkStatus();
+}
+
+absl::Status ParsePlaceCells(const ImportRow& row, v1::IncidentFacts* f) {
+  const std::string lat = row.Get("place_latitude"), lon = row.Get("place_longitude");
+  if (lat.empty() && lon.empty()) return absl::OkStatus();
+  double latitude = 0, longitude = 0;
+  if (!absl::SimpleAtod(lat, &latitude)) {
+    return ColumnError("place_latitude", absl::StrCat("\"", lat, "\" is not a number"));
+  }
+  if (!absl::SimpleAtod(lon, &longitude)) {
+    return ColumnError("place_longitude", absl::StrCat("\"", lon, "\" is not a number"));
+  }
+  f->mutable_location()->set_latitude(latitude);
+  f->mutable_location()->set_longitude(longitude);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::RecordIncidentRequest> IncidentFromRow(const ImportRow& row) {
+  v1::RecordIncidentRequest request;
+  v1::IncidentFacts* f = request.mutable_facts();
+  const std::string occurred = row.Get("occurred_at");
+  if (occurred.empty()) return ColumnError("occurred_at", "is required (YYYY-MM-DD or RFC 3339)");
+  bool is_date = false;
+  absl::StatusOr<absl::Time> time = ParseDateOrTime("column occurred_at", occurred, &is_date);
+  if (!time.ok()) return time.status();
+  *f->mutable_occurred_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(*time));
+  f->set_precision(is_date ? v1::TIME_PRECISION_DAY : v1::TIME_PRECISION_TIME);
+  v1::TimePrecision precision = f->precision();
+  CORRIDOR_RETURN_IF_ERROR(ParseEnumCell(row, "precision", "TIME_PRECISION_", false, &precision));
+  f->set_precision(precision);
+  v1::IncidentType type = v1::INCIDENT_TYPE_UNSPECIFIED;
+  CORRIDOR_RETURN_IF_ERROR(ParseEnumCell(row, "type", "INCIDENT_TYPE_", true, &type));
+  f->set_type(type);
+  for (absl::string_view item : absl::StrSplit(row.Get("weapons"), ' ', absl::SkipWhitespace())) {
+    absl::StatusOr<v1::Weapon> weapon = ParseEnumAs<v1::Weapon>("WEAPON_", "column weapons", item);
+    if (!weapon.ok()) return weapon.status();
+    f->add_weapons(*weapon);
+  }
+  const std::string populated = absl::AsciiStrToLower(row.Get("populated_area"));
+  if (populated == "true" || populated == "false") {
+    f->set_populated_area(populated == "true");
+  } else if (!populated.empty()) {
+    return ColumnError("populated_area", "is true, false or empty (not known)");
+  }
+  CORRIDOR_RETURN_IF_ERROR(ParseCasualtyCells(row, f->mutable_casualties()));
+  f->set_party(row.Get("party"));
+  v1::AttributionConfidence confidence = v1::ATTRIBUTION_CONFIDENCE_UNSPECIFIED;
+  CORRIDOR_RETURN_IF_ERROR(
+      ParseEnumCell(row, "attribution_confidence", "ATTRIBUTION_CONFIDENCE_", false, &confidence));
+  f->set_attribution_confidence(confidence);
+  f->set_attribution_basis(row.Get("attribution_basis"));
+  f->set_description(row.Get("description"));
+  for (absl::string_view item : absl::StrSplit(row.Get("sources"), ';', absl::SkipWhitespace())) {
+    CORRIDOR_RETURN_IF_ERROR(ParseSourceCell(item, f->add_sources()));
+  }
+  for (absl::string_view item : absl::StrSplit(row.Get("evidence"), ' ', absl::SkipWhitespace())) {
+    v1::Evidence* e = f->add_evidence();
+    absl::ConsumePrefix(&item, "sha256:") ? e->set_sha256(std::string(item))
+                                          : e->set_uri(std::string(item));
+  }
+  f->set_area_id(row.Get("area_id"));
+  f->set_route_id(row.Get("route_id"));
+  f->set_checkpoint(row.Get("checkpoint"));
+  f->set_place_name(row.Get("place_name"));
+  CORRIDOR_RETURN_IF_ERROR(ParsePlaceCells(row, f));
+  f->set_convoy_id(row.Get("convoy_id"));
+  request.set_idempotency_key(row.Get("idempotency_key"));
+  if (request.idempotency_key().empty()) request.set_idempotency_key(ContentKey(*f));
+  return request;
+}
 
 absl::StatusOr<v1::SubmitConvoyRequestRequest> ConvoyFromRow(const ImportRow& row) {
   v1::SubmitConvoyRequestRequest request;

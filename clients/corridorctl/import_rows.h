@@ -1,4 +1,4 @@
-// `corridorctl import convoys|denials FILE.csv`, without the network: the
+// `corridorctl import convoys|denials|incidents FILE.csv`, without the network: the
 // file parsed into rows, and each row into the request it stands for.
 // Apart from the command so that it can be fuzzed (tests/fuzz).
 #ifndef CORRIDOR_CLIENTS_CORRIDORCTL_IMPORT_ROWS_H_
@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "corridor/v1/convoys.pb.h"
 #include "corridor/v1/denials.pb.h"
+#include "corridor/v1/incidents.pb.h"
 
 namespace corridor::cli {
 
@@ -65,6 +66,10 @@ absl::Status ParseCategoryCell(const ImportRow& row, bool required,
 // be read; the service validates the rest.
 absl::StatusOr<v1::RecordDenialRequest> DenialFromRow(const ImportRow& row);
 absl::StatusOr<v1::SubmitConvoyRequestRequest> ConvoyFromRow(const ImportRow& row);
+// An incidents row, columns as `export incidents` writes them; its sources
+// cell ("CITATION (killed 10, injured 22); CITATION") keeps each source's
+// figures.
+absl::StatusOr<v1::RecordIncidentRequest> IncidentFromRow(const ImportRow& row);
 
 // A convoys row as one ImportConvoy call: the request (requested_on
 // required) and the steps its status implies, each dated from its own

@@ -334,35 +334,11 @@ int Correct(Session& session, Flags& flags, const Args& args, bool withdraw) {
       [&](const v1::Incident& i) { PrintIncident(session, i); });
 }
 
-absl::Status TakeFilters(Flags& flags, v1::ListIncidentsRequest* request) {
-  request->set_party(flags.Take("party"));
-  request->set_area_id(flags.Take("area"));
-  request->set_convoy_id(flags.Take("convoy"));
-  if (flags.Has("type")) {
-    CORRIDOR_ASSIGN_OR_RETURN(
-        const v1::IncidentType type,
-        ParseEnumAs<v1::IncidentType>("INCIDENT_TYPE_", "--type", flags.Take("type")));
-    request->set_type(type);
-  }
-  if (flags.Has("weapon")) {
-    CORRIDOR_ASSIGN_OR_RETURN(const v1::Weapon weapon,
-                              ParseEnumAs<v1::Weapon>("WEAPON_", "--weapon", flags.Take("weapon")));
-    request->set_weapon(weapon);
-  }
-  bool present = false;
-  CORRIDOR_RETURN_IF_ERROR(flags.TakeTime("since", request->mutable_since(), &present));
-  if (!present) request->clear_since();
-  CORRIDOR_RETURN_IF_ERROR(flags.TakeTime("until", request->mutable_until(), &present,
-                                          /*date_includes_day=*/true));
-  if (!present) request->clear_until();
-  return absl::OkStatus();
-}
-
 int List(Session& session, Flags& flags, const Args& args) {
   v1::ListIncidentsRequest request;
   int limit = 50;
   absl::Status parsed = ExpectArgs(args, 0, "incidents list takes flags only");
-  if (parsed.ok()) parsed = TakeFilters(flags, &request);
+  if (parsed.ok()) parsed = TakeIncidentFilters(flags, &request);
   if (parsed.ok()) parsed = flags.TakeCount("limit", 1, &limit);
   const bool one_page = flags.Has("page-token");
   request.mutable_page()->set_page_token(flags.Take("page-token"));
@@ -473,6 +449,30 @@ void PrintStats(Session& session, const v1::IncidentStatsResponse& stats) {
 }
 
 }  // namespace
+
+absl::Status TakeIncidentFilters(Flags& flags, v1::ListIncidentsRequest* request) {
+  request->set_party(flags.Take("party"));
+  request->set_area_id(flags.Take("area"));
+  request->set_convoy_id(flags.Take("convoy"));
+  if (flags.Has("type")) {
+    CORRIDOR_ASSIGN_OR_RETURN(
+        const v1::IncidentType type,
+        ParseEnumAs<v1::IncidentType>("INCIDENT_TYPE_", "--type", flags.Take("type")));
+    request->set_type(type);
+  }
+  if (flags.Has("weapon")) {
+    CORRIDOR_ASSIGN_OR_RETURN(const v1::Weapon weapon,
+                              ParseEnumAs<v1::Weapon>("WEAPON_", "--weapon", flags.Take("weapon")));
+    request->set_weapon(weapon);
+  }
+  bool present = false;
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeTime("since", request->mutable_since(), &present));
+  if (!present) request->clear_since();
+  CORRIDOR_RETURN_IF_ERROR(flags.TakeTime("until", request->mutable_until(), &present,
+                                          /*date_includes_day=*/true));
+  if (!present) request->clear_until();
+  return absl::OkStatus();
+}
 
 absl::Status ParseSources(const std::string& flag, const std::string& text,
                           v1::IncidentFacts* facts) {

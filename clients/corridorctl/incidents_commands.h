@@ -12,6 +12,10 @@ namespace corridor::cli {
 // Runs `incidents <verb> args...`; returns an ExitCode.
 int RunIncidentsCommand(Session& session, Flags& flags, const std::string& verb, const Args& args);
 
+// The list filters (--party --area --type --weapon --convoy --since
+// --until), shared with `export incidents`.
+absl::Status TakeIncidentFilters(Flags& flags, v1::ListIncidentsRequest* request);
+
 // --sources: "CITATION [killed=N] [injured=N]; CITATION ..." into
 // facts.sources, each citation with the figures it reported.
 absl::Status ParseSources(const std::string& flag, const std::string& text,

@@ -6,6 +6,7 @@
 #include "corridor/v1/areas.grpc.pb.h"
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
+#include "corridor/v1/incidents.grpc.pb.h"
 
 namespace corridor::exports {
 namespace {
@@ -32,6 +33,13 @@ class GrpcRecordSource final : public RecordSource {
     auto stub = v1::ConvoyService::NewStub(options_.channel_for("convoys"));
     return ReadAll(*stub, &v1::ConvoyService::Stub::ListConvoys, filter,
                    &v1::ListConvoysResponse::mutable_convoys, "convoys");
+  }
+
+  absl::StatusOr<std::vector<v1::Incident>> Incidents(
+      const v1::ListIncidentsRequest& filter) override {
+    auto stub = v1::IncidentService::NewStub(options_.channel_for("incidents"));
+    return ReadAll(*stub, &v1::IncidentService::Stub::ListIncidents, filter,
+                   &v1::ListIncidentsResponse::mutable_incidents, "incidents");
   }
 
  private:

@@ -16,6 +16,7 @@
 #include "corridor/v1/areas.pb.h"
 #include "corridor/v1/convoys.pb.h"
 #include "corridor/v1/denials.pb.h"
+#include "corridor/v1/incidents.pb.h"
 
 namespace corridor::exports {
 
@@ -29,11 +30,14 @@ class RecordSource {
   virtual absl::StatusOr<std::vector<v1::Area>> Areas() = 0;
   virtual absl::StatusOr<std::vector<v1::Denial>> Denials(const v1::ListDenialsRequest& filter) = 0;
   virtual absl::StatusOr<std::vector<v1::Convoy>> Convoys(const v1::ListConvoysRequest& filter) = 0;
+  virtual absl::StatusOr<std::vector<v1::Incident>> Incidents(
+      const v1::ListIncidentsRequest& filter) = 0;
 };
 
 // How a gRPC source reaches the services.
 struct GrpcSourceOptions {
-  // The channel to a Corridor service ("areas", "denials", "convoys").
+  // The channel to a Corridor service ("areas", "denials", "convoys",
+  // "incidents").
   std::function<std::shared_ptr<grpc::Channel>(const std::string& service)> channel_for;
   // Readies each call: its deadline and bearer token.
   std::function<void(grpc::ClientContext*)> prepare;

@@ -247,6 +247,97 @@ std::vector<Column> ConvoyColumns() {
                           {"denial_id", "#meta+denial+id"}});
 }
 
+std::vector<Column> IncidentColumns() {
+  return WithAreaColumns(
+      {{"id", "#event+id"},
+       {"revision", "#meta+revision", CellKind::kNumber},
+       {"occurred_at", "#date+occurred"},
+       {"precision", "#date+precision"},
+       {"type", "#event+type"},
+       {"weapons", "#event+weapon"},
+       {"populated_area", "#loc+populated", CellKind::kBoolean},
+       {"killed", "#affected+killed", CellKind::kNumber},
+       {"injured", "#affected+injured", CellKind::kNumber},
+       {"civilians_killed", "#affected+killed+civilians", CellKind::kNumber},
+       {"children_killed", "#affected+killed+children", CellKind::kNumber},
+       {"aid_workers_killed", "#affected+killed+aid_workers", CellKind::kNumber},
+       {"medical_workers_killed", "#affected+killed+medical_workers", CellKind::kNumber},
+       {"party", "#group+name+perpetrator"},
+       {"party_id", "#group+code+perpetrator"},
+       {"attribution_confidence", "#status+confidence"},
+       {"attribution_basis", "#meta+attribution"},
+       {"description", "#description"},
+       {"sources", "#meta+source"},
+       {"source_count", "#meta+source+count", CellKind::kNumber},
+       {"evidence", "#meta+evidence"},
+       {"area_id", "#loc+id"},
+       {"route_id", "#loc+route+id"},
+       {"checkpoint", "#loc+checkpoint"},
+       {"place_name", "#loc+name+place"},
+       {"place_latitude", "#geo+lat+place", CellKind::kNumber},
+       {"place_longitude", "#geo+lon+place", CellKind::kNumber},
+       {"convoy_id", "#activity+convoy+id"},
+       {"idempotency_key", "#meta+key"},
+       {"recorded_at", "#date+reported"}});
+}
+
+std::string Count(bool present, int64_t value) { return present ? Number(value) : ""; }
+
+// "BOI-S/2016/1093 (killed 10, injured 22); UN-SPOX-30SEP16 (killed 18)".
+std::string SourcesText(const v1::IncidentFacts& f) {
+  std::vector<std::string> sources;
+  for (const v1::IncidentSource& s : f.sources()) {
+    const v1::CasualtyCount& reported = s.reported().total();
+    std::vector<std::string> figures;
+    if (reported.has_killed()) figures.push_back(absl::StrCat("killed ", reported.killed()));
+    if (reported.has_injured()) figures.push_back(absl::StrCat("injured ", reported.injured()));
+    sources.push_back(absl::StrCat(s.source().citation(), figures.empty() ? "" : " (",
+                                   absl::StrJoin(figures, ", "), figures.empty() ? "" : ")"));
+  }
+  return absl::StrJoin(sources, "; ");
+}
+
+std::vector<std::string> IncidentRow(const v1::Incident& i) {
+  const v1::IncidentFacts& f = i.facts();
+  const v1::Casualties& c = f.casualties();
+  std::vector<std::string> weapons, evidence;
+  for (int w : f.weapons()) weapons.push_back(EnumTextOf("WEAPON_", static_cast<v1::Weapon>(w)));
+  for (const v1::Evidence& e : f.evidence()) {
+    evidence.push_back(e.uri().empty() ? "sha256:" + e.sha256() : e.uri());
+  }
+  return {
+      i.id(),
+      Number(i.revision()),
+      TimeUtil::ToString(f.occurred_at()),
+      EnumTextOf("TIME_PRECISION_", f.precision()),
+      EnumTextOf("INCIDENT_TYPE_", f.type()),
+      absl::StrJoin(weapons, " "),
+      f.has_populated_area() ? (f.populated_area() ? "true" : "false") : "",
+      Count(c.total().has_killed(), c.total().killed()),
+      Count(c.total().has_injured(), c.total().injured()),
+      Count(c.civilians().has_killed(), c.civilians().killed()),
+      Count(c.children().has_killed(), c.children().killed()),
+      Count(c.aid_workers().has_killed(), c.aid_workers().killed()),
+      Count(c.medical_workers().has_killed(), c.medical_workers().killed()),
+      f.party(),
+      f.party_id(),
+      f.party().empty() ? "" : EnumTextOf("ATTRIBUTION_CONFIDENCE_", f.attribution_confidence()),
+      f.attribution_basis(),
+      f.description(),
+      SourcesText(f),
+      Number(f.sources_size()),
+      absl::StrJoin(evidence, " "),
+      f.area_id(),
+      f.route_id(),
+      f.checkpoint(),
+      f.place_name(),
+      f.has_location() ? Degrees(f.location().latitude()) : "",
+      f.has_location() ? Degrees(f.location().longitude()) : "",
+      f.convoy_id(),
+      i.idempotency_key(),
+      TimeUtil::ToString(i.recorded_at())};
+}
+
 // A sheet of denials or convoys: a row per record, its area joined in.
 template <typename Record, typename RowOf, typename AreaOf>
 Sheet JoinedSheet(const AreasById& areas, const std::vector<Record>& records,
@@ -273,6 +364,18 @@ absl::StatusOr<Sheet> ConvoysSheet(RecordSource& source, const v1::ListConvoysRe
   CORRIDOR_ASSIGN_OR_RETURN(std::vector<v1::Convoy> convoys, source.Convoys(filter));
   return JoinedSheet(areas, convoys, ConvoyColumns(), ConvoyRow,
                      [](const v1::Convoy& c) { return c.area_id(); });
+}
+
+absl::StatusOr<Sheet> IncidentsSheet(RecordSource& source, const v1::ListIncidentsRequest& filter) {
+  CORRIDOR_ASSIGN_OR_RETURN(AreasById areas, FetchAreas(source));
+  CORRIDOR_ASSIGN_OR_RETURN(std::vector<v1::Incident> incidents, source.Incidents(filter));
+  Sheet sheet = JoinedSheet(areas, incidents, IncidentColumns(), IncidentRow,
+                            [](const v1::Incident& i) { return i.facts().area_id(); });
+  // Where it happened, when the record says, rather than its area's centre.
+  for (size_t n = 0; n < incidents.size(); ++n) {
+    if (incidents[n].facts().has_location()) sheet.points[n] = incidents[n].facts().location();
+  }
+  return sheet;
 }
 
 absl::StatusOr<Sheet> AreasSheet(RecordSource& source) {
@@ -306,8 +409,9 @@ absl::StatusOr<ExportKind> ParseExportKind(absl::string_view text) {
   if (text == "denials") return ExportKind::kDenials;
   if (text == "convoys") return ExportKind::kConvoys;
   if (text == "areas") return ExportKind::kAreas;
-  return absl::InvalidArgumentError(
-      absl::StrCat("\"", text, "\" cannot be exported; export denials, convoys or areas"));
+  if (text == "incidents") return ExportKind::kIncidents;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "\"", text, "\" cannot be exported; export denials, convoys, incidents or areas"));
 }
 
 absl::StatusOr<Sheet> SheetFor(RecordSource& source, const ExportQuery& query) {
@@ -316,6 +420,8 @@ absl::StatusOr<Sheet> SheetFor(RecordSource& source, const ExportQuery& query) {
       return DenialsSheet(source, query.denials);
     case ExportKind::kConvoys:
       return ConvoysSheet(source, query.convoys);
+    case ExportKind::kIncidents:
+      return IncidentsSheet(source, query.incidents);
     case ExportKind::kAreas:
       break;
   }

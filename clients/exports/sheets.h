@@ -48,10 +48,14 @@ struct Sheet {
 absl::StatusOr<Sheet> DenialsSheet(RecordSource& source, const v1::ListDenialsRequest& filter);
 absl::StatusOr<Sheet> ConvoysSheet(RecordSource& source, const v1::ListConvoysRequest& filter);
 absl::StatusOr<Sheet> AreasSheet(RecordSource& source);
+// Incidents join their area as denials do, but are placed at their own
+// coordinates when they have some (else at their area's). A row carries
+// the recorded casualties and each source with the figures it reported.
+absl::StatusOr<Sheet> IncidentsSheet(RecordSource& source, const v1::ListIncidentsRequest& filter);
 
-enum class ExportKind { kDenials, kConvoys, kAreas };
+enum class ExportKind { kDenials, kConvoys, kAreas, kIncidents };
 
-// "denials", "convoys" or "areas"; INVALID_ARGUMENT otherwise.
+// "denials", "convoys", "areas" or "incidents"; INVALID_ARGUMENT otherwise.
 absl::StatusOr<ExportKind> ParseExportKind(absl::string_view text);
 
 // What one export reads: its kind and, for denials and convoys, the list
@@ -60,6 +64,7 @@ struct ExportQuery {
   ExportKind kind = ExportKind::kAreas;
   v1::ListDenialsRequest denials;
   v1::ListConvoysRequest convoys;
+  v1::ListIncidentsRequest incidents;
 };
 
 // The sheet of `query.kind`.

@@ -228,7 +228,8 @@ std::string Gateway::EnumsJson() const {
   const char* const kEnums[] = {"AreaStatus",     "RouteStatus", "ConvoyStatus",
                                 "CargoCategory",  "Confidence",  "AccessConstraintCategory",
                                 "StatsDimension", "Role",        "DeliveryMode",
-                                "RequestKind",    "StepOutcome", "ViolationState"};
+                                "RequestKind",    "StepOutcome", "ViolationState",
+                                "IncidentType",   "Weapon",      "AttributionConfidence"};
   std::string out = "{";
   for (const char* name : kEnums) {
     const google::protobuf::EnumDescriptor* e =

@@ -27,9 +27,13 @@ absl::Status AgreementService::CheckReferences(const v1::Agreement& agreement) c
         term.has_requests_answered_within() ? &term.requests_answered_within().area_ids()
         : term.has_no_items_removed()       ? &term.no_items_removed().area_ids()
                                             : nullptr;
+    std::string rule =
+        term.has_requests_answered_within() ? ".requests_answered_within" : ".no_items_removed";
+    if (const auto& [name, incident_areas] = IncidentTermAreas(term); incident_areas != nullptr) {
+      listed = incident_areas;
+      rule = "." + name;
+    }
     if (listed != nullptr) {
-      const std::string rule =
-          term.has_requests_answered_within() ? ".requests_answered_within" : ".no_items_removed";
       for (int j = 0; j < listed->size(); ++j) {
         areas.push_back({absl::StrCat(field, rule, ".area_ids[", j, "]"), (*listed)[j]});
       }
@@ -134,6 +138,16 @@ grpc::Status AgreementService::ListViolations(grpc::ServerContext* context,
                  }
                  return page;
                });
+}
+
+grpc::Status AgreementService::RecordConsequence(grpc::ServerContext* context,
+                                                 const v1::RecordConsequenceRequest* request,
+                                                 v1::ConsequenceRecord* response) {
+  return ServeWrite(context, "RecordConsequence", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::ConsequenceRecord> {
+                      CORRIDOR_RETURN_IF_ERROR(ValidateConsequence(request->consequence()));
+                      return store_->RecordConsequence(origin, request->consequence());
+                    });
 }
 
 grpc::Status AgreementService::GetComplianceReport(grpc::ServerContext* context,

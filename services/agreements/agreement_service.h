@@ -32,6 +32,9 @@ class AgreementService final : public AdmittedService<v1::AgreementService> {
   grpc::Status ListViolations(grpc::ServerContext* context,
                               const v1::ListViolationsRequest* request,
                               v1::ListViolationsResponse* response) override;
+  grpc::Status RecordConsequence(grpc::ServerContext* context,
+                                 const v1::RecordConsequenceRequest* request,
+                                 v1::ConsequenceRecord* response) override;
   grpc::Status GetComplianceReport(grpc::ServerContext* context,
                                    const v1::GetComplianceReportRequest* request,
                                    v1::ComplianceReport* response) override;

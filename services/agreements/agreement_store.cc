@@ -74,6 +74,12 @@ class PartyTally {
       breached_unconfirmed_[key].insert(v.term_id());
     } else {
       breached_[key].insert(v.term_id());
+      // The latest record is the violation's current state.
+      if (!v.consequences().empty() && v.consequences().rbegin()->applied()) {
+        party.set_consequences_applied(party.consequences_applied() + 1);
+      } else {
+        party.set_violations_without_consequence(party.violations_without_consequence() + 1);
+      }
     }
     if (party.violations_size() < kViolationsPerParty) *party.add_violations() = v;
   }
@@ -252,7 +258,15 @@ absl::StatusOr<v1::ListViolationsResponse> AgreementStore::ListViolations(
             if (!party.empty() && !same_party) return false;
             return request.include_superseded() || v.state() == v1::VIOLATION_STATE_ACTIVE;
           }));
+  std::map<std::string, std::map<std::string, std::vector<v1::ConsequenceRecord>>> done;
   for (auto& [violation, version] : page) {
+    if (!done.count(violation.agreement_id())) {
+      CORRIDOR_ASSIGN_OR_RETURN(done[violation.agreement_id()],
+                                Consequences(violation.agreement_id()));
+    }
+    for (const v1::ConsequenceRecord& c : done[violation.agreement_id()][violation.id()]) {
+      *violation.add_consequences() = c;
+    }
     *response.add_violations() = WithVersion(std::move(violation), version);
   }
   return response;
@@ -426,6 +440,7 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
   *report.mutable_to() = DateOf(to);
 
   // Active violations in [from, to], oldest first, by party.
+  CORRIDOR_ASSIGN_OR_RETURN(const auto consequences, Consequences(agreement.id()));
   PartyTally tally(agreement);
   storage::ScanOptions options;
   options.index = "agreement";
@@ -435,7 +450,11 @@ absl::StatusOr<v1::ComplianceReport> AgreementStore::Report(
   options.page_size = 1000;
   CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::Violation>(
       *store_, ViolationsTable(), options, [&](v1::Violation& v, uint64_t version) {
-        if (v.state() == v1::VIOLATION_STATE_ACTIVE) tally.Add(WithVersion(v, version));
+        if (v.state() != v1::VIOLATION_STATE_ACTIVE) return absl::OkStatus();
+        if (auto it = consequences.find(v.id()); it != consequences.end()) {
+          for (const v1::ConsequenceRecord& c : it->second) *v.add_consequences() = c;
+        }
+        tally.Add(WithVersion(v, version));
         return absl::OkStatus();
       }));
   tally.AddTo(agreement, &report);

@@ -57,6 +57,15 @@ class AgreementStore {
   // Gives agreements and violations stored before the registry the ids of
   // the parties their texts name (stored_parties.h).
   absl::StatusOr<PartyResolution> ResolveStoredParties(const std::vector<v1::Party>& parties);
+  // Adds what was done about a violation (the next sequence number after
+  // the violation's last record). NOT_FOUND naming consequence.violation_id.
+  absl::StatusOr<v1::ConsequenceRecord> RecordConsequence(const storage::Origin& origin,
+                                                          v1::ConsequenceRecord record);
+  // Every consequence record of an agreement's violations, by violation id,
+  // oldest first.
+  absl::StatusOr<std::map<std::string, std::vector<v1::ConsequenceRecord>>> Consequences(
+      const std::string& agreement_id) const;
+
   absl::StatusOr<v1::ComplianceReport> Report(const v1::GetComplianceReportRequest& request,
                                               absl::CivilDay today) const;
 

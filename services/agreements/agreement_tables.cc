@@ -1,5 +1,6 @@
 #include "services/agreements/agreement_tables.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/key_codec.h"
@@ -55,8 +56,26 @@ const storage::Table<v1::ConvoyCopy>& ConvoyCopiesTable() {
   return *table;
 }
 
+const storage::Table<v1::ConsequenceRecord>& ConsequencesTable() {
+  static const storage::Table<v1::ConsequenceRecord>* table =
+      new storage::Table<v1::ConsequenceRecord>(
+          {.name = "consequences", .noun = "consequence record", .key_field = "violation_id"},
+          [](const v1::ConsequenceRecord& c) {
+            return KeyWriter()
+                .String(c.agreement_id())
+                .String(c.violation_id())
+                .Uint64(static_cast<uint64_t>(c.sequence()))
+                .Release();
+          },
+          [](const v1::ConsequenceRecord& c) {
+            return absl::StrCat(c.violation_id(), " record ", c.sequence());
+          });
+  return *table;
+}
+
 const std::vector<std::string>& FollowedServices() {
-  static const auto* followed = new std::vector<std::string>{"routes", "convoys", "denials"};
+  static const auto* followed =
+      new std::vector<std::string>{"routes", "convoys", "denials", "incidents"};
   return *followed;
 }
 

@@ -25,6 +25,11 @@ const storage::Table<v1::Violation>& ViolationsTable();
 // for convoys delivered in full or in part.
 const storage::Table<v1::ConvoyCopy>& ConvoyCopiesTable();
 
+// What was done about each violation (RecordConsequence), by (agreement
+// id, violation id, sequence): an agreement's are one range, and one
+// violation's a range within it.
+const storage::Table<v1::ConsequenceRecord>& ConsequencesTable();
+
 // The services whose change feeds agreements are evaluated against; the
 // store keeps an evaluated-through position for each.
 const std::vector<std::string>& FollowedServices();

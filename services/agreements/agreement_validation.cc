@@ -74,14 +74,69 @@ absl::Status CheckTerm(const std::string& field, const v1::Term& term) {
       }
       return absl::OkStatus();
     }
+    case v1::Term::kNoWeaponsUsed: {
+      const std::string f = field + ".no_weapons_used";
+      const v1::NoWeaponsUsed& rule = term.no_weapons_used();
+      if (rule.weapons().empty()) {
+        return InvalidField(f + ".weapons", "name at least one weapon, e.g. WEAPON_BARREL_BOMB");
+      }
+      for (int i = 0; i < rule.weapons_size(); ++i) {
+        if (rule.weapons(i) == v1::WEAPON_UNSPECIFIED || !v1::Weapon_IsValid(rule.weapons(i))) {
+          return InvalidField(absl::StrCat(f, ".weapons[", i, "]"), "is not a weapon of the list");
+        }
+      }
+      return CheckAreas(f + ".area_ids", rule.area_ids());
+    }
+    case v1::Term::kNoAttacksInPopulatedAreas:
+    case v1::Term::kNoAttacksOnAidWorkers:
+    case v1::Term::kNoAirStrikes: {
+      const auto& [name, areas] = IncidentTermAreas(term);
+      return CheckAreas(absl::StrCat(field, ".", name, ".area_ids"), *areas);
+    }
     case v1::Term::RULE_NOT_SET:
       break;
   }
-  return InvalidField(field, "needs a rule: route_kept_open, requests_answered_within, "
-                             "no_items_removed, delivery_every or no_denials");
+  return InvalidField(field,
+                      "needs a rule: route_kept_open, requests_answered_within, "
+                      "no_items_removed, delivery_every, no_denials, no_weapons_used, "
+                      "no_attacks_in_populated_areas, no_attacks_on_aid_workers or "
+                      "no_air_strikes");
 }
 
 }  // namespace
+
+std::pair<std::string, const google::protobuf::RepeatedPtrField<std::string>*> IncidentTermAreas(
+    const v1::Term& term) {
+  switch (term.rule_case()) {
+    case v1::Term::kNoWeaponsUsed:
+      return {"no_weapons_used", &term.no_weapons_used().area_ids()};
+    case v1::Term::kNoAttacksInPopulatedAreas:
+      return {"no_attacks_in_populated_areas", &term.no_attacks_in_populated_areas().area_ids()};
+    case v1::Term::kNoAttacksOnAidWorkers:
+      return {"no_attacks_on_aid_workers", &term.no_attacks_on_aid_workers().area_ids()};
+    case v1::Term::kNoAirStrikes:
+      return {"no_air_strikes", &term.no_air_strikes().area_ids()};
+    default:
+      return {"", nullptr};
+  }
+}
+
+absl::Status ValidateConsequence(const v1::ConsequenceRecord& record) {
+  const std::string f = "consequence";
+  CORRIDOR_RETURN_IF_ERROR(CheckText(f + ".violation_id", record.violation_id(), 600, true));
+  CORRIDOR_RETURN_IF_ERROR(CheckText(f + ".what", record.what(), kMaxTextBytes, true));
+  CORRIDOR_RETURN_IF_ERROR(
+      CheckText(f + ".applied_by", record.applied_by(), kMaxNameBytes, record.applied()));
+  if (!record.has_decided_on()) {
+    return InvalidField(f + ".decided_on", "is required: when it was applied or decided against");
+  }
+  CORRIDOR_RETURN_IF_ERROR(CheckDate(f + ".decided_on", record.decided_on()));
+  if (CivilDayOf(record.decided_on()) > TodayUtc() + 1) {
+    return InvalidField(f + ".decided_on",
+                        absl::StrCat(FormatDate(record.decided_on()), " lies in the future"));
+  }
+  return CheckSource(f + ".source", record.source(), true);
+}
 
 absl::Status ValidateAgreement(const v1::Agreement& a) {
   CORRIDOR_RETURN_IF_ERROR(CheckSlug("agreement.id", a.id(), 2));

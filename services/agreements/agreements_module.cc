@@ -48,9 +48,9 @@ class AgreementsModule final : public ServiceModule {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServiceModule>> OpenAgreementsModule(const ModuleOptions& options) {
-  absl::StatusOr<ServiceStorage> storage = OpenServiceStorage(
-      options, {&AgreementsTable().schema(), &ViolationsTable().schema(),
-                &ConvoyCopiesTable().schema()});
+  absl::StatusOr<ServiceStorage> storage =
+      OpenServiceStorage(options, {&AgreementsTable().schema(), &ViolationsTable().schema(),
+                                   &ConvoyCopiesTable().schema(), &ConsequencesTable().schema()});
   if (!storage.ok()) return storage.status();
   return std::unique_ptr<ServiceModule>(
       new AgreementsModule(*std::move(storage), options.peers, options.access));

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/validation.h"
@@ -69,6 +70,58 @@ std::string StatusText(v1::RouteStatus status) {
   return std::string(text);
 }
 
+bool Uses(const v1::IncidentFacts& facts, v1::Weapon weapon) {
+  return std::find(facts.weapons().begin(), facts.weapons().end(), weapon) != facts.weapons().end();
+}
+
+std::string WeaponText(int weapon) {
+  std::string name = v1::Weapon_Name(static_cast<v1::Weapon>(weapon));
+  absl::string_view text = name;
+  absl::ConsumePrefix(&text, "WEAPON_");
+  return absl::AsciiStrToLower(absl::StrReplaceAll(text, {{"_", " "}}));
+}
+
+// Why an incident breaches an incident term, or empty if it does not (or
+// the term is of another kind).
+std::string IncidentBreach(const v1::Term& term, const v1::IncidentFacts& facts) {
+  const v1::Casualties& c = facts.casualties();
+  switch (term.rule_case()) {
+    case v1::Term::kNoWeaponsUsed: {
+      if (!CoversArea(term.no_weapons_used().area_ids(), facts.area_id())) return "";
+      std::vector<std::string> used;
+      for (int weapon : term.no_weapons_used().weapons()) {
+        if (Uses(facts, static_cast<v1::Weapon>(weapon))) used.push_back(WeaponText(weapon));
+      }
+      return used.empty() ? "" : absl::StrCat("used ", absl::StrJoin(used, " and "));
+    }
+    case v1::Term::kNoAttacksInPopulatedAreas:
+      if (!CoversArea(term.no_attacks_in_populated_areas().area_ids(), facts.area_id())) return "";
+      return facts.has_populated_area() && facts.populated_area() ? "struck a populated area" : "";
+    case v1::Term::kNoAttacksOnAidWorkers: {
+      if (!CoversArea(term.no_attacks_on_aid_workers().area_ids(), facts.area_id())) return "";
+      const v1::IncidentType t = facts.type();
+      if (t == v1::INCIDENT_TYPE_ATTACK_ON_AID_WORKERS || t == v1::INCIDENT_TYPE_ATTACK_ON_CONVOY ||
+          t == v1::INCIDENT_TYPE_ATTACK_ON_MEDICAL_FACILITY) {
+        std::string type = v1::IncidentType_Name(t);
+        absl::string_view text = type;
+        absl::ConsumePrefix(&text, "INCIDENT_TYPE_");
+        return absl::AsciiStrToLower(absl::StrReplaceAll(text, {{"_", " "}}));
+      }
+      const int64_t harmed = c.aid_workers().killed() + c.aid_workers().injured() +
+                             c.medical_workers().killed() + c.medical_workers().injured();
+      return harmed > 0 ? absl::StrCat("killed or injured ", harmed, " aid or medical workers")
+                        : "";
+    }
+    case v1::Term::kNoAirStrikes:
+      if (!CoversArea(term.no_air_strikes().area_ids(), facts.area_id())) return "";
+      if (facts.type() == v1::INCIDENT_TYPE_AIR_STRIKE) return "an air strike";
+      if (Uses(facts, v1::WEAPON_BARREL_BOMB)) return "barrel bombs dropped from the air";
+      return Uses(facts, v1::WEAPON_UNGUIDED_AIR_DROPPED_BOMB) ? "bombs dropped from the air" : "";
+    default:
+      return "";
+  }
+}
+
 // Sets who is held responsible, or says why no one is.
 void HoldResponsible(const NamedParty& party, const char* what, v1::Violation* v) {
   v->set_party(party.text.empty() ? absl::StrCat("(unattributed: ", what, ")") : party.text);
@@ -114,6 +167,9 @@ std::string RouteReportSource(const v1::RouteReport& report) {
 std::string DenialSource(const v1::Denial& denial) { return absl::StrCat("denials/", denial.id()); }
 std::string ConvoySource(const v1::Convoy& convoy) { return absl::StrCat("convoys/", convoy.id()); }
 std::string AreaSource(const std::string& area_id) { return absl::StrCat("areas/", area_id); }
+std::string IncidentSource(const v1::Incident& incident) {
+  return absl::StrCat("incidents/", incident.id());
+}
 
 std::vector<v1::Violation> ForRouteReport(const v1::Agreement& agreement,
                                           const v1::RouteReport& report, const SourceEntry& entry,
@@ -178,6 +234,43 @@ std::vector<v1::Violation> ForDenial(const v1::Agreement& agreement, const v1::D
     v.set_unconfirmed(denial.awaiting_confirmation());
     *v.mutable_occurred_at() = facts.occurred_at();
     AddEvidence(&v, "denials", "denials", denial.id(), version, entry.journal_index, summary);
+    found.push_back(std::move(v));
+  }
+  return found;
+}
+
+std::vector<v1::Violation> ForIncident(const v1::Agreement& agreement, const v1::Incident& incident,
+                                       int64_t version, const SourceEntry& entry,
+                                       absl::CivilDay today) {
+  std::vector<v1::Violation> found;
+  if (incident.withdrawn()) return found;
+  const v1::IncidentFacts& facts = incident.facts();
+  const absl::CivilDay day = DayOf(facts.occurred_at());
+  if (!InForce(agreement, day, today)) return found;
+  const std::string where = !facts.area_id().empty()      ? facts.area_id()
+                            : !facts.place_name().empty() ? facts.place_name()
+                                                          : facts.route_id();
+  for (const v1::Term& term : agreement.terms()) {
+    const std::string breach = IncidentBreach(term, facts);
+    if (breach.empty()) continue;
+    v1::Violation v = Start(agreement, term, IncidentSource(incident), "");
+    const std::string summary =
+        absl::StrCat(breach, " at ", where, " on ", DayText(day), " (", facts.description(), ")");
+    HoldResponsible({facts.party(), facts.party_id()}, "the incident names no party", &v);
+    const std::string confidence =
+        facts.party().empty() ? std::string("none")
+                              : absl::AsciiStrToLower(absl::StripPrefix(
+                                    v1::AttributionConfidence_Name(facts.attribution_confidence()),
+                                    "ATTRIBUTION_CONFIDENCE_"));
+    v.set_why(absl::StrCat(
+        "held responsible for incident ", incident.id(), " (attribution: ", confidence,
+        facts.attribution_basis().empty() ? "" : "; ", facts.attribution_basis(), "): ", summary));
+    v.set_attribution_confidence(facts.attribution_confidence());
+    // An allegation is shown, never counted as established.
+    v.set_unconfirmed(facts.party().empty() ||
+                      facts.attribution_confidence() == v1::ATTRIBUTION_CONFIDENCE_LOW);
+    *v.mutable_occurred_at() = facts.occurred_at();
+    AddEvidence(&v, "incidents", "incidents", incident.id(), version, entry.journal_index, summary);
     found.push_back(std::move(v));
   }
   return found;

@@ -14,6 +14,7 @@
 #include "corridor/v1/agreements.pb.h"
 #include "corridor/v1/convoys.pb.h"
 #include "corridor/v1/denials.pb.h"
+#include "corridor/v1/incidents.pb.h"
 #include "corridor/v1/routes.pb.h"
 
 namespace corridor::agreements {
@@ -62,6 +63,9 @@ std::vector<v1::Violation> ForDenial(const v1::Agreement& agreement, const v1::D
 std::vector<v1::Violation> ForConvoy(const v1::Agreement& agreement, const v1::Convoy& convoy,
                                      const SourceEntry& entry, absl::CivilDay today,
                                      const AreaParty& area_party);
+std::vector<v1::Violation> ForIncident(const v1::Agreement& agreement, const v1::Incident& incident,
+                                       int64_t version, const SourceEntry& entry,
+                                       absl::CivilDay today);
 // `deliveries`: every convoy to the area whose outcome is DELIVERED or
 // PARTIALLY_DELIVERED, as last seen.
 std::vector<v1::Violation> ForDeliveries(const v1::Agreement& agreement, const std::string& area_id,
@@ -73,6 +77,7 @@ std::string RouteReportSource(const v1::RouteReport& report);
 std::string DenialSource(const v1::Denial& denial);
 std::string ConvoySource(const v1::Convoy& convoy);
 std::string AreaSource(const std::string& area_id);
+std::string IncidentSource(const v1::Incident& incident);
 
 }  // namespace corridor::agreements
 

@@ -201,30 +201,48 @@ void FeedEvaluator::Follow(const std::string& service) {
   }
 }
 
-absl::Status FeedEvaluator::Evaluate(const std::string& service, const v1::Change& change,
-                                     const std::vector<v1::Agreement>& agreements,
-                                     std::map<std::string, uint64_t>* positions) {
-  // The records the entry wrote, as they are now; a record changed again
-  // later is evaluated at that later entry.
+namespace {
+
+// The records one journal entry wrote, as they are now; a record changed
+// again later is evaluated at that later entry.
+struct ChangedRecords {
   std::vector<v1::RouteReport> reports;
   std::vector<std::pair<v1::Denial, uint64_t>> denials;  // with their versions
+  std::vector<std::pair<v1::Incident, uint64_t>> incidents;
   std::optional<v1::ConvoyCopy> copy;  // a transition writes one convoy
+};
+
+ChangedRecords RecordsOf(const v1::Change& change) {
+  ChangedRecords changed;
   for (const v1::ChangedRecord& record : change.records()) {
     if (record.state() != v1::ChangedRecord::CURRENT) continue;
     if (record.record().Is<v1::RouteReport>()) {
-      record.record().UnpackTo(&reports.emplace_back());
+      record.record().UnpackTo(&changed.reports.emplace_back());
     } else if (record.record().Is<v1::Denial>()) {
-      auto& [denial, version] = denials.emplace_back();
+      auto& [denial, version] = changed.denials.emplace_back();
       record.record().UnpackTo(&denial);
       version = record.version();
+    } else if (record.record().Is<v1::Incident>()) {
+      auto& [incident, version] = changed.incidents.emplace_back();
+      record.record().UnpackTo(&incident);
+      version = record.version();
     } else if (record.record().Is<v1::Convoy>()) {
-      copy = v1::ConvoyCopy();
-      record.record().UnpackTo(copy->mutable_convoy());
-      copy->mutable_convoy()->set_version(static_cast<int64_t>(record.version()));
-      copy->set_journal_index(change.index());
+      changed.copy = v1::ConvoyCopy();
+      record.record().UnpackTo(changed.copy->mutable_convoy());
+      changed.copy->mutable_convoy()->set_version(static_cast<int64_t>(record.version()));
+      changed.copy->set_journal_index(change.index());
     }
   }
+  return changed;
+}
 
+}  // namespace
+
+absl::Status FeedEvaluator::Evaluate(const std::string& service, const v1::Change& change,
+                                     const std::vector<v1::Agreement>& agreements,
+                                     std::map<std::string, uint64_t>* positions) {
+  const ChangedRecords changed = RecordsOf(change);
+  const auto& [reports, denials, incidents, copy] = changed;
   const absl::CivilDay today = TodayUtc();
   const SourceEntry entry{service, change.index()};
   bool lookup_failed = false;
@@ -243,6 +261,13 @@ absl::Status FeedEvaluator::Evaluate(const std::string& service, const v1::Chang
                       ForDenial(agreement, denial, static_cast<int64_t>(version), entry, today),
                       absl::StrCat("denial ", denial.id(),
                                    denial.withdrawn() ? " was withdrawn" : " was corrected",
+                                   " (version ", version, ")")});
+    }
+    for (const auto& [incident, version] : incidents) {
+      work.push_back({&agreement, IncidentSource(incident),
+                      ForIncident(agreement, incident, static_cast<int64_t>(version), entry, today),
+                      absl::StrCat("incident ", incident.id(),
+                                   incident.withdrawn() ? " was withdrawn" : " was corrected",
                                    " (version ", version, ")")});
     }
     if (!copy.has_value()) continue;

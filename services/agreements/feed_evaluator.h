@@ -1,4 +1,4 @@
-// Follows the routes, convoys and denials services' change feeds
+// Follows the routes, convoys, denials and incidents services' change feeds
 // (AuditService.WatchChanges) and evaluates every agreement against each
 // change, from where each agreement's evaluation stopped.
 //

@@ -82,6 +82,51 @@ void FillRow(const std::string& label, const Sums& sums, char letter, v1::Incide
   }
 }
 
+// The counters a stats query reads (incident_tables.h): keys from prefix
+// on, each a month and, when keyed by value, a dimension's value; with
+// `one_value`, only those of `filter_value` count.
+struct CounterRange {
+  char group_letter = 'm';
+  std::string prefix;
+  bool keyed_by_value = false;
+  bool one_value = false;
+  std::string filter_value;
+};
+
+CounterRange RangeOf(const v1::IncidentStatsRequest& request) {
+  CounterRange range;
+  const char letter = range.group_letter = LetterOf(request.group_by());
+  // The one filter, if any (ValidateStats allows one other than party only
+  // by month).
+  char filter = request.party().empty() ? 0 : 'p';
+  range.filter_value = request.party();
+  if (request.type() != v1::INCIDENT_TYPE_UNSPECIFIED) {
+    filter = 'y';
+    range.filter_value = absl::StrCat(static_cast<int>(request.type()));
+  } else if (request.weapon() != v1::WEAPON_UNSPECIFIED) {
+    filter = 'w';
+    range.filter_value = absl::StrCat(static_cast<int>(request.weapon()));
+  } else if (!request.area_id().empty()) {
+    filter = 'a';
+    range.filter_value = request.area_id();
+  }
+  range.keyed_by_value = filter != 0 || letter != 'm';
+  if (filter == 'p' && letter != 'p' && letter != 'm') {
+    // One party's counters by a second dimension lead with the party.
+    range.prefix = KeyWriter()
+                       .String(absl::StrCat("p>", std::string(1, letter)))
+                       .String(request.party())
+                       .Release();
+    return range;
+  }
+  // A filter by month (or by its own dimension) reads that dimension's
+  // counters of the one value.
+  range.one_value = filter != 0;
+  const char read = filter != 0 ? filter : letter == 'm' ? 't' : letter;
+  range.prefix = KeyWriter().String(std::string(1, read)).Release();
+  return range;
+}
+
 }  // namespace
 
 void AddStatsCounterChange(const v1::Incident* before, const v1::Incident& after,
@@ -266,41 +311,23 @@ absl::StatusOr<v1::GetIncidentHistoryResponse> IncidentStore::History(
 absl::StatusOr<v1::IncidentStatsResponse> IncidentStore::Stats(
     const v1::IncidentStatsRequest& request) const {
   CORRIDOR_RETURN_IF_ERROR(ValidateStats(request));
-  const char letter = LetterOf(request.group_by());
-  const bool by_party = !request.party().empty();
-  // One party's counters by a second dimension lead with the party; by
-  // party or month they are the "p" counters of that party.
-  std::string prefix;
-  if (by_party && letter != 'p' && letter != 'm') {
-    prefix = KeyWriter()
-                 .String(absl::StrCat("p>", std::string(1, letter)))
-                 .String(request.party())
-                 .Release();
-  } else {
-    prefix = KeyWriter()
-                 .String(std::string(1, by_party        ? 'p'
-                                        : letter == 'm' ? 't'
-                                                        : letter))
-                 .Release();
-  }
-  const bool keyed_by_value = by_party || letter != 'm';
+  const CounterRange range = RangeOf(request);
+  const char letter = range.group_letter;
   std::map<std::string, Sums> groups;
   Sums total;
   CORRIDOR_RETURN_IF_ERROR(store_->ScanCounters(
-      prefix, KeyWriter().Uint32(corridor::MonthNumber(request.from())).Release(),
+      range.prefix, KeyWriter().Uint32(corridor::MonthNumber(request.from())).Release(),
       KeyWriter().Uint32(corridor::MonthNumber(request.to()) + 1).Release(),
       [&](absl::string_view key, const std::vector<int64_t>& values) -> absl::Status {
         KeyReader reader(key);
         uint32_t month = 0;
         std::string value;
-        if (!reader.Uint32(&month) || (keyed_by_value && !reader.String(&value))) {
+        if (!reader.Uint32(&month) || (range.keyed_by_value && !reader.String(&value))) {
           return absl::DataLossError(
               "an incident statistics counter is malformed; restore the database from a "
               "backup");
         }
-        // The "p" counters read for one party: skip the other parties'.
-        const bool party_counters = by_party && (letter == 'p' || letter == 'm');
-        if (party_counters && value != request.party()) return absl::OkStatus();
+        if (range.one_value && value != range.filter_value) return absl::OkStatus();
         if (values.empty() || values[0] == 0) return absl::OkStatus();  // corrected away
         Sums& sums =
             groups[letter == 'm' ? absl::StrFormat("%04d-%02d", month / 100, month % 100) : value];
@@ -311,19 +338,6 @@ absl::StatusOr<v1::IncidentStatsResponse> IncidentStore::Stats(
         if (letter != 'w') total.Add(values);
         return absl::OkStatus();
       }));
-  if (letter == 'w') {
-    v1::IncidentStatsRequest overall = request;
-    overall.set_group_by(v1::INCIDENT_STATS_DIMENSION_MONTH);
-    CORRIDOR_ASSIGN_OR_RETURN(v1::IncidentStatsResponse by_month, Stats(overall));
-    v1::IncidentStatsResponse response;
-    std::vector<std::pair<std::string, Sums>> rows(groups.begin(), groups.end());
-    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-      return a.second.values[0] > b.second.values[0];
-    });
-    for (const auto& [label, sums] : rows) FillRow(label, sums, letter, response.add_rows());
-    *response.mutable_total() = by_month.total();
-    return response;
-  }
   v1::IncidentStatsResponse response;
   std::vector<std::pair<std::string, Sums>> rows(groups.begin(), groups.end());
   if (letter != 'm') {
@@ -332,7 +346,14 @@ absl::StatusOr<v1::IncidentStatsResponse> IncidentStore::Stats(
     });
   }
   for (const auto& [label, sums] : rows) FillRow(label, sums, letter, response.add_rows());
-  FillRow("total", total, 't', response.mutable_total());
+  if (letter != 'w') {
+    FillRow("total", total, 't', response.mutable_total());
+    return response;
+  }
+  v1::IncidentStatsRequest overall = request;
+  overall.set_group_by(v1::INCIDENT_STATS_DIMENSION_MONTH);
+  CORRIDOR_ASSIGN_OR_RETURN(v1::IncidentStatsResponse by_month, Stats(overall));
+  *response.mutable_total() = by_month.total();
   return response;
 }
 

@@ -244,7 +244,25 @@ absl::Status ValidateStats(const v1::IncidentStatsRequest& request) {
       !v1::IncidentStatsDimension_IsValid(request.group_by())) {
     return InvalidField("group_by", "is required: PARTY, TYPE, WEAPON, AREA or MONTH");
   }
-  return CheckText("party", request.party(), kMaxNameBytes, false);
+  CORRIDOR_RETURN_IF_ERROR(CheckText("party", request.party(), kMaxNameBytes, false));
+  CORRIDOR_RETURN_IF_ERROR(CheckId("area_id", request.area_id(), false));
+  if (!v1::IncidentType_IsValid(request.type())) return InvalidField("type", "is not a type");
+  if (!v1::Weapon_IsValid(request.weapon())) return InvalidField("weapon", "is not a weapon");
+  const int filters = !request.party().empty() + (request.type() != 0) + (request.weapon() != 0) +
+                      !request.area_id().empty();
+  if (filters > 1) {
+    return InvalidField("party",
+                        "and type, weapon and area_id: give at most one filter (list "
+                        "the incidents to combine them)");
+  }
+  if (filters == 1 && request.party().empty() &&
+      request.group_by() != v1::INCIDENT_STATS_DIMENSION_MONTH) {
+    const char* filter = request.type() != 0     ? "type"
+                         : request.weapon() != 0 ? "weapon"
+                                                 : "area_id";
+    return InvalidField(filter, "combines only with group_by MONTH (or filter by party)");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace corridor::incidents

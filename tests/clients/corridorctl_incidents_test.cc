@@ -4,12 +4,15 @@
 // field, corrects and withdraws incidents with the statistics following,
 // and sees a convoy recorded as attacked arrive as an incident exactly once.
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "corridor/v1/incidents.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
@@ -187,6 +190,50 @@ TEST_F(CorridorctlIncidentsTest, CorrectionsAndWithdrawalsMoveTheStatistics) {
   EXPECT_THAT(history.out, HasSubstr("the second report's count"));
   EXPECT_EQ(Ctl({"incidents", "correct", incident.id(), "--killed=1", "--reason=again"}).exit_code,
             4);
+}
+
+TEST_F(CorridorctlIncidentsTest, ExportsPlaceAnIncidentWhereItHappenedAndImportKeepsTheSources) {
+  ASSERT_EQ(Ctl(kUrumAlKubra).exit_code, 0);
+  const std::string csv = dir_.Sub("incidents.csv");
+  CommandResult exported = Ctl({"export", "incidents", "--format=hxl", "--out=" + csv});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::ifstream in(csv);
+  std::string header, hashtags, row;
+  std::getline(in, header);
+  std::getline(in, hashtags);
+  std::getline(in, row);
+  EXPECT_THAT(hashtags, HasSubstr("#affected+killed"));
+  EXPECT_THAT(hashtags, HasSubstr("#group+name+perpetrator"));
+  EXPECT_THAT(row,
+              HasSubstr("BOI-S/2016/1093 (killed 10, injured 22); UN-SPOX-30SEP16 (killed 18)"));
+  EXPECT_THAT(row, HasSubstr("barrel-bomb rocket"));
+
+  CommandResult geojson = Ctl({"export", "incidents", "--format=geojson"});
+  ASSERT_EQ(geojson.exit_code, 0) << geojson.err;
+  EXPECT_THAT(geojson.out, HasSubstr("\"coordinates\":[36.9474545,36.1477873]"))
+      << "the incident's own place, not its area's";
+
+  // The same file again stores nothing; the file under a new key stores
+  // one more incident with the same facts and sources.
+  CommandResult again = Ctl({"import", "incidents", csv});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("0 new, 1 already stored"));
+  std::ifstream original(csv);
+  std::stringstream text;
+  text << original.rdbuf();
+  std::string copied = text.str();
+  const size_t key = copied.find("urum-al-kubra-2016-09-19");
+  ASSERT_NE(key, std::string::npos);
+  copied.replace(key, std::string("urum-al-kubra-2016-09-19").size(), "urum-copy");
+  std::ofstream(dir_.Sub("copy.csv")) << copied;
+  CommandResult imported = Ctl({"import", "incidents", dir_.Sub("copy.csv")});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  const v1::ListIncidentsResponse both = ListJson({});
+  ASSERT_EQ(both.incidents_size(), 2);
+  v1::IncidentFacts first = both.incidents(0).facts(), second = both.incidents(1).facts();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(first, second))
+      << first.DebugString() << "\n"
+      << second.DebugString();
 }
 
 TEST_F(CorridorctlIncidentsTest, AConvoyRecordedAsAttackedBecomesOneIncident) {

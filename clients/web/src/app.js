@@ -17,6 +17,7 @@ import {
 import {
   areaName, enumLabel, formatDay, formatNumber, initialLanguage, language, setLanguage, t,
 } from './i18n.js';
+import { configureIncidents, loadIncidents, renderIncidents } from './incidents.js';
 import { makeSortable } from './lists.js';
 import { drawMap, resetMap, statusClass, zoomMap } from './map.js';
 import {
@@ -560,6 +561,15 @@ async function loadCompliance() {
   renderCompliance();
 }
 
+// A violation's latest consequence record, or why none is due yet.
+function consequenceText(v) {
+  const done = v.consequences || [];
+  if (!done.length) return v.unconfirmed ? t('unconfirmed_allegation') : t('consequence_none');
+  const last = done[done.length - 1];
+  const on = formatDay(last.decided_on);
+  return last.applied ? t('consequence_applied', on, last.applied_by) : t('consequence_not_applied', on);
+}
+
 // Drawn again on a language switch, from the report last read.
 function renderCompliance() {
   const report = state.compliance;
@@ -579,6 +589,9 @@ function renderCompliance() {
     cell(row, (party.terms_kept || []).join(', '));
     cell(row, party.violation_count || 0, 'number');
     cell(row, (party.consequences_due || []).join(' | '));
+    cell(row, party.consequences_applied || 0, 'number');
+    cell(row, party.violations_without_consequence || 0,
+      party.violations_without_consequence ? 'number breached' : 'number');
     parties.append(row);
     all.push(...(party.violations || []));
   }
@@ -592,6 +605,7 @@ function renderCompliance() {
     cell(row, v.why);
     cell(row, (v.evidence || []).map((e) =>
       `${e.service}/${e.record_id}${Number(e.journal_index) ? ` #${e.journal_index}` : ''}`).join(', '));
+    cell(row, consequenceText(v));
     violations.append(row);
   }
   const steps = $('#compliance-steps tbody');
@@ -623,6 +637,7 @@ function rerender() {
   renderAccess();
   renderConvoys();
   renderCompliance();
+  renderIncidents();
   for (const list of Object.values(state.lists)) list.render();
   redrawArea(state.areas);
   if ($('#denials-table tbody').children.length) loadDenials();
@@ -655,6 +670,7 @@ async function start() {
       loadDenials({ records: false });
     },
   });
+  configureIncidents({ partyLabel, areaById, areaLabel: (id) => areaName(areaById(id)) || id || '' });
   state.lists.denials ??= denialList($('#denial-records'));
   state.lists.convoys ??= convoyList($('#convoys'));
   useConvoyList(state.lists.convoys);
@@ -684,7 +700,7 @@ async function start() {
 
   const today = new Date().toISOString().slice(0, 10);
   for (const id of ['#access-form', '#denials-form', '#convoys-filter', '#violations-form', '#road-reports-form',
-    '#compliance-form']) {
+    '#compliance-form', '#incidents-form']) {
     restoreFromUrl($(id));
   }
   const reports = $('#road-reports-form');
@@ -695,11 +711,15 @@ async function start() {
   const denials = $('#denials-form');
   denials.from.value ||= '2016-01';
   denials.to.value ||= today.slice(0, 7);
+  const incidents = $('#incidents-form');
+  incidents.from.value ||= '2016-01';
+  incidents.to.value ||= today.slice(0, 7);
   setUpAreaPage(() => state.areas, state.geojson);
   document.body.dataset.ready = 'true';
   await Promise.all([
     loadAccess().catch((e) => banner(errorText(e))),
     loadDenials(),
+    loadIncidents(),
     loadConvoys().catch((e) => banner(errorText(e))),
     loadConvoyList(),
     loadRoadReports(),
@@ -745,7 +765,7 @@ document.addEventListener('DOMContentLoaded', () => {
     keepInUrl(event.target);
     loadDenials();
   });
-  const filterForms = [['#convoys-filter', () => loadConvoyList()],
+  const filterForms = [['#convoys-filter', () => loadConvoyList()], ['#incidents-form', () => loadIncidents()],
     ['#violations-form', () => loadViolations()], ['#road-reports-form', () => loadRoadReports()]];
   for (const [id, load] of filterForms) {
     $(id).addEventListener('submit', (event) => {

@@ -54,6 +54,15 @@ export function statusClass(status) {
 // The current view: a zoom factor and the centre, in map units.
 const view = { zoom: 1, cx: WIDTH / 2, cy: 0, height: 0 };
 let drawn = null;  // what drawMap was last given
+// Incidents to draw as triangles: [{ id, lon, lat, title }].
+let incidentMarks = [];
+
+// Sets the incidents drawn over the areas (at their coordinates, else their
+// area's) and redraws the markers.
+export function setMapIncidents(marks) {
+  incidentMarks = marks;
+  if (drawn) drawMarkers(drawn.svg);
+}
 
 // Markers keep their size on screen: their radius is divided by the zoom.
 const MARKER = 5;
@@ -166,6 +175,21 @@ function drawMarkers(svg) {
     }
   }
   svg.append(roads);
+
+  svg.querySelector('g.incidents')?.remove();
+  const incidents = el('g', { class: 'incidents' });
+  for (const mark of incidentMarks) {
+    const [x, y] = point(mark.lon, mark.lat);
+    const s = 4.5 * unit;
+    const triangle = el('path', {
+      d: `M${x.toFixed(2)},${(y - s).toFixed(2)}L${(x + s).toFixed(2)},${(y + s * 0.8).toFixed(2)}` +
+        `L${(x - s).toFixed(2)},${(y + s * 0.8).toFixed(2)}Z`,
+      class: 'incident', 'data-incident-id': mark.id,
+    });
+    triangle.append(el('title', {}, mark.title));
+    incidents.append(triangle);
+  }
+  svg.append(incidents);
 }
 
 // Zooms by `factor` (above 1: closer), about `centre` in map units (the

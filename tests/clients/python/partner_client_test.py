@@ -23,7 +23,7 @@ import uuid
 import grpc
 
 import corridor_partner
-from corridor.v1 import areas_pb2, audit_pb2, common_pb2, convoys_pb2
+from corridor.v1 import areas_pb2, audit_pb2, common_pb2, convoys_pb2, incidents_pb2
 from corridor_partner import Client, error_details, proofs
 from corridor_partner.health import health_pb2
 from corridor_partner.reflection import reflection_pb2
@@ -129,6 +129,43 @@ class PartnerClientTest(unittest.TestCase):
                     self.assertTrue(callable(getattr(stub, method, None)), service + "." + method)
                     found += 1
         self.assertGreater(found, 50)
+
+    def test_incidents_keep_each_sources_figures_and_partners_only_read_them(self):
+        token = os.path.join(self.dir.name, "coordinator.token")
+        subprocess.run(
+            [os.path.join(BIN, "corridorctl"), "--server=" + self.address,
+             "--token-file=" + self.admin_token_file, "admin", "token", "create",
+             "--role=coordinator", "--name=py-coordinator", "--out=" + token],
+            check=True, capture_output=True)
+        with open(token) as f:
+            coordinator = Client(self.address, f.read().strip())
+        request = incidents_pb2.RecordIncidentRequest(idempotency_key="py-urum-al-kubra")
+        facts = request.facts
+        facts.occurred_at.FromJsonString("2016-09-19T00:00:00Z")
+        facts.precision = incidents_pb2.TIME_PRECISION_DAY
+        facts.location.latitude, facts.location.longitude = 36.1477873, 36.9474545
+        facts.place_name = "Urum al-Kubra"
+        facts.type = incidents_pb2.INCIDENT_TYPE_ATTACK_ON_CONVOY
+        facts.casualties.total.killed, facts.casualties.total.injured = 10, 22
+        facts.description = "UN/SARC convoy struck while unloading"
+        for citation, killed in (("BOI-S/2016/1093", 10), ("UN-SPOX-30SEP16", 18)):
+            source = facts.sources.add()
+            source.source.citation = citation
+            source.reported.total.killed = killed
+        recorded = coordinator.write(coordinator.incidents.RecordIncident, request)
+        self.assertTrue(recorded.id.startswith("in-"))
+        # A partner reads it, with the figures each source gave; a count not
+        # stated is absent, not zero.
+        read = self.partner.call(self.partner.incidents.GetIncident,
+                                 incidents_pb2.GetIncidentRequest(id=recorded.id))
+        self.assertEqual([s.reported.total.killed for s in read.facts.sources], [10, 18])
+        self.assertFalse(read.facts.sources[1].reported.total.HasField("injured"))
+        self.assertFalse(read.facts.casualties.children.HasField("killed"))
+        # ...and may not record one.
+        with self.assertRaises(grpc.RpcError) as refused:
+            self.partner.call(self.partner.incidents.RecordIncident, request)
+        self.assertEqual(refused.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+        coordinator.close()
 
     def test_health_and_reflection_answer_through_the_package(self):
         health = self.partner.health.Check(health_pb2.HealthCheckRequest(service=""), timeout=10)

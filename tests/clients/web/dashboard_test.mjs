@@ -114,6 +114,17 @@ ctl(admin, 'agreements', 'create', `--file=${agreementFile}`);
 ctl(coordinatorFile, 'routes', 'report', 'castello-road', '--status=closed', '--at=2016-09-22',
   '--party=Syrian government and allies', '--source=dashboard test (not a historical report)');
 
+// Incidents for the incidents view and the map: the Urum al-Kubra convoy
+// attack of 19 Sep 2016 with each source's figures (RESEARCH-siege-facts.md
+// §3.3), and a barrel-bomb strike filed for the test (not a historical one).
+ctl(coordinatorFile, 'incidents', 'record', '--type=attack_on_convoy', '--at=2016-09-19',
+  '--lat=36.1477873', '--lon=36.9474545', '--place=Urum al-Kubra', '--killed=10', '--injured=22',
+  '--sources=BOI-S/2016/1093 killed=10 injured=22; UN-SPOX-30SEP16 killed=18',
+  '--description=UN/SARC convoy struck while unloading');
+ctl(coordinatorFile, 'incidents', 'record', '--type=air_strike', '--at=2016-10-03', '--area=ALP-EAST',
+  '--weapons=barrel_bomb', '--party=Syrian government', '--confidence=low', '--basis=one report',
+  '--description=barrel bombs (test record)', '--sources=dashboard test');
+
 const outside = [];
 let failed = false;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -487,7 +498,33 @@ try {
   await page.click('#violations tr.record button.link');
   await page.waitForSelector('#violations tr.detail .revisions li');
   assert.match(await page.textContent('#violations tr.detail'), /routes\/\d+ · Journal entry \d+/);
+  // The enforcement gap: a consequence applied to the violation, recorded
+  // by an admin, is counted beside the consequences due.
+  const violationId = (await gateway('AgreementService/ListViolations',
+    { agreement_id: 'us-russia-2016-09-09' })).body.violations.find((v) => v.party_id === 'syrian-government').id;
+  ctl(admin, 'agreements', 'consequence', violationId, '--applied=yes', '--what=withdrawal from the arrangement',
+    '--by=United States', '--on=2016-10-03', '--source=dashboard test (not a historical record)');
+  await page.click('#compliance-form button[type=submit]');
+  await page.waitForFunction((selector) => document.querySelector(selector)?.children[5]?.textContent === '1',
+    `${breaker}`);
+  assert.equal(await page.textContent(`${breaker} td:nth-child(7)`), '0', 'no violation left without consequence');
+  assert.match(await page.textContent('#compliance-violations tbody'), /applied 3 Oct 2016 by United States/);
   await page.locator('#compliance-section').screenshot({ path: join(shots, 'compliance.png') });
+
+  // --- incidents: by weapon over time, the records, and the map.
+  await page.waitForSelector('#incidents-table tbody tr[data-incident-id]');
+  assert.equal(await page.locator('#incidents-table tbody tr').count(), 2);
+  assert.match(await page.textContent('#incidents-table tbody'), /Barrel bomb/);
+  assert.match(await page.textContent('#incidents-table tbody'), /Eastern Aleppo city/, 'the area by its name');
+  assert.match(await page.textContent('#incidents-table tbody'), /Syrian Government \(Low\)/);
+  assert.match(await page.textContent('#incidents-legend'), /Barrel bomb/);
+  assert.match(await page.textContent('#incidents-legend'), /no weapon stated/);
+  assert.ok(await page.locator('#incidents-chart rect.bar').count() >= 2, 'a bar per month with incidents');
+  assert.equal(await page.locator('#map .incident').count(), 2, 'both incidents are on the map');
+  await page.selectOption('#incidents-form select[name=split]', 'party');
+  await page.click('#incidents-form button[type=submit]');
+  await page.waitForFunction(() => /Syrian Government/.test(document.querySelector('#incidents-legend').textContent));
+  await page.locator('#incidents-section').screenshot({ path: join(shots, 'incidents.png') });
 
   // The reports on a road, one by one; a coordinator withdraws one filed
   // in error, with the reason, and the road's record says so.
@@ -615,6 +652,9 @@ try {
     .some((title) => title.textContent.includes('دوما'))), 'the map names Douma in Arabic');
   assert.match(await page.textContent('#convoys tr td:nth-child(3)'), /دوما/);
   assert.match(await page.textContent('#compliance-summary'), /[\u0600-\u06ff]/, 'the compliance summary is redrawn');
+  assert.match(await page.textContent('#incidents-table tbody'), /هجوم على قافلة/, 'incident types in Arabic');
+  assert.match(await page.textContent('#incidents-legend'), /لم تُسمَّ جهة/, 'the chart legend is redrawn in Arabic');
+  assert.match(await page.textContent('#compliance-violations tbody'), /طُبّقت/, 'the consequence in Arabic');
   // Dates in Arabic month names (Levantine, as used in Syria), digits Western.
   await page.waitForFunction(() => /(أيلول|تشرين الأول) 2016/.test(document.querySelector('#denial-records tbody').textContent));
   // A refusal of the service, in Arabic, with its English message isolated.
@@ -681,7 +721,7 @@ try {
     await audit.screenshot({ path: join(shots, `phone-${lang}.png`), fullPage: true });
   }
   // Every view at both sizes and in both languages, for the artefacts.
-  const views = ['map', 'roads', 'access', 'denials', 'convoys', 'compliance'];
+  const views = ['map', 'roads', 'access', 'denials', 'incidents', 'convoys', 'compliance'];
   for (const [size, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 1000 }]]) {
     await audit.setViewportSize(viewport);
     for (const lang of ['en', 'ar']) {

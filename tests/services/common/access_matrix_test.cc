@@ -212,6 +212,10 @@ const Row kMatrix[] = {
     {"AgreementService/ListAgreements", "", kReaders},
     {"AgreementService/ListViolations", "", kReaders},
     {"AgreementService/GetComplianceReport", R"(agreement_id: "$AGREEMENT")", kReaders},
+    {"AgreementService/RecordConsequence",
+     R"(consequence { violation_id: "$VIOLATION" applied: true what: "referred" applied_by: "task force"
+                      decided_on { year: 2016 month: 10 day: 1 } source { citation: "matrix" } })",
+     "OA"},
 
     {"OperationsService/CreateBackup", R"(service: "areas" folder: "$BACKUP")", "A"},
     {"OperationsService/RotateSigningKey", R"(service: "routes" reason: "matrix")", "A"},
@@ -436,6 +440,39 @@ class AccessMatrixTest : public ::testing::Test {
       return absl::CEscape(note + *line);
     });
     fill("$BACKUP", [] { return dir_->Sub("backups/" + NextKey()); });
+    fill("$VIOLATION", [] {
+      // An agreement against air strikes, an air strike, and the violation
+      // the evaluation finds (it follows the incidents feed: wait for it).
+      const std::string id = "m-" + NextKey();
+      CallOk("AgreementService/CreateAgreement",
+             absl::StrCat(R"(agreement { id: ")", id,
+                          R"(" name: "Matrix no-fly" parties: "ISIS"
+                    in_force_from { year: 2016 month: 9 day: 1 }
+                    terms { id: "no-fly" consequence: "matrix" no_air_strikes {} }
+                    sources { citation: "matrix" } })"),
+             Admin());
+      CallOk("IncidentService/RecordIncident",
+             absl::StrCat(R"(facts { occurred_at { seconds: 1473379200 } area_id: "EG-DUMA"
+                   type: INCIDENT_TYPE_AIR_STRIKE description: "strike" party: "ISIS"
+                   attribution_confidence: ATTRIBUTION_CONFIDENCE_HIGH attribution_basis: "matrix"
+                   sources { source { citation: "matrix" } } } idempotency_key: "strike-)",
+                          NextKey(), R"(")"),
+             Coordinator());
+      const absl::Time give_up = absl::Now() + absl::Seconds(30);
+      while (absl::Now() < give_up) {
+        std::unique_ptr<Message> list =
+            CallOk("AgreementService/ListViolations",
+                   absl::StrCat(R"(agreement_id: ")", id, R"(")"), Admin());
+        if (list == nullptr) return std::string();
+        const auto* field = list->GetDescriptor()->FindFieldByName("violations");
+        if (list->GetReflection()->FieldSize(*list, field) > 0) {
+          return Field(list->GetReflection()->GetRepeatedMessage(*list, field, 0), "id");
+        }
+        absl::SleepFor(absl::Milliseconds(50));
+      }
+      ADD_FAILURE() << "no violation was found for the matrix's air strike";
+      return std::string();
+    });
     fill("$AGREEMENT", [] {
       const std::string id = "m-" + NextKey();
       CallOk("AgreementService/CreateAgreement",

@@ -78,6 +78,7 @@ TEST(ServiceCatalogTest, AMirrorRefusesExactlyTheWritesOfTheRecord) {
                            "/corridor.v1.DenialService/CorrectDenial",
                            "/corridor.v1.IncidentService/RecordIncident",
                            "/corridor.v1.IncidentService/CorrectIncident",
+                           "/corridor.v1.AgreementService/RecordConsequence",
                            "/corridor.v1.AgreementService/CreateAgreement",
                            "/corridor.v1.AuditService/AddCosignature",
                            "/corridor.v1.OperationsService/RotateSigningKey",

@@ -175,6 +175,20 @@ TEST_F(IncidentStoreTest, CountersAgreeWithTheRecordsAfterRandomCorrections) {
     EXPECT_EQ(row.killed(), by_type_for_government[row.group()].second) << row.group();
   }
 
+  // One weapon over time: its "w" counters by month.
+  v1::IncidentStatsRequest barrel_by_month;
+  *barrel_by_month.mutable_from() = Month(2016, 1);
+  *barrel_by_month.mutable_to() = Month(2017, 12);
+  barrel_by_month.set_group_by(v1::INCIDENT_STATS_DIMENSION_MONTH);
+  barrel_by_month.set_weapon(v1::WEAPON_BARREL_BOMB);
+  absl::StatusOr<v1::IncidentStatsResponse> barrel = incidents_->Stats(barrel_by_month);
+  ASSERT_TRUE(barrel.ok()) << barrel.status();
+  EXPECT_EQ(barrel->total().incidents(), by_weapon["WEAPON_BARREL_BOMB"].first);
+  EXPECT_EQ(barrel->total().killed(), by_weapon["WEAPON_BARREL_BOMB"].second);
+  barrel_by_month.set_group_by(v1::INCIDENT_STATS_DIMENSION_PARTY);
+  EXPECT_THAT(std::string(incidents_->Stats(barrel_by_month).status().message()),
+              ::testing::StartsWith("weapon: combines only with group_by MONTH"));
+
   // Lists: every filter, paged in small pages, matches the records.
   v1::ListIncidentsRequest chemical;
   chemical.set_weapon(v1::WEAPON_CHEMICAL);

@@ -1,0 +1,58 @@
+// AgreementStore's record of what was done about violations: the
+// consequences table (agreement_tables.h), written only by
+// RecordConsequence and never by the evaluation, so that evaluating a
+// source again leaves it as it is.
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/agreements/agreement_store.h"
+#include "services/agreements/agreement_tables.h"
+#include "storage/key_codec.h"
+#include "storage/records.h"
+
+namespace corridor::agreements {
+
+using storage::KeyWriter;
+
+absl::StatusOr<v1::ConsequenceRecord> AgreementStore::RecordConsequence(
+    const storage::Origin& origin, v1::ConsequenceRecord record) {
+  CORRIDOR_ASSIGN_OR_RETURN(const storage::Versioned<v1::Violation> violation,
+                            storage::GetRecord(*store_, ViolationsTable(),
+                                               "consequence.violation_id", record.violation_id()));
+  record.set_agreement_id(violation.record.agreement_id());
+  *record.mutable_recorded_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  *record.mutable_recorded_by() = origin.principal;
+  // Two records at once take different numbers: the loser's insert finds
+  // the key taken and tries the next.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    CORRIDOR_ASSIGN_OR_RETURN(const auto all, Consequences(record.agreement_id()));
+    const auto it = all.find(record.violation_id());
+    record.set_sequence(it == all.end() ? 1 : it->second.back().sequence() + 1);
+    storage::Mutation mutation;
+    mutation.SetOrigin(origin);
+    mutation.Insert(ConsequencesTable(), record);
+    absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
+    if (absl::IsAlreadyExists(result.status())) continue;
+    if (!result.ok()) return result.status();
+    return record;
+  }
+  return absl::AbortedError(absl::StrCat("consequence.violation_id: violation ",
+                                         record.violation_id(),
+                                         " is being recorded by others right now; try again"));
+}
+
+absl::StatusOr<std::map<std::string, std::vector<v1::ConsequenceRecord>>>
+AgreementStore::Consequences(const std::string& agreement_id) const {
+  std::map<std::string, std::vector<v1::ConsequenceRecord>> by_violation;
+  storage::ScanOptions options;
+  options.prefix = KeyWriter().String(agreement_id).Release();
+  options.page_size = 1000;
+  CORRIDOR_RETURN_IF_ERROR(storage::ForEachRecord<v1::ConsequenceRecord>(
+      *store_, ConsequencesTable(), options, [&](v1::ConsequenceRecord& c, uint64_t) {
+        by_violation[c.violation_id()].push_back(std::move(c));
+        return absl::OkStatus();
+      }));
+  return by_violation;
+}
+
+}  // namespace corridor::agreements
