@@ -12,6 +12,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/record_checks.h"
+#include "services/common/revised_records.h"
 #include "services/denials/denial_tables.h"
 #include "services/denials/denial_validation.h"
 #include "storage/key_codec.h"
@@ -26,12 +27,16 @@ using storage::KeyReader;
 using storage::KeyWriter;
 using storage::WithVersion;
 
-constexpr int kMaxConflictRetries = 8;
-
 void AddCounters(const v1::Denial& denial, int64_t sign, storage::Mutation* mutation) {
   for (StatsCounter& counter : StatsCounters(denial, sign)) {
     mutation->AddToCounter(std::move(counter.key), std::move(counter.deltas));
   }
+}
+
+const RevisedTables<v1::Denial>& Tables() {
+  static const auto* tables = new RevisedTables<v1::Denial>{DenialsTable(), DenialRevisionsTable(),
+                                                            "denial", "denial_id", "CorrectDenial"};
+  return *tables;
 }
 
 }  // namespace
@@ -174,110 +179,43 @@ void FillRow(const std::string& label, const Sums& sums, char group_letter,
 
 absl::StatusOr<v1::Denial> DenialStore::Record(const storage::Origin& origin,
                                                const v1::RecordDenialRequest& request) {
-  const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
   v1::Denial denial;
   denial.set_id(DenialIdFor(request.idempotency_key()));
-  denial.set_revision(1);
   *denial.mutable_facts() = request.facts();
   denial.set_idempotency_key(request.idempotency_key());
-  *denial.mutable_recorded_at() = now;
-  *denial.mutable_recorded_by() = origin.principal;
   // The service validated that only a relaying service names a reporter.
   *denial.mutable_reported_by() =
       request.has_reported_by() ? request.reported_by() : origin.principal;
   denial.set_awaiting_confirmation(denial.reported_by().role() == v1::ROLE_PARTNER);
-  v1::RecordMeta* meta = denial.mutable_meta();
-  *meta->mutable_created_at() = now;
-  *meta->mutable_updated_at() = now;
-  *meta->mutable_created_by() = origin.principal;
-  *meta->mutable_updated_by() = origin.principal;
-
-  storage::Mutation mutation;
-  mutation.SetOrigin(origin);
-  mutation.Insert(DenialsTable(), denial);
-  mutation.Insert(DenialRevisionsTable(), denial);
-  AddCounters(denial, +1, &mutation);
-  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
-  if (absl::IsAlreadyExists(result.status())) {
-    // A retry, or a reused key: compare with what the key first recorded.
-    v1::Denial first;
-    CORRIDOR_RETURN_IF_ERROR(store_
-                                 ->Get(DenialRevisionsTable().schema(),
-                                       KeyWriter().String(denial.id()).Uint64(1).Release(), &first)
-                                 .status());
-    if (MessageDifferencer::Equals(first.facts(), request.facts())) {
-      return Get("idempotency_key", denial.id());
-    }
-    return absl::AlreadyExistsError(
-        absl::StrCat("idempotency_key: \"", request.idempotency_key(),
-                     "\" was already used for denial ", denial.id(),
-                     ", which recorded other facts; use a new key for a new denial, or "
-                     "CorrectDenial to change that one"));
-  }
-  if (!result.ok()) return result.status();
-  return WithVersion(std::move(denial), result->versions[0]);
+  return RecordFirstRevision<v1::Denial>(*store_, Tables(), origin, std::move(denial),
+                                         AddStatsCounterChange, [&](const v1::Denial& first) {
+                                           return MessageDifferencer::Equals(first.facts(),
+                                                                             request.facts());
+                                         });
 }
 
 absl::StatusOr<v1::Denial> DenialStore::Correct(const storage::Origin& origin,
                                                 const v1::CorrectDenialRequest& request) {
-  for (int attempt = 0;; ++attempt) {
-    CORRIDOR_ASSIGN_OR_RETURN(
-        const storage::Versioned<v1::Denial> stored,
-        storage::GetRecord(*store_, DenialsTable(), "denial_id", request.denial_id()));
-    const v1::Denial& current = stored.record;
-    const uint64_t version = stored.version;
-    if (request.expected_revision() != 0 && current.revision() != request.expected_revision()) {
-      return absl::AbortedError(
-          absl::StrCat("expected_revision: denial ", current.id(), " is at revision ",
-                       current.revision(), ", not ", request.expected_revision(),
-                       "; read its history and decide whether the correction still applies"));
-    }
-    if (current.withdrawn()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "denial_id: denial ", current.id(), " was withdrawn at revision ", current.revision(),
-          " and cannot be corrected; record a new denial instead"));
-    }
-    if (request.confirm() && !current.awaiting_confirmation()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "confirm: denial ", current.id(), " does not await confirmation (it was ",
-          current.reported_by().role() == v1::ROLE_PARTNER ? "confirmed already"
-                                                           : "not reported by a partner",
-          "); correct its facts instead if they are wrong"));
-    }
-    const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
-    v1::Denial next = current;
-    next.set_revision(current.revision() + 1);
-    if (request.withdraw()) {
-      next.set_withdrawn(true);
-    } else if (request.confirm()) {
-      next.set_awaiting_confirmation(false);
-    } else {
-      *next.mutable_facts() = request.facts();
-    }
-    next.set_correction_reason(request.reason());
-    *next.mutable_recorded_at() = now;
-    *next.mutable_recorded_by() = origin.principal;
-    next.clear_version();
-    *next.mutable_meta()->mutable_updated_at() = now;
-    *next.mutable_meta()->mutable_updated_by() = origin.principal;
-
-    storage::Mutation mutation;
-    mutation.SetOrigin(origin);
-    mutation.Update(DenialsTable(), next, version);
-    mutation.Insert(DenialRevisionsTable(), next);
-    AddStatsCounterChange(&current, next, &mutation);
-    absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
-    const bool conflict =
-        absl::IsAborted(result.status()) || absl::IsAlreadyExists(result.status());
-    if (conflict && request.expected_revision() == 0 && attempt < kMaxConflictRetries) continue;
-    if (conflict) {
-      return absl::AbortedError(
-          absl::StrCat("expected_revision: denial ", current.id(),
-                       " was corrected by someone else meanwhile; read it again and reapply"));
-    }
-    if (!result.ok()) return result.status();
-    return WithVersion(std::move(next), result->versions[0]);
-  }
+  return SupersedeRevision<v1::Denial>(
+      *store_, Tables(), origin, request.denial_id(), request.expected_revision(), request.reason(),
+      [&](const v1::Denial& current, v1::Denial* next) -> absl::Status {
+        if (request.confirm() && !current.awaiting_confirmation()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "confirm: denial ", current.id(), " does not await confirmation (it was ",
+              current.reported_by().role() == v1::ROLE_PARTNER ? "confirmed already"
+                                                               : "not reported by a partner",
+              "); correct its facts instead if they are wrong"));
+        }
+        if (request.withdraw()) {
+          next->set_withdrawn(true);
+        } else if (request.confirm()) {
+          next->set_awaiting_confirmation(false);
+        } else {
+          *next->mutable_facts() = request.facts();
+        }
+        return absl::OkStatus();
+      },
+      AddStatsCounterChange);
 }
 
 absl::StatusOr<v1::Denial> DenialStore::Get(absl::string_view field, absl::string_view id) const {

@@ -11,6 +11,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/record_checks.h"
+#include "services/common/revised_records.h"
 #include "services/incidents/incident_tables.h"
 #include "services/incidents/incident_validation.h"
 #include "storage/key_codec.h"
@@ -24,8 +25,6 @@ using google::protobuf::util::TimeUtil;
 using storage::KeyReader;
 using storage::KeyWriter;
 using storage::WithVersion;
-
-constexpr int kMaxConflictRetries = 8;
 
 void AddCounters(const v1::Incident& incident, int64_t sign, storage::Mutation* mutation) {
   for (IncidentCounter& counter : StatsCounters(incident, sign)) {
@@ -127,6 +126,12 @@ CounterRange RangeOf(const v1::IncidentStatsRequest& request) {
   return range;
 }
 
+const RevisedTables<v1::Incident>& Tables() {
+  static const auto* tables = new RevisedTables<v1::Incident>{
+      IncidentsTable(), IncidentRevisionsTable(), "incident", "incident_id", "CorrectIncident"};
+  return *tables;
+}
+
 }  // namespace
 
 void AddStatsCounterChange(const v1::Incident* before, const v1::Incident& after,
@@ -137,99 +142,33 @@ void AddStatsCounterChange(const v1::Incident* before, const v1::Incident& after
 
 absl::StatusOr<v1::Incident> IncidentStore::Record(const storage::Origin& origin,
                                                    const v1::RecordIncidentRequest& request) {
-  const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
   v1::Incident incident;
   incident.set_id(IncidentIdFor(request.idempotency_key()));
-  incident.set_revision(1);
   *incident.mutable_facts() = request.facts();
   incident.set_idempotency_key(request.idempotency_key());
-  *incident.mutable_recorded_at() = now;
-  *incident.mutable_recorded_by() = origin.principal;
   *incident.mutable_reported_by() =
       request.has_reported_by() ? request.reported_by() : origin.principal;
-  v1::RecordMeta* meta = incident.mutable_meta();
-  *meta->mutable_created_at() = now;
-  *meta->mutable_updated_at() = now;
-  *meta->mutable_created_by() = origin.principal;
-  *meta->mutable_updated_by() = origin.principal;
-
-  storage::Mutation mutation;
-  mutation.SetOrigin(origin);
-  mutation.Insert(IncidentsTable(), incident);
-  mutation.Insert(IncidentRevisionsTable(), incident);
-  AddCounters(incident, +1, &mutation);
-  absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
-  if (absl::IsAlreadyExists(result.status())) {
-    // A retry, or a reused key: compare with what the key first recorded.
-    v1::Incident first;
-    CORRIDOR_RETURN_IF_ERROR(store_
-                                 ->Get(IncidentRevisionsTable().schema(),
-                                       KeyWriter().String(incident.id()).Uint64(1).Release(),
-                                       &first)
-                                 .status());
-    if (MessageDifferencer::Equals(first.facts(), request.facts())) {
-      return Get("idempotency_key", incident.id());
-    }
-    return absl::AlreadyExistsError(
-        absl::StrCat("idempotency_key: \"", request.idempotency_key(),
-                     "\" was already used for incident ", incident.id(),
-                     ", which recorded other facts; use a new key for a new incident, or "
-                     "CorrectIncident to change that one"));
-  }
-  if (!result.ok()) return result.status();
-  return WithVersion(std::move(incident), result->versions[0]);
+  return RecordFirstRevision<v1::Incident>(*store_, Tables(), origin, std::move(incident),
+                                           AddStatsCounterChange, [&](const v1::Incident& first) {
+                                             return MessageDifferencer::Equals(first.facts(),
+                                                                               request.facts());
+                                           });
 }
 
 absl::StatusOr<v1::Incident> IncidentStore::Correct(const storage::Origin& origin,
                                                     const v1::CorrectIncidentRequest& request) {
-  for (int attempt = 0;; ++attempt) {
-    CORRIDOR_ASSIGN_OR_RETURN(
-        const storage::Versioned<v1::Incident> stored,
-        storage::GetRecord(*store_, IncidentsTable(), "incident_id", request.incident_id()));
-    const v1::Incident& current = stored.record;
-    if (request.expected_revision() != 0 && current.revision() != request.expected_revision()) {
-      return absl::AbortedError(
-          absl::StrCat("expected_revision: incident ", current.id(), " is at revision ",
-                       current.revision(), ", not ", request.expected_revision(),
-                       "; read its history and decide whether the correction still applies"));
-    }
-    if (current.withdrawn()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "incident_id: incident ", current.id(), " was withdrawn at revision ", current.revision(),
-          " and cannot be corrected; record a new incident instead"));
-    }
-    const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
-    v1::Incident next = current;
-    next.set_revision(current.revision() + 1);
-    if (request.withdraw()) {
-      next.set_withdrawn(true);
-    } else {
-      *next.mutable_facts() = request.facts();
-    }
-    next.set_correction_reason(request.reason());
-    *next.mutable_recorded_at() = now;
-    *next.mutable_recorded_by() = origin.principal;
-    next.clear_version();
-    *next.mutable_meta()->mutable_updated_at() = now;
-    *next.mutable_meta()->mutable_updated_by() = origin.principal;
-
-    storage::Mutation mutation;
-    mutation.SetOrigin(origin);
-    mutation.Update(IncidentsTable(), next, stored.version);
-    mutation.Insert(IncidentRevisionsTable(), next);
-    AddStatsCounterChange(&current, next, &mutation);
-    absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
-    const bool conflict =
-        absl::IsAborted(result.status()) || absl::IsAlreadyExists(result.status());
-    if (conflict && request.expected_revision() == 0 && attempt < kMaxConflictRetries) continue;
-    if (conflict) {
-      return absl::AbortedError(
-          absl::StrCat("expected_revision: incident ", current.id(),
-                       " was corrected by someone else meanwhile; read it again and reapply"));
-    }
-    if (!result.ok()) return result.status();
-    return WithVersion(std::move(next), result->versions[0]);
-  }
+  return SupersedeRevision<v1::Incident>(
+      *store_, Tables(), origin, request.incident_id(), request.expected_revision(),
+      request.reason(),
+      [&](const v1::Incident&, v1::Incident* next) {
+        if (request.withdraw()) {
+          next->set_withdrawn(true);
+        } else {
+          *next->mutable_facts() = request.facts();
+        }
+        return absl::OkStatus();
+      },
+      AddStatsCounterChange);
 }
 
 absl::StatusOr<v1::Incident> IncidentStore::Get(absl::string_view field,
