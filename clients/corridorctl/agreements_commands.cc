@@ -177,6 +177,10 @@ int Consequence(Session& session, Flags& flags, const Args& args, Stub& stub) {
                                 record->mutable_what());
   }
   record->set_applied_by(flags.Take("by"));
+  if (parsed.ok() && record->applied() && record->applied_by().empty()) {
+    parsed = absl::InvalidArgumentError(
+        "--by is required with --applied=yes: who applied the consequence (a state, a council)");
+  }
   bool has_date = false;
   if (parsed.ok()) parsed = flags.TakeDate("on", true, record->mutable_decided_on(), &has_date);
   if (parsed.ok()) {

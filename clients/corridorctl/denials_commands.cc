@@ -263,8 +263,12 @@ int History(Session& session, Flags& flags, const Args& args) {
                  "PARTY",    "AREA",     "OCCURRED", "CATEGORY", "PEOPLE"};
   for (const v1::Denial& d : all.revisions()) {
     const v1::DenialFacts& f = d.facts();
+    const bool last = &d == &*all.revisions().rbegin();
     grid.rows.push_back({absl::StrCat(d.revision()), TimeText(d.recorded_at()),
-                         d.recorded_by().name(), d.withdrawn() ? "withdrawn" : "in force",
+                         d.recorded_by().name(),
+                         d.withdrawn() ? "withdrawn"
+                         : last        ? "in force"
+                                       : "superseded",
                          d.correction_reason(), f.party(), f.area_id(), TimeText(f.occurred_at()),
                          CategoryText(f.category()),
                          f.has_people_affected() ? absl::StrCat(f.people_affected()) : ""});

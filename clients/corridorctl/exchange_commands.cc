@@ -155,6 +155,13 @@ int Importer::Row(const ImportFile& file, size_t r) {
       Store(ImportRow(file.header, cells), absl::StrCat("imported from ", path_, " line ", line),
             &is_new, &problem);
   if (!problem.empty()) return refuse(problem);
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+      status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+    // Every row would be refused the same way: say so once.
+    session_.err() << "import " << kind_ << ": stopped at line " << line
+                   << "; nothing more can be stored with this token\n";
+    return session_.Fail(status);
+  }
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     session_.err() << "import " << kind_ << ": stopped at line " << line << " after " << stored_

@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "common/casualty_figures.h"
 #include "common/csv.h"
 #include "common/enum_text.h"
 #include "common/ids.h"
@@ -156,21 +157,19 @@ absl::Status ParseSourceCell(absl::string_view item, v1::IncidentSource* source)
   if (absl::EndsWith(item, ")") && item.rfind(" (") != absl::string_view::npos) {
     const size_t open = item.rfind(" (");
     absl::string_view inside = item.substr(open + 2, item.size() - open - 3);
-    v1::CasualtyCount count;
+    v1::Casualties reported;
     bool figures = true;
     for (absl::string_view part : absl::StrSplit(inside, ',', absl::SkipWhitespace())) {
       std::pair<absl::string_view, absl::string_view> words =
           absl::StrSplit(absl::StripAsciiWhitespace(part), absl::MaxSplits(' ', 1));
       int64_t n = 0;
-      if (!absl::SimpleAtoi(words.second, &n) ||
-          (words.first != "killed" && words.first != "injured")) {
-        figures = false;
+      if (!absl::SimpleAtoi(words.second, &n) || !SetFigure(words.first, n, &reported)) {
+        figures = false;  // parentheses of the citation's own
         break;
       }
-      words.first == "killed" ? count.set_killed(n) : count.set_injured(n);
     }
     if (figures) {
-      *source->mutable_reported()->mutable_total() = count;
+      *source->mutable_reported() = reported;
       item = item.substr(0, open);
     }
   }
@@ -190,21 +189,13 @@ absl::Status ParseEnumCell(const ImportRow& row, absl::string_view column, absl:
   return absl::OkStatus();
 }
 
+// The columns are the figures' names (casualty_figures.h).
 absl::Status ParseCasualtyCells(const ImportRow& row, v1::Casualties* c) {
-  const std::pair<const char*, v1::CasualtyCount*> killed[] = {
-      {"killed", c->mutable_total()},
-      {"civilians_killed", c->mutable_civilians()},
-      {"children_killed", c->mutable_children()},
-      {"aid_workers_killed", c->mutable_aid_workers()},
-      {"medical_workers_killed", c->mutable_medical_workers()}};
-  for (const auto& [column, count] : killed) {
+  for (const std::string& column : CasualtyFigureNames()) {
     std::optional<int64_t> n;
     CORRIDOR_RETURN_IF_ERROR(ParseCountCell(row, column, false, &n));
-    if (n.has_value()) count->set_killed(*n);
+    if (n.has_value()) SetFigure(column, *n, c);
   }
-  std::optional<int64_t> injured;
-  CORRIDOR_RETURN_IF_ERROR(ParseCountCell(row, "injured", false, &injured));
-  if (injured.has_value()) c->mutable_total()->set_injured(*injured);
   return absl::OkStatus();
 }
 

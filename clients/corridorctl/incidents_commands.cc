@@ -8,8 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "common/casualty_figures.h"
 #include "common/enum_text.h"
 #include "common/status_macros.h"
 #include "common/validation.h"
@@ -37,33 +39,28 @@ absl::Status ParseCount(const std::string& flag, const std::string& text, bool* 
     *present = false;
     return absl::OkStatus();
   }
-  if (!absl::SimpleAtoi(text, count) || *count < 0) {
+  if (!absl::SimpleAtoi(text, count)) {
     return BadFlag(flag, absl::StrCat("\"", text, "\" is not a whole number (or \"unknown\")"));
+  }
+  if (*count < 0) {
+    return BadFlag(flag, absl::StrCat(text,
+                                      " is negative: give the number of people, or "
+                                      "\"unknown\""));
   }
   *present = true;
   return absl::OkStatus();
 }
 
+// --killed, --injured, --children-killed...: the figures by name
+// (casualty_figures.h), with '-' for '_'.
 absl::Status TakeCasualties(Flags& flags, v1::Casualties* casualties) {
-  const std::pair<const char*, v1::CasualtyCount*> groups[] = {
-      {"", casualties->mutable_total()},
-      {"civilians-", casualties->mutable_civilians()},
-      {"children-", casualties->mutable_children()},
-      {"aid-workers-", casualties->mutable_aid_workers()},
-      {"medical-workers-", casualties->mutable_medical_workers()}};
-  for (const auto& [prefix, count] : groups) {
-    for (const bool killed : {true, false}) {
-      const std::string flag = absl::StrCat(prefix, killed ? "killed" : "injured");
-      if (!flags.Has(flag)) continue;
-      bool present = false;
-      int64_t n = 0;
-      CORRIDOR_RETURN_IF_ERROR(ParseCount(flag, flags.Take(flag), &present, &n));
-      if (killed) {
-        present ? count->set_killed(n) : count->clear_killed();
-      } else {
-        present ? count->set_injured(n) : count->clear_injured();
-      }
-    }
+  for (const std::string& name : CasualtyFigureNames()) {
+    const std::string flag = absl::StrReplaceAll(name, {{"_", "-"}});
+    if (!flags.Has(flag)) continue;
+    bool present = false;
+    int64_t n = 0;
+    CORRIDOR_RETURN_IF_ERROR(ParseCount(flag, flags.Take(flag), &present, &n));
+    present ? SetFigure(name, n, casualties) : ClearFigure(name, casualties);
   }
   return absl::OkStatus();
 }
@@ -257,6 +254,8 @@ void PrintIncident(Session& session, const v1::Incident& i) {
   if (f.has_location()) {
     add("place", absl::StrFormat("%s (%.5f, %.5f)", f.place_name(), f.location().latitude(),
                                  f.location().longitude()));
+  } else {
+    add("place", f.place_name());
   }
   add("convoy", f.convoy_id());
   const v1::Casualties& c = f.casualties();
@@ -373,10 +372,13 @@ int History(Session& session, Flags& flags, const Args& args) {
   grid.header = {"REVISION", "RECORDED", "BY", "STATE", "REASON", "PARTY", "CONFIDENCE", "KILLED"};
   for (const v1::Incident& i : all.revisions()) {
     const v1::IncidentFacts& f = i.facts();
+    const bool last = &i == &*all.revisions().rbegin();
     grid.rows.push_back(
         {absl::StrCat(i.revision()), TimeText(i.recorded_at()), i.recorded_by().name(),
-         i.withdrawn() ? "withdrawn" : "in force", i.correction_reason(), f.party(),
-         ConfidenceText(f),
+         i.withdrawn() ? "withdrawn"
+         : last        ? "in force"
+                       : "superseded",
+         i.correction_reason(), f.party(), ConfidenceText(f),
          f.casualties().total().has_killed() ? absl::StrCat(f.casualties().total().killed()) : ""});
   }
   ListNotes notes;
@@ -427,17 +429,18 @@ void PrintStats(Session& session, const v1::IncidentStatsResponse& stats) {
                  "CHILDREN KILLED",
                  "AID WORKERS KILLED",
                  "MEDICAL WORKERS KILLED",
-                 "INCIDENTS STATING KILLED"};
+                 "INCIDENTS STATING KILLED",
+                 "INCIDENTS STATING INJURED"};
   auto row = [&](const v1::IncidentStatsRow& r) {
     std::string group = r.party_name().empty() ? r.group() : r.party_name();
     if (r.type() != v1::INCIDENT_TYPE_UNSPECIFIED) group = EnumTextOf("INCIDENT_TYPE_", r.type());
     if (r.weapon() != v1::WEAPON_UNSPECIFIED) group = EnumTextOf("WEAPON_", r.weapon());
     if (group.empty()) group = "(none named)";
-    grid.rows.push_back({group, absl::StrCat(r.incidents()), absl::StrCat(r.killed()),
-                         absl::StrCat(r.injured()), absl::StrCat(r.civilians_killed()),
-                         absl::StrCat(r.children_killed()), absl::StrCat(r.aid_workers_killed()),
-                         absl::StrCat(r.medical_workers_killed()),
-                         absl::StrCat(r.incidents_with_killed())});
+    grid.rows.push_back(
+        {group, absl::StrCat(r.incidents()), absl::StrCat(r.killed()), absl::StrCat(r.injured()),
+         absl::StrCat(r.civilians_killed()), absl::StrCat(r.children_killed()),
+         absl::StrCat(r.aid_workers_killed()), absl::StrCat(r.medical_workers_killed()),
+         absl::StrCat(r.incidents_with_killed()), absl::StrCat(r.incidents_with_injured())});
   };
   for (const v1::IncidentStatsRow& r : stats.rows()) row(r);
   row(stats.total());
@@ -481,17 +484,25 @@ absl::Status ParseSources(const std::string& flag, const std::string& text,
     v1::IncidentSource* source = facts->add_sources();
     for (absl::string_view word : absl::StrSplit(item, ' ', absl::SkipWhitespace())) {
       std::pair<std::string, std::string> figure = absl::StrSplit(word, absl::MaxSplits('=', 1));
+      // A word such as "killed=18" or "children_injured=4" is a figure; one
+      // that looks like a figure with another name is a mistake, not part
+      // of the citation (a URL's "?a=1" is not a bare name).
+      const bool named = !figure.second.empty() &&
+                         std::all_of(figure.first.begin(), figure.first.end(), [](char c) {
+                           return absl::ascii_islower(static_cast<unsigned char>(c)) || c == '_';
+                         });
       int64_t n = 0;
-      if ((figure.first == "killed" || figure.first == "injured") && !figure.second.empty()) {
-        v1::CasualtyCount* total = source->mutable_reported()->mutable_total();
-        if (!absl::SimpleAtoi(figure.second, &n) || n < 0) {
-          return BadFlag(flag, absl::StrCat("\"", word, "\" is not ", figure.first,
-                                            "=N with N a whole number"));
-        }
-        figure.first == "killed" ? total->set_killed(n) : total->set_injured(n);
+      if (!named || figure.first.empty()) {
+        citation.push_back(std::string(word));
         continue;
       }
-      citation.push_back(std::string(word));
+      if (!absl::SimpleAtoi(figure.second, &n) || n < 0 ||
+          !SetFigure(figure.first, n, source->mutable_reported())) {
+        return BadFlag(flag, absl::StrCat("\"", word,
+                                          "\" is not a figure: killed=N, injured=N, "
+                                          "or civilians_, children_, aid_workers_ or "
+                                          "medical_workers_ before killed or injured"));
+      }
     }
     if (citation.empty()) {
       return BadFlag(flag, absl::StrCat("\"", absl::StripAsciiWhitespace(item),
@@ -509,7 +520,14 @@ int RunIncidentsCommand(Session& session, Flags& flags, const std::string& verb,
     PrintIncident(session, i);
   };
   if (verb == "record") {
-    return session.Invoke(*stub, ParseRecord(flags, args), &Stub::RecordIncident, print);
+    return session.Invoke<Stub, v1::RecordIncidentRequest, v1::Incident>(
+        *stub, ParseRecord(flags, args), &Stub::RecordIncident, [&](const v1::Incident& i) {
+          print(i);
+          if (!i.facts().area_id().empty()) return;
+          session.err() << "Note: this incident names no area, so agreement "
+                           "terms limited to listed areas do not cover it; if "
+                           "it lies in one, correct it with --area=ID.\n";
+        });
   }
   if (verb == "correct") return Correct(session, flags, args, /*withdraw=*/false);
   if (verb == "withdraw") return Correct(session, flags, args, /*withdraw=*/true);

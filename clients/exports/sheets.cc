@@ -3,9 +3,12 @@
 #include <map>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "common/casualty_figures.h"
 #include "common/enum_text.h"
 #include "common/status.h"
 #include "common/validation.h"
@@ -247,50 +250,62 @@ std::vector<Column> ConvoyColumns() {
                           {"denial_id", "#meta+denial+id"}});
 }
 
-std::vector<Column> IncidentColumns() {
-  return WithAreaColumns(
-      {{"id", "#event+id"},
-       {"revision", "#meta+revision", CellKind::kNumber},
-       {"occurred_at", "#date+occurred"},
-       {"precision", "#date+precision"},
-       {"type", "#event+type"},
-       {"weapons", "#event+weapon"},
-       {"populated_area", "#loc+populated", CellKind::kBoolean},
-       {"killed", "#affected+killed", CellKind::kNumber},
-       {"injured", "#affected+injured", CellKind::kNumber},
-       {"civilians_killed", "#affected+killed+civilians", CellKind::kNumber},
-       {"children_killed", "#affected+killed+children", CellKind::kNumber},
-       {"aid_workers_killed", "#affected+killed+aid_workers", CellKind::kNumber},
-       {"medical_workers_killed", "#affected+killed+medical_workers", CellKind::kNumber},
-       {"party", "#group+name+perpetrator"},
-       {"party_id", "#group+code+perpetrator"},
-       {"attribution_confidence", "#status+confidence"},
-       {"attribution_basis", "#meta+attribution"},
-       {"description", "#description"},
-       {"sources", "#meta+source"},
-       {"source_count", "#meta+source+count", CellKind::kNumber},
-       {"evidence", "#meta+evidence"},
-       {"area_id", "#loc+id"},
-       {"route_id", "#loc+route+id"},
-       {"checkpoint", "#loc+checkpoint"},
-       {"place_name", "#loc+name+place"},
-       {"place_latitude", "#geo+lat+place", CellKind::kNumber},
-       {"place_longitude", "#geo+lon+place", CellKind::kNumber},
-       {"convoy_id", "#activity+convoy+id"},
-       {"idempotency_key", "#meta+key"},
-       {"recorded_at", "#date+reported"}});
+// The casualty columns, one per figure, named as casualty_figures.h names
+// them: "children_killed" is #affected+killed+children.
+std::vector<Column> CasualtyColumns() {
+  std::vector<Column> columns;
+  for (const std::string& name : CasualtyFigureNames()) {
+    const bool killed = absl::EndsWith(name, "killed");
+    absl::string_view group = name;
+    absl::ConsumeSuffix(&group, killed ? "killed" : "injured");
+    absl::ConsumeSuffix(&group, "_");
+    columns.push_back(
+        {name,
+         absl::StrCat("#affected+", killed ? "killed" : "injured", group.empty() ? "" : "+", group),
+         CellKind::kNumber});
+  }
+  return columns;
 }
 
-std::string Count(bool present, int64_t value) { return present ? Number(value) : ""; }
+std::vector<Column> IncidentColumns() {
+  std::vector<Column> columns = {{"id", "#event+id"},
+                                 {"revision", "#meta+revision", CellKind::kNumber},
+                                 {"occurred_at", "#date+occurred"},
+                                 {"precision", "#date+precision"},
+                                 {"type", "#event+type"},
+                                 {"weapons", "#event+weapon"},
+                                 {"populated_area", "#loc+populated", CellKind::kBoolean}};
+  for (Column& c : CasualtyColumns()) columns.push_back(std::move(c));
+  const std::vector<Column> rest = {{"party", "#group+name+perpetrator"},
+                                    {"party_id", "#group+code+perpetrator"},
+                                    {"attribution_confidence", "#status+confidence"},
+                                    {"attribution_basis", "#meta+attribution"},
+                                    {"description", "#description"},
+                                    {"sources", "#meta+source"},
+                                    {"source_count", "#meta+source+count", CellKind::kNumber},
+                                    {"evidence", "#meta+evidence"},
+                                    {"area_id", "#loc+id"},
+                                    {"route_id", "#loc+route+id"},
+                                    {"checkpoint", "#loc+checkpoint"},
+                                    {"place_name", "#loc+name+place"},
+                                    {"place_latitude", "#geo+lat+place", CellKind::kNumber},
+                                    {"place_longitude", "#geo+lon+place", CellKind::kNumber},
+                                    {"convoy_id", "#activity+convoy+id"},
+                                    {"idempotency_key", "#meta+key"},
+                                    {"recorded_at", "#date+reported"}};
+  columns.insert(columns.end(), rest.begin(), rest.end());
+  return WithAreaColumns(std::move(columns));
+}
 
-// "BOI-S/2016/1093 (killed 10, injured 22); UN-SPOX-30SEP16 (killed 18)".
+// "BOI-S/2016/1093 (killed 10, injured 22); UN-SPOX-30SEP16 (killed 18)",
+// each figure by its name (casualty_figures.h).
 std::string SourcesText(const v1::IncidentFacts& f) {
   std::vector<std::string> sources;
   for (const v1::IncidentSource& s : f.sources()) {
-    const v1::CasualtyCount& reported = s.reported().total();
     std::vector<std::string> figures;
-    if (reported.has_killed()) figures.push_back(absl::StrCat("killed ", reported.killed()));
-    if (reported.has_injured()) figures.push_back(absl::StrCat("injured ", reported.injured()));
+    for (const auto& [name, value] : StatedFigures(s.reported())) {
+      figures.push_back(absl::StrCat(name, " ", value));
+    }
     sources.push_back(absl::StrCat(s.source().citation(), figures.empty() ? "" : " (",
                                    absl::StrJoin(figures, ", "), figures.empty() ? "" : ")"));
   }
@@ -299,26 +314,24 @@ std::string SourcesText(const v1::IncidentFacts& f) {
 
 std::vector<std::string> IncidentRow(const v1::Incident& i) {
   const v1::IncidentFacts& f = i.facts();
-  const v1::Casualties& c = f.casualties();
   std::vector<std::string> weapons, evidence;
   for (int w : f.weapons()) weapons.push_back(EnumTextOf("WEAPON_", static_cast<v1::Weapon>(w)));
   for (const v1::Evidence& e : f.evidence()) {
     evidence.push_back(e.uri().empty() ? "sha256:" + e.sha256() : e.uri());
   }
-  return {
+  std::vector<std::string> row = {
       i.id(),
       Number(i.revision()),
       TimeUtil::ToString(f.occurred_at()),
       EnumTextOf("TIME_PRECISION_", f.precision()),
       EnumTextOf("INCIDENT_TYPE_", f.type()),
       absl::StrJoin(weapons, " "),
-      f.has_populated_area() ? (f.populated_area() ? "true" : "false") : "",
-      Count(c.total().has_killed(), c.total().killed()),
-      Count(c.total().has_injured(), c.total().injured()),
-      Count(c.civilians().has_killed(), c.civilians().killed()),
-      Count(c.children().has_killed(), c.children().killed()),
-      Count(c.aid_workers().has_killed(), c.aid_workers().killed()),
-      Count(c.medical_workers().has_killed(), c.medical_workers().killed()),
+      f.has_populated_area() ? (f.populated_area() ? "true" : "false") : ""};
+  for (const std::string& name : CasualtyFigureNames()) {
+    int64_t value = 0;
+    row.push_back(FigureOf(f.casualties(), name, &value) ? Number(value) : "");
+  }
+  const std::vector<std::string> rest = {
       f.party(),
       f.party_id(),
       f.party().empty() ? "" : EnumTextOf("ATTRIBUTION_CONFIDENCE_", f.attribution_confidence()),
@@ -336,6 +349,8 @@ std::vector<std::string> IncidentRow(const v1::Incident& i) {
       f.convoy_id(),
       i.idempotency_key(),
       TimeUtil::ToString(i.recorded_at())};
+  row.insert(row.end(), rest.begin(), rest.end());
+  return row;
 }
 
 // A sheet of denials or convoys: a row per record, its area joined in.

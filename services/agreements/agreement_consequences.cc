@@ -3,7 +3,9 @@
 // RecordConsequence and never by the evaluation, so that evaluating a
 // source again leaves it as it is.
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/status_macros.h"
+#include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/agreements/agreement_store.h"
 #include "services/agreements/agreement_tables.h"
@@ -19,7 +21,20 @@ absl::StatusOr<v1::ConsequenceRecord> AgreementStore::RecordConsequence(
   CORRIDOR_ASSIGN_OR_RETURN(const storage::Versioned<v1::Violation> violation,
                             storage::GetRecord(*store_, ViolationsTable(),
                                                "consequence.violation_id", record.violation_id()));
-  record.set_agreement_id(violation.record.agreement_id());
+  const v1::Violation& v = violation.record;
+  if (v.state() != v1::VIOLATION_STATE_ACTIVE) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "consequence.violation_id: violation ", v.id(), " was superseded (", v.superseded_because(),
+        "); the records no longer show it, so no consequence is recorded for it"));
+  }
+  const absl::CivilDay occurred =
+      absl::ToCivilDay(absl::FromUnixSeconds(v.occurred_at().seconds()), absl::UTCTimeZone());
+  if (CivilDayOf(record.decided_on()) < occurred) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "consequence.decided_on: ", FormatDate(record.decided_on()), " is before the violation (",
+        absl::FormatCivilTime(occurred), "); a consequence follows what it answers"));
+  }
+  record.set_agreement_id(v.agreement_id());
   *record.mutable_recorded_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   *record.mutable_recorded_by() = origin.principal;
   // Two records at once take different numbers: the loser's insert finds

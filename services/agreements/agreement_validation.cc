@@ -20,8 +20,13 @@ absl::Status CheckSlug(const std::string& field, const std::string& id, size_t m
 
 absl::Status CheckAreas(const std::string& field,
                         const google::protobuf::RepeatedPtrField<std::string>& area_ids) {
+  std::set<std::string> seen;
   for (int i = 0; i < area_ids.size(); ++i) {
     CORRIDOR_RETURN_IF_ERROR(CheckId(absl::StrCat(field, "[", i, "]"), area_ids[i], true));
+    if (!seen.insert(area_ids[i]).second) {
+      return InvalidField(absl::StrCat(field, "[", i, "]"),
+                          absl::StrCat("\"", area_ids[i], "\" is listed twice"));
+    }
   }
   return absl::OkStatus();
 }

@@ -246,7 +246,21 @@ std::vector<v1::Violation> ForIncident(const v1::Agreement& agreement, const v1:
   if (incident.withdrawn()) return found;
   const v1::IncidentFacts& facts = incident.facts();
   const absl::CivilDay day = DayOf(facts.occurred_at());
-  if (!InForce(agreement, day, today)) return found;
+  // An incident known only to its month happened on one of its days: if
+  // the agreement was in force on some of them but not all, it may or may
+  // not breach it, and is shown as unconfirmed.
+  const absl::CivilDay last = facts.precision() == v1::TIME_PRECISION_MONTH
+                                  ? absl::CivilDay(absl::CivilMonth(day) + 1) - 1
+                                  : day;
+  int days_in_force = 0;
+  absl::CivilDay first_in_force = last;
+  for (absl::CivilDay d = last; d >= day; --d) {
+    if (!InForce(agreement, d, today)) continue;
+    ++days_in_force;
+    first_in_force = d;
+  }
+  if (days_in_force == 0) return found;
+  const bool partly = days_in_force < last - day + 1;
   const std::string where = !facts.area_id().empty()      ? facts.area_id()
                             : !facts.place_name().empty() ? facts.place_name()
                                                           : facts.route_id();
@@ -258,18 +272,24 @@ std::vector<v1::Violation> ForIncident(const v1::Agreement& agreement, const v1:
         absl::StrCat(breach, " at ", where, " on ", DayText(day), " (", facts.description(), ")");
     HoldResponsible({facts.party(), facts.party_id()}, "the incident names no party", &v);
     const std::string confidence =
-        facts.party().empty() ? std::string("none")
+        facts.party().empty() ? std::string("no party named")
                               : absl::AsciiStrToLower(absl::StripPrefix(
                                     v1::AttributionConfidence_Name(facts.attribution_confidence()),
                                     "ATTRIBUTION_CONFIDENCE_"));
     v.set_why(absl::StrCat(
         "held responsible for incident ", incident.id(), " (attribution: ", confidence,
         facts.attribution_basis().empty() ? "" : "; ", facts.attribution_basis(), "): ", summary));
+    if (partly) {
+      absl::StrAppend(v.mutable_why(),
+                      " (known only to the month, of which the agreement was in "
+                      "force for part: it may fall outside)");
+    }
     v.set_attribution_confidence(facts.attribution_confidence());
     // An allegation is shown, never counted as established.
-    v.set_unconfirmed(facts.party().empty() ||
+    v.set_unconfirmed(partly || facts.party().empty() ||
                       facts.attribution_confidence() == v1::ATTRIBUTION_CONFIDENCE_LOW);
-    *v.mutable_occurred_at() = facts.occurred_at();
+    // Dated within the agreement's days, so that its report finds it.
+    *v.mutable_occurred_at() = partly ? StartOf(first_in_force) : facts.occurred_at();
     AddEvidence(&v, "incidents", "incidents", incident.id(), version, entry.journal_index, summary);
     found.push_back(std::move(v));
   }

@@ -38,9 +38,10 @@ template <typename T>
 using KeepBeside = std::function<void(const T* before, const T& after, storage::Mutation*)>;
 
 // Commits revision 1 of `record` (its id, idempotency key and facts set),
-// stamped with `origin`. A retry with the same key finds the first
-// revision: the current one is returned if `same_facts(first)`, else
-// ALREADY_EXISTS naming idempotency_key.
+// stamped with `origin`. A retry with the same key finds the record: the
+// current revision is returned if `same_facts` holds for the first
+// revision (a retry) or the current one (an export of the record imported
+// again), else ALREADY_EXISTS naming idempotency_key.
 template <typename T>
 absl::StatusOr<T> RecordFirstRevision(storage::Store& store, const RevisedTables<T>& tables,
                                       const storage::Origin& origin, T record,
@@ -68,12 +69,10 @@ absl::StatusOr<T> RecordFirstRevision(storage::Store& store, const RevisedTables
                                       storage::KeyWriter().String(record.id()).Uint64(1).Release(),
                                       &first)
                                  .status());
-    if (same_facts(first)) {
-      CORRIDOR_ASSIGN_OR_RETURN(
-          storage::Versioned<T> current,
-          storage::GetRecord(store, tables.current, "idempotency_key", record.id()));
-      return std::move(current).Release();
-    }
+    CORRIDOR_ASSIGN_OR_RETURN(
+        storage::Versioned<T> current,
+        storage::GetRecord(store, tables.current, "idempotency_key", record.id()));
+    if (same_facts(first) || same_facts(current.record)) return std::move(current).Release();
     return absl::AlreadyExistsError(absl::StrCat(
         "idempotency_key: \"", record.idempotency_key(), "\" was already used for ", tables.noun,
         " ", record.id(), ", which recorded other facts; use a new key for a new ", tables.noun,

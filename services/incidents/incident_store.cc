@@ -50,7 +50,7 @@ char LetterOf(v1::IncidentStatsDimension group) {
 
 // What the counters of one group add up to.
 struct Sums {
-  std::vector<int64_t> values = std::vector<int64_t>(8, 0);
+  std::vector<int64_t> values = std::vector<int64_t>(9, 0);
   uint32_t month = 0;
 
   void Add(const std::vector<int64_t>& deltas) {
@@ -68,6 +68,7 @@ void FillRow(const std::string& label, const Sums& sums, char letter, v1::Incide
   row->set_aid_workers_killed(sums.values[5]);
   row->set_medical_workers_killed(sums.values[6]);
   row->set_incidents_with_killed(sums.values[7]);
+  row->set_incidents_with_injured(sums.values[8]);
   int number = 0;
   if (letter == 'y' && absl::SimpleAtoi(label, &number)) {
     row->set_type(static_cast<v1::IncidentType>(number));

@@ -54,7 +54,8 @@ std::vector<IncidentCounter> StatsCounters(const v1::Incident& incident, int64_t
                                        sign * c.children().killed(),
                                        sign * c.aid_workers().killed(),
                                        sign * c.medical_workers().killed(),
-                                       sign * (c.total().has_killed() ? 1 : 0)};
+                                       sign * (c.total().has_killed() ? 1 : 0),
+                                       sign * (c.total().has_injured() ? 1 : 0)};
   const uint32_t month = MonthNumber(facts);
   std::vector<IncidentCounter> counters;
   counters.push_back({KeyWriter().String("t").Uint32(month).Release(), deltas});

@@ -33,7 +33,9 @@ const std::string& PartyKey(const v1::IncidentFacts& facts);
 
 // Statistics counters. Each incident adds [1, killed, injured, civilians
 // killed, children killed, aid workers killed, medical workers killed, 1
-// if killed is stated] (absent figures add 0) to counters keyed by month:
+// if killed is stated, 1 if injured is stated] (absent figures add 0) to
+// counters keyed by month (counters written before the last value existed
+// have one value fewer):
 //   "t"                  (month)                  the total
 //   "p" "y" "w" "a"      (month, value)           party, type, weapon, area
 //   "p>y" "p>w" "p>a"    (party, month, value)    one party's, by the second

@@ -166,6 +166,14 @@ TEST_F(CessationScenarioTest, TheReportNamesEachViolationAndTheConsequencesAppli
                                             "--what=no meeting was held", "--on=2016-10-05",
                                             "--source=task force minutes, 5 Oct 2016"});
   ASSERT_EQ(declined.exit_code, 0) << declined.err;
+  CommandResult early = As("oversight", {"agreements", "consequence", aid.id(), "--applied=yes",
+                                         "--what=x", "--by=y", "--on=2016-09-01", "--source=z"});
+  EXPECT_EQ(early.exit_code, 4);
+  EXPECT_THAT(early.err, HasSubstr("consequence.decided_on: 2016-09-01 is before the violation"));
+  CommandResult nobody = As("oversight", {"agreements", "consequence", aid.id(), "--applied=yes",
+                                          "--what=x", "--on=2016-10-05", "--source=z"});
+  EXPECT_EQ(nobody.exit_code, 2);
+  EXPECT_THAT(nobody.err, HasSubstr("--by is required"));
   CommandResult unknown =
       As("oversight", {"agreements", "consequence", "scenario-cessation/x/y", "--applied=yes",
                        "--what=x", "--by=y", "--on=2016-10-05", "--source=z"});

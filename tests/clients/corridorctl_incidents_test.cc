@@ -207,17 +207,27 @@ TEST_F(CorridorctlIncidentsTest, ExportsPlaceAnIncidentWhereItHappenedAndImportK
   EXPECT_THAT(row,
               HasSubstr("BOI-S/2016/1093 (killed 10, injured 22); UN-SPOX-30SEP16 (killed 18)"));
   EXPECT_THAT(row, HasSubstr("barrel-bomb rocket"));
+  in.close();
 
   CommandResult geojson = Ctl({"export", "incidents", "--format=geojson"});
   ASSERT_EQ(geojson.exit_code, 0) << geojson.err;
   EXPECT_THAT(geojson.out, HasSubstr("\"coordinates\":[36.9474545,36.1477873]"))
       << "the incident's own place, not its area's";
 
-  // The same file again stores nothing; the file under a new key stores
-  // one more incident with the same facts and sources.
+  // The same file again stores nothing, even after a correction (the file
+  // holds the current revision); the file under a new key stores one more
+  // incident with the same facts and sources.
   CommandResult again = Ctl({"import", "incidents", csv});
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.err, HasSubstr("0 new, 1 already stored"));
+  ASSERT_EQ(Ctl({"incidents", "correct", ListJson({}).incidents(0).id(), "--injured=23",
+                 "--reason=test correction", "--children-injured=4"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Ctl({"export", "incidents", "--format=hxl", "--out=" + csv}).exit_code, 0);
+  CommandResult corrected = Ctl({"import", "incidents", csv});
+  EXPECT_EQ(corrected.exit_code, 0) << corrected.err;
+  EXPECT_THAT(corrected.err, HasSubstr("0 new, 1 already stored"));
   std::ifstream original(csv);
   std::stringstream text;
   text << original.rdbuf();

@@ -585,9 +585,17 @@ function renderCompliance() {
     const row = document.createElement('tr');
     row.dataset.party = party.party;
     cell(row, party.party);
-    cell(row, (party.terms_breached || []).join(', '), (party.terms_breached || []).length ? 'breached' : '');
+    // Terms breached only on unconfirmed grounds (a partner's report, a
+    // low-confidence attribution) are shown as such, not as breached.
+    const unconfirmedTerms = (party.terms_breached_unconfirmed || []).map((id) => t('term_unconfirmed', id));
+    cell(row, [...(party.terms_breached || []), ...unconfirmedTerms].join(', '),
+      (party.terms_breached || []).length ? 'breached' : '');
     cell(row, (party.terms_kept || []).join(', '));
-    cell(row, party.violation_count || 0, 'number');
+    if (party.unconfirmed_violation_count) {
+      cell(row, t('violations_unconfirmed', party.violation_count || 0, party.unconfirmed_violation_count), 'number');
+    } else {
+      cell(row, party.violation_count || 0, 'number');
+    }
     cell(row, (party.consequences_due || []).join(' | '));
     cell(row, party.consequences_applied || 0, 'number');
     cell(row, party.violations_without_consequence || 0,

@@ -125,6 +125,19 @@ ctl(coordinatorFile, 'incidents', 'record', '--type=air_strike', '--at=2016-10-0
   '--weapons=barrel_bomb', '--party=Syrian government', '--confidence=low', '--basis=one report',
   '--description=barrel bombs (test record)', '--sources=dashboard test');
 
+// An agreement over incidents, for the test (not a historical one): no
+// barrel bombs in eastern Aleppo. Its id sorts after the Castello one, which
+// stays the compliance view's first choice.
+const weaponsFile = join(work, 'weapons.json');
+writeFileSync(weaponsFile, JSON.stringify({
+  id: 'weapons-test-2016', name: 'No barrel bombs in eastern Aleppo (test agreement)',
+  parties: ['Syrian government'], in_force_from: { year: 2016, month: 9, day: 12 },
+  terms: [{ id: 'no-barrel-bombs', consequence: 'Referral to the task force',
+    no_weapons_used: { weapons: ['WEAPON_BARREL_BOMB'], area_ids: ['ALP-EAST'] } }],
+  sources: [{ citation: 'dashboard test' }],
+}));
+ctl(admin, 'agreements', 'create', `--file=${weaponsFile}`);
+
 const outside = [];
 let failed = false;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -510,6 +523,22 @@ try {
   assert.equal(await page.textContent(`${breaker} td:nth-child(7)`), '0', 'no violation left without consequence');
   assert.match(await page.textContent('#compliance-violations tbody'), /applied 3 Oct 2016 by United States/);
   await page.locator('#compliance-section').screenshot({ path: join(shots, 'compliance.png') });
+  // The agreement over incidents: the barrel bomb's LOW attribution is an
+  // allegation, shown and not counted as established.
+  await page.selectOption('#compliance-form select[name=agreement_id]', 'weapons-test-2016');
+  for (let i = 0; i < 100 && !/attribution: low/.test(await page.textContent('#compliance-violations tbody')); ++i) {
+    await page.click('#compliance-form button[type=submit]');
+    await page.waitForTimeout(100);
+  }
+  assert.match(await page.textContent('#compliance-violations tbody'), /attribution: low; one report\): used barrel bomb at ALP-EAST/);
+  assert.match(await page.textContent('#compliance-violations tbody'), /unconfirmed: not counted as established/);
+  assert.match(await page.textContent('#compliance-parties tbody'), /no-barrel-bombs \(unconfirmed\)/);
+  assert.match(await page.textContent('#compliance-parties tbody'), /1 \(1 unconfirmed\)/);
+  assert.match(await page.textContent('#compliance-violations tbody'), /incidents\/in-/);
+  await page.locator('#compliance-section').screenshot({ path: join(shots, 'compliance-incidents.png') });
+  await page.selectOption('#compliance-form select[name=agreement_id]', 'us-russia-2016-09-09');
+  await page.click('#compliance-form button[type=submit]');
+  await page.waitForFunction(() => /castello-road/.test(document.querySelector('#compliance-violations tbody').textContent));
 
   // --- incidents: by weapon over time, the records, and the map.
   await page.waitForSelector('#incidents-table tbody tr[data-incident-id]');

@@ -233,3 +233,71 @@ TEST(DeliveryEveryTest, EachGapLongerThanAllowedIsOneViolationFromItsFirstOverdu
 
 }  // namespace
 }  // namespace corridor::agreements
+
+namespace corridor::agreements {
+namespace {
+
+const char kNoFly[] = R"(
+    id: "a" name: "n" parties: "P" in_force_from { year: 2016 month: 9 day: 12 }
+    terms { id: "no-fly" consequence: "c" no_air_strikes { area_ids: "ALP-EAST" } }
+    terms { id: "no-aid" consequence: "c" no_attacks_on_aid_workers {} }
+    sources { citation: "s" })";
+
+v1::Incident Strike(absl::CivilDay day, v1::TimePrecision precision) {
+  v1::Incident incident = Parse<v1::Incident>(R"(
+    id: "in-1" facts { area_id: "ALP-EAST" type: INCIDENT_TYPE_AIR_STRIKE party: "P"
+                       party_id: "p" attribution_confidence: ATTRIBUTION_CONFIDENCE_HIGH
+                       attribution_basis: "inquiry" description: "d" })");
+  *incident.mutable_facts()->mutable_occurred_at() = At(day);
+  incident.mutable_facts()->set_precision(precision);
+  return incident;
+}
+
+TEST(IncidentTermsTest, OnlyIncidentsInTheListedAreasWhileInForceBreachThem) {
+  const v1::Agreement agreement = Parse<v1::Agreement>(kNoFly);
+  std::vector<v1::Violation> found =
+      ForIncident(agreement, Strike(absl::CivilDay(2016, 9, 20), v1::TIME_PRECISION_DAY), 1,
+                  {"incidents", 4}, kToday);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].term_id(), "no-fly");
+  EXPECT_EQ(found[0].party_id(), "p");
+  EXPECT_FALSE(found[0].unconfirmed());
+  EXPECT_EQ(found[0].evidence(0).journal_index(), 4u);
+  EXPECT_THAT(found[0].why(), HasSubstr("an air strike at ALP-EAST on 2016-09-20"));
+  v1::Incident elsewhere = Strike(absl::CivilDay(2016, 9, 20), v1::TIME_PRECISION_DAY);
+  elsewhere.mutable_facts()->set_area_id("EG-DUMA");
+  EXPECT_TRUE(ForIncident(agreement, elsewhere, 1, {"incidents", 5}, kToday).empty());
+  EXPECT_TRUE(ForIncident(agreement, Strike(absl::CivilDay(2016, 9, 5), v1::TIME_PRECISION_DAY), 1,
+                          {"incidents", 6}, kToday)
+                  .empty())
+      << "before the agreement took force";
+  // Aid or medical workers harmed breach the aid term, in any area.
+  elsewhere.mutable_facts()->mutable_casualties()->mutable_medical_workers()->set_injured(2);
+  found = ForIncident(agreement, elsewhere, 1, {"incidents", 7}, kToday);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].term_id(), "no-aid");
+}
+
+// Known only to the month in which the agreement took force: it may fall
+// before it, so the violation is shown as unconfirmed, dated within the
+// agreement's days (where its report looks), and never dropped.
+TEST(IncidentTermsTest, AnIncidentKnownOnlyToTheMonthTheAgreementBeganIsUnconfirmed) {
+  const v1::Agreement agreement = Parse<v1::Agreement>(kNoFly);
+  std::vector<v1::Violation> found =
+      ForIncident(agreement, Strike(absl::CivilDay(2016, 9, 1), v1::TIME_PRECISION_MONTH), 1,
+                  {"incidents", 4}, kToday);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(found[0].unconfirmed());
+  EXPECT_THAT(found[0].why(), HasSubstr("known only to the month"));
+  EXPECT_EQ(found[0].occurred_at().seconds(), At(absl::CivilDay(2016, 9, 12)).seconds());
+  found = ForIncident(agreement, Strike(absl::CivilDay(2016, 10, 1), v1::TIME_PRECISION_MONTH), 1,
+                      {"incidents", 5}, kToday);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_FALSE(found[0].unconfirmed()) << "a month wholly in force";
+  EXPECT_TRUE(ForIncident(agreement, Strike(absl::CivilDay(2016, 8, 1), v1::TIME_PRECISION_MONTH),
+                          1, {"incidents", 6}, kToday)
+                  .empty());
+}
+
+}  // namespace
+}  // namespace corridor::agreements
