@@ -435,7 +435,7 @@ void PrintStats(Session& session, const v1::IncidentStatsResponse& stats) {
     std::string group = r.party_name().empty() ? r.group() : r.party_name();
     if (r.type() != v1::INCIDENT_TYPE_UNSPECIFIED) group = EnumTextOf("INCIDENT_TYPE_", r.type());
     if (r.weapon() != v1::WEAPON_UNSPECIFIED) group = EnumTextOf("WEAPON_", r.weapon());
-    if (group.empty()) group = "(none named)";
+    if (group.empty()) group = "(none named or stated)";
     grid.rows.push_back(
         {group, absl::StrCat(r.incidents()), absl::StrCat(r.killed()), absl::StrCat(r.injured()),
          absl::StrCat(r.civilians_killed()), absl::StrCat(r.children_killed()),

@@ -25,8 +25,10 @@ std::vector<std::string> ValuesOf(char dimension, const v1::IncidentFacts& facts
     case 'y':
       return {absl::StrCat(static_cast<int>(facts.type()))};
     default: {
+      // No weapon stated is a group of its own, "", as no party or area is.
       std::vector<std::string> weapons;
       for (int weapon : facts.weapons()) weapons.push_back(absl::StrCat(weapon));
+      if (weapons.empty()) weapons.push_back("");
       return weapons;
     }
   }

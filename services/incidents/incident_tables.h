@@ -39,7 +39,8 @@ const std::string& PartyKey(const v1::IncidentFacts& facts);
 //   "t"                  (month)                  the total
 //   "p" "y" "w" "a"      (month, value)           party, type, weapon, area
 //   "p>y" "p>w" "p>a"    (party, month, value)    one party's, by the second
-// An incident with several weapons adds to one "w" counter per weapon. A
+// An incident with several weapons adds to one "w" counter per weapon, one
+// that states none to the "w" counter of "". A
 // correction subtracts the old revision's counters and adds the new one's
 // in the same write.
 struct IncidentCounter {

@@ -89,7 +89,10 @@ absl::Status CheckWhere(absl::string_view field, const v1::IncidentFacts& facts)
 
 absl::Status CheckWhat(absl::string_view field, const v1::IncidentFacts& facts) {
   auto name = [&](absl::string_view f) { return absl::StrCat(field, ".", f); };
-  if (facts.type() == v1::INCIDENT_TYPE_UNSPECIFIED || !v1::IncidentType_IsValid(facts.type())) {
+  if (!v1::IncidentType_IsValid(facts.type())) {
+    return InvalidField(name("type"), absl::StrCat(facts.type(), " is not an incident type"));
+  }
+  if (facts.type() == v1::INCIDENT_TYPE_UNSPECIFIED) {
     return InvalidField(name("type"),
                         "is required: AIR_STRIKE, SHELLING, GROUND_ATTACK, SNIPER, "
                         "LANDMINE_OR_IED, CHEMICAL, ATTACK_ON_CONVOY, "
@@ -126,6 +129,10 @@ absl::Status CheckWho(absl::string_view field, const v1::IncidentFacts& facts) {
   if (facts.party().empty()) {
     if (facts.attribution_confidence() != v1::ATTRIBUTION_CONFIDENCE_UNSPECIFIED) {
       return InvalidField(name("attribution_confidence"),
+                          "is set but no party is named; name the party, or leave both out");
+    }
+    if (!facts.attribution_basis().empty()) {
+      return InvalidField(name("attribution_basis"),
                           "is set but no party is named; name the party, or leave both out");
     }
     return absl::OkStatus();
@@ -240,8 +247,10 @@ absl::Status ValidateList(const v1::ListIncidentsRequest& request) {
 absl::Status ValidateStats(const v1::IncidentStatsRequest& request) {
   CORRIDOR_RETURN_IF_ERROR(CheckMonthRange(request.has_from(), request.from(), request.has_to(),
                                            request.to(), kMaxStatsMonths));
-  if (request.group_by() == v1::INCIDENT_STATS_DIMENSION_UNSPECIFIED ||
-      !v1::IncidentStatsDimension_IsValid(request.group_by())) {
+  if (!v1::IncidentStatsDimension_IsValid(request.group_by())) {
+    return InvalidField("group_by", absl::StrCat(request.group_by(), " is not a grouping"));
+  }
+  if (request.group_by() == v1::INCIDENT_STATS_DIMENSION_UNSPECIFIED) {
     return InvalidField("group_by", "is required: PARTY, TYPE, WEAPON, AREA or MONTH");
   }
   CORRIDOR_RETURN_IF_ERROR(CheckText("party", request.party(), kMaxNameBytes, false));

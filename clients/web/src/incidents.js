@@ -51,8 +51,9 @@ async function seriesOf(base, split) {
   const series = [];
   for (const group of (groups.rows || []).slice(0, SERIES)) {
     const filter = split === 'party' ? { party: group.group } : { weapon: group.weapon };
-    // Incidents held against no party have no filter of their own.
-    if (split === 'party' && !group.group) continue;
+    // Incidents held against no party, or stating no weapon, have no filter
+    // of their own: they are the "other" bar.
+    if (!group.group) continue;
     const byMonth = await call('IncidentService/IncidentStats',
       { ...base, ...filter, group_by: 'INCIDENT_STATS_DIMENSION_MONTH' });
     series.push({

@@ -148,6 +148,11 @@ TEST_F(IncidentStoreTest, CountersAgreeWithTheRecordsAfterRandomCorrections) {
       ++n;
       k += f.casualties().total().killed();
     }
+    if (f.weapons().empty()) {
+      auto& [n, k] = by_weapon[""];
+      ++n;
+      k += f.casualties().total().killed();
+    }
     if (f.party_id() == "syrian-government") {
       auto& [n, k] = by_type_for_government[v1::IncidentType_Name(f.type())];
       ++n;
@@ -162,6 +167,7 @@ TEST_F(IncidentStoreTest, CountersAgreeWithTheRecordsAfterRandomCorrections) {
   const v1::IncidentStatsResponse weapon = Stats(v1::INCIDENT_STATS_DIMENSION_WEAPON);
   EXPECT_EQ(weapon.total().incidents(), incidents);
   ASSERT_EQ(weapon.rows_size(), static_cast<int>(by_weapon.size()));
+  // Every incident is in at least one row: those stating no weapon in "".
   for (const v1::IncidentStatsRow& row : weapon.rows()) {
     EXPECT_EQ(row.incidents(), by_weapon[row.group()].first) << row.group();
     EXPECT_EQ(row.killed(), by_weapon[row.group()].second) << row.group();
