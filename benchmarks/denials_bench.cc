@@ -29,6 +29,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "benchmarks/generated_records.h"
 #include "benchmarks/percentile.h"
 #include "benchmarks/postgres_peer.h"
 #include "common/ids.h"
@@ -37,7 +38,6 @@
 #include "corridor/v1/denials.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
-#include "services/areas/reference_data.h"
 #include "services/auth/auth_module.h"
 #include "services/common/references.h"
 #include "services/denials/denial_service.h"
@@ -65,20 +65,6 @@ const std::vector<std::string> kParties = {"Syrian government and affiliated mil
                                            "Local council",
                                            "Unidentified armed group"};
 
-std::vector<std::string> AreaIds() {
-  std::vector<std::string> ids;
-  auto areas = areas::ParseBesiegedAreasCsv(areas::EmbeddedBesiegedAreasCsv());
-  if (areas.ok()) {
-    for (const v1::CreateAreaRequest& a : *areas) ids.push_back(a.area().id());
-  }
-  if (ids.empty()) ids.push_back("EG-DUMA");
-  return ids;
-}
-
-// 2012-01-01 to 2019-12-31, in seconds.
-constexpr int64_t kFrom = 1325376000;
-constexpr int64_t kTo = 1577836799;
-
 v1::RecordDenialRequest Generate(int64_t n, std::mt19937_64& random,
                                  const std::vector<std::string>& areas) {
   v1::RecordDenialRequest r;
@@ -89,7 +75,8 @@ v1::RecordDenialRequest Generate(int64_t n, std::mt19937_64& random,
   f->set_party(kParties[std::min<size_t>(kParties.size() - 1, static_cast<size_t>(u * u * 6))]);
   f->set_area_id(areas[random() % areas.size()]);
   f->set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
-  f->mutable_occurred_at()->set_seconds(kFrom + static_cast<int64_t>(random() % (kTo - kFrom)));
+  f->mutable_occurred_at()->set_seconds(
+      kGeneratedFrom + static_cast<int64_t>(random() % (kGeneratedTo - kGeneratedFrom)));
   f->set_description("Convoy held at the checkpoint; medical items removed before entry");
   f->mutable_source()->set_citation("Benchmark generator");
   if (random() % 10 < 7) f->set_people_affected(static_cast<int64_t>(random() % 50'000));
@@ -98,7 +85,7 @@ v1::RecordDenialRequest Generate(int64_t n, std::mt19937_64& random,
 
 void Load(storage::Store* store, int64_t count) {
   DenialStore denials(store);
-  const std::vector<std::string> areas = AreaIds();
+  const std::vector<std::string> areas = ReferenceAreaIds();
   std::mt19937_64 random(42);
   storage::Origin origin;
   origin.principal.set_name("denials_bench");
@@ -184,7 +171,7 @@ int ComparePostgres(const std::string& conninfo, int64_t count, int queries) {
     if (absl::Status s = (*pg)->Execute(sql); !s.ok()) return fail(s);
   }
   // The same generator and seed as the Corridor load: the same denials.
-  const std::vector<std::string> areas = AreaIds();
+  const std::vector<std::string> areas = ReferenceAreaIds();
   std::mt19937_64 generator(42);
   int64_t n = 0;
   const absl::Time start = absl::Now();
@@ -420,7 +407,7 @@ int Main() {
       absl::StrCat("127.0.0.1:", (*host)->port()), grpc::InsecureChannelCredentials()));
 
   const int queries = absl::GetFlag(FLAGS_queries);
-  const std::vector<std::string> areas = AreaIds();
+  const std::vector<std::string> areas = ReferenceAreaIds();
   std::mt19937_64 random(7);
   using List = v1::ListDenialsRequest;
   using ListResponse = v1::ListDenialsResponse;

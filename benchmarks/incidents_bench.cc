@@ -24,9 +24,9 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "benchmarks/generated_records.h"
 #include "benchmarks/percentile.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/areas/reference_data.h"
 #include "services/incidents/incident_store.h"
 #include "services/incidents/incident_tables.h"
 
@@ -40,20 +40,6 @@ namespace {
 
 const std::vector<std::string> kParties = {
     "syrian-government", "isis", "armed-opposition", "hezbollah", "jaish-al-fatah", "unattributed"};
-
-std::vector<std::string> AreaIds() {
-  std::vector<std::string> ids;
-  auto areas = areas::ParseBesiegedAreasCsv(areas::EmbeddedBesiegedAreasCsv());
-  if (areas.ok()) {
-    for (const v1::CreateAreaRequest& a : *areas) ids.push_back(a.area().id());
-  }
-  if (ids.empty()) ids.push_back("EG-DUMA");
-  return ids;
-}
-
-// 2012-01-01 to 2019-12-31, in seconds.
-constexpr int64_t kFrom = 1325376000;
-constexpr int64_t kTo = 1577836799;
 
 v1::RecordIncidentRequest Generate(const std::string& key, std::mt19937_64& random,
                                    const std::vector<std::string>& areas) {
@@ -77,7 +63,8 @@ v1::RecordIncidentRequest Generate(const std::string& key, std::mt19937_64& rand
       f->add_weapons(weapon);
     }
   }
-  const int64_t seconds = kFrom + static_cast<int64_t>(random() % (kTo - kFrom));
+  const int64_t seconds =
+      kGeneratedFrom + static_cast<int64_t>(random() % (kGeneratedTo - kGeneratedFrom));
   f->mutable_occurred_at()->set_seconds(seconds - seconds % 86400);
   f->set_precision(v1::TIME_PRECISION_DAY);
   if (random() % 10 < 7) {
@@ -96,7 +83,7 @@ double Rate(int64_t count, absl::Duration elapsed) {
 }
 
 void Load(IncidentStore& incidents, int64_t count) {
-  const std::vector<std::string> areas = AreaIds();
+  const std::vector<std::string> areas = ReferenceAreaIds();
   std::mt19937_64 random(42);
   storage::Origin origin;
   origin.principal.set_name("incidents_bench");
@@ -132,7 +119,7 @@ void SyncedWrites(const std::string& path, int count) {
     std::exit(1);
   }
   IncidentStore incidents(store->get());
-  const std::vector<std::string> areas = AreaIds();
+  const std::vector<std::string> areas = ReferenceAreaIds();
   std::mt19937_64 random(7);
   storage::Origin origin;
   origin.principal.set_name("incidents_bench");
@@ -207,7 +194,7 @@ void Queries(const IncidentStore& incidents, int queries) {
   Time("stats of one party by type", queries, stats(v1::INCIDENT_STATS_DIMENSION_TYPE, party));
   Time("stats of one weapon by month", queries, stats(v1::INCIDENT_STATS_DIMENSION_MONTH, weapon));
 
-  const std::vector<std::string> areas = AreaIds();
+  const std::vector<std::string> areas = ReferenceAreaIds();
   auto list = [&](auto filter) {
     return [&, filter](int q) -> size_t {
       v1::ListIncidentsRequest r;

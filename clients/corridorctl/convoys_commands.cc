@@ -1,7 +1,6 @@
 #include "clients/corridorctl/convoys_commands.h"
 
 #include <algorithm>
-#include <random>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -35,12 +34,6 @@ std::string ConstraintText(v1::AccessConstraintCategory c) {
 }
 std::string ModeText(v1::DeliveryMode m) { return EnumTextOf(kModePrefix, m); }
 std::string Quantity(double q) { return absl::StrFormat("%g", q); }
-
-// A fresh idempotency key, when the user gives none.
-std::string RandomKey() {
-  std::random_device random;
-  return absl::StrFormat("cli-%08x%08x", random(), random());
-}
 
 // "0:200,2:15" -> line 0 lost 200, line 2 lost 15; into removed or refused.
 template <typename Request>
@@ -204,7 +197,7 @@ absl::StatusOr<v1::SubmitConvoyRequestRequest> ParseSubmit(Flags& flags, const A
   }
   CORRIDOR_RETURN_IF_ERROR(flags.TakeCount("beneficiaries", 1, &beneficiaries));
   request.set_beneficiaries_requested(beneficiaries);
-  request.set_idempotency_key(flags.Take("key", RandomKey()));
+  request.set_idempotency_key(flags.TakeIdempotencyKey());
   if (flags.Has("source")) request.mutable_source()->set_citation(flags.Take("source"));
   request.set_note(flags.Take("note"));
   bool has_requested = false;

@@ -1,7 +1,6 @@
 #include "clients/corridorctl/denials_commands.h"
 
 #include <algorithm>
-#include <random>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -27,11 +26,6 @@ std::string CategoryText(v1::AccessConstraintCategory c) {
   return EnumTextOf(kConstraintPrefix, c);
 }
 
-std::string RandomKey() {
-  std::random_device random;
-  return absl::StrFormat("cli-%08x%08x", random(), random());
-}
-
 // "2016-09" -> YearMonth.
 absl::Status ParseMonth(const std::string& flag, const std::string& text, v1::YearMonth* out) {
   std::vector<std::string> parts = absl::StrSplit(text, '-');
@@ -44,19 +38,6 @@ absl::Status ParseMonth(const std::string& flag, const std::string& text, v1::Ye
   out->set_year(year);
   out->set_month(month);
   return absl::OkStatus();
-}
-
-// --evidence: comma-separated; 64 hex digits are a file's SHA-256,
-// anything else a URL.
-void ParseEvidence(const std::string& text, v1::DenialFacts* facts) {
-  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
-    item = absl::StripAsciiWhitespace(item);
-    v1::Evidence* evidence = facts->add_evidence();
-    const bool hash = item.size() == 64 && std::all_of(item.begin(), item.end(), [](char c) {
-                        return absl::ascii_isxdigit(static_cast<unsigned char>(c));
-                      });
-    (hash ? evidence->mutable_sha256() : evidence->mutable_uri())->assign(item.data(), item.size());
-  }
 }
 
 // The fact flags of record and correct. With `all_required`, the required
@@ -99,10 +80,7 @@ absl::Status TakeFacts(Flags& flags, bool all_required, v1::DenialFacts* facts) 
           absl::StrCat("--people: \"", people, "\" is not a whole number (or \"unknown\")"));
     }
   }
-  if (flags.Has("evidence")) {
-    facts->clear_evidence();
-    ParseEvidence(flags.Take("evidence"), facts);
-  }
+  flags.TakeEvidence(facts->mutable_evidence());
   return absl::OkStatus();
 }
 
@@ -173,7 +151,7 @@ absl::StatusOr<v1::RecordDenialRequest> ParseRecord(Flags& flags, const Args& ar
       ExpectArgs(args, 0, "denials record takes flags only; see corridorctl help"));
   v1::RecordDenialRequest request;
   CORRIDOR_RETURN_IF_ERROR(TakeFacts(flags, /*all_required=*/true, request.mutable_facts()));
-  request.set_idempotency_key(flags.Take("key", RandomKey()));
+  request.set_idempotency_key(flags.TakeIdempotencyKey());
   CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("denials record"));
   return request;
 }

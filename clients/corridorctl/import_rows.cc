@@ -29,6 +29,20 @@ absl::Status ColumnError(absl::string_view column, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat("column ", column, ": ", problem));
 }
 
+// The evidence column as exports write it: "sha256:<hex>" or a URL, space
+// separated.
+void ParseEvidenceCell(const ImportRow& row,
+                       google::protobuf::RepeatedPtrField<v1::Evidence>* out) {
+  for (absl::string_view item : absl::StrSplit(row.Get("evidence"), ' ', absl::SkipWhitespace())) {
+    v1::Evidence* e = out->Add();
+    if (absl::ConsumePrefix(&item, "sha256:")) {
+      e->set_sha256(std::string(item));
+    } else {
+      e->set_uri(std::string(item));
+    }
+  }
+}
+
 // A key for a row that names none: the same row gives the same key, so a
 // re-run of the file stores nothing twice.
 std::string ContentKey(const google::protobuf::Message& message) {
@@ -135,14 +149,7 @@ absl::StatusOr<v1::RecordDenialRequest> DenialFromRow(const ImportRow& row) {
   std::optional<int64_t> people;
   CORRIDOR_RETURN_IF_ERROR(ParseCountCell(row, "people_affected", false, &people));
   if (people.has_value()) f->set_people_affected(*people);
-  for (absl::string_view item : absl::StrSplit(row.Get("evidence"), ' ', absl::SkipWhitespace())) {
-    v1::Evidence* e = f->add_evidence();
-    if (absl::ConsumePrefix(&item, "sha256:")) {
-      e->set_sha256(std::string(item));
-    } else {
-      e->set_uri(std::string(item));
-    }
-  }
+  ParseEvidenceCell(row, f->mutable_evidence());
   request.set_idempotency_key(row.Get("idempotency_key"));
   if (request.idempotency_key().empty()) request.set_idempotency_key(ContentKey(*f));
   return request;
@@ -254,11 +261,7 @@ absl::StatusOr<v1::RecordIncidentRequest> IncidentFromRow(const ImportRow& row) 
   for (absl::string_view item : absl::StrSplit(row.Get("sources"), ';', absl::SkipWhitespace())) {
     CORRIDOR_RETURN_IF_ERROR(ParseSourceCell(item, f->add_sources()));
   }
-  for (absl::string_view item : absl::StrSplit(row.Get("evidence"), ' ', absl::SkipWhitespace())) {
-    v1::Evidence* e = f->add_evidence();
-    absl::ConsumePrefix(&item, "sha256:") ? e->set_sha256(std::string(item))
-                                          : e->set_uri(std::string(item));
-  }
+  ParseEvidenceCell(row, f->mutable_evidence());
   f->set_area_id(row.Get("area_id"));
   f->set_route_id(row.Get("route_id"));
   f->set_checkpoint(row.Get("checkpoint"));

@@ -1,7 +1,5 @@
 #include "clients/corridorctl/incidents_commands.h"
 
-#include <random>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -22,11 +20,6 @@ namespace corridor::cli {
 namespace {
 
 using Stub = v1::IncidentService::Stub;
-
-std::string RandomKey() {
-  std::random_device random;
-  return absl::StrFormat("cli-%08x%08x", random(), random());
-}
 
 absl::Status BadFlag(const std::string& flag, const std::string& problem) {
   return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", problem));
@@ -178,17 +171,7 @@ absl::Status TakeFacts(Flags& flags, bool all_required, v1::IncidentFacts* facts
   CORRIDOR_RETURN_IF_ERROR(TakeWeapons(flags, facts));
   CORRIDOR_RETURN_IF_ERROR(TakeCasualties(flags, facts->mutable_casualties()));
   CORRIDOR_RETURN_IF_ERROR(TakeAttribution(flags, facts));
-  if (flags.Has("evidence")) {
-    facts->clear_evidence();
-    for (absl::string_view item :
-         absl::StrSplit(flags.Take("evidence"), ',', absl::SkipWhitespace())) {
-      item = absl::StripAsciiWhitespace(item);
-      v1::Evidence* evidence = facts->add_evidence();
-      const bool hash = item.size() == 64 && !absl::StartsWith(item, "http");
-      (hash ? evidence->mutable_sha256() : evidence->mutable_uri())
-          ->assign(item.data(), item.size());
-    }
-  }
+  flags.TakeEvidence(facts->mutable_evidence());
   return absl::OkStatus();
 }
 
@@ -288,7 +271,7 @@ absl::StatusOr<v1::RecordIncidentRequest> ParseRecord(Flags& flags, const Args& 
       ExpectArgs(args, 0, "incidents record takes flags only; see corridorctl help"));
   v1::RecordIncidentRequest request;
   CORRIDOR_RETURN_IF_ERROR(TakeFacts(flags, /*all_required=*/true, request.mutable_facts()));
-  request.set_idempotency_key(flags.Take("key", RandomKey()));
+  request.set_idempotency_key(flags.TakeIdempotencyKey());
   CORRIDOR_RETURN_IF_ERROR(flags.CheckAllUsed("incidents record"));
   return request;
 }

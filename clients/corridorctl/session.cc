@@ -2,12 +2,16 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/credentials.h"
@@ -93,6 +97,25 @@ absl::Status Flags::TakeRequired(const std::string& name, const std::string& exa
   if (!out->empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(
       absl::StrCat("--", name, " is required, e.g. --", name, "=", example));
+}
+
+std::string Flags::TakeIdempotencyKey() {
+  if (Has("key")) return Take("key");
+  std::random_device random;
+  return absl::StrFormat("cli-%08x%08x", random(), random());
+}
+
+void Flags::TakeEvidence(google::protobuf::RepeatedPtrField<v1::Evidence>* out) {
+  if (!Has("evidence")) return;
+  out->Clear();
+  for (absl::string_view item : absl::StrSplit(Take("evidence"), ',', absl::SkipWhitespace())) {
+    item = absl::StripAsciiWhitespace(item);
+    v1::Evidence* evidence = out->Add();
+    const bool hash = item.size() == 64 && std::all_of(item.begin(), item.end(), [](char c) {
+                        return absl::ascii_isxdigit(static_cast<unsigned char>(c));
+                      });
+    (hash ? evidence->mutable_sha256() : evidence->mutable_uri())->assign(item.data(), item.size());
+  }
 }
 
 absl::Status Flags::CheckAllUsed(absl::string_view command) const {

@@ -20,6 +20,7 @@
 #include "clients/corridorctl/output.h"
 #include "common/service_channels.h"
 #include "corridor/v1/common.pb.h"
+#include "corridor/v1/denials.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace corridor::cli {
@@ -52,6 +53,11 @@ class Flags {
   absl::Status TakeAccessCategory(bool required, v1::AccessConstraintCategory* out);
   // A non-empty value.
   absl::Status TakeRequired(const std::string& name, const std::string& example, std::string* out);
+  // --key, else a fresh random idempotency key ("cli-" and 16 hex digits).
+  std::string TakeIdempotencyKey();
+  // --evidence, if given, replaces `out`: comma-separated; 64 hex digits
+  // are a file's SHA-256, anything else a URL.
+  void TakeEvidence(google::protobuf::RepeatedPtrField<v1::Evidence>* out);
 
   // OK if every flag was taken; otherwise names the first one left.
   absl::Status CheckAllUsed(absl::string_view command) const;

@@ -107,12 +107,17 @@ std::vector<Column> WithAreaColumns(std::vector<Column> columns) {
   return columns;
 }
 
+// "https://... sha256:<64 hex>", as the import reads it back.
+std::string EvidenceCell(const google::protobuf::RepeatedPtrField<v1::Evidence>& evidence) {
+  std::vector<std::string> items;
+  for (const v1::Evidence& e : evidence) {
+    items.push_back(e.uri().empty() ? "sha256:" + e.sha256() : e.uri());
+  }
+  return absl::StrJoin(items, " ");
+}
+
 std::vector<std::string> DenialRow(const v1::Denial& d) {
   const v1::DenialFacts& f = d.facts();
-  std::vector<std::string> evidence;
-  for (const v1::Evidence& e : f.evidence()) {
-    evidence.push_back(e.uri().empty() ? "sha256:" + e.sha256() : e.uri());
-  }
   return {d.id(),
           Number(d.revision()),
           TimeUtil::ToString(f.occurred_at()),
@@ -128,7 +133,7 @@ std::vector<std::string> DenialRow(const v1::Denial& d) {
           f.source().citation(),
           f.source().note(),
           f.has_people_affected() ? Number(f.people_affected()) : "",
-          absl::StrJoin(evidence, " "),
+          EvidenceCell(f.evidence()),
           d.idempotency_key(),
           TimeUtil::ToString(d.recorded_at()),
           d.has_reported_by() ? EnumTextOf("ROLE_", d.reported_by().role()) : "",
@@ -314,11 +319,8 @@ std::string SourcesText(const v1::IncidentFacts& f) {
 
 std::vector<std::string> IncidentRow(const v1::Incident& i) {
   const v1::IncidentFacts& f = i.facts();
-  std::vector<std::string> weapons, evidence;
+  std::vector<std::string> weapons;
   for (int w : f.weapons()) weapons.push_back(EnumTextOf("WEAPON_", static_cast<v1::Weapon>(w)));
-  for (const v1::Evidence& e : f.evidence()) {
-    evidence.push_back(e.uri().empty() ? "sha256:" + e.sha256() : e.uri());
-  }
   std::vector<std::string> row = {
       i.id(),
       Number(i.revision()),
@@ -339,7 +341,7 @@ std::vector<std::string> IncidentRow(const v1::Incident& i) {
       f.description(),
       SourcesText(f),
       Number(f.sources_size()),
-      absl::StrJoin(evidence, " "),
+      EvidenceCell(f.evidence()),
       f.area_id(),
       f.route_id(),
       f.checkpoint(),

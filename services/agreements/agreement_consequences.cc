@@ -39,10 +39,16 @@ absl::StatusOr<v1::ConsequenceRecord> AgreementStore::RecordConsequence(
   *record.mutable_recorded_by() = origin.principal;
   // Two records at once take different numbers: the loser's insert finds
   // the key taken and tries the next.
+  // The violation's records are one key range; the last is read.
+  storage::ScanOptions last;
+  last.prefix = KeyWriter().String(record.agreement_id()).String(record.violation_id()).Release();
+  last.reverse = true;
+  last.page_size = 1;
   for (int attempt = 0; attempt < 8; ++attempt) {
-    CORRIDOR_ASSIGN_OR_RETURN(const auto all, Consequences(record.agreement_id()));
-    const auto it = all.find(record.violation_id());
-    record.set_sequence(it == all.end() ? 1 : it->second.back().sequence() + 1);
+    std::vector<std::pair<v1::ConsequenceRecord, uint64_t>> found;
+    CORRIDOR_RETURN_IF_ERROR(
+        storage::ScanRecords(*store_, ConsequencesTable(), last, &found).status());
+    record.set_sequence(found.empty() ? 1 : found[0].first.sequence() + 1);
     storage::Mutation mutation;
     mutation.SetOrigin(origin);
     mutation.Insert(ConsequencesTable(), record);

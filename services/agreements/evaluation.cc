@@ -8,6 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "common/enum_text.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -74,11 +75,10 @@ bool Uses(const v1::IncidentFacts& facts, v1::Weapon weapon) {
   return std::find(facts.weapons().begin(), facts.weapons().end(), weapon) != facts.weapons().end();
 }
 
-std::string WeaponText(int weapon) {
-  std::string name = v1::Weapon_Name(static_cast<v1::Weapon>(weapon));
-  absl::string_view text = name;
-  absl::ConsumePrefix(&text, "WEAPON_");
-  return absl::AsciiStrToLower(absl::StrReplaceAll(text, {{"_", " "}}));
+// An enum value as words of a sentence: "barrel bomb", "attack on convoy".
+template <typename E>
+std::string Words(absl::string_view prefix, E value) {
+  return absl::StrReplaceAll(EnumTextOf(prefix, value), {{"-", " "}});
 }
 
 // Why an incident breaches an incident term, or empty if it does not (or
@@ -90,7 +90,8 @@ std::string IncidentBreach(const v1::Term& term, const v1::IncidentFacts& facts)
       if (!CoversArea(term.no_weapons_used().area_ids(), facts.area_id())) return "";
       std::vector<std::string> used;
       for (int weapon : term.no_weapons_used().weapons()) {
-        if (Uses(facts, static_cast<v1::Weapon>(weapon))) used.push_back(WeaponText(weapon));
+        if (Uses(facts, static_cast<v1::Weapon>(weapon)))
+          used.push_back(Words("WEAPON_", static_cast<v1::Weapon>(weapon)));
       }
       return used.empty() ? "" : absl::StrCat("used ", absl::StrJoin(used, " and "));
     }
@@ -102,10 +103,7 @@ std::string IncidentBreach(const v1::Term& term, const v1::IncidentFacts& facts)
       const v1::IncidentType t = facts.type();
       if (t == v1::INCIDENT_TYPE_ATTACK_ON_AID_WORKERS || t == v1::INCIDENT_TYPE_ATTACK_ON_CONVOY ||
           t == v1::INCIDENT_TYPE_ATTACK_ON_MEDICAL_FACILITY) {
-        std::string type = v1::IncidentType_Name(t);
-        absl::string_view text = type;
-        absl::ConsumePrefix(&text, "INCIDENT_TYPE_");
-        return absl::AsciiStrToLower(absl::StrReplaceAll(text, {{"_", " "}}));
+        return Words("INCIDENT_TYPE_", t);
       }
       const int64_t harmed = c.aid_workers().killed() + c.aid_workers().injured() +
                              c.medical_workers().killed() + c.medical_workers().injured();
@@ -273,9 +271,7 @@ std::vector<v1::Violation> ForIncident(const v1::Agreement& agreement, const v1:
     HoldResponsible({facts.party(), facts.party_id()}, "the incident names no party", &v);
     const std::string confidence =
         facts.party().empty() ? std::string("no party named")
-                              : absl::AsciiStrToLower(absl::StripPrefix(
-                                    v1::AttributionConfidence_Name(facts.attribution_confidence()),
-                                    "ATTRIBUTION_CONFIDENCE_"));
+                              : Words("ATTRIBUTION_CONFIDENCE_", facts.attribution_confidence());
     v.set_why(absl::StrCat(
         "held responsible for incident ", incident.id(), " (attribution: ", confidence,
         facts.attribution_basis().empty() ? "" : "; ", facts.attribution_basis(), "): ", summary));

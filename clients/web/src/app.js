@@ -5,7 +5,7 @@ import {
   ApiError, call, download, enums, errorText, follow, listAll, session,
 } from './api.js';
 import { openArea, redrawArea, setUpAreaPage } from './area.js';
-import { assignColours, colourOf, colourOfName, drawStackedBars } from './chart.js';
+import { assignColours, colourOfName, drawLegend, drawStackedBars } from './chart.js';
 import { downloadCsv, rowsOfTable } from './csv.js';
 import {
   chooseForStep, loadConvoyList, loadConvoys, renderConvoys, setUpConvoyEntries, useAgency,
@@ -19,6 +19,7 @@ import {
 } from './i18n.js';
 import { configureIncidents, loadIncidents, renderIncidents } from './incidents.js';
 import { makeSortable } from './lists.js';
+import { monthsBetween, nextMonth, yearMonth } from './months.js';
 import { drawMap, resetMap, statusClass, zoomMap } from './map.js';
 import {
   configureViews, convoyList, denialFactsOf, denialList, denialPages, roadReportList,
@@ -299,22 +300,6 @@ async function loadAccess() {
 
 // ---------------------------------------------------------------- denials
 
-function monthsBetween(from, to) {
-  const out = [];
-  let [y, m] = from.split('-').map(Number);
-  const [ty, tm] = to.split('-').map(Number);
-  while (y < ty || (y === ty && m <= tm)) {
-    out.push(`${y}-${String(m).padStart(2, '0')}`);
-    m += 1; if (m === 13) { m = 1; y += 1; }
-  }
-  return out;
-}
-
-function yearMonth(text) {
-  const [year, month] = text.split('-').map(Number);
-  return { year, month };
-}
-
 function denialFilters() {
   const form = $('#denials-form');
   return {
@@ -404,24 +389,8 @@ function formatMonth(month) {
     { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(year, m - 1, 1)));
 }
 
-// "2016-12" -> "2017-01".
-function nextMonth(month) {
-  const [year, m] = month.split('-').map(Number);
-  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
-}
-
 function renderDenialTable(months, series, totals) {
-  const legend = $('#denials-legend');
-  legend.replaceChildren();
-  series.forEach((s, k) => {
-    const item = document.createElement('span');
-    item.className = 'key';
-    const swatch = document.createElement('i');
-    swatch.className = 'swatch';
-    swatch.style.background = s.colour ?? colourOf(k);
-    item.append(swatch, s.label);
-    legend.append(item, ' ');
-  });
+  drawLegend($('#denials-legend'), series);
   const head = $('#denials-table thead');
   const body = $('#denials-table tbody');
   head.replaceChildren();

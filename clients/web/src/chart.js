@@ -76,3 +76,17 @@ export function drawStackedBars(svg, months, series, { rtl = false, onBar } = {}
     }
   });
 }
+
+// The key of a chart's series: a swatch of each one's colour and its label.
+export function drawLegend(box, series) {
+  box.replaceChildren();
+  series.forEach((s, k) => {
+    const item = document.createElement('span');
+    item.className = 'key';
+    const swatch = document.createElement('i');
+    swatch.className = 'swatch';
+    swatch.style.background = s.colour ?? colourOf(k);
+    item.append(swatch, s.label);
+    box.append(item, ' ');
+  });
+}

@@ -2,10 +2,11 @@
 // held responsible (IncidentStats counters), the incidents themselves
 // (ListIncidents, newest first), and their places on the map.
 import { call, errorText } from './api.js';
-import { drawStackedBars, colourOfName } from './chart.js';
+import { colourOfName, drawLegend, drawStackedBars } from './chart.js';
 import { enumLabel, formatDay, language, t } from './i18n.js';
 import { showMessage } from './forms.js';
 import { setMapIncidents } from './map.js';
+import { monthsBetween, nextMonth, yearMonth } from './months.js';
 
 const $ = (selector) => document.querySelector(selector);
 const SERIES = 6;  // groups drawn apart; the rest are "other"
@@ -20,22 +21,6 @@ let context = {
 // without coordinates.
 export function configureIncidents(options) {
   context = { ...context, ...options };
-}
-
-function yearMonth(text) {
-  const [year, month] = text.split('-').map(Number);
-  return { year, month };
-}
-
-function monthsBetween(from, to) {
-  const out = [];
-  let [y, m] = from.split('-').map(Number);
-  const [ty, tm] = to.split('-').map(Number);
-  while (y < ty || (y === ty && m <= tm)) {
-    out.push(`${y}-${String(m).padStart(2, '0')}`);
-    m += 1; if (m === 13) { m = 1; y += 1; }
-  }
-  return out;
 }
 
 function countsByMonth(stats) {
@@ -107,11 +92,6 @@ export async function loadIncidents() {
   }
 }
 
-function nextMonth(month) {
-  const [year, m] = month.split('-').map(Number);
-  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
-}
-
 function count(value) {
   return value === undefined || value === null ? '' : String(value);
 }
@@ -120,17 +100,7 @@ function count(value) {
 export function renderIncidents() {
   for (const s of shown.series) s.label = s.name();
   drawStackedBars($('#incidents-chart'), shown.months, shown.series, { rtl: language() === 'ar' });
-  const legend = $('#incidents-legend');
-  legend.replaceChildren();
-  for (const s of shown.series) {
-    const item = document.createElement('span');
-    item.className = 'key';
-    const swatch = document.createElement('i');
-    swatch.className = 'swatch';
-    swatch.style.background = s.colour;
-    item.append(swatch, ` ${s.label}`);
-    legend.append(item, ' ');
-  }
+  drawLegend($('#incidents-legend'), shown.series);
   const body = $('#incidents-table tbody');
   body.replaceChildren();
   const marks = [];
