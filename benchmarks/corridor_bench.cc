@@ -30,6 +30,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "benchmarks/percentile.h"
+#include "clients/imports/import_stream.h"
 #include "common/credentials.h"
 #include "corridor/v1/areas.grpc.pb.h"
 #include "corridor/v1/convoys.grpc.pb.h"
@@ -216,9 +217,107 @@ int64_t LoadMany(const std::string& kind, int64_t count, int clients, const Load
   return failed;
 }
 
-// A transition a re-run finds already made is not an error.
-grpc::Status IgnoringDone(grpc::Status status) {
-  return status.error_code() == grpc::StatusCode::FAILED_PRECONDITION ? grpc::Status::OK : status;
+// A past convoy through the life cycle, for ImportConvoys. Six in ten are
+// delivered, two denied, one approved and waiting, one still requested.
+v1::ImportConvoyRequest ConvoyLife(const std::string& key, const std::string& area, int64_t n,
+                                   std::mt19937_64& random) {
+  v1::ImportConvoyRequest r;
+  *r.mutable_submit() = ConvoyRequest(key, area, random);
+  const v1::Date planned = r.submit().planned_date();
+  const int fate = static_cast<int>(n % 10);
+  if (fate == 9) return r;
+  if (fate >= 6 && fate <= 7) {
+    v1::DenyConvoyRequest* deny = r.mutable_deny();
+    *deny->mutable_occurred_on() = planned;
+    deny->set_denying_party(kParties[random() % std::size(kParties)]);
+    deny->set_reason("no facilitation letter (corridor-bench)");
+    deny->set_category(v1::ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION);
+    return r;
+  }
+  v1::ApproveConvoyRequest* approve = r.mutable_approve();
+  *approve->mutable_occurred_on() = planned;
+  approve->set_beneficiaries_approved(r.submit().beneficiaries_requested());
+  if (fate == 8) return r;
+  *r.mutable_dispatch()->mutable_occurred_on() = planned;
+  v1::RecordConvoyOutcomeRequest* outcome = r.mutable_outcome();
+  *outcome->mutable_occurred_on() = planned;
+  outcome->set_outcome(v1::CONVOY_STATUS_DELIVERED);
+  outcome->set_beneficiaries_reached(approve->beneficiaries_approved());
+  return r;
+}
+
+// Sends `count` rows of one kind over import streams (ImportDenials,
+// ImportConvoys), one per client up to 4, showing progress; returns the
+// number of rows refused or lost to a failed stream.
+template <typename Request, typename Stub, typename Open>
+int64_t LoadStreams(const std::string& kind, int64_t count, int clients,
+                    const std::vector<std::shared_ptr<grpc::Channel>>& channels,
+                    const std::string& token, Open&& open,
+                    const std::function<void(int64_t n, std::mt19937_64&, Request*)>& add_row) {
+  const int streams = std::max(1, std::min(clients, 4));
+  std::atomic<int64_t> next{0}, done{0}, failed{0};
+  std::atomic<int> finished{0};
+  absl::Mutex mu;  // guards first_error while the streams run
+  std::string first_error;
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < streams; ++c) {
+    threads.emplace_back([&, c] {
+      std::mt19937_64 random(5000 + c);
+      auto stub = Stub::NewStub(channels[c]);
+      grpc::ClientContext context;
+      AttachBearerToken(&context, token);
+      auto stream = open(*stub, &context);
+      auto fill = [&](Request* request) {
+        while (request->rows_size() < imports::kRowsPerRequest) {
+          const int64_t n = next++;
+          if (n >= count) break;
+          add_row(n, random, request);
+        }
+        return request->rows_size() > 0;
+      };
+      int64_t sent = 0;
+      grpc::Status status = imports::SendImport<Request>(
+          stream.get(),
+          [&](Request* request) {
+            const bool more = fill(request);
+            sent += request->rows_size();
+            return more;
+          },
+          [&](const v1::ImportBatchResponse& answer, int rows) {
+            done += rows;
+            failed += answer.refused_size();
+            if (answer.refused_size() > 0) {
+              absl::MutexLock lock(&mu);
+              if (first_error.empty()) {
+                first_error = absl::StrCat("row ", answer.refused(0).line(), ": ",
+                                           answer.refused(0).message());
+              }
+            }
+          });
+      if (!status.ok()) {
+        failed += sent;
+        absl::MutexLock lock(&mu);
+        first_error = absl::StrCat(status.error_code(), " ", status.error_message());
+      }
+      ++finished;
+    });
+  }
+  while (finished < streams) {
+    absl::SleepFor(absl::Seconds(1));
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    std::fprintf(stderr, "  %s: %lld of %lld (%.0f/s)   \r", kind.c_str(),
+                 static_cast<long long>(done.load()), static_cast<long long>(count),
+                 done / seconds);
+  }
+  for (auto& t : threads) t.join();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::fprintf(stderr, "\n");
+  std::printf("%-14s %9lld in %7.1f s  %8.0f/s  %lld errors (%d import streams)\n", kind.c_str(),
+              static_cast<long long>(count), seconds, count / seconds,
+              static_cast<long long>(failed.load()), streams);
+  if (failed > 0) std::printf("  first error: %s\n", first_error.c_str());
+  return failed;
 }
 
 // --load: denials, convoys through their life cycle, and road reports, as
@@ -246,61 +345,28 @@ int Load(const std::string& spec, int clients,
   };
   int64_t failed = 0;
   std::printf("loading through the public API with %d clients:\n", clients);
-  failed += LoadMany("denials", counts["denials"], clients, [&](int c, int64_t n, auto& random) {
-    grpc::ClientContext context;
-    prepare(&context);
-    v1::Denial out;
-    return v1::DenialService::NewStub(channels[c])
-        ->RecordDenial(
-            &context,
-            DenialRequest(absl::StrCat("load/denial/", n), areas[n % areas.size()], random), &out);
-  });
-  // Six in ten convoys are delivered, two denied, one approved and waiting,
-  // one still requested: 3.2 calls per convoy.
-  failed += LoadMany("convoys", counts["convoys"], clients, [&](int c, int64_t n, auto& random) {
-    auto stub = v1::ConvoyService::NewStub(channels[c]);
-    v1::Convoy convoy;
-    {
-      grpc::ClientContext context;
-      prepare(&context);
-      grpc::Status s = stub->SubmitConvoyRequest(
-          &context, ConvoyRequest(absl::StrCat("load/convoy/", n), areas[n % areas.size()], random),
-          &convoy);
-      if (!s.ok()) return s;
-    }
-    const int fate = static_cast<int>(n % 10);
-    if (fate == 9) return grpc::Status::OK;
-    if (fate >= 6 && fate <= 7) {
-      v1::DenyConvoyRequest deny;
-      deny.set_convoy_id(convoy.id());
-      deny.set_denying_party(kParties[random() % std::size(kParties)]);
-      deny.set_reason("no facilitation letter (corridor-bench)");
-      deny.set_category(v1::ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION);
-      grpc::ClientContext context;
-      prepare(&context);
-      return IgnoringDone(stub->DenyConvoy(&context, deny, &convoy));
-    }
-    v1::ApproveConvoyRequest approve;
-    approve.set_convoy_id(convoy.id());
-    approve.set_beneficiaries_approved(convoy.beneficiaries_requested());
-    grpc::ClientContext approve_context;
-    prepare(&approve_context);
-    grpc::Status s = IgnoringDone(stub->ApproveConvoy(&approve_context, approve, &convoy));
-    if (!s.ok() || fate == 8) return s;
-    v1::DispatchConvoyRequest dispatch;
-    dispatch.set_convoy_id(convoy.id());
-    grpc::ClientContext dispatch_context;
-    prepare(&dispatch_context);
-    s = IgnoringDone(stub->DispatchConvoy(&dispatch_context, dispatch, &convoy));
-    if (!s.ok()) return s;
-    v1::RecordConvoyOutcomeRequest outcome;
-    outcome.set_convoy_id(convoy.id());
-    outcome.set_outcome(v1::CONVOY_STATUS_DELIVERED);
-    outcome.set_beneficiaries_reached(approve.beneficiaries_approved());
-    grpc::ClientContext outcome_context;
-    prepare(&outcome_context);
-    return IgnoringDone(stub->RecordConvoyOutcome(&outcome_context, outcome, &convoy));
-  });
+  failed += LoadStreams<v1::ImportDenialsRequest, v1::DenialService>(
+      "denials", counts["denials"], clients, channels, token,
+      [](v1::DenialService::Stub& stub, grpc::ClientContext* context) {
+        return stub.ImportDenials(context);
+      },
+      [&](int64_t n, std::mt19937_64& random, v1::ImportDenialsRequest* request) {
+        v1::ImportDenialRow* row = request->add_rows();
+        row->set_line(n);
+        *row->mutable_denial() =
+            DenialRequest(absl::StrCat("load/denial/", n), areas[n % areas.size()], random);
+      });
+  failed += LoadStreams<v1::ImportConvoysRequest, v1::ConvoyService>(
+      "convoys", counts["convoys"], clients, channels, token,
+      [](v1::ConvoyService::Stub& stub, grpc::ClientContext* context) {
+        return stub.ImportConvoys(context);
+      },
+      [&](int64_t n, std::mt19937_64& random, v1::ImportConvoysRequest* request) {
+        v1::ImportConvoyRow* row = request->add_rows();
+        row->set_line(n);
+        *row->mutable_convoy() =
+            ConvoyLife(absl::StrCat("load/convoy/", n), areas[n % areas.size()], n, random);
+      });
   const char* const roads[] = {"castello-road", "ramouseh-road"};
   failed += LoadMany(
       "route_reports", counts["route_reports"], clients, [&](int c, int64_t n, auto& random) {

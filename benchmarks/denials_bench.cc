@@ -32,6 +32,7 @@
 #include "benchmarks/generated_records.h"
 #include "benchmarks/percentile.h"
 #include "benchmarks/postgres_peer.h"
+#include "common/enum_text.h"
 #include "common/ids.h"
 #include "common/server.h"
 #include "common/service_channels.h"
@@ -49,6 +50,9 @@ ABSL_FLAG(int, queries, 2000, "queries per shape");
 ABSL_FLAG(std::string, postgres, "",
           "libpq connection string of a PostgreSQL to compare with (its table \"denials\" is "
           "replaced); empty skips the comparison");
+ABSL_FLAG(std::string, write_csv, "",
+          "instead: write --denials generated denials to this CSV file, in the columns "
+          "`corridorctl import denials` reads, and stop (scripts/bench_import.sh)");
 ABSL_FLAG(int, postgres_stats_queries, 20,
           "grouped queries per shape in PostgreSQL (each reads every matching row, so they "
           "take a while)");
@@ -58,11 +62,13 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
+// Names or aliases of parties of the reference registry
+// (data/reference/parties.csv), so that the CSV this writes imports whole.
 const std::vector<std::string> kParties = {"Syrian government and affiliated militias",
                                            "ISIS",
-                                           "Armed opposition groups",
-                                           "Hay'at Tahrir al-Sham",
-                                           "Local council",
+                                           "Armed opposition",
+                                           "Jaish al-Fatah",
+                                           "Hezbollah",
                                            "Unidentified armed group"};
 
 v1::RecordDenialRequest Generate(int64_t n, std::mt19937_64& random,
@@ -81,6 +87,34 @@ v1::RecordDenialRequest Generate(int64_t n, std::mt19937_64& random,
   f->mutable_source()->set_citation("Benchmark generator");
   if (random() % 10 < 7) f->set_people_affected(static_cast<int64_t>(random() % 50'000));
   return r;
+}
+
+// The generated denials as a CSV file for `corridorctl import denials` (and
+// PostgreSQL's COPY ... CSV HEADER): the same records Load stores.
+int WriteCsv(const std::string& path, int64_t count) {
+  std::FILE* file = std::fopen(path.c_str(), "w");
+  if (file == nullptr) {
+    std::fprintf(stderr, "denials_bench: cannot write %s\n", path.c_str());
+    return 1;
+  }
+  const std::vector<std::string> areas = ReferenceAreaIds();
+  std::mt19937_64 random(42);
+  std::fprintf(file,
+               "idempotency_key,party,area_id,category,occurred_at,description,source,"
+               "people_affected\n");
+  for (int64_t n = 0; n < count; ++n) {
+    const v1::RecordDenialRequest r = Generate(n, random, areas);
+    const v1::DenialFacts& f = r.facts();
+    std::fprintf(
+        file, "%s,%s,%s,%s,%s,%s,%s,%s\n", r.idempotency_key().c_str(), f.party().c_str(),
+        f.area_id().c_str(), EnumTextOf("ACCESS_CONSTRAINT_", f.category()).c_str(),
+        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(f.occurred_at().seconds()),
+                         absl::UTCTimeZone())
+            .c_str(),
+        f.description().c_str(), f.source().citation().c_str(),
+        f.has_people_affected() ? absl::StrCat(f.people_affected()).c_str() : "");
+  }
+  return std::fclose(file) == 0 ? 0 : 1;
 }
 
 void Load(storage::Store* store, int64_t count) {
@@ -334,6 +368,9 @@ int ComparePostgres(const std::string& conninfo, int64_t count, int queries) {
 }
 
 int Main() {
+  if (const std::string csv = absl::GetFlag(FLAGS_write_csv); !csv.empty()) {
+    return WriteCsv(csv, absl::GetFlag(FLAGS_denials));
+  }
   std::string path = absl::GetFlag(FLAGS_data_dir);
   const bool temporary = path.empty();
   if (temporary) {

@@ -16,30 +16,13 @@ if [ -z "${CORRIDOR_BIN:-}" ]; then
 fi
 BIN=${CORRIDOR_BIN:-build/bin}
 
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 WORK=$(mktemp -d)
-chmod 755 "$WORK"
-# PostgreSQL refuses to run as root: as root, run it as the postgres user.
-AS=()
-if [ "$(id -u)" -eq 0 ]; then
-  chown postgres "$WORK"
-  AS=(runuser -u postgres --)
-fi
-PORT=$((20000 + RANDOM % 20000))
-stop() {
-  "${AS[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap stop EXIT
-"${AS[@]}" "$PGBIN/initdb" -D "$WORK/pg" -U corridor --auth=trust --encoding=UTF8 >/dev/null
-# Memory for PostgreSQL's page cache comparable to what RocksDB may use.
-"${AS[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/postgres.log" -w -o \
-  "-c listen_addresses=127.0.0.1 -p $PORT -k $WORK -c shared_buffers=512MB -c work_mem=64MB" \
-  start >/dev/null
-echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT" \
-  "(shared_buffers 512MB, work_mem 64MB)"
+# shellcheck source=scripts/lib/throwaway_postgres.sh
+. scripts/lib/throwaway_postgres.sh
+trap 'stop_postgres "$WORK"; rm -rf "$WORK"' EXIT
+start_postgres "$WORK"
 # Corridor's side is loaded once into CORRIDOR_BENCH_DATA (default: a
 # temporary folder) and reused by later runs with the same --denials.
 DATA=${CORRIDOR_BENCH_DATA:-$WORK/corridor}
 "$BIN"/denials_bench --data_dir="$DATA" \
-  --postgres="host=127.0.0.1 port=$PORT user=corridor dbname=postgres" "$@"
+  --postgres="host=127.0.0.1 port=$PGPORT user=corridor dbname=postgres" "$@"

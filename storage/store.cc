@@ -12,7 +12,6 @@
 #include <map>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -48,9 +47,15 @@ std::vector<rocksdb::ColumnFamilyDescriptor> ColumnFamilies() {
   // quarter of the denials service's write throughput and did not make a
   // read straight after a bulk load faster (14 ms either way).
   counter_options.max_successive_merges = 0;
+  // Every insert first looks its key up, expecting it absent (a new denial,
+  // convoy, revision): a bloom filter over the memtable's keys answers
+  // most of those lookups without a walk of its skip list.
+  rocksdb::ColumnFamilyOptions record_options = cf_options;
+  record_options.memtable_prefix_bloom_size_ratio = 0.02;
+  record_options.memtable_whole_key_filtering = true;
   return {
       {rocksdb::kDefaultColumnFamilyName, cf_options},
-      {kRecordsCf, cf_options},
+      {kRecordsCf, record_options},
       {kIndexesCf, cf_options},
       {kAuditCf, cf_options},
       {kCountersCf, counter_options},
@@ -308,113 +313,6 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   if (!options.read_only && options.journal) CORRIDOR_RETURN_IF_ERROR(impl->BuildLeafIndex());
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
-
-namespace {
-thread_local LastCommit last_commit;
-
-struct PendingMark {
-  const Store* store = nullptr;
-  std::string key;
-  std::string value;
-  bool written = false;
-};
-thread_local std::optional<PendingMark> pending_mark;
-
-std::string RequestRecordKey(absl::string_view key) { return absl::StrCat("request/", key); }
-}  // namespace
-
-RequestMark::RequestMark(const Store* store, std::string key, std::string value) {
-  pending_mark = PendingMark{store, std::move(key), std::move(value), false};
-}
-RequestMark::~RequestMark() { pending_mark.reset(); }
-
-absl::StatusOr<CommitResult> Store::Commit(const Mutation& mutation) {
-  if (impl_->options().read_only) {
-    return absl::FailedPreconditionError("the store is open read-only");
-  }
-  if (impl_->options().replica) {
-    return absl::FailedPreconditionError(
-        "this database is a mirror's copy of another deployment's: it takes no writes of its "
-        "own; write to the primary");
-  }
-  std::vector<std::string> record_keys;
-  for (const Mutation::RecordWrite& write : mutation.records()) {
-    record_keys.push_back(write.table->RecordKey(write.primary_key));
-  }
-  if (absl::flat_hash_set<std::string>(record_keys.begin(), record_keys.end()).size() !=
-      record_keys.size()) {
-    return absl::InternalError(
-        "one mutation writes the same record twice; this is a bug in the service, please "
-        "report it");
-  }
-  Impl::RecordLocks locks(impl_.get(), record_keys);
-
-  // The one place every write passes: records, index entries and metadata go
-  // into one batch, committed with one synced write.
-  rocksdb::WriteBatch batch;
-  CommitResult result;
-  for (size_t i = 0; i < mutation.records().size(); ++i) {
-    CORRIDOR_ASSIGN_OR_RETURN(uint64_t version,
-                              impl_->Stage(mutation.records()[i], record_keys[i], &batch));
-    result.versions.push_back(version);
-  }
-  for (const auto& [key, value] : mutation.meta()) {
-    batch.Put(impl_->meta(), absl::StrCat(kMetaPrefix, key), value);
-  }
-  for (const auto& [key, deltas] : mutation.counters()) {
-    batch.Merge(impl_->counters(), key, EncodeCounter(deltas));
-  }
-  PendingMark* mark =
-      pending_mark.has_value() && pending_mark->store == this && !pending_mark->written
-          ? &*pending_mark
-          : nullptr;
-  if (mark != nullptr) batch.Put(impl_->meta(), RequestRecordKey(mark->key), mark->value);
-  if (!impl_->options().journal) {
-    CORRIDOR_RETURN_IF_ERROR(impl_->WriteOrdered(&batch, nullptr, &mutation.outbox()));
-    if (mark != nullptr) mark->written = true;
-    return result;
-  }
-  // The journal entry describing this commit goes into the same write.
-  v1::JournalEntry entry = JournalEntryFor(mutation, result.versions);
-  CORRIDOR_RETURN_IF_ERROR(impl_->WriteOrdered(&batch, &entry, &mutation.outbox()));
-  if (mark != nullptr) mark->written = true;
-  result.journal_index = entry.index();
-  // The bytes the journal hashed: the entry as the writer completed it.
-  result.leaf_hash = merkle::LeafHash(SerializeDeterministic(entry));
-  last_commit = {true, result.journal_index, result.leaf_hash};
-  return result;
-}
-
-absl::Status Store::AppendReplicated(const std::vector<std::string>& entries,
-                                     const Mutation& records) {
-  if (impl_->options().read_only || !impl_->options().journal) {
-    return absl::FailedPreconditionError("a mirror's store must be writable and keep its journal");
-  }
-  std::vector<std::string> record_keys;
-  for (const Mutation::RecordWrite& write : records.records()) {
-    if (write.replicated_version == 0) {
-      return absl::InternalError("AppendReplicated takes Mutation::Replicate writes only");
-    }
-    record_keys.push_back(write.table->RecordKey(write.primary_key));
-  }
-  if (absl::flat_hash_set<std::string>(record_keys.begin(), record_keys.end()).size() !=
-      record_keys.size()) {
-    return absl::InternalError("a replicated write names one record twice");
-  }
-  Impl::RecordLocks locks(impl_.get(), record_keys);
-  rocksdb::WriteBatch batch;
-  for (size_t i = 0; i < records.records().size(); ++i) {
-    CORRIDOR_RETURN_IF_ERROR(impl_->Stage(records.records()[i], record_keys[i], &batch).status());
-  }
-  for (const auto& [key, deltas] : records.counters()) {
-    batch.Merge(impl_->counters(), key, EncodeCounter(deltas));
-  }
-  const Impl::OutboxMessages no_messages;
-  return impl_->WriteOrdered(&batch, nullptr, &no_messages, &entries);
-}
-
-const LastCommit& LastCommitOnThisThread() { return last_commit; }
-void ForgetLastCommit() { last_commit = LastCommit(); }
 
 absl::StatusOr<RawRecord> Store::Get(const TableSchema& table,
                                      absl::string_view primary_key) const {

@@ -168,6 +168,14 @@ class Store {
   // table's key field; INTERNAL/UNAVAILABLE for storage failures.
   absl::StatusOr<CommitResult> Commit(const Mutation& mutation);
 
+  // Applies several mutations atomically, in one synced write, each as its
+  // own journal entry (in order, consecutive): what an import's batch of
+  // rows costs as one write while each row stays one entry of the record,
+  // as if written alone. On any error nothing is written. No two may write
+  // the same record.
+  absl::StatusOr<std::vector<CommitResult>> CommitEach(
+      const std::vector<const Mutation*>& mutations);
+
   // A mirror's write: appends `entries` (another journal's entries, as that
   // journal hashed them, starting at this journal's size) and stores
   // `records` (Mutation::Replicate, and the counters they add), as one

@@ -21,6 +21,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -51,6 +52,8 @@ inline constexpr char kQueuedPrefix[] = "q";
 inline constexpr char kSetAsidePrefix[] = "d";
 // Metadata keys in the default column family.
 inline constexpr char kMetaPrefix[] = "meta/";
+// Where a request id's record lives in the metadata family (RequestMark).
+inline std::string RequestRecordKey(absl::string_view key) { return absl::StrCat("request/", key); }
 
 // Counters: int64 vectors, and the merge operator that adds them.
 std::string EncodeCounter(const std::vector<int64_t>& values);
@@ -130,14 +133,15 @@ class Store::Impl {
   absl::Status BuildLeafIndex();
   absl::StatusOr<merkle::Hash> ReadNode(int level, uint64_t index) const;
 
-  // Writes a commit's batch with its outbox messages and, if `entry` is set,
-  // its journal entry and tree nodes, or the `verbatim` entries of another
-  // journal (a mirror's). Commits that arrive together share one
+  // Writes a commit's batch with its outbox messages and, if `entries` is
+  // set, its journal entries (completed with their index and time, their
+  // leaf hashes appended to `leaf_hashes`) and tree nodes, or the
+  // `verbatim` entries of another journal (a mirror's). Commits that arrive together share one
   // synced write (a leader writes for the group, as in LevelDB), and entries
   // and outbox messages are numbered in the order they become durable.
   using OutboxMessages = std::vector<std::pair<std::string, std::string>>;
-  absl::Status WriteOrdered(rocksdb::WriteBatch* batch, v1::JournalEntry* entry,
-                            const OutboxMessages* outbox,
+  absl::Status WriteOrdered(rocksdb::WriteBatch* batch, std::vector<v1::JournalEntry>* entries,
+                            std::vector<merkle::Hash>* leaf_hashes, const OutboxMessages* outbox,
                             const std::vector<std::string>* verbatim = nullptr)
       ABSL_LOCKS_EXCLUDED(queue_mu_);
 
@@ -155,7 +159,8 @@ class Store::Impl {
   // set by the leader that wrote it, under queue_mu_.
   struct Writer {
     rocksdb::WriteBatch* batch = nullptr;
-    v1::JournalEntry* entry = nullptr;
+    std::vector<v1::JournalEntry>* entries = nullptr;
+    std::vector<merkle::Hash>* leaf_hashes = nullptr;
     const OutboxMessages* outbox = nullptr;
     const std::vector<std::string>* verbatim = nullptr;
     absl::Status status;
@@ -177,11 +182,11 @@ class Store::Impl {
   std::vector<Writer*> BuildGroup() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
   // Combines the group's batches, entries and messages (leader only).
   absl::StatusOr<GroupWrite> Combine(const std::vector<Writer*>& group);
-  void AppendEntry(v1::JournalEntry* entry, const google::protobuf::Timestamp& now,
-                   GroupWrite* write) const;
+  merkle::Hash AppendEntry(v1::JournalEntry* entry, const google::protobuf::Timestamp& now,
+                           GroupWrite* write) const;
   absl::Status AppendVerbatim(const std::string& bytes, GroupWrite* write) const;
   // Adds an entry's bytes, its leaf-hash index and the tree nodes it completes.
-  void PutLeaf(uint64_t index, const std::string& bytes, GroupWrite* write) const;
+  merkle::Hash PutLeaf(uint64_t index, const std::string& bytes, GroupWrite* write) const;
   // Makes a written group visible: the journal head, outbox numbers, waiters.
   void Publish(GroupWrite write);
   // Hands `status` to every writer of the group and wakes the next leader.

@@ -1,5 +1,6 @@
 #include "clients/corridorctl/exchange_commands.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -23,11 +24,13 @@
 #include "clients/exports/record_source.h"
 #include "clients/exports/sheets.h"
 #include "clients/exports/writers.h"
+#include "clients/imports/import_stream.h"
 #include "common/csv.h"
 #include "common/enum_text.h"
 #include "common/ids.h"
 #include "common/json.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "common/validation.h"
 #include "corridor/v1/areas.grpc.pb.h"
 #include "corridor/v1/convoys.grpc.pb.h"
@@ -63,16 +66,15 @@ absl::StatusOr<std::string> ReadImportText(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
 }
 
-// One run of `import convoys|denials|incidents FILE`: stores the rows one at a time
-// and tallies what became of them.
+// One run of `import incidents FILE`: stores the rows one at a time and
+// tallies what became of them. (Denials and convoys go over their
+// services' import streams: StreamImporter.)
 class Importer {
  public:
   Importer(Session& session, std::string kind, std::string path)
       : session_(session),
         kind_(std::move(kind)),
         path_(std::move(path)),
-        convoys_(v1::ConvoyService::NewStub(session.ChannelFor("convoys"))),
-        denials_(v1::DenialService::NewStub(session.ChannelFor("denials"))),
         incidents_(v1::IncidentService::NewStub(session.ChannelFor("incidents"))),
         progress_(session, "import " + kind_) {}
 
@@ -84,56 +86,28 @@ class Importer {
  private:
   // Sends one row's request: the call's status, or OK with `*problem` set
   // when the row is refused before sending.
-  grpc::Status Store(const ImportRow& row, const std::string& note, bool* is_new,
-                     std::string* problem);
+  grpc::Status Store(const ImportRow& row, bool* is_new, std::string* problem);
 
   Session& session_;
   const std::string kind_, path_;
-  std::unique_ptr<v1::ConvoyService::Stub> convoys_;
-  std::unique_ptr<v1::DenialService::Stub> denials_;
   std::unique_ptr<v1::IncidentService::Stub> incidents_;
   Progress progress_;
   int rows_ = 0, stored_ = 0, already_ = 0, total_ = 0;
   std::vector<std::string> problems_;
 };
 
-grpc::Status Importer::Store(const ImportRow& row, const std::string& note, bool* is_new,
-                             std::string* problem) {
+grpc::Status Importer::Store(const ImportRow& row, bool* is_new, std::string* problem) {
   grpc::ClientContext context;
   session_.Prepare(&context);
-  if (kind_ == "denials") {
-    absl::StatusOr<v1::RecordDenialRequest> request = DenialFromRow(row);
-    if (!request.ok()) {
-      *problem = std::string(request.status().message());
-      return grpc::Status::OK;
-    }
-    *is_new = !Exists(session_, *denials_, &v1::DenialService::Stub::GetDenial,
-                      DenialIdFor(request->idempotency_key()));
-    v1::Denial denial;
-    return denials_->RecordDenial(&context, *request, &denial);
-  }
-  if (kind_ == "incidents") {
-    absl::StatusOr<v1::RecordIncidentRequest> request = IncidentFromRow(row);
-    if (!request.ok()) {
-      *problem = std::string(request.status().message());
-      return grpc::Status::OK;
-    }
-    *is_new = !Exists(session_, *incidents_, &v1::IncidentService::Stub::GetIncident,
-                      IncidentIdFor(request->idempotency_key()));
-    v1::Incident incident;
-    return incidents_->RecordIncident(&context, *request, &incident);
-  }
-  // One call per row: the convoy and every step its status implies are
-  // stored together or not at all.
-  absl::StatusOr<v1::ImportConvoyRequest> request = ImportConvoyFromRow(row, note);
+  absl::StatusOr<v1::RecordIncidentRequest> request = IncidentFromRow(row);
   if (!request.ok()) {
     *problem = std::string(request.status().message());
     return grpc::Status::OK;
   }
-  *is_new = !Exists(session_, *convoys_, &v1::ConvoyService::Stub::GetConvoy,
-                    ConvoyIdFor(request->submit().agency(), request->submit().idempotency_key()));
-  v1::Convoy convoy;
-  return convoys_->ImportConvoy(&context, *request, &convoy);
+  *is_new = !Exists(session_, *incidents_, &v1::IncidentService::Stub::GetIncident,
+                    IncidentIdFor(request->idempotency_key()));
+  v1::Incident incident;
+  return incidents_->RecordIncident(&context, *request, &incident);
 }
 
 int Importer::Row(const ImportFile& file, size_t r) {
@@ -151,9 +125,7 @@ int Importer::Row(const ImportFile& file, size_t r) {
   }
   bool is_new = false;
   std::string problem;
-  const grpc::Status status =
-      Store(ImportRow(file.header, cells), absl::StrCat("imported from ", path_, " line ", line),
-            &is_new, &problem);
+  const grpc::Status status = Store(ImportRow(file.header, cells), &is_new, &problem);
   if (!problem.empty()) return refuse(problem);
   if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
       status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
@@ -186,6 +158,142 @@ int Importer::Finish() {
                  << "\n";
   return problems_.empty() ? kExitOk : kExitRejected;
 }
+
+// One run of `import denials|convoys FILE` over the service's import
+// stream (ImportDenials, ImportConvoys): rows go in requests of
+// imports::kRowsPerRequest, each stored in one synced write, and the tally
+// grows with each answer.
+class StreamImporter {
+ public:
+  StreamImporter(Session& session, std::string kind, std::string path, const ImportFile& file)
+      : session_(session),
+        kind_(std::move(kind)),
+        path_(std::move(path)),
+        file_(file),
+        progress_(session, "import " + kind_) {}
+
+  int Run() {
+    grpc::ClientContext context;
+    session_.Prepare(&context);
+    // An import runs as long as its file takes; each row's checks have
+    // their own time limit on the server.
+    context.set_deadline(std::chrono::system_clock::time_point::max());
+    const grpc::Status status =
+        kind_ == "denials" ? Send<v1::ImportDenialsRequest>(
+                                 v1::DenialService::NewStub(session_.ChannelFor("denials"))
+                                     ->ImportDenials(&context),
+                                 [](const ImportRow& row, const std::string&,
+                                    v1::ImportDenialsRequest* request) -> absl::Status {
+                                   CORRIDOR_ASSIGN_OR_RETURN(*request->add_rows()->mutable_denial(),
+                                                             DenialFromRow(row));
+                                   return absl::OkStatus();
+                                 })
+                           : Send<v1::ImportConvoysRequest>(
+                                 v1::ConvoyService::NewStub(session_.ChannelFor("convoys"))
+                                     ->ImportConvoys(&context),
+                                 [](const ImportRow& row, const std::string& note,
+                                    v1::ImportConvoysRequest* request) -> absl::Status {
+                                   CORRIDOR_ASSIGN_OR_RETURN(*request->add_rows()->mutable_convoy(),
+                                                             ImportConvoyFromRow(row, note));
+                                   return absl::OkStatus();
+                                 });
+    return Finish(status);
+  }
+
+ private:
+  // Adds one row to a request; INVALID_ARGUMENT naming the column if it
+  // cannot be read.
+  template <typename Request>
+  using AddRow =
+      std::function<absl::Status(const ImportRow& row, const std::string& note, Request* request)>;
+
+  template <typename Request>
+  grpc::Status Send(
+      std::unique_ptr<grpc::ClientReaderWriter<Request, v1::ImportBatchResponse>> stream,
+      const AddRow<Request>& add_row) {
+    size_t next_row = 0;
+    auto next = [&](Request* request) {
+      while (next_row < file_.rows.size() && request->rows_size() < imports::kRowsPerRequest) {
+        const size_t r = next_row++;
+        const int line = file_.lines[r];
+        const std::vector<std::string>& cells = file_.rows[r];
+        absl::Status added =
+            cells.size() == file_.header.size()
+                ? add_row(ImportRow(file_.header, cells),
+                          absl::StrCat("imported from ", path_, " line ", line), request)
+                : absl::InvalidArgumentError(absl::StrCat(
+                      "has ", cells.size(), " fields but the header has ", file_.header.size()));
+        if (added.ok()) {
+          request->mutable_rows(request->rows_size() - 1)->set_line(line);
+        } else {
+          Refuse(line, std::string(added.message()));
+        }
+      }
+      return request->rows_size() > 0;
+    };
+    return imports::SendImport<Request>(
+        stream.get(), next,
+        [&](const v1::ImportBatchResponse& answer, int rows) { Answered(answer, rows); });
+  }
+
+  void Refuse(int64_t line, std::string problem) {
+    absl::MutexLock lock(&mu_);
+    problems_.emplace_back(line, std::move(problem));
+    ++unsendable_;
+  }
+
+  void Answered(const v1::ImportBatchResponse& answer, int rows) {
+    absl::MutexLock lock(&mu_);
+    answered_ += rows;
+    stored_ += answer.rows_stored();
+    already_ += answer.rows_already_stored();
+    for (const v1::ImportRowRefusal& refusal : answer.refused()) {
+      problems_.emplace_back(refusal.line(), refusal.message());
+    }
+    progress_.Update(absl::StrCat(WithThousands(answered_ + unsendable_), " of ",
+                                  WithThousands(file_.rows.size()), " rows (",
+                                  WithThousands(stored_), " new, ", WithThousands(already_),
+                                  " already stored, ", problems_.size(), " refused)"));
+  }
+
+  int Finish(const grpc::Status& status) {
+    absl::MutexLock lock(&mu_);
+    if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+        status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+      session_.err() << "import " << kind_ << ": stopped after " << WithThousands(answered_)
+                     << " rows; nothing more can be stored with this token\n";
+      return session_.Fail(status);
+    }
+    if (!status.ok()) {
+      session_.err() << "import " << kind_ << ": stopped after " << WithThousands(stored_)
+                     << " new rows (" << WithThousands(answered_)
+                     << " rows answered); re-run the same file once the problem below is "
+                        "fixed: rows already stored are not stored twice\n";
+      return session_.Fail(status);
+    }
+    std::sort(problems_.begin(), problems_.end());
+    for (const auto& [line, problem] : problems_) {
+      session_.err() << path_ << ": line " << line << ": " << problem << "\n";
+    }
+    session_.err() << "import " << kind_ << ": " << WithThousands(file_.rows.size())
+                   << " rows: " << WithThousands(stored_) << " new, " << WithThousands(already_)
+                   << " already stored, " << problems_.size() << " refused"
+                   << (problems_.empty() ? "" : " (fix those lines and re-run the same file)")
+                   << "\n";
+    return problems_.empty() ? kExitOk : kExitRejected;
+  }
+
+  Session& session_;
+  const std::string kind_, path_;
+  const ImportFile& file_;
+  absl::Mutex mu_;
+  Progress progress_ ABSL_GUARDED_BY(mu_);
+  int64_t answered_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t stored_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t already_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t unsendable_ ABSL_GUARDED_BY(mu_) = 0;  // rows refused before sending
+  std::vector<std::pair<int64_t, std::string>> problems_ ABSL_GUARDED_BY(mu_);
+};
 
 }  // namespace
 
@@ -279,6 +387,7 @@ int RunImportCommand(Session& session, Flags& flags, const std::string& kind, co
                   << "; nothing was imported\n";
     return kExitUsage;
   }
+  if (kind != "incidents") return StreamImporter(session, kind, path, *file).Run();
   Importer importer(session, kind, path);
   for (size_t r = 0; r < file->rows.size(); ++r) {
     if (const int code = importer.Row(*file, r); code != kExitOk) return code;

@@ -16,6 +16,7 @@
 #define CORRIDOR_SERVICES_COMMON_ADMITTED_SERVICE_H_
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/sync_stream.h>
 
 #include <memory>
 #include <string>
@@ -28,6 +29,7 @@
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "services/common/access.h"
+#include "services/common/import_batch.h"
 #include "services/common/request_ids.h"
 #include "storage/mutation.h"
 #include "storage/store.h"
@@ -111,6 +113,32 @@ class AdmittedService : public GrpcService::Service {
       if (!kept.ok()) LogUnkeptAnswer(method, kept);
     }
     return status;
+  }
+
+  // An import stream of `method` (ImportDenials, ImportConvoys): admitted
+  // once, then each request is answered, in order, with what
+  // `batch(origin, request)` returns, absl::StatusOr<v1::ImportBatchResponse>
+  // (services/common/import_batch.h). A request over the row limit, or a
+  // batch that fails as a whole (a service out of reach, the write
+  // itself), ends the stream with that error; what was answered before
+  // stays stored.
+  template <typename Request, typename Batch>
+  grpc::Status ServeImport(grpc::ServerContext* context, absl::string_view method,
+                           grpc::ServerReaderWriter<v1::ImportBatchResponse, Request>* stream,
+                           Batch&& batch) const {
+    StreamSlot slot;
+    absl::StatusOr<storage::Origin> origin = AdmitStream(context, method, &slot);
+    if (!origin.ok()) return ToGrpc(origin.status());
+    Request request;
+    while (stream->Read(&request)) {
+      if (absl::Status s = CheckImportRowCount(request.rows_size()); !s.ok()) return ToGrpc(s);
+      absl::StatusOr<v1::ImportBatchResponse> answer = batch(*origin, request);
+      if (!answer.ok()) return ToGrpc(answer.status());
+      if (!stream->Write(*answer)) {
+        return grpc::Status(grpc::StatusCode::CANCELLED, "the client left the import stream");
+      }
+    }
+    return grpc::Status::OK;
   }
 
   // Admission alone, for handlers that stream.

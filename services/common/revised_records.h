@@ -11,12 +11,16 @@
 #define CORRIDOR_SERVICES_COMMON_REVISED_RECORDS_H_
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/import_batch.h"
 #include "storage/key_codec.h"
 #include "storage/records.h"
 #include "storage/store.h"
@@ -37,6 +41,44 @@ struct RevisedTables {
 template <typename T>
 using KeepBeside = std::function<void(const T* before, const T& after, storage::Mutation*)>;
 
+// Stamps `record` as revision 1, written now by `origin`.
+template <typename T>
+void StampFirstRevision(const storage::Origin& origin, const google::protobuf::Timestamp& now,
+                        T* record) {
+  record->set_revision(1);
+  *record->mutable_recorded_at() = now;
+  *record->mutable_recorded_by() = origin.principal;
+  *record->mutable_meta()->mutable_created_at() = now;
+  *record->mutable_meta()->mutable_updated_at() = now;
+  *record->mutable_meta()->mutable_created_by() = origin.principal;
+  *record->mutable_meta()->mutable_updated_by() = origin.principal;
+}
+
+// The stored record with `record`'s id, when `same_facts` holds for its
+// first revision (a retry) or its current one (an export of it imported
+// again); NOT_FOUND if none is stored; ALREADY_EXISTS naming
+// idempotency_key if its key recorded other facts.
+template <typename T>
+absl::StatusOr<T> StoredRetryOf(const storage::Store& store, const RevisedTables<T>& tables,
+                                const T& record,
+                                const std::function<bool(const T& stored)>& same_facts) {
+  CORRIDOR_ASSIGN_OR_RETURN(
+      storage::Versioned<T> current,
+      storage::GetRecord(store, tables.current, "idempotency_key", record.id()));
+  if (same_facts(current.record)) return std::move(current).Release();
+  T first;
+  CORRIDOR_RETURN_IF_ERROR(store
+                               .Get(tables.revisions.schema(),
+                                    storage::KeyWriter().String(record.id()).Uint64(1).Release(),
+                                    &first)
+                               .status());
+  if (same_facts(first)) return std::move(current).Release();
+  return absl::AlreadyExistsError(absl::StrCat(
+      "idempotency_key: \"", record.idempotency_key(), "\" was already used for ", tables.noun, " ",
+      record.id(), ", which recorded other facts; use a new key for a new ", tables.noun, ", or ",
+      tables.correct_rpc, " to change that one"));
+}
+
 // Commits revision 1 of `record` (its id, idempotency key and facts set),
 // stamped with `origin`. A retry with the same key finds the record: the
 // current revision is returned if `same_facts` holds for the first
@@ -46,15 +88,8 @@ template <typename T>
 absl::StatusOr<T> RecordFirstRevision(storage::Store& store, const RevisedTables<T>& tables,
                                       const storage::Origin& origin, T record,
                                       const KeepBeside<T>& beside,
-                                      const std::function<bool(const T& first)>& same_facts) {
-  const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
-  record.set_revision(1);
-  *record.mutable_recorded_at() = now;
-  *record.mutable_recorded_by() = origin.principal;
-  *record.mutable_meta()->mutable_created_at() = now;
-  *record.mutable_meta()->mutable_updated_at() = now;
-  *record.mutable_meta()->mutable_created_by() = origin.principal;
-  *record.mutable_meta()->mutable_updated_by() = origin.principal;
+                                      const std::function<bool(const T& stored)>& same_facts) {
+  StampFirstRevision(origin, google::protobuf::util::TimeUtil::GetCurrentTime(), &record);
   storage::Mutation mutation;
   mutation.SetOrigin(origin);
   mutation.Insert(tables.current, record);
@@ -62,24 +97,93 @@ absl::StatusOr<T> RecordFirstRevision(storage::Store& store, const RevisedTables
   beside(nullptr, record, &mutation);
   absl::StatusOr<storage::CommitResult> result = store.Commit(mutation);
   if (absl::IsAlreadyExists(result.status())) {
-    // A retry, or a reused key: compare with what the key first recorded.
-    T first;
-    CORRIDOR_RETURN_IF_ERROR(store
-                                 .Get(tables.revisions.schema(),
-                                      storage::KeyWriter().String(record.id()).Uint64(1).Release(),
-                                      &first)
-                                 .status());
-    CORRIDOR_ASSIGN_OR_RETURN(
-        storage::Versioned<T> current,
-        storage::GetRecord(store, tables.current, "idempotency_key", record.id()));
-    if (same_facts(first) || same_facts(current.record)) return std::move(current).Release();
-    return absl::AlreadyExistsError(absl::StrCat(
-        "idempotency_key: \"", record.idempotency_key(), "\" was already used for ", tables.noun,
-        " ", record.id(), ", which recorded other facts; use a new key for a new ", tables.noun,
-        ", or ", tables.correct_rpc, " to change that one"));
+    return StoredRetryOf(store, tables, record, same_facts);
   }
   if (!result.ok()) return result.status();
   return storage::WithVersion(std::move(record), result->versions[0]);
+}
+
+// RecordFirstRevision for many records at once, for imports: the new ones
+// are committed together in one synced write (each its own journal entry,
+// Store::CommitEach), so that a batch costs one commit, not one per record. A record whose key is
+// taken is answered as RecordFirstRevision would answer it alone, and the
+// others are stored all the same (ImportedRows, import_batch.h).
+// `same_facts(stored, row)` compares a
+// stored record with records[row]. Fails as a whole only if the write
+// does.
+template <typename T>
+absl::StatusOr<ImportedRows> RecordFirstRevisions(
+    storage::Store& store, const RevisedTables<T>& tables, const storage::Origin& origin,
+    std::vector<T> records, const KeepBeside<T>& beside,
+    const std::function<bool(const T& stored, size_t row)>& same_facts) {
+  const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
+  ImportedRows result;
+  absl::flat_hash_map<std::string, size_t> first_row_of;  // id -> row of this batch
+  std::vector<size_t> fresh;
+  for (size_t row = 0; row < records.size(); ++row) {
+    T& record = records[row];
+    StampFirstRevision(origin, now, &record);
+    const std::function<bool(const T&)> same = [&](const T& stored) {
+      return same_facts(stored, row);
+    };
+    if (auto earlier = first_row_of.find(record.id()); earlier != first_row_of.end()) {
+      // The batch names this key twice: the second is its retry.
+      if (same(records[earlier->second])) {
+        result.stored.push_back(false);
+      } else {
+        result.stored.push_back(absl::AlreadyExistsError(absl::StrCat(
+            "idempotency_key: \"", record.idempotency_key(), "\" is used twice in this import, ",
+            "for different facts; give each ", tables.noun, " its own key")));
+      }
+      continue;
+    }
+    first_row_of.emplace(record.id(), row);
+    absl::StatusOr<T> stored = StoredRetryOf(store, tables, record, same);
+    if (absl::IsNotFound(stored.status())) {
+      fresh.push_back(row);
+      result.stored.push_back(true);
+    } else if (stored.ok()) {
+      result.stored.push_back(false);
+    } else {
+      result.stored.push_back(stored.status());
+    }
+  }
+  if (fresh.empty()) return result;
+  std::vector<storage::Mutation> mutations(fresh.size());
+  std::vector<const storage::Mutation*> each;
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    storage::Mutation& mutation = mutations[i];
+    mutation.SetOrigin(origin);
+    mutation.Insert(tables.current, records[fresh[i]]);
+    mutation.Insert(tables.revisions, records[fresh[i]]);
+    beside(nullptr, records[fresh[i]], &mutation);
+    each.push_back(&mutation);
+  }
+  absl::StatusOr<std::vector<storage::CommitResult>> commit = store.CommitEach(each);
+  if (commit.ok()) {
+    result.commits = *std::move(commit);
+    return result;
+  }
+  if (!absl::IsAlreadyExists(commit.status())) return commit.status();
+  // Another writer took one of these keys meanwhile: one at a time, then.
+  for (size_t row : fresh) {
+    const std::function<bool(const T&)> same = [&](const T& stored) {
+      return same_facts(stored, row);
+    };
+    absl::StatusOr<T> stored = StoredRetryOf(store, tables, records[row], same);
+    if (!absl::IsNotFound(stored.status())) {
+      result.stored[row] = stored.ok() ? absl::StatusOr<bool>(false) : stored.status();
+      continue;
+    }
+    absl::StatusOr<T> alone =
+        RecordFirstRevision(store, tables, origin, records[row], beside, same);
+    result.stored[row] = alone.ok() ? absl::StatusOr<bool>(true) : alone.status();
+    if (alone.ok()) {
+      const storage::LastCommit& written = storage::LastCommitOnThisThread();
+      result.commits.push_back({{}, written.journal_index, written.leaf_hash});
+    }
+  }
+  return result;
 }
 
 // Supersedes the current revision of `id` with what `revise` makes of a copy

@@ -146,25 +146,68 @@ absl::Status ConvoyService::CheckCorrectedPlace(const v1::CorrectConvoyRequest& 
   return absl::Status(checked.code(), absl::StrCat("correction.", checked.message()));
 }
 
+absl::StatusOr<PartyIds> ConvoyService::CheckedImport(const storage::Origin& origin,
+                                                      const v1::ImportConvoyRequest& request,
+                                                      absl::CivilDay today,
+                                                      absl::Time deadline) const {
+  CORRIDOR_RETURN_IF_ERROR(ValidateImport(request, today));
+  const v1::SubmitConvoyRequestRequest& submit = request.submit();
+  CORRIDOR_RETURN_IF_ERROR(CheckPartnerAgency(origin, "submit.agency", submit.agency()));
+  CORRIDOR_RETURN_IF_ERROR(
+      references_->CheckAreaAndRoute(submit.area_id(), submit.route_id(), deadline));
+  return ResolveParties({{"deny.denying_party", request.deny().denying_party()},
+                         {"outcome.responsible_party", request.outcome().responsible_party()}},
+                        deadline);
+}
+
 grpc::Status ConvoyService::ImportConvoy(grpc::ServerContext* context,
                                          const v1::ImportConvoyRequest* request,
                                          v1::Convoy* response) {
-  return ServeWrite(
-      context, "ImportConvoy", *request, response,
-      [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
+  return ServeWrite(context, "ImportConvoy", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Convoy> {
+                      const absl::CivilDay today = TodayUtc();
+                      CORRIDOR_ASSIGN_OR_RETURN(
+                          const PartyIds party_ids,
+                          CheckedImport(origin, *request, today, CallDeadline(*context)));
+                      return store_->Import(origin, *request, today, party_ids);
+                    });
+}
+
+grpc::Status ConvoyService::ImportConvoys(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ImportBatchResponse, v1::ImportConvoysRequest>* stream) {
+  return ServeImport(
+      context, "ImportConvoys", stream,
+      [&](const storage::Origin& origin,
+          const v1::ImportConvoysRequest& request) -> absl::StatusOr<v1::ImportBatchResponse> {
         const absl::CivilDay today = TodayUtc();
-        CORRIDOR_RETURN_IF_ERROR(ValidateImport(*request, today));
-        const v1::SubmitConvoyRequestRequest& submit = request->submit();
-        CORRIDOR_RETURN_IF_ERROR(CheckPartnerAgency(origin, "submit.agency", submit.agency()));
-        const absl::Time deadline = CallDeadline(*context);
-        CORRIDOR_RETURN_IF_ERROR(
-            references_->CheckAreaAndRoute(submit.area_id(), submit.route_id(), deadline));
-        CORRIDOR_ASSIGN_OR_RETURN(
-            const PartyIds party_ids,
-            ResolveParties({{"deny.denying_party", request->deny().denying_party()},
-                            {"outcome.responsible_party", request->outcome().responsible_party()}},
-                           deadline));
-        return store_->Import(origin, *request, today, party_ids);
+        ImportAnswer answer;
+        std::vector<ConvoyStore::ImportRow> accepted;
+        std::vector<int64_t> lines;
+        for (const v1::ImportConvoyRow& row : request.rows()) {
+          absl::Status checked = CheckFieldLimits(row.convoy());
+          if (checked.ok() && !row.convoy().request_id().empty()) {
+            checked = absl::InvalidArgumentError(
+                "request_id: leave it empty in an import: a row is stored once by its agency "
+                "and idempotency_key, however often it is sent");
+          }
+          absl::StatusOr<PartyIds> party_ids =
+              checked.ok()
+                  ? CheckedImport(origin, row.convoy(), today, absl::Now() + kImportCheckTimeout)
+                  : absl::StatusOr<PartyIds>(checked);
+          if (party_ids.ok()) {
+            accepted.push_back({&row.convoy(), *std::move(party_ids)});
+            lines.push_back(row.line());
+          } else if (RefusesOnlyTheRow(party_ids.status())) {
+            answer.Refuse(row.line(), party_ids.status());
+          } else {
+            return party_ids.status();
+          }
+        }
+        CORRIDOR_ASSIGN_OR_RETURN(const ImportedRows imported,
+                                  store_->ImportMany(origin, accepted, today));
+        answer.Add(lines, imported);
+        return std::move(answer).Release();
       });
 }
 

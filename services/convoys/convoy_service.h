@@ -37,6 +37,9 @@ class ConvoyService final : public AdmittedService<v1::ConvoyService> {
                             v1::Convoy* response) override;
   grpc::Status CorrectConvoy(grpc::ServerContext* context, const v1::CorrectConvoyRequest* request,
                              v1::Convoy* response) override;
+  grpc::Status ImportConvoys(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::ImportBatchResponse, v1::ImportConvoysRequest>* stream) override;
   grpc::Status GetConvoy(grpc::ServerContext* context, const v1::GetConvoyRequest* request,
                          v1::Convoy* response) override;
   grpc::Status ListConvoys(grpc::ServerContext* context, const v1::ListConvoysRequest* request,
@@ -54,6 +57,11 @@ class ConvoyService final : public AdmittedService<v1::ConvoyService> {
   absl::StatusOr<PartyIds> ResolveParties(
       const std::vector<std::pair<absl::string_view, std::string>>& texts,
       absl::Time deadline) const;
+  // An ImportConvoy request checked (ValidateImport, the caller's agency,
+  // the area and road): the ids of the party texts it names.
+  absl::StatusOr<PartyIds> CheckedImport(const storage::Origin& origin,
+                                         const v1::ImportConvoyRequest& request,
+                                         absl::CivilDay today, absl::Time deadline) const;
   // A correction's new area or road exists, and the road leads to the area
   // (errors name "correction.area_id" or "correction.route_id").
   absl::Status CheckCorrectedPlace(const v1::CorrectConvoyRequest& request,

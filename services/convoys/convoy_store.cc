@@ -57,8 +57,10 @@ v1::RequestKind KindOf(const v1::SubmitConvoyRequestRequest& request) {
                                                         : request.kind();
 }
 
-// Whether a stored convoy is what `request` asks for: the same retry.
-bool SameSubmission(const v1::Convoy& convoy, const v1::SubmitConvoyRequestRequest& request) {
+}  // namespace
+
+bool ConvoyStore::SameSubmission(const v1::Convoy& convoy,
+                                 const v1::SubmitConvoyRequestRequest& request) {
   if (!SameAgency(convoy.agency(), request.agency()) || convoy.area_id() != request.area_id() ||
       convoy.route_id() != request.route_id() ||
       DateNumber(convoy.planned_date()) != DateNumber(request.planned_date()) ||
@@ -77,8 +79,6 @@ bool SameSubmission(const v1::Convoy& convoy, const v1::SubmitConvoyRequestReque
   }
   return true;
 }
-
-}  // namespace
 
 absl::StatusOr<ConvoyStore::NewRecord> ConvoyStore::NewConvoy(
     const storage::Origin& origin, const v1::SubmitConvoyRequestRequest& request,
@@ -136,12 +136,8 @@ absl::StatusOr<v1::Convoy> ConvoyStore::CommitNew(const storage::Mutation& mutat
   absl::StatusOr<storage::CommitResult> result = store_->Commit(mutation);
   if (absl::IsAlreadyExists(result.status())) {
     // A retry, or a reused key: tell them apart by what was asked.
-    CORRIDOR_ASSIGN_OR_RETURN(v1::Convoy existing, Get("idempotency_key", convoy.id()));
-    if (SameSubmission(existing, request)) return existing;
-    return absl::AlreadyExistsError(
-        absl::StrCat("idempotency_key: \"", absl::CHexEscape(request.idempotency_key()),
-                     "\" was already used by ", existing.agency(), " for convoy ", existing.id(),
-                     ", which asked for something else; use a new key for a new request"));
+    CORRIDOR_RETURN_IF_ERROR(StoredRetryOf(convoy, request).status());
+    return Get("idempotency_key", convoy.id());
   }
   if (!result.ok()) return result.status();
   return WithVersion(std::move(convoy), result->versions[0]);
@@ -158,36 +154,14 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Submit(const storage::Origin& origin,
   return CommitNew(mutation, std::move(created.convoy), request);
 }
 
-absl::StatusOr<v1::Convoy> ConvoyStore::Import(const storage::Origin& origin,
-                                               const v1::ImportConvoyRequest& request,
-                                               absl::CivilDay today, const PartyIds& party_ids) {
-  CORRIDOR_ASSIGN_OR_RETURN(NewRecord created, NewConvoy(origin, request.submit(), today));
-  storage::Mutation mutation;
-  mutation.SetOrigin(origin);
-  std::vector<v1::ConvoyEvent> events = {std::move(created.event)};
-  // In life-cycle order; a step the status before it does not allow
-  // refuses the whole convoy, naming the step.
-  std::vector<std::pair<const char*, Change>> changes;
-  if (request.has_approve())
-    changes.emplace_back("approve", ApproveChange(request.approve(), today));
-  if (request.has_deny()) changes.emplace_back("deny", DenyChange(request.deny(), today));
-  if (request.has_dispatch()) {
-    changes.emplace_back("dispatch", DispatchChange(request.dispatch(), today));
-  }
-  if (request.has_outcome())
-    changes.emplace_back("outcome", OutcomeChange(request.outcome(), today));
-  for (auto& [field, change] : changes) {
-    change.party_ids = &party_ids;
-    absl::StatusOr<v1::ConvoyEvent> event = Advance(origin, change, &created.convoy, &mutation);
-    if (!event.ok()) {
-      return absl::Status(event.status().code(),
-                          absl::StrCat(field, ".", event.status().message()));
-    }
-    events.push_back(*std::move(event));
-  }
-  mutation.Insert(ConvoysTable(), created.convoy);
-  for (const v1::ConvoyEvent& event : events) mutation.Insert(ConvoyEventsTable(), event);
-  return CommitNew(mutation, std::move(created.convoy), request.submit());
+absl::StatusOr<bool> ConvoyStore::StoredRetryOf(
+    const v1::Convoy& convoy, const v1::SubmitConvoyRequestRequest& request) const {
+  CORRIDOR_ASSIGN_OR_RETURN(v1::Convoy existing, Get("idempotency_key", convoy.id()));
+  if (SameSubmission(existing, request)) return true;
+  return absl::AlreadyExistsError(
+      absl::StrCat("idempotency_key: \"", absl::CHexEscape(request.idempotency_key()),
+                   "\" was already used by ", existing.agency(), " for convoy ", existing.id(),
+                   ", which asked for something else; use a new key for a new request"));
 }
 
 absl::StatusOr<v1::ConvoyEvent> ConvoyStore::Advance(const storage::Origin& origin,

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -16,6 +17,7 @@
 #include "corridor/v1/convoys.pb.h"
 #include "corridor/v1/denials.pb.h"
 #include "corridor/v1/incidents.pb.h"
+#include "services/common/import_batch.h"
 #include "services/common/stored_parties.h"
 #include "services/convoys/access_report.h"
 #include "storage/store.h"
@@ -89,6 +91,17 @@ class ConvoyStore {
                                     const v1::ImportConvoyRequest& request, absl::CivilDay today,
                                     const PartyIds& party_ids);
 
+  // One row of an import: the request and the ids of the party texts it
+  // names. `request` must outlive the call.
+  struct ImportRow {
+    const v1::ImportConvoyRequest* request;
+    PartyIds party_ids;
+  };
+  // Import for many convoys: the new ones in one commit, the others
+  // answered one by one (ImportedRows, services/common/import_batch.h).
+  absl::StatusOr<ImportedRows> ImportMany(const storage::Origin& origin,
+                                          const std::vector<ImportRow>& rows, absl::CivilDay today);
+
   // Applies a correction (ApplyCorrection) as a new history entry that
   // keeps the convoy as it was; corrects or withdraws the relayed denial
   // through the outbox in the same commit.
@@ -144,6 +157,22 @@ class ConvoyStore {
   static absl::StatusOr<NewRecord> NewConvoy(const storage::Origin& origin,
                                              const v1::SubmitConvoyRequestRequest& request,
                                              absl::CivilDay today);
+  // A convoy and its steps, staged in a mutation of their own.
+  struct StagedImport {
+    v1::Convoy convoy;
+    storage::Mutation mutation;
+  };
+  absl::StatusOr<StagedImport> StageImport(const storage::Origin& origin,
+                                           const v1::ImportConvoyRequest& request,
+                                           absl::CivilDay today, const PartyIds& party_ids) const;
+  // Whether a stored convoy is what `request` asks for: the same retry.
+  static bool SameSubmission(const v1::Convoy& convoy,
+                             const v1::SubmitConvoyRequestRequest& request);
+  // True if the convoy with `convoy`'s id is stored and `request` asked for
+  // it (a retry); NOT_FOUND if none is stored; ALREADY_EXISTS naming
+  // idempotency_key if its key asked for something else.
+  absl::StatusOr<bool> StoredRetryOf(const v1::Convoy& convoy,
+                                     const v1::SubmitConvoyRequestRequest& request) const;
   // Commits a new convoy; a retry of `request` gets the stored convoy.
   absl::StatusOr<v1::Convoy> CommitNew(const storage::Mutation& mutation, v1::Convoy convoy,
                                        const v1::SubmitConvoyRequestRequest& request);

@@ -37,26 +37,70 @@ absl::StatusOr<v1::DenialFacts> WithPartyId(const References& references,
 
 }  // namespace
 
+absl::StatusOr<v1::RecordDenialRequest> DenialService::Resolved(
+    const storage::Origin& origin, const v1::RecordDenialRequest& request,
+    absl::Time deadline) const {
+  CORRIDOR_RETURN_IF_ERROR(ValidateRecord(request, absl::Now()));
+  if (request.has_reported_by() && origin.principal.role() != v1::ROLE_SERVICE) {
+    return absl::PermissionDeniedError(
+        "reported_by: only a service relaying another principal's denial may name "
+        "who reported it; leave it out, and the denial is attributed to your own "
+        "token");
+  }
+  CORRIDOR_RETURN_IF_ERROR(CheckFacts(*references_, request.facts(), deadline));
+  v1::RecordDenialRequest resolved = request;
+  CORRIDOR_ASSIGN_OR_RETURN(*resolved.mutable_facts(),
+                            WithPartyId(*references_, request.facts(), deadline));
+  return resolved;
+}
+
 grpc::Status DenialService::RecordDenial(grpc::ServerContext* context,
                                          const v1::RecordDenialRequest* request,
                                          v1::Denial* response) {
-  return ServeWrite(
-      context, "RecordDenial", *request, response,
-      [&](const storage::Origin& origin) -> absl::StatusOr<v1::Denial> {
-        CORRIDOR_RETURN_IF_ERROR(ValidateRecord(*request, absl::Now()));
-        if (request->has_reported_by() && origin.principal.role() != v1::ROLE_SERVICE) {
-          return absl::PermissionDeniedError(
-              "reported_by: only a service relaying another principal's denial may name "
-              "who reported it; leave it out, and the denial is attributed to your own "
-              "token");
+  return ServeWrite(context, "RecordDenial", *request, response,
+                    [&](const storage::Origin& origin) -> absl::StatusOr<v1::Denial> {
+                      CORRIDOR_ASSIGN_OR_RETURN(const v1::RecordDenialRequest resolved,
+                                                Resolved(origin, *request, CallDeadline(*context)));
+                      return store_->Record(origin, resolved);
+                    });
+}
+
+grpc::Status DenialService::ImportDenials(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ImportBatchResponse, v1::ImportDenialsRequest>* stream) {
+  return ServeImport(
+      context, "ImportDenials", stream,
+      [&](const storage::Origin& origin,
+          const v1::ImportDenialsRequest& request) -> absl::StatusOr<v1::ImportBatchResponse> {
+        ImportAnswer answer;
+        std::vector<v1::RecordDenialRequest> accepted;
+        std::vector<int64_t> lines;
+        for (const v1::ImportDenialRow& row : request.rows()) {
+          absl::StatusOr<v1::RecordDenialRequest> resolved = ImportedRow(origin, row.denial());
+          if (resolved.ok()) {
+            accepted.push_back(*std::move(resolved));
+            lines.push_back(row.line());
+          } else if (RefusesOnlyTheRow(resolved.status())) {
+            answer.Refuse(row.line(), resolved.status());
+          } else {
+            return resolved.status();
+          }
         }
-        const absl::Time deadline = CallDeadline(*context);
-        CORRIDOR_RETURN_IF_ERROR(CheckFacts(*references_, request->facts(), deadline));
-        v1::RecordDenialRequest resolved = *request;
-        CORRIDOR_ASSIGN_OR_RETURN(*resolved.mutable_facts(),
-                                  WithPartyId(*references_, request->facts(), deadline));
-        return store_->Record(origin, resolved);
+        CORRIDOR_ASSIGN_OR_RETURN(const ImportedRows imported, store_->Import(origin, accepted));
+        answer.Add(lines, imported);
+        return std::move(answer).Release();
       });
+}
+
+absl::StatusOr<v1::RecordDenialRequest> DenialService::ImportedRow(
+    const storage::Origin& origin, const v1::RecordDenialRequest& row) const {
+  CORRIDOR_RETURN_IF_ERROR(CheckFieldLimits(row));
+  if (!row.request_id().empty()) {
+    return absl::InvalidArgumentError(
+        "request_id: leave it empty in an import: a row is stored once by its "
+        "idempotency_key, however often it is sent");
+  }
+  return Resolved(origin, row, absl::Now() + kImportCheckTimeout);
 }
 
 grpc::Status DenialService::CorrectDenial(grpc::ServerContext* context,

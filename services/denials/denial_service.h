@@ -19,6 +19,9 @@ class DenialService final : public AdmittedService<v1::DenialService> {
 
   grpc::Status RecordDenial(grpc::ServerContext* context, const v1::RecordDenialRequest* request,
                             v1::Denial* response) override;
+  grpc::Status ImportDenials(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::ImportBatchResponse, v1::ImportDenialsRequest>* stream) override;
   grpc::Status CorrectDenial(grpc::ServerContext* context, const v1::CorrectDenialRequest* request,
                              v1::Denial* response) override;
   grpc::Status GetDenial(grpc::ServerContext* context, const v1::GetDenialRequest* request,
@@ -32,6 +35,15 @@ class DenialService final : public AdmittedService<v1::DenialService> {
                            v1::DenialStatsResponse* response) override;
 
  private:
+  // The request checked (ValidateRecord, who may name a reporter, the area,
+  // route and convoy) with the id of the party its text names.
+  absl::StatusOr<v1::RecordDenialRequest> Resolved(const storage::Origin& origin,
+                                                   const v1::RecordDenialRequest& request,
+                                                   absl::Time deadline) const;
+  // One row of ImportDenials, checked as RecordDenial checks its request.
+  absl::StatusOr<v1::RecordDenialRequest> ImportedRow(const storage::Origin& origin,
+                                                      const v1::RecordDenialRequest& row) const;
+
   DenialStore* store_;
   const References* references_;
 };

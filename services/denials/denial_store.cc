@@ -177,8 +177,10 @@ void FillRow(const std::string& label, const Sums& sums, char group_letter,
 
 }  // namespace
 
-absl::StatusOr<v1::Denial> DenialStore::Record(const storage::Origin& origin,
-                                               const v1::RecordDenialRequest& request) {
+namespace {
+
+// Revision 1 of the denial `request` records, before it is stamped.
+v1::Denial NewDenial(const storage::Origin& origin, const v1::RecordDenialRequest& request) {
   v1::Denial denial;
   denial.set_id(DenialIdFor(request.idempotency_key()));
   *denial.mutable_facts() = request.facts();
@@ -187,11 +189,32 @@ absl::StatusOr<v1::Denial> DenialStore::Record(const storage::Origin& origin,
   *denial.mutable_reported_by() =
       request.has_reported_by() ? request.reported_by() : origin.principal;
   denial.set_awaiting_confirmation(denial.reported_by().role() == v1::ROLE_PARTNER);
-  return RecordFirstRevision<v1::Denial>(*store_, Tables(), origin, std::move(denial),
-                                         AddStatsCounterChange, [&](const v1::Denial& first) {
-                                           return MessageDifferencer::Equals(first.facts(),
+  return denial;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Denial> DenialStore::Record(const storage::Origin& origin,
+                                               const v1::RecordDenialRequest& request) {
+  return RecordFirstRevision<v1::Denial>(*store_, Tables(), origin, NewDenial(origin, request),
+                                         AddStatsCounterChange, [&](const v1::Denial& stored) {
+                                           return MessageDifferencer::Equals(stored.facts(),
                                                                              request.facts());
                                          });
+}
+
+absl::StatusOr<ImportedRows> DenialStore::Import(
+    const storage::Origin& origin, const std::vector<v1::RecordDenialRequest>& requests) {
+  std::vector<v1::Denial> denials;
+  denials.reserve(requests.size());
+  for (const v1::RecordDenialRequest& request : requests) {
+    denials.push_back(NewDenial(origin, request));
+  }
+  return RecordFirstRevisions<v1::Denial>(
+      *store_, Tables(), origin, std::move(denials), AddStatsCounterChange,
+      [&](const v1::Denial& stored, size_t row) {
+        return MessageDifferencer::Equals(stored.facts(), requests[row].facts());
+      });
 }
 
 absl::StatusOr<v1::Denial> DenialStore::Correct(const storage::Origin& origin,

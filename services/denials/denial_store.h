@@ -7,8 +7,11 @@
 #ifndef CORRIDOR_SERVICES_DENIALS_DENIAL_STORE_H_
 #define CORRIDOR_SERVICES_DENIALS_DENIAL_STORE_H_
 
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "corridor/v1/denials.pb.h"
+#include "services/common/revised_records.h"
 #include "services/common/stored_parties.h"
 #include "storage/store.h"
 
@@ -24,6 +27,12 @@ class DenialStore {
   // recorded other facts.
   absl::StatusOr<v1::Denial> Record(const storage::Origin& origin,
                                     const v1::RecordDenialRequest& request);
+
+  // Records revision 1 of each denial `requests` asks for that is not
+  // stored yet, all in one write: Record for many, for imports. The rest
+  // are answered one by one (revised_records.h).
+  absl::StatusOr<ImportedRows> Import(const storage::Origin& origin,
+                                      const std::vector<v1::RecordDenialRequest>& requests);
 
   // Supersedes the current revision. NOT_FOUND naming denial_id; ABORTED
   // if expected_revision is stale; FAILED_PRECONDITION for a withdrawn

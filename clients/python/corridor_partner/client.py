@@ -162,5 +162,24 @@ class Client:
             finally:
                 stream.cancel()
 
+    def import_rows(self, method, rows, request_type, rows_per_request=500):
+        """Sends `rows` (ImportDenialRow or ImportConvoyRow messages, each
+        with its line) over an import stream, e.g.
+        client.import_rows(client.denials.ImportDenials, rows,
+                           denials_pb2.ImportDenialsRequest),
+        in requests of `rows_per_request`; yields each request's
+        ImportBatchResponse as its write becomes durable. Re-sending the
+        same rows after a broken stream stores nothing twice."""
+        def requests():
+            batch = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == rows_per_request:
+                    yield request_type(rows=batch)
+                    batch = []
+            if batch:
+                yield request_type(rows=batch)
+        yield from method(requests(), metadata=self.metadata)
+
     def close(self):
         self.channel.close()

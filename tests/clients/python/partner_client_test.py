@@ -227,6 +227,31 @@ class PartnerClientTest(unittest.TestCase):
             self.partner.call(self.partner.convoys.ApproveConvoy, approve)
         self.assertEqual(error_details(reused.exception).reason, "REQUEST_ID_REUSED")
 
+    def test_an_import_stream_stores_each_row_once_and_names_refused_lines(self):
+        def row(line, key, agency="WFP"):
+            return convoys_pb2.ImportConvoyRow(line=line, convoy=convoys_pb2.ImportConvoyRequest(
+                submit=convoys_pb2.SubmitConvoyRequestRequest(
+                    agency=agency, area_id="EG-DUMA", beneficiaries_requested=300,
+                    planned_date=common_pb2.Date(year=2016, month=10, day=19),
+                    requested_on=common_pb2.Date(year=2016, month=10, day=1),
+                    idempotency_key=key,
+                    manifest=[convoys_pb2.ManifestLine(
+                        item="wheat flour", quantity=3, unit="tonnes",
+                        category=convoys_pb2.CARGO_CATEGORY_FOOD)])))
+        key = str(uuid.uuid4())
+        rows = [row(2 + n, "%s/%d" % (key, n)) for n in range(7)] + [row(9, key, "UNICEF")]
+        answers = list(self.partner.import_rows(self.partner.convoys.ImportConvoys, rows,
+                                                convoys_pb2.ImportConvoysRequest,
+                                                rows_per_request=3))
+        self.assertEqual(len(answers), 3, "one answer per request of 3 rows")
+        self.assertEqual(sum(a.rows_stored for a in answers), 7)
+        refused = [r for a in answers for r in a.refused]
+        self.assertEqual([(r.line, r.field, r.reason) for r in refused],
+                         [(9, "submit.agency", "OTHER_AGENCY")])
+        again = list(self.partner.import_rows(self.partner.convoys.ImportConvoys, rows[:7],
+                                              convoys_pb2.ImportConvoysRequest))
+        self.assertEqual([(a.rows_stored, a.rows_already_stored) for a in again], [(0, 7)])
+
     def test_acting_for_another_agency_is_refused_with_its_own_reason(self):
         with self.assertRaises(grpc.RpcError) as refused:
             self._submit(agency="UNICEF")  # the token acts for WFP

@@ -146,6 +146,12 @@ const Row kMatrix[] = {
           beneficiaries_requested: 100 idempotency_key: "$KEY" }
         approve { beneficiaries_approved: 100 occurred_on { year: 2016 month: 9 day: 20 } })",
      "CP"},
+    {"ConvoyService/ImportConvoys",
+     R"(rows { line: 2 convoy { submit { agency: "UNICEF" area_id: "EG-DUMA"
+          planned_date { year: 2016 month: 10 day: 1 } requested_on { year: 2016 month: 9 day: 1 }
+          manifest { item: "flour" category: CARGO_CATEGORY_FOOD quantity: 10 unit: "tonnes" }
+          beneficiaries_requested: 100 idempotency_key: "$KEY" } } })",
+     "CP"},
     {"ConvoyService/GetConvoy", R"(id: "$CONVOY")", kReaders},
     {"ConvoyService/ListConvoys", "", kReaders},
     {"ConvoyService/GetConvoyHistory", R"(convoy_id: "$CONVOY")", kReaders},
@@ -157,6 +163,13 @@ const Row kMatrix[] = {
                category: ACCESS_CONSTRAINT_INTERFERENCE description: "searched"
                source { citation: "matrix" } }
         idempotency_key: "$KEY")",
+     "CS"},
+    {"DenialService/ImportDenials",
+     R"(rows { line: 2 denial {
+          facts { party: "ISIS" area_id: "EG-DUMA" occurred_at { seconds: 1473379200 }
+                  category: ACCESS_CONSTRAINT_INTERFERENCE description: "searched"
+                  source { citation: "matrix" } }
+          idempotency_key: "$KEY" } })",
      "CS"},
     {"DenialService/CorrectDenial",
      R"(denial_id: "$DENIAL" reason: "recorded in error" withdraw: true)", "CS"},
@@ -317,6 +330,21 @@ class AccessMatrixTest : public ::testing::Test {
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
     AttachBearerToken(&context, token);
     const std::string path = "/corridor.v1." + method;
+    if (descriptor->client_streaming()) {
+      // An import stream is admitted if it answers its first request.
+      const grpc::internal::RpcMethod rpc(path.c_str(), grpc::internal::RpcMethod::BIDI_STREAMING);
+      std::unique_ptr<grpc::ClientReaderWriter<Message, Message>> stream(
+          grpc::internal::ClientReaderWriterFactory<Message, Message>::Create(channel_->get(), rpc,
+                                                                              &context));
+      stream->Write(*request);
+      stream->WritesDone();
+      const bool answered = stream->Read(response->get());
+      grpc::Status status = stream->Finish();
+      if (answered && status.ok() && RefusedEveryRow(**response)) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, (*response)->DebugString());
+      }
+      return status;
+    }
     if (descriptor->server_streaming()) {
       // A stream is admitted if it delivers its first message.
       const grpc::internal::RpcMethod rpc(path.c_str(),
@@ -334,6 +362,13 @@ class AccessMatrixTest : public ::testing::Test {
     const grpc::internal::RpcMethod rpc(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
     return grpc::internal::BlockingUnaryCall<Message, Message>(channel_->get(), rpc, &context,
                                                                *request, response->get());
+  }
+
+  // Whether an import's answer refused its rows (e.g. a row the caller's
+  // agency may not import): the call was admitted, the row was not.
+  static bool RefusedEveryRow(const Message& answer) {
+    const auto* refused = answer.GetDescriptor()->FindFieldByName("refused");
+    return refused != nullptr && answer.GetReflection()->FieldSize(answer, refused) > 0;
   }
 
   static std::unique_ptr<Message> CallOk(const std::string& method, const std::string& request,
