@@ -1,6 +1,7 @@
-// The crash campaign: writers on the convoys, denials and routes services
-// log every write the platform acknowledged while corridord is killed with
-// SIGKILL at random moments and restarted, again and again. Afterwards:
+// The crash campaign: writers on the convoys, denials (one at a time, and
+// in batches over the import stream) and routes services log every write the platform acknowledged
+// while corridord is killed with SIGKILL at random moments and restarted, again and again.
+// Afterwards:
 //   - every acknowledged write is there, exactly once;
 //   - writes retried after an unknown outcome (the kill came mid-call) did
 //     not duplicate: the idempotency key found the first;
@@ -29,11 +30,12 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/credentials.h"
+#include "common/ids.h"
 #include "corridor/v1/convoys.grpc.pb.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "corridor/v1/routes.grpc.pb.h"
-#include "gtest/gtest.h"
 #include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 #include "services/areas/area_tables.h"
 #include "services/convoys/convoy_tables.h"
 #include "services/denials/denial_tables.h"
@@ -232,6 +234,55 @@ class CrashCampaignTest : public ::testing::Test {
     }
   }
 
+  // Denials in batches of 50 over the import stream, one request per
+  // stream. A batch whose answer the kill cut off is sent again, whole:
+  // rows are idempotent by their keys. Acknowledged once answered.
+  void ImportDenials() {
+    auto stub = v1::DenialService::NewStub(channel_);
+    constexpr int kRows = 50;
+    for (int batch = 0; !stop_; ++batch) {
+      v1::ImportDenialsRequest request;
+      for (int r = 0; r < kRows; ++r) {
+        v1::ImportDenialRow* row = request.add_rows();
+        row->set_line(r + 2);
+        v1::RecordDenialRequest* denial = row->mutable_denial();
+        denial->set_idempotency_key(absl::StrCat("crash-im-", batch, "-", r));
+        v1::DenialFacts* facts = denial->mutable_facts();
+        facts->set_party("Syrian Government forces");
+        facts->set_area_id(kAreas[r % 4]);
+        facts->mutable_occurred_at()->set_seconds(1451606400 + (r % 360) * 86400);  // 2016
+        facts->set_category(static_cast<v1::AccessConstraintCategory>(1 + r % 4));
+        facts->set_description("imported: convoy held at the checkpoint");
+        facts->mutable_source()->set_citation("crash campaign (test data)");
+      }
+      v1::ImportBatchResponse answer;
+      grpc::Status s = UntilAnswered([&] {
+        grpc::ClientContext context;
+        Prepare(&context);
+        auto stream = stub->ImportDenials(&context);
+        answer.Clear();
+        // An answer is sent once the batch is durable: it stands even if
+        // the kill then cuts the stream.
+        const bool answered =
+            stream->Write(request) && stream->WritesDone() && stream->Read(&answer);
+        grpc::Status finished = stream->Finish();
+        if (answered) return grpc::Status::OK;
+        return finished.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE, "no answer") : finished;
+      });
+      if (!s.ok() || answer.rows_stored() + answer.rows_already_stored() != kRows) {
+        ledger_.Fail(absl::StrCat("import batch ", batch, ": ", s.error_message(),
+                                  answer.ShortDebugString()));
+        continue;
+      }
+      absl::MutexLock lock(&ledger_.mu);
+      for (const v1::ImportDenialRow& row : request.rows()) {
+        ledger_.denials[row.denial().idempotency_key()] =
+            DenialIdFor(row.denial().idempotency_key());
+      }
+      ledger_.acks++;
+    }
+  }
+
   // Route reports carry no idempotency key: one cut off by a kill is not
   // repeated, and may or may not be there afterwards; never twice.
   void WriteRouteReports() {
@@ -321,6 +372,7 @@ TEST_F(CrashCampaignTest, EveryAcknowledgedWriteSurvivesRepeatedSigkill) {
   writers.emplace_back([this] { WriteConvoys(0); });
   writers.emplace_back([this] { WriteConvoys(1); });
   writers.emplace_back([this] { WriteDenials(); });
+  writers.emplace_back([this] { ImportDenials(); });
   writers.emplace_back([this] { WriteRouteReports(); });
 
   std::mt19937 rng(std::random_device{}());
