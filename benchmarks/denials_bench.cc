@@ -36,6 +36,7 @@
 #include "common/ids.h"
 #include "common/server.h"
 #include "common/service_channels.h"
+#include "common/status.h"
 #include "corridor/v1/denials.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
@@ -466,47 +467,53 @@ int Main() {
     *r->mutable_since() = MonthStart(year, m);
     *r->mutable_until() = MonthStart(m == 12 ? year + 1 : year, m == 12 ? 1 : m + 1);
   };
+  // The same five page shapes, through `call`; `prefix` names the figures
+  // (PostgreSQL's are compared with the unprefixed ones).
+  auto pages =
+      [&](const std::string& prefix,
+          const std::function<grpc::Status(grpc::ClientContext*, const List&, ListResponse*)>&
+              call) {
+        auto time = [&](const std::string& name, const std::function<List(int)>& make) {
+          Time<List, ListResponse>((prefix + name).c_str(), queries, call, make, list_size);
+        };
+        time("no filter (newest 50)", [&](int) { return page(List()); });
+        time("party + month", [&](int) {
+          List r;
+          r.set_party(kParties[random() % kParties.size()]);
+          month(&r);
+          return page(r);
+        });
+        time("area (any time)", [&](int) {
+          List r;
+          r.set_area_id(areas[random() % areas.size()]);
+          return page(r);
+        });
+        time("party + category + month", [&](int) {
+          List r;
+          r.set_party(kParties[random() % kParties.size()]);
+          r.set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
+          month(&r);
+          return page(r);
+        });
+        time("party + area + category", [&](int) {
+          List r;
+          r.set_party(kParties[random() % 2]);
+          r.set_area_id(areas[random() % areas.size()]);
+          r.set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
+          return page(r);
+        });
+      };
   std::printf("\nListDenials, first page of 50, over gRPC on loopback (%d queries each):\n",
               queries);
-  Time<List, ListResponse>(
-      "no filter (newest 50)", queries, list, [&](int) { return page(List()); }, list_size);
-  Time<List, ListResponse>(
-      "party + month", queries, list,
-      [&](int) {
-        List r;
-        r.set_party(kParties[random() % kParties.size()]);
-        month(&r);
-        return page(r);
-      },
-      list_size);
-  Time<List, ListResponse>(
-      "area (any time)", queries, list,
-      [&](int) {
-        List r;
-        r.set_area_id(areas[random() % areas.size()]);
-        return page(r);
-      },
-      list_size);
-  Time<List, ListResponse>(
-      "party + category + month", queries, list,
-      [&](int) {
-        List r;
-        r.set_party(kParties[random() % kParties.size()]);
-        r.set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
-        month(&r);
-        return page(r);
-      },
-      list_size);
-  Time<List, ListResponse>(
-      "party + area + category", queries, list,
-      [&](int) {
-        List r;
-        r.set_party(kParties[random() % 2]);
-        r.set_area_id(areas[random() % areas.size()]);
-        r.set_category(static_cast<v1::AccessConstraintCategory>(1 + random() % 9));
-        return page(r);
-      },
-      list_size);
+  pages("", list);
+  // The store's part of that time: the same pages read in this process.
+  std::printf("\nThe same pages read from the store in this process, without gRPC:\n");
+  pages("in the store: ", [&](grpc::ClientContext*, const List& r, ListResponse* out) {
+    absl::StatusOr<ListResponse> read = denials.List(r, 50);
+    if (!read.ok()) return ToGrpc(read.status());
+    *out = *std::move(read);
+    return grpc::Status::OK;
+  });
 
   using Stats = v1::DenialStatsRequest;
   using StatsResponse = v1::DenialStatsResponse;

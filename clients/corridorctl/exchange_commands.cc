@@ -213,7 +213,9 @@ class StreamImporter {
       const AddRow<Request>& add_row) {
     size_t next_row = 0;
     auto next = [&](Request* request) {
-      while (next_row < file_.rows.size() && request->rows_size() < imports::kRowsPerRequest) {
+      size_t bytes = 0;
+      while (next_row < file_.rows.size() && request->rows_size() < imports::kRowsPerRequest &&
+             bytes < imports::kBytesPerRequest) {
         const size_t r = next_row++;
         const int line = file_.lines[r];
         const std::vector<std::string>& cells = file_.rows[r];
@@ -224,7 +226,9 @@ class StreamImporter {
                 : absl::InvalidArgumentError(absl::StrCat(
                       "has ", cells.size(), " fields but the header has ", file_.header.size()));
         if (added.ok()) {
-          request->mutable_rows(request->rows_size() - 1)->set_line(line);
+          auto* row = request->mutable_rows(request->rows_size() - 1);
+          row->set_line(line);
+          bytes += row->ByteSizeLong();
         } else {
           Refuse(line, std::string(added.message()));
         }
@@ -261,7 +265,8 @@ class StreamImporter {
     if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
         status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
       session_.err() << "import " << kind_ << ": stopped after " << WithThousands(answered_)
-                     << " rows; nothing more can be stored with this token\n";
+                     << " rows: the server does not accept this token for importing " << kind_
+                     << "\n";
       return session_.Fail(status);
     }
     if (!status.ok()) {
@@ -386,6 +391,21 @@ int RunImportCommand(Session& session, Flags& flags, const std::string& kind, co
     session.err() << "corridorctl: " << path << " " << file.status().message()
                   << "; nothing was imported\n";
     return kExitUsage;
+  }
+  std::vector<std::string> not_read;
+  absl::StatusOr<exports::ExportKind> export_kind = exports::ParseExportKind(kind);
+  if (absl::Status header = CheckImportHeader(
+          kind, file->header,
+          export_kind.ok() ? exports::ColumnNames(*export_kind) : std::vector<std::string>(),
+          &not_read);
+      !header.ok()) {
+    session.err() << "corridorctl: " << path << " " << header.message()
+                  << "; nothing was imported\n";
+    return kExitUsage;
+  }
+  if (!not_read.empty()) {
+    session.err() << "import " << kind << ": not imported (derived by the service, or not "
+                  << "restorable by an import): " << absl::StrJoin(not_read, ", ") << "\n";
   }
   if (kind != "incidents") return StreamImporter(session, kind, path, *file).Run();
   Importer importer(session, kind, path);

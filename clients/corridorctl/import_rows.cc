@@ -1,9 +1,13 @@
 #include "clients/corridorctl/import_rows.h"
 
+#include <algorithm>
+#include <set>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
@@ -80,6 +84,8 @@ absl::Status ParseCargo(const std::string& text, v1::SubmitConvoyRequestRequest*
 
 absl::StatusOr<ImportFile> ParseImportFile(absl::string_view text) {
   ImportFile file;
+  // A byte-order mark (Excel's "CSV UTF-8") is not part of the first column's name.
+  if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
   std::vector<int> lines;
   absl::StatusOr<std::vector<std::vector<std::string>>> rows = ParseCsv(text, &lines);
   if (!rows.ok()) return absl::InvalidArgumentError(absl::StrCat("is not CSV: ", rows.status().message()));
@@ -93,6 +99,114 @@ absl::StatusOr<ImportFile> ParseImportFile(absl::string_view text) {
     file.lines.push_back(lines[r]);
   }
   return file;
+}
+
+namespace {
+
+// What an import of each kind reads: the columns it cannot do without
+// (the service would refuse every row) and every column it reads.
+struct ImportedColumns {
+  std::vector<std::string> required;
+  std::vector<std::string> read;
+};
+
+ImportedColumns ColumnsOf(absl::string_view kind) {
+  if (kind == "denials") {
+    return {
+        {"party", "area_id", "occurred_at", "category", "description", "source"},
+        {"party", "area_id", "route_id", "checkpoint", "convoy_id", "occurred_at", "category",
+         "description", "source", "source_note", "people_affected", "evidence", "idempotency_key"}};
+  }
+  if (kind == "convoys") {
+    return {{"agency", "area_id", "planned_date", "requested_on", "beneficiaries_requested"},
+            {"agency",
+             "area_id",
+             "route_id",
+             "planned_date",
+             "manifest",
+             "beneficiaries_requested",
+             "idempotency_key",
+             "note",
+             "requested_on",
+             "mode",
+             "kind",
+             "status",
+             "status_date",
+             "approved_on",
+             "beneficiaries_approved",
+             "responsible_party",
+             "denial_reason",
+             "category",
+             "dispatched_date",
+             "outcome_date",
+             "beneficiaries_reached"}};
+  }
+  ImportedColumns incidents = {
+      {"occurred_at", "type"},
+      {"occurred_at", "precision", "type", "weapons", "populated_area", "party",
+       "attribution_confidence", "attribution_basis", "description", "sources", "evidence",
+       "area_id", "route_id", "checkpoint", "place_name", "place_latitude", "place_longitude",
+       "convoy_id", "idempotency_key"}};
+  for (const std::string& figure : CasualtyFigureNames()) incidents.read.push_back(figure);
+  return incidents;
+}
+
+// Levenshtein distance, for suggesting the column a misspelling meant.
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+absl::Status CheckImportHeader(absl::string_view kind, const std::vector<std::string>& header,
+                               const std::vector<std::string>& export_columns,
+                               std::vector<std::string>* not_read) {
+  const ImportedColumns columns = ColumnsOf(kind);
+  std::set<std::string> seen;
+  for (const std::string& name : header) {
+    if (!seen.insert(name).second) {
+      return absl::InvalidArgumentError(absl::StrCat("has the column ", name, " twice; keep one"));
+    }
+  }
+  for (const std::string& name : columns.required) {
+    if (!seen.count(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("has no column ", name, ", which every ", kind,
+                       " row needs (its columns: ", absl::StrJoin(header, ", "), ")"));
+    }
+  }
+  const std::set<std::string> read(columns.read.begin(), columns.read.end());
+  const std::set<std::string> exported(export_columns.begin(), export_columns.end());
+  for (const std::string& name : header) {
+    if (read.count(name)) continue;
+    if (exported.count(name)) {
+      not_read->push_back(name);
+      continue;
+    }
+    std::string closest;
+    size_t distance = 0;
+    for (const std::string& known : columns.read) {
+      const size_t d = EditDistance(name, known);
+      if (closest.empty() || d < distance) closest = known, distance = d;
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("has a column ", name, " that an import of ", kind, " does not read",
+                     distance <= 3 ? absl::StrCat("; did you mean ", closest, "?") : "",
+                     " Rename or remove it: its values would not be stored (the columns read: ",
+                     absl::StrJoin(columns.read, ", "), ")"));
+  }
+  return absl::OkStatus();
 }
 
 std::string ImportRow::Get(absl::string_view column) const {

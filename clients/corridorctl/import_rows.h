@@ -36,6 +36,18 @@ struct ImportFile {
 // CSV or has no header. Rows may have any number of fields.
 absl::StatusOr<ImportFile> ParseImportFile(absl::string_view text);
 
+// Checks the header of a `kind` file ("denials", "convoys", "incidents")
+// before anything is sent: INVALID_ARGUMENT naming a column the import
+// needs that it lacks, a column it has twice, or a column that is neither
+// read by the import nor written by `export` (`export_columns`): most
+// likely a misspelling, which would otherwise store every row without that
+// field; the closest known column is suggested. `not_read` gets the
+// file's columns that the import does not read (an export's derived
+// columns, such as area_name; and what an import cannot restore).
+absl::Status CheckImportHeader(absl::string_view kind, const std::vector<std::string>& header,
+                               const std::vector<std::string>& export_columns,
+                               std::vector<std::string>* not_read);
+
 // One data row, its cells looked up by column name.
 class ImportRow {
  public:

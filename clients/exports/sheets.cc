@@ -431,6 +431,16 @@ absl::StatusOr<ExportKind> ParseExportKind(absl::string_view text) {
       "\"", text, "\" cannot be exported; export denials, convoys, incidents or areas"));
 }
 
+std::vector<std::string> ColumnNames(ExportKind kind) {
+  std::vector<Column> columns;
+  if (kind == ExportKind::kDenials) columns = DenialColumns();
+  if (kind == ExportKind::kConvoys) columns = ConvoyColumns();
+  if (kind == ExportKind::kIncidents) columns = IncidentColumns();
+  std::vector<std::string> names;
+  for (const Column& column : columns) names.push_back(column.name);
+  return names;
+}
+
 absl::StatusOr<Sheet> SheetFor(RecordSource& source, const ExportQuery& query) {
   switch (query.kind) {
     case ExportKind::kDenials:

@@ -67,6 +67,10 @@ struct ExportQuery {
   v1::ListIncidentsRequest incidents;
 };
 
+// The names of the columns an export of `kind` writes, in order (areas:
+// none here; they are not imported).
+std::vector<std::string> ColumnNames(ExportKind kind);
+
 // The sheet of `query.kind`.
 absl::StatusOr<Sheet> SheetFor(RecordSource& source, const ExportQuery& query);
 

@@ -20,6 +20,9 @@ namespace corridor::imports {
 // Rows per request: well under the contract's 1,000 and 4 MiB, and enough
 // that a synced write per request costs little per row.
 inline constexpr int kRowsPerRequest = 500;
+// A request stops taking rows past this size, so that rows with long
+// texts stay well under the 4 MiB a message may hold.
+inline constexpr size_t kBytesPerRequest = 1 << 20;
 // Requests sent ahead of their answers: the server reads the next while it
 // writes one.
 inline constexpr int kRequestsAhead = 4;

@@ -10,9 +10,11 @@ namespace corridor {
 
 absl::Status CheckImportRowCount(int rows) {
   if (rows <= kMaxImportRows) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("rows: has ", rows, " items; the limit is ",
-                                                 kMaxImportRows,
-                                                 " per request: send the rest in the next one"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "rows: has ", rows, " items; the limit is ", kMaxImportRows,
+      " per request. This stream has ended (the requests answered before are stored): send the "
+      "rows again on a new stream, at most ",
+      kMaxImportRows, " per request"));
 }
 
 bool RefusesOnlyTheRow(const absl::Status& status) {

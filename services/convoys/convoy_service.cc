@@ -153,8 +153,14 @@ absl::StatusOr<PartyIds> ConvoyService::CheckedImport(const storage::Origin& ori
   CORRIDOR_RETURN_IF_ERROR(ValidateImport(request, today));
   const v1::SubmitConvoyRequestRequest& submit = request.submit();
   CORRIDOR_RETURN_IF_ERROR(CheckPartnerAgency(origin, "submit.agency", submit.agency()));
-  CORRIDOR_RETURN_IF_ERROR(
-      references_->CheckAreaAndRoute(submit.area_id(), submit.route_id(), deadline));
+  if (absl::Status place =
+          references_->CheckAreaAndRoute(submit.area_id(), submit.route_id(), deadline);
+      !place.ok()) {
+    // The references checker names area_id and route_id; here they sit
+    // under `submit`.
+    if (place.code() != absl::StatusCode::kInvalidArgument) return place;
+    return absl::InvalidArgumentError(absl::StrCat("submit.", place.message()));
+  }
   return ResolveParties({{"deny.denying_party", request.deny().denying_party()},
                          {"outcome.responsible_party", request.outcome().responsible_party()}},
                         deadline);

@@ -201,6 +201,50 @@ TEST_F(CorridorctlDenialsTest, CorrectionKeepsHistoryAndImportReportsBadLinesAnd
   EXPECT_EQ(Lines(listed.out).size(), 4u) << listed.out;  // header + 2 (one spans 2 lines)
 }
 
+// What an outsider's files did to the import stream: a misspelt or missing
+// column stored rows without their field; Excel's byte-order mark hid the
+// first column; 600 rows of long texts made one request over 4 MiB.
+TEST_F(CorridorctlDenialsTest, ImportChecksTheHeaderFirstAndSplitsLongRowsIntoRequests) {
+  const std::string header = "party,area_id,occurred_at,category,description,source,";
+  const std::string typo = dir_.Sub("typo.csv");
+  std::ofstream(typo) << header << "people_afected\n"
+                      << "Armed opposition,EG-DUMA,2016-11-02,2,blocked,OCHA,100\n";
+  CommandResult misspelt = Ctl({"import", "denials", typo});
+  EXPECT_EQ(misspelt.exit_code, 2) << misspelt.err;
+  EXPECT_THAT(misspelt.err, HasSubstr("people_afected"));
+  EXPECT_THAT(misspelt.err, HasSubstr("did you mean people_affected?"));
+  EXPECT_THAT(misspelt.err, HasSubstr("nothing was imported"));
+
+  const std::string missing = dir_.Sub("missing.csv");
+  std::ofstream(missing) << "party,occurred_at,category,description,source\n"
+                         << "Armed opposition,2016-11-02,2,blocked,OCHA\n";
+  CommandResult no_area = Ctl({"import", "denials", missing});
+  EXPECT_EQ(no_area.exit_code, 2) << no_area.err;
+  EXPECT_THAT(no_area.err, HasSubstr("has no column area_id"));
+  EXPECT_EQ(Lines(Ctl({"--output=csv", "denials", "list"}).out).size(), 1u) << "only the header";
+
+  const std::string bom = dir_.Sub("bom.csv");
+  std::ofstream(bom) << "\xEF\xBB\xBF" << header << "people_affected\n"
+                     << "Armed opposition,EG-DUMA,2016-11-02,2,blocked,OCHA,100\n";
+  CommandResult excel = Ctl({"import", "denials", bom});
+  EXPECT_EQ(excel.exit_code, 0) << excel.err;
+  EXPECT_THAT(excel.err, HasSubstr("1 rows: 1 new"));
+
+  // 600 rows of about 9 KB each: 5 MB, more than one message may carry.
+  const std::string long_rows = dir_.Sub("long.csv");
+  {
+    std::ofstream out(long_rows);
+    out << "party,area_id,occurred_at,category,description,source,source_note,idempotency_key\n";
+    for (int i = 0; i < 600; ++i) {
+      out << "Armed opposition,EG-DUMA,2016-11-02,2," << std::string(3990, 'd') << ","
+          << std::string(990, 's') << "," << std::string(3990, 'n') << ",long-" << i << "\n";
+    }
+  }
+  CommandResult long_import = Ctl({"import", "denials", long_rows});
+  EXPECT_EQ(long_import.exit_code, 0) << long_import.err;
+  EXPECT_THAT(long_import.err, HasSubstr("600 rows: 600 new"));
+}
+
 // Issue 20: a partner's own convoy step must not create denials attributed
 // to nobody. The relayed denial names the partner, is marked unconfirmed in
 // lists, stats and exports until a coordinator confirms it, and counts no

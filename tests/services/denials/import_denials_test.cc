@@ -218,7 +218,7 @@ TEST_F(ImportDenialsTest, ARequestOverTheRowLimitEndsTheStreamNamingRows) {
   std::vector<v1::ImportBatchResponse> answers;
   grpc::Status s = Import({Rows(0, 10), Rows(10, 1001)}, &answers);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(s.error_message(), HasSubstr("rows: has 1001 items; the limit is 1000"));
+  EXPECT_THAT(s.error_message(), HasSubstr("rows: has 1001 items; the limit is 1000 per request"));
   ASSERT_EQ(answers.size(), 1u) << "the request before it was answered";
   EXPECT_TRUE(Stored("import/9"));
   EXPECT_FALSE(Stored("import/10"));
