@@ -303,8 +303,9 @@ int64_t LoadStreams(const std::string& kind, int64_t count, int clients,
       ++finished;
     });
   }
-  while (finished < streams) {
-    absl::SleepFor(absl::Seconds(1));
+  for (int tick = 1; finished < streams; ++tick) {
+    absl::SleepFor(absl::Milliseconds(100));
+    if (tick % 10 != 0) continue;
     const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
     std::fprintf(stderr, "  %s: %lld of %lld (%.0f/s)   \r", kind.c_str(),
                  static_cast<long long>(done.load()), static_cast<long long>(count),
