@@ -178,43 +178,68 @@ void PrintHeader() {
               "p90 us", "p99 us", "p99.9 us");
 }
 
+// What the threads of one load have done, shared with the thread showing it.
+struct LoadTally {
+  std::atomic<int64_t> next{0};  // the next row or call to make
+  std::atomic<int64_t> done{0};
+  std::atomic<int64_t> failed{0};
+  std::atomic<int> running{0};
+  absl::Mutex mu;
+  std::string first_error ABSL_GUARDED_BY(mu);
+
+  void Fail(std::string error) {
+    absl::MutexLock lock(&mu);
+    if (first_error.empty()) first_error = std::move(error);
+  }
+};
+
+// Runs `work(thread)` on `threads` threads, showing progress on stderr every
+// second, then prints the load's line (with `note`); returns the failures.
+int64_t RunLoad(const std::string& kind, int64_t count, int threads, const std::string& note,
+                LoadTally& tally, const std::function<void(int thread)>& work) {
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> running;
+  tally.running = threads;
+  for (int t = 0; t < threads; ++t) {
+    running.emplace_back([&, t] {
+      work(t);
+      --tally.running;
+    });
+  }
+  for (int tick = 1; tally.running > 0; ++tick) {
+    absl::SleepFor(absl::Milliseconds(100));
+    if (tick % 10 != 0) continue;
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    std::fprintf(stderr, "  %s: %lld of %lld (%.0f/s)   \r", kind.c_str(),
+                 static_cast<long long>(tally.done.load()), static_cast<long long>(count),
+                 tally.done / seconds);
+  }
+  for (auto& t : running) t.join();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::fprintf(stderr, "\n");
+  std::printf("%-14s %9lld in %7.1f s  %8.0f/s  %lld errors%s\n", kind.c_str(),
+              static_cast<long long>(count), seconds, count / seconds,
+              static_cast<long long>(tally.failed.load()), note.c_str());
+  absl::MutexLock lock(&tally.mu);
+  if (tally.failed > 0) std::printf("  first error: %s\n", tally.first_error.c_str());
+  return tally.failed;
+}
+
 // Makes `count` calls of one kind from `clients` threads, showing progress;
 // returns the number that failed.
 using LoadCall = std::function<grpc::Status(int client, int64_t n, std::mt19937_64&)>;
 int64_t LoadMany(const std::string& kind, int64_t count, int clients, const LoadCall& call) {
-  std::atomic<int64_t> next{0}, done{0}, failed{0};
-  absl::Mutex mu;  // guards first_error while the clients run
-  std::string first_error;
-  const absl::Time start = absl::Now();
-  std::vector<std::thread> threads;
-  for (int c = 0; c < clients; ++c) {
-    threads.emplace_back([&, c] {
-      std::mt19937_64 random(5000 + c);
-      for (int64_t n = next++; n < count; n = next++) {
-        grpc::Status status = call(c, n, random);
-        ++done;
-        if (!status.ok() && failed++ == 0) {
-          absl::MutexLock lock(&mu);
-          first_error = absl::StrCat(status.error_code(), " ", status.error_message());
-        }
+  LoadTally tally;
+  return RunLoad(kind, count, clients, "", tally, [&](int c) {
+    std::mt19937_64 random(5000 + c);
+    for (int64_t n = tally.next++; n < count; n = tally.next++) {
+      grpc::Status status = call(c, n, random);
+      ++tally.done;
+      if (!status.ok() && tally.failed++ == 0) {
+        tally.Fail(absl::StrCat(status.error_code(), " ", status.error_message()));
       }
-    });
-  }
-  while (done < count) {
-    absl::SleepFor(absl::Seconds(1));
-    const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-    std::fprintf(stderr, "  %s: %lld of %lld (%.0f/s)   \r", kind.c_str(),
-                 static_cast<long long>(done.load()), static_cast<long long>(count),
-                 done / seconds);
-  }
-  for (auto& t : threads) t.join();
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  std::fprintf(stderr, "\n");
-  std::printf("%-14s %9lld in %7.1f s  %8.0f/s  %lld errors\n", kind.c_str(),
-              static_cast<long long>(count), seconds, count / seconds,
-              static_cast<long long>(failed.load()));
-  if (failed > 0) std::printf("  first error: %s\n", first_error.c_str());
-  return failed;
+    }
+  });
 }
 
 // A past convoy through the life cycle, for ImportConvoys. Six in ten are
@@ -255,70 +280,38 @@ int64_t LoadStreams(const std::string& kind, int64_t count, int clients,
                     const std::string& token, Open&& open,
                     const std::function<void(int64_t n, std::mt19937_64&, Request*)>& add_row) {
   const int streams = std::max(1, std::min(clients, 4));
-  std::atomic<int64_t> next{0}, done{0}, failed{0};
-  std::atomic<int> finished{0};
-  absl::Mutex mu;  // guards first_error while the streams run
-  std::string first_error;
-  const absl::Time start = absl::Now();
-  std::vector<std::thread> threads;
-  for (int c = 0; c < streams; ++c) {
-    threads.emplace_back([&, c] {
-      std::mt19937_64 random(5000 + c);
-      auto stub = Stub::NewStub(channels[c]);
-      grpc::ClientContext context;
-      AttachBearerToken(&context, token);
-      auto stream = open(*stub, &context);
-      auto fill = [&](Request* request) {
-        while (request->rows_size() < imports::kRowsPerRequest) {
-          const int64_t n = next++;
-          if (n >= count) break;
-          add_row(n, random, request);
-        }
-        return request->rows_size() > 0;
-      };
-      int64_t sent = 0;
-      grpc::Status status = imports::SendImport<Request>(
-          stream.get(),
-          [&](Request* request) {
-            const bool more = fill(request);
-            sent += request->rows_size();
-            return more;
-          },
-          [&](const v1::ImportBatchResponse& answer, int rows) {
-            done += rows;
-            failed += answer.refused_size();
-            if (answer.refused_size() > 0) {
-              absl::MutexLock lock(&mu);
-              if (first_error.empty()) {
-                first_error = absl::StrCat("row ", answer.refused(0).line(), ": ",
-                                           answer.refused(0).message());
-              }
-            }
-          });
-      if (!status.ok()) {
-        failed += sent;
-        absl::MutexLock lock(&mu);
-        first_error = absl::StrCat(status.error_code(), " ", status.error_message());
-      }
-      ++finished;
-    });
-  }
-  for (int tick = 1; finished < streams; ++tick) {
-    absl::SleepFor(absl::Milliseconds(100));
-    if (tick % 10 != 0) continue;
-    const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-    std::fprintf(stderr, "  %s: %lld of %lld (%.0f/s)   \r", kind.c_str(),
-                 static_cast<long long>(done.load()), static_cast<long long>(count),
-                 done / seconds);
-  }
-  for (auto& t : threads) t.join();
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  std::fprintf(stderr, "\n");
-  std::printf("%-14s %9lld in %7.1f s  %8.0f/s  %lld errors (%d import streams)\n", kind.c_str(),
-              static_cast<long long>(count), seconds, count / seconds,
-              static_cast<long long>(failed.load()), streams);
-  if (failed > 0) std::printf("  first error: %s\n", first_error.c_str());
-  return failed;
+  LoadTally tally;
+  return RunLoad(kind, count, streams, absl::StrCat(" (", streams, " import streams)"), tally,
+                 [&](int c) {
+                   std::mt19937_64 random(5000 + c);
+                   auto stub = Stub::NewStub(channels[c]);
+                   grpc::ClientContext context;
+                   AttachBearerToken(&context, token);
+                   auto stream = open(*stub, &context);
+                   int64_t sent = 0;
+                   auto fill = [&](Request* request) {
+                     while (request->rows_size() < imports::kRowsPerRequest) {
+                       const int64_t n = tally.next++;
+                       if (n >= count) break;
+                       add_row(n, random, request);
+                     }
+                     sent += request->rows_size();
+                     return request->rows_size() > 0;
+                   };
+                   grpc::Status status = imports::SendImport<Request>(
+                       stream.get(), fill, [&](const v1::ImportBatchResponse& answer, int rows) {
+                         tally.done += rows;
+                         tally.failed += answer.refused_size();
+                         if (answer.refused_size() > 0) {
+                           tally.Fail(absl::StrCat("row ", answer.refused(0).line(), ": ",
+                                                   answer.refused(0).message()));
+                         }
+                       });
+                   if (!status.ok()) {
+                     tally.failed += sent;
+                     tally.Fail(absl::StrCat(status.error_code(), " ", status.error_message()));
+                   }
+                 });
 }
 
 // --load: denials, convoys through their life cycle, and road reports, as

@@ -39,11 +39,11 @@ void ImportAnswer::Refuse(int64_t line, const absl::Status& status) {
   refusal->set_message(std::string(status.message()));
 }
 
-void ImportAnswer::Add(const std::vector<int64_t>& lines, const ImportedRows& rows) {
-  for (size_t i = 0; i < rows.stored.size() && i < lines.size(); ++i) {
+void ImportAnswer::Add(const ImportedRows& rows) {
+  for (size_t i = 0; i < rows.stored.size() && i < accepted_lines_.size(); ++i) {
     const absl::StatusOr<bool>& stored = rows.stored[i];
     if (!stored.ok()) {
-      Refuse(lines[i], stored.status());
+      Refuse(accepted_lines_[i], stored.status());
     } else if (*stored) {
       response_.set_rows_stored(response_.rows_stored() + 1);
     } else {

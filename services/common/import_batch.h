@@ -10,7 +10,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/field_limits.h"
 #include "corridor/v1/common.pb.h"
 #include "storage/store.h"
 
@@ -42,20 +45,48 @@ struct ImportedRows {
 // can be sent again.
 bool RefusesOnlyTheRow(const absl::Status& status);
 
+// A row's request as an import takes it: held to the contract's field
+// limits (CheckFieldLimits), and without a request_id: a row is stored once
+// by its `key` ("idempotency_key"), however often it is sent.
+template <typename Request>
+absl::Status CheckImportedRequest(const Request& request, absl::string_view key) {
+  if (absl::Status limits = CheckFieldLimits(request); !limits.ok()) return limits;
+  if (request.request_id().empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("request_id: leave it empty in an import: a row is stored once by its ", key,
+                   ", however often it is sent"));
+}
+
 // The answer to one request, built row by row.
 class ImportAnswer {
  public:
-  // Row `line` is refused with `status`: its field (from the message) and
-  // ErrorInfo reason go with it.
-  void Refuse(int64_t line, const absl::Status& status);
+  // Row `line` as the service checked it: accepted (appended to `accepted`,
+  // its line kept for Add), or refused; an error that is not the row's own
+  // (RefusesOnlyTheRow) is returned instead, to end the stream.
+  template <typename Row>
+  absl::Status Take(int64_t line, absl::StatusOr<Row> checked, std::vector<Row>* accepted) {
+    if (checked.ok()) {
+      accepted->push_back(*std::move(checked));
+      accepted_lines_.push_back(line);
+      return absl::OkStatus();
+    }
+    if (!RefusesOnlyTheRow(checked.status())) return checked.status();
+    Refuse(line, checked.status());
+    return absl::OkStatus();
+  }
 
-  // The outcome of the rows written with `rows`, whose lines are `lines`.
-  void Add(const std::vector<int64_t>& lines, const ImportedRows& rows);
+  // What the write of the accepted rows did with each, in the order taken.
+  void Add(const ImportedRows& rows);
 
   v1::ImportBatchResponse Release() && { return std::move(response_); }
 
  private:
+  // Row `line` is refused with `status`: its field (from the message) and
+  // ErrorInfo reason go with it.
+  void Refuse(int64_t line, const absl::Status& status);
+
   v1::ImportBatchResponse response_;
+  std::vector<int64_t> accepted_lines_;
 };
 
 }  // namespace corridor

@@ -179,6 +179,14 @@ grpc::Status ConvoyService::ImportConvoy(grpc::ServerContext* context,
                     });
 }
 
+absl::StatusOr<ConvoyStore::ImportRow> ConvoyService::ImportedRow(
+    const storage::Origin& origin, const v1::ImportConvoyRequest& row, absl::CivilDay today) const {
+  CORRIDOR_RETURN_IF_ERROR(CheckImportedRequest(row, "agency and idempotency_key"));
+  CORRIDOR_ASSIGN_OR_RETURN(PartyIds party_ids,
+                            CheckedImport(origin, row, today, absl::Now() + kImportCheckTimeout));
+  return ConvoyStore::ImportRow{&row, std::move(party_ids)};
+}
+
 grpc::Status ConvoyService::ImportConvoys(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportBatchResponse, v1::ImportConvoysRequest>* stream) {
@@ -189,30 +197,13 @@ grpc::Status ConvoyService::ImportConvoys(
         const absl::CivilDay today = TodayUtc();
         ImportAnswer answer;
         std::vector<ConvoyStore::ImportRow> accepted;
-        std::vector<int64_t> lines;
         for (const v1::ImportConvoyRow& row : request.rows()) {
-          absl::Status checked = CheckFieldLimits(row.convoy());
-          if (checked.ok() && !row.convoy().request_id().empty()) {
-            checked = absl::InvalidArgumentError(
-                "request_id: leave it empty in an import: a row is stored once by its agency "
-                "and idempotency_key, however often it is sent");
-          }
-          absl::StatusOr<PartyIds> party_ids =
-              checked.ok()
-                  ? CheckedImport(origin, row.convoy(), today, absl::Now() + kImportCheckTimeout)
-                  : absl::StatusOr<PartyIds>(checked);
-          if (party_ids.ok()) {
-            accepted.push_back({&row.convoy(), *std::move(party_ids)});
-            lines.push_back(row.line());
-          } else if (RefusesOnlyTheRow(party_ids.status())) {
-            answer.Refuse(row.line(), party_ids.status());
-          } else {
-            return party_ids.status();
-          }
+          CORRIDOR_RETURN_IF_ERROR(
+              answer.Take(row.line(), ImportedRow(origin, row.convoy(), today), &accepted));
         }
         CORRIDOR_ASSIGN_OR_RETURN(const ImportedRows imported,
                                   store_->ImportMany(origin, accepted, today));
-        answer.Add(lines, imported);
+        answer.Add(imported);
         return std::move(answer).Release();
       });
 }

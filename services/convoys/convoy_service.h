@@ -62,6 +62,10 @@ class ConvoyService final : public AdmittedService<v1::ConvoyService> {
   absl::StatusOr<PartyIds> CheckedImport(const storage::Origin& origin,
                                          const v1::ImportConvoyRequest& request,
                                          absl::CivilDay today, absl::Time deadline) const;
+  // One row of ImportConvoys, checked as ImportConvoy checks its request.
+  absl::StatusOr<ConvoyStore::ImportRow> ImportedRow(const storage::Origin& origin,
+                                                     const v1::ImportConvoyRequest& row,
+                                                     absl::CivilDay today) const;
   // A correction's new area or road exists, and the road leads to the area
   // (errors name "correction.area_id" or "correction.route_id").
   absl::Status CheckCorrectedPlace(const v1::CorrectConvoyRequest& request,

@@ -74,32 +74,19 @@ grpc::Status DenialService::ImportDenials(
           const v1::ImportDenialsRequest& request) -> absl::StatusOr<v1::ImportBatchResponse> {
         ImportAnswer answer;
         std::vector<v1::RecordDenialRequest> accepted;
-        std::vector<int64_t> lines;
         for (const v1::ImportDenialRow& row : request.rows()) {
-          absl::StatusOr<v1::RecordDenialRequest> resolved = ImportedRow(origin, row.denial());
-          if (resolved.ok()) {
-            accepted.push_back(*std::move(resolved));
-            lines.push_back(row.line());
-          } else if (RefusesOnlyTheRow(resolved.status())) {
-            answer.Refuse(row.line(), resolved.status());
-          } else {
-            return resolved.status();
-          }
+          CORRIDOR_RETURN_IF_ERROR(
+              answer.Take(row.line(), ImportedRow(origin, row.denial()), &accepted));
         }
         CORRIDOR_ASSIGN_OR_RETURN(const ImportedRows imported, store_->Import(origin, accepted));
-        answer.Add(lines, imported);
+        answer.Add(imported);
         return std::move(answer).Release();
       });
 }
 
 absl::StatusOr<v1::RecordDenialRequest> DenialService::ImportedRow(
     const storage::Origin& origin, const v1::RecordDenialRequest& row) const {
-  CORRIDOR_RETURN_IF_ERROR(CheckFieldLimits(row));
-  if (!row.request_id().empty()) {
-    return absl::InvalidArgumentError(
-        "request_id: leave it empty in an import: a row is stored once by its "
-        "idempotency_key, however often it is sent");
-  }
+  CORRIDOR_RETURN_IF_ERROR(CheckImportedRequest(row, "idempotency_key"));
   return Resolved(origin, row, absl::Now() + kImportCheckTimeout);
 }
 

@@ -13,6 +13,7 @@
 #include "services/convoys/convoys_module.h"
 #include "services/denials/denials_module.h"
 #include "services/routes/routes_module.h"
+#include "tests/testing/module_host.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_credentials.h"
 
@@ -37,44 +38,21 @@ v1::RecordDenialRequest Denial(const std::string& convoy_id, const std::string& 
 
 class DenialServiceTest : public ::testing::Test {
  protected:
-  // Hosts `services` in one server; the directory sends calls for
-  // `elsewhere` to an address nothing listens on.
+  // Hosts `services` in one server; calls for `elsewhere` go to an address
+  // nothing listens on.
   void Start(const std::vector<std::string>& services, const std::string& elsewhere = "") {
-    std::vector<HostedService> hosted;
-    ASSERT_TRUE(peers_.SetCredentials(credentials_.Token(v1::ROLE_SERVICE, "services"), {}).ok());
+    std::vector<std::pair<std::string, testing::ModuleHost::Opener>> modules;
     for (const std::string& name : services) {
-      ModuleOptions options;
-      options.data_dir = dir_.Sub(name);
-      options.peers = &peers_;
-      options.access = credentials_.access();
-      absl::StatusOr<std::unique_ptr<ServiceModule>> module =
-          name == "areas"     ? areas::OpenAreasModule(options)
-          : name == "routes"  ? routes::OpenRoutesModule(options)
-          : name == "convoys" ? convoys::OpenConvoysModule(options)
-                              : OpenDenialsModule(options);
-      ASSERT_TRUE(module.ok()) << module.status();
-      for (const auto& s : (*module)->Services()) hosted.push_back(s);
-      modules_.push_back(*std::move(module));
+      modules.emplace_back(name, name == "areas"     ? areas::OpenAreasModule
+                                 : name == "routes"  ? routes::OpenRoutesModule
+                                 : name == "convoys" ? convoys::OpenConvoysModule
+                                                     : OpenDenialsModule);
     }
-    auto host = ServiceHost::Start(ServerOptions(), hosted);
-    ASSERT_TRUE(host.ok()) << host.status();
-    host_ = *std::move(host);
-    const std::string address = "127.0.0.1:" + std::to_string(host_->port());
-    peers_.SetLocalAddress(address, services);
-    if (!elsewhere.empty()) {
-      ASSERT_TRUE(peers_.AddPeers(elsewhere + "=127.0.0.1:1").ok());
-    }
-    auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-    denials_ = v1::DenialService::NewStub(channel);
-    convoys_ = v1::ConvoyService::NewStub(channel);
-  }
-
-  void TearDown() override {
-    for (auto& m : modules_) m->BeginShutdown();
-    denials_.reset();
-    convoys_.reset();
-    host_.reset();
-    modules_.clear();
+    std::vector<std::string> unreachable;
+    if (!elsewhere.empty()) unreachable.push_back(elsewhere);
+    ASSERT_TRUE(host_.Start(modules, unreachable).ok());
+    denials_ = v1::DenialService::NewStub(host_.channel());
+    convoys_ = v1::ConvoyService::NewStub(host_.channel());
   }
 
   std::unique_ptr<grpc::ClientContext> Context() {
@@ -114,9 +92,7 @@ class DenialServiceTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::TestCredentials credentials_{dir_.Sub("auth")};
-  ServiceDirectory peers_;
-  std::vector<std::unique_ptr<ServiceModule>> modules_;
-  std::unique_ptr<ServiceHost> host_;
+  testing::ModuleHost host_{&dir_, &credentials_};
   std::unique_ptr<v1::DenialService::Stub> denials_;
   std::unique_ptr<v1::ConvoyService::Stub> convoys_;
 };

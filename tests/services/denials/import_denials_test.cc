@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "services/areas/areas_module.h"
 #include "services/denials/denials_module.h"
+#include "tests/testing/module_host.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_credentials.h"
 
@@ -39,33 +40,9 @@ v1::RecordDenialRequest Row(int n) {
 class ImportDenialsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::vector<HostedService> hosted;
-    ASSERT_TRUE(peers_.SetCredentials(credentials_.Token(v1::ROLE_SERVICE, "services"), {}).ok());
-    for (const std::string name : {"areas", "denials"}) {
-      ModuleOptions options;
-      options.data_dir = dir_.Sub(name);
-      options.peers = &peers_;
-      options.access = credentials_.access();
-      absl::StatusOr<std::unique_ptr<ServiceModule>> module =
-          name == "areas" ? areas::OpenAreasModule(options) : OpenDenialsModule(options);
-      ASSERT_TRUE(module.ok()) << module.status();
-      for (const auto& s : (*module)->Services()) hosted.push_back(s);
-      modules_.push_back(*std::move(module));
-    }
-    auto host = ServiceHost::Start(ServerOptions(), hosted);
-    ASSERT_TRUE(host.ok()) << host.status();
-    host_ = *std::move(host);
-    const std::string address = "127.0.0.1:" + std::to_string(host_->port());
-    peers_.SetLocalAddress(address, {"areas", "denials"});
-    denials_ = v1::DenialService::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  }
-
-  void TearDown() override {
-    for (auto& m : modules_) m->BeginShutdown();
-    denials_.reset();
-    host_.reset();
-    modules_.clear();
+    ASSERT_TRUE(
+        host_.Start({{"areas", areas::OpenAreasModule}, {"denials", OpenDenialsModule}}).ok());
+    denials_ = v1::DenialService::NewStub(host_.channel());
   }
 
   // Sends `requests` over one ImportDenials stream as `role`; the answers.
@@ -120,9 +97,7 @@ class ImportDenialsTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::TestCredentials credentials_{dir_.Sub("auth")};
-  ServiceDirectory peers_;
-  std::vector<std::unique_ptr<ServiceModule>> modules_;
-  std::unique_ptr<ServiceHost> host_;
+  testing::ModuleHost host_{&dir_, &credentials_};
   std::unique_ptr<v1::DenialService::Stub> denials_;
 };
 
