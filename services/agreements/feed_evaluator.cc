@@ -76,12 +76,12 @@ bool FeedEvaluator::AttributeByRegistry(std::vector<Reconciliation>* work) const
     for (const v1::Violation& v : r.violations) unattributed |= v.party_id().empty();
   }
   if (!unattributed) return true;
-  absl::StatusOr<std::vector<v1::Party>> parties = areas_->Parties();
+  absl::StatusOr<References::PartyList> parties = areas_->Parties();
   if (!parties.ok()) return false;
   for (Reconciliation& r : *work) {
     for (v1::Violation& v : r.violations) {
       if (!v.party_id().empty()) continue;
-      if (const v1::Party* party = FindParty(*parties, v.party())) v.set_party_id(party->id());
+      if (const v1::Party* party = FindParty(**parties, v.party())) v.set_party_id(party->id());
     }
   }
   return true;

@@ -186,7 +186,7 @@ absl::StatusOr<std::vector<v1::StatusChange>> References::AreaHistory(
   return changes;
 }
 
-absl::StatusOr<std::vector<v1::Party>> References::ReadParties(absl::Time caller_deadline) const {
+absl::StatusOr<References::PartyList> References::ReadParties(absl::Time caller_deadline) const {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("areas");
   if (!channel.ok()) return channel.status();
   auto stub = v1::PartyService::NewStub(*channel);
@@ -202,13 +202,14 @@ absl::StatusOr<std::vector<v1::Party>> References::ReadParties(absl::Time caller
     for (v1::Party& party : *response.mutable_parties()) parties.push_back(std::move(party));
     request.mutable_page()->set_page_token(response.next_page_token());
   } while (!request.page().page_token().empty());
+  auto shared = std::make_shared<const std::vector<v1::Party>>(std::move(parties));
   absl::MutexLock lock(&mu_);
-  parties_ = parties;
+  parties_ = shared;
   parties_read_at_ = absl::Now();
-  return parties;
+  return shared;
 }
 
-absl::StatusOr<std::vector<v1::Party>> References::Parties(absl::Time caller_deadline) const {
+absl::StatusOr<References::PartyList> References::Parties(absl::Time caller_deadline) const {
   {
     absl::MutexLock lock(&mu_);
     if (absl::Now() - parties_read_at_ < kPartiesFresh) return parties_;
@@ -219,8 +220,8 @@ absl::StatusOr<std::vector<v1::Party>> References::Parties(absl::Time caller_dea
 absl::StatusOr<v1::Party> References::ResolveParty(absl::string_view field, const std::string& text,
                                                    absl::Time caller_deadline) const {
   if (text.empty()) return v1::Party();
-  CORRIDOR_ASSIGN_OR_RETURN(const std::vector<v1::Party> parties, Parties(caller_deadline));
-  if (const v1::Party* party = FindParty(parties, text)) return *party;
+  CORRIDOR_ASSIGN_OR_RETURN(const PartyList parties, Parties(caller_deadline));
+  if (const v1::Party* party = FindParty(*parties, text)) return *party;
   // Not in the copy kept: the registry itself decides, so that a spelling
   // an admin has just added counts at once.
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = peers_->ChannelTo("areas");

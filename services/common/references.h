@@ -58,9 +58,11 @@ class References {
       absl::Time caller_deadline = absl::InfiniteFuture()) const;
 
   // Every party of the registry (parties.proto, hosted by the areas
-  // service). Read again when the copy kept is older than 30 seconds.
-  absl::StatusOr<std::vector<v1::Party>> Parties(
-      absl::Time caller_deadline = absl::InfiniteFuture()) const;
+  // service), shared rather than copied: every denial a service records
+  // looks its party up here. Read again when the copy kept is older than
+  // 30 seconds.
+  using PartyList = std::shared_ptr<const std::vector<v1::Party>>;
+  absl::StatusOr<PartyList> Parties(absl::Time caller_deadline = absl::InfiniteFuture()) const;
   // The party `text` names (an empty Party for empty text). Text that names
   // none in the copy kept is asked of the registry itself (an alias an
   // admin just added resolves at once), then refused: INVALID_ARGUMENT
@@ -98,10 +100,10 @@ class References {
       ABSL_GUARDED_BY(mu_);
   mutable absl::flat_hash_set<std::string> known_convoys_ ABSL_GUARDED_BY(mu_);
   // The registry as last read, and when (InfinitePast: never).
-  mutable std::vector<v1::Party> parties_ ABSL_GUARDED_BY(mu_);
+  mutable PartyList parties_ ABSL_GUARDED_BY(mu_);
   mutable absl::Time parties_read_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 
-  absl::StatusOr<std::vector<v1::Party>> ReadParties(absl::Time caller_deadline) const;
+  absl::StatusOr<PartyList> ReadParties(absl::Time caller_deadline) const;
 };
 
 }  // namespace corridor

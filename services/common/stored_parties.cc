@@ -79,17 +79,17 @@ void StoredPartyResolution::Run() {
   std::string resolved_with;  // the registry the last pass ran with
   absl::Status last_failure;
   while (!stop_.HasBeenNotified()) {
-    absl::StatusOr<std::vector<v1::Party>> parties =
+    absl::StatusOr<References::PartyList> parties =
         references_->Parties(absl::Now() + absl::Seconds(10));
-    if (parties.ok() && done_.HasBeenNotified() && Fingerprint(*parties) == resolved_with) {
+    if (parties.ok() && done_.HasBeenNotified() && Fingerprint(**parties) == resolved_with) {
       stop_.WaitForNotificationWithTimeout(kRecheckEvery);
       continue;
     }
     absl::StatusOr<PartyResolution> result =
-        parties.ok() ? pass_(*parties) : absl::StatusOr<PartyResolution>(parties.status());
+        parties.ok() ? pass_(**parties) : absl::StatusOr<PartyResolution>(parties.status());
     if (result.ok()) {
       LogPartyResolution(service_, *result);
-      resolved_with = Fingerprint(*parties);
+      resolved_with = Fingerprint(**parties);
       if (!done_.HasBeenNotified()) done_.Notify();
       stop_.WaitForNotificationWithTimeout(kRecheckEvery);
       continue;

@@ -168,10 +168,10 @@ grpc::Status DenialService::DenialStats(grpc::ServerContext* context,
                  if (stats.total().denials() == 0 && !party.unknown.ok()) return party.unknown;
                  if (request->group_by() == v1::STATS_DIMENSION_PARTY) {
                    // Names for the ids; a registry out of reach leaves them unnamed.
-                   absl::StatusOr<std::vector<v1::Party>> parties = references_->Parties(deadline);
+                   absl::StatusOr<References::PartyList> parties = references_->Parties(deadline);
                    for (v1::DenialStatsRow& row : *stats.mutable_rows()) {
                      if (!parties.ok()) break;
-                     for (const v1::Party& party : *parties) {
+                     for (const v1::Party& party : **parties) {
                        if (party.id() == row.group()) row.set_party_name(party.name());
                      }
                    }

@@ -132,10 +132,10 @@ grpc::Status IncidentService::IncidentStats(grpc::ServerContext* context,
                  if (stats.total().incidents() == 0 && !party.unknown.ok()) return party.unknown;
                  if (request->group_by() != v1::INCIDENT_STATS_DIMENSION_PARTY) return stats;
                  // Names for the ids; a registry out of reach leaves them unnamed.
-                 absl::StatusOr<std::vector<v1::Party>> parties = references_->Parties(deadline);
+                 absl::StatusOr<References::PartyList> parties = references_->Parties(deadline);
                  if (!parties.ok()) return stats;
                  for (v1::IncidentStatsRow& row : *stats.mutable_rows()) {
-                   for (const v1::Party& known : *parties) {
+                   for (const v1::Party& known : **parties) {
                      if (known.id() == row.group()) row.set_party_name(known.name());
                    }
                  }
