@@ -46,6 +46,11 @@ absl::StatusOr<v1::CreateTokenResponse> AuthModule::CreateToken(
   return tokens_->Create(BootstrapOrigin(), request);
 }
 
+absl::StatusOr<v1::TokenInfo> AuthModule::RevokeToken(const v1::RevokeTokenRequest& request) {
+  CORRIDOR_RETURN_IF_ERROR(ValidateRevoke(request));
+  return tokens_->Revoke(BootstrapOrigin(), request);
+}
+
 absl::StatusOr<std::string> AuthModule::PrepareCredentials(const std::string& admin_token_path,
                                                            const std::string& service_token_path) {
   if (tokens_->empty()) {

@@ -35,6 +35,8 @@ class AuthModule final : public ServiceModule {
 
   // Makes a token without a call, for tests and first start.
   absl::StatusOr<v1::CreateTokenResponse> CreateToken(const v1::CreateTokenRequest& request);
+  // Revokes a token without a call, for tests.
+  absl::StatusOr<v1::TokenInfo> RevokeToken(const v1::RevokeTokenRequest& request);
 
  private:
   AuthModule(ServiceStorage storage, std::unique_ptr<TokenStore> tokens);

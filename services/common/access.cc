@@ -205,7 +205,8 @@ absl::StatusOr<storage::Origin> AccessControl::AdmitStream(const grpc::ServerCon
       return absl::ResourceExhaustedError(absl::StrCat(
           "the token \"", origin->principal.name(), "\" already holds ", open,
           " open streams, the most one token may hold here (--max_streams_per_token); close one "
-          "(each stream resumes from its position) or use another token"));
+          "(a change stream resumes from its position; an import, from its first unanswered "
+          "request) or use another token"));
     }
     ++open;
   }

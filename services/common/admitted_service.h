@@ -131,6 +131,11 @@ class AdmittedService : public GrpcService::Service {
     if (!origin.ok()) return ToGrpc(origin.status());
     Request request;
     while (stream->Read(&request)) {
+      // The token is checked again for every request: a stream opened
+      // before the token was revoked must not go on writing.
+      if (absl::StatusOr<storage::Origin> again = Admit(context, method); !again.ok()) {
+        return ToGrpc(again.status());
+      }
       if (absl::Status s = CheckImportRowCount(request.rows_size()); !s.ok()) return ToGrpc(s);
       absl::StatusOr<v1::ImportBatchResponse> answer = batch(*origin, request);
       if (!answer.ok()) return ToGrpc(answer.status());

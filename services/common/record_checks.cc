@@ -26,6 +26,16 @@ bool IsHex(absl::string_view text) {
 
 }  // namespace
 
+absl::Status CheckRelayKey(const v1::Principal& caller, absl::string_view key) {
+  if (caller.role() == v1::ROLE_SERVICE || !absl::StartsWith(key, "convoys/")) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "idempotency_key: keys beginning \"convoys/\" are the convoys service's, for what it "
+      "relays from a convoy's life cycle; choose another key (e.g. "
+      "\"<organisation>/<reference>\")"));
+}
+
 absl::Status CheckTimestamp(absl::string_view field, const google::protobuf::Timestamp& time) {
   if (time.seconds() < kMinSeconds || time.seconds() > kMaxSeconds || time.nanos() < 0 ||
       time.nanos() > 999'999'999) {

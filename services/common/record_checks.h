@@ -9,10 +9,18 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "corridor/v1/common.pb.h"
 #include "corridor/v1/denials.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace corridor {
+
+// Keys beginning "convoys/" are the convoys service's: it records a
+// convoy's denial or attack under "convoys/<convoy id>/<step>". Anyone
+// else recording under such a key would take the place of a relay that has
+// not happened yet: PERMISSION_DENIED naming idempotency_key unless
+// `caller` is a service.
+absl::Status CheckRelayKey(const v1::Principal& caller, absl::string_view key);
 
 // A time from 1900 to 9999.
 absl::Status CheckTimestamp(absl::string_view field, const google::protobuf::Timestamp& time);

@@ -103,12 +103,44 @@ absl::StatusOr<T> RecordFirstRevision(storage::Store& store, const RevisedTables
   return storage::WithVersion(std::move(record), result->versions[0]);
 }
 
+namespace revised_records_internal {
+
+// RecordFirstRevisions' way out when another writer took one of its keys
+// meanwhile: each of the `fresh` rows alone, as RecordFirstRevision would
+// store it; a row the other writer stored is answered as already stored.
+template <typename T>
+void RecordEachAlone(storage::Store& store, const RevisedTables<T>& tables,
+                     const storage::Origin& origin, const std::vector<T>& records,
+                     const std::vector<size_t>& fresh, const KeepBeside<T>& beside,
+                     const std::function<bool(const T& stored, size_t row)>& same_facts,
+                     ImportedRows* result) {
+  for (size_t row : fresh) {
+    const std::function<bool(const T&)> same = [&](const T& stored) {
+      return same_facts(stored, row);
+    };
+    storage::ForgetLastCommit();
+    absl::StatusOr<T> alone =
+        RecordFirstRevision(store, tables, origin, records[row], beside, same);
+    if (!alone.ok()) {
+      result->stored[row] = alone.status();
+      continue;
+    }
+    const storage::LastCommit& written = storage::LastCommitOnThisThread();
+    result->stored[row] = written.set;  // unset: the other writer's, the same facts
+    if (written.set) result->commits.push_back({{}, written.journal_index, written.leaf_hash});
+  }
+}
+
+}  // namespace revised_records_internal
+
 // RecordFirstRevision for many records at once, for imports: the new ones
 // are committed together in one synced write (each its own journal entry,
-// Store::CommitEach), so that a batch costs one commit, not one per record. A record whose key is
-// taken is answered as RecordFirstRevision would answer it alone, and the
-// others are stored all the same (ImportedRows, import_batch.h).
-// `same_facts(stored, row)` compares a
+// Store::CommitEach), so that a batch costs one commit, not one per record.
+// A record whose key is taken is answered as RecordFirstRevision would
+// answer it alone, and the others are stored all the same (ImportedRows,
+// import_batch.h). A key twice in the batch: the later row is a retry of
+// the earlier if that one is stored now with the same facts, and otherwise
+// answered against what is stored. `same_facts(stored, row)` compares a
 // stored record with records[row]. Fails as a whole only if the write
 // does.
 template <typename T>
@@ -118,7 +150,7 @@ absl::StatusOr<ImportedRows> RecordFirstRevisions(
     const std::function<bool(const T& stored, size_t row)>& same_facts) {
   const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
   ImportedRows result;
-  absl::flat_hash_map<std::string, size_t> first_row_of;  // id -> row of this batch
+  absl::flat_hash_map<std::string, size_t> fresh_row_of;  // id -> the row storing it now
   std::vector<size_t> fresh;
   for (size_t row = 0; row < records.size(); ++row) {
     T& record = records[row];
@@ -126,8 +158,7 @@ absl::StatusOr<ImportedRows> RecordFirstRevisions(
     const std::function<bool(const T&)> same = [&](const T& stored) {
       return same_facts(stored, row);
     };
-    if (auto earlier = first_row_of.find(record.id()); earlier != first_row_of.end()) {
-      // The batch names this key twice: the second is its retry.
+    if (auto earlier = fresh_row_of.find(record.id()); earlier != fresh_row_of.end()) {
       if (same(records[earlier->second])) {
         result.stored.push_back(false);
       } else {
@@ -137,9 +168,9 @@ absl::StatusOr<ImportedRows> RecordFirstRevisions(
       }
       continue;
     }
-    first_row_of.emplace(record.id(), row);
     absl::StatusOr<T> stored = StoredRetryOf(store, tables, record, same);
     if (absl::IsNotFound(stored.status())) {
+      fresh_row_of.emplace(record.id(), row);
       fresh.push_back(row);
       result.stored.push_back(true);
     } else if (stored.ok()) {
@@ -162,26 +193,11 @@ absl::StatusOr<ImportedRows> RecordFirstRevisions(
   absl::StatusOr<std::vector<storage::CommitResult>> commit = store.CommitEach(each);
   if (commit.ok()) {
     result.commits = *std::move(commit);
-    return result;
-  }
-  if (!absl::IsAlreadyExists(commit.status())) return commit.status();
-  // Another writer took one of these keys meanwhile: one at a time, then.
-  for (size_t row : fresh) {
-    const std::function<bool(const T&)> same = [&](const T& stored) {
-      return same_facts(stored, row);
-    };
-    absl::StatusOr<T> stored = StoredRetryOf(store, tables, records[row], same);
-    if (!absl::IsNotFound(stored.status())) {
-      result.stored[row] = stored.ok() ? absl::StatusOr<bool>(false) : stored.status();
-      continue;
-    }
-    absl::StatusOr<T> alone =
-        RecordFirstRevision(store, tables, origin, records[row], beside, same);
-    result.stored[row] = alone.ok() ? absl::StatusOr<bool>(true) : alone.status();
-    if (alone.ok()) {
-      const storage::LastCommit& written = storage::LastCommitOnThisThread();
-      result.commits.push_back({{}, written.journal_index, written.leaf_hash});
-    }
+  } else if (absl::IsAlreadyExists(commit.status())) {
+    revised_records_internal::RecordEachAlone(store, tables, origin, records, fresh, beside,
+                                              same_facts, &result);
+  } else {
+    return commit.status();
   }
   return result;
 }

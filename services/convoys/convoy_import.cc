@@ -57,7 +57,7 @@ absl::StatusOr<ImportedRows> ConvoyStore::ImportMany(const storage::Origin& orig
                                                      const std::vector<ImportRow>& rows,
                                                      absl::CivilDay today) {
   ImportedRows result;
-  absl::flat_hash_map<std::string, size_t> first_row_of;  // convoy id -> row
+  absl::flat_hash_map<std::string, size_t> fresh_row_of;  // convoy id -> the row storing it now
   std::vector<size_t> fresh;
   std::vector<StagedImport> staged_rows;
   for (size_t row = 0; row < rows.size(); ++row) {
@@ -68,8 +68,9 @@ absl::StatusOr<ImportedRows> ConvoyStore::ImportMany(const storage::Origin& orig
       continue;
     }
     const std::string& id = staged->convoy.id();
-    if (auto earlier = first_row_of.find(id); earlier != first_row_of.end()) {
-      // The batch names this key twice: the second is its retry.
+    if (auto earlier = fresh_row_of.find(id); earlier != fresh_row_of.end()) {
+      // This request stores the key in an earlier row: this row is its
+      // retry, or another convoy under the same key.
       const bool same = SameSubmission(staged->convoy, rows[earlier->second].request->submit());
       result.stored.push_back(
           same ? absl::StatusOr<bool>(false)
@@ -79,9 +80,9 @@ absl::StatusOr<ImportedRows> ConvoyStore::ImportMany(const storage::Origin& orig
                      "convoys; give each its own key")));
       continue;
     }
-    first_row_of.emplace(id, row);
     absl::StatusOr<bool> stored = StoredRetryOf(staged->convoy, request.submit());
     if (absl::IsNotFound(stored.status())) {
+      fresh_row_of.emplace(id, row);
       staged_rows.push_back(*std::move(staged));
       fresh.push_back(row);
       result.stored.push_back(true);
@@ -98,15 +99,19 @@ absl::StatusOr<ImportedRows> ConvoyStore::ImportMany(const storage::Origin& orig
     return result;
   }
   if (!absl::IsAlreadyExists(commit.status())) return commit.status();
-  // Another writer took one of these keys meanwhile: one at a time, then.
+  // Another writer took one of these keys meanwhile: one at a time, then;
+  // a convoy the other writer stored is answered as already stored.
   for (size_t row : fresh) {
-    const v1::ImportConvoyRequest& request = *rows[row].request;
-    absl::StatusOr<v1::Convoy> alone = Import(origin, request, today, rows[row].party_ids);
-    result.stored[row] = alone.ok() ? absl::StatusOr<bool>(true) : alone.status();
-    if (alone.ok()) {
-      const storage::LastCommit& written = storage::LastCommitOnThisThread();
-      result.commits.push_back({{}, written.journal_index, written.leaf_hash});
+    storage::ForgetLastCommit();
+    absl::StatusOr<v1::Convoy> alone =
+        Import(origin, *rows[row].request, today, rows[row].party_ids);
+    if (!alone.ok()) {
+      result.stored[row] = alone.status();
+      continue;
     }
+    const storage::LastCommit& written = storage::LastCommitOnThisThread();
+    result.stored[row] = written.set;
+    if (written.set) result.commits.push_back({{}, written.journal_index, written.leaf_hash});
   }
   return result;
 }

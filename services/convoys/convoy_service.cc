@@ -182,6 +182,21 @@ grpc::Status ConvoyService::ImportConvoy(grpc::ServerContext* context,
 absl::StatusOr<ConvoyStore::ImportRow> ConvoyService::ImportedRow(
     const storage::Origin& origin, const v1::ImportConvoyRequest& row, absl::CivilDay today) const {
   CORRIDOR_RETURN_IF_ERROR(CheckImportedRequest(row, "agency and idempotency_key"));
+  // The steps are the unary calls' requests: their request ids would be
+  // ignored here, so they are refused like the row's own.
+  for (const auto& [step, request_id] :
+       {std::pair<const char*, const std::string&>{"submit", row.submit().request_id()},
+        {"approve", row.approve().request_id()},
+        {"deny", row.deny().request_id()},
+        {"dispatch", row.dispatch().request_id()},
+        {"outcome", row.outcome().request_id()}}) {
+    if (!request_id.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          step,
+          ".request_id: leave it empty in an import: a row is stored once by its agency "
+          "and idempotency_key, however often it is sent"));
+    }
+  }
   CORRIDOR_ASSIGN_OR_RETURN(PartyIds party_ids,
                             CheckedImport(origin, row, today, absl::Now() + kImportCheckTimeout));
   return ConvoyStore::ImportRow{&row, std::move(party_ids)};

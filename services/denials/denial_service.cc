@@ -5,6 +5,7 @@
 #include "common/server.h"
 #include "common/status_macros.h"
 #include "common/validation.h"
+#include "services/common/record_checks.h"
 #include "services/denials/denial_validation.h"
 
 namespace corridor::denials {
@@ -41,6 +42,7 @@ absl::StatusOr<v1::RecordDenialRequest> DenialService::Resolved(
     const storage::Origin& origin, const v1::RecordDenialRequest& request,
     absl::Time deadline) const {
   CORRIDOR_RETURN_IF_ERROR(ValidateRecord(request, absl::Now()));
+  CORRIDOR_RETURN_IF_ERROR(CheckRelayKey(origin.principal, request.idempotency_key()));
   if (request.has_reported_by() && origin.principal.role() != v1::ROLE_SERVICE) {
     return absl::PermissionDeniedError(
         "reported_by: only a service relaying another principal's denial may name "

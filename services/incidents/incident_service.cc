@@ -5,6 +5,7 @@
 #include "common/server.h"
 #include "common/status_macros.h"
 #include "common/validation.h"
+#include "services/common/record_checks.h"
 #include "services/incidents/incident_validation.h"
 
 namespace corridor::incidents {
@@ -49,6 +50,7 @@ grpc::Status IncidentService::RecordIncident(grpc::ServerContext* context,
       context, "RecordIncident", *request, response,
       [&](const storage::Origin& origin) -> absl::StatusOr<v1::Incident> {
         CORRIDOR_RETURN_IF_ERROR(ValidateRecord(*request, absl::Now()));
+        CORRIDOR_RETURN_IF_ERROR(CheckRelayKey(origin.principal, request->idempotency_key()));
         if (request->has_reported_by() && origin.principal.role() != v1::ROLE_SERVICE) {
           return absl::PermissionDeniedError(
               "reported_by: only a service relaying another principal's report may name who "

@@ -39,7 +39,17 @@ std::string TestCredentials::Token(v1::Role role, const std::string& name,
   absl::StatusOr<v1::CreateTokenResponse> created = module_->CreateToken(request);
   EXPECT_TRUE(created.ok()) << created.status();
   if (!created.ok()) return "";
+  ids_[key] = created->info().id();
   return tokens_[key] = created->token();
+}
+
+void TestCredentials::Revoke(v1::Role role, const std::string& name, const std::string& agency) {
+  Token(role, name, agency);
+  v1::RevokeTokenRequest request;
+  request.set_id(ids_[absl::StrCat(role, "/", name, "/", agency)]);
+  request.set_reason("revoked by the test");
+  absl::StatusOr<v1::TokenInfo> revoked = module_->RevokeToken(request);
+  EXPECT_TRUE(revoked.ok()) << revoked.status();
 }
 
 std::unique_ptr<grpc::ClientContext> TestCredentials::Context(v1::Role role,

@@ -27,6 +27,10 @@ class TestCredentials {
   std::string Token(v1::Role role, const std::string& name = "tester",
                     const std::string& agency = "");
 
+  // Revokes the token Token(role, name, agency) made; fails the current
+  // test on error.
+  void Revoke(v1::Role role, const std::string& name = "tester", const std::string& agency = "");
+
   // A context with that token and a 15 s deadline.
   std::unique_ptr<grpc::ClientContext> Context(v1::Role role, const std::string& name = "tester",
                                                const std::string& agency = "");
@@ -34,7 +38,8 @@ class TestCredentials {
  private:
   std::unique_ptr<auth::AuthModule> module_;
   AccessControl access_;
-  std::map<std::string, std::string> tokens_;
+  std::map<std::string, std::string> tokens_;  // role/name/agency -> token
+  std::map<std::string, std::string> ids_;     // role/name/agency -> its id
 };
 
 }  // namespace corridor::testing

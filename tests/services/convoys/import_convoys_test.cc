@@ -4,6 +4,8 @@
 // status forbids refused by line while the rest are stored.
 #include <grpcpp/grpcpp.h>
 
+#include <thread>
+
 #include "clients/imports/import_stream.h"
 #include "common/ids.h"
 #include "common/server.h"
@@ -135,7 +137,27 @@ TEST_F(ImportConvoysTest, ConvoysAndTheirStepsAreStoredOneWritePerRequestAndOnce
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(again[0].rows_stored() + again[1].rows_stored(), 0);
   EXPECT_EQ(again[0].rows_already_stored() + again[1].rows_already_stored(), 200);
-  EXPECT_EQ(again[0].first_journal_index(), 0u);
+  EXPECT_FALSE(again[0].has_first_journal_index());
+}
+
+// An attacker's finding: two streams racing on the same new keys both
+// answered that they had stored every row. Whichever loses the race must
+// answer "already stored" for the rows the other wrote.
+TEST_F(ImportConvoysTest, TwoStreamsRacingOnTheSameKeysStoreEachConvoyOnceAndSaySo) {
+  for (int round = 0; round < 4; ++round) {
+    const int first = round * 300;
+    std::vector<v1::ImportBatchResponse> a, b;
+    grpc::Status sa, sb;
+    std::thread other([&] { sb = Import({Rows(first, 300)}, &b, Coordinator()); });
+    sa = Import({Rows(first, 300)}, &a, Coordinator());
+    other.join();
+    ASSERT_TRUE(sa.ok() && sb.ok()) << sa.error_message() << sb.error_message();
+    ASSERT_EQ(a.size(), 1u);
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(a[0].rows_stored() + b[0].rows_stored(), 300) << "round " << round;
+    EXPECT_EQ(a[0].rows_already_stored() + b[0].rows_already_stored(), 300) << "round " << round;
+    EXPECT_EQ(a[0].refused_size() + b[0].refused_size(), 0);
+  }
 }
 
 TEST_F(ImportConvoysTest, APartnersRowsForAnotherAgencyAndImpossibleStepsAreRefusedByLine) {

@@ -132,7 +132,7 @@ TEST_F(ImportDenialsTest, EachRequestIsOneJournalEntryAndARerunStoresNothing) {
   ASSERT_EQ(again.size(), 2u);
   EXPECT_EQ(again[0].rows_stored() + again[1].rows_stored(), 0);
   EXPECT_EQ(again[0].rows_already_stored() + again[1].rows_already_stored(), 500);
-  EXPECT_EQ(again[0].first_journal_index(), 0u) << "a re-run writes no journal entry";
+  EXPECT_FALSE(again[0].has_first_journal_index()) << "a re-run writes no journal entry";
   EXPECT_EQ(StatsByArea().total().denials(), 500);
 }
 
@@ -187,6 +187,64 @@ TEST_F(ImportDenialsTest, ARoleThatMayNotRecordIsRefusedAndNothingIsStored) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
   EXPECT_TRUE(answers.empty());
   EXPECT_FALSE(Stored("import/0"));
+}
+
+// An attacker's finding: a stream opened before its token was revoked went
+// on storing rows.
+TEST_F(ImportDenialsTest, AStreamStopsWritingOnceItsTokenIsRevoked) {
+  auto context = credentials_.Context(v1::ROLE_COORDINATOR, "leaver");
+  auto stream = denials_->ImportDenials(context.get());
+  v1::ImportBatchResponse answer;
+  ASSERT_TRUE(stream->Write(Rows(0, 5)));
+  ASSERT_TRUE(stream->Read(&answer));
+  EXPECT_EQ(answer.rows_stored(), 5);
+  credentials_.Revoke(v1::ROLE_COORDINATOR, "leaver");
+  stream->Write(Rows(5, 5));
+  stream->WritesDone();
+  EXPECT_FALSE(stream->Read(&answer));
+  grpc::Status s = stream->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  EXPECT_TRUE(Stored("import/4"));
+  EXPECT_FALSE(Stored("import/5"));
+}
+
+// An attacker's finding: a coordinator could record under the key the
+// convoys service relays a convoy's denial with, before the convoy was
+// denied, and so take its place.
+TEST_F(ImportDenialsTest, KeysOfTheConvoysServicesRelaysAreRefused) {
+  v1::ImportDenialsRequest request = Rows(0, 2);
+  request.mutable_rows(1)->mutable_denial()->set_idempotency_key("convoys/cv-0123456789abcdef/2");
+  std::vector<v1::ImportBatchResponse> answers;
+  ASSERT_TRUE(Import({request}, &answers).ok());
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].rows_stored(), 1);
+  ASSERT_EQ(answers[0].refused_size(), 1);
+  EXPECT_EQ(answers[0].refused(0).line(), 3);
+  EXPECT_EQ(answers[0].refused(0).field(), "idempotency_key");
+  EXPECT_THAT(answers[0].refused(0).message(), HasSubstr("convoys service's"));
+  v1::Denial denial;
+  grpc::Status unary = denials_->RecordDenial(credentials_.Context(v1::ROLE_COORDINATOR).get(),
+                                              request.rows(1).denial(), &denial);
+  EXPECT_EQ(unary.error_code(), grpc::StatusCode::PERMISSION_DENIED) << unary.error_message();
+}
+
+// An attacker's finding: a key twice in one request was compared with the
+// earlier row even when that row was refused, not with what is stored.
+TEST_F(ImportDenialsTest, ALaterCopyOfARefusedRowIsAnsweredAgainstWhatIsStored) {
+  std::vector<v1::ImportBatchResponse> first;
+  ASSERT_TRUE(Import({Rows(0, 1)}, &first).ok());  // import/0 with facts A
+  v1::ImportDenialsRequest request = Rows(0, 2);
+  // Line 2: import/0 with facts B (refused); line 3: import/0 with facts A.
+  *request.mutable_rows(0)->mutable_denial() = Row(0);
+  request.mutable_rows(0)->mutable_denial()->mutable_facts()->set_people_affected(1);
+  *request.mutable_rows(1)->mutable_denial() = Row(0);
+  std::vector<v1::ImportBatchResponse> answers;
+  ASSERT_TRUE(Import({request}, &answers).ok());
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].rows_already_stored(), 1) << answers[0].DebugString();
+  ASSERT_EQ(answers[0].refused_size(), 1);
+  EXPECT_EQ(answers[0].refused(0).line(), 2);
+  EXPECT_THAT(answers[0].refused(0).message(), HasSubstr("recorded other facts"));
 }
 
 TEST_F(ImportDenialsTest, ARequestOverTheRowLimitEndsTheStreamNamingRows) {
