@@ -66,6 +66,43 @@ absl::StatusOr<std::string> ReadImportText(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
 }
 
+// What an import run has done so far, and how it says so.
+struct ImportTally {
+  int64_t stored = 0;
+  int64_t already = 0;
+  std::vector<std::pair<int64_t, std::string>> refused;  // line, why
+
+  // "1,000 of 5,000 rows (900 new, 90 already stored, 10 refused)".
+  std::string Progress(int64_t done, int64_t total) const {
+    return absl::StrCat(WithThousands(done), " of ", WithThousands(total), " rows (",
+                        WithThousands(stored), " new, ", WithThousands(already),
+                        " already stored, ", refused.size(), " refused)");
+  }
+
+  // Prints each refused line, in line order, and the closing tally of the
+  // file's `rows`; the exit code.
+  int Finish(Session& session, const std::string& kind, const std::string& path, int64_t rows) {
+    std::stable_sort(refused.begin(), refused.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [line, problem] : refused) {
+      session.err() << path << ": line " << line << ": " << problem << "\n";
+    }
+    session.err() << "import " << kind << ": " << WithThousands(rows)
+                  << " rows: " << WithThousands(stored) << " new, " << WithThousands(already)
+                  << " already stored, " << refused.size() << " refused"
+                  << (refused.empty() ? "" : " (fix those lines and re-run the same file)") << "\n";
+    return refused.empty() ? kExitOk : kExitRejected;
+  }
+};
+
+// Row `r` of `file` has as many fields as the header, or INVALID_ARGUMENT
+// saying how many it has.
+absl::Status CheckFieldCount(const ImportFile& file, size_t r) {
+  if (file.rows[r].size() == file.header.size()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("has ", file.rows[r].size(), " fields but the header has ", file.header.size()));
+}
+
 // One run of `import incidents FILE`: stores the rows one at a time and
 // tallies what became of them. (Denials and convoys go over their
 // services' import streams: StreamImporter.)
@@ -81,7 +118,7 @@ class Importer {
   // Stores row `r`, or notes why not. kExitOk unless the run must stop.
   int Row(const ImportFile& file, size_t r);
   // Prints the refused lines and the tally; the exit code.
-  int Finish();
+  int Finish() { return tally_.Finish(session_, kind_, path_, rows_); }
 
  private:
   // Sends one row's request: the call's status, or OK with `*problem` set
@@ -92,8 +129,8 @@ class Importer {
   const std::string kind_, path_;
   std::unique_ptr<v1::IncidentService::Stub> incidents_;
   Progress progress_;
-  int rows_ = 0, stored_ = 0, already_ = 0, total_ = 0;
-  std::vector<std::string> problems_;
+  int rows_ = 0, total_ = 0;
+  ImportTally tally_;
 };
 
 grpc::Status Importer::Store(const ImportRow& row, bool* is_new, std::string* problem) {
@@ -116,13 +153,10 @@ int Importer::Row(const ImportFile& file, size_t r) {
   total_ = static_cast<int>(file.rows.size());
   ++rows_;
   auto refuse = [&](absl::string_view problem) {
-    problems_.push_back(absl::StrCat("line ", line, ": ", problem));
+    tally_.refused.emplace_back(line, std::string(problem));
     return kExitOk;
   };
-  if (cells.size() != file.header.size()) {
-    return refuse(
-        absl::StrCat("has ", cells.size(), " fields but the header has ", file.header.size()));
-  }
+  if (absl::Status count = CheckFieldCount(file, r); !count.ok()) return refuse(count.message());
   bool is_new = false;
   std::string problem;
   const grpc::Status status = Store(ImportRow(file.header, cells), &is_new, &problem);
@@ -136,27 +170,16 @@ int Importer::Row(const ImportFile& file, size_t r) {
   }
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    session_.err() << "import " << kind_ << ": stopped at line " << line << " after " << stored_
+    session_.err() << "import " << kind_ << ": stopped at line " << line << " after "
+                   << tally_.stored
                    << " new rows; re-run the same file once the server is "
                       "back: rows already stored are not stored twice\n";
     return session_.Fail(status);
   }
   if (!status.ok()) return refuse(status.error_message());
-  ++(is_new ? stored_ : already_);
-  progress_.Update(absl::StrCat(WithThousands(rows_), " of ", WithThousands(total_), " rows (",
-                                WithThousands(stored_), " new, ", WithThousands(already_),
-                                " already stored, ", problems_.size(), " refused)"));
+  ++(is_new ? tally_.stored : tally_.already);
+  progress_.Update(tally_.Progress(rows_, total_));
   return kExitOk;
-}
-
-int Importer::Finish() {
-  for (const std::string& problem : problems_) session_.err() << path_ << ": " << problem << "\n";
-  session_.err() << "import " << kind_ << ": " << WithThousands(rows_)
-                 << " rows: " << WithThousands(stored_) << " new, " << WithThousands(already_)
-                 << " already stored, " << problems_.size() << " refused"
-                 << (problems_.empty() ? "" : " (fix those lines and re-run the same file)")
-                 << "\n";
-  return problems_.empty() ? kExitOk : kExitRejected;
 }
 
 // One run of `import denials|convoys FILE` over the service's import
@@ -218,13 +241,11 @@ class StreamImporter {
              bytes < imports::kBytesPerRequest) {
         const size_t r = next_row++;
         const int line = file_.lines[r];
-        const std::vector<std::string>& cells = file_.rows[r];
-        absl::Status added =
-            cells.size() == file_.header.size()
-                ? add_row(ImportRow(file_.header, cells),
-                          absl::StrCat("imported from ", path_, " line ", line), request)
-                : absl::InvalidArgumentError(absl::StrCat(
-                      "has ", cells.size(), " fields but the header has ", file_.header.size()));
+        absl::Status added = CheckFieldCount(file_, r);
+        if (added.ok()) {
+          added = add_row(ImportRow(file_.header, file_.rows[r]),
+                          absl::StrCat("imported from ", path_, " line ", line), request);
+        }
         if (added.ok()) {
           auto* row = request->mutable_rows(request->rows_size() - 1);
           row->set_line(line);
@@ -242,22 +263,20 @@ class StreamImporter {
 
   void Refuse(int64_t line, std::string problem) {
     absl::MutexLock lock(&mu_);
-    problems_.emplace_back(line, std::move(problem));
+    tally_.refused.emplace_back(line, std::move(problem));
     ++unsendable_;
   }
 
   void Answered(const v1::ImportBatchResponse& answer, int rows) {
     absl::MutexLock lock(&mu_);
     answered_ += rows;
-    stored_ += answer.rows_stored();
-    already_ += answer.rows_already_stored();
+    tally_.stored += answer.rows_stored();
+    tally_.already += answer.rows_already_stored();
     for (const v1::ImportRowRefusal& refusal : answer.refused()) {
-      problems_.emplace_back(refusal.line(), refusal.message());
+      tally_.refused.emplace_back(refusal.line(), refusal.message());
     }
-    progress_.Update(absl::StrCat(WithThousands(answered_ + unsendable_), " of ",
-                                  WithThousands(file_.rows.size()), " rows (",
-                                  WithThousands(stored_), " new, ", WithThousands(already_),
-                                  " already stored, ", problems_.size(), " refused)"));
+    progress_.Update(
+        tally_.Progress(answered_ + unsendable_, static_cast<int64_t>(file_.rows.size())));
   }
 
   int Finish(const grpc::Status& status) {
@@ -270,22 +289,13 @@ class StreamImporter {
       return session_.Fail(status);
     }
     if (!status.ok()) {
-      session_.err() << "import " << kind_ << ": stopped after " << WithThousands(stored_)
+      session_.err() << "import " << kind_ << ": stopped after " << WithThousands(tally_.stored)
                      << " new rows (" << WithThousands(answered_)
                      << " rows answered); re-run the same file once the problem below is "
                         "fixed: rows already stored are not stored twice\n";
       return session_.Fail(status);
     }
-    std::sort(problems_.begin(), problems_.end());
-    for (const auto& [line, problem] : problems_) {
-      session_.err() << path_ << ": line " << line << ": " << problem << "\n";
-    }
-    session_.err() << "import " << kind_ << ": " << WithThousands(file_.rows.size())
-                   << " rows: " << WithThousands(stored_) << " new, " << WithThousands(already_)
-                   << " already stored, " << problems_.size() << " refused"
-                   << (problems_.empty() ? "" : " (fix those lines and re-run the same file)")
-                   << "\n";
-    return problems_.empty() ? kExitOk : kExitRejected;
+    return tally_.Finish(session_, kind_, path_, static_cast<int64_t>(file_.rows.size()));
   }
 
   Session& session_;
@@ -294,10 +304,8 @@ class StreamImporter {
   absl::Mutex mu_;
   Progress progress_ ABSL_GUARDED_BY(mu_);
   int64_t answered_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t stored_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t already_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t unsendable_ ABSL_GUARDED_BY(mu_) = 0;  // rows refused before sending
-  std::vector<std::pair<int64_t, std::string>> problems_ ABSL_GUARDED_BY(mu_);
+  ImportTally tally_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace
