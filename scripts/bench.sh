@@ -14,23 +14,22 @@ fi
 BIN=${CORRIDOR_BIN:-build/bin}
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+# shellcheck source=scripts/lib/corridord.sh
+. scripts/lib/corridord.sh
 # shellcheck disable=SC2086
-"$BIN"/corridord --listen=127.0.0.1:0 --data_dir="$WORK/data" --port_file="$WORK/server" \
-  ${CORRIDOR_SERVER_FLAGS:-} 2>"$WORK/corridord.log" &
+start_corridord "$WORK" ${CORRIDOR_SERVER_FLAGS:-}
 "$BIN"/corridor-echo --listen=127.0.0.1:0 --port_file="$WORK/echo" 2>"$WORK/echo.log" &
 for _ in $(seq 300); do
-  [ -s "$WORK/server" ] && [ -s "$WORK/echo" ] && break
+  [ -s "$WORK/echo" ] && break
   sleep 0.1
 done
-if [ ! -s "$WORK/server" ] || [ ! -s "$WORK/echo" ]; then
-  echo "bench: the servers did not start; their logs:" >&2
-  cat "$WORK"/*.log >&2
+if [ ! -s "$WORK/echo" ]; then
+  echo "bench: corridor-echo did not start; its log:" >&2
+  cat "$WORK/echo.log" >&2
   exit 1
 fi
 # The load is a coordinator's: made with the admin token of the first start.
-CORRIDOR_TOKEN_FILE="$WORK/data/credentials/admin.token" "$BIN"/corridorctl \
-  --server="$(cat "$WORK/server")" admin token create --role=coordinator --name=corridor-bench \
-  >"$WORK/coordinator.token" 2>/dev/null
-"$BIN"/corridor-bench --server="$(cat "$WORK/server")" --echo="$(cat "$WORK/echo")" \
+coordinator_token "$WORK" corridor-bench
+"$BIN"/corridor-bench --server="$SERVER" --echo="$(cat "$WORK/echo")" \
   --token_file="$WORK/coordinator.token" "$@"
 echo "corridord resident memory after the run: $(grep VmRSS /proc/$(pgrep -f "corridord --listen=127.0.0.1:0 --data_dir=$WORK" | head -1)/status | awk '{print $2/1024 " MiB"}')"

@@ -27,6 +27,8 @@ BIN=${CORRIDOR_BIN:-build/bin}
 WORK=$(mktemp -d)
 # shellcheck source=scripts/lib/throwaway_postgres.sh
 . scripts/lib/throwaway_postgres.sh
+# shellcheck source=scripts/lib/corridord.sh
+. scripts/lib/corridord.sh
 PGBIN=""
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; [ -z "$PGBIN" ] || stop_postgres "$WORK"; rm -rf "$WORK"' EXIT
 now() { date +%s.%N; }
@@ -37,20 +39,8 @@ CSV="$WORK/denials.csv"
 chmod 644 "$CSV"
 echo "$COUNT denials in $CSV ($(du -h "$CSV" | cut -f1))"
 
-"$BIN"/corridord --listen=127.0.0.1:0 --data_dir="$WORK/data" --port_file="$WORK/server" \
-  --log_rpcs=none 2>"$WORK/corridord.log" &
-for _ in $(seq 300); do
-  [ -s "$WORK/server" ] && break
-  sleep 0.1
-done
-if [ ! -s "$WORK/server" ]; then
-  echo "bench_import: corridord did not start; its log:" >&2
-  cat "$WORK/corridord.log" >&2
-  exit 1
-fi
-SERVER=$(cat "$WORK/server")
-CORRIDOR_TOKEN_FILE="$WORK/data/credentials/admin.token" "$BIN"/corridorctl --server="$SERVER" \
-  admin token create --role=coordinator --name=bench-import >"$WORK/coordinator.token" 2>/dev/null
+start_corridord "$WORK" --log_rpcs=none
+coordinator_token "$WORK" bench-import
 import() {
   CORRIDOR_TOKEN_FILE="$WORK/coordinator.token" "$BIN"/corridorctl --server="$SERVER" \
     import denials "$CSV" 2>&1 | tail -1
