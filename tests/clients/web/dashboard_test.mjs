@@ -423,7 +423,11 @@ try {
   await page.selectOption('#step-form select[name=category]', 'ACCESS_CONSTRAINT_MOVEMENT_RESTRICTION');
   await page.fill('#losses [name=removed_1]', '١٢٠');
   await page.fill('#losses [name=refused_0]', '2');
+  // The dispatch's "ok" is still on the page: wait for the outcome's own
+  // answer, not for a message that is already there.
+  const outcomeAnswered = page.waitForResponse((r) => r.url().endsWith('/api/v1/ConvoyService/RecordConvoyOutcome'));
   await page.click('#step-form button[type=submit]');
+  assert.equal((await outcomeAnswered).status(), 200);
   await page.waitForSelector('#step-message.ok');
   const delivered = (await gateway('ConvoyService/GetConvoy', { id })).body;
   assert.equal(delivered.status, 'CONVOY_STATUS_PARTIALLY_DELIVERED');
