@@ -33,6 +33,11 @@ class LogLine {
 // Names the process in every line, e.g. "corridord".
 void SetLogName(std::string name);
 
+// Writes every line logged so far to stderr. INFO lines are written by a
+// background thread, a moment after they are logged; warnings and errors
+// at once. The process's normal exit flushes too.
+void FlushLog();
+
 }  // namespace corridor
 
 #define CORRIDOR_LOG_SEVERITY_INFO ::corridor::LogSeverity::kInfo

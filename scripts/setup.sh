@@ -25,6 +25,8 @@ PACKAGES=(
   openssl
   # the PostgreSQL peer of the benchmarks (server started on loopback by the script)
   postgresql libpq-dev
+  # scripts/bench_gateway.sh: HTTP load on the JSON gateway
+  wrk
   # corridor-web: its HTTP server, and the dashboard's build (Node.js, npm)
   # and browser tests (Debian's Chromium, driven by playwright-core)
   libcpp-httplib-dev nodejs chromium

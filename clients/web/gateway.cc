@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "clients/web/json_printer.h"
 #include "clients/web/openapi.h"
 #include "common/credentials.h"
 #include "common/error_details.h"
@@ -200,12 +201,11 @@ HttpReply Gateway::Call(absl::string_view method_path, absl::string_view json,
   if (!response->ParseFromString(bytes)) {
     return ErrorReply(502, "INTERNAL", "the service's response could not be parsed");
   }
-  google::protobuf::util::JsonPrintOptions print;
-  print.preserve_proto_field_names = true;
-  print.always_print_primitive_fields = true;
   HttpReply reply;
-  if (!google::protobuf::util::MessageToJsonString(*response, &reply.body, print).ok()) {
-    return ErrorReply(500, "INTERNAL", "the response could not be written as JSON");
+  if (absl::Status printed = PrintJson(*response, &reply.body); !printed.ok()) {
+    return ErrorReply(
+        500, "INTERNAL",
+        absl::StrCat("the response could not be written as JSON: ", printed.message()));
   }
   return reply;
 }

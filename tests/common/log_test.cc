@@ -28,6 +28,7 @@ std::string CaptureStderr(F log) {
   const int saved = ::dup(STDERR_FILENO);
   ::dup2(fileno(file), STDERR_FILENO);
   log();
+  FlushLog();
   ::dup2(saved, STDERR_FILENO);
   ::close(saved);
   std::fclose(file);
