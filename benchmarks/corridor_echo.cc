@@ -53,7 +53,7 @@ int Main() {
 }  // namespace corridor
 
 int main(int argc, char** argv) {
-  corridor::BlockTerminationSignals();
+  corridor::StartServerProcess();
   corridor::SetLogName("corridor-echo");
   absl::ParseCommandLine(argc, argv);
   return corridor::Main();

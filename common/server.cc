@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 
@@ -75,7 +76,8 @@ void WriteAddressFile(const std::string& path, const std::string& address) {
   std::rename(partial.c_str(), path.c_str());
 }
 
-void BlockTerminationSignals() {
+void StartServerProcess() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);

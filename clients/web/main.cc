@@ -126,7 +126,7 @@ int Main() {
 }  // namespace corridor::web
 
 int main(int argc, char** argv) {
-  corridor::BlockTerminationSignals();
+  corridor::StartServerProcess();
   corridor::SetLogName("corridor-web");
   absl::SetProgramUsageMessage(
       "the Corridor dashboard and JSON gateway, in front of the services at "

@@ -29,6 +29,7 @@ namespace corridor::web {
 namespace {
 
 constexpr char kJson[] = "application/json";
+constexpr size_t kKeepAliveRequests = 1000;
 // An idle change stream sends a comment this often, so that proxies keep it
 // open; and checks this often whether its client has left.
 constexpr auto kKeepAlive = std::chrono::seconds(15);
@@ -411,6 +412,11 @@ absl::Status WebServer::Impl::Start() {
   // Small JSON replies would otherwise wait for the client's delayed ACK
   // (about 40 ms each).
   server_.set_tcp_nodelay(true);
+  // cpp-httplib closes a connection after 5 requests by default, and each
+  // new one costs a handshake and a thread hand-off; the dashboard makes
+  // several calls per view. A connection still gives its thread back
+  // after 5 idle seconds.
+  server_.set_keep_alive_max_count(kKeepAliveRequests);
   server_.new_task_queue = [this] {
     // Change streams hold a thread each; leave room for calls beside them.
     return new httplib::ThreadPool(options_.max_streams + 16);

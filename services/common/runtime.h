@@ -102,7 +102,7 @@ absl::StatusOr<std::vector<std::string>> ParseServiceList(absl::string_view list
 
 // Opens every service, serves them all on one address, blocks until SIGTERM
 // or SIGINT, then shuts down cleanly (health NOT_SERVING, drain, close
-// RocksDB). BlockTerminationSignals() must have been called first.
+// RocksDB). StartServerProcess() must have been called first.
 absl::Status RunServices(const RuntimeOptions& options);
 
 }  // namespace corridor

@@ -247,11 +247,7 @@ int ServerMain(int argc, char** argv, const std::string& program, const std::str
   // is readable by its user only: data folders hold credentials and the
   // journal signing keys.
   ::umask(077);
-  // Debian builds Abseil without NDEBUG, which leaves its mutexes' deadlock
-  // detection on: every lock then updates a global lock graph (a few
-  // percent of a loaded server's time).
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  BlockTerminationSignals();
+  StartServerProcess();
   SetLogName(program);
   SetUsage(program, fixed_services, variant);
   absl::ParseCommandLine(argc, argv);

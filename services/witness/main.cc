@@ -181,7 +181,7 @@ absl::Status Run() {
 
 int main(int argc, char** argv) {
   ::umask(077);
-  corridor::BlockTerminationSignals();
+  corridor::StartServerProcess();
   corridor::SetLogName("corridor-witness");
   absl::SetProgramUsageMessage(
       "an independent witness of Corridor's journals: cosigns each log's checkpoints only when "
