@@ -27,6 +27,13 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, credentials, &host->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  // The synchronous server ends a thread that finishes a call while two
+  // others wait for the next one (gRPC's default), and starts a new one for
+  // the next busy moment: under load, a thread was made and torn down for
+  // a good part of the calls. Keeping up to 32 waiting raised GetArea from
+  // 69% to 82-91% of the empty call's rate, and writes by 15%.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 32);
   for (const HostedService& hosted : services) {
     builder.RegisterService(hosted.service);
   }
