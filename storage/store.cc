@@ -193,20 +193,22 @@ Store::Impl::~Impl() {
   delete db_;
 }
 
-size_t Store::Impl::StripeOf(absl::string_view record_key) const {
-  return absl::Hash<absl::string_view>()(record_key) % kLockStripes;
-}
-
 Store::Impl::RecordLocks::RecordLocks(Impl* impl, const std::vector<std::string>& record_keys)
-    : impl_(impl) {
-  for (const std::string& key : record_keys) stripes_.push_back(impl_->StripeOf(key));
-  std::sort(stripes_.begin(), stripes_.end());
-  stripes_.erase(std::unique(stripes_.begin(), stripes_.end()), stripes_.end());
-  for (size_t i : stripes_) impl_->stripes_[i].Lock();
+    : impl_(impl), keys_(record_keys) {
+  absl::MutexLock lock(&impl_->held_records_mu_);
+  auto none_held = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(impl_->held_records_mu_) {
+    for (const std::string& key : keys_) {
+      if (impl_->held_records_.contains(key)) return false;
+    }
+    return true;
+  };
+  impl_->held_records_mu_.Await(absl::Condition(&none_held));
+  impl_->held_records_.insert(keys_.begin(), keys_.end());
 }
 
 Store::Impl::RecordLocks::~RecordLocks() {
-  for (auto it = stripes_.rbegin(); it != stripes_.rend(); ++it) impl_->stripes_[*it].Unlock();
+  absl::MutexLock lock(&impl_->held_records_mu_);
+  for (const std::string& key : keys_) impl_->held_records_.erase(key);
 }
 
 absl::StatusOr<uint64_t> Store::Impl::Stage(const Mutation::RecordWrite& write,

@@ -196,15 +196,19 @@ class StreamImporter {
         progress_(session, "import " + kind_) {}
 
   int Run() {
-    grpc::ClientContext context;
-    session_.Prepare(&context);
     // An import runs as long as its file takes; each row's checks have
     // their own time limit on the server.
-    context.set_deadline(std::chrono::system_clock::time_point::max());
+    auto prepare = [this](grpc::ClientContext* context) {
+      session_.Prepare(context);
+      context->set_deadline(std::chrono::system_clock::time_point::max());
+    };
     const grpc::Status status =
         kind_ == "denials" ? Send<v1::ImportDenialsRequest>(
-                                 v1::DenialService::NewStub(session_.ChannelFor("denials"))
-                                     ->ImportDenials(&context),
+                                 [&](grpc::ClientContext* context) {
+                                   prepare(context);
+                                   return v1::DenialService::NewStub(session_.ChannelFor("denials"))
+                                       ->ImportDenials(context);
+                                 },
                                  [](const ImportRow& row, const std::string&,
                                     v1::ImportDenialsRequest* request) -> absl::Status {
                                    CORRIDOR_ASSIGN_OR_RETURN(*request->add_rows()->mutable_denial(),
@@ -212,8 +216,11 @@ class StreamImporter {
                                    return absl::OkStatus();
                                  })
                            : Send<v1::ImportConvoysRequest>(
-                                 v1::ConvoyService::NewStub(session_.ChannelFor("convoys"))
-                                     ->ImportConvoys(&context),
+                                 [&](grpc::ClientContext* context) {
+                                   prepare(context);
+                                   return v1::ConvoyService::NewStub(session_.ChannelFor("convoys"))
+                                       ->ImportConvoys(context);
+                                 },
                                  [](const ImportRow& row, const std::string& note,
                                     v1::ImportConvoysRequest* request) -> absl::Status {
                                    CORRIDOR_ASSIGN_OR_RETURN(*request->add_rows()->mutable_convoy(),
@@ -231,8 +238,11 @@ class StreamImporter {
       std::function<absl::Status(const ImportRow& row, const std::string& note, Request* request)>;
 
   template <typename Request>
+  using Stream = grpc::ClientReaderWriterInterface<Request, v1::ImportBatchResponse>;
+
+  template <typename Request>
   grpc::Status Send(
-      std::unique_ptr<grpc::ClientReaderWriter<Request, v1::ImportBatchResponse>> stream,
+      const std::function<std::unique_ptr<Stream<Request>>(grpc::ClientContext*)>& open,
       const AddRow<Request>& add_row) {
     size_t next_row = 0;
     auto next = [&](Request* request) {
@@ -256,8 +266,8 @@ class StreamImporter {
       }
       return request->rows_size() > 0;
     };
-    return imports::SendImport<Request>(
-        stream.get(), next,
+    return imports::SendImportInParallel<Request>(
+        imports::kImportStreams, open, next,
         [&](const v1::ImportBatchResponse& answer, int rows) { Answered(answer, rows); });
   }
 
