@@ -71,6 +71,10 @@ absl::Time CallDeadline(const grpc::ServerContext& context);
 // if `path` is empty.
 void WriteAddressFile(const std::string& path, const std::string& address);
 
+// Threads a server keeps waiting for calls when it is idle (gRPC's
+// synchronous server's MAX_POLLERS; see ServiceHost::Start).
+inline constexpr int kMaxWaitingServerThreads = 32;
+
 // Prepares a server process; call first thing in main, before any thread
 // exists. Blocks SIGTERM and SIGINT in the calling thread and every thread
 // it starts afterwards (see WaitForTerminationSignal), and turns off

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <string>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
@@ -19,21 +20,26 @@ namespace {
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 
-// What the logger writes to stderr while `log` runs.
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// What the logger writes to stderr while `log` runs; with `flush`, INFO
+// lines too (which a background thread writes a moment later).
 template <typename F>
-std::string CaptureStderr(F log) {
+std::string CaptureStderr(F log, bool flush = true) {
   testing::TempDir dir;
   const std::string path = dir.Sub("stderr");
   std::FILE* file = std::fopen(path.c_str(), "w");
   const int saved = ::dup(STDERR_FILENO);
   ::dup2(fileno(file), STDERR_FILENO);
   log();
-  FlushLog();
+  if (flush) FlushLog();
   ::dup2(saved, STDERR_FILENO);
   ::close(saved);
   std::fclose(file);
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  return ReadFile(path);
 }
 
 TEST(LogTest, ControlCharactersInAMessageAreEscapedOnItsOneLine) {
@@ -57,6 +63,47 @@ TEST(LogTest, TextWithoutControlCharactersIsWrittenAsItIs) {
       [] { CORRIDOR_LOG(WARNING) << "areas: backup to /backups/Dūmā-دوما done\\ in 2s"; });
   EXPECT_THAT(written, HasSubstr(" WARNING corridor: areas: backup to /backups/Dūmā-دوما done\\ in "
                                  "2s\n"));
+}
+
+TEST(LogTest, AWarningIsWrittenAtOnceAfterTheInfoLinesBeforeIt) {
+  // Nothing flushes here: the warning itself must reach stderr before the
+  // call returns, and the INFO lines logged before it must come first.
+  const std::string written = CaptureStderr(
+      [] {
+        CORRIDOR_LOG(INFO) << "first";
+        CORRIDOR_LOG(INFO) << "second";
+        CORRIDOR_LOG(ERROR) << "third";
+      },
+      /*flush=*/false);
+  const size_t first = written.find("INFO corridor: first\n");
+  const size_t second = written.find("INFO corridor: second\n");
+  const size_t third = written.find("ERROR corridor: third\n");
+  ASSERT_NE(third, std::string::npos) << written;
+  ASSERT_NE(first, std::string::npos) << written;
+  ASSERT_NE(second, std::string::npos) << written;
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+}
+
+TEST(LogTest, InfoLinesReachStderrWithoutAFlush) {
+  testing::TempDir dir;
+  const std::string path = dir.Sub("stderr");
+  std::FILE* file = std::fopen(path.c_str(), "w");
+  const int saved = ::dup(STDERR_FILENO);
+  ::dup2(fileno(file), STDERR_FILENO);
+  CORRIDOR_LOG(INFO) << "written by the writer thread";
+  // The writer thread wakes every 10 ms; a minute is only a bound for a
+  // loaded machine, not a measure of anything.
+  std::string written;
+  for (int i = 0; i < 6000 && written.find("written by the writer thread") == std::string::npos;
+       ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+    written = ReadFile(path);
+  }
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  std::fclose(file);
+  EXPECT_THAT(written, HasSubstr("INFO corridor: written by the writer thread\n"));
 }
 
 }  // namespace
