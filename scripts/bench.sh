@@ -19,15 +19,7 @@ trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 # shellcheck disable=SC2086
 start_corridord "$WORK" ${CORRIDOR_SERVER_FLAGS:-}
 "$BIN"/corridor-echo --listen=127.0.0.1:0 --port_file="$WORK/echo" 2>"$WORK/echo.log" &
-for _ in $(seq 300); do
-  [ -s "$WORK/echo" ] && break
-  sleep 0.1
-done
-if [ ! -s "$WORK/echo" ]; then
-  echo "bench: corridor-echo did not start; its log:" >&2
-  cat "$WORK/echo.log" >&2
-  exit 1
-fi
+wait_for_address "$WORK/echo" "$WORK/echo.log" corridor-echo
 # The load is a coordinator's: made with the admin token of the first start.
 coordinator_token "$WORK" corridor-bench
 "$BIN"/corridor-bench --server="$SERVER" --echo="$(cat "$WORK/echo")" \

@@ -34,15 +34,8 @@ start_corridord "$WORK"
 coordinator_token "$WORK" bench-gateway
 "$BIN"/corridor-web --listen=127.0.0.1:0 --target="$SERVER" --port_file="$WORK/web" \
   2>"$WORK/web.log" &
-for _ in $(seq 300); do
-  [ -s "$WORK/web" ] && break
-  sleep 0.1
-done
-if [ ! -s "$WORK/web" ]; then
-  echo "bench_gateway: corridor-web did not start; its log:" >&2
-  cat "$WORK/web.log" >&2
-  exit 1
-fi
+WEB_PID=$!
+wait_for_address "$WORK/web" "$WORK/web.log" corridor-web
 WEB=$(cat "$WORK/web")
 
 echo "== GetArea over gRPC (corridor-bench, 16 clients, ${SECONDS_PER_RUN} s)"
@@ -73,4 +66,4 @@ wrk -t2 -c16 -d"${SECONDS_PER_RUN}s" --latency "http://$WEB/api/v1/enums" |
 
 awk -v w="$WEB_RATE" -v g="$GRPC_RATE" \
   'BEGIN { printf "gateway GetArea: %.0f calls/s = %.0f%% of gRPC (%.0f calls/s)\n", w, 100 * w / g, g }'
-echo "corridor-web resident memory after the run: $(grep VmRSS /proc/$(pgrep -f "corridor-web --listen=127.0.0.1:0 --target=$SERVER" | head -1)/status | awk '{print $2/1024 " MiB"}')"
+echo "corridor-web resident memory after the run: $(awk '/VmRSS/ {print $2 / 1024 " MiB"}' "/proc/$WEB_PID/status")"
