@@ -31,7 +31,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   // others wait for the next one (gRPC's default), and starts a new one for
   // the next busy moment: under load, a thread was made and torn down for
   // a good part of the calls. Keeping up to 32 waiting raised GetArea from
-  // 69% to 82-91% of the empty call's rate, and writes by 15%.
+  // 69% to 82-94% of the empty call's rate, and writes by 15%.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               kMaxWaitingServerThreads);
