@@ -1,5 +1,6 @@
 #include "clients/web/gateway.h"
 
+#include <future>
 #include <vector>
 
 #include "absl/algorithm/container.h"
@@ -21,7 +22,6 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
-#include "grpcpp/completion_queue.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 
@@ -139,35 +139,6 @@ HttpReply ErrorReply(const grpc::Status& status) {
   return reply;
 }
 
-namespace {
-
-// A unary call made and waited for on the calling thread, through a
-// completion queue of its own: the callback API would finish it on one of
-// gRPC's threads and hand the answer back, two thread switches per call.
-grpc::Status CallOnThisThread(const std::shared_ptr<grpc::Channel>& channel,
-                              grpc::ClientContext* context, const std::string& method,
-                              const grpc::ByteBuffer& request, grpc::ByteBuffer* response) {
-  grpc::GenericStub stub(channel);
-  grpc::CompletionQueue queue;
-  std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
-      stub.PrepareUnaryCall(context, method, request, &queue);
-  call->StartCall();
-  grpc::Status status;
-  int finished = 0;
-  call->Finish(response, &status, &finished);
-  void* tag = nullptr;
-  bool ok = false;
-  if (!queue.Next(&tag, &ok) || tag != &finished) {
-    status = grpc::Status(grpc::StatusCode::INTERNAL, "the call to the service was lost");
-  }
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  return status;
-}
-
-}  // namespace
-
 Gateway::Gateway(ServiceChannels* channels, absl::Duration timeout)
     : channels_(channels), timeout_(timeout) {}
 
@@ -211,10 +182,12 @@ HttpReply Gateway::Call(absl::string_view method_path, absl::string_view json,
       field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
     service = request->GetReflection()->GetString(*request, field);
   }
-  const grpc::Status status =
-      CallOnThisThread(channels_->For(service), &context,
-                       absl::StrCat("/", method->service()->full_name(), "/", method->name()),
-                       request_buffer, &response_buffer);
+  grpc::GenericStub stub(channels_->For(service));
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, absl::StrCat("/", method->service()->full_name(), "/", method->name()),
+                 grpc::StubOptions(), &request_buffer, &response_buffer,
+                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
+  const grpc::Status status = done.get_future().get();
   if (!status.ok()) return ErrorReply(status);
 
   std::vector<grpc::Slice> slices;
