@@ -75,8 +75,8 @@ void Fill(Message* message, int seed, bool zero, int depth) {
           add ? reflection->AddUInt32(message, field, v) : reflection->SetUInt32(message, field, v);
           break;
         case FieldDescriptor::CPPTYPE_INT64:
-          add ? reflection->AddInt64(message, field, -int64_t{v} << 40)
-              : reflection->SetInt64(message, field, -int64_t{v} << 40);
+          add ? reflection->AddInt64(message, field, -(int64_t{v} << 40))
+              : reflection->SetInt64(message, field, -(int64_t{v} << 40));
           break;
         case FieldDescriptor::CPPTYPE_UINT64:
           add ? reflection->AddUInt64(message, field, uint64_t{v} << 50)
