@@ -205,9 +205,13 @@ absl::Status CheckAccessCategory(absl::string_view field, int category) {
           v1::AccessConstraintCategory_Name(static_cast<v1::AccessConstraintCategory>(i))
               .substr(18));
     }
-    return InvalidField(field, absl::StrCat("is required: one of OCHA's access-constraint "
-                                            "categories (",
-                                            names, ")"));
+    // A filter names a category only when it means one, so a value other
+    // than 0 is a wrong one, not a missing one.
+    return InvalidField(field,
+                        absl::StrCat(category == v1::ACCESS_CONSTRAINT_CATEGORY_UNSPECIFIED
+                                         ? "is required: one"
+                                         : absl::StrCat("is ", category, ", not one"),
+                                     " of OCHA's access-constraint categories (", names, ")"));
   }
   return absl::OkStatus();
 }

@@ -93,7 +93,10 @@ absl::Status ValidateStats(const v1::DenialStatsRequest& request) {
                                            request.to(), kMaxStatsMonths));
   if (request.group_by() == v1::STATS_DIMENSION_UNSPECIFIED ||
       !v1::StatsDimension_IsValid(request.group_by())) {
-    return InvalidField("group_by", "is required: PARTY, CATEGORY, AREA or MONTH");
+    // The contract's names, as gRPC and the JSON gateway take them.
+    return InvalidField("group_by",
+                        "is required: STATS_DIMENSION_PARTY, STATS_DIMENSION_CATEGORY, "
+                        "STATS_DIMENSION_AREA or STATS_DIMENSION_MONTH");
   }
   CORRIDOR_RETURN_IF_ERROR(CheckText("party", request.party(), kMaxNameBytes, false));
   CORRIDOR_RETURN_IF_ERROR(CheckId("area_id", request.area_id(), false));

@@ -77,7 +77,9 @@ TEST(DenialValidationTest, CorrectionsNeedAReasonAndStatsAPeriodAndAGrouping) {
   s.mutable_from()->set_year(2016);
   s.mutable_from()->set_month(9);
   *s.mutable_to() = s.from();
-  EXPECT_THAT(std::string(ValidateStats(s).message()), HasSubstr("group_by"));
+  // Named as gRPC and the JSON gateway take them.
+  EXPECT_THAT(std::string(ValidateStats(s).message()),
+              HasSubstr("group_by: is required: STATS_DIMENSION_PARTY"));
   s.set_group_by(v1::STATS_DIMENSION_MONTH);
   EXPECT_TRUE(ValidateStats(s).ok());
   s.mutable_to()->set_year(2015);
@@ -87,6 +89,11 @@ TEST(DenialValidationTest, CorrectionsNeedAReasonAndStatsAPeriodAndAGrouping) {
   l.mutable_since()->set_seconds(100);
   l.mutable_until()->set_seconds(50);
   EXPECT_THAT(std::string(ValidateList(l).message()), HasSubstr("until"));
+  // A filter's category is optional: a wrong one is wrong, not missing.
+  l.clear_until();
+  l.set_category(static_cast<v1::AccessConstraintCategory>(99));
+  EXPECT_THAT(std::string(ValidateList(l).message()),
+              HasSubstr("category: is 99, not one of OCHA's access-constraint categories (1 "));
 }
 
 }  // namespace
