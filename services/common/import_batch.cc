@@ -39,6 +39,17 @@ void ImportAnswer::Refuse(int64_t line, const absl::Status& status) {
   refusal->set_message(std::string(status.message()));
 }
 
+void ImportedRows::StoreAlone(size_t row, const std::function<absl::Status()>& write) {
+  storage::ForgetLastCommit();
+  if (absl::Status written = write(); !written.ok()) {
+    stored[row] = written;
+    return;
+  }
+  const storage::LastCommit& written = storage::LastCommitOnThisThread();
+  stored[row] = written.set;
+  if (written.set) commits.push_back({{}, written.journal_index, written.leaf_hash});
+}
+
 void ImportAnswer::Add(const ImportedRows& rows) {
   for (size_t i = 0; i < rows.stored.size() && i < accepted_lines_.size(); ++i) {
     const absl::StatusOr<bool>& stored = rows.stored[i];

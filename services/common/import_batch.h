@@ -6,6 +6,7 @@
 #define CORRIDOR_SERVICES_COMMON_IMPORT_BATCH_H_
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -37,6 +38,12 @@ absl::Status CheckImportRowCount(int rows);
 struct ImportedRows {
   std::vector<absl::StatusOr<bool>> stored;
   std::vector<storage::CommitResult> commits;
+
+  // The way out when another writer took one of a batch's keys meanwhile:
+  // stores row `row` alone with `write` (the unary call's own store path)
+  // and notes what it did: its error; false if it wrote nothing (the other
+  // writer stored the same record); or true and its commit.
+  void StoreAlone(size_t row, const std::function<absl::Status()>& write);
 };
 
 // Whether `status` refuses one row (its own content: a field, a key taken,

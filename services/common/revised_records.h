@@ -118,16 +118,9 @@ void RecordEachAlone(storage::Store& store, const RevisedTables<T>& tables,
     const std::function<bool(const T&)> same = [&](const T& stored) {
       return same_facts(stored, row);
     };
-    storage::ForgetLastCommit();
-    absl::StatusOr<T> alone =
-        RecordFirstRevision(store, tables, origin, records[row], beside, same);
-    if (!alone.ok()) {
-      result->stored[row] = alone.status();
-      continue;
-    }
-    const storage::LastCommit& written = storage::LastCommitOnThisThread();
-    result->stored[row] = written.set;  // unset: the other writer's, the same facts
-    if (written.set) result->commits.push_back({{}, written.journal_index, written.leaf_hash});
+    result->StoreAlone(row, [&] {
+      return RecordFirstRevision(store, tables, origin, records[row], beside, same).status();
+    });
   }
 }
 

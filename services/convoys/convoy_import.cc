@@ -102,16 +102,9 @@ absl::StatusOr<ImportedRows> ConvoyStore::ImportMany(const storage::Origin& orig
   // Another writer took one of these keys meanwhile: one at a time, then;
   // a convoy the other writer stored is answered as already stored.
   for (size_t row : fresh) {
-    storage::ForgetLastCommit();
-    absl::StatusOr<v1::Convoy> alone =
-        Import(origin, *rows[row].request, today, rows[row].party_ids);
-    if (!alone.ok()) {
-      result.stored[row] = alone.status();
-      continue;
-    }
-    const storage::LastCommit& written = storage::LastCommitOnThisThread();
-    result.stored[row] = written.set;
-    if (written.set) result.commits.push_back({{}, written.journal_index, written.leaf_hash});
+    result.StoreAlone(row, [&] {
+      return Import(origin, *rows[row].request, today, rows[row].party_ids).status();
+    });
   }
   return result;
 }
