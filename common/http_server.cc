@@ -105,6 +105,15 @@ class SocketIo {
   const std::atomic<socket_t>* listening_;
 };
 
+// Both ends of a connection, as httplib gives them to a handler: looked up
+// once per connection rather than once per request.
+struct Endpoints {
+  std::string remote_ip;
+  int remote_port = 0;
+  std::string local_ip;
+  int local_port = 0;
+};
+
 void AddressOf(const sockaddr_storage& address, socklen_t length, std::string* ip, int* port) {
   char host[NI_MAXHOST] = {};
   char service[NI_MAXSERV] = {};
@@ -115,14 +124,37 @@ void AddressOf(const sockaddr_storage& address, socklen_t length, std::string* i
   }
 }
 
+Endpoints EndpointsOf(socket_t sock) {
+  Endpoints ends;
+  sockaddr_storage address{};
+  socklen_t length = sizeof(address);
+  if (::getpeername(sock, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    AddressOf(address, length, &ends.remote_ip, &ends.remote_port);
+  }
+  length = sizeof(address);
+  if (::getsockname(sock, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    AddressOf(address, length, &ends.local_ip, &ends.local_port);
+  }
+  return ends;
+}
+
 // What httplib reads of one request: the header block already received,
 // then no more of the body than its Content-Length, from the bytes read
 // past the headers first and the socket after.
+//
+// And what it writes of the response. httplib writes the status line and
+// headers in one call and the body in the next: the first is held and
+// leaves with the second, in one send (a small reply is one TCP segment,
+// and its client wakes once). Anything else httplib does first sends what
+// is held, so that an interim "100 Continue" goes out before the body is
+// read and a stream's headers before it waits for events; Finish sends it
+// for a reply without a body.
 class RequestStream final : public httplib::Stream {
  public:
-  RequestStream(const SocketIo* io, std::string head, std::string* unread, size_t body_bytes,
-                absl::Duration read_timeout, absl::Duration write_timeout)
+  RequestStream(const SocketIo* io, const Endpoints* ends, std::string head, std::string* unread,
+                size_t body_bytes, absl::Duration read_timeout, absl::Duration write_timeout)
       : io_(io),
+        ends_(ends),
         head_(std::move(head)),
         unread_(unread),
         body_left_(body_bytes),
@@ -133,7 +165,16 @@ class RequestStream final : public httplib::Stream {
   // not be taken for the next request.
   bool BodyRead() const { return body_left_ == 0; }
 
+  // Sends what is held; false if it could not be.
+  bool Finish() const {
+    if (held_.empty()) return true;
+    const bool sent = io_->WriteAll(held_, After(write_timeout_));
+    held_.clear();
+    return sent;
+  }
+
   bool is_readable() const override {
+    if (!Finish()) return false;
     if (head_read_ < head_.size()) return true;
     if (body_left_ == 0) return false;
     return !unread_->empty() || io_->Wait(POLLIN, After(read_timeout_));
@@ -142,10 +183,11 @@ class RequestStream final : public httplib::Stream {
   // False once the client has closed its side: nothing written would be
   // read (a streaming handler learns that its client left).
   bool is_writable() const override {
-    return !io_->PeerClosed() && io_->Wait(POLLOUT, After(write_timeout_));
+    return Finish() && !io_->PeerClosed() && io_->Wait(POLLOUT, After(write_timeout_));
   }
 
   ssize_t read(char* ptr, size_t size) override {
+    if (!Finish()) return -1;
     if (head_read_ < head_.size()) {
       const size_t n = std::min(size, head_.size() - head_read_);
       std::memcpy(ptr, head_.data() + head_read_, n);
@@ -166,36 +208,53 @@ class RequestStream final : public httplib::Stream {
     return n;
   }
 
+  // Writes all of `size` bytes or fails (-1): httplib does not always
+  // write again after a short write.
   ssize_t write(const char* ptr, size_t size) override {
-    return io_->Write(ptr, size, After(write_timeout_));
+    const absl::string_view data(ptr, size);
+    if (!wrote_) {
+      wrote_ = true;
+      if (size <= kMaxHeld) {
+        held_.assign(data.data(), data.size());
+        return static_cast<ssize_t>(size);
+      }
+    }
+    bool sent;
+    if (!held_.empty() && size <= kMaxHeld) {
+      held_.append(data.data(), data.size());
+      sent = Finish();
+    } else {
+      sent = Finish() && io_->WriteAll(data, After(write_timeout_));
+    }
+    return sent ? static_cast<ssize_t>(size) : -1;
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage address{};
-    socklen_t length = sizeof(address);
-    if (::getpeername(io_->sock(), reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-      AddressOf(address, length, &ip, &port);
-    }
+    ip = ends_->remote_ip;
+    port = ends_->remote_port;
   }
 
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage address{};
-    socklen_t length = sizeof(address);
-    if (::getsockname(io_->sock(), reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-      AddressOf(address, length, &ip, &port);
-    }
+    ip = ends_->local_ip;
+    port = ends_->local_port;
   }
 
   socket_t socket() const override { return io_->sock(); }
 
  private:
+  // A body larger than this is sent on its own, rather than copied.
+  static constexpr size_t kMaxHeld = 64 * 1024;
+
   const SocketIo* io_;
+  const Endpoints* ends_;
   std::string head_;
   size_t head_read_ = 0;
   std::string* unread_;
   size_t body_left_;
   absl::Duration read_timeout_;
   absl::Duration write_timeout_;
+  bool wrote_ = false;
+  mutable std::string held_;  // written by httplib, not yet sent
 };
 
 // The address a connection counts against: an IPv4 address, or an IPv6
@@ -382,6 +441,7 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
 
 bool GuardedHttpServer::ServeConnection(socket_t sock) {
   const SocketIo io(sock, &svr_sock_);
+  const Endpoints ends = EndpointsOf(sock);
   std::string unread;  // bytes received past the request being served
   bool served = false;
   for (size_t count = keep_alive_max_count_; count > 0; --count) {
@@ -433,11 +493,12 @@ bool GuardedHttpServer::ServeConnection(socket_t sock) {
       break;
     }
     RequestStream stream(
-        &io, std::move(block), &unread, facts.length,
+        &io, &ends, std::move(block), &unread, facts.length,
         absl::Seconds(read_timeout_sec_) + absl::Microseconds(read_timeout_usec_),
         absl::Seconds(write_timeout_sec_) + absl::Microseconds(write_timeout_usec_));
     bool closed = false;
     served = process_request(stream, count == 1, closed, nullptr);
+    if (!stream.Finish()) served = false;
     if (!served || closed || !stream.BodyRead()) break;
   }
   return served;

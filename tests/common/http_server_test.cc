@@ -40,6 +40,19 @@ class Served {
       ++calls_;
       response.set_content(request.body, "text/plain");
     });
+    server_.Get("/empty", [this](const httplib::Request&, httplib::Response& response) {
+      ++calls_;
+      response.status = 204;
+    });
+    server_.Get("/large", [this](const httplib::Request&, httplib::Response& response) {
+      ++calls_;
+      response.set_content(std::string(200 * 1024, 'z'), "text/plain");
+    });
+    server_.Get("/peer", [this](const httplib::Request& request, httplib::Response& response) {
+      ++calls_;
+      response.set_content(absl::StrCat(request.remote_addr, " ", request.local_addr),
+                           "text/plain");
+    });
     port_ = server_.Bind("127.0.0.1", 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) absl::SleepFor(absl::Milliseconds(1));
@@ -90,6 +103,41 @@ TEST(GuardedHttpServerTest, ServesRequestsKeptAliveAndPipelined) {
   const std::string replies = raw.ReadUntilClosed(absl::Seconds(5));
   EXPECT_THAT(replies, HasSubstr("\r\n\r\nfirst"));
   EXPECT_THAT(replies, HasSubstr("hello\n"));
+}
+
+// The edge holds a reply's headers to send them with its body: a reply
+// without a body, a large one and an interim "100 Continue" must each still
+// leave whole and at once.
+TEST(GuardedHttpServerTest, EveryReplyLeavesWholeAndAtOnce) {
+  HttpLimits limits = SmallLimits();
+  limits.max_body_bytes = 8192;
+  Served served(limits);
+  RawConnection raw(served.port(), "127.0.0.2");
+  ASSERT_TRUE(raw.Send("GET /empty HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string reply = raw.ReadUntil("\r\n\r\n", absl::Seconds(2));
+  EXPECT_EQ(StatusOf(reply), 204) << reply;
+
+  ASSERT_TRUE(raw.Send("GET /large HTTP/1.1\r\nHost: x\r\n\r\n"));
+  reply = raw.ReadUntil(std::string(200 * 1024, 'z'), absl::Seconds(5));
+  EXPECT_EQ(StatusOf(reply), 200);
+  EXPECT_THAT(reply, HasSubstr("Content-Length: 204800\r\n"));
+
+  // The client waits for "100 Continue" before sending the body.
+  ASSERT_TRUE(raw.Send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+  reply = raw.ReadUntil("\r\n\r\n", absl::Seconds(2));
+  EXPECT_EQ(StatusOf(reply), 100) << reply;
+  ASSERT_TRUE(raw.Send("after"));
+  reply = raw.ReadUntil("after", absl::Seconds(2));
+  EXPECT_EQ(StatusOf(reply), 200) << reply;
+
+  // Both ends of the connection, for every request on it.
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(raw.Send("GET /peer HTTP/1.1\r\nHost: x\r\n\r\n"));
+    reply = raw.ReadUntil("127.0.0.2 127.0.0.1", absl::Seconds(2));
+    EXPECT_THAT(reply, HasSubstr("\r\n\r\n127.0.0.2 127.0.0.1")) << reply;
+  }
+  EXPECT_EQ(served.calls(), 5);
 }
 
 TEST(GuardedHttpServerTest, RefusesAnOversizeBodyFromItsLengthWithoutReadingIt) {
