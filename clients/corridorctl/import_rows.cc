@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "clients/corridorctl/convoy_cells.h"
 #include "common/casualty_figures.h"
 #include "common/csv.h"
 #include "common/enum_text.h"
@@ -139,7 +140,10 @@ ImportedColumns ColumnsOf(absl::string_view kind) {
              "category",
              "dispatched_date",
              "outcome_date",
-             "beneficiaries_reached"}};
+             "beneficiaries_reached",
+             "approval_steps",
+             "items_removed",
+             "items_refused"}};
   }
   ImportedColumns incidents = {
       {"occurred_at", "type"},
@@ -449,6 +453,31 @@ absl::StatusOr<v1::Date> StepDate(const ImportRow& row, absl::string_view column
 
 }  // namespace
 
+namespace {
+
+// The approval steps, and what checkpoints removed and refused, which
+// only an outcome records.
+absl::Status ReadListCells(const ImportRow& row, absl::string_view status_text,
+                           v1::ImportConvoyRequest* request) {
+  CORRIDOR_RETURN_IF_ERROR(
+      ParseApprovalStepsCell(row.Get("approval_steps"), request->mutable_approval_steps()));
+  for (const char* column : {"items_removed", "items_refused"}) {
+    const std::string losses = row.Get(column);
+    if (losses.empty()) continue;
+    if (!request->has_outcome()) {
+      return ColumnError(
+          column, absl::StrCat("is recorded with the convoy's outcome, and the "
+                               "row's status (",
+                               status_text.empty() ? "requested" : status_text, ") has none"));
+    }
+    CORRIDOR_RETURN_IF_ERROR(ParseLossesCell(column, losses, request->submit().manifest(),
+                                             request->mutable_outcome()->mutable_losses()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<v1::ImportConvoyRequest> ImportConvoyFromRow(const ImportRow& row,
                                                             const std::string& note) {
   v1::ImportConvoyRequest request;
@@ -504,6 +533,7 @@ absl::StatusOr<v1::ImportConvoyRequest> ImportConvoyFromRow(const ImportRow& row
       outcome->set_note(note);
     }
   }
+  CORRIDOR_RETURN_IF_ERROR(ReadListCells(row, status_text, &request));
   return request;
 }
 

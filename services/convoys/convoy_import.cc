@@ -21,7 +21,11 @@ absl::StatusOr<ConvoyStore::StagedImport> ConvoyStore::StageImport(
   std::vector<v1::ConvoyEvent> events = {std::move(created.event)};
   // In life-cycle order; a step the status before it does not allow
   // refuses the whole convoy, naming the step.
-  std::vector<std::pair<const char*, Change>> changes;
+  std::vector<std::pair<std::string, Change>> changes;
+  for (int i = 0; i < request.approval_steps_size(); ++i) {
+    changes.emplace_back(absl::StrCat("approval_steps[", i, "]"),
+                         ApprovalStepChange(request.approval_steps(i)));
+  }
   if (request.has_approve())
     changes.emplace_back("approve", ApproveChange(request.approve(), today));
   if (request.has_deny()) changes.emplace_back("deny", DenyChange(request.deny(), today));

@@ -244,13 +244,17 @@ absl::StatusOr<v1::Convoy> ConvoyStore::Transition(const storage::Origin& origin
 
 absl::StatusOr<v1::Convoy> ConvoyStore::RecordApprovalStep(
     const storage::Origin& origin, const v1::RecordApprovalStepRequest& request) {
-  const v1::ApprovalStep& step = request.step();
+  return Transition(origin, request.convoy_id(), request.expected_version(),
+                    ApprovalStepChange(request.step()));
+}
+
+ConvoyStore::Change ConvoyStore::ApprovalStepChange(const v1::ApprovalStep& step) {
   Change change;
   change.occurred_on = step.has_answered_on() ? step.answered_on() : step.requested_on();
   change.source = step.source();
   change.note = step.note();
   change.step = Step::kKeepStatus;
-  change.apply = [&](v1::Convoy* convoy, v1::ConvoyEvent* event) -> absl::Status {
+  change.apply = [&step](v1::Convoy* convoy, v1::ConvoyEvent* event) -> absl::Status {
     *event->mutable_approval_step() = step;
     for (v1::ApprovalStep& known : *convoy->mutable_approval_steps()) {
       if (absl::AsciiStrToLower(known.step()) == absl::AsciiStrToLower(step.step())) {
@@ -261,7 +265,7 @@ absl::StatusOr<v1::Convoy> ConvoyStore::RecordApprovalStep(
     *convoy->add_approval_steps() = step;
     return absl::OkStatus();
   };
-  return Transition(origin, request.convoy_id(), request.expected_version(), change);
+  return change;
 }
 
 absl::StatusOr<v1::Convoy> ConvoyStore::Correct(const storage::Origin& origin,

@@ -193,6 +193,9 @@ class ConvoyStore {
   static Change DenyChange(const v1::DenyConvoyRequest& request, absl::CivilDay today);
   static Change DispatchChange(const v1::DispatchConvoyRequest& request, absl::CivilDay today);
   static Change OutcomeChange(const v1::RecordConvoyOutcomeRequest& request, absl::CivilDay today);
+  // Records `step` on the convoy (replacing a step of the same name) without
+  // changing its status.
+  static Change ApprovalStepChange(const v1::ApprovalStep& step);
 
   // What the denials service must hear of a change, queued in `mutation`:
   // a new denial when the convoy becomes denied, turned back or attacked;

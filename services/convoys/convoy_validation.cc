@@ -198,6 +198,10 @@ absl::Status ValidateImport(const v1::ImportConvoyRequest& request, absl::CivilD
   }
   CORRIDOR_RETURN_IF_ERROR(CheckPastDate("submit.requested_on", &submit.requested_on(), today));
   const std::string id = ConvoyIdFor(submit.agency(), submit.idempotency_key());
+  for (int i = 0; i < request.approval_steps_size(); ++i) {
+    CORRIDOR_RETURN_IF_ERROR(CheckApprovalStep(absl::StrCat("approval_steps[", i, "]"),
+                                               request.approval_steps(i), today));
+  }
   CORRIDOR_RETURN_IF_ERROR(CheckImportedStep("approve", request.has_approve(), request.approve(),
                                              id, today, ValidateApprove));
   CORRIDOR_RETURN_IF_ERROR(
@@ -265,34 +269,39 @@ absl::Status ValidateApprovalStep(const v1::RecordApprovalStepRequest& request,
   CORRIDOR_RETURN_IF_ERROR(ValidateConvoyId("convoy_id", request.convoy_id()));
   CORRIDOR_RETURN_IF_ERROR(CheckVersion(request.expected_version()));
   if (!request.has_step()) return InvalidField("step", "is required");
-  const v1::ApprovalStep& step = request.step();
-  CORRIDOR_RETURN_IF_ERROR(CheckText("step.step", step.step(), 100, true));
-  CORRIDOR_RETURN_IF_ERROR(CheckText("step.authority", step.authority(), kMaxNameBytes, true));
-  if (!step.has_requested_on()) return InvalidField("step.requested_on", "is required");
-  CORRIDOR_RETURN_IF_ERROR(CheckPastDate("step.requested_on", &step.requested_on(), today));
+  return CheckApprovalStep("step", request.step(), today);
+}
+
+absl::Status CheckApprovalStep(absl::string_view field, const v1::ApprovalStep& step,
+                               absl::CivilDay today) {
+  auto name = [field](absl::string_view part) { return absl::StrCat(field, ".", part); };
+  CORRIDOR_RETURN_IF_ERROR(CheckText(name("step"), step.step(), 100, true));
+  CORRIDOR_RETURN_IF_ERROR(CheckText(name("authority"), step.authority(), kMaxNameBytes, true));
+  if (!step.has_requested_on()) return InvalidField(name("requested_on"), "is required");
+  CORRIDOR_RETURN_IF_ERROR(CheckPastDate(name("requested_on"), &step.requested_on(), today));
   switch (step.outcome()) {
     case v1::STEP_OUTCOME_PENDING:
       if (step.has_answered_on()) {
-        return InvalidField("step.answered_on", "must be empty while the step is pending");
+        return InvalidField(name("answered_on"), "must be empty while the step is pending");
       }
       break;
     case v1::STEP_OUTCOME_GRANTED:
     case v1::STEP_OUTCOME_REFUSED:
       if (!step.has_answered_on()) {
-        return InvalidField("step.answered_on", "is required once the step is granted or refused");
+        return InvalidField(name("answered_on"), "is required once the step is granted or refused");
       }
-      CORRIDOR_RETURN_IF_ERROR(CheckPastDate("step.answered_on", &step.answered_on(), today));
+      CORRIDOR_RETURN_IF_ERROR(CheckPastDate(name("answered_on"), &step.answered_on(), today));
       if (DateNumber(step.answered_on()) < DateNumber(step.requested_on())) {
-        return InvalidField("step.answered_on",
+        return InvalidField(name("answered_on"),
                             absl::StrCat(FormatDate(step.answered_on()), " is before requested_on ",
                                          FormatDate(step.requested_on())));
       }
       break;
     default:
-      return InvalidField("step.outcome", "is required: pending, granted or refused");
+      return InvalidField(name("outcome"), "is required: pending, granted or refused");
   }
-  CORRIDOR_RETURN_IF_ERROR(CheckSource("step.source", step.source(), false));
-  return CheckText("step.note", step.note(), kMaxTextBytes, false);
+  CORRIDOR_RETURN_IF_ERROR(CheckSource(name("source"), step.source(), false));
+  return CheckText(name("note"), step.note(), kMaxTextBytes, false);
 }
 
 absl::Status ValidateApprove(const v1::ApproveConvoyRequest& request, absl::CivilDay today) {

@@ -19,6 +19,10 @@ absl::Status ValidateConvoyId(absl::string_view field, absl::string_view id);
 absl::Status ValidateSubmit(const v1::SubmitConvoyRequestRequest& request);
 absl::Status ValidateApprovalStep(const v1::RecordApprovalStepRequest& request,
                                   absl::CivilDay today);
+// One approval step, its errors naming it under `field` (e.g.
+// "approval_steps[2].answered_on").
+absl::Status CheckApprovalStep(absl::string_view field, const v1::ApprovalStep& step,
+                               absl::CivilDay today);
 absl::Status ValidateApprove(const v1::ApproveConvoyRequest& request, absl::CivilDay today);
 absl::Status ValidateDeny(const v1::DenyConvoyRequest& request, absl::CivilDay today);
 absl::Status ValidateDispatch(const v1::DispatchConvoyRequest& request, absl::CivilDay today);

@@ -265,5 +265,52 @@ TEST_F(CorridorctlMonthTest, AnImportStoresEachRowWholeOrNotAtAll) {
   EXPECT_THAT(again.err, HasSubstr("4 rows: 0 new, 1 already stored, 3 refused"));
 }
 
+// A convoy's approval steps and what checkpoints took survive an import
+// (as an export writes them, so the export of the import gives them back),
+// and a cell that cannot be stored refuses its row, naming the column.
+TEST_F(CorridorctlMonthTest, AnImportKeepsApprovalStepsAndWhatCheckpointsTook) {
+  const std::string steps =
+      "facilitation letter|Ministry of Foreign Affairs|2016-10-01|2016-10-05|granted;"
+      "security clearance|National Security Bureau|2016-10-02||pending";
+  const std::string path = dir_.Sub("taken.csv");
+  std::ofstream(path)
+      << "agency,area_id,planned_date,requested_on,beneficiaries_requested,manifest,status,"
+         "approved_on,dispatched_date,outcome_date,beneficiaries_approved,beneficiaries_reached,"
+         "approval_steps,items_removed,items_refused,idempotency_key\n"
+      << "WHO,EG-DUMA,2016-10-19,2016-10-01,20000,"
+         "\"insulin:medical:300:vials;surgical kits:medical:40:kits;flour:food:100:tonnes\","
+         "PARTIALLY_DELIVERED,2016-10-10,2016-10-18,2016-10-19,20000,12000,\""
+      << steps
+      << "\",insulin:40:vials;surgical kits:40:kits,flour:5:tonnes,taken-1\n"
+      // Losses without an outcome, and a loss of an item the convoy did not carry.
+      << "WHO,EG-DUMA,2016-10-19,2016-10-01,20000,insulin:medical:300:vials,APPROVED,"
+         "2016-10-10,,,20000,,,insulin:40:vials,,taken-2\n"
+      << "WHO,EG-DUMA,2016-10-19,2016-10-01,20000,insulin:medical:300:vials,DELIVERED,"
+         "2016-10-10,2016-10-18,2016-10-19,20000,20000,,,antibiotics:10:boxes,taken-3\n";
+  CommandResult imported = Ctl({"import", "convoys", path});
+  EXPECT_EQ(imported.exit_code, 4) << imported.err;
+  EXPECT_THAT(imported.err, HasSubstr("3 rows: 1 new, 0 already stored, 2 refused"));
+  EXPECT_THAT(imported.err,
+              HasSubstr("line 3: column items_removed: is recorded with the "
+                        "convoy's outcome, and the row's status (APPROVED) has none"));
+  EXPECT_THAT(imported.err, HasSubstr("line 4: column items_refused: entry 1 "
+                                      "(\"antibiotics:10:boxes\") names no line of the manifest"));
+  EXPECT_THAT(imported.err, ::testing::Not(HasSubstr("not restorable")));
+
+  v1::ListConvoysResponse listed = CtlJson<v1::ListConvoysResponse>({"convoys", "list"});
+  ASSERT_EQ(listed.convoys_size(), 1);
+  const v1::Convoy& stored = listed.convoys(0);
+  ASSERT_EQ(stored.approval_steps_size(), 2);
+  EXPECT_EQ(stored.approval_steps(1).authority(), "National Security Bureau");
+  EXPECT_EQ(stored.manifest(0).quantity_removed(), 40);
+  EXPECT_EQ(stored.manifest(1).quantity_removed(), 40);
+  EXPECT_EQ(stored.manifest(2).quantity_refused(), 5);
+
+  CommandResult exported = Ctl({"export", "convoys"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_THAT(exported.out, HasSubstr(steps));
+  EXPECT_THAT(exported.out, HasSubstr("insulin:40:vials;surgical kits:40:kits,flour:5:tonnes"));
+}
+
 }  // namespace
 }  // namespace corridor::cli

@@ -183,5 +183,53 @@ TEST_F(ImportConvoysTest, APartnersRowsForAnotherAgencyAndImpossibleStepsAreRefu
   EXPECT_TRUE(Get(3).ok());
 }
 
+// What an export writes of a convoy, an import must store again: the
+// approval's steps, and what checkpoints removed and refused.
+TEST_F(ImportConvoysTest, ApprovalStepsAndLossesAreStoredWithTheConvoy) {
+  v1::ImportConvoysRequest request = Rows(0, 2);
+  v1::ImportConvoyRequest* whole = request.mutable_rows(0)->mutable_convoy();
+  v1::ApprovalStep* letter = whole->add_approval_steps();
+  letter->set_step("facilitation letter");
+  letter->set_authority("Ministry of Foreign Affairs");
+  *letter->mutable_requested_on() = Day(2016, 9, 2);
+  *letter->mutable_answered_on() = Day(2016, 9, 15);
+  letter->set_outcome(v1::STEP_OUTCOME_GRANTED);
+  v1::ApprovalStep* security = whole->add_approval_steps();
+  *security = *letter;
+  security->set_step("security clearance");
+  security->set_authority("National Security Bureau");
+  security->clear_answered_on();
+  security->set_outcome(v1::STEP_OUTCOME_PENDING);
+  v1::LineLoss* loss = whole->mutable_outcome()->add_losses();
+  loss->set_line(0);
+  loss->set_removed(2.5);
+  loss->set_refused(1);
+  // Line 3: a step answered before it was asked; nothing of the row stays.
+  v1::ApprovalStep* backwards = request.mutable_rows(1)->mutable_convoy()->add_approval_steps();
+  *backwards = *letter;
+  *backwards->mutable_answered_on() = Day(2016, 9, 1);
+
+  std::vector<v1::ImportBatchResponse> answers;
+  grpc::Status s = Import({request}, &answers, Coordinator());
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].rows_stored(), 1) << answers[0].DebugString();
+  ASSERT_EQ(answers[0].refused_size(), 1) << answers[0].DebugString();
+  EXPECT_EQ(answers[0].refused(0).line(), 3);
+  EXPECT_EQ(answers[0].refused(0).field(), "approval_steps[0].answered_on");
+  EXPECT_FALSE(Get(1).ok());
+
+  absl::StatusOr<v1::Convoy> stored = Get(0);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->status(), v1::CONVOY_STATUS_DELIVERED);
+  ASSERT_EQ(stored->approval_steps_size(), 2);
+  EXPECT_EQ(stored->approval_steps(0).step(), "facilitation letter");
+  EXPECT_EQ(stored->approval_steps(0).answered_on().day(), 15);
+  EXPECT_EQ(stored->approval_steps(1).outcome(), v1::STEP_OUTCOME_PENDING);
+  EXPECT_EQ(stored->manifest(0).quantity_removed(), 2.5);
+  EXPECT_EQ(stored->manifest(0).quantity_refused(), 1);
+  EXPECT_EQ(stored->transitions(), 6) << "submission, two steps, approval, dispatch, outcome";
+}
+
 }  // namespace
 }  // namespace corridor::convoys
