@@ -27,6 +27,19 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, credentials, &host->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_time)));
+  builder.AddChannelArgument(
+      GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_timeout)));
+  // Idle connections too, and without limit: a watch stream may send
+  // nothing for hours, and gRPC otherwise stops pinging after two pings
+  // without data.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // Clients may ping too (every 10 s at most, e.g. a partner's own
+  // keepalive) without being sent away for "too many pings".
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   // The synchronous server ends a thread that finishes a call while two
   // others wait for the next one (gRPC's default), and starts a new one for
   // the next busy moment: under load, a thread was made and torn down for

@@ -25,6 +25,13 @@ struct ServerOptions {
   int max_receive_message_bytes = 4 * 1024 * 1024;
   // How long Shutdown lets calls in flight finish before cancelling them.
   absl::Duration shutdown_grace = absl::Seconds(5);
+  // How often the server pings each client connection (an HTTP/2 PING),
+  // and how long it waits for the answer before closing the connection and
+  // cancelling its calls. A client that vanished without closing (a
+  // laptop put to sleep, a dropped network) would otherwise hold its
+  // streams, and its token's stream places, until TCP gave up, if ever.
+  absl::Duration keepalive_time = absl::Minutes(1);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
   // Counts every call, if set (must outlive the host).
   RpcMetrics* rpc_metrics = nullptr;
   // Which calls get a log line.

@@ -36,6 +36,11 @@ ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request accepted; larger ones are refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, shutdown_grace_seconds, 5,
           "on SIGTERM, how long calls in flight may finish before they are cancelled");
+ABSL_FLAG(int, keepalive_seconds, 60,
+          "how often each client connection is pinged; one that does not answer within "
+          "--keepalive_timeout_seconds is closed and its calls and streams cancelled");
+ABSL_FLAG(int, keepalive_timeout_seconds, 20,
+          "how long a client connection has to answer a ping (--keepalive_seconds)");
 ABSL_FLAG(std::string, peers, "",
           "where to reach services not run in this process, e.g. "
           "areas=10.0.0.5:7400,routes=10.0.0.6:7400");
@@ -185,6 +190,13 @@ absl::StatusOr<RuntimeOptions> OptionsFromFlags(const std::string& program,
   options.server.listen_address = absl::GetFlag(FLAGS_listen);
   options.server.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.server.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  options.server.keepalive_time = absl::Seconds(absl::GetFlag(FLAGS_keepalive_seconds));
+  options.server.keepalive_timeout = absl::Seconds(absl::GetFlag(FLAGS_keepalive_timeout_seconds));
+  if (options.server.keepalive_time < absl::Seconds(1) ||
+      options.server.keepalive_timeout < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        "--keepalive_seconds and --keepalive_timeout_seconds must each be at least 1");
+  }
   options.load_reference_data = absl::GetFlag(FLAGS_load_reference_data);
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.peers = absl::GetFlag(FLAGS_peers);

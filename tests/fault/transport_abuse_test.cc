@@ -5,7 +5,9 @@
 // client left behind, and keeps serving everyone else.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -428,6 +430,67 @@ TEST(StreamQuotaTest, OneTokenHoldsAtMostItsStreamsAndOthersAreStillServed) {
     held[i]->context.TryCancel();
     EXPECT_EQ(held[i]->Finish().error_code(), grpc::StatusCode::CANCELLED);
   }
+}
+
+// A client that vanishes without closing its connection (a laptop put to
+// sleep, a dropped network) must not hold its token's stream places for
+// good. Here `corridorctl routes watch` holds the token's one place and is
+// then frozen: its kernel still acknowledges TCP, but nothing answers the
+// server's pings, so the server closes the connection and frees the place.
+TEST(StreamQuotaTest, AClientThatStopsAnsweringLosesItsStreamsToKeepalive) {
+  corridor::testing::TempDir dir;
+  auto server = ServerProcess::Start(
+      BinaryPath("corridord"),
+      {"--data_dir=" + dir.Sub("data"), "--log_rpcs=errors", "--max_streams_per_token=1",
+       "--keepalive_seconds=1", "--keepalive_timeout_seconds=1"},
+      dir.path());
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto token_file = corridor::testing::CreateTokenFile((*server)->address(), dir.Sub("data"),
+                                                       "partner", dir.Sub("watcher.token"), "WFP");
+  ASSERT_TRUE(token_file.ok()) << token_file.status();
+  const std::string token = ReadTokenFile(*token_file).value_or("");
+  auto routes = v1::RouteService::NewStub(
+      grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials()));
+  // RESOURCE_EXHAUSTED at once while the watcher holds the place;
+  // DEADLINE_EXCEEDED once a stream is admitted (it waits for reports).
+  auto try_stream = [&] {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Milliseconds(300)));
+    AttachBearerToken(&context, token);
+    auto stream = routes->WatchRouteStatus(&context, v1::WatchRouteStatusRequest());
+    return stream->Finish().error_code();
+  };
+
+  const std::string corridorctl = BinaryPath("corridorctl");
+  const std::string server_flag = "--server=" + (*server)->address();
+  const std::string token_env = "CORRIDOR_TOKEN_FILE=" + *token_file;
+  const pid_t watcher = fork();
+  ASSERT_GE(watcher, 0);
+  if (watcher == 0) {
+    ::putenv(const_cast<char*>(token_env.c_str()));
+    ::execl(corridorctl.c_str(), corridorctl.c_str(), server_flag.c_str(), "routes", "watch",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  grpc::StatusCode code = grpc::StatusCode::DEADLINE_EXCEEDED;
+  for (int i = 0; i < 100 && code != grpc::StatusCode::RESOURCE_EXHAUSTED; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    code = try_stream();
+  }
+  ASSERT_EQ(code, grpc::StatusCode::RESOURCE_EXHAUSTED) << "the watcher never held its place";
+
+  ASSERT_EQ(::kill(watcher, SIGSTOP), 0);
+  const absl::Time frozen = absl::Now();
+  while (code == grpc::StatusCode::RESOURCE_EXHAUSTED && absl::Now() - frozen < absl::Seconds(20)) {
+    absl::SleepFor(absl::Milliseconds(200));
+    code = try_stream();
+  }
+  std::cerr << "keepalive: the frozen client's place was free after "
+            << absl::FormatDuration(absl::Now() - frozen) << "\n";
+  ::kill(watcher, SIGKILL);
+  ::waitpid(watcher, nullptr, 0);
+  EXPECT_EQ(code, grpc::StatusCode::DEADLINE_EXCEEDED)
+      << "the frozen client still holds its place 20 s after it stopped answering";
 }
 
 TEST_F(TransportAbuseTest, GarbageAndSilentConnectionsDoNotStopTheServer) {
