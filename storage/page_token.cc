@@ -22,7 +22,7 @@ uint64_t Fnv1a(absl::string_view data, uint64_t hash = kFnvOffset) {
 
 absl::Status Malformed(absl::string_view why) {
   return absl::InvalidArgumentError(
-      absl::StrCat("page_token: ", why,
+      absl::StrCat("page.page_token: ", why,
                    "; pass the next_page_token of the previous response unchanged, with "
                    "the same filters, or leave it empty for the first page"));
 }

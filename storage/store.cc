@@ -116,7 +116,7 @@ absl::StatusOr<ScanRange> ResolveScan(const TableSchema& table, const ScanOption
                             DecodePageToken(options.page_token, range.fingerprint));
   if (!absl::StartsWith(range.resume_after, range.prefix)) {
     return absl::InvalidArgumentError(
-        "page_token: issued for a different query; pass the "
+        "page.page_token: issued for a different query; pass the "
         "next_page_token of the previous response unchanged");
   }
   return range;

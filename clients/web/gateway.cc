@@ -4,9 +4,11 @@
 #include <vector>
 
 #include "absl/algorithm/container.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "clients/web/json_printer.h"
 #include "clients/web/openapi.h"
 #include "common/credentials.h"
@@ -109,6 +111,40 @@ static void AddErrorDetails(const grpc::Status& status, HttpReply* reply) {
   reply->body.insert(reply->body.size() - 2, extra);
 }
 
+// A body protobuf could not read as `type`, with the field as data when
+// protobuf's text names one: "(page.page_size): invalid value ...",
+// "nope: Cannot find field." or "(page) nope: Cannot find field.".
+static HttpReply JsonParseError(const google::protobuf::Descriptor& type,
+                                absl::string_view protobuf_message) {
+  absl::string_view rest = protobuf_message;
+  std::string field;
+  if (absl::StartsWith(rest, "(")) {
+    const size_t close = rest.find(')');
+    if (close != absl::string_view::npos) {
+      field = std::string(rest.substr(1, close - 1));
+      rest.remove_prefix(close + 1);
+      if (!absl::ConsumePrefix(&rest, ": ")) absl::ConsumePrefix(&rest, " ");
+    }
+  }
+  std::string problem(rest);
+  constexpr absl::string_view kUnknown = ": Cannot find field.";
+  if (absl::EndsWith(rest, kUnknown)) {
+    const absl::string_view name = rest.substr(0, rest.size() - kUnknown.size());
+    field = field.empty() ? std::string(name) : absl::StrCat(field, ".", name);
+    problem =
+        "is not a field there (field names are the .proto's, in snake_case or lowerCamelCase)";
+  }
+  const std::string message = absl::StrCat("the request body is not a valid ", type.name(), ": ",
+                                           field.empty() ? "" : absl::StrCat(field, ": "), problem);
+  HttpReply reply = ErrorReply(400, "INVALID_ARGUMENT", message);
+  if (field.empty()) return reply;
+  reply.body.insert(
+      reply.body.size() - 2,
+      absl::StrCat(",\"reason\":\"INVALID_FIELD\",\"fieldViolations\":[{\"field\":",
+                   JsonString(field), ",\"description\":", JsonString(problem), "}]"));
+  return reply;
+}
+
 HttpReply ErrorReply(const grpc::Status& status) {
   static const char* const kNames[] = {"OK",
                                        "CANCELLED",
@@ -136,6 +172,8 @@ HttpReply ErrorReply(const grpc::Status& status) {
   }
   HttpReply reply = ErrorReply(HttpStatusOf(status.error_code()), name, message);
   AddErrorDetails(status, &reply);
+  // RFC 6750 section 3: a 401 names the scheme it wants.
+  if (reply.status == 401) reply.headers["WWW-Authenticate"] = "Bearer";
   return reply;
 }
 
@@ -159,12 +197,7 @@ HttpReply Gateway::Call(absl::string_view method_path, absl::string_view json,
   if (!json.empty()) {
     google::protobuf::util::Status status =
         google::protobuf::util::JsonStringToMessage(std::string(json), request.get(), parse);
-    if (!status.ok()) {
-      return ErrorReply(
-          400, "INVALID_ARGUMENT",
-          absl::StrCat("the request body is not a valid ", method->input_type()->name(), ": ",
-                       std::string(status.message())));
-    }
+    if (!status.ok()) return JsonParseError(*method->input_type(), std::string(status.message()));
   }
 
   std::string serialized;

@@ -100,6 +100,9 @@ struct ChangeStream {
     Push("event: ready\ndata: {}\n\n");
     google::protobuf::util::JsonPrintOptions print;
     print.preserve_proto_field_names = true;
+    // Zero and empty fields too: a reader of the first change (index 0)
+    // finds its "index" like every other's.
+    print.always_print_primitive_fields = true;
     v1::Change change;
     bool too_slow = false;
     uint64_t resume = 0;  // the first change not buffered, once too slow
@@ -240,6 +243,8 @@ class WebServer::Impl {
   int port() const { return port_; }
 
  private:
+  // The API's and the dashboard's routes.
+  void RegisterRoutes();
   void HandleCall(const httplib::Request& request, httplib::Response* response);
   void HandleChanges(const httplib::Request& request, httplib::Response* response);
   void HandleExport(const httplib::Request& request, httplib::Response* response);
@@ -408,6 +413,47 @@ void WebServer::Impl::HandleExport(const httplib::Request& request, httplib::Res
        response);
 }
 
+void WebServer::Impl::RegisterRoutes() {
+  server_.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("ok\n", "text/plain");
+  });
+  server_.Get("/api/v1/enums", [this](const httplib::Request&, httplib::Response& response) {
+    response.set_content(gateway_.EnumsJson(), kJson);
+  });
+  server_.Get("/api/v1/openapi.json", [this](const httplib::Request&, httplib::Response& response) {
+    response.set_content(gateway_.OpenApi(), kJson);
+  });
+  server_.Post(R"(/api/v1/(\w+)/(\w+))",
+               [this](const httplib::Request& request, httplib::Response& response) {
+                 HandleCall(request, &response);
+               });
+  server_.Get("/api/v1/changes",
+              [this](const httplib::Request& request, httplib::Response& response) {
+                HandleChanges(request, &response);
+              });
+  server_.Get(R"(/api/v1/export/(\w+))",
+              [this](const httplib::Request& request, httplib::Response& response) {
+                HandleExport(request, &response);
+              });
+  // An RPC's path with another method: 405, saying how to call it.
+  const httplib::Server::Handler post_only = [](const httplib::Request& request,
+                                                httplib::Response& response) {
+    HttpReply reply =
+        ErrorReply(405, "UNIMPLEMENTED",
+                   absl::StrCat("RPCs are called with POST and a JSON body (Content-Type: "
+                                "application/json), e.g. POST ",
+                                absl::CHexEscape(request.path.substr(0, 200)), "; not ",
+                                absl::CHexEscape(request.method.substr(0, 16))));
+    reply.headers["Allow"] = "POST";
+    Send(reply, &response);
+  };
+  const std::string rpc_path = R"(/api/v1/(\w+)/(\w+))";
+  server_.Get(rpc_path, post_only);
+  server_.Put(rpc_path, post_only);
+  server_.Patch(rpc_path, post_only);
+  server_.Delete(rpc_path, post_only);
+}
+
 absl::Status WebServer::Impl::Start() {
   // Small JSON replies would otherwise wait for the client's delayed ACK
   // (about 40 ms each).
@@ -433,27 +479,7 @@ absl::Status WebServer::Impl::Start() {
         absl::StrCat("the dashboard's files are not at ", options_.assets_dir,
                      "; build them with scripts/build.sh, or point --assets at the built folder"));
   }
-  server_.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
-    response.set_content("ok\n", "text/plain");
-  });
-  server_.Get("/api/v1/enums", [this](const httplib::Request&, httplib::Response& response) {
-    response.set_content(gateway_.EnumsJson(), kJson);
-  });
-  server_.Get("/api/v1/openapi.json", [this](const httplib::Request&, httplib::Response& response) {
-    response.set_content(gateway_.OpenApi(), kJson);
-  });
-  server_.Post(R"(/api/v1/(\w+)/(\w+))",
-               [this](const httplib::Request& request, httplib::Response& response) {
-                 HandleCall(request, &response);
-               });
-  server_.Get("/api/v1/changes",
-              [this](const httplib::Request& request, httplib::Response& response) {
-                HandleChanges(request, &response);
-              });
-  server_.Get(R"(/api/v1/export/(\w+))",
-              [this](const httplib::Request& request, httplib::Response& response) {
-                HandleExport(request, &response);
-              });
+  RegisterRoutes();
   server_.set_logger([](const httplib::Request& request, const httplib::Response& response) {
     // One line per call: never the headers (they hold the token), and the
     // path escaped (httplib has decoded it: %0A would end the line).

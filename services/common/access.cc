@@ -23,14 +23,16 @@ absl::StatusOr<std::string> BearerTokenOf(const grpc::ServerContext& context) {
   auto it = metadata.find(kAuthorizationHeader);
   if (it == metadata.end()) {
     return absl::UnauthenticatedError(
-        "this call needs a bearer token (metadata \"authorization: Bearer <token>\"); "
-        "corridorctl reads it from $CORRIDOR_TOKEN_FILE or $CORRIDOR_TOKEN, and the platform "
+        "this call needs a bearer token: send \"authorization: Bearer <token>\" (gRPC "
+        "metadata; through the JSON gateway, the HTTP Authorization header); corridorctl reads it "
+        "from $CORRIDOR_TOKEN_FILE or $CORRIDOR_TOKEN, and the platform "
         "wrote its first admin token to <data_dir>/credentials/admin.token");
   }
   absl::string_view value(it->second.data(), it->second.size());
   if (!absl::ConsumePrefix(&value, kBearerPrefix)) {
     return absl::UnauthenticatedError(
-        "the authorization metadata must be \"Bearer <token>\"; other schemes are not accepted");
+        "the authorization metadata (through the JSON gateway, the HTTP Authorization header) "
+        "must be \"Bearer <token>\"; other schemes are not accepted");
   }
   return std::string(absl::StripAsciiWhitespace(value));
 }

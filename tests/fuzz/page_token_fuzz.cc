@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!decoded.ok()) {
     FUZZ_CHECK(decoded.status().code() == absl::StatusCode::kInvalidArgument,
                decoded.status().ToString());
-    FUZZ_CHECK(absl::StartsWith(decoded.status().message(), "page_token"),
+    FUZZ_CHECK(absl::StartsWith(decoded.status().message(), "page.page_token"),
                decoded.status().ToString());
   } else {
     // Whatever decodes was made by EncodePageToken with this fingerprint.

@@ -89,6 +89,9 @@ TEST_F(GatewayTest, PassesTheServicesRefusalsOnInTheirOwnWords) {
   ASSERT_TRUE(unsigned_call);
   EXPECT_EQ(unsigned_call->status, 401);
   EXPECT_THAT(unsigned_call->body, HasSubstr(R"("code":"UNAUTHENTICATED")"));
+  // In HTTP's words: the header to send, and the scheme (RFC 6750).
+  EXPECT_THAT(unsigned_call->body, HasSubstr("the HTTP Authorization header"));
+  EXPECT_EQ(unsigned_call->get_header_value("WWW-Authenticate"), "Bearer");
 
   // A coordinator may not create areas: the service's PERMISSION_DENIED.
   auto forbidden = Post("AreaService/CreateArea", R"({"area": {"id": "X-1"}})");
@@ -116,7 +119,33 @@ TEST_F(GatewayTest, RefusesWhatItDoesNotServeNamingTheProblem) {
   auto unknown_field = Post("AreaService/GetArea", R"({"identifier": "EG-DUMA"})");
   ASSERT_TRUE(unknown_field);
   EXPECT_EQ(unknown_field->status, 400);
-  EXPECT_THAT(unknown_field->body, HasSubstr("identifier"));
+  // The field as data, as the services' own refusals give it.
+  EXPECT_THAT(unknown_field->body, HasSubstr(R"("fieldViolations":[{"field":"identifier",)"));
+  auto nested = Post("DenialService/ListDenials", R"({"page": {"page_size": "ten"}})");
+  ASSERT_TRUE(nested);
+  EXPECT_EQ(nested->status, 400);
+  EXPECT_THAT(nested->body, HasSubstr(R"("fieldViolations":[{"field":"page.page_size",)"));
+  auto nested_unknown = Post("DenialService/ListDenials", R"({"page": {"size": 10}})");
+  ASSERT_TRUE(nested_unknown);
+  EXPECT_THAT(nested_unknown->body, HasSubstr(R"("fieldViolations":[{"field":"page.size",)"));
+  // A page token is the request's page.page_token, and named so.
+  auto token = Post("DenialService/ListDenials", R"({"page": {"page_token": "zzz"}})");
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->status, 400);
+  EXPECT_THAT(token->body, HasSubstr(R"("fieldViolations":[{"field":"page.page_token",)"));
+
+  // An RPC's path with another method than POST: 405, saying how to call it.
+  for (const char* method : {"GET", "PUT", "DELETE"}) {
+    httplib::Request request;
+    request.method = method;
+    request.path = "/api/v1/AreaService/GetArea";
+    request.headers = Signed();
+    auto wrong = Client().send(request);
+    ASSERT_TRUE(wrong) << method;
+    EXPECT_EQ(wrong->status, 405) << method;
+    EXPECT_EQ(wrong->get_header_value("Allow"), "POST") << method;
+    EXPECT_THAT(wrong->body, HasSubstr("RPCs are called with POST")) << method;
+  }
 
   auto not_json = Post("AreaService/GetArea", "id=EG-DUMA");
   ASSERT_TRUE(not_json);
@@ -149,6 +178,9 @@ TEST_F(GatewayTest, StreamsTheChangeFeedAsServerSentEvents) {
                           });
   EXPECT_THAT(received, HasSubstr("event: ready"));
   EXPECT_THAT(received, HasSubstr("id: 0\nevent: change\ndata: {"));
+  // The first change says its index like every other (proto3 JSON would
+  // leave out a zero).
+  EXPECT_THAT(received, HasSubstr(R"("index":"0")"));
   EXPECT_THAT(received, HasSubstr(R"("service":"routes")"));
 
   auto refused = Client().Get("/api/v1/changes?service=routes&start=x", Signed());

@@ -224,7 +224,7 @@ TEST_F(AreaServiceTest, MalformedPageTokenAndPageSizeAreRefused) {
   v1::ListAreasResponse response;
   grpc::Status status = stub_->ListAreas(Context().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), StartsWith("page_token: "));
+  EXPECT_THAT(status.error_message(), StartsWith("page.page_token: "));
 
   request.mutable_page()->clear_page_token();
   request.mutable_page()->set_page_size(1000);
