@@ -283,7 +283,8 @@ class StreamImporter {
     tally_.stored += answer.rows_stored();
     tally_.already += answer.rows_already_stored();
     for (const v1::ImportRowRefusal& refusal : answer.refused()) {
-      tally_.refused.emplace_back(refusal.line(), refusal.message());
+      tally_.refused.emplace_back(refusal.line(),
+                                  RefusalInColumns(kind_, refusal.field(), refusal.message()));
     }
     progress_.Update(
         tally_.Progress(answered_ + unsendable_, static_cast<int64_t>(file_.rows.size())));

@@ -1,6 +1,7 @@
 #include "clients/corridorctl/import_rows.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -171,7 +172,53 @@ size_t EditDistance(absl::string_view a, absl::string_view b) {
   return row[b.size()];
 }
 
+// The column of a `kind` file that holds request field `field`; empty if
+// none does.
+std::string ColumnOfField(absl::string_view kind, absl::string_view field) {
+  std::string path;  // without list positions: "approval_steps.answered_on"
+  for (size_t i = 0; i < field.size(); ++i) {
+    if (field[i] == '[') {
+      const size_t close = field.find(']', i);
+      if (close == absl::string_view::npos) break;
+      i = close;
+      continue;
+    }
+    path.push_back(field[i]);
+  }
+  // Fields whose column has another name.
+  static const auto* const kRenamed = new std::map<std::string, std::string>{
+      {"convoys:approve.occurred_on", "approved_on"},
+      {"convoys:dispatch.occurred_on", "dispatched_date"},
+      {"convoys:outcome.occurred_on", "outcome_date"},
+      {"convoys:deny.occurred_on", "status_date"},
+      {"convoys:deny.denying_party", "responsible_party"},
+      {"convoys:deny.reason", "denial_reason"},
+      {"denials:facts.source.note", "source_note"},
+  };
+  if (auto it = kRenamed->find(absl::StrCat(kind, ":", path)); it != kRenamed->end()) {
+    return it->second;
+  }
+  absl::string_view name = path;
+  for (absl::string_view step :
+       {"facts.", "submit.", "approve.", "deny.", "dispatch.", "outcome."}) {
+    if (absl::ConsumePrefix(&name, step)) break;
+  }
+  name = name.substr(0, name.find('.'));
+  const ImportedColumns columns = ColumnsOf(kind);
+  if (std::find(columns.read.begin(), columns.read.end(), name) == columns.read.end()) return "";
+  return std::string(name);
+}
+
 }  // namespace
+
+std::string RefusalInColumns(absl::string_view kind, absl::string_view field,
+                             absl::string_view message) {
+  const std::string column = field.empty() ? "" : ColumnOfField(kind, field);
+  if (column.empty()) return std::string(message);
+  absl::string_view problem = message;
+  if (!absl::ConsumePrefix(&problem, absl::StrCat(field, ": "))) return std::string(message);
+  return absl::StrCat("column ", column, ": ", problem, " (", field, ")");
+}
 
 absl::Status CheckImportHeader(absl::string_view kind, const std::vector<std::string>& header,
                                const std::vector<std::string>& export_columns,

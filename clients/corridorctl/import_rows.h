@@ -48,6 +48,15 @@ absl::Status CheckImportHeader(absl::string_view kind, const std::vector<std::st
                                const std::vector<std::string>& export_columns,
                                std::vector<std::string>* not_read);
 
+// A service's refusal of an imported `kind` row ("denials", "convoys") in
+// the file's terms: the column holding the refused request field
+// (facts.area_id, outcome.occurred_on, approval_steps[0].answered_on...)
+// first, then the service's words and the field:
+// "column area_id: the areas service has no area ... (facts.area_id)".
+// `message` as it is when no column holds the field.
+std::string RefusalInColumns(absl::string_view kind, absl::string_view field,
+                             absl::string_view message);
+
 // One data row, its cells looked up by column name.
 class ImportRow {
  public:

@@ -192,7 +192,9 @@ TEST_F(CorridorctlDenialsTest, CorrectionKeepsHistoryAndImportReportsBadLinesAnd
       << "Armed opposition,EG-DUMA,2016-11-05,12,blocked,OCHA,5\n";
   CommandResult first = Ctl({"import", "denials", path});
   EXPECT_EQ(first.exit_code, 4) << first.err;
-  EXPECT_THAT(first.err, HasSubstr("line 3: facts.area_id"));
+  EXPECT_THAT(first.err, HasSubstr("line 3: column area_id: "));
+  EXPECT_THAT(first.err, HasSubstr("NOT-AN-AREA"));
+  EXPECT_THAT(first.err, HasSubstr("(facts.area_id)"));
   EXPECT_THAT(first.err, HasSubstr("line 6: column category"));
   EXPECT_THAT(first.err, HasSubstr("4 rows: 2 new, 0 already stored, 2 refused"));
   CommandResult second = Ctl({"import", "denials", path});

@@ -247,7 +247,9 @@ TEST_F(CorridorctlMonthTest, AnImportStoresEachRowWholeOrNotAtAll) {
   CommandResult imported = Ctl({"import", "convoys", path});
   EXPECT_EQ(imported.exit_code, 4) << imported.err;
   EXPECT_THAT(imported.err, HasSubstr("4 rows: 1 new, 0 already stored, 3 refused"));
-  EXPECT_THAT(imported.err, HasSubstr("line 3: outcome.beneficiaries_reached"));
+  // The service's refusal, in the file's terms: the column, then the field.
+  EXPECT_THAT(imported.err, HasSubstr("line 3: column beneficiaries_reached: 14500 is more than "
+                                      "the 100 approved (outcome.beneficiaries_reached)"));
   EXPECT_THAT(imported.err, HasSubstr("line 4: column dispatched_date: is required"));
   EXPECT_THAT(imported.err, HasSubstr("line 5: column requested_on: is required"));
 
