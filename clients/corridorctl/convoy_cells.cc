@@ -86,21 +86,26 @@ absl::Status ParseLossesCell(absl::string_view column, absl::string_view text,
                                      "\" counted in \"", unit, "\")"));
     }
     taken[line] = true;
-    v1::LineLoss* loss = nullptr;
-    for (v1::LineLoss& known : *losses) {
-      if (known.line() == line) loss = &known;
-    }
-    if (loss == nullptr) {
-      loss = losses->Add();
-      loss->set_line(line);
-    }
-    if (removed) {
-      loss->set_removed(quantity);
-    } else {
-      loss->set_refused(quantity);
-    }
+    SetLoss(line, quantity, removed, losses);
   }
   return absl::OkStatus();
+}
+
+void SetLoss(int line, double quantity, bool removed,
+             google::protobuf::RepeatedPtrField<v1::LineLoss>* losses) {
+  v1::LineLoss* loss = nullptr;
+  for (v1::LineLoss& known : *losses) {
+    if (known.line() == line) loss = &known;
+  }
+  if (loss == nullptr) {
+    loss = losses->Add();
+    loss->set_line(line);
+  }
+  if (removed) {
+    loss->set_removed(quantity);
+  } else {
+    loss->set_refused(quantity);
+  }
 }
 
 }  // namespace corridor::cli

@@ -26,6 +26,11 @@ absl::Status ParseLossesCell(absl::string_view column, absl::string_view text,
                              const google::protobuf::RepeatedPtrField<v1::ManifestLine>& manifest,
                              google::protobuf::RepeatedPtrField<v1::LineLoss>* losses);
 
+// Sets what was removed (or, if not `removed`, refused) from manifest line
+// `line` in `losses`, which holds each line once.
+void SetLoss(int line, double quantity, bool removed,
+             google::protobuf::RepeatedPtrField<v1::LineLoss>* losses);
+
 }  // namespace corridor::cli
 
 #endif  // CORRIDOR_CLIENTS_CORRIDORCTL_CONVOY_CELLS_H_

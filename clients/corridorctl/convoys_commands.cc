@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/corridorctl/agreements_commands.h"
+#include "clients/corridorctl/convoy_cells.h"
 #include "clients/corridorctl/import_rows.h"
 #include "clients/corridorctl/report_access.h"
 #include "common/enum_text.h"
@@ -47,19 +48,7 @@ absl::Status ParseLosses(const std::string& flag, const std::string& text, bool 
       return absl::InvalidArgumentError(absl::StrCat(
           "--", flag, ": \"", entry, "\" is not LINE:QUANTITY (manifest line from 0), e.g. 0:200"));
     }
-    v1::LineLoss* loss = nullptr;
-    for (v1::LineLoss& existing : *request->mutable_losses()) {
-      if (existing.line() == line) loss = &existing;
-    }
-    if (loss == nullptr) {
-      loss = request->add_losses();
-      loss->set_line(line);
-    }
-    if (removed) {
-      loss->set_removed(quantity);
-    } else {
-      loss->set_refused(quantity);
-    }
+    SetLoss(line, quantity, removed, request->mutable_losses());
   }
   return absl::OkStatus();
 }
