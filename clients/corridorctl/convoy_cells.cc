@@ -73,9 +73,11 @@ absl::Status ParseLossesCell(absl::string_view column, absl::string_view text,
     const std::string item = Trimmed(parts[0]);
     const std::string unit = Trimmed(parts[2]);
     double quantity = 0;
-    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(parts[1]), &quantity) || quantity <= 0) {
-      return EntryError(column, number, entry, "needs a quantity above 0");
+    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(parts[1]), &quantity)) {
+      return EntryError(column, number, entry,
+                        absl::StrCat("has \"", Trimmed(parts[1]), "\" where a quantity belongs"));
     }
+    if (quantity <= 0) return EntryError(column, number, entry, "needs a quantity above 0");
     int line = -1;
     for (int i = 0; i < manifest.size() && line < 0; ++i) {
       if (!taken[i] && manifest.Get(i).item() == item && manifest.Get(i).unit() == unit) line = i;

@@ -194,6 +194,9 @@ std::string ColumnOfField(absl::string_view kind, absl::string_view field) {
       {"convoys:deny.denying_party", "responsible_party"},
       {"convoys:deny.reason", "denial_reason"},
       {"denials:facts.source.note", "source_note"},
+      {"convoys:outcome.losses", "items_removed/items_refused"},
+      {"convoys:outcome.losses.removed", "items_removed"},
+      {"convoys:outcome.losses.refused", "items_refused"},
   };
   if (auto it = kRenamed->find(absl::StrCat(kind, ":", path)); it != kRenamed->end()) {
     return it->second;

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/enum_text.h"
 #include "common/status.h"
+#include "common/stream_headers.h"
 #include "corridor/v1/routes.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -256,11 +257,26 @@ int RoutesWatch(Session& session, Flags& flags, const Args& args) {
     session.PrepareStream(&context);
     std::unique_ptr<grpc::ClientReader<v1::RouteStatusEvent>> reader =
         stub->WatchRouteStatus(&context, request);
-    if (printed == 0 && !streamed && session.format() == OutputFormat::kTable) {
-      session.err() << "watching "
-                    << (request.route_ids().empty() ? "all routes"
-                                                    : absl::StrJoin(request.route_ids(), ", "))
-                    << "; stop with Ctrl-C" << std::endl;
+    // Admitted (a refusal comes without the header): from here on, a drop
+    // is reconnected from the last position, even before any report.
+    reader->WaitForInitialMetadata();
+    const auto& headers = context.GetServerInitialMetadata();
+    if (const auto subscribed = headers.find(kSubscribedHeader); subscribed != headers.end()) {
+      // The position the feed starts after: where a reconnection resumes
+      // until a report is printed.
+      int64_t after = 0;
+      if (!request.has_after_position() &&
+          absl::SimpleAtoi(absl::string_view(subscribed->second.data(), subscribed->second.size()),
+                           &after)) {
+        request.set_after_position(after);
+      }
+      if (!streamed && session.format() == OutputFormat::kTable) {
+        session.err() << "watching "
+                      << (request.route_ids().empty() ? "all routes"
+                                                      : absl::StrJoin(request.route_ids(), ", "))
+                      << "; stop with Ctrl-C" << std::endl;
+      }
+      streamed = true;
     }
     v1::RouteStatusEvent event;
     while (reader->Read(&event)) {

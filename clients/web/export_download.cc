@@ -14,6 +14,7 @@ namespace corridor::web {
 namespace {
 
 HttpReply Refused(const absl::Status& status) {
+  if (absl::IsInvalidArgument(status)) return InvalidFieldReply(status.message());
   return ErrorReply(
       grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message())));
 }

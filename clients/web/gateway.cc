@@ -1,9 +1,11 @@
 #include "clients/web/gateway.h"
 
+#include <algorithm>
 #include <future>
 #include <vector>
 
 #include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -111,6 +113,18 @@ static void AddErrorDetails(const grpc::Status& status, HttpReply* reply) {
   reply->body.insert(reply->body.size() - 2, extra);
 }
 
+// 400 INVALID_ARGUMENT "<prefix><field>: <problem>", with the field as
+// data.
+static HttpReply FieldViolationReply(absl::string_view prefix, absl::string_view field,
+                                     absl::string_view problem) {
+  HttpReply reply = ErrorReply(400, "INVALID_ARGUMENT", absl::StrCat(prefix, field, ": ", problem));
+  reply.body.insert(
+      reply.body.size() - 2,
+      absl::StrCat(",\"reason\":\"INVALID_FIELD\",\"fieldViolations\":[{\"field\":",
+                   JsonString(field), ",\"description\":", JsonString(problem), "}]"));
+  return reply;
+}
+
 // A body protobuf could not read as `type`, with the field as data when
 // protobuf's text names one: "(page.page_size): invalid value ...",
 // "nope: Cannot find field." or "(page) nope: Cannot find field.".
@@ -134,15 +148,22 @@ static HttpReply JsonParseError(const google::protobuf::Descriptor& type,
     problem =
         "is not a field there (field names are the .proto's, in snake_case or lowerCamelCase)";
   }
-  const std::string message = absl::StrCat("the request body is not a valid ", type.name(), ": ",
-                                           field.empty() ? "" : absl::StrCat(field, ": "), problem);
-  HttpReply reply = ErrorReply(400, "INVALID_ARGUMENT", message);
-  if (field.empty()) return reply;
-  reply.body.insert(
-      reply.body.size() - 2,
-      absl::StrCat(",\"reason\":\"INVALID_FIELD\",\"fieldViolations\":[{\"field\":",
-                   JsonString(field), ",\"description\":", JsonString(problem), "}]"));
-  return reply;
+  if (absl::StartsWith(problem, ": ")) problem.erase(0, 2);  // ": Root element must be..."
+  const std::string prefix = absl::StrCat("the request body is not a valid ", type.name(), ": ");
+  if (field.empty()) return ErrorReply(400, "INVALID_ARGUMENT", absl::StrCat(prefix, problem));
+  return FieldViolationReply(prefix, field, problem);
+}
+
+HttpReply InvalidFieldReply(absl::string_view message) {
+  const size_t colon = message.find(": ");
+  const absl::string_view field = message.substr(0, colon);
+  const bool names_field = colon != absl::string_view::npos && !field.empty() &&
+                           std::all_of(field.begin(), field.end(), [](char c) {
+                             return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+                                    c == '_' || c == '.' || c == '[' || c == ']';
+                           });
+  if (!names_field) return ErrorReply(400, "INVALID_ARGUMENT", message);
+  return FieldViolationReply("", field, message.substr(colon + 2));
 }
 
 HttpReply ErrorReply(const grpc::Status& status) {

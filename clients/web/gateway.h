@@ -38,6 +38,10 @@ int HttpStatusOf(grpc::StatusCode code);
 // words, for the page to show as they are.
 HttpReply ErrorReply(int http_status, absl::string_view code, absl::string_view message);
 HttpReply ErrorReply(const grpc::Status& status);
+// A 400 INVALID_ARGUMENT for a refusal worded "<field>: <problem>" (e.g.
+// "start: must be a journal index"), with the field as data in
+// "fieldViolations" as the services' own refusals have it.
+HttpReply InvalidFieldReply(absl::string_view message);
 
 class Gateway {
  public:

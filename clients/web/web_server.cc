@@ -20,6 +20,7 @@
 #include "common/credentials.h"
 #include "common/http_server.h"
 #include "common/log.h"
+#include "common/stream_headers.h"
 #include "corridor/v1/audit.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
@@ -35,7 +36,6 @@ constexpr size_t kKeepAliveRequests = 1000;
 constexpr auto kKeepAlive = std::chrono::seconds(15);
 constexpr auto kIdleCheck = std::chrono::milliseconds(1000);
 // The header AuditService::WatchChanges sends once a subscription is admitted.
-constexpr char kSubscribedHeader[] = "corridor-subscribed";
 
 std::string BearerToken(const httplib::Request& request) {
   const std::string header = request.get_header_value("Authorization");
@@ -339,7 +339,7 @@ bool WebServer::Impl::TakeStreamPlace(ChangeStream* stream, httplib::Response* r
 void WebServer::Impl::HandleChanges(const httplib::Request& request, httplib::Response* response) {
   absl::StatusOr<v1::WatchChangesRequest> parsed = WatchRequestOf(request);
   if (!parsed.ok()) {
-    Send(ErrorReply(400, "INVALID_ARGUMENT", parsed.status().message()), response);
+    Send(InvalidFieldReply(parsed.status().message()), response);
     return;
   }
   const v1::WatchChangesRequest& watch = *parsed;

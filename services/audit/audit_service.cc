@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status.h"
+#include "common/stream_headers.h"
 #include "common/validation.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/key_rotation.h"
@@ -376,7 +377,7 @@ grpc::Status AuditService::WatchChanges(grpc::ServerContext* context,
   }
   // Headers go out at once, so the client knows it is subscribed before the
   // first change arrives.
-  context->AddInitialMetadata("corridor-subscribed", absl::StrCat(next));
+  context->AddInitialMetadata(kSubscribedHeader, absl::StrCat(next));
   writer->SendInitialMetadata();
   while (!context->IsCancelled()) {
     const uint64_t size = store.journal_head().size;

@@ -206,7 +206,8 @@ absl::StatusOr<storage::Origin> AccessControl::AdmitStream(const grpc::ServerCon
       if (open == 0) open_streams_.erase(token_id);
       return absl::ResourceExhaustedError(absl::StrCat(
           "the token \"", origin->principal.name(), "\" already holds ", open,
-          " open streams, the most one token may hold here (--max_streams_per_token); close one "
+          open == 1 ? " open stream" : " open streams",
+          ", the most one token may hold here (--max_streams_per_token); close one "
           "(a change stream resumes from its position; an import, from its first unanswered "
           "request) or use another token"));
     }

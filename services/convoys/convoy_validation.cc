@@ -293,8 +293,9 @@ absl::Status CheckApprovalStep(absl::string_view field, const v1::ApprovalStep& 
       CORRIDOR_RETURN_IF_ERROR(CheckPastDate(name("answered_on"), &step.answered_on(), today));
       if (DateNumber(step.answered_on()) < DateNumber(step.requested_on())) {
         return InvalidField(name("answered_on"),
-                            absl::StrCat(FormatDate(step.answered_on()), " is before requested_on ",
-                                         FormatDate(step.requested_on())));
+                            absl::StrCat(FormatDate(step.answered_on()),
+                                         " is before the step was asked (its requested_on, ",
+                                         FormatDate(step.requested_on()), ")"));
       }
       break;
     default:

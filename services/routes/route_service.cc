@@ -4,6 +4,7 @@
 #include "common/field_limits.h"
 #include "common/server.h"
 #include "common/status_macros.h"
+#include "common/stream_headers.h"
 #include "common/validation.h"
 #include "services/routes/route_validation.h"
 
@@ -142,6 +143,7 @@ grpc::Status RouteService::WatchRouteStatus(grpc::ServerContext* context,
   }
   // Headers go out at once, so the client knows it is subscribed before the
   // first report arrives.
+  context->AddInitialMetadata(kSubscribedHeader, absl::StrCat(position));
   writer->SendInitialMetadata();
   while (!context->IsCancelled()) {
     uint64_t scanned_to = position;

@@ -288,15 +288,32 @@ TEST_F(CorridorctlMonthTest, AnImportKeepsApprovalStepsAndWhatCheckpointsTook) {
       << "WHO,EG-DUMA,2016-10-19,2016-10-01,20000,insulin:medical:300:vials,APPROVED,"
          "2016-10-10,,,20000,,,insulin:40:vials,,taken-2\n"
       << "WHO,EG-DUMA,2016-10-19,2016-10-01,20000,insulin:medical:300:vials,DELIVERED,"
-         "2016-10-10,2016-10-18,2016-10-19,20000,20000,,,antibiotics:10:boxes,taken-3\n";
+         "2016-10-10,2016-10-18,2016-10-19,20000,20000,,,antibiotics:10:boxes,taken-3\n"
+      // More lost than carried (the service refuses it), a quantity that is
+      // not one, and a step answered before it was asked.
+      << "WHO,EG-DUMA,2016-10-19,2016-10-01,20000,insulin:medical:300:vials,DELIVERED,"
+         "2016-10-10,2016-10-18,2016-10-19,20000,20000,,insulin:500:vials,,taken-4\n"
+      << "WHO,EG-DUMA,2016-10-19,2016-10-01,20000,insulin:medical:300:vials,DELIVERED,"
+         "2016-10-10,2016-10-18,2016-10-19,20000,20000,,insulin:ten:vials,,taken-5\n"
+      << "WHO,EG-DUMA,2016-10-19,2016-10-01,20000,insulin:medical:300:vials,APPROVED,"
+         "2016-10-10,,,20000,,letter|MoFA|2016-10-05|2016-10-02|granted,,,taken-6\n";
   CommandResult imported = Ctl({"import", "convoys", path});
   EXPECT_EQ(imported.exit_code, 4) << imported.err;
-  EXPECT_THAT(imported.err, HasSubstr("3 rows: 1 new, 0 already stored, 2 refused"));
+  EXPECT_THAT(imported.err, HasSubstr("6 rows: 1 new, 0 already stored, 5 refused"));
   EXPECT_THAT(imported.err,
               HasSubstr("line 3: column items_removed: is recorded with the "
                         "convoy's outcome, and the row's status (APPROVED) has none"));
   EXPECT_THAT(imported.err, HasSubstr("line 4: column items_refused: entry 1 "
                                       "(\"antibiotics:10:boxes\") names no line of the manifest"));
+  EXPECT_THAT(imported.err, HasSubstr("line 5: column items_removed/items_refused: "));
+  EXPECT_THAT(imported.err, HasSubstr("(outcome.losses[0])"));
+  EXPECT_THAT(imported.err,
+              HasSubstr("line 6: column items_removed: entry 1 (\"insulin:ten:vials\") "
+                        "has \"ten\" where a quantity belongs"));
+  EXPECT_THAT(imported.err,
+              HasSubstr("line 7: column approval_steps: 2016-10-02 is before the step "
+                        "was asked (its requested_on, 2016-10-05) "
+                        "(approval_steps[0].answered_on)"));
   EXPECT_THAT(imported.err, ::testing::Not(HasSubstr("not restorable")));
 
   v1::ListConvoysResponse listed = CtlJson<v1::ListConvoysResponse>({"convoys", "list"});

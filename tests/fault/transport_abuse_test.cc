@@ -4,14 +4,17 @@
 // all. Each time the server refuses or sheds what it must, frees what the
 // client left behind, and keeps serving everyone else.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <thread>
@@ -432,6 +435,28 @@ TEST(StreamQuotaTest, OneTokenHoldsAtMostItsStreamsAndOthersAreStillServed) {
   }
 }
 
+// `corridorctl routes watch` against `server` as the token in `token_file`,
+// in a process of its own, printing to `out` and `err`.
+pid_t StartWatcher(const std::string& server, const std::string& token_file, const std::string& out,
+                   const std::string& err) {
+  const std::string corridorctl = BinaryPath("corridorctl");
+  const std::string server_flag = "--server=" + server;
+  const std::string token_env = "CORRIDOR_TOKEN_FILE=" + token_file;
+  const pid_t watcher = fork();
+  if (watcher != 0) return watcher;
+  ::putenv(const_cast<char*>(token_env.c_str()));
+  ::dup2(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), STDOUT_FILENO);
+  ::dup2(::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), STDERR_FILENO);
+  ::execl(corridorctl.c_str(), corridorctl.c_str(), server_flag.c_str(), "routes", "watch",
+          static_cast<char*>(nullptr));
+  ::_exit(127);
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 // A client that vanishes without closing its connection (a laptop put to
 // sleep, a dropped network) must not hold its token's stream places for
 // good. Here `corridorctl routes watch` holds the token's one place and is
@@ -461,17 +486,9 @@ TEST(StreamQuotaTest, AClientThatStopsAnsweringLosesItsStreamsToKeepalive) {
     return stream->Finish().error_code();
   };
 
-  const std::string corridorctl = BinaryPath("corridorctl");
-  const std::string server_flag = "--server=" + (*server)->address();
-  const std::string token_env = "CORRIDOR_TOKEN_FILE=" + *token_file;
-  const pid_t watcher = fork();
-  ASSERT_GE(watcher, 0);
-  if (watcher == 0) {
-    ::putenv(const_cast<char*>(token_env.c_str()));
-    ::execl(corridorctl.c_str(), corridorctl.c_str(), server_flag.c_str(), "routes", "watch",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  const pid_t watcher =
+      StartWatcher((*server)->address(), *token_file, dir.Sub("out"), dir.Sub("err"));
+  ASSERT_GT(watcher, 0);
   grpc::StatusCode code = grpc::StatusCode::DEADLINE_EXCEEDED;
   for (int i = 0; i < 100 && code != grpc::StatusCode::RESOURCE_EXHAUSTED; ++i) {
     absl::SleepFor(absl::Milliseconds(100));
@@ -487,10 +504,29 @@ TEST(StreamQuotaTest, AClientThatStopsAnsweringLosesItsStreamsToKeepalive) {
   }
   std::cerr << "keepalive: the frozen client's place was free after "
             << absl::FormatDuration(absl::Now() - frozen) << "\n";
-  ::kill(watcher, SIGKILL);
-  ::waitpid(watcher, nullptr, 0);
   EXPECT_EQ(code, grpc::StatusCode::DEADLINE_EXCEEDED)
       << "the frozen client still holds its place 20 s after it stopped answering";
+
+  // Woken before it printed any report, the watcher finds its connection
+  // gone and subscribes again from where it had started: the next report
+  // reaches it, and none before.
+  ASSERT_EQ(::kill(watcher, SIGCONT), 0);
+  auto coordinator = corridor::testing::CreateTokenFile(
+      (*server)->address(), dir.Sub("data"), "coordinator", dir.Sub("coordinator.token"));
+  ASSERT_TRUE(coordinator.ok()) << coordinator.status();
+  const auto filed = corridor::testing::RunCorridorctl(
+      (*server)->address(), {"routes", "report", "castello-road", "--status=closed", "--source=x"},
+      *coordinator);
+  ASSERT_EQ(filed.exit_code, 0) << filed.err;
+  for (int i = 0; i < 100 && Slurp(dir.Sub("out")).empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ::kill(watcher, SIGKILL);
+  ::waitpid(watcher, nullptr, 0);
+  const std::string printed = Slurp(dir.Sub("out"));
+  EXPECT_THAT(printed, HasSubstr("castello-road  restricted -> closed")) << Slurp(dir.Sub("err"));
+  EXPECT_EQ(std::count(printed.begin(), printed.end(), '\n'), 1) << printed;
+  EXPECT_THAT(Slurp(dir.Sub("err")), HasSubstr("connection lost"));
 }
 
 TEST_F(TransportAbuseTest, GarbageAndSilentConnectionsDoNotStopTheServer) {

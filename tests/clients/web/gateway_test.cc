@@ -147,6 +147,10 @@ TEST_F(GatewayTest, RefusesWhatItDoesNotServeNamingTheProblem) {
     EXPECT_THAT(wrong->body, HasSubstr("RPCs are called with POST")) << method;
   }
 
+  auto not_a_message = Post("AreaService/ListAreas", "[1, 2]");
+  ASSERT_TRUE(not_a_message);
+  EXPECT_THAT(not_a_message->body, HasSubstr("ListAreasRequest: Root element must be a message"));
+
   auto not_json = Post("AreaService/GetArea", "id=EG-DUMA");
   ASSERT_TRUE(not_json);
   EXPECT_EQ(not_json->status, 400);
@@ -186,7 +190,7 @@ TEST_F(GatewayTest, StreamsTheChangeFeedAsServerSentEvents) {
   auto refused = Client().Get("/api/v1/changes?service=routes&start=x", Signed());
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 400);
-  EXPECT_THAT(refused->body, HasSubstr("start"));
+  EXPECT_THAT(refused->body, HasSubstr(R"("fieldViolations":[{"field":"start",)"));
 
   // The service's refusals are plain HTTP errors, not a stream.
   auto unsigned_stream = Client().Get("/api/v1/changes?service=routes");
@@ -213,6 +217,7 @@ TEST_F(GatewayTest, ExportsWhatCorridorctlWouldNeverOnTheServer) {
   auto to_disk = Client().Get("/api/v1/export/areas?out=/tmp/x.csv", Signed());
   ASSERT_TRUE(to_disk);
   EXPECT_EQ(to_disk->status, 400);
+  EXPECT_THAT(to_disk->body, HasSubstr(R"("fieldViolations":[{"field":"out",)"));
   auto bad_flag = Client().Get("/api/v1/export/denials?colour=red", Signed());
   ASSERT_TRUE(bad_flag);
   EXPECT_EQ(bad_flag->status, 400);
