@@ -35,7 +35,6 @@ constexpr size_t kKeepAliveRequests = 1000;
 // open; and checks this often whether its client has left.
 constexpr auto kKeepAlive = std::chrono::seconds(15);
 constexpr auto kIdleCheck = std::chrono::milliseconds(1000);
-// The header AuditService::WatchChanges sends once a subscription is admitted.
 
 std::string BearerToken(const httplib::Request& request) {
   const std::string header = request.get_header_value("Authorization");
