@@ -88,7 +88,7 @@ struct ImportTally {
       session.err() << path << ": line " << line << ": " << problem << "\n";
     }
     session.err() << "import " << kind << ": " << WithThousands(rows)
-                  << " rows: " << WithThousands(stored) << " new, " << WithThousands(already)
+                  << (rows == 1 ? " row: " : " rows: ") << WithThousands(stored) << " new, " << WithThousands(already)
                   << " already stored, " << refused.size() << " refused"
                   << (refused.empty() ? "" : " (fix those lines and re-run the same file)") << "\n";
     return refused.empty() ? kExitOk : kExitRejected;

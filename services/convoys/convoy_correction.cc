@@ -215,7 +215,7 @@ absl::Status ApplyLosses(absl::string_view field,
     if (loss.removed() + loss.refused() > line->quantity()) {
       return InvalidField(
           absl::StrCat(field, "[", i, "]"),
-          absl::StrCat(loss.removed() + loss.refused(), " ", line->unit(), " lost, but line ",
+          absl::StrCat(loss.removed() + loss.refused(), " ", line->unit(), " lost, but manifest line ",
                        loss.line(), " (", line->item(), ") carried only ", line->quantity()));
     }
     line->set_quantity_removed(loss.removed());

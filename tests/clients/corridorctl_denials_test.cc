@@ -230,7 +230,7 @@ TEST_F(CorridorctlDenialsTest, ImportChecksTheHeaderFirstAndSplitsLongRowsIntoRe
                      << "Armed opposition,EG-DUMA,2016-11-02,2,blocked,OCHA,100\n";
   CommandResult excel = Ctl({"import", "denials", bom});
   EXPECT_EQ(excel.exit_code, 0) << excel.err;
-  EXPECT_THAT(excel.err, HasSubstr("1 rows: 1 new"));
+  EXPECT_THAT(excel.err, HasSubstr("1 row: 1 new"));
 
   // 600 rows of about 9 KB each: 5 MB, more than one message may carry.
   const std::string long_rows = dir_.Sub("long.csv");
@@ -386,7 +386,7 @@ TEST_F(CorridorctlDenialsTest, FormulasAreExportedNeutralisedAndImportBackUnchan
   // Read back as the same facts, or the key would be refused as reused.
   CommandResult again = Ctl({"import", "denials", path});
   EXPECT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_THAT(again.err, HasSubstr("1 rows: 0 new, 1 already stored, 0 refused"));
+  EXPECT_THAT(again.err, HasSubstr("1 row: 0 new, 1 already stored, 0 refused"));
 }
 
 }  // namespace
