@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <deque>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -301,6 +302,19 @@ absl::StatusOr<v1::WatchChangesRequest> WatchRequestOf(const httplib::Request& r
     watch.set_start(start);
   }
   watch.set_from_end(request.get_param_value("from_end") == "1");
+  // A browser's EventSource that lost its connection reconnects with the
+  // id of the last event it received: resume right after it, whatever the
+  // URL says, so that nothing is missed or received twice.
+  if (request.has_header("Last-Event-ID")) {
+    uint64_t last = 0;
+    if (!absl::SimpleAtoi(request.get_header_value("Last-Event-ID"), &last) ||
+        last == std::numeric_limits<uint64_t>::max()) {
+      return absl::InvalidArgumentError(
+          "Last-Event-ID: must be the id of a change event this feed sent (a journal index)");
+    }
+    watch.set_start(last + 1);
+    watch.set_from_end(false);
+  }
   for (absl::string_view table :
        absl::StrSplit(request.get_param_value("tables"), ',', absl::SkipEmpty())) {
     watch.add_tables(std::string(table));

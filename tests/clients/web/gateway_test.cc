@@ -187,6 +187,19 @@ TEST_F(GatewayTest, StreamsTheChangeFeedAsServerSentEvents) {
   EXPECT_THAT(received, HasSubstr(R"("index":"0")"));
   EXPECT_THAT(received, HasSubstr(R"("service":"routes")"));
 
+  // An EventSource reconnecting says the last id it received: the feed
+  // resumes after it, whatever the URL says.
+  std::string resumed;
+  httplib::Headers reconnect = Signed();
+  reconnect.emplace("Last-Event-ID", "0");
+  Client().Get("/api/v1/changes?service=routes&start=0", reconnect,
+               [&](const char* data, size_t length) {
+                 resumed.append(data, length);
+                 return resumed.find("event: change") == std::string::npos;
+               });
+  EXPECT_THAT(resumed, HasSubstr("id: 1\nevent: change"));
+  EXPECT_THAT(resumed, ::testing::Not(HasSubstr("id: 0\n")));
+
   auto refused = Client().Get("/api/v1/changes?service=routes&start=x", Signed());
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 400);
