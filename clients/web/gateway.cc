@@ -94,16 +94,17 @@ HttpReply ErrorReply(int http_status, absl::string_view code, absl::string_view 
   return reply;
 }
 
-// The rich error model the services attach (common/error_details.h), as
-// the JSON error's "reason" and "fieldViolations", so that the dashboard
-// puts each message beside its field without parsing text.
-static void AddErrorDetails(const grpc::Status& status, HttpReply* reply) {
-  const ReadDetails read = ReadErrorDetails(status.error_details());
+// The rich error model (common/error_details.h) as the JSON error's
+// "reason" and "fieldViolations", so that the dashboard puts each message
+// beside its field without parsing text.
+static void AddErrorDetails(const ReadDetails& details, HttpReply* reply) {
   std::string extra;
-  if (!read.reason.empty()) absl::StrAppend(&extra, ",\"reason\":", JsonString(read.reason));
-  if (!read.field_violations.empty()) {
+  if (!details.reason.empty()) {
+    absl::StrAppend(&extra, ",\"reason\":", JsonString(details.reason));
+  }
+  if (!details.field_violations.empty()) {
     std::vector<std::string> violations;
-    for (const auto& [field, description] : read.field_violations) {
+    for (const auto& [field, description] : details.field_violations) {
       violations.push_back(absl::StrCat("{\"field\":", JsonString(field),
                                         ",\"description\":", JsonString(description), "}"));
     }
@@ -114,14 +115,11 @@ static void AddErrorDetails(const grpc::Status& status, HttpReply* reply) {
 }
 
 // 400 INVALID_ARGUMENT "<prefix><field>: <problem>", with the field as
-// data.
+// data, as a service's own refusal of a field has it.
 static HttpReply FieldViolationReply(absl::string_view prefix, absl::string_view field,
                                      absl::string_view problem) {
   HttpReply reply = ErrorReply(400, "INVALID_ARGUMENT", absl::StrCat(prefix, field, ": ", problem));
-  reply.body.insert(
-      reply.body.size() - 2,
-      absl::StrCat(",\"reason\":\"INVALID_FIELD\",\"fieldViolations\":[{\"field\":",
-                   JsonString(field), ",\"description\":", JsonString(problem), "}]"));
+  AddErrorDetails({"INVALID_FIELD", {{std::string(field), std::string(problem)}}}, &reply);
   return reply;
 }
 
@@ -192,7 +190,7 @@ HttpReply ErrorReply(const grpc::Status& status) {
               "); check that corridord is running and corridor-web's --target (and --servers)";
   }
   HttpReply reply = ErrorReply(HttpStatusOf(status.error_code()), name, message);
-  AddErrorDetails(status, &reply);
+  AddErrorDetails(ReadErrorDetails(status.error_details()), &reply);
   // RFC 6750 section 3: a 401 names the scheme it wants.
   if (reply.status == 401) reply.headers["WWW-Authenticate"] = "Bearer";
   return reply;

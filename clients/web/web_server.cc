@@ -427,6 +427,7 @@ void WebServer::Impl::HandleExport(const httplib::Request& request, httplib::Res
 }
 
 void WebServer::Impl::RegisterRoutes() {
+  const std::string rpc_path = R"(/api/v1/(\w+)/(\w+))";  // <Service>/<Method>
   server_.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
     response.set_content("ok\n", "text/plain");
   });
@@ -436,10 +437,9 @@ void WebServer::Impl::RegisterRoutes() {
   server_.Get("/api/v1/openapi.json", [this](const httplib::Request&, httplib::Response& response) {
     response.set_content(gateway_.OpenApi(), kJson);
   });
-  server_.Post(R"(/api/v1/(\w+)/(\w+))",
-               [this](const httplib::Request& request, httplib::Response& response) {
-                 HandleCall(request, &response);
-               });
+  server_.Post(rpc_path, [this](const httplib::Request& request, httplib::Response& response) {
+    HandleCall(request, &response);
+  });
   server_.Get("/api/v1/changes",
               [this](const httplib::Request& request, httplib::Response& response) {
                 HandleChanges(request, &response);
@@ -460,7 +460,6 @@ void WebServer::Impl::RegisterRoutes() {
     reply.headers["Allow"] = "POST";
     Send(reply, &response);
   };
-  const std::string rpc_path = R"(/api/v1/(\w+)/(\w+))";
   server_.Get(rpc_path, post_only);
   server_.Put(rpc_path, post_only);
   server_.Patch(rpc_path, post_only);
