@@ -8,7 +8,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/server.h"
 #include "corridor/v1/echo.grpc.pb.h"
@@ -37,8 +36,7 @@ int Main() {
     CORRIDOR_LOG(ERROR) << host.status().message();
     return 1;
   }
-  const std::string address = absl::StrCat(
-      options.listen_address.substr(0, options.listen_address.rfind(':')), ":", (*host)->port());
+  const std::string address = (*host)->address();
   CORRIDOR_LOG(INFO) << "echo on " << address << "; stop with SIGTERM or Ctrl-C";
   if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
     std::ofstream(path + ".partial") << address << "\n";

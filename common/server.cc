@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -75,6 +76,26 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 }
 
 ServiceHost::~ServiceHost() { Shutdown(); }
+
+namespace {
+bool IsUnixSocket(absl::string_view address) {
+  return absl::StartsWith(address, "unix:") || absl::StartsWith(address, "unix-abstract:");
+}
+}  // namespace
+
+std::string ServiceHost::address() const {
+  const std::string& listen = options_.listen_address;
+  if (IsUnixSocket(listen)) return listen;
+  return absl::StrCat(listen.substr(0, listen.rfind(':')), ":", port_);
+}
+
+std::string ServiceHost::local_address() const {
+  const std::string& listen = options_.listen_address;
+  if (IsUnixSocket(listen)) return listen;
+  const std::string host = listen.substr(0, listen.rfind(':'));
+  const bool wildcard = host.empty() || host == "0.0.0.0" || host == "[::]";
+  return absl::StrCat(wildcard ? "127.0.0.1" : host, ":", port_);
+}
 
 void ServiceHost::Shutdown() {
   if (stopped_ || server_ == nullptr) return;

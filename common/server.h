@@ -56,6 +56,13 @@ class ServiceHost {
   ~ServiceHost();
 
   int port() const { return port_; }
+  // Where clients reach this host: the listen address with the port the
+  // system chose ("10.0.0.5:7443" for --listen=10.0.0.5:0), or a Unix
+  // socket's address as given ("unix:/run/corridor/corridord.sock").
+  std::string address() const;
+  // The same for a client on this machine: a wildcard host (0.0.0.0, [::],
+  // none) becomes 127.0.0.1.
+  std::string local_address() const;
 
   // Reports NOT_SERVING, then stops accepting calls and waits up to the
   // grace period for calls in flight. Safe to call more than once.

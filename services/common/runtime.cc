@@ -355,14 +355,10 @@ absl::Status RunServices(const RuntimeOptions& options) {
   server_options.rpc_metrics = &rpc_metrics;
   absl::StatusOr<std::unique_ptr<ServiceHost>> host = ServiceHost::Start(server_options, hosted);
   if (!host.ok()) return host.status();
-  std::string host_part =
-      options.server.listen_address.substr(0, options.server.listen_address.rfind(':'));
-  const std::string address = absl::StrCat(host_part, ":", (*host)->port());
-  // Services in this process call each other over loopback like any client.
-  peers.SetLocalAddress(
-      absl::StrCat(host_part == "0.0.0.0" || host_part == "[::]" ? "127.0.0.1" : host_part, ":",
-                   (*host)->port()),
-      options.services);
+  const std::string address = (*host)->address();
+  // Services in this process call each other through the same address, like
+  // any client on this machine.
+  peers.SetLocalAddress((*host)->local_address(), options.services);
   for (size_t i = 0; i < modules.size(); ++i) {
     // A mirror's copies do no work of their own: they hold what the
     // primary's did.

@@ -137,8 +137,7 @@ absl::Status Run() {
   CORRIDOR_ASSIGN_OR_RETURN(
       std::unique_ptr<ServiceHost> host,
       ServiceHost::Start(server_options, {{&service, v1::WitnessService::service_full_name()}}));
-  const std::string listen = absl::GetFlag(FLAGS_listen);
-  const std::string address = absl::StrCat(listen.substr(0, listen.rfind(':')), ":", host->port());
+  const std::string address = host->address();
   CORRIDOR_LOG(INFO) << "WitnessService on " << address;
   WriteAddressFile(absl::GetFlag(FLAGS_port_file), address);
   std::unique_ptr<MetricsServer> metrics;
