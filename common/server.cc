@@ -3,8 +3,13 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
 #include "absl/status/status.h"
@@ -16,8 +21,46 @@
 
 namespace corridor {
 
+namespace {
+
+bool IsUnixSocket(absl::string_view address) {
+  return absl::StartsWith(address, "unix:") || absl::StartsWith(address, "unix-abstract:");
+}
+
+// gRPC replaces the file of a Unix socket it is told to listen on. That is
+// right for a socket left behind by a server that died, and wrong for one a
+// live server listens on: it would lose its clients without knowing.
+absl::Status CheckUnixSocketIsFree(const std::string& listen_address) {
+  if (!absl::StartsWith(listen_address, "unix:")) return absl::OkStatus();
+  std::string path = listen_address.substr(strlen("unix:"));
+  if (absl::StartsWith(path, "//")) path = path.substr(2);  // unix:///run/x.sock
+  sockaddr_un address{};
+  if (path.empty() || path.size() >= sizeof(address.sun_path)) {
+    return absl::InvalidArgumentError(absl::StrCat("--listen: ", listen_address,
+                                                   " is not a Unix socket path of 1 to ",
+                                                   sizeof(address.sun_path) - 1, " bytes"));
+  }
+  struct stat status;
+  if (stat(path.c_str(), &status) != 0) return absl::OkStatus();  // nothing there yet
+  address.sun_family = AF_UNIX;
+  memcpy(address.sun_path, path.data(), path.size());
+  const int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (probe < 0) return absl::OkStatus();
+  const bool answered =
+      connect(probe, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  close(probe);
+  if (!answered) return absl::OkStatus();  // left behind: gRPC replaces it
+  return absl::AlreadyExistsError(
+      absl::StrCat("cannot listen on ", listen_address,
+                   ": another server is listening on that socket (another corridor process may be "
+                   "running: stop it or choose another --listen)"));
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     const ServerOptions& options, const std::vector<HostedService>& services) {
+  CORRIDOR_RETURN_IF_ERROR(CheckUnixSocketIsFree(options.listen_address));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
@@ -27,6 +70,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
                             ServerCredentialsFor(options.tls));
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, credentials, &host->port_);
+  // gRPC sets SO_REUSEPORT, which lets a second server bind the same port
+  // and the kernel split the clients between two databases.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
                              static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_time)));
@@ -76,12 +122,6 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 }
 
 ServiceHost::~ServiceHost() { Shutdown(); }
-
-namespace {
-bool IsUnixSocket(absl::string_view address) {
-  return absl::StartsWith(address, "unix:") || absl::StartsWith(address, "unix-abstract:");
-}
-}  // namespace
 
 std::string ServiceHost::address() const {
   const std::string& listen = options_.listen_address;
