@@ -131,12 +131,14 @@ absl::StatusOr<std::vector<Hash>> InclusionProof(const NodeSource& nodes, uint64
 
 absl::StatusOr<std::vector<Hash>> ConsistencyProof(const NodeSource& nodes, uint64_t first,
                                                    uint64_t size) {
-  if (first == 0 || first > size) {
+  if (first > size) {
     return absl::InvalidArgumentError(
-        absl::StrCat("first_size: ", first, " must be from 1 to the second size (", size, ")"));
+        absl::StrCat("first_size: ", first, " must be at most the second size (", size, ")"));
   }
   std::vector<Hash> proof;
-  if (first == size) return proof;
+  // Every tree extends the empty one: its proof is empty (C2SP
+  // tlog-witness), as between two trees of the same size.
+  if (first == 0 || first == size) return proof;
   CORRIDOR_RETURN_IF_ERROR(SubProof(nodes, first, 0, size, true, &proof));
   return proof;
 }
@@ -169,7 +171,12 @@ absl::Status VerifyInclusion(const Hash& leaf_hash, uint64_t leaf, uint64_t size
 
 absl::Status VerifyConsistency(uint64_t first, uint64_t size, const Hash& first_root,
                                const Hash& root, const std::vector<Hash>& proof) {
-  if (first == 0 || first > size) return ProofError("the first size is not within the tree");
+  if (first > size) return ProofError("the first size is not within the tree");
+  if (first == 0) {
+    if (!proof.empty()) return ProofError("a proof from the empty tree must be empty");
+    if (first_root != EmptyRoot()) return ProofError("the empty tree's root hash is wrong");
+    return absl::OkStatus();
+  }
   if (first == size) {
     if (!proof.empty()) return ProofError("a proof between equal sizes must be empty");
     if (first_root != root) return ProofError("the two roots of the same size differ");

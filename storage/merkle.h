@@ -50,6 +50,7 @@ absl::StatusOr<Hash> SubtreeHash(const NodeSource& nodes, uint64_t start, uint64
 absl::StatusOr<Hash> RootHash(const NodeSource& nodes, uint64_t size);
 
 // RFC 6962 section 2.1.1 PATH(leaf, D[size]) and 2.1.2 PROOF(first, D[size]).
+// A proof from size 0 (the empty tree) is empty, as C2SP tlog-witness has it.
 absl::StatusOr<std::vector<Hash>> InclusionProof(const NodeSource& nodes, uint64_t leaf,
                                                  uint64_t size);
 absl::StatusOr<std::vector<Hash>> ConsistencyProof(const NodeSource& nodes, uint64_t first,

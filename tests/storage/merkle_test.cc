@@ -187,6 +187,29 @@ TEST(MerkleTest, EveryProofInEveryTreeUpTo70MatchesTheDefinitionAndVerifies) {
   }
 }
 
+// A witness or mirror that first saw a journal empty asks for the proof
+// from size 0 once entries arrive: every tree extends the empty one.
+TEST(MerkleTest, EveryTreeExtendsTheEmptyOneWithAnEmptyProof) {
+  MemoryTree tree;
+  for (int i = 0; i < 8; ++i) tree.Append("entry " + std::to_string(i));
+  const Hash root = tree.frontier().Root();
+  for (uint64_t n : {0, 1, 8}) {
+    auto proof = ConsistencyProof(tree.nodes(), 0, n);
+    ASSERT_TRUE(proof.ok()) << proof.status();
+    EXPECT_TRUE(proof->empty());
+  }
+  EXPECT_TRUE(VerifyConsistency(0, 8, EmptyRoot(), root, {}).ok());
+  EXPECT_TRUE(VerifyConsistency(0, 0, EmptyRoot(), EmptyRoot(), {}).ok());
+  // The empty tree has one root, and its proof carries no hashes.
+  Hash forged = EmptyRoot();
+  forged[0] ^= 1;
+  EXPECT_FALSE(VerifyConsistency(0, 8, forged, root, {}).ok());
+  EXPECT_FALSE(VerifyConsistency(0, 8, EmptyRoot(), root, {root}).ok());
+  auto beyond = ConsistencyProof(tree.nodes(), 9, 8);
+  ASSERT_FALSE(beyond.ok());
+  EXPECT_EQ(beyond.status().message(), "first_size: 9 must be at most the second size (8)");
+}
+
 TEST(MerkleTest, AFrontierLoadedFromStoredNodesContinuesTheSameTree) {
   MemoryTree tree;
   for (int i = 0; i < 37; ++i) tree.Append("x" + std::to_string(i));

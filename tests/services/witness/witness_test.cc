@@ -122,6 +122,23 @@ TEST_F(WitnessTest, CosignsAGrowingLogInTheTlogCosignatureFormat) {
   EXPECT_TRUE(Add(7, *log_).ok());
 }
 
+// A deployment's journals start empty, and a witness started with it
+// cosigns them at 0 entries first; it used to refuse every later checkpoint
+// of that journal, asking for a proof from size 0 the log would not give.
+TEST_F(WitnessTest, ALogCosignedWhileEmptyIsCosignedAsItGrows) {
+  FakeLog empty(log_signer_.get());
+  auto at_zero = witness_->AddCheckpoint(0, {}, empty.Note(), "");
+  ASSERT_TRUE(at_zero.ok()) << at_zero.status();
+  empty.Append("entry 0");
+  empty.Append("entry 1");
+  empty.Append("entry 2");
+  auto grown = witness_->AddCheckpoint(0, empty.ProofFrom(0), empty.Note(), "fetched from the log");
+  ASSERT_TRUE(grown.ok()) << grown.status();
+  auto latest = witness_->Latest(kOrigin);
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->tree_size(), 3u);
+}
+
 TEST_F(WitnessTest, ACosignatureOfAChangedCheckpointDoesNotVerify) {
   auto first = Add(0, *log_);
   ASSERT_TRUE(first.ok());
