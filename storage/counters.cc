@@ -1,8 +1,11 @@
 // Counters: int64 vectors added to by merge, and their scans.
+#include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "storage/key_codec.h"
 #include "storage/store_impl.h"
@@ -65,6 +68,65 @@ absl::Status Store::ScanCounters(absl::string_view prefix, absl::string_view sta
     CORRIDOR_RETURN_IF_ERROR(visit(it.key().substr(prefix.size()), DecodeCounter(it.value())));
   }
   return it.status("reading counters");
+}
+
+absl::Status Store::CheckCounters(const std::vector<const TableSchema*>& tables,
+                                  const CounterDerivation& derive, int64_t* checked) const {
+  ScopedSnapshot snapshot(impl_->db());
+  // Kept in key order, to be walked beside the stored counters.
+  std::map<std::string, std::vector<int64_t>> expected;
+  for (const TableSchema* table : tables) {
+    CORRIDOR_RETURN_IF_ERROR(ForEachStoredRecord(
+        impl_->db(), impl_->records(), *table, snapshot.get(), "checking counters",
+        [&](const google::protobuf::Message& record, const std::string&) {
+          Mutation derived;
+          derive(*table, record, &derived);
+          for (const auto& [key, deltas] : derived.counters()) {
+            std::vector<int64_t>& sum = expected[key];
+            if (sum.size() < deltas.size()) sum.resize(deltas.size(), 0);
+            for (size_t i = 0; i < deltas.size(); ++i) sum[i] += deltas[i];
+          }
+          return absl::OkStatus();
+        }));
+  }
+  // A counter added to and taken from again (a withdrawn record) may be
+  // stored as zeros: zeros and absence are the same count.
+  auto zero = [](const std::vector<int64_t>& values) {
+    return std::all_of(values.begin(), values.end(), [](int64_t v) { return v == 0; });
+  };
+  auto same = [&](std::vector<int64_t> a, std::vector<int64_t> b) {
+    a.resize(std::max(a.size(), b.size()), 0);
+    b.resize(a.size(), 0);
+    return a == b;
+  };
+  auto differs = [](absl::string_view key, const std::vector<int64_t>& stored,
+                    const std::vector<int64_t>& called_for) {
+    return absl::DataLossError(
+        absl::StrCat("statistics counter ", DescribeKey(key), " holds [",
+                     absl::StrJoin(stored, ", "), "] where the stored records add up to [",
+                     absl::StrJoin(called_for, ", "), "]: statistics read from it are wrong"));
+  };
+  *checked = 0;
+  auto next = expected.begin();
+  RangeIterator it(impl_->db(), impl_->counters(), "", "", snapshot.get());
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
+    ++*checked;
+    const std::vector<int64_t> stored = DecodeCounter(it.value());
+    for (; next != expected.end() && next->first < it.key(); ++next, ++*checked) {
+      if (!zero(next->second)) return differs(next->first, {}, next->second);
+    }
+    if (next != expected.end() && next->first == it.key()) {
+      if (!same(stored, next->second)) return differs(it.key(), stored, next->second);
+      ++next;
+    } else if (!zero(stored)) {
+      return differs(it.key(), stored, {});
+    }
+  }
+  CORRIDOR_RETURN_IF_ERROR(it.status("reading counters to check them"));
+  for (; next != expected.end(); ++next, ++*checked) {
+    if (!zero(next->second)) return differs(next->first, {}, next->second);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace corridor::storage

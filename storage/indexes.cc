@@ -5,7 +5,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "storage/key_codec.h"
@@ -22,8 +21,8 @@ std::string BuiltKey(const TableSchema& table, const TableSchema::Index& index) 
   return absl::StrCat(kMetaPrefix, "index-built/", table.info().name, "/", index.name);
 }
 
-// Calls `visit` with each record of `table` (parsed into one reused message)
-// and its primary key, in key order.
+}  // namespace
+
 absl::Status ForEachStoredRecord(
     rocksdb::DB* db, rocksdb::ColumnFamilyHandle* records, const TableSchema& table,
     const rocksdb::Snapshot* snapshot, absl::string_view why,
@@ -43,8 +42,6 @@ absl::Status ForEachStoredRecord(
   }
   return it.status(absl::StrCat("reading records while ", why));
 }
-
-}  // namespace
 
 void StageIndexChanges(rocksdb::ColumnFamilyHandle* indexes, const TableSchema& table,
                        const std::string& primary_key,
@@ -143,19 +140,20 @@ absl::Status Store::Impl::CheckIndex(const TableSchema& table, const TableSchema
       // The first entry in key order that differs: either the index has
       // one no record calls for, or it lacks the one expected here.
       if (next < expected.size() && expected[next].first < it.key()) break;
-      return absl::DataLossError(absl::StrCat(where, " has an entry for ", noun, " key \"",
-                                              absl::CEscape(it.value()),
-                                              "\" that no stored record calls for"));
+      return absl::DataLossError(absl::StrCat(where, " has an entry for ", noun, " key ",
+                                              DescribeKey(it.value()),
+                                              " that no stored record calls for"));
     }
     if (it.value() != expected[next].second) {
-      return absl::DataLossError(absl::StrCat(where, " points at the wrong ", noun, " for \"",
-                                              absl::CEscape(expected[next].second), "\""));
+      return absl::DataLossError(absl::StrCat(where, " points at the wrong ", noun, " for ",
+                                              DescribeKey(expected[next].second)));
     }
   }
   CORRIDOR_RETURN_IF_ERROR(it.status("reading an index to check it"));
   if (next < expected.size()) {
-    return absl::DataLossError(absl::StrCat(where, " lacks the entry of ", noun, " key \"",
-                                            absl::CEscape(expected[next].second), "\""));
+    return absl::DataLossError(absl::StrCat(where, " lacks the entry of ", noun, " key ",
+                                            DescribeKey(expected[next].second),
+                                            ": lists filtered by it leave that ", noun, " out"));
   }
   return absl::OkStatus();
 }

@@ -1,5 +1,13 @@
 #include "storage/key_codec.h"
 
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
 namespace corridor::storage {
 namespace {
 
@@ -94,6 +102,25 @@ bool KeyReader::Int64(int64_t* value) {
   if (!ReadBigEndian(8, &rest_, &v)) return false;
   *value = static_cast<int64_t>(v ^ kSignBit);
   return true;
+}
+
+std::string DescribeKey(absl::string_view key) {
+  std::vector<std::string> parts;
+  KeyReader reader(key);
+  while (!reader.done()) {
+    std::string text;
+    uint32_t number = 0;
+    KeyReader attempt = reader;
+    if (attempt.String(&text) && std::all_of(text.begin(), text.end(), absl::ascii_isprint)) {
+      parts.push_back(absl::StrCat("\"", text, "\""));
+      reader = attempt;
+    } else if (reader.Uint32(&number)) {
+      parts.push_back(absl::StrCat(number));
+    } else {
+      return absl::StrCat("\"", absl::CHexEscape(key), "\"");
+    }
+  }
+  return absl::StrJoin(parts, " ");
 }
 
 std::string PrefixSuccessor(absl::string_view prefix) {

@@ -62,6 +62,11 @@ class KeyReader {
 // as an exclusive upper bound. Empty if there is none (prefix all 0xFF).
 std::string PrefixSuccessor(absl::string_view prefix);
 
+// A key of KeyWriter strings and 32-bit numbers as a person reads it, for
+// messages: `"p" 201609 "syrian-government"`. Anything else is shown
+// escaped.
+std::string DescribeKey(absl::string_view key);
+
 }  // namespace corridor::storage
 
 #endif  // CORRIDOR_STORAGE_KEY_CODEC_H_

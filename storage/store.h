@@ -217,6 +217,19 @@ class Store {
   // verification after a crash or a restore, not for serving.
   absl::Status CheckIndexes(const TableSchema& table) const;
 
+  // What a service derives into counters from a stored record of `table`
+  // (its own rule, as its writes apply it), added to `mutation`.
+  using CounterDerivation = std::function<void(
+      const TableSchema& table, const google::protobuf::Message& record, Mutation* mutation)>;
+  // Checks, from one snapshot, that every stored counter holds exactly what
+  // the stored records of `tables` add up to under `derive`, and that none
+  // they call for is missing. DATA_LOSS naming the first counter that
+  // differs (DescribeKey) and both values. Sets `*checked` to the number of
+  // counters stored or called for. Reads every record and counter, holding
+  // the expected counters in memory.
+  absl::Status CheckCounters(const std::vector<const TableSchema*>& tables,
+                             const CounterDerivation& derive, int64_t* checked) const;
+
   // Reads a metadata value written with Mutation::PutMeta.
   absl::StatusOr<std::optional<std::string>> GetMeta(absl::string_view key) const;
 

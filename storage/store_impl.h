@@ -71,6 +71,15 @@ void StageIndexChanges(rocksdb::ColumnFamilyHandle* indexes, const TableSchema& 
                        const std::vector<std::vector<std::string>>& after,
                        rocksdb::WriteBatch* batch);
 
+// Calls `visit` with each record of `table` (parsed into one reused message)
+// and its primary key, in key order, as `snapshot` has them. `why` says what
+// for in errors ("checking indexes").
+absl::Status ForEachStoredRecord(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* records, const TableSchema& table,
+    const rocksdb::Snapshot* snapshot, absl::string_view why,
+    const std::function<absl::Status(const google::protobuf::Message& record,
+                                     const std::string& primary_key)>& visit);
+
 // The journal entry describing a commit of `mutation` whose records got
 // `versions`; the journal's leader numbers and dates it.
 v1::JournalEntry JournalEntryFor(const Mutation& mutation, const std::vector<uint64_t>& versions);

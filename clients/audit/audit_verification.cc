@@ -7,6 +7,8 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/status.h"
 #include "corridor/v1/audit.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
@@ -77,15 +79,26 @@ class GrpcAuditLog final : public AuditLog {
     request.set_service(service);
     return Call(&v1::AuditService::Stub::ListSigningKeyRotations, request);
   }
+  absl::StatusOr<v1::CheckDerivedDataResponse> DerivedData(const std::string& service) override {
+    v1::CheckDerivedDataRequest request;
+    request.set_service(service);
+    return Call(&v1::AuditService::Stub::CheckDerivedData, request, kDerivedDataDeadline);
+  }
 
  private:
+  // The service reads every record once per index: a call deadline meant
+  // for one page would cut it short on a large service.
+  static constexpr absl::Duration kDerivedDataDeadline = absl::Minutes(30);
+
   template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(grpc::Status (v1::AuditService::Stub::*rpc)(grpc::ClientContext*,
-                                                                            const Request&,
-                                                                            Response*),
-                                const Request& request) {
+  absl::StatusOr<Response> Call(
+      grpc::Status (v1::AuditService::Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
+      const Request& request, absl::Duration deadline = absl::ZeroDuration()) {
     grpc::ClientContext context;
     if (prepare_) prepare_(&context);
+    if (deadline > absl::ZeroDuration()) {
+      context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+    }
     Response response;
     CORRIDOR_RETURN_IF_ERROR(FromGrpc(((*stub_).*rpc)(&context, request, &response)));
     return response;
@@ -142,6 +155,9 @@ class Verification {
   // the journal reached its size.
   absl::Status CheckNotRetired(const v1::SignedTreeHead& head);
   absl::Status CheckRecords();
+  // The service's check of its indexes and counters; its findings join the
+  // report's. Skipped (derived_checked false) by a server without it.
+  absl::Status CheckDerivedData();
   absl::Status FetchDigests(std::vector<storage::RecordDigest>* unmatched);
 
   AuditLog& log_;
@@ -255,6 +271,19 @@ absl::Status Verification::CheckRecords() {
   return absl::OkStatus();
 }
 
+absl::Status Verification::CheckDerivedData() {
+  if (options_.on_derived) options_.on_derived(report_->records);
+  absl::StatusOr<v1::CheckDerivedDataResponse> checked = log_.DerivedData(service_);
+  if (absl::IsUnimplemented(checked.status())) return absl::OkStatus();
+  CORRIDOR_RETURN_IF_ERROR(checked.status());
+  report_->derived_checked = true;
+  report_->indexes_checked = checked->indexes_checked();
+  report_->counters_checked = checked->counters_checked();
+  report_->derived_findings = checked->findings_size();
+  for (const std::string& finding : checked->findings()) AddFinding(finding);
+  return absl::OkStatus();
+}
+
 absl::Status Verification::FollowRotations(const std::string& from, const std::string& to) {
   CORRIDOR_ASSIGN_OR_RETURN(const v1::ListSigningKeyRotationsResponse listed,
                             log_.SigningKeyRotations(service_));
@@ -318,7 +347,8 @@ absl::Status Verification::Run(const std::string& service) {
     if (!consistent.ok() && !IsFinding(consistent)) return consistent;
     if (!consistent.ok()) AddFinding(consistent.message());
   }
-  return CheckRecords();
+  CORRIDOR_RETURN_IF_ERROR(CheckRecords());
+  return CheckDerivedData();
 }
 
 }  // namespace

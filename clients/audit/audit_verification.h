@@ -43,6 +43,8 @@ class AuditLog {
   // Every rotation of the service's signing key, oldest first.
   virtual absl::StatusOr<v1::ListSigningKeyRotationsResponse> SigningKeyRotations(
       const std::string& service) = 0;
+  // The service's check of its indexes and counters against its records.
+  virtual absl::StatusOr<v1::CheckDerivedDataResponse> DerivedData(const std::string& service) = 0;
 };
 
 // The AuditService on `channel`; `prepare` readies each call (deadline,
@@ -69,6 +71,13 @@ struct AuditReport {
   // Key rotations followed from the pinned (or saved head's) key to the
   // head's, each signed by the key before it.
   int rotations_followed = 0;
+  // Whether the service checked its indexes and counters against its
+  // records (a server from before CheckDerivedData cannot), how many, and
+  // how many findings are theirs.
+  bool derived_checked = false;
+  int64_t indexes_checked = 0;
+  int64_t counters_checked = 0;
+  int64_t derived_findings = 0;
 };
 
 struct VerifyOptions {
@@ -76,6 +85,9 @@ struct VerifyOptions {
   std::function<void(const v1::SignedTreeHead& head)> on_head;
   // Called now and then while entries are fetched.
   std::function<void(uint64_t fetched, uint64_t total)> on_entries;
+  // Called before the service checks its indexes and counters, which reads
+  // every record once per index.
+  std::function<void(int64_t records)> on_derived;
   // How many findings the report lists; all are counted.
   size_t max_findings = 1000;
   // The Ed25519 public key (32 raw bytes) the head must be signed with,
@@ -89,7 +101,8 @@ struct VerifyOptions {
 // the journal still extends it (same service and key, no fewer entries,
 // the same first entries, a valid consistency proof); that the entries
 // hash to the signed root; and that every stored record matches the
-// latest entry that wrote it, and none is missing. A call that fails is
+// latest entry that wrote it, and none is missing; then has the service
+// check its indexes and counters against those records. A call that fails is
 // the error; what verification finds is in the report. A head or journal
 // that cannot be trusted ends verification at its finding; past that,
 // every altered, missing or unreadable record is a finding of its own (a

@@ -1,5 +1,6 @@
 #include "services/audit/audit_service.h"
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -331,6 +332,54 @@ grpc::Status AuditService::ListRecordDigests(grpc::ServerContext* context,
                            return absl::OkStatus();
                          }));
                  return page;
+               });
+}
+
+grpc::Status AuditService::CheckDerivedData(grpc::ServerContext* context,
+                                            const v1::CheckDerivedDataRequest* request,
+                                            v1::CheckDerivedDataResponse* response) {
+  return Serve(context, "CheckDerivedData", response,
+               [&](const storage::Origin&) -> absl::StatusOr<v1::CheckDerivedDataResponse> {
+                 std::string name;
+                 CORRIDOR_ASSIGN_OR_RETURN(const ServiceStorage* storage,
+                                           Find(request->service(), &name));
+                 if (checking_derived_.exchange(true)) {
+                   return absl::UnavailableError(
+                       "another check of derived data is running on this server (each reads a "
+                       "whole service); try again when it has ended");
+                 }
+                 absl::Cleanup done = [this] { checking_derived_ = false; };
+                 const absl::Time started = absl::Now();
+                 v1::CheckDerivedDataResponse checked;
+                 // A difference is a finding for the auditor; anything else
+                 // (the database cannot be read) is the call's error.
+                 auto note = [&](absl::Status status) -> absl::Status {
+                   if (!absl::IsDataLoss(status)) return status;
+                   checked.add_findings(std::string(status.message()));
+                   return absl::OkStatus();
+                 };
+                 for (const storage::TableSchema* table : storage->tables) {
+                   CORRIDOR_RETURN_IF_ERROR(note(storage->store->CheckIndexes(*table)));
+                   checked.set_indexes_checked(checked.indexes_checked() + table->indexes().size());
+                 }
+                 if (storage->derive_for_mirror) {
+                   int64_t counters = 0;
+                   CORRIDOR_RETURN_IF_ERROR(note(storage->store->CheckCounters(
+                       storage->tables,
+                       [&](const storage::TableSchema& table,
+                           const google::protobuf::Message& record, storage::Mutation* mutation) {
+                         storage->derive_for_mirror(table.info().name, nullptr, record, mutation);
+                       },
+                       &counters)));
+                   checked.set_counters_checked(counters);
+                 }
+                 CORRIDOR_LOG(INFO)
+                     << "derived data of " << name << " checked: " << checked.indexes_checked()
+                     << " indexes, " << checked.counters_checked() << " counters, "
+                     << checked.findings_size() << " differences, in "
+                     << absl::FormatDuration(
+                            absl::Trunc(absl::Now() - started, absl::Milliseconds(1)));
+                 return checked;
                });
 }
 

@@ -65,6 +65,9 @@ class AuditService final : public AdmittedService<v1::AuditService> {
   grpc::Status ListRecordDigests(grpc::ServerContext* context,
                                  const v1::ListRecordDigestsRequest* request,
                                  v1::ListRecordDigestsResponse* response) override;
+  grpc::Status CheckDerivedData(grpc::ServerContext* context,
+                                const v1::CheckDerivedDataRequest* request,
+                                v1::CheckDerivedDataResponse* response) override;
   grpc::Status WatchChanges(grpc::ServerContext* context, const v1::WatchChangesRequest* request,
                             grpc::ServerWriter<v1::Change>* writer) override;
 
@@ -97,6 +100,9 @@ class AuditService final : public AdmittedService<v1::AuditService> {
   CheckpointPublisher* checkpoints_;
   const VerifiedHeads* verified_heads_ = nullptr;
   std::atomic<bool> ending_{false};
+  // CheckDerivedData reads a whole service and holds an index's entries in
+  // memory: one runs at a time.
+  std::atomic<bool> checking_derived_{false};
 };
 
 }  // namespace corridor

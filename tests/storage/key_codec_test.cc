@@ -121,6 +121,17 @@ TEST(KeyCodecTest, ReaderRefusesTruncatedAndMalformedInput) {
   EXPECT_FALSE(KeyReader("123").Uint32(&w));
 }
 
+// Keys in messages: a statistics counter, a primary key, and what is not
+// strings and 32-bit numbers.
+TEST(KeyCodecTest, DescribeKeyShowsStringsAndNumbersAsAPersonReadsThem) {
+  EXPECT_EQ(DescribeKey(KeyWriter().String("p").Uint32(201609).String("isis").Release()),
+            "\"p\" 201609 \"isis\"");
+  EXPECT_EQ(DescribeKey(KeyWriter().String("dn-5da77dded5ec5792").Release()),
+            "\"dn-5da77dded5ec5792\"");
+  // Neither: shown escaped, whole.
+  EXPECT_EQ(DescribeKey("\x01\x02\x03"), "\"\\x01\\x02\\x03\"");
+}
+
 TEST(KeyCodecTest, PrefixSuccessorBoundsEveryKeyWithThePrefix) {
   std::string prefix = KeyWriter().String("areas").Release();
   std::string successor = PrefixSuccessor(prefix);

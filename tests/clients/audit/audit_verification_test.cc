@@ -15,6 +15,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "rocksdb/merge_operator.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -22,6 +23,7 @@ namespace corridor::audit {
 namespace {
 
 using ::corridor::testing::BinaryPath;
+using ::corridor::testing::CommandResult;
 using ::corridor::testing::RunCorridorctl;
 using ::corridor::testing::ServerProcess;
 using ::testing::HasSubstr;
@@ -54,6 +56,9 @@ class AlteringLog final : public AuditLog {
   absl::StatusOr<v1::ListSigningKeyRotationsResponse> SigningKeyRotations(
       const std::string& service) override {
     return real_.SigningKeyRotations(service);
+  }
+  absl::StatusOr<v1::CheckDerivedDataResponse> DerivedData(const std::string& service) override {
+    return real_.DerivedData(service);
   }
 
  private:
@@ -147,34 +152,61 @@ TEST_F(AuditVerificationTest, AlteredEntriesAndAShorterJournalAreFindings) {
   EXPECT_THAT(Findings(*shorter), HasSubstr("the saved head"));
 }
 
+// Any merge operator lets the counters be read; which does not matter here.
+class KeepLast : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice*, const rocksdb::Slice& value,
+             std::string* merged, rocksdb::Logger*) const override {
+    merged->assign(value.data(), value.size());
+    return true;
+  }
+  const char* Name() const override { return "corridor.Int64Add"; }
+};
+
+// Opens the stopped `service`'s RocksDB as an insider with file access
+// would, and hands `edit` its column families (records 1, indexes 2,
+// counters 4).
+void EditStoppedStore(
+    const std::string& path,
+    const std::function<void(rocksdb::DB*, const std::vector<rocksdb::ColumnFamilyHandle*>&)>&
+        edit) {
+  rocksdb::ColumnFamilyOptions counters;
+  counters.merge_operator = std::make_shared<KeepLast>();
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {{rocksdb::kDefaultColumnFamilyName, {}},
+                                                           {"records", {}},
+                                                           {"indexes", {}},
+                                                           {"audit", {}},
+                                                           {"counters", counters},
+                                                           {"outbox", {}}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &db).ok());
+  edit(db, handles);
+  for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+  delete db;
+}
+
+// The first key of `family` that starts with `prefix`.
+std::string FirstKey(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
+                     absl::string_view prefix) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, family));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (absl::StartsWith(it->key().ToString(), prefix)) return it->key().ToString();
+  }
+  return "";
+}
+
 TEST_F(AuditVerificationTest, ARecordEditedInTheStoppedStoreIsAFinding) {
   ASSERT_EQ(server_->StopWith(SIGTERM), 0);
-  {
-    std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-        {rocksdb::kDefaultColumnFamilyName, {}},
-        {"records", {}},
-        {"indexes", {}},
-        {"audit", {}},
-        {"counters", {}},
-        {"outbox", {}}};
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_.Sub("data") + "/convoys", families,
-                                  &handles, &db)
-                    .ok());
-    {
-      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, handles[1]));
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        if (absl::StartsWith(it->key().ToString(), "convoys")) break;
-      }
-      ASSERT_TRUE(it->Valid());
-      std::string edited = it->value().ToString();
-      edited.back() ^= 0x01;
-      ASSERT_TRUE(db->Put({}, handles[1], it->key(), edited).ok());
-    }
-    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
-    delete db;
-  }
+  EditStoppedStore(dir_.Sub("data") + "/convoys",
+                   [](rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
+                     const std::string key = FirstKey(db, families[1], "convoys");
+                     ASSERT_FALSE(key.empty());
+                     std::string edited;
+                     ASSERT_TRUE(db->Get({}, families[1], key, &edited).ok());
+                     edited.back() ^= 0x01;
+                     ASSERT_TRUE(db->Put({}, families[1], key, edited).ok());
+                   });
   Start();
   absl::StatusOr<AuditReport> report = VerifyAudit(*Log("oversight"), "convoys", std::nullopt);
   ASSERT_TRUE(report.ok()) << report.status();
@@ -182,6 +214,57 @@ TEST_F(AuditVerificationTest, ARecordEditedInTheStoppedStoreIsAFinding) {
   EXPECT_THAT(Findings(*report), HasSubstr("does not match journal entry"));
   EXPECT_EQ(report->finding_count, 1);
   EXPECT_EQ(report->unreadable_records, 0);
+}
+
+// Records the journal vouches for, and what readers are shown of them
+// changed behind the service: statistics (counters) and a filtered list
+// (an index) no longer match the records.
+TEST_F(AuditVerificationTest, StatisticsAndIndexesChangedInTheStoppedStoreAreFindings) {
+  for (const char* party : {"Syrian government and affiliated militias", "ISIL"}) {
+    CommandResult recorded =
+        RunCorridorctl(server_->address(),
+                       {"denials", "record", std::string("--party=") + party, "--area=EG-DUMA",
+                        "--category=movement-restriction", "--at=2016-09-03", "--people=1000",
+                        "--description=held at checkpoint", "--source=OCHA sitrep"},
+                       dir_.Sub("coordinator.token"));
+    ASSERT_EQ(recorded.exit_code, 0) << recorded.err;
+  }
+  absl::StatusOr<AuditReport> before = VerifyAudit(*Log("oversight"), "denials", std::nullopt);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_TRUE(before->verified()) << Findings(*before);
+  EXPECT_TRUE(before->derived_checked);
+  EXPECT_GE(before->indexes_checked, 10);
+  EXPECT_GE(before->counters_checked, 10);
+
+  ASSERT_EQ(server_->StopWith(SIGTERM), 0);
+  EditStoppedStore(dir_.Sub("data") + "/denials",
+                   [](rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
+                     // One party's count for the month, lowered; one entry of an index,
+                     // deleted, so that the denial is missing from that filter's lists.
+                     const std::string counter = FirstKey(db, families[4], "p");
+                     ASSERT_FALSE(counter.empty());
+                     ASSERT_TRUE(db->Put({}, families[4], counter, std::string(40, '\0')).ok());
+                     const std::string entry = FirstKey(db, families[2], "denials");
+                     ASSERT_FALSE(entry.empty());
+                     ASSERT_TRUE(db->Delete({}, families[2], entry).ok());
+                   });
+  Start();
+  absl::StatusOr<AuditReport> report = VerifyAudit(*Log("oversight"), "denials", std::nullopt);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->verified());
+  EXPECT_EQ(report->derived_findings, 2) << Findings(*report);
+  EXPECT_THAT(Findings(*report), HasSubstr("lacks the entry of denial"));
+  // Named as a person reads it: the dimension, the month, the party.
+  EXPECT_THAT(Findings(*report), HasSubstr("statistics counter \"p\" 201609 \""));
+  EXPECT_THAT(Findings(*report), HasSubstr("holds [0, 0, 0, 0, 0] where the stored records add "
+                                           "up to [1, 1000, 1, 0, 0]"));
+
+  // corridorctl says what it means and what to do.
+  CommandResult verify = RunCorridorctl(
+      server_->address(), {"audit", "verify", "--service=denials", "--trust-on-first-use"},
+      dir_.Sub("oversight.token"));
+  EXPECT_EQ(verify.exit_code, 6) << verify.err;
+  EXPECT_THAT(verify.err, HasSubstr("filtered lists, exports or statistics it serves are wrong"));
 }
 
 TEST_F(AuditVerificationTest, AFailedCallIsAnErrorNotAFinding) {

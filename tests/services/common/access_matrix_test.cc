@@ -206,6 +206,7 @@ const Row kMatrix[] = {
     {"AuditService/GetConsistencyProof", R"(service: "areas" first_size: 1 second_size: 1)",
      kReaders},
     {"AuditService/ListRecordDigests", R"(service: "areas")", "OA"},
+    {"AuditService/CheckDerivedData", R"(service: "areas")", "OA"},
     {"AuditService/ListSigningKeyRotations", R"(service: "areas")", kReaders},
     {"AuditService/WatchChanges", R"(service: "areas" start: 0)", kReaders},
 
