@@ -264,8 +264,10 @@ TEST_F(MirrorTest, StopsAtTheFirstEntryARestoredBackupRewrote) {
   std::ifstream file(dir_.Sub("mirror/mirror-state/denials.divergence"));
   std::stringstream evidence;
   evidence << file.rdbuf();
-  EXPECT_THAT(evidence.str(), HasSubstr("The head this mirror verified"));
-  EXPECT_THAT(evidence.str(), HasSubstr(absl::StrCat("\"treeSize\": \"", verified, "\"")));
+  // Each head as `audit head` saves it, ready for `audit verify --since`.
+  EXPECT_THAT(evidence.str(),
+              HasSubstr("The head this mirror verified, signed by the primary's key:\n{"));
+  EXPECT_THAT(evidence.str(), HasSubstr(absl::StrCat("\"tree_size\": \"", verified, "\"")));
   EXPECT_THAT(evidence.str(), HasSubstr("What the primary signed instead"));
   EXPECT_THAT(evidence.str(), HasSubstr("\"signature\""));
 
