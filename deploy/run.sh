@@ -92,12 +92,12 @@ cat <<BANNER
 
     export CORRIDOR_SERVER=$ADDRESS
     export CORRIDOR_TOKEN_FILE=$DATA_DIR/credentials/admin.token
-    build/bin/corridorctl areas list
-    build/bin/corridorctl admin token create --role=coordinator --name=\$USER --out=coordinator.token
+    $BIN/corridorctl areas list
+    $BIN/corridorctl admin token create --role=coordinator --name=\$USER --out=coordinator.token
     export CORRIDOR_TOKEN_FILE=coordinator.token
-    build/bin/corridorctl routes watch --route=castello-road
-    build/bin/corridorctl report access --from=2016-01-01 --to=2016-12-31
-    build/bin/corridorctl denials stats --by=party --from=2016-01 --to=2016-12
+    $BIN/corridorctl routes watch --route=castello-road
+    $BIN/corridorctl report access --from=2016-01-01 --to=2016-12-31
+    $BIN/corridorctl denials stats --by=party --from=2016-01 --to=2016-12
     (agreements and compliance: docs/AGREEMENTS.md)
 
   Ctrl-C stops it cleanly.

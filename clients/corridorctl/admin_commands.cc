@@ -1,5 +1,7 @@
 #include "clients/corridorctl/admin_commands.h"
 
+#include <sys/stat.h>
+
 #include "absl/strings/str_cat.h"
 #include "common/credentials.h"
 #include "common/enum_text.h"
@@ -53,6 +55,15 @@ absl::StatusOr<v1::CreateTokenRequest> ParseCreate(Flags& flags, const Args& arg
 
 int TokenCreate(Session& session, Flags& flags, const Args& args, Stub& stub) {
   const std::string out = flags.Take("out");
+  struct stat existing;
+  if (!out.empty() && ::lstat(out.c_str(), &existing) == 0) {
+    // Checked before the token is made: a file overwritten would lose the
+    // token it holds, which stays valid until revoked.
+    return session.UsageFailure(absl::StrCat(
+        "--out: ", out,
+        " exists already; a token it holds would be lost but stay valid. Choose another file, "
+        "or revoke that token (corridorctl admin token list) and remove the file first"));
+  }
   int saved = kExitOk;
   const int code = session.Invoke<Stub, v1::CreateTokenRequest, v1::CreateTokenResponse>(
       stub, ParseCreate(flags, args), &Stub::CreateToken,

@@ -200,6 +200,25 @@ TEST_F(CorridorctlTest, TokenOutNeverWritesThroughASymlinkAtItsPartialFile) {
   EXPECT_EQ(RunCorridorctl(server_->address(), {"whoami"}, out).exit_code, 0);
 }
 
+TEST_F(CorridorctlTest, TokenOutNeverReplacesAnExistingFile) {
+  const std::string out = dir_->Sub("ombudsman.token");
+  ASSERT_EQ(Ctl({"admin", "token", "create", "--role=oversight", "--name=first", "--out=" + out})
+                .exit_code,
+            0);
+  std::ifstream first_in(out);
+  const std::string first(std::istreambuf_iterator<char>(first_in), {});
+  const size_t tokens_before = Ctl({"admin", "token", "list"}).out.size();
+
+  CommandResult again =
+      Ctl({"admin", "token", "create", "--role=oversight", "--name=second", "--out=" + out});
+  EXPECT_EQ(again.exit_code, 2) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("--out: " + out + " exists already"));
+  std::ifstream after_in(out);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(after_in), {}), first);
+  // Refused before anything was made: no second token to revoke.
+  EXPECT_EQ(Ctl({"admin", "token", "list"}).out.size(), tokens_before);
+}
+
 TEST_F(CorridorctlTest, UpdateChangesOnlyTheFieldsGiven) {
   ASSERT_EQ(Ctl({"areas", "create", "--id=CLI-UPD", "--name=Before", "--governorate=SY04",
                  "--status=besieged", "--source=x", "--party=ISIS"})
