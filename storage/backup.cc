@@ -344,6 +344,17 @@ absl::StatusOr<BackupManifest> RestoreBackup(
     if (progress) progress(RestoreProgress{stage, done, total});
   };
   CORRIDOR_RETURN_IF_ERROR(CopyBackupFiles(from, to, manifest.files, report));
+  // The journal and the records are checked below; the rest of the files
+  // (indexes, counters) only by being the ones the backup wrote.
+  uint64_t files = 0, bytes = 0;
+  Measure(to, &files, &bytes);
+  if (files != manifest.files || bytes != manifest.bytes) {
+    return Mismatch(to, absl::StrCat("it holds ", files, " files of ", bytes,
+                                     " bytes in all, its manifest says ", manifest.files,
+                                     " files of ", manifest.bytes,
+                                     " bytes: files were added, removed or changed since the "
+                                     "backup was made"));
+  }
 
   StoreOptions options;
   options.path = to;

@@ -131,12 +131,12 @@ int Restore(Session& session, Flags& flags, const Args& args) {
                     << "\n";
       return absl::IsFailedPrecondition(restored.status()) ? kExitUsage : kExitError;
     }
-    session.out() << name << ": restored into " << target << " and verified: "
-                  << restored->head.size << " journal entries, root "
+    session.out() << name << ": restored into " << target
+                  << " and verified: " << restored->head.size << " journal entries, root "
                   << storage::merkle::ToHex(restored->head.root) << ", as backed up at "
                   << absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", restored->created,
                                       absl::UTCTimeZone())
-                  << "\n";
+                  << "; its records match the journal and its files are the backup's\n";
   }
   return kExitOk;
 }

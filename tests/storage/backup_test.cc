@@ -198,6 +198,20 @@ TEST_F(BackupTest, ACopyThatDoesNotMatchItsManifestIsReported) {
   EXPECT_THAT(restored.status().message(), HasSubstr("left there for inspection"));
 }
 
+// Counters and index entries are not in the journal: an insider who opened
+// the backup's database and changed them added and rewrote files.
+TEST_F(BackupTest, ABackupWhoseFilesChangedSinceItWasMadeIsRefused) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(InsertThing(*store_, absl::StrCat("t", i)).ok());
+  ASSERT_TRUE(Backup(dir_.Sub("backup")).ok());
+  std::ofstream(dir_.Sub("backup/000099.log")) << "a write made after the backup";
+  absl::StatusOr<BackupManifest> restored =
+      RestoreBackup(dir_.Sub("backup"), dir_.Sub("to"), "things");
+  EXPECT_EQ(restored.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(restored.status().message(),
+              HasSubstr("files were added, removed or changed since the backup was made"));
+  EXPECT_THAT(restored.status().message(), HasSubstr("do not start a service on it"));
+}
+
 TEST_F(BackupTest, ADamagedManifestNamesTheField) {
   ASSERT_TRUE(Backup(dir_.Sub("backup")).ok());
   std::ofstream(dir_.Sub("backup/BACKUP")) << "corridor-backup: 1\nservice: things\n";
