@@ -40,6 +40,23 @@ absl::Status ParseMonth(const std::string& flag, const std::string& text, v1::Ye
   return absl::OkStatus();
 }
 
+// Which flag sets which fact (TakeFacts), for refusals that name the field.
+std::vector<std::pair<std::string, std::string>> DenialFactFlags() {
+  return {{"facts.party", "--party"},
+          {"facts.party_id", "--party"},
+          {"facts.area_id", "--area"},
+          {"facts.description", "--description"},
+          {"facts.source.citation", "--source"},
+          {"facts.source.note", "--source-note"},
+          {"facts.category", "--category"},
+          {"facts.occurred_at", "--at"},
+          {"facts.route_id", "--route"},
+          {"facts.checkpoint", "--checkpoint"},
+          {"facts.convoy_id", "--convoy"},
+          {"facts.people_affected", "--people"},
+          {"idempotency_key", "--key"}};
+}
+
 // The fact flags of record and correct. With `all_required`, the required
 // facts must be given; otherwise only the flags given change `facts`.
 absl::Status TakeFacts(Flags& flags, bool all_required, v1::DenialFacts* facts) {
@@ -197,6 +214,7 @@ int Correct(Session& session, Flags& flags, const Args& args, CorrectionKind kin
   request.set_withdraw(withdraw);
   request.set_confirm(confirm);
   request.set_expected_revision(expected > 0 ? expected : current.revision());
+  session.NameFieldFlags(DenialFactFlags());
   return session.Invoke<Stub, v1::CorrectDenialRequest, v1::Denial>(
       *stub, request, &Stub::CorrectDenial, [&](const v1::Denial& d) { PrintDenial(session, d); });
 }
@@ -358,6 +376,7 @@ int RunDenialsCommand(Session& session, Flags& flags, const std::string& verb, c
     PrintDenial(session, d);
   };
   if (verb == "record") {
+    session.NameFieldFlags(DenialFactFlags());
     return session.Invoke(*stub, ParseRecord(flags, args), &Stub::RecordDenial, print);
   }
   if (verb == "correct") return Correct(session, flags, args, CorrectionKind::kFacts);

@@ -208,6 +208,24 @@ bool Session::WorthRetrying(const grpc::Status& status, int attempt) const {
   return true;
 }
 
+int Session::FailOnField(const std::string& field, const std::string& description) const {
+  std::string flag;
+  for (const auto& [path, name] : field_flags_) {
+    if (field == path || absl::StartsWith(field, path + ".") ||
+        absl::StartsWith(field, path + "[")) {
+      flag = name;
+    }
+  }
+  if (flag.empty()) {
+    err_ << "corridorctl: the server refused the field " << field << ": " << description
+         << "\nFix that field and run the command again.\n";
+  } else {
+    err_ << "corridorctl: the server refused " << flag << " (the request's " << field
+         << "): " << description << "\nFix " << flag << " and run the command again.\n";
+  }
+  return kExitRejected;
+}
+
 int Session::Fail(const grpc::Status& status) const {
   const ReadDetails details = ReadErrorDetails(status.error_details());
   if (details.reason == "REQUEST_APPLIED_REPLY_LOST") {
@@ -223,10 +241,7 @@ int Session::Fail(const grpc::Status& status) const {
   }
   if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT &&
       !details.field_violations.empty() && !details.field_violations[0].first.empty()) {
-    const auto& [field, description] = details.field_violations[0];
-    err_ << "corridorctl: the server refused the field " << field << ": " << description
-         << "\nFix that field and run the command again.\n";
-    return kExitRejected;
+    return FailOnField(details.field_violations[0].first, details.field_violations[0].second);
   }
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:

@@ -100,6 +100,13 @@ class Session {
   // The same for a stream that runs until the user stops it: no deadline.
   void PrepareStream(grpc::ClientContext* context) const;
 
+  // The command's flags that set request fields, as (field path, flag):
+  // a refusal naming one of these fields, or a field inside one, names the
+  // flag the user typed too, e.g. {"facts.area_id", "--area"}.
+  void NameFieldFlags(std::vector<std::pair<std::string, std::string>> field_flags) {
+    field_flags_ = std::move(field_flags);
+  }
+
   // Prints a command-line mistake; returns kExitUsage.
   int UsageFailure(absl::string_view message) const;
   // Prints a failed call in plain words, from its error details where it
@@ -180,7 +187,11 @@ class Session {
   std::ostream& err_;
   std::shared_ptr<grpc::ChannelCredentials> credentials_;
   ServiceChannels channels_;
+  // Fail for a refused field: named by its flag when field_flags_ has it.
+  int FailOnField(const std::string& field, const std::string& description) const;
+
   std::string last_server_;  // the address of the latest ChannelFor, for messages
+  std::vector<std::pair<std::string, std::string>> field_flags_;
 };
 
 // Progress of a long command on stderr: "what: text", at most once a

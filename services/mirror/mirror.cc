@@ -501,23 +501,19 @@ absl::Status Mirror::Diverge(Copy& copy, uint64_t index, const std::string& what
       absl::StrCat(copy.service, ": the primary rewrote its history: ", what,
                    ". The first entry that no longer matches is entry ", index,
                    " (counted from 0; this mirror verified there: ", held, ").");
-  // As `corridorctl audit head` saves heads, so that either can be given
-  // to `audit verify --since`.
-  std::string verified;
-  std::string contradicting;
+  // As `audit head` saves heads: either can be given to `audit verify --since`.
+  std::string verified, contradicting;
   JsonPrintOptions json;
-  json.add_whitespace = true;
-  json.preserve_proto_field_names = true;
+  json.add_whitespace = json.preserve_proto_field_names = true;
   {
     absl::MutexLock lock(&mu_);
     auto it = heads_.find(copy.service);
     if (it != heads_.end()) (void)MessageToJsonString(it->second, &verified, json);
   }
-  if (verified.empty()) verified = "none\n";
   (void)MessageToJsonString(presented, &contradicting, json);
   const std::string evidence = absl::StrCat(
-      message, "\n\nThe head this mirror verified, signed by the primary's key:\n", verified,
-      "\nWhat the primary signed instead:\n", contradicting,
+      message, "\n\nThe head this mirror verified, signed by the primary's key:\n",
+      verified.empty() ? "none\n" : verified, "\nWhat the primary signed instead:\n", contradicting,
       "\nThe mirror's copy up to the verified head is in its data folder, entry by entry.\n");
   const absl::Status saved = state_.SaveDivergence(copy.service, evidence);
   CORRIDOR_LOG(ERROR) << message << " Mirroring of " << copy.service

@@ -257,6 +257,21 @@ TEST_F(CorridorctlConvoysTest, BadConvoyInputIsRefusedNamingTheField) {
   EXPECT_THAT(area.err, HasSubstr("area_id: the areas service has no area \"ATLANTIS\""));
   CommandResult missing = Ctl({"convoys", "get", "cv-0000000000000000"});
   EXPECT_EQ(missing.exit_code, 5);
+
+  // A refused field is named by the flag that sets it: an attacked convoy
+  // needs the party held responsible.
+  v1::Convoy attacked = Submit("e2e-attacked", "2016-09-19", "78000");
+  ASSERT_FALSE(attacked.id().empty());
+  CommandResult approved =
+      Ctl({"convoys", "approve", attacked.id(), "--beneficiaries=78000", "--date=2016-09-10"});
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  ASSERT_EQ(Ctl({"convoys", "dispatch", attacked.id(), "--date=2016-09-19"}).exit_code, 0);
+  CommandResult no_party = Ctl({"convoys", "outcome", attacked.id(), "--outcome=attacked",
+                                "--category=7", "--date=2016-09-19"});
+  EXPECT_EQ(no_party.exit_code, 4);
+  EXPECT_THAT(no_party.err,
+              HasSubstr("refused --party (the request's responsible_party): is required"));
+  EXPECT_THAT(no_party.err, HasSubstr("Fix --party and run the command again"));
 }
 
 }  // namespace

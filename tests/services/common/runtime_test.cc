@@ -43,7 +43,7 @@ TEST(RuntimeTest, AUnixSocketServesClientsAndTheServicesCallsToEachOther) {
                       "--description=held", "--source=OCHA sitrep"},
                      *token);
   EXPECT_EQ(unknown_area.exit_code, 4) << unknown_area.err;
-  EXPECT_THAT(unknown_area.err, HasSubstr("facts.area_id"));
+  EXPECT_THAT(unknown_area.err, HasSubstr("refused --area (the request's facts.area_id)"));
   EXPECT_THAT((*server)->Logs(), Not(HasSubstr("did not answer")));
   EXPECT_THAT((*server)->Logs(), HasSubstr("on " + socket));
 }
