@@ -195,7 +195,8 @@ absl::StatusOr<std::string> FollowPinnedKey(Session& session, const v1::Checkpoi
       const int followed,
       storage::FollowKeyRotations(checkpoint.service(), pinned_key, current, rotations));
   session.err() << "the key of " << checkpoint.service() << " was rotated " << followed
-                << " time(s) since the pinned key; each rotation is signed by the key before it\n";
+                << (followed == 1 ? " time" : " times")
+                << " since the pinned key; each rotation is signed by the key before it\n";
   return storage::NoteVerifierKey(pinned.substr(0, pinned.find('+')), current);
 }
 
@@ -296,8 +297,9 @@ void PrintReport(Session& session, const audit::AuditReport& report, bool witnes
   }
   if (report.rotations_followed > 0) {
     session.out() << "  the key was rotated " << report.rotations_followed
-                  << " time(s) since the key you trust; each rotation is signed by the key "
-                     "before it (corridorctl audit rotations)\n";
+                  << (report.rotations_followed == 1 ? " time" : " times")
+                  << " since the key you trust; each rotation is signed by the key before it "
+                     "(corridorctl audit rotations)\n";
   }
   if (report.saved) {
     session.out() << "  consistent with the saved head of "

@@ -305,7 +305,7 @@ void PrintStats(Session& session, const v1::DenialStatsResponse& stats) {
   Grid grid;
   grid.header = {"GROUP",
                  "DENIALS",
-                 "PEOPLE AFFECTED",
+                 "PEOPLE AFFECTED (SUM OVER DENIALS)",
                  "DENIALS STATING PEOPLE",
                  "UNCONFIRMED (PARTNER)",
                  "PEOPLE IN UNCONFIRMED"};

@@ -301,8 +301,9 @@ absl::Status Witness::FollowKeyRotations(const std::string& origin, const std::s
   CORRIDOR_RETURN_IF_ERROR(store_->Commit(remembered).status());
   trusted->second = current_key;
   CORRIDOR_LOG(WARNING) << origin << " rotated its key " << followed
-                        << " time(s), each rotation signed by the key before it: trusting "
-                        << current_key << " from now on";
+                        << (followed == 1 ? " time" : " times")
+                        << ", each rotation signed by the key before it: trusting " << current_key
+                        << " from now on";
   return absl::OkStatus();
 }
 

@@ -301,12 +301,12 @@ TEST_F(AuditCommandTest, AVerifierFollowsAKeyRotationFromThePinnedKey) {
   CommandResult verified =
       Audit({"audit", "verify", "--service=routes", "--key-file=" + old_key_file});
   EXPECT_EQ(verified.exit_code, 0) << verified.err;
-  EXPECT_THAT(verified.out, HasSubstr("the key was rotated 1 time(s)"));
+  EXPECT_THAT(verified.out, HasSubstr("the key was rotated 1 time since"));
   EXPECT_EQ(Verify("routes", "routes-head.json").exit_code, 0);
   CommandResult checkpoint =
       Audit({"audit", "checkpoint", "--service=routes", "--key-file=" + old_key_file});
   EXPECT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
-  EXPECT_THAT(checkpoint.err, HasSubstr("rotated 1 time(s)"));
+  EXPECT_THAT(checkpoint.err, HasSubstr("rotated 1 time since"));
   CommandResult listed = Audit({"audit", "rotations", "--service=routes"});
   EXPECT_THAT(listed.out, HasSubstr("yearly rotation"));
   // No rotation leads from another service's key.

@@ -176,7 +176,7 @@ TEST_F(WitnessForkTest, BothWitnessesCosignTheLogAndRefuseAForkOfIt) {
     return CosignedSize(*w1) == cosigned && CosignedSize(*w2) == cosigned;
   })) << w1->Logs()
       << w2->Logs();
-  EXPECT_THAT(w1->Logs(), HasSubstr("rotated its key 1 time(s)"));
+  EXPECT_THAT(w1->Logs(), HasSubstr("rotated its key 1 time, each"));
 
   // The fork: the older backup, restored and started with the same key on
   // the same address, then made to grow past what the witnesses cosigned.
