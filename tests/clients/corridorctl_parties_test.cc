@@ -97,8 +97,8 @@ TEST_F(CorridorctlPartiesTest, SpellingsAreOnePartyAndUnknownTextWaitsForAnAdmin
   // closest party; nothing is stored.
   CommandResult refused = RecordDenial("Syrian Arab Army", "saa-1");
   EXPECT_EQ(refused.exit_code, 4) << refused.out;
-  EXPECT_THAT(refused.err, HasSubstr("facts.party: no party of the registry is called "
-                                     "\"Syrian Arab Army\""));
+  EXPECT_THAT(refused.err, HasSubstr("refused --party (the request's facts.party): no party of "
+                                     "the registry is called \"Syrian Arab Army\""));
   EXPECT_THAT(refused.err, HasSubstr("Syrian Government (syrian-government)"));
   // Only an admin adds a spelling.
   CommandResult not_admin = Ctl({"parties", "alias", "syrian-government", "Syrian Arab Army"});
