@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/credentials.h"
 #include "common/log.h"
@@ -39,7 +40,9 @@ absl::Status WitnessFollower::PollOnce() {
     std::string& last = last_errors_[origin];
     if (!followed.ok()) {
       if (last != followed.message()) {
-        CORRIDOR_LOG(WARNING) << origin << ": " << followed.message()
+        // A refusal's message names the log already.
+        const bool named = absl::StartsWith(followed.message(), origin);
+        CORRIDOR_LOG(WARNING) << (named ? "" : origin + ": ") << followed.message()
                               << (absl::IsAborted(followed) ? "" : " (said once until it changes)");
       }
       last = std::string(followed.message());
