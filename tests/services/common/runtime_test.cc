@@ -29,19 +29,16 @@ TEST(RuntimeTest, AUnixSocketServesClientsAndTheServicesCallsToEachOther) {
 
   // The denials service checks the party and the area with the areas
   // service, through the same socket.
-  CommandResult recorded =
-      RunCorridorctl(socket,
-                     {"denials", "record", "--party=Syrian government and affiliated militias",
-                      "--area=EG-DUMA", "--category=movement-restriction", "--at=2016-09-03",
-                      "--description=held at checkpoint", "--source=OCHA sitrep"},
-                     *token);
+  auto record = [&](const std::string& area) {
+    return RunCorridorctl(socket,
+                          {"denials", "record", "--party=Syrian government and affiliated militias",
+                           "--area=" + area, "--category=movement-restriction", "--at=2016-09-03",
+                           "--description=held at checkpoint", "--source=OCHA sitrep"},
+                          *token);
+  };
+  CommandResult recorded = record("EG-DUMA");
   ASSERT_EQ(recorded.exit_code, 0) << recorded.err;
-  CommandResult unknown_area =
-      RunCorridorctl(socket,
-                     {"denials", "record", "--party=Syrian government and affiliated militias",
-                      "--area=NOT-AN-AREA", "--category=movement-restriction", "--at=2016-09-03",
-                      "--description=held", "--source=OCHA sitrep"},
-                     *token);
+  CommandResult unknown_area = record("NOT-AN-AREA");
   EXPECT_EQ(unknown_area.exit_code, 4) << unknown_area.err;
   EXPECT_THAT(unknown_area.err, HasSubstr("refused --area (the request's facts.area_id)"));
   EXPECT_THAT((*server)->Logs(), Not(HasSubstr("did not answer")));
