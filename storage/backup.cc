@@ -1,6 +1,7 @@
 #include "storage/backup.h"
 
 #include <limits.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -10,10 +11,13 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <system_error>
+#include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -28,6 +32,8 @@ namespace fs = std::filesystem;
 
 constexpr char kFormatLine[] = "corridor-backup: 1";
 constexpr int kDigestPage = 5000;
+// Manifest lines "sha256 NAME: HEX", one per file.
+constexpr char kFileHashPrefix[] = "sha256 ";
 
 absl::Status FileError(absl::string_view what, const fs::path& path, const std::error_code& error) {
   return absl::UnavailableError(
@@ -45,13 +51,70 @@ void Measure(const fs::path& folder, uint64_t* files, uint64_t* bytes) {
   }
 }
 
+// The SHA-256 (hex) of each regular file directly in `folder` but the
+// manifest, by name, read 1 MiB at a time.
+absl::StatusOr<std::map<std::string, std::string>> HashFiles(const fs::path& folder) {
+  std::map<std::string, std::string> hashes;
+  std::error_code error;
+  std::vector<char> chunk(1 << 20);
+  for (const auto& item : fs::directory_iterator(folder, error)) {
+    const std::string name = item.path().filename().string();
+    if (!item.is_regular_file() || absl::StartsWith(name, kBackupManifestName)) continue;
+    std::ifstream in(item.path(), std::ios::binary);
+    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr);
+    while (in) {
+      in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      EVP_DigestUpdate(context.get(), chunk.data(), static_cast<size_t>(in.gcount()));
+    }
+    if (in.bad())
+      return FileError("cannot read", item.path(), std::make_error_code(std::errc::io_error));
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context.get(), digest, &length);
+    hashes[name] =
+        absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
+  }
+  if (error) return FileError("cannot read", folder, error);
+  return hashes;
+}
+
 std::string ManifestText(const BackupManifest& manifest) {
-  return absl::StrCat(kFormatLine, "\nservice: ", manifest.service,
-                      "\ncreated: ", absl::FormatTime(absl::RFC3339_full, manifest.created,
-                                                      absl::UTCTimeZone()),
-                      "\njournal_size: ", manifest.head.size,
-                      "\njournal_root: ", merkle::ToHex(manifest.head.root),
-                      "\nfiles: ", manifest.files, "\nbytes: ", manifest.bytes, "\n");
+  std::string text = absl::StrCat(
+      kFormatLine, "\nservice: ", manifest.service,
+      "\ncreated: ", absl::FormatTime(absl::RFC3339_full, manifest.created, absl::UTCTimeZone()),
+      "\njournal_size: ", manifest.head.size, "\njournal_root: ", merkle::ToHex(manifest.head.root),
+      "\nfiles: ", manifest.files, "\nbytes: ", manifest.bytes, "\n");
+  for (const auto& [name, hash] : manifest.file_sha256) {
+    absl::StrAppend(&text, kFileHashPrefix, name, ": ", hash, "\n");
+  }
+  return text;
+}
+
+// That the restored files in `to` are the ones the manifest describes:
+// their count and size, and each one's SHA-256 where the manifest has them.
+absl::Status CheckRestoredFiles(const std::string& to, const BackupManifest& manifest) {
+  uint64_t files = 0, bytes = 0;
+  Measure(to, &files, &bytes);
+  if (files != manifest.files || bytes != manifest.bytes) {
+    return absl::DataLossError(
+        absl::StrCat("it holds ", files, " files of ", bytes, " bytes in all, its manifest says ",
+                     manifest.files, " files of ", manifest.bytes,
+                     " bytes: files were added, removed or changed since the backup was made"));
+  }
+  if (manifest.file_sha256.empty()) return absl::OkStatus();
+  CORRIDOR_ASSIGN_OR_RETURN(const auto hashes, HashFiles(to));
+  for (const auto& [name, hash] : hashes) {
+    auto listed = manifest.file_sha256.find(name);
+    if (listed == manifest.file_sha256.end() || listed->second != hash) {
+      return absl::DataLossError(absl::StrCat(
+          "its file ", name, " is not the one the backup wrote (its SHA-256 is ", hash,
+          listed == manifest.file_sha256.end() ? ", and the manifest lists no such file"
+                                               : absl::StrCat(", the manifest's ", listed->second),
+          "): it was changed since the backup was made"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 // Folders 0700, files 0600, from `folder` down. The checkpoint's table
@@ -269,6 +332,7 @@ absl::StatusOr<BackupManifest> CreateBackup(const Store& store, absl::string_vie
   manifest.created = absl::Now();
   manifest.head = head;
   Measure(folder, &manifest.files, &manifest.bytes);
+  CORRIDOR_ASSIGN_OR_RETURN(manifest.file_sha256, HashFiles(folder));
   // Written whole under another name, then renamed: a manifest is there
   // only once everything it describes is.
   const fs::path partial = fs::path(folder) / absl::StrCat(kBackupManifestName, ".partial");
@@ -327,6 +391,11 @@ absl::StatusOr<BackupManifest> ReadBackupManifest(const std::string& folder) {
   manifest.head.root = *root;
   if (!absl::SimpleAtoi(fields["files"], &manifest.files)) return bad("files");
   if (!absl::SimpleAtoi(fields["bytes"], &manifest.bytes)) return bad("bytes");
+  for (const auto& [key, value] : fields) {
+    if (!absl::StartsWith(key, kFileHashPrefix)) continue;
+    if (value.size() != 64) return bad(key);
+    manifest.file_sha256[key.substr(strlen(kFileHashPrefix))] = value;
+  }
   return manifest;
 }
 
@@ -345,15 +414,11 @@ absl::StatusOr<BackupManifest> RestoreBackup(
   };
   CORRIDOR_RETURN_IF_ERROR(CopyBackupFiles(from, to, manifest.files, report));
   // The journal and the records are checked below; the rest of the files
-  // (indexes, counters) only by being the ones the backup wrote.
-  uint64_t files = 0, bytes = 0;
-  Measure(to, &files, &bytes);
-  if (files != manifest.files || bytes != manifest.bytes) {
-    return Mismatch(to, absl::StrCat("it holds ", files, " files of ", bytes,
-                                     " bytes in all, its manifest says ", manifest.files,
-                                     " files of ", manifest.bytes,
-                                     " bytes: files were added, removed or changed since the "
-                                     "backup was made"));
+  // (indexes, counters, the signing key) only by being the ones the backup
+  // wrote.
+  report("checking files", 0, manifest.files);
+  if (absl::Status same = CheckRestoredFiles(to, manifest); !same.ok()) {
+    return Mismatch(to, same.message());
   }
 
   StoreOptions options;

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ struct BackupManifest {
   JournalHead head;  // what the copy holds
   uint64_t files = 0;
   uint64_t bytes = 0;
+  // Each file's SHA-256 (hex) by name; empty in manifests from before they
+  // were kept, whose files are checked by count and size only.
+  std::map<std::string, std::string> file_sha256;
 };
 
 // Creates `folder` (and its parents) readable by its owner only if it is

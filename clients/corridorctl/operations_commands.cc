@@ -136,7 +136,9 @@ int Restore(Session& session, Flags& flags, const Args& args) {
                   << storage::merkle::ToHex(restored->head.root) << ", as backed up at "
                   << absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", restored->created,
                                       absl::UTCTimeZone())
-                  << "; its records match the journal and its files are the backup's\n";
+                  << "; its records match its journal and its files the manifest (a manifest "
+                     "rewritten with them is caught by audit verify with a pinned key or a saved "
+                     "head)\n";
   }
   return kExitOk;
 }

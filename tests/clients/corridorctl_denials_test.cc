@@ -280,7 +280,10 @@ TEST_F(CorridorctlDenialsTest, APartnersConvoyDenialNamesThePartnerAndAwaitsConf
                                     "militias", "--category=movement-restriction",
                                     "--date=2016-10-11"});
   EXPECT_NE(too_many.exit_code, 0);
-  EXPECT_THAT(too_many.err, HasSubstr("beneficiaries_reached: 9000 is more than the 8000"));
+  EXPECT_THAT(
+      too_many.err,
+      HasSubstr(
+          "refused --reached (the request's beneficiaries_reached): 9000 is more than the 8000"));
   for (std::vector<std::string> step :
        {std::vector<std::string>{"convoys", "outcome", id, "--outcome=turned-back", "--reached=3000",
          "--party=Syrian government and affiliated militias", "--category=movement-restriction",

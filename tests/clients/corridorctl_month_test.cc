@@ -197,7 +197,8 @@ TEST_F(CorridorctlMonthTest, StepsAreDatedInOrderAndAWrongAreaIsCorrected) {
   CommandResult early =
       Ctl({"convoys", "approve", convoy, "--beneficiaries=5000", "--date=2016-09-20"});
   EXPECT_EQ(early.exit_code, 4);
-  EXPECT_THAT(early.err, HasSubstr("occurred_on: 2016-09-20 is before the convoy was requested"));
+  EXPECT_THAT(early.err, HasSubstr("refused --date (the request's occurred_on): 2016-09-20 is "
+                                   "before the convoy was requested"));
   CtlJson<v1::Convoy>({"convoys", "approve", convoy, "--beneficiaries=5000", "--date=2016-10-10"});
   CommandResult dispatch = Ctl({"convoys", "dispatch", convoy, "--date=2016-10-05"});
   EXPECT_THAT(dispatch.err, HasSubstr("is before the convoy was approved (2016-10-10)"));

@@ -210,6 +210,23 @@ TEST_F(BackupTest, ABackupWhoseFilesChangedSinceItWasMadeIsRefused) {
   EXPECT_THAT(restored.status().message(),
               HasSubstr("files were added, removed or changed since the backup was made"));
   EXPECT_THAT(restored.status().message(), HasSubstr("do not start a service on it"));
+
+  // A file changed in place, its size kept (a signing key swapped for
+  // another of the same length, a byte of a table file).
+  std::filesystem::remove(dir_.Sub("backup/000099.log"));
+  std::filesystem::remove_all(dir_.Sub("to"));
+  std::string options_file;
+  for (const auto& item : std::filesystem::directory_iterator(dir_.Sub("backup"))) {
+    if (item.path().filename().string().rfind("OPTIONS", 0) == 0) options_file = item.path();
+  }
+  ASSERT_FALSE(options_file.empty());
+  std::fstream edit(options_file, std::ios::in | std::ios::out | std::ios::binary);
+  edit.seekp(0);
+  edit.put('X');  // it begins "# This is a RocksDB option file"
+  edit.close();
+  restored = RestoreBackup(dir_.Sub("backup"), dir_.Sub("to"), "things");
+  EXPECT_EQ(restored.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(restored.status().message(), HasSubstr("is not the one the backup wrote"));
 }
 
 TEST_F(BackupTest, ADamagedManifestNamesTheField) {
