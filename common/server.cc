@@ -110,8 +110,12 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   if (host->server_ == nullptr || host->port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address,
-                     "; is the address right and the port free? (another corridor "
-                     "process may be running: stop it or choose another --listen)"));
+                     IsUnixSocket(options.listen_address)
+                         ? "; is the path a socket (or free), in a folder this process may "
+                           "write? (another corridor process may be running: stop it or "
+                           "choose another --listen)"
+                         : "; is the address right and the port free? (another corridor "
+                           "process may be running: stop it or choose another --listen)"));
   }
   grpc::HealthCheckServiceInterface* health = host->server_->GetHealthCheckService();
   health->SetServingStatus(true);

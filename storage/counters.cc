@@ -101,10 +101,15 @@ absl::Status Store::CheckCounters(const std::vector<const TableSchema*>& tables,
   };
   auto differs = [](absl::string_view key, const std::vector<int64_t>& stored,
                     const std::vector<int64_t>& called_for) {
-    return absl::DataLossError(
-        absl::StrCat("statistics counter ", DescribeKey(key), " holds [",
-                     absl::StrJoin(stored, ", "), "] where the stored records add up to [",
-                     absl::StrJoin(called_for, ", "), "]: statistics read from it are wrong"));
+    const std::string held =
+        stored.empty() ? "is missing" : absl::StrCat("holds [", absl::StrJoin(stored, ", "), "]");
+    const std::string wanted =
+        called_for.empty()
+            ? "no stored record adds to it"
+            : absl::StrCat("the stored records add up to [", absl::StrJoin(called_for, ", "), "]");
+    return absl::DataLossError(absl::StrCat("statistics counter ", DescribeKey(key), " ", held,
+                                            " where ", wanted,
+                                            ": statistics read from it are wrong"));
   };
   *checked = 0;
   auto next = expected.begin();

@@ -146,9 +146,11 @@ absl::StatusOr<v1::Checkpoint> AuditService::MirroredCheckpoint(
   }
   CORRIDOR_ASSIGN_OR_RETURN(v1::Checkpoint checkpoint, verified_heads_->Checkpoint(service));
   if (static_cast<uint32_t>(checkpoint.cosigned_by_size()) < request.min_cosignatures()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "min_cosignatures: the newest checkpoint of ", service, " this mirror verified carries ",
-        checkpoint.cosigned_by_size(), " cosignatures, fewer than ", request.min_cosignatures()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("min_cosignatures: the newest checkpoint of ", service,
+                     " this mirror verified carries ", checkpoint.cosigned_by_size(),
+                     checkpoint.cosigned_by_size() == 1 ? " cosignature" : " cosignatures",
+                     ", fewer than ", request.min_cosignatures()));
   }
   return checkpoint;
 }

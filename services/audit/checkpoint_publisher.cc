@@ -68,10 +68,11 @@ absl::StatusOr<v1::Checkpoint> CheckpointPublisher::Witnessed(const std::string&
   }
   return absl::FailedPreconditionError(absl::StrCat(
       "min_cosignatures: no checkpoint of ", service, " published lately carries ",
-      min_cosignatures, " cosignatures (the newest carries ", rounds.back().cosignatures.size(),
-      "; the deployment lists ", options_.witness_keys.size(),
-      " witnesses). Witnesses cosign within their polling interval: ask again shortly, or check "
-      "that they run"));
+      min_cosignatures, min_cosignatures == 1 ? " cosignature" : " cosignatures",
+      " (the newest carries ", rounds.back().cosignatures.size(), "; the deployment lists ",
+      options_.witness_keys.size(), options_.witness_keys.size() == 1 ? " witness" : " witnesses",
+      "). Witnesses cosign within their polling interval: ask again shortly, or check that they "
+      "run"));
 }
 
 absl::StatusOr<v1::AddCosignatureResponse> CheckpointPublisher::AddCosignature(
