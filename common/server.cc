@@ -23,6 +23,9 @@ namespace corridor {
 
 namespace {
 
+constexpr char kAnotherProcess[] =
+    "(another corridor process may be running: stop it or choose another --listen)";
+
 bool IsUnixSocket(absl::string_view address) {
   return absl::StartsWith(address, "unix:") || absl::StartsWith(address, "unix-abstract:");
 }
@@ -50,10 +53,9 @@ absl::Status CheckUnixSocketIsFree(const std::string& listen_address) {
       connect(probe, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
   close(probe);
   if (!answered) return absl::OkStatus();  // left behind: gRPC replaces it
-  return absl::AlreadyExistsError(
-      absl::StrCat("cannot listen on ", listen_address,
-                   ": another server is listening on that socket (another corridor process may be "
-                   "running: stop it or choose another --listen)"));
+  return absl::AlreadyExistsError(absl::StrCat("cannot listen on ", listen_address,
+                                               ": another server is listening on that socket ",
+                                               kAnotherProcess));
 }
 
 }  // namespace
@@ -111,11 +113,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address,
                      IsUnixSocket(options.listen_address)
-                         ? "; is the path a socket (or free), in a folder this process may "
-                           "write? (another corridor process may be running: stop it or "
-                           "choose another --listen)"
-                         : "; is the address right and the port free? (another corridor "
-                           "process may be running: stop it or choose another --listen)"));
+                         ? "; is the path a socket (or free), in a folder this process may write? "
+                         : "; is the address right and the port free? ",
+                     kAnotherProcess));
   }
   grpc::HealthCheckServiceInterface* health = host->server_->GetHealthCheckService();
   health->SetServingStatus(true);

@@ -73,6 +73,24 @@ absl::Status TakeTransitionFlags(Flags& flags, const Args& args, absl::string_vi
   return absl::OkStatus();
 }
 
+// Which flag sets which field of the transitions' requests (the flags of
+// TakeTransitionFlags, then each transition's own), for refusals that name
+// the field.
+std::vector<std::pair<std::string, std::string>> TransitionFieldFlags() {
+  return {{"occurred_on", "--date"},
+          {"source", "--source"},
+          {"note", "--note"},
+          {"expected_version", "--expected-version"},
+          {"beneficiaries_approved", "--beneficiaries"},
+          {"denying_party", "--party"},
+          {"reason", "--reason"},
+          {"category", "--category"},
+          {"outcome", "--outcome"},
+          {"beneficiaries_reached", "--reached"},
+          {"losses", "--removed/--refused"},
+          {"responsible_party", "--party"}};
+}
+
 Grid ConvoysGrid(const std::vector<v1::Convoy>& convoys) {
   Grid grid;
   grid.header = {"ID",    "AGENCY",    "AREA",     "ROUTE",   "PLANNED", "STATUS",
@@ -484,35 +502,19 @@ int RunConvoysCommand(Session& session, Flags& flags, const std::string& verb, c
   if (verb == "step") {
     return session.Invoke(*stub, ParseStep(flags, args), &Stub::RecordApprovalStep, print);
   }
-  // The flags every transition takes (TakeTransitionFlags) and each one's
-  // own, for refusals that name the request's field.
-  std::vector<std::pair<std::string, std::string>> transition = {
-      {"occurred_on", "--date"},
-      {"source", "--source"},
-      {"note", "--note"},
-      {"expected_version", "--expected-version"},
-      {"beneficiaries_approved", "--beneficiaries"},
-      {"denying_party", "--party"},
-      {"reason", "--reason"},
-      {"category", "--category"},
-      {"outcome", "--outcome"},
-      {"beneficiaries_reached", "--reached"},
-      {"losses", "--removed/--refused"},
-      {"responsible_party", "--party"}};
+  if (verb == "approve" || verb == "deny" || verb == "dispatch" || verb == "outcome") {
+    session.NameFieldFlags(TransitionFieldFlags());
+  }
   if (verb == "approve") {
-    session.NameFieldFlags(transition);
     return session.Invoke(*stub, ParseApprove(flags, args), &Stub::ApproveConvoy, print);
   }
   if (verb == "deny") {
-    session.NameFieldFlags(transition);
     return session.Invoke(*stub, ParseDeny(flags, args), &Stub::DenyConvoy, print);
   }
   if (verb == "dispatch") {
-    session.NameFieldFlags(transition);
     return session.Invoke(*stub, ParseDispatch(flags, args), &Stub::DispatchConvoy, print);
   }
   if (verb == "outcome") {
-    session.NameFieldFlags(transition);
     return session.Invoke(*stub, ParseOutcome(flags, args), &Stub::RecordConvoyOutcome, print);
   }
   if (verb == "correct") {

@@ -88,8 +88,8 @@ struct ImportTally {
       session.err() << path << ": line " << line << ": " << problem << "\n";
     }
     session.err() << "import " << kind << ": " << WithThousands(rows)
-                  << (rows == 1 ? " row: " : " rows: ") << WithThousands(stored) << " new, " << WithThousands(already)
-                  << " already stored, " << refused.size() << " refused"
+                  << (rows == 1 ? " row: " : " rows: ") << WithThousands(stored) << " new, "
+                  << WithThousands(already) << " already stored, " << refused.size() << " refused"
                   << (refused.empty() ? "" : " (fix those lines and re-run the same file)") << "\n";
     return refused.empty() ? kExitOk : kExitRejected;
   }

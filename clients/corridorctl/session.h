@@ -179,6 +179,9 @@ class Session {
   }
 
  private:
+  // Fail for a refused field: named by its flag when field_flags_ has it.
+  int FailOnField(const std::string& field, const std::string& description) const;
+
   std::string server_;
   OutputFormat format_;
   absl::Duration timeout_;
@@ -187,9 +190,6 @@ class Session {
   std::ostream& err_;
   std::shared_ptr<grpc::ChannelCredentials> credentials_;
   ServiceChannels channels_;
-  // Fail for a refused field: named by its flag when field_flags_ has it.
-  int FailOnField(const std::string& field, const std::string& description) const;
-
   std::string last_server_;  // the address of the latest ChannelFor, for messages
   std::vector<std::pair<std::string, std::string>> field_flags_;
 };
